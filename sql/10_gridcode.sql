@@ -1,0 +1,131 @@
+-- gridcode: the administrative hierarchy code, province (2 digits) down to grid (15 digits).
+-- An 8-byte pass-by-value type like h3-pg's h3index; comparison, hashing and sorting
+-- reuse PostgreSQL's int8 functions, since the padded code orders depth-first.
+
+CREATE TYPE gridcode;
+
+CREATE FUNCTION gridcode_in(cstring) RETURNS gridcode
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION gridcode_out(gridcode) RETURNS cstring
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION gridcode_recv(internal) RETURNS gridcode
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION gridcode_send(gridcode) RETURNS bytea
+  AS 'int8send' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE gridcode (
+  INPUT = gridcode_in,
+  OUTPUT = gridcode_out,
+  RECEIVE = gridcode_recv,
+  SEND = gridcode_send,
+  LIKE = pg_catalog.int8,
+  CATEGORY = 'U'
+);
+COMMENT ON TYPE gridcode IS
+  'Administrative area code: province 2, city 4, county 6 (GB/T 2260), township 9, community 12 (statistical division code), grid 15 digits; trailing zero segments name a higher level';
+
+CREATE CAST (text AS gridcode) WITH INOUT AS IMPLICIT;
+CREATE CAST (varchar AS gridcode) WITH INOUT AS IMPLICIT;
+CREATE CAST (gridcode AS text) WITH INOUT AS ASSIGNMENT;
+CREATE CAST (gridcode AS varchar) WITH INOUT AS ASSIGNMENT;
+
+-- comparison: int8's own functions, which are leakproof (row-level security keeps using indexes)
+CREATE FUNCTION gridcode_eq(gridcode, gridcode) RETURNS bool
+  AS 'int8eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION gridcode_ne(gridcode, gridcode) RETURNS bool
+  AS 'int8ne' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION gridcode_lt(gridcode, gridcode) RETURNS bool
+  AS 'int8lt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION gridcode_le(gridcode, gridcode) RETURNS bool
+  AS 'int8le' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION gridcode_gt(gridcode, gridcode) RETURNS bool
+  AS 'int8gt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION gridcode_ge(gridcode, gridcode) RETURNS bool
+  AS 'int8ge' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION gridcode_cmp(gridcode, gridcode) RETURNS int4
+  AS 'btint8cmp' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION gridcode_sortsupport(internal) RETURNS void
+  AS 'btint8sortsupport' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+-- hashing must never change between releases: Citus places shards by it
+CREATE FUNCTION gridcode_hash(gridcode) RETURNS int4
+  AS 'hashint8' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION gridcode_hash_extended(gridcode, int8) RETURNS int8
+  AS 'hashint8extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+
+CREATE OPERATOR = (
+  LEFTARG = gridcode, RIGHTARG = gridcode, FUNCTION = gridcode_eq,
+  COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR <> (
+  LEFTARG = gridcode, RIGHTARG = gridcode, FUNCTION = gridcode_ne,
+  COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR < (
+  LEFTARG = gridcode, RIGHTARG = gridcode, FUNCTION = gridcode_lt,
+  COMMUTATOR = >, NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <= (
+  LEFTARG = gridcode, RIGHTARG = gridcode, FUNCTION = gridcode_le,
+  COMMUTATOR = >=, NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR > (
+  LEFTARG = gridcode, RIGHTARG = gridcode, FUNCTION = gridcode_gt,
+  COMMUTATOR = <, NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR >= (
+  LEFTARG = gridcode, RIGHTARG = gridcode, FUNCTION = gridcode_ge,
+  COMMUTATOR = <=, NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
+
+CREATE OPERATOR CLASS gridcode_ops DEFAULT FOR TYPE gridcode USING btree AS
+  OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+  FUNCTION 1 gridcode_cmp(gridcode, gridcode),
+  FUNCTION 2 gridcode_sortsupport(internal);
+CREATE OPERATOR CLASS gridcode_hash_ops DEFAULT FOR TYPE gridcode USING hash AS
+  OPERATOR 1 =,
+  FUNCTION 1 gridcode_hash(gridcode),
+  FUNCTION 2 gridcode_hash_extended(gridcode, int8);
+
+-- hierarchy
+CREATE FUNCTION subtree_last(gridcode) RETURNS gridcode
+  AS 'MODULE_PATHNAME', 'gridcode_subtree_last_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION subtree_last(gridcode) IS
+  'The last padded value of a code''s subtree: code <@ a is code BETWEEN a AND subtree_last(a)';
+
+CREATE FUNCTION gridcode_contains_support(internal) RETURNS internal
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION gridcode_contained_support(internal) RETURNS internal
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION gridcode_contains(gridcode, gridcode) RETURNS bool
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF
+  SUPPORT gridcode_contains_support;
+CREATE FUNCTION gridcode_contained(gridcode, gridcode) RETURNS bool
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF
+  SUPPORT gridcode_contained_support;
+
+CREATE OPERATOR @> (
+  LEFTARG = gridcode, RIGHTARG = gridcode, FUNCTION = gridcode_contains,
+  COMMUTATOR = <@, RESTRICT = contsel, JOIN = contjoinsel);
+CREATE OPERATOR <@ (
+  LEFTARG = gridcode, RIGHTARG = gridcode, FUNCTION = gridcode_contained,
+  COMMUTATOR = @>, RESTRICT = contsel, JOIN = contjoinsel);
+COMMENT ON OPERATOR @> (gridcode, gridcode) IS 'is the left code the right one or its ancestor?';
+COMMENT ON OPERATOR <@ (gridcode, gridcode) IS 'is the left code the right one or its descendant? (uses a B-tree index on the left as a range scan)';
+
+CREATE FUNCTION depth(gridcode) RETURNS int
+  AS 'MODULE_PATHNAME', 'gridcode_depth_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION depth(gridcode) IS
+  'Depth of the code: 1 province, 2 city, 3 county, 4 township, 5 community, 6 grid';
+
+CREATE FUNCTION level(gridcode) RETURNS text
+  AS 'MODULE_PATHNAME', 'gridcode_level' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION level(gridcode) IS
+  'Level name of the code: province, city, county, township, community or grid';
+
+CREATE FUNCTION parent(gridcode) RETURNS gridcode
+  AS 'MODULE_PATHNAME', 'gridcode_parent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION parent(gridcode) IS 'The code one level up; NULL for a province';
+
+CREATE FUNCTION ancestor(gridcode, depth int) RETURNS gridcode
+  AS 'MODULE_PATHNAME', 'gridcode_ancestor_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ancestor(gridcode, int) IS
+  'The ancestor at a depth from 1 to the code''s own depth (the code itself at its own depth)';
+
+CREATE FUNCTION padded(gridcode, digits int DEFAULT 12) RETURNS text
+  AS 'MODULE_PATHNAME', 'gridcode_padded' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION padded(gridcode, int) IS
+  'The code zero-padded to 2, 4, 6, 9, 12 or 15 digits; 12 gives the statistical division code form';

@@ -1,0 +1,96 @@
+-- The area registry: one row per administrative area, from the district down to the grid.
+-- The parent is derived from the code, so the tree can never disagree with the codes.
+
+CREATE TABLE area (
+  code     gridcode PRIMARY KEY,
+  name     text NOT NULL CHECK (btrim(name) <> ''),
+  kind     text NOT NULL,
+  parent   gridcode GENERATED ALWAYS AS
+             (CASE WHEN kind = 'district' THEN NULL ELSE commgrid.parent(code) END) STORED
+             REFERENCES area (code) ON UPDATE RESTRICT ON DELETE RESTRICT,
+  boundary geometry,
+  CONSTRAINT area_kind_fits_level CHECK (
+    (kind = 'district' AND commgrid.depth(code) = 3) OR
+    (kind IN ('subdistrict', 'town') AND commgrid.depth(code) = 4) OR
+    (kind IN ('community', 'village') AND commgrid.depth(code) = 5) OR
+    (kind = 'grid' AND commgrid.depth(code) = 6)),
+  -- the forms geometry_columns recognises, so GIS tools see MultiPolygon / 4490
+  CONSTRAINT enforce_srid_boundary CHECK (st_srid(boundary) = 4490),
+  CONSTRAINT enforce_geotype_boundary CHECK (geometrytype(boundary) = 'MULTIPOLYGON'),
+  CONSTRAINT enforce_dims_boundary CHECK (st_ndims(boundary) = 2)
+);
+CREATE INDEX area_parent_idx ON area (parent);
+CREATE INDEX area_boundary_idx ON area USING gist (boundary);
+
+COMMENT ON TABLE area IS
+  'Administrative areas from the district down to the grid, with their current boundaries (CGCS2000)';
+COMMENT ON COLUMN area.code IS 'The area''s gridcode; its depth must fit the kind';
+COMMENT ON COLUMN area.name IS 'Chinese name, e.g. 回兴街道';
+COMMENT ON COLUMN area.kind IS
+  'district (depth 3), subdistrict or town (4), community or village (5), grid (6)';
+COMMENT ON COLUMN area.parent IS
+  'The area one level up, derived from the code; it must exist (NULL only for a district)';
+COMMENT ON COLUMN area.boundary IS
+  'Boundary, MultiPolygon in EPSG:4490 (CGCS2000 longitude/latitude); 4326 input is transformed, invalid shapes are refused';
+
+-- Normalise and check a boundary before it is stored: SRID, type and validity.
+CREATE FUNCTION area_check_boundary() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+DECLARE
+  g geometry := NEW.boundary;
+BEGIN
+  IF g IS NULL THEN
+    RETURN NEW;
+  END IF;
+  IF ST_IsEmpty(g) THEN
+    RAISE EXCEPTION 'boundary of area % is empty', NEW.code
+      USING ERRCODE = '22023', HINT = 'Store NULL for an area whose boundary is not known.';
+  END IF;
+  IF ST_SRID(g) = 4326 THEN
+    g := ST_Transform(g, 4490);
+  ELSIF ST_SRID(g) <> 4490 THEN
+    RAISE EXCEPTION 'boundary of area % has SRID %', NEW.code, ST_SRID(g)
+      USING ERRCODE = '22023',
+            DETAIL = format('Boundaries are stored in EPSG:4490 (CGCS2000); SRID %s is neither 4490 nor 4326.', ST_SRID(g)),
+            HINT = 'Transform it with ST_Transform(geom, 4490), or set the SRID with ST_SetSRID if it is already longitude/latitude.';
+  END IF;
+  IF ST_NDims(g) <> 2 THEN
+    RAISE EXCEPTION 'boundary of area % has % dimensions', NEW.code, ST_NDims(g)
+      USING ERRCODE = '22023', HINT = 'Drop Z and M with ST_Force2D.';
+  END IF;
+  IF GeometryType(g) = 'POLYGON' THEN
+    g := ST_Multi(g);
+  ELSIF GeometryType(g) <> 'MULTIPOLYGON' THEN
+    RAISE EXCEPTION 'boundary of area % is a %, not a polygon', NEW.code, GeometryType(g)
+      USING ERRCODE = '22023';
+  END IF;
+  IF NOT ST_IsValid(g) THEN
+    RAISE EXCEPTION 'boundary of area % is not a valid polygon', NEW.code
+      USING ERRCODE = '23514', DETAIL = ST_IsValidReason(g),
+            HINT = 'ST_MakeValid can repair it; check the result before storing it.';
+  END IF;
+  NEW.boundary := g;
+  RETURN NEW;
+END $$;
+
+CREATE TRIGGER area_check_boundary BEFORE INSERT OR UPDATE OF boundary ON area
+  FOR EACH ROW EXECUTE FUNCTION area_check_boundary();
+
+-- A clearer refusal than the foreign key's when an area still has children.
+CREATE FUNCTION area_refuse_orphans() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid AS $$
+DECLARE
+  n bigint;
+BEGIN
+  SELECT count(*) INTO n FROM commgrid.area WHERE parent = OLD.code;
+  IF n > 0 THEN
+    RAISE EXCEPTION 'area % (%) still has % child area(s)', OLD.code, OLD.name, n
+      USING ERRCODE = '23503',
+            DETAIL = format('Deleting it would orphan %s child area(s) of %s.', n, OLD.code),
+            HINT = 'Delete the child areas first.';
+  END IF;
+  RETURN OLD;
+END $$;
+
+CREATE TRIGGER area_refuse_orphans BEFORE DELETE ON area
+  FOR EACH ROW EXECUTE FUNCTION area_refuse_orphans();
