@@ -47,9 +47,11 @@ deps:
 	fi
 
 # The demo: a throwaway cluster with the sample district, printed from psql.
+SCALE ?= 1
+SEED  ?= 2016
 demo: deps
 	$(MAKE) install
-	pg_virtualenv -v $(PGVERSION) bash test/demo/run.sh
+	SCALE=$(SCALE) SEED=$(SEED) pg_virtualenv -v $(PGVERSION) bash test/demo/run.sh
 
 # The tests: every suite against a throwaway cluster.
 test: deps
