@@ -8,7 +8,8 @@ MODULE_big = pg_commgrid
 OBJS = \
 	src/pg_commgrid.o \
 	src/gridcode.o \
-	src/aggregates.o
+	src/aggregates.o \
+	src/uscc.o
 
 # Install SQL: numbered topic files, concatenated in order into one versioned script.
 TOPICS     = $(sort $(wildcard sql/[0-9][0-9]_*.sql))
