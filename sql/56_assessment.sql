@@ -339,8 +339,8 @@ BEGIN
   IF recuse THEN
     RAISE EXCEPTION 'person % must recuse (回避) from rating % for %', NEW.entered_by, ratee_text, rater_text
       USING ERRCODE = '23514',
-            DETAIL = format('On %s person %s holds posts both in %s and in %s (cross-appointment, joint-meeting seat, Party head or convener).',
-                            on_day, NEW.entered_by, rater_text, ratee_text),
+            DETAIL = format('Person %s holds posts both in %s and in %s (cross-appointment, joint-meeting seat, Party head or convener) on the day of the rating.',
+                            NEW.entered_by, rater_text, ratee_text),
             HINT = 'Another person of the rating organisation must enter this rating.';
   END IF;
   RETURN NEW;
