@@ -36,7 +36,7 @@ PACKAGES = postgresql-$(PGVERSION) postgresql-server-dev-$(PGVERSION) postgresql
 	postgresql-$(PGVERSION)-postgis-3 postgresql-$(PGVERSION)-postgis-3-scripts \
 	libgeos-dev clang-14 llvm-14 make gcc
 
-.PHONY: deps demo test
+.PHONY: deps demo test clang-check
 deps:
 	@missing=$$(for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
@@ -53,7 +53,14 @@ demo: deps
 	$(MAKE) install
 	SCALE=$(SCALE) SEED=$(SEED) pg_virtualenv -v $(PGVERSION) bash test/demo/run.sh
 
+# The C must also build warning-free with clang (PGXS's CFLAGS carry gcc-only options).
+CLANG_CPPFLAGS = -Wall -Werror -Wno-unknown-warning-option -Wno-ignored-optimization-argument
+clang-check: deps
+	$(MAKE) clean
+	$(MAKE) CC=clang PG_CPPFLAGS='$(CLANG_CPPFLAGS)' all
+	$(MAKE) clean
+
 # The tests: every suite against a throwaway cluster.
-test: deps
+test: deps clang-check
 	$(MAKE) install
 	pg_virtualenv -v $(PGVERSION) $(MAKE) installcheck
