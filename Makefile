@@ -54,7 +54,7 @@ demo: deps
 	SCALE=$(SCALE) SEED=$(SEED) pg_virtualenv -v $(PGVERSION) bash test/demo/run.sh
 
 # The C must also build warning-free with clang (PGXS's CFLAGS carry gcc-only options).
-CLANG_CPPFLAGS = -Wall -Werror -Wno-unknown-warning-option -Wno-ignored-optimization-argument
+CLANG_CPPFLAGS = -Wall -Werror -Wno-ignored-attributes -Wno-unknown-warning-option -Wno-ignored-optimization-argument
 clang-check: deps
 	$(MAKE) clean
 	$(MAKE) CC=clang PG_CPPFLAGS='$(CLANG_CPPFLAGS)' all
