@@ -19,6 +19,11 @@ DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 REGRESS      = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
 REGRESS_OPTS = --inputdir=test --load-extension=postgis --load-extension=$(EXTENSION)
 
+# isolation specs in test/specs; --outputdir=. makes their expected output top-level expected/
+# (PG15 has no --expecteddir), as for pg_regress
+ISOLATION      = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test --outputdir=. --load-extension=postgis --load-extension=$(EXTENSION)
+
 PG_CPPFLAGS = -Wall -Werror
 SHLIB_LINK  =
 
