@@ -232,11 +232,15 @@ idcard_from_cstring(const char *str)
 
 				/* never read past the string, even for a truncated sequence */
 				len = (int) strnlen(p, len);
-				if (*p == 'X' || *p == 'x')
+				if ((*p == 'X' || *p == 'x') && info.length == IDCARD_LEGACY_LENGTH)
 					IDCARD_SYNTAX_ERROR(str,
 										errdetail("The character \"%c\" at position %d is not a digit; only the check character (position 18) may be X.",
 												  *p, position),
 										errhint("A legacy 15-digit number has no check character."));
+				else if (*p == 'X' || *p == 'x')
+					IDCARD_SYNTAX_ERROR(str,
+										errdetail("The character \"%c\" at position %d is not a digit; only the check character (position 18) may be X.",
+												  *p, position));
 				else
 					IDCARD_SYNTAX_ERROR(str,
 										errdetail("The character \"%.*s\" at position %d is not a digit.",
