@@ -111,3 +111,8 @@ CREATE FUNCTION is_valid_idcard(text) RETURNS bool
   AS 'MODULE_PATHNAME', 'idcard_is_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION is_valid_idcard(text) IS
   'Would the text be accepted as an idcard? For loaders that set bad rows aside instead of failing';
+
+CREATE FUNCTION make_idcard(county gridcode, birth date, sequence int) RETURNS idcard
+  AS 'MODULE_PATHNAME', 'idcard_make' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION make_idcard(gridcode, date, int) IS
+  'Build a citizen ID from county code, birth date and sequence (0-999, odd = male), computing the check character';

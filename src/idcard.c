@@ -433,3 +433,49 @@ idcard_mask(PG_FUNCTION_ARGS)
 	memset(out + 6, '*', IDCARD_LENGTH - 10);
 	PG_RETURN_TEXT_P(cstring_to_text(out));
 }
+
+/*
+ * Build an ID from its parts, computing the check character: for generators
+ * and for converting records that keep the parts apart.  The parts are checked
+ * as text input checks them.
+ */
+PG_FUNCTION_INFO_V1(idcard_make);
+Datum
+idcard_make(PG_FUNCTION_ARGS)
+{
+	GridCode	county = PG_GETARG_GRIDCODE(0);
+	DateADT		birth = PG_GETARG_DATEADT(1);
+	int32		sequence = PG_GETARG_INT32(2);
+	int			y,
+				m,
+				d;
+	int64		address;
+	IdCard		value;
+
+	if (gridcode_depth(county) != 3)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s is not a county code", gridcode_to_cstring(county)),
+				 errdetail("The address code of a citizen ID is a 6-digit county-level gridcode.")));
+	if (sequence < 0 || sequence > 999)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sequence %d is out of range", sequence),
+				 errdetail("The sequence has 3 digits, 0 to 999; odd for men, even for women.")));
+	if (DATE_NOT_FINITE(birth))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the birth date must be finite")));
+	j2date(birth + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	if (y < IDCARD_MIN_YEAR || y > IDCARD_MAX_YEAR)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("birth year %d is outside %d-%d", y, IDCARD_MIN_YEAR, IDCARD_MAX_YEAR)));
+	address = county / 1000000000LL;
+	value = ((address * 100000000LL + y * 10000 + m * 100 + d) * 1000) + sequence;
+	if (!idcard_is_valid_value(value))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s is not a county code of GB/T 2260", gridcode_to_cstring(county))));
+	PG_RETURN_IDCARD(value);
+}

@@ -114,3 +114,13 @@ RESET enable_mergejoin;
 RESET enable_nestloop;
 SELECT idcard_hash('11010519491231002X') = hashint8(11010519491231002) AS hash_is_int8_hash;
 DROP TABLE idcard_ord;
+
+-- built from its parts, with the check computed
+SELECT make_idcard('110105', '1949-12-31', 2) AS vector,
+       make_idcard(region(i), birth_date(i), 9) AS rebuilt
+FROM (SELECT '320508198001010091'::idcard i) t;
+SELECT make_idcard('1101', '1949-12-31', 2);
+SELECT make_idcard('990101', '1949-12-31', 2);
+SELECT make_idcard('110105', '1949-12-31', 1000);
+SELECT make_idcard('110105', '1799-12-31', 1);
+SELECT make_idcard('110105', 'infinity', 1);
