@@ -8,7 +8,8 @@ CREATE TABLE household (
   address        text NOT NULL CHECK (btrim(address) <> ''),
   location       geometry(Point, 4490) NOT NULL,
   grid_code      gridcode REFERENCES area (code) ON UPDATE CASCADE,
-  community_code gridcode GENERATED ALWAYS AS (commgrid.ancestor(grid_code, 5)) STORED,
+  community_code gridcode GENERATED ALWAYS AS (
+                   CASE WHEN commgrid.depth(grid_code) = 6 THEN commgrid.ancestor(grid_code, 5) END) STORED,
   CONSTRAINT household_grid_is_grid CHECK (commgrid.depth(grid_code) = 6)
 );
 CREATE INDEX household_grid_code_idx ON household (grid_code);
@@ -33,7 +34,8 @@ CREATE TABLE resident (
   phone              text CHECK (phone ~ '^\+?[0-9][0-9 -]{4,19}$'),
   household_id       bigint NOT NULL REFERENCES household ON DELETE RESTRICT,
   grid_code          gridcode,
-  community_code     gridcode GENERATED ALWAYS AS (commgrid.ancestor(grid_code, 5)) STORED,
+  community_code     gridcode GENERATED ALWAYS AS (
+                   CASE WHEN commgrid.depth(grid_code) = 6 THEN commgrid.ancestor(grid_code, 5) END) STORED,
   vulnerable_kinds   text[] NOT NULL DEFAULT '{}',
   empty_nest_elderly boolean NOT NULL DEFAULT false,
   living_alone       boolean NOT NULL DEFAULT false,

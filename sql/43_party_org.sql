@@ -69,7 +69,18 @@ COMMENT ON COLUMN party_org_committee.resident_id IS 'The committee member (a Pa
 COMMENT ON COLUMN party_org_committee.community_code IS 'The organisation''s community (filled in when omitted)';
 COMMENT ON COLUMN party_org_committee.post IS 'secretary, deputy_secretary or member';
 
--- The tree's shape: which kind may stand under which, checked with clear messages.
+-- The tree's shape: which kind may stand under which.
+CREATE FUNCTION party_org_child_kinds(kind text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE kind
+         WHEN 'committee' THEN ARRAY['general_branch', 'branch']
+         WHEN 'general_branch' THEN ARRAY['branch']
+         WHEN 'branch' THEN ARRAY['party_group']
+         ELSE ARRAY[]::text[] END;
+COMMENT ON FUNCTION party_org_child_kinds(text) IS
+  'Kinds that may stand under an organisation of this kind: committee > general_branch > branch > party_group, and a committee may hold branches directly';
+
+-- The tree's shape checked with clear messages.
 CREATE FUNCTION party_org_check_tree() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
 DECLARE
@@ -85,11 +96,7 @@ BEGIN
     END IF;
   ELSE
     SELECT kind INTO parent_kind FROM commgrid.party_org WHERE org_id = NEW.parent_id;
-    allowed := CASE parent_kind
-                 WHEN 'committee' THEN ARRAY['general_branch', 'branch']
-                 WHEN 'general_branch' THEN ARRAY['branch']
-                 WHEN 'branch' THEN ARRAY['party_group']
-                 ELSE ARRAY[]::text[] END;
+    allowed := commgrid.party_org_child_kinds(parent_kind);
     IF parent_kind IS NOT NULL AND NOT NEW.kind = ANY (allowed) THEN
       RAISE EXCEPTION 'a % cannot stand under a %', NEW.kind, parent_kind
         USING ERRCODE = '23514',
@@ -102,11 +109,7 @@ BEGIN
   IF TG_OP = 'UPDATE' AND NEW.kind <> OLD.kind THEN
     SELECT array_agg(DISTINCT kind) INTO child_kinds
     FROM commgrid.party_org WHERE parent_id = NEW.org_id;
-    IF child_kinds IS NOT NULL AND NOT child_kinds <@ CASE NEW.kind
-         WHEN 'committee' THEN ARRAY['general_branch', 'branch']
-         WHEN 'general_branch' THEN ARRAY['branch']
-         WHEN 'branch' THEN ARRAY['party_group']
-         ELSE ARRAY[]::text[] END THEN
+    IF child_kinds IS NOT NULL AND NOT child_kinds <@ commgrid.party_org_child_kinds(NEW.kind) THEN
       RAISE EXCEPTION 'organisation % cannot become a %: it holds %', NEW.org_id, NEW.kind,
                       array_to_string(child_kinds, ', ')
         USING ERRCODE = '23514';

@@ -52,9 +52,7 @@ BEGIN
       USING ERRCODE = '23514',
             HINT = 'Attach the member to one of the branches under it.';
   END IF;
-  IF TG_OP = 'INSERT' OR NEW.org_id IS DISTINCT FROM OLD.org_id THEN
-    NEW.community_code := org.community_code;
-  END IF;
+  NEW.community_code := org.community_code;
   IF NEW.grid_code IS NOT NULL AND NOT (commgrid.depth(NEW.grid_code) = 6 AND NEW.grid_code <@ NEW.community_code) THEN
     RAISE EXCEPTION 'grid % is not a grid of community %', NEW.grid_code, NEW.community_code
       USING ERRCODE = '23514',
@@ -118,6 +116,10 @@ BEGIN
   IF NEW.community_code IS NULL THEN
     SELECT community_code INTO NEW.community_code
     FROM commgrid.party_member WHERE resident_id = NEW.resident_id;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'resident % is not a Party member', NEW.resident_id
+        USING ERRCODE = '23503', DETAIL = format('%s rows are about Party members.', TG_TABLE_NAME);
+    END IF;
   END IF;
   RETURN NEW;
 END $$;
@@ -150,21 +152,19 @@ COMMENT ON COLUMN party_dues.paid_on IS 'Day of payment';
 COMMENT ON COLUMN party_dues.paid_by_id IS
   'Who paid (a resident); the member by default, someone else for dues paid on the member''s behalf (托人代交)';
 
-CREATE FUNCTION party_dues_defaults() RETURNS trigger
+CREATE FUNCTION party_dues_paid_by_member() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
 BEGIN
   NEW.paid_by_id := coalesce(NEW.paid_by_id, NEW.resident_id);
-  IF NEW.community_code IS NULL THEN
-    SELECT community_code INTO NEW.community_code
-    FROM commgrid.party_member WHERE resident_id = NEW.resident_id;
-  END IF;
   RETURN NEW;
 END $$;
-COMMENT ON FUNCTION party_dues_defaults() IS
-  'Trigger: dues are paid by the member unless paid_by_id says otherwise; community from the member';
+COMMENT ON FUNCTION party_dues_paid_by_member() IS
+  'Trigger: dues are paid by the member unless paid_by_id says otherwise';
 
-CREATE TRIGGER party_dues_defaults BEFORE INSERT ON party_dues
-  FOR EACH ROW EXECUTE FUNCTION party_dues_defaults();
+CREATE TRIGGER party_dues_paid_by_member BEFORE INSERT ON party_dues
+  FOR EACH ROW EXECUTE FUNCTION party_dues_paid_by_member();
+CREATE TRIGGER party_dues_take_community BEFORE INSERT ON party_dues
+  FOR EACH ROW EXECUTE FUNCTION take_member_community();
 
 -- user data: pg_dump saves these rows with the database
 SELECT pg_catalog.pg_extension_config_dump('party_member', '');

@@ -12,7 +12,8 @@ CREATE TABLE grid_staff (
   full_time      boolean NOT NULL DEFAULT false,
   location       geometry(Point, 4490) NOT NULL,
   grid_code      gridcode REFERENCES area (code) ON UPDATE CASCADE,
-  community_code gridcode GENERATED ALWAYS AS (commgrid.ancestor(grid_code, 5)) STORED,
+  community_code gridcode GENERATED ALWAYS AS (
+                   CASE WHEN commgrid.depth(grid_code) = 6 THEN commgrid.ancestor(grid_code, 5) END) STORED,
   since          date,
   CONSTRAINT grid_staff_grid_is_grid CHECK (commgrid.depth(grid_code) = 6),
   CONSTRAINT grid_staff_worker_time CHECK (
