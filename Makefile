@@ -11,7 +11,9 @@ OBJS = \
 	src/point_reader.o \
 	src/boundary_index.o \
 	src/locate.o \
-	src/idcard.o
+	src/idcard.o \
+	src/aggregates.o \
+	src/uscc.o
 
 # Install SQL: numbered topic files, concatenated in order into one versioned script.
 TOPICS     = $(sort $(wildcard sql/[0-9][0-9]_*.sql))
