@@ -1,6 +1,8 @@
 -- Resident units (驻社区单位): the organs, institutions, enterprises, social organisations and
 -- armed police units based in a community, and the communities each co-builds with.
 --
+-- Persons are residents (resident.resident_id), the one person registry of the extension.
+--
 -- Every table of the co-building and assessment model carries the gridcode of the community
 -- that scopes the row (community_code, B-tree indexed) so that row-level security can filter
 -- with `community_code <@ :my_area`; rows about one unit also carry its unit_id so a unit's
@@ -47,8 +49,7 @@ CREATE TABLE unit (
   affiliation        text NOT NULL CHECK (affiliation IN ('central', 'provincial', 'city', 'district', 'subdistrict')),
   rank               text NOT NULL DEFAULT 'none' CHECK (rank IN ('bureau', 'division', 'section', 'none')),
   party_org_name     text,
-  party_org_id       bigint,
-  party_secretary_id bigint,
+  party_secretary_id bigint REFERENCES resident (resident_id),
   location           geometry,
   footprint          geometry,
   community_code     gridcode,
@@ -77,9 +78,8 @@ COMMENT ON COLUMN unit.category IS 'finer kind for reports, e.g. school, hospita
 COMMENT ON COLUMN unit.affiliation IS 'who the unit answers to: central, provincial, city (市属), district (区属), subdistrict';
 COMMENT ON COLUMN unit.rank IS 'administrative rank: bureau (厅局级), division (处级), section (科级), none';
 COMMENT ON COLUMN unit.party_org_name IS 'name of the unit''s Party organisation';
-COMMENT ON COLUMN unit.party_org_id IS 'the unit''s Party organisation';
 COMMENT ON COLUMN unit.party_secretary_id IS
-  'the person who heads the unit''s Party organisation (its Party head): by rule a member of the community''s joint meeting';
+  'the person (resident_id) who heads the unit''s Party organisation, its Party head: by rule a member of the community''s joint meeting';
 COMMENT ON COLUMN unit.location IS 'a point for a unit without a campus (EPSG:4490; 4326 input is transformed)';
 COMMENT ON COLUMN unit.footprint IS 'the campus footprint, MultiPolygon (EPSG:4490; 4326 input is transformed)';
 COMMENT ON COLUMN unit.community_code IS
@@ -120,17 +120,6 @@ $$;
 COMMENT ON FUNCTION unit_footprint_communities(geometry) IS
   'The communities a campus footprint overlaps, with the share of its area in each and that area in m²';
 
--- The community of a point.
--- (Interim: direct PostGIS until the spatial engine's locate lands in main.)
-CREATE FUNCTION unit_locate_community(location geometry) RETURNS gridcode
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public AS $$
-  SELECT a.code FROM commgrid.area a
-   WHERE a.kind IN ('community', 'village') AND ST_Covers(a.boundary, location)
-   ORDER BY a.code LIMIT 1
-$$;
-COMMENT ON FUNCTION unit_locate_community(geometry) IS 'The community whose boundary holds a point';
-
 -- How messages name a unit: by its name, so errors read the same whatever its id.
 CREATE FUNCTION unit_label(unit bigint) RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
@@ -165,7 +154,7 @@ BEGIN
               HINT = 'Check the coordinates (EPSG:4490 longitude/latitude) or load the community boundaries first.';
     END IF;
   ELSIF NEW.location IS NOT NULL THEN
-    NEW.community_code := commgrid.unit_locate_community(NEW.location);
+    NEW.community_code := commgrid.locate(NEW.location, 'community');
     IF NEW.community_code IS NULL THEN
       RAISE EXCEPTION 'unit "%" lies in no community', NEW.name
         USING ERRCODE = '23514',

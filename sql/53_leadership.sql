@@ -3,7 +3,7 @@
 
 CREATE TABLE leader (
   leader_id  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  person_id  bigint NOT NULL,
+  person_id  bigint NOT NULL REFERENCES resident (resident_id),
   level      text NOT NULL CHECK (level IN ('city', 'district', 'subdistrict')),
   area_code  gridcode NOT NULL,
   title      text NOT NULL CHECK (btrim(title) <> ''),
@@ -18,7 +18,7 @@ CREATE INDEX leader_person_idx ON leader (person_id);
 COMMENT ON TABLE leader IS
   'Leading cadres of the city, the district and the subdistricts, with their term: the holders of contact points and area responsibility, and the conveners of joint meetings';
 COMMENT ON COLUMN leader.leader_id IS 'identity';
-COMMENT ON COLUMN leader.person_id IS 'the person';
+COMMENT ON COLUMN leader.person_id IS 'the person (resident_id)';
 COMMENT ON COLUMN leader.level IS 'city, district or subdistrict';
 COMMENT ON COLUMN leader.area_code IS 'the city (4 digits), district (6) or subdistrict/town (9) the leader belongs to';
 COMMENT ON COLUMN leader.title IS 'post, e.g. 区委副书记, 街道党工委副书记';

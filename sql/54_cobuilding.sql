@@ -20,7 +20,7 @@ COMMENT ON COLUMN joint_meeting.established IS 'day it was set up';
 CREATE TABLE joint_meeting_member (
   member_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   community_code gridcode NOT NULL REFERENCES joint_meeting ON DELETE CASCADE,
-  person_id      bigint NOT NULL,
+  person_id      bigint NOT NULL REFERENCES resident (resident_id),
   unit_id        bigint REFERENCES unit,
   role           text NOT NULL DEFAULT 'member' CHECK (role IN ('member', 'deputy_convener', 'secretary')),
   starts         date NOT NULL,
@@ -60,7 +60,7 @@ COMMENT ON COLUMN cobuilding_meeting.minutes IS 'minutes';
 CREATE TABLE cobuilding_attendance (
   meeting_id     bigint NOT NULL,
   community_code gridcode NOT NULL,
-  person_id      bigint NOT NULL,
+  person_id      bigint NOT NULL REFERENCES resident (resident_id),
   PRIMARY KEY (meeting_id, person_id),
   FOREIGN KEY (meeting_id, community_code) REFERENCES cobuilding_meeting (meeting_id, community_code)
     ON DELETE CASCADE ON UPDATE CASCADE
@@ -101,7 +101,7 @@ COMMENT ON COLUMN cobuilding_resolution.done_on IS 'day carried out (set exactly
 -- unit heads in the community committee.  One person may hold several posts.
 CREATE TABLE cross_appointment (
   appointment_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  person_id      bigint NOT NULL,
+  person_id      bigint NOT NULL REFERENCES resident (resident_id),
   direction      text NOT NULL CHECK (direction IN ('community_to_unit', 'unit_to_community')),
   community_code gridcode NOT NULL REFERENCES area (code),
   unit_id        bigint NOT NULL REFERENCES unit,
@@ -192,12 +192,17 @@ COMMENT ON FUNCTION joint_meeting_members(gridcode, date) IS
   'Members of a community''s joint meeting on a day: member rows in force and the convener (if in post)';
 
 -- Does a person hold a post in an organisation on a day?  Used for recusal (回避).
--- A community: a cross-appointment with it either way, its own joint-meeting seat (not as a
--- unit's representative), or convening its joint meeting.
+-- A community: a seat on the committee of one of its Party organisations or the secretary's
+-- chair, a cross-appointment with it either way, its own joint-meeting seat (not as a unit's
+-- representative), or convening its joint meeting.
 CREATE FUNCTION holds_post_in_community(person bigint, community gridcode, on_date date) RETURNS bool
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, commgrid, public AS $$
-  SELECT EXISTS (SELECT 1 FROM commgrid.cross_appointment a
+  SELECT EXISTS (SELECT 1 FROM commgrid.party_org_committee c
+                  WHERE c.resident_id = person AND c.community_code = community)
+      OR EXISTS (SELECT 1 FROM commgrid.party_org o
+                  WHERE o.secretary_id = person AND o.community_code = community AND o.kind <> 'party_group')
+      OR EXISTS (SELECT 1 FROM commgrid.cross_appointment a
                   WHERE a.person_id = person AND a.community_code = community
                     AND commgrid.period_in_force(a.starts, a.ends, on_date))
       OR EXISTS (SELECT 1 FROM commgrid.joint_meeting_member m
@@ -208,7 +213,7 @@ SET search_path = pg_catalog, commgrid, public AS $$
                     AND commgrid.period_in_force(l.starts, l.ends, on_date))
 $$;
 COMMENT ON FUNCTION holds_post_in_community(bigint, gridcode, date) IS
-  'Does the person hold a post in the community''s organisation on the day (cross-appointment either way, own joint-meeting seat, or convener)?';
+  'Does the person hold a post in the community''s organisation on the day (committee seat or secretary of one of its Party organisations today, cross-appointment either way, own joint-meeting seat, or convener)?';
 
 -- A unit: its Party head, a cross-appointment with it either way, or its joint-meeting seat.
 CREATE FUNCTION holds_post_in_unit(person bigint, unit bigint, on_date date) RETURNS bool

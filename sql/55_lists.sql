@@ -80,7 +80,7 @@ CREATE TABLE unit_report (
   community_code gridcode NOT NULL REFERENCES area (code),
   reported_on    date NOT NULL,
   ended_on       date,
-  liaison_id     bigint,
+  liaison_id     bigint REFERENCES resident (resident_id),
   CONSTRAINT unit_report_period CHECK (ended_on IS NULL OR ended_on >= reported_on),
   UNIQUE (unit_id, community_code, reported_on)
 );
@@ -96,7 +96,7 @@ COMMENT ON COLUMN unit_report.liaison_id IS 'the unit''s liaison person for the 
 -- ... and its in-service Party members report to the community where they live or work.
 CREATE TABLE member_report (
   member_report_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  person_id        bigint NOT NULL,
+  person_id        bigint NOT NULL REFERENCES resident (resident_id),
   unit_id          bigint NOT NULL REFERENCES unit,
   community_code   gridcode NOT NULL REFERENCES area (code),
   basis            text NOT NULL CHECK (basis IN ('residence', 'workplace')),
@@ -123,7 +123,7 @@ CREATE TABLE service_record (
   service_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   community_code gridcode NOT NULL REFERENCES area (code),
   unit_id        bigint NOT NULL REFERENCES unit,
-  person_id      bigint,
+  person_id      bigint REFERENCES resident (resident_id),
   served_on      date NOT NULL,
   hours          numeric(6, 2) NOT NULL CHECK (hours > 0 AND hours <= 24),
   activity       text NOT NULL CHECK (btrim(activity) <> ''),

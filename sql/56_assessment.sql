@@ -89,11 +89,11 @@ CREATE TABLE assessment_rating (
   ratee_unit_id  bigint REFERENCES unit,
   ratee_code     gridcode,
   score          numeric NOT NULL,
-  entered_by     bigint NOT NULL,
+  entered_by     bigint NOT NULL REFERENCES resident (resident_id),
   entered_at     timestamptz NOT NULL DEFAULT now(),
   note           text,
   community_code gridcode NOT NULL,
-  unit_id        bigint,
+  unit_id        bigint REFERENCES unit,
   CONSTRAINT assessment_rating_one_rater CHECK ((rater_code IS NULL) <> (rater_unit_id IS NULL)),
   CONSTRAINT assessment_rating_one_ratee CHECK ((ratee_code IS NULL) <> (ratee_unit_id IS NULL)),
   CONSTRAINT assessment_rating_once UNIQUE NULLS NOT DISTINCT
@@ -376,7 +376,7 @@ CREATE TRIGGER assessment_rating_audit AFTER INSERT OR UPDATE OR DELETE ON asses
   FOR EACH ROW EXECUTE FUNCTION assessment_rating_audit();
 
 CREATE FUNCTION assessment_history_append_only() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
 BEGIN
   RAISE EXCEPTION 'assessment_rating_history is append-only'
     USING ERRCODE = '55000',

@@ -11,6 +11,11 @@ INSERT INTO area (code, name, kind, boundary) VALUES
  ('440305001001', '甲一社区', 'community', ST_MakeEnvelope(113.90, 22.50, 113.95, 22.55, 4490)),
  ('440305001002', '甲二社区', 'community', ST_MakeEnvelope(113.90, 22.55, 113.95, 22.60, 4490)),
  ('440305002001', '乙一社区', 'community', ST_MakeEnvelope(113.95, 22.50, 114.00, 22.60, 4490));
+INSERT INTO household (household_id, address, location)
+VALUES (4403050001, '测试区测试路1号', ST_SetSRID(ST_MakePoint(113.91, 22.51), 4490));
+INSERT INTO resident (resident_id, name, household_id)
+SELECT p, '测试人员' || p, 4403050001
+FROM unnest(ARRAY[3001, 3002, 3003, 3004, 3005, 3006, 4001, 4002, 4003, 5001, 5002, 5003, 5004, 5005, 6002]) p;
 -- U1, U2 in 甲一; U3 in 甲二; U4 in 乙一; U5's campus lies about 1/5 in 甲一 and 4/5 in 甲二
 INSERT INTO unit (name, uscc, kind, affiliation, rank, party_secretary_id, location, footprint) VALUES
  ('U1 市第一中学', '91350100M000100Y43', 'public_institution', 'city', 'division', 5001, ST_SetSRID(ST_MakePoint(113.92, 22.52), 4490), NULL),

@@ -14,6 +14,13 @@ INSERT INTO area (code, name, kind, boundary) VALUES
  ('440305001002', '甲二社区', 'community', ST_MakeEnvelope(113.90, 22.55, 113.95, 22.60, 4490)),
  ('440305002001', '乙一社区', 'community', ST_MakeEnvelope(113.95, 22.50, 114.00, 22.60, 4490)),
  ('440305001001001', '甲一社区第1网格', 'grid', ST_MakeEnvelope(113.90, 22.50, 113.95, 22.55, 4490));
+-- the persons of this test: residents of one household
+INSERT INTO household (household_id, address, location)
+VALUES (4403050001, '测试区测试路1号', ST_SetSRID(ST_MakePoint(113.91, 22.51), 4490));
+INSERT INTO resident (resident_id, name, household_id)
+SELECT p, '测试人员' || p, 4403050001
+FROM unnest(ARRAY[3001, 3002, 4001, 4002, 4003, 4004, 4101, 4201, 4999, 5001, 5002, 5004, 5005, 5101,
+                  6001, 6002, 6003, 9999]) p;
 
 -- units: three by a point, one campus over both communities of subdistrict 001, one in 002;
 -- persons 5001.. are the units' Party heads
@@ -145,6 +152,11 @@ FROM (VALUES (3001, 'community_to_unit', '市第一中学', '党委兼职委员'
 JOIN unit u ON u.name = x.unit;
 INSERT INTO cross_appointment (person_id, direction, community_code, unit_id, post, starts)
 SELECT 3001, 'community_to_unit', '440305001001', unit_id, '兼职委员', '2021-06-01' FROM unit WHERE name = '某科技公司';
+-- persons come from the resident registry
+\set VERBOSITY terse
+INSERT INTO cross_appointment (person_id, direction, community_code, unit_id, post, starts)
+SELECT 8888, 'unit_to_community', '440305001001', unit_id, '兼职委员', '2021-06-01' FROM unit WHERE name = '市第一中学';
+\set VERBOSITY default
 SELECT community_code, direction, person_id, unit_name, post FROM community_two_way_ties
 WHERE community_code LIKE '440305%' ORDER BY community_code, direction, person_id, unit_name;
 SELECT * FROM community_two_way_tie_summary WHERE community_code LIKE '440305%' ORDER BY community_code;
