@@ -10,7 +10,8 @@ OBJS = \
 	src/gridcode.o \
 	src/point_reader.o \
 	src/boundary_index.o \
-	src/locate.o
+	src/locate.o \
+	src/assign_location.o
 
 # Install SQL: numbered topic files, concatenated in order into one versioned script.
 TOPICS     = $(sort $(wildcard sql/[0-9][0-9]_*.sql))
