@@ -7,7 +7,8 @@ PGVERSION  = 15
 MODULE_big = pg_commgrid
 OBJS = \
 	src/pg_commgrid.o \
-	src/gridcode.o
+	src/gridcode.o \
+	src/coordsys.o
 
 # Install SQL: numbered topic files, concatenated in order into one versioned script.
 TOPICS     = $(sort $(wildcard sql/[0-9][0-9]_*.sql))
