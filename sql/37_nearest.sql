@@ -3,8 +3,8 @@
 
 -- The area kinds of a level name, as commgrid.locate accepts them
 CREATE FUNCTION level_kinds(level text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT CASE level
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE level
     WHEN 'grid' THEN ARRAY['grid']
     WHEN 'community' THEN ARRAY['community', 'village']
     WHEN 'village' THEN ARRAY['community', 'village']
@@ -13,8 +13,7 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     WHEN 'town' THEN ARRAY['subdistrict', 'town']
     WHEN 'county' THEN ARRAY['district']
     WHEN 'district' THEN ARRAY['district']
-  END
-$$;
+  END;
 COMMENT ON FUNCTION level_kinds(text) IS
   'The commgrid.area kinds of a level name (grid, community, township, county, or a kind itself); NULL for an unknown name';
 
