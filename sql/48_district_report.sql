@@ -31,10 +31,14 @@ BEGIN
     FROM commgrid.area a
     WHERE a.code <@ district AND a.kind = 'community'
   ),
+  unassigned_household AS (
+    SELECT h.household_id
+    FROM commgrid.household h
+    WHERE h.grid_code IS NULL AND ST_Covers(d.boundary, h.location)
+  ),
   unassigned AS (
     SELECT count(*) AS n
-    FROM commgrid.household h JOIN commgrid.resident r USING (household_id)
-    WHERE h.grid_code IS NULL AND ST_Covers(d.boundary, h.location)
+    FROM unassigned_household h JOIN commgrid.resident r USING (household_id)
   ),
   assigned AS (
     SELECT count(*) AS n FROM commgrid.resident r WHERE r.grid_code <@ district
@@ -69,7 +73,8 @@ BEGIN
     UNION ALL SELECT 2, 'towns', coalesce((SELECT n FROM sub WHERE kind = 'town'), 0), 'towns'
     UNION ALL SELECT 3, 'subdistricts', coalesce((SELECT n FROM sub WHERE kind = 'subdistrict'), 0), 'subdistricts'
     UNION ALL SELECT 4, 'resident population', (SELECT n FROM assigned) + (SELECT n FROM unassigned), 'persons'
-    UNION ALL SELECT 5, 'households', (SELECT count(*) FROM commgrid.household h WHERE h.grid_code <@ district), 'households'
+    UNION ALL SELECT 5, 'households', (SELECT count(*) FROM commgrid.household h WHERE h.grid_code <@ district)
+                                      + (SELECT count(*) FROM unassigned_household), 'households'
     UNION ALL SELECT 6, 'urban communities', (SELECT count(*) FROM community), 'communities'
     UNION ALL SELECT 7, 'communities with a Party committee', (SELECT count(*) FROM community WHERE org_kind = 'committee'), 'communities'
     UNION ALL SELECT 8, 'communities with a Party general branch', (SELECT count(*) FROM community WHERE org_kind = 'general_branch'), 'communities'

@@ -43,7 +43,8 @@ SELECT pg_temp.try(stmt) FROM (VALUES
 SELECT pg_temp.try($$DELETE FROM household WHERE household_id = 320508000003$$);
 
 -- the Party organisation tree: kinds under kinds, one root per community, one group per grid
-SELECT org_id, kind, parent_id, community_code, grid_code, term_start, term_end
+SELECT org_id, kind, parent_id, community_code, grid_code,
+       term_end = (term_start + interval '5 years')::date AS five_year_term
 FROM party_org ORDER BY org_id;
 SELECT pg_temp.try(stmt) FROM (VALUES
   ($$INSERT INTO party_org (name, kind, community_code, term_start) VALUES ('第二个', 'branch', '320508019044', '2024-01-01')$$),
