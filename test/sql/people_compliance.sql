@@ -25,8 +25,8 @@ UPDATE party_org SET term_start = current_date - interval '6 years' WHERE org_id
 -- grid_without_party_group: a second grid in 西街 with its staff but no group
 INSERT INTO area (code, name, kind, boundary)
 VALUES ('320508019045002', '西街第2网格', 'grid', ST_MakeEnvelope(120.60, 31.27, 120.62, 31.28, 4490));
-INSERT INTO grid_staff (name, role, location, grid_code)
-SELECT '西街2网格员' || s, 'building_leader', ST_SetSRID(ST_MakePoint(120.61, 31.275), 4490), '320508019045002'
+INSERT INTO grid_staff (name, role, location)
+SELECT '西街2网格员' || s, 'building_leader', ST_SetSRID(ST_MakePoint(120.61, 31.275), 4490)
 FROM generate_series(1, 10) s;
 -- party_group_without_leader: 养育巷 grid 2's leader steps down
 UPDATE party_org SET secretary_id = NULL WHERE org_id = 320508000003;
@@ -77,13 +77,13 @@ SELECT community_code, community_name, township_code, township_kind, district_co
        members, full_members, probationary_members, inflow_members, outflow_members, grids,
        party_groups, staff, households, residents, compliance_problems
 FROM community_summary WHERE community_code LIKE '320508%' ORDER BY community_code;
-SELECT grid_code, community_code, party_group_name, party_group_leader, households, residents,
+SELECT grid_code, community_code, party_group_name, party_group_has_leader, households, residents,
        vulnerable_residents, empty_nest_elderly, members_placed, staff, full_time_staff,
        compliance_problems
 FROM grid_summary WHERE grid_code LIKE '320508%' ORDER BY grid_code;
 SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
 WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relname IN ('community_summary', 'grid_summary')
-  AND a.attnum > 0 AND a.atttypid NOT IN ('text'::regtype, 'bigint'::regtype, 'date'::regtype)
+  AND a.attnum > 0 AND a.atttypid NOT IN ('text'::regtype, 'bigint'::regtype, 'date'::regtype, 'boolean'::regtype)
 ORDER BY 1, 2;
 ROLLBACK;
