@@ -7,7 +7,13 @@ PGVERSION  = 15
 MODULE_big = pg_commgrid
 OBJS = \
 	src/pg_commgrid.o \
-	src/gridcode.o
+	src/gridcode.o \
+	src/point_reader.o \
+	src/boundary_index.o \
+	src/locate.o \
+	src/idcard.o \
+	src/aggregates.o \
+	src/uscc.o
 
 # Install SQL: numbered topic files, concatenated in order into one versioned script.
 TOPICS     = $(sort $(wildcard sql/[0-9][0-9]_*.sql))
@@ -15,6 +21,11 @@ DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 
 REGRESS      = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
 REGRESS_OPTS = --inputdir=test --load-extension=postgis --load-extension=$(EXTENSION)
+
+# isolation specs in test/specs; --outputdir=. makes their expected output top-level expected/
+# (PG15 has no --expecteddir), as for pg_regress
+ISOLATION      = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test --outputdir=. --load-extension=postgis --load-extension=$(EXTENSION)
 
 PG_CPPFLAGS = -Wall -Werror
 SHLIB_LINK  =
