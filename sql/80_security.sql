@@ -268,6 +268,13 @@ BEGIN
     LOOP
       EXECUTE format('GRANT SELECT ON %s TO commgrid_bi_reader', t);
     END LOOP;
+    -- the security-definer row functions behind them
+    FOR t IN SELECT p.oid::regprocedure FROM pg_proc p
+             WHERE p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef
+               AND p.proname LIKE 'bi\_%'
+    LOOP
+      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO commgrid_bi_reader', t);
+    END LOOP;
   END IF;
 END $$;
 COMMENT ON FUNCTION grant_privileges() IS
