@@ -133,8 +133,10 @@ SELECT abs((SELECT trimmed_mean(v, 2500) FROM units_agg_data)
                      (SELECT sum(v::numeric * w::numeric) / sum(w::numeric) FROM units_agg_data
                       WHERE v IS NOT NULL AND w IS NOT NULL) AS e
               FROM units_agg_data) x) AS whole_weighted_exact;
--- the errors surface from the workers too
+-- the errors surface from the workers too (whether leader or worker meets the row varies)
+\set SHOW_CONTEXT never
 SELECT weighted_mean(v, CASE WHEN id = 123456 THEN -2 ELSE w END) FROM units_agg_data;
+\set SHOW_CONTEXT errors
 RESET force_parallel_mode;
 RESET max_parallel_workers_per_gather;
 RESET min_parallel_table_scan_size;
