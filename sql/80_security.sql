@@ -78,17 +78,18 @@ COMMENT ON COLUMN security_role.description IS 'What members of the role may do'
 -- Every table under the jurisdiction rule, with who may read and write it.  grant_privileges()
 -- grants from here, so a table added later needs only its row (through secure_table).
 CREATE TABLE secured_table (
-  table_name   regclass PRIMARY KEY,
-  scope_column name NOT NULL,
+  table_name    regclass PRIMARY KEY,
+  scope_columns name[],
   readers      text[] NOT NULL,
   writers      text[] NOT NULL
 );
 COMMENT ON TABLE secured_table IS
-  'Tables under the jurisdiction policy: their gridcode scope column and the group roles (short names) that read and write them';
+  'Every table of the extension that roles may reach: its gridcode scope columns (NULL: reference data, no per-area rows) and the group roles (short names) that read and write it';
 COMMENT ON COLUMN secured_table.table_name IS 'The table';
-COMMENT ON COLUMN secured_table.scope_column IS 'The gridcode column the jurisdiction policy tests with <@';
+COMMENT ON COLUMN secured_table.scope_columns IS
+  'The gridcode column(s) the jurisdiction policy tests with <@ (a row is reachable through any of them); NULL for reference data without per-area rows';
 COMMENT ON COLUMN secured_table.readers IS
-  'Roles granted SELECT on the columns not marked [personal] (personal columns only through staff functions)';
+  'Roles granted SELECT on the columns not marked [personal: restricted] (those only through the audited staff functions)';
 COMMENT ON COLUMN secured_table.writers IS 'Roles granted INSERT, UPDATE and DELETE';
 
 -- Security-definer functions that hand personal data to staff: granted to every staff role;
@@ -133,7 +134,7 @@ BEGIN
   SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols
   FROM pg_attribute
   WHERE attrelid = tbl AND attnum > 0 AND NOT attisdropped
-    AND COALESCE(col_description(tbl, attnum), '') NOT LIKE '[personal]%';
+    AND COALESCE(col_description(tbl, attnum), '') NOT LIKE '[personal: restricted]%';
   FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
            WHERE EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_' || short_name)
   LOOP
@@ -144,7 +145,7 @@ BEGIN
   LOOP
     IF EXISTS (SELECT 1 FROM pg_attribute
                WHERE attrelid = tbl AND attnum > 0 AND NOT attisdropped
-                 AND col_description(tbl, attnum) LIKE '[personal]%') THEN
+                 AND col_description(tbl, attnum) LIKE '[personal: restricted]%') THEN
       EXECUTE format('GRANT SELECT (%s) ON %s TO %I', cols, tbl, r);
     ELSE
       EXECUTE format('GRANT SELECT ON %s TO %I', tbl, r);
@@ -160,45 +161,52 @@ COMMENT ON FUNCTION grant_table_privileges(regclass) IS
   'Grant a secured table to its readers (columns not marked [personal]) and writers; run by secure_table and grant_privileges';
 
 -- Put a table under the jurisdiction rule: row-level security with a policy that lets a role
--- reach a row only when its scope column lies under one of the role's jurisdiction codes,
--- for reading and for the new row of an INSERT or UPDATE.
-CREATE FUNCTION secure_table(tbl regclass, scope_column name,
+-- reach a row only when one of its scope columns lies under one of the role's jurisdiction
+-- codes, for reading and for the new row of an INSERT or UPDATE.  With no scope column the
+-- table is reference data: registered and granted, without row-level security.
+CREATE FUNCTION secure_table(tbl regclass, scope_columns name[],
                              readers text[], writers text[]) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid AS $$
 DECLARE
+  col name;
   check_expr text;
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_attribute
-                 WHERE attrelid = tbl AND attname = scope_column AND NOT attisdropped
-                   AND atttypid = 'commgrid.gridcode'::regtype) THEN
-    RAISE EXCEPTION 'table % has no gridcode column %', tbl, scope_column
-      USING ERRCODE = '22023', HINT = 'The scope column must be of type commgrid.gridcode.';
-  END IF;
+  FOREACH col IN ARRAY COALESCE(scope_columns, '{}') LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute
+                   WHERE attrelid = tbl AND attname = col AND NOT attisdropped
+                     AND atttypid = 'commgrid.gridcode'::regtype) THEN
+      RAISE EXCEPTION 'table % has no gridcode column %', tbl, col
+        USING ERRCODE = '22023', HINT = 'A scope column must be of type commgrid.gridcode.';
+    END IF;
+  END LOOP;
   IF EXISTS (SELECT 1 FROM unnest(readers || writers) x
              WHERE x NOT IN (SELECT short_name FROM commgrid.security_role)) THEN
     RAISE EXCEPTION 'unknown role in % or %', readers, writers
       USING ERRCODE = '22023',
             HINT = 'Use the short names in commgrid.security_role, e.g. grid_worker.';
   END IF;
-  INSERT INTO commgrid.secured_table VALUES (tbl, scope_column, readers, writers)
+  INSERT INTO commgrid.secured_table VALUES (tbl, scope_columns, readers, writers)
     ON CONFLICT (table_name) DO UPDATE
-    SET scope_column = EXCLUDED.scope_column, readers = EXCLUDED.readers,
+    SET scope_columns = EXCLUDED.scope_columns, readers = EXCLUDED.readers,
         writers = EXCLUDED.writers;
-  check_expr := format(
-    '%1$I OPERATOR(commgrid.<@) (SELECT commgrid.jurisdiction_envelope()) AND '
-    '%1$I OPERATOR(commgrid.<@) ANY ((SELECT commgrid.jurisdiction_scopes())::commgrid.gridcode[])',
-    scope_column);
-  EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', tbl);
-  EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON %s', tbl);
-  EXECUTE format('CREATE POLICY jurisdiction ON %s USING (%s) WITH CHECK (%s)',
-                 tbl, check_expr, check_expr);
-  EXECUTE format('COMMENT ON POLICY jurisdiction ON %s IS %L', tbl,
-                 format('Rows whose %s lies in the current role''s jurisdiction (commgrid.jurisdiction)',
-                        scope_column));
+  IF cardinality(scope_columns) > 0 THEN
+    SELECT string_agg(format(
+             '(%1$I OPERATOR(commgrid.<@) (SELECT commgrid.jurisdiction_envelope()) AND '
+             '%1$I OPERATOR(commgrid.<@) ANY ((SELECT commgrid.jurisdiction_scopes())::commgrid.gridcode[]))',
+             c), ' OR ')
+      INTO check_expr FROM unnest(scope_columns) c;
+    EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', tbl);
+    EXECUTE format('DROP POLICY IF EXISTS jurisdiction ON %s', tbl);
+    EXECUTE format('CREATE POLICY jurisdiction ON %s USING (%s) WITH CHECK (%s)',
+                   tbl, check_expr, check_expr);
+    EXECUTE format('COMMENT ON POLICY jurisdiction ON %s IS %L', tbl,
+                   format('Rows whose %s lies in the current role''s jurisdiction (commgrid.jurisdiction)',
+                          array_to_string(scope_columns, ' or ')));
+  END IF;
   PERFORM commgrid.grant_table_privileges(tbl);
 END $$;
-COMMENT ON FUNCTION secure_table(regclass, name, text[], text[]) IS
-  'Put a table under the jurisdiction rule: enable row-level security, add the jurisdiction policy on its gridcode column, register and grant it';
+COMMENT ON FUNCTION secure_table(regclass, name[], text[], text[]) IS
+  'Put a table under the jurisdiction rule: enable row-level security, add the jurisdiction policy on its gridcode column(s), register and grant it; with no scope column, register and grant reference data';
 
 -- Grants that do not depend on one table: schema, jurisdiction, audit, staff functions.
 CREATE FUNCTION grant_privileges() RETURNS void
@@ -240,6 +248,18 @@ BEGIN
       EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', t, r);
     END LOOP;
   END LOOP;
+  -- views that run with the caller's rights (row-level security applies through them)
+  FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
+           WHERE min_scope_depth IS NOT NULL AND commgrid.role_exists(short_name)
+  LOOP
+    FOR t IN SELECT c.oid::regclass FROM pg_class c
+             WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind = 'v'
+               AND c.relname NOT LIKE 'bi\_%'
+               AND 'security_invoker=true' = ANY (COALESCE(c.reloptions, '{}'))
+    LOOP
+      EXECUTE format('GRANT SELECT ON %s TO %I', t, r);
+    END LOOP;
+  END LOOP;
   -- BI: the bi_* views and nothing else
   IF commgrid.role_exists('bi_reader') THEN
     FOR t IN SELECT c.oid::regclass FROM pg_class c
@@ -247,6 +267,13 @@ BEGIN
                AND c.relname LIKE 'bi\_%'
     LOOP
       EXECUTE format('GRANT SELECT ON %s TO commgrid_bi_reader', t);
+    END LOOP;
+    -- the security-definer row functions behind them
+    FOR t IN SELECT p.oid::regprocedure FROM pg_proc p
+             WHERE p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef
+               AND p.proname LIKE 'bi\_%'
+    LOOP
+      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO commgrid_bi_reader', t);
     END LOOP;
   END IF;
 END $$;
@@ -342,7 +369,37 @@ REVOKE EXECUTE ON FUNCTION revoke_jurisdiction(name, gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION revoke_jurisdiction(name, gridcode) IS
   'Take an area of jurisdiction from a login role; true when it had it';
 
-REVOKE EXECUTE ON FUNCTION secure_table(regclass, name, text[], text[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION secure_table(regclass, name[], text[], text[]) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION grant_table_privileges(regclass) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION grant_privileges() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION create_roles() FROM PUBLIC;
+
+-- Mark personal data in the column comments, keeping the owner's text after the marker.
+-- [personal] columns are masked or aggregated for BI; [personal: restricted] ones (ID
+-- numbers, phones, addresses, home locations) are not granted to any role either: staff
+-- read them only through the audited staff functions.
+CREATE FUNCTION mark_personal(tbl regclass, columns name[], restricted boolean DEFAULT false)
+RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid AS $$
+DECLARE
+  col name;
+  num int;
+  old text;
+  marker text := CASE WHEN restricted THEN '[personal: restricted] ' ELSE '[personal] ' END;
+BEGIN
+  FOREACH col IN ARRAY columns LOOP
+    SELECT attnum INTO num FROM pg_attribute
+    WHERE attrelid = tbl AND attname = col AND attnum > 0 AND NOT attisdropped;
+    IF num IS NULL THEN
+      RAISE EXCEPTION 'table % has no column %', tbl, col USING ERRCODE = '42703';
+    END IF;
+    old := regexp_replace(COALESCE(col_description(tbl, num), ''), '^\[personal[^]]*\] ', '');
+    EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', tbl, col, marker || old);
+  END LOOP;
+  IF EXISTS (SELECT 1 FROM commgrid.secured_table WHERE table_name = tbl) THEN
+    PERFORM commgrid.grant_table_privileges(tbl);
+  END IF;
+END $$;
+REVOKE EXECUTE ON FUNCTION mark_personal(regclass, name[], boolean) FROM PUBLIC;
+COMMENT ON FUNCTION mark_personal(regclass, name[], boolean) IS
+  'Mark columns as personal data in their comments ([personal] or, restricted to staff functions, [personal: restricted])';
