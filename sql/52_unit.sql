@@ -167,7 +167,7 @@ CREATE TRIGGER unit_assign BEFORE INSERT OR UPDATE OF location, footprint, commu
 
 -- Keep unit_community in step with the unit's place.
 CREATE FUNCTION unit_sync_communities() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
 BEGIN
   DELETE FROM commgrid.unit_community WHERE unit_id = NEW.unit_id;
   IF NEW.footprint IS NOT NULL THEN
@@ -180,8 +180,9 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
+REVOKE EXECUTE ON FUNCTION unit_sync_communities() FROM PUBLIC;
 COMMENT ON FUNCTION unit_sync_communities() IS
-  'Trigger: rewrites unit_community for a unit whose place changed';
+  'Trigger: rewrites unit_community for a unit whose place changed (as the owner: the ties are derived data no role writes by hand)';
 
 CREATE TRIGGER unit_sync_communities AFTER INSERT OR UPDATE OF location, footprint, community_code ON unit
   FOR EACH ROW EXECUTE FUNCTION unit_sync_communities();
@@ -203,7 +204,7 @@ COMMENT ON FUNCTION unit_reassign_all() IS
 -- commgrid.redraw or a plain UPDATE), the units whose place touches the old or new boundary are
 -- placed again.  A change that would leave a unit in no community is refused.
 CREATE FUNCTION unit_follow_boundaries() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
 BEGIN
   -- each statement names only the transition tables its operation has
   IF TG_OP = 'INSERT' THEN
@@ -226,8 +227,9 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
+REVOKE EXECUTE ON FUNCTION unit_follow_boundaries() FROM PUBLIC;
 COMMENT ON FUNCTION unit_follow_boundaries() IS
-  'Statement trigger on area: re-places the units touched by added, redrawn or removed community boundaries';
+  'Statement trigger on area: re-places the units touched by added, redrawn or removed community boundaries (as the owner, so whoever may redraw areas need not have rights on units)';
 
 CREATE TRIGGER unit_follow_boundaries_insert AFTER INSERT ON area
   REFERENCING NEW TABLE AS new_areas FOR EACH STATEMENT EXECUTE FUNCTION unit_follow_boundaries();

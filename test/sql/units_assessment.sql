@@ -2,6 +2,7 @@
 -- decimal, every integrity rule with its error and SQLSTATE, the audit history, grades, ranks,
 -- and the read-only closed campaign.  District 440305 (this suite's prefix).
 SET search_path = commgrid, public;
+\set SHOW_CONTEXT never
 BEGIN;
 \set ON_ERROR_ROLLBACK on
 INSERT INTO area (code, name, kind, boundary) VALUES

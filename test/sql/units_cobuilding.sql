@@ -2,6 +2,7 @@
 -- reporting: placement, every rule with its error, and the compliance views with planted breaches.
 -- District 440305 (test prefix of this suite); persons are plain ids here.
 SET search_path = commgrid, public;
+\set SHOW_CONTEXT never
 BEGIN;
 \set ON_ERROR_ROLLBACK on
 -- subdistrict 001 (west half) has communities 001 (south) and 002 (north); subdistrict 002 (east
