@@ -229,4 +229,11 @@ UPDATE assessment_campaign SET status = 'open', closed_at = NULL WHERE campaign_
 DELETE FROM assessment_campaign WHERE campaign_id = (SELECT campaign_id FROM camp);
 \echo :SQLSTATE
 SELECT count(*) AS ratings_kept FROM assessment_rating WHERE campaign_id = (SELECT campaign_id FROM camp);
+-- a closed campaign's results stay put when a unit moves: U5's campus now lies wholly in 甲二,
+-- yet its 2025 score is still weighted by the shares it had when it was rated
+UPDATE unit SET footprint = ST_Multi(ST_MakeEnvelope(113.91, 22.56, 113.93, 22.57, 4490))
+WHERE unit_id = (SELECT unit_id FROM u WHERE tag = 'U5');
+SELECT count(*) AS u5_communities_now FROM unit_community WHERE unit_id = (SELECT unit_id FROM u WHERE tag = 'U5');
+SELECT round(r.score::numeric, 6) AS u5_score, r.communities_rating
+FROM assessment_unit_result r JOIN u x USING (unit_id) WHERE x.tag = 'U5' AND r.campaign_id = (SELECT campaign_id FROM camp);
 ROLLBACK;
