@@ -66,7 +66,7 @@ WITH v AS (
   SELECT DISTINCT a.code, (ST_DumpPoints(a.boundary)).geom AS pt FROM area a
    WHERE a.code <@ '500112' AND a.kind = 'grid'
 )
-SELECT count(*) AS vertices_on_neighbours,
+SELECT count(*) > 1000 AS many_vertices_on_neighbours,
        count(*) FILTER (WHERE NOT EXISTS (SELECT FROM v w WHERE w.code = n.code AND ST_Equals(w.pt, v.pt))) AS unmatched
   FROM v JOIN area n ON n.code <@ '500112' AND n.kind = 'grid' AND n.code <> v.code
                     AND n.boundary && v.pt AND ST_Intersects(n.boundary, v.pt);
