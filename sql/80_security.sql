@@ -29,30 +29,45 @@ ALTER TABLE jurisdiction ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_rows ON jurisdiction FOR SELECT USING (role_name = current_user);
 
 -- The caller's scopes, sorted; NULL when it has none.  Policies call it through a scalar
--- subquery, so it runs once per statement as an InitPlan.
+-- subquery, so it runs once per statement as an InitPlan; PL/pgSQL keeps its plan across
+-- statements (a SQL function would be planned again in every statement).
 CREATE FUNCTION jurisdiction_scopes() RETURNS gridcode[]
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid AS $$
-  SELECT array_agg(scope ORDER BY scope) FROM commgrid.jurisdiction WHERE role_name = current_user
-$$;
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid AS $$
+DECLARE
+  scopes commgrid.gridcode[];
+BEGIN
+  SELECT array_agg(j.scope ORDER BY j.scope) INTO scopes
+  FROM commgrid.jurisdiction j WHERE j.role_name = current_user;
+  RETURN scopes;
+END $$;
 COMMENT ON FUNCTION jurisdiction_scopes() IS
   'The current role''s jurisdiction codes (NULL when it has none)';
 
--- The lowest code that covers all the caller's scopes.  The policies test `col <@ envelope`
--- first: the gridcode support function turns it into a B-tree range scan.
+-- The lowest code that covers all the caller's scopes: the common ancestor of the first and
+-- the last in code order.  The policies test `col <@ envelope` first: the gridcode support
+-- function turns it into a B-tree range scan with the envelope as its parameter.
 CREATE FUNCTION jurisdiction_envelope() RETURNS gridcode
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid AS $$
-  SELECT commgrid.ancestor(s.lo, d)
-  FROM (SELECT (SELECT scope FROM commgrid.jurisdiction WHERE role_name = current_user
-                ORDER BY scope LIMIT 1) AS lo,
-               (SELECT scope FROM commgrid.jurisdiction WHERE role_name = current_user
-                ORDER BY scope DESC LIMIT 1) AS hi) s,
-       generate_series(least(commgrid.depth(s.lo), commgrid.depth(s.hi)), 1, -1) d
-  WHERE commgrid.ancestor(s.lo, d) = commgrid.ancestor(s.hi, d)
-  ORDER BY d DESC
-  LIMIT 1
-$$;
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid AS $$
+DECLARE
+  lo commgrid.gridcode;
+  hi commgrid.gridcode;
+BEGIN
+  SELECT j.scope INTO lo FROM commgrid.jurisdiction j
+  WHERE j.role_name = current_user ORDER BY j.scope LIMIT 1;
+  IF lo IS NULL THEN
+    RETURN NULL;
+  END IF;
+  SELECT j.scope INTO hi FROM commgrid.jurisdiction j
+  WHERE j.role_name = current_user ORDER BY j.scope DESC LIMIT 1;
+  FOR d IN REVERSE least(commgrid.depth(lo), commgrid.depth(hi))..1 LOOP
+    IF commgrid.ancestor(lo, d) OPERATOR(commgrid.=) commgrid.ancestor(hi, d) THEN
+      RETURN commgrid.ancestor(lo, d);
+    END IF;
+  END LOOP;
+  RETURN NULL;
+END $$;
 COMMENT ON FUNCTION jurisdiction_envelope() IS
-  'The lowest area code covering all of the current role''s jurisdiction (NULL when it has none)';
+  'The lowest area code covering all of the current role''s jurisdiction (NULL when it has none or it spans provinces)';
 
 -- The six group roles, by their short names (the role is commgrid_<short name>).  The
 -- minimum depth is the highest level a member's jurisdiction may name.
