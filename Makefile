@@ -13,7 +13,9 @@ OBJS = \
 	src/locate.o \
 	src/idcard.o \
 	src/aggregates.o \
-	src/uscc.o
+	src/uscc.o \
+	src/assign_location.o \
+	src/coordsys.o
 
 # Install SQL: numbered topic files, concatenated in order into one versioned script.
 TOPICS     = $(sort $(wildcard sql/[0-9][0-9]_*.sql))

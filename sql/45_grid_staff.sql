@@ -11,7 +11,7 @@ CREATE TABLE grid_staff (
                    'party_group_leader', 'building_leader')),
   full_time      boolean NOT NULL DEFAULT false,
   location       geometry(Point, 4490) NOT NULL,
-  grid_code      gridcode REFERENCES area (code) ON UPDATE CASCADE,
+  grid_code      gridcode NOT NULL REFERENCES area (code) ON UPDATE CASCADE,
   community_code gridcode GENERATED ALWAYS AS (
                    CASE WHEN commgrid.depth(grid_code) = 6 THEN commgrid.ancestor(grid_code, 5) END) STORED,
   since          date,
@@ -23,6 +23,9 @@ CREATE INDEX grid_staff_grid_code_idx ON grid_staff (grid_code);
 CREATE INDEX grid_staff_community_code_idx ON grid_staff (community_code);
 CREATE INDEX grid_staff_resident_idx ON grid_staff (resident_id);
 
+CREATE TRIGGER grid_staff_locate_grid BEFORE INSERT OR UPDATE ON grid_staff
+  FOR EACH ROW EXECUTE FUNCTION locate_grid('required');
+
 COMMENT ON TABLE grid_staff IS
   'Full- and part-time grid staff (专兼职人员): grid leaders, grid workers, Party group leaders, building leaders';
 COMMENT ON COLUMN grid_staff.staff_id IS 'Stable staff id';
@@ -33,7 +36,7 @@ COMMENT ON COLUMN grid_staff.role IS
   'grid_leader (网格长), full_time_worker (专职网格员), part_time_worker (兼职网格员), party_group_leader (党小组长), building_leader (楼栋长)';
 COMMENT ON COLUMN grid_staff.full_time IS 'Full-time (专职); a full_time_worker always, a part_time_worker never';
 COMMENT ON COLUMN grid_staff.location IS 'Duty post, a Point in EPSG:4490; it decides the grid';
-COMMENT ON COLUMN grid_staff.grid_code IS 'Grid that covers the duty post, set by the spatial engine';
+COMMENT ON COLUMN grid_staff.grid_code IS 'Grid that covers the duty post, set by the spatial engine (a post outside every grid is refused)';
 COMMENT ON COLUMN grid_staff.community_code IS 'Community of the grid (derived from grid_code)';
 COMMENT ON COLUMN grid_staff.since IS 'In the post since';
 

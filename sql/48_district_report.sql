@@ -1,6 +1,9 @@
--- The district report: the report's 基本情况 paragraph computed from the data, and plain-typed
--- summary views for BI tools (text codes, no extension types, so a JDBC client reads them
--- without pg_commgrid).  All run with the caller's rights.
+-- The district report: the report's 基本情况 paragraph computed from the data (with the
+-- caller's rights), and plain-typed summary views for BI tools (text codes, no extension
+-- types, so a JDBC client reads them without pg_commgrid).  The summary views hold counts and
+-- the names of areas and organisations only, never a person's data, and run with their
+-- owner's rights like the security section's bi_* views: grant them to whoever may see the
+-- whole district's figures.
 
 CREATE FUNCTION district_report(district gridcode)
 RETURNS TABLE (indicator text, value numeric, unit text)
@@ -31,10 +34,14 @@ BEGIN
     FROM commgrid.area a
     WHERE a.code <@ district AND a.kind = 'community'
   ),
+  unassigned_household AS (
+    SELECT h.household_id
+    FROM commgrid.household h
+    WHERE h.grid_code IS NULL AND ST_Covers(d.boundary, h.location)
+  ),
   unassigned AS (
     SELECT count(*) AS n
-    FROM commgrid.household h JOIN commgrid.resident r USING (household_id)
-    WHERE h.grid_code IS NULL AND ST_Covers(d.boundary, h.location)
+    FROM unassigned_household h JOIN commgrid.resident r USING (household_id)
   ),
   assigned AS (
     SELECT count(*) AS n FROM commgrid.resident r WHERE r.grid_code <@ district
@@ -69,7 +76,8 @@ BEGIN
     UNION ALL SELECT 2, 'towns', coalesce((SELECT n FROM sub WHERE kind = 'town'), 0), 'towns'
     UNION ALL SELECT 3, 'subdistricts', coalesce((SELECT n FROM sub WHERE kind = 'subdistrict'), 0), 'subdistricts'
     UNION ALL SELECT 4, 'resident population', (SELECT n FROM assigned) + (SELECT n FROM unassigned), 'persons'
-    UNION ALL SELECT 5, 'households', (SELECT count(*) FROM commgrid.household h WHERE h.grid_code <@ district), 'households'
+    UNION ALL SELECT 5, 'households', (SELECT count(*) FROM commgrid.household h WHERE h.grid_code <@ district)
+                                      + (SELECT count(*) FROM unassigned_household), 'households'
     UNION ALL SELECT 6, 'urban communities', (SELECT count(*) FROM community), 'communities'
     UNION ALL SELECT 7, 'communities with a Party committee', (SELECT count(*) FROM community WHERE org_kind = 'committee'), 'communities'
     UNION ALL SELECT 8, 'communities with a Party general branch', (SELECT count(*) FROM community WHERE org_kind = 'general_branch'), 'communities'
@@ -96,7 +104,7 @@ END $$;
 COMMENT ON FUNCTION district_report(gridcode) IS
   'The report''s 基本情况 for a district: area, towns and subdistricts, population, communities by Party organisation kind, members, grids, staff per grid, residents unassigned (must be 0), then compliance problems by kind';
 
-CREATE VIEW community_summary WITH (security_invoker = true) AS
+CREATE VIEW community_summary AS
 SELECT a.code::text AS community_code, a.name AS community_name,
        t.code::text AS township_code, t.name AS township_name, t.kind AS township_kind,
        commgrid.parent(t.code)::text AS district_code,
@@ -131,10 +139,10 @@ WHERE a.kind = 'community';
 COMMENT ON VIEW community_summary IS
   'One row per urban community with plain types for BI tools: its township, Party organisation, members, grids, staff, households, residents and compliance problems';
 
-CREATE VIEW grid_summary WITH (security_invoker = true) AS
+CREATE VIEW grid_summary AS
 SELECT g.code::text AS grid_code, g.name AS grid_name,
        c.code::text AS community_code, c.name AS community_name,
-       grp.name AS party_group_name, leader.name AS party_group_leader,
+       grp.name AS party_group_name, grp.secretary_id IS NOT NULL AS party_group_has_leader,
        (SELECT count(*) FROM commgrid.household h WHERE h.grid_code = g.code) AS households,
        coalesce(r.residents, 0) AS residents,
        coalesce(r.vulnerable, 0) AS vulnerable_residents,
@@ -146,7 +154,6 @@ SELECT g.code::text AS grid_code, g.name AS grid_name,
 FROM commgrid.area g
 JOIN commgrid.area c ON c.code = g.parent
 LEFT JOIN commgrid.party_org grp ON grp.grid_code = g.code AND grp.kind = 'party_group'
-LEFT JOIN commgrid.resident leader ON leader.resident_id = grp.secretary_id
 LEFT JOIN (
   SELECT grid_code, count(*) AS residents,
          count(*) FILTER (WHERE cardinality(vulnerable_kinds) > 0) AS vulnerable,
@@ -155,4 +162,4 @@ LEFT JOIN (
 ) r ON r.grid_code = g.code
 WHERE g.kind = 'grid';
 COMMENT ON VIEW grid_summary IS
-  'One row per grid with plain types for BI tools: its community, Party group and leader, households, residents, vulnerable and empty-nest residents, members placed, staff and compliance problems';
+  'One row per grid with plain types for BI tools: its community, Party group and whether it has a leader, households, residents, vulnerable and empty-nest residents, members placed, staff and compliance problems';

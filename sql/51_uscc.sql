@@ -95,3 +95,8 @@ CREATE FUNCTION uscc_registration_authority_name(uscc) RETURNS text
            WHEN 'Y' THEN '其他' END;
 COMMENT ON FUNCTION uscc_registration_authority_name(uscc) IS
   'The registering department for the codes every source agrees on (1 机构编制, 5 民政, 9 工商/市场监管, Y 其他); NULL for other authority codes, which GB 32100 lets the registry extend';
+
+CREATE FUNCTION make_uscc(registration_authority text, organization_type text, region text, organization_body text)
+RETURNS uscc AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION make_uscc(text, text, text, text) IS
+  'A valid code from its parts (1 + 1 + 6 + 8 characters), with the GB 11714 and GB 32100 check characters computed';
