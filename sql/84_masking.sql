@@ -36,11 +36,11 @@ $$;
 COMMENT ON FUNCTION mask_name(text) IS
   'Masked name for BI: the first character kept, the rest starred (张三丰 → 张**)';
 
--- The community and grid summaries of the people model, for BI: aggregates in plain types,
--- the Party group leader's name masked.  The summaries are security_invoker views (staff see
--- their own jurisdiction through them), and a view nested in one is checked as the querying
--- role even under an owner's-rights view; so BI reads them through security-definer row
--- functions, which run them as the owner over the whole district.
+-- The community and grid summaries of the people model, for BI: aggregates in plain types.
+-- They nest security_invoker views (member_of_record, org_compliance), and PostgreSQL checks
+-- a view nested in a security_invoker view as the querying role even under an owner's-rights
+-- view; so BI reads them through security-definer row functions, which run them as the owner
+-- over the whole district.
 CREATE FUNCTION bi_community_summary_rows() RETURNS SETOF community_summary
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
   SELECT * FROM commgrid.community_summary
@@ -62,12 +62,11 @@ COMMENT ON FUNCTION bi_grid_summary_rows() IS
   'The rows of bi_grid_summary, computed with the owner''s rights (for the BI reader)';
 CREATE VIEW bi_grid_summary AS
 SELECT s.grid_code, s.grid_name, s.community_code, s.community_name, s.party_group_name,
-       commgrid.mask_name(s.party_group_leader) AS party_group_leader,
-       s.households, s.residents, s.vulnerable_residents, s.empty_nest_elderly,
+       s.party_group_has_leader, s.households, s.residents, s.vulnerable_residents, s.empty_nest_elderly,
        s.members_placed, s.staff, s.full_time_staff, s.compliance_problems
 FROM commgrid.bi_grid_summary_rows() s;
 COMMENT ON VIEW bi_grid_summary IS
-  'BI: one row per grid (commgrid.grid_summary) with the Party group leader''s name masked';
+  'BI: one row per grid (commgrid.grid_summary): counts only, plain types';
 
 -- One row per resident with every identifier masked and no home location: the grid only.
 CREATE VIEW bi_resident AS

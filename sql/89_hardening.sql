@@ -21,6 +21,7 @@ FROM pg_class c
 WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p')
   AND c.oid NOT IN (SELECT table_name FROM commgrid.secured_table)
   AND c.oid NOT IN ('commgrid.jurisdiction'::regclass, 'commgrid.audit_log'::regclass,
+                    'commgrid.liaison_unit'::regclass,
                     'commgrid.secured_table'::regclass, 'commgrid.security_role'::regclass,
                     'commgrid.staff_function'::regclass)
 UNION ALL

@@ -57,8 +57,8 @@ SELECT pg_temp.as_role(r, 'SELECT count(idcard) FROM commgrid.resident') AS idca
 FROM (VALUES ('r330106_admin'), ('r330106_grid')) x(r);
 
 -- writes inside the jurisdiction
-SELECT pg_temp.as_role('r330106_grid', $$INSERT INTO commgrid.household (household_id, address, location, grid_code)
-  VALUES (330106000011, '新户', ST_SetSRID(ST_MakePoint(120.1, 30.2), 4490), '330106001001002')$$) AS grid_adds_household,
+SELECT pg_temp.as_role('r330106_grid', $$INSERT INTO commgrid.household (household_id, address, location)
+  VALUES (330106000011, '新户', pg_temp.grid_point(2))$$) AS grid_adds_household,
        pg_temp.as_role('r330106_grid', $$INSERT INTO commgrid.resident (resident_id, name, phone, household_id)
   VALUES (330106000011, '新居民', '13912345678', 330106000011)$$) AS grid_adds_resident,
        pg_temp.as_role('r330106_grid', $$UPDATE commgrid.resident SET phone = '13900000000' WHERE resident_id = 330106000001$$) AS grid_updates_phone,
@@ -66,22 +66,37 @@ SELECT pg_temp.as_role('r330106_grid', $$INSERT INTO commgrid.household (househo
 -- writes outside: unseen rows are not touched, new rows outside are refused (42501)
 SELECT pg_temp.as_role('r330106_grid', $$UPDATE commgrid.resident SET phone = '13900000000' WHERE resident_id = 330106000008$$) AS grid_updates_other,
        pg_temp.as_role('r330106_grid', $$DELETE FROM commgrid.resident WHERE resident_id = 330106000006$$) AS grid_deletes_other,
-       pg_temp.as_role('r330106_grid', $$INSERT INTO commgrid.household (address, location, grid_code)
-  VALUES ('外户', ST_SetSRID(ST_MakePoint(120.1, 30.2), 4490), '330106002001001')$$) AS grid_inserts_outside,
-       pg_temp.as_role('r330106_grid', $$UPDATE commgrid.household SET grid_code = '330106002001001' WHERE household_id = 330106000001$$) AS grid_moves_household_out,
+       pg_temp.as_role('r330106_grid', $$INSERT INTO commgrid.household (address, location)
+  VALUES ('外户', pg_temp.grid_point(4))$$) AS grid_inserts_outside,
+       pg_temp.as_role('r330106_grid', $$UPDATE commgrid.household SET location = pg_temp.grid_point(4) WHERE household_id = 330106000001$$) AS grid_moves_household_out,
        pg_temp.as_role('r330106_grid', $$UPDATE commgrid.resident SET household_id = 330106000004 WHERE resident_id = 330106000001$$) AS grid_moves_resident_out,
        pg_temp.as_role('r330106_comm', $$UPDATE commgrid.party_member SET org_id = 330106000003 WHERE resident_id = 330106000002$$) AS comm_moves_member_out,
-       pg_temp.as_role('r330106_town', $$UPDATE commgrid.household SET grid_code = '330106002001001' WHERE household_id = 330106000003$$) AS town_moves_household_out;
+       pg_temp.as_role('r330106_town', $$UPDATE commgrid.household SET location = pg_temp.grid_point(4) WHERE household_id = 330106000003$$) AS town_moves_household_out;
 -- writes the role may not make at all
 SELECT pg_temp.as_role('r330106_grid', $$UPDATE commgrid.party_member SET claimed_post = 'x' WHERE resident_id = 330106000001$$) AS grid_changes_member,
-       pg_temp.as_role('r330106_grid', $$INSERT INTO commgrid.grid_staff (name, role, location, grid_code) VALUES ('x', 'grid_leader', ST_SetSRID(ST_MakePoint(120.1, 30.2), 4490), '330106001001001')$$) AS grid_adds_staff,
+       pg_temp.as_role('r330106_grid', $$INSERT INTO commgrid.grid_staff (name, role, location) VALUES ('x', 'grid_leader', pg_temp.grid_point(1))$$) AS grid_adds_staff,
        pg_temp.as_role('r330106_grid', $$DELETE FROM commgrid.party_dues$$) AS grid_deletes_dues,
        pg_temp.as_role('r330106_bi', $$DELETE FROM commgrid.resident$$) AS bi_deletes,
        pg_temp.as_role('r330106_liaison', $$UPDATE commgrid.household SET address = 'x'$$) AS liaison_updates;
+-- a unit liaison keeps its own unit's co-building resources, and no other unit's (another
+-- unit is invisible to it, so the units' own check refuses first: 23514)
+SELECT unit_id AS other_unit FROM unit WHERE name = '测试医院' \gset
+SELECT pg_temp.as_role('r330106_liaison', $$SELECT count(*) FROM commgrid.cobuilding_resource$$) AS liaison_sees,
+       pg_temp.as_role('r330106_liaison', $$INSERT INTO commgrid.cobuilding_resource (unit_id, community_code, title, category)
+  SELECT unit_id, community_code, '志愿讲座', 'venue' FROM commgrid.unit WHERE name = '测试一中'$$) AS liaison_adds_own,
+       pg_temp.as_role('r330106_liaison', format($$INSERT INTO commgrid.cobuilding_resource (unit_id, community_code, title, category)
+  VALUES (%s, '330106002001', '冒名', 'venue')$$, :other_unit)) AS liaison_adds_other,
+       pg_temp.as_role('r330106_liaison', $$UPDATE commgrid.cobuilding_resource SET title = title$$) AS liaison_updates_all,
+       pg_temp.as_role('r330106_liaison', $$DELETE FROM commgrid.unit$$) AS liaison_deletes_unit,
+       pg_temp.as_role('r330106_liaison', $$SELECT count(*) FROM commgrid.resident$$) AS liaison_reads_residents;
+SELECT pg_temp.as_role('r330106_liaison', 'SELECT commgrid.grant_liaison(''r330106_liaison'', 1)') AS liaison_grants_itself,
+       pg_temp.as_role('r330106_comm', $$SELECT count(*) FROM commgrid.cobuilding_resource$$) AS comm_sees_resources,
+       pg_temp.as_role('r330106_grid', $$SELECT count(*) FROM commgrid.unit$$) AS grid_reads_units;
+
 -- the district administrator reaches everything in the district and nothing outside it
-SELECT pg_temp.as_role('r330106_admin', $$UPDATE commgrid.household SET grid_code = '330106002001001' WHERE household_id = 330106000003$$) AS admin_moves_within,
-       pg_temp.as_role('r330106_admin', $$INSERT INTO commgrid.household (address, location, grid_code)
-  VALUES ('外区', ST_SetSRID(ST_MakePoint(120.1, 30.2), 4490), '500112001001001')$$) AS admin_inserts_outside;
+SELECT pg_temp.as_role('r330106_admin', $$UPDATE commgrid.household SET location = pg_temp.grid_point(4) WHERE household_id = 330106000003$$) AS admin_moves_within,
+       pg_temp.as_role('r330106_admin', $$INSERT INTO commgrid.household (address, location)
+  VALUES ('外区', ST_SetSRID(ST_MakePoint(100.0, 20.0), 4490))$$) AS admin_inserts_outside;
 
 -- staff functions: the restricted data of a person in the jurisdiction, audited; 42501 else
 SELECT max(id) AS audit_start FROM audit_log \gset
@@ -113,7 +128,7 @@ ORDER BY id;
 SET ROLE r330106_bi;
 SELECT resident_id, name, idcard, phone, sex, age > 0 AS has_age, grid_code, community_code
 FROM bi_resident WHERE community_code LIKE '330106%' ORDER BY resident_id LIMIT 4;
-SELECT grid_code, grid_name, party_group_name, party_group_leader, households, residents, members_placed, staff
+SELECT grid_code, grid_name, party_group_name, party_group_has_leader, households, residents, members_placed, staff
 FROM bi_grid_summary WHERE grid_code LIKE '330106%' ORDER BY grid_code;
 SELECT community_code, community_name, org_kind, members, residents
 FROM bi_community_summary WHERE community_code LIKE '330106%' ORDER BY community_code;
