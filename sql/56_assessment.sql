@@ -340,18 +340,21 @@ BEGIN
             HINT = 'Update the existing rating instead; the change is kept in assessment_rating_history.';
   END IF;
 
-  -- rule 4: recusal (回避) of a person holding posts on both sides
-  recuse := CASE i.rater_kind
-    WHEN 'community' THEN commgrid.holds_post_in_community(NEW.entered_by, NEW.rater_code, on_day)
-                      AND commgrid.holds_post_in_unit(NEW.entered_by, NEW.ratee_unit_id, on_day)
-    WHEN 'subdistrict' THEN commgrid.holds_post_in_subdistrict(NEW.entered_by, NEW.rater_code, on_day)
-                      AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, on_day)
-    ELSE commgrid.holds_post_in_unit(NEW.entered_by, NEW.rater_unit_id, on_day)
-                      AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, on_day) END;
+  -- rule 4: recusal (回避) of a person holding posts on both sides, on the day the rating is
+  -- dated or on the day it is written (so back-dating cannot dodge it)
+  SELECT bool_or(CASE i.rater_kind
+    WHEN 'community' THEN commgrid.holds_post_in_community(NEW.entered_by, NEW.rater_code, d)
+                      AND commgrid.holds_post_in_unit(NEW.entered_by, NEW.ratee_unit_id, d)
+    WHEN 'subdistrict' THEN commgrid.holds_post_in_subdistrict(NEW.entered_by, NEW.rater_code, d)
+                      AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, d)
+    ELSE commgrid.holds_post_in_unit(NEW.entered_by, NEW.rater_unit_id, d)
+                      AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, d) END)
+    INTO recuse
+    FROM (VALUES (on_day), (current_date)) days(d);
   IF recuse THEN
     RAISE EXCEPTION 'person % must recuse (回避) from rating % for %', NEW.entered_by, ratee_text, rater_text
       USING ERRCODE = '23514',
-            DETAIL = format('Person %s holds posts both in %s and in %s (cross-appointment, joint-meeting seat, Party head or convener) on the day of the rating.',
+            DETAIL = format('Person %s holds posts both in %s and in %s (cross-appointment, joint-meeting seat, Party head or convener) on the day of the rating or today.',
                             NEW.entered_by, rater_text, ratee_text),
             HINT = 'Another person of the rating organisation must enter this rating.';
   END IF;
