@@ -64,7 +64,8 @@ BEGIN
     RAISE EXCEPTION 'boundary of area % is a %, not a polygon', NEW.code, GeometryType(g)
       USING ERRCODE = '22023';
   END IF;
-  IF NOT ST_IsValid(g) THEN
+  -- ST_IsValidDetail, unlike ST_IsValid, raises no NOTICE of its own
+  IF NOT (ST_IsValidDetail(g)).valid THEN
     RAISE EXCEPTION 'boundary of area % is not a valid polygon', NEW.code
       USING ERRCODE = '23514', DETAIL = ST_IsValidReason(g),
             HINT = 'ST_MakeValid can repair it; check the result before storing it.';

@@ -1,0 +1,35 @@
+-- The spatial assignment engine: locate() puts a point into exactly one area of a level.
+-- See README "Locating points" for the half-open rule and the cache.
+
+-- One row whose version changes whenever any boundary changes.  Each backend's boundary
+-- index remembers the row version it was built from and is rebuilt when another is visible.
+CREATE TABLE boundary_generation (
+  generation bigint NOT NULL,
+  changed_at timestamptz NOT NULL DEFAULT now(),
+  only_row   boolean PRIMARY KEY DEFAULT true CHECK (only_row)
+);
+INSERT INTO boundary_generation (generation) VALUES (1);
+COMMENT ON TABLE boundary_generation IS
+  'A single row bumped by every change of commgrid.area boundaries; locate() rebuilds its per-backend index when the visible row version changes';
+COMMENT ON COLUMN boundary_generation.generation IS 'Counter, +1 for each statement that changed areas';
+COMMENT ON COLUMN boundary_generation.changed_at IS 'When the last change was made';
+COMMENT ON COLUMN boundary_generation.only_row IS 'Always true: keeps the table to one row';
+
+CREATE FUNCTION area_bump_generation() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid AS $$
+BEGIN
+  UPDATE commgrid.boundary_generation
+     SET generation = generation + 1, changed_at = clock_timestamp();
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION area_bump_generation() IS
+  'Trigger: marks the boundaries as changed, so every backend''s locate() index is rebuilt when it sees the change';
+
+CREATE TRIGGER area_bump_generation
+  AFTER INSERT OR UPDATE OF code, boundary OR DELETE OR TRUNCATE ON area
+  FOR EACH STATEMENT EXECUTE FUNCTION area_bump_generation();
+
+CREATE FUNCTION locate(location geometry, level text DEFAULT 'grid') RETURNS gridcode
+  AS 'MODULE_PATHNAME', 'commgrid_locate' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION locate(geometry, text) IS
+  'The area of a level (grid, community, township, county) whose current boundary holds the point, under the half-open rule: every point of a partition gets exactly one area, points strictly inside agree with ST_Contains, points outside every area get NULL. Location in EPSG:4490 or 4326';

@@ -1,0 +1,994 @@
+/*
+ * boundary_index.c
+ *	  An in-memory index of the boundaries of one level (all grids, all
+ *	  communities, ...) answering "which area holds this point" under the
+ *	  half-open rule, in a few tens of nanoseconds.
+ *
+ * The half-open rule.  A point P belongs to the area whose interior holds
+ * P + (e1, e2), for infinitesimals 0 < e2 << e1: the point just east of P
+ * (and, on an east-west boundary, just north).  It is the crossing-number
+ * test with a ray cast east from P, where an edge counts when its lower end
+ * is at or below P and its upper end strictly above (ylo <= py < yhi) and P
+ * lies strictly west of it; the side of an edge is decided by an exact
+ * orientation predicate, so two areas sharing an edge (or a T-junction)
+ * always disagree about P.  Hence every point of a partition is in at most
+ * one area, a point strictly inside an area is in that area (ST_Contains
+ * agrees), and a point on a shared edge or vertex goes to the area east
+ * (north) of it.  A point whose shifted twin lies in no area (on the outer
+ * edge of the level's coverage, or at a gap) but which lies on some area's
+ * boundary goes to the lowest code among those areas, so every point
+ * ST_Covers puts in some area gets exactly one of them.  Where areas overlap
+ * (an invalid partition), the lowest code wins.
+ *
+ * The index.  A uniform raster over the level's extent.  A cell that no
+ * boundary edge comes near is wholly inside one area (or outside all) and
+ * stores that answer; any other cell stores the short list of areas whose
+ * edges pass through it, and a point there runs the crossing test against
+ * those areas only, reading only the edges of each area that span the
+ * point's latitude (each area keeps its edges in horizontal bands).
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "port/pg_bswap.h"
+#include "utils/float.h"
+#include "utils/memutils.h"
+
+#include "locate.h"
+
+/* One boundary edge, stored with its lower end first (y0 <= y1) */
+typedef struct BoundaryEdge
+{
+	double		x0,
+				y0,
+				x1,
+				y1;
+} BoundaryEdge;
+
+/* Edges first..end-1 of the edge array */
+typedef struct EdgeRun
+{
+	int32		start;
+	int32		end;
+} EdgeRun;
+
+/* One area: its edges, their bounding box and their horizontal bands */
+typedef struct BoundaryArea
+{
+	GridCode	code;
+	double		xmin,
+				ymin,
+				xmax,
+				ymax;
+	int32		first_edge;
+	int32		nedges;
+	int32		first_band;		/* into band_start, nbands + 1 entries */
+	int32		nbands;
+	double		band_height;
+} BoundaryArea;
+
+/* A cell's candidate flag: the area holds the whole cell, no test needed */
+#define CANDIDATE_WHOLE		0x40000000
+#define CANDIDATE_AREA(c)	((c) & ~CANDIDATE_WHOLE)
+
+/* cells[] values: >= 0 the one area holding the cell; -1 none; <= -2 mixed */
+#define CELL_OUTSIDE		(-1)
+#define CELL_MIXED(m)		(-2 - (m))
+
+struct BoundaryIndex
+{
+	MemoryContext context;
+	int32		nareas;
+	BoundaryArea *areas;		/* sorted by code */
+	BoundaryEdge *edges;
+	int32		nedges;
+	int32	   *band_start;
+	EdgeRun    *runs;			/* runs of consecutive edges, per band of each area */
+	double		x0,
+				y0,
+				xmax,
+				ymax,
+				cell_size;
+	int32		ncols,
+				nrows;
+	int32	   *cells;
+	int32	   *mixed_start;	/* nmixed + 1 entries */
+	int32	   *mixed_candidates;	/* area number | CANDIDATE_WHOLE */
+};
+
+/* Growing arrays while the boundaries are read */
+struct BoundaryIndexBuilder
+{
+	MemoryContext context;
+	int32		nareas,
+				areas_alloc;
+	BoundaryArea *areas;
+	int32		nedges,
+				edges_alloc;
+	BoundaryEdge *edges;
+};
+
+/* ------------------------------------------------------------------
+ * Exact orientation
+ * ------------------------------------------------------------------ */
+
+/* a + b = *s + *e exactly (Knuth's two-sum) */
+static inline void
+two_sum(double a, double b, double *s, double *e)
+{
+	double		x = a + b;
+	double		bv = x - a;
+	double		av = x - bv;
+
+	*s = x;
+	*e = (a - av) + (b - bv);
+}
+
+/* Exact sign of a sum of doubles, through a growing nonoverlapping expansion */
+static int
+exact_sum_sign(const double *terms, int nterms)
+{
+	double		expansion[16];
+	int			n = 0;
+	int			i,
+				j;
+
+	for (i = 0; i < nterms; i++)
+	{
+		double		q = terms[i];
+
+		for (j = 0; j < n; j++)
+		{
+			double		s,
+						e;
+
+			two_sum(q, expansion[j], &s, &e);
+			expansion[j] = e;
+			q = s;
+		}
+		expansion[n++] = q;
+	}
+	for (i = n - 1; i >= 0; i--)
+		if (expansion[i] != 0.0)
+			return expansion[i] > 0.0 ? 1 : -1;
+	return 0;
+}
+
+/*
+ * Sign of the cross product (b - a) x (c - a): positive when c lies left of
+ * the directed line a->b, zero when on it.  A floating-point filter decides
+ * almost always; near zero the determinant is expanded into six exact
+ * products (fma gives each product's rounding error) and summed exactly.
+ */
+static int
+orientation(double ax, double ay, double bx, double by, double cx, double cy)
+{
+	double		left = (bx - ax) * (cy - ay);
+	double		right = (by - ay) * (cx - ax);
+	double		det = left - right;
+	double		bound = 3.3306690738754716e-16 * (fabs(left) + fabs(right));
+	double		terms[12];
+	int			n = 0;
+
+	if (det > bound)
+		return 1;
+	if (-det > bound)
+		return -1;
+
+	/*
+	 * det = bx*cy - bx*ay - ax*cy - by*cx + by*ax + ay*cx  (ax*ay cancels)
+	 */
+#define EXACT_PRODUCT(p, q) \
+	do { \
+		double prod = (p) * (q); \
+		terms[n++] = prod; \
+		terms[n++] = fma((p), (q), -prod); \
+	} while (0)
+	EXACT_PRODUCT(bx, cy);
+	EXACT_PRODUCT(-bx, ay);
+	EXACT_PRODUCT(-ax, cy);
+	EXACT_PRODUCT(-by, cx);
+	EXACT_PRODUCT(by, ax);
+	EXACT_PRODUCT(ay, cx);
+#undef EXACT_PRODUCT
+	return exact_sum_sign(terms, n);
+}
+
+/* ------------------------------------------------------------------
+ * Reading boundaries (WKB or EWKB MultiPolygon / Polygon)
+ * ------------------------------------------------------------------ */
+
+typedef struct WkbReader
+{
+	const uint8 *p;
+	const uint8 *end;
+	bool		swap;
+	GridCode	code;
+} WkbReader;
+
+/* Raise the error for a boundary the reader cannot understand */
+static void
+wkb_error(WkbReader *r, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("cannot read the boundary of area %s", gridcode_to_cstring(r->code)),
+			 errdetail("Its well-known binary is %s.", what)));
+}
+
+static uint32
+wkb_uint32(WkbReader *r)
+{
+	uint32		v;
+
+	if (r->end - r->p < 4)
+		wkb_error(r, "truncated");
+	memcpy(&v, r->p, 4);
+	r->p += 4;
+	return r->swap ? pg_bswap32(v) : v;
+}
+
+static double
+wkb_double(WkbReader *r)
+{
+	uint64		v;
+	double		d;
+
+	if (r->end - r->p < 8)
+		wkb_error(r, "truncated");
+	memcpy(&v, r->p, 8);
+	r->p += 8;
+	if (r->swap)
+		v = pg_bswap64(v);
+	memcpy(&d, &v, 8);
+	return d;
+}
+
+/* Read a byte-order mark and a type word (EWKB flags and SRID allowed) */
+static uint32
+wkb_header(WkbReader *r, int *ndims)
+{
+	uint32		type;
+
+	if (r->end - r->p < 1)
+		wkb_error(r, "truncated");
+#ifdef WORDS_BIGENDIAN
+	r->swap = (*r->p == 1);
+#else
+	r->swap = (*r->p == 0);
+#endif
+	r->p++;
+	type = wkb_uint32(r);
+	*ndims = 2;
+	if (type & 0x80000000)		/* EWKB Z */
+		(*ndims)++;
+	if (type & 0x40000000)		/* EWKB M */
+		(*ndims)++;
+	if (type & 0x20000000)		/* EWKB SRID follows */
+		(void) wkb_uint32(r);
+	type &= 0x0FFFFFFF;
+	if (type >= 1000)			/* ISO Z / M / ZM */
+	{
+		*ndims = 2 + ((type / 1000 == 1 || type / 1000 == 2) ? 1 : 2);
+		type %= 1000;
+	}
+	return type;
+}
+
+static void
+builder_add_edge(BoundaryIndexBuilder *b, double ax, double ay, double bx, double by)
+{
+	BoundaryEdge *e;
+
+	if (ax == bx && ay == by)
+		return;
+	if (b->nedges == b->edges_alloc)
+	{
+		b->edges_alloc *= 2;
+		b->edges = repalloc_huge(b->edges, sizeof(BoundaryEdge) * b->edges_alloc);
+	}
+	e = &b->edges[b->nedges++];
+	if (ay <= by)
+	{
+		e->x0 = ax;
+		e->y0 = ay;
+		e->x1 = bx;
+		e->y1 = by;
+	}
+	else
+	{
+		e->x0 = bx;
+		e->y0 = by;
+		e->x1 = ax;
+		e->y1 = ay;
+	}
+}
+
+/* Read one polygon's rings into edges */
+static void
+wkb_polygon(WkbReader *r, BoundaryIndexBuilder *b, int ndims, BoundaryArea *a)
+{
+	uint32		nrings = wkb_uint32(r);
+	uint32		ring,
+				i;
+
+	for (ring = 0; ring < nrings; ring++)
+	{
+		uint32		npoints = wkb_uint32(r);
+		double		px = 0,
+					py = 0;
+
+		if ((size_t) (r->end - r->p) < (size_t) npoints * ndims * 8)
+			wkb_error(r, "truncated");
+		for (i = 0; i < npoints; i++)
+		{
+			double		x = wkb_double(r);
+			double		y = wkb_double(r);
+			int			d;
+
+			for (d = 2; d < ndims; d++)
+				(void) wkb_double(r);
+			if (!isfinite(x) || !isfinite(y))
+				wkb_error(r, "a polygon with a non-finite coordinate");
+			if (i > 0)
+				builder_add_edge(b, px, py, x, y);
+			a->xmin = Min(a->xmin, x);
+			a->xmax = Max(a->xmax, x);
+			a->ymin = Min(a->ymin, y);
+			a->ymax = Max(a->ymax, y);
+			px = x;
+			py = y;
+		}
+	}
+}
+
+/* Start an empty index in a fresh memory context under the current one */
+BoundaryIndexBuilder *
+boundary_index_begin(void)
+{
+	MemoryContext context = AllocSetContextCreate(CurrentMemoryContext,
+												  "commgrid boundary index",
+												  ALLOCSET_DEFAULT_SIZES);
+	BoundaryIndexBuilder *b = MemoryContextAllocZero(context, sizeof(BoundaryIndexBuilder));
+
+	b->context = context;
+	b->areas_alloc = 64;
+	b->areas = MemoryContextAlloc(context, sizeof(BoundaryArea) * b->areas_alloc);
+	b->edges_alloc = 1024;
+	b->edges = MemoryContextAllocHuge(context, sizeof(BoundaryEdge) * b->edges_alloc);
+	return b;
+}
+
+/* Add one area's boundary (WKB or EWKB Polygon or MultiPolygon) */
+void
+boundary_index_add_wkb(BoundaryIndexBuilder *b, GridCode code, const uint8 *wkb, size_t len)
+{
+	MemoryContext old = MemoryContextSwitchTo(b->context);
+	WkbReader	r = {wkb, wkb + len, false, code};
+	BoundaryArea *a;
+	int			ndims;
+	uint32		type;
+
+	if (b->nareas == b->areas_alloc)
+	{
+		b->areas_alloc *= 2;
+		b->areas = repalloc(b->areas, sizeof(BoundaryArea) * b->areas_alloc);
+	}
+	a = &b->areas[b->nareas];
+	memset(a, 0, sizeof(BoundaryArea));
+	a->code = code;
+	a->xmin = a->ymin = get_float8_infinity();
+	a->xmax = a->ymax = -get_float8_infinity();
+	a->first_edge = b->nedges;
+
+	type = wkb_header(&r, &ndims);
+	if (type == 3)
+		wkb_polygon(&r, b, ndims, a);
+	else if (type == 6)
+	{
+		uint32		nparts = wkb_uint32(&r);
+		uint32		i;
+
+		for (i = 0; i < nparts; i++)
+		{
+			int			part_dims;
+
+			if (wkb_header(&r, &part_dims) != 3)
+				wkb_error(&r, "a multipolygon with a part that is not a polygon");
+			wkb_polygon(&r, b, part_dims, a);
+		}
+	}
+	else
+		wkb_error(&r, "not a polygon or multipolygon");
+
+	a->nedges = b->nedges - a->first_edge;
+	if (a->nedges > 0)
+		b->nareas++;
+	MemoryContextSwitchTo(old);
+}
+
+/* Order areas by code, so the first hit among candidates is the lowest code */
+static int
+area_code_cmp(const void *a, const void *b)
+{
+	GridCode	ca = ((const BoundaryArea *) a)->code;
+	GridCode	cb = ((const BoundaryArea *) b)->code;
+
+	return ca < cb ? -1 : (ca > cb ? 1 : 0);
+}
+
+/* The band of an area that holds a latitude (monotone in y, clamped) */
+static inline int
+area_band(const BoundaryArea *a, double y)
+{
+	double		t = (y - a->ymin) / a->band_height;
+	int			band;
+
+	if (!(t > 0))
+		return 0;
+	band = (t >= a->nbands) ? a->nbands - 1 : (int) t;
+	return band;
+}
+
+/* Cell column/row of a coordinate (monotone, clamped into the raster) */
+static inline int
+raster_col(const BoundaryIndex *ix, double x)
+{
+	double		t = (x - ix->x0) / ix->cell_size;
+
+	if (!(t > 0))
+		return 0;
+	return t >= ix->ncols ? ix->ncols - 1 : (int) t;
+}
+
+static inline int
+raster_row(const BoundaryIndex *ix, double y)
+{
+	double		t = (y - ix->y0) / ix->cell_size;
+
+	if (!(t > 0))
+		return 0;
+	return t >= ix->nrows ? ix->nrows - 1 : (int) t;
+}
+
+/*
+ * Give every area horizontal bands, each listing the edges that reach into
+ * it.  Edges are kept once, in ring order, and a band lists them as runs of
+ * consecutive edges (a ring crosses a band in a few runs), so a lookup reads
+ * a few short stretches of contiguous memory.
+ */
+static void
+build_bands(BoundaryIndex *ix)
+{
+	int32		nbands_all = 0;
+	int32		nruns = 0,
+				runs_alloc = 1024;
+	int32	   *open_run = NULL;
+	int32	   *run_band = NULL;
+	EdgeRun    *tmp = NULL;
+	int32		tmp_alloc = 0;
+	int			max_bands = 0;
+	int			i;
+
+	for (i = 0; i < ix->nareas; i++)
+	{
+		BoundaryArea *a = &ix->areas[i];
+
+		a->nbands = Max(1, Min(a->nedges / 4, 4096));
+		a->band_height = (a->ymax - a->ymin) / a->nbands;
+		if (!(a->band_height > 0))
+		{
+			a->nbands = 1;
+			a->band_height = 1.0;
+		}
+		a->first_band = nbands_all;
+		nbands_all += a->nbands + 1;
+		max_bands = Max(max_bands, a->nbands);
+	}
+	ix->band_start = palloc0_array(int32, nbands_all);
+	ix->runs = palloc_array(EdgeRun, runs_alloc);
+	open_run = palloc_array(int32, max_bands);
+
+	for (i = 0; i < ix->nareas; i++)
+	{
+		BoundaryArea *a = &ix->areas[i];
+		int32	   *start = &ix->band_start[a->first_band];
+		int32		ntmp = 0;
+		int			e,
+					k;
+
+		CHECK_FOR_INTERRUPTS();
+		for (k = 0; k < a->nbands; k++)
+			open_run[k] = -1;
+
+		/* the runs of each band, in edge order */
+		for (e = a->first_edge; e < a->first_edge + a->nedges; e++)
+		{
+			int			lo = area_band(a, ix->edges[e].y0);
+			int			hi = area_band(a, ix->edges[e].y1);
+
+			for (k = lo; k <= hi; k++)
+			{
+				int32		r = open_run[k];
+
+				if (r >= 0 && tmp[r].end == e)
+					tmp[r].end = e + 1;
+				else
+				{
+					if (ntmp == tmp_alloc)
+					{
+						tmp_alloc = Max(256, tmp_alloc * 2);
+						tmp = tmp ? repalloc(tmp, sizeof(EdgeRun) * tmp_alloc) : palloc(sizeof(EdgeRun) * tmp_alloc);
+						run_band = run_band ? repalloc(run_band, sizeof(int32) * tmp_alloc) : palloc(sizeof(int32) * tmp_alloc);
+					}
+					tmp[ntmp].start = e;
+					tmp[ntmp].end = e + 1;
+					run_band[ntmp] = k;
+					open_run[k] = ntmp++;
+				}
+			}
+		}
+
+		/* grouped by band */
+		for (k = 0; k <= a->nbands; k++)
+			start[k] = 0;
+		for (e = 0; e < ntmp; e++)
+			start[run_band[e] + 1]++;
+		start[0] = nruns;
+		for (k = 1; k <= a->nbands; k++)
+			start[k] += start[k - 1];
+		if (nruns + ntmp > runs_alloc)
+		{
+			runs_alloc = Max(runs_alloc * 2, nruns + ntmp);
+			ix->runs = repalloc_huge(ix->runs, sizeof(EdgeRun) * runs_alloc);
+		}
+		for (k = 0; k < a->nbands; k++)
+			open_run[k] = start[k];
+		for (e = 0; e < ntmp; e++)
+			ix->runs[open_run[run_band[e]]++] = tmp[e];
+		nruns += ntmp;
+	}
+	pfree(open_run);
+	if (tmp)
+	{
+		pfree(tmp);
+		pfree(run_band);
+	}
+}
+
+/* A (cell, area) pair found while rasterising */
+typedef struct CellPair
+{
+	int32		cell;
+	int32		candidate;
+} CellPair;
+
+typedef struct PairList
+{
+	CellPair   *pairs;
+	int64		n,
+				alloc;
+} PairList;
+
+static inline void
+pair_add(PairList *l, int32 cell, int32 candidate)
+{
+	if (l->n == l->alloc)
+	{
+		l->alloc *= 2;
+		l->pairs = repalloc_huge(l->pairs, sizeof(CellPair) * l->alloc);
+	}
+	l->pairs[l->n].cell = cell;
+	l->pairs[l->n].candidate = candidate;
+	l->n++;
+}
+
+/*
+ * Every cell an edge comes near, with a margin of a millionth of a cell so
+ * that rounding in the cell of a query point can never miss an edge.
+ */
+static void
+rasterise_edge(BoundaryIndex *ix, const BoundaryEdge *e, int32 area, PairList *l)
+{
+	double		margin = ix->cell_size * 1e-6;
+	int			r0 = raster_row(ix, e->y0 - margin);
+	int			r1 = raster_row(ix, e->y1 + margin);
+	int			r;
+
+	for (r = r0; r <= r1; r++)
+	{
+		double		ylo = ix->y0 + r * ix->cell_size - margin;
+		double		yhi = ix->y0 + (r + 1) * ix->cell_size + margin;
+		double		xa,
+					xb;
+		int			c0,
+					c1,
+					c;
+
+		if (e->y1 == e->y0)
+		{
+			xa = e->x0;
+			xb = e->x1;
+		}
+		else
+		{
+			double		ta = (Max(ylo, e->y0) - e->y0) / (e->y1 - e->y0);
+			double		tb = (Min(yhi, e->y1) - e->y0) / (e->y1 - e->y0);
+
+			xa = e->x0 + ta * (e->x1 - e->x0);
+			xb = e->x0 + tb * (e->x1 - e->x0);
+		}
+		c0 = raster_col(ix, Min(xa, xb) - margin);
+		c1 = raster_col(ix, Max(xa, xb) + margin);
+		for (c = c0; c <= c1; c++)
+			pair_add(l, r * ix->ncols + c, area);
+	}
+}
+
+static int
+cell_pair_cmp(const void *a, const void *b)
+{
+	const CellPair *pa = a;
+	const CellPair *pb = b;
+
+	if (pa->cell != pb->cell)
+		return pa->cell < pb->cell ? -1 : 1;
+	if (CANDIDATE_AREA(pa->candidate) != CANDIDATE_AREA(pb->candidate))
+		return CANDIDATE_AREA(pa->candidate) < CANDIDATE_AREA(pb->candidate) ? -1 : 1;
+	return 0;
+}
+
+static int
+double_cmp(const void *a, const void *b)
+{
+	double		da = *(const double *) a;
+	double		db = *(const double *) b;
+
+	return da < db ? -1 : (da > db ? 1 : 0);
+}
+
+/*
+ * Fill the cells no edge comes near: along each row of cell centres, the
+ * cells between an area's crossings lie wholly inside it.  Cells that turn
+ * out to be held by two areas (overlaps) become mixed cells.
+ */
+static void
+fill_interiors(BoundaryIndex *ix, const bool *touched, PairList *extra)
+{
+	double	   *xs = NULL;
+	int			xs_alloc = 0;
+	int			i;
+
+	for (i = 0; i < ix->nareas; i++)
+	{
+		BoundaryArea *a = &ix->areas[i];
+		int			r0 = raster_row(ix, a->ymin);
+		int			r1 = raster_row(ix, a->ymax);
+		int			r;
+
+		CHECK_FOR_INTERRUPTS();
+		if (xs_alloc < a->nedges)
+		{
+			xs_alloc = Max(a->nedges, 64);
+			xs = xs ? repalloc(xs, sizeof(double) * xs_alloc) : palloc(sizeof(double) * xs_alloc);
+		}
+		for (r = r0; r <= r1; r++)
+		{
+			double		yc = ix->y0 + (r + 0.5) * ix->cell_size;
+			int			n = 0;
+			int			e,
+						k;
+
+			if (yc < a->ymin || yc >= a->ymax)
+				continue;
+			for (e = a->first_edge; e < a->first_edge + a->nedges; e++)
+			{
+				const BoundaryEdge *ed = &ix->edges[e];
+
+				if (ed->y0 <= yc && yc < ed->y1)
+					xs[n++] = ed->x0 + (yc - ed->y0) * (ed->x1 - ed->x0) / (ed->y1 - ed->y0);
+			}
+			if (n < 2)
+				continue;
+			qsort(xs, n, sizeof(double), double_cmp);
+			for (k = 0; k + 1 < n; k += 2)
+			{
+				int			c0 = (int) ceil((xs[k] - ix->x0) / ix->cell_size - 0.5);
+				int			c1 = (int) floor((xs[k + 1] - ix->x0) / ix->cell_size - 0.5);
+				int			c;
+
+				c0 = Max(c0, 0);
+				c1 = Min(c1, ix->ncols - 1);
+				for (c = c0; c <= c1; c++)
+				{
+					int32		cell = r * ix->ncols + c;
+
+					if (touched[cell])
+					{
+						/* a mixed cell wholly inside this area: an overlap */
+						pair_add(extra, cell, i | CANDIDATE_WHOLE);
+					}
+					else if (ix->cells[cell] == CELL_OUTSIDE)
+						ix->cells[cell] = i;
+					else if (ix->cells[cell] != i)
+					{
+						pair_add(extra, cell, ix->cells[cell] | CANDIDATE_WHOLE);
+						pair_add(extra, cell, i | CANDIDATE_WHOLE);
+					}
+				}
+			}
+		}
+	}
+	if (xs)
+		pfree(xs);
+}
+
+/* Build the raster from the areas' edges */
+static void
+build_raster(BoundaryIndex *ix)
+{
+	double		xmin = get_float8_infinity(),
+				ymin = get_float8_infinity(),
+				xmax = -get_float8_infinity(),
+				ymax = -get_float8_infinity();
+	double		width,
+				height,
+				target;
+	int64		ncells;
+	PairList	pairs;
+	PairList	extra;
+	bool	   *touched;
+	int32		nmixed = 0;
+	int64		i,
+				j;
+
+	for (i = 0; i < ix->nareas; i++)
+	{
+		xmin = Min(xmin, ix->areas[i].xmin);
+		ymin = Min(ymin, ix->areas[i].ymin);
+		xmax = Max(xmax, ix->areas[i].xmax);
+		ymax = Max(ymax, ix->areas[i].ymax);
+	}
+	width = Max(xmax - xmin, 1e-9);
+	height = Max(ymax - ymin, 1e-9);
+
+	/* about eight cells per edge, at most 4M cells (16 MB) */
+	target = Min(Max((double) ix->nedges * 8.0, 1024.0), 4194304.0);
+	ix->cell_size = sqrt(width * height / target);
+	ix->ncols = Max(1, (int) ceil(width / ix->cell_size));
+	ix->nrows = Max(1, (int) ceil(height / ix->cell_size));
+	ix->x0 = xmin;
+	ix->y0 = ymin;
+	ix->xmax = xmax;
+	ix->ymax = ymax;
+	ncells = (int64) ix->ncols * ix->nrows;
+
+	ix->cells = palloc_array(int32, ncells);
+	for (i = 0; i < ncells; i++)
+		ix->cells[i] = CELL_OUTSIDE;
+
+	/* every cell each edge comes near */
+	pairs.alloc = Max(1024, ix->nedges * 4);
+	pairs.n = 0;
+	pairs.pairs = palloc_extended(sizeof(CellPair) * pairs.alloc, MCXT_ALLOC_HUGE);
+	for (i = 0; i < ix->nareas; i++)
+	{
+		BoundaryArea *a = &ix->areas[i];
+
+		CHECK_FOR_INTERRUPTS();
+		for (j = a->first_edge; j < a->first_edge + a->nedges; j++)
+			rasterise_edge(ix, &ix->edges[j], (int32) i, &pairs);
+	}
+	touched = palloc0_array(bool, ncells);
+	for (i = 0; i < pairs.n; i++)
+		touched[pairs.pairs[i].cell] = true;
+
+	/* the untouched cells, from the rows of cell centres */
+	extra.alloc = 64;
+	extra.n = 0;
+	extra.pairs = palloc(sizeof(CellPair) * extra.alloc);
+	fill_interiors(ix, touched, &extra);
+	for (i = 0; i < extra.n; i++)
+	{
+		int32		cell = extra.pairs[i].cell;
+
+		if (!touched[cell])
+		{
+			touched[cell] = true;
+			ix->cells[cell] = CELL_OUTSIDE;
+		}
+		pair_add(&pairs, cell, extra.pairs[i].candidate);
+	}
+
+	/* sort (cell, area), keep one entry per pair */
+	CHECK_FOR_INTERRUPTS();
+	qsort(pairs.pairs, pairs.n, sizeof(CellPair), cell_pair_cmp);
+	ix->mixed_candidates = palloc_extended(sizeof(int32) * Max(pairs.n, 1), MCXT_ALLOC_HUGE);
+	ix->mixed_start = palloc_extended(sizeof(int32) * (pairs.n + 1), MCXT_ALLOC_HUGE);
+	j = 0;
+	for (i = 0; i < pairs.n; i++)
+	{
+		CellPair   *p = &pairs.pairs[i];
+
+		if (i == 0 || p->cell != pairs.pairs[i - 1].cell)
+		{
+			ix->mixed_start[nmixed] = (int32) j;
+			ix->cells[p->cell] = CELL_MIXED(nmixed);
+			nmixed++;
+		}
+		else if (CANDIDATE_AREA(p->candidate) == CANDIDATE_AREA(ix->mixed_candidates[j - 1]))
+		{
+			/* whole only if no edge of the area comes near the cell */
+			if (!(p->candidate & CANDIDATE_WHOLE))
+				ix->mixed_candidates[j - 1] &= ~CANDIDATE_WHOLE;
+			continue;
+		}
+		ix->mixed_candidates[j++] = p->candidate;
+	}
+	ix->mixed_start[nmixed] = (int32) j;
+	/* give back what the upper bounds over-reserved */
+	ix->mixed_start = repalloc_huge(ix->mixed_start, sizeof(int32) * (nmixed + 1));
+	ix->mixed_candidates = repalloc_huge(ix->mixed_candidates, sizeof(int32) * Max(j, 1));
+	pfree(pairs.pairs);
+	pfree(extra.pairs);
+	pfree(touched);
+}
+
+/* Finish: sort the areas, band their edges, build the raster */
+BoundaryIndex *
+boundary_index_finish(BoundaryIndexBuilder *b)
+{
+	MemoryContext old = MemoryContextSwitchTo(b->context);
+	BoundaryIndex *ix = palloc0(sizeof(BoundaryIndex));
+
+	ix->context = b->context;
+	ix->nareas = b->nareas;
+	ix->areas = b->areas;
+	ix->edges = repalloc_huge(b->edges, sizeof(BoundaryEdge) * Max(b->nedges, 1));
+	ix->nedges = b->nedges;
+	qsort(ix->areas, ix->nareas, sizeof(BoundaryArea), area_code_cmp);
+	if (ix->nareas > 0)
+	{
+		build_bands(ix);
+		build_raster(ix);
+	}
+	pfree(b);
+	MemoryContextSwitchTo(old);
+	return ix;
+}
+
+/* Free an index and everything it holds */
+void
+boundary_index_free(BoundaryIndex *ix)
+{
+	if (ix)
+		MemoryContextDelete(ix->context);
+}
+
+/* Keep an index for the life of the backend */
+void
+boundary_index_keep(BoundaryIndex *ix)
+{
+	MemoryContextSetParent(ix->context, TopMemoryContext);
+}
+
+int
+boundary_index_area_count(const BoundaryIndex *ix)
+{
+	return ix->nareas;
+}
+
+/*
+ * The crossing test of the half-open rule for one area: does the area's
+ * interior hold (x + e1, y + e2)?  Only the edges of the band holding y can
+ * span y.
+ */
+static bool
+area_holds(const BoundaryIndex *ix, const BoundaryArea *a, double x, double y)
+{
+	const int32 *start;
+	int			k;
+	bool		inside = false;
+
+	if (y < a->ymin || y >= a->ymax || x < a->xmin || x >= a->xmax)
+		return false;
+	start = &ix->band_start[a->first_band + area_band(a, y)];
+	for (k = start[0]; k < start[1]; k++)
+	{
+		const BoundaryEdge *e = &ix->edges[ix->runs[k].start];
+		const BoundaryEdge *end = &ix->edges[ix->runs[k].end];
+
+		for (; e < end; e++)
+		{
+			if (e->y0 <= y && y < e->y1)
+			{
+				if (x < e->x0 && x < e->x1)
+					inside = !inside;
+				else if ((x <= e->x0 || x <= e->x1) &&
+						 orientation(e->x0, e->y0, e->x1, e->y1, x, y) > 0)
+					inside = !inside;
+			}
+		}
+	}
+	return inside;
+}
+
+/* Does the point lie exactly on one of the area's edges? */
+static bool
+area_boundary_holds(const BoundaryIndex *ix, const BoundaryArea *a, double x, double y)
+{
+	const int32 *start;
+	int			k;
+
+	if (y < a->ymin || y > a->ymax || x < a->xmin || x > a->xmax)
+		return false;
+	start = &ix->band_start[a->first_band + area_band(a, y)];
+	for (k = start[0]; k < start[1]; k++)
+	{
+		const BoundaryEdge *e = &ix->edges[ix->runs[k].start];
+		const BoundaryEdge *end = &ix->edges[ix->runs[k].end];
+
+		for (; e < end; e++)
+		{
+			if (y >= e->y0 && y <= e->y1 &&
+				x >= Min(e->x0, e->x1) && x <= Max(e->x0, e->x1) &&
+				orientation(e->x0, e->y0, e->x1, e->y1, x, y) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The area holding a point under the half-open rule (see the head of this
+ * file).  Returns false when no area covers the point.
+ */
+bool
+boundary_index_lookup(const BoundaryIndex *ix, double x, double y, GridCode *code)
+{
+	int32		cell;
+	int			m,
+				k;
+
+	if (ix->nareas == 0 ||
+		x < ix->x0 || y < ix->y0 ||
+		x > ix->xmax || y > ix->ymax)
+		return false;
+	cell = ix->cells[raster_row(ix, y) * ix->ncols + raster_col(ix, x)];
+	if (cell >= 0)
+	{
+		*code = ix->areas[cell].code;
+		return true;
+	}
+	if (cell == CELL_OUTSIDE)
+		return false;
+
+	m = -2 - cell;
+	for (k = ix->mixed_start[m]; k < ix->mixed_start[m + 1]; k++)
+	{
+		int32		candidate = ix->mixed_candidates[k];
+		const BoundaryArea *a = &ix->areas[CANDIDATE_AREA(candidate)];
+
+		if ((candidate & CANDIDATE_WHOLE) || area_holds(ix, a, x, y))
+		{
+			*code = a->code;
+			return true;
+		}
+	}
+
+	/* on the outer edge of the coverage or of a gap: the lowest code wins */
+	for (k = ix->mixed_start[m]; k < ix->mixed_start[m + 1]; k++)
+	{
+		int32		candidate = ix->mixed_candidates[k];
+		const BoundaryArea *a = &ix->areas[CANDIDATE_AREA(candidate)];
+
+		if (!(candidate & CANDIDATE_WHOLE) && area_boundary_holds(ix, a, x, y))
+		{
+			*code = a->code;
+			return true;
+		}
+	}
+	return false;
+}

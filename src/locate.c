@@ -1,0 +1,398 @@
+/*
+ * locate.c
+ *	  commgrid.locate() and commgrid.locate_at(): the SQL face of the spatial
+ *	  assignment engine, and the per-backend cache of boundary indexes that
+ *	  makes it fast while staying right under MVCC.
+ *
+ * The cache.  Each backend (and each parallel worker) keeps one boundary
+ * index per level, built on first use from commgrid.area.  A statement-level
+ * trigger on commgrid.area bumps the single row of
+ * commgrid.boundary_generation whenever boundaries change; an index
+ * remembers the (xmin, generation) of the row version it was built from.
+ * Once per statement or command (detected from the transaction, the
+ * subtransaction and the active snapshot, so the check costs a few
+ * comparisons per call), the generation row is read again under the active
+ * snapshot.  So another session's committed change is seen by our next
+ * statement, our own uncommitted change is seen within our transaction, and
+ * after a rollback (or rollback to savepoint) the old row version is visible
+ * again and the index is rebuilt from the old boundaries.
+ */
+#include "postgres.h"
+
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+
+#include "locate.h"
+
+/* Which statement/snapshot the generation was last read under */
+typedef struct ValidationKey
+{
+	bool		valid;
+	LocalTransactionId lxid;
+	SubTransactionId subxid;
+	CommandId	curcid;
+	TransactionId xmin;
+	TransactionId xmax;
+	uint64		completion;
+	TimestampTz statement;
+} ValidationKey;
+
+/* A version of the generation row */
+typedef struct Generation
+{
+	TransactionId xmin;
+	int64		counter;
+} Generation;
+
+/* One cached index */
+typedef struct CachedIndex
+{
+	BoundaryIndex *index;
+	Generation	built_from;
+	/* for historical indexes: the level and the span of time it is right for */
+	int			depth;
+	TimestampTz valid_from;
+	TimestampTz valid_until;
+} CachedIndex;
+
+static ValidationKey validated;
+static Generation current_generation;
+static Oid	generation_relid = InvalidOid;
+static bool callback_registered = false;
+static CachedIndex level_cache[GRIDCODE_MAX_DEPTH + 1];
+static CachedIndex history_cache;
+
+/* The level names locate() accepts, with the depth each one means */
+static const struct
+{
+	const char *name;
+	int			depth;
+}			level_names[] =
+{
+	{"grid", 6},
+	{"community", 5},
+	{"village", 5},
+	{"township", 4},
+	{"subdistrict", 4},
+	{"town", 4},
+	{"county", 3},
+	{"district", 3},
+};
+
+/* Depth of a level name, or raise 22023 naming the accepted names */
+int
+locate_level_depth(const char *name, int len)
+{
+	int			i;
+
+	for (i = 0; i < lengthof(level_names); i++)
+		if (strlen(level_names[i].name) == len &&
+			memcmp(level_names[i].name, name, len) == 0)
+			return level_names[i].depth;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown level \"%.*s\"", len, name),
+			 errhint("Use grid, community, township or county (or the kinds village, subdistrict, town, district).")));
+	return 0;					/* keep the compiler quiet */
+}
+
+/* Forget the generation table's OID when its relcache entry goes */
+static void
+generation_relcache_callback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == generation_relid)
+		generation_relid = InvalidOid;
+}
+
+/* Read the generation row (xmin and counter) under the active snapshot */
+static Generation
+read_generation(void)
+{
+	Generation	g = {InvalidTransactionId, 0};
+	Relation	rel;
+	TableScanDesc scan;
+	HeapTuple	tuple;
+
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(generation_relcache_callback, (Datum) 0);
+		callback_registered = true;
+	}
+	if (!OidIsValid(generation_relid))
+	{
+		Oid			nsp = get_namespace_oid("commgrid", false);
+
+		generation_relid = get_relname_relid("boundary_generation", nsp);
+		if (!OidIsValid(generation_relid))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("table commgrid.boundary_generation is missing"),
+					 errhint("Reinstall the extension pg_commgrid.")));
+	}
+	rel = table_open(generation_relid, AccessShareLock);
+	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+	tuple = heap_getnext(scan, ForwardScanDirection);
+	if (tuple)
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tuple, 1, RelationGetDescr(rel), &isnull);
+
+		g.xmin = HeapTupleHeaderGetRawXmin(tuple->t_data);
+		g.counter = isnull ? 0 : DatumGetInt64(d);
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return g;
+}
+
+/*
+ * Make sure current_generation is the one visible to this statement.  The
+ * key changes with every new statement, command, transaction, savepoint
+ * rollback and snapshot that could see another commit, so the row is read
+ * at most once per statement and command.
+ */
+static void
+validate_generation(void)
+{
+	ValidationKey key;
+	Snapshot	snap;
+
+	if (!ActiveSnapshotSet())
+	{
+		/* no statement snapshot (rare): read under the transaction's */
+		PushActiveSnapshot(GetTransactionSnapshot());
+		validated.valid = false;
+		current_generation = read_generation();
+		PopActiveSnapshot();
+		return;
+	}
+	snap = GetActiveSnapshot();
+	key.valid = true;
+#if PG_VERSION_NUM >= 170000
+	key.lxid = MyProc->vxid.lxid;
+#else
+	key.lxid = MyProc->lxid;
+#endif
+	key.subxid = GetCurrentSubTransactionId();
+	key.curcid = snap->curcid;
+	key.xmin = snap->xmin;
+	key.xmax = snap->xmax;
+	key.completion = snap->snapXactCompletionCount;
+	key.statement = GetCurrentStatementStartTimestamp();
+
+	if (validated.valid &&
+		key.lxid == validated.lxid &&
+		key.subxid == validated.subxid &&
+		key.curcid == validated.curcid &&
+		key.xmin == validated.xmin &&
+		key.xmax == validated.xmax &&
+		key.completion == validated.completion &&
+		key.statement == validated.statement)
+		return;
+	validated.valid = false;
+	current_generation = read_generation();
+	validated = key;
+}
+
+static bool
+same_generation(Generation a, Generation b)
+{
+	return a.xmin == b.xmin && a.counter == b.counter;
+}
+
+/* Build an index from a query returning (code gridcode, boundary geometry) */
+static BoundaryIndex *
+load_index(const char *query, int nargs, Oid *argtypes, Datum *values)
+{
+	BoundaryIndexBuilder *builder = boundary_index_begin();
+	BoundaryIndex *index;
+	FmgrInfo	send;
+	Oid			sendfn;
+	bool		isvarlena;
+	uint64		i;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args(query, nargs, argtypes, values, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading boundaries failed: %s", query);
+	if (SPI_processed > 0)
+	{
+		getTypeBinaryOutputInfo(SPI_gettypeid(SPI_tuptable->tupdesc, 2), &sendfn, &isvarlena);
+		fmgr_info(sendfn, &send);
+	}
+	for (i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[i];
+		bool		isnull;
+		GridCode	code = DatumGetGridCode(SPI_getbinval(tuple, SPI_tuptable->tupdesc, 1, &isnull));
+		Datum		geom = SPI_getbinval(tuple, SPI_tuptable->tupdesc, 2, &isnull);
+		bytea	   *ewkb;
+
+		CHECK_FOR_INTERRUPTS();
+		if (isnull)
+			continue;
+		/* the geometry type's binary output is EWKB, a documented format */
+		ewkb = SendFunctionCall(&send, geom);
+		boundary_index_add_wkb(builder, code, (const uint8 *) VARDATA(ewkb),
+							   VARSIZE(ewkb) - VARHDRSZ);
+		pfree(ewkb);
+	}
+	SPI_finish();
+	index = boundary_index_finish(builder);
+	boundary_index_keep(index);
+	return index;
+}
+
+/* The current index of a level, rebuilt if the boundaries changed */
+static BoundaryIndex *
+level_index(int depth)
+{
+	CachedIndex *c = &level_cache[depth];
+
+	validate_generation();
+	if (c->index == NULL || !same_generation(c->built_from, current_generation))
+	{
+		Oid			argtypes[1] = {INT4OID};
+		Datum		values[1] = {Int32GetDatum(depth)};
+
+		boundary_index_free(c->index);
+		c->index = NULL;
+		c->index = load_index("SELECT code, boundary FROM commgrid.area "
+							  "WHERE commgrid.depth(code) = $1 AND boundary IS NOT NULL",
+							  1, argtypes, values);
+		c->built_from = current_generation;
+	}
+	return c->index;
+}
+
+/* The area of a level holding a point, for locate() and the trigger */
+bool
+locate_point(int depth, double x, double y, GridCode *code)
+{
+	return boundary_index_lookup(level_index(depth), x, y, code);
+}
+
+/* Depth from a level argument */
+static int
+level_argument(text *level)
+{
+	return locate_level_depth(VARDATA_ANY(level), VARSIZE_ANY_EXHDR(level));
+}
+
+/*
+ * commgrid.locate(location geometry, level text) -> gridcode
+ * The area of the level whose current boundary holds the point under the
+ * half-open rule; NULL for an empty point or a point outside every area.
+ */
+PG_FUNCTION_INFO_V1(commgrid_locate);
+Datum
+commgrid_locate(PG_FUNCTION_ARGS)
+{
+	int			depth = level_argument(PG_GETARG_TEXT_PP(1));
+	double		x,
+				y;
+	GridCode	code;
+
+	if (!point_read_lonlat(PG_GETARG_DATUM(0), &x, &y))
+		PG_RETURN_NULL();
+	if (!locate_point(depth, x, y, &code))
+		PG_RETURN_NULL();
+	PG_RETURN_GRIDCODE(code);
+}
+
+/*
+ * The index of a level's boundaries as they were at a time, from
+ * commgrid.area_boundary_history.  It is kept with the span of time over
+ * which the level's boundaries stayed the same, so a report that asks for
+ * many times inside one span builds it once.
+ */
+static BoundaryIndex *
+history_index(int depth, TimestampTz at)
+{
+	CachedIndex *c = &history_cache;
+
+	validate_generation();
+	if (c->index == NULL || c->depth != depth ||
+		!same_generation(c->built_from, current_generation) ||
+		at < c->valid_from || at >= c->valid_until)
+	{
+		Oid			argtypes[2] = {INT4OID, TIMESTAMPTZOID};
+		Datum		values[2] = {Int32GetDatum(depth), TimestampTzGetDatum(at)};
+		TimestampTz from = DT_NOBEGIN,
+					until = DT_NOEND;
+		bool		isnull;
+
+		boundary_index_free(c->index);
+		c->index = NULL;
+
+		/* the span around `at` with no change of this level's boundaries */
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (SPI_execute_with_args("SELECT max(valid_from) FILTER (WHERE valid_from <= $2), "
+								  "least(min(valid_from) FILTER (WHERE valid_from > $2), "
+								  "      min(valid_to) FILTER (WHERE valid_to > $2)) "
+								  "FROM commgrid.area_boundary_history "
+								  "WHERE commgrid.depth(code) = $1",
+								  2, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "reading boundary history failed");
+		if (SPI_processed == 1)
+		{
+			Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+			if (!isnull)
+				from = DatumGetTimestampTz(d);
+			d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+			if (!isnull)
+				until = DatumGetTimestampTz(d);
+		}
+		SPI_finish();
+
+		c->index = load_index("SELECT code, boundary FROM commgrid.area_boundary_history "
+							  "WHERE commgrid.depth(code) = $1 AND valid_from <= $2 "
+							  "AND (valid_to IS NULL OR valid_to > $2)",
+							  2, argtypes, values);
+		c->depth = depth;
+		c->valid_from = from;
+		c->valid_until = until;
+		c->built_from = current_generation;
+	}
+	return c->index;
+}
+
+/*
+ * commgrid.locate_at(location geometry, at timestamptz, level text)
+ * The area that held the point at a past time, under the same rule.
+ */
+PG_FUNCTION_INFO_V1(commgrid_locate_at);
+Datum
+commgrid_locate_at(PG_FUNCTION_ARGS)
+{
+	TimestampTz at = PG_GETARG_TIMESTAMPTZ(1);
+	int			depth = level_argument(PG_GETARG_TEXT_PP(2));
+	double		x,
+				y;
+	GridCode	code;
+
+	if (TIMESTAMP_NOT_FINITE(at))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the time for locate_at must be finite"),
+				 errhint("Use commgrid.locate for the current boundaries.")));
+	if (!point_read_lonlat(PG_GETARG_DATUM(0), &x, &y))
+		PG_RETURN_NULL();
+	if (!boundary_index_lookup(history_index(depth, at), x, y, &code))
+		PG_RETURN_NULL();
+	PG_RETURN_GRIDCODE(code);
+}

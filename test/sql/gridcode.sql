@@ -1,0 +1,96 @@
+-- gridcode: input forms, errors, ordering, operators, functions, binary I/O, index use
+SET search_path = commgrid, public;
+
+-- every level, with separators and statistical padding
+SELECT c AS input, c::gridcode AS code, depth(c::gridcode), level(c::gridcode)
+FROM (VALUES ('50'), ('5001'), ('500112'), ('500112001'), ('500112001002'),
+             ('500112001002003'), ('50-01-12-001-002-003'), ('500112 001 002'),
+             ('500112001000'), ('500112000000'), ('500100000000000'), ('320508019044')) v(c);
+
+-- malformed input: each rejection names the bad part
+SELECT ''::gridcode;
+SELECT '5'::gridcode;
+SELECT '50011'::gridcode;
+SELECT '5001120010'::gridcode;
+SELECT '5001120010020031'::gridcode;
+SELECT '00'::gridcode;
+SELECT '000112'::gridcode;
+SELECT '500012'::gridcode;
+SELECT '500112000001'::gridcode;
+SELECT '500112001000003'::gridcode;
+SELECT '5001x2'::gridcode;
+SELECT '5001１2'::gridcode;
+SELECT '+500112'::gridcode;
+SELECT '5001-12'::gridcode AS city_boundary_is_fine;
+SELECT '50011-2'::gridcode;
+SELECT '500112--001'::gridcode;
+SELECT '-500112'::gridcode;
+SELECT '500112-'::gridcode;
+SELECT ' 500112'::gridcode;
+
+-- functions
+SELECT parent('50'::gridcode) IS NULL AS province_has_no_parent,
+       parent('5001'), parent('500112'), parent('500112001'), parent('500112001002'),
+       parent('500112001002003');
+SELECT ancestor('500112001002003', d) FROM generate_series(1, 6) d;
+SELECT ancestor('500112001', 5);
+SELECT ancestor('500112001', 0);
+SELECT padded('500112001'), padded('500112001', 9), padded('500112', 15), padded('50', 2);
+SELECT padded('500112001', 6);
+SELECT padded('500112001', 10);
+SELECT subtree_last('500112001'), subtree_last('500112001002003');
+
+-- hierarchy operators
+SELECT a, b, a @> b AS contains, a <@ b AS contained
+FROM (VALUES ('500112'::gridcode, '500112001002003'::gridcode),
+             ('500112001', '500112001'),
+             ('500112001', '500112002001'),
+             ('500112001002003', '500112001'),
+             ('500112001', '500112001999'),
+             ('50', '51')) v(a, b);
+
+-- comparison operators and depth-first ordering: a parent sorts just before its descendants
+SELECT c FROM unnest('{500112002,500112001002,5001,500112001,500112,500112001001003,500112001001,50}'::gridcode[]) c
+ORDER BY c;
+SELECT '500112'::gridcode = '500112000000', '500112'::gridcode <> '500112001',
+       '500112'::gridcode < '500112001', '500112'::gridcode <= '500112',
+       '500112002'::gridcode > '500112001999', '500112'::gridcode >= '500113';
+
+-- casts and binary round trip
+SELECT '500112001'::text::gridcode::text, ('500112001'::varchar)::gridcode;
+SELECT gridcode_send('500112001002003') = int8send(500112001002003) AS sends_padded_int8;
+CREATE TEMP TABLE binary_roundtrip AS SELECT '500112001002'::gridcode AS code;
+COPY binary_roundtrip TO '/tmp/commgrid_gridcode.bin' WITH (FORMAT binary);
+TRUNCATE binary_roundtrip;
+COPY binary_roundtrip FROM '/tmp/commgrid_gridcode.bin' WITH (FORMAT binary);
+SELECT code, depth(code) FROM binary_roundtrip;
+-- a binary value that is no gridcode is refused on receive
+COPY (SELECT 500012000000000::bigint) TO '/tmp/commgrid_gridcode.bin' WITH (FORMAT binary);
+COPY binary_roundtrip FROM '/tmp/commgrid_gridcode.bin' WITH (FORMAT binary);
+DROP TABLE binary_roundtrip;
+
+-- hash opclass: hash join and hash aggregate agree with equality
+SET enable_sort = off;
+SELECT c, count(*) FROM unnest('{500112001,500112001000,500112002,500112001}'::gridcode[]) c
+GROUP BY c ORDER BY c;
+RESET enable_sort;
+
+-- B-tree index: <@ and @> become range scans
+CREATE TEMP TABLE coded (code gridcode PRIMARY KEY);
+INSERT INTO coded
+SELECT ('500112' || lpad(t::text, 3, '0') || lpad(c::text, 3, '0') || lpad(g::text, 3, '0'))::gridcode
+FROM generate_series(1, 12) t, generate_series(1, 10) c, generate_series(1, 25) g;
+ANALYZE coded;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM coded WHERE code <@ '500112001';
+SELECT count(*) FROM coded WHERE code <@ '500112001';
+EXPLAIN (COSTS OFF) SELECT count(*) FROM coded WHERE '500112003002' @> code;
+SELECT count(*) FROM coded WHERE '500112003002' @> code;
+SELECT count(*) FROM coded WHERE code <@ '500112012010025';
+-- a parameter keeps the range, with the upper bound computed at run time
+PREPARE in_area(gridcode) AS SELECT count(*) FROM coded WHERE code <@ $1;
+SET plan_cache_mode = force_generic_plan;
+EXPLAIN (COSTS OFF) EXECUTE in_area('500112005');
+EXECUTE in_area('500112005');
+RESET plan_cache_mode;
+DEALLOCATE in_area;
+DROP TABLE coded;
