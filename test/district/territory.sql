@@ -651,7 +651,8 @@ END $$;
 COMMENT ON FUNCTION demo.population_points(bigint, int, commgrid.gridcode) IS
   'n resident locations (Point 4490) clustered like a city''s population, all strictly inside the demo district; reproducible from the seed';
 
--- Remove a territory built by demo.build_territory: grids, communities, townships, district.
+-- Remove a territory built by demo.build_territory: grids, communities, townships, district,
+-- and the boundary generations commgrid.area_boundary_history kept of them.
 CREATE FUNCTION demo.drop_territory(district commgrid.gridcode DEFAULT '500112') RETURNS bigint
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, commgrid, public AS $$
 DECLARE
@@ -663,8 +664,11 @@ BEGIN
     GET DIAGNOSTICS k = ROW_COUNT;
     total := total + k;
   END LOOP;
+  IF to_regclass('commgrid.area_boundary_history') IS NOT NULL THEN
+    EXECUTE 'DELETE FROM commgrid.area_boundary_history h WHERE h.code OPERATOR(commgrid.<@) $1' USING district;
+  END IF;
   DELETE FROM demo.territory t WHERE t.district = drop_territory.district;
   RETURN total;
 END $$;
 COMMENT ON FUNCTION demo.drop_territory(commgrid.gridcode) IS
-  'Delete a demo territory''s areas, children before parents; returns the number of areas deleted';
+  'Delete a demo territory''s areas, children before parents, and their boundary history; returns the number of areas deleted';
