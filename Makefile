@@ -45,7 +45,7 @@ PACKAGES = postgresql-$(PGVERSION) postgresql-server-dev-$(PGVERSION) postgresql
 	postgresql-$(PGVERSION)-postgis-3 postgresql-$(PGVERSION)-postgis-3-scripts \
 	libgeos-dev clang-14 llvm-14 make gcc
 
-.PHONY: deps demo test clang-check
+.PHONY: deps demo test clang-check bench
 deps:
 	@missing=$$(for p in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
@@ -73,3 +73,10 @@ clang-check: deps
 test: deps clang-check
 	$(MAKE) install
 	pg_virtualenv -v $(PGVERSION) $(MAKE) installcheck
+
+# The benchmark of commgrid.locate against PostGIS on the full district (several minutes):
+# prints medians and ratios against the targets, never fails on a time.  test/bench/run.sh
+# alone runs it against the server in PGHOST/PGPORT.
+bench: deps
+	$(MAKE) install
+	pg_virtualenv -v $(PGVERSION) bash test/bench/run.sh
