@@ -13,7 +13,9 @@ OBJS = \
 	src/locate.o \
 	src/idcard.o \
 	src/aggregates.o \
-	src/uscc.o
+	src/uscc.o \
+	src/assign_location.o \
+	src/coordsys.o
 
 # Install SQL: numbered topic files, concatenated in order into one versioned script.
 TOPICS     = $(sort $(wildcard sql/[0-9][0-9]_*.sql))
@@ -51,7 +53,7 @@ PACKAGES += openjdk-17-jdk-headless libpostgresql-jdbc-java
 # the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
 FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 
-.PHONY: deps demo test clang-check install-packages jdbccheck fuzz
+.PHONY: deps demo test clang-check install-packages jdbccheck fuzz bench-security
 deps:
 	@$(MAKE) -s install-packages LIST='$(PACKAGES)'
 install-packages:
@@ -88,6 +90,12 @@ test: deps clang-check
 # pg_virtualenv sets them): Debian's driver, plain javac, prints `N passed, M failed`.
 jdbccheck:
 	bash test/jdbc/run.sh
+
+# The cost of jurisdiction row-level security on 2,000,000 residents of the demo district
+# (about 10 minutes): each role's query against the owner's, as ratios.
+bench-security: deps
+	$(MAKE) install
+	pg_virtualenv -v $(PGVERSION) bash test/bench/rls_overhead.sh
 
 # libFuzzer over the C input parsers; FUZZ_RUNS inputs or FUZZ_TIME seconds per parser.
 FUZZ_RUNS ?= 5000000

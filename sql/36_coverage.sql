@@ -13,22 +13,31 @@
 -- 5 km tall, 1e-4 for 50 km).  ST_Area(geography) is not used because it takes the edges as
 -- geodesics, which bow away from the plane's straight edges: a 400 m edge along a parallel
 -- already bounds 0.6 m² that the plane does not have, far above the noise threshold.
+-- Neither STRICT nor SET search_path, so that the planner inlines it into its callers, which
+-- then plan it once instead of on every call (ST_Dump(NULL) gives no row anyway); the
+-- SQL-standard body binds its names when the extension is created, so no search_path can
+-- redirect them.
 CREATE FUNCTION polygon_pieces(g geometry)
 RETURNS TABLE (piece geometry, area_m2 float8, mean_width_m float8)
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, public AS $$
-  SELECT d.geom, ST_Area(m.g),
-         CASE WHEN ST_Perimeter(m.g) > 0 THEN 2 * ST_Area(m.g) / ST_Perimeter(m.g) ELSE 0 END
-    FROM ST_Dump(ST_CollectionExtract(g, 3)) d
-   CROSS JOIN LATERAL (SELECT ST_X(ST_Centroid(d.geom)) AS x, ST_Y(ST_Centroid(d.geom)) AS y) c
-   -- CGCS2000: a = 6378137 m, e² = f(2 - f) with f = 1/298.257222101
-   CROSS JOIN LATERAL (SELECT 0.0066943800229007869 AS e2, 6378137.0 AS a,
-                              1 - 0.0066943800229007869 * sin(radians(c.y)) ^ 2 AS w) k
-   CROSS JOIN LATERAL (SELECT ST_Scale(ST_Translate(d.geom, -c.x, -c.y),
-            radians(1) * k.a / sqrt(k.w) * cos(radians(c.y)),                 -- N cos φ
-            radians(1) * k.a * (1 - k.e2) / (k.w * sqrt(k.w))) AS g) m         -- M
-   WHERE NOT ST_IsEmpty(d.geom)
-$$;
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+  -- OFFSET 0 keeps each step a subquery, so each expression is computed once per polygon
+  SELECT d.geom, s.a, CASE WHEN s.p > 0 THEN 2 * s.a / s.p ELSE 0 END
+    FROM public.ST_Dump(public.ST_CollectionExtract(g, 3)) d
+   CROSS JOIN LATERAL (
+     SELECT public.ST_Area(m.g) AS a, public.ST_Perimeter(m.g) AS p
+       FROM (SELECT public.ST_Scale(public.ST_Translate(d.geom, -c.x, -c.y),
+                      radians(1) * k.a / sqrt(k.w) * cos(radians(c.y)),            -- N cos φ
+                      radians(1) * k.a * (1 - k.e2) / (k.w * sqrt(k.w))) AS g      -- M
+               FROM (SELECT public.ST_X(ctr) AS x, public.ST_Y(ctr) AS y
+                       FROM (SELECT public.ST_Centroid(d.geom) AS ctr OFFSET 0) o OFFSET 0) c
+              -- CGCS2000: a = 6378137 m, e² = f(2 - f) with f = 1/298.257222101
+              CROSS JOIN LATERAL (SELECT 0.0066943800229007869::float8 AS e2, 6378137.0::float8 AS a,
+                                         1 - 0.0066943800229007869 * sin(radians(c.y)) ^ 2 AS w) k
+             OFFSET 0) m
+     OFFSET 0) s
+   WHERE NOT public.ST_IsEmpty(d.geom);
+END;
 COMMENT ON FUNCTION polygon_pieces(geometry) IS
   'The polygons of a longitude/latitude geometry with their area (m²) and mean width 2·area/perimeter (m) on the CGCS2000 ellipsoid, measured in a local projection about each polygon''s centroid';
 
@@ -95,6 +104,23 @@ BEGIN
   ), covered AS MATERIALIZED (
     -- union once
     SELECT ST_Union(ch.g) AS u FROM child ch WHERE ch.g IS NOT NULL AND NOT ST_IsEmpty(ch.g)
+  ),
+  -- each overlay computed once, before its pieces are measured (MATERIALIZED keeps the
+  -- planner from moving the cheap filters after the overlays)
+  uncovered AS MATERIALIZED (
+    -- parent ∩ (parent △ union) is parent − union; GEOS 3.11 computes it in a fraction of
+    -- the time ST_Difference(parent, union) takes when the union has thousands of vertices
+    SELECT CASE WHEN covered.u IS NULL THEN p_usable
+                ELSE ST_Intersection(p_usable, ST_SymDifference(p_usable, covered.u)) END AS g
+      FROM covered WHERE p_usable IS NOT NULL
+  ), beyond AS MATERIALIZED (
+    SELECT ch.code, ST_Difference(ch.g, p_usable) AS g
+      FROM child ch
+     WHERE ch.g IS NOT NULL AND p_usable IS NOT NULL AND NOT ST_CoveredBy(ch.g, p_usable)
+  ), shared AS MATERIALIZED (
+    SELECT x.code AS code1, y.code AS code2, ST_Intersection(x.g, y.g) AS g
+      FROM child x
+      JOIN child y ON y.code > x.code AND x.g && y.g AND ST_Relate(x.g, y.g, '2********')
   ), found AS (
     SELECT 'invalid'::text AS k, ARRAY[p_code] AS ar, p_defect AS geom, NULL::float8 AS a
      WHERE NOT p_valid
@@ -108,26 +134,17 @@ BEGIN
                                    WHERE ch.g && pc.piece AND ST_Intersects(ch.g, pc.piece)
                                    ORDER BY ch.code),
            pc.piece, pc.area_m2
-      FROM covered
-     -- parent ∩ (parent △ union) is parent − union; GEOS 3.11 computes it in a fraction of
-     -- the time ST_Difference(parent, union) takes when the union has thousands of vertices
-     CROSS JOIN LATERAL polygon_pieces(CASE WHEN covered.u IS NULL THEN p_usable
-                    ELSE ST_Intersection(p_usable, ST_SymDifference(p_usable, covered.u)) END) pc
-     WHERE p_usable IS NOT NULL
-       AND pc.area_m2 >= noise_m2 AND pc.mean_width_m >= noise_width_m
+      FROM uncovered CROSS JOIN LATERAL polygon_pieces(uncovered.g) pc
+     WHERE pc.area_m2 >= noise_m2 AND pc.mean_width_m >= noise_width_m
     UNION ALL
     -- outside_parent: the part of a child beyond the parent
-    SELECT 'outside_parent', ARRAY[ch.code], pc.piece, pc.area_m2
-      FROM child ch
-     CROSS JOIN LATERAL polygon_pieces(ST_Difference(ch.g, p_usable)) pc
-     WHERE ch.g IS NOT NULL AND p_usable IS NOT NULL AND NOT ST_CoveredBy(ch.g, p_usable)
-       AND pc.area_m2 >= noise_m2 AND pc.mean_width_m >= noise_width_m
+    SELECT 'outside_parent', ARRAY[b.code], pc.piece, pc.area_m2
+      FROM beyond b CROSS JOIN LATERAL polygon_pieces(b.g) pc
+     WHERE pc.area_m2 >= noise_m2 AND pc.mean_width_m >= noise_width_m
     UNION ALL
     -- overlap: each region shared by the interiors of two children, once per pair
-    SELECT 'overlap', ARRAY[x.code, y.code], pc.piece, pc.area_m2
-      FROM child x
-      JOIN child y ON y.code > x.code AND x.g && y.g AND ST_Relate(x.g, y.g, '2********')
-     CROSS JOIN LATERAL polygon_pieces(ST_Intersection(x.g, y.g)) pc
+    SELECT 'overlap', ARRAY[sh.code1, sh.code2], pc.piece, pc.area_m2
+      FROM shared sh CROSS JOIN LATERAL polygon_pieces(sh.g) pc
      WHERE pc.area_m2 >= noise_m2 AND pc.mean_width_m >= noise_width_m
     UNION ALL
     -- sliver: a polygon of a child too small or too thin to be a real part of an area

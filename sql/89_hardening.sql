@@ -14,6 +14,17 @@ WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p')
                 OR c.oid = 'commgrid.jurisdiction'::regclass))
 GROUP BY c.oid
 UNION ALL
+-- a table nobody classified: neither secured, nor reference data, nor the security tables
+SELECT 'table not classified', c.oid::regclass::text,
+       'register it with secure_table (scope columns, or NULL for reference data)'
+FROM pg_class c
+WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p')
+  AND c.oid NOT IN (SELECT table_name FROM commgrid.secured_table)
+  AND c.oid NOT IN ('commgrid.jurisdiction'::regclass, 'commgrid.audit_log'::regclass,
+                    'commgrid.liaison_unit'::regclass,
+                    'commgrid.secured_table'::regclass, 'commgrid.security_role'::regclass,
+                    'commgrid.staff_function'::regclass)
+UNION ALL
 -- a security-definer function that does not pin search_path
 SELECT 'security definer without search_path', p.oid::regprocedure::text,
        'SECURITY DEFINER functions must SET search_path'
@@ -46,16 +57,27 @@ JOIN pg_type t ON t.oid = a.atttypid
 WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('v', 'm')
   AND c.relname LIKE 'bi\_%' AND t.typnamespace <> 'pg_catalog'::regnamespace
 UNION ALL
--- personal data readable directly by a role of the extension (only staff functions give it)
-SELECT 'personal column readable by ' || r.rolname, c.oid::regclass::text, a.attname::text
+-- restricted personal data readable directly by a role of the extension (only the staff
+-- functions give it)
+SELECT 'restricted personal column readable by ' || r.rolname, c.oid::regclass::text, a.attname::text
 FROM pg_class c
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 CROSS JOIN pg_roles r
 WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p')
-  AND col_description(c.oid, a.attnum) LIKE '[personal]%'
+  AND (col_description(c.oid, a.attnum) LIKE '[personal: restricted]%'
+       OR (c.oid = 'commgrid.audit_log'::regclass AND a.attname IN ('old_values', 'new_values')))
   AND r.rolname LIKE 'commgrid\_%'
   AND has_column_privilege(r.oid, c.oid, a.attnum, 'SELECT')
   AND NOT (r.rolname = 'commgrid_district_admin' AND c.oid = 'commgrid.audit_log'::regclass)
+UNION ALL
+-- a view with its owner's rights (bypassing row-level security) open to a staff role
+SELECT 'owner-rights view readable by ' || r.rolname, c.oid::regclass::text,
+       'set security_invoker = true, or make it a bi_* view'
+FROM pg_class c, pg_roles r
+WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('v', 'm')
+  AND c.relname NOT LIKE 'bi\_%' AND r.rolname LIKE 'commgrid\_%'
+  AND NOT ('security_invoker=true' = ANY (COALESCE(c.reloptions, '{}')))
+  AND has_table_privilege(r.oid, c.oid, 'SELECT')
 UNION ALL
 -- the BI reader may read nothing but the bi_* views
 SELECT 'BI reader can read base relation', c.oid::regclass::text, c.relkind::text

@@ -378,6 +378,51 @@ uscc_part(PG_FUNCTION_ARGS)
 	PG_RETURN_NULL();
 }
 
+/*
+ * Build a valid code from its parts, computing both check characters: for
+ * generating test and demo data, and for registries that store the parts.
+ */
+PG_FUNCTION_INFO_V1(make_uscc);
+Datum
+make_uscc(PG_FUNCTION_ARGS)
+{
+	char	   *authority = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *type = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	char	   *region = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	char	   *body = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	char		code[USCC_LENGTH + 1];
+	int			i;
+
+	if (strlen(authority) != 1 || strlen(type) != 1 || strlen(region) != 6 || strlen(body) != 8)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("parts of a unified social credit code have 1, 1, 6 and 8 characters"),
+				 errdetail("Got %d, %d, %d and %d characters.",
+						   (int) strlen(authority), (int) strlen(type),
+						   (int) strlen(region), (int) strlen(body))));
+	memcpy(code, authority, 1);
+	memcpy(code + 1, type, 1);
+	memcpy(code + 2, region, 6);
+	memcpy(code + 8, body, 8);
+	for (i = 0; i < 16; i++)
+	{
+		char		c = code[i];
+
+		if (c >= 'a' && c <= 'z')
+			code[i] = c = c - 'a' + 'A';
+		if ((i >= 2 && i < 8) ? !(c >= '0' && c <= '9') : alphabet_value(c) < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("character \"%c\" cannot stand in the %s of a unified social credit code",
+							c, part_name(i + 1)),
+					 errhint("The region is 6 digits; the other parts use 0-9 and A-Y without I, O, Z, S and V.")));
+	}
+	code[16] = organization_check(code + 8);
+	code[17] = final_check(code);
+	code[18] = '\0';
+	PG_RETURN_POINTER(uscc_from_cstring(code));
+}
+
 /* Three-way comparison: memcmp of the packing is the order of the text */
 static int
 uscc_cmp_internal(const Uscc *a, const Uscc *b)

@@ -43,7 +43,8 @@ CREATE TABLE demo.territory (
   core_r        float8 NOT NULL,
   outline       geometry NOT NULL,   -- the outline in the local frame (km, SRID 0)
   fine_points   int NOT NULL,
-  build_seconds float8 NOT NULL
+  build_seconds float8 NOT NULL,
+  stage_seconds jsonb NOT NULL DEFAULT '{}'   -- when each stage of the build ended
 );
 COMMENT ON TABLE demo.territory IS 'One row per territory built by demo.build_territory: its frame, core and outline';
 
@@ -97,51 +98,61 @@ BEGIN
   RETURN p;
 END $$;
 
--- Lloyd (k-means) steps on pg_temp.lloyd_pts(id, grp, x, y, lbl) with seeds
+-- Lloyd (k-means) steps on pg_temp.lloyd_pts(id, grp, x, y, r, lbl) with seeds
 -- pg_temp.lloyd_seeds(sid, grp, x, y): points are matched to the nearest seed of their own
--- group.  At the end each seed is moved onto its nearest member point, so that every seed
--- keeps at least that point in the final assignment (no empty area).
-CREATE FUNCTION demo._lloyd(iterations int) RETURNS void
+-- group.  The steps use only the points with r < sample (r is uniform in [0, 1)), which moves
+-- the seeds nearly as well at a fraction of the cost.  Before the final match of all points
+-- each seed is moved onto its nearest member point, so that every seed keeps at least that
+-- point (no empty area).  0 iterations: match only.
+CREATE FUNCTION demo._lloyd(iterations int, sample float8 DEFAULT 1) RETURNS void
 LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
   e record;
 BEGIN
-  CREATE INDEX ON pg_temp.lloyd_seeds (grp);
+  CREATE INDEX ON pg_temp.lloyd_seeds (sid);
   ANALYZE pg_temp.lloyd_seeds;
-  FOR i IN 0..iterations LOOP
-    -- assign every point to its nearest seed (ties by seed number)
+  ANALYZE pg_temp.lloyd_pts;
+  FOR i IN 1..iterations LOOP
     UPDATE pg_temp.lloyd_pts p SET lbl = n.sid
-      FROM (SELECT q.id, (SELECT s.sid FROM pg_temp.lloyd_seeds s WHERE s.grp = q.grp
-                          ORDER BY (q.x - s.x) ^ 2 + (q.y - s.y) ^ 2, s.sid LIMIT 1) AS sid
-              FROM pg_temp.lloyd_pts q) n
-     WHERE n.id = p.id AND p.lbl IS DISTINCT FROM n.sid;
-    EXIT WHEN i = iterations;
-    IF i = iterations - 1 THEN
-      -- last round: seeds onto their nearest member point
+      FROM (SELECT DISTINCT ON (q.id) q.id, s.sid
+              FROM pg_temp.lloyd_pts q JOIN pg_temp.lloyd_seeds s ON s.grp = q.grp
+             WHERE q.r < sample
+             ORDER BY q.id, (q.x - s.x) ^ 2 + (q.y - s.y) ^ 2, s.sid) n
+     WHERE n.id = p.id;
+    IF i < iterations THEN
+      UPDATE pg_temp.lloyd_seeds s SET x = c.x, y = c.y
+        FROM (SELECT lbl, avg(x) AS x, avg(y) AS y FROM pg_temp.lloyd_pts WHERE r < sample GROUP BY lbl) c
+       WHERE c.lbl = s.sid;
+    ELSE
+      -- seeds onto their nearest member point
       UPDATE pg_temp.lloyd_seeds s SET x = m.x, y = m.y
         FROM (SELECT DISTINCT ON (p.lbl) p.lbl, p.x, p.y
                 FROM pg_temp.lloyd_pts p JOIN pg_temp.lloyd_seeds s ON s.sid = p.lbl
+               WHERE p.r < sample
                ORDER BY p.lbl, (p.x - s.x) ^ 2 + (p.y - s.y) ^ 2, p.id) m
        WHERE m.lbl = s.sid;
-      -- a seed that lost all its points takes the far point of the biggest area of its group
+      -- a seed left with no point takes the farthest point of the biggest area of its group
       FOR e IN SELECT s.sid, s.grp FROM pg_temp.lloyd_seeds s
-                WHERE NOT EXISTS (SELECT FROM pg_temp.lloyd_pts p WHERE p.lbl = s.sid)
+                WHERE NOT EXISTS (SELECT FROM pg_temp.lloyd_pts p WHERE p.lbl = s.sid AND p.r < sample)
                 ORDER BY s.sid LOOP
         UPDATE pg_temp.lloyd_seeds s SET x = f.x, y = f.y
           FROM (SELECT p.x, p.y FROM pg_temp.lloyd_pts p JOIN pg_temp.lloyd_seeds b ON b.sid = p.lbl
-                 WHERE p.lbl = (SELECT lbl FROM pg_temp.lloyd_pts WHERE grp = e.grp
+                 WHERE p.r < sample
+                   AND p.lbl = (SELECT lbl FROM pg_temp.lloyd_pts WHERE grp = e.grp AND r < sample
                                  GROUP BY lbl ORDER BY count(*) DESC, lbl LIMIT 1)
                  ORDER BY (p.x - b.x) ^ 2 + (p.y - b.y) ^ 2 DESC, p.id LIMIT 1) f
          WHERE s.sid = e.sid;
         UPDATE pg_temp.lloyd_pts p SET lbl = e.sid
           FROM pg_temp.lloyd_seeds s WHERE s.sid = e.sid AND p.x = s.x AND p.y = s.y;
       END LOOP;
-    ELSE
-      UPDATE pg_temp.lloyd_seeds s SET x = c.x, y = c.y
-        FROM (SELECT lbl, avg(x) AS x, avg(y) AS y FROM pg_temp.lloyd_pts GROUP BY lbl) c
-       WHERE c.lbl = s.sid;
     END IF;
   END LOOP;
+  -- the final match, of all points
+  UPDATE pg_temp.lloyd_pts p SET lbl = n.sid
+    FROM (SELECT DISTINCT ON (q.id) q.id, s.sid
+            FROM pg_temp.lloyd_pts q JOIN pg_temp.lloyd_seeds s ON s.grp = q.grp
+           ORDER BY q.id, (q.x - s.x) ^ 2 + (q.y - s.y) ^ 2, s.sid) n
+   WHERE n.id = p.id;
 END $$;
 
 -- Order areas as DB11 numbers grids: west to east along rows, rows from north to south.
@@ -206,6 +217,8 @@ DECLARE
     '华', '锦', '碧', '同', '嘉', '云', '天', '玉', '长', '春'];
   syllable2 constant text[] := ARRAY['湖', '山', '桥', '园', '苑', '城', '港', '溪', '林', '峰', '源', '湾'];
   district_name text;
+  pass int;
+  stages jsonb := '{}';
 BEGIN
   IF scale IS NULL OR seed IS NULL OR district IS NULL THEN
     RAISE EXCEPTION 'demo.build_territory: scale, seed and district must not be NULL'
@@ -264,24 +277,25 @@ BEGIN
   INSERT INTO demo.territory VALUES (district, scale, seed, lon0, lat0, kx, ky, core_x, core_y, core_r,
                                      outline, n_fine, 0);
 
+  stages := stages || jsonb_build_object('outline', round(extract(epoch FROM clock_timestamp() - t0), 2));
   ---------------------------------------------------------------- 2. township seeds
   DROP TABLE IF EXISTS pg_temp.lloyd_pts, pg_temp.lloyd_seeds, pg_temp.fine, pg_temp.cell,
                        pg_temp.grid, pg_temp.comm, pg_temp.town;
-  CREATE TEMP TABLE lloyd_pts (id int PRIMARY KEY, grp int, x float8, y float8, lbl int) ON COMMIT DROP;
-  CREATE TEMP TABLE lloyd_seeds (sid int PRIMARY KEY, grp int, x float8, y float8) ON COMMIT DROP;
+  CREATE TEMP TABLE lloyd_pts (id int, grp int, x float8, y float8, r float8, lbl int) ON COMMIT DROP;
+  CREATE TEMP TABLE lloyd_seeds (sid int, grp int, x float8, y float8) ON COMMIT DROP;
   -- uniform samples of the outline: group 1 in the core, group 2 outside it
-  INSERT INTO lloyd_pts (id, grp, x, y)
+  INSERT INTO lloyd_pts (id, grp, x, y, r)
   SELECT row_number() OVER (ORDER BY s.i), CASE WHEN demo._in_core(s.x, s.y, core_x, core_y, core_r, core_amp, core_ph)
-                                               THEN 1 ELSE 2 END, s.x, s.y
+                                               THEN 1 ELSE 2 END, s.x, s.y, 0
     FROM (SELECT i, ST_XMin(outline) + random() * (ST_XMax(outline) - ST_XMin(outline)) AS x,
                     ST_YMin(outline) + random() * (ST_YMax(outline) - ST_YMin(outline)) AS y
-            FROM generate_series(1, 12000) i) s
+            FROM generate_series(1, 5000) i) s
    WHERE ST_Intersects(outline, ST_MakePoint(s.x, s.y));
   INSERT INTO lloyd_seeds
   SELECT row_number() OVER (ORDER BY grp, id), grp, x, y
     FROM (SELECT p.*, row_number() OVER (PARTITION BY grp ORDER BY id) AS rk FROM lloyd_pts p) q
    WHERE rk <= CASE grp WHEN 1 THEN 12 ELSE 16 END;
-  PERFORM demo._lloyd(12);
+  PERFORM demo._lloyd(8);
   CREATE TEMP TABLE town ON COMMIT DROP AS
   SELECT sid AS town, grp = 1 AS is_subdistrict, x, y FROM lloyd_seeds;
   INSERT INTO demo.territory_centre
@@ -295,6 +309,7 @@ BEGIN
             FROM generate_series(1, 24) i) h;
   DROP TABLE lloyd_pts, lloyd_seeds;
 
+  stages := stages || jsonb_build_object('seeds', round(extract(epoch FROM clock_timestamp() - t0), 2));
   ---------------------------------------------------------------- 3. fine points
   CREATE TEMP TABLE fine (id int PRIMARY KEY, x float8, y float8, r float8,
                           town int, comm int, grid int) ON COMMIT DROP;
@@ -310,19 +325,25 @@ BEGIN
     got := got + nrows;
   END LOOP;
 
+  stages := stages || jsonb_build_object('fine_points', round(extract(epoch FROM clock_timestamp() - t0), 2));
   ---------------------------------------------------------------- 4. labels, top-down
   -- townships: the core to the subdistricts, the rest to the towns, nearest seed after a warp
-  UPDATE fine SET town = (
-    SELECT t.town FROM town t
-     WHERE t.is_subdistrict = demo._in_core(fine.x, fine.y, core_x, core_y, core_r, core_amp, core_ph)
-     ORDER BY (fine.x + demo._wave(fine.x, fine.y, w1x) - t.x - demo._wave(t.x, t.y, w1x)) ^ 2
-            + (fine.y + demo._wave(fine.x, fine.y, w1y) - t.y - demo._wave(t.x, t.y, w1y)) ^ 2, t.town
-     LIMIT 1);
+  CREATE TEMP TABLE lloyd_pts ON COMMIT DROP AS
+  SELECT id, CASE WHEN demo._in_core(x, y, core_x, core_y, core_r, core_amp, core_ph) THEN 1 ELSE 2 END AS grp,
+         x + demo._wave(x, y, w1x) AS x, y + demo._wave(x, y, w1y) AS y, r, NULL::int AS lbl
+    FROM fine;
+  CREATE TEMP TABLE lloyd_seeds ON COMMIT DROP AS
+  SELECT town AS sid, CASE WHEN is_subdistrict THEN 1 ELSE 2 END AS grp,
+         x + demo._wave(x, y, w1x) AS x, y + demo._wave(x, y, w1y) AS y
+    FROM town;
+  PERFORM demo._lloyd(0);
+  UPDATE fine f SET town = l.lbl FROM lloyd_pts l WHERE l.id = f.id;
+  DROP TABLE lloyd_pts, lloyd_seeds;
+  stages := stages || jsonb_build_object('townships', round(extract(epoch FROM clock_timestamp() - t0), 2));
   -- communities: one per township plus the rest shared by population (largest remainder)
   CREATE TEMP TABLE lloyd_pts ON COMMIT DROP AS
   SELECT id, town AS grp, x + demo._wave(x, y, w2x) AS x, y + demo._wave(x, y, w2y) AS y, NULL::int AS lbl, r
     FROM fine;
-  ALTER TABLE lloyd_pts ADD PRIMARY KEY (id);
   CREATE TEMP TABLE lloyd_seeds ON COMMIT DROP AS
   WITH mass AS (SELECT grp, count(*) AS m FROM lloyd_pts GROUP BY grp),
   quota AS (SELECT grp, (n_comm - n_town)::float8 * m / sum(m) OVER () AS q FROM mass),
@@ -334,15 +355,14 @@ BEGIN
     FROM (SELECT l.*, row_number() OVER (PARTITION BY l.grp ORDER BY l.r, l.id) AS rk FROM lloyd_pts l) p
     JOIN alloc a ON a.grp = p.grp
    WHERE p.rk <= a.k;
-  ALTER TABLE lloyd_seeds ADD PRIMARY KEY (sid);
-  PERFORM demo._lloyd(5);
+  PERFORM demo._lloyd(5, 0.4);
   UPDATE fine f SET comm = l.lbl FROM lloyd_pts l WHERE l.id = f.id;
   DROP TABLE lloyd_pts, lloyd_seeds;
+  stages := stages || jsonb_build_object('communities', round(extract(epoch FROM clock_timestamp() - t0), 2));
   -- grids: one per community plus the rest shared by population
   CREATE TEMP TABLE lloyd_pts ON COMMIT DROP AS
   SELECT id, comm AS grp, x + demo._wave(x, y, w3x) AS x, y + demo._wave(x, y, w3y) AS y, NULL::int AS lbl, r
     FROM fine;
-  ALTER TABLE lloyd_pts ADD PRIMARY KEY (id);
   CREATE TEMP TABLE lloyd_seeds ON COMMIT DROP AS
   WITH mass AS (SELECT grp, count(*) AS m FROM lloyd_pts GROUP BY grp),
   quota AS (SELECT grp, (n_grid - n_comm)::float8 * m / sum(m) OVER () AS q FROM mass),
@@ -354,37 +374,71 @@ BEGIN
     FROM (SELECT l.*, row_number() OVER (PARTITION BY l.grp ORDER BY l.r, l.id) AS rk FROM lloyd_pts l) p
     JOIN alloc a ON a.grp = p.grp
    WHERE p.rk <= a.k;
-  ALTER TABLE lloyd_seeds ADD PRIMARY KEY (sid);
-  PERFORM demo._lloyd(3);
+  PERFORM demo._lloyd(3, 0.35);
   UPDATE fine f SET grid = l.lbl FROM lloyd_pts l WHERE l.id = f.id;
   DROP TABLE lloyd_pts, lloyd_seeds;
 
-  RAISE DEBUG 'labels done: %', clock_timestamp() - t0;
+  stages := stages || jsonb_build_object('grids', round(extract(epoch FROM clock_timestamp() - t0), 2));
   ---------------------------------------------------------------- 5. cells
-  CREATE TEMP TABLE cell ON COMMIT DROP AS
-  SELECT (ST_Dump(ST_VoronoiPolygons(ST_Collect(ST_MakePoint(x, y) ORDER BY id), 0,
-                                     ST_Expand(outline, 1)))).geom AS geom
-    FROM fine;
-  ALTER TABLE cell ADD COLUMN grid int;
-  CREATE INDEX ON fine USING gist (ST_MakePoint(x, y));
+  CREATE INDEX fine_knn ON fine USING gist (ST_MakePoint(x, y));
   ANALYZE fine;
-  UPDATE cell c SET grid = f.grid FROM fine f
-   WHERE ST_MakePoint(f.x, f.y) OPERATOR(public.&&) c.geom AND ST_Intersects(c.geom, ST_MakePoint(f.x, f.y));
-  DELETE FROM cell WHERE grid IS NULL;   -- cells of no fine point: none, unless points coincide
-  -- clip to the outline, move to longitude/latitude and snap to 1e-7 degree
-  UPDATE cell SET geom = ST_SetSRID(ST_SnapToGrid(ST_Affine(
-           CASE WHEN ST_CoveredBy(geom, outline) THEN geom
-                ELSE ST_CollectionExtract(ST_Intersection(geom, outline), 3) END,
-           1 / kx, 0, 0, 1 / ky, lon0, lat0), 1e-7), 4490);
+  -- the Voronoi cells of the fine points, each with the grid of the point inside it
+  CREATE TEMP TABLE cell ON COMMIT DROP AS
+  WITH v AS MATERIALIZED (
+    SELECT d.path[1] AS id, d.geom
+      FROM ST_Dump(ST_VoronoiPolygons((SELECT ST_Collect(ST_MakePoint(f.x, f.y) ORDER BY f.id) FROM fine f),
+                                      0, ST_Expand(outline, 1))) d
+  )
+  SELECT DISTINCT ON (v.id) v.id, v.geom, f.grid
+    FROM v JOIN fine f ON ST_MakePoint(f.x, f.y) OPERATOR(public.&&) v.geom
+                      AND ST_Intersects(v.geom, ST_MakePoint(f.x, f.y))
+   ORDER BY v.id, f.id;
+  stages := stages || jsonb_build_object('voronoi', round(extract(epoch FROM clock_timestamp() - t0), 2));
+  -- clip the cells that cross the outline
+  CREATE INDEX ON cell USING gist (geom);
+  ANALYZE cell;
+  UPDATE cell c SET geom = ST_CollectionExtract(ST_Intersection(c.geom, outline), 3)
+   WHERE c.id IN (SELECT c2.id FROM cell c2 JOIN ST_Subdivide(ST_Boundary(outline), 16) e(geom)
+                                     ON ST_Intersects(e.geom, c2.geom));
+  stages := stages || jsonb_build_object('cell_clip', round(extract(epoch FROM clock_timestamp() - t0), 2));
+  -- to longitude/latitude, snapped to 1e-7 degree: neighbours keep identical shared vertices
+  UPDATE cell SET geom = ST_SetSRID(ST_SnapToGrid(ST_Affine(geom, 1 / kx, 0, 0, 1 / ky, lon0, lat0), 1e-7), 4490);
   UPDATE cell SET geom = ST_CollectionExtract(ST_MakeValid(geom), 3) WHERE NOT ST_IsValid(geom);
   DELETE FROM cell WHERE ST_IsEmpty(geom);
+  CREATE INDEX ON cell (grid);
 
-  RAISE DEBUG 'cells done: %', clock_timestamp() - t0;
+  stages := stages || jsonb_build_object('cell_snap', round(extract(epoch FROM clock_timestamp() - t0), 2));
   ---------------------------------------------------------------- 6. areas, bottom-up
   CREATE TEMP TABLE grid ON COMMIT DROP AS
   SELECT c.grid, min(f.comm) AS comm, ST_Union(c.geom) AS geom
     FROM cell c JOIN (SELECT DISTINCT grid, comm FROM fine) f ON f.grid = c.grid
    GROUP BY c.grid;
+  -- a grid in several pieces: each smaller piece joins the grid it shares most border with,
+  -- one of its own community if it can
+  FOR pass IN 1..3 LOOP
+    CREATE TEMP TABLE stray ON COMMIT DROP AS
+    SELECT q.grid, q.geom,
+           (SELECT n.grid FROM grid n
+             WHERE n.grid <> q.grid AND n.geom OPERATOR(public.&&) q.geom AND ST_Intersects(n.geom, q.geom)
+             ORDER BY n.comm = q.comm DESC, ST_Length(ST_Intersection(n.geom, q.geom)) DESC, n.grid
+             LIMIT 1) AS new_grid
+      FROM (SELECT d.grid, d.comm, d.geom,
+                   row_number() OVER (PARTITION BY d.grid ORDER BY ST_Area(d.geom) DESC, d.path) AS rk
+              FROM (SELECT g.grid, g.comm, (ST_Dump(g.geom)).* FROM grid g
+                     WHERE ST_NumGeometries(g.geom) > 1) d) q
+     WHERE q.rk > 1;
+    DELETE FROM stray WHERE new_grid IS NULL;
+    EXIT WHEN NOT EXISTS (SELECT FROM stray);
+    UPDATE cell c SET grid = s.new_grid FROM stray s
+     WHERE c.grid = s.grid AND ST_Intersects(s.geom, ST_PointOnSurface(c.geom));
+    UPDATE grid g SET geom = u.geom
+      FROM (SELECT c.grid, ST_Union(c.geom) AS geom FROM cell c
+             WHERE c.grid IN (SELECT s.grid FROM stray s UNION SELECT s.new_grid FROM stray s)
+             GROUP BY c.grid) u
+     WHERE u.grid = g.grid;
+    DROP TABLE stray;
+  END LOOP;
+  stages := stages || jsonb_build_object('grid_union', round(extract(epoch FROM clock_timestamp() - t0), 2));
   CREATE TEMP TABLE comm ON COMMIT DROP AS
   SELECT g.comm, min(f.town) AS town, ST_Union(g.geom) AS geom
     FROM grid g JOIN (SELECT DISTINCT comm, town FROM fine) f ON f.comm = g.comm
@@ -393,7 +447,7 @@ BEGIN
   UPDATE town t SET geom = u.geom FROM (SELECT c.town, ST_Union(c.geom) AS geom FROM comm c GROUP BY c.town) u
    WHERE u.town = t.town;
 
-  RAISE DEBUG 'unions done: %', clock_timestamp() - t0;
+  stages := stages || jsonb_build_object('upper_unions', round(extract(epoch FROM clock_timestamp() - t0), 2));
   ---------------------------------------------------------------- 7. codes, names, rows
   ALTER TABLE town ADD COLUMN code text, ADD COLUMN name text;
   WITH o AS (
@@ -436,6 +490,7 @@ BEGIN
   )
   UPDATE grid g SET code = o.code, name = o.name FROM o WHERE o.grid = g.grid;
 
+  stages := stages || jsonb_build_object('names', round(extract(epoch FROM clock_timestamp() - t0), 2));
   INSERT INTO commgrid.area (code, name, kind, boundary)
   SELECT district, district_name, 'district', ST_Multi(ST_Union(t.geom)) FROM town t;
   INSERT INTO commgrid.area (code, name, kind, boundary)
@@ -447,7 +502,8 @@ BEGIN
   INSERT INTO commgrid.area (code, name, kind, boundary)
   SELECT g.code::commgrid.gridcode, g.name, 'grid', ST_Multi(g.geom) FROM grid g ORDER BY g.code;
 
-  UPDATE demo.territory t SET build_seconds = extract(epoch FROM clock_timestamp() - t0)
+  stages := stages || jsonb_build_object('insert', round(extract(epoch FROM clock_timestamp() - t0), 2));
+  UPDATE demo.territory t SET build_seconds = extract(epoch FROM clock_timestamp() - t0), stage_seconds = stages
    WHERE t.district = build_territory.district;
 
   RETURN QUERY

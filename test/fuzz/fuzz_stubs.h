@@ -11,5 +11,6 @@ extern sigjmp_buf *fuzz_error_jump;
 extern int	fuzz_error_count;
 extern int	fuzz_last_sqlstate;
 extern void fuzz_free_all(void);
+extern bool fuzz_valid_utf8(const unsigned char *s, size_t len);
 
 #endif							/* FUZZ_STUBS_H */

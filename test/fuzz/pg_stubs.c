@@ -252,3 +252,98 @@ pg_re_throw(void)
 {
 	abort();
 }
+
+/* port.h routes the parsers' snprintf to PostgreSQL's own; libc's does the same formats */
+int
+pg_vsnprintf(char *str, size_t count, const char *fmt, va_list args)
+{
+	return vsnprintf(str, count, fmt, args);
+}
+
+int
+pg_snprintf(char *str, size_t count, const char *fmt,...)
+{
+	va_list		args;
+	int			len;
+
+	va_start(args, fmt);
+	len = vsnprintf(str, count, fmt, args);
+	va_end(args);
+	return len;
+}
+
+int
+pg_sprintf(char *str, const char *fmt,...)
+{
+	va_list		args;
+	int			len;
+
+	va_start(args, fmt);
+	len = vsprintf(str, fmt, args);
+	va_end(args);
+	return len;
+}
+
+/* Characters up to a byte limit, walked as the server walks them (lead bytes only) */
+int
+pg_mbstrlen_with_len(const char *mbstr, int limit)
+{
+	int			len = 0;
+
+	while (limit > 0 && *mbstr)
+	{
+		int			l = pg_mblen(mbstr);
+
+		limit -= l;
+		mbstr += l;
+		len++;
+	}
+	return len;
+}
+
+/*
+ * Is the input well-formed UTF-8 without NUL, as every string the server hands an
+ * input function is (pg_verifymbstr runs first)?  Used by harnesses whose parsers
+ * rely on that, as PostgreSQL's own multibyte walkers do.
+ */
+bool
+fuzz_valid_utf8(const unsigned char *s, size_t len)
+{
+	size_t		i = 0;
+
+	while (i < len)
+	{
+		unsigned char c = s[i];
+		size_t		n;
+		uint32		cp;
+
+		if (c == 0)
+			return false;
+		if (c < 0x80)
+		{
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0)
+			n = 2, cp = c & 0x1f;
+		else if ((c & 0xf0) == 0xe0)
+			n = 3, cp = c & 0x0f;
+		else if ((c & 0xf8) == 0xf0)
+			n = 4, cp = c & 0x07;
+		else
+			return false;
+		if (i + n > len)
+			return false;
+		for (size_t k = 1; k < n; k++)
+		{
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+			cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += n;
+	}
+	return true;
+}

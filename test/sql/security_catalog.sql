@@ -12,10 +12,10 @@ SELECT r.rolname, r.rolcanlogin, r.rolinherit, shobj_description(r.oid, 'pg_auth
 FROM pg_roles r WHERE r.rolname LIKE 'commgrid\_%' ORDER BY 1;
 SELECT * FROM security_findings ORDER BY 1, 2, 3;
 -- every secured table, its scope column and its policies
-SELECT s.table_name, s.scope_column, c.relrowsecurity, c.relforcerowsecurity,
+SELECT s.table_name, s.scope_columns, c.relrowsecurity, c.relforcerowsecurity,
        (SELECT string_agg(polname || ':' || polcmd::text, ' ' ORDER BY polname)
         FROM pg_policy WHERE polrelid = s.table_name) AS policies
-FROM secured_table s JOIN pg_class c ON c.oid = s.table_name ORDER BY 1;
+FROM secured_table s JOIN pg_class c ON c.oid = s.table_name ORDER BY s.table_name::text;
 -- the privilege matrix of every commgrid relation for every group role
 SELECT c.relname, r.rolname,
        concat_ws(',',
@@ -33,7 +33,7 @@ ORDER BY 1, 2;
 SELECT p.oid::regprocedure AS function,
        (SELECT string_agg(x.grantee::regrole::text, ' ' ORDER BY x.grantee::regrole::text)
         FROM aclexplode(p.proacl) x WHERE x.privilege_type = 'EXECUTE' AND x.grantee <> p.proowner) AS executable_by
-FROM pg_proc p WHERE p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef ORDER BY 1::text COLLATE "C";
+FROM pg_proc p WHERE p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef ORDER BY p.oid::regprocedure::text COLLATE "C";
 -- a table with a gridcode column made outside the rule is found
 CREATE TABLE commgrid.r330106_unsecured (grid_code gridcode);
 SELECT * FROM security_findings ORDER BY 1, 2, 3;

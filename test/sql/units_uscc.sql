@@ -59,3 +59,9 @@ SELECT code FROM units_uscc_t WHERE code >= '91350100M000100Y43' AND code < '915
 SELECT uscc_hash('91350100M000100Y43') = uscc_hash('91350100m000100y43 ') AS same_hash,
        uscc_hash('91350100M000100Y43') <> uscc_hash('91310110666007217T') AS different_hash;
 ROLLBACK;
+
+-- make_uscc computes both check characters from the parts
+SELECT make_uscc('9', '1', '350100', 'M000100Y') AS built, make_uscc('1', '1', '500112', 'mb1a2c3d') AS lower_case_body;
+SELECT make_uscc('9', '1', '3501', 'M000100Y');
+SELECT make_uscc('9', '1', '35010A', 'M000100Y');
+SELECT make_uscc('9', 'S', '350100', 'M000100Y');

@@ -1,0 +1,94 @@
+-- Keeping assignments right: a trigger that sets a row's area code from its location,
+-- and the registry of tables that use it (redraw() reassigns their rows).
+
+CREATE FUNCTION assign_location() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'commgrid_assign_location' LANGUAGE C;
+COMMENT ON FUNCTION assign_location() IS
+  'BEFORE INSERT OR UPDATE row trigger; arguments (location column, code column, level): sets the code column to commgrid.locate(location, level) on INSERT and when the location changes';
+
+CREATE TABLE assigned_table (
+  tbl             regclass PRIMARY KEY,
+  location_column name NOT NULL,
+  code_column     name NOT NULL,
+  level           text NOT NULL CHECK (level IN ('grid', 'community', 'village', 'township',
+                                                  'subdistrict', 'town', 'county', 'district')),
+  registered_at   timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE assigned_table IS
+  'Tables whose rows carry an area code kept from their location by commgrid.assign_location(); commgrid.redraw() reassigns their rows';
+COMMENT ON COLUMN assigned_table.tbl IS 'The table';
+COMMENT ON COLUMN assigned_table.location_column IS 'Its point column (geometry, EPSG:4490 or 4326)';
+COMMENT ON COLUMN assigned_table.code_column IS 'Its gridcode column, set from the location';
+COMMENT ON COLUMN assigned_table.level IS 'The level of the code: grid, community, township or county';
+COMMENT ON COLUMN assigned_table.registered_at IS 'When the table was registered';
+SELECT pg_catalog.pg_extension_config_dump('assigned_table', '');
+
+CREATE FUNCTION register_assigned_table(tbl regclass, location_column name, code_column name,
+                                        level text DEFAULT 'grid') RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+DECLARE
+  loc_type oid;
+  code_type oid;
+  n bigint;
+BEGIN
+  IF level IS NULL OR level NOT IN ('grid', 'community', 'village', 'township',
+                                    'subdistrict', 'town', 'county', 'district') THEN
+    RAISE EXCEPTION 'unknown level "%"', level
+      USING ERRCODE = '22023',
+            HINT = 'Use grid, community, township or county (or the kinds village, subdistrict, town, district).';
+  END IF;
+  IF (SELECT relkind FROM pg_class WHERE oid = tbl) NOT IN ('r', 'p') THEN
+    RAISE EXCEPTION '"%" is not a table', tbl
+      USING ERRCODE = '42809', DETAIL = 'Only ordinary and partitioned tables can be assigned.';
+  END IF;
+  SELECT atttypid INTO loc_type FROM pg_attribute
+   WHERE attrelid = tbl AND attname = location_column AND attnum > 0 AND NOT attisdropped;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'column "%" of table % does not exist', location_column, tbl
+      USING ERRCODE = '42703', DETAIL = 'It was given as the location column.';
+  END IF;
+  SELECT atttypid INTO code_type FROM pg_attribute
+   WHERE attrelid = tbl AND attname = code_column AND attnum > 0 AND NOT attisdropped;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'column "%" of table % does not exist', code_column, tbl
+      USING ERRCODE = '42703', DETAIL = 'It was given as the code column.';
+  END IF;
+  IF loc_type <> (SELECT atttypid FROM pg_attribute
+                   WHERE attrelid = 'commgrid.area'::regclass AND attname = 'boundary') THEN
+    RAISE EXCEPTION 'location column "%" of table % has type %, not geometry', location_column, tbl, format_type(loc_type, NULL)
+      USING ERRCODE = '42804';
+  END IF;
+  IF code_type <> 'commgrid.gridcode'::regtype THEN
+    RAISE EXCEPTION 'code column "%" of table % has type %, not gridcode', code_column, tbl, format_type(code_type, NULL)
+      USING ERRCODE = '42804';
+  END IF;
+  IF EXISTS (SELECT 1 FROM commgrid.assigned_table a WHERE a.tbl = register_assigned_table.tbl) THEN
+    RAISE EXCEPTION 'table % is already registered', tbl
+      USING ERRCODE = '23505', HINT = 'Call commgrid.unregister_assigned_table first to change its columns or level.';
+  END IF;
+
+  INSERT INTO commgrid.assigned_table (tbl, location_column, code_column, level)
+  VALUES (tbl, location_column, code_column, level);
+  EXECUTE format('CREATE TRIGGER commgrid_assign_location BEFORE INSERT OR UPDATE OF %I ON %s '
+                 'FOR EACH ROW EXECUTE FUNCTION commgrid.assign_location(%L, %L, %L)',
+                 location_column, tbl, location_column, code_column, level);
+  -- the rows already there
+  EXECUTE format('UPDATE %s SET %I = commgrid.locate(%I, %L) WHERE %I IS DISTINCT FROM commgrid.locate(%I, %L)',
+                 tbl, code_column, location_column, level, code_column, location_column, level);
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END $$;
+COMMENT ON FUNCTION register_assigned_table(regclass, name, name, text) IS
+  'Registers a table whose code column is kept from its location column: checks the columns, creates the trigger commgrid_assign_location, assigns the rows already there (returns how many changed), and lets commgrid.redraw() reassign them';
+
+CREATE FUNCTION unregister_assigned_table(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+BEGIN
+  DELETE FROM commgrid.assigned_table a WHERE a.tbl = unregister_assigned_table.tbl;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'table % is not registered', tbl USING ERRCODE = '22023';
+  END IF;
+  EXECUTE format('DROP TRIGGER IF EXISTS commgrid_assign_location ON %s', tbl);
+END $$;
+COMMENT ON FUNCTION unregister_assigned_table(regclass) IS
+  'Undoes commgrid.register_assigned_table: drops the trigger and the registration; the codes stay as they are';

@@ -1,0 +1,50 @@
+-- Boundary history: every boundary an area ever had, as generations with valid_from /
+-- valid_to (as MapIt keeps them), so reports for past years use past boundaries.
+
+CREATE TABLE area_boundary_history (
+  code       gridcode NOT NULL,
+  boundary   geometry NOT NULL,
+  valid_from timestamptz NOT NULL,
+  valid_to   timestamptz,
+  PRIMARY KEY (code, valid_from),
+  CHECK (valid_to IS NULL OR valid_to > valid_from)
+);
+CREATE INDEX area_boundary_history_current_idx ON area_boundary_history (code) WHERE valid_to IS NULL;
+COMMENT ON TABLE area_boundary_history IS
+  'Every boundary of every area, one row per generation; the row with valid_to NULL is the current one. Kept by a trigger on commgrid.area';
+COMMENT ON COLUMN area_boundary_history.code IS 'The area';
+COMMENT ON COLUMN area_boundary_history.boundary IS 'The boundary in force during [valid_from, valid_to), MultiPolygon EPSG:4490';
+COMMENT ON COLUMN area_boundary_history.valid_from IS 'Start of the transaction that set this boundary';
+COMMENT ON COLUMN area_boundary_history.valid_to IS 'Start of the transaction that replaced or removed it; NULL while current';
+SELECT pg_catalog.pg_extension_config_dump('area_boundary_history', '');
+
+CREATE FUNCTION area_record_history() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    IF TG_OP = 'UPDATE' AND NEW.code = OLD.code AND NEW.boundary IS NOT DISTINCT FROM OLD.boundary THEN
+      RETURN NULL;
+    END IF;
+    -- a generation that began in this same transaction was never seen by anyone else
+    DELETE FROM commgrid.area_boundary_history
+     WHERE code = OLD.code AND valid_to IS NULL AND valid_from = now();
+    UPDATE commgrid.area_boundary_history SET valid_to = now()
+     WHERE code = OLD.code AND valid_to IS NULL;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.boundary IS NOT NULL THEN
+    INSERT INTO commgrid.area_boundary_history (code, boundary, valid_from)
+    VALUES (NEW.code, NEW.boundary, now());
+  END IF;
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION area_record_history() IS
+  'Trigger: closes an area''s current boundary generation and opens the new one when its boundary changes';
+
+CREATE TRIGGER area_record_history
+  AFTER INSERT OR UPDATE OF code, boundary OR DELETE ON area
+  FOR EACH ROW EXECUTE FUNCTION area_record_history();
+
+CREATE FUNCTION locate_at(location geometry, at timestamptz, level text DEFAULT 'grid') RETURNS gridcode
+  AS 'MODULE_PATHNAME', 'commgrid_locate_at' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION locate_at(geometry, timestamptz, text) IS
+  'Like commgrid.locate, with the boundaries in force at a past time (from commgrid.area_boundary_history), under the same half-open rule';

@@ -1,0 +1,157 @@
+/*
+ * assign_location.c
+ *	  commgrid.assign_location(): a BEFORE INSERT OR UPDATE row trigger that
+ *	  sets a row's area code from its location, in C so that a table with the
+ *	  trigger keeps its insert throughput.
+ *
+ * Trigger arguments: location column, code column, level.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "locate.h"
+
+/* What one trigger call site resolved once: the two types it checks against */
+typedef struct AssignTypes
+{
+	Oid			geometry_type;
+	Oid			gridcode_type;
+} AssignTypes;
+
+/* The geometry and gridcode type OIDs, looked up once per statement */
+static AssignTypes *
+assign_types(FunctionCallInfo fcinfo)
+{
+	AssignTypes *types = (AssignTypes *) fcinfo->flinfo->fn_extra;
+
+	if (types == NULL)
+	{
+		Oid			commgrid = get_namespace_oid("commgrid", false);
+		Oid			area = get_relname_relid("area", commgrid);
+
+		types = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(AssignTypes));
+		/* PostGIS's geometry, wherever it is installed: the type of area.boundary */
+		types->geometry_type = OidIsValid(area) ?
+			get_atttype(area, get_attnum(area, "boundary")) : InvalidOid;
+		types->gridcode_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+											   CStringGetDatum("gridcode"),
+											   ObjectIdGetDatum(get_namespace_oid("commgrid", false)));
+		fcinfo->flinfo->fn_extra = types;
+	}
+	return types;
+}
+
+/* Attribute number of a named column of the expected type, or an error */
+static int
+trigger_column(Relation rel, const char *name, Oid type, const char *role, const char *trigger)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	int			attnum = SPI_fnumber(tupdesc, name);
+
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("trigger \"%s\" on \"%s\" names %s column \"%s\", which does not exist",
+						trigger, RelationGetRelationName(rel), role, name),
+				 errhint("Trigger arguments are (location column, code column, level).")));
+	if (TupleDescAttr(tupdesc, attnum - 1)->atttypid != type)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("%s column \"%s\" of \"%s\" has type %s, not %s",
+						role, name, RelationGetRelationName(rel),
+						format_type_be(TupleDescAttr(tupdesc, attnum - 1)->atttypid),
+						OidIsValid(type) ? format_type_be(type) : "geometry")));
+	return attnum;
+}
+
+/* True when two non-null varlena datums hold the same bytes */
+static bool
+same_varlena(Datum a, Datum b)
+{
+	struct varlena *va = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(a));
+	struct varlena *vb = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(b));
+
+	return VARSIZE_ANY_EXHDR(va) == VARSIZE_ANY_EXHDR(vb) &&
+		memcmp(VARDATA_ANY(va), VARDATA_ANY(vb), VARSIZE_ANY_EXHDR(va)) == 0;
+}
+
+/*
+ * Set the code column from the location column on INSERT, and on UPDATE
+ * when the location changed.  A NULL or empty location gives a NULL code,
+ * as does a location outside every area of the level.
+ */
+PG_FUNCTION_INFO_V1(commgrid_assign_location);
+Datum
+commgrid_assign_location(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	Trigger    *trigger;
+	Relation	rel;
+	AssignTypes *types;
+	HeapTuple	tuple;
+	int			location_att,
+				code_att,
+				depth;
+	bool		isnull;
+	Datum		location;
+	Datum		code_value = (Datum) 0;
+	bool		code_isnull = true;
+	double		x,
+				y;
+	GridCode	code;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("commgrid.assign_location() must be called as a trigger")));
+	if (!TRIGGER_FIRED_BEFORE(td->tg_event) || !TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
+		!(TRIGGER_FIRED_BY_INSERT(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("commgrid.assign_location() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW")));
+	trigger = td->tg_trigger;
+	rel = td->tg_relation;
+	if (trigger->tgnargs != 3)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trigger \"%s\" on \"%s\" has %d arguments, commgrid.assign_location() needs 3",
+						trigger->tgname, RelationGetRelationName(rel), trigger->tgnargs),
+				 errhint("Arguments: location column, code column, level, e.g. ('location', 'grid', 'grid').")));
+
+	types = assign_types(fcinfo);
+	location_att = trigger_column(rel, trigger->tgargs[0], types->geometry_type, "location", trigger->tgname);
+	code_att = trigger_column(rel, trigger->tgargs[1], types->gridcode_type, "code", trigger->tgname);
+	depth = locate_level_depth(trigger->tgargs[2], strlen(trigger->tgargs[2]));
+
+	tuple = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? td->tg_trigtuple : td->tg_newtuple;
+	location = heap_getattr(tuple, location_att, RelationGetDescr(rel), &isnull);
+
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+	{
+		bool		old_isnull;
+		Datum		old = heap_getattr(td->tg_trigtuple, location_att, RelationGetDescr(rel), &old_isnull);
+
+		if (isnull && old_isnull)
+			return PointerGetDatum(tuple);
+		if (!isnull && !old_isnull && same_varlena(location, old))
+			return PointerGetDatum(tuple);
+	}
+
+	if (!isnull && point_read_lonlat(location, &x, &y) && locate_point(depth, x, y, &code))
+	{
+		code_value = GridCodeGetDatum(code);
+		code_isnull = false;
+	}
+	tuple = heap_modify_tuple_by_cols(tuple, RelationGetDescr(rel), 1,
+									  &code_att, &code_value, &code_isnull);
+	return PointerGetDatum(tuple);
+}

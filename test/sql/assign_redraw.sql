@@ -1,0 +1,126 @@
+-- The assignment trigger, registered tables, redraw and boundary history, on district 110105.
+-- Boundary history needs separate transactions, so this test commits and cleans up at the end.
+SET search_path = commgrid, public;
+\set VERBOSITY default
+
+INSERT INTO area (code, name, kind) VALUES
+  ('110105', '朝阳区', 'district'), ('110105001', '甲街道', 'subdistrict');
+INSERT INTO area (code, name, kind, boundary) VALUES
+  ('110105001001', '东社区', 'community', 'SRID=4490;MULTIPOLYGON(((116 39,117 39,117 40,116 40,116 39)))');
+INSERT INTO area (code, name, kind, boundary) VALUES
+  ('110105001001001', '西网格', 'grid', 'SRID=4490;MULTIPOLYGON(((116 39,116.5 39,116.5 40,116 40,116 39)))'),
+  ('110105001001002', '东网格', 'grid', 'SRID=4490;MULTIPOLYGON(((116.5 39,117 39,117 40,116.5 40,116.5 39)))');
+
+-- the trigger used directly
+CREATE TABLE resident_probe (id int PRIMARY KEY, location geometry, note text, grid gridcode);
+CREATE TRIGGER assign BEFORE INSERT OR UPDATE ON resident_probe
+  FOR EACH ROW EXECUTE FUNCTION assign_location('location', 'grid', 'grid');
+INSERT INTO resident_probe (id, location) VALUES
+  (1, 'SRID=4490;POINT(116.25 39.5)'), (2, 'SRID=4490;POINT(116.625 39.5)'),
+  (3, 'SRID=4490;POINT(116.5 39.5)'),   -- on the shared edge: the east grid
+  (4, NULL), (5, 'POINT EMPTY'), (6, 'SRID=4490;POINT(120 30)'),
+  (7, 'SRID=4326;POINT(116.875 39.5)');
+SELECT id, grid FROM resident_probe ORDER BY id;
+UPDATE resident_probe SET location = 'SRID=4490;POINT(116.75 39.5)' WHERE id = 1;
+UPDATE resident_probe SET note = 'visited', grid = '110105001001001' WHERE id = 2;  -- location unchanged: the code stays as set
+UPDATE resident_probe SET location = location WHERE id = 3;
+UPDATE resident_probe SET location = 'SRID=4490;POINT(116.1 39.1)' WHERE id = 4;
+SELECT id, grid FROM resident_probe ORDER BY id;
+-- errors from the trigger
+INSERT INTO resident_probe (id, location) VALUES (8, 'SRID=4490;LINESTRING(116 39,116.1 39.1)');
+CREATE TABLE misconfigured (location geometry, grid text);
+CREATE TRIGGER assign BEFORE INSERT ON misconfigured
+  FOR EACH ROW EXECUTE FUNCTION assign_location('location', 'grid', 'grid');
+INSERT INTO misconfigured VALUES ('SRID=4490;POINT(116.25 39.5)');
+DROP TRIGGER assign ON misconfigured;
+CREATE TRIGGER assign BEFORE INSERT ON misconfigured
+  FOR EACH ROW EXECUTE FUNCTION assign_location('place', 'grid', 'grid');
+INSERT INTO misconfigured VALUES ('SRID=4490;POINT(116.25 39.5)');
+DROP TRIGGER assign ON misconfigured;
+CREATE TRIGGER assign BEFORE INSERT ON misconfigured
+  FOR EACH ROW EXECUTE FUNCTION assign_location('location', 'grid');
+INSERT INTO misconfigured VALUES ('SRID=4490;POINT(116.25 39.5)');
+DROP TRIGGER assign ON misconfigured;
+CREATE TRIGGER assign AFTER INSERT ON misconfigured
+  FOR EACH ROW EXECUTE FUNCTION assign_location('location', 'grid', 'grid');
+INSERT INTO misconfigured VALUES ('SRID=4490;POINT(116.25 39.5)');
+DROP TABLE misconfigured;
+DROP TABLE resident_probe;
+
+-- registered tables: residents by grid, service requests by community
+CREATE TABLE probe_resident (id int PRIMARY KEY, location geometry(Point, 4490), grid gridcode, name text);
+CREATE TABLE probe_request (id int PRIMARY KEY, location geometry, community gridcode);
+INSERT INTO probe_resident (id, location)
+SELECT i, ST_SetSRID(ST_MakePoint(116.03125 + (i % 16) * 0.0625, 39.03125 + (i / 16) * 0.0625), 4490)
+FROM generate_series(0, 255) i;
+INSERT INTO probe_request (id, location) SELECT id, location FROM probe_resident WHERE id % 4 = 0;
+SELECT register_assigned_table('probe_resident', 'location', 'grid', 'grid') AS residents_assigned;
+SELECT register_assigned_table('probe_request', 'location', 'community', 'community') AS requests_assigned;
+SELECT tbl, location_column, code_column, level FROM assigned_table ORDER BY tbl::text;
+SELECT grid, count(*) FROM probe_resident GROUP BY grid ORDER BY grid;
+INSERT INTO probe_resident (id, location) VALUES (1000, 'SRID=4490;POINT(116.7 39.2)');
+SELECT grid FROM probe_resident WHERE id = 1000;
+-- registration errors
+SELECT register_assigned_table('probe_resident', 'location', 'grid', 'grid');
+SELECT register_assigned_table('probe_request', 'place', 'community', 'community');
+SELECT register_assigned_table('probe_request', 'location', 'code', 'community');
+SELECT register_assigned_table('probe_resident', 'name', 'grid', 'grid');
+SELECT register_assigned_table('probe_resident', 'location', 'name', 'grid');
+SELECT register_assigned_table('probe_resident', 'location', 'grid', 'street');
+CREATE VIEW resident_view AS SELECT * FROM probe_resident;
+SELECT register_assigned_table('resident_view', 'location', 'grid', 'grid');
+DROP VIEW resident_view;
+SELECT unregister_assigned_table('area');
+
+-- redraw: move the shared edge east from 116.5 to 116.75
+SELECT * FROM redraw(ARRAY['110105001001001', '110105001001002']::gridcode[],
+  ARRAY['SRID=4490;POLYGON((116 39,116.75 39,116.75 40,116 40,116 39))',
+        'SRID=4490;POLYGON((116.75 39,117 39,117 40,116.75 40,116.75 39))']::geometry[]);
+SELECT grid, count(*) FROM probe_resident GROUP BY grid ORDER BY grid;
+SELECT count(*) AS wrong FROM probe_resident WHERE grid IS DISTINCT FROM locate(location);
+-- only the rows that moved were written (row 8 moved; the others written with it are the 65)
+SELECT count(*) AS written_by_redraw FROM probe_resident WHERE xmin = (SELECT xmin FROM probe_resident WHERE id = 8);
+-- refused redraws change nothing
+SELECT * FROM redraw(ARRAY['110105001001001']::gridcode[],
+  ARRAY['SRID=4490;POLYGON((116 39,116.5 39,116.5 40,116 40,116 39))']::geometry[]);
+SELECT * FROM redraw(ARRAY['110105001001001']::gridcode[],
+  ARRAY['SRID=4490;POLYGON((116 39,116.875 39,116.875 40,116 40,116 39))']::geometry[]);
+SELECT * FROM redraw(ARRAY['110105001001001', '110105001001002']::gridcode[],
+  ARRAY['SRID=4490;POLYGON((115.5 39,116.75 39,116.75 40,115.5 40,115.5 39))',
+        'SRID=4490;POLYGON((116.75 39,117 39,117 40,116.75 40,116.75 39))']::geometry[]);
+SELECT * FROM redraw(ARRAY['110105001001001', '110105001001009']::gridcode[],
+  ARRAY['SRID=4490;POLYGON((116 39,116.75 39,116.75 40,116 40,116 39))',
+        'SRID=4490;POLYGON((116.75 39,117 39,117 40,116.75 40,116.75 39))']::geometry[]);
+SELECT * FROM redraw(ARRAY['110105001001001']::gridcode[], ARRAY[]::geometry[]);
+SELECT * FROM redraw(ARRAY['110105001001001', '110105001001001']::gridcode[],
+  ARRAY['SRID=4490;POLYGON((116 39,116.75 39,116.75 40,116 40,116 39))',
+        'SRID=4490;POLYGON((116 39,116.75 39,116.75 40,116 40,116 39))']::geometry[]);
+SELECT * FROM redraw(ARRAY['110105001001001']::gridcode[],
+  ARRAY['SRID=4490;POLYGON((116 39,116.75 39,116 40,116.75 40,116 39))']::geometry[]);
+SELECT code, ST_AsText(boundary) FROM area WHERE kind = 'grid' AND code <@ '110105'::gridcode ORDER BY code;
+
+-- history: the old boundaries stay queryable
+SELECT code, ST_AsText(boundary), valid_to IS NULL AS current
+FROM area_boundary_history WHERE code <@ '110105001001'::gridcode AND commgrid.depth(code) = 6
+ORDER BY code, valid_from;
+SELECT valid_to AS redrawn_at FROM area_boundary_history
+WHERE code = '110105001001001' AND valid_to IS NOT NULL \gset
+SELECT locate_at('SRID=4490;POINT(116.625 39.5)', :'redrawn_at'::timestamptz - interval '1 microsecond') AS before_redraw,
+       locate_at('SRID=4490;POINT(116.625 39.5)', :'redrawn_at'::timestamptz) AS at_redraw,
+       locate_at('SRID=4490;POINT(116.625 39.5)', now()) AS now,
+       locate_at('SRID=4490;POINT(116.625 39.5)', '2000-01-01') AS before_any,
+       locate_at('SRID=4490;POINT(116.625 39.5)', now(), 'community') AS community;
+SELECT locate_at('SRID=4490;POINT(116.625 39.5)', 'infinity', 'grid');
+-- the past assignment of every resident, by a report for the time before the redraw
+SELECT locate_at(location, :'redrawn_at'::timestamptz - interval '1 microsecond') AS grid, count(*)
+FROM probe_resident GROUP BY 1 ORDER BY 1;
+
+-- clean up
+SELECT unregister_assigned_table('probe_resident');
+SELECT unregister_assigned_table('probe_request');
+DROP TABLE probe_resident, probe_request;
+DELETE FROM area WHERE kind = 'grid' AND code <@ '110105'::gridcode;
+DELETE FROM area WHERE kind = 'community' AND code <@ '110105'::gridcode;
+DELETE FROM area WHERE code <@ '110105'::gridcode AND kind = 'subdistrict';
+DELETE FROM area WHERE code = '110105';
+DELETE FROM area_boundary_history WHERE code <@ '110105'::gridcode;
