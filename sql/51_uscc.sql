@@ -78,6 +78,20 @@ CREATE OPERATOR CLASS uscc_hash_ops DEFAULT FOR TYPE uscc USING hash AS
   FUNCTION 1 uscc_hash(uscc),
   FUNCTION 2 uscc_hash_extended(uscc, int8);
 
+COMMENT ON FUNCTION uscc_in(cstring) IS 'Text input of uscc: validates both check characters (22P02 naming the bad part)';
+COMMENT ON FUNCTION uscc_out(uscc) IS 'Text output of uscc: the canonical 18 characters';
+COMMENT ON FUNCTION uscc_recv(internal) IS 'Binary input of uscc: the 18 characters, validated as text input is';
+COMMENT ON FUNCTION uscc_send(uscc) IS 'Binary output of uscc: the 18 characters';
+COMMENT ON FUNCTION uscc_eq(uscc, uscc) IS 'Implementation of = for uscc';
+COMMENT ON FUNCTION uscc_ne(uscc, uscc) IS 'Implementation of <> for uscc';
+COMMENT ON FUNCTION uscc_lt(uscc, uscc) IS 'Implementation of < for uscc (the order of the text)';
+COMMENT ON FUNCTION uscc_le(uscc, uscc) IS 'Implementation of <= for uscc';
+COMMENT ON FUNCTION uscc_gt(uscc, uscc) IS 'Implementation of > for uscc';
+COMMENT ON FUNCTION uscc_ge(uscc, uscc) IS 'Implementation of >= for uscc';
+COMMENT ON FUNCTION uscc_cmp(uscc, uscc) IS 'B-tree support: three-way comparison of two codes';
+COMMENT ON FUNCTION uscc_hash(uscc) IS 'Hash support: hash of the 9 stored bytes (stable across releases)';
+COMMENT ON FUNCTION uscc_hash_extended(uscc, int8) IS 'Hash support: seeded 64-bit hash of the 9 stored bytes';
+
 CREATE FUNCTION uscc_is_valid(text) RETURNS bool
   AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION uscc_is_valid(text) IS

@@ -104,21 +104,16 @@ COMMENT ON COLUMN unit_community.share IS 'share of the campus area in the commu
 COMMENT ON COLUMN unit_community.area_m2 IS 'campus area in the community, m² (NULL for a point)';
 COMMENT ON COLUMN unit_community.is_home IS 'true for the unit''s own community (unit.community_code)';
 
--- The communities a footprint overlaps, with the share of its area in each.
--- (Interim: direct PostGIS until the spatial tools' footprint_shares lands in main.)
+-- The communities a footprint overlaps, with the share of its area in each (the spatial
+-- tools' footprint_shares, measured on the CGCS2000 ellipsoid, largest share first).
 CREATE FUNCTION unit_footprint_communities(footprint geometry)
 RETURNS TABLE (community_code gridcode, share float8, area_m2 float8)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, commgrid, public AS $$
-  SELECT a.code, i.m2 / t.m2, i.m2
-    FROM commgrid.area a
-   CROSS JOIN LATERAL (SELECT ST_Area(footprint::geography) AS m2) t
-   CROSS JOIN LATERAL (SELECT ST_Area(ST_Intersection(a.boundary, footprint)::geography) AS m2) i
-   WHERE a.kind IN ('community', 'village') AND ST_Intersects(a.boundary, footprint)
-     AND t.m2 > 0 AND i.m2 > 0
+  SELECT s.code, s.share, s.area_m2 FROM commgrid.footprint_shares(footprint, 'community') s
 $$;
 COMMENT ON FUNCTION unit_footprint_communities(geometry) IS
-  'The communities a campus footprint overlaps, with the share of its area in each and that area in m²';
+  'The communities a campus footprint overlaps, largest share first, with the share of its area in each and that area in m² (footprint_shares at community level)';
 
 -- How messages name a unit: by its name, so errors read the same whatever its id.
 CREATE FUNCTION unit_label(unit bigint) RETURNS text
@@ -143,9 +138,9 @@ BEGIN
     IF GeometryType(NEW.footprint) = 'POLYGON' THEN
       NEW.footprint := ST_Multi(NEW.footprint);
     END IF;
+    -- footprint_shares lists the largest share first (ties by code)
     SELECT s.community_code INTO NEW.community_code
       FROM commgrid.unit_footprint_communities(NEW.footprint) s
-     ORDER BY s.share DESC, s.community_code
      LIMIT 1;
     IF NOT FOUND THEN
       RAISE EXCEPTION 'campus of unit "%" lies in no community', NEW.name
@@ -172,7 +167,7 @@ CREATE TRIGGER unit_assign BEFORE INSERT OR UPDATE OF location, footprint, commu
 
 -- Keep unit_community in step with the unit's place.
 CREATE FUNCTION unit_sync_communities() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
 BEGIN
   DELETE FROM commgrid.unit_community WHERE unit_id = NEW.unit_id;
   IF NEW.footprint IS NOT NULL THEN
@@ -185,8 +180,9 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
+REVOKE EXECUTE ON FUNCTION unit_sync_communities() FROM PUBLIC;
 COMMENT ON FUNCTION unit_sync_communities() IS
-  'Trigger: rewrites unit_community for a unit whose place changed';
+  'Trigger: rewrites unit_community for a unit whose place changed (as the owner: the ties are derived data no role writes by hand)';
 
 CREATE TRIGGER unit_sync_communities AFTER INSERT OR UPDATE OF location, footprint, community_code ON unit
   FOR EACH ROW EXECUTE FUNCTION unit_sync_communities();
@@ -203,3 +199,41 @@ SET search_path = pg_catalog, commgrid, public AS $$
 $$;
 COMMENT ON FUNCTION unit_reassign_all() IS
   'Re-runs the spatial assignment of every unit with a point or footprint (after boundaries change); returns the number of units placed';
+
+-- Units follow the community boundaries: when communities are added, redrawn or removed (by
+-- commgrid.redraw or a plain UPDATE), the units whose place touches the old or new boundary are
+-- placed again.  A change that would leave a unit in no community is refused.
+CREATE FUNCTION unit_follow_boundaries() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
+BEGIN
+  -- each statement names only the transition tables its operation has
+  IF TG_OP = 'INSERT' THEN
+    UPDATE commgrid.unit u SET footprint = u.footprint, location = u.location
+     WHERE EXISTS (SELECT 1 FROM new_areas a
+                    WHERE a.kind IN ('community', 'village')
+                      AND ST_Intersects(a.boundary, coalesce(u.footprint, u.location)));
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE commgrid.unit u SET footprint = u.footprint, location = u.location
+     WHERE EXISTS (SELECT 1 FROM old_areas a
+                    WHERE a.kind IN ('community', 'village')
+                      AND ST_Intersects(a.boundary, coalesce(u.footprint, u.location)));
+  ELSE
+    UPDATE commgrid.unit u SET footprint = u.footprint, location = u.location
+     WHERE EXISTS (SELECT 1 FROM old_areas o JOIN new_areas n ON n.code = o.code
+                    WHERE (o.kind IN ('community', 'village') OR n.kind IN ('community', 'village'))
+                      AND o.boundary IS DISTINCT FROM n.boundary
+                      AND (ST_Intersects(o.boundary, coalesce(u.footprint, u.location))
+                           OR ST_Intersects(n.boundary, coalesce(u.footprint, u.location))));
+  END IF;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION unit_follow_boundaries() FROM PUBLIC;
+COMMENT ON FUNCTION unit_follow_boundaries() IS
+  'Statement trigger on area: re-places the units touched by added, redrawn or removed community boundaries (as the owner, so whoever may redraw areas need not have rights on units)';
+
+CREATE TRIGGER unit_follow_boundaries_insert AFTER INSERT ON area
+  REFERENCING NEW TABLE AS new_areas FOR EACH STATEMENT EXECUTE FUNCTION unit_follow_boundaries();
+CREATE TRIGGER unit_follow_boundaries_update AFTER UPDATE ON area
+  REFERENCING OLD TABLE AS old_areas NEW TABLE AS new_areas FOR EACH STATEMENT EXECUTE FUNCTION unit_follow_boundaries();
+CREATE TRIGGER unit_follow_boundaries_delete AFTER DELETE ON area
+  REFERENCING OLD TABLE AS old_areas FOR EACH STATEMENT EXECUTE FUNCTION unit_follow_boundaries();

@@ -155,7 +155,7 @@ COMMENT ON COLUMN assessment_rating_history.old_score IS 'score before (NULL for
 COMMENT ON COLUMN assessment_rating_history.new_score IS 'score after (NULL for a delete)';
 COMMENT ON COLUMN assessment_rating_history.changed_by IS
   'person: entered_by of the new row; for a delete the setting commgrid.person_id, if set';
-COMMENT ON COLUMN assessment_rating_history.db_user IS 'database role that made the change';
+COMMENT ON COLUMN assessment_rating_history.db_user IS 'database role that made the change (current_user of the statement)';
 COMMENT ON COLUMN assessment_rating_history.changed_at IS 'when';
 COMMENT ON COLUMN assessment_rating_history.community_code IS 'scope, as in the rating';
 COMMENT ON COLUMN assessment_rating_history.unit_id IS 'scope, as in the rating';
@@ -236,6 +236,8 @@ DECLARE
   ratee_text text;
   recuse bool;
 BEGIN
+  -- the role making the change, for the audit trigger, which runs as the owner
+  PERFORM set_config('commgrid.rating_role', current_user, true);
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'rating');
     IF TG_OP = 'DELETE' THEN
@@ -353,25 +355,27 @@ CREATE TRIGGER assessment_rating_check BEFORE INSERT OR UPDATE OR DELETE ON asse
 
 -- Keep every change of a rating.
 CREATE FUNCTION assessment_rating_audit() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
 DECLARE
   r commgrid.assessment_rating;
 BEGIN
   r := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
   INSERT INTO commgrid.assessment_rating_history
     (rating_id, action, campaign_id, indicator_id, rater_code, rater_unit_id, ratee_unit_id, ratee_code,
-     old_score, new_score, changed_by, community_code, unit_id)
+     old_score, new_score, changed_by, db_user, community_code, unit_id)
   VALUES (r.rating_id, lower(TG_OP), r.campaign_id, r.indicator_id, r.rater_code, r.rater_unit_id,
           r.ratee_unit_id, r.ratee_code,
           CASE WHEN TG_OP <> 'INSERT' THEN OLD.score END,
           CASE WHEN TG_OP <> 'DELETE' THEN NEW.score END,
           CASE WHEN TG_OP = 'DELETE' THEN nullif(current_setting('commgrid.person_id', true), '')::bigint
                ELSE NEW.entered_by END,
+          coalesce(nullif(current_setting('commgrid.rating_role', true), ''), session_user)::name,
           r.community_code, r.unit_id);
   RETURN NULL;
 END $$;
+REVOKE EXECUTE ON FUNCTION assessment_rating_audit() FROM PUBLIC;
 COMMENT ON FUNCTION assessment_rating_audit() IS
-  'Trigger: appends every insert, update and delete of a rating to assessment_rating_history';
+  'Trigger: appends every insert, update and delete of a rating to assessment_rating_history (as the owner, so no role needs, or gets, the right to write history itself)';
 CREATE TRIGGER assessment_rating_audit AFTER INSERT OR UPDATE OR DELETE ON assessment_rating
   FOR EACH ROW EXECUTE FUNCTION assessment_rating_audit();
 

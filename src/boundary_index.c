@@ -47,6 +47,13 @@ typedef struct BoundaryEdge
 				y1;
 } BoundaryEdge;
 
+/* Edges first..end-1 of the edge array */
+typedef struct EdgeRun
+{
+	int32		start;
+	int32		end;
+} EdgeRun;
+
 /* One area: its edges, their bounding box and their horizontal bands */
 typedef struct BoundaryArea
 {
@@ -78,7 +85,7 @@ struct BoundaryIndex
 	BoundaryEdge *edges;
 	int32		nedges;
 	int32	   *band_start;
-	int32	   *band_edges;		/* edge numbers, per band of each area */
+	EdgeRun    *runs;			/* runs of consecutive edges, per band of each area */
 	double		x0,
 				y0,
 				xmax,
@@ -446,13 +453,23 @@ raster_row(const BoundaryIndex *ix, double y)
 	return t >= ix->nrows ? ix->nrows - 1 : (int) t;
 }
 
-/* Put every edge of every area into the horizontal bands it spans */
+/*
+ * Give every area horizontal bands, each listing the edges that reach into
+ * it.  Edges are kept once, in ring order, and a band lists them as runs of
+ * consecutive edges (a ring crosses a band in a few runs), so a lookup reads
+ * a few short stretches of contiguous memory.
+ */
 static void
 build_bands(BoundaryIndex *ix)
 {
-	int32		total = 0;
 	int32		nbands_all = 0;
-	int32	   *fill;
+	int32		nruns = 0,
+				runs_alloc = 1024;
+	int32	   *open_run = NULL;
+	int32	   *run_band = NULL;
+	EdgeRun    *tmp = NULL;
+	int32		tmp_alloc = 0;
+	int			max_bands = 0;
 	int			i;
 
 	for (i = 0; i < ix->nareas; i++)
@@ -468,58 +485,77 @@ build_bands(BoundaryIndex *ix)
 		}
 		a->first_band = nbands_all;
 		nbands_all += a->nbands + 1;
+		max_bands = Max(max_bands, a->nbands);
 	}
 	ix->band_start = palloc0_array(int32, nbands_all);
+	ix->runs = palloc_array(EdgeRun, runs_alloc);
+	open_run = palloc_array(int32, max_bands);
 
-	/* count, then place */
 	for (i = 0; i < ix->nareas; i++)
 	{
 		BoundaryArea *a = &ix->areas[i];
 		int32	   *start = &ix->band_start[a->first_band];
-		int			e;
-
-		for (e = a->first_edge; e < a->first_edge + a->nedges; e++)
-		{
-			int			lo = area_band(a, ix->edges[e].y0);
-			int			hi = area_band(a, ix->edges[e].y1);
-			int			k;
-
-			for (k = lo; k <= hi; k++)
-				start[k + 1]++;
-		}
-	}
-	for (i = 0; i < ix->nareas; i++)
-	{
-		BoundaryArea *a = &ix->areas[i];
-		int32	   *start = &ix->band_start[a->first_band];
-		int			k;
-
-		start[0] = total;
-		for (k = 1; k <= a->nbands; k++)
-			start[k] += start[k - 1];
-		total = start[a->nbands];
-	}
-	ix->band_edges = palloc_array(int32, Max(total, 1));
-	fill = palloc_array(int32, nbands_all);
-	memcpy(fill, ix->band_start, sizeof(int32) * nbands_all);
-	for (i = 0; i < ix->nareas; i++)
-	{
-		BoundaryArea *a = &ix->areas[i];
-		int32	   *f = &fill[a->first_band];
-		int			e;
+		int32		ntmp = 0;
+		int			e,
+					k;
 
 		CHECK_FOR_INTERRUPTS();
+		for (k = 0; k < a->nbands; k++)
+			open_run[k] = -1;
+
+		/* the runs of each band, in edge order */
 		for (e = a->first_edge; e < a->first_edge + a->nedges; e++)
 		{
 			int			lo = area_band(a, ix->edges[e].y0);
 			int			hi = area_band(a, ix->edges[e].y1);
-			int			k;
 
 			for (k = lo; k <= hi; k++)
-				ix->band_edges[f[k]++] = e;
+			{
+				int32		r = open_run[k];
+
+				if (r >= 0 && tmp[r].end == e)
+					tmp[r].end = e + 1;
+				else
+				{
+					if (ntmp == tmp_alloc)
+					{
+						tmp_alloc = Max(256, tmp_alloc * 2);
+						tmp = tmp ? repalloc(tmp, sizeof(EdgeRun) * tmp_alloc) : palloc(sizeof(EdgeRun) * tmp_alloc);
+						run_band = run_band ? repalloc(run_band, sizeof(int32) * tmp_alloc) : palloc(sizeof(int32) * tmp_alloc);
+					}
+					tmp[ntmp].start = e;
+					tmp[ntmp].end = e + 1;
+					run_band[ntmp] = k;
+					open_run[k] = ntmp++;
+				}
+			}
 		}
+
+		/* grouped by band */
+		for (k = 0; k <= a->nbands; k++)
+			start[k] = 0;
+		for (e = 0; e < ntmp; e++)
+			start[run_band[e] + 1]++;
+		start[0] = nruns;
+		for (k = 1; k <= a->nbands; k++)
+			start[k] += start[k - 1];
+		if (nruns + ntmp > runs_alloc)
+		{
+			runs_alloc = Max(runs_alloc * 2, nruns + ntmp);
+			ix->runs = repalloc_huge(ix->runs, sizeof(EdgeRun) * runs_alloc);
+		}
+		for (k = 0; k < a->nbands; k++)
+			open_run[k] = start[k];
+		for (e = 0; e < ntmp; e++)
+			ix->runs[open_run[run_band[e]]++] = tmp[e];
+		nruns += ntmp;
 	}
-	pfree(fill);
+	pfree(open_run);
+	if (tmp)
+	{
+		pfree(tmp);
+		pfree(run_band);
+	}
 }
 
 /* A (cell, area) pair found while rasterising */
@@ -792,6 +828,9 @@ build_raster(BoundaryIndex *ix)
 		ix->mixed_candidates[j++] = p->candidate;
 	}
 	ix->mixed_start[nmixed] = (int32) j;
+	/* give back what the upper bounds over-reserved */
+	ix->mixed_start = repalloc_huge(ix->mixed_start, sizeof(int32) * (nmixed + 1));
+	ix->mixed_candidates = repalloc_huge(ix->mixed_candidates, sizeof(int32) * Max(j, 1));
 	pfree(pairs.pairs);
 	pfree(extra.pairs);
 	pfree(touched);
@@ -807,7 +846,7 @@ boundary_index_finish(BoundaryIndexBuilder *b)
 	ix->context = b->context;
 	ix->nareas = b->nareas;
 	ix->areas = b->areas;
-	ix->edges = b->edges;
+	ix->edges = repalloc_huge(b->edges, sizeof(BoundaryEdge) * Max(b->nedges, 1));
 	ix->nedges = b->nedges;
 	qsort(ix->areas, ix->nareas, sizeof(BoundaryArea), area_code_cmp);
 	if (ix->nareas > 0)
@@ -850,25 +889,25 @@ static bool
 area_holds(const BoundaryIndex *ix, const BoundaryArea *a, double x, double y)
 {
 	const int32 *start;
-	int			band,
-				k;
+	int			k;
 	bool		inside = false;
 
 	if (y < a->ymin || y >= a->ymax || x < a->xmin || x >= a->xmax)
 		return false;
-	band = area_band(a, y);
-	start = &ix->band_start[a->first_band + band];
+	start = &ix->band_start[a->first_band + area_band(a, y)];
 	for (k = start[0]; k < start[1]; k++)
 	{
-		const BoundaryEdge *e = &ix->edges[ix->band_edges[k]];
+		const BoundaryEdge *e = &ix->edges[ix->runs[k].start];
+		const BoundaryEdge *end = &ix->edges[ix->runs[k].end];
 
-		if (e->y0 <= y && y < e->y1)
+		for (; e < end; e++)
 		{
-			if (x < e->x0 && x < e->x1)
-				inside = !inside;
-			else if (x <= e->x0 || x <= e->x1)
+			if (e->y0 <= y && y < e->y1)
 			{
-				if (orientation(e->x0, e->y0, e->x1, e->y1, x, y) > 0)
+				if (x < e->x0 && x < e->x1)
+					inside = !inside;
+				else if ((x <= e->x0 || x <= e->x1) &&
+						 orientation(e->x0, e->y0, e->x1, e->y1, x, y) > 0)
 					inside = !inside;
 			}
 		}
@@ -881,21 +920,23 @@ static bool
 area_boundary_holds(const BoundaryIndex *ix, const BoundaryArea *a, double x, double y)
 {
 	const int32 *start;
-	int			band,
-				k;
+	int			k;
 
 	if (y < a->ymin || y > a->ymax || x < a->xmin || x > a->xmax)
 		return false;
-	band = area_band(a, y);
-	start = &ix->band_start[a->first_band + band];
+	start = &ix->band_start[a->first_band + area_band(a, y)];
 	for (k = start[0]; k < start[1]; k++)
 	{
-		const BoundaryEdge *e = &ix->edges[ix->band_edges[k]];
+		const BoundaryEdge *e = &ix->edges[ix->runs[k].start];
+		const BoundaryEdge *end = &ix->edges[ix->runs[k].end];
 
-		if (y >= e->y0 && y <= e->y1 &&
-			x >= Min(e->x0, e->x1) && x <= Max(e->x0, e->x1) &&
-			orientation(e->x0, e->y0, e->x1, e->y1, x, y) == 0)
-			return true;
+		for (; e < end; e++)
+		{
+			if (y >= e->y0 && y <= e->y1 &&
+				x >= Min(e->x0, e->x1) && x <= Max(e->x0, e->x1) &&
+				orientation(e->x0, e->y0, e->x1, e->y1, x, y) == 0)
+				return true;
+		}
 	}
 	return false;
 }

@@ -277,6 +277,7 @@ BEGIN
   INSERT INTO demo.territory VALUES (district, scale, seed, lon0, lat0, kx, ky, core_x, core_y, core_r,
                                      outline, n_fine, 0);
 
+  stages := stages || jsonb_build_object('outline', round(extract(epoch FROM clock_timestamp() - t0), 2));
   ---------------------------------------------------------------- 2. township seeds
   DROP TABLE IF EXISTS pg_temp.lloyd_pts, pg_temp.lloyd_seeds, pg_temp.fine, pg_temp.cell,
                        pg_temp.grid, pg_temp.comm, pg_temp.town;
@@ -288,13 +289,13 @@ BEGIN
                                                THEN 1 ELSE 2 END, s.x, s.y, 0
     FROM (SELECT i, ST_XMin(outline) + random() * (ST_XMax(outline) - ST_XMin(outline)) AS x,
                     ST_YMin(outline) + random() * (ST_YMax(outline) - ST_YMin(outline)) AS y
-            FROM generate_series(1, 12000) i) s
+            FROM generate_series(1, 5000) i) s
    WHERE ST_Intersects(outline, ST_MakePoint(s.x, s.y));
   INSERT INTO lloyd_seeds
   SELECT row_number() OVER (ORDER BY grp, id), grp, x, y
     FROM (SELECT p.*, row_number() OVER (PARTITION BY grp ORDER BY id) AS rk FROM lloyd_pts p) q
    WHERE rk <= CASE grp WHEN 1 THEN 12 ELSE 16 END;
-  PERFORM demo._lloyd(12);
+  PERFORM demo._lloyd(8);
   CREATE TEMP TABLE town ON COMMIT DROP AS
   SELECT sid AS town, grp = 1 AS is_subdistrict, x, y FROM lloyd_seeds;
   INSERT INTO demo.territory_centre

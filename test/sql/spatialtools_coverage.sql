@@ -77,6 +77,17 @@ SELECT kind, areas, round(area_m2::numeric) AS area_m2 FROM coverage_problems('1
 -- the township sees its communities; the third one lies outside it
 SELECT kind, areas, round(area_m2::numeric) AS area_m2 FROM coverage_problems('110108001');
 
+-- a hole inside one grid is a gap bordered by that grid only; three grids overlapping in one
+-- place give one row per pair
+INSERT INTO area (code, name, kind, boundary) VALUES
+  ('110108001004', '叠社区', 'community', pg_temp.g('POLYGON((6 0,8 0,8 1,6 1,6 0))')),
+  ('110108001004001', '甲', 'grid',
+   pg_temp.g('POLYGON((6 0,7 0,7 1,6 1,6 0),(6.4 0.4,6.6 0.4,6.6 0.6,6.4 0.6,6.4 0.4))')),
+  ('110108001004002', '乙', 'grid', pg_temp.g('POLYGON((6.8 0,8 0,8 1,6.8 1,6.8 0))')),
+  ('110108001004003', '丙', 'grid', pg_temp.g('POLYGON((6.9 0,7.1 0,7.1 1,6.9 1,6.9 0))'));
+SELECT kind, areas, ST_AsText(problem, 6) AS problem, round(area_m2::numeric, 1) AS area_m2
+  FROM coverage_problems('110108001004');
+
 -- a parent without a boundary: reported, and there is no gap or outside to measure
 UPDATE area SET boundary = NULL WHERE code = '110108';
 SELECT kind, areas, problem, area_m2 FROM coverage_problems('110108');

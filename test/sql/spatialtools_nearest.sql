@@ -104,3 +104,33 @@ SELECT * FROM footprint_shares('SRID=4490;POLYGON((116.3 39.95,116.31 39.96,116.
 SELECT * FROM footprint_shares(ST_MakeEnvelope(116.3, 39.95, 116.31, 39.96, 4490), 'street');
 SELECT * FROM footprint_shares(ST_MakeEnvelope(12946000, 4858000, 12947000, 4859000, 4490), 'grid');
 SELECT * FROM footprint_shares(ST_MakeEnvelope(116.3, 39.95, 116.3, 39.96, 4490), 'grid');
+
+-- the SQLSTATE of each bad input
+CREATE FUNCTION pg_temp.sqlstate_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE q;
+  RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE;
+END $$;
+SELECT q, pg_temp.sqlstate_of(q) AS sqlstate FROM (VALUES
+  ($q$SELECT * FROM locate_nearest(ST_SetSRID(ST_MakePoint(116.3, 39.95), 4490), -1)$q$),
+  ($q$SELECT * FROM locate_nearest(ST_SetSRID(ST_MakePoint(116.3, 39.95), 4490), 'NaN')$q$),
+  ($q$SELECT * FROM locate_nearest(ST_SetSRID(ST_MakePoint(116.3, 39.95), 4490), 10, 'street')$q$),
+  ($q$SELECT * FROM locate_nearest(ST_SetSRID(ST_MakePoint(116.3, 39.95), 3857), 10)$q$),
+  ($q$SELECT * FROM locate_nearest(ST_SetSRID(ST_MakePoint(116.3, 'Infinity'), 4490), 10)$q$),
+  ($q$SELECT * FROM locate_nearest('SRID=4490;POLYGON((116.3 39.95,116.4 39.95,116.4 40,116.3 39.95))', 10)$q$),
+  ($q$SELECT * FROM footprint_shares('SRID=4490;POINT(116.3 39.95)', 'grid')$q$),
+  ($q$SELECT * FROM footprint_shares(ST_MakeEnvelope(116.3, 39.95, 116.31, 39.96, 3857), 'grid')$q$),
+  ($q$SELECT * FROM footprint_shares('SRID=4490;POLYGON EMPTY', 'grid')$q$),
+  ($q$SELECT * FROM footprint_shares('SRID=4490;POLYGON((116.3 39.95,116.31 39.96,116.31 39.95,116.3 39.96,116.3 39.95))', 'grid')$q$),
+  ($q$SELECT * FROM footprint_shares(ST_MakeEnvelope(116.3, 39.95, 116.31, 39.96, 4490), 'street')$q$),
+  ($q$SELECT * FROM coverage_problems('110108001099')$q$),
+  ($q$SELECT * FROM coverage_problems(NULL)$q$),
+  ($q$SELECT wgs84_to_gcj02('SRID=4326;LINESTRING(116 39,117 40)')$q$),
+  ($q$SELECT wgs84_to_gcj02(ST_SetSRID(ST_MakePoint(116.3, 39.9), 3857))$q$),
+  ($q$SELECT gcj02_to_wgs84(ST_MakePoint(116.3, 'NaN'))$q$),
+  ($q$SELECT bd09_to_gcj02(ST_MakePoint(500, 39.9))$q$),
+  ($q$SELECT convert_coordinates(ST_MakePoint(116.3, 39.9), 'wgs84', 'mars')$q$)
+) v(q);
+DROP FUNCTION pg_temp.sqlstate_of(text);

@@ -145,3 +145,8 @@ RESET parallel_setup_cost;
 
 DROP TABLE units_agg_expected;
 DROP TABLE units_agg_data;
+-- partial states of different trims never combine
+SELECT trimmed_mean_combine('{1,1,0,0,1,0,42,0}', '{2,1,0,0,1,0,7,0}');
+-- as a window function (the final function leaves the state alone)
+SELECT v, trimmed_mean(v, 1) OVER (ORDER BY v) AS running, weighted_mean(v, 1) OVER (ORDER BY v) AS running_mean
+FROM (VALUES (1.0::float8), (2), (3), (10), (100)) t(v) ORDER BY v;

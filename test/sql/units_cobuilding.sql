@@ -2,6 +2,7 @@
 -- reporting: placement, every rule with its error, and the compliance views with planted breaches.
 -- District 440305 (test prefix of this suite); persons are plain ids here.
 SET search_path = commgrid, public;
+\set SHOW_CONTEXT never
 BEGIN;
 \set ON_ERROR_ROLLBACK on
 -- subdistrict 001 (west half) has communities 001 (south) and 002 (north); subdistrict 002 (east
@@ -57,6 +58,19 @@ UPDATE unit SET location = ST_SetSRID(ST_MakePoint(113.97, 22.58), 4490) WHERE n
 SELECT u.community_code, uc.community_code AS cobuilds_with FROM unit u JOIN unit_community uc USING (unit_id)
 WHERE u.name = '区人民医院';
 ROLLBACK TO move;
+
+-- units follow the boundaries: moving the 甲一/甲二 border north to 22.58 brings 某科技公司 and
+-- the whole campus of 市供电公司 into 甲一
+SAVEPOINT redraw;
+UPDATE area SET boundary = CASE code
+    WHEN '440305001001' THEN ST_MakeEnvelope(113.90, 22.50, 113.95, 22.58, 4490)
+    ELSE ST_MakeEnvelope(113.90, 22.58, 113.95, 22.60, 4490) END
+WHERE code IN ('440305001001', '440305001002');
+SELECT u.name, u.community_code, uc.community_code AS cobuilds_with, round(uc.share::numeric, 3) AS share
+FROM unit u JOIN unit_community uc USING (unit_id)
+WHERE u.name IN ('某科技公司', '市供电公司') ORDER BY u.name, uc.community_code;
+ROLLBACK TO redraw;
+SELECT u.name, u.community_code FROM unit u WHERE u.name IN ('某科技公司', '市供电公司') ORDER BY u.name;
 
 -- leaders: a city leader, a district leader, two subdistrict leaders of 001, one of 002, one out of post
 INSERT INTO leader (person_id, level, area_code, title, starts, ends) VALUES
