@@ -92,8 +92,14 @@ END $$;
 COMMENT ON FUNCTION resident_take_household_grid() IS
   'Trigger: a resident''s grid_code is always the household''s';
 
-CREATE TRIGGER resident_take_household_grid BEFORE INSERT OR UPDATE ON resident
+CREATE TRIGGER resident_take_household_grid BEFORE INSERT ON resident
   FOR EACH ROW EXECUTE FUNCTION resident_take_household_grid();
+-- on update only when the household or the grid is touched (residents follow their household
+-- through household_pass_grid_to_residents)
+CREATE TRIGGER resident_keep_household_grid BEFORE UPDATE ON resident
+  FOR EACH ROW WHEN (NEW.household_id IS DISTINCT FROM OLD.household_id
+                     OR NEW.grid_code IS DISTINCT FROM OLD.grid_code)
+  EXECUTE FUNCTION resident_take_household_grid();
 
 -- When the engine (re)assigns households, their residents follow in one statement.
 CREATE FUNCTION household_pass_grid_to_residents() RETURNS trigger
