@@ -16,7 +16,8 @@ SELECT i, make_idcard('500112', date '1935-01-01' + (i / 999)::int, (i % 999)::i
 FROM generate_series(1, :residents) i;
 \timing off
 RESET commgrid.audit;
-ANALYZE household;
-ANALYZE resident;
+-- as a table in service is: vacuumed (visibility map set) and analysed
+VACUUM (ANALYZE) household;
+VACUUM (ANALYZE) resident;
 SELECT count(*) AS households, count(grid_code) AS located FROM household;
 SELECT count(*) AS residents, count(grid_code) AS in_a_grid FROM resident;

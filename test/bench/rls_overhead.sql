@@ -71,7 +71,7 @@ ANALYZE;
 \set QUIET off
 
 \echo
-\echo == plan of a grid worker's count: the policy is an index range with a parameter
+\echo == plan of a grid worker count: the policy is an index range with a parameter
 SET ROLE bench_grid;
 EXPLAIN (COSTS OFF) SELECT count(*) FROM resident;
 RESET ROLE;

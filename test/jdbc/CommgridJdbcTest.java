@@ -80,6 +80,18 @@ public class CommgridJdbcTest {
         return DriverManager.getConnection(url, p);
     }
 
+    interface RowCheck {
+        void run(ResultSet rs) throws Exception;
+    }
+
+    /** Run a query that must return a row, and check that row. */
+    private static void withRow(Connection c, String sql, RowCheck body) throws Exception {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            expect(rs.next(), "no row from " + sql);
+            body.run(rs);
+        }
+    }
+
     private static long count(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
@@ -110,17 +122,13 @@ public class CommgridJdbcTest {
                 expectEqual(8L, count(bi, "SELECT count(*) FROM commgrid.bi_area WHERE code LIKE '330106%'"),
                             "areas of district 330106 in bi_area");
             });
-            check("BI view gridcode column: getString and getObject give plain strings", () -> {
-                try (Statement s = bi.createStatement();
-                     ResultSet rs = s.executeQuery(
-                         "SELECT code, parent_code, depth FROM commgrid.bi_area WHERE code = '330106001001001'")) {
-                    expect(rs.next(), "grid row present");
+            check("BI view gridcode column: getString and getObject give plain strings", () ->
+                withRow(bi, "SELECT code, parent_code, depth FROM commgrid.bi_area WHERE code = '330106001001001'", rs -> {
                     expectEqual("330106001001001", rs.getString("code"), "getString(code)");
                     expectEqual("330106001001001", rs.getObject("code"), "getObject(code)");
                     expectEqual(String.class, rs.getObject("parent_code").getClass(), "getObject(parent_code) class");
                     expectEqual(6, rs.getInt("depth"), "depth");
-                }
-            });
+                }));
             check("DatabaseMetaData.getColumns on every BI view shows plain types only", () -> {
                 DatabaseMetaData md = bi.getMetaData();
                 int columns = 0;
@@ -133,6 +141,18 @@ public class CommgridJdbcTest {
                     }
                 }
                 expect(columns >= 6, "found only " + columns + " BI view columns");
+            });
+            check("BI reader reads residents masked: ID, phone, name; grid only", () ->
+                withRow(bi, "SELECT name, idcard, phone, grid_code FROM commgrid.bi_resident WHERE resident_id = 330106000001", rs -> {
+                    expectEqual("张**", rs.getString("name"), "masked name");
+                    expectEqual("110105********002X", rs.getString("idcard"), "masked idcard (getString)");
+                    expectEqual("110105********002X", rs.getObject("idcard"), "masked idcard (getObject)");
+                    expectEqual("138****1234", rs.getString("phone"), "masked phone");
+                    expectEqual("330106001001001", rs.getString("grid_code"), "grid");
+                }));
+            check("BI reader reads the grid summary", () -> {
+                expectEqual(1L, count(bi, "SELECT sum(residents) FROM commgrid.bi_grid_summary WHERE grid_code = '330106001001001'"),
+                            "residents of grid 330106001001001");
             });
             check("BI reader cannot read a base table (42501)", () ->
                 expectDenied(bi, "SELECT count(*) FROM commgrid.area"));
@@ -177,6 +197,31 @@ public class CommgridJdbcTest {
         }
 
         try (Connection grid = connect(url, "jdbc330106_grid", "grid-330106", false)) {
+            check("grid worker reads idcard through the staff function: getString and getObject", () -> {
+                try (PreparedStatement ps = grid.prepareStatement(
+                         "SELECT idcard, phone, address, grid_code FROM commgrid.resident_card(?)")) {
+                    ps.setLong(1, 330106000001L);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        expect(rs.next(), "card returned");
+                        expectEqual("11010519491231002X", rs.getString("idcard"), "getString(idcard)");
+                        Object o = rs.getObject("idcard");
+                        expectEqual("org.postgresql.util.PGobject", o.getClass().getName(), "getObject(idcard) class");
+                        expectEqual("idcard", ((org.postgresql.util.PGobject) o).getType(), "PGobject type");
+                        expectEqual("11010519491231002X", o.toString(), "PGobject value");
+                        expectEqual("13812341234", rs.getString("phone"), "phone");
+                        expectEqual("330106001001001", rs.getString("grid_code"), "grid_code");
+                    }
+                }
+            });
+            check("grid worker sees only its own residents; another's card is 42501", () -> {
+                expectEqual(1L, count(grid, "SELECT count(*) FROM commgrid.resident"), "residents visible");
+                expectDenied(grid, "SELECT * FROM commgrid.resident_card(330106000002)");
+            });
+            check("grid worker cannot read a restricted column directly (42501)", () ->
+                expectDenied(grid, "SELECT idcard FROM commgrid.resident"));
+            check("grid worker cannot move a household out of its grids (42501)", () ->
+                expectDenied(grid, "UPDATE commgrid.household SET location = ST_SetSRID(ST_MakePoint(120.3, 30.2), 4490) "
+                                   + "WHERE household_id = 330106000001"));
             check("grid worker cannot change areas (42501)", () ->
                 expectDenied(grid, "UPDATE commgrid.area SET name = name WHERE code = '330106001001001'"));
             check("grid worker cannot read the BI views (42501)", () ->
