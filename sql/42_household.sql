@@ -73,7 +73,7 @@ COMMENT ON COLUMN resident.idcard IS '[personal] Citizen ID number; NULL for a p
 COMMENT ON COLUMN resident.name IS '[personal] Full name';
 COMMENT ON COLUMN resident.phone IS '[personal] Contact phone: digits, optional leading +, spaces or hyphens';
 COMMENT ON COLUMN resident.household_id IS 'The household the person lives in; it gives the grid';
-COMMENT ON COLUMN resident.grid_code IS 'Grid of the household, kept equal to it by trigger';
+COMMENT ON COLUMN resident.grid_code IS 'Grid of the household, kept equal to it by triggers (filled when omitted, put right when wrong)';
 COMMENT ON COLUMN resident.community_code IS 'Community of the grid (derived from grid_code)';
 COMMENT ON COLUMN resident.vulnerable_kinds IS
   '[personal] 困难群体 kinds: minimum_living_allowance (低保), extreme_poverty (特困供养), low_income_margin (低保边缘), serious_illness (大病), unsupported_child (孤儿、事实无人抚养), zero_employment_family (零就业家庭), other; empty = not in a vulnerable group';
@@ -92,8 +92,34 @@ END $$;
 COMMENT ON FUNCTION resident_take_household_grid() IS
   'Trigger: a resident''s grid_code is always the household''s';
 
-CREATE TRIGGER resident_take_household_grid BEFORE INSERT OR UPDATE ON resident
-  FOR EACH ROW EXECUTE FUNCTION resident_take_household_grid();
+CREATE TRIGGER resident_take_household_grid BEFORE INSERT ON resident
+  FOR EACH ROW WHEN (NEW.grid_code IS NULL) EXECUTE FUNCTION resident_take_household_grid();
+
+-- A grid_code given on insert (bulk loads join the household and give it, skipping the
+-- per-row lookup) is checked once for the whole statement, and a wrong one put right; under
+-- row-level security that correction is refused when the right grid is outside the caller's
+-- jurisdiction, so the insert fails.
+CREATE FUNCTION resident_check_given_grid() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+BEGIN
+  UPDATE commgrid.resident r SET grid_code = h.grid_code
+  FROM new_residents n JOIN commgrid.household h USING (household_id)
+  WHERE r.resident_id = n.resident_id
+    AND n.grid_code IS DISTINCT FROM h.grid_code;
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION resident_check_given_grid() IS
+  'Trigger: after an insert, residents whose given grid_code differs from their household''s get the household''s';
+
+CREATE TRIGGER resident_check_given_grid AFTER INSERT ON resident
+  REFERENCING NEW TABLE AS new_residents
+  FOR EACH STATEMENT EXECUTE FUNCTION resident_check_given_grid();
+-- on update only when the household or the grid is touched (residents follow their household
+-- through household_pass_grid_to_residents)
+CREATE TRIGGER resident_keep_household_grid BEFORE UPDATE ON resident
+  FOR EACH ROW WHEN (NEW.household_id IS DISTINCT FROM OLD.household_id
+                     OR NEW.grid_code IS DISTINCT FROM OLD.grid_code)
+  EXECUTE FUNCTION resident_take_household_grid();
 
 -- When the engine (re)assigns households, their residents follow in one statement.
 CREATE FUNCTION household_pass_grid_to_residents() RETURNS trigger

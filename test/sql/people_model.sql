@@ -20,6 +20,13 @@ FROM resident
 ORDER BY resident_id LIMIT 4;
 UPDATE resident SET grid_code = '320508019045001' WHERE resident_id = 320508000001;
 SELECT grid_code FROM resident WHERE resident_id = 320508000001;
+-- a wrong grid given on insert is put right at the end of the statement
+INSERT INTO resident (resident_id, name, household_id, grid_code) VALUES
+  (320508000020, '甲', 320508000003, '320508019044001'), (320508000021, '乙', 320508000003, NULL),
+  (320508000022, '丙', 320508000003, '320508019045001');
+SELECT resident_id, grid_code, community_code FROM resident
+WHERE resident_id BETWEEN 320508000020 AND 320508000022 ORDER BY resident_id;
+DELETE FROM resident WHERE resident_id BETWEEN 320508000020 AND 320508000022;
 -- the engine assigned the households; a grid_code written by hand is put right
 SELECT household_id, grid_code, community_code FROM household ORDER BY household_id;
 UPDATE household SET grid_code = '320508019045001' WHERE household_id = 320508000001;
