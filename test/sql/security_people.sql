@@ -39,6 +39,25 @@ FROM secured_table s,
 WHERE s.scope_columns IS NOT NULL
 ORDER BY s.table_name::text;
 
+-- rows of the test district each role may UPDATE in each table (a no-op update of the first
+-- plain, unrestricted column; 42501: no privilege)
+SELECT s.table_name,
+       pg_temp.as_role('r330106_admin', q) AS admin, pg_temp.as_role('r330106_town', q) AS town,
+       pg_temp.as_role('r330106_comm', q) AS comm, pg_temp.as_role('r330106_grid', q) AS grid,
+       pg_temp.as_role('r330106_grid2', q) AS grid2, pg_temp.as_role('r330106_liaison', q) AS liaison,
+       pg_temp.as_role('r330106_bi', q) AS bi
+FROM secured_table s,
+     LATERAL (SELECT a.attname AS col FROM pg_attribute a
+              WHERE a.attrelid = s.table_name AND a.attnum > 0 AND NOT a.attisdropped
+                AND a.attgenerated = '' AND a.attidentity = ''
+                AND COALESCE(col_description(a.attrelid, a.attnum), '') NOT LIKE '[personal: restricted]%'
+              ORDER BY a.attnum LIMIT 1) c,
+     LATERAL (SELECT format('UPDATE %s SET %I = %I WHERE %s', s.table_name, c.col, c.col,
+                            (SELECT string_agg(format('%I <@ %L', sc, '330106'), ' OR ')
+                             FROM unnest(s.scope_columns) sc)) AS q) x
+WHERE s.scope_columns IS NOT NULL
+ORDER BY s.table_name::text;
+
 -- the views that run with the caller's rights show each role its own jurisdiction
 SELECT v, pg_temp.as_role('r330106_admin', q) AS admin, pg_temp.as_role('r330106_town', q) AS town,
        pg_temp.as_role('r330106_comm', q) AS comm, pg_temp.as_role('r330106_grid', q) AS grid,
