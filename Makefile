@@ -53,7 +53,7 @@ PACKAGES += openjdk-17-jdk-headless libpostgresql-jdbc-java
 # the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
 FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 
-.PHONY: deps demo test clang-check install-packages jdbccheck fuzz bench-security
+.PHONY: deps demo test clang-check install-packages jdbccheck fuzz bench bench-security
 deps:
 	@$(MAKE) -s install-packages LIST='$(PACKAGES)'
 install-packages:
@@ -103,3 +103,10 @@ FUZZ_TIME ?= 60
 fuzz:
 	@$(MAKE) -s install-packages LIST='$(FUZZ_PACKAGES)'
 	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TIME=$(FUZZ_TIME) PG_CONFIG=$(PG_CONFIG) bash test/fuzz/run.sh
+
+# The benchmark of commgrid.locate against PostGIS on the full district (several minutes):
+# prints medians and ratios against the targets, never fails on a time.  test/bench/run.sh
+# alone runs it against the server in PGHOST/PGPORT.
+bench: deps
+	$(MAKE) install
+	pg_virtualenv -v $(PGVERSION) bash test/bench/run.sh

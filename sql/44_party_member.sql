@@ -142,6 +142,7 @@ CREATE TABLE party_dues (
     ON UPDATE CASCADE ON DELETE CASCADE
 );
 CREATE INDEX party_dues_community_code_idx ON party_dues (community_code);
+CREATE INDEX party_dues_paid_by_idx ON party_dues (paid_by_id);
 
 COMMENT ON TABLE party_dues IS 'Party dues paid, one row per member and month';
 COMMENT ON COLUMN party_dues.resident_id IS 'The member';

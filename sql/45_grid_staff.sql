@@ -23,8 +23,26 @@ CREATE INDEX grid_staff_grid_code_idx ON grid_staff (grid_code);
 CREATE INDEX grid_staff_community_code_idx ON grid_staff (community_code);
 CREATE INDEX grid_staff_resident_idx ON grid_staff (resident_id);
 
-CREATE TRIGGER grid_staff_locate_grid BEFORE INSERT OR UPDATE ON grid_staff
-  FOR EACH ROW EXECUTE FUNCTION locate_grid('required');
+SELECT commgrid.register_assigned_table('commgrid.grid_staff', 'location', 'grid_code', 'grid');
+CREATE TRIGGER grid_staff_keep_grid_of_location BEFORE UPDATE OF grid_code ON grid_staff
+  FOR EACH ROW WHEN (NEW.grid_code IS DISTINCT FROM OLD.grid_code)
+  EXECUTE FUNCTION keep_grid_of_location();
+
+-- Staff serve a grid: a duty post outside every grid is refused with a clear message (this
+-- trigger fires after the engine's, which sorts first by name).
+CREATE FUNCTION grid_staff_refuse_no_grid() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+BEGIN
+  RAISE EXCEPTION 'the duty post of grid staff % lies in no grid', NEW.name
+    USING ERRCODE = '23514',
+          DETAIL = format('Location %s is outside every grid of commgrid.area.', ST_AsText(NEW.location)),
+          HINT = 'Give a location inside the grid served.';
+END $$;
+COMMENT ON FUNCTION grid_staff_refuse_no_grid() IS
+  'Trigger: refuse grid staff whose duty post the engine puts in no grid';
+
+CREATE TRIGGER grid_staff_refuse_no_grid BEFORE INSERT OR UPDATE ON grid_staff
+  FOR EACH ROW WHEN (NEW.grid_code IS NULL) EXECUTE FUNCTION grid_staff_refuse_no_grid();
 
 COMMENT ON TABLE grid_staff IS
   'Full- and part-time grid staff (专兼职人员): grid leaders, grid workers, Party group leaders, building leaders';

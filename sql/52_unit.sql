@@ -110,7 +110,8 @@ CREATE FUNCTION unit_footprint_communities(footprint geometry)
 RETURNS TABLE (community_code gridcode, share float8, area_m2 float8)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, commgrid, public AS $$
-  SELECT s.code, s.share, s.area_m2 FROM commgrid.footprint_shares(footprint, 'community') s
+  -- a share is a ratio of sums of pieces and can exceed 1 by a rounding error
+  SELECT s.code, least(s.share, 1.0), s.area_m2 FROM commgrid.footprint_shares(footprint, 'community') s
 $$;
 COMMENT ON FUNCTION unit_footprint_communities(geometry) IS
   'The communities a campus footprint overlaps, largest share first, with the share of its area in each and that area in m² (footprint_shares at community level)';

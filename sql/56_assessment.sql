@@ -89,6 +89,7 @@ CREATE TABLE assessment_rating (
   ratee_unit_id  bigint REFERENCES unit,
   ratee_code     gridcode,
   score          numeric NOT NULL,
+  ratee_share    float8,
   entered_by     bigint NOT NULL REFERENCES resident (resident_id),
   entered_at     timestamptz NOT NULL DEFAULT now(),
   note           text,
@@ -113,6 +114,8 @@ COMMENT ON COLUMN assessment_rating.rater_unit_id IS 'the unit giving its opinio
 COMMENT ON COLUMN assessment_rating.ratee_unit_id IS 'the unit rated (direction 1)';
 COMMENT ON COLUMN assessment_rating.ratee_code IS 'the community rated (direction 2)';
 COMMENT ON COLUMN assessment_rating.score IS 'from 0 to the indicator''s max_score';
+COMMENT ON COLUMN assessment_rating.ratee_share IS
+  'direction 1: the share of the unit''s campus in the rating community when the rating was entered (filled in), so a closed campaign''s results stay as they were when units or boundaries move';
 COMMENT ON COLUMN assessment_rating.entered_by IS 'the person who entered (or last changed) it; must not hold posts on both sides (回避)';
 COMMENT ON COLUMN assessment_rating.entered_at IS 'when it was entered or last changed';
 COMMENT ON COLUMN assessment_rating.note IS 'remark';
@@ -308,6 +311,13 @@ BEGIN
                        ELSE 'A unit gives its opinion only on the communities it co-builds with (unit_community).' END;
   END IF;
 
+  IF i.rater_kind = 'community' THEN
+    SELECT uc.share INTO NEW.ratee_share FROM commgrid.unit_community uc
+     WHERE uc.unit_id = NEW.ratee_unit_id AND uc.community_code = NEW.rater_code;
+  ELSE
+    NEW.ratee_share := NULL;
+  END IF;
+
   -- rule 2: a score stays within the indicator's range
   IF NEW.score < 0 OR NEW.score > i.max_score THEN
     RAISE EXCEPTION 'score % is outside the range of indicator % (%)', NEW.score, i.code, i.name
@@ -330,18 +340,21 @@ BEGIN
             HINT = 'Update the existing rating instead; the change is kept in assessment_rating_history.';
   END IF;
 
-  -- rule 4: recusal (回避) of a person holding posts on both sides
-  recuse := CASE i.rater_kind
-    WHEN 'community' THEN commgrid.holds_post_in_community(NEW.entered_by, NEW.rater_code, on_day)
-                      AND commgrid.holds_post_in_unit(NEW.entered_by, NEW.ratee_unit_id, on_day)
-    WHEN 'subdistrict' THEN commgrid.holds_post_in_subdistrict(NEW.entered_by, NEW.rater_code, on_day)
-                      AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, on_day)
-    ELSE commgrid.holds_post_in_unit(NEW.entered_by, NEW.rater_unit_id, on_day)
-                      AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, on_day) END;
+  -- rule 4: recusal (回避) of a person holding posts on both sides, on the day the rating is
+  -- dated or on the day it is written (so back-dating cannot dodge it)
+  SELECT bool_or(CASE i.rater_kind
+    WHEN 'community' THEN commgrid.holds_post_in_community(NEW.entered_by, NEW.rater_code, d)
+                      AND commgrid.holds_post_in_unit(NEW.entered_by, NEW.ratee_unit_id, d)
+    WHEN 'subdistrict' THEN commgrid.holds_post_in_subdistrict(NEW.entered_by, NEW.rater_code, d)
+                      AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, d)
+    ELSE commgrid.holds_post_in_unit(NEW.entered_by, NEW.rater_unit_id, d)
+                      AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, d) END)
+    INTO recuse
+    FROM (VALUES (on_day), (current_date)) days(d);
   IF recuse THEN
     RAISE EXCEPTION 'person % must recuse (回避) from rating % for %', NEW.entered_by, ratee_text, rater_text
       USING ERRCODE = '23514',
-            DETAIL = format('Person %s holds posts both in %s and in %s (cross-appointment, joint-meeting seat, Party head or convener) on the day of the rating.',
+            DETAIL = format('Person %s holds posts both in %s and in %s (cross-appointment, joint-meeting seat, Party head or convener) on the day of the rating or today.',
                             NEW.entered_by, rater_text, ratee_text),
             HINT = 'Another person of the rating organisation must enter this rating.';
   END IF;
@@ -412,6 +425,7 @@ SELECT p.campaign_id, p.direction, p.rater_kind, p.rater_code, p.rater_unit_id, 
        commgrid.weighted_mean(coalesce(100 * r.score / i.max_score, 0)::float8, i.weight::float8) AS total,
        count(r.rating_id)::int AS indicators_rated, count(*)::int AS indicators,
        count(r.rating_id) = count(*) AS complete,
+       max(r.ratee_share) AS ratee_share,
        p.community_code, p.unit_id
   FROM pairs p
   JOIN commgrid.assessment_indicator i ON i.campaign_id = p.campaign_id AND i.rater_kind = p.rater_kind
@@ -422,17 +436,16 @@ SELECT p.campaign_id, p.direction, p.rater_kind, p.rater_code, p.rater_unit_id, 
  GROUP BY p.campaign_id, p.direction, p.rater_kind, p.rater_code, p.rater_unit_id, p.ratee_unit_id, p.ratee_code,
           p.community_code, p.unit_id;
 COMMENT ON VIEW assessment_rater_total IS
-  'A rater''s total (0-100) for a ratee: 100 · Σ w·s/max / Σ w over its indicator set, an indicator not rated counting 0';
+  'A rater''s total (0-100) for a ratee: 100 · Σ w·s/max / Σ w over its indicator set, an indicator not rated counting 0; ratee_share is the unit''s campus share in the rating community (direction 1)';
 
 -- Direction 1: each unit's co-building score, target points, grade and rank among units of its kind.
 CREATE VIEW assessment_unit_result AS
 WITH scored AS (
   SELECT t.campaign_id, t.ratee_unit_id AS unit_id,
-         commgrid.weighted_mean(t.total, uc.share) AS score,
+         commgrid.weighted_mean(t.total, t.ratee_share) AS score,
          count(*)::int AS communities_rating,
          bool_and(t.complete) AS complete
     FROM commgrid.assessment_rater_total t
-    JOIN commgrid.unit_community uc ON uc.unit_id = t.ratee_unit_id AND uc.community_code = t.rater_code
    WHERE t.rater_kind = 'community'
    GROUP BY t.campaign_id, t.ratee_unit_id
 )
@@ -446,7 +459,7 @@ SELECT s.campaign_id, c.year, s.unit_id, u.name AS unit_name, u.kind, u.communit
   JOIN commgrid.assessment_campaign c ON c.campaign_id = s.campaign_id
   JOIN commgrid.unit u ON u.unit_id = s.unit_id;
 COMMENT ON VIEW assessment_unit_result IS
-  'Direction 1 result per unit: score = weighted_mean of the rating communities'' totals by campus share; target_points = score × unit_target_weight (what enters the unit''s annual target assessment); grade; rank among rated units of the same kind';
+  'Direction 1 result per unit: score = weighted_mean of the rating communities'' totals by campus share (as entered with the ratings); target_points = score × unit_target_weight (what enters the unit''s annual target assessment); grade; rank among rated units of the same kind';
 
 -- Direction 2: each community's subdistrict score, opinion score, combined score, grade and rank
 -- among the communities of its subdistrict.

@@ -73,9 +73,26 @@ typedef struct BoundaryArea
 #define CANDIDATE_WHOLE		0x40000000
 #define CANDIDATE_AREA(c)	((c) & ~CANDIDATE_WHOLE)
 
-/* cells[] values: >= 0 the one area holding the cell; -1 none; <= -2 mixed */
+/*
+ * While building, cells hold int32: >= 0 the one area holding the cell, -1
+ * none, <= -2 mixed cell number m.  The finished raster is 16 bits a cell,
+ * so that it stays in the processor's cache: an area number, CELL_OUTSIDE16
+ * or CELL_MIXED16; a mixed cell's number is its rank among the mixed cells,
+ * counted with a bitmap.  Levels of more than CELL_PURE_MAX + 1 areas store
+ * every covered cell as a mixed cell with one whole candidate.
+ */
 #define CELL_OUTSIDE		(-1)
 #define CELL_MIXED(m)		(-2 - (m))
+#define CELL_OUTSIDE16		0xFFFF
+#define CELL_MIXED16		0xFFFE
+#define CELL_PURE_MAX		0xFFFD
+
+typedef struct MixedRank
+{
+	uint64		bits;			/* bit i: cell 64 * block + i is mixed */
+	int32		before;			/* mixed cells in earlier blocks */
+	int32		unused;
+} MixedRank;
 
 struct BoundaryIndex
 {
@@ -93,7 +110,8 @@ struct BoundaryIndex
 				cell_size;
 	int32		ncols,
 				nrows;
-	int32	   *cells;
+	uint16	   *cells;			/* CELL_PURE_MAX or below: the one area */
+	MixedRank  *mixed_rank;		/* per 64 cells: which are mixed, and how many before */
 	int32	   *mixed_start;	/* nmixed + 1 entries */
 	int32	   *mixed_candidates;	/* area number | CANDIDATE_WHOLE */
 };
@@ -655,7 +673,7 @@ double_cmp(const void *a, const void *b)
  * out to be held by two areas (overlaps) become mixed cells.
  */
 static void
-fill_interiors(BoundaryIndex *ix, const bool *touched, PairList *extra)
+fill_interiors(BoundaryIndex *ix, int32 *cells, const bool *touched, PairList *extra)
 {
 	double	   *xs = NULL;
 	int			xs_alloc = 0;
@@ -710,11 +728,11 @@ fill_interiors(BoundaryIndex *ix, const bool *touched, PairList *extra)
 						/* a mixed cell wholly inside this area: an overlap */
 						pair_add(extra, cell, i | CANDIDATE_WHOLE);
 					}
-					else if (ix->cells[cell] == CELL_OUTSIDE)
-						ix->cells[cell] = i;
-					else if (ix->cells[cell] != i)
+					else if (cells[cell] == CELL_OUTSIDE)
+						cells[cell] = i;
+					else if (cells[cell] != i)
 					{
-						pair_add(extra, cell, ix->cells[cell] | CANDIDATE_WHOLE);
+						pair_add(extra, cell, cells[cell] | CANDIDATE_WHOLE);
 						pair_add(extra, cell, i | CANDIDATE_WHOLE);
 					}
 				}
@@ -739,6 +757,7 @@ build_raster(BoundaryIndex *ix)
 	int64		ncells;
 	PairList	pairs;
 	PairList	extra;
+	int32	   *cells;
 	bool	   *touched;
 	int32		nmixed = 0;
 	int64		i,
@@ -754,8 +773,8 @@ build_raster(BoundaryIndex *ix)
 	width = Max(xmax - xmin, 1e-9);
 	height = Max(ymax - ymin, 1e-9);
 
-	/* about eight cells per edge, at most 4M cells (16 MB) */
-	target = Min(Max((double) ix->nedges * 8.0, 1024.0), 4194304.0);
+	/* about six cells per edge, at most 4M cells (8 MB) */
+	target = Min(Max((double) ix->nedges * 6.0, 1024.0), 4194304.0);
 	ix->cell_size = sqrt(width * height / target);
 	ix->ncols = Max(1, (int) ceil(width / ix->cell_size));
 	ix->nrows = Max(1, (int) ceil(height / ix->cell_size));
@@ -765,9 +784,9 @@ build_raster(BoundaryIndex *ix)
 	ix->ymax = ymax;
 	ncells = (int64) ix->ncols * ix->nrows;
 
-	ix->cells = palloc_array(int32, ncells);
+	cells = palloc_extended(sizeof(int32) * ncells, MCXT_ALLOC_HUGE);
 	for (i = 0; i < ncells; i++)
-		ix->cells[i] = CELL_OUTSIDE;
+		cells[i] = CELL_OUTSIDE;
 
 	/* every cell each edge comes near */
 	pairs.alloc = Max(1024, ix->nedges * 4);
@@ -789,7 +808,14 @@ build_raster(BoundaryIndex *ix)
 	extra.alloc = 64;
 	extra.n = 0;
 	extra.pairs = palloc(sizeof(CellPair) * extra.alloc);
-	fill_interiors(ix, touched, &extra);
+	fill_interiors(ix, cells, touched, &extra);
+	if (ix->nareas > CELL_PURE_MAX + 1)
+	{
+		/* too many areas to number in 16 bits: every covered cell is mixed */
+		for (i = 0; i < ncells; i++)
+			if (cells[i] >= 0)
+				pair_add(&extra, (int32) i, cells[i] | CANDIDATE_WHOLE);
+	}
 	for (i = 0; i < extra.n; i++)
 	{
 		int32		cell = extra.pairs[i].cell;
@@ -797,7 +823,7 @@ build_raster(BoundaryIndex *ix)
 		if (!touched[cell])
 		{
 			touched[cell] = true;
-			ix->cells[cell] = CELL_OUTSIDE;
+			cells[cell] = CELL_OUTSIDE;
 		}
 		pair_add(&pairs, cell, extra.pairs[i].candidate);
 	}
@@ -815,7 +841,7 @@ build_raster(BoundaryIndex *ix)
 		if (i == 0 || p->cell != pairs.pairs[i - 1].cell)
 		{
 			ix->mixed_start[nmixed] = (int32) j;
-			ix->cells[p->cell] = CELL_MIXED(nmixed);
+			cells[p->cell] = CELL_MIXED(nmixed);
 			nmixed++;
 		}
 		else if (CANDIDATE_AREA(p->candidate) == CANDIDATE_AREA(ix->mixed_candidates[j - 1]))
@@ -834,6 +860,30 @@ build_raster(BoundaryIndex *ix)
 	pfree(pairs.pairs);
 	pfree(extra.pairs);
 	pfree(touched);
+
+	/* the 16-bit raster and the rank of its mixed cells */
+	ix->cells = palloc_extended(sizeof(uint16) * ncells, MCXT_ALLOC_HUGE);
+	ix->mixed_rank = palloc_extended(sizeof(MixedRank) * (ncells / 64 + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	nmixed = 0;
+	for (i = 0; i < ncells; i++)
+	{
+		MixedRank  *r = &ix->mixed_rank[i / 64];
+
+		if (i % 64 == 0)
+			r->before = nmixed;
+		if (cells[i] >= 0)
+			ix->cells[i] = (uint16) cells[i];
+		else if (cells[i] == CELL_OUTSIDE)
+			ix->cells[i] = CELL_OUTSIDE16;
+		else
+		{
+			Assert(-2 - cells[i] == nmixed);
+			ix->cells[i] = CELL_MIXED16;
+			r->bits |= UINT64CONST(1) << (i % 64);
+			nmixed++;
+		}
+	}
+	pfree(cells);
 }
 
 /* Finish: sort the areas, band their edges, build the raster */
@@ -948,7 +998,9 @@ area_boundary_holds(const BoundaryIndex *ix, const BoundaryArea *a, double x, do
 bool
 boundary_index_lookup(const BoundaryIndex *ix, double x, double y, GridCode *code)
 {
-	int32		cell;
+	int64		cell;
+	uint16		value;
+	const MixedRank *rank;
 	int			m,
 				k;
 
@@ -956,16 +1008,18 @@ boundary_index_lookup(const BoundaryIndex *ix, double x, double y, GridCode *cod
 		x < ix->x0 || y < ix->y0 ||
 		x > ix->xmax || y > ix->ymax)
 		return false;
-	cell = ix->cells[raster_row(ix, y) * ix->ncols + raster_col(ix, x)];
-	if (cell >= 0)
+	cell = (int64) raster_row(ix, y) * ix->ncols + raster_col(ix, x);
+	value = ix->cells[cell];
+	if (value <= CELL_PURE_MAX)
 	{
-		*code = ix->areas[cell].code;
+		*code = ix->areas[value].code;
 		return true;
 	}
-	if (cell == CELL_OUTSIDE)
+	if (value == CELL_OUTSIDE16)
 		return false;
 
-	m = -2 - cell;
+	rank = &ix->mixed_rank[cell / 64];
+	m = rank->before + __builtin_popcountll(rank->bits & ((UINT64CONST(1) << (cell % 64)) - 1));
 	for (k = ix->mixed_start[m]; k < ix->mixed_start[m + 1]; k++)
 	{
 		int32		candidate = ix->mixed_candidates[k];

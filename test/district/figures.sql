@@ -5,13 +5,27 @@
 -- territory, prints its figures, draws 2,000,000 resident locations, and removes it all again.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
+\set QUIET on
 \i test/district/territory.sql
+\set QUIET off
 SET search_path = commgrid, public;
 SELECT demo.drop_territory('500112') AS removed_areas;
 RESET client_min_messages;
+-- CPU seconds this backend has used (Linux /proc, superuser only; NULL elsewhere), so the
+-- figures do not depend on what else the machine is doing
+CREATE FUNCTION pg_temp.cpu_seconds() RETURNS float8 LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN (SELECT (f[14]::float8 + f[15]::float8) / 100
+            FROM regexp_split_to_array(split_part(pg_read_file('/proc/self/stat'), ') ', 2), ' ') AS a(g),
+                 LATERAL (SELECT ARRAY['', ''] || g AS f) b);
+EXCEPTION WHEN OTHERS THEN
+  RETURN NULL;
+END $$;
+SELECT pg_temp.cpu_seconds() AS cpu0 \gset
 \timing on
 SELECT * FROM demo.build_territory();
 \timing off
+SELECT round((pg_temp.cpu_seconds() - :cpu0)::numeric, 1) AS build_cpu_seconds;
 SELECT round(build_seconds::numeric, 1) AS build_seconds, fine_points, stage_seconds FROM demo.territory;
 
 \echo 'vertices and km² per level'
@@ -49,9 +63,11 @@ SELECT count(*) AS sibling_pairs_touching,
  WHERE a.code <@ '500112';
 
 \echo '2,000,000 resident locations'
+SELECT pg_temp.cpu_seconds() AS cpu0 \gset
 \timing on
 CREATE TEMP TABLE resident_location AS SELECT * FROM demo.population_points(2000000);
 \timing off
+SELECT round((pg_temp.cpu_seconds() - :cpu0)::numeric, 1) AS population_points_cpu_seconds;
 SELECT t.kind, 20 * count(*) AS residents_estimated,
        round(20 * count(*) / (SELECT sum(ST_Area(s.boundary::geography)) / 1e6 FROM area s
                           WHERE s.kind = t.kind AND s.code <@ '500112')) AS per_km2

@@ -97,6 +97,19 @@ FROM (VALUES (1, 'shared edge 0-1 | 1-1, midpoint', 116.38330078125, 39.88671875
 LEFT JOIN area a ON a.code = locate(ST_SetSRID(ST_MakePoint(v.x, v.y), 4490))
 ORDER BY v.n;
 
+-- parallel workers build their own index and agree with the leader
+CREATE TABLE locate_parallel AS SELECT location, located FROM answer;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT count(*) FROM locate_parallel WHERE locate(location) IS DISTINCT FROM located;
+SELECT count(*) AS disagree FROM locate_parallel WHERE locate(location) IS DISTINCT FROM located;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+
 -- levels: names and kinds
 SELECT level, locate(ST_SetSRID(ST_MakePoint(116.38, 39.88), 4490), level) AS code
 FROM unnest(ARRAY['grid', 'community', 'village', 'township', 'subdistrict', 'town', 'county', 'district']) level;

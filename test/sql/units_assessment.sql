@@ -126,6 +126,15 @@ UPDATE assessment_rating SET entered_by = 5002
 WHERE rater_unit_id = (SELECT unit_id FROM u WHERE tag = 'U2') AND ratee_code = '440305001001'
   AND indicator_id = (SELECT indicator_id FROM assessment_indicator JOIN camp USING (campaign_id) WHERE code = 'O1');
 \echo :SQLSTATE
+-- dating a new rating before 3001's cross-appointment began does not help either
+SAVEPOINT backdate;
+DELETE FROM assessment_rating WHERE ratee_unit_id = (SELECT unit_id FROM u WHERE tag = 'U1')
+  AND indicator_id = (SELECT indicator_id FROM assessment_indicator JOIN camp USING (campaign_id) WHERE code = 'C2');
+INSERT INTO assessment_rating (indicator_id, rater_code, ratee_unit_id, score, entered_by, entered_at)
+SELECT i.indicator_id, '440305001001', u.unit_id, 5, 3001, '2020-01-01'
+FROM assessment_indicator i JOIN camp USING (campaign_id), u WHERE i.code = 'C2' AND u.tag = 'U1';
+\echo :SQLSTATE
+ROLLBACK TO backdate;
 -- 4002, also a leader of 甲街道 but with no post in 甲一, may
 UPDATE assessment_rating SET entered_by = 4002
 WHERE ratee_code = '440305001001'
@@ -229,4 +238,11 @@ UPDATE assessment_campaign SET status = 'open', closed_at = NULL WHERE campaign_
 DELETE FROM assessment_campaign WHERE campaign_id = (SELECT campaign_id FROM camp);
 \echo :SQLSTATE
 SELECT count(*) AS ratings_kept FROM assessment_rating WHERE campaign_id = (SELECT campaign_id FROM camp);
+-- a closed campaign's results stay put when a unit moves: U5's campus now lies wholly in 甲二,
+-- yet its 2025 score is still weighted by the shares it had when it was rated
+UPDATE unit SET footprint = ST_Multi(ST_MakeEnvelope(113.91, 22.56, 113.93, 22.57, 4490))
+WHERE unit_id = (SELECT unit_id FROM u WHERE tag = 'U5');
+SELECT count(*) AS u5_communities_now FROM unit_community WHERE unit_id = (SELECT unit_id FROM u WHERE tag = 'U5');
+SELECT round(r.score::numeric, 6) AS u5_score, r.communities_rating
+FROM assessment_unit_result r JOIN u x USING (unit_id) WHERE x.tag = 'U5' AND r.campaign_id = (SELECT campaign_id FROM camp);
 ROLLBACK;
