@@ -112,6 +112,28 @@ SELECT pg_temp.as_role('r330106_liaison', 'SELECT commgrid.grant_liaison(''r3301
        pg_temp.as_role('r330106_comm', $$SELECT count(*) FROM commgrid.cobuilding_resource$$) AS comm_sees_resources,
        pg_temp.as_role('r330106_grid', $$SELECT count(*) FROM commgrid.unit$$) AS grid_reads_units;
 
+-- bidirectional assessment: the liaison gives its unit's opinion of the community, and may not
+-- rate its own unit
+INSERT INTO assessment_campaign (district_code, year, name, unit_target_weight, subdistrict_weight, opinion_weight, opinion_trim)
+VALUES ('330106', 2026, '测试考核', 0.2, 0.6, 0.4, 0);
+INSERT INTO assessment_indicator (campaign_id, direction, rater_kind, code, name, weight, max_score)
+SELECT campaign_id, x.direction, x.rater_kind, x.code, x.name, 1, 10
+FROM assessment_campaign, (VALUES (1, 'community', 'C1', '参与共建活动'), (2, 'unit', 'O1', '服务驻区单位')) x(direction, rater_kind, code, name)
+WHERE district_code = '330106';
+SELECT indicator_id AS opinion_indicator FROM assessment_indicator WHERE code = 'O1' AND name = '服务驻区单位' \gset
+SELECT indicator_id AS rating_indicator FROM assessment_indicator WHERE code = 'C1' AND name = '参与共建活动' \gset
+SELECT unit_id AS own_unit FROM unit WHERE name = '测试一中' \gset
+SELECT pg_temp.as_role('r330106_liaison', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_unit_id, ratee_code, score, entered_by)
+  VALUES (%s, %s, '330106001001', 9, 330106000003)$$, :opinion_indicator, :own_unit)) AS liaison_gives_opinion,
+       pg_temp.as_role('r330106_liaison', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_code, ratee_unit_id, score, entered_by)
+  VALUES (%s, '330106001001', %s, 10, 330106000003)$$, :rating_indicator, :own_unit)) AS liaison_rates_own_unit,
+       pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_code, ratee_unit_id, score, entered_by)
+  VALUES (%s, '330106001001', %s, 8, 330106000001)$$, :rating_indicator, :own_unit)) AS community_rates_unit,
+       pg_temp.as_role('r330106_liaison', $$SELECT count(*) FROM commgrid.assessment_rating$$) AS liaison_sees_ratings,
+       pg_temp.as_role('r330106_liaison', $$UPDATE commgrid.assessment_rating SET score = 1$$) AS liaison_rewrites;
+SELECT action, row_key ? 'rating_id' AS keyed, new_values ->> 'score' AS score, acting_role
+FROM audit_log WHERE table_name = 'commgrid.assessment_rating' AND xact_id = txid_current() ORDER BY id;
+
 -- the district administrator reaches everything in the district and nothing outside it
 SELECT pg_temp.as_role('r330106_admin', $$UPDATE commgrid.household SET location = pg_temp.grid_point(4) WHERE household_id = 330106000003$$) AS admin_moves_within,
        pg_temp.as_role('r330106_admin', $$INSERT INTO commgrid.household (address, location)
