@@ -189,5 +189,6 @@ EXPLAIN (COSTS OFF) SELECT count(*) FROM resident;
 EXPLAIN (COSTS OFF) SELECT count(*) FROM party_member;
 RESET ROLE;
 RESET enable_seqscan;
+\i test/sql/security_cleanup.psql
 ROLLBACK;
 SELECT count(*) AS leftover_roles FROM pg_roles WHERE rolname LIKE 'commgrid\_%' OR rolname LIKE 'r330106\_%';
