@@ -184,10 +184,14 @@ SELECT mask_phone('13812341234') AS mobile, mask_phone('+86 138 1234 1234') AS i
 -- the plan: a grid worker's count of residents is an index range on grid_code, bounded by
 -- the jurisdiction envelope as a parameter, with the exact grids as a filter
 SET enable_seqscan = off;
+SET enable_indexscan = off;
+SET enable_indexonlyscan = off;
 SET ROLE r330106_grid;
 EXPLAIN (COSTS OFF) SELECT count(*) FROM resident;
 EXPLAIN (COSTS OFF) SELECT count(*) FROM party_member;
 RESET ROLE;
+RESET enable_indexonlyscan;
+RESET enable_indexscan;
 RESET enable_seqscan;
 \i test/sql/security_cleanup.psql
 ROLLBACK;
