@@ -11,7 +11,11 @@ OBJS = \
 	src/point_reader.o \
 	src/boundary_index.o \
 	src/locate.o \
-	src/assign_location.o
+	src/idcard.o \
+	src/aggregates.o \
+	src/uscc.o \
+	src/assign_location.o \
+	src/coordsys.o
 
 # Install SQL: numbered topic files, concatenated in order into one versioned script.
 TOPICS     = $(sort $(wildcard sql/[0-9][0-9]_*.sql))
@@ -44,10 +48,16 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: $(TOPICS)
 PACKAGES = postgresql-$(PGVERSION) postgresql-server-dev-$(PGVERSION) postgresql-common \
 	postgresql-$(PGVERSION)-postgis-3 postgresql-$(PGVERSION)-postgis-3-scripts \
 	libgeos-dev clang-14 llvm-14 make gcc
+# the JDBC client test (test/jdbc): Debian's driver on Java 17
+PACKAGES += openjdk-17-jdk-headless libpostgresql-jdbc-java
+# the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
+FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 
-.PHONY: deps demo test clang-check bench
+.PHONY: deps demo test clang-check install-packages jdbccheck fuzz bench bench-security
 deps:
-	@missing=$$(for p in $(PACKAGES); do \
+	@$(MAKE) -s install-packages LIST='$(PACKAGES)'
+install-packages:
+	@missing=$$(for p in $(LIST); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
 	done); \
 	if [ -n "$$missing" ]; then \
@@ -70,9 +80,29 @@ clang-check: deps
 	$(MAKE) clean
 
 # The tests: every suite against a throwaway cluster.
+# Inside one throwaway cluster: pg_regress, then the JDBC client test; then a short fuzz.
 test: deps clang-check
 	$(MAKE) install
-	pg_virtualenv -v $(PGVERSION) $(MAKE) installcheck
+	pg_virtualenv -v $(PGVERSION) sh -c '$(MAKE) installcheck && $(MAKE) jdbccheck'
+	$(MAKE) fuzz FUZZ_RUNS=500000 FUZZ_TIME=20
+
+# The JDBC client test against the running server (PGHOST/PGPORT/PGUSER/PGPASSWORD as
+# pg_virtualenv sets them): Debian's driver, plain javac, prints `N passed, M failed`.
+jdbccheck:
+	bash test/jdbc/run.sh
+
+# The cost of jurisdiction row-level security on 2,000,000 residents of the demo district
+# (about 10 minutes): each role's query against the owner's, as ratios.
+bench-security: deps
+	$(MAKE) install
+	pg_virtualenv -v $(PGVERSION) bash test/bench/rls_overhead.sh
+
+# libFuzzer over the C input parsers; FUZZ_RUNS inputs or FUZZ_TIME seconds per parser.
+FUZZ_RUNS ?= 5000000
+FUZZ_TIME ?= 60
+fuzz:
+	@$(MAKE) -s install-packages LIST='$(FUZZ_PACKAGES)'
+	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TIME=$(FUZZ_TIME) PG_CONFIG=$(PG_CONFIG) bash test/fuzz/run.sh
 
 # The benchmark of commgrid.locate against PostGIS on the full district (several minutes):
 # prints medians and ratios against the targets, never fails on a time.  test/bench/run.sh

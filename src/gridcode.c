@@ -422,15 +422,27 @@ subtree_range_condition(SupportRequestIndexCondition *req, Node *key, Node *ance
 									upper, InvalidOid, InvalidOid));
 }
 
-/* Arguments of the operator or function call a support request is about */
-static List *
-support_request_args(SupportRequestIndexCondition *req)
+/*
+ * Answer an index-condition request when the descendant argument (0 or 1)
+ * is the indexed one; the other argument is then the ancestor.
+ */
+static Node *
+subtree_support(Node *rawreq, int descendant_arg)
 {
+	SupportRequestIndexCondition *req;
+	List	   *args = NIL;
+
+	if (!IsA(rawreq, SupportRequestIndexCondition))
+		return NULL;
+	req = (SupportRequestIndexCondition *) rawreq;
 	if (IsA(req->node, OpExpr))
-		return ((OpExpr *) req->node)->args;
-	if (IsA(req->node, FuncExpr))
-		return ((FuncExpr *) req->node)->args;
-	return NIL;
+		args = ((OpExpr *) req->node)->args;
+	else if (IsA(req->node, FuncExpr))
+		args = ((FuncExpr *) req->node)->args;
+	if (list_length(args) != 2 || req->indexarg != descendant_arg)
+		return NULL;
+	return (Node *) subtree_range_condition(req, list_nth(args, descendant_arg),
+											list_nth(args, 1 - descendant_arg));
 }
 
 /* Planner support for <@: an index on the left argument gets a range */
@@ -438,17 +450,7 @@ PG_FUNCTION_INFO_V1(gridcode_contained_support);
 Datum
 gridcode_contained_support(PG_FUNCTION_ARGS)
 {
-	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
-
-	if (IsA(rawreq, SupportRequestIndexCondition))
-	{
-		SupportRequestIndexCondition *req = (SupportRequestIndexCondition *) rawreq;
-		List	   *args = support_request_args(req);
-
-		if (list_length(args) == 2 && req->indexarg == 0)
-			PG_RETURN_POINTER(subtree_range_condition(req, linitial(args), lsecond(args)));
-	}
-	PG_RETURN_POINTER(NULL);
+	PG_RETURN_POINTER(subtree_support((Node *) PG_GETARG_POINTER(0), 0));
 }
 
 /* Planner support for @>: an index on the right argument gets a range */
@@ -456,15 +458,5 @@ PG_FUNCTION_INFO_V1(gridcode_contains_support);
 Datum
 gridcode_contains_support(PG_FUNCTION_ARGS)
 {
-	Node	   *rawreq = (Node *) PG_GETARG_POINTER(0);
-
-	if (IsA(rawreq, SupportRequestIndexCondition))
-	{
-		SupportRequestIndexCondition *req = (SupportRequestIndexCondition *) rawreq;
-		List	   *args = support_request_args(req);
-
-		if (list_length(args) == 2 && req->indexarg == 1)
-			PG_RETURN_POINTER(subtree_range_condition(req, lsecond(args), linitial(args)));
-	}
-	PG_RETURN_POINTER(NULL);
+	PG_RETURN_POINTER(subtree_support((Node *) PG_GETARG_POINTER(0), 1));
 }

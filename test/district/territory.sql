@@ -155,6 +155,47 @@ BEGIN
    WHERE n.id = p.id;
 END $$;
 
+-- Make every area of a temporary table one polygon where it can: each smaller piece of an
+-- area in several pieces goes, with the children (rows of the children table) inside it, to
+-- the neighbouring area it shares most border with, preferring one with the same value of
+-- the prefer column (the same parent).  Tables: areas(<key>, <prefer>, geom), children(<key>,
+-- geom); the areas' geometries are rebuilt from their children.
+CREATE FUNCTION demo._mend_pieces(areas text, key text, prefer text, children text) RETURNS int
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  moved int := 0;
+  n int;
+BEGIN
+  FOR pass IN 1..4 LOOP
+    DROP TABLE IF EXISTS pg_temp.stray;
+    EXECUTE format($q$
+      CREATE TEMP TABLE stray ON COMMIT DROP AS
+      SELECT q.k, q.geom,
+             (SELECT n.%1$I FROM pg_temp.%2$I n
+               WHERE n.%1$I <> q.k AND n.geom OPERATOR(public.&&) q.geom AND ST_Intersects(n.geom, q.geom)
+               ORDER BY n.%3$I = q.pref DESC, ST_Length(ST_Intersection(n.geom, q.geom)) DESC, n.%1$I
+               LIMIT 1) AS new_k
+        FROM (SELECT d.k, d.pref, d.geom,
+                     row_number() OVER (PARTITION BY d.k ORDER BY ST_Area(d.geom) DESC, d.path) AS rk
+                FROM (SELECT a.%1$I AS k, a.%3$I AS pref, (ST_Dump(a.geom)).* FROM pg_temp.%2$I a
+                       WHERE ST_NumGeometries(a.geom) > 1) d) q
+       WHERE q.rk > 1 $q$, key, areas, prefer);
+    DELETE FROM pg_temp.stray WHERE new_k IS NULL;
+    EXIT WHEN NOT EXISTS (SELECT FROM pg_temp.stray);
+    EXECUTE format('UPDATE pg_temp.%1$I c SET %2$I = s.new_k FROM pg_temp.stray s
+                     WHERE c.%2$I = s.k AND ST_Intersects(s.geom, ST_PointOnSurface(c.geom))', children, key);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    moved := moved + n;
+    EXECUTE format('UPDATE pg_temp.%1$I a SET geom = u.geom
+                      FROM (SELECT c.%2$I AS k, ST_Union(c.geom) AS geom FROM pg_temp.%3$I c
+                             WHERE c.%2$I IN (SELECT s.k FROM pg_temp.stray s UNION SELECT s.new_k FROM pg_temp.stray s)
+                             GROUP BY 1) u
+                     WHERE u.k = a.%2$I', areas, key, children);
+  END LOOP;
+  DROP TABLE IF EXISTS pg_temp.stray;
+  RETURN moved;
+END $$;
+
 -- Order areas as DB11 numbers grids: west to east along rows, rows from north to south.
 -- Rows are bands as high as a typical area of the set.
 CREATE FUNCTION demo._row_major(geometry[]) RETURNS int[]
@@ -277,6 +318,7 @@ BEGIN
   INSERT INTO demo.territory VALUES (district, scale, seed, lon0, lat0, kx, ky, core_x, core_y, core_r,
                                      outline, n_fine, 0);
 
+  stages := stages || jsonb_build_object('outline', round(extract(epoch FROM clock_timestamp() - t0), 2));
   ---------------------------------------------------------------- 2. township seeds
   DROP TABLE IF EXISTS pg_temp.lloyd_pts, pg_temp.lloyd_seeds, pg_temp.fine, pg_temp.cell,
                        pg_temp.grid, pg_temp.comm, pg_temp.town;
@@ -288,13 +330,13 @@ BEGIN
                                                THEN 1 ELSE 2 END, s.x, s.y, 0
     FROM (SELECT i, ST_XMin(outline) + random() * (ST_XMax(outline) - ST_XMin(outline)) AS x,
                     ST_YMin(outline) + random() * (ST_YMax(outline) - ST_YMin(outline)) AS y
-            FROM generate_series(1, 12000) i) s
+            FROM generate_series(1, 5000) i) s
    WHERE ST_Intersects(outline, ST_MakePoint(s.x, s.y));
   INSERT INTO lloyd_seeds
   SELECT row_number() OVER (ORDER BY grp, id), grp, x, y
     FROM (SELECT p.*, row_number() OVER (PARTITION BY grp ORDER BY id) AS rk FROM lloyd_pts p) q
    WHERE rk <= CASE grp WHEN 1 THEN 12 ELSE 16 END;
-  PERFORM demo._lloyd(12);
+  PERFORM demo._lloyd(8);
   CREATE TEMP TABLE town ON COMMIT DROP AS
   SELECT sid AS town, grp = 1 AS is_subdistrict, x, y FROM lloyd_seeds;
   INSERT INTO demo.territory_centre
@@ -412,39 +454,18 @@ BEGIN
   SELECT c.grid, min(f.comm) AS comm, ST_Union(c.geom) AS geom
     FROM cell c JOIN (SELECT DISTINCT grid, comm FROM fine) f ON f.grid = c.grid
    GROUP BY c.grid;
-  -- a grid in several pieces: each smaller piece joins the grid it shares most border with,
-  -- one of its own community if it can
-  FOR pass IN 1..3 LOOP
-    CREATE TEMP TABLE stray ON COMMIT DROP AS
-    SELECT q.grid, q.geom,
-           (SELECT n.grid FROM grid n
-             WHERE n.grid <> q.grid AND n.geom OPERATOR(public.&&) q.geom AND ST_Intersects(n.geom, q.geom)
-             ORDER BY n.comm = q.comm DESC, ST_Length(ST_Intersection(n.geom, q.geom)) DESC, n.grid
-             LIMIT 1) AS new_grid
-      FROM (SELECT d.grid, d.comm, d.geom,
-                   row_number() OVER (PARTITION BY d.grid ORDER BY ST_Area(d.geom) DESC, d.path) AS rk
-              FROM (SELECT g.grid, g.comm, (ST_Dump(g.geom)).* FROM grid g
-                     WHERE ST_NumGeometries(g.geom) > 1) d) q
-     WHERE q.rk > 1;
-    DELETE FROM stray WHERE new_grid IS NULL;
-    EXIT WHEN NOT EXISTS (SELECT FROM stray);
-    UPDATE cell c SET grid = s.new_grid FROM stray s
-     WHERE c.grid = s.grid AND ST_Intersects(s.geom, ST_PointOnSurface(c.geom));
-    UPDATE grid g SET geom = u.geom
-      FROM (SELECT c.grid, ST_Union(c.geom) AS geom FROM cell c
-             WHERE c.grid IN (SELECT s.grid FROM stray s UNION SELECT s.new_grid FROM stray s)
-             GROUP BY c.grid) u
-     WHERE u.grid = g.grid;
-    DROP TABLE stray;
-  END LOOP;
+  -- a grid in several pieces gives its smaller pieces to neighbours
+  PERFORM demo._mend_pieces('grid', 'grid', 'comm', 'cell');
   stages := stages || jsonb_build_object('grid_union', round(extract(epoch FROM clock_timestamp() - t0), 2));
   CREATE TEMP TABLE comm ON COMMIT DROP AS
   SELECT g.comm, min(f.town) AS town, ST_Union(g.geom) AS geom
     FROM grid g JOIN (SELECT DISTINCT comm, town FROM fine) f ON f.comm = g.comm
    GROUP BY g.comm;
+  PERFORM demo._mend_pieces('comm', 'comm', 'town', 'grid');
   ALTER TABLE town ADD COLUMN geom geometry;
   UPDATE town t SET geom = u.geom FROM (SELECT c.town, ST_Union(c.geom) AS geom FROM comm c GROUP BY c.town) u
    WHERE u.town = t.town;
+  PERFORM demo._mend_pieces('town', 'town', 'is_subdistrict', 'comm');
 
   stages := stages || jsonb_build_object('upper_unions', round(extract(epoch FROM clock_timestamp() - t0), 2));
   ---------------------------------------------------------------- 7. codes, names, rows
@@ -630,7 +651,8 @@ END $$;
 COMMENT ON FUNCTION demo.population_points(bigint, int, commgrid.gridcode) IS
   'n resident locations (Point 4490) clustered like a city''s population, all strictly inside the demo district; reproducible from the seed';
 
--- Remove a territory built by demo.build_territory: grids, communities, townships, district.
+-- Remove a territory built by demo.build_territory: grids, communities, townships, district,
+-- and the boundary generations commgrid.area_boundary_history kept of them.
 CREATE FUNCTION demo.drop_territory(district commgrid.gridcode DEFAULT '500112') RETURNS bigint
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, commgrid, public AS $$
 DECLARE
@@ -642,8 +664,11 @@ BEGIN
     GET DIAGNOSTICS k = ROW_COUNT;
     total := total + k;
   END LOOP;
+  IF to_regclass('commgrid.area_boundary_history') IS NOT NULL THEN
+    EXECUTE 'DELETE FROM commgrid.area_boundary_history h WHERE h.code OPERATOR(commgrid.<@) $1' USING district;
+  END IF;
   DELETE FROM demo.territory t WHERE t.district = drop_territory.district;
   RETURN total;
 END $$;
 COMMENT ON FUNCTION demo.drop_territory(commgrid.gridcode) IS
-  'Delete a demo territory''s areas, children before parents; returns the number of areas deleted';
+  'Delete a demo territory''s areas, children before parents, and their boundary history; returns the number of areas deleted';

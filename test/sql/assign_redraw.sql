@@ -48,26 +48,26 @@ DROP TABLE misconfigured;
 DROP TABLE resident_probe;
 
 -- registered tables: residents by grid, service requests by community
-CREATE TABLE resident (id int PRIMARY KEY, location geometry(Point, 4490), grid gridcode, name text);
-CREATE TABLE service_request (id int PRIMARY KEY, location geometry, community gridcode);
-INSERT INTO resident (id, location)
+CREATE TABLE probe_resident (id int PRIMARY KEY, location geometry(Point, 4490), grid gridcode, name text);
+CREATE TABLE probe_request (id int PRIMARY KEY, location geometry, community gridcode);
+INSERT INTO probe_resident (id, location)
 SELECT i, ST_SetSRID(ST_MakePoint(116.03125 + (i % 16) * 0.0625, 39.03125 + (i / 16) * 0.0625), 4490)
 FROM generate_series(0, 255) i;
-INSERT INTO service_request (id, location) SELECT id, location FROM resident WHERE id % 4 = 0;
-SELECT register_assigned_table('resident', 'location', 'grid', 'grid') AS residents_assigned;
-SELECT register_assigned_table('service_request', 'location', 'community', 'community') AS requests_assigned;
+INSERT INTO probe_request (id, location) SELECT id, location FROM probe_resident WHERE id % 4 = 0;
+SELECT register_assigned_table('probe_resident', 'location', 'grid', 'grid') AS residents_assigned;
+SELECT register_assigned_table('probe_request', 'location', 'community', 'community') AS requests_assigned;
 SELECT tbl, location_column, code_column, level FROM assigned_table ORDER BY tbl::text;
-SELECT grid, count(*) FROM resident GROUP BY grid ORDER BY grid;
-INSERT INTO resident (id, location) VALUES (1000, 'SRID=4490;POINT(116.7 39.2)');
-SELECT grid FROM resident WHERE id = 1000;
+SELECT grid, count(*) FROM probe_resident GROUP BY grid ORDER BY grid;
+INSERT INTO probe_resident (id, location) VALUES (1000, 'SRID=4490;POINT(116.7 39.2)');
+SELECT grid FROM probe_resident WHERE id = 1000;
 -- registration errors
-SELECT register_assigned_table('resident', 'location', 'grid', 'grid');
-SELECT register_assigned_table('service_request', 'place', 'community', 'community');
-SELECT register_assigned_table('service_request', 'location', 'code', 'community');
-SELECT register_assigned_table('resident', 'name', 'grid', 'grid');
-SELECT register_assigned_table('resident', 'location', 'name', 'grid');
-SELECT register_assigned_table('resident', 'location', 'grid', 'street');
-CREATE VIEW resident_view AS SELECT * FROM resident;
+SELECT register_assigned_table('probe_resident', 'location', 'grid', 'grid');
+SELECT register_assigned_table('probe_request', 'place', 'community', 'community');
+SELECT register_assigned_table('probe_request', 'location', 'code', 'community');
+SELECT register_assigned_table('probe_resident', 'name', 'grid', 'grid');
+SELECT register_assigned_table('probe_resident', 'location', 'name', 'grid');
+SELECT register_assigned_table('probe_resident', 'location', 'grid', 'street');
+CREATE VIEW resident_view AS SELECT * FROM probe_resident;
 SELECT register_assigned_table('resident_view', 'location', 'grid', 'grid');
 DROP VIEW resident_view;
 SELECT unregister_assigned_table('area');
@@ -76,10 +76,10 @@ SELECT unregister_assigned_table('area');
 SELECT * FROM redraw(ARRAY['110105001001001', '110105001001002']::gridcode[],
   ARRAY['SRID=4490;POLYGON((116 39,116.75 39,116.75 40,116 40,116 39))',
         'SRID=4490;POLYGON((116.75 39,117 39,117 40,116.75 40,116.75 39))']::geometry[]);
-SELECT grid, count(*) FROM resident GROUP BY grid ORDER BY grid;
-SELECT count(*) AS wrong FROM resident WHERE grid IS DISTINCT FROM locate(location);
+SELECT grid, count(*) FROM probe_resident GROUP BY grid ORDER BY grid;
+SELECT count(*) AS wrong FROM probe_resident WHERE grid IS DISTINCT FROM locate(location);
 -- only the rows that moved were written (row 8 moved; the others written with it are the 65)
-SELECT count(*) AS written_by_redraw FROM resident WHERE xmin = (SELECT xmin FROM resident WHERE id = 8);
+SELECT count(*) AS written_by_redraw FROM probe_resident WHERE xmin = (SELECT xmin FROM probe_resident WHERE id = 8);
 -- refused redraws change nothing
 SELECT * FROM redraw(ARRAY['110105001001001']::gridcode[],
   ARRAY['SRID=4490;POLYGON((116 39,116.5 39,116.5 40,116 40,116 39))']::geometry[]);
@@ -113,12 +113,12 @@ SELECT locate_at('SRID=4490;POINT(116.625 39.5)', :'redrawn_at'::timestamptz - i
 SELECT locate_at('SRID=4490;POINT(116.625 39.5)', 'infinity', 'grid');
 -- the past assignment of every resident, by a report for the time before the redraw
 SELECT locate_at(location, :'redrawn_at'::timestamptz - interval '1 microsecond') AS grid, count(*)
-FROM resident GROUP BY 1 ORDER BY 1;
+FROM probe_resident GROUP BY 1 ORDER BY 1;
 
 -- clean up
-SELECT unregister_assigned_table('resident');
-SELECT unregister_assigned_table('service_request');
-DROP TABLE resident, service_request;
+SELECT unregister_assigned_table('probe_resident');
+SELECT unregister_assigned_table('probe_request');
+DROP TABLE probe_resident, probe_request;
 DELETE FROM area WHERE kind = 'grid' AND code <@ '110105'::gridcode;
 DELETE FROM area WHERE kind = 'community' AND code <@ '110105'::gridcode;
 DELETE FROM area WHERE code <@ '110105'::gridcode AND kind = 'subdistrict';

@@ -1,0 +1,118 @@
+-- idcard: the citizen ID number (GB 11643-1999), validated on input and stored in 8 bytes
+-- (the first 17 digits as an int8), in the manner of contrib/isn.  The check character is
+-- recomputed on output, so the int8 order is the order of the canonical text and comparison,
+-- hashing and sorting reuse PostgreSQL's int8 functions.
+
+CREATE TYPE idcard;
+
+CREATE FUNCTION idcard_in(cstring) RETURNS idcard
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION idcard_out(idcard) RETURNS cstring
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION idcard_recv(internal) RETURNS idcard
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION idcard_send(idcard) RETURNS bytea
+  AS 'int8send' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE idcard (
+  INPUT = idcard_in,
+  OUTPUT = idcard_out,
+  RECEIVE = idcard_recv,
+  SEND = idcard_send,
+  LIKE = pg_catalog.int8,
+  CATEGORY = 'U'
+);
+COMMENT ON TYPE idcard IS
+  'Citizen ID number (GB 11643-1999): 6-digit county address code, birth date YYYYMMDD, 3-digit sequence (odd = male), MOD 11-2 check character; legacy 15-digit numbers are upgraded on input';
+
+CREATE CAST (text AS idcard) WITH INOUT AS IMPLICIT;
+CREATE CAST (varchar AS idcard) WITH INOUT AS IMPLICIT;
+CREATE CAST (idcard AS text) WITH INOUT AS ASSIGNMENT;
+CREATE CAST (idcard AS varchar) WITH INOUT AS ASSIGNMENT;
+
+-- comparison: int8's own functions, which are leakproof (row-level security keeps using indexes)
+CREATE FUNCTION idcard_eq(idcard, idcard) RETURNS bool
+  AS 'int8eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION idcard_ne(idcard, idcard) RETURNS bool
+  AS 'int8ne' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION idcard_lt(idcard, idcard) RETURNS bool
+  AS 'int8lt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION idcard_le(idcard, idcard) RETURNS bool
+  AS 'int8le' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION idcard_gt(idcard, idcard) RETURNS bool
+  AS 'int8gt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION idcard_ge(idcard, idcard) RETURNS bool
+  AS 'int8ge' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION idcard_cmp(idcard, idcard) RETURNS int4
+  AS 'btint8cmp' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION idcard_sortsupport(internal) RETURNS void
+  AS 'btint8sortsupport' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+-- hashing must never change between releases: Citus places shards by it
+CREATE FUNCTION idcard_hash(idcard) RETURNS int4
+  AS 'hashint8' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION idcard_hash_extended(idcard, int8) RETURNS int8
+  AS 'hashint8extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+
+CREATE OPERATOR = (
+  LEFTARG = idcard, RIGHTARG = idcard, FUNCTION = idcard_eq,
+  COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR <> (
+  LEFTARG = idcard, RIGHTARG = idcard, FUNCTION = idcard_ne,
+  COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR < (
+  LEFTARG = idcard, RIGHTARG = idcard, FUNCTION = idcard_lt,
+  COMMUTATOR = >, NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <= (
+  LEFTARG = idcard, RIGHTARG = idcard, FUNCTION = idcard_le,
+  COMMUTATOR = >=, NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR > (
+  LEFTARG = idcard, RIGHTARG = idcard, FUNCTION = idcard_gt,
+  COMMUTATOR = <, NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR >= (
+  LEFTARG = idcard, RIGHTARG = idcard, FUNCTION = idcard_ge,
+  COMMUTATOR = <=, NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
+
+CREATE OPERATOR CLASS idcard_ops DEFAULT FOR TYPE idcard USING btree AS
+  OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+  FUNCTION 1 idcard_cmp(idcard, idcard),
+  FUNCTION 2 idcard_sortsupport(internal);
+CREATE OPERATOR CLASS idcard_hash_ops DEFAULT FOR TYPE idcard USING hash AS
+  OPERATOR 1 =,
+  FUNCTION 1 idcard_hash(idcard),
+  FUNCTION 2 idcard_hash_extended(idcard, int8);
+
+-- what the number says
+CREATE FUNCTION birth_date(idcard) RETURNS date
+  AS 'MODULE_PATHNAME', 'idcard_birth_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION birth_date(idcard) IS 'Birth date (digits 7-14)';
+
+CREATE FUNCTION sex(idcard) RETURNS text
+  AS 'MODULE_PATHNAME', 'idcard_sex' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION sex(idcard) IS 'male or female: the parity of the sequence''s last digit (digit 17, odd = male)';
+
+-- IMMUTABLE: the result depends only on the two arguments.  The default current_date is
+-- evaluated at the call site, so age(id) is stable there and cannot go into an index.
+CREATE FUNCTION age(idcard, at date DEFAULT current_date) RETURNS int
+  AS 'MODULE_PATHNAME', 'idcard_age' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION age(idcard, date) IS
+  'Age in whole years on a date (today by default); born 29 February, a year older on 1 March in common years; an error for a date before birth';
+
+CREATE FUNCTION region(idcard) RETURNS gridcode
+  AS 'MODULE_PATHNAME', 'idcard_region' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION region(idcard) IS
+  'County of registration: the address code (digits 1-6) as a county-level gridcode';
+
+CREATE FUNCTION mask(idcard) RETURNS text
+  AS 'MODULE_PATHNAME', 'idcard_mask' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION mask(idcard) IS
+  'The number for display to those who may not see it: first 6 and last 4 characters, 8 stars between';
+
+CREATE FUNCTION is_valid_idcard(text) RETURNS bool
+  AS 'MODULE_PATHNAME', 'idcard_is_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION is_valid_idcard(text) IS
+  'Would the text be accepted as an idcard? For loaders that set bad rows aside instead of failing';
+
+CREATE FUNCTION make_idcard(county gridcode, birth date, sequence int) RETURNS idcard
+  AS 'MODULE_PATHNAME', 'idcard_make' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION make_idcard(gridcode, date, int) IS
+  'Build a citizen ID from county code, birth date and sequence (0-999, odd = male), computing the check character';

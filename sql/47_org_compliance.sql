@@ -1,0 +1,146 @@
+-- Compliance of the community Party organisations with DOMAIN.md §4 (支部工作条例, 党章 art. 30)
+-- and with the report (a Party group and about 10 staff in each grid, every member in a grid).
+-- The views run with the caller's rights (security_invoker), so row-level security on the
+-- tables limits each role to the breaches of its own jurisdiction.
+
+CREATE TABLE compliance_setting (
+  name        text PRIMARY KEY,
+  value       numeric NOT NULL,
+  description text NOT NULL
+);
+COMMENT ON TABLE compliance_setting IS 'Tunable thresholds of commgrid.org_compliance';
+COMMENT ON COLUMN compliance_setting.name IS 'Setting name';
+COMMENT ON COLUMN compliance_setting.value IS 'Its value';
+COMMENT ON COLUMN compliance_setting.description IS 'What it bounds';
+INSERT INTO compliance_setting VALUES
+  ('staff_per_grid_min', 8, 'Fewest grid staff a grid should have (the report: about 10 per grid)'),
+  ('staff_per_grid_max', 12, 'Most grid staff a grid should have (the report: about 10 per grid)');
+
+-- Members whose membership is held here: not inflow members (theirs is held elsewhere), and
+-- not outflow members whose membership has been transferred out.
+CREATE VIEW member_of_record WITH (security_invoker = true) AS
+SELECT m.*
+FROM party_member m
+WHERE NOT EXISTS (
+  SELECT 1 FROM floating_member f
+  WHERE f.resident_id = m.resident_id
+    AND (f.direction = 'inflow' OR f.transferred_on IS NOT NULL));
+COMMENT ON VIEW member_of_record IS
+  'Party members whose membership the community holds: all but inflow floating members and transferred outflow members; what the counts and rules use';
+
+-- DOMAIN §4: over 50 members a general branch, 100 or more a Party committee.
+CREATE FUNCTION expected_org_kind(members bigint) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN members >= 100 THEN 'committee'
+            WHEN members > 50 THEN 'general_branch'
+            ELSE 'branch' END;
+COMMENT ON FUNCTION expected_org_kind(bigint) IS
+  'The community organisation that fits a member count: committee from 100, general_branch from 51, branch up to 50';
+
+CREATE VIEW compliance_kind (kind, ordinal, rule) AS VALUES
+  ('community_without_party_org', 1, 'An urban community has no Party organisation'),
+  ('community_org_kind_mismatch', 2, 'The community''s organisation kind does not fit its members: committee ≥ 100, general branch 51-99, branch ≤ 50'),
+  ('branch_too_few_full_members', 3, 'A branch has fewer than 3 full members'),
+  ('branch_without_committee', 4, 'A branch with 7 or more full members has no committee (fewer than 3 committee members)'),
+  ('branch_over_50_members', 5, 'A branch has more than 50 members'),
+  ('org_term_expired', 6, 'A committee''s or branch''s 5-year term has ended without a new one'),
+  ('grid_without_party_group', 7, 'A grid has no Party group'),
+  ('party_group_without_leader', 8, 'A Party group has no leader'),
+  ('grid_staff_out_of_range', 9, 'A grid''s staff count is outside compliance_setting staff_per_grid_min..max'),
+  ('member_not_in_grid', 10, 'A community Party member is placed in no grid'),
+  ('floating_member_without_certificate', 11, 'A member away 1-6 months has no activity certificate'),
+  ('floating_member_not_transferred', 12, 'A member away over 6 months has not been transferred');
+COMMENT ON VIEW compliance_kind IS 'Every kind of breach org_compliance reports, in report order, with its rule';
+
+CREATE VIEW org_compliance WITH (security_invoker = true) AS
+WITH branch_count AS (
+  SELECT o.org_id, o.name, o.community_code,
+         count(m.resident_id) AS members,
+         count(m.resident_id) FILTER (WHERE m.status = 'full') AS full_members,
+         (SELECT count(*) FROM commgrid.party_org_committee c WHERE c.org_id = o.org_id) AS committee
+  FROM commgrid.party_org o
+  LEFT JOIN commgrid.member_of_record m ON m.org_id = o.org_id
+  WHERE o.kind = 'branch'
+  GROUP BY o.org_id
+),
+community_count AS (
+  SELECT a.code, a.name, r.org_id, r.kind, r.name AS org_name,
+         (SELECT count(*) FROM commgrid.member_of_record m WHERE m.community_code = a.code) AS members
+  FROM commgrid.area a
+  LEFT JOIN commgrid.party_org r ON r.community_code = a.code AND r.parent_id IS NULL
+  WHERE a.kind = 'community'
+),
+staff_range AS (
+  SELECT (SELECT value FROM commgrid.compliance_setting WHERE name = 'staff_per_grid_min') AS lo,
+         (SELECT value FROM commgrid.compliance_setting WHERE name = 'staff_per_grid_max') AS hi
+),
+grid_staff_count AS (
+  SELECT g.code, g.name,
+         (SELECT count(*) FROM commgrid.grid_staff s WHERE s.grid_code = g.code) AS staff
+  FROM commgrid.area g
+  WHERE g.kind = 'grid'
+)
+SELECT 'community_without_party_org'::text AS kind, c.code AS area_code,
+       format('community %s %s', c.code, c.name) AS subject,
+       format('no Party organisation; %s member(s) of record', c.members) AS detail
+FROM community_count c WHERE c.org_id IS NULL
+UNION ALL
+SELECT 'community_org_kind_mismatch', c.code,
+       format('%s %s (%s)', c.kind, c.org_id, c.org_name),
+       format('%s member(s) call for a %s, but the community has a %s',
+              c.members, commgrid.expected_org_kind(c.members), c.kind)
+FROM community_count c WHERE c.org_id IS NOT NULL AND c.kind <> commgrid.expected_org_kind(c.members)
+UNION ALL
+SELECT 'branch_too_few_full_members', b.community_code, format('branch %s (%s)', b.org_id, b.name),
+       format('%s full member(s); a branch needs at least 3', b.full_members)
+FROM branch_count b WHERE b.full_members < 3
+UNION ALL
+SELECT 'branch_without_committee', b.community_code, format('branch %s (%s)', b.org_id, b.name),
+       format('%s full members but %s committee member(s); from 7 full members a branch elects a committee of 3-5',
+              b.full_members, b.committee)
+FROM branch_count b WHERE b.full_members >= 7 AND b.committee < 3
+UNION ALL
+SELECT 'branch_over_50_members', b.community_code, format('branch %s (%s)', b.org_id, b.name),
+       format('%s members; a branch has at most 50, over 50 a general branch is set up', b.members)
+FROM branch_count b WHERE b.members > 50
+UNION ALL
+SELECT 'org_term_expired', o.community_code, format('%s %s (%s)', o.kind, o.org_id, o.name),
+       format('term %s to %s has ended; elect a new one', o.term_start, o.term_end)
+FROM commgrid.party_org o WHERE o.term_end < current_date
+UNION ALL
+SELECT 'grid_without_party_group', g.code, format('grid %s %s', g.code, g.name),
+       'no Party group (组织建在网格: every grid has one)'
+FROM commgrid.area g
+WHERE g.kind = 'grid'
+  AND NOT EXISTS (SELECT 1 FROM commgrid.party_org o WHERE o.grid_code = g.code AND o.kind = 'party_group')
+UNION ALL
+SELECT 'party_group_without_leader', o.grid_code, format('party_group %s (%s)', o.org_id, o.name),
+       'no leader (secretary_id is NULL)'
+FROM commgrid.party_org o WHERE o.kind = 'party_group' AND o.secretary_id IS NULL
+UNION ALL
+SELECT 'grid_staff_out_of_range', g.code, format('grid %s %s', g.code, g.name),
+       format('%s staff; expected %s to %s', g.staff, r.lo, r.hi)
+FROM grid_staff_count g, staff_range r WHERE g.staff < r.lo OR g.staff > r.hi
+UNION ALL
+SELECT 'member_not_in_grid', m.community_code, format('member %s', m.resident_id),
+       format('%s member of branch %s placed in no grid', m.status, m.org_id)
+FROM commgrid.member_of_record m WHERE m.grid_code IS NULL
+UNION ALL
+SELECT 'floating_member_without_certificate', f.community_code, format('member %s', f.resident_id),
+       format('away since %s with no activity certificate', f.since)
+FROM commgrid.floating_member f
+WHERE f.direction = 'outflow' AND f.transferred_on IS NULL AND f.certificate_no IS NULL
+  AND f.since <= current_date - interval '1 month' AND f.since >= current_date - interval '6 months'
+UNION ALL
+SELECT 'floating_member_not_transferred', f.community_code, format('member %s', f.resident_id),
+       format('away since %s, over 6 months, and not transferred', f.since)
+FROM commgrid.floating_member f
+WHERE f.direction = 'outflow' AND f.transferred_on IS NULL
+  AND f.since < current_date - interval '6 months';
+
+COMMENT ON VIEW org_compliance IS
+  'Every breach of the Party organisation rules (DOMAIN.md §4) and the report''s grid rules; kinds and rules in compliance_kind';
+COMMENT ON COLUMN org_compliance.kind IS 'Kind of breach (see compliance_kind)';
+COMMENT ON COLUMN org_compliance.area_code IS 'The community or grid the breach belongs to: filter with area_code <@ code';
+COMMENT ON COLUMN org_compliance.subject IS 'What is in breach: organisation, grid or member (by id)';
+COMMENT ON COLUMN org_compliance.detail IS 'The figures that break the rule';

@@ -1,0 +1,165 @@
+-- The district report: the report's 基本情况 paragraph computed from the data (with the
+-- caller's rights), and plain-typed summary views for BI tools (text codes, no extension
+-- types, so a JDBC client reads them without pg_commgrid).  The summary views hold counts and
+-- the names of areas and organisations only, never a person's data, and run with their
+-- owner's rights like the security section's bi_* views: grant them to whoever may see the
+-- whole district's figures.
+
+CREATE FUNCTION district_report(district gridcode)
+RETURNS TABLE (indicator text, value numeric, unit text)
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public AS $$
+DECLARE
+  d commgrid.area;
+BEGIN
+  IF commgrid.depth(district) <> 3 THEN
+    RAISE EXCEPTION '% is a % code, not a district', district, commgrid.level(district)
+      USING ERRCODE = '22023', HINT = 'A district (county-level) code has 6 digits, e.g. 500112.';
+  END IF;
+  SELECT * INTO d FROM commgrid.area WHERE code = district;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'district % does not exist', district
+      USING ERRCODE = '22023', HINT = 'Districts are the rows of commgrid.area with kind district.';
+  END IF;
+
+  RETURN QUERY
+  WITH sub AS (
+    SELECT a.kind, count(*) AS n
+    FROM commgrid.area a WHERE a.code <@ district AND a.code <> district
+    GROUP BY a.kind
+  ),
+  community AS (
+    SELECT a.code,
+           (SELECT r.kind FROM commgrid.party_org r
+            WHERE r.community_code = a.code AND r.parent_id IS NULL) AS org_kind
+    FROM commgrid.area a
+    WHERE a.code <@ district AND a.kind = 'community'
+  ),
+  unassigned_household AS (
+    SELECT h.household_id
+    FROM commgrid.household h
+    WHERE h.grid_code IS NULL AND ST_Covers(d.boundary, h.location)
+  ),
+  unassigned AS (
+    SELECT count(*) AS n
+    FROM unassigned_household h JOIN commgrid.resident r USING (household_id)
+  ),
+  assigned AS (
+    SELECT count(*) AS n FROM commgrid.resident r WHERE r.grid_code <@ district
+  ),
+  member AS (
+    SELECT count(*) AS n,
+           count(*) FILTER (WHERE m.status = 'probationary') AS probationary
+    FROM commgrid.member_of_record m WHERE m.community_code <@ district
+  ),
+  floating AS (
+    SELECT count(*) FILTER (WHERE f.direction = 'inflow') AS inflow,
+           count(*) FILTER (WHERE f.direction = 'outflow' AND f.transferred_on IS NULL) AS outflow
+    FROM commgrid.floating_member f WHERE f.community_code <@ district
+  ),
+  staff AS (
+    SELECT count(*) AS n FROM commgrid.grid_staff s WHERE s.grid_code <@ district
+  ),
+  dues AS (
+    SELECT count(DISTINCT p.resident_id) AS n
+    FROM commgrid.party_dues p
+    WHERE p.community_code <@ district AND p.paid_by_id <> p.resident_id
+      AND p.month >= date_trunc('month', current_date - interval '12 months')
+  ),
+  problem AS (
+    SELECT c.kind, count(*) AS n
+    FROM commgrid.org_compliance c WHERE c.area_code <@ district
+    GROUP BY c.kind
+  ),
+  grids AS (SELECT coalesce((SELECT n FROM sub WHERE kind = 'grid'), 0) AS n),
+  line (ordinal, indicator, value, unit) AS (
+    SELECT 1, 'area', round((ST_Area(d.boundary::geography) / 1e6)::numeric, 0), 'km²'
+    UNION ALL SELECT 2, 'towns', coalesce((SELECT n FROM sub WHERE kind = 'town'), 0), 'towns'
+    UNION ALL SELECT 3, 'subdistricts', coalesce((SELECT n FROM sub WHERE kind = 'subdistrict'), 0), 'subdistricts'
+    UNION ALL SELECT 4, 'resident population', (SELECT n FROM assigned) + (SELECT n FROM unassigned), 'persons'
+    UNION ALL SELECT 5, 'households', (SELECT count(*) FROM commgrid.household h WHERE h.grid_code <@ district)
+                                      + (SELECT count(*) FROM unassigned_household), 'households'
+    UNION ALL SELECT 6, 'urban communities', (SELECT count(*) FROM community), 'communities'
+    UNION ALL SELECT 7, 'communities with a Party committee', (SELECT count(*) FROM community WHERE org_kind = 'committee'), 'communities'
+    UNION ALL SELECT 8, 'communities with a Party general branch', (SELECT count(*) FROM community WHERE org_kind = 'general_branch'), 'communities'
+    UNION ALL SELECT 9, 'communities with a Party branch', (SELECT count(*) FROM community WHERE org_kind = 'branch'), 'communities'
+    UNION ALL SELECT 10, 'communities without a Party organisation', (SELECT count(*) FROM community WHERE org_kind IS NULL), 'communities'
+    UNION ALL SELECT 11, 'Party members', (SELECT n FROM member), 'members'
+    UNION ALL SELECT 12, 'probationary members', (SELECT probationary FROM member), 'members'
+    UNION ALL SELECT 13, 'floating members away (outflow)', (SELECT outflow FROM floating), 'members'
+    UNION ALL SELECT 14, 'floating members received (inflow)', (SELECT inflow FROM floating), 'members'
+    UNION ALL SELECT 15, 'members whose dues others paid (last 12 months)', (SELECT n FROM dues), 'members'
+    UNION ALL SELECT 16, 'grids', (SELECT n FROM grids), 'grids'
+    UNION ALL SELECT 17, 'grids with a Party group',
+      (SELECT count(*) FROM commgrid.party_org o WHERE o.kind = 'party_group' AND o.grid_code <@ district), 'grids'
+    UNION ALL SELECT 18, 'grid staff', (SELECT n FROM staff), 'persons'
+    UNION ALL SELECT 19, 'staff per grid',
+      CASE WHEN (SELECT n FROM grids) > 0 THEN round((SELECT n FROM staff)::numeric / (SELECT n FROM grids), 1) END, 'persons'
+    UNION ALL SELECT 20, 'residents unassigned', (SELECT n FROM unassigned), 'persons'
+    UNION ALL
+    SELECT 100 + k.ordinal, 'compliance: ' || k.kind, coalesce(p.n, 0), 'problems'
+    FROM commgrid.compliance_kind k LEFT JOIN problem p USING (kind)
+  )
+  SELECT l.indicator, l.value::numeric, l.unit FROM line l ORDER BY l.ordinal;
+END $$;
+COMMENT ON FUNCTION district_report(gridcode) IS
+  'The report''s 基本情况 for a district: area, towns and subdistricts, population, communities by Party organisation kind, members, grids, staff per grid, residents unassigned (must be 0), then compliance problems by kind';
+
+CREATE VIEW community_summary AS
+SELECT a.code::text AS community_code, a.name AS community_name,
+       t.code::text AS township_code, t.name AS township_name, t.kind AS township_kind,
+       commgrid.parent(t.code)::text AS district_code,
+       r.kind AS org_kind, r.name AS org_name, r.term_end AS org_term_end,
+       coalesce(m.members, 0) AS members,
+       coalesce(m.full_members, 0) AS full_members,
+       coalesce(m.probationary_members, 0) AS probationary_members,
+       coalesce(f.inflow, 0) AS inflow_members,
+       coalesce(f.outflow, 0) AS outflow_members,
+       (SELECT count(*) FROM commgrid.area g WHERE g.parent = a.code AND g.kind = 'grid') AS grids,
+       (SELECT count(*) FROM commgrid.party_org o WHERE o.community_code = a.code AND o.kind = 'party_group') AS party_groups,
+       (SELECT count(*) FROM commgrid.grid_staff s WHERE s.community_code = a.code) AS staff,
+       (SELECT count(*) FROM commgrid.household h WHERE h.community_code = a.code) AS households,
+       (SELECT count(*) FROM commgrid.resident p WHERE p.community_code = a.code) AS residents,
+       (SELECT count(*) FROM commgrid.org_compliance c WHERE c.area_code <@ a.code) AS compliance_problems
+FROM commgrid.area a
+JOIN commgrid.area t ON t.code = a.parent
+LEFT JOIN commgrid.party_org r ON r.community_code = a.code AND r.parent_id IS NULL
+LEFT JOIN (
+  SELECT community_code, count(*) AS members,
+         count(*) FILTER (WHERE status = 'full') AS full_members,
+         count(*) FILTER (WHERE status = 'probationary') AS probationary_members
+  FROM commgrid.member_of_record GROUP BY community_code
+) m ON m.community_code = a.code
+LEFT JOIN (
+  SELECT community_code,
+         count(*) FILTER (WHERE direction = 'inflow') AS inflow,
+         count(*) FILTER (WHERE direction = 'outflow' AND transferred_on IS NULL) AS outflow
+  FROM commgrid.floating_member GROUP BY community_code
+) f ON f.community_code = a.code
+WHERE a.kind = 'community';
+COMMENT ON VIEW community_summary IS
+  'One row per urban community with plain types for BI tools: its township, Party organisation, members, grids, staff, households, residents and compliance problems';
+
+CREATE VIEW grid_summary AS
+SELECT g.code::text AS grid_code, g.name AS grid_name,
+       c.code::text AS community_code, c.name AS community_name,
+       grp.name AS party_group_name, grp.secretary_id IS NOT NULL AS party_group_has_leader,
+       (SELECT count(*) FROM commgrid.household h WHERE h.grid_code = g.code) AS households,
+       coalesce(r.residents, 0) AS residents,
+       coalesce(r.vulnerable, 0) AS vulnerable_residents,
+       coalesce(r.empty_nest, 0) AS empty_nest_elderly,
+       (SELECT count(*) FROM commgrid.member_of_record m WHERE m.grid_code = g.code) AS members_placed,
+       (SELECT count(*) FROM commgrid.grid_staff s WHERE s.grid_code = g.code) AS staff,
+       (SELECT count(*) FROM commgrid.grid_staff s WHERE s.grid_code = g.code AND s.full_time) AS full_time_staff,
+       (SELECT count(*) FROM commgrid.org_compliance x WHERE x.area_code = g.code) AS compliance_problems
+FROM commgrid.area g
+JOIN commgrid.area c ON c.code = g.parent
+LEFT JOIN commgrid.party_org grp ON grp.grid_code = g.code AND grp.kind = 'party_group'
+LEFT JOIN (
+  SELECT grid_code, count(*) AS residents,
+         count(*) FILTER (WHERE cardinality(vulnerable_kinds) > 0) AS vulnerable,
+         count(*) FILTER (WHERE empty_nest_elderly) AS empty_nest
+  FROM commgrid.resident GROUP BY grid_code
+) r ON r.grid_code = g.code
+WHERE g.kind = 'grid';
+COMMENT ON VIEW grid_summary IS
+  'One row per grid with plain types for BI tools: its community, Party group and whether it has a leader, households, residents, vulnerable and empty-nest residents, members placed, staff and compliance problems';

@@ -1,0 +1,134 @@
+-- Leaders' contact points (联系点, city and district leaders) and area responsibility (包片责任制,
+-- subdistrict leaders over communities or grids), as the report's first recommendation asks.
+
+CREATE TABLE leader (
+  leader_id  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  person_id  bigint NOT NULL REFERENCES resident (resident_id),
+  level      text NOT NULL CHECK (level IN ('city', 'district', 'subdistrict')),
+  area_code  gridcode NOT NULL,
+  title      text NOT NULL CHECK (btrim(title) <> ''),
+  starts     date NOT NULL,
+  ends       date,
+  CONSTRAINT leader_area_fits_level CHECK (
+    commgrid.depth(area_code) = CASE level WHEN 'city' THEN 2 WHEN 'district' THEN 3 ELSE 4 END),
+  CONSTRAINT leader_period CHECK (ends IS NULL OR ends >= starts)
+);
+CREATE INDEX leader_area_code_idx ON leader (area_code);
+CREATE INDEX leader_person_idx ON leader (person_id);
+COMMENT ON TABLE leader IS
+  'Leading cadres of the city, the district and the subdistricts, with their term: the holders of contact points and area responsibility, and the conveners of joint meetings';
+COMMENT ON COLUMN leader.leader_id IS 'identity';
+COMMENT ON COLUMN leader.person_id IS 'the person (resident_id)';
+COMMENT ON COLUMN leader.level IS 'city, district or subdistrict';
+COMMENT ON COLUMN leader.area_code IS 'the city (4 digits), district (6) or subdistrict/town (9) the leader belongs to';
+COMMENT ON COLUMN leader.title IS 'post, e.g. 区委副书记, 街道党工委副书记';
+COMMENT ON COLUMN leader.starts IS 'first day in post';
+COMMENT ON COLUMN leader.ends IS 'last day in post; NULL while in post';
+
+-- Is a leader, or any row with a starts/ends period, in force on a day?
+CREATE FUNCTION period_in_force(starts date, ends date, on_date date) RETURNS bool
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN starts <= on_date AND (ends IS NULL OR ends >= on_date);
+COMMENT ON FUNCTION period_in_force(date, date, date) IS
+  'Is a period [starts, ends] (ends NULL = open) in force on a day?';
+
+CREATE TABLE contact_point (
+  contact_point_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  leader_id        bigint NOT NULL REFERENCES leader,
+  community_code   gridcode NOT NULL REFERENCES area (code),
+  starts           date NOT NULL,
+  ends             date,
+  CONSTRAINT contact_point_period CHECK (ends IS NULL OR ends >= starts),
+  CONSTRAINT contact_point_is_community CHECK (commgrid.depth(community_code) = 5),
+  UNIQUE (leader_id, community_code, starts)
+);
+CREATE INDEX contact_point_community_code_idx ON contact_point (community_code);
+COMMENT ON TABLE contact_point IS
+  'Contact points (联系点): communities a city or district leader keeps in touch with for Party-building';
+COMMENT ON COLUMN contact_point.contact_point_id IS 'identity';
+COMMENT ON COLUMN contact_point.leader_id IS 'a city or district leader';
+COMMENT ON COLUMN contact_point.community_code IS 'the contact community, inside the leader''s city or district';
+COMMENT ON COLUMN contact_point.starts IS 'first day';
+COMMENT ON COLUMN contact_point.ends IS 'last day; NULL while in force';
+
+CREATE TABLE area_responsibility (
+  responsibility_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  leader_id         bigint NOT NULL REFERENCES leader,
+  area_code         gridcode NOT NULL REFERENCES area (code),
+  community_code    gridcode GENERATED ALWAYS AS (commgrid.ancestor(area_code, 5)) STORED,
+  starts            date NOT NULL,
+  ends              date,
+  CONSTRAINT area_responsibility_period CHECK (ends IS NULL OR ends >= starts),
+  CONSTRAINT area_responsibility_level CHECK (commgrid.depth(area_code) IN (5, 6)),
+  UNIQUE (leader_id, area_code, starts)
+);
+CREATE INDEX area_responsibility_community_code_idx ON area_responsibility (community_code);
+COMMENT ON TABLE area_responsibility IS
+  'Area responsibility (包片): communities or grids a subdistrict leader answers for';
+COMMENT ON COLUMN area_responsibility.responsibility_id IS 'identity';
+COMMENT ON COLUMN area_responsibility.leader_id IS 'a subdistrict leader';
+COMMENT ON COLUMN area_responsibility.area_code IS 'a community or a grid of the leader''s subdistrict';
+COMMENT ON COLUMN area_responsibility.community_code IS 'the community of area_code (itself, or the grid''s community)';
+COMMENT ON COLUMN area_responsibility.starts IS 'first day';
+COMMENT ON COLUMN area_responsibility.ends IS 'last day; NULL while in force';
+
+-- A contact point needs a city or district leader over the community; a responsibility a
+-- subdistrict leader of the community's own subdistrict.
+CREATE FUNCTION leadership_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+DECLARE
+  l commgrid.leader;
+  target gridcode;
+BEGIN
+  SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.leader_id;
+  IF NOT FOUND THEN
+    RETURN NEW;   -- the foreign key reports it
+  END IF;
+  IF TG_TABLE_NAME = 'contact_point' THEN
+    target := NEW.community_code;
+    IF l.level NOT IN ('city', 'district') THEN
+      RAISE EXCEPTION '% (person %) is a % leader; contact points are for city and district leaders', l.title, l.person_id, l.level
+        USING ERRCODE = '23514',
+              DETAIL = format('%s (person %s) cannot take community %s as a contact point.', l.title, l.person_id, target),
+              HINT = 'Subdistrict leaders take area responsibility (area_responsibility) instead.';
+    END IF;
+  ELSE
+    target := NEW.area_code;
+    IF l.level <> 'subdistrict' THEN
+      RAISE EXCEPTION '% (person %) is a % leader; area responsibility is for subdistrict leaders', l.title, l.person_id, l.level
+        USING ERRCODE = '23514',
+              DETAIL = format('%s (person %s) cannot answer for area %s.', l.title, l.person_id, target),
+              HINT = 'City and district leaders take contact points (contact_point) instead.';
+    END IF;
+  END IF;
+  IF NOT target <@ l.area_code THEN
+    RAISE EXCEPTION 'area % is outside the area % of % (person %)', target, l.area_code, l.title, l.person_id
+      USING ERRCODE = '23514',
+            DETAIL = format('%s (person %s) is a %s leader of %s; %s is not inside it.', l.title, l.person_id, l.level, l.area_code, target);
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION leadership_check() IS
+  'Trigger: contact points belong to city/district leaders, area responsibility to subdistrict leaders, always inside their own area';
+
+CREATE TRIGGER contact_point_check BEFORE INSERT OR UPDATE ON contact_point
+  FOR EACH ROW EXECUTE FUNCTION leadership_check();
+CREATE TRIGGER area_responsibility_check BEFORE INSERT OR UPDATE ON area_responsibility
+  FOR EACH ROW EXECUTE FUNCTION leadership_check();
+
+CREATE VIEW community_without_leader AS
+SELECT c.code::text AS community_code, c.name AS community_name,
+       c.parent::text AS subdistrict_code, s.name AS subdistrict_name
+  FROM commgrid.area c
+  LEFT JOIN commgrid.area s ON s.code = c.parent
+ WHERE c.kind IN ('community', 'village')
+   AND NOT EXISTS (SELECT 1 FROM commgrid.contact_point p
+                    WHERE p.community_code = c.code AND commgrid.period_in_force(p.starts, p.ends, current_date)
+                      AND EXISTS (SELECT 1 FROM commgrid.leader l WHERE l.leader_id = p.leader_id
+                                     AND commgrid.period_in_force(l.starts, l.ends, current_date)))
+   AND NOT EXISTS (SELECT 1 FROM commgrid.area_responsibility r
+                    WHERE r.community_code = c.code AND commgrid.period_in_force(r.starts, r.ends, current_date)
+                      AND EXISTS (SELECT 1 FROM commgrid.leader l WHERE l.leader_id = r.leader_id
+                                     AND commgrid.period_in_force(l.starts, l.ends, current_date)));
+COMMENT ON VIEW community_without_leader IS
+  'Communities that today have neither a contact leader (联系点) nor a responsible subdistrict leader (包片) over the community or one of its grids; a leader out of post does not count';

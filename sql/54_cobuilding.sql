@@ -1,0 +1,315 @@
+-- Co-building (共驻共建): the joint meeting or grand Party committee of each community, its
+-- meetings, cross-appointments between the community and its units, and the compliance checks.
+
+CREATE TABLE joint_meeting (
+  community_code     gridcode PRIMARY KEY REFERENCES area (code),
+  form               text NOT NULL DEFAULT 'joint_meeting'
+                       CHECK (form IN ('joint_meeting', 'grand_party_committee')),
+  convener_leader_id bigint REFERENCES leader,
+  established        date NOT NULL,
+  CONSTRAINT joint_meeting_is_community CHECK (commgrid.depth(community_code) = 5)
+);
+COMMENT ON TABLE joint_meeting IS
+  'The community''s Party-building joint meeting (联席会议) or grand Party committee (大党委), one per community';
+COMMENT ON COLUMN joint_meeting.community_code IS 'the community';
+COMMENT ON COLUMN joint_meeting.form IS 'joint_meeting (联席会议) or grand_party_committee (大党委)';
+COMMENT ON COLUMN joint_meeting.convener_leader_id IS
+  'convener (召集人 / 大党委书记): the subdistrict leader stationed in the community; NULL when vacant';
+COMMENT ON COLUMN joint_meeting.established IS 'day it was set up';
+
+CREATE TABLE joint_meeting_member (
+  member_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  community_code gridcode NOT NULL REFERENCES joint_meeting ON DELETE CASCADE,
+  person_id      bigint NOT NULL REFERENCES resident (resident_id),
+  unit_id        bigint REFERENCES unit,
+  role           text NOT NULL DEFAULT 'member' CHECK (role IN ('member', 'deputy_convener', 'secretary')),
+  starts         date NOT NULL,
+  ends           date,
+  CONSTRAINT joint_meeting_member_period CHECK (ends IS NULL OR ends >= starts),
+  UNIQUE (community_code, person_id, starts)
+);
+CREATE INDEX joint_meeting_member_community_code_idx ON joint_meeting_member (community_code);
+CREATE INDEX joint_meeting_member_unit_idx ON joint_meeting_member (unit_id);
+CREATE INDEX joint_meeting_member_person_idx ON joint_meeting_member (person_id);
+COMMENT ON TABLE joint_meeting_member IS
+  'Members of a joint meeting: the Party heads of the resident units (unit_id set) and the community''s own Party people (unit_id NULL); the convener is a member without a row here';
+COMMENT ON COLUMN joint_meeting_member.member_id IS 'identity';
+COMMENT ON COLUMN joint_meeting_member.community_code IS 'the joint meeting''s community';
+COMMENT ON COLUMN joint_meeting_member.person_id IS 'the member';
+COMMENT ON COLUMN joint_meeting_member.unit_id IS 'the unit the member represents; NULL for the community''s own members';
+COMMENT ON COLUMN joint_meeting_member.role IS 'member, deputy_convener or secretary';
+COMMENT ON COLUMN joint_meeting_member.starts IS 'first day';
+COMMENT ON COLUMN joint_meeting_member.ends IS 'last day; NULL while a member';
+
+CREATE TABLE cobuilding_meeting (
+  meeting_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  community_code gridcode NOT NULL REFERENCES joint_meeting,
+  held_on        date NOT NULL,
+  topic          text NOT NULL CHECK (btrim(topic) <> ''),
+  minutes        text,
+  UNIQUE (meeting_id, community_code)
+);
+CREATE INDEX cobuilding_meeting_community_code_idx ON cobuilding_meeting (community_code, held_on);
+COMMENT ON TABLE cobuilding_meeting IS 'Meetings held by a joint meeting / grand Party committee';
+COMMENT ON COLUMN cobuilding_meeting.meeting_id IS 'identity';
+COMMENT ON COLUMN cobuilding_meeting.community_code IS 'the joint meeting''s community';
+COMMENT ON COLUMN cobuilding_meeting.held_on IS 'day held';
+COMMENT ON COLUMN cobuilding_meeting.topic IS 'agenda';
+COMMENT ON COLUMN cobuilding_meeting.minutes IS 'minutes';
+
+CREATE TABLE cobuilding_attendance (
+  meeting_id     bigint NOT NULL,
+  community_code gridcode NOT NULL,
+  person_id      bigint NOT NULL REFERENCES resident (resident_id),
+  PRIMARY KEY (meeting_id, person_id),
+  FOREIGN KEY (meeting_id, community_code) REFERENCES cobuilding_meeting (meeting_id, community_code)
+    ON DELETE CASCADE ON UPDATE CASCADE
+);
+CREATE INDEX cobuilding_attendance_community_code_idx ON cobuilding_attendance (community_code);
+COMMENT ON TABLE cobuilding_attendance IS
+  'Who attended a meeting; only members on the day count towards the quorum';
+COMMENT ON COLUMN cobuilding_attendance.meeting_id IS 'the meeting';
+COMMENT ON COLUMN cobuilding_attendance.community_code IS 'the meeting''s community (kept equal by the foreign key)';
+COMMENT ON COLUMN cobuilding_attendance.person_id IS 'a person present';
+
+CREATE TABLE cobuilding_resolution (
+  resolution_id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  meeting_id          bigint NOT NULL,
+  community_code      gridcode NOT NULL,
+  resolution          text NOT NULL CHECK (btrim(resolution) <> ''),
+  responsible_unit_id bigint REFERENCES unit,
+  due_on              date,
+  status              text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
+  done_on             date,
+  CONSTRAINT cobuilding_resolution_done CHECK ((status = 'done') = (done_on IS NOT NULL)),
+  FOREIGN KEY (meeting_id, community_code) REFERENCES cobuilding_meeting (meeting_id, community_code)
+    ON DELETE CASCADE ON UPDATE CASCADE
+);
+CREATE INDEX cobuilding_resolution_community_code_idx ON cobuilding_resolution (community_code);
+CREATE INDEX cobuilding_resolution_unit_idx ON cobuilding_resolution (responsible_unit_id);
+COMMENT ON TABLE cobuilding_resolution IS 'Resolutions of a meeting, with who carries them out and their state';
+COMMENT ON COLUMN cobuilding_resolution.resolution_id IS 'identity';
+COMMENT ON COLUMN cobuilding_resolution.meeting_id IS 'the meeting that resolved it';
+COMMENT ON COLUMN cobuilding_resolution.community_code IS 'the meeting''s community';
+COMMENT ON COLUMN cobuilding_resolution.resolution IS 'what was resolved';
+COMMENT ON COLUMN cobuilding_resolution.responsible_unit_id IS 'the unit that carries it out; NULL for the community';
+COMMENT ON COLUMN cobuilding_resolution.due_on IS 'deadline';
+COMMENT ON COLUMN cobuilding_resolution.status IS 'open, done or dropped';
+COMMENT ON COLUMN cobuilding_resolution.done_on IS 'day carried out (set exactly when status is done)';
+
+-- Cross-appointment (双向进入、交叉任职): community Party people in unit Party organisations, and
+-- unit heads in the community committee.  One person may hold several posts.
+CREATE TABLE cross_appointment (
+  appointment_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  person_id      bigint NOT NULL REFERENCES resident (resident_id),
+  direction      text NOT NULL CHECK (direction IN ('community_to_unit', 'unit_to_community')),
+  community_code gridcode NOT NULL REFERENCES area (code),
+  unit_id        bigint NOT NULL REFERENCES unit,
+  post           text NOT NULL CHECK (btrim(post) <> ''),
+  starts         date NOT NULL,
+  ends           date,
+  CONSTRAINT cross_appointment_period CHECK (ends IS NULL OR ends >= starts),
+  UNIQUE (person_id, direction, community_code, unit_id, post, starts)
+);
+CREATE INDEX cross_appointment_community_code_idx ON cross_appointment (community_code);
+CREATE INDEX cross_appointment_unit_idx ON cross_appointment (unit_id);
+CREATE INDEX cross_appointment_person_idx ON cross_appointment (person_id);
+COMMENT ON TABLE cross_appointment IS
+  'Cross-appointments (交叉任职) between a community and a unit it co-builds with: the person belongs to both while in force';
+COMMENT ON COLUMN cross_appointment.appointment_id IS 'identity';
+COMMENT ON COLUMN cross_appointment.person_id IS 'the person appointed';
+COMMENT ON COLUMN cross_appointment.direction IS
+  'community_to_unit: a community Party person holds the post in the unit''s Party organisation; unit_to_community: a unit head holds the post in the community committee';
+COMMENT ON COLUMN cross_appointment.community_code IS 'the community';
+COMMENT ON COLUMN cross_appointment.unit_id IS 'the unit, which must co-build with the community';
+COMMENT ON COLUMN cross_appointment.post IS 'the part-time post, e.g. 兼职委员';
+COMMENT ON COLUMN cross_appointment.starts IS 'first day';
+COMMENT ON COLUMN cross_appointment.ends IS 'last day; NULL while in force';
+
+-- The rules joint meetings and cross-appointments follow.
+CREATE FUNCTION cobuilding_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+DECLARE
+  l commgrid.leader;
+BEGIN
+  IF TG_TABLE_NAME = 'joint_meeting' THEN
+    IF NEW.convener_leader_id IS NOT NULL THEN
+      SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.convener_leader_id;
+      IF FOUND AND (l.level <> 'subdistrict' OR NOT NEW.community_code <@ l.area_code) THEN
+        RAISE EXCEPTION 'the convener of community %''s joint meeting must be a leader of its subdistrict', NEW.community_code
+          USING ERRCODE = '23514',
+                DETAIL = format('%s (person %s) is a %s leader of %s; community %s is in subdistrict %s.',
+                                l.title, l.person_id, l.level, l.area_code, NEW.community_code, commgrid.parent(NEW.community_code)),
+                HINT = 'The convener is the subdistrict leader stationed in the community.';
+      END IF;
+    END IF;
+  ELSIF TG_TABLE_NAME = 'joint_meeting_member' THEN
+    IF NEW.unit_id IS NOT NULL AND NOT EXISTS (
+         SELECT 1 FROM commgrid.unit_community uc
+          WHERE uc.unit_id = NEW.unit_id AND uc.community_code = NEW.community_code) THEN
+      RAISE EXCEPTION '% does not co-build with community %', commgrid.unit_label(NEW.unit_id), NEW.community_code
+        USING ERRCODE = '23514',
+              DETAIL = format('Person %s cannot represent %s in the joint meeting of %s: the unit''s campus is not in that community.',
+                              NEW.person_id, commgrid.unit_label(NEW.unit_id), NEW.community_code);
+    END IF;
+  ELSIF TG_TABLE_NAME = 'cross_appointment' THEN
+    IF NOT EXISTS (SELECT 1 FROM commgrid.unit_community uc
+                    WHERE uc.unit_id = NEW.unit_id AND uc.community_code = NEW.community_code) THEN
+      RAISE EXCEPTION '% does not co-build with community %', commgrid.unit_label(NEW.unit_id), NEW.community_code
+        USING ERRCODE = '23514',
+              DETAIL = format('Cross-appointment of person %s (%s) needs a unit whose campus is in community %s.',
+                              NEW.person_id, NEW.post, NEW.community_code);
+    END IF;
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION cobuilding_check() IS
+  'Trigger: conveners are leaders of the community''s subdistrict; unit members and cross-appointments need a unit that co-builds with the community';
+
+CREATE TRIGGER joint_meeting_check BEFORE INSERT OR UPDATE ON joint_meeting
+  FOR EACH ROW EXECUTE FUNCTION cobuilding_check();
+CREATE TRIGGER joint_meeting_member_check BEFORE INSERT OR UPDATE ON joint_meeting_member
+  FOR EACH ROW EXECUTE FUNCTION cobuilding_check();
+CREATE TRIGGER cross_appointment_check BEFORE INSERT OR UPDATE ON cross_appointment
+  FOR EACH ROW EXECUTE FUNCTION cobuilding_check();
+
+-- The members of a joint meeting on a day: member rows in force, and the convener.
+CREATE FUNCTION joint_meeting_members(community gridcode, on_date date)
+RETURNS TABLE (person_id bigint, unit_id bigint, is_convener bool)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public AS $$
+  SELECT x.person_id, min(x.unit_id), bool_or(x.is_convener)
+    FROM (SELECT m.person_id, m.unit_id, false AS is_convener
+            FROM commgrid.joint_meeting_member m
+           WHERE m.community_code = community AND commgrid.period_in_force(m.starts, m.ends, on_date)
+          UNION ALL
+          SELECT l.person_id, NULL::bigint, true
+            FROM commgrid.joint_meeting j JOIN commgrid.leader l ON l.leader_id = j.convener_leader_id
+           WHERE j.community_code = community AND commgrid.period_in_force(l.starts, l.ends, on_date)) x
+   GROUP BY x.person_id
+$$;
+COMMENT ON FUNCTION joint_meeting_members(gridcode, date) IS
+  'Members of a community''s joint meeting on a day: member rows in force and the convener (if in post)';
+
+-- Does a person hold a post in an organisation on a day?  Used for recusal (回避).
+-- A community: a seat on the committee of one of its Party organisations or the secretary's
+-- chair, a cross-appointment with it either way, its own joint-meeting seat (not as a unit's
+-- representative), or convening its joint meeting.
+CREATE FUNCTION holds_post_in_community(person bigint, community gridcode, on_date date) RETURNS bool
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public AS $$
+  SELECT EXISTS (SELECT 1 FROM commgrid.party_org_committee c
+                  WHERE c.resident_id = person AND c.community_code = community)
+      OR EXISTS (SELECT 1 FROM commgrid.party_org o
+                  WHERE o.secretary_id = person AND o.community_code = community AND o.kind <> 'party_group')
+      OR EXISTS (SELECT 1 FROM commgrid.cross_appointment a
+                  WHERE a.person_id = person AND a.community_code = community
+                    AND commgrid.period_in_force(a.starts, a.ends, on_date))
+      OR EXISTS (SELECT 1 FROM commgrid.joint_meeting_member m
+                  WHERE m.person_id = person AND m.community_code = community AND m.unit_id IS NULL
+                    AND commgrid.period_in_force(m.starts, m.ends, on_date))
+      OR EXISTS (SELECT 1 FROM commgrid.joint_meeting j JOIN commgrid.leader l ON l.leader_id = j.convener_leader_id
+                  WHERE j.community_code = community AND l.person_id = person
+                    AND commgrid.period_in_force(l.starts, l.ends, on_date))
+$$;
+COMMENT ON FUNCTION holds_post_in_community(bigint, gridcode, date) IS
+  'Does the person hold a post in the community''s organisation on the day (committee seat or secretary of one of its Party organisations today, cross-appointment either way, own joint-meeting seat, or convener)?';
+
+-- A unit: its Party head, a cross-appointment with it either way, or its joint-meeting seat.
+CREATE FUNCTION holds_post_in_unit(person bigint, unit bigint, on_date date) RETURNS bool
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public AS $$
+  SELECT EXISTS (SELECT 1 FROM commgrid.unit u WHERE u.unit_id = unit AND u.party_secretary_id = person)
+      OR EXISTS (SELECT 1 FROM commgrid.cross_appointment a
+                  WHERE a.person_id = person AND a.unit_id = unit
+                    AND commgrid.period_in_force(a.starts, a.ends, on_date))
+      OR EXISTS (SELECT 1 FROM commgrid.joint_meeting_member m
+                  WHERE m.person_id = person AND m.unit_id = unit
+                    AND commgrid.period_in_force(m.starts, m.ends, on_date))
+$$;
+COMMENT ON FUNCTION holds_post_in_unit(bigint, bigint, date) IS
+  'Does the person hold a post in the unit on the day (its Party head, a cross-appointment either way, or its joint-meeting seat)?';
+
+-- A subdistrict: a leader of it in post.
+CREATE FUNCTION holds_post_in_subdistrict(person bigint, subdistrict gridcode, on_date date) RETURNS bool
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public AS $$
+  SELECT EXISTS (SELECT 1 FROM commgrid.leader l
+                  WHERE l.person_id = person AND l.level = 'subdistrict' AND l.area_code = subdistrict
+                    AND commgrid.period_in_force(l.starts, l.ends, on_date))
+$$;
+COMMENT ON FUNCTION holds_post_in_subdistrict(bigint, gridcode, date) IS
+  'Is the person a leader of the subdistrict on the day?';
+
+-- Compliance 1: units whose Party head is not a member of their community's joint meeting.
+CREATE VIEW cobuilding_head_not_member AS
+SELECT u.unit_id, u.name AS unit_name, u.community_code::text AS community_code,
+       u.party_secretary_id,
+       CASE WHEN u.party_secretary_id IS NULL THEN 'no Party head recorded'
+            WHEN j.community_code IS NULL THEN 'community has no joint meeting'
+            ELSE 'Party head is not a member' END AS reason
+  FROM commgrid.unit u
+  LEFT JOIN commgrid.joint_meeting j ON j.community_code = u.community_code
+ WHERE u.community_code IS NOT NULL
+   AND (u.party_secretary_id IS NULL OR j.community_code IS NULL
+        OR NOT EXISTS (SELECT 1 FROM commgrid.joint_meeting_members(u.community_code, current_date) m
+                        WHERE m.person_id = u.party_secretary_id));
+COMMENT ON VIEW cobuilding_head_not_member IS
+  'Compliance: resident units whose Party head is today not a member of their own community''s joint meeting, with the reason';
+
+-- Compliance 2: meetings below quorum (more than half of the members on the day must attend).
+CREATE VIEW cobuilding_meeting_below_quorum AS
+SELECT mt.meeting_id, mt.community_code::text AS community_code, mt.held_on, mt.topic,
+       n.members::int AS members, n.present_members::int AS present_members,
+       (n.members / 2 + 1)::int AS quorum
+  FROM commgrid.cobuilding_meeting mt
+ CROSS JOIN LATERAL (
+   SELECT count(*) AS members,
+          count(*) FILTER (WHERE EXISTS (SELECT 1 FROM commgrid.cobuilding_attendance a
+                                          WHERE a.meeting_id = mt.meeting_id AND a.person_id = m.person_id)) AS present_members
+     FROM commgrid.joint_meeting_members(mt.community_code, mt.held_on) m) n
+ WHERE n.present_members * 2 <= n.members;
+COMMENT ON VIEW cobuilding_meeting_below_quorum IS
+  'Compliance: meetings attended by no more than half of the members of the day (quorum = members / 2 + 1, integer division); guests do not count';
+
+-- Compliance 3: communities with no convener in post.
+CREATE VIEW cobuilding_community_without_convener AS
+SELECT c.code::text AS community_code, c.name AS community_name,
+       CASE WHEN j.community_code IS NULL THEN 'no joint meeting'
+            WHEN j.convener_leader_id IS NULL THEN 'convener vacant'
+            ELSE 'convener out of post' END AS reason
+  FROM commgrid.area c
+  LEFT JOIN commgrid.joint_meeting j ON j.community_code = c.code
+  LEFT JOIN commgrid.leader l ON l.leader_id = j.convener_leader_id
+ WHERE c.kind IN ('community', 'village')
+   AND (j.community_code IS NULL OR l.leader_id IS NULL
+        OR NOT commgrid.period_in_force(l.starts, l.ends, current_date));
+COMMENT ON VIEW cobuilding_community_without_convener IS
+  'Compliance: communities today without a convener: no joint meeting, the post vacant, or the convener out of post';
+
+-- Each community's two-way ties: cross-appointments in force today, in both directions.
+CREATE VIEW community_two_way_ties AS
+SELECT a.community_code::text AS community_code, c.name AS community_name, a.direction,
+       a.person_id, a.unit_id, u.name AS unit_name, a.post, a.starts, a.ends
+  FROM commgrid.cross_appointment a
+  JOIN commgrid.area c ON c.code = a.community_code
+  JOIN commgrid.unit u ON u.unit_id = a.unit_id
+ WHERE commgrid.period_in_force(a.starts, a.ends, current_date);
+COMMENT ON VIEW community_two_way_ties IS
+  'Cross-appointments in force today: community Party people in unit Party organisations (community_to_unit) and unit heads in the community committee (unit_to_community)';
+
+CREATE VIEW community_two_way_tie_summary AS
+SELECT c.code::text AS community_code, c.name AS community_name,
+       count(*) FILTER (WHERE a.direction = 'community_to_unit')::int AS community_to_unit,
+       count(*) FILTER (WHERE a.direction = 'unit_to_community')::int AS unit_to_community,
+       count(DISTINCT a.unit_id)::int AS units_tied,
+       count(DISTINCT a.person_id)::int AS persons,
+       (count(*) FILTER (WHERE a.direction = 'community_to_unit') > 0
+        AND count(*) FILTER (WHERE a.direction = 'unit_to_community') > 0) AS two_way
+  FROM commgrid.area c
+  LEFT JOIN commgrid.cross_appointment a
+         ON a.community_code = c.code AND commgrid.period_in_force(a.starts, a.ends, current_date)
+ WHERE c.kind IN ('community', 'village')
+ GROUP BY c.code, c.name;
+COMMENT ON VIEW community_two_way_tie_summary IS
+  'Per community: cross-appointments in force today in each direction, units and persons tied, and whether entry runs both ways (双向进入)';

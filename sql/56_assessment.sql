@@ -1,0 +1,493 @@
+-- Bidirectional assessment (双向考核).  Direction 1: each community Party organisation rates the
+-- co-building of the units it co-builds with; the result enters the unit's annual target
+-- assessment with the campaign's weight.  Direction 2: each subdistrict rates its communities,
+-- the communities' units give their opinion, and both are combined with the campaign's weights.
+--
+-- A rater's total for a ratee is 100 · Σ wᵢ·sᵢ/mᵢ / Σ wᵢ over the indicators of its set
+-- (weight w, maximum m, score s; an indicator not rated counts 0).  A unit's score is the
+-- weighted_mean of its communities' totals weighted by the share of its campus in each; a
+-- community's opinion score is the trimmed_mean of its units' totals (campaign.opinion_trim);
+-- its combined score is the weighted_mean of the subdistrict's total and the opinion score
+-- (a missing part drops out and the other carries the whole weight).
+
+CREATE TABLE assessment_campaign (
+  campaign_id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  district_code      gridcode NOT NULL REFERENCES area (code),
+  year               int NOT NULL CHECK (year BETWEEN 2000 AND 2100),
+  name               text NOT NULL CHECK (btrim(name) <> ''),
+  status             text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+  unit_target_weight numeric NOT NULL DEFAULT 0.10 CHECK (unit_target_weight > 0 AND unit_target_weight <= 1),
+  subdistrict_weight numeric NOT NULL DEFAULT 0.70 CHECK (subdistrict_weight >= 0 AND subdistrict_weight <= 1),
+  opinion_weight     numeric NOT NULL DEFAULT 0.30 CHECK (opinion_weight >= 0 AND opinion_weight <= 1),
+  opinion_trim       int NOT NULL DEFAULT 0 CHECK (opinion_trim >= 0),
+  closed_at          timestamptz,
+  CONSTRAINT assessment_campaign_weights CHECK (subdistrict_weight + opinion_weight = 1),
+  CONSTRAINT assessment_campaign_closed CHECK ((status = 'closed') = (closed_at IS NOT NULL)),
+  CONSTRAINT assessment_campaign_is_district CHECK (commgrid.depth(district_code) = 3),
+  UNIQUE (district_code, year)
+);
+CREATE INDEX assessment_campaign_district_code_idx ON assessment_campaign (district_code);
+COMMENT ON TABLE assessment_campaign IS
+  'Annual bidirectional assessment campaigns (双向考核) of a district; closed campaigns are read-only';
+COMMENT ON COLUMN assessment_campaign.campaign_id IS 'identity';
+COMMENT ON COLUMN assessment_campaign.district_code IS 'the district';
+COMMENT ON COLUMN assessment_campaign.year IS 'the year assessed';
+COMMENT ON COLUMN assessment_campaign.name IS 'title, e.g. 2025年度区域化党建双向考核';
+COMMENT ON COLUMN assessment_campaign.status IS 'open, or closed (then nothing of it may change)';
+COMMENT ON COLUMN assessment_campaign.unit_target_weight IS
+  'share of a unit''s annual target assessment given by its co-building score (0.10: a score of 100 brings 10 points)';
+COMMENT ON COLUMN assessment_campaign.subdistrict_weight IS 'weight of the subdistrict''s rating in a community''s combined score';
+COMMENT ON COLUMN assessment_campaign.opinion_weight IS 'weight of the units'' opinion in a community''s combined score (the two weights sum to 1)';
+COMMENT ON COLUMN assessment_campaign.opinion_trim IS 'how many highest and lowest unit opinions are dropped before averaging (trimmed_mean)';
+COMMENT ON COLUMN assessment_campaign.closed_at IS 'when it was closed';
+
+CREATE TABLE assessment_indicator (
+  indicator_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  campaign_id  bigint NOT NULL REFERENCES assessment_campaign ON DELETE CASCADE,
+  direction    smallint NOT NULL CHECK (direction IN (1, 2)),
+  rater_kind   text NOT NULL CHECK (rater_kind IN ('community', 'subdistrict', 'unit')),
+  code         text NOT NULL CHECK (btrim(code) <> ''),
+  name         text NOT NULL CHECK (btrim(name) <> ''),
+  weight       numeric NOT NULL CHECK (weight > 0),
+  max_score    numeric NOT NULL CHECK (max_score > 0),
+  CONSTRAINT assessment_indicator_direction CHECK (
+    (direction = 1 AND rater_kind = 'community') OR (direction = 2 AND rater_kind IN ('subdistrict', 'unit'))),
+  UNIQUE (campaign_id, code)
+);
+CREATE INDEX assessment_indicator_campaign_idx ON assessment_indicator (campaign_id, rater_kind);
+COMMENT ON TABLE assessment_indicator IS
+  'Indicator sets of a campaign, one per rater kind: community (direction 1, rates units), subdistrict and unit (direction 2, rate communities)';
+COMMENT ON COLUMN assessment_indicator.indicator_id IS 'identity';
+COMMENT ON COLUMN assessment_indicator.campaign_id IS 'the campaign';
+COMMENT ON COLUMN assessment_indicator.direction IS '1: community rates unit; 2: subdistrict rates community, units give opinions';
+COMMENT ON COLUMN assessment_indicator.rater_kind IS 'who rates with it: community (direction 1), subdistrict or unit (direction 2)';
+COMMENT ON COLUMN assessment_indicator.code IS 'short code, unique in the campaign';
+COMMENT ON COLUMN assessment_indicator.name IS 'what is rated';
+COMMENT ON COLUMN assessment_indicator.weight IS 'weight within its set (any positive scale; totals are normalised to 100)';
+COMMENT ON COLUMN assessment_indicator.max_score IS 'scores run from 0 to max_score';
+
+CREATE TABLE assessment_grade (
+  campaign_id bigint NOT NULL REFERENCES assessment_campaign ON DELETE CASCADE,
+  grade       text NOT NULL CHECK (btrim(grade) <> ''),
+  min_score   numeric NOT NULL CHECK (min_score >= 0 AND min_score <= 100),
+  PRIMARY KEY (campaign_id, grade),
+  UNIQUE (campaign_id, min_score)
+);
+COMMENT ON TABLE assessment_grade IS
+  'Grade thresholds of a campaign (default 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, 不合格 ≥ 0): a score gets the grade with the highest threshold it reaches';
+COMMENT ON COLUMN assessment_grade.campaign_id IS 'the campaign';
+COMMENT ON COLUMN assessment_grade.grade IS 'grade name';
+COMMENT ON COLUMN assessment_grade.min_score IS 'lowest score (0-100) with this grade';
+
+CREATE TABLE assessment_rating (
+  rating_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  campaign_id    bigint NOT NULL REFERENCES assessment_campaign,
+  indicator_id   bigint NOT NULL REFERENCES assessment_indicator,
+  direction      smallint NOT NULL,
+  rater_code     gridcode,
+  rater_unit_id  bigint REFERENCES unit,
+  ratee_unit_id  bigint REFERENCES unit,
+  ratee_code     gridcode,
+  score          numeric NOT NULL,
+  ratee_share    float8,
+  entered_by     bigint NOT NULL REFERENCES resident (resident_id),
+  entered_at     timestamptz NOT NULL DEFAULT now(),
+  note           text,
+  community_code gridcode NOT NULL,
+  unit_id        bigint REFERENCES unit,
+  CONSTRAINT assessment_rating_one_rater CHECK ((rater_code IS NULL) <> (rater_unit_id IS NULL)),
+  CONSTRAINT assessment_rating_one_ratee CHECK ((ratee_code IS NULL) <> (ratee_unit_id IS NULL)),
+  CONSTRAINT assessment_rating_once UNIQUE NULLS NOT DISTINCT
+    (indicator_id, rater_code, rater_unit_id, ratee_code, ratee_unit_id)
+);
+CREATE INDEX assessment_rating_community_code_idx ON assessment_rating (community_code);
+CREATE INDEX assessment_rating_unit_idx ON assessment_rating (unit_id);
+CREATE INDEX assessment_rating_campaign_idx ON assessment_rating (campaign_id, direction);
+COMMENT ON TABLE assessment_rating IS
+  'One score per rater, ratee and indicator; checked for scope, range and recusal, frozen when the campaign closes, every change kept in assessment_rating_history';
+COMMENT ON COLUMN assessment_rating.rating_id IS 'identity';
+COMMENT ON COLUMN assessment_rating.campaign_id IS 'the campaign (filled in from the indicator)';
+COMMENT ON COLUMN assessment_rating.indicator_id IS 'the indicator';
+COMMENT ON COLUMN assessment_rating.direction IS '1 or 2 (filled in from the indicator)';
+COMMENT ON COLUMN assessment_rating.rater_code IS 'the rating community (direction 1) or subdistrict (direction 2)';
+COMMENT ON COLUMN assessment_rating.rater_unit_id IS 'the unit giving its opinion (direction 2)';
+COMMENT ON COLUMN assessment_rating.ratee_unit_id IS 'the unit rated (direction 1)';
+COMMENT ON COLUMN assessment_rating.ratee_code IS 'the community rated (direction 2)';
+COMMENT ON COLUMN assessment_rating.score IS 'from 0 to the indicator''s max_score';
+COMMENT ON COLUMN assessment_rating.ratee_share IS
+  'direction 1: the share of the unit''s campus in the rating community when the rating was entered (filled in), so a closed campaign''s results stay as they were when units or boundaries move';
+COMMENT ON COLUMN assessment_rating.entered_by IS 'the person who entered (or last changed) it; must not hold posts on both sides (回避)';
+COMMENT ON COLUMN assessment_rating.entered_at IS 'when it was entered or last changed';
+COMMENT ON COLUMN assessment_rating.note IS 'remark';
+COMMENT ON COLUMN assessment_rating.community_code IS 'scope: the rating community (direction 1) or the rated community (direction 2)';
+COMMENT ON COLUMN assessment_rating.unit_id IS 'scope: the unit concerned, rated (direction 1) or giving its opinion; NULL for a subdistrict''s rating';
+
+CREATE TABLE assessment_rating_history (
+  history_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  rating_id      bigint NOT NULL,
+  action         text NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
+  campaign_id    bigint NOT NULL,
+  indicator_id   bigint NOT NULL,
+  rater_code     gridcode,
+  rater_unit_id  bigint,
+  ratee_unit_id  bigint,
+  ratee_code     gridcode,
+  old_score      numeric,
+  new_score      numeric,
+  changed_by     bigint,
+  db_user        name NOT NULL DEFAULT current_user,
+  changed_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
+  community_code gridcode NOT NULL,
+  unit_id        bigint
+);
+CREATE INDEX assessment_rating_history_community_code_idx ON assessment_rating_history (community_code);
+CREATE INDEX assessment_rating_history_unit_idx ON assessment_rating_history (unit_id);
+CREATE INDEX assessment_rating_history_rating_idx ON assessment_rating_history (rating_id, history_id);
+COMMENT ON TABLE assessment_rating_history IS
+  'Audit history of assessment_rating: one row per insert, update and delete; append-only';
+COMMENT ON COLUMN assessment_rating_history.history_id IS 'identity, in order of change';
+COMMENT ON COLUMN assessment_rating_history.rating_id IS 'the rating changed';
+COMMENT ON COLUMN assessment_rating_history.action IS 'insert, update or delete';
+COMMENT ON COLUMN assessment_rating_history.campaign_id IS 'the campaign';
+COMMENT ON COLUMN assessment_rating_history.indicator_id IS 'the indicator (after the change; before it for a delete)';
+COMMENT ON COLUMN assessment_rating_history.rater_code IS 'rating community or subdistrict';
+COMMENT ON COLUMN assessment_rating_history.rater_unit_id IS 'rating unit';
+COMMENT ON COLUMN assessment_rating_history.ratee_unit_id IS 'rated unit';
+COMMENT ON COLUMN assessment_rating_history.ratee_code IS 'rated community';
+COMMENT ON COLUMN assessment_rating_history.old_score IS 'score before (NULL for an insert)';
+COMMENT ON COLUMN assessment_rating_history.new_score IS 'score after (NULL for a delete)';
+COMMENT ON COLUMN assessment_rating_history.changed_by IS
+  'person: entered_by of the new row; for a delete the setting commgrid.person_id, if set';
+COMMENT ON COLUMN assessment_rating_history.db_user IS 'database role that made the change (current_user of the statement)';
+COMMENT ON COLUMN assessment_rating_history.changed_at IS 'when';
+COMMENT ON COLUMN assessment_rating_history.community_code IS 'scope, as in the rating';
+COMMENT ON COLUMN assessment_rating_history.unit_id IS 'scope, as in the rating';
+
+-- A closed campaign is read-only: its row, indicators, grades and ratings.
+CREATE FUNCTION assessment_refuse_closed(campaign bigint, what text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+DECLARE
+  c commgrid.assessment_campaign;
+BEGIN
+  SELECT * INTO c FROM commgrid.assessment_campaign WHERE campaign_id = campaign;
+  IF FOUND AND c.status = 'closed' THEN
+    RAISE EXCEPTION 'campaign "%" is closed', c.name
+      USING ERRCODE = '55000',
+            DETAIL = format('The %s cannot change: the %s campaign of %s is closed and read-only.', what, c.year, c.district_code),
+            HINT = 'A closed campaign''s results are final; correct them in the next campaign.';
+  END IF;
+END $$;
+COMMENT ON FUNCTION assessment_refuse_closed(bigint, text) IS
+  'Raises 55000 when the campaign is closed; called by the triggers of everything that belongs to a campaign';
+
+CREATE FUNCTION assessment_campaign_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'assessment_campaign' THEN
+    IF TG_OP = 'UPDATE' THEN
+      IF OLD.status = 'closed' THEN
+        PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'campaign');
+      END IF;
+      IF NEW.status = 'closed' AND NEW.closed_at IS NULL THEN
+        NEW.closed_at := now();
+      END IF;
+      RETURN NEW;
+    END IF;
+    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'campaign');
+    RETURN OLD;
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, replace(TG_TABLE_NAME, 'assessment_', ''));
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    PERFORM commgrid.assessment_refuse_closed(NEW.campaign_id, replace(TG_TABLE_NAME, 'assessment_', ''));
+    RETURN NEW;
+  END IF;
+  RETURN OLD;
+END $$;
+COMMENT ON FUNCTION assessment_campaign_guard() IS
+  'Trigger: nothing of a closed campaign may change; closing stamps closed_at';
+
+CREATE TRIGGER assessment_campaign_guard BEFORE UPDATE OR DELETE ON assessment_campaign
+  FOR EACH ROW EXECUTE FUNCTION assessment_campaign_guard();
+CREATE TRIGGER assessment_indicator_guard BEFORE INSERT OR UPDATE OR DELETE ON assessment_indicator
+  FOR EACH ROW EXECUTE FUNCTION assessment_campaign_guard();
+CREATE TRIGGER assessment_grade_guard BEFORE INSERT OR UPDATE OR DELETE ON assessment_grade
+  FOR EACH ROW EXECUTE FUNCTION assessment_campaign_guard();
+
+-- Every new campaign starts with the usual four grades.
+CREATE FUNCTION assessment_default_grades() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+BEGIN
+  INSERT INTO commgrid.assessment_grade (campaign_id, grade, min_score)
+  VALUES (NEW.campaign_id, '优秀', 90), (NEW.campaign_id, '良好', 80),
+         (NEW.campaign_id, '合格', 60), (NEW.campaign_id, '不合格', 0);
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION assessment_default_grades() IS
+  'Trigger: gives a new campaign the grades 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, 不合格 ≥ 0 (edit them while it is open)';
+CREATE TRIGGER assessment_default_grades AFTER INSERT ON assessment_campaign
+  FOR EACH ROW EXECUTE FUNCTION assessment_default_grades();
+
+-- The integrity rules of a rating, in the order they are checked.
+CREATE FUNCTION assessment_rating_check() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+DECLARE
+  i commgrid.assessment_indicator;
+  on_day date;
+  rater_text text;
+  ratee_text text;
+  recuse bool;
+BEGIN
+  -- the role making the change, for the audit trigger, which runs as the owner
+  PERFORM set_config('commgrid.rating_role', current_user, true);
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'rating');
+    IF TG_OP = 'DELETE' THEN
+      RETURN OLD;
+    END IF;
+  END IF;
+
+  SELECT * INTO i FROM commgrid.assessment_indicator WHERE indicator_id = NEW.indicator_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'indicator % does not exist', NEW.indicator_id USING ERRCODE = '23503';
+  END IF;
+  NEW.campaign_id := i.campaign_id;
+  NEW.direction := i.direction;
+  PERFORM commgrid.assessment_refuse_closed(NEW.campaign_id, 'rating');
+  IF TG_OP = 'UPDATE' THEN
+    NEW.entered_at := now();
+  END IF;
+  on_day := NEW.entered_at::date;
+
+  -- who rates whom: the shape the indicator's rater kind asks for
+  IF i.rater_kind = 'community' THEN
+    IF NEW.rater_code IS NULL OR commgrid.depth(NEW.rater_code) <> 5 OR NEW.ratee_unit_id IS NULL THEN
+      RAISE EXCEPTION 'indicator % (%) is rated by a community about a unit', i.code, i.name
+        USING ERRCODE = '23514',
+              DETAIL = 'Direction 1: set rater_code to the community and ratee_unit_id to the unit.';
+    END IF;
+    rater_text := format('community %s', NEW.rater_code);
+    ratee_text := commgrid.unit_label(NEW.ratee_unit_id);
+    NEW.community_code := NEW.rater_code;
+    NEW.unit_id := NEW.ratee_unit_id;
+  ELSIF i.rater_kind = 'subdistrict' THEN
+    IF NEW.rater_code IS NULL OR commgrid.depth(NEW.rater_code) <> 4
+       OR NEW.ratee_code IS NULL OR commgrid.depth(NEW.ratee_code) <> 5 THEN
+      RAISE EXCEPTION 'indicator % (%) is rated by a subdistrict about a community', i.code, i.name
+        USING ERRCODE = '23514',
+              DETAIL = 'Direction 2: set rater_code to the subdistrict and ratee_code to the community.';
+    END IF;
+    rater_text := format('subdistrict %s', NEW.rater_code);
+    ratee_text := format('community %s', NEW.ratee_code);
+    NEW.community_code := NEW.ratee_code;
+    NEW.unit_id := NULL;
+  ELSE
+    IF NEW.rater_unit_id IS NULL OR NEW.ratee_code IS NULL OR commgrid.depth(NEW.ratee_code) <> 5 THEN
+      RAISE EXCEPTION 'indicator % (%) is an opinion of a unit about a community', i.code, i.name
+        USING ERRCODE = '23514',
+              DETAIL = 'Direction 2: set rater_unit_id to the unit and ratee_code to the community.';
+    END IF;
+    rater_text := commgrid.unit_label(NEW.rater_unit_id);
+    ratee_text := format('community %s', NEW.ratee_code);
+    NEW.community_code := NEW.ratee_code;
+    NEW.unit_id := NEW.rater_unit_id;
+  END IF;
+
+  -- rule 1: a rater rates only ratees in its scope
+  IF (i.rater_kind = 'community' AND NOT EXISTS (
+        SELECT 1 FROM commgrid.unit_community uc
+         WHERE uc.unit_id = NEW.ratee_unit_id AND uc.community_code = NEW.rater_code))
+     OR (i.rater_kind = 'subdistrict' AND commgrid.parent(NEW.ratee_code) <> NEW.rater_code)
+     OR (i.rater_kind = 'unit' AND NOT EXISTS (
+        SELECT 1 FROM commgrid.unit_community uc
+         WHERE uc.unit_id = NEW.rater_unit_id AND uc.community_code = NEW.ratee_code)) THEN
+    RAISE EXCEPTION '% may not rate %: out of its scope', rater_text, ratee_text
+      USING ERRCODE = '23514',
+            DETAIL = CASE i.rater_kind
+                       WHEN 'community' THEN 'A community rates only the units that co-build with it (unit_community).'
+                       WHEN 'subdistrict' THEN format('A subdistrict rates only its own communities; %s belongs to %s.',
+                                                     NEW.ratee_code, commgrid.parent(NEW.ratee_code))
+                       ELSE 'A unit gives its opinion only on the communities it co-builds with (unit_community).' END;
+  END IF;
+
+  IF i.rater_kind = 'community' THEN
+    SELECT uc.share INTO NEW.ratee_share FROM commgrid.unit_community uc
+     WHERE uc.unit_id = NEW.ratee_unit_id AND uc.community_code = NEW.rater_code;
+  ELSE
+    NEW.ratee_share := NULL;
+  END IF;
+
+  -- rule 2: a score stays within the indicator's range
+  IF NEW.score < 0 OR NEW.score > i.max_score THEN
+    RAISE EXCEPTION 'score % is outside the range of indicator % (%)', NEW.score, i.code, i.name
+      USING ERRCODE = '23514',
+            DETAIL = format('Scores of indicator %s run from 0 to %s.', i.code, i.max_score);
+  END IF;
+
+  -- rule 3: one rating per rater, ratee and indicator (the unique constraint backs this up
+  -- against concurrent inserts)
+  IF EXISTS (SELECT 1 FROM commgrid.assessment_rating r
+              WHERE r.indicator_id = NEW.indicator_id
+                AND r.rater_code IS NOT DISTINCT FROM NEW.rater_code
+                AND r.rater_unit_id IS NOT DISTINCT FROM NEW.rater_unit_id
+                AND r.ratee_code IS NOT DISTINCT FROM NEW.ratee_code
+                AND r.ratee_unit_id IS NOT DISTINCT FROM NEW.ratee_unit_id
+                AND r.rating_id <> NEW.rating_id) THEN
+    RAISE EXCEPTION '% has already rated % on indicator %', rater_text, ratee_text, i.code
+      USING ERRCODE = '23505',
+            DETAIL = 'There is one rating per rater, ratee and indicator in a campaign.',
+            HINT = 'Update the existing rating instead; the change is kept in assessment_rating_history.';
+  END IF;
+
+  -- rule 4: recusal (回避) of a person holding posts on both sides, on the day the rating is
+  -- dated or on the day it is written (so back-dating cannot dodge it)
+  SELECT bool_or(CASE i.rater_kind
+    WHEN 'community' THEN commgrid.holds_post_in_community(NEW.entered_by, NEW.rater_code, d)
+                      AND commgrid.holds_post_in_unit(NEW.entered_by, NEW.ratee_unit_id, d)
+    WHEN 'subdistrict' THEN commgrid.holds_post_in_subdistrict(NEW.entered_by, NEW.rater_code, d)
+                      AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, d)
+    ELSE commgrid.holds_post_in_unit(NEW.entered_by, NEW.rater_unit_id, d)
+                      AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, d) END)
+    INTO recuse
+    FROM (VALUES (on_day), (current_date)) days(d);
+  IF recuse THEN
+    RAISE EXCEPTION 'person % must recuse (回避) from rating % for %', NEW.entered_by, ratee_text, rater_text
+      USING ERRCODE = '23514',
+            DETAIL = format('Person %s holds posts both in %s and in %s (cross-appointment, joint-meeting seat, Party head or convener) on the day of the rating or today.',
+                            NEW.entered_by, rater_text, ratee_text),
+            HINT = 'Another person of the rating organisation must enter this rating.';
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION assessment_rating_check() IS
+  'Trigger: a rating must fit its indicator''s rater kind, stay in the rater''s scope and the indicator''s range, be the only one per rater/ratee/indicator, not be entered by a person holding posts on both sides, and not touch a closed campaign';
+
+CREATE TRIGGER assessment_rating_check BEFORE INSERT OR UPDATE OR DELETE ON assessment_rating
+  FOR EACH ROW EXECUTE FUNCTION assessment_rating_check();
+
+-- Keep every change of a rating.
+CREATE FUNCTION assessment_rating_audit() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
+DECLARE
+  r commgrid.assessment_rating;
+BEGIN
+  r := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  INSERT INTO commgrid.assessment_rating_history
+    (rating_id, action, campaign_id, indicator_id, rater_code, rater_unit_id, ratee_unit_id, ratee_code,
+     old_score, new_score, changed_by, db_user, community_code, unit_id)
+  VALUES (r.rating_id, lower(TG_OP), r.campaign_id, r.indicator_id, r.rater_code, r.rater_unit_id,
+          r.ratee_unit_id, r.ratee_code,
+          CASE WHEN TG_OP <> 'INSERT' THEN OLD.score END,
+          CASE WHEN TG_OP <> 'DELETE' THEN NEW.score END,
+          CASE WHEN TG_OP = 'DELETE' THEN nullif(current_setting('commgrid.person_id', true), '')::bigint
+               ELSE NEW.entered_by END,
+          coalesce(nullif(current_setting('commgrid.rating_role', true), ''), session_user)::name,
+          r.community_code, r.unit_id);
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION assessment_rating_audit() FROM PUBLIC;
+COMMENT ON FUNCTION assessment_rating_audit() IS
+  'Trigger: appends every insert, update and delete of a rating to assessment_rating_history (as the owner, so no role needs, or gets, the right to write history itself)';
+CREATE TRIGGER assessment_rating_audit AFTER INSERT OR UPDATE OR DELETE ON assessment_rating
+  FOR EACH ROW EXECUTE FUNCTION assessment_rating_audit();
+
+CREATE FUNCTION assessment_history_append_only() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+BEGIN
+  RAISE EXCEPTION 'assessment_rating_history is append-only'
+    USING ERRCODE = '55000',
+          DETAIL = format('%s refused: the audit history of ratings is never changed or deleted.', TG_OP);
+END $$;
+COMMENT ON FUNCTION assessment_history_append_only() IS 'Trigger: refuses to change or delete audit history';
+CREATE TRIGGER assessment_history_append_only BEFORE UPDATE OR DELETE ON assessment_rating_history
+  FOR EACH ROW EXECUTE FUNCTION assessment_history_append_only();
+
+-- The grade of a score under a campaign's thresholds.
+CREATE FUNCTION assessment_grade_of(campaign bigint, score float8) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public AS $$
+  SELECT g.grade FROM commgrid.assessment_grade g
+   WHERE g.campaign_id = campaign AND g.min_score <= score
+   ORDER BY g.min_score DESC LIMIT 1
+$$;
+COMMENT ON FUNCTION assessment_grade_of(bigint, float8) IS
+  'The grade with the highest threshold the score reaches in the campaign; NULL below every threshold';
+
+-- Each rater's total for each ratee: indicators not rated count 0.
+CREATE VIEW assessment_rater_total AS
+WITH pairs AS (
+  SELECT DISTINCT r.campaign_id, r.direction, i.rater_kind, r.rater_code, r.rater_unit_id,
+         r.ratee_unit_id, r.ratee_code, r.community_code, r.unit_id
+    FROM commgrid.assessment_rating r JOIN commgrid.assessment_indicator i USING (indicator_id)
+)
+SELECT p.campaign_id, p.direction, p.rater_kind, p.rater_code, p.rater_unit_id, p.ratee_unit_id, p.ratee_code,
+       commgrid.weighted_mean(coalesce(100 * r.score / i.max_score, 0)::float8, i.weight::float8) AS total,
+       count(r.rating_id)::int AS indicators_rated, count(*)::int AS indicators,
+       count(r.rating_id) = count(*) AS complete,
+       max(r.ratee_share) AS ratee_share,
+       p.community_code, p.unit_id
+  FROM pairs p
+  JOIN commgrid.assessment_indicator i ON i.campaign_id = p.campaign_id AND i.rater_kind = p.rater_kind
+  LEFT JOIN commgrid.assessment_rating r
+         ON r.indicator_id = i.indicator_id
+        AND r.rater_code IS NOT DISTINCT FROM p.rater_code AND r.rater_unit_id IS NOT DISTINCT FROM p.rater_unit_id
+        AND r.ratee_code IS NOT DISTINCT FROM p.ratee_code AND r.ratee_unit_id IS NOT DISTINCT FROM p.ratee_unit_id
+ GROUP BY p.campaign_id, p.direction, p.rater_kind, p.rater_code, p.rater_unit_id, p.ratee_unit_id, p.ratee_code,
+          p.community_code, p.unit_id;
+COMMENT ON VIEW assessment_rater_total IS
+  'A rater''s total (0-100) for a ratee: 100 · Σ w·s/max / Σ w over its indicator set, an indicator not rated counting 0; ratee_share is the unit''s campus share in the rating community (direction 1)';
+
+-- Direction 1: each unit's co-building score, target points, grade and rank among units of its kind.
+CREATE VIEW assessment_unit_result AS
+WITH scored AS (
+  SELECT t.campaign_id, t.ratee_unit_id AS unit_id,
+         commgrid.weighted_mean(t.total, t.ratee_share) AS score,
+         count(*)::int AS communities_rating,
+         bool_and(t.complete) AS complete
+    FROM commgrid.assessment_rater_total t
+   WHERE t.rater_kind = 'community'
+   GROUP BY t.campaign_id, t.ratee_unit_id
+)
+SELECT s.campaign_id, c.year, s.unit_id, u.name AS unit_name, u.kind, u.community_code,
+       s.score, s.communities_rating, s.complete,
+       s.score * c.unit_target_weight::float8 AS target_points,
+       commgrid.assessment_grade_of(s.campaign_id, s.score) AS grade,
+       rank() OVER (PARTITION BY s.campaign_id, u.kind ORDER BY s.score DESC)::int AS rank_in_kind,
+       count(*) OVER (PARTITION BY s.campaign_id, u.kind)::int AS units_in_kind
+  FROM scored s
+  JOIN commgrid.assessment_campaign c ON c.campaign_id = s.campaign_id
+  JOIN commgrid.unit u ON u.unit_id = s.unit_id;
+COMMENT ON VIEW assessment_unit_result IS
+  'Direction 1 result per unit: score = weighted_mean of the rating communities'' totals by campus share (as entered with the ratings); target_points = score × unit_target_weight (what enters the unit''s annual target assessment); grade; rank among rated units of the same kind';
+
+-- Direction 2: each community's subdistrict score, opinion score, combined score, grade and rank
+-- among the communities of its subdistrict.
+CREATE VIEW assessment_community_result AS
+WITH parts AS (
+  SELECT t.campaign_id, t.ratee_code AS community_code,
+         avg(t.total) FILTER (WHERE t.rater_kind = 'subdistrict') AS subdistrict_score,
+         commgrid.trimmed_mean(t.total, c.opinion_trim) FILTER (WHERE t.rater_kind = 'unit') AS opinion_score,
+         count(*) FILTER (WHERE t.rater_kind = 'unit')::int AS opinions,
+         bool_and(t.complete) AS complete
+    FROM commgrid.assessment_rater_total t
+    JOIN commgrid.assessment_campaign c ON c.campaign_id = t.campaign_id
+   WHERE t.direction = 2
+   GROUP BY t.campaign_id, t.ratee_code
+), combined AS (
+  SELECT p.*, (SELECT commgrid.weighted_mean(x.score, x.weight)
+                 FROM (VALUES (p.subdistrict_score, c.subdistrict_weight::float8),
+                              (p.opinion_score, c.opinion_weight::float8)) x(score, weight)) AS combined_score,
+         c.year
+    FROM parts p JOIN commgrid.assessment_campaign c ON c.campaign_id = p.campaign_id
+)
+SELECT b.campaign_id, b.year, b.community_code, a.name AS community_name, commgrid.parent(b.community_code) AS subdistrict_code,
+       b.subdistrict_score, b.opinion_score, b.opinions, b.combined_score, b.complete,
+       commgrid.assessment_grade_of(b.campaign_id, b.combined_score) AS grade,
+       rank() OVER (PARTITION BY b.campaign_id, commgrid.parent(b.community_code) ORDER BY b.combined_score DESC)::int
+         AS rank_in_subdistrict,
+       count(*) OVER (PARTITION BY b.campaign_id, commgrid.parent(b.community_code))::int AS communities_in_subdistrict
+  FROM combined b
+  JOIN commgrid.area a ON a.code = b.community_code;
+COMMENT ON VIEW assessment_community_result IS
+  'Direction 2 result per community: the subdistrict''s total, the trimmed_mean of its units'' opinions (campaign.opinion_trim), their weighted_mean with the campaign''s weights (a missing part drops out), grade, rank among rated communities of the same subdistrict';

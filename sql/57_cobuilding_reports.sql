@@ -1,0 +1,98 @@
+-- Reports for BI tools: plain-typed views (text, int, numeric, bool, date only) over the
+-- co-building and assessment model.  Scores are rounded to 2 decimals here; the exact float8
+-- values are in assessment_unit_result and assessment_community_result.
+
+CREATE VIEW unit_scorecard AS
+WITH yr AS (
+  SELECT c.campaign_id, c.year, c.district_code, make_date(c.year, 1, 1) AS first_day, make_date(c.year, 12, 31) AS last_day
+    FROM commgrid.assessment_campaign c
+)
+SELECT y.campaign_id, y.year, u.unit_id, u.name AS unit_name, u.uscc::text AS uscc,
+       u.kind, vk.label AS kind_label, u.affiliation, va.label AS affiliation_label, u.rank, vr.label AS rank_label,
+       u.community_code::text AS community_code, a.name AS community_name,
+       (SELECT count(*) FROM commgrid.unit_community uc WHERE uc.unit_id = u.unit_id)::int AS cobuilding_communities,
+       (u.party_secretary_id IS NOT NULL AND EXISTS (
+          SELECT 1 FROM commgrid.joint_meeting_member m
+           WHERE m.community_code = u.community_code AND m.person_id = u.party_secretary_id
+             AND m.starts <= y.last_day AND (m.ends IS NULL OR m.ends >= y.first_day))) AS party_head_in_joint_meeting,
+       (SELECT count(*) FROM commgrid.cross_appointment x
+         WHERE x.unit_id = u.unit_id AND x.starts <= y.last_day AND (x.ends IS NULL OR x.ends >= y.first_day))::int
+         AS cross_appointments,
+       (SELECT count(*) FROM commgrid.cobuilding_attendance at
+          JOIN commgrid.cobuilding_meeting mt ON mt.meeting_id = at.meeting_id
+         WHERE mt.held_on BETWEEN y.first_day AND y.last_day
+           AND at.person_id IN (SELECT m.person_id FROM commgrid.joint_meeting_member m WHERE m.unit_id = u.unit_id)
+       )::int AS meetings_attended,
+       (SELECT count(*) FROM commgrid.cobuilding_resource r
+         WHERE r.unit_id = u.unit_id AND r.published_on BETWEEN y.first_day AND y.last_day)::int AS resources_offered,
+       (SELECT count(*) FROM commgrid.cobuilding_project p
+         WHERE p.unit_id = u.unit_id AND p.status = 'completed' AND p.ends BETWEEN y.first_day AND y.last_day)::int
+         AS projects_completed,
+       coalesce((SELECT sum(s.hours) FROM commgrid.service_record s
+                  WHERE s.unit_id = u.unit_id AND s.served_on BETWEEN y.first_day AND y.last_day), 0)::numeric
+         AS service_hours,
+       round(res.score::numeric, 2) AS score,
+       res.grade,
+       res.rank_in_kind,
+       res.units_in_kind,
+       round(res.target_points::numeric, 2) AS target_points
+  FROM yr y
+  JOIN commgrid.unit u ON u.community_code <@ y.district_code
+  LEFT JOIN commgrid.area a ON a.code = u.community_code
+  LEFT JOIN commgrid.unit_vocabulary vk ON vk.field = 'kind' AND vk.code = u.kind
+  LEFT JOIN commgrid.unit_vocabulary va ON va.field = 'affiliation' AND va.code = u.affiliation
+  LEFT JOIN commgrid.unit_vocabulary vr ON vr.field = 'rank' AND vr.code = u.rank
+  LEFT JOIN commgrid.assessment_unit_result res ON res.campaign_id = y.campaign_id AND res.unit_id = u.unit_id;
+COMMENT ON VIEW unit_scorecard IS
+  'BI: per campaign and unit of its district, the unit''s co-building in the year (communities, joint-meeting seat, cross-appointments, meetings attended, resources, completed projects, service hours) and its direction-1 result (score, grade, rank in kind, points for the annual target assessment)';
+
+CREATE VIEW community_unit_opinion AS
+SELECT t.campaign_id, c.year, t.ratee_code::text AS community_code, a.name AS community_name,
+       t.rater_unit_id AS unit_id, u.name AS unit_name, u.kind, round(t.total::numeric, 2) AS opinion_total,
+       t.indicators_rated, t.indicators, t.complete
+  FROM commgrid.assessment_rater_total t
+  JOIN commgrid.assessment_campaign c ON c.campaign_id = t.campaign_id
+  JOIN commgrid.area a ON a.code = t.ratee_code
+  JOIN commgrid.unit u ON u.unit_id = t.rater_unit_id
+ WHERE t.rater_kind = 'unit';
+COMMENT ON VIEW community_unit_opinion IS
+  'BI: each unit''s opinion total (0-100) on each community it co-builds with, per campaign';
+
+CREATE VIEW community_assessment AS
+SELECT r.campaign_id, r.year, r.community_code::text AS community_code, r.community_name,
+       r.subdistrict_code::text AS subdistrict_code, s.name AS subdistrict_name,
+       round(r.subdistrict_score::numeric, 2) AS subdistrict_score,
+       round(r.opinion_score::numeric, 2) AS opinion_score,
+       r.opinions,
+       (SELECT min(o.opinion_total) FROM commgrid.community_unit_opinion o
+         WHERE o.campaign_id = r.campaign_id AND o.community_code = r.community_code::text) AS lowest_opinion,
+       (SELECT max(o.opinion_total) FROM commgrid.community_unit_opinion o
+         WHERE o.campaign_id = r.campaign_id AND o.community_code = r.community_code::text) AS highest_opinion,
+       round(r.combined_score::numeric, 2) AS combined_score,
+       r.grade, r.rank_in_subdistrict, r.communities_in_subdistrict, r.complete
+  FROM commgrid.assessment_community_result r
+  LEFT JOIN commgrid.area s ON s.code = r.subdistrict_code;
+COMMENT ON VIEW community_assessment IS
+  'BI: per campaign and community, the subdistrict''s score, the units'' opinion score (trimmed mean; with count, lowest, highest), the combined score, grade and rank in the subdistrict';
+
+CREATE VIEW who_sits_at_whose_table AS
+SELECT uc.community_code::text AS community_code, a.name AS community_name,
+       a.parent::text AS subdistrict_code,
+       u.affiliation, va.label AS affiliation_label, u.rank, vr.label AS rank_label, u.kind, vk.label AS kind_label,
+       count(*)::int AS units,
+       count(*) FILTER (WHERE uc.is_home)::int AS home_units,
+       count(*) FILTER (WHERE EXISTS (
+         SELECT 1 FROM commgrid.joint_meeting_member m
+          WHERE m.community_code = uc.community_code AND m.person_id = u.party_secretary_id
+            AND commgrid.period_in_force(m.starts, m.ends, current_date)))::int AS heads_at_table,
+       string_agg(u.name, '、' ORDER BY u.name) AS unit_names
+  FROM commgrid.unit_community uc
+  JOIN commgrid.unit u ON u.unit_id = uc.unit_id
+  JOIN commgrid.area a ON a.code = uc.community_code
+  LEFT JOIN commgrid.unit_vocabulary vk ON vk.field = 'kind' AND vk.code = u.kind
+  LEFT JOIN commgrid.unit_vocabulary va ON va.field = 'affiliation' AND va.code = u.affiliation
+  LEFT JOIN commgrid.unit_vocabulary vr ON vr.field = 'rank' AND vr.code = u.rank
+ GROUP BY uc.community_code, a.name, a.parent, u.affiliation, va.label, va.sort_order, u.rank, vr.label, vr.sort_order,
+          u.kind, vk.label, vk.sort_order;
+COMMENT ON VIEW who_sits_at_whose_table IS
+  'BI: per community, the units co-building with it by affiliation × rank × kind (the report''s third problem), with how many are based there and how many Party heads sit at its joint meeting today';

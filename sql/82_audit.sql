@@ -1,0 +1,175 @@
+-- Audit: every change to residents, members and ratings, and every read of personal data
+-- through a staff function, in an append-only log.  Written only by security-definer
+-- triggers and functions of the extension; no role has INSERT, UPDATE, DELETE or TRUNCATE
+-- on it, and triggers refuse UPDATE, DELETE and TRUNCATE even to its owner.
+
+CREATE TABLE audit_log (
+  id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at           timestamptz NOT NULL DEFAULT clock_timestamp(),
+  session_role name NOT NULL,
+  acting_role  name NOT NULL,
+  action       text NOT NULL CHECK (action IN ('INSERT', 'UPDATE', 'DELETE', 'READ', 'BULK INSERT', 'BULK UPDATE', 'BULK DELETE')),
+  table_name   text NOT NULL,
+  row_key      jsonb,
+  old_values   jsonb,
+  new_values   jsonb,
+  via          text,
+  xact_id      bigint NOT NULL DEFAULT txid_current()
+);
+CREATE INDEX audit_log_at_idx ON audit_log (at);
+CREATE INDEX audit_log_row_idx ON audit_log (table_name, row_key);
+COMMENT ON TABLE audit_log IS
+  'Append-only audit: who changed or read what and when; old and new values of each change';
+COMMENT ON COLUMN audit_log.id IS 'Order of writing';
+COMMENT ON COLUMN audit_log.at IS 'Clock time of the change or read';
+COMMENT ON COLUMN audit_log.session_role IS 'session_user: the login role';
+COMMENT ON COLUMN audit_log.acting_role IS
+  'The role in effect (current_user outside security-definer functions, i.e. after SET ROLE)';
+COMMENT ON COLUMN audit_log.action IS
+  'INSERT, UPDATE, DELETE, READ (a staff function returned personal data), or BULK … (a superuser load with commgrid.audit = off)';
+COMMENT ON COLUMN audit_log.table_name IS 'Schema-qualified table changed or read';
+COMMENT ON COLUMN audit_log.row_key IS 'Primary key of the row, as a JSON object';
+COMMENT ON COLUMN audit_log.old_values IS
+  '[personal] The row before an UPDATE or DELETE (may hold restricted personal data: readable by district administrators only)';
+COMMENT ON COLUMN audit_log.new_values IS
+  '[personal] The row after an INSERT or UPDATE; for a BULK action the row count (district administrators only)';
+COMMENT ON COLUMN audit_log.via IS 'Trigger or staff function that wrote the entry';
+COMMENT ON COLUMN audit_log.xact_id IS 'Transaction id, to group the entries of one transaction';
+
+-- Append-only even for the owner: a superuser must drop this trigger on purpose to purge.
+CREATE FUNCTION audit_log_refuse_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+BEGIN
+  RAISE EXCEPTION 'the audit log is append-only: % refused', TG_OP
+    USING ERRCODE = '42501',
+          HINT = 'Audit entries can be neither changed nor removed.';
+END $$;
+COMMENT ON FUNCTION audit_log_refuse_change() IS
+  'Trigger: refuse UPDATE, DELETE and TRUNCATE on the audit log';
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
+
+-- The key columns of a row, out of its JSON form.
+CREATE FUNCTION audit_key(row_json jsonb, key_columns text[]) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog AS $$
+  SELECT jsonb_object_agg(k, row_json -> k) FROM unnest(key_columns) k
+$$;
+COMMENT ON FUNCTION audit_key(jsonb, text[]) IS 'The key columns of a row, as a JSON object';
+
+-- Statement-level trigger over the transition tables: one set-based insert per statement,
+-- so a bulk change stays fast.  A superuser's bulk load may set commgrid.audit = off:
+-- it is then recorded as one BULK entry with the row count.  Nobody else can skip it.
+CREATE FUNCTION audit_change() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid AS $$
+DECLARE
+  keys text[] := TG_ARGV;
+  tbl text := format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME);
+  who name := session_user;
+  actor name := commgrid.acting_role();
+  n bigint;
+BEGIN
+  IF current_setting('commgrid.audit', true) = 'off'
+     AND (SELECT rolsuper FROM pg_roles WHERE rolname = actor) THEN
+    IF TG_OP = 'DELETE' THEN
+      SELECT count(*) INTO n FROM old_rows;
+    ELSE
+      SELECT count(*) INTO n FROM new_rows;
+    END IF;
+    INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, new_values, via)
+    VALUES (who, actor, 'BULK ' || TG_OP, tbl, jsonb_build_object('rows', n), TG_NAME);
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, new_values, via)
+    SELECT who, actor, 'INSERT', tbl, commgrid.audit_key(j, keys), j, TG_NAME
+    FROM (SELECT to_jsonb(r) AS j FROM new_rows r) x;
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, old_values, via)
+    SELECT who, actor, 'DELETE', tbl, commgrid.audit_key(j, keys), j, TG_NAME
+    FROM (SELECT to_jsonb(r) AS j FROM old_rows r) x;
+  ELSE
+    INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, old_values, new_values, via)
+    SELECT who, actor, 'UPDATE', tbl, COALESCE(n.k, o.k), o.j, n.j, TG_NAME
+    FROM (SELECT to_jsonb(r) AS j, commgrid.audit_key(to_jsonb(r), keys) AS k FROM old_rows r) o
+    FULL JOIN (SELECT to_jsonb(r) AS j, commgrid.audit_key(to_jsonb(r), keys) AS k FROM new_rows r) n
+      ON n.k = o.k
+    WHERE o.j IS DISTINCT FROM n.j;
+  END IF;
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION audit_change() IS
+  'Statement trigger: write each inserted, updated or deleted row (old and new values) to the audit log; arguments are the key columns';
+
+-- Attach the audit triggers to a table, keyed by its primary key.
+CREATE FUNCTION audit_table(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid AS $$
+DECLARE
+  keys text;
+  op text;
+BEGIN
+  SELECT string_agg(quote_literal(a.attname), ', ' ORDER BY k.ord) INTO keys
+  FROM pg_index i
+  CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord)
+  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+  WHERE i.indrelid = tbl AND i.indisprimary;
+  IF keys IS NULL THEN
+    RAISE EXCEPTION 'table % has no primary key to audit by', tbl USING ERRCODE = '22023';
+  END IF;
+  FOREACH op IN ARRAY ARRAY['insert', 'update', 'delete'] LOOP
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %s', 'audit_' || op, tbl);
+    EXECUTE format('CREATE TRIGGER %I AFTER %s ON %s REFERENCING %s TABLE AS %I '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION commgrid.audit_change(%s)',
+                   'audit_' || op, upper(op), tbl,
+                   CASE op WHEN 'delete' THEN 'OLD' WHEN 'insert' THEN 'NEW'
+                           ELSE 'OLD TABLE AS old_rows NEW' END,
+                   CASE op WHEN 'delete' THEN 'old_rows' ELSE 'new_rows' END,
+                   keys);
+  END LOOP;
+END $$;
+REVOKE EXECUTE ON FUNCTION audit_table(regclass) FROM PUBLIC;
+COMMENT ON FUNCTION audit_table(regclass) IS
+  'Record every change to a table in the audit log (statement triggers keyed by its primary key)';
+
+-- A staff function's read of personal data; called only from inside security-definer
+-- staff functions (no role may execute it).
+CREATE FUNCTION audit_read(tbl regclass, row_key jsonb, via text) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, commgrid AS $$
+  INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, via)
+  VALUES (session_user, commgrid.acting_role(), 'READ',
+          (SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl),
+          row_key, via)
+$$;
+REVOKE EXECUTE ON FUNCTION audit_read(regclass, jsonb, text) FROM PUBLIC;
+COMMENT ON FUNCTION audit_read(regclass, jsonb, text) IS
+  'Record that a staff function returned a row''s personal data (internal to the staff functions)';
+
+-- The check every staff function makes before returning personal data: the acting role
+-- must be staff and the row's area inside its jurisdiction.  One message for "missing" and
+-- "elsewhere", so a probe learns nothing.
+CREATE FUNCTION check_staff_reach(area_code gridcode, what text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid AS $$
+DECLARE
+  actor name := commgrid.acting_role();
+BEGIN
+  IF (SELECT rolsuper FROM pg_roles WHERE rolname = actor) THEN
+    IF area_code IS NOT NULL THEN
+      RETURN;
+    END IF;
+  ELSIF area_code IS NOT NULL AND EXISTS (
+      SELECT 1 FROM commgrid.jurisdiction j
+      WHERE j.role_name = actor AND area_code OPERATOR(commgrid.<@) j.scope)
+    AND EXISTS (SELECT 1 FROM commgrid.security_role r
+                WHERE r.min_scope_depth IS NOT NULL AND commgrid.is_member_of(actor, r.short_name)) THEN
+    RETURN;
+  END IF;
+  RAISE EXCEPTION '% is not in the jurisdiction of %', what, actor
+    USING ERRCODE = '42501',
+          HINT = 'Staff functions return personal data only for rows in the caller''s jurisdiction.';
+END $$;
+REVOKE EXECUTE ON FUNCTION check_staff_reach(gridcode, text) FROM PUBLIC;
+COMMENT ON FUNCTION check_staff_reach(gridcode, text) IS
+  'Raise 42501 unless the acting role is staff and the area is in its jurisdiction (internal to the staff functions)';
+REVOKE EXECUTE ON FUNCTION audit_change() FROM PUBLIC;
