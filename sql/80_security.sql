@@ -24,6 +24,9 @@ COMMENT ON COLUMN jurisdiction.scope IS
 COMMENT ON COLUMN jurisdiction.granted_by IS 'Session role that granted the scope';
 COMMENT ON COLUMN jurisdiction.granted_at IS 'When the scope was granted';
 
+-- user data: pg_dump saves the mapping with the database
+SELECT pg_catalog.pg_extension_config_dump('jurisdiction', '');
+
 -- A role sees only its own rows: the policies of other tables read this one as the caller.
 ALTER TABLE jurisdiction ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_rows ON jurisdiction FOR SELECT USING (role_name = current_user);
@@ -84,6 +87,7 @@ COMMENT ON COLUMN liaison_unit.role_name IS 'Login role (current_user) of the li
 COMMENT ON COLUMN liaison_unit.unit_id IS 'The resident unit';
 COMMENT ON COLUMN liaison_unit.granted_by IS 'Session role that granted it';
 COMMENT ON COLUMN liaison_unit.granted_at IS 'When it was granted';
+SELECT pg_catalog.pg_extension_config_dump('liaison_unit', '');
 ALTER TABLE liaison_unit ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_rows ON liaison_unit FOR SELECT USING (role_name = current_user);
 

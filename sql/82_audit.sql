@@ -36,6 +36,10 @@ COMMENT ON COLUMN audit_log.new_values IS
 COMMENT ON COLUMN audit_log.via IS 'Trigger or staff function that wrote the entry';
 COMMENT ON COLUMN audit_log.xact_id IS 'Transaction id, to group the entries of one transaction';
 
+-- user data: pg_dump saves the log and its id sequence with the database
+SELECT pg_catalog.pg_extension_config_dump('audit_log', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('commgrid.audit_log', 'id'), '');
+
 -- Append-only even for the owner: a superuser must drop this trigger on purpose to purge.
 CREATE FUNCTION audit_log_refuse_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog AS $$

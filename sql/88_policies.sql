@@ -118,7 +118,18 @@ SELECT commgrid.secure_table('commgrid.service_record', '{community_code}',
 -- rating history is written by the ratings' trigger with the writer's rights.
 SELECT commgrid.secure_table('commgrid.assessment_rating', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
-  '{district_admin, township_staff, community_staff, unit_liaison}', '{unit_id}', true);
+  '{district_admin, township_staff, community_staff, unit_liaison}', '{unit_id}');
+-- a liaison writes only its unit's opinion of the community (the unit is the rater), never the
+-- community's rating of the unit
+CREATE POLICY own_unit_opinion_insert ON assessment_rating FOR INSERT
+  WITH CHECK (rater_unit_id = ANY ((SELECT commgrid.liaison_units())::bigint[]));
+CREATE POLICY own_unit_opinion_update ON assessment_rating FOR UPDATE
+  USING (rater_unit_id = ANY ((SELECT commgrid.liaison_units())::bigint[]))
+  WITH CHECK (rater_unit_id = ANY ((SELECT commgrid.liaison_units())::bigint[]));
+CREATE POLICY own_unit_opinion_delete ON assessment_rating FOR DELETE
+  USING (rater_unit_id = ANY ((SELECT commgrid.liaison_units())::bigint[]));
+COMMENT ON POLICY own_unit_opinion_insert ON assessment_rating IS
+  'A unit liaison enters its own unit''s opinion of the community (rater_unit_id), never a rating of its unit';
 SELECT commgrid.secure_table('commgrid.assessment_rating_history', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff, unit_liaison}', '{unit_id}', true);

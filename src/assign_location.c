@@ -14,40 +14,54 @@
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
 #include "locate.h"
 
-/* What one trigger call site resolved once: the two types it checks against */
+/* The geometry and gridcode type OIDs, resolved once per backend */
 typedef struct AssignTypes
 {
+	bool		valid;
 	Oid			geometry_type;
 	Oid			gridcode_type;
 } AssignTypes;
 
-/* The geometry and gridcode type OIDs, looked up once per statement */
-static AssignTypes *
-assign_types(FunctionCallInfo fcinfo)
-{
-	AssignTypes *types = (AssignTypes *) fcinfo->flinfo->fn_extra;
+static AssignTypes assign_types_cache;
+static bool assign_callback_registered = false;
 
-	if (types == NULL)
+/* Forget the type OIDs when any type changes (an extension dropped, say) */
+static void
+assign_types_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	assign_types_cache.valid = false;
+}
+
+/* The two type OIDs the trigger checks its columns against */
+static const AssignTypes *
+assign_types(void)
+{
+	if (!assign_callback_registered)
+	{
+		CacheRegisterSyscacheCallback(TYPEOID, assign_types_callback, (Datum) 0);
+		assign_callback_registered = true;
+	}
+	if (!assign_types_cache.valid)
 	{
 		Oid			commgrid = get_namespace_oid("commgrid", false);
 		Oid			area = get_relname_relid("area", commgrid);
 
-		types = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(AssignTypes));
 		/* PostGIS's geometry, wherever it is installed: the type of area.boundary */
-		types->geometry_type = OidIsValid(area) ?
+		assign_types_cache.geometry_type = OidIsValid(area) ?
 			get_atttype(area, get_attnum(area, "boundary")) : InvalidOid;
-		types->gridcode_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
-											   CStringGetDatum("gridcode"),
-											   ObjectIdGetDatum(get_namespace_oid("commgrid", false)));
-		fcinfo->flinfo->fn_extra = types;
+		assign_types_cache.gridcode_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+														   CStringGetDatum("gridcode"),
+														   ObjectIdGetDatum(commgrid));
+		assign_types_cache.valid = true;
 	}
-	return types;
+	return &assign_types_cache;
 }
 
 /* Attribute number of a named column of the expected type, or an error */
@@ -96,7 +110,7 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 	TriggerData *td = (TriggerData *) fcinfo->context;
 	Trigger    *trigger;
 	Relation	rel;
-	AssignTypes *types;
+	const AssignTypes *types;
 	HeapTuple	tuple;
 	int			location_att,
 				code_att,
@@ -127,7 +141,7 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 						trigger->tgname, RelationGetRelationName(rel), trigger->tgnargs),
 				 errhint("Arguments: location column, code column, level, e.g. ('location', 'grid', 'grid').")));
 
-	types = assign_types(fcinfo);
+	types = assign_types();
 	location_att = trigger_column(rel, trigger->tgargs[0], types->geometry_type, "location", trigger->tgname);
 	code_att = trigger_column(rel, trigger->tgargs[1], types->gridcode_type, "code", trigger->tgname);
 	depth = locate_level_depth(trigger->tgargs[2], strlen(trigger->tgargs[2]));

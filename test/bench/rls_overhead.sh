@@ -12,14 +12,14 @@ HOUSEHOLDS=${HOUSEHOLDS:-$((RESIDENTS * 2 / 5))}
 SCALE=${SCALE:-1}
 SEED=${SEED:-2016}
 RUNS=${RUNS:-15}
-export PGDATABASE=commgrid_bench
-dropdb --if-exists commgrid_bench
-createdb commgrid_bench
+export PGDATABASE=commgrid_bench_rls
+dropdb --if-exists commgrid_bench_rls
+createdb commgrid_bench_rls
 # the group roles are dropped afterwards only if this run made them
 roles_before=$(psql -X -At -c "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'commgrid\_%'")
 cleanup() {
   [ -n "${KEEP:-}" ] && return
-  dropdb --if-exists commgrid_bench
+  dropdb --if-exists commgrid_bench_rls
   if [ "$roles_before" = 0 ]; then
     for r in district_admin township_staff community_staff grid_worker unit_liaison bi_reader; do
       psql -X -q -c "DROP ROLE IF EXISTS commgrid_$r" >/dev/null 2>&1 || true

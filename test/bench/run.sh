@@ -11,7 +11,9 @@
 #   (b) the ST_Covers join with a GiST index on the grids, as the planner chooses it
 #   (c) the best PostGIS plan: grids outer, GiST index on the residents (build not counted)
 #   (d) the scan floor sum(ST_X(location))
-#   (e) pgbench single-row INSERT throughput with the assignment trigger, against without it
+#   (e) pgbench single-row INSERT throughput with the assignment trigger, against without it;
+#       and, as (e'), the backend CPU time per single-row INSERT statement in one session,
+#       which other load on the machine does not disturb
 # and prints the medians and the ratios against the targets.  It never fails on a time.
 #
 # Settings (environment): BENCH_RESIDENTS (2000000), BENCH_SCALE (1: the full district),
@@ -112,6 +114,31 @@ for r in $(seq "$PGB_ROUNDS"); do
   done
 done
 
+echo "== (e') the same INSERTs in one session, backend CPU time per row (insensitive to other load)"
+psql_db <<'SQL'
+CREATE FUNCTION bench_cpu_ms() RETURNS float8 LANGUAGE sql AS $$
+  SELECT (split_part(s, ' ', 14)::float8 + split_part(s, ' ', 15)::float8) * 1000 / 100
+  FROM pg_read_file('/proc/self/stat') s $$;
+CREATE TABLE bench_cpu (what text, us_per_row float8);
+CREATE FUNCTION bench_insert_cpu(tbl text, n int) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE c0 float8; e box2d;
+BEGIN
+  SELECT ST_Extent(boundary) INTO e FROM commgrid.area WHERE kind = 'grid';
+  c0 := bench_cpu_ms();
+  FOR i IN 1 .. n LOOP   -- one statement per row: locate revalidates its cache each time
+    EXECUTE format('INSERT INTO %I (location) VALUES (ST_SetSRID(ST_MakePoint($1, $2), 4490))', tbl)
+      USING ST_XMin(e) + random() * (ST_XMax(e) - ST_XMin(e)), ST_YMin(e) + random() * (ST_YMax(e) - ST_YMin(e));
+  END LOOP;
+  RETURN (bench_cpu_ms() - c0) * 1000 / n;
+END $$;
+SELECT bench_insert_cpu('bench_insert_assigned', 10);   -- builds this session's index
+SQL
+for r in 1 2 3; do
+  for t in plain assigned; do
+    psql_db -c "INSERT INTO bench_cpu SELECT '$t', bench_insert_cpu('bench_insert_$t', 20000)"
+  done
+done
+
 echo "== results (medians)"
 psql_db <<'SQL'
 \pset footer off
@@ -129,6 +156,12 @@ SELECT r.ratio, r.value, r.target, r.met FROM v, LATERAL (VALUES
   ('(a) locate / (d) scan floor', round((a / d)::numeric, 2), '<= 4', a / d <= 4),
   ('(e) INSERT tps with trigger / without, %', round((100 * ta / tp)::numeric, 1), '>= 80', ta / tp >= 0.8)
 ) r(ratio, value, target, met);
+SELECT what AS one_session, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY us_per_row)::numeric, 1) AS cpu_us_per_insert,
+       count(*) AS rounds
+FROM bench_cpu GROUP BY what ORDER BY what;
+SELECT round((100 * (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY us_per_row) FROM bench_cpu WHERE what = 'plain')
+                  / (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY us_per_row) FROM bench_cpu WHERE what = 'assigned'))::numeric, 1)
+       AS "(e') CPU throughput with trigger / without, %";
 SELECT what AS pgbench, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY tps)::numeric) AS median_tps, count(*) AS rounds
 FROM bench_tps GROUP BY what ORDER BY what;
 SQL

@@ -57,5 +57,6 @@ SELECT 'r330106_grid', code FROM area WHERE code <@ '330106002' AND kind = 'grid
 RESET commgrid.audit;
 SELECT action, table_name, row_key, new_values, acting_role = session_user AS by_superuser
 FROM audit_log WHERE id > :bulk_start ORDER BY id;
+\i test/sql/security_cleanup.psql
 ROLLBACK;
 SELECT count(*) AS leftover_roles FROM pg_roles WHERE rolname LIKE 'commgrid\_%' OR rolname LIKE 'r330106\_%';

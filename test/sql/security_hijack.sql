@@ -66,5 +66,6 @@ ORDER BY id;
 SELECT commgrid.audit_key('{"a": 1, "b": 2}', ARRAY['a']);
 SET search_path = commgrid, public;
 DROP SCHEMA r330106_evil CASCADE;
+\i test/sql/security_cleanup.psql
 ROLLBACK;
 SELECT count(*) AS leftover_roles FROM pg_roles WHERE rolname LIKE 'commgrid\_%' OR rolname LIKE 'r330106\_%';

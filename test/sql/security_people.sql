@@ -39,6 +39,25 @@ FROM secured_table s,
 WHERE s.scope_columns IS NOT NULL
 ORDER BY s.table_name::text;
 
+-- rows of the test district each role may UPDATE in each table (a no-op update of the first
+-- plain, unrestricted column; 42501: no privilege)
+SELECT s.table_name,
+       pg_temp.as_role('r330106_admin', q) AS admin, pg_temp.as_role('r330106_town', q) AS town,
+       pg_temp.as_role('r330106_comm', q) AS comm, pg_temp.as_role('r330106_grid', q) AS grid,
+       pg_temp.as_role('r330106_grid2', q) AS grid2, pg_temp.as_role('r330106_liaison', q) AS liaison,
+       pg_temp.as_role('r330106_bi', q) AS bi
+FROM secured_table s,
+     LATERAL (SELECT a.attname AS col FROM pg_attribute a
+              WHERE a.attrelid = s.table_name AND a.attnum > 0 AND NOT a.attisdropped
+                AND a.attgenerated = '' AND a.attidentity = ''
+                AND COALESCE(col_description(a.attrelid, a.attnum), '') NOT LIKE '[personal: restricted]%'
+              ORDER BY a.attnum LIMIT 1) c,
+     LATERAL (SELECT format('UPDATE %s SET %I = %I WHERE %s', s.table_name, c.col, c.col,
+                            (SELECT string_agg(format('%I <@ %L', sc, '330106'), ' OR ')
+                             FROM unnest(s.scope_columns) sc)) AS q) x
+WHERE s.scope_columns IS NOT NULL
+ORDER BY s.table_name::text;
+
 -- the views that run with the caller's rights show each role its own jurisdiction
 SELECT v, pg_temp.as_role('r330106_admin', q) AS admin, pg_temp.as_role('r330106_town', q) AS town,
        pg_temp.as_role('r330106_comm', q) AS comm, pg_temp.as_role('r330106_grid', q) AS grid,
@@ -93,6 +112,28 @@ SELECT pg_temp.as_role('r330106_liaison', 'SELECT commgrid.grant_liaison(''r3301
        pg_temp.as_role('r330106_comm', $$SELECT count(*) FROM commgrid.cobuilding_resource$$) AS comm_sees_resources,
        pg_temp.as_role('r330106_grid', $$SELECT count(*) FROM commgrid.unit$$) AS grid_reads_units;
 
+-- bidirectional assessment: the liaison gives its unit's opinion of the community, and may not
+-- rate its own unit
+INSERT INTO assessment_campaign (district_code, year, name, unit_target_weight, subdistrict_weight, opinion_weight, opinion_trim)
+VALUES ('330106', 2026, '测试考核', 0.2, 0.6, 0.4, 0);
+INSERT INTO assessment_indicator (campaign_id, direction, rater_kind, code, name, weight, max_score)
+SELECT campaign_id, x.direction, x.rater_kind, x.code, x.name, 1, 10
+FROM assessment_campaign, (VALUES (1, 'community', 'C1', '参与共建活动'), (2, 'unit', 'O1', '服务驻区单位')) x(direction, rater_kind, code, name)
+WHERE district_code = '330106';
+SELECT indicator_id AS opinion_indicator FROM assessment_indicator WHERE code = 'O1' AND name = '服务驻区单位' \gset
+SELECT indicator_id AS rating_indicator FROM assessment_indicator WHERE code = 'C1' AND name = '参与共建活动' \gset
+SELECT unit_id AS own_unit FROM unit WHERE name = '测试一中' \gset
+SELECT pg_temp.as_role('r330106_liaison', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_unit_id, ratee_code, score, entered_by)
+  VALUES (%s, %s, '330106001001', 9, 330106000003)$$, :opinion_indicator, :own_unit)) AS liaison_gives_opinion,
+       pg_temp.as_role('r330106_liaison', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_code, ratee_unit_id, score, entered_by)
+  VALUES (%s, '330106001001', %s, 10, 330106000003)$$, :rating_indicator, :own_unit)) AS liaison_rates_own_unit,
+       pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_code, ratee_unit_id, score, entered_by)
+  VALUES (%s, '330106001001', %s, 8, 330106000001)$$, :rating_indicator, :own_unit)) AS community_rates_unit,
+       pg_temp.as_role('r330106_liaison', $$SELECT count(*) FROM commgrid.assessment_rating$$) AS liaison_sees_ratings,
+       pg_temp.as_role('r330106_liaison', $$UPDATE commgrid.assessment_rating SET score = 1$$) AS liaison_rewrites;
+SELECT action, row_key ? 'rating_id' AS keyed, new_values ->> 'score' AS score, acting_role
+FROM audit_log WHERE table_name = 'commgrid.assessment_rating' AND xact_id = txid_current() ORDER BY id;
+
 -- the district administrator reaches everything in the district and nothing outside it
 SELECT pg_temp.as_role('r330106_admin', $$UPDATE commgrid.household SET location = pg_temp.grid_point(4) WHERE household_id = 330106000003$$) AS admin_moves_within,
        pg_temp.as_role('r330106_admin', $$INSERT INTO commgrid.household (address, location)
@@ -143,10 +184,15 @@ SELECT mask_phone('13812341234') AS mobile, mask_phone('+86 138 1234 1234') AS i
 -- the plan: a grid worker's count of residents is an index range on grid_code, bounded by
 -- the jurisdiction envelope as a parameter, with the exact grids as a filter
 SET enable_seqscan = off;
+SET enable_indexscan = off;
+SET enable_indexonlyscan = off;
 SET ROLE r330106_grid;
 EXPLAIN (COSTS OFF) SELECT count(*) FROM resident;
 EXPLAIN (COSTS OFF) SELECT count(*) FROM party_member;
 RESET ROLE;
+RESET enable_indexonlyscan;
+RESET enable_indexscan;
 RESET enable_seqscan;
+\i test/sql/security_cleanup.psql
 ROLLBACK;
 SELECT count(*) AS leftover_roles FROM pg_roles WHERE rolname LIKE 'commgrid\_%' OR rolname LIKE 'r330106\_%';

@@ -57,9 +57,11 @@ RESET ROLE;
 -- the plan: the policy's `code <@ (SELECT jurisdiction_envelope())` is an index range with
 -- the InitPlan's value as parameter, and the exact scopes are a filter on the range
 SET enable_seqscan = off;
+SET enable_bitmapscan = off;
 SET ROLE r330106_town;
 EXPLAIN (COSTS OFF) UPDATE area SET name = name WHERE kind = 'grid';
 RESET ROLE;
+RESET enable_bitmapscan;
 RESET enable_seqscan;
 
 -- the jurisdiction table: only through the functions, and only a district administrator
@@ -79,7 +81,29 @@ SELECT grant_jurisdiction('r330106_town', '330106');
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT revoke_jurisdiction('r330106_comm', '330106001001');
 RESET ROLE;
+-- the administration functions are the superuser's alone, even for a district administrator
+SET ROLE r330106_admin;
+SELECT secure_table('commgrid.jurisdiction', '{scope}', '{grid_worker}', '{grid_worker}');
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT mark_personal('commgrid.area', '{name}');
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT audit_table('commgrid.area');
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT grant_privileges();
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+ALTER TABLE area DISABLE ROW LEVEL SECURITY;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+DROP POLICY jurisdiction ON area;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SET commgrid.audit = off;
+SET row_security = off;
+SELECT count(*) FROM area WHERE code <@ '330106';
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+RESET row_security;
+RESET commgrid.audit;
+RESET ROLE;
 SELECT role_name, scope, granted_by = session_user AS by_session FROM jurisdiction
 WHERE role_name LIKE 'r330106\_%' ORDER BY 1, 2;
+\i test/sql/security_cleanup.psql
 ROLLBACK;
 SELECT count(*) AS leftover_roles FROM pg_roles WHERE rolname LIKE 'commgrid\_%' OR rolname LIKE 'r330106\_%';

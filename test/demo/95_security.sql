@@ -1,0 +1,71 @@
+-- Jurisdiction security on the demo district: one staff member at each level, the rows each
+-- one reaches through row-level security, a staff function's audited read, and what a BI
+-- tool sees.  The roles are made here and dropped at the end.
+SET search_path = commgrid, public;
+\set QUIET on
+SET client_min_messages = warning;
+SELECT count(*) AS group_roles FROM create_roles() \gset
+DROP ROLE IF EXISTS demo_admin, demo_town, demo_comm, demo_grid, demo_bi;
+CREATE ROLE demo_admin IN ROLE commgrid_district_admin;
+CREATE ROLE demo_town IN ROLE commgrid_township_staff;
+CREATE ROLE demo_comm IN ROLE commgrid_community_staff;
+CREATE ROLE demo_grid IN ROLE commgrid_grid_worker;
+CREATE ROLE demo_bi IN ROLE commgrid_bi_reader;
+-- the first township, its first community and that community's first grid
+SELECT min(code::text) AS town FROM area WHERE kind IN ('subdistrict', 'town') \gset
+SELECT min(code::text) AS comm FROM area WHERE kind IN ('community', 'village') AND code <@ :'town' \gset
+SELECT min(code::text) AS grid FROM area WHERE kind = 'grid' AND code <@ :'comm' \gset
+SELECT count(*) FROM (VALUES (grant_jurisdiction('demo_admin', '500112')),
+                             (grant_jurisdiction('demo_town', :'town')),
+                             (grant_jurisdiction('demo_comm', :'comm')),
+                             (grant_jurisdiction('demo_grid', :'grid'))) g \gset
+CREATE FUNCTION pg_temp.reach(r name) RETURNS TABLE (households bigint, residents bigint, members bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('SET LOCAL ROLE %I', r);
+  RETURN QUERY SELECT (SELECT count(*) FROM commgrid.household), (SELECT count(*) FROM commgrid.resident),
+                      (SELECT count(*) FROM commgrid.party_member);
+  RESET ROLE;
+END $$;
+-- a statement run as a role: 'ok' or the refusal
+CREATE FUNCTION pg_temp.try_as(r name, stmt text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('SET LOCAL ROLE %I', r);
+  EXECUTE stmt;
+  RESET ROLE;
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  RETURN 'refused: ' || SQLSTATE || ' ' || SQLERRM;
+END $$;
+RESET client_min_messages;
+\set QUIET off
+
+-- what each level reaches (the table owner sees everything)
+SELECT x.who, x.scope, r.*
+FROM (VALUES ('district admin', 'demo_admin', '500112'), ('township staff', 'demo_town', :'town'),
+             ('community staff', 'demo_comm', :'comm'), ('grid worker', 'demo_grid', :'grid')) x(who, role, scope),
+     LATERAL pg_temp.reach(x.role) r;
+
+-- a grid worker opens a resident's card (ID, phone, address): allowed in the grid, audited
+SELECT min(resident_id) AS someone FROM resident WHERE grid_code = :'grid' \gset
+SELECT min(resident_id) AS elsewhere FROM resident WHERE grid_code <> :'grid' \gset
+SET ROLE demo_grid;
+SELECT resident_id, name, idcard, phone, address, grid_code FROM resident_card(:someone);
+RESET ROLE;
+SELECT pg_temp.try_as('demo_grid', 'SELECT count(idcard) FROM commgrid.resident') AS grid_worker_reads_id_column,
+       pg_temp.try_as('demo_grid', format('SELECT * FROM commgrid.resident_card(%s)', :elsewhere)) AS card_outside_the_grid;
+SELECT action, table_name, row_key, acting_role, via FROM audit_log
+WHERE action = 'READ' ORDER BY id DESC LIMIT 1;
+
+-- what a BI tool sees: masked residents, no address or location, only the grid
+SET ROLE demo_bi;
+SELECT resident_id, name, idcard, phone, sex, age, grid_code FROM bi_resident
+WHERE grid_code = :'grid' ORDER BY resident_id LIMIT 3;
+RESET ROLE;
+SELECT pg_temp.try_as('demo_bi', 'SELECT count(*) FROM commgrid.resident') AS bi_reads_base_table;
+
+\set QUIET on
+SET client_min_messages = warning;
+DROP OWNED BY demo_admin, demo_town, demo_comm, demo_grid, demo_bi;
+DROP ROLE demo_admin, demo_town, demo_comm, demo_grid, demo_bi;
