@@ -355,7 +355,7 @@ SELECT count(*) FILTER (WHERE commgrid.locate(location) IS NULL) AS outside FROM
 SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS locate_seconds \gset
 \set QUIET off
 SELECT step, rows, seconds FROM (VALUES
-  (1, 'households inserted, each assigned its grid by the engine (locate trigger)', :n_households::bigint, round(:household_seconds::numeric, 1)),
+  (1, 'households inserted, each assigned its grid by the engine (assign_location trigger)', :n_households::bigint, round(:household_seconds::numeric, 1)),
   (2, 'residents inserted with their household''s grid, checked per statement', (SELECT count(*) FROM resident), round(:resident_seconds::numeric, 1)),
   (3, 'grid staff inserted, each assigned its grid by the engine', (SELECT count(*) FROM grid_staff), round(:staff_seconds::numeric, 1)),
   (4, 'households located again in one pass: commgrid.locate(location)', :n_households::bigint, round(:locate_seconds::numeric, 1))
