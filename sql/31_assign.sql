@@ -21,7 +21,11 @@ COMMENT ON COLUMN assigned_table.location_column IS 'Its point column (geometry,
 COMMENT ON COLUMN assigned_table.code_column IS 'Its gridcode column, set from the location';
 COMMENT ON COLUMN assigned_table.level IS 'The level of the code: grid, community, township or county';
 COMMENT ON COLUMN assigned_table.registered_at IS 'When the table was registered';
-SELECT pg_catalog.pg_extension_config_dump('assigned_table', '');
+-- pg_dump keeps the users' registrations, not the extension's own tables (its script registers those)
+SELECT pg_catalog.pg_extension_config_dump('assigned_table', $$WHERE NOT EXISTS (
+  SELECT FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
+  WHERE e.extname = 'pg_commgrid' AND d.deptype = 'e'
+    AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = tbl)$$);
 
 CREATE FUNCTION register_assigned_table(tbl regclass, location_column name, code_column name,
                                         level text DEFAULT 'grid') RETURNS bigint

@@ -132,3 +132,6 @@ SELECT c.code::text AS community_code, c.name AS community_name,
                                      AND commgrid.period_in_force(l.starts, l.ends, current_date)));
 COMMENT ON VIEW community_without_leader IS
   'Communities that today have neither a contact leader (联系点) nor a responsible subdistrict leader (包片) over the community or one of its grids; a leader out of post does not count';
+
+-- foreign keys get an index, so deleting the referenced row never scans this table
+CREATE INDEX area_responsibility_area_code_idx ON area_responsibility (area_code);

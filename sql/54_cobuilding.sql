@@ -313,3 +313,8 @@ SELECT c.code::text AS community_code, c.name AS community_name,
  GROUP BY c.code, c.name;
 COMMENT ON VIEW community_two_way_tie_summary IS
   'Per community: cross-appointments in force today in each direction, units and persons tied, and whether entry runs both ways (双向进入)';
+
+-- foreign keys get an index, so deleting the referenced row never scans this table
+CREATE INDEX joint_meeting_convener_leader_id_idx ON joint_meeting (convener_leader_id);
+CREATE INDEX cobuilding_resolution_meeting_id_idx ON cobuilding_resolution (meeting_id);
+CREATE INDEX cobuilding_attendance_person_id_idx ON cobuilding_attendance (person_id);

@@ -216,3 +216,9 @@ CREATE TRIGGER member_report_check BEFORE INSERT OR UPDATE ON member_report
   FOR EACH ROW EXECUTE FUNCTION cobuilding_list_check();
 CREATE TRIGGER service_record_check BEFORE INSERT OR UPDATE ON service_record
   FOR EACH ROW EXECUTE FUNCTION cobuilding_list_check();
+
+-- foreign keys get an index, so deleting the referenced row never scans this table
+CREATE INDEX unit_report_liaison_id_idx ON unit_report (liaison_id);
+CREATE INDEX cobuilding_project_need_id_idx ON cobuilding_project (need_id);
+CREATE INDEX service_record_project_id_idx ON service_record (project_id);
+CREATE INDEX cobuilding_project_resource_id_idx ON cobuilding_project (resource_id);

@@ -491,3 +491,8 @@ SELECT b.campaign_id, b.year, b.community_code, a.name AS community_name, commgr
   JOIN commgrid.area a ON a.code = b.community_code;
 COMMENT ON VIEW assessment_community_result IS
   'Direction 2 result per community: the subdistrict''s total, the trimmed_mean of its units'' opinions (campaign.opinion_trim), their weighted_mean with the campaign''s weights (a missing part drops out), grade, rank among rated communities of the same subdistrict';
+
+-- foreign keys get an index, so deleting the referenced row never scans this table
+CREATE INDEX assessment_rating_entered_by_idx ON assessment_rating (entered_by);
+CREATE INDEX assessment_rating_ratee_unit_id_idx ON assessment_rating (ratee_unit_id);
+CREATE INDEX assessment_rating_rater_unit_id_idx ON assessment_rating (rater_unit_id);

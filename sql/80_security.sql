@@ -528,3 +528,6 @@ END $$;
 REVOKE EXECUTE ON FUNCTION mark_personal(regclass, name[], boolean) FROM PUBLIC;
 COMMENT ON FUNCTION mark_personal(regclass, name[], boolean) IS
   'Mark columns as personal data in their comments ([personal] or, restricted to staff functions, [personal: restricted])';
+
+-- foreign keys get an index, so deleting the referenced row never scans this table
+CREATE INDEX liaison_unit_unit_id_idx ON liaison_unit (unit_id);
