@@ -76,7 +76,7 @@ demo: deps
 CLANG_CPPFLAGS = -Wall -Werror -Wno-ignored-attributes -Wno-unknown-warning-option -Wno-ignored-optimization-argument
 clang-check: deps
 	$(MAKE) clean
-	$(MAKE) CC=clang PG_CPPFLAGS='$(CLANG_CPPFLAGS)' all
+	$(MAKE) CC=clang-14 PG_CPPFLAGS='$(CLANG_CPPFLAGS)' all
 	$(MAKE) clean
 
 # The tests: every suite against a throwaway cluster.
