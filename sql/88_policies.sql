@@ -130,9 +130,10 @@ CREATE POLICY own_unit_opinion_delete ON assessment_rating FOR DELETE
   USING (rater_unit_id = ANY ((SELECT commgrid.liaison_units())::bigint[]));
 COMMENT ON POLICY own_unit_opinion_insert ON assessment_rating IS
   'A unit liaison enters its own unit''s opinion of the community (rater_unit_id), never a rating of its unit';
+-- the history is written only by assessment_rating_audit(), which runs as the owner: no role
+-- writes it directly, so nobody can plant a change that never happened
 SELECT commgrid.secure_table('commgrid.assessment_rating_history', '{community_code}',
-  '{district_admin, township_staff, community_staff, unit_liaison}',
-  '{district_admin, township_staff, community_staff, unit_liaison}', '{unit_id}', true);
+  '{district_admin, township_staff, community_staff, unit_liaison}', '{}', '{unit_id}', false);
 
 -- Reference data the staff's queries and views read.
 SELECT commgrid.secure_table('commgrid.boundary_generation', NULL,
