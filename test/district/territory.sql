@@ -155,6 +155,37 @@ BEGIN
    WHERE n.id = p.id;
 END $$;
 
+-- Label the fine points of each parent area (column parent_col of pg_temp.fine) with one of
+-- the n_child children: one per parent plus the rest shared by population (largest
+-- remainder), seeded at the innermost points and settled by Lloyd iterations on points warped
+-- by (wx, wy), so each level's borders wander their own way.  Sets column child_col.
+CREATE FUNCTION demo._label_children(parent_col text, child_col text, n_parent int, n_child int,
+                                     wx float8[], wy float8[], iterations int, sample float8)
+RETURNS void LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  EXECUTE format($q$
+    CREATE TEMP TABLE lloyd_pts ON COMMIT DROP AS
+    SELECT id, %1$I AS grp, x + demo._wave(x, y, %2$L::float8[]) AS x,
+           y + demo._wave(x, y, %3$L::float8[]) AS y, NULL::int AS lbl, r
+      FROM pg_temp.fine $q$, parent_col, wx, wy);
+  EXECUTE format($q$
+    CREATE TEMP TABLE lloyd_seeds ON COMMIT DROP AS
+    WITH mass AS (SELECT grp, count(*) AS m FROM lloyd_pts GROUP BY grp),
+    quota AS (SELECT grp, %1$s::float8 * m / sum(m) OVER () AS q FROM mass),
+    alloc AS (SELECT grp, 1 + floor(q)::int
+                     + CASE WHEN row_number() OVER (ORDER BY q - floor(q) DESC, grp)
+                                 <= %1$s - sum(floor(q)) OVER () THEN 1 ELSE 0 END AS k
+                FROM quota)
+    SELECT row_number() OVER (ORDER BY p.grp, p.r, p.id)::int AS sid, p.grp, p.x, p.y
+      FROM (SELECT l.*, row_number() OVER (PARTITION BY l.grp ORDER BY l.r, l.id) AS rk FROM lloyd_pts l) p
+      JOIN alloc a ON a.grp = p.grp
+     WHERE p.rk <= a.k $q$, n_child - n_parent);
+  PERFORM demo._lloyd(iterations, sample);
+  EXECUTE format('UPDATE pg_temp.fine f SET %I = l.lbl FROM pg_temp.lloyd_pts l WHERE l.id = f.id',
+                 child_col);
+  DROP TABLE pg_temp.lloyd_pts, pg_temp.lloyd_seeds;
+END $$;
+
 -- Make every area of a temporary table one polygon where it can: each smaller piece of an
 -- area in several pieces goes, with the children (rows of the children table) inside it, to
 -- the neighbouring area it shares most border with, preferring one with the same value of
@@ -382,42 +413,10 @@ BEGIN
   DROP TABLE lloyd_pts, lloyd_seeds;
   stages := stages || jsonb_build_object('townships', round(extract(epoch FROM clock_timestamp() - t0), 2));
   -- communities: one per township plus the rest shared by population (largest remainder)
-  CREATE TEMP TABLE lloyd_pts ON COMMIT DROP AS
-  SELECT id, town AS grp, x + demo._wave(x, y, w2x) AS x, y + demo._wave(x, y, w2y) AS y, NULL::int AS lbl, r
-    FROM fine;
-  CREATE TEMP TABLE lloyd_seeds ON COMMIT DROP AS
-  WITH mass AS (SELECT grp, count(*) AS m FROM lloyd_pts GROUP BY grp),
-  quota AS (SELECT grp, (n_comm - n_town)::float8 * m / sum(m) OVER () AS q FROM mass),
-  alloc AS (SELECT grp, 1 + floor(q)::int
-                   + CASE WHEN row_number() OVER (ORDER BY q - floor(q) DESC, grp)
-                               <= (n_comm - n_town) - sum(floor(q)) OVER () THEN 1 ELSE 0 END AS k
-              FROM quota)
-  SELECT row_number() OVER (ORDER BY p.grp, p.r, p.id)::int AS sid, p.grp, p.x, p.y
-    FROM (SELECT l.*, row_number() OVER (PARTITION BY l.grp ORDER BY l.r, l.id) AS rk FROM lloyd_pts l) p
-    JOIN alloc a ON a.grp = p.grp
-   WHERE p.rk <= a.k;
-  PERFORM demo._lloyd(5, 0.4);
-  UPDATE fine f SET comm = l.lbl FROM lloyd_pts l WHERE l.id = f.id;
-  DROP TABLE lloyd_pts, lloyd_seeds;
+  PERFORM demo._label_children('town', 'comm', n_town, n_comm, w2x, w2y, 5, 0.4);
   stages := stages || jsonb_build_object('communities', round(extract(epoch FROM clock_timestamp() - t0), 2));
   -- grids: one per community plus the rest shared by population
-  CREATE TEMP TABLE lloyd_pts ON COMMIT DROP AS
-  SELECT id, comm AS grp, x + demo._wave(x, y, w3x) AS x, y + demo._wave(x, y, w3y) AS y, NULL::int AS lbl, r
-    FROM fine;
-  CREATE TEMP TABLE lloyd_seeds ON COMMIT DROP AS
-  WITH mass AS (SELECT grp, count(*) AS m FROM lloyd_pts GROUP BY grp),
-  quota AS (SELECT grp, (n_grid - n_comm)::float8 * m / sum(m) OVER () AS q FROM mass),
-  alloc AS (SELECT grp, 1 + floor(q)::int
-                   + CASE WHEN row_number() OVER (ORDER BY q - floor(q) DESC, grp)
-                               <= (n_grid - n_comm) - sum(floor(q)) OVER () THEN 1 ELSE 0 END AS k
-              FROM quota)
-  SELECT row_number() OVER (ORDER BY p.grp, p.r, p.id)::int AS sid, p.grp, p.x, p.y
-    FROM (SELECT l.*, row_number() OVER (PARTITION BY l.grp ORDER BY l.r, l.id) AS rk FROM lloyd_pts l) p
-    JOIN alloc a ON a.grp = p.grp
-   WHERE p.rk <= a.k;
-  PERFORM demo._lloyd(3, 0.35);
-  UPDATE fine f SET grid = l.lbl FROM lloyd_pts l WHERE l.id = f.id;
-  DROP TABLE lloyd_pts, lloyd_seeds;
+  PERFORM demo._label_children('comm', 'grid', n_comm, n_grid, w3x, w3y, 3, 0.35);
 
   stages := stages || jsonb_build_object('grids', round(extract(epoch FROM clock_timestamp() - t0), 2));
   ---------------------------------------------------------------- 5. cells
