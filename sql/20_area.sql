@@ -35,7 +35,7 @@ COMMENT ON COLUMN area.boundary IS
 
 -- Normalise and check a boundary before it is stored: SRID, type and validity.
 CREATE FUNCTION area_check_boundary() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
   g geometry := NEW.boundary;
 BEGIN
@@ -79,7 +79,7 @@ CREATE TRIGGER area_check_boundary BEFORE INSERT OR UPDATE OF boundary ON area
 
 -- A clearer refusal than the foreign key's when an area still has children.
 CREATE FUNCTION area_refuse_orphans() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   n bigint;
 BEGIN

@@ -16,7 +16,7 @@ COMMENT ON COLUMN boundary_generation.changed_at IS 'When the last change was ma
 COMMENT ON COLUMN boundary_generation.only_row IS 'Always true: keeps the table to one row';
 
 CREATE FUNCTION area_bump_generation() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
   UPDATE commgrid.boundary_generation
      SET generation = generation + 1, changed_at = clock_timestamp();

@@ -29,7 +29,7 @@ SELECT pg_catalog.pg_extension_config_dump('assigned_table', $$WHERE NOT EXISTS 
 
 CREATE FUNCTION register_assigned_table(tbl regclass, location_column name, code_column name,
                                         level text DEFAULT 'grid') RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   loc_type oid;
   code_type oid;
@@ -86,7 +86,7 @@ COMMENT ON FUNCTION register_assigned_table(regclass, name, name, text) IS
   'Registers a table whose code column is kept from its location column: checks the columns, creates the trigger commgrid_assign_location, assigns the rows already there (returns how many changed), and lets commgrid.redraw() reassign them';
 
 CREATE FUNCTION unregister_assigned_table(tbl regclass) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   DELETE FROM commgrid.assigned_table a WHERE a.tbl = unregister_assigned_table.tbl;
   IF NOT FOUND THEN

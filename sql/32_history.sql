@@ -19,7 +19,7 @@ COMMENT ON COLUMN area_boundary_history.valid_to IS 'Start of the transaction th
 SELECT pg_catalog.pg_extension_config_dump('area_boundary_history', '');
 
 CREATE FUNCTION area_record_history() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     IF TG_OP = 'UPDATE' AND NEW.code = OLD.code AND NEW.boundary IS NOT DISTINCT FROM OLD.boundary THEN

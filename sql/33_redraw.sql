@@ -4,7 +4,7 @@
 
 CREATE FUNCTION redraw(codes gridcode[], boundaries geometry[])
 RETURNS TABLE (assigned_table regclass, from_code gridcode, to_code gridcode, rows bigint)
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   tolerance_m2 CONSTANT float8 := 0.01;
   problem record;

@@ -44,7 +44,7 @@ COMMENT ON FUNCTION polygon_pieces(geometry) IS
 CREATE FUNCTION coverage_problems(parent gridcode)
 RETURNS TABLE (kind text, areas gridcode[], problem geometry, area_m2 float8)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public AS $$
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   -- thresholds, documented in README.md
   noise_m2       CONSTANT float8 := 0.01;

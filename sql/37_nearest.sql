@@ -20,7 +20,7 @@ COMMENT ON FUNCTION level_kinds(text) IS
 CREATE FUNCTION locate_nearest(location geometry, max_distance_m float8, level text DEFAULT 'grid')
 RETURNS TABLE (code gridcode, distance_m float8)
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public AS $$
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   kinds     text[];
   covering  gridcode;
@@ -85,7 +85,7 @@ COMMENT ON FUNCTION locate_nearest(geometry, float8, text) IS
 CREATE FUNCTION footprint_shares(footprint geometry, level text)
 RETURNS TABLE (code gridcode, share float8, area_m2 float8)
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public AS $$
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   kinds  text[] := commgrid.level_kinds(level);
   fp     geometry;

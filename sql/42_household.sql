@@ -33,7 +33,7 @@ COMMENT ON COLUMN household.community_code IS 'Community of the grid (derived fr
 SELECT commgrid.register_assigned_table('commgrid.household', 'location', 'grid_code', 'grid');
 
 CREATE FUNCTION keep_grid_of_location() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   NEW.grid_code := commgrid.locate(NEW.location, 'grid');
   RETURN NEW;
@@ -83,7 +83,7 @@ COMMENT ON COLUMN resident.disability IS '[personal] Has a disability (残疾)';
 
 -- A resident's grid is the household's: taken on insert and on every update, so it cannot drift.
 CREATE FUNCTION resident_take_household_grid() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   SELECT h.grid_code INTO NEW.grid_code
   FROM commgrid.household h WHERE h.household_id = NEW.household_id;
@@ -100,7 +100,7 @@ CREATE TRIGGER resident_take_household_grid BEFORE INSERT ON resident
 -- row-level security that correction is refused when the right grid is outside the caller's
 -- jurisdiction, so the insert fails.
 CREATE FUNCTION resident_check_given_grid() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   UPDATE commgrid.resident r SET grid_code = h.grid_code
   FROM new_residents n JOIN commgrid.household h USING (household_id)
@@ -123,7 +123,7 @@ CREATE TRIGGER resident_keep_household_grid BEFORE UPDATE ON resident
 
 -- When the engine (re)assigns households, their residents follow in one statement.
 CREATE FUNCTION household_pass_grid_to_residents() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   UPDATE commgrid.resident r SET grid_code = n.grid_code
   FROM new_households n JOIN old_households o USING (household_id)

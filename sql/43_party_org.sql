@@ -82,7 +82,7 @@ COMMENT ON FUNCTION party_org_child_kinds(text) IS
 
 -- The tree's shape checked with clear messages.
 CREATE FUNCTION party_org_check_tree() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   parent_kind text;
   allowed text[];
@@ -129,7 +129,7 @@ CREATE TRIGGER party_org_check_tree BEFORE INSERT OR UPDATE OF kind, parent_id O
 
 -- A row scoped by its organisation takes the organisation's community when none is given.
 CREATE FUNCTION take_org_community() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   IF NEW.community_code IS NULL THEN
     SELECT community_code INTO NEW.community_code

@@ -38,7 +38,7 @@ COMMENT ON COLUMN party_member.claimed_post IS 'The post claimed in the grid (�
 
 -- Members belong to branches; the community comes from the branch.
 CREATE FUNCTION party_member_check_org() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   org commgrid.party_org;
 BEGIN
@@ -111,7 +111,7 @@ COMMENT ON COLUMN floating_member.declared_on IS 'Inflow: the day the member dec
 COMMENT ON COLUMN floating_member.transferred_on IS 'Outflow: the day the membership was transferred out';
 
 CREATE FUNCTION take_member_community() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   IF NEW.community_code IS NULL THEN
     SELECT community_code INTO NEW.community_code
@@ -154,7 +154,7 @@ COMMENT ON COLUMN party_dues.paid_by_id IS
   'Who paid (a resident); the member by default, someone else for dues paid on the member''s behalf (托人代交)';
 
 CREATE FUNCTION party_dues_paid_by_member() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   NEW.paid_by_id := coalesce(NEW.paid_by_id, NEW.resident_id);
   RETURN NEW;

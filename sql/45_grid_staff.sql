@@ -31,7 +31,7 @@ CREATE TRIGGER grid_staff_keep_grid_of_location BEFORE UPDATE OF grid_code ON gr
 -- Staff serve a grid: a duty post outside every grid is refused with a clear message (this
 -- trigger fires after the engine's, which sorts first by name).
 CREATE FUNCTION grid_staff_refuse_no_grid() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   RAISE EXCEPTION 'the duty post of grid staff % lies in no grid', NEW.name
     USING ERRCODE = '23514',

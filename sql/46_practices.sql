@@ -4,7 +4,7 @@
 
 -- The grid argument of a practice: it must be a grid-level code of an existing grid.
 CREATE FUNCTION check_grid_argument(grid gridcode) RETURNS void
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   IF grid IS NULL THEN
     RAISE EXCEPTION 'the grid must not be NULL' USING ERRCODE = '22004';
@@ -24,7 +24,7 @@ COMMENT ON FUNCTION check_grid_argument(gridcode) IS
 
 CREATE FUNCTION place_member(member bigint, grid gridcode, post text DEFAULT NULL)
 RETURNS party_member
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   m commgrid.party_member;
 BEGIN
@@ -60,7 +60,7 @@ CREATE FUNCTION declare_floating_member(
   arrived_on date, status text DEFAULT 'full', category text DEFAULT 'other',
   joined_on date DEFAULT NULL, declared_on date DEFAULT current_date)
 RETURNS party_member
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   grp commgrid.party_org;
   m commgrid.party_member;

@@ -7,7 +7,7 @@
 
 CREATE FUNCTION district_report(district gridcode)
 RETURNS TABLE (indicator text, value numeric, unit text)
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   d commgrid.area;
 BEGIN

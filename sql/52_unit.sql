@@ -109,7 +109,7 @@ COMMENT ON COLUMN unit_community.is_home IS 'true for the unit''s own community 
 CREATE FUNCTION unit_footprint_communities(footprint geometry)
 RETURNS TABLE (community_code gridcode, share float8, area_m2 float8)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public AS $$
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
   -- a share is a ratio of sums of pieces and can exceed 1 by a rounding error
   SELECT s.code, least(s.share, 1.0), s.area_m2 FROM commgrid.footprint_shares(footprint, 'community') s
 $$;
@@ -119,7 +119,7 @@ COMMENT ON FUNCTION unit_footprint_communities(geometry) IS
 -- How messages name a unit: by its name, so errors read the same whatever its id.
 CREATE FUNCTION unit_label(unit bigint) RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public AS $$
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
   SELECT coalesce((SELECT format('unit "%s"', u.name) FROM commgrid.unit u WHERE u.unit_id = unit),
                   format('unit %s', unit))
 $$;
@@ -127,7 +127,7 @@ COMMENT ON FUNCTION unit_label(bigint) IS 'unit "name", as error messages name a
 
 -- Place a unit: the community of its point, or every community its footprint overlaps.
 CREATE FUNCTION unit_assign() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   IF NEW.location IS NOT NULL AND ST_SRID(NEW.location) = 4326 THEN
     NEW.location := ST_Transform(NEW.location, 4490);
@@ -168,7 +168,7 @@ CREATE TRIGGER unit_assign BEFORE INSERT OR UPDATE OF location, footprint, commu
 
 -- Keep unit_community in step with the unit's place.
 CREATE FUNCTION unit_sync_communities() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   DELETE FROM commgrid.unit_community WHERE unit_id = NEW.unit_id;
   IF NEW.footprint IS NOT NULL THEN
@@ -191,7 +191,7 @@ CREATE TRIGGER unit_sync_communities AFTER INSERT OR UPDATE OF location, footpri
 -- After community boundaries change: place every unit again.
 CREATE FUNCTION unit_reassign_all() RETURNS bigint
 LANGUAGE sql VOLATILE
-SET search_path = pg_catalog, commgrid, public AS $$
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
   WITH moved AS (
     UPDATE commgrid.unit SET footprint = footprint, location = location
      WHERE footprint IS NOT NULL OR location IS NOT NULL
@@ -205,7 +205,7 @@ COMMENT ON FUNCTION unit_reassign_all() IS
 -- commgrid.redraw or a plain UPDATE), the units whose place touches the old or new boundary are
 -- placed again.  A change that would leave a unit in no community is refused.
 CREATE FUNCTION unit_follow_boundaries() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   -- each statement names only the transition tables its operation has
   IF TG_OP = 'INSERT' THEN

@@ -75,7 +75,7 @@ COMMENT ON COLUMN area_responsibility.ends IS 'last day; NULL while in force';
 -- A contact point needs a city or district leader over the community; a responsibility a
 -- subdistrict leader of the community's own subdistrict.
 CREATE FUNCTION leadership_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   l commgrid.leader;
   target gridcode;

@@ -128,7 +128,7 @@ COMMENT ON COLUMN cross_appointment.ends IS 'last day; NULL while in force';
 
 -- The rules joint meetings and cross-appointments follow.
 CREATE FUNCTION cobuilding_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   l commgrid.leader;
 BEGIN
@@ -177,7 +177,7 @@ CREATE TRIGGER cross_appointment_check BEFORE INSERT OR UPDATE ON cross_appointm
 CREATE FUNCTION joint_meeting_members(community gridcode, on_date date)
 RETURNS TABLE (person_id bigint, unit_id bigint, is_convener bool)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public AS $$
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
   SELECT x.person_id, min(x.unit_id), bool_or(x.is_convener)
     FROM (SELECT m.person_id, m.unit_id, false AS is_convener
             FROM commgrid.joint_meeting_member m
@@ -197,7 +197,7 @@ COMMENT ON FUNCTION joint_meeting_members(gridcode, date) IS
 -- representative), or convening its joint meeting.
 CREATE FUNCTION holds_post_in_community(person bigint, community gridcode, on_date date) RETURNS bool
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public AS $$
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
   SELECT EXISTS (SELECT 1 FROM commgrid.party_org_committee c
                   WHERE c.resident_id = person AND c.community_code = community)
       OR EXISTS (SELECT 1 FROM commgrid.party_org o
@@ -218,7 +218,7 @@ COMMENT ON FUNCTION holds_post_in_community(bigint, gridcode, date) IS
 -- A unit: its Party head, a cross-appointment with it either way, or its joint-meeting seat.
 CREATE FUNCTION holds_post_in_unit(person bigint, unit bigint, on_date date) RETURNS bool
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public AS $$
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
   SELECT EXISTS (SELECT 1 FROM commgrid.unit u WHERE u.unit_id = unit AND u.party_secretary_id = person)
       OR EXISTS (SELECT 1 FROM commgrid.cross_appointment a
                   WHERE a.person_id = person AND a.unit_id = unit
@@ -233,7 +233,7 @@ COMMENT ON FUNCTION holds_post_in_unit(bigint, bigint, date) IS
 -- A subdistrict: a leader of it in post.
 CREATE FUNCTION holds_post_in_subdistrict(person bigint, subdistrict gridcode, on_date date) RETURNS bool
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public AS $$
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
   SELECT EXISTS (SELECT 1 FROM commgrid.leader l
                   WHERE l.person_id = person AND l.level = 'subdistrict' AND l.area_code = subdistrict
                     AND commgrid.period_in_force(l.starts, l.ends, on_date))

@@ -145,7 +145,7 @@ COMMENT ON COLUMN service_record.project_id IS 'the co-building project it belon
 
 -- The rules of the lists and of dual reporting.
 CREATE FUNCTION cobuilding_list_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   n commgrid.cobuilding_need;
   r commgrid.cobuilding_resource;

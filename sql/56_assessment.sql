@@ -165,7 +165,7 @@ COMMENT ON COLUMN assessment_rating_history.unit_id IS 'scope, as in the rating'
 
 -- A closed campaign is read-only: its row, indicators, grades and ratings.
 CREATE FUNCTION assessment_refuse_closed(campaign bigint, what text) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   c commgrid.assessment_campaign;
 BEGIN
@@ -181,7 +181,7 @@ COMMENT ON FUNCTION assessment_refuse_closed(bigint, text) IS
   'Raises 55000 when the campaign is closed; called by the triggers of everything that belongs to a campaign';
 
 CREATE FUNCTION assessment_campaign_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   IF TG_TABLE_NAME = 'assessment_campaign' THEN
     IF TG_OP = 'UPDATE' THEN
@@ -217,7 +217,7 @@ CREATE TRIGGER assessment_grade_guard BEFORE INSERT OR UPDATE OR DELETE ON asses
 
 -- Every new campaign starts with the usual four grades.
 CREATE FUNCTION assessment_default_grades() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   INSERT INTO commgrid.assessment_grade (campaign_id, grade, min_score)
   VALUES (NEW.campaign_id, '优秀', 90), (NEW.campaign_id, '良好', 80),
@@ -231,7 +231,7 @@ CREATE TRIGGER assessment_default_grades AFTER INSERT ON assessment_campaign
 
 -- The integrity rules of a rating, in the order they are checked.
 CREATE FUNCTION assessment_rating_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   i commgrid.assessment_indicator;
   on_day date;
@@ -368,7 +368,7 @@ CREATE TRIGGER assessment_rating_check BEFORE INSERT OR UPDATE OR DELETE ON asse
 
 -- Keep every change of a rating.
 CREATE FUNCTION assessment_rating_audit() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   r commgrid.assessment_rating;
 BEGIN
@@ -393,7 +393,7 @@ CREATE TRIGGER assessment_rating_audit AFTER INSERT OR UPDATE OR DELETE ON asses
   FOR EACH ROW EXECUTE FUNCTION assessment_rating_audit();
 
 CREATE FUNCTION assessment_history_append_only() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   RAISE EXCEPTION 'assessment_rating_history is append-only'
     USING ERRCODE = '55000',
@@ -406,7 +406,7 @@ CREATE TRIGGER assessment_history_append_only BEFORE UPDATE OR DELETE ON assessm
 -- The grade of a score under a campaign's thresholds.
 CREATE FUNCTION assessment_grade_of(campaign bigint, score float8) RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public AS $$
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
   SELECT g.grade FROM commgrid.assessment_grade g
    WHERE g.campaign_id = campaign AND g.min_score <= score
    ORDER BY g.min_score DESC LIMIT 1

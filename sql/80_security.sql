@@ -35,7 +35,7 @@ CREATE POLICY own_rows ON jurisdiction FOR SELECT USING (role_name = current_use
 -- subquery, so it runs once per statement as an InitPlan; PL/pgSQL keeps its plan across
 -- statements (a SQL function would be planned again in every statement).
 CREATE FUNCTION jurisdiction_scopes() RETURNS gridcode[]
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   scopes commgrid.gridcode[];
 BEGIN
@@ -50,7 +50,7 @@ COMMENT ON FUNCTION jurisdiction_scopes() IS
 -- the last in code order.  The policies test `col <@ envelope` first: the gridcode support
 -- function turns it into a B-tree range scan with the envelope as its parameter.
 CREATE FUNCTION jurisdiction_envelope() RETURNS gridcode
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   lo commgrid.gridcode;
   hi commgrid.gridcode;
@@ -93,7 +93,7 @@ CREATE POLICY own_rows ON liaison_unit FOR SELECT USING (role_name = current_use
 
 -- The caller's units, sorted; NULL when it has none (an InitPlan in the liaison policies).
 CREATE FUNCTION liaison_units() RETURNS bigint[]
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   units bigint[];
 BEGIN
@@ -161,7 +161,7 @@ COMMENT ON COLUMN staff_function.description IS 'What personal data it returns';
 
 -- Does a role exist and belong (directly or not) to a commgrid group role?
 CREATE FUNCTION is_member_of(member name, short_name text) RETURNS boolean
-LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog AS $$
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_' || short_name)
      AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = member)
      AND pg_has_role(member, 'commgrid_' || short_name, 'MEMBER')
@@ -172,7 +172,7 @@ COMMENT ON FUNCTION is_member_of(name, text) IS
 -- The role a statement really runs for, seen from inside a security-definer function:
 -- current_user there is the owner, but SET ROLE is kept in the role setting.
 CREATE FUNCTION acting_role() RETURNS name
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog AS $$
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT COALESCE(NULLIF(current_setting('role'), 'none'), session_user)::name
 $$;
 COMMENT ON FUNCTION acting_role() IS
@@ -180,7 +180,7 @@ COMMENT ON FUNCTION acting_role() IS
 
 -- Grants for one registered table to the group roles that exist; idempotent.
 CREATE FUNCTION grant_table_privileges(tbl regclass) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   t commgrid.secured_table;
   r text;
@@ -224,7 +224,7 @@ CREATE FUNCTION secure_table(tbl regclass, scope_columns name[],
                              readers text[], writers text[],
                              unit_columns name[] DEFAULT NULL,
                              liaison_writes boolean DEFAULT false) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   col name;
   check_expr text;
@@ -288,7 +288,7 @@ COMMENT ON FUNCTION secure_table(regclass, name[], text[], text[], name[], boole
 
 -- Grants that do not depend on one table: schema, jurisdiction, audit, staff functions.
 CREATE FUNCTION grant_privileges() RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   r text;
   t text;
@@ -361,7 +361,7 @@ COMMENT ON FUNCTION grant_privileges() IS
   'Grant the extension''s objects to the commgrid group roles that exist; idempotent, run by create_roles()';
 
 CREATE FUNCTION role_exists(short_name text) RETURNS boolean
-LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog AS $$
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_' || short_name)
 $$;
 COMMENT ON FUNCTION role_exists(text) IS 'Does the group role commgrid_<short_name> exist?';
@@ -369,7 +369,7 @@ COMMENT ON FUNCTION role_exists(text) IS 'Does the group role commgrid_<short_na
 -- Set once per cluster by the administrator: roles are cluster-wide, so the install script
 -- leaves them alone.  Idempotent; in another database with the extension it only grants.
 CREATE FUNCTION create_roles() RETURNS SETOF name
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   r commgrid.security_role;
 BEGIN
@@ -389,7 +389,7 @@ COMMENT ON FUNCTION create_roles() IS
 -- Give a login role a scope.  A district administrator may grant within their own
 -- jurisdiction; the scope must be no higher than the role's group allows.
 CREATE FUNCTION grant_jurisdiction(member name, area_code gridcode) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   actor name := commgrid.acting_role();
   min_depth int;
@@ -428,7 +428,7 @@ COMMENT ON FUNCTION grant_jurisdiction(name, gridcode) IS
   'Give a login role an area of jurisdiction (superuser, or a district administrator within their own district)';
 
 CREATE FUNCTION revoke_jurisdiction(member name, area_code gridcode) RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   actor name := commgrid.acting_role();
 BEGIN
@@ -452,7 +452,7 @@ COMMENT ON FUNCTION revoke_jurisdiction(name, gridcode) IS
 -- Make a login role the liaison of a resident unit.  A district administrator may do it for
 -- units of communities in their own jurisdiction.
 CREATE FUNCTION grant_liaison(member name, unit bigint) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   actor name := commgrid.acting_role();
   home commgrid.gridcode;
@@ -480,7 +480,7 @@ COMMENT ON FUNCTION grant_liaison(name, bigint) IS
   'Make a login role the liaison of a resident unit (superuser, or a district administrator for units in their district)';
 
 CREATE FUNCTION revoke_liaison(member name, unit bigint) RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   actor name := commgrid.acting_role();
 BEGIN
@@ -505,7 +505,7 @@ REVOKE EXECUTE ON FUNCTION create_roles() FROM PUBLIC;
 -- read them only through the audited staff functions.
 CREATE FUNCTION mark_personal(tbl regclass, columns name[], restricted boolean DEFAULT false)
 RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   col name;
   num int;

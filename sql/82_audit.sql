@@ -42,7 +42,7 @@ SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('co
 
 -- Append-only even for the owner: a superuser must drop this trigger on purpose to purge.
 CREATE FUNCTION audit_log_refuse_change() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
   RAISE EXCEPTION 'the audit log is append-only: % refused', TG_OP
     USING ERRCODE = '42501',
@@ -57,7 +57,7 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
 
 -- The key columns of a row, out of its JSON form.
 CREATE FUNCTION audit_key(row_json jsonb, key_columns text[]) RETURNS jsonb
-LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT jsonb_object_agg(k, row_json -> k) FROM unnest(key_columns) k
 $$;
 COMMENT ON FUNCTION audit_key(jsonb, text[]) IS 'The key columns of a row, as a JSON object';
@@ -66,7 +66,7 @@ COMMENT ON FUNCTION audit_key(jsonb, text[]) IS 'The key columns of a row, as a 
 -- so a bulk change stays fast.  A superuser's bulk load may set commgrid.audit = off:
 -- it is then recorded as one BULK entry with the row count.  Nobody else can skip it.
 CREATE FUNCTION audit_change() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   keys text[] := TG_ARGV;
   tbl text := format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME);
@@ -108,7 +108,7 @@ COMMENT ON FUNCTION audit_change() IS
 
 -- Attach the audit triggers to a table, keyed by its primary key.
 CREATE FUNCTION audit_table(tbl regclass) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   keys text;
   op text;
@@ -139,7 +139,7 @@ COMMENT ON FUNCTION audit_table(regclass) IS
 -- A staff function's read of personal data; called only from inside security-definer
 -- staff functions (no role may execute it).
 CREATE FUNCTION audit_read(tbl regclass, row_key jsonb, via text) RETURNS void
-LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
   INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, via)
   VALUES (session_user, commgrid.acting_role(), 'READ',
           (SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c
@@ -154,7 +154,7 @@ COMMENT ON FUNCTION audit_read(regclass, jsonb, text) IS
 -- must be staff and the row's area inside its jurisdiction.  One message for "missing" and
 -- "elsewhere", so a probe learns nothing.
 CREATE FUNCTION check_staff_reach(area_code gridcode, what text) RETURNS void
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid AS $$
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   actor name := commgrid.acting_role();
 BEGIN

@@ -5,7 +5,7 @@
 -- Keep the first 3 and last 4 characters of a phone number: 13812341234 → 138****1234.
 -- Shorter values are starred whole: too little is left to hide anything otherwise.
 CREATE FUNCTION mask_phone(phone text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT CASE WHEN char_length(phone) >= 8
               THEN left(phone, 3) || repeat('*', char_length(phone) - 7) || right(phone, 4)
               ELSE repeat('*', char_length(phone)) END
@@ -29,7 +29,7 @@ COMMENT ON COLUMN bi_area.area_km2 IS 'Area in km², from the boundary';
 
 -- Keep the first character of a name (the family name, for most Chinese names): 张三丰 → 张**.
 CREATE FUNCTION mask_name(name text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT CASE WHEN char_length(name) <= 1 THEN repeat('*', char_length(name))
               ELSE left(name, 1) || repeat('*', char_length(name) - 1) END
 $$;
@@ -42,7 +42,7 @@ COMMENT ON FUNCTION mask_name(text) IS
 -- view; so BI reads them through security-definer row functions, which run them as the owner
 -- over the whole district.
 CREATE FUNCTION bi_community_summary_rows() RETURNS SETOF community_summary
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
   SELECT * FROM commgrid.community_summary
 $$;
 REVOKE EXECUTE ON FUNCTION bi_community_summary_rows() FROM PUBLIC;
@@ -54,7 +54,7 @@ COMMENT ON VIEW bi_community_summary IS
   'BI: one row per urban community (commgrid.community_summary): counts only, plain types';
 
 CREATE FUNCTION bi_grid_summary_rows() RETURNS SETOF grid_summary
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
   SELECT * FROM commgrid.grid_summary
 $$;
 REVOKE EXECUTE ON FUNCTION bi_grid_summary_rows() FROM PUBLIC;

@@ -8,7 +8,7 @@ RETURNS TABLE (resident_id bigint, name text, idcard idcard, sex text, birth_dat
                phone text, household_id bigint, address text, grid_code gridcode,
                community_code gridcode, vulnerable_kinds text[], empty_nest_elderly boolean,
                living_alone boolean, disability boolean)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
   area_code commgrid.gridcode;
@@ -31,7 +31,7 @@ COMMENT ON FUNCTION resident_card(bigint) IS
 CREATE FUNCTION household_card(id bigint)
 RETURNS TABLE (household_id bigint, address text, longitude float8, latitude float8,
                grid_code gridcode, community_code gridcode, residents bigint)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
   area_code commgrid.gridcode;

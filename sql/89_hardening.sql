@@ -25,20 +25,24 @@ WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p')
                     'commgrid.secured_table'::regclass, 'commgrid.security_role'::regclass,
                     'commgrid.staff_function'::regclass)
 UNION ALL
--- a security-definer function that does not pin search_path
+-- a security-definer function that does not pin search_path with pg_temp last: unless pg_temp
+-- is named, PostgreSQL searches it FIRST for relations, so a caller's temporary table named
+-- like a catalog view (pg_roles) would be read in its place
 SELECT 'security definer without search_path', p.oid::regprocedure::text,
-       'SECURITY DEFINER functions must SET search_path'
+       'SECURITY DEFINER functions must SET search_path = pg_catalog, …, pg_temp (pg_temp last)'
 FROM pg_proc p
 WHERE p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef
-  AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) cfg WHERE cfg LIKE 'search_path=%')
+  AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) cfg
+                  WHERE cfg LIKE 'search_path=pg\_catalog%' AND cfg LIKE '%, pg\_temp')
 UNION ALL
 -- a SQL or PL/pgSQL function whose body is resolved at call time with the caller's path
 SELECT 'function without pinned search_path', p.oid::regprocedure::text,
-       'language ' || l.lanname || ': SET search_path, or write the SQL body as BEGIN ATOMIC'
+       'language ' || l.lanname || ': SET search_path = pg_catalog, …, pg_temp (pg_temp last), or write the SQL body as BEGIN ATOMIC'
 FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 WHERE p.pronamespace = 'commgrid'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
   AND p.prosqlbody IS NULL
-  AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) cfg WHERE cfg LIKE 'search_path=%')
+  AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) cfg
+                  WHERE cfg LIKE 'search_path=pg\_catalog%' AND cfg LIKE '%, pg\_temp')
 UNION ALL
 -- a security-definer function anybody may call
 SELECT 'security definer executable by PUBLIC', p.oid::regprocedure::text,
