@@ -22,7 +22,7 @@ CREATE TYPE gridcode (
   CATEGORY = 'U'
 );
 COMMENT ON TYPE gridcode IS
-  'Administrative area code: province 2, city 4, county 6 (GB/T 2260), township 9, community 12 (statistical division code), grid 15 digits; trailing zero segments name a higher level';
+  'Administrative area code: province 2, city 4, county 6 (GB/T 2260), township 9, community 12 (statistical division code), grid 15 digits; trailing zero segments name a higher level; a township of a city without counties has the county segment 00 (441900003)';
 
 CREATE CAST (text AS gridcode) WITH INOUT AS IMPLICIT;
 CREATE CAST (varchar AS gridcode) WITH INOUT AS IMPLICIT;
@@ -118,14 +118,32 @@ COMMENT ON FUNCTION level(gridcode) IS
 
 CREATE FUNCTION parent(gridcode) RETURNS gridcode
   AS 'MODULE_PATHNAME', 'gridcode_parent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION parent(gridcode) IS 'The code one level up; NULL for a province';
+COMMENT ON FUNCTION parent(gridcode) IS
+  'The code one level up; NULL for a province; for a township of a city without counties (county segment 00) the city';
 
 CREATE FUNCTION ancestor(gridcode, depth int) RETURNS gridcode
   AS 'MODULE_PATHNAME', 'gridcode_ancestor_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION ancestor(gridcode, int) IS
-  'The ancestor at a depth from 1 to the code''s own depth (the code itself at its own depth)';
+  'The ancestor at a depth from 1 to the code''s own depth (the code itself at its own depth); at depth 3 below a city without counties, the city (depth 2)';
 
 CREATE FUNCTION padded(gridcode, digits int DEFAULT 12) RETURNS text
   AS 'MODULE_PATHNAME', 'gridcode_padded' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION padded(gridcode, int) IS
   'The code zero-padded to 2, 4, 6, 9, 12 or 15 digits; 12 gives the statistical division code form';
+
+-- min and max: int8's own functions, so they run in parallel (and on Citus) as int8's do;
+-- SORTOP lets the planner answer them from a B-tree index
+CREATE FUNCTION gridcode_smaller(gridcode, gridcode) RETURNS gridcode
+  AS 'int8smaller' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION gridcode_smaller(gridcode, gridcode) IS 'The smaller of two codes (the state function of min)';
+CREATE FUNCTION gridcode_larger(gridcode, gridcode) RETURNS gridcode
+  AS 'int8larger' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION gridcode_larger(gridcode, gridcode) IS 'The larger of two codes (the state function of max)';
+CREATE AGGREGATE min(gridcode) (
+  SFUNC = gridcode_smaller, STYPE = gridcode, COMBINEFUNC = gridcode_smaller,
+  SORTOP = <, PARALLEL = SAFE);
+COMMENT ON AGGREGATE min(gridcode) IS 'The smallest code (depth-first order: an ancestor before its descendants)';
+CREATE AGGREGATE max(gridcode) (
+  SFUNC = gridcode_larger, STYPE = gridcode, COMBINEFUNC = gridcode_larger,
+  SORTOP = >, PARALLEL = SAFE);
+COMMENT ON AGGREGATE max(gridcode) IS 'The largest code (depth-first order)';

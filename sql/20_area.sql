@@ -1,17 +1,25 @@
--- The area registry: one row per administrative area, from the district down to the grid.
+-- The area registry: one row per administrative area, from the province down to the grid.
 -- The parent is derived from the code, so the tree can never disagree with the codes.
+-- Province, city and district are roots (parent NULL): a database may hold one district
+-- without its city, or a whole city; below them every area's parent must be registered.
 
 CREATE TABLE area (
   code     gridcode PRIMARY KEY,
   name     text NOT NULL CHECK (btrim(name) <> ''),
   kind     text NOT NULL,
   parent   gridcode GENERATED ALWAYS AS
-             (CASE WHEN kind = 'district' THEN NULL ELSE commgrid.parent(code) END) STORED
+             (CASE WHEN kind IN ('province', 'city', 'district') THEN NULL
+                   ELSE commgrid.parent(code) END) STORED
              REFERENCES area (code) ON UPDATE RESTRICT ON DELETE RESTRICT,
   boundary geometry,
+  -- the depth-4 kinds are not tied to the township digits (001-099 subdistrict, 100-199 town,
+  -- 200-399 rural_township, 400-599 township_unit): a town made a subdistrict keeps its code
+  -- until the statistics office renumbers it, and the registry records what the area is
   CONSTRAINT area_kind_fits_level CHECK (
+    (kind = 'province' AND commgrid.depth(code) = 1) OR
+    (kind = 'city' AND commgrid.depth(code) = 2) OR
     (kind = 'district' AND commgrid.depth(code) = 3) OR
-    (kind IN ('subdistrict', 'town') AND commgrid.depth(code) = 4) OR
+    (kind IN ('subdistrict', 'town', 'rural_township', 'township_unit') AND commgrid.depth(code) = 4) OR
     (kind IN ('community', 'village') AND commgrid.depth(code) = 5) OR
     (kind = 'grid' AND commgrid.depth(code) = 6)),
   -- the forms geometry_columns recognises, so GIS tools see MultiPolygon / 4490
@@ -23,13 +31,13 @@ CREATE INDEX area_parent_idx ON area (parent);
 CREATE INDEX area_boundary_idx ON area USING gist (boundary);
 
 COMMENT ON TABLE area IS
-  'Administrative areas from the district down to the grid, with their current boundaries (CGCS2000)';
+  'Administrative areas from the province down to the grid, with their current boundaries (CGCS2000)';
 COMMENT ON COLUMN area.code IS 'The area''s gridcode; its depth must fit the kind';
 COMMENT ON COLUMN area.name IS 'Chinese name, e.g. 回兴街道';
 COMMENT ON COLUMN area.kind IS
-  'district (depth 3), subdistrict or town (4), community or village (5), grid (6)';
+  'province (depth 1), city (2), district (3, any county-level unit), subdistrict 街道, town 镇, rural_township 乡/民族乡/苏木 or township_unit 类似乡级单位 (4), community or village (5), grid (6)';
 COMMENT ON COLUMN area.parent IS
-  'The area one level up, derived from the code; it must exist (NULL only for a district)';
+  'The area one level up, derived from the code (for a township of a city without counties, the city); it must exist; NULL for a province, city or district, which may be registered without the areas above them';
 COMMENT ON COLUMN area.boundary IS
   'Boundary, MultiPolygon in EPSG:4490 (CGCS2000 longitude/latitude); 4326 input is transformed, invalid shapes are refused';
 

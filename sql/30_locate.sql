@@ -32,4 +32,4 @@ CREATE TRIGGER area_bump_generation
 CREATE FUNCTION locate(location geometry, level text DEFAULT 'grid') RETURNS gridcode
   AS 'MODULE_PATHNAME', 'commgrid_locate' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION locate(geometry, text) IS
-  'The area of a level (grid, community, township, county) whose current boundary holds the point, under the half-open rule: every point of a partition gets exactly one area, points strictly inside agree with ST_Contains, points outside every area get NULL. Location in EPSG:4490 or 4326';
+  'The area of a level (grid, community, township, county, city, province) whose current boundary holds the point, under the half-open rule: every point of a partition gets exactly one area, points strictly inside agree with ST_Contains, points outside every area get NULL. Location in EPSG:4490 or 4326';

@@ -11,7 +11,8 @@ CREATE TABLE assigned_table (
   location_column name NOT NULL,
   code_column     name NOT NULL,
   level           text NOT NULL CHECK (level IN ('grid', 'community', 'village', 'township',
-                                                  'subdistrict', 'town', 'county', 'district')),
+                                                  'subdistrict', 'town', 'rural_township', 'township_unit',
+                                                  'county', 'district', 'city', 'province')),
   registered_at   timestamptz NOT NULL DEFAULT now()
 );
 COMMENT ON TABLE assigned_table IS
@@ -19,7 +20,7 @@ COMMENT ON TABLE assigned_table IS
 COMMENT ON COLUMN assigned_table.tbl IS 'The table';
 COMMENT ON COLUMN assigned_table.location_column IS 'Its point column (geometry, EPSG:4490 or 4326)';
 COMMENT ON COLUMN assigned_table.code_column IS 'Its gridcode column, set from the location';
-COMMENT ON COLUMN assigned_table.level IS 'The level of the code: grid, community, township or county';
+COMMENT ON COLUMN assigned_table.level IS 'The level of the code: grid, community, township, county, city or province (or a kind of that level)';
 COMMENT ON COLUMN assigned_table.registered_at IS 'When the table was registered';
 -- pg_dump keeps the users' registrations, not the extension's own tables (its script registers those)
 SELECT pg_catalog.pg_extension_config_dump('assigned_table', $$WHERE NOT EXISTS (
@@ -36,10 +37,11 @@ DECLARE
   n bigint;
 BEGIN
   IF level IS NULL OR level NOT IN ('grid', 'community', 'village', 'township',
-                                    'subdistrict', 'town', 'county', 'district') THEN
+                                    'subdistrict', 'town', 'rural_township', 'township_unit',
+                                    'county', 'district', 'city', 'province') THEN
     RAISE EXCEPTION 'unknown level "%"', level
       USING ERRCODE = '22023',
-            HINT = 'Use grid, community, township or county (or the kinds village, subdistrict, town, district).';
+            HINT = 'Use grid, community, township, county, city or province (or the kinds village, subdistrict, town, rural_township, township_unit, district).';
   END IF;
   IF (SELECT relkind FROM pg_class WHERE oid = tbl) NOT IN ('r', 'p') THEN
     RAISE EXCEPTION '"%" is not a table', tbl

@@ -8,14 +8,18 @@ RETURN CASE level
     WHEN 'grid' THEN ARRAY['grid']
     WHEN 'community' THEN ARRAY['community', 'village']
     WHEN 'village' THEN ARRAY['community', 'village']
-    WHEN 'township' THEN ARRAY['subdistrict', 'town']
-    WHEN 'subdistrict' THEN ARRAY['subdistrict', 'town']
-    WHEN 'town' THEN ARRAY['subdistrict', 'town']
+    WHEN 'township' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
+    WHEN 'subdistrict' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
+    WHEN 'town' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
+    WHEN 'rural_township' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
+    WHEN 'township_unit' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
     WHEN 'county' THEN ARRAY['district']
     WHEN 'district' THEN ARRAY['district']
+    WHEN 'city' THEN ARRAY['city']
+    WHEN 'province' THEN ARRAY['province']
   END;
 COMMENT ON FUNCTION level_kinds(text) IS
-  'The commgrid.area kinds of a level name (grid, community, township, county, or a kind itself); NULL for an unknown name';
+  'The commgrid.area kinds of a level name (grid, community, township, county, city, province, or a kind itself: every kind of the same depth); NULL for an unknown name';
 
 CREATE FUNCTION locate_nearest(location geometry, max_distance_m float8, level text DEFAULT 'grid')
 RETURNS TABLE (code gridcode, distance_m float8)
@@ -95,7 +99,7 @@ BEGIN
   IF kinds IS NULL THEN
     RAISE EXCEPTION 'unknown level "%"', level
       USING ERRCODE = '22023',
-            HINT = 'Use grid, community, township or county (or the kinds village, subdistrict, town, district).';
+            HINT = 'Use grid, community, township, county, city or province (or the kinds village, subdistrict, town, rural_township, township_unit, district).';
   END IF;
   IF GeometryType(footprint) NOT IN ('POLYGON', 'MULTIPOLYGON') THEN
     RAISE EXCEPTION 'footprint must be a polygon, not a %', initcap(GeometryType(footprint))

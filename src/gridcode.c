@@ -65,7 +65,20 @@ gridcode_digits(GridCode code)
 	return gridcode_depth_digits[gridcode_depth(code)];
 }
 
-/* True when every segment down to the code's depth is non-zero */
+/*
+ * True for a code below a prefecture-level city without counties (不设区的地级市,
+ * e.g. 东莞 4419): the statistical code numbers its townships directly under
+ * the city, with the county segment 00 (441900003 东城街道).  The only zero
+ * segment a valid code may have before a non-zero one.
+ */
+static bool
+skips_county(GridCode code)
+{
+	return segment_value(code, 2) != 0 && segment_value(code, 3) == 0 &&
+		segment_value(code, 4) != 0;
+}
+
+/* True when every segment down to the code's depth is non-zero, but for skips_county */
 bool
 gridcode_is_valid(GridCode code)
 {
@@ -76,7 +89,7 @@ gridcode_is_valid(GridCode code)
 		return false;
 	depth = gridcode_depth(code);
 	for (d = 1; d <= depth; d++)
-		if (segment_value(code, d) == 0)
+		if (segment_value(code, d) == 0 && !(d == 3 && skips_county(code)))
 			return false;
 	return true;
 }
@@ -195,7 +208,7 @@ gridcode_from_cstring(const char *str)
 		int64		seg = segment_value(value, d);
 		int			width = gridcode_depth_digits[d] - gridcode_depth_digits[d - 1];
 
-		if (seg == 0 && first_zero == 0)
+		if (seg == 0 && first_zero == 0 && !(d == 3 && skips_county(value)))
 			first_zero = d;
 		else if (seg != 0 && first_zero != 0)
 			GRIDCODE_SYNTAX_ERROR(str,
@@ -204,7 +217,7 @@ gridcode_from_cstring(const char *str)
 											gridcode_depth_digits[first_zero - 1] + 1,
 											gridcode_depth_digits[first_zero],
 											level_names[d], width, (long long) seg),
-								  errhint("Trailing zero segments name a higher level; a zero segment may not stand before a non-zero one."));
+								  errhint("Trailing zero segments name a higher level; only a county segment 00 may stand before a non-zero township (a city without counties)."));
 	}
 	return value;
 }
@@ -256,7 +269,7 @@ gridcode_recv(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid external gridcode value %lld", (long long) code),
-				 errdetail("A binary gridcode is a 15-digit padded code with no zero segment before a non-zero one.")));
+				 errdetail("A binary gridcode is a 15-digit padded code with no zero segment before a non-zero one, but a county segment 00 before a township.")));
 	PG_RETURN_GRIDCODE(code);
 }
 
@@ -274,7 +287,10 @@ gridcode_level(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(level_names[gridcode_depth(PG_GETARG_GRIDCODE(0))]));
 }
 
-/* The parent is one level up; a province has none */
+/*
+ * The parent is one level up; a province has none.  A township under a city
+ * without counties gets the city (the code's own prefix), not a county.
+ */
 PG_FUNCTION_INFO_V1(gridcode_parent);
 Datum
 gridcode_parent(PG_FUNCTION_ARGS)
@@ -287,6 +303,11 @@ gridcode_parent(PG_FUNCTION_ARGS)
 	PG_RETURN_GRIDCODE(gridcode_ancestor(code, depth - 1));
 }
 
+/*
+ * The code's prefix at a depth.  Under a city without counties the depth-3
+ * prefix is the city itself (441900, GB/T 2260's code for 东莞), so
+ * ancestor(code, 3) is then the city, at depth 2.
+ */
 PG_FUNCTION_INFO_V1(gridcode_ancestor_sql);
 Datum
 gridcode_ancestor_sql(PG_FUNCTION_ARGS)

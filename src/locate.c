@@ -87,8 +87,12 @@ static const struct
 	{"township", 4},
 	{"subdistrict", 4},
 	{"town", 4},
+	{"rural_township", 4},
+	{"township_unit", 4},
 	{"county", 3},
 	{"district", 3},
+	{"city", 2},
+	{"province", 1},
 };
 
 /* Depth of a level name, or raise 22023 naming the accepted names */
@@ -104,7 +108,7 @@ locate_level_depth(const char *name, int len)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unknown level \"%.*s\"", len, name),
-			 errhint("Use grid, community, township or county (or the kinds village, subdistrict, town, district).")));
+			 errhint("Use grid, community, township, county, city or province (or the kinds village, subdistrict, town, rural_township, township_unit, district).")));
 	return 0;					/* keep the compiler quiet */
 }
 

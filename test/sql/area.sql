@@ -60,4 +60,62 @@ SELECT code FROM area ORDER BY code;
 
 -- the tree through the hierarchy operator and the parent index
 SELECT a.code, a.name FROM area a WHERE a.code <@ '500112001' ORDER BY a.code;
+
+-- every township kind at depth 4: the digits name a kind (001-099 subdistrict, 100-199 town,
+-- 200-399 rural_township, 400-599 township_unit) but the registry records the kind it is given
+SAVEPOINT s;
+INSERT INTO area (code, name, kind) VALUES
+  ('500112201', '甲乡', 'rural_township'), ('500112401', '乙农场', 'township_unit'),
+  ('500112150', '丙街道', 'subdistrict'), ('500112201001', '甲村', 'village');
+SELECT code, kind, parent, depth(code) FROM area WHERE depth(code) = 4 OR code = '500112201001' ORDER BY code;
+SAVEPOINT t;
+INSERT INTO area (code, name, kind) VALUES ('500112201001002', '甲村网格', 'rural_township');
+ROLLBACK TO t;
+INSERT INTO area (code, name, kind) VALUES ('500112', '渝北区', 'township_unit');
+ROLLBACK TO t;
+
+-- province and city: roots like the district, registered or not; the district keeps no parent
+INSERT INTO area (code, name, kind) VALUES ('50', '重庆市', 'province'), ('5001', '重庆市辖区', 'city');
+SELECT code, kind, parent, depth(code) FROM area WHERE depth(code) <= 3 ORDER BY code;
+-- min and max over the registry, in depth-first order
+SELECT min(code), max(code) FROM commgrid.area;
+INSERT INTO area (code, name, kind) VALUES ('500113', '某区', 'city');
+ROLLBACK TO t;
+INSERT INTO area (code, name, kind) VALUES ('5002', '某县', 'province');
+ROLLBACK TO t;
+DELETE FROM area WHERE code IN ('50', '5001');
+SELECT count(*) AS roots_deleted_district_stays FROM area WHERE code = '500112';
+ROLLBACK TO t;
+
+-- a city without counties (东莞 4419): townships numbered under the city have the city as parent,
+-- so the city must be registered first, and cannot go while they remain
+INSERT INTO area (code, name, kind) VALUES ('441900003', '甲街道', 'subdistrict');
+ROLLBACK TO t;
+INSERT INTO area (code, name, kind, boundary) VALUES
+  ('4419', '东莞市', 'city', ST_GeomFromText('POLYGON((113.5 22.6,114.2 22.6,114.2 23.1,113.5 23.1,113.5 22.6))', 4490)),
+  ('441900003', '甲街道', 'subdistrict', ST_GeomFromText('POLYGON((113.7 22.9,113.8 22.9,113.8 23.0,113.7 23.0,113.7 22.9))', 4490)),
+  ('441900101', '乙镇', 'town', NULL),
+  ('441900003001', '甲社区', 'community', NULL);
+SELECT code, kind, parent, depth(code), level(code) FROM area WHERE code <@ '4419' ORDER BY code;
+SELECT level, locate(ST_SetSRID(ST_MakePoint(113.75, 22.95), 4490), level) AS code
+FROM unnest(ARRAY['township', 'rural_township', 'county', 'city', 'province']) level;
+SAVEPOINT u;
+DELETE FROM area WHERE code = '4419';
+ROLLBACK TO u;
+SELECT min(code), max(code) FROM commgrid.area;
+-- a table may keep the code of a township kind or of the city
+CREATE TEMP TABLE probe_town (location geometry, code gridcode);
+CREATE TEMP TABLE probe_city (location geometry, code gridcode);
+INSERT INTO probe_town VALUES (ST_SetSRID(ST_MakePoint(113.75, 22.95), 4490), NULL);
+INSERT INTO probe_city VALUES (ST_SetSRID(ST_MakePoint(113.75, 22.95), 4490), NULL);
+SELECT register_assigned_table('probe_town', 'location', 'code', 'rural_township') AS towns,
+       register_assigned_table('probe_city', 'location', 'code', 'city') AS cities;
+SELECT (SELECT code FROM probe_town) AS town_code, (SELECT code FROM probe_city) AS city_code;
+SELECT code, distance_m FROM locate_nearest('SRID=4490;POINT(113.81 22.95)', 2000, 'township_unit');
+ROLLBACK TO s;
+
+-- the level names every level argument accepts
+SELECT level, level_kinds(level) FROM unnest(ARRAY['township', 'rural_township', 'township_unit',
+  'county', 'district', 'city', 'province', 'street']) level;
 ROLLBACK;
+SELECT min(code) IS NULL AS empty_registry FROM commgrid.area WHERE code <@ '500112';
