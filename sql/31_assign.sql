@@ -36,9 +36,8 @@ DECLARE
   code_type oid;
   n bigint;
 BEGIN
-  IF level IS NULL OR level NOT IN ('grid', 'community', 'village', 'township',
-                                    'subdistrict', 'town', 'rural_township', 'township_unit',
-                                    'county', 'district', 'city', 'province') THEN
+  IF level IS NULL OR level NOT IN ('grid', 'community', 'village', 'township', 'subdistrict', 'town',
+                                    'rural_township', 'township_unit', 'county', 'district', 'city', 'province') THEN
     RAISE EXCEPTION 'unknown level "%"', level
       USING ERRCODE = '22023',
             HINT = 'Use grid, community, township, county, city or province (or the kinds village, subdistrict, town, rural_township, township_unit, district).';
