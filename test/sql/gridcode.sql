@@ -78,6 +78,9 @@ SELECT '500112'::gridcode = '500112000000', '500112'::gridcode <> '500112001',
 -- casts and binary round trip
 SELECT '500112001'::text::gridcode::text, ('500112001'::varchar)::gridcode;
 SELECT gridcode_send('500112001002003') = int8send(500112001002003) AS sends_padded_int8;
+-- the hash is int8's of the padded value, for the new codes too (Citus places shards by it)
+SELECT gridcode_hash('500112001') = hashint8(500112001000000) AS old_code_hash,
+       gridcode_hash('441900003') = hashint8(441900003000000) AS new_code_hash;
 CREATE TEMP TABLE binary_roundtrip AS SELECT '500112001002'::gridcode AS code;
 COPY binary_roundtrip TO '/tmp/commgrid_gridcode.bin' WITH (FORMAT binary);
 TRUNCATE binary_roundtrip;
@@ -128,7 +131,7 @@ SELECT min(code), max(code), min(code) FILTER (WHERE depth(code) = 4) AS first_t
 DROP TABLE coded;
 
 -- min and max in parallel: partial aggregates combined (a plain table; temporary ones stay in the leader)
-CREATE TABLE gridcode_minmax AS
+CREATE TABLE public.gridcode_minmax AS
 SELECT ('500112' || lpad((1 + i % 99)::text, 3, '0') || lpad((1 + i % 7)::text, 3, '0'))::gridcode AS code
 FROM generate_series(1, 20000) i;
 ANALYZE gridcode_minmax;
@@ -146,4 +149,4 @@ SELECT min(code) IS NULL AND max(code) IS NULL AS empty_gives_null FROM gridcode
 SELECT p.proname, a.aggcombinefn, p.proparallel, o.oprname AS sortop
 FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid JOIN pg_operator o ON o.oid = a.aggsortop
 WHERE p.pronamespace = 'commgrid'::regnamespace AND p.proname IN ('min', 'max') ORDER BY p.proname;
-DROP TABLE gridcode_minmax;
+DROP TABLE public.gridcode_minmax;
