@@ -101,6 +101,8 @@ BEGIN
       LEFT JOIN LATERAL (SELECT (ST_IsValidDetail(c.boundary)).*
                           WHERE c.boundary IS NOT NULL AND NOT ST_IsEmpty(c.boundary)) d ON true
      WHERE c.parent = p_code
+        -- districts and cities are roots (parent NULL): a city's or province's children by code
+        OR (c.parent IS NULL AND c.code <@ p_code AND commgrid.parent(c.code) = p_code)
   ), covered AS MATERIALIZED (
     -- union once
     SELECT ST_Union(ch.g) AS u FROM child ch WHERE ch.g IS NOT NULL AND NOT ST_IsEmpty(ch.g)

@@ -75,16 +75,22 @@ INSERT INTO area (code, name, kind) VALUES ('500112', '渝北区', 'township_uni
 ROLLBACK TO t;
 
 -- province and city: roots like the district, registered or not; the district keeps no parent
-INSERT INTO area (code, name, kind) VALUES ('50', '重庆市', 'province'), ('5001', '重庆市辖区', 'city');
-SELECT code, kind, parent, depth(code) FROM area WHERE depth(code) <= 3 ORDER BY code;
--- min and max over the registry, in depth-first order
-SELECT min(code), max(code) FROM commgrid.area;
 INSERT INTO area (code, name, kind) VALUES ('500113', '某区', 'city');
 ROLLBACK TO t;
 INSERT INTO area (code, name, kind) VALUES ('5002', '某县', 'province');
 ROLLBACK TO t;
+INSERT INTO area (code, name, kind, boundary) VALUES
+  ('50', '重庆市', 'province', NULL),
+  ('5001', '重庆市辖区', 'city', ST_MakeEnvelope(106.4, 29.5, 106.7, 29.8, 4490)),
+  ('500113', '巴南区', 'district', ST_MakeEnvelope(106.4, 29.5, 106.5, 29.8, 4490));
+SELECT code, kind, parent, depth(code) FROM area WHERE depth(code) <= 3 ORDER BY code;
+-- min and max over the registry, in depth-first order
+SELECT min(code), max(code) FROM commgrid.area;
+-- coverage of a city by its districts, found by code (they have no parent)
+SELECT kind, areas, round(area_m2 / 1e6) AS km2 FROM coverage_problems('5001') ORDER BY kind, areas, km2;
+-- the roots go, the districts stay
 DELETE FROM area WHERE code IN ('50', '5001');
-SELECT count(*) AS roots_deleted_district_stays FROM area WHERE code = '500112';
+SELECT code FROM area WHERE depth(code) <= 3 ORDER BY code;
 ROLLBACK TO t;
 
 -- a city without counties (东莞 4419): townships numbered under the city have the city as parent,
