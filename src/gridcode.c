@@ -68,7 +68,7 @@ gridcode_digits(GridCode code)
 /*
  * True for a code below a prefecture-level city without counties (不设区的地级市,
  * e.g. 东莞 4419): the statistical code numbers its townships directly under
- * the city, with the county segment 00 (441900003 东城街道).  The only zero
+ * the city, with the county segment 00 (441900003, a subdistrict).  The only zero
  * segment a valid code may have before a non-zero one.
  */
 static bool
