@@ -54,6 +54,17 @@ FROM (SELECT 'jurisdiction' AS tbl, j.role_name::oid AS role_oid, j.scope::text 
       SELECT 'liaison_unit', l.role_name::oid, 'unit ' || l.unit_id FROM commgrid.liaison_unit l) x
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = x.role_oid)
 UNION ALL
+-- belt and braces: a security-definer or trigger function that names a catalog relation
+-- without pg_catalog. (one unpinned path away from reading a temporary look-alike)
+SELECT 'catalog relation not qualified', p.oid::regprocedure::text,
+       'write ' || string_agg(DISTINCT 'pg_catalog.' || m[1], ', ')
+FROM pg_proc p, regexp_matches(p.prosrc, '(?<![.\w])(pg_[a-z_]+)', 'g') m
+WHERE p.pronamespace = 'commgrid'::regnamespace
+  AND (p.prosecdef OR p.prorettype = 'trigger'::regtype)
+  AND EXISTS (SELECT 1 FROM pg_class c
+              WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relname = m[1])
+GROUP BY p.oid
+UNION ALL
 -- a security-definer function anybody may call
 SELECT 'security definer executable by PUBLIC', p.oid::regprocedure::text,
        'REVOKE EXECUTE … FROM PUBLIC and grant it to the roles that need it'
