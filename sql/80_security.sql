@@ -6,10 +6,21 @@
 -- registered with commgrid.secure_table(), which enables row-level security with the one
 -- jurisdiction policy; commgrid.security_findings lists any table that escaped the rule.
 
+-- A role's OID from its name (NULL when there is no such role).  The jurisdiction and liaison
+-- maps are keyed by OID, not name: a role dropped and created again under its old name is a
+-- new OID and inherits nothing.  quote_ident keeps to_regrole from folding case.
+CREATE FUNCTION role_oid(role_name name) RETURNS regrole
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT pg_catalog.to_regrole(pg_catalog.quote_ident(role_name))
+$$;
+COMMENT ON FUNCTION role_oid(name) IS
+  'The OID of a role, as regrole (NULL when no role has that name): the key of jurisdiction and liaison_unit';
+
 -- Which areas each login role may reach: one or more gridcodes, a district, township,
--- community or grid; everything under a code is inside it.
+-- community or grid; everything under a code is inside it.  A row is used only while the
+-- role's current staff group allows its level (role_scopes).
 CREATE TABLE jurisdiction (
-  role_name  name NOT NULL,
+  role_name  regrole NOT NULL,
   scope      gridcode NOT NULL REFERENCES area (code) ON UPDATE RESTRICT ON DELETE RESTRICT,
   granted_by name NOT NULL DEFAULT session_user,
   granted_at timestamptz NOT NULL DEFAULT now(),
@@ -18,7 +29,8 @@ CREATE TABLE jurisdiction (
 CREATE INDEX jurisdiction_scope_idx ON jurisdiction (scope);
 COMMENT ON TABLE jurisdiction IS
   'Jurisdiction of each login role: the gridcodes it may read and write (every code under them included); change it with grant_jurisdiction / revoke_jurisdiction';
-COMMENT ON COLUMN jurisdiction.role_name IS 'Login role (current_user) the scope belongs to';
+COMMENT ON COLUMN jurisdiction.role_name IS
+  'Login role the scope belongs to, stored by OID (shown as its name): a later role with the same name does not match; a dropped role''s rows show a bare number and match nobody (commgrid.forget_dropped_roles() removes them)';
 COMMENT ON COLUMN jurisdiction.scope IS
   'An area code: a district for a district administrator, a township for township staff, a community for community staff, a grid for a grid worker';
 COMMENT ON COLUMN jurisdiction.granted_by IS 'Session role that granted the scope';
@@ -29,22 +41,59 @@ SELECT pg_catalog.pg_extension_config_dump('jurisdiction', '');
 
 -- A role sees only its own rows: the policies of other tables read this one as the caller.
 ALTER TABLE jurisdiction ENABLE ROW LEVEL SECURITY;
-CREATE POLICY own_rows ON jurisdiction FOR SELECT USING (role_name = current_user);
+CREATE POLICY own_rows ON jurisdiction FOR SELECT
+  USING (role_name = (SELECT commgrid.role_oid(current_user)));
+
+-- THE LEVEL RULE, its one source: the smallest depth a role's jurisdiction may name is the
+-- lowest min_scope_depth among the staff groups it belongs to now (security_role); NULL when
+-- it is in none.  grant_jurisdiction checks new scopes against it, and role_scopes drops the
+-- scopes it no longer allows, so a role moved from district administrator to grid worker
+-- loses its district at once, with nobody editing the jurisdiction map.  Security definer,
+-- so the policies need no grant on security_role (granted to every group role; membership is
+-- public in pg_auth_members anyway).
+CREATE FUNCTION staff_min_depth(member name) RETURNS int
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  RETURN (SELECT min(r.min_scope_depth) FROM commgrid.security_role r
+          WHERE r.min_scope_depth IS NOT NULL AND commgrid.is_member_of(member, r.short_name));
+END $$;
+REVOKE EXECUTE ON FUNCTION staff_min_depth(name) FROM PUBLIC;
+COMMENT ON FUNCTION staff_min_depth(name) IS
+  'Smallest gridcode depth the role''s current staff groups allow as jurisdiction (3 district … 6 grid); NULL when it belongs to no staff group';
+
+-- The scopes a role may use now, sorted: its jurisdiction rows (by OID) at or below the depth
+-- its current staff group allows; NULL when none.  Called as the role itself (the policies,
+-- through jurisdiction_scopes) it sees only its own rows; the security-definer grant and
+-- staff functions call it for the acting role.
+CREATE FUNCTION role_scopes(member name) RETURNS gridcode[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  min_depth int := commgrid.staff_min_depth(member);
+  member_oid regrole := commgrid.role_oid(member);
+  scopes commgrid.gridcode[];
+BEGIN
+  IF min_depth IS NULL OR member_oid IS NULL THEN
+    RETURN NULL;
+  END IF;
+  SELECT array_agg(j.scope ORDER BY j.scope) INTO scopes
+  FROM commgrid.jurisdiction j
+  WHERE j.role_name = member_oid AND commgrid.depth(j.scope) >= min_depth;
+  RETURN scopes;
+END $$;
+COMMENT ON FUNCTION role_scopes(name) IS
+  'The jurisdiction codes a role may use now: its scopes at or below the level its current staff group allows (NULL when none)';
 
 -- The caller's scopes, sorted; NULL when it has none.  Policies call it through a scalar
 -- subquery, so it runs once per statement as an InitPlan; PL/pgSQL keeps its plan across
 -- statements (a SQL function would be planned again in every statement).
 CREATE FUNCTION jurisdiction_scopes() RETURNS gridcode[]
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  scopes commgrid.gridcode[];
 BEGIN
-  SELECT array_agg(j.scope ORDER BY j.scope) INTO scopes
-  FROM commgrid.jurisdiction j WHERE j.role_name = current_user;
-  RETURN scopes;
+  RETURN commgrid.role_scopes(current_user);
 END $$;
 COMMENT ON FUNCTION jurisdiction_scopes() IS
-  'The current role''s jurisdiction codes (NULL when it has none)';
+  'The current role''s jurisdiction codes that its current staff group allows (NULL when none)';
 
 -- The lowest code that covers all the caller's scopes: the common ancestor of the first and
 -- the last in code order.  The policies test `col <@ envelope` first: the gridcode support
@@ -52,16 +101,13 @@ COMMENT ON FUNCTION jurisdiction_scopes() IS
 CREATE FUNCTION jurisdiction_envelope() RETURNS gridcode
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  lo commgrid.gridcode;
-  hi commgrid.gridcode;
+  scopes commgrid.gridcode[] := commgrid.role_scopes(current_user);
+  lo commgrid.gridcode := scopes[1];
+  hi commgrid.gridcode := scopes[cardinality(scopes)];
 BEGIN
-  SELECT j.scope INTO lo FROM commgrid.jurisdiction j
-  WHERE j.role_name = current_user ORDER BY j.scope LIMIT 1;
   IF lo IS NULL THEN
     RETURN NULL;
   END IF;
-  SELECT j.scope INTO hi FROM commgrid.jurisdiction j
-  WHERE j.role_name = current_user ORDER BY j.scope DESC LIMIT 1;
   FOR d IN REVERSE least(commgrid.depth(lo), commgrid.depth(hi))..1 LOOP
     IF commgrid.ancestor(lo, d) OPERATOR(commgrid.=) commgrid.ancestor(hi, d) THEN
       RETURN commgrid.ancestor(lo, d);
@@ -75,7 +121,7 @@ COMMENT ON FUNCTION jurisdiction_envelope() IS
 -- Which resident units each unit liaison speaks for: the liaison reaches only these units'
 -- co-building data and assessments.
 CREATE TABLE liaison_unit (
-  role_name  name NOT NULL,
+  role_name  regrole NOT NULL,
   unit_id    bigint NOT NULL REFERENCES unit ON DELETE CASCADE,
   granted_by name NOT NULL DEFAULT session_user,
   granted_at timestamptz NOT NULL DEFAULT now(),
@@ -83,26 +129,32 @@ CREATE TABLE liaison_unit (
 );
 COMMENT ON TABLE liaison_unit IS
   'The resident units each unit liaison (login role) acts for; change it with grant_liaison / revoke_liaison';
-COMMENT ON COLUMN liaison_unit.role_name IS 'Login role (current_user) of the liaison';
+COMMENT ON COLUMN liaison_unit.role_name IS
+  'Login role of the liaison, stored by OID (shown as its name): a later role with the same name does not match';
 COMMENT ON COLUMN liaison_unit.unit_id IS 'The resident unit';
 COMMENT ON COLUMN liaison_unit.granted_by IS 'Session role that granted it';
 COMMENT ON COLUMN liaison_unit.granted_at IS 'When it was granted';
 SELECT pg_catalog.pg_extension_config_dump('liaison_unit', '');
 ALTER TABLE liaison_unit ENABLE ROW LEVEL SECURITY;
-CREATE POLICY own_rows ON liaison_unit FOR SELECT USING (role_name = current_user);
+CREATE POLICY own_rows ON liaison_unit FOR SELECT
+  USING (role_name = (SELECT commgrid.role_oid(current_user)));
 
--- The caller's units, sorted; NULL when it has none (an InitPlan in the liaison policies).
+-- The caller's units, sorted; NULL when it has none or is no longer a unit liaison (an
+-- InitPlan in the liaison policies).
 CREATE FUNCTION liaison_units() RETURNS bigint[]
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   units bigint[];
 BEGIN
+  IF NOT commgrid.is_member_of(current_user, 'unit_liaison') THEN
+    RETURN NULL;
+  END IF;
   SELECT array_agg(l.unit_id ORDER BY l.unit_id) INTO units
-  FROM commgrid.liaison_unit l WHERE l.role_name = current_user;
+  FROM commgrid.liaison_unit l WHERE l.role_name = commgrid.role_oid(current_user);
   RETURN units;
 END $$;
 COMMENT ON FUNCTION liaison_units() IS
-  'The resident units the current role is liaison for (NULL when none)';
+  'The resident units the current role is liaison for, while it belongs to commgrid_unit_liaison (NULL when none)';
 
 -- The six group roles, by their short names (the role is commgrid_<short name>).  The
 -- minimum depth is the highest level a member's jurisdiction may name.
@@ -162,9 +214,9 @@ COMMENT ON COLUMN staff_function.description IS 'What personal data it returns';
 -- Does a role exist and belong (directly or not) to a commgrid group role?
 CREATE FUNCTION is_member_of(member name, short_name text) RETURNS boolean
 LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_' || short_name)
-     AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = member)
-     AND pg_has_role(member, 'commgrid_' || short_name, 'MEMBER')
+  SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || short_name)
+     AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = member)
+     AND pg_catalog.pg_has_role(member, 'commgrid_' || short_name, 'MEMBER')
 $$;
 COMMENT ON FUNCTION is_member_of(name, text) IS
   'Is the role a member of commgrid_<short_name>? (false when either role does not exist)';
@@ -188,18 +240,18 @@ DECLARE
 BEGIN
   SELECT * INTO STRICT t FROM commgrid.secured_table WHERE table_name = tbl;
   SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols
-  FROM pg_attribute
+  FROM pg_catalog.pg_attribute
   WHERE attrelid = tbl AND attnum > 0 AND NOT attisdropped
     AND COALESCE(col_description(tbl, attnum), '') NOT LIKE '[personal: restricted]%';
   FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
-           WHERE EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_' || short_name)
+           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || short_name)
   LOOP
     EXECUTE format('REVOKE ALL ON %s FROM %I', tbl, r);
   END LOOP;
   FOR r IN SELECT 'commgrid_' || x FROM unnest(t.readers) x
-           WHERE EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_' || x)
+           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || x)
   LOOP
-    IF EXISTS (SELECT 1 FROM pg_attribute
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
                WHERE attrelid = tbl AND attnum > 0 AND NOT attisdropped
                  AND col_description(tbl, attnum) LIKE '[personal: restricted]%') THEN
       EXECUTE format('GRANT SELECT (%s) ON %s TO %I', cols, tbl, r);
@@ -208,7 +260,7 @@ BEGIN
     END IF;
   END LOOP;
   FOR r IN SELECT 'commgrid_' || x FROM unnest(t.writers) x
-           WHERE EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_' || x)
+           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || x)
   LOOP
     EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %s TO %I', tbl, r);
   END LOOP;
@@ -230,7 +282,7 @@ DECLARE
   check_expr text;
 BEGIN
   FOREACH col IN ARRAY COALESCE(scope_columns, '{}') LOOP
-    IF NOT EXISTS (SELECT 1 FROM pg_attribute
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
                    WHERE attrelid = tbl AND attname = col AND NOT attisdropped
                      AND atttypid = 'commgrid.gridcode'::regtype) THEN
       RAISE EXCEPTION 'table % has no gridcode column %', tbl, col
@@ -294,19 +346,21 @@ DECLARE
   t text;
 BEGIN
   FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
-           WHERE EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_' || short_name)
+           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || short_name)
   LOOP
     EXECUTE format('GRANT USAGE ON SCHEMA commgrid TO %I', r);
     IF r <> 'commgrid_bi_reader' THEN
       EXECUTE format('GRANT SELECT ON commgrid.jurisdiction, commgrid.liaison_unit TO %I', r);
     END IF;
+    -- the level rule, read by the policies as the caller
+    EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.staff_min_depth(name) TO %I', r);
   END LOOP;
   FOR t IN SELECT table_name::text FROM commgrid.secured_table ORDER BY 1 LOOP
     PERFORM commgrid.grant_table_privileges(t::regclass);
   END LOOP;
   -- sequences behind serial keys, for the roles that insert
   FOR r IN SELECT DISTINCT 'commgrid_' || x FROM commgrid.secured_table, unnest(writers) x
-           WHERE EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_' || x)
+           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || x)
   LOOP
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA commgrid TO %I', r);
   END LOOP;
@@ -321,7 +375,7 @@ BEGIN
   FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
            WHERE min_scope_depth IS NOT NULL AND commgrid.role_exists(short_name)
   LOOP
-    FOR t IN SELECT p.oid::regprocedure FROM pg_proc p
+    FOR t IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
              WHERE p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef
                AND p.proname IN (SELECT function_name FROM commgrid.staff_function)
     LOOP
@@ -332,7 +386,7 @@ BEGIN
   FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
            WHERE min_scope_depth IS NOT NULL AND commgrid.role_exists(short_name)
   LOOP
-    FOR t IN SELECT c.oid::regclass FROM pg_class c
+    FOR t IN SELECT c.oid::regclass FROM pg_catalog.pg_class c
              WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind = 'v'
                AND c.relname NOT LIKE 'bi\_%'
                AND 'security_invoker=true' = ANY (COALESCE(c.reloptions, '{}'))
@@ -342,14 +396,14 @@ BEGIN
   END LOOP;
   -- BI: the bi_* views and nothing else
   IF commgrid.role_exists('bi_reader') THEN
-    FOR t IN SELECT c.oid::regclass FROM pg_class c
+    FOR t IN SELECT c.oid::regclass FROM pg_catalog.pg_class c
              WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('v', 'm')
                AND c.relname LIKE 'bi\_%'
     LOOP
       EXECUTE format('GRANT SELECT ON %s TO commgrid_bi_reader', t);
     END LOOP;
     -- the security-definer row functions behind them
-    FOR t IN SELECT p.oid::regprocedure FROM pg_proc p
+    FOR t IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
              WHERE p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef
                AND p.proname LIKE 'bi\_%'
     LOOP
@@ -362,7 +416,7 @@ COMMENT ON FUNCTION grant_privileges() IS
 
 CREATE FUNCTION role_exists(short_name text) RETURNS boolean
 LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_' || short_name)
+  SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || short_name)
 $$;
 COMMENT ON FUNCTION role_exists(text) IS 'Does the group role commgrid_<short_name> exist?';
 
@@ -386,30 +440,45 @@ END $$;
 COMMENT ON FUNCTION create_roles() IS
   'Create the commgrid_* group roles that are missing (once per cluster, needs CREATEROLE) and grant this database''s objects to them; safe to run again';
 
+-- THE CALLER CHECK of the four grant and revoke functions, its one source: the acting role is
+-- a superuser, or a district administrator whose jurisdiction (as role_scopes allows it
+-- now) holds the area: the scope given or taken, or the community of the unit.  42501
+-- otherwise, the same for a missing unit as for one elsewhere.
+CREATE FUNCTION check_grantor(area_code gridcode, action text, what text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  actor name := commgrid.acting_role();
+BEGIN
+  IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = actor) THEN
+    RETURN;
+  END IF;
+  IF NOT commgrid.is_member_of(actor, 'district_admin') THEN
+    RAISE EXCEPTION 'role % may not %', actor, action
+      USING ERRCODE = '42501', HINT = 'Only district administrators grant and revoke jurisdiction and liaison rights.';
+  END IF;
+  IF area_code IS NULL
+     OR NOT COALESCE(area_code OPERATOR(commgrid.<@) ANY (commgrid.role_scopes(actor)), false) THEN
+    RAISE EXCEPTION '% is outside the jurisdiction of %', what, actor
+      USING ERRCODE = '42501';
+  END IF;
+END $$;
+REVOKE EXECUTE ON FUNCTION check_grantor(gridcode, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION check_grantor(gridcode, text, text) IS
+  'Raise 42501 unless the acting role is a superuser or a district administrator whose jurisdiction holds the area (internal to the grant and revoke functions)';
+
 -- Give a login role a scope.  A district administrator may grant within their own
 -- jurisdiction; the scope must be no higher than the role's group allows.
 CREATE FUNCTION grant_jurisdiction(member name, area_code gridcode) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  actor name := commgrid.acting_role();
+  member_oid regrole := commgrid.role_oid(member);
   min_depth int;
 BEGIN
-  IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = actor) THEN
-    IF NOT commgrid.is_member_of(actor, 'district_admin') THEN
-      RAISE EXCEPTION 'role % may not grant jurisdiction', actor
-        USING ERRCODE = '42501', HINT = 'Only district administrators grant jurisdiction.';
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM commgrid.jurisdiction j
-                   WHERE j.role_name = actor AND area_code OPERATOR(commgrid.<@) j.scope) THEN
-      RAISE EXCEPTION 'area % is outside the jurisdiction of %', area_code, actor
-        USING ERRCODE = '42501';
-    END IF;
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = member) THEN
+  PERFORM commgrid.check_grantor(area_code, 'grant jurisdiction', format('area %s', area_code));
+  IF member_oid IS NULL THEN
     RAISE EXCEPTION 'role "%" does not exist', member USING ERRCODE = '42704';
   END IF;
-  SELECT min(r.min_scope_depth) INTO min_depth FROM commgrid.security_role r
-  WHERE r.min_scope_depth IS NOT NULL AND commgrid.is_member_of(member, r.short_name);
+  min_depth := commgrid.staff_min_depth(member);
   IF min_depth IS NULL THEN
     RAISE EXCEPTION 'role % belongs to no staff role', member
       USING ERRCODE = '22023',
@@ -420,7 +489,7 @@ BEGIN
       USING ERRCODE = '22023',
             DETAIL = format('The role''s staff group may be given areas of depth %s or deeper.', min_depth);
   END IF;
-  INSERT INTO commgrid.jurisdiction (role_name, scope) VALUES (member, area_code)
+  INSERT INTO commgrid.jurisdiction (role_name, scope) VALUES (member_oid, area_code)
     ON CONFLICT DO NOTHING;
 END $$;
 REVOKE EXECUTE ON FUNCTION grant_jurisdiction(name, gridcode) FROM PUBLIC;
@@ -429,20 +498,10 @@ COMMENT ON FUNCTION grant_jurisdiction(name, gridcode) IS
 
 CREATE FUNCTION revoke_jurisdiction(member name, area_code gridcode) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  actor name := commgrid.acting_role();
 BEGIN
-  IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = actor) THEN
-    IF NOT commgrid.is_member_of(actor, 'district_admin') THEN
-      RAISE EXCEPTION 'role % may not revoke jurisdiction', actor USING ERRCODE = '42501';
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM commgrid.jurisdiction j
-                   WHERE j.role_name = actor AND area_code OPERATOR(commgrid.<@) j.scope) THEN
-      RAISE EXCEPTION 'area % is outside the jurisdiction of %', area_code, actor
-        USING ERRCODE = '42501';
-    END IF;
-  END IF;
-  DELETE FROM commgrid.jurisdiction j WHERE j.role_name = member AND j.scope = area_code;
+  PERFORM commgrid.check_grantor(area_code, 'revoke jurisdiction', format('area %s', area_code));
+  DELETE FROM commgrid.jurisdiction j
+  WHERE j.role_name = commgrid.role_oid(member) AND j.scope = area_code;
   RETURN FOUND;
 END $$;
 REVOKE EXECUTE ON FUNCTION revoke_jurisdiction(name, gridcode) FROM PUBLIC;
@@ -453,26 +512,15 @@ COMMENT ON FUNCTION revoke_jurisdiction(name, gridcode) IS
 -- units of communities in their own jurisdiction.
 CREATE FUNCTION grant_liaison(member name, unit bigint) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  actor name := commgrid.acting_role();
-  home commgrid.gridcode;
 BEGIN
-  SELECT u.community_code INTO home FROM commgrid.unit u WHERE u.unit_id = unit;
-  IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = actor) THEN
-    IF NOT commgrid.is_member_of(actor, 'district_admin') THEN
-      RAISE EXCEPTION 'role % may not grant liaison rights', actor
-        USING ERRCODE = '42501', HINT = 'Only district administrators grant liaison rights.';
-    END IF;
-    IF home IS NULL OR NOT EXISTS (SELECT 1 FROM commgrid.jurisdiction j
-                                   WHERE j.role_name = actor AND home OPERATOR(commgrid.<@) j.scope) THEN
-      RAISE EXCEPTION 'unit % is outside the jurisdiction of %', unit, actor USING ERRCODE = '42501';
-    END IF;
-  END IF;
+  PERFORM commgrid.check_grantor(
+    (SELECT u.community_code FROM commgrid.unit u WHERE u.unit_id = unit),
+    'grant liaison rights', format('unit %s', unit));
   IF NOT commgrid.is_member_of(member, 'unit_liaison') THEN
     RAISE EXCEPTION 'role % is not a unit liaison', member
       USING ERRCODE = '22023', HINT = 'Grant it commgrid_unit_liaison first.';
   END IF;
-  INSERT INTO commgrid.liaison_unit (role_name, unit_id) VALUES (member, unit)
+  INSERT INTO commgrid.liaison_unit (role_name, unit_id) VALUES (commgrid.role_oid(member), unit)
     ON CONFLICT DO NOTHING;
 END $$;
 REVOKE EXECUTE ON FUNCTION grant_liaison(name, bigint) FROM PUBLIC;
@@ -481,18 +529,37 @@ COMMENT ON FUNCTION grant_liaison(name, bigint) IS
 
 CREATE FUNCTION revoke_liaison(member name, unit bigint) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  actor name := commgrid.acting_role();
 BEGIN
-  IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = actor)
-     AND NOT commgrid.is_member_of(actor, 'district_admin') THEN
-    RAISE EXCEPTION 'role % may not revoke liaison rights', actor USING ERRCODE = '42501';
-  END IF;
-  DELETE FROM commgrid.liaison_unit l WHERE l.role_name = member AND l.unit_id = unit;
+  PERFORM commgrid.check_grantor(
+    (SELECT u.community_code FROM commgrid.unit u WHERE u.unit_id = unit),
+    'revoke liaison rights', format('unit %s', unit));
+  DELETE FROM commgrid.liaison_unit l
+  WHERE l.role_name = commgrid.role_oid(member) AND l.unit_id = unit;
   RETURN FOUND;
 END $$;
 REVOKE EXECUTE ON FUNCTION revoke_liaison(name, bigint) FROM PUBLIC;
-COMMENT ON FUNCTION revoke_liaison(name, bigint) IS 'Take a resident unit from a liaison; true when it had it';
+COMMENT ON FUNCTION revoke_liaison(name, bigint) IS
+  'Take a resident unit from a liaison (superuser, or a district administrator for units in their district); true when it had it';
+
+-- Roles cannot carry event triggers, so nothing removes a dropped role's rows by itself:
+-- they match nobody (keyed by OID), security_findings lists them, and this clears them.
+CREATE FUNCTION forget_dropped_roles() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  n bigint;
+  m bigint;
+BEGIN
+  DELETE FROM commgrid.jurisdiction j
+  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid = j.role_name);
+  GET DIAGNOSTICS n = ROW_COUNT;
+  DELETE FROM commgrid.liaison_unit l
+  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid = l.role_name);
+  GET DIAGNOSTICS m = ROW_COUNT;
+  RETURN n + m;
+END $$;
+REVOKE EXECUTE ON FUNCTION forget_dropped_roles() FROM PUBLIC;
+COMMENT ON FUNCTION forget_dropped_roles() IS
+  'Delete the jurisdiction and liaison rows of roles that no longer exist; returns how many (superuser, after DROP ROLE)';
 
 REVOKE EXECUTE ON FUNCTION secure_table(regclass, name[], text[], text[], name[], boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION grant_table_privileges(regclass) FROM PUBLIC;
@@ -513,7 +580,7 @@ DECLARE
   marker text := CASE WHEN restricted THEN '[personal: restricted] ' ELSE '[personal] ' END;
 BEGIN
   FOREACH col IN ARRAY columns LOOP
-    SELECT attnum INTO num FROM pg_attribute
+    SELECT attnum INTO num FROM pg_catalog.pg_attribute
     WHERE attrelid = tbl AND attname = col AND attnum > 0 AND NOT attisdropped;
     IF num IS NULL THEN
       RAISE EXCEPTION 'table % has no column %', tbl, col USING ERRCODE = '42703';

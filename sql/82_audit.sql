@@ -75,7 +75,7 @@ DECLARE
   n bigint;
 BEGIN
   IF current_setting('commgrid.audit', true) = 'off'
-     AND (SELECT rolsuper FROM pg_roles WHERE rolname = actor) THEN
+     AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = actor) THEN
     IF TG_OP = 'DELETE' THEN
       SELECT count(*) INTO n FROM old_rows;
     ELSE
@@ -114,9 +114,9 @@ DECLARE
   op text;
 BEGIN
   SELECT string_agg(quote_literal(a.attname), ', ' ORDER BY k.ord) INTO keys
-  FROM pg_index i
+  FROM pg_catalog.pg_index i
   CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY k(attnum, ord)
-  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
   WHERE i.indrelid = tbl AND i.indisprimary;
   IF keys IS NULL THEN
     RAISE EXCEPTION 'table % has no primary key to audit by', tbl USING ERRCODE = '22023';
@@ -142,8 +142,8 @@ CREATE FUNCTION audit_read(tbl regclass, row_key jsonb, via text) RETURNS void
 LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
   INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, via)
   VALUES (session_user, commgrid.acting_role(), 'READ',
-          (SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c
-           JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl),
+          (SELECT format('%I.%I', n.nspname, c.relname) FROM pg_catalog.pg_class c
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl),
           row_key, via)
 $$;
 REVOKE EXECUTE ON FUNCTION audit_read(regclass, jsonb, text) FROM PUBLIC;
@@ -158,15 +158,12 @@ LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   actor name := commgrid.acting_role();
 BEGIN
-  IF (SELECT rolsuper FROM pg_roles WHERE rolname = actor) THEN
+  IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = actor) THEN
     IF area_code IS NOT NULL THEN
       RETURN;
     END IF;
-  ELSIF area_code IS NOT NULL AND EXISTS (
-      SELECT 1 FROM commgrid.jurisdiction j
-      WHERE j.role_name = actor AND area_code OPERATOR(commgrid.<@) j.scope)
-    AND EXISTS (SELECT 1 FROM commgrid.security_role r
-                WHERE r.min_scope_depth IS NOT NULL AND commgrid.is_member_of(actor, r.short_name)) THEN
+  -- the same reach as the policies: the scopes the role's current staff group allows
+  ELSIF COALESCE(area_code OPERATOR(commgrid.<@) ANY (commgrid.role_scopes(actor)), false) THEN
     RETURN;
   END IF;
   RAISE EXCEPTION '% is not in the jurisdiction of %', what, actor

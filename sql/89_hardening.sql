@@ -44,6 +44,27 @@ WHERE p.pronamespace = 'commgrid'::regnamespace AND l.lanname IN ('sql', 'plpgsq
   AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) cfg
                   WHERE cfg LIKE 'search_path=pg\_catalog%' AND cfg LIKE '%, pg\_temp')
 UNION ALL
+-- jurisdiction or liaison rows of a dropped role: keyed by OID they match nobody, but they
+-- should go (commgrid.forget_dropped_roles()) before the OID could ever be reused
+SELECT 'rows of a dropped role', 'commgrid.' || x.tbl,
+       'role ' || x.role_oid || ': ' || x.what
+FROM (SELECT 'jurisdiction' AS tbl, j.role_name::oid AS role_oid, j.scope::text AS what
+      FROM commgrid.jurisdiction j
+      UNION ALL
+      SELECT 'liaison_unit', l.role_name::oid, 'unit ' || l.unit_id FROM commgrid.liaison_unit l) x
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = x.role_oid)
+UNION ALL
+-- belt and braces: a security-definer or trigger function that names a catalog relation
+-- without pg_catalog. (one unpinned path away from reading a temporary look-alike)
+SELECT 'catalog relation not qualified', p.oid::regprocedure::text,
+       'write ' || string_agg(DISTINCT 'pg_catalog.' || m[1], ', ')
+FROM pg_proc p, regexp_matches(p.prosrc, '(?<![.\w])(pg_[a-z_]+)', 'g') m
+WHERE p.pronamespace = 'commgrid'::regnamespace
+  AND (p.prosecdef OR p.prorettype = 'trigger'::regtype)
+  AND EXISTS (SELECT 1 FROM pg_class c
+              WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relname = m[1])
+GROUP BY p.oid
+UNION ALL
 -- a security-definer function anybody may call
 SELECT 'security definer executable by PUBLIC', p.oid::regprocedure::text,
        'REVOKE EXECUTE … FROM PUBLIC and grant it to the roles that need it'

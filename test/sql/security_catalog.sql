@@ -36,6 +36,11 @@ SELECT p.oid::regprocedure AS function,
 FROM pg_proc p WHERE p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef ORDER BY p.oid::regprocedure::text COLLATE "C";
 -- a table with a gridcode column made outside the rule is found
 CREATE TABLE commgrid.r330106_unsecured (grid_code gridcode);
+-- and so is a security-definer function that reads a catalog view unqualified on a path
+-- without pg_temp last (a temporary pg_roles would make every caller a superuser)
+CREATE FUNCTION commgrid.r330106_naive() RETURNS boolean LANGUAGE sql SECURITY DEFINER
+  SET search_path = pg_catalog, commgrid
+  AS 'SELECT rolsuper FROM pg_roles WHERE rolname = current_user';
 SELECT * FROM security_findings ORDER BY 1, 2, 3;
 ROLLBACK;
 SELECT count(*) AS leftover_roles FROM pg_roles WHERE rolname LIKE 'commgrid\_%';

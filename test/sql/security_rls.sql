@@ -103,7 +103,7 @@ RESET row_security;
 RESET commgrid.audit;
 RESET ROLE;
 SELECT role_name, scope, granted_by = session_user AS by_session FROM jurisdiction
-WHERE role_name LIKE 'r330106\_%' ORDER BY 1, 2;
+WHERE role_name::text LIKE 'r330106\_%' ORDER BY role_name::text, 2;
 \i test/sql/security_cleanup.psql
 ROLLBACK;
 SELECT count(*) AS leftover_roles FROM pg_roles WHERE rolname LIKE 'commgrid\_%' OR rolname LIKE 'r330106\_%';
