@@ -127,7 +127,7 @@ COMMENT ON FUNCTION unit_label(bigint) IS 'unit "name", as error messages name a
 
 -- Place a unit: the community of its point, or every community its footprint overlaps.
 CREATE FUNCTION unit_assign() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   IF NEW.location IS NOT NULL AND ST_SRID(NEW.location) = 4326 THEN
     NEW.location := ST_Transform(NEW.location, 4490);
@@ -160,6 +160,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION unit_assign() FROM PUBLIC;
 COMMENT ON FUNCTION unit_assign() IS
   'Trigger: sets unit.community_code from the footprint (largest share) or the location';
 

@@ -75,7 +75,7 @@ COMMENT ON COLUMN area_responsibility.ends IS 'last day; NULL while in force';
 -- A contact point needs a city or district leader over the community; a responsibility a
 -- subdistrict leader of the community's own subdistrict.
 CREATE FUNCTION leadership_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   l commgrid.leader;
   target gridcode;
@@ -108,6 +108,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION leadership_check() FROM PUBLIC;
 COMMENT ON FUNCTION leadership_check() IS
   'Trigger: contact points belong to city/district leaders, area responsibility to subdistrict leaders, always inside their own area';
 

@@ -128,7 +128,7 @@ COMMENT ON COLUMN cross_appointment.ends IS 'last day; NULL while in force';
 
 -- The rules joint meetings and cross-appointments follow.
 CREATE FUNCTION cobuilding_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   l commgrid.leader;
 BEGIN
@@ -163,6 +163,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION cobuilding_check() FROM PUBLIC;
 COMMENT ON FUNCTION cobuilding_check() IS
   'Trigger: conveners are leaders of the community''s subdistrict; unit members and cross-appointments need a unit that co-builds with the community';
 

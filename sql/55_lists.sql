@@ -145,7 +145,7 @@ COMMENT ON COLUMN service_record.project_id IS 'the co-building project it belon
 
 -- The rules of the lists and of dual reporting.
 CREATE FUNCTION cobuilding_list_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   n commgrid.cobuilding_need;
   r commgrid.cobuilding_resource;
@@ -203,6 +203,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION cobuilding_list_check() FROM PUBLIC;
 COMMENT ON FUNCTION cobuilding_list_check() IS
   'Trigger: projects match a need and a resource of one community; resources, unit reports and workplace reports need a co-building tie; service needs a report in force';
 
