@@ -59,6 +59,7 @@ CREATE TABLE resident (
   empty_nest_elderly boolean NOT NULL DEFAULT false,
   living_alone       boolean NOT NULL DEFAULT false,
   disability         boolean NOT NULL DEFAULT false,
+  registered_on      date NOT NULL DEFAULT commgrid.district_today(),
   CONSTRAINT resident_vulnerable_kinds_known CHECK (vulnerable_kinds <@ ARRAY[
     'minimum_living_allowance', 'extreme_poverty', 'low_income_margin', 'serious_illness',
     'unsupported_child', 'zero_employment_family', 'other']::text[])
@@ -81,6 +82,35 @@ COMMENT ON COLUMN resident.vulnerable_kinds IS
 COMMENT ON COLUMN resident.empty_nest_elderly IS '[personal] Empty-nest elderly (空巢老人): wearable care and visits';
 COMMENT ON COLUMN resident.living_alone IS '[personal] Lives alone (独居)';
 COMMENT ON COLUMN resident.disability IS '[personal] Has a disability (残疾)';
+COMMENT ON COLUMN resident.registered_on IS
+  'Day the person was registered here (today in the district by default); never before the birth date, never after today';
+
+-- A person is registered on or after the day they were born, and not in the future: a birth
+-- date after it is a mistyped ID number (and would have no age in any report).
+CREATE FUNCTION resident_check_birth() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  born date := commgrid.birth_date(NEW.idcard);
+BEGIN
+  IF NEW.registered_on > commgrid.district_today() THEN
+    RAISE EXCEPTION 'registration day % is in the future', NEW.registered_on
+      USING ERRCODE = '23514',
+            DETAIL = format('Today in the district (Asia/Shanghai) is %s.', commgrid.district_today()),
+            HINT = 'Leave registered_on out to register today.';
+  END IF;
+  IF born > NEW.registered_on THEN
+    RAISE EXCEPTION 'birth date % is after the registration day %', born, NEW.registered_on
+      USING ERRCODE = '23514',
+            DETAIL = format('The citizen ID %s says the person was born on %s.', commgrid.mask(NEW.idcard), born),
+            HINT = 'Check digits 7-14 of the ID number (the birth date YYYYMMDD).';
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION resident_check_birth() IS
+  'Trigger: refuses a birth date (from the ID number) after the registration day, and a registration day after today (23514)';
+
+CREATE TRIGGER resident_check_birth BEFORE INSERT OR UPDATE OF idcard, registered_on ON resident
+  FOR EACH ROW EXECUTE FUNCTION resident_check_birth();
 
 -- A resident's grid is the household's: taken on every insert and update, so it cannot drift.
 -- The trigger runs with the owner's rights, so row-level security never hides the household

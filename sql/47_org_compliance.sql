@@ -106,7 +106,7 @@ FROM branch_count b WHERE b.members > 50
 UNION ALL
 SELECT 'org_term_expired', o.community_code, format('%s %s (%s)', o.kind, o.org_id, o.name),
        format('term %s to %s has ended; elect a new one', o.term_start, o.term_end)
-FROM commgrid.party_org o WHERE o.term_end < current_date
+FROM commgrid.party_org o WHERE o.term_end < commgrid.district_today()
 UNION ALL
 SELECT 'grid_without_party_group', g.code, format('grid %s %s', g.code, g.name),
        'no Party group (组织建在网格: every grid has one)'
@@ -130,13 +130,13 @@ SELECT 'floating_member_without_certificate', f.community_code, format('member %
        format('away since %s with no activity certificate', f.since)
 FROM commgrid.floating_member f
 WHERE f.direction = 'outflow' AND f.transferred_on IS NULL AND f.certificate_no IS NULL
-  AND f.since <= current_date - interval '1 month' AND f.since >= current_date - interval '6 months'
+  AND f.since <= commgrid.district_today() - interval '1 month' AND f.since >= commgrid.district_today() - interval '6 months'
 UNION ALL
 SELECT 'floating_member_not_transferred', f.community_code, format('member %s', f.resident_id),
        format('away since %s, over 6 months, and not transferred', f.since)
 FROM commgrid.floating_member f
 WHERE f.direction = 'outflow' AND f.transferred_on IS NULL
-  AND f.since < current_date - interval '6 months';
+  AND f.since < commgrid.district_today() - interval '6 months';
 
 COMMENT ON VIEW org_compliance IS
   'Every breach of the Party organisation rules (DOMAIN.md §4) and the report''s grid rules; kinds and rules in compliance_kind';

@@ -124,13 +124,13 @@ SELECT c.code::text AS community_code, c.name AS community_name,
   LEFT JOIN commgrid.area s ON s.code = c.parent
  WHERE c.kind IN ('community', 'village')
    AND NOT EXISTS (SELECT 1 FROM commgrid.contact_point p
-                    WHERE p.community_code = c.code AND commgrid.period_in_force(p.starts, p.ends, current_date)
+                    WHERE p.community_code = c.code AND commgrid.period_in_force(p.starts, p.ends, commgrid.district_today())
                       AND EXISTS (SELECT 1 FROM commgrid.leader l WHERE l.leader_id = p.leader_id
-                                     AND commgrid.period_in_force(l.starts, l.ends, current_date)))
+                                     AND commgrid.period_in_force(l.starts, l.ends, commgrid.district_today())))
    AND NOT EXISTS (SELECT 1 FROM commgrid.area_responsibility r
-                    WHERE r.community_code = c.code AND commgrid.period_in_force(r.starts, r.ends, current_date)
+                    WHERE r.community_code = c.code AND commgrid.period_in_force(r.starts, r.ends, commgrid.district_today())
                       AND EXISTS (SELECT 1 FROM commgrid.leader l WHERE l.leader_id = r.leader_id
-                                     AND commgrid.period_in_force(l.starts, l.ends, current_date)));
+                                     AND commgrid.period_in_force(l.starts, l.ends, commgrid.district_today())));
 COMMENT ON VIEW community_without_leader IS
   'Communities that today have neither a contact leader (联系点) nor a responsible subdistrict leader (包片) over the community or one of its grids; a leader out of post does not count';
 

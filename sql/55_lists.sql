@@ -6,7 +6,7 @@ CREATE TABLE cobuilding_need (
   title          text NOT NULL CHECK (btrim(title) <> ''),
   category       text NOT NULL,
   detail         text,
-  published_on   date NOT NULL DEFAULT current_date,
+  published_on   date NOT NULL DEFAULT commgrid.district_today(),
   status         text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'matched', 'closed')),
   CONSTRAINT cobuilding_need_is_community CHECK (commgrid.depth(community_code) = 5)
 );
@@ -27,7 +27,7 @@ CREATE TABLE cobuilding_resource (
   title          text NOT NULL CHECK (btrim(title) <> ''),
   category       text NOT NULL,
   detail         text,
-  published_on   date NOT NULL DEFAULT current_date,
+  published_on   date NOT NULL DEFAULT commgrid.district_today(),
   status         text NOT NULL DEFAULT 'available' CHECK (status IN ('available', 'committed', 'withdrawn')),
   UNIQUE (resource_id, community_code)
 );

@@ -260,7 +260,7 @@ BEGIN
   IF TG_OP = 'UPDATE' THEN
     NEW.entered_at := now();
   END IF;
-  on_day := NEW.entered_at::date;
+  on_day := commgrid.district_date(NEW.entered_at);
 
   -- who rates whom: the shape the indicator's rater kind asks for
   IF i.rater_kind = 'community' THEN
@@ -352,7 +352,7 @@ BEGIN
     ELSE commgrid.holds_post_in_unit(NEW.entered_by, NEW.rater_unit_id, d)
                       AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, d) END)
     INTO recuse
-    FROM (VALUES (on_day), (current_date)) days(d);
+    FROM (VALUES (on_day), (commgrid.district_today())) days(d);
   IF recuse THEN
     RAISE EXCEPTION 'person % must recuse (回避) from rating % for %', NEW.entered_by, ratee_text, rater_text
       USING ERRCODE = '23514',

@@ -378,7 +378,7 @@ idcard_sex(PG_FUNCTION_ARGS)
 /*
  * Age in whole years on a date: the year difference, less one before the
  * birthday.  Someone born on 29 February turns a year older on 1 March in
- * common years.
+ * common years.  NULL for a date before birth.
  */
 PG_FUNCTION_INFO_V1(idcard_age);
 Datum
@@ -399,12 +399,9 @@ idcard_age(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot compute an age at an infinite date")));
+	/* not yet born: no age, and no error that would fail a whole report */
 	if (at < birth_date_of(value))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("date %s is before the birth date %s",
-						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(at))),
-						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(birth_date_of(value)))))));
+		PG_RETURN_NULL();
 	j2date(at + POSTGRES_EPOCH_JDATE, &y, &m, &d);
 	age = y - by;
 	if (m < bm || (m == bm && d < bd))
