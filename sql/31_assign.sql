@@ -37,7 +37,7 @@ DECLARE
 BEGIN
   IF level IS NULL OR level NOT IN ('grid', 'community', 'village', 'township',
                                     'subdistrict', 'town', 'county', 'district') THEN
-    RAISE EXCEPTION 'unknown level "%"', level
+    RAISE EXCEPTION 'unknown level "%"', commgrid.echo_value(level)
       USING ERRCODE = '22023',
             HINT = 'Use grid, community, township or county (or the kinds village, subdistrict, town, district).';
   END IF;
