@@ -12,9 +12,35 @@ COMMENT ON TABLE compliance_setting IS 'Tunable thresholds of commgrid.org_compl
 COMMENT ON COLUMN compliance_setting.name IS 'Setting name';
 COMMENT ON COLUMN compliance_setting.value IS 'Its value';
 COMMENT ON COLUMN compliance_setting.description IS 'What it bounds';
-INSERT INTO compliance_setting VALUES
-  ('staff_per_grid_min', 8, 'Fewest grid staff a grid should have (the report: about 10 per grid)'),
-  ('staff_per_grid_max', 12, 'Most grid staff a grid should have (the report: about 10 per grid)');
+-- The installed values.  pg_dump keeps only the rows a user added or changed, and on restore
+-- a dumped row replaces the installed one of the same name (the trigger below, which fires
+-- in replica mode too), so a user's setting survives a dump and restore.
+CREATE FUNCTION compliance_setting_defaults() RETURNS SETOF compliance_setting
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  VALUES ('staff_per_grid_min', 8::numeric, 'Fewest grid staff a grid should have (the report: about 10 per grid)'),
+         ('staff_per_grid_max', 12, 'Most grid staff a grid should have (the report: about 10 per grid)')
+$$;
+COMMENT ON FUNCTION compliance_setting_defaults() IS
+  'The rows the install script puts into compliance_setting (pg_dump leaves out rows still equal to one of them)';
+INSERT INTO compliance_setting SELECT * FROM compliance_setting_defaults();
+SELECT pg_catalog.pg_extension_config_dump('compliance_setting',
+  $$WHERE (name, value, description) NOT IN (SELECT d.name, d.value, d.description FROM commgrid.compliance_setting_defaults() d)$$);
+
+CREATE FUNCTION compliance_setting_replace_default() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  DELETE FROM commgrid.compliance_setting s
+   WHERE s.name = NEW.name
+     AND (s.name, s.value, s.description) IN (SELECT d.name, d.value, d.description
+                                                FROM commgrid.compliance_setting_defaults() d);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION compliance_setting_replace_default() FROM PUBLIC;
+COMMENT ON FUNCTION compliance_setting_replace_default() IS
+  'Trigger: a row inserted with the name of a setting still at its installed value replaces it (how pg_restore brings back a changed setting)';
+CREATE TRIGGER compliance_setting_replace_default BEFORE INSERT ON compliance_setting
+  FOR EACH ROW EXECUTE FUNCTION compliance_setting_replace_default();
+ALTER TABLE compliance_setting ENABLE ALWAYS TRIGGER compliance_setting_replace_default;
 
 -- Members whose membership is held here: not inflow members (theirs is held elsewhere), and
 -- not outflow members whose membership has been transferred out.

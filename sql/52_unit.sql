@@ -22,7 +22,10 @@ COMMENT ON COLUMN unit_vocabulary.field IS 'kind, affiliation or rank';
 COMMENT ON COLUMN unit_vocabulary.code IS 'the code stored in unit';
 COMMENT ON COLUMN unit_vocabulary.label IS 'the report''s word for it';
 COMMENT ON COLUMN unit_vocabulary.sort_order IS 'display order: higher affiliation and rank first';
-INSERT INTO unit_vocabulary VALUES
+-- The installed vocabulary; pg_dump keeps the rows a user added or changed, and on restore a
+-- dumped row replaces the installed one of the same field and code (as for compliance_setting).
+CREATE FUNCTION unit_vocabulary_defaults() RETURNS SETOF unit_vocabulary
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ VALUES
   ('kind', 'organ', '党政机关', 1),
   ('kind', 'public_institution', '事业单位', 2),
   ('kind', 'state_owned_enterprise', '国有企业', 3),
@@ -37,7 +40,29 @@ INSERT INTO unit_vocabulary VALUES
   ('rank', 'bureau', '厅局级', 1),
   ('rank', 'division', '处级', 2),
   ('rank', 'section', '科级', 3),
-  ('rank', 'none', '无级别', 4);
+  ('rank', 'none', '无级别', 4)
+$$;
+COMMENT ON FUNCTION unit_vocabulary_defaults() IS
+  'The rows the install script puts into unit_vocabulary (pg_dump leaves out rows still equal to one of them)';
+INSERT INTO unit_vocabulary SELECT * FROM unit_vocabulary_defaults();
+SELECT pg_catalog.pg_extension_config_dump('unit_vocabulary',
+  $$WHERE (field, code, label, sort_order) NOT IN (SELECT d.field, d.code, d.label, d.sort_order FROM commgrid.unit_vocabulary_defaults() d)$$);
+
+CREATE FUNCTION unit_vocabulary_replace_default() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  DELETE FROM commgrid.unit_vocabulary v
+   WHERE v.field = NEW.field AND v.code = NEW.code
+     AND (v.field, v.code, v.label, v.sort_order) IN (SELECT d.field, d.code, d.label, d.sort_order
+                                                        FROM commgrid.unit_vocabulary_defaults() d);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION unit_vocabulary_replace_default() FROM PUBLIC;
+COMMENT ON FUNCTION unit_vocabulary_replace_default() IS
+  'Trigger: a row inserted with the field and code of an entry still at its installed value replaces it (how pg_restore brings back a changed label)';
+CREATE TRIGGER unit_vocabulary_replace_default BEFORE INSERT ON unit_vocabulary
+  FOR EACH ROW EXECUTE FUNCTION unit_vocabulary_replace_default();
+ALTER TABLE unit_vocabulary ENABLE ALWAYS TRIGGER unit_vocabulary_replace_default;
 
 CREATE TABLE unit (
   unit_id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
