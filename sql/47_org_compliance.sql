@@ -16,10 +16,10 @@ COMMENT ON COLUMN compliance_setting.description IS 'What it bounds';
 -- a dumped row replaces the installed one of the same name (the trigger below, which fires
 -- in replica mode too), so a user's setting survives a dump and restore.
 CREATE FUNCTION compliance_setting_defaults() RETURNS SETOF compliance_setting
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE BEGIN ATOMIC
   VALUES ('staff_per_grid_min', 8::numeric, 'Fewest grid staff a grid should have (the report: about 10 per grid)'),
-         ('staff_per_grid_max', 12, 'Most grid staff a grid should have (the report: about 10 per grid)')
-$$;
+         ('staff_per_grid_max', 12, 'Most grid staff a grid should have (the report: about 10 per grid)');
+END;
 COMMENT ON FUNCTION compliance_setting_defaults() IS
   'The rows the install script puts into compliance_setting (pg_dump leaves out rows still equal to one of them)';
 INSERT INTO compliance_setting SELECT * FROM compliance_setting_defaults();

@@ -25,7 +25,7 @@ COMMENT ON COLUMN unit_vocabulary.sort_order IS 'display order: higher affiliati
 -- The installed vocabulary; pg_dump keeps the rows a user added or changed, and on restore a
 -- dumped row replaces the installed one of the same field and code (as for compliance_setting).
 CREATE FUNCTION unit_vocabulary_defaults() RETURNS SETOF unit_vocabulary
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ VALUES
+LANGUAGE sql IMMUTABLE PARALLEL SAFE BEGIN ATOMIC VALUES
   ('kind', 'organ', '党政机关', 1),
   ('kind', 'public_institution', '事业单位', 2),
   ('kind', 'state_owned_enterprise', '国有企业', 3),
@@ -40,8 +40,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ VALUES
   ('rank', 'bureau', '厅局级', 1),
   ('rank', 'division', '处级', 2),
   ('rank', 'section', '科级', 3),
-  ('rank', 'none', '无级别', 4)
-$$;
+  ('rank', 'none', '无级别', 4);
+END;
 COMMENT ON FUNCTION unit_vocabulary_defaults() IS
   'The rows the install script puts into unit_vocabulary (pg_dump leaves out rows still equal to one of them)';
 INSERT INTO unit_vocabulary SELECT * FROM unit_vocabulary_defaults();
