@@ -82,6 +82,20 @@ SELECT pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.contact_poi
 SELECT pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.cobuilding_project (need_id, resource_id, community_code, unit_id, title)
   VALUES (%s, %s, '330106001001', %s, '错配项目')$$, :jia_need, :yi_resource, :jia_unit)) AS project_with_other_resource;
 
+-- assessment: the liaison of 测试一中 enters the unit's opinion of 甲一 in the name of resident 1,
+-- who is 测试一中's Party head and sits on 甲一's committee, which the liaison cannot read: the
+-- recusal rule still sees both posts
+INSERT INTO assessment_campaign (district_code, year, name) VALUES ('330106', 2026, '2026年双向考核');
+INSERT INTO assessment_indicator (campaign_id, direction, rater_kind, code, name, weight, max_score)
+SELECT campaign_id, 2, 'unit', 'U1', '服务满意度', 1, 100 FROM assessment_campaign WHERE district_code = '330106';
+SELECT indicator_id AS opinion_indicator FROM assessment_indicator WHERE code = 'U1' \gset
+UPDATE unit SET party_secretary_id = 330106000001 WHERE unit_id = :jia_unit;
+SELECT pg_temp.as_role('r330106_liaison', 'SELECT FROM commgrid.party_org_committee') AS liaison_reads_committees,
+       pg_temp.as_role('r330106_liaison', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_unit_id, ratee_code, score, entered_by)
+  VALUES (%s, %s, '330106001001', 95, 330106000001)$$, :opinion_indicator, :jia_unit)) AS opinion_by_person_on_both_sides,
+       pg_temp.as_role('r330106_liaison', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_unit_id, ratee_code, score, entered_by)
+  VALUES (%s, %s, '330106001001', 85, 330106000002)$$, :opinion_indicator, :jia_unit)) AS opinion_by_another_person;
+
 -- nothing was planted
 SELECT (SELECT count(*) FROM resident WHERE name = '冒名居民') AS planted_residents,
        (SELECT count(*) FROM resident WHERE household_id = 330106000001) AS household_1_residents,
@@ -92,7 +106,11 @@ SELECT (SELECT count(*) FROM resident WHERE name = '冒名居民') AS planted_re
        (SELECT count(*) FROM contact_point) AS contact_points,
        (SELECT count(*) FROM area_responsibility) AS responsibilities,
        (SELECT count(*) FROM joint_meeting WHERE community_code <@ '330106') AS joint_meetings,
-       (SELECT count(*) FROM cobuilding_project WHERE community_code <@ '330106') AS projects;
+       (SELECT count(*) FROM cobuilding_project WHERE community_code <@ '330106') AS projects,
+       (SELECT string_agg(entered_by::text, ',') FROM assessment_rating WHERE community_code <@ '330106') AS ratings_entered_by;
+
+-- the rating's history names the liaison who wrote it, not the owner the triggers run as
+SELECT action, db_user, changed_by FROM assessment_rating_history WHERE community_code <@ '330106';
 
 -- every trigger function that reads another table runs as the owner, with a pinned path, and
 -- PUBLIC may not call it
