@@ -101,7 +101,7 @@ BEGIN
       RAISE EXCEPTION 'a % cannot stand under a %', NEW.kind, parent_kind
         USING ERRCODE = '23514',
               DETAIL = format('Organisation %s (%s) is a %s; under it may stand: %s.',
-                              NEW.parent_id, NEW.name, parent_kind,
+                              NEW.parent_id, commgrid.echo_value(NEW.name), parent_kind,
                               coalesce(nullif(array_to_string(allowed, ', '), ''), 'nothing')),
               HINT = 'committee > general_branch > branch > party_group; a committee may also hold branches directly.';
     END IF;

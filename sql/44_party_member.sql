@@ -48,7 +48,7 @@ BEGIN
       USING ERRCODE = '23503';
   END IF;
   IF org.kind <> 'branch' THEN
-    RAISE EXCEPTION 'Party members belong to a branch, and % (%) is a %', org.org_id, org.name, org.kind
+    RAISE EXCEPTION 'Party members belong to a branch, and % (%) is a %', org.org_id, commgrid.echo_value(org.name), org.kind
       USING ERRCODE = '23514',
             HINT = 'Attach the member to one of the branches under it.';
   END IF;

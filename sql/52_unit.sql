@@ -145,7 +145,7 @@ COMMENT ON FUNCTION unit_footprint_communities(geometry) IS
 CREATE FUNCTION unit_label(unit bigint) RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT coalesce((SELECT format('unit "%s"', u.name) FROM commgrid.unit u WHERE u.unit_id = unit),
+  SELECT coalesce((SELECT format('unit "%s"', commgrid.echo_value(u.name)) FROM commgrid.unit u WHERE u.unit_id = unit),
                   format('unit %s', unit))
 $$;
 COMMENT ON FUNCTION unit_label(bigint) IS 'unit "name", as error messages name a unit';
@@ -169,7 +169,7 @@ BEGIN
       FROM commgrid.unit_footprint_communities(NEW.footprint) s
      LIMIT 1;
     IF NOT FOUND THEN
-      RAISE EXCEPTION 'campus of unit "%" lies in no community', NEW.name
+      RAISE EXCEPTION 'campus of unit "%" lies in no community', commgrid.echo_value(NEW.name)
         USING ERRCODE = '23514',
               DETAIL = format('The footprint %s overlaps no area of kind community.', ST_AsText(ST_Envelope(NEW.footprint))),
               HINT = 'Check the coordinates (EPSG:4490 longitude/latitude) or load the community boundaries first.';
@@ -177,7 +177,7 @@ BEGIN
   ELSIF NEW.location IS NOT NULL THEN
     NEW.community_code := commgrid.locate(NEW.location, 'community');
     IF NEW.community_code IS NULL THEN
-      RAISE EXCEPTION 'unit "%" lies in no community', NEW.name
+      RAISE EXCEPTION 'unit "%" lies in no community', commgrid.echo_value(NEW.name)
         USING ERRCODE = '23514',
               DETAIL = format('The point %s is in no area of kind community.', ST_AsText(NEW.location)),
               HINT = 'Check the coordinates (EPSG:4490 longitude/latitude) or load the community boundaries first.';

@@ -157,9 +157,9 @@ BEGIN
       RETURN NEW;   -- the foreign keys report it
     END IF;
     IF n.community_code <> r.community_code THEN
-      RAISE EXCEPTION 'resource "%" is offered to community %, need "%" is community %''s', r.title, r.community_code, n.title, n.community_code
+      RAISE EXCEPTION 'resource "%" is offered to community %, need "%" is community %''s', commgrid.echo_value(r.title), r.community_code, commgrid.echo_value(n.title), n.community_code
         USING ERRCODE = '23514',
-              DETAIL = format('Project "%s" must match a need to a resource offered to the same community.', NEW.title);
+              DETAIL = format('Project "%s" must match a need to a resource offered to the same community.', commgrid.echo_value(NEW.title));
     END IF;
     NEW.community_code := n.community_code;
     NEW.unit_id := r.unit_id;
