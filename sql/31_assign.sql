@@ -38,7 +38,7 @@ DECLARE
 BEGIN
   IF level IS NULL OR level NOT IN ('grid', 'community', 'village', 'township', 'subdistrict', 'town',
                                     'rural_township', 'township_unit', 'county', 'district', 'city', 'province') THEN
-    RAISE EXCEPTION 'unknown level "%"', level
+    RAISE EXCEPTION 'unknown level "%"', commgrid.echo_value(level)
       USING ERRCODE = '22023',
             HINT = 'Use grid, community, township, county, city or province (or the kinds village, subdistrict, town, rural_township, township_unit, district).';
   END IF;
@@ -97,3 +97,25 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION unregister_assigned_table(regclass) IS
   'Undoes commgrid.register_assigned_table: drops the trigger and the registration; the codes stay as they are';
+
+-- A registration dies with its table (or its location or code column): otherwise redraw()
+-- would try to reassign a table that no longer exists.  An event trigger, because a DROP
+-- fires no trigger on the dropped table; as the owner, since whoever drops their own table
+-- may not write the registry.
+CREATE FUNCTION assigned_table_forget_dropped() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  DELETE FROM commgrid.assigned_table a
+   USING pg_catalog.pg_event_trigger_dropped_objects() d
+   WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+     AND d.objid OPERATOR(pg_catalog.=) a.tbl::pg_catalog.oid
+     AND (d.objsubid OPERATOR(pg_catalog.=) 0
+          OR d.address_names[3] OPERATOR(pg_catalog.=) ANY (ARRAY[a.location_column, a.code_column]::pg_catalog.text[]));
+END $$;
+REVOKE EXECUTE ON FUNCTION assigned_table_forget_dropped() FROM PUBLIC;
+COMMENT ON FUNCTION assigned_table_forget_dropped() IS
+  'Event trigger (sql_drop): removes the assigned_table registration of a dropped table, or of a table whose location or code column was dropped';
+CREATE EVENT TRIGGER commgrid_assigned_table_forget_dropped ON sql_drop
+  EXECUTE FUNCTION assigned_table_forget_dropped();
+COMMENT ON EVENT TRIGGER commgrid_assigned_table_forget_dropped IS
+  'Keeps commgrid.assigned_table free of dropped tables and columns';

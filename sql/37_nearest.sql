@@ -53,6 +53,15 @@ BEGIN
   IF ST_IsEmpty(location) THEN
     RETURN;
   END IF;
+  -- a point off the globe would be clamped to a pole or the date line by the geography cast
+  -- and snapped to an area thousands of kilometres away
+  IF NOT (ST_X(location) BETWEEN -180 AND 180 AND ST_Y(location) BETWEEN -90 AND 90) THEN
+    RAISE EXCEPTION 'location is not in longitude/latitude'
+      USING ERRCODE = '22023',
+            DETAIL = format('The point (%s %s) is outside longitude -180..180 or latitude -90..90.',
+                            ST_X(location), ST_Y(location)),
+            HINT = 'Give longitude first, then latitude, in degrees (EPSG:4490 or 4326).';
+  END IF;
   kinds := commgrid.level_kinds(level);
   loc := CASE WHEN ST_SRID(location) = 4326 THEN ST_Transform(location, 4490) ELSE location END;
   geo := loc::geography;
@@ -84,7 +93,7 @@ BEGIN
   END IF;
 END $$;
 COMMENT ON FUNCTION locate_nearest(geometry, float8, text) IS
-  'The area of a level for a point that may lie in a gap or just outside (a geocoding error): the area commgrid.locate gives, at distance 0, else the nearest area within max_distance_m metres (geodesic distance on the CGCS2000 ellipsoid; distances equal to the millimetre go to the lowest code), else no row';
+  'The area of a level for a point that may lie in a gap or just outside (a geocoding error): the area commgrid.locate gives, at distance 0, else the nearest area within max_distance_m metres (geodesic distance on the CGCS2000 ellipsoid; distances equal to the millimetre go to the lowest code), else no row; a point outside longitude -180..180 / latitude -90..90 is refused (22023)';
 
 CREATE FUNCTION footprint_shares(footprint geometry, level text)
 RETURNS TABLE (code gridcode, share float8, area_m2 float8)
@@ -97,7 +106,7 @@ DECLARE
   v      record;
 BEGIN
   IF kinds IS NULL THEN
-    RAISE EXCEPTION 'unknown level "%"', level
+    RAISE EXCEPTION 'unknown level "%"', commgrid.echo_value(level)
       USING ERRCODE = '22023',
             HINT = 'Use grid, community, township, county, city or province (or the kinds village, subdistrict, town, rural_township, township_unit, district).';
   END IF;

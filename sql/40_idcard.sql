@@ -90,12 +90,14 @@ CREATE FUNCTION sex(idcard) RETURNS text
   AS 'MODULE_PATHNAME', 'idcard_sex' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION sex(idcard) IS 'male or female: the parity of the sequence''s last digit (digit 17, odd = male)';
 
--- IMMUTABLE: the result depends only on the two arguments.  The default current_date is
--- evaluated at the call site, so age(id) is stable there and cannot go into an index.
-CREATE FUNCTION age(idcard, at date DEFAULT current_date) RETURNS int
+-- IMMUTABLE: the result depends only on the two arguments.  The default (today in the
+-- district) is evaluated at the call site, so age(id) is stable there and cannot go into an
+-- index.  A date before the birth date gives NULL, never an error: a report over many people
+-- must not fail for one (the resident table refuses birth dates after registration anyway).
+CREATE FUNCTION age(idcard, at date DEFAULT commgrid.district_today()) RETURNS int
   AS 'MODULE_PATHNAME', 'idcard_age' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION age(idcard, date) IS
-  'Age in whole years on a date (today by default); born 29 February, a year older on 1 March in common years; an error for a date before birth';
+  'Age in whole years on a date (today in the district by default); born 29 February, a year older on 1 March in common years; NULL for a date before birth (not yet born)';
 
 CREATE FUNCTION region(idcard) RETURNS gridcode
   AS 'MODULE_PATHNAME', 'idcard_region' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -33,11 +33,12 @@ COMMENT ON COLUMN household.community_code IS 'Community of the grid (derived fr
 SELECT commgrid.register_assigned_table('commgrid.household', 'location', 'grid_code', 'grid');
 
 CREATE FUNCTION keep_grid_of_location() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   NEW.grid_code := commgrid.locate(NEW.location, 'grid');
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION keep_grid_of_location() FROM PUBLIC;
 COMMENT ON FUNCTION keep_grid_of_location() IS
   'Trigger: a grid_code set by hand is replaced by commgrid.locate(location, ''grid''), so it never disagrees with the location';
 
@@ -58,6 +59,7 @@ CREATE TABLE resident (
   empty_nest_elderly boolean NOT NULL DEFAULT false,
   living_alone       boolean NOT NULL DEFAULT false,
   disability         boolean NOT NULL DEFAULT false,
+  registered_on      date NOT NULL DEFAULT commgrid.district_today(),
   CONSTRAINT resident_vulnerable_kinds_known CHECK (vulnerable_kinds <@ ARRAY[
     'minimum_living_allowance', 'extreme_poverty', 'low_income_margin', 'serious_illness',
     'unsupported_child', 'zero_employment_family', 'other']::text[])
@@ -80,40 +82,54 @@ COMMENT ON COLUMN resident.vulnerable_kinds IS
 COMMENT ON COLUMN resident.empty_nest_elderly IS '[personal] Empty-nest elderly (空巢老人): wearable care and visits';
 COMMENT ON COLUMN resident.living_alone IS '[personal] Lives alone (独居)';
 COMMENT ON COLUMN resident.disability IS '[personal] Has a disability (残疾)';
+COMMENT ON COLUMN resident.registered_on IS
+  'Day the person was registered here (today in the district by default); never before the birth date, never after today';
 
--- A resident's grid is the household's: taken on insert and on every update, so it cannot drift.
-CREATE FUNCTION resident_take_household_grid() RETURNS trigger
+-- A person is registered on or after the day they were born, and not in the future: a birth
+-- date after it is a mistyped ID number (and would have no age in any report).
+CREATE FUNCTION resident_check_birth() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  born date := commgrid.birth_date(NEW.idcard);
+BEGIN
+  IF NEW.registered_on > commgrid.district_today() THEN
+    RAISE EXCEPTION 'registration day % is in the future', NEW.registered_on
+      USING ERRCODE = '23514',
+            DETAIL = format('Today in the district (Asia/Shanghai) is %s.', commgrid.district_today()),
+            HINT = 'Leave registered_on out to register today.';
+  END IF;
+  IF born > NEW.registered_on THEN
+    RAISE EXCEPTION 'birth date % is after the registration day %', born, NEW.registered_on
+      USING ERRCODE = '23514',
+            DETAIL = format('The citizen ID %s says the person was born on %s.', commgrid.mask(NEW.idcard), born),
+            HINT = 'Check digits 7-14 of the ID number (the birth date YYYYMMDD).';
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION resident_check_birth() IS
+  'Trigger: refuses a birth date (from the ID number) after the registration day, and a registration day after today (23514)';
+
+CREATE TRIGGER resident_check_birth BEFORE INSERT OR UPDATE OF idcard, registered_on ON resident
+  FOR EACH ROW EXECUTE FUNCTION resident_check_birth();
+
+-- A resident's grid is the household's: taken on every insert and update, so it cannot drift.
+-- The trigger runs with the owner's rights, so row-level security never hides the household
+-- it reads; the writer's policy then checks the row with the household's grid, so nobody can
+-- put a resident into a household outside their jurisdiction (a given grid_code is put right
+-- first, and refused when that grid is not the writer's).
+CREATE FUNCTION resident_take_household_grid() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   SELECT h.grid_code INTO NEW.grid_code
   FROM commgrid.household h WHERE h.household_id = NEW.household_id;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION resident_take_household_grid() FROM PUBLIC;
 COMMENT ON FUNCTION resident_take_household_grid() IS
-  'Trigger: a resident''s grid_code is always the household''s';
+  'Trigger: a resident''s grid_code is always the household''s (as the owner, so row-level security cannot hide the household)';
 
 CREATE TRIGGER resident_take_household_grid BEFORE INSERT ON resident
-  FOR EACH ROW WHEN (NEW.grid_code IS NULL) EXECUTE FUNCTION resident_take_household_grid();
-
--- A grid_code given on insert (bulk loads join the household and give it, skipping the
--- per-row lookup) is checked once for the whole statement, and a wrong one put right; under
--- row-level security that correction is refused when the right grid is outside the caller's
--- jurisdiction, so the insert fails.
-CREATE FUNCTION resident_check_given_grid() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  UPDATE commgrid.resident r SET grid_code = h.grid_code
-  FROM new_residents n JOIN commgrid.household h USING (household_id)
-  WHERE r.resident_id = n.resident_id
-    AND n.grid_code IS DISTINCT FROM h.grid_code;
-  RETURN NULL;
-END $$;
-COMMENT ON FUNCTION resident_check_given_grid() IS
-  'Trigger: after an insert, residents whose given grid_code differs from their household''s get the household''s';
-
-CREATE TRIGGER resident_check_given_grid AFTER INSERT ON resident
-  REFERENCING NEW TABLE AS new_residents
-  FOR EACH STATEMENT EXECUTE FUNCTION resident_check_given_grid();
+  FOR EACH ROW EXECUTE FUNCTION resident_take_household_grid();
 -- on update only when the household or the grid is touched (residents follow their household
 -- through household_pass_grid_to_residents)
 CREATE TRIGGER resident_keep_household_grid BEFORE UPDATE ON resident
@@ -121,9 +137,10 @@ CREATE TRIGGER resident_keep_household_grid BEFORE UPDATE ON resident
                      OR NEW.grid_code IS DISTINCT FROM OLD.grid_code)
   EXECUTE FUNCTION resident_take_household_grid();
 
--- When the engine (re)assigns households, their residents follow in one statement.
+-- When the engine (re)assigns households, their residents follow in one statement (as the
+-- owner: derived data follows even where the writer cannot see every resident).
 CREATE FUNCTION household_pass_grid_to_residents() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   UPDATE commgrid.resident r SET grid_code = n.grid_code
   FROM new_households n JOIN old_households o USING (household_id)
@@ -131,6 +148,7 @@ BEGIN
     AND n.grid_code IS DISTINCT FROM o.grid_code;
   RETURN NULL;
 END $$;
+REVOKE EXECUTE ON FUNCTION household_pass_grid_to_residents() FROM PUBLIC;
 COMMENT ON FUNCTION household_pass_grid_to_residents() IS
   'Trigger: residents follow their household when its grid changes';
 

@@ -82,7 +82,7 @@ COMMENT ON FUNCTION party_org_child_kinds(text) IS
 
 -- The tree's shape checked with clear messages.
 CREATE FUNCTION party_org_check_tree() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   parent_kind text;
   allowed text[];
@@ -101,7 +101,7 @@ BEGIN
       RAISE EXCEPTION 'a % cannot stand under a %', NEW.kind, parent_kind
         USING ERRCODE = '23514',
               DETAIL = format('Organisation %s (%s) is a %s; under it may stand: %s.',
-                              NEW.parent_id, NEW.name, parent_kind,
+                              NEW.parent_id, commgrid.echo_value(NEW.name), parent_kind,
                               coalesce(nullif(array_to_string(allowed, ', '), ''), 'nothing')),
               HINT = 'committee > general_branch > branch > party_group; a committee may also hold branches directly.';
     END IF;
@@ -121,6 +121,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION party_org_check_tree() FROM PUBLIC;
 COMMENT ON FUNCTION party_org_check_tree() IS
   'Trigger: committee > general_branch > branch > party_group, each under a kind that may hold it';
 
@@ -129,7 +130,7 @@ CREATE TRIGGER party_org_check_tree BEFORE INSERT OR UPDATE OF kind, parent_id O
 
 -- A row scoped by its organisation takes the organisation's community when none is given.
 CREATE FUNCTION take_org_community() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   IF NEW.community_code IS NULL THEN
     SELECT community_code INTO NEW.community_code
@@ -137,6 +138,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION take_org_community() FROM PUBLIC;
 COMMENT ON FUNCTION take_org_community() IS
   'Trigger: fill community_code from the row''s org_id (the composite foreign key then keeps it right)';
 

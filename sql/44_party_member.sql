@@ -38,7 +38,7 @@ COMMENT ON COLUMN party_member.claimed_post IS 'The post claimed in the grid (шо
 
 -- Members belong to branches; the community comes from the branch.
 CREATE FUNCTION party_member_check_org() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   org commgrid.party_org;
 BEGIN
@@ -48,7 +48,7 @@ BEGIN
       USING ERRCODE = '23503';
   END IF;
   IF org.kind <> 'branch' THEN
-    RAISE EXCEPTION 'Party members belong to a branch, and % (%) is a %', org.org_id, org.name, org.kind
+    RAISE EXCEPTION 'Party members belong to a branch, and % (%) is a %', org.org_id, commgrid.echo_value(org.name), org.kind
       USING ERRCODE = '23514',
             HINT = 'Attach the member to one of the branches under it.';
   END IF;
@@ -61,6 +61,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION party_member_check_org() FROM PUBLIC;
 COMMENT ON FUNCTION party_member_check_org() IS
   'Trigger: a member belongs to a branch and is placed in one of its community''s grids';
 
@@ -111,7 +112,7 @@ COMMENT ON COLUMN floating_member.declared_on IS 'Inflow: the day the member dec
 COMMENT ON COLUMN floating_member.transferred_on IS 'Outflow: the day the membership was transferred out';
 
 CREATE FUNCTION take_member_community() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   IF NEW.community_code IS NULL THEN
     SELECT community_code INTO NEW.community_code
@@ -123,6 +124,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION take_member_community() FROM PUBLIC;
 COMMENT ON FUNCTION take_member_community() IS
   'Trigger: fill community_code from the row''s member (the composite foreign key then keeps it right)';
 

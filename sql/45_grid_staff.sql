@@ -33,7 +33,7 @@ CREATE TRIGGER grid_staff_keep_grid_of_location BEFORE UPDATE OF grid_code ON gr
 CREATE FUNCTION grid_staff_refuse_no_grid() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
-  RAISE EXCEPTION 'the duty post of grid staff % lies in no grid', NEW.name
+  RAISE EXCEPTION 'the duty post of grid staff % lies in no grid', commgrid.echo_value(NEW.name)
     USING ERRCODE = '23514',
           DETAIL = format('Location %s is outside every grid of commgrid.area.', ST_AsText(NEW.location)),
           HINT = 'Give a location inside the grid served.';

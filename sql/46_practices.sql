@@ -58,7 +58,7 @@ COMMENT ON FUNCTION place_member(bigint, gridcode, text) IS
 CREATE FUNCTION declare_floating_member(
   resident bigint, grid gridcode, post text, home_org text, certificate_no text,
   arrived_on date, status text DEFAULT 'full', category text DEFAULT 'other',
-  joined_on date DEFAULT NULL, declared_on date DEFAULT current_date)
+  joined_on date DEFAULT NULL, declared_on date DEFAULT commgrid.district_today())
 RETURNS party_member
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE

@@ -12,9 +12,35 @@ COMMENT ON TABLE compliance_setting IS 'Tunable thresholds of commgrid.org_compl
 COMMENT ON COLUMN compliance_setting.name IS 'Setting name';
 COMMENT ON COLUMN compliance_setting.value IS 'Its value';
 COMMENT ON COLUMN compliance_setting.description IS 'What it bounds';
-INSERT INTO compliance_setting VALUES
-  ('staff_per_grid_min', 8, 'Fewest grid staff a grid should have (the report: about 10 per grid)'),
-  ('staff_per_grid_max', 12, 'Most grid staff a grid should have (the report: about 10 per grid)');
+-- The installed values.  pg_dump keeps only the rows a user added or changed, and on restore
+-- a dumped row replaces the installed one of the same name (the trigger below, which fires
+-- in replica mode too), so a user's setting survives a dump and restore.
+CREATE FUNCTION compliance_setting_defaults() RETURNS SETOF compliance_setting
+LANGUAGE sql IMMUTABLE PARALLEL SAFE BEGIN ATOMIC
+  VALUES ('staff_per_grid_min', 8::numeric, 'Fewest grid staff a grid should have (the report: about 10 per grid)'),
+         ('staff_per_grid_max', 12, 'Most grid staff a grid should have (the report: about 10 per grid)');
+END;
+COMMENT ON FUNCTION compliance_setting_defaults() IS
+  'The rows the install script puts into compliance_setting (pg_dump leaves out rows still equal to one of them)';
+INSERT INTO compliance_setting SELECT * FROM compliance_setting_defaults();
+SELECT pg_catalog.pg_extension_config_dump('compliance_setting',
+  $$WHERE (name, value, description) NOT IN (SELECT d.name, d.value, d.description FROM commgrid.compliance_setting_defaults() d)$$);
+
+CREATE FUNCTION compliance_setting_replace_default() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  DELETE FROM commgrid.compliance_setting s
+   WHERE s.name = NEW.name
+     AND (s.name, s.value, s.description) IN (SELECT d.name, d.value, d.description
+                                                FROM commgrid.compliance_setting_defaults() d);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION compliance_setting_replace_default() FROM PUBLIC;
+COMMENT ON FUNCTION compliance_setting_replace_default() IS
+  'Trigger: a row inserted with the name of a setting still at its installed value replaces it (how pg_restore brings back a changed setting)';
+CREATE TRIGGER compliance_setting_replace_default BEFORE INSERT ON compliance_setting
+  FOR EACH ROW EXECUTE FUNCTION compliance_setting_replace_default();
+ALTER TABLE compliance_setting ENABLE ALWAYS TRIGGER compliance_setting_replace_default;
 
 -- Members whose membership is held here: not inflow members (theirs is held elsewhere), and
 -- not outflow members whose membership has been transferred out.
@@ -106,7 +132,7 @@ FROM branch_count b WHERE b.members > 50
 UNION ALL
 SELECT 'org_term_expired', o.community_code, format('%s %s (%s)', o.kind, o.org_id, o.name),
        format('term %s to %s has ended; elect a new one', o.term_start, o.term_end)
-FROM commgrid.party_org o WHERE o.term_end < current_date
+FROM commgrid.party_org o WHERE o.term_end < commgrid.district_today()
 UNION ALL
 SELECT 'grid_without_party_group', g.code, format('grid %s %s', g.code, g.name),
        'no Party group (组织建在网格: every grid has one)'
@@ -130,13 +156,13 @@ SELECT 'floating_member_without_certificate', f.community_code, format('member %
        format('away since %s with no activity certificate', f.since)
 FROM commgrid.floating_member f
 WHERE f.direction = 'outflow' AND f.transferred_on IS NULL AND f.certificate_no IS NULL
-  AND f.since <= current_date - interval '1 month' AND f.since >= current_date - interval '6 months'
+  AND f.since <= commgrid.district_today() - interval '1 month' AND f.since >= commgrid.district_today() - interval '6 months'
 UNION ALL
 SELECT 'floating_member_not_transferred', f.community_code, format('member %s', f.resident_id),
        format('away since %s, over 6 months, and not transferred', f.since)
 FROM commgrid.floating_member f
 WHERE f.direction = 'outflow' AND f.transferred_on IS NULL
-  AND f.since < current_date - interval '6 months';
+  AND f.since < commgrid.district_today() - interval '6 months';
 
 COMMENT ON VIEW org_compliance IS
   'Every breach of the Party organisation rules (DOMAIN.md §4) and the report''s grid rules; kinds and rules in compliance_kind';

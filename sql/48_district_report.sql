@@ -63,7 +63,7 @@ BEGIN
     SELECT count(DISTINCT p.resident_id) AS n
     FROM commgrid.party_dues p
     WHERE p.community_code <@ district AND p.paid_by_id <> p.resident_id
-      AND p.month >= date_trunc('month', current_date - interval '12 months')
+      AND p.month >= date_trunc('month', commgrid.district_today() - interval '12 months')
   ),
   problem AS (
     SELECT c.kind, count(*) AS n

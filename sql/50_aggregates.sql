@@ -10,7 +10,7 @@ CREATE FUNCTION weighted_mean_combine(float8[], float8[]) RETURNS float8[]
 CREATE FUNCTION weighted_mean_final(float8[]) RETURNS float8
   AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION weighted_mean_accum(float8[], float8, float8) IS
-  'Transition function of weighted_mean; state {sum(v*w), its error, sum(w), its error}';
+  'Transition function of weighted_mean; state {sum(v*w), its error, sum(w), its error, scale}: the weights are divided by 2^scale, just above the largest weight';
 COMMENT ON FUNCTION weighted_mean_combine(float8[], float8[]) IS
   'Combine function of weighted_mean: merges two partial states';
 COMMENT ON FUNCTION weighted_mean_final(float8[]) IS
@@ -21,11 +21,11 @@ CREATE AGGREGATE weighted_mean(value float8, weight float8) (
   STYPE = float8[],
   FINALFUNC = weighted_mean_final,
   COMBINEFUNC = weighted_mean_combine,
-  INITCOND = '{0,0,0,0}',
+  INITCOND = '{0,0,0,0,0}',
   PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE weighted_mean(float8, float8) IS
-  'Weighted mean sum(v*w) / sum(w). Rows whose value or weight is NULL are skipped; a negative or non-finite weight is an error (22023); NULL when there are no rows or every weight is 0';
+  'Weighted mean sum(v*w) / sum(w), with the weights scaled so that no weight from 5e-324 to 1.8e308 overflows or underflows. Rows whose value or weight is NULL are skipped, and rows of weight 0 are left out (even an Infinity or NaN value); a negative or non-finite weight is an error (22023); NULL when there are no rows or every weight is 0';
 
 CREATE FUNCTION trimmed_mean_accum(float8[], float8, int) RETURNS float8[]
   AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;

@@ -22,7 +22,10 @@ COMMENT ON COLUMN unit_vocabulary.field IS 'kind, affiliation or rank';
 COMMENT ON COLUMN unit_vocabulary.code IS 'the code stored in unit';
 COMMENT ON COLUMN unit_vocabulary.label IS 'the report''s word for it';
 COMMENT ON COLUMN unit_vocabulary.sort_order IS 'display order: higher affiliation and rank first';
-INSERT INTO unit_vocabulary VALUES
+-- The installed vocabulary; pg_dump keeps the rows a user added or changed, and on restore a
+-- dumped row replaces the installed one of the same field and code (as for compliance_setting).
+CREATE FUNCTION unit_vocabulary_defaults() RETURNS SETOF unit_vocabulary
+LANGUAGE sql IMMUTABLE PARALLEL SAFE BEGIN ATOMIC VALUES
   ('kind', 'organ', '党政机关', 1),
   ('kind', 'public_institution', '事业单位', 2),
   ('kind', 'state_owned_enterprise', '国有企业', 3),
@@ -38,6 +41,28 @@ INSERT INTO unit_vocabulary VALUES
   ('rank', 'division', '处级', 2),
   ('rank', 'section', '科级', 3),
   ('rank', 'none', '无级别', 4);
+END;
+COMMENT ON FUNCTION unit_vocabulary_defaults() IS
+  'The rows the install script puts into unit_vocabulary (pg_dump leaves out rows still equal to one of them)';
+INSERT INTO unit_vocabulary SELECT * FROM unit_vocabulary_defaults();
+SELECT pg_catalog.pg_extension_config_dump('unit_vocabulary',
+  $$WHERE (field, code, label, sort_order) NOT IN (SELECT d.field, d.code, d.label, d.sort_order FROM commgrid.unit_vocabulary_defaults() d)$$);
+
+CREATE FUNCTION unit_vocabulary_replace_default() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  DELETE FROM commgrid.unit_vocabulary v
+   WHERE v.field = NEW.field AND v.code = NEW.code
+     AND (v.field, v.code, v.label, v.sort_order) IN (SELECT d.field, d.code, d.label, d.sort_order
+                                                        FROM commgrid.unit_vocabulary_defaults() d);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION unit_vocabulary_replace_default() FROM PUBLIC;
+COMMENT ON FUNCTION unit_vocabulary_replace_default() IS
+  'Trigger: a row inserted with the field and code of an entry still at its installed value replaces it (how pg_restore brings back a changed label)';
+CREATE TRIGGER unit_vocabulary_replace_default BEFORE INSERT ON unit_vocabulary
+  FOR EACH ROW EXECUTE FUNCTION unit_vocabulary_replace_default();
+ALTER TABLE unit_vocabulary ENABLE ALWAYS TRIGGER unit_vocabulary_replace_default;
 
 CREATE TABLE unit (
   unit_id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -120,14 +145,14 @@ COMMENT ON FUNCTION unit_footprint_communities(geometry) IS
 CREATE FUNCTION unit_label(unit bigint) RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT coalesce((SELECT format('unit "%s"', u.name) FROM commgrid.unit u WHERE u.unit_id = unit),
+  SELECT coalesce((SELECT format('unit "%s"', commgrid.echo_value(u.name)) FROM commgrid.unit u WHERE u.unit_id = unit),
                   format('unit %s', unit))
 $$;
 COMMENT ON FUNCTION unit_label(bigint) IS 'unit "name", as error messages name a unit';
 
 -- Place a unit: the community of its point, or every community its footprint overlaps.
 CREATE FUNCTION unit_assign() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   IF NEW.location IS NOT NULL AND ST_SRID(NEW.location) = 4326 THEN
     NEW.location := ST_Transform(NEW.location, 4490);
@@ -144,7 +169,7 @@ BEGIN
       FROM commgrid.unit_footprint_communities(NEW.footprint) s
      LIMIT 1;
     IF NOT FOUND THEN
-      RAISE EXCEPTION 'campus of unit "%" lies in no community', NEW.name
+      RAISE EXCEPTION 'campus of unit "%" lies in no community', commgrid.echo_value(NEW.name)
         USING ERRCODE = '23514',
               DETAIL = format('The footprint %s overlaps no area of kind community.', ST_AsText(ST_Envelope(NEW.footprint))),
               HINT = 'Check the coordinates (EPSG:4490 longitude/latitude) or load the community boundaries first.';
@@ -152,7 +177,7 @@ BEGIN
   ELSIF NEW.location IS NOT NULL THEN
     NEW.community_code := commgrid.locate(NEW.location, 'community');
     IF NEW.community_code IS NULL THEN
-      RAISE EXCEPTION 'unit "%" lies in no community', NEW.name
+      RAISE EXCEPTION 'unit "%" lies in no community', commgrid.echo_value(NEW.name)
         USING ERRCODE = '23514',
               DETAIL = format('The point %s is in no area of kind community.', ST_AsText(NEW.location)),
               HINT = 'Check the coordinates (EPSG:4490 longitude/latitude) or load the community boundaries first.';
@@ -160,6 +185,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION unit_assign() FROM PUBLIC;
 COMMENT ON FUNCTION unit_assign() IS
   'Trigger: sets unit.community_code from the footprint (largest share) or the location';
 

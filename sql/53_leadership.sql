@@ -75,7 +75,7 @@ COMMENT ON COLUMN area_responsibility.ends IS 'last day; NULL while in force';
 -- A contact point needs a city or district leader over the community; a responsibility a
 -- subdistrict leader of the community's own subdistrict.
 CREATE FUNCTION leadership_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   l commgrid.leader;
   target gridcode;
@@ -108,6 +108,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION leadership_check() FROM PUBLIC;
 COMMENT ON FUNCTION leadership_check() IS
   'Trigger: contact points belong to city/district leaders, area responsibility to subdistrict leaders, always inside their own area';
 
@@ -123,13 +124,13 @@ SELECT c.code::text AS community_code, c.name AS community_name,
   LEFT JOIN commgrid.area s ON s.code = c.parent
  WHERE c.kind IN ('community', 'village')
    AND NOT EXISTS (SELECT 1 FROM commgrid.contact_point p
-                    WHERE p.community_code = c.code AND commgrid.period_in_force(p.starts, p.ends, current_date)
+                    WHERE p.community_code = c.code AND commgrid.period_in_force(p.starts, p.ends, commgrid.district_today())
                       AND EXISTS (SELECT 1 FROM commgrid.leader l WHERE l.leader_id = p.leader_id
-                                     AND commgrid.period_in_force(l.starts, l.ends, current_date)))
+                                     AND commgrid.period_in_force(l.starts, l.ends, commgrid.district_today())))
    AND NOT EXISTS (SELECT 1 FROM commgrid.area_responsibility r
-                    WHERE r.community_code = c.code AND commgrid.period_in_force(r.starts, r.ends, current_date)
+                    WHERE r.community_code = c.code AND commgrid.period_in_force(r.starts, r.ends, commgrid.district_today())
                       AND EXISTS (SELECT 1 FROM commgrid.leader l WHERE l.leader_id = r.leader_id
-                                     AND commgrid.period_in_force(l.starts, l.ends, current_date)));
+                                     AND commgrid.period_in_force(l.starts, l.ends, commgrid.district_today())));
 COMMENT ON VIEW community_without_leader IS
   'Communities that today have neither a contact leader (联系点) nor a responsible subdistrict leader (包片) over the community or one of its grids; a leader out of post does not count';
 

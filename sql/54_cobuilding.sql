@@ -128,7 +128,7 @@ COMMENT ON COLUMN cross_appointment.ends IS 'last day; NULL while in force';
 
 -- The rules joint meetings and cross-appointments follow.
 CREATE FUNCTION cobuilding_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   l commgrid.leader;
 BEGIN
@@ -163,6 +163,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION cobuilding_check() FROM PUBLIC;
 COMMENT ON FUNCTION cobuilding_check() IS
   'Trigger: conveners are leaders of the community''s subdistrict; unit members and cross-appointments need a unit that co-builds with the community';
 
@@ -252,7 +253,7 @@ SELECT u.unit_id, u.name AS unit_name, u.community_code::text AS community_code,
   LEFT JOIN commgrid.joint_meeting j ON j.community_code = u.community_code
  WHERE u.community_code IS NOT NULL
    AND (u.party_secretary_id IS NULL OR j.community_code IS NULL
-        OR NOT EXISTS (SELECT 1 FROM commgrid.joint_meeting_members(u.community_code, current_date) m
+        OR NOT EXISTS (SELECT 1 FROM commgrid.joint_meeting_members(u.community_code, commgrid.district_today()) m
                         WHERE m.person_id = u.party_secretary_id));
 COMMENT ON VIEW cobuilding_head_not_member IS
   'Compliance: resident units whose Party head is today not a member of their own community''s joint meeting, with the reason';
@@ -283,7 +284,7 @@ SELECT c.code::text AS community_code, c.name AS community_name,
   LEFT JOIN commgrid.leader l ON l.leader_id = j.convener_leader_id
  WHERE c.kind IN ('community', 'village')
    AND (j.community_code IS NULL OR l.leader_id IS NULL
-        OR NOT commgrid.period_in_force(l.starts, l.ends, current_date));
+        OR NOT commgrid.period_in_force(l.starts, l.ends, commgrid.district_today()));
 COMMENT ON VIEW cobuilding_community_without_convener IS
   'Compliance: communities today without a convener: no joint meeting, the post vacant, or the convener out of post';
 
@@ -294,7 +295,7 @@ SELECT a.community_code::text AS community_code, c.name AS community_name, a.dir
   FROM commgrid.cross_appointment a
   JOIN commgrid.area c ON c.code = a.community_code
   JOIN commgrid.unit u ON u.unit_id = a.unit_id
- WHERE commgrid.period_in_force(a.starts, a.ends, current_date);
+ WHERE commgrid.period_in_force(a.starts, a.ends, commgrid.district_today());
 COMMENT ON VIEW community_two_way_ties IS
   'Cross-appointments in force today: community Party people in unit Party organisations (community_to_unit) and unit heads in the community committee (unit_to_community)';
 
@@ -308,7 +309,7 @@ SELECT c.code::text AS community_code, c.name AS community_name,
         AND count(*) FILTER (WHERE a.direction = 'unit_to_community') > 0) AS two_way
   FROM commgrid.area c
   LEFT JOIN commgrid.cross_appointment a
-         ON a.community_code = c.code AND commgrid.period_in_force(a.starts, a.ends, current_date)
+         ON a.community_code = c.code AND commgrid.period_in_force(a.starts, a.ends, commgrid.district_today())
  WHERE c.kind IN ('community', 'village')
  GROUP BY c.code, c.name;
 COMMENT ON VIEW community_two_way_tie_summary IS

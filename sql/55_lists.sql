@@ -6,7 +6,7 @@ CREATE TABLE cobuilding_need (
   title          text NOT NULL CHECK (btrim(title) <> ''),
   category       text NOT NULL,
   detail         text,
-  published_on   date NOT NULL DEFAULT current_date,
+  published_on   date NOT NULL DEFAULT commgrid.district_today(),
   status         text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'matched', 'closed')),
   CONSTRAINT cobuilding_need_is_community CHECK (commgrid.depth(community_code) = 5)
 );
@@ -27,7 +27,7 @@ CREATE TABLE cobuilding_resource (
   title          text NOT NULL CHECK (btrim(title) <> ''),
   category       text NOT NULL,
   detail         text,
-  published_on   date NOT NULL DEFAULT current_date,
+  published_on   date NOT NULL DEFAULT commgrid.district_today(),
   status         text NOT NULL DEFAULT 'available' CHECK (status IN ('available', 'committed', 'withdrawn')),
   UNIQUE (resource_id, community_code)
 );
@@ -145,7 +145,7 @@ COMMENT ON COLUMN service_record.project_id IS 'the co-building project it belon
 
 -- The rules of the lists and of dual reporting.
 CREATE FUNCTION cobuilding_list_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   n commgrid.cobuilding_need;
   r commgrid.cobuilding_resource;
@@ -157,9 +157,9 @@ BEGIN
       RETURN NEW;   -- the foreign keys report it
     END IF;
     IF n.community_code <> r.community_code THEN
-      RAISE EXCEPTION 'resource "%" is offered to community %, need "%" is community %''s', r.title, r.community_code, n.title, n.community_code
+      RAISE EXCEPTION 'resource "%" is offered to community %, need "%" is community %''s', commgrid.echo_value(r.title), r.community_code, commgrid.echo_value(n.title), n.community_code
         USING ERRCODE = '23514',
-              DETAIL = format('Project "%s" must match a need to a resource offered to the same community.', NEW.title);
+              DETAIL = format('Project "%s" must match a need to a resource offered to the same community.', commgrid.echo_value(NEW.title));
     END IF;
     NEW.community_code := n.community_code;
     NEW.unit_id := r.unit_id;
@@ -203,6 +203,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION cobuilding_list_check() FROM PUBLIC;
 COMMENT ON FUNCTION cobuilding_list_check() IS
   'Trigger: projects match a need and a resource of one community; resources, unit reports and workplace reports need a co-building tie; service needs a report in force';
 

@@ -181,7 +181,7 @@ COMMENT ON FUNCTION assessment_refuse_closed(bigint, text) IS
   'Raises 55000 when the campaign is closed; called by the triggers of everything that belongs to a campaign';
 
 CREATE FUNCTION assessment_campaign_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   IF TG_TABLE_NAME = 'assessment_campaign' THEN
     IF TG_OP = 'UPDATE' THEN
@@ -205,6 +205,7 @@ BEGIN
   END IF;
   RETURN OLD;
 END $$;
+REVOKE EXECUTE ON FUNCTION assessment_campaign_guard() FROM PUBLIC;
 COMMENT ON FUNCTION assessment_campaign_guard() IS
   'Trigger: nothing of a closed campaign may change; closing stamps closed_at';
 
@@ -231,7 +232,7 @@ CREATE TRIGGER assessment_default_grades AFTER INSERT ON assessment_campaign
 
 -- The integrity rules of a rating, in the order they are checked.
 CREATE FUNCTION assessment_rating_check() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   i commgrid.assessment_indicator;
   on_day date;
@@ -239,8 +240,9 @@ DECLARE
   ratee_text text;
   recuse bool;
 BEGIN
-  -- the role making the change, for the audit trigger, which runs as the owner
-  PERFORM set_config('commgrid.rating_role', current_user, true);
+  -- the role making the change, for the audit trigger (both run as the owner, so
+  -- current_user is the owner here: acting_role() is the role outside)
+  PERFORM set_config('commgrid.rating_role', commgrid.acting_role(), true);
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'rating');
     IF TG_OP = 'DELETE' THEN
@@ -258,7 +260,7 @@ BEGIN
   IF TG_OP = 'UPDATE' THEN
     NEW.entered_at := now();
   END IF;
-  on_day := NEW.entered_at::date;
+  on_day := commgrid.district_date(NEW.entered_at);
 
   -- who rates whom: the shape the indicator's rater kind asks for
   IF i.rater_kind = 'community' THEN
@@ -350,7 +352,7 @@ BEGIN
     ELSE commgrid.holds_post_in_unit(NEW.entered_by, NEW.rater_unit_id, d)
                       AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, d) END)
     INTO recuse
-    FROM (VALUES (on_day), (current_date)) days(d);
+    FROM (VALUES (on_day), (commgrid.district_today())) days(d);
   IF recuse THEN
     RAISE EXCEPTION 'person % must recuse (回避) from rating % for %', NEW.entered_by, ratee_text, rater_text
       USING ERRCODE = '23514',
@@ -360,6 +362,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION assessment_rating_check() FROM PUBLIC;
 COMMENT ON FUNCTION assessment_rating_check() IS
   'Trigger: a rating must fit its indicator''s rater kind, stay in the rater''s scope and the indicator''s range, be the only one per rater/ratee/indicator, not be entered by a person holding posts on both sides, and not touch a closed campaign';
 

@@ -84,7 +84,7 @@ SELECT uc.community_code::text AS community_code, a.name AS community_name,
        count(*) FILTER (WHERE EXISTS (
          SELECT 1 FROM commgrid.joint_meeting_member m
           WHERE m.community_code = uc.community_code AND m.person_id = u.party_secretary_id
-            AND commgrid.period_in_force(m.starts, m.ends, current_date)))::int AS heads_at_table,
+            AND commgrid.period_in_force(m.starts, m.ends, commgrid.district_today())))::int AS heads_at_table,
        string_agg(u.name, '、' ORDER BY u.name) AS unit_names
   FROM commgrid.unit_community uc
   JOIN commgrid.unit u ON u.unit_id = uc.unit_id

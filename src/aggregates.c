@@ -123,16 +123,52 @@ writable_state(FunctionCallInfo fcinfo, int argno)
 /* ---------------------------------------------------------------------
  * weighted_mean(value float8, weight float8): sum(v*w) / sum(w)
  *
- * State {sum_vw, comp_vw, sum_w, comp_w}.  The transition function is
- * strict with initial state {0,0,0,0}, so rows whose value or weight is NULL
- * are skipped.
+ * State {sum_vw, comp_vw, sum_w, comp_w, scale}: the sums are of the weights
+ * divided by 2^scale, where 2^scale is just above the largest weight seen, so
+ * every scaled weight is at most 1: weights of 1e308 cannot overflow and
+ * weights of 1e-300 cannot underflow (the scale cancels in the final
+ * division).  Scaling by a power of two is exact, so the sums stay
+ * compensated.  The transition function is strict with initial state
+ * {0,0,0,0,0}, so rows whose value or weight is NULL are skipped, and a row
+ * of weight 0 is left out entirely, even when its value is Infinity or NaN.
  * ---------------------------------------------------------------------
  */
-#define WM_LEN 4
+#define WM_LEN 5
 
 PG_FUNCTION_INFO_V1(weighted_mean_accum);
 PG_FUNCTION_INFO_V1(weighted_mean_combine);
 PG_FUNCTION_INFO_V1(weighted_mean_final);
+
+/* Has the state seen a row of positive weight? */
+static inline bool
+wm_is_empty(const float8 *s)
+{
+	return s[2] == 0 && s[3] == 0;
+}
+
+/* Multiply the state's sums by 2^shift (shift <= 0) and set its scale */
+static void
+wm_rescale(float8 *s, int scale)
+{
+	int			shift = (int) s[4] - scale;
+	int			i;
+
+	for (i = 0; i < 4; i++)
+		s[i] = ldexp(s[i], shift);
+	s[4] = scale;
+}
+
+/* The scale of a state, refusing a hand-made one that is not a sane exponent */
+static int
+wm_scale(const float8 *s)
+{
+	if (!(s[4] >= -1100 && s[4] <= 1100) || s[4] != floor(s[4]))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid weighted_mean state"),
+				 errdetail("The scale (element 5) must be an integer exponent between -1100 and 1100.")));
+	return (int) s[4];
+}
 
 /* Add one value with its weight; a negative or non-finite weight is refused */
 Datum
@@ -143,6 +179,7 @@ weighted_mean_accum(PG_FUNCTION_ARGS)
 	float8		weight = PG_GETARG_FLOAT8(2);
 	float8	   *s;
 	int			len;
+	int			exponent;
 
 	s = state_values(state, "weighted_mean", WM_LEN, &len);
 	if (isnan(weight) || isinf(weight))
@@ -158,12 +195,21 @@ weighted_mean_accum(PG_FUNCTION_ARGS)
 				 errdetail("Value %s has weight %s.",
 						   float8out_internal(value), float8out_internal(weight)),
 				 errhint("Give the value weight 0 to leave it out.")));
+	/* weight 0 leaves the value out: 0 * Infinity must not make the mean NaN */
+	if (weight == 0)
+		PG_RETURN_ARRAYTYPE_P(state);
+	(void) frexp(weight, &exponent);	/* weight < 2^exponent */
+	if (wm_is_empty(s))
+		s[4] = exponent;
+	else if (exponent > wm_scale(s))
+		wm_rescale(s, exponent);
+	weight = ldexp(weight, -(int) s[4]);
 	compsum_add_product(&s[0], &s[1], value, weight);
 	compsum_add(&s[2], &s[3], weight);
 	PG_RETURN_ARRAYTYPE_P(state);
 }
 
-/* Merge two partial states (parallel workers, Citus shards) */
+/* Merge two partial states (parallel workers, Citus shards) at the larger scale */
 Datum
 weighted_mean_combine(PG_FUNCTION_ARGS)
 {
@@ -171,18 +217,28 @@ weighted_mean_combine(PG_FUNCTION_ARGS)
 	ArrayType  *state2 = PG_GETARG_ARRAYTYPE_P(1);
 	float8	   *s1,
 			   *s2;
+	float8		other[WM_LEN];
 	int			len;
 
 	s1 = state_values(state1, "weighted_mean", WM_LEN, &len);
 	s2 = state_values(state2, "weighted_mean", WM_LEN, &len);
-	compsum_add(&s1[0], &s1[1], s2[0]);
-	compsum_add(&s1[0], &s1[1], s2[1]);
-	compsum_add(&s1[2], &s1[3], s2[2]);
-	compsum_add(&s1[2], &s1[3], s2[3]);
+	if (wm_is_empty(s2))
+		PG_RETURN_ARRAYTYPE_P(state1);
+	memcpy(other, s2, sizeof(other));
+	if (wm_is_empty(s1))
+		s1[4] = wm_scale(other);
+	else if (wm_scale(other) > wm_scale(s1))
+		wm_rescale(s1, (int) other[4]);
+	else
+		wm_rescale(other, (int) s1[4]);
+	compsum_add(&s1[0], &s1[1], other[0]);
+	compsum_add(&s1[0], &s1[1], other[1]);
+	compsum_add(&s1[2], &s1[3], other[2]);
+	compsum_add(&s1[2], &s1[3], other[3]);
 	PG_RETURN_ARRAYTYPE_P(state1);
 }
 
-/* sum(v*w) / sum(w); NULL when no row or when every weight is zero */
+/* sum(v*w) / sum(w) (both scaled alike); NULL when no row or every weight is zero */
 Datum
 weighted_mean_final(PG_FUNCTION_ARGS)
 {

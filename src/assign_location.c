@@ -136,7 +136,7 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 	rel = td->tg_relation;
 	if (trigger->tgnargs != 3)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("trigger \"%s\" on \"%s\" has %d arguments, commgrid.assign_location() needs 3",
 						trigger->tgname, RelationGetRelationName(rel), trigger->tgnargs),
 				 errhint("Arguments: location column, code column, level, e.g. ('location', 'grid', 'grid').")));

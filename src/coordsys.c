@@ -26,6 +26,8 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "echo.h"
+
 typedef enum CoordSystem
 {
 	CS_WGS84,
@@ -289,7 +291,7 @@ coord_system_from_text(text *name, const char *argname)
 			return (CoordSystem) i;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown coordinate system \"%s\"", raw),
+			 errmsg("unknown coordinate system \"%s\"", echo_value(raw)),
 			 errdetail("%s must be one of wgs84, cgcs2000, gcj02 or bd09.", argname)));
 	pg_unreachable();
 }

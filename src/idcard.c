@@ -17,6 +17,8 @@
 #include "utils/date.h"
 #include "utils/datetime.h"
 
+#include "echo.h"
+#include "gbt2260.h"
 #include "gridcode.h"
 #include "idcard.h"
 
@@ -26,24 +28,6 @@
 static const int check_weights[IDCARD_BODY_DIGITS] =
 {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
 static const char check_characters[11] = "10X98765432";
-
-/* Province codes of GB/T 2260 (first two digits of an address code) */
-static const int provinces[] =
-{11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37,
-	41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65,
-71, 81, 82};
-
-/* True for a province code listed in GB/T 2260 */
-static bool
-province_exists(int province)
-{
-	int			i;
-
-	for (i = 0; i < (int) lengthof(provinces); i++)
-		if (provinces[i] == province)
-			return true;
-	return false;
-}
 
 /* Gregorian leap year, without the backend's tables (the parser runs standalone) */
 static bool
@@ -89,7 +73,7 @@ check_parts(int address, int birth)
 {
 	int			year = birth / 10000;
 
-	if (!province_exists(address / 10000))
+	if (!gbt2260_province_exists(address / 10000))
 		return IDCARD_BAD_PROVINCE;
 	if (address / 100 % 100 == 0)
 		return IDCARD_BAD_CITY;
@@ -199,7 +183,7 @@ idcard_parse(const char *str, IdCard *result, IdCardParseResult *info)
 #define IDCARD_SYNTAX_ERROR(str, ...) \
 	ereport(ERROR, \
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION), \
-			 errmsg("invalid input syntax for type %s: \"%s\"", "idcard", str), \
+			 errmsg("invalid input syntax for type %s: \"%s\"", "idcard", echo_value(str)), \
 			 __VA_ARGS__))
 
 /* The birth-date digits' positions in the input: 7-14, or 7-12 in legacy form */
@@ -378,7 +362,7 @@ idcard_sex(PG_FUNCTION_ARGS)
 /*
  * Age in whole years on a date: the year difference, less one before the
  * birthday.  Someone born on 29 February turns a year older on 1 March in
- * common years.
+ * common years.  NULL for a date before birth.
  */
 PG_FUNCTION_INFO_V1(idcard_age);
 Datum
@@ -399,12 +383,9 @@ idcard_age(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot compute an age at an infinite date")));
+	/* not yet born: no age, and no error that would fail a whole report */
 	if (at < birth_date_of(value))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("date %s is before the birth date %s",
-						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(at))),
-						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(birth_date_of(value)))))));
+		PG_RETURN_NULL();
 	j2date(at + POSTGRES_EPOCH_JDATE, &y, &m, &d);
 	age = y - by;
 	if (m < bm || (m == bm && d < bd))

@@ -34,6 +34,7 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
+#include "echo.h"
 #include "locate.h"
 
 /* Which statement/snapshot the generation was last read under */
@@ -107,7 +108,7 @@ locate_level_depth(const char *name, int len)
 			return level_names[i].depth;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown level \"%.*s\"", len, name),
+			 errmsg("unknown level \"%s\"", echo_value_len(name, len)),
 			 errhint("Use grid, community, township, county, city or province (or the kinds village, subdistrict, town, rural_township, township_unit, district).")));
 	return 0;					/* keep the compiler quiet */
 }

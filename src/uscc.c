@@ -7,8 +7,11 @@
 
 #include "common/hashfn.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
+#include "echo.h"
+#include "gbt2260.h"
 #include "uscc.h"
 
 /* the 31 characters of GB 32100, in the order of their values */
@@ -147,6 +150,15 @@ uscc_parse(const char *str, Uscc *result, UsccError *error)
 	}
 	code[USCC_LENGTH] = '\0';
 
+	/* the region is a division code of GB/T 2260, or 100000 for the State */
+	error->region = digits6(code + 2);
+	if (error->region != 100000 && !gbt2260_province_exists(error->region / 10000))
+	{
+		error->fault = USCC_BAD_PROVINCE;
+		error->position = 3;
+		return false;
+	}
+
 	error->expected = organization_check(code + 8);
 	if (code[16] != error->expected)
 	{
@@ -231,7 +243,7 @@ part_name(int position)
 #define USCC_SYNTAX_ERROR(str, ...) \
 	ereport(ERROR, \
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION), \
-			 errmsg("invalid input syntax for type %s: \"%s\"", "uscc", str), \
+			 errmsg("invalid input syntax for type %s: \"%s\"", "uscc", echo_value(str)), \
 			 __VA_ARGS__))
 
 /* Parse a code or raise 22P02 with a detail naming the bad part */
@@ -272,6 +284,12 @@ uscc_from_cstring(const char *str)
 			USCC_SYNTAX_ERROR(str,
 							  errdetail("Character %d (region code, characters 3-8) is \"%c\", not a digit.",
 										e.position, e.character));
+			break;
+		case USCC_BAD_PROVINCE:
+			USCC_SYNTAX_ERROR(str,
+							  errdetail("The region code \"%06d\" (characters 3-8) names no province: \"%02d\" is not a GB/T 2260 province code.",
+										e.region, e.region / 10000),
+							  errhint("Region codes begin with a province code from 11 (Beijing) to 82 (Macao); a national registration has 100000."));
 			break;
 		case USCC_BAD_ORGANIZATION_CHECK:
 			USCC_SYNTAX_ERROR(str,
@@ -373,7 +391,7 @@ uscc_part(PG_FUNCTION_ARGS)
 		PG_RETURN_TEXT_P(cstring_to_text_with_len(out + 8, 9));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown part \"%s\" of a unified social credit code", part),
+			 errmsg("unknown part \"%s\" of a unified social credit code", echo_value(part)),
 			 errhint("The parts are registration_authority, organization_type, region and organization_code.")));
 	PG_RETURN_NULL();
 }
@@ -393,13 +411,32 @@ make_uscc(PG_FUNCTION_ARGS)
 	char		code[USCC_LENGTH + 1];
 	int			i;
 
-	if (strlen(authority) != 1 || strlen(type) != 1 || strlen(region) != 6 || strlen(body) != 8)
+	const char *parts[4] = {authority, type, region, body};
+	static const int lengths[4] = {1, 1, 6, 8};
+	int			counts[4];
+	int			first = 1;
+
+	/* count characters, not bytes: "é" is one character, and not one of the code's */
+	for (i = 0; i < 4; i++)
+		counts[i] = pg_mbstrlen(parts[i]);
+	if (counts[0] != 1 || counts[1] != 1 || counts[2] != 6 || counts[3] != 8)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("parts of a unified social credit code have 1, 1, 6 and 8 characters"),
 				 errdetail("Got %d, %d, %d and %d characters.",
-						   (int) strlen(authority), (int) strlen(type),
-						   (int) strlen(region), (int) strlen(body))));
+						   counts[0], counts[1], counts[2], counts[3])));
+	for (i = 0; i < 4; first += lengths[i], i++)
+	{
+		const char *p;
+
+		for (p = parts[i]; *p; p += pg_mblen(p))
+			if (IS_HIGHBIT_SET(*p))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("character \"%.*s\" cannot stand in the %s of a unified social credit code",
+								pg_mblen(p), p, part_name(first + pg_mbstrlen_with_len(parts[i], p - parts[i]))),
+						 errhint("The region is 6 digits; the other parts use 0-9 and A-Y without I, O, Z, S and V.")));
+	}
 	memcpy(code, authority, 1);
 	memcpy(code + 1, type, 1);
 	memcpy(code + 2, region, 6);

@@ -37,6 +37,7 @@ typedef enum UsccFault
 	USCC_BAD_LENGTH,			/* count = number of characters */
 	USCC_BAD_CHARACTER,			/* position, character (0 when not ASCII) */
 	USCC_BAD_REGION,			/* position of the first non-digit */
+	USCC_BAD_PROVINCE,			/* region = a code of no GB/T 2260 province */
 	USCC_BAD_ORGANIZATION_CHECK,	/* character = found, expected */
 	USCC_BAD_CHECK				/* character = found, expected */
 } UsccFault;
@@ -48,6 +49,7 @@ typedef struct UsccError
 	int			count;
 	char		character;
 	char		expected;
+	int			region;			/* the 6-digit region code */
 } UsccError;
 
 extern const char uscc_alphabet[];

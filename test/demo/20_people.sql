@@ -66,11 +66,12 @@ SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) AS household_s
 SELECT setval(pg_get_serial_sequence('commgrid.household', 'household_id'), max(household_id)) AS s FROM household \gset
 
 -- 2. residents: age, sex, county of registration, then an ID number unique per county,
--- birth date and sex; the household gives the grid (given here from the join, which the
--- resident trigger checks once for the statement instead of looking it up row by row)
+-- birth date and sex; the household gives the grid (the resident trigger takes it again, as
+-- the owner).  Every birth date is on or before today in the district (Asia/Shanghai), which
+-- the resident table demands whatever the session's TimeZone.
 CREATE TEMP TABLE demo_resident AS
 SELECT n AS resident_id, s.h AS household_id, a.age,
-       (current_date - (a.age * 365.25)::int - floor(random() * 365)::int) AS birth,
+       (commgrid.district_today() - (a.age * 365.25)::int - floor(random() * 365)::int) AS birth,
        random() < 0.51 AS male,
        CASE WHEN random() < 0.78 THEN '500112'
             ELSE (ARRAY['500101', '500222', '500229', '500233', '510104', '510722', '511602',
@@ -216,7 +217,7 @@ FROM demo_community c,
 INSERT INTO party_org (name, kind, parent_id, community_code, term_start)
 SELECT '中共' || c.name ||
        CASE c.kind WHEN 'committee' THEN '委员会' WHEN 'general_branch' THEN '总支部委员会' ELSE '支部委员会' END,
-       c.kind, NULL, c.code, current_date - 30 - floor(random() * 1400)::int
+       c.kind, NULL, c.code, commgrid.district_today() - 30 - floor(random() * 1400)::int
 FROM demo_community c ORDER BY c.code;
 INSERT INTO party_org (name, kind, parent_id, community_code, term_start)
 SELECT c.name || '第' || b.branch_no || '党支部', 'branch', root.org_id, c.code, root.term_start
@@ -245,8 +246,8 @@ ORDER BY g.code;
 INSERT INTO party_member (resident_id, org_id, status, category, joined_on, grid_code, claimed_post)
 SELECT m.resident_id, b.org_id,
        CASE WHEN m.probationary THEN 'probationary' ELSE 'full' END, m.category,
-       CASE WHEN m.probationary THEN current_date - 30 - (m.r_float * 3000)::int % 300
-            ELSE least(current_date - 400, d.birth + ((18 + (d.age - 18) * m.r_float * 0.8) * 365.25)::int) END,
+       CASE WHEN m.probationary THEN commgrid.district_today() - 30 - (m.r_float * 3000)::int % 300
+            ELSE least(commgrid.district_today() - 400, d.birth + ((18 + (d.age - 18) * m.r_float * 0.8) * 365.25)::int) END,
        g.code,
        CASE WHEN m.member_no % 3 = 0
             THEN (ARRAY['楼栋联络员', '治安巡逻岗', '环境卫生监督岗', '矛盾纠纷调解岗', '政策宣传岗',
@@ -285,9 +286,9 @@ ORDER BY org_id, k;
 -- month; none over 6 months, whose membership would be transferred), and 2 % more arrive from
 -- elsewhere, declare themselves and claim a post (亮明身份、认领岗位)
 INSERT INTO floating_member (resident_id, direction, since, destination, certificate_no)
-SELECT m.resident_id, 'outflow', current_date - 10 - (m.resident_id * 7 % 160)::int,
+SELECT m.resident_id, 'outflow', commgrid.district_today() - 10 - (m.resident_id * 7 % 160)::int,
        (ARRAY['广东省深圳市', '广东省东莞市', '浙江省杭州市', '上海市浦东新区', '四川省成都市', '北京市朝阳区'])[1 + m.resident_id % 6],
-       CASE WHEN 10 + m.resident_id * 7 % 160 >= 30 THEN 'LD' || extract(year FROM current_date) || '-' || m.resident_id END
+       CASE WHEN 10 + m.resident_id * 7 % 160 >= 30 THEN 'LD' || extract(year FROM commgrid.district_today()) || '-' || m.resident_id END
 FROM party_member m
 WHERE m.category IN ('in_service', 'job_seeking_graduate', 'farm_to_urban', 'other')
   AND hashint8(m.resident_id + :seed) % 100 BETWEEN -7 AND 6
@@ -298,11 +299,11 @@ FROM (SELECT declare_floating_member(r.resident_id, g.code,
                (ARRAY['治安巡逻岗', '文明劝导岗', '环境卫生监督岗', '政策宣传岗'])[1 + r.resident_id % 4],
                (ARRAY['中共四川省广安市某村支部', '中共贵州省遵义市某社区支部', '中共湖北省恩施州某村支部',
                       '中共重庆市开州区某村支部'])[1 + r.resident_id % 4],
-               'LD' || extract(year FROM current_date) || '-' || r.resident_id,
-               current_date - 20 - (r.resident_id % 300)::int,
+               'LD' || extract(year FROM commgrid.district_today()) || '-' || r.resident_id,
+               commgrid.district_today() - 20 - (r.resident_id % 300)::int,
                CASE WHEN r.resident_id % 10 = 0 THEN 'probationary' ELSE 'full' END,
                (ARRAY['in_service', 'farm_to_urban', 'other'])[1 + r.resident_id % 3],
-               declared_on => current_date - 10 - (r.resident_id % 10)::int)
+               declared_on => commgrid.district_today() - 10 - (r.resident_id % 10)::int)
         FROM (SELECT c.resident_id, c.community_code,
                      row_number() OVER (ORDER BY hashint8(c.resident_id - :seed), c.resident_id) AS k
                 FROM demo_candidate c JOIN demo_resident d USING (resident_id)
@@ -323,8 +324,8 @@ SELECT m.resident_id, mo::date,
                    WHERE o.household_id = d.household_id AND o.resident_id <> m.resident_id) END
 FROM member_of_record m
 JOIN demo_resident d USING (resident_id)
-CROSS JOIN generate_series(date_trunc('month', current_date) - interval '11 months',
-                           date_trunc('month', current_date), interval '1 month') mo
+CROSS JOIN generate_series(date_trunc('month', commgrid.district_today()) - interval '11 months',
+                           date_trunc('month', commgrid.district_today()), interval '1 month') mo
 WHERE m.community_code <@ :'district'::gridcode
 ORDER BY m.resident_id, mo;
 
@@ -338,7 +339,7 @@ SELECT coalesce(leader.name, (ARRAY['王', '李', '张', '刘', '陈', '杨', '�
        leader.resident_id,
        CASE WHEN s = 1 THEN 'grid_leader' WHEN s <= 3 THEN 'full_time_worker' WHEN s <= 6 THEN 'part_time_worker'
             WHEN s = 7 THEN 'party_group_leader' ELSE 'building_leader' END,
-       s BETWEEN 2 AND 3, g.post, current_date - 30 - ((g.grid_no * 37 + s * 101) % 2000)::int
+       s BETWEEN 2 AND 3, g.post, commgrid.district_today() - 30 - ((g.grid_no * 37 + s * 101) % 2000)::int
 FROM demo_grid g
 CROSS JOIN LATERAL generate_series(1, 9 + (hashint8(g.code::text::bigint + :seed) % 3 + 3)::int % 3) s
 LEFT JOIN LATERAL (SELECT r.resident_id, r.name FROM party_org o JOIN resident r ON r.resident_id = o.secretary_id

@@ -178,4 +178,30 @@ SELECT pg_temp.try(stmt) FROM (VALUES
 
 -- the community's own organisation kind that fits a member count
 SELECT n, expected_org_kind(n) FROM unnest(ARRAY[0, 3, 50, 51, 99, 100, 500]) n ORDER BY n;
+-- days are the district's (Asia/Shanghai), whatever the session's TimeZone
+SET LOCAL TimeZone = 'America/Anchorage';
+SELECT district_date('2026-03-01 17:30:00+00') AS shanghai_date_of_utc_evening,
+       district_today() = (now() AT TIME ZONE 'Asia/Shanghai')::date AS today_is_shanghai_date;
+-- a birth date after the registration day is refused (23514), naming both dates
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$INSERT INTO resident (name, household_id, idcard, registered_on)
+     VALUES ('丁', 320508000003, make_idcard('320508', date '2020-01-02', 1), date '2020-01-01')$$),
+  ($$UPDATE resident SET idcard = make_idcard('320508', date '2030-05-01', 1), registered_on = date '2025-01-01' WHERE resident_id = 320508000001$$),
+  ($$INSERT INTO resident (name, household_id, registered_on) VALUES ('戊', 320508000003, date '2999-01-01')$$)
+) t(stmt);
+-- born tomorrow in the district: refused on the default registration day (today)
+SELECT regexp_replace(pg_temp.try($$INSERT INTO resident (name, household_id, idcard)
+  VALUES ('己', 320508000003, make_idcard('320508', district_today() + 1, 1))$$),
+  '[0-9]{2}-[0-9]{2}-[0-9]{4}', 'D', 'g') AS born_tomorrow;
+-- born today in the district: stored, age 0 even where the session's calendar is a day behind
+-- (the reporting path, bi_resident, uses the same default)
+INSERT INTO resident (resident_id, name, household_id, idcard)
+VALUES (320508000030, '庚', 320508000003, make_idcard('320508', district_today(), 1));
+SET LOCAL TimeZone = 'Pacific/Pago_Pago';
+SELECT registered_on = district_today() AS registered_today, age(idcard) AS age,
+       (SELECT age FROM bi_resident b WHERE b.resident_id = r.resident_id) AS bi_age,
+       age(idcard, district_today() - 1) AS age_before_birth
+FROM resident r WHERE resident_id = 320508000030;
+SELECT count(*) = count(age) AS every_bi_age_known FROM bi_resident WHERE grid_code LIKE '320508%';
+RESET TimeZone;
 ROLLBACK;

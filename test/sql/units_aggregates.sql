@@ -20,6 +20,28 @@ SELECT weighted_mean(v, w) FROM (VALUES (90, 1), (75, -0.5)) t(v, w);
 SELECT weighted_mean(v, w) FROM (VALUES (90, 'NaN'::float8)) t(v, w);
 SELECT weighted_mean(v, w) FROM (VALUES (90, 'Infinity'::float8)) t(v, w);
 
+-- weight 0 leaves the value out, even Infinity or NaN
+SELECT weighted_mean(v, w) AS zero_weight_left_out
+FROM (VALUES (10, 1), ('Infinity'::float8, 0), ('NaN', 0), ('-Infinity', 0)) t(v, w);
+-- extreme weights: the weights are scaled, so neither 1e308 nor 1e-300 spoils the mean;
+-- checked against the exact mean in numeric
+SELECT c, weighted_mean(v, w) AS mean,
+       (sum(v::numeric * w::numeric) / sum(w::numeric))::float8 AS exact,
+       abs(weighted_mean(v, w) - (sum(v::numeric * w::numeric) / sum(w::numeric))::float8)
+         <= 4e-16 * abs((sum(v::numeric * w::numeric) / sum(w::numeric))::float8) AS agrees
+FROM (VALUES ('huge', 10, 1e308), ('huge', 10, 1e308),
+             ('huge, three', 10, 1.7e308), ('huge, three', 20, 1.7e308), ('huge, three', 30, 1),
+             ('tiny', 10, 1e-300), ('tiny', 10, 1e-300),
+             ('tiny values', 1e-30, 1e-300), ('tiny values', 3e-30, 1e-300),
+             ('subnormal', 5, 5e-324), ('subnormal', 7, 5e-324),
+             ('both ends', 1, 1e308), ('both ends', 2, 1e-308)) t(c, v, w)
+GROUP BY c ORDER BY c;
+-- partial states at different scales combine in either order to the exact mean (15)
+SELECT weighted_mean_final(weighted_mean_combine(a, b)) AS ab, weighted_mean_final(weighted_mean_combine(b, a)) AS ba,
+       weighted_mean_final(weighted_mean_combine(a, '{0,0,0,0,0}')) AS a_and_empty
+FROM (SELECT weighted_mean_accum(weighted_mean_accum('{0,0,0,0,0}', 10, 1e308), 20, 1e-300) AS a,
+             weighted_mean_accum('{0,0,0,0,0}', 20, 1e308) AS b) s;
+
 -- trimmed_mean by hand: 1 2 3 4 10
 SELECT trimmed_mean(v, 0) AS t0, trimmed_mean(v, 1) AS t1, trimmed_mean(v, 2) AS t2,
        trimmed_mean(v, 3) AS t3, trimmed_mean(v, 1000000) AS huge
@@ -48,7 +70,9 @@ SELECT trimmed_mean_final('{1,5,0,0,3,0,1,2}');
 SELECT weighted_mean_final('{1,2}');
 SELECT weighted_mean_final('{{1,2},{3,4}}');
 -- direct calls never change their argument
-SELECT s, weighted_mean_accum(s, 2, 3) FROM (VALUES ('{1,0,1,0}'::float8[])) t(s);
+SELECT s, weighted_mean_accum(s, 2, 3) FROM (VALUES ('{1,0,0.5,0,1}'::float8[])) t(s);
+SELECT weighted_mean_final('{1,0,1,0,1e300}');
+SELECT weighted_mean_accum('{1,0,1,0,0.5}', 2, 3);
 
 -- random data: 8 groups, heavy tails (about 2 % of values are +-1e12 outliers), weights 0..3
 CREATE TABLE units_agg_data (id int, g int, v float8, w float8);
@@ -87,7 +111,7 @@ JOIN units_agg_expected e USING (g) ORDER BY g;
 
 -- split by hand into three partial states and combined in two orders: the combine is exact
 CREATE AGGREGATE pg_temp.trimmed_state(float8, int) (SFUNC = trimmed_mean_accum, STYPE = float8[]);
-CREATE AGGREGATE pg_temp.weighted_state(float8, float8) (SFUNC = weighted_mean_accum, STYPE = float8[], INITCOND = '{0,0,0,0}');
+CREATE AGGREGATE pg_temp.weighted_state(float8, float8) (SFUNC = weighted_mean_accum, STYPE = float8[], INITCOND = '{0,0,0,0,0}');
 WITH parts AS (
   SELECT g, id % 3 AS part, pg_temp.trimmed_state(v, 300 + 100 * g) AS ts, pg_temp.weighted_state(v, w) AS ws
   FROM units_agg_data GROUP BY g, id % 3

@@ -1,0 +1,128 @@
+-- Integrity triggers that check another table run with the owner's rights: a writer who cannot
+-- see the other side (row-level security hides it) is still held to the rule, and nothing is
+-- planted outside their jurisdiction.  Uses the security fixture (district 330106).
+SET search_path = commgrid, public;
+BEGIN;
+\i test/sql/security_fixture.psql
+\set ON_ERROR_ROLLBACK on
+\set VERBOSITY terse
+
+-- run a statement as a role: the row count, or the SQLSTATE and message of its refusal
+CREATE FUNCTION pg_temp.as_role(r name, stmt text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  n bigint;
+BEGIN
+  EXECUTE format('SET LOCAL ROLE %I', r);
+  EXECUTE stmt;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RESET ROLE;
+  RETURN n::text;
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+
+-- leaders (made as the superuser): a district leader, a leader of each township
+INSERT INTO leader (person_id, level, area_code, title, starts)
+OVERRIDING SYSTEM VALUE
+SELECT * FROM (VALUES (330106000003::bigint, 'district', '330106'::gridcode, '区委书记', date '2024-01-01'),
+                      (330106000005, 'subdistrict', '330106001', '甲街道书记', date '2024-01-01'),
+                      (330106000009, 'subdistrict', '330106002', '乙镇镇长', date '2024-01-01')) v;
+SELECT leader_id AS district_leader FROM leader WHERE title = '区委书记' \gset
+SELECT leader_id AS jia_leader FROM leader WHERE title = '甲街道书记' \gset
+SELECT leader_id AS yi_leader FROM leader WHERE title = '乙镇镇长' \gset
+INSERT INTO cobuilding_need (community_code, title, category) VALUES ('330106001001', '甲一需要场地', 'venue');
+SELECT need_id AS jia_need FROM cobuilding_need WHERE title = '甲一需要场地' \gset
+SELECT resource_id AS yi_resource FROM cobuilding_resource WHERE community_code = '330106002001' \gset
+SELECT unit_id AS jia_unit FROM unit WHERE name = '测试一中' \gset
+
+-- what each writer cannot see: the other township's household, org, members, leaders, resource
+SELECT pg_temp.as_role('r330106_grid2', 'SELECT FROM commgrid.household WHERE household_id = 330106000001') AS grid2_sees_household_1,
+       pg_temp.as_role('r330106_comm', 'SELECT FROM commgrid.party_org WHERE org_id = 330106000003') AS comm_sees_org_3,
+       pg_temp.as_role('r330106_comm', 'SELECT FROM commgrid.party_member WHERE resident_id = 330106000008') AS comm_sees_member_8,
+       pg_temp.as_role('r330106_town', format('SELECT FROM commgrid.leader WHERE leader_id = %s', :yi_leader)) AS town_sees_yi_leader,
+       pg_temp.as_role('r330106_comm', format('SELECT FROM commgrid.leader WHERE leader_id = %s', :yi_leader)) AS comm_sees_yi_leader,
+       pg_temp.as_role('r330106_comm', format('SELECT FROM commgrid.cobuilding_resource WHERE resource_id = %s', :yi_resource)) AS comm_sees_yi_resource;
+
+-- resident -> household: the grid worker of 乙一 plants a resident in 甲一's household 1, giving
+-- their own grid; the household's grid is taken and the writer's policy refuses it
+SELECT pg_temp.as_role('r330106_grid2', $$INSERT INTO commgrid.resident (name, household_id, grid_code)
+  VALUES ('冒名居民', 330106000001, '330106002001001')$$) AS plant_given_grid,
+       pg_temp.as_role('r330106_grid2', $$INSERT INTO commgrid.resident (name, household_id)
+  VALUES ('冒名居民', 330106000001)$$) AS plant_no_grid,
+       pg_temp.as_role('r330106_grid2', $$UPDATE commgrid.resident SET household_id = 330106000001
+  WHERE resident_id = 330106000008$$) AS move_into_household_1;
+-- inside the jurisdiction a wrong grid is put right: the grid worker of 甲一 (grids 1 and 2)
+-- gives grid 2 for household 1, which lies in grid 1
+SELECT pg_temp.as_role('r330106_grid', $$INSERT INTO commgrid.resident (resident_id, name, household_id, grid_code)
+  VALUES (330106000101, '新居民', 330106000001, '330106001001002')$$) AS given_wrong_grid;
+SELECT resident_id, household_id, grid_code FROM resident WHERE resident_id = 330106000101;
+
+-- Party organisations and members: 甲一's community staff cannot see 乙一's branch or members
+SELECT pg_temp.as_role('r330106_comm', $$INSERT INTO commgrid.party_org_committee (org_id, resident_id, post)
+  VALUES (330106000003, 330106000008, 'member')$$) AS plant_committee_seat,
+       pg_temp.as_role('r330106_comm', $$INSERT INTO commgrid.party_member (resident_id, org_id, status, category)
+  VALUES (330106000009, 330106000003, 'full', 'retired')$$) AS plant_member,
+       pg_temp.as_role('r330106_comm', $$INSERT INTO commgrid.party_dues (resident_id, month, amount, paid_on)
+  VALUES (330106000008, date '2026-02-01', 10, date '2026-02-03')$$) AS plant_dues,
+       pg_temp.as_role('r330106_comm', $$INSERT INTO commgrid.floating_member (resident_id, direction, since, destination)
+  VALUES (330106000008, 'outflow', date '2026-01-01', '上海')$$) AS plant_floating;
+
+-- leaders: 甲's township staff cannot see 乙's leader, 甲一's community staff no leader at all
+SELECT pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.contact_point (leader_id, community_code, starts)
+  VALUES (%s, '330106001001', date '2026-01-01')$$, :yi_leader)) AS contact_point_of_township_leader,
+       pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.area_responsibility (leader_id, area_code, starts)
+  VALUES (%s, '330106001001', date '2026-01-01')$$, :yi_leader)) AS responsibility_outside_leaders_area,
+       pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.area_responsibility (leader_id, area_code, starts)
+  VALUES (%s, '330106001001', date '2026-01-01')$$, :jia_leader)) AS responsibility_of_own_leader,
+       pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.joint_meeting (community_code, convener_leader_id, established)
+  VALUES ('330106001001', %s, date '2026-01-01')$$, :yi_leader)) AS convener_of_other_township;
+
+-- co-building lists: a project may not match 甲一's need with 乙一's resource
+SELECT pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.cobuilding_project (need_id, resource_id, community_code, unit_id, title)
+  VALUES (%s, %s, '330106001001', %s, '错配项目')$$, :jia_need, :yi_resource, :jia_unit)) AS project_with_other_resource;
+
+-- assessment: the liaison of 测试一中 enters the unit's opinion of 甲一 in the name of resident 1,
+-- who is 测试一中's Party head and sits on 甲一's committee, which the liaison cannot read: the
+-- recusal rule still sees both posts
+INSERT INTO assessment_campaign (district_code, year, name) VALUES ('330106', 2026, '2026年双向考核');
+INSERT INTO assessment_indicator (campaign_id, direction, rater_kind, code, name, weight, max_score)
+SELECT campaign_id, 2, 'unit', 'U1', '服务满意度', 1, 100 FROM assessment_campaign WHERE district_code = '330106';
+SELECT indicator_id AS opinion_indicator FROM assessment_indicator WHERE code = 'U1' \gset
+UPDATE unit SET party_secretary_id = 330106000001 WHERE unit_id = :jia_unit;
+SELECT pg_temp.as_role('r330106_liaison', 'SELECT FROM commgrid.party_org_committee') AS liaison_reads_committees,
+       pg_temp.as_role('r330106_liaison', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_unit_id, ratee_code, score, entered_by)
+  VALUES (%s, %s, '330106001001', 95, 330106000001)$$, :opinion_indicator, :jia_unit)) AS opinion_by_person_on_both_sides,
+       pg_temp.as_role('r330106_liaison', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_unit_id, ratee_code, score, entered_by)
+  VALUES (%s, %s, '330106001001', 85, 330106000002)$$, :opinion_indicator, :jia_unit)) AS opinion_by_another_person;
+
+-- nothing was planted
+SELECT (SELECT count(*) FROM resident WHERE name = '冒名居民') AS planted_residents,
+       (SELECT count(*) FROM resident WHERE household_id = 330106000001) AS household_1_residents,
+       (SELECT count(*) FROM party_org_committee WHERE org_id = 330106000003) AS org_3_committee,
+       (SELECT count(*) FROM party_member WHERE resident_id = 330106000009) AS member_9,
+       (SELECT count(*) FROM party_dues WHERE resident_id = 330106000008) AS dues_8,
+       (SELECT count(*) FROM floating_member WHERE resident_id = 330106000008) AS floating_8,
+       (SELECT count(*) FROM contact_point) AS contact_points,
+       (SELECT count(*) FROM area_responsibility) AS responsibilities,
+       (SELECT count(*) FROM joint_meeting WHERE community_code <@ '330106') AS joint_meetings,
+       (SELECT count(*) FROM cobuilding_project WHERE community_code <@ '330106') AS projects,
+       (SELECT string_agg(entered_by::text, ',') FROM assessment_rating WHERE community_code <@ '330106') AS ratings_entered_by;
+
+-- the rating's history names the liaison who wrote it, not the owner the triggers run as
+SELECT action, db_user, changed_by FROM assessment_rating_history WHERE community_code <@ '330106';
+
+-- every trigger function that reads another table runs as the owner, with a pinned path, and
+-- PUBLIC may not call it
+SELECT p.proname, p.prosecdef, p.proconfig, has_function_privilege('public', p.oid, 'EXECUTE') AS public_executes
+FROM pg_proc p
+WHERE p.pronamespace = 'commgrid'::regnamespace
+  AND p.proname IN ('keep_grid_of_location', 'resident_take_household_grid', 'household_pass_grid_to_residents',
+                    'party_org_check_tree', 'take_org_community', 'party_member_check_org', 'take_member_community',
+                    'unit_assign', 'unit_sync_communities', 'unit_follow_boundaries', 'leadership_check',
+                    'cobuilding_check', 'cobuilding_list_check', 'assessment_campaign_guard',
+                    'assessment_rating_check', 'assessment_rating_audit')
+ORDER BY p.proname;
+
+\i test/sql/security_cleanup.psql
+ROLLBACK;
