@@ -46,6 +46,17 @@ ON CONFLICT (code) DO UPDATE SET boundary = ST_Multi(:district);
 MERGE INTO area a USING (VALUES ('330106001001001'::gridcode)) v(code) ON a.code = v.code
 WHEN MATCHED THEN UPDATE SET boundary = ST_Multi(:district);
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
+-- COPY, switching the trigger off, writing the history that locate_at reads
+COPY area (code, name, kind, boundary) FROM STDIN;
+330106001004	甲四社区	community	SRID=4490;POLYGON((120 30,120.4 30,120.4 30.4,120 30.4,120 30))
+\.
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+ALTER TABLE area DISABLE TRIGGER area_boundary_by_redraw;
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+INSERT INTO area_boundary_history (code, boundary, valid_from) VALUES ('330106001001', ST_Multi(:district), now());
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+UPDATE area_boundary_history SET boundary = ST_Multi(:district) WHERE code = '330106001001';
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 -- redraw: the community alone, the community with its grids, a new community without a
 -- boundary yet, the township itself, every township, the district
 SELECT * FROM redraw('{330106001001}', ARRAY[:district::geometry]);
