@@ -107,6 +107,15 @@ SELECT * FROM redraw('{330106001001001, 330106001001002}',
 RESET ROLE;
 SELECT household_id, grid_code FROM household WHERE grid_code <@ '330106' ORDER BY household_id;
 SELECT count(*) AS coverage_problems FROM coverage_problems('330106001001');
+-- the district administrator moves the edge between the two townships from 120.2 to 120.25,
+-- with the community and grid on each side of it
+SET ROLE r330106_admin;
+SELECT * FROM redraw('{330106001, 330106002, 330106001002, 330106002001, 330106001002001, 330106002001001}',
+  ARRAY[ST_MakeEnvelope(120, 30, 120.25, 30.4, 4490), ST_MakeEnvelope(120.25, 30, 120.4, 30.4, 4490),
+        ST_MakeEnvelope(120.1, 30, 120.25, 30.4, 4490), ST_MakeEnvelope(120.25, 30, 120.4, 30.4, 4490),
+        ST_MakeEnvelope(120.1, 30, 120.25, 30.4, 4490), ST_MakeEnvelope(120.25, 30, 120.4, 30.4, 4490)]);
+RESET ROLE;
+SELECT count(*) AS coverage_problems FROM coverage_problems('330106');
 -- a parent without a boundary bounds nothing, so staff may not redraw under it
 UPDATE area SET boundary = NULL WHERE code = '330106001002';
 SET ROLE r330106_town;
