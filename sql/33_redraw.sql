@@ -1,6 +1,6 @@
--- Redraw: replace the boundaries of a set of areas in one step, refuse a redraw that leaves a
--- gap or an overlap inside a parent, keep the old boundaries as history, and reassign the
--- rows of every registered table in the changed region.
+-- Redraw: replace the boundaries of a set of areas in one step, refuse a redraw after which
+-- coverage_problems finds anything under a parent it touched, keep the old boundaries as
+-- history, and reassign the rows of every registered table in the changed region.
 
 -- Redraw is the staff's only way to change boundaries (see area_boundary_by_redraw in
 -- sql/20_area.sql): it runs with the owner's rights and lets a role redraw the children of
