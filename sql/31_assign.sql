@@ -42,23 +42,23 @@ BEGIN
       USING ERRCODE = '22023',
             HINT = 'Use grid, community, township, county, city or province (or the kinds village, subdistrict, town, rural_township, township_unit, district).';
   END IF;
-  IF (SELECT relkind FROM pg_class WHERE oid = tbl) NOT IN ('r', 'p') THEN
+  IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid = tbl) NOT IN ('r', 'p') THEN
     RAISE EXCEPTION '"%" is not a table', tbl
       USING ERRCODE = '42809', DETAIL = 'Only ordinary and partitioned tables can be assigned.';
   END IF;
-  SELECT atttypid INTO loc_type FROM pg_attribute
+  SELECT atttypid INTO loc_type FROM pg_catalog.pg_attribute
    WHERE attrelid = tbl AND attname = location_column AND attnum > 0 AND NOT attisdropped;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'column "%" of table % does not exist', location_column, tbl
       USING ERRCODE = '42703', DETAIL = 'It was given as the location column.';
   END IF;
-  SELECT atttypid INTO code_type FROM pg_attribute
+  SELECT atttypid INTO code_type FROM pg_catalog.pg_attribute
    WHERE attrelid = tbl AND attname = code_column AND attnum > 0 AND NOT attisdropped;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'column "%" of table % does not exist', code_column, tbl
       USING ERRCODE = '42703', DETAIL = 'It was given as the code column.';
   END IF;
-  IF loc_type <> (SELECT atttypid FROM pg_attribute
+  IF loc_type <> (SELECT atttypid FROM pg_catalog.pg_attribute
                    WHERE attrelid = 'commgrid.area'::regclass AND attname = 'boundary') THEN
     RAISE EXCEPTION 'location column "%" of table % has type %, not geometry', location_column, tbl, format_type(loc_type, NULL)
       USING ERRCODE = '42804';

@@ -1,13 +1,24 @@
--- Redraw: replace the boundaries of a set of areas in one step, refuse a redraw that leaves a
--- gap or an overlap inside a parent, keep the old boundaries as history, and reassign the
--- rows of every registered table in the changed region.
+-- Redraw: replace the boundaries of a set of areas in one step, refuse a redraw after which
+-- coverage_problems finds anything under a parent it touched, keep the old boundaries as
+-- history, and reassign the rows of every registered table in the changed region.
+
+-- Redraw is the staff's only way to change boundaries (see area_boundary_by_redraw in
+-- sql/20_area.sql): it runs with the owner's rights and lets a role redraw the children of
+-- an area in its jurisdiction only.  Concurrent redraws under one parent are serialised by
+-- a lock on the parent's row, taken before anything is read; the coverage check then sees
+-- every redraw committed before it.  Lock order: parent rows, then the redrawn rows, each
+-- by depth and code (the generation trigger's locks come after, with the UPDATE).
 
 CREATE FUNCTION redraw(codes gridcode[], boundaries geometry[])
 RETURNS TABLE (assigned_table regclass, from_code gridcode, to_code gridcode, rows bigint)
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
-  tolerance_m2 CONSTANT float8 := 0.01;
+  actor name := commgrid.acting_role();
+  checked boolean;
+  new_boundaries geometry[];
+  old_boundaries geometry[];
   problem record;
+  shown text;
   boxes geometry[];
   region geometry;
   t record;
@@ -31,90 +42,105 @@ BEGIN
       DETAIL = (SELECT format('Area %s appears more than once.', min(c::text)) FROM unnest(codes) c
                 GROUP BY c HAVING count(*) > 1 LIMIT 1);
   END IF;
+
+  -- staff redraw only the children of areas in their jurisdiction: the ground they share
+  -- out stays inside it (a district, with no parent, is the direct writers' alone)
+  checked := NOT commgrid.area_boundary_writer(actor);
+  IF checked THEN
+    FOR problem IN SELECT c AS code, CASE WHEN commgrid.depth(c) > 3 THEN commgrid.parent(c) END AS parent
+                   FROM unnest(codes) c ORDER BY c LOOP
+      BEGIN
+        PERFORM commgrid.check_staff_reach(problem.parent, format('area %s', problem.parent));
+      EXCEPTION WHEN insufficient_privilege THEN
+        RAISE EXCEPTION 'role % may not redraw area %', actor, problem.code
+          USING ERRCODE = '42501',
+                DETAIL = format('The parent of area %s is %s, which is not in the jurisdiction of %s.',
+                                problem.code, coalesce(problem.parent::text, 'none (a district)'), actor),
+                HINT = 'Staff redraw the children of an area in their jurisdiction; ask the district for the rest.';
+      END;
+    END LOOP;
+  END IF;
+
+  -- the redrawn boundaries, checked and normalised as commgrid.area stores them (22023, 23514)
+  SELECT array_agg(commgrid.area_boundary_checked(r.code, r.g) ORDER BY r.i) INTO new_boundaries
+  FROM unnest(codes, boundaries) WITH ORDINALITY r(code, g, i);
+
+  -- serialise with every other redraw under the same parents, then read
+  PERFORM 1 FROM commgrid.area a
+   WHERE a.code = ANY (codes)
+      OR a.code IN (SELECT x.parent FROM commgrid.area x WHERE x.code = ANY (codes))
+   ORDER BY commgrid.depth(a.code), a.code
+   FOR NO KEY UPDATE OF a;
   SELECT c INTO problem FROM unnest(codes) c WHERE NOT EXISTS (SELECT 1 FROM commgrid.area a WHERE a.code = c) LIMIT 1;
   IF FOUND THEN
     RAISE EXCEPTION 'area % does not exist', problem.c USING ERRCODE = '23503',
       HINT = 'Insert new areas into commgrid.area first; redraw only changes boundaries.';
   END IF;
-
-  -- the redrawn boundaries, normalised as commgrid.area stores them (no write yet)
-  IF to_regclass('pg_temp.commgrid_redraw') IS NULL THEN
-    CREATE TEMP TABLE commgrid_redraw (code gridcode PRIMARY KEY, old geometry, new geometry) ON COMMIT DROP;
-  END IF;
-  TRUNCATE pg_temp.commgrid_redraw;
-  INSERT INTO pg_temp.commgrid_redraw
-  SELECT r.code, a.boundary,
-         ST_Multi(CASE WHEN ST_SRID(r.g) = 4326 THEN ST_Transform(r.g, 4490) ELSE r.g END)
-  FROM unnest(codes, boundaries) r(code, g) JOIN commgrid.area a ON a.code = r.code;
-  SELECT code, ST_SRID(new) AS srid INTO problem FROM pg_temp.commgrid_redraw WHERE ST_SRID(new) <> 4490 LIMIT 1;
-  IF FOUND THEN
-    RAISE EXCEPTION 'new boundary of area % has SRID %', problem.code, problem.srid USING ERRCODE = '22023',
-      HINT = 'Boundaries are EPSG:4490 (or 4326, transformed).';
-  END IF;
-  SELECT code, ST_IsValidReason(new) AS reason INTO problem FROM pg_temp.commgrid_redraw
-   WHERE GeometryType(new) <> 'MULTIPOLYGON' OR NOT ST_IsValid(new) LIMIT 1;
-  IF FOUND THEN
-    RAISE EXCEPTION 'new boundary of area % is not a valid polygon', problem.code USING ERRCODE = '23514',
-      DETAIL = problem.reason;
-  END IF;
-
-  -- coverage: inside every parent of a redrawn area, and every redrawn area that has
-  -- children, the children must still tile the parent: no gap, no overlap, nothing outside
-  FOR problem IN
-    WITH after AS (
-      SELECT a.code, a.parent, coalesce(r.new, a.boundary) AS boundary, r.code IS NOT NULL AS redrawn
-      FROM commgrid.area a LEFT JOIN pg_temp.commgrid_redraw r ON r.code = a.code),
-    parents AS (
-      SELECT DISTINCT p.code, p.boundary FROM after p
-      WHERE p.code IN (SELECT parent FROM after WHERE redrawn)
-         OR (p.redrawn AND EXISTS (SELECT 1 FROM after c WHERE c.parent = p.code))),
-    overlapping AS (
-      SELECT 'overlap' AS kind, ARRAY[c1.code, c2.code] AS areas,
-             ST_Area(ST_Intersection(c1.boundary, c2.boundary)::geography) AS m2
-      FROM parents p JOIN after c1 ON c1.parent = p.code JOIN after c2 ON c2.parent = p.code
-      WHERE c1.code < c2.code AND (c1.redrawn OR c2.redrawn OR p.code IN (SELECT code FROM pg_temp.commgrid_redraw))
-        AND c1.boundary && c2.boundary AND ST_Intersects(c1.boundary, c2.boundary)),
-    gaps AS (
-      SELECT 'gap' AS kind, ARRAY[p.code] AS areas,
-             ST_Area(ST_Difference(p.boundary, ST_Union(c.boundary))::geography) AS m2
-      FROM parents p JOIN after c ON c.parent = p.code
-      WHERE p.boundary IS NOT NULL AND c.boundary IS NOT NULL
-      GROUP BY p.code, p.boundary),
-    outside_parent AS (
-      SELECT 'outside_parent' AS kind, ARRAY[c.code, p.code] AS areas,
-             ST_Area(ST_Difference(c.boundary, p.boundary)::geography) AS m2
-      FROM parents p JOIN after c ON c.parent = p.code
-      WHERE p.boundary IS NOT NULL AND c.boundary IS NOT NULL)
-    SELECT * FROM (SELECT * FROM overlapping UNION ALL SELECT * FROM gaps UNION ALL SELECT * FROM outside_parent) x
-    WHERE m2 > tolerance_m2
-    ORDER BY kind, areas
-  LOOP
-    RAISE EXCEPTION 'redraw refused: it leaves % of % m² (%)', CASE problem.kind WHEN 'gap' THEN 'a gap'
-                      WHEN 'overlap' THEN 'an overlap' ELSE 'an area outside its parent' END,
-                    round(problem.m2), array_to_string(problem.areas, ', ')
-      USING ERRCODE = '23514',
-            DETAIL = CASE problem.kind
-              WHEN 'gap' THEN format('Inside parent %s, %s m² are covered by none of its children.', problem.areas[1], round(problem.m2))
-              WHEN 'overlap' THEN format('Areas %s and %s overlap by %s m².', problem.areas[1], problem.areas[2], round(problem.m2))
-              ELSE format('%s m² of area %s lie outside its parent %s.', round(problem.m2), problem.areas[1], problem.areas[2]) END,
-            HINT = 'Redraw the neighbouring areas in the same call so that the children tile their parent.';
-  END LOOP;
+  SELECT array_agg(a.boundary ORDER BY u.i) INTO old_boundaries
+  FROM unnest(codes) WITH ORDINALITY u(code, i) JOIN commgrid.area a ON a.code = u.code;
 
   -- write: the history and generation triggers on commgrid.area do the rest
-  UPDATE commgrid.area a SET boundary = r.new FROM pg_temp.commgrid_redraw r
-   WHERE a.code = r.code AND a.boundary IS DISTINCT FROM r.new;
+  UPDATE commgrid.area a SET boundary = r.g FROM unnest(codes, new_boundaries) r(code, g)
+   WHERE a.code = r.code AND a.boundary IS DISTINCT FROM r.g;
+
+  -- coverage, with the new boundaries: inside every parent of a redrawn area, and every
+  -- redrawn area that has children, the children must tile the parent, by the very check
+  -- of commgrid.coverage_problems (gaps, overlaps, slivers, outside, invalid)
+  FOR t IN
+    SELECT p.code, p.boundary FROM commgrid.area p
+     WHERE p.code IN (SELECT a.parent FROM commgrid.area a WHERE a.code = ANY (codes))
+        OR (p.code = ANY (codes) AND EXISTS (SELECT 1 FROM commgrid.area c WHERE c.parent = p.code))
+     ORDER BY p.code
+  LOOP
+    -- staff may not place areas under a parent without a boundary: nothing bounds them there
+    IF checked AND t.boundary IS NULL THEN
+      RAISE EXCEPTION 'redraw refused: parent area % has no boundary', t.code
+        USING ERRCODE = '23514',
+              DETAIL = format('Without a boundary of %s, the redrawn areas cannot be checked to lie inside it.', t.code),
+              HINT = 'Ask the district to give the parent area its boundary first.';
+    END IF;
+    SELECT * INTO problem FROM commgrid.coverage_problems(t.code) cp
+     ORDER BY CASE cp.kind WHEN 'outside_parent' THEN 1 WHEN 'overlap' THEN 2 WHEN 'gap' THEN 3
+                           WHEN 'sliver' THEN 4 ELSE 5 END, cp.area_m2 DESC NULLS LAST, cp.areas
+     LIMIT 1;
+    IF FOUND THEN
+      -- the areas named, cut short when a gap borders many
+      IF problem.kind = 'outside_parent' THEN
+        problem.areas := problem.areas || t.code;
+      END IF;
+      shown := array_to_string(problem.areas[1:8], ', ')
+               || CASE WHEN cardinality(problem.areas) > 8
+                       THEN format(' … (%s areas)', cardinality(problem.areas)) ELSE '' END;
+      RAISE EXCEPTION 'redraw refused: it leaves % of % m² (%)',
+                      CASE problem.kind WHEN 'gap' THEN 'a gap' WHEN 'overlap' THEN 'an overlap'
+                        WHEN 'sliver' THEN 'a sliver' WHEN 'outside_parent' THEN 'an area outside its parent'
+                        ELSE 'an invalid boundary' END,
+                      coalesce(CASE WHEN problem.area_m2 >= 10 THEN round(problem.area_m2)
+                                    ELSE round(problem.area_m2::numeric, 2) END::text, '?'),
+                      shown
+        USING ERRCODE = '23514',
+              DETAIL = CASE problem.kind
+                WHEN 'gap' THEN format('Inside parent %s, %s m² are covered by none of its children.', t.code, round(problem.area_m2))
+                WHEN 'overlap' THEN format('Areas %s and %s overlap by %s m².', problem.areas[1], problem.areas[2], round(problem.area_m2))
+                WHEN 'outside_parent' THEN format('%s m² of area %s lie outside its parent %s.', round(problem.area_m2), problem.areas[1], t.code)
+                WHEN 'sliver' THEN format('Area %s has a part of %s m², too small or too thin (under 10 m² or 1 m mean width) for a real part of an area.',
+                                          problem.areas[1], round(problem.area_m2::numeric, 2))
+                ELSE format('The boundary of area %s is not valid.', problem.areas[1]) END,
+              HINT = 'Redraw the neighbouring areas in the same call so that the children tile their parent (commgrid.coverage_problems shows the problem''s geometry).';
+    END IF;
+  END LOOP;
 
   -- the changed region: the boxes of what changed, old against new
   SELECT array_agg(ST_Envelope(coalesce(ST_SymDifference(old, new), new))), ST_Extent(coalesce(ST_SymDifference(old, new), new))::geometry
     INTO boxes, region
-  FROM pg_temp.commgrid_redraw WHERE old IS DISTINCT FROM new;
+  FROM unnest(old_boundaries, new_boundaries) r(old, new) WHERE old IS DISTINCT FROM new;
   IF boxes IS NULL THEN
     RETURN;
   END IF;
   region := ST_SetSRID(region, 4490);
 
   FOR t IN SELECT a.tbl, a.location_column, a.code_column, a.level FROM commgrid.assigned_table a
-           WHERE EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = a.tbl) ORDER BY a.tbl::text
+           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = a.tbl) ORDER BY a.tbl::text
   LOOP
     FOR moved IN EXECUTE format(
       'WITH candidate AS (
@@ -138,4 +164,5 @@ BEGIN
   END LOOP;
 END $$;
 COMMENT ON FUNCTION redraw(gridcode[], geometry[]) IS
-  'Replaces the boundaries of the given areas in one step. Refuses (23514) a redraw that leaves a gap, an overlap or an area outside its parent (over 0.01 m²); keeps the old boundaries in commgrid.area_boundary_history; reassigns the rows of every registered table in the changed region and returns, per table, how many rows moved from which area to which';
+  'Replaces the boundaries of the given areas in one step; the staff''s only way to change boundaries, for the children of an area in their jurisdiction (else 42501). Bad boundaries get area_boundary_checked''s errors (22023, 23514); refuses (23514) a redraw after which coverage_problems finds a gap, overlap, sliver, area outside its parent or invalid boundary under a parent it touched. Serialised per parent area; keeps the old boundaries in commgrid.area_boundary_history; reassigns the rows of every registered table in the changed region and returns, per table, how many rows moved from which area to which';
+REVOKE EXECUTE ON FUNCTION redraw(gridcode[], geometry[]) FROM PUBLIC;

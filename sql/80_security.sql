@@ -371,6 +371,16 @@ BEGIN
             'TO commgrid_district_admin';
     EXECUTE 'GRANT SELECT ON commgrid.audit_log TO commgrid_district_admin';
   END IF;
+  -- boundaries: the roles that write areas change them only through redraw (sql/33_redraw.sql)
+  FOR r IN SELECT 'commgrid_' || x FROM commgrid.secured_table, unnest(writers) x
+           WHERE table_name = 'commgrid.area'::regclass AND commgrid.role_exists(x)
+  LOOP
+    FOR t IN SELECT p.oid::regprocedure FROM pg_proc p
+             WHERE p.pronamespace = 'commgrid'::regnamespace AND p.proname = 'redraw'
+    LOOP
+      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', t, r);
+    END LOOP;
+  END LOOP;
   -- staff functions: security definer, each checks the caller's jurisdiction and audits
   FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
            WHERE min_scope_depth IS NOT NULL AND commgrid.role_exists(short_name)

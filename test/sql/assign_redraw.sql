@@ -97,6 +97,39 @@ SELECT * FROM redraw(ARRAY['110105001001001', '110105001001001']::gridcode[],
         'SRID=4490;POLYGON((116 39,116.75 39,116.75 40,116 40,116 39))']::geometry[]);
 SELECT * FROM redraw(ARRAY['110105001001001']::gridcode[],
   ARRAY['SRID=4490;POLYGON((116 39,116.75 39,116 40,116.75 40,116 39))']::geometry[]);
+-- a bad boundary gets the error commgrid.area gives it: Z (22023), a point (22023), empty
+-- (22023, not a gap), another SRID, coordinates outside longitude/latitude (22023)
+\set VERBOSITY terse
+SELECT * FROM redraw(ARRAY['110105001001001', '110105001001002']::gridcode[],
+  ARRAY['SRID=4490;POLYGON Z((116 39 5,116.75 39 5,116.75 40 5,116 40 5,116 39 5))',
+        'SRID=4490;POLYGON Z((116.75 39 5,117 39 5,117 40 5,116.75 40 5,116.75 39 5))']::geometry[]);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT * FROM redraw(ARRAY['110105001001001']::gridcode[], ARRAY['SRID=4490;POINT(116.5 39.5)']::geometry[]);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT * FROM redraw(ARRAY['110105001001001']::gridcode[], ARRAY['SRID=4490;POLYGON EMPTY']::geometry[]);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+SELECT * FROM redraw(ARRAY['110105001001001']::gridcode[],
+  ARRAY['SRID=3857;POLYGON((116 39,116.75 39,116.75 40,116 40,116 39))']::geometry[]);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
+SELECT * FROM redraw(ARRAY['110105001001001', '110105001001002']::gridcode[],
+  ARRAY['SRID=4490;POLYGON((116 39,116.75 39,30000000000000 39.5,116.75 40,116 40,116 39))',
+        'SRID=4490;POLYGON((116.75 39,117 39,117 40,116.75 40,116.75 39))']::geometry[]);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+-- a huge invalid boundary: the error names the area and the fault, never the geometry
+SELECT * FROM redraw(ARRAY['110105001001001']::gridcode[],
+  ARRAY[ST_SetSRID(ST_MakePolygon(ST_MakeLine(ARRAY(
+          SELECT ST_MakePoint(116 + (i % 2) * 0.5, 39 + i * 0.0001) FROM generate_series(0, 9999) i)
+          || ST_MakePoint(116, 39))), 4490)]);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+-- redraw sees what coverage_problems sees: a sliver (an island of about 1 m² of the east grid
+-- inside the west one) is refused, though it leaves no gap and no overlap above 0.01 m²
+SELECT * FROM redraw(ARRAY['110105001001001', '110105001001002']::gridcode[],
+  ARRAY[ST_Difference('SRID=4490;POLYGON((116 39,116.75 39,116.75 40,116 40,116 39))'::geometry,
+                      'SRID=4490;POLYGON((116.3 39.3,116.30001 39.3,116.30001 39.30001,116.3 39.30001,116.3 39.3))'::geometry),
+        ST_Union('SRID=4490;POLYGON((116.75 39,117 39,117 40,116.75 40,116.75 39))'::geometry,
+                 'SRID=4490;POLYGON((116.3 39.3,116.30001 39.3,116.30001 39.30001,116.3 39.30001,116.3 39.3))'::geometry)]);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
 SELECT code, ST_AsText(boundary) FROM area WHERE kind = 'grid' AND code <@ '110105'::gridcode ORDER BY code;
 
 -- history: the old boundaries stay queryable
