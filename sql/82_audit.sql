@@ -71,28 +71,37 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 COMMENT ON FUNCTION audit_key(jsonb, text[]) IS 'The key columns of a row, as a JSON object';
 
--- The area an audit entry is about: the first non-NULL scope column of the row (as registered
--- with secure_table); for the role maps, the district of the granted area or unit, so only a
--- district administrator of the whole district (or a superuser) sees who was given what.
+-- The area an entry about a role-map row is about: the district of the granted area or unit,
+-- so only a district administrator of the whole district (or a superuser) sees who was given
+-- what.  (A secured table's entries take the row's first non-NULL scope column: audit_change.)
 CREATE FUNCTION audit_scope(tbl regclass, row_json jsonb) RETURNS gridcode
 LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
   SELECT CASE
-    WHEN row_json IS NULL THEN NULL
     WHEN tbl = 'commgrid.jurisdiction'::regclass THEN
       (SELECT CASE WHEN commgrid.depth(c) > 3 THEN commgrid.ancestor(c, 3) ELSE c END
        FROM (SELECT (row_json ->> 'scope')::commgrid.gridcode AS c) x)
     WHEN tbl = 'commgrid.liaison_unit'::regclass THEN
       (SELECT commgrid.ancestor(u.community_code, 3) FROM commgrid.unit u
        WHERE u.unit_id = (row_json ->> 'unit_id')::bigint)
-    ELSE
-      (SELECT (row_json ->> c.col)::commgrid.gridcode
-       FROM commgrid.secured_table s, unnest(s.scope_columns) WITH ORDINALITY c(col, n)
-       WHERE s.table_name = tbl AND row_json ->> c.col IS NOT NULL
-       ORDER BY c.n LIMIT 1)
   END
 $$;
 REVOKE EXECUTE ON FUNCTION audit_scope(regclass, jsonb) FROM PUBLIC;
 COMMENT ON FUNCTION audit_scope(regclass, jsonb) IS
+  'The area code an audit entry about a jurisdiction or liaison row is scoped to: its district (internal to the audit triggers)';
+
+-- The area of an entry about a row: its first non-NULL scope column (secured tables have one
+-- or two), or audit_scope for the role maps (scope_cols NULL).  A SQL-standard body with no
+-- subquery, so the planner inlines it: no function call per audited row.
+CREATE FUNCTION audit_entry_scope(tbl regclass, scope_cols name[], row_json jsonb) RETURNS gridcode
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+  SELECT CASE WHEN scope_cols IS NULL THEN commgrid.audit_scope(tbl, row_json)
+              ELSE COALESCE((row_json OPERATOR(pg_catalog.->>) scope_cols[1])::commgrid.gridcode,
+                            (row_json OPERATOR(pg_catalog.->>) scope_cols[2])::commgrid.gridcode,
+                            (row_json OPERATOR(pg_catalog.->>) scope_cols[3])::commgrid.gridcode) END;
+END;
+REVOKE EXECUTE ON FUNCTION audit_entry_scope(regclass, name[], jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION audit_entry_scope(regclass, name[], jsonb) IS
   'The area code an audit entry about this row is scoped to (internal to the audit triggers)';
 
 -- The lowest area holding both codes; NULL when either is NULL (then only superusers see it).
@@ -117,6 +126,9 @@ DECLARE
   who name := session_user;
   actor name := commgrid.acting_role();
   n bigint;
+  -- a secured table's scope columns; NULL for the role maps (audit_scope)
+  scope_cols name[] := (SELECT s.scope_columns FROM commgrid.secured_table s
+                        WHERE s.table_name OPERATOR(pg_catalog.=) TG_RELID);
 BEGIN
   IF current_setting('commgrid.audit', true) = 'off'
      AND (SELECT rolsuper FROM pg_roles WHERE rolname = actor) THEN
@@ -131,23 +143,28 @@ BEGIN
   END IF;
   IF TG_OP = 'INSERT' THEN
     INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, new_values, via, scope_code)
-    SELECT who, actor, 'INSERT', tbl, commgrid.audit_key(j, keys), j, TG_NAME, commgrid.audit_scope(TG_RELID, j)
+    SELECT who, actor, 'INSERT', tbl, commgrid.audit_key(j, keys), j, TG_NAME,
+           commgrid.audit_entry_scope(TG_RELID, scope_cols, j)
     FROM (SELECT to_jsonb(r) AS j FROM new_rows r) x;
   ELSIF TG_OP = 'DELETE' THEN
     INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, old_values, via, scope_code)
-    SELECT who, actor, 'DELETE', tbl, commgrid.audit_key(j, keys), j, TG_NAME, commgrid.audit_scope(TG_RELID, j)
+    SELECT who, actor, 'DELETE', tbl, commgrid.audit_key(j, keys), j, TG_NAME,
+           commgrid.audit_entry_scope(TG_RELID, scope_cols, j)
     FROM (SELECT to_jsonb(r) AS j FROM old_rows r) x;
   ELSE
     -- a row that moved between areas is scoped to the lowest area holding both places, so
     -- neither side alone reads the other's values
     INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, old_values, new_values, via, scope_code)
     SELECT who, actor, 'UPDATE', tbl, COALESCE(n.k, o.k), o.j, n.j, TG_NAME,
-           CASE WHEN o.j IS NULL THEN commgrid.audit_scope(TG_RELID, n.j)
-                WHEN n.j IS NULL THEN commgrid.audit_scope(TG_RELID, o.j)
-                ELSE commgrid.audit_common_scope(commgrid.audit_scope(TG_RELID, o.j),
-                                                 commgrid.audit_scope(TG_RELID, n.j)) END
-    FROM (SELECT to_jsonb(r) AS j, commgrid.audit_key(to_jsonb(r), keys) AS k FROM old_rows r) o
-    FULL JOIN (SELECT to_jsonb(r) AS j, commgrid.audit_key(to_jsonb(r), keys) AS k FROM new_rows r) n
+           CASE WHEN o.j IS NULL THEN n.s WHEN n.j IS NULL THEN o.s
+                WHEN o.s OPERATOR(commgrid.=) n.s THEN o.s
+                ELSE commgrid.audit_common_scope(o.s, n.s) END
+    FROM (SELECT j, commgrid.audit_key(j, keys) AS k,
+                 commgrid.audit_entry_scope(TG_RELID, scope_cols, j) AS s
+          FROM (SELECT to_jsonb(r) AS j FROM old_rows r) x) o
+    FULL JOIN (SELECT j, commgrid.audit_key(j, keys) AS k,
+                      commgrid.audit_entry_scope(TG_RELID, scope_cols, j) AS s
+               FROM (SELECT to_jsonb(r) AS j FROM new_rows r) x) n
       ON n.k = o.k
     WHERE o.j IS DISTINCT FROM n.j;
   END IF;
