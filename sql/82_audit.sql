@@ -31,9 +31,9 @@ COMMENT ON COLUMN audit_log.action IS
 COMMENT ON COLUMN audit_log.table_name IS 'Schema-qualified table changed or read';
 COMMENT ON COLUMN audit_log.row_key IS 'Primary key of the row, as a JSON object';
 COMMENT ON COLUMN audit_log.old_values IS
-  '[personal] The row before an UPDATE or DELETE (may hold restricted personal data: readable by district administrators only)';
+  '[personal] The row before an UPDATE or DELETE (may hold restricted personal data: readable by district administrators, for entries in their jurisdiction only)';
 COMMENT ON COLUMN audit_log.new_values IS
-  '[personal] The row after an INSERT or UPDATE; for a BULK action the row count (district administrators only)';
+  '[personal] The row after an INSERT or UPDATE; for a BULK action the row count (district administrators, for entries in their jurisdiction only)';
 COMMENT ON COLUMN audit_log.via IS 'Trigger or staff function that wrote the entry';
 COMMENT ON COLUMN audit_log.xact_id IS 'Transaction id, to group the entries of one transaction';
 COMMENT ON COLUMN audit_log.scope_code IS

@@ -99,5 +99,15 @@ FROM audit_line WHERE line LIKE 'OBJECT,WRITE,INSERT,TABLE,commgrid.audit_log,%'
 SELECT line FROM audit_line WHERE line LIKE '%,commgrid.audit_log,SELECT%' ORDER BY n;
 -- while the database keeps none of these reads: each was rolled back
 SELECT count(*) AS read_entries_kept FROM audit_log WHERE id > :audit_start AND action = 'READ';
+
+-- security_findings names what is missing: a setting turned off, and an auditor role that
+-- somebody could use
+SAVEPOINT findings;
+SET LOCAL pgaudit.log_parameter = off;
+SET LOCAL pgaudit.role = '';
+GRANT commgrid_auditor TO r330106_nobody;
+SELECT * FROM security_findings
+WHERE finding IN ('durable read audit not configured', 'auditor role usable') ORDER BY 1;
+ROLLBACK TO SAVEPOINT findings;
 \i test/sql/security_cleanup.psql
 ROLLBACK;
