@@ -47,7 +47,7 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: $(TOPICS)
 # Debian packages every target needs; installed only when missing.
 PACKAGES = postgresql-$(PGVERSION) postgresql-server-dev-$(PGVERSION) postgresql-common \
 	postgresql-$(PGVERSION)-postgis-3 postgresql-$(PGVERSION)-postgis-3-scripts \
-	libgeos-dev clang-14 llvm-14 make gcc
+	libgeos-dev clang-14 llvm-14 make gcc postgresql-$(PGVERSION)-pgaudit
 # the JDBC client test (test/jdbc): Debian's driver on Java 17
 PACKAGES += openjdk-17-jdk-headless libpostgresql-jdbc-java
 # the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
@@ -65,12 +65,18 @@ install-packages:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+# Every throwaway cluster (test, demo, bench) runs as a district's server should: pgaudit
+# writes each read of restricted data and of the audit log to the server log, where a rollback
+# cannot reach it (README: "Durable read audit"); the log collector lets the test read it.
+SERVER_OPTS = -o shared_preload_libraries=pgaudit -o pgaudit.role=commgrid_auditor \
+	-o pgaudit.log_parameter=on -o logging_collector=on
+
 # The demo: a throwaway cluster with the sample district, printed from psql.
 SCALE ?= 1
 SEED  ?= 2016
 demo: deps
 	$(MAKE) install
-	SCALE=$(SCALE) SEED=$(SEED) pg_virtualenv -v $(PGVERSION) bash test/demo/run.sh
+	SCALE=$(SCALE) SEED=$(SEED) pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/demo/run.sh
 
 # The C must also build warning-free with clang (PGXS's CFLAGS carry gcc-only options).
 CLANG_CPPFLAGS = -Wall -Werror -Wno-ignored-attributes -Wno-unknown-warning-option -Wno-ignored-optimization-argument
@@ -83,7 +89,7 @@ clang-check: deps
 # Inside one throwaway cluster: pg_regress, then the JDBC client test; then a short fuzz.
 test: deps clang-check
 	$(MAKE) install
-	pg_virtualenv -v $(PGVERSION) sh -c '$(MAKE) installcheck && $(MAKE) jdbccheck'
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) jdbccheck'
 	$(MAKE) fuzz FUZZ_RUNS=500000 FUZZ_TIME=20
 
 # The JDBC client test against the running server (PGHOST/PGPORT/PGUSER/PGPASSWORD as
@@ -95,7 +101,7 @@ jdbccheck:
 # (about 10 minutes): each role's query against the owner's, as ratios.
 bench-security: deps
 	$(MAKE) install
-	pg_virtualenv -v $(PGVERSION) bash test/bench/rls_overhead.sh
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/rls_overhead.sh
 
 # libFuzzer over the C input parsers; FUZZ_RUNS inputs or FUZZ_TIME seconds per parser.
 FUZZ_RUNS ?= 5000000
@@ -109,4 +115,4 @@ fuzz:
 # alone runs it against the server in PGHOST/PGPORT.
 bench: deps
 	$(MAKE) install
-	pg_virtualenv -v $(PGVERSION) bash test/bench/run.sh
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/run.sh

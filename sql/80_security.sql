@@ -264,6 +264,16 @@ BEGIN
   LOOP
     EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %s TO %I', tbl, r);
   END LOOP;
+  -- pgaudit's auditor role holds the restricted columns, so every read of them is logged
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_auditor') THEN
+    SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols
+    FROM pg_attribute
+    WHERE attrelid = tbl AND attnum > 0 AND NOT attisdropped
+      AND col_description(tbl, attnum) LIKE '[personal: restricted]%';
+    IF cols IS NOT NULL THEN
+      EXECUTE format('GRANT SELECT (%s) ON %s TO commgrid_auditor', cols, tbl);
+    END IF;
+  END IF;
 END $$;
 COMMENT ON FUNCTION grant_table_privileges(regclass) IS
   'Grant a secured table to its readers (columns not marked [personal]) and writers; run by secure_table and grant_privileges';
@@ -369,7 +379,10 @@ BEGIN
             'commgrid.revoke_jurisdiction(name, commgrid.gridcode), '
             'commgrid.grant_liaison(name, bigint), commgrid.revoke_liaison(name, bigint) '
             'TO commgrid_district_admin';
-    EXECUTE 'GRANT SELECT ON commgrid.audit_log TO commgrid_district_admin';
+  END IF;
+  -- pgaudit object audit: every read of the audit log and every entry written to it
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_auditor') THEN
+    EXECUTE 'GRANT SELECT, INSERT ON commgrid.audit_log TO commgrid_auditor';
   END IF;
   -- boundaries: the roles that write areas change them only through redraw (sql/33_redraw.sql)
   FOR r IN SELECT 'commgrid_' || x FROM commgrid.secured_table, unnest(writers) x
@@ -445,6 +458,13 @@ BEGIN
     END IF;
     RETURN NEXT ('commgrid_' || r.short_name)::name;
   END LOOP;
+  -- pgaudit's object-audit role (pgaudit.role): never granted to anyone, it only marks, by its
+  -- privileges, what the server log records even when the caller rolls back
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_auditor') THEN
+    CREATE ROLE commgrid_auditor NOLOGIN;
+    COMMENT ON ROLE commgrid_auditor IS
+      'pg_commgrid: pgaudit.role; its privileges select what pgaudit writes to the server log (reads of restricted columns, the audit log); grant it to no one';
+  END IF;
   PERFORM commgrid.grant_privileges();
 END $$;
 COMMENT ON FUNCTION create_roles() IS

@@ -14,7 +14,8 @@ CREATE TABLE audit_log (
   old_values   jsonb,
   new_values   jsonb,
   via          text,
-  xact_id      bigint NOT NULL DEFAULT txid_current()
+  xact_id      bigint NOT NULL DEFAULT txid_current(),
+  scope_code   gridcode
 );
 CREATE INDEX audit_log_at_idx ON audit_log (at);
 CREATE INDEX audit_log_row_idx ON audit_log (table_name, row_key);
@@ -30,11 +31,19 @@ COMMENT ON COLUMN audit_log.action IS
 COMMENT ON COLUMN audit_log.table_name IS 'Schema-qualified table changed or read';
 COMMENT ON COLUMN audit_log.row_key IS 'Primary key of the row, as a JSON object';
 COMMENT ON COLUMN audit_log.old_values IS
-  '[personal] The row before an UPDATE or DELETE (may hold restricted personal data: readable by district administrators only)';
+  '[personal] The row before an UPDATE or DELETE (may hold restricted personal data: readable by district administrators, for entries in their jurisdiction only)';
 COMMENT ON COLUMN audit_log.new_values IS
-  '[personal] The row after an INSERT or UPDATE; for a BULK action the row count (district administrators only)';
+  '[personal] The row after an INSERT or UPDATE; for a BULK action the row count (district administrators, for entries in their jurisdiction only)';
 COMMENT ON COLUMN audit_log.via IS 'Trigger or staff function that wrote the entry';
 COMMENT ON COLUMN audit_log.xact_id IS 'Transaction id, to group the entries of one transaction';
+COMMENT ON COLUMN audit_log.scope_code IS
+  'The area the entry is about, for row-level security: the row''s grid or community code (for a row that moved, the lowest area holding both places), the district for a change of jurisdiction or liaison; NULL (superusers only) when the row has none';
+CREATE INDEX audit_log_scope_code_idx ON audit_log (scope_code);
+
+-- A district administrator reads the entries about its own jurisdiction only, so the old and
+-- new values of one township's rows (ID numbers, phones) never reach another's.  Every read
+-- of the log is also written to the server log (pgaudit object audit, see grant_privileges).
+SELECT commgrid.secure_table('commgrid.audit_log', '{scope_code}', '{district_admin}', '{}');
 
 -- user data: pg_dump saves the log and its id sequence with the database
 SELECT pg_catalog.pg_extension_config_dump('audit_log', '');
@@ -62,6 +71,50 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 $$;
 COMMENT ON FUNCTION audit_key(jsonb, text[]) IS 'The key columns of a row, as a JSON object';
 
+-- The area an entry about a role-map row is about: the district of the granted area or unit,
+-- so only a district administrator of the whole district (or a superuser) sees who was given
+-- what.  (A secured table's entries take the row's first non-NULL scope column: audit_change.)
+CREATE FUNCTION audit_scope(tbl regclass, row_json jsonb) RETURNS gridcode
+LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT CASE
+    WHEN tbl = 'commgrid.jurisdiction'::regclass THEN
+      (SELECT CASE WHEN commgrid.depth(c) > 3 THEN commgrid.ancestor(c, 3) ELSE c END
+       FROM (SELECT (row_json ->> 'scope')::commgrid.gridcode AS c) x)
+    WHEN tbl = 'commgrid.liaison_unit'::regclass THEN
+      (SELECT commgrid.ancestor(u.community_code, 3) FROM commgrid.unit u
+       WHERE u.unit_id = (row_json ->> 'unit_id')::bigint)
+  END
+$$;
+REVOKE EXECUTE ON FUNCTION audit_scope(regclass, jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION audit_scope(regclass, jsonb) IS
+  'The area code an audit entry about a jurisdiction or liaison row is scoped to: its district (internal to the audit triggers)';
+
+-- The area of an entry about a row: its first non-NULL scope column (secured tables have one
+-- or two), or audit_scope for the role maps (scope_cols NULL).  A SQL-standard body with no
+-- subquery, so the planner inlines it: no function call per audited row.
+CREATE FUNCTION audit_entry_scope(tbl regclass, scope_cols name[], row_json jsonb) RETURNS gridcode
+LANGUAGE sql STABLE
+BEGIN ATOMIC
+  SELECT CASE WHEN scope_cols IS NULL THEN commgrid.audit_scope(tbl, row_json)
+              ELSE COALESCE((row_json OPERATOR(pg_catalog.->>) scope_cols[1])::commgrid.gridcode,
+                            (row_json OPERATOR(pg_catalog.->>) scope_cols[2])::commgrid.gridcode,
+                            (row_json OPERATOR(pg_catalog.->>) scope_cols[3])::commgrid.gridcode) END;
+END;
+REVOKE EXECUTE ON FUNCTION audit_entry_scope(regclass, name[], jsonb) FROM PUBLIC;
+COMMENT ON FUNCTION audit_entry_scope(regclass, name[], jsonb) IS
+  'The area code an audit entry about this row is scoped to (internal to the audit triggers)';
+
+-- The lowest area holding both codes; NULL when either is NULL (then only superusers see it).
+CREATE FUNCTION audit_common_scope(a gridcode, b gridcode) RETURNS gridcode
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT commgrid.ancestor(a, d)
+  FROM generate_series(least(commgrid.depth(a), commgrid.depth(b)), 1, -1) d
+  WHERE commgrid.ancestor(a, d) OPERATOR(commgrid.=) commgrid.ancestor(b, d)
+  LIMIT 1
+$$;
+COMMENT ON FUNCTION audit_common_scope(gridcode, gridcode) IS
+  'The lowest area code that holds both codes (the scope of an audit entry about a row that moved)';
+
 -- Statement-level trigger over the transition tables: one set-based insert per statement,
 -- so a bulk change stays fast.  A superuser's bulk load may set commgrid.audit = off:
 -- it is then recorded as one BULK entry with the row count.  Nobody else can skip it.
@@ -73,6 +126,9 @@ DECLARE
   who name := session_user;
   actor name := commgrid.acting_role();
   n bigint;
+  -- a secured table's scope columns; NULL for the role maps (audit_scope)
+  scope_cols name[] := (SELECT s.scope_columns FROM commgrid.secured_table s
+                        WHERE s.table_name OPERATOR(pg_catalog.=) TG_RELID);
 BEGIN
   IF current_setting('commgrid.audit', true) = 'off'
      AND (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = actor) THEN
@@ -86,18 +142,29 @@ BEGIN
     RETURN NULL;
   END IF;
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, new_values, via)
-    SELECT who, actor, 'INSERT', tbl, commgrid.audit_key(j, keys), j, TG_NAME
+    INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, new_values, via, scope_code)
+    SELECT who, actor, 'INSERT', tbl, commgrid.audit_key(j, keys), j, TG_NAME,
+           commgrid.audit_entry_scope(TG_RELID, scope_cols, j)
     FROM (SELECT to_jsonb(r) AS j FROM new_rows r) x;
   ELSIF TG_OP = 'DELETE' THEN
-    INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, old_values, via)
-    SELECT who, actor, 'DELETE', tbl, commgrid.audit_key(j, keys), j, TG_NAME
+    INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, old_values, via, scope_code)
+    SELECT who, actor, 'DELETE', tbl, commgrid.audit_key(j, keys), j, TG_NAME,
+           commgrid.audit_entry_scope(TG_RELID, scope_cols, j)
     FROM (SELECT to_jsonb(r) AS j FROM old_rows r) x;
   ELSE
-    INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, old_values, new_values, via)
-    SELECT who, actor, 'UPDATE', tbl, COALESCE(n.k, o.k), o.j, n.j, TG_NAME
-    FROM (SELECT to_jsonb(r) AS j, commgrid.audit_key(to_jsonb(r), keys) AS k FROM old_rows r) o
-    FULL JOIN (SELECT to_jsonb(r) AS j, commgrid.audit_key(to_jsonb(r), keys) AS k FROM new_rows r) n
+    -- a row that moved between areas is scoped to the lowest area holding both places, so
+    -- neither side alone reads the other's values
+    INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, old_values, new_values, via, scope_code)
+    SELECT who, actor, 'UPDATE', tbl, COALESCE(n.k, o.k), o.j, n.j, TG_NAME,
+           CASE WHEN o.j IS NULL THEN n.s WHEN n.j IS NULL THEN o.s
+                WHEN o.s OPERATOR(commgrid.=) n.s THEN o.s
+                ELSE commgrid.audit_common_scope(o.s, n.s) END
+    FROM (SELECT j, commgrid.audit_key(j, keys) AS k,
+                 commgrid.audit_entry_scope(TG_RELID, scope_cols, j) AS s
+          FROM (SELECT to_jsonb(r) AS j FROM old_rows r) x) o
+    FULL JOIN (SELECT j, commgrid.audit_key(j, keys) AS k,
+                      commgrid.audit_entry_scope(TG_RELID, scope_cols, j) AS s
+               FROM (SELECT to_jsonb(r) AS j FROM new_rows r) x) n
       ON n.k = o.k
     WHERE o.j IS DISTINCT FROM n.j;
   END IF;
@@ -137,18 +204,24 @@ COMMENT ON FUNCTION audit_table(regclass) IS
   'Record every change to a table in the audit log (statement triggers keyed by its primary key)';
 
 -- A staff function's read of personal data; called only from inside security-definer
--- staff functions (no role may execute it).
-CREATE FUNCTION audit_read(tbl regclass, row_key jsonb, via text) RETURNS void
-LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
-  INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, via)
-  VALUES (session_user, commgrid.acting_role(), 'READ',
+-- staff functions (no role may execute it).  The entry is written in the caller's
+-- transaction, so a rollback removes it: the durable record is the server log.  With pgaudit
+-- loaded and pgaudit.role = commgrid_auditor, pgaudit logs this INSERT (the auditor role holds
+-- INSERT on the log) when it runs, with every value as a parameter (pgaudit.log_parameter):
+-- one line per read naming the login, the acting role, the table, the row and the function.
+CREATE FUNCTION audit_read(tbl regclass, row_key jsonb, via text, area_code gridcode) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  EXECUTE 'INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, via, scope_code) VALUES ($1, $2, ''READ'', $3, $4, $5, $6)'
+    USING session_user, commgrid.acting_role(),
           (SELECT format('%I.%I', n.nspname, c.relname) FROM pg_catalog.pg_class c
-           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl),
-          row_key, via)
-$$;
-REVOKE EXECUTE ON FUNCTION audit_read(regclass, jsonb, text) FROM PUBLIC;
-COMMENT ON FUNCTION audit_read(regclass, jsonb, text) IS
-  'Record that a staff function returned a row''s personal data (internal to the staff functions)';
+           JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+           WHERE c.oid OPERATOR(pg_catalog.=) tbl),
+          row_key, via, area_code;
+END $$;
+REVOKE EXECUTE ON FUNCTION audit_read(regclass, jsonb, text, gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION audit_read(regclass, jsonb, text, gridcode) IS
+  'Record that a staff function returned a row''s personal data (internal to the staff functions); with pgaudit configured, also in the server log';
 
 -- The check every staff function makes before returning personal data: the acting role
 -- must be staff and the row's area inside its jurisdiction.  One message for "missing" and

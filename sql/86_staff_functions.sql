@@ -16,7 +16,7 @@ BEGIN
   SELECT r.grid_code INTO area_code FROM commgrid.resident r WHERE r.resident_id = id;
   PERFORM commgrid.check_staff_reach(area_code, format('resident %s', id));
   PERFORM commgrid.audit_read('commgrid.resident', jsonb_build_object('resident_id', id),
-                              'resident_card');
+                              'resident_card', area_code);
   RETURN QUERY
   SELECT r.resident_id, r.name, r.idcard, commgrid.sex(r.idcard), commgrid.birth_date(r.idcard),
          r.phone, r.household_id, h.address, r.grid_code, r.community_code,
@@ -39,7 +39,7 @@ BEGIN
   SELECT h.grid_code INTO area_code FROM commgrid.household h WHERE h.household_id = id;
   PERFORM commgrid.check_staff_reach(area_code, format('household %s', id));
   PERFORM commgrid.audit_read('commgrid.household', jsonb_build_object('household_id', id),
-                              'household_card');
+                              'household_card', area_code);
   RETURN QUERY
   SELECT h.household_id, h.address, ST_X(h.location), ST_Y(h.location), h.grid_code,
          h.community_code,

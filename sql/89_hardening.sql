@@ -91,9 +91,30 @@ CROSS JOIN pg_roles r
 WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p')
   AND (col_description(c.oid, a.attnum) LIKE '[personal: restricted]%'
        OR (c.oid = 'commgrid.audit_log'::regclass AND a.attname IN ('old_values', 'new_values')))
-  AND r.rolname LIKE 'commgrid\_%'
+  AND r.rolname LIKE 'commgrid\_%' AND r.rolname <> 'commgrid_auditor'
   AND has_column_privilege(r.oid, c.oid, a.attnum, 'SELECT')
   AND NOT (r.rolname = 'commgrid_district_admin' AND c.oid = 'commgrid.audit_log'::regclass)
+UNION ALL
+-- pgaudit's auditor role holds every restricted column: it must stay a marker nobody uses
+SELECT 'auditor role usable', r.rolname::text,
+       CASE WHEN r.rolcanlogin THEN 'it may log in' ELSE 'it is granted to ' ||
+         (SELECT string_agg(m.member::regrole::text, ', ' ORDER BY m.member::regrole::text)
+          FROM pg_auth_members m WHERE m.roleid = r.oid) END
+FROM pg_roles r
+WHERE r.rolname = 'commgrid_auditor'
+  AND (r.rolcanlogin OR EXISTS (SELECT 1 FROM pg_auth_members m WHERE m.roleid = r.oid))
+UNION ALL
+-- reads of restricted data are recorded durably (surviving the caller's rollback) only in
+-- the server log, by pgaudit: loaded, object audit through commgrid_auditor, parameters on
+SELECT 'durable read audit not configured', 'pgaudit',
+       CASE WHEN NOT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'pgaudit.role')
+            THEN 'pgaudit is not loaded: shared_preload_libraries = ''pgaudit'''
+            ELSE 'set ' || string_agg(format('%s = %s', w.name, w.want), ', ' ORDER BY w.name) END
+FROM (VALUES ('pgaudit.role', 'commgrid_auditor'), ('pgaudit.log_parameter', 'on'),
+             ('pgaudit.log_level', 'log')) w(name, want)
+LEFT JOIN pg_settings s ON s.name = w.name
+WHERE s.setting IS DISTINCT FROM w.want
+HAVING count(*) > 0
 UNION ALL
 -- a view with its owner's rights (bypassing row-level security) open to a staff role
 SELECT 'owner-rights view readable by ' || r.rolname, c.oid::regclass::text,
@@ -111,5 +132,5 @@ WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p', 'v',
   AND c.relname NOT LIKE 'bi\_%' AND r.rolname = 'commgrid_bi_reader'
   AND has_table_privilege(r.oid, c.oid, 'SELECT');
 COMMENT ON VIEW security_findings IS
-  'Breaches of the security rules (tables outside row-level security, unpinned search_path, personal columns readable, non-plain BI columns); must be empty';
+  'Breaches of the security rules (tables outside row-level security, unpinned search_path, personal columns readable, non-plain BI columns, durable read audit not configured); must be empty';
 REVOKE ALL ON security_findings FROM PUBLIC;

@@ -1,0 +1,113 @@
+-- Reads of restricted data leave a durable trace: pgaudit writes each one to the server log
+-- as it runs, so neither a caller's rollback nor an error caught per card undoes it, while
+-- the entry in commgrid.audit_log goes with the caller's transaction.  Needs the cluster
+-- `make test` starts (shared_preload_libraries = pgaudit, pgaudit.role = commgrid_auditor,
+-- pgaudit.log_parameter = on, logging_collector = on): it reads the log as the superuser.
+SET search_path = commgrid, public;
+SELECT name, setting FROM pg_settings
+WHERE name IN ('pgaudit.role', 'pgaudit.log_parameter', 'pgaudit.log_level', 'logging_collector')
+ORDER BY name;
+SELECT * FROM security_findings WHERE finding LIKE 'durable%';
+BEGIN;
+\i test/sql/security_fixture.psql
+\set ON_ERROR_ROLLBACK on
+\set VERBOSITY terse
+SELECT max(id) AS audit_start FROM audit_log \gset
+-- where the server log stands: the lines read below are those written after this point
+SELECT pg_current_logfile() AS log_file, (pg_stat_file(pg_current_logfile())).size AS log_offset \gset
+
+-- 1. BEGIN; SELECT … FROM resident_card(…); ROLLBACK; (here a savepoint, as the fixture's
+-- roles live in this transaction): the card is delivered, its audit_log entry rolled back
+SAVEPOINT caller;
+SET ROLE r330106_grid;
+SELECT resident_id, name, phone FROM resident_card(330106000003);
+ROLLBACK TO SAVEPOINT caller;
+
+-- 2. a loop over every resident that catches an error per card, and raises one after each
+-- card it got to undo that card's entry: 5 cards in the grid worker's two grids, 4 refused
+SET ROLE r330106_grid;
+DO $$
+DECLARE
+  got int := 0;
+  refused int := 0;
+BEGIN
+  FOR i IN 1..9 LOOP
+    BEGIN
+      PERFORM * FROM commgrid.resident_card(330106000000 + i);
+      got := got + 1;
+      RAISE EXCEPTION USING ERRCODE = 'P0001';
+    EXCEPTION
+      WHEN insufficient_privilege THEN refused := refused + 1;
+      WHEN raise_exception THEN NULL;
+    END;
+  END LOOP;
+  RAISE NOTICE 'cards read: %, refused: %', got, refused;
+END $$;
+RESET ROLE;
+-- and a household card whose statement fails after the read
+SET ROLE r330106_comm;
+SELECT household_id, address, 1 / (household_id - household_id) AS fail FROM household_card(330106000002);
+RESET ROLE;
+
+-- 3. the district administrator reads the audit log: the read itself is logged
+SET ROLE r330106_admin;
+SELECT count(*) AS entries_this_transaction FROM audit_log WHERE xact_id = txid_current();
+RESET ROLE;
+
+-- the server log since the starting point, read as the superuser; the log collector writes
+-- lines in the order it receives them, so once a line logged after all of the above is
+-- there, so are they (bounded wait: 600 polls)
+CREATE FUNCTION pg_temp.server_log_since(start_file text, start_offset bigint, sentinel text)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  body text;
+BEGIN
+  RAISE LOG '%', sentinel;
+  FOR poll IN 1..600 LOOP
+    SELECT string_agg(CASE WHEN f.path = start_file
+                           THEN pg_read_file(f.path, start_offset, 1000000000)
+                           ELSE pg_read_file(f.path) END, '' ORDER BY f.path)
+      INTO body
+    FROM (SELECT current_setting('log_directory') || '/' || l.name AS path
+          FROM pg_ls_logdir() l) f
+    WHERE f.path >= start_file;
+    IF strpos(body, sentinel) > 0 THEN
+      RETURN body;
+    END IF;
+    PERFORM pg_sleep(0.1);
+  END LOOP;
+  RAISE EXCEPTION 'the server log never showed %', sentinel;
+END $$;
+-- pgaudit's lines (the first line of each; a statement of several lines continues below it),
+-- without the statement numbers, the CSV quoting of the parameters, and the login's name
+CREATE TEMP TABLE audit_line AS
+SELECT n, replace(regexp_replace(regexp_replace(substring(line FROM 'AUDIT: (.*)$'),
+                                                '^(\w+),\d+,\d+,', '\1,'), '"+', '"', 'g'),
+                  ',"' || session_user || ',', ',"<login>,') AS line
+FROM regexp_split_to_table(pg_temp.server_log_since(:'log_file', :log_offset,
+                                                    'pg_commgrid durable audit test ' || pg_backend_pid()),
+                           '\n') WITH ORDINALITY l(line, n)
+WHERE line ~ '\mLOG:  AUDIT: (SESSION|OBJECT),';
+
+-- what the server log holds: every card delivered, each as the INSERT of its READ entry with
+-- the login, acting role, table, row, function and area as parameters, and as the reads of
+-- the restricted columns; and the administrator's read of the log
+SELECT split_part(line, ',', 3) AS command, split_part(line, ',', 5) AS object, count(*)
+FROM audit_line GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT substring(line FROM '\)",(.*)$') AS read_entry
+FROM audit_line WHERE line LIKE 'OBJECT,WRITE,INSERT,TABLE,commgrid.audit_log,%' ORDER BY n;
+SELECT line FROM audit_line WHERE line LIKE '%,commgrid.audit_log,SELECT%' ORDER BY n;
+-- while the database keeps none of these reads: each was rolled back
+SELECT count(*) AS read_entries_kept FROM audit_log WHERE id > :audit_start AND action = 'READ';
+
+-- security_findings names what is missing: a setting turned off, and an auditor role that
+-- somebody could use
+SAVEPOINT findings;
+SET LOCAL pgaudit.log_parameter = off;
+SET LOCAL pgaudit.role = '';
+GRANT commgrid_auditor TO r330106_nobody;
+SELECT * FROM security_findings
+WHERE finding IN ('durable read audit not configured', 'auditor role usable') ORDER BY 1;
+ROLLBACK TO SAVEPOINT findings;
+\i test/sql/security_cleanup.psql
+ROLLBACK;
