@@ -1,7 +1,37 @@
 -- Compliance of the community Party organisations with DOMAIN.md §4 (支部工作条例, 党章 art. 30)
 -- and with the report (a Party group and about 10 staff in each grid, every member in a grid).
--- The views run with the caller's rights (security_invoker), so row-level security on the
--- tables limits each role to the breaches of its own jurisdiction.
+-- The report views compute with their owner's rights over the whole district (so a breach or a
+-- rank never depends on what the caller may read, and no restricted column is needed from the
+-- caller) and then show each role only the rows of its jurisdiction: security_barrier views
+-- filtered by commgrid.reaches().
+
+-- Is an area code in the current role's jurisdiction?  The row filter of every report view, the
+-- same test as the jurisdiction policy of row-level security (sql/80_security.sql, which defines
+-- the functions called here); true for roles that bypass row-level security (the owner, a
+-- superuser, and the security-definer functions that compute for BI).  Defined here, before the
+-- first report view; PL/pgSQL resolves the names when called.
+CREATE FUNCTION reaches(code gridcode) RETURNS boolean
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF NOT pg_catalog.row_security_active('commgrid.jurisdiction'::pg_catalog.regclass) THEN
+    RETURN true;
+  END IF;
+  RETURN COALESCE(code OPERATOR(commgrid.<@) ANY (commgrid.jurisdiction_scopes()), false);
+END $$;
+COMMENT ON FUNCTION reaches(gridcode) IS
+  'Is the area code in the current role''s jurisdiction (true for roles that bypass row-level security)? The row filter of the report views';
+
+-- Is a resident unit one the current role is liaison for?  The unit liaison's row filter.
+CREATE FUNCTION reaches_unit(unit bigint) RETURNS boolean
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF NOT pg_catalog.row_security_active('commgrid.liaison_unit'::pg_catalog.regclass) THEN
+    RETURN true;
+  END IF;
+  RETURN COALESCE(unit OPERATOR(pg_catalog.=) ANY (commgrid.liaison_units()), false);
+END $$;
+COMMENT ON FUNCTION reaches_unit(bigint) IS
+  'Is the resident unit one the current role is liaison for (true for roles that bypass row-level security)? The unit liaison''s row filter of the report views';
 
 CREATE TABLE compliance_setting (
   name        text PRIMARY KEY,
@@ -18,13 +48,14 @@ INSERT INTO compliance_setting VALUES
 
 -- Members whose membership is held here: not inflow members (theirs is held elsewhere), and
 -- not outflow members whose membership has been transferred out.
-CREATE VIEW member_of_record WITH (security_invoker = true) AS
+CREATE VIEW member_of_record WITH (security_barrier) AS
 SELECT m.*
-FROM party_member m
+FROM commgrid.party_member m
 WHERE NOT EXISTS (
-  SELECT 1 FROM floating_member f
+  SELECT 1 FROM commgrid.floating_member f
   WHERE f.resident_id = m.resident_id
-    AND (f.direction = 'inflow' OR f.transferred_on IS NOT NULL));
+    AND (f.direction = 'inflow' OR f.transferred_on IS NOT NULL))
+  AND (commgrid.reaches(m.community_code) OR commgrid.reaches(m.grid_code));
 COMMENT ON VIEW member_of_record IS
   'Party members whose membership the community holds: all but inflow floating members and transferred outflow members; what the counts and rules use';
 
@@ -52,7 +83,7 @@ CREATE VIEW compliance_kind (kind, ordinal, rule) AS VALUES
   ('floating_member_not_transferred', 12, 'A member away over 6 months has not been transferred');
 COMMENT ON VIEW compliance_kind IS 'Every kind of breach org_compliance reports, in report order, with its rule';
 
-CREATE VIEW org_compliance WITH (security_invoker = true) AS
+CREATE VIEW org_compliance WITH (security_barrier) AS
 WITH branch_count AS (
   SELECT o.org_id, o.name, o.community_code,
          count(m.resident_id) AS members,
@@ -79,7 +110,8 @@ grid_staff_count AS (
          (SELECT count(*) FROM commgrid.grid_staff s WHERE s.grid_code = g.code) AS staff
   FROM commgrid.area g
   WHERE g.kind = 'grid'
-)
+),
+breach AS (
 SELECT 'community_without_party_org'::text AS kind, c.code AS area_code,
        format('community %s %s', c.code, c.name) AS subject,
        format('no Party organisation; %s member(s) of record', c.members) AS detail
@@ -136,7 +168,12 @@ SELECT 'floating_member_not_transferred', f.community_code, format('member %s', 
        format('away since %s, over 6 months, and not transferred', f.since)
 FROM commgrid.floating_member f
 WHERE f.direction = 'outflow' AND f.transferred_on IS NULL
-  AND f.since < current_date - interval '6 months';
+  AND f.since < current_date - interval '6 months'
+)
+-- computed over the whole district, shown for the caller's jurisdiction only
+SELECT b.kind, b.area_code, b.subject, b.detail
+FROM breach b
+WHERE commgrid.reaches(b.area_code);
 
 COMMENT ON VIEW org_compliance IS
   'Every breach of the Party organisation rules (DOMAIN.md §4) and the report''s grid rules; kinds and rules in compliance_kind';
