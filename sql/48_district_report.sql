@@ -17,23 +17,23 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid,
 #variable_conflict use_column
 DECLARE
   d commgrid.area;
-  area_code commgrid.gridcode := code;
+  target commgrid.gridcode := code;
   area_depth int := commgrid.depth(code);
   actor name := commgrid.acting_role();
 BEGIN
   IF NOT (area_depth = 3 AND commgrid.is_member_of(actor, 'bi_reader')) THEN
-    PERFORM commgrid.check_staff_reach(area_code, format('area %s', area_code));
+    PERFORM commgrid.check_staff_reach(target, format('area %s', target));
   END IF;
-  SELECT * INTO d FROM commgrid.area a WHERE a.code = area_code;
+  SELECT * INTO d FROM commgrid.area a WHERE a.code = target;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'area % does not exist', area_code
+    RAISE EXCEPTION 'area % does not exist', target
       USING ERRCODE = '22023', HINT = 'Areas are the rows of commgrid.area.';
   END IF;
 
   RETURN QUERY
   WITH sub AS (
     SELECT commgrid.depth(a.code) AS depth, a.kind, count(*) AS n
-    FROM commgrid.area a WHERE a.code <@ area_code
+    FROM commgrid.area a WHERE a.code <@ target
     GROUP BY 1, 2
   ),
   community AS (
@@ -41,7 +41,7 @@ BEGIN
            (SELECT r.kind FROM commgrid.party_org r
             WHERE r.community_code = a.code AND r.parent_id IS NULL) AS org_kind
     FROM commgrid.area a
-    WHERE a.code <@ area_code AND a.kind = 'community'
+    WHERE a.code <@ target AND a.kind = 'community'
   ),
   unassigned_household AS (
     SELECT h.household_id
@@ -53,33 +53,33 @@ BEGIN
     FROM unassigned_household h JOIN commgrid.resident r USING (household_id)
   ),
   assigned AS (
-    SELECT count(*) AS n FROM commgrid.resident r WHERE r.grid_code <@ area_code
+    SELECT count(*) AS n FROM commgrid.resident r WHERE r.grid_code <@ target
   ),
   member AS (
     SELECT count(*) AS n,
            count(*) FILTER (WHERE m.status = 'probationary') AS probationary
     FROM commgrid.member_of_record m
-    WHERE m.community_code <@ area_code OR m.grid_code <@ area_code
+    WHERE m.community_code <@ target OR m.grid_code <@ target
   ),
   floating AS (
     SELECT count(*) FILTER (WHERE f.direction = 'inflow') AS inflow,
            count(*) FILTER (WHERE f.direction = 'outflow' AND f.transferred_on IS NULL) AS outflow
     FROM commgrid.floating_member f LEFT JOIN commgrid.party_member m USING (resident_id)
-    WHERE f.community_code <@ area_code OR m.grid_code <@ area_code
+    WHERE f.community_code <@ target OR m.grid_code <@ target
   ),
   staff AS (
-    SELECT count(*) AS n FROM commgrid.grid_staff s WHERE s.grid_code <@ area_code
+    SELECT count(*) AS n FROM commgrid.grid_staff s WHERE s.grid_code <@ target
   ),
   dues AS (
     SELECT count(DISTINCT p.resident_id) AS n
     FROM commgrid.party_dues p LEFT JOIN commgrid.party_member m USING (resident_id)
-    WHERE (p.community_code <@ area_code OR m.grid_code <@ area_code)
+    WHERE (p.community_code <@ target OR m.grid_code <@ target)
       AND p.paid_by_id <> p.resident_id
       AND p.month >= date_trunc('month', current_date - interval '12 months')
   ),
   problem AS (
     SELECT c.kind, count(*) AS n
-    FROM commgrid.org_compliance c WHERE c.area_code <@ area_code
+    FROM commgrid.org_compliance c WHERE c.area_code <@ target
     GROUP BY c.kind
   ),
   grids AS (SELECT coalesce((SELECT sum(n) FROM sub WHERE depth = 6), 0) AS n),
@@ -89,7 +89,7 @@ BEGIN
     UNION ALL
     SELECT 3, 'townships: ' || s.kind, s.n, 'townships' FROM sub s WHERE s.depth = 4
     UNION ALL SELECT 4, 'resident population', (SELECT n FROM assigned) + (SELECT n FROM unassigned), 'persons'
-    UNION ALL SELECT 5, 'households', (SELECT count(*) FROM commgrid.household h WHERE h.grid_code <@ area_code)
+    UNION ALL SELECT 5, 'households', (SELECT count(*) FROM commgrid.household h WHERE h.grid_code <@ target)
                                       + (SELECT count(*) FROM unassigned_household), 'households'
     UNION ALL SELECT 6, 'urban communities', (SELECT count(*) FROM community), 'communities'
     UNION ALL SELECT 7, 'communities with a Party committee', (SELECT count(*) FROM community WHERE org_kind = 'committee'), 'communities'
@@ -103,7 +103,7 @@ BEGIN
     UNION ALL SELECT 15, 'members whose dues others paid (last 12 months)', (SELECT n FROM dues), 'members'
     UNION ALL SELECT 16, 'grids', (SELECT n FROM grids), 'grids'
     UNION ALL SELECT 17, 'grids with a Party group',
-      (SELECT count(*) FROM commgrid.party_org o WHERE o.kind = 'party_group' AND o.grid_code <@ area_code), 'grids'
+      (SELECT count(*) FROM commgrid.party_org o WHERE o.kind = 'party_group' AND o.grid_code <@ target), 'grids'
     UNION ALL SELECT 18, 'grid staff', (SELECT n FROM staff), 'persons'
     UNION ALL SELECT 19, 'staff per grid',
       CASE WHEN (SELECT n FROM grids) > 0 THEN round((SELECT n FROM staff)::numeric / (SELECT n FROM grids), 1) END, 'persons'
