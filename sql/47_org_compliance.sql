@@ -57,7 +57,7 @@ WHERE NOT EXISTS (
     AND (f.direction = 'inflow' OR f.transferred_on IS NOT NULL))
   AND (commgrid.reaches(m.community_code) OR commgrid.reaches(m.grid_code));
 COMMENT ON VIEW member_of_record IS
-  'Party members whose membership the community holds: all but inflow floating members and transferred outflow members; what the counts and rules use';
+  'Party members whose membership the community holds: all but inflow floating members and transferred outflow members; what the counts and rules use; each role sees those of its jurisdiction (community or grid)';
 
 -- DOMAIN §4: over 50 members a general branch, 100 or more a Party committee.
 CREATE FUNCTION expected_org_kind(members bigint) RETURNS text
@@ -176,7 +176,7 @@ FROM breach b
 WHERE commgrid.reaches(b.area_code);
 
 COMMENT ON VIEW org_compliance IS
-  'Every breach of the Party organisation rules (DOMAIN.md §4) and the report''s grid rules; kinds and rules in compliance_kind';
+  'Every breach of the Party organisation rules (DOMAIN.md §4) and the report''s grid rules, found over the whole district and shown for the caller''s jurisdiction; kinds and rules in compliance_kind';
 COMMENT ON COLUMN org_compliance.kind IS 'Kind of breach (see compliance_kind)';
 COMMENT ON COLUMN org_compliance.area_code IS 'The community or grid the breach belongs to: filter with area_code <@ code';
 COMMENT ON COLUMN org_compliance.subject IS 'What is in breach: organisation, grid or member (by id)';
