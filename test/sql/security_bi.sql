@@ -9,6 +9,10 @@ BEGIN;
 \set VERBOSITY terse
 \set QUIET on
 SET client_min_messages = warning;
+-- sequences are not rolled back: security_cleanup.psql restores them before the ROLLBACK
+CREATE TEMP TABLE security_sequence_state AS
+SELECT format('%I.%I', schemaname, sequencename) AS seq, last_value, start_value
+FROM pg_sequences WHERE schemaname = 'commgrid';
 SELECT count(*) AS group_roles FROM commgrid.create_roles() \gset
 INSERT INTO area (code, name, kind, boundary)
 SELECT code, name, kind, ST_MakeEnvelope(x0, 26.0, x1, 26.4, 4490)
@@ -144,6 +148,7 @@ RESET ROLE;
 SELECT (SELECT array_agg(ROW(indicator, value, unit) ORDER BY line) FROM bi_district_report WHERE district_code = '350103')
      = (SELECT array_agg(ROW(indicator, value, unit)) FROM area_report('350103')) AS bi_report_is_area_report;
 
+\i test/sql/security_cleanup.psql
 \set QUIET on
 SET client_min_messages = warning;
 ROLLBACK;

@@ -9,6 +9,10 @@ BEGIN;
 \set VERBOSITY terse
 \set QUIET on
 SET client_min_messages = warning;
+-- sequences are not rolled back: security_cleanup.psql restores them before the ROLLBACK
+CREATE TEMP TABLE security_sequence_state AS
+SELECT format('%I.%I', schemaname, sequencename) AS seq, last_value, start_value
+FROM pg_sequences WHERE schemaname = 'commgrid';
 SELECT count(*) AS group_roles FROM commgrid.create_roles() \gset
 -- district 350102: 甲街道 (two communities, three grids) and 乙镇 (one community, one grid)
 INSERT INTO area (code, name, kind, boundary)
@@ -198,7 +202,7 @@ SET ROLE r350102_comm;
 SELECT kind, area_code, subject FROM org_compliance WHERE kind LIKE 'floating%' ORDER BY subject;
 SELECT count(certificate_no) FROM floating_member;
 RESET ROLE;
--- ranks and grades are the district's, not the caller's: 乙 township staff see U1's rank among
+-- ranks and grades are the district's, not the caller's: 甲 township staff see U1's rank among
 -- both units though only U1 is theirs
 SET ROLE r350102_town;
 SELECT unit_name, score, grade, rank_in_kind, units_in_kind FROM unit_scorecard ORDER BY unit_name;
@@ -260,6 +264,7 @@ SELECT pg_temp.explain_as('r350102_grid', $$SELECT resident_id, name FROM commgr
 RESET enable_bitmapscan;
 RESET enable_seqscan;
 
+\i test/sql/security_cleanup.psql
 \set QUIET on
 SET client_min_messages = warning;
 ROLLBACK;
