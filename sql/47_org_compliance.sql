@@ -5,33 +5,47 @@
 -- caller) and then show each role only the rows of its jurisdiction: security_barrier views
 -- filtered by commgrid.reaches().
 
--- Is an area code in the current role's jurisdiction?  The row filter of every report view, the
--- same test as the jurisdiction policy of row-level security (sql/80_security.sql, which defines
--- the functions called here); true for roles that bypass row-level security (the owner, a
--- superuser, and the security-definer functions that compute for BI).  Defined here, before the
--- first report view; PL/pgSQL resolves the names when called.
-CREATE FUNCTION reaches(code gridcode) RETURNS boolean
+-- The row filter of every report view: reaches(code, (SELECT commgrid.reach_scopes())).  The
+-- scopes are read once per query (an InitPlan, as in the policies) and the test is inlined, so
+-- the filter costs a comparison per row.  reach_scopes() gives the current role's jurisdiction
+-- (the policies' commgrid.jurisdiction_scopes(), sql/80_security.sql; an empty array when it
+-- has none) or NULL, meaning every row, for roles that bypass row-level security: the owner, a
+-- superuser, and the security-definer functions that compute for BI.  PL/pgSQL resolves the
+-- names when called, so they may be defined later.
+CREATE FUNCTION reach_scopes() RETURNS gridcode[]
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
   IF NOT pg_catalog.row_security_active('commgrid.jurisdiction'::pg_catalog.regclass) THEN
-    RETURN true;
+    RETURN NULL;
   END IF;
-  RETURN COALESCE(code OPERATOR(commgrid.<@) ANY (commgrid.jurisdiction_scopes()), false);
+  RETURN COALESCE(commgrid.jurisdiction_scopes(), '{}');
 END $$;
-COMMENT ON FUNCTION reaches(gridcode) IS
-  'Is the area code in the current role''s jurisdiction (true for roles that bypass row-level security)? The row filter of the report views';
+COMMENT ON FUNCTION reach_scopes() IS
+  'The current role''s jurisdiction codes for the report views'' filter (empty when none); NULL, meaning every row, for roles that bypass row-level security';
 
--- Is a resident unit one the current role is liaison for?  The unit liaison's row filter.
-CREATE FUNCTION reaches_unit(unit bigint) RETURNS boolean
+CREATE FUNCTION reaches(code gridcode, scopes gridcode[]) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN scopes IS NULL OR COALESCE(code OPERATOR(commgrid.<@) ANY (scopes), false);
+COMMENT ON FUNCTION reaches(gridcode, gridcode[]) IS
+  'Does the code lie under one of the scopes (NULL scopes: every code)? The report views'' row filter, called as reaches(code, (SELECT commgrid.reach_scopes()))';
+
+-- The unit liaison's row filter: reaches_unit(unit, (SELECT commgrid.reach_units())).
+CREATE FUNCTION reach_units() RETURNS bigint[]
 LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
   IF NOT pg_catalog.row_security_active('commgrid.liaison_unit'::pg_catalog.regclass) THEN
-    RETURN true;
+    RETURN NULL;
   END IF;
-  RETURN COALESCE(unit OPERATOR(pg_catalog.=) ANY (commgrid.liaison_units()), false);
+  RETURN COALESCE(commgrid.liaison_units(), '{}');
 END $$;
-COMMENT ON FUNCTION reaches_unit(bigint) IS
-  'Is the resident unit one the current role is liaison for (true for roles that bypass row-level security)? The unit liaison''s row filter of the report views';
+COMMENT ON FUNCTION reach_units() IS
+  'The resident units the current role is liaison for, for the report views'' filter (empty when none); NULL, meaning every unit, for roles that bypass row-level security';
+
+CREATE FUNCTION reaches_unit(unit bigint, units bigint[]) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN units IS NULL OR COALESCE(unit OPERATOR(pg_catalog.=) ANY (units), false);
+COMMENT ON FUNCTION reaches_unit(bigint, bigint[]) IS
+  'Is the unit one of the units (NULL units: every unit)? The unit liaison''s row filter of the report views, called as reaches_unit(unit, (SELECT commgrid.reach_units()))';
 
 CREATE TABLE compliance_setting (
   name        text PRIMARY KEY,
@@ -55,7 +69,7 @@ WHERE NOT EXISTS (
   SELECT 1 FROM commgrid.floating_member f
   WHERE f.resident_id = m.resident_id
     AND (f.direction = 'inflow' OR f.transferred_on IS NOT NULL))
-  AND (commgrid.reaches(m.community_code) OR commgrid.reaches(m.grid_code));
+  AND (commgrid.reaches(m.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches(m.grid_code, (SELECT commgrid.reach_scopes())));
 COMMENT ON VIEW member_of_record IS
   'Party members whose membership the community holds: all but inflow floating members and transferred outflow members; what the counts and rules use; each role sees those of its jurisdiction (community or grid)';
 
@@ -173,7 +187,7 @@ WHERE f.direction = 'outflow' AND f.transferred_on IS NULL
 -- computed over the whole district, shown for the caller's jurisdiction only
 SELECT b.kind, b.area_code, b.subject, b.detail
 FROM breach b
-WHERE commgrid.reaches(b.area_code);
+WHERE commgrid.reaches(b.area_code, (SELECT commgrid.reach_scopes()));
 
 COMMENT ON VIEW org_compliance IS
   'Every breach of the Party organisation rules (DOMAIN.md §4) and the report''s grid rules, found over the whole district and shown for the caller''s jurisdiction; kinds and rules in compliance_kind';

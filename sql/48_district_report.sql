@@ -164,7 +164,7 @@ LEFT JOIN (
          count(*) FILTER (WHERE direction = 'outflow' AND transferred_on IS NULL) AS outflow
   FROM commgrid.floating_member GROUP BY community_code
 ) f ON f.community_code = a.code
-WHERE a.kind = 'community' AND commgrid.reaches(a.code);
+WHERE a.kind = 'community' AND commgrid.reaches(a.code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW community_summary IS
   'One row per urban community of the caller''s jurisdiction, with plain types for BI tools: its township, Party organisation, members, grids, staff, households, residents and compliance problems';
 
@@ -189,6 +189,6 @@ LEFT JOIN (
          count(*) FILTER (WHERE empty_nest_elderly) AS empty_nest
   FROM commgrid.resident GROUP BY grid_code
 ) r ON r.grid_code = g.code
-WHERE g.kind = 'grid' AND commgrid.reaches(g.code);
+WHERE g.kind = 'grid' AND commgrid.reaches(g.code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW grid_summary IS
   'One row per grid of the caller''s jurisdiction, with plain types for BI tools: its community, Party group and whether it has a leader, households, residents, vulnerable and empty-nest residents, members placed, staff and compliance problems';

@@ -251,7 +251,7 @@ SELECT u.unit_id, u.name AS unit_name, u.community_code::text AS community_code,
        CASE WHEN u.party_secretary_id IS NULL THEN 'no Party head recorded'
             WHEN j.community_code IS NULL THEN 'community has no joint meeting'
             ELSE 'Party head is not a member' END AS reason
-  FROM (SELECT * FROM commgrid.unit WHERE commgrid.reaches(community_code) OFFSET 0) u
+  FROM (SELECT * FROM commgrid.unit WHERE commgrid.reaches(community_code, (SELECT commgrid.reach_scopes())) OFFSET 0) u
   LEFT JOIN commgrid.joint_meeting j ON j.community_code = u.community_code
  WHERE u.community_code IS NOT NULL
    AND (u.party_secretary_id IS NULL OR j.community_code IS NULL
@@ -265,7 +265,7 @@ CREATE VIEW cobuilding_meeting_below_quorum WITH (security_barrier) AS
 SELECT mt.meeting_id, mt.community_code::text AS community_code, mt.held_on, mt.topic,
        n.members::int AS members, n.present_members::int AS present_members,
        (n.members / 2 + 1)::int AS quorum
-  FROM (SELECT * FROM commgrid.cobuilding_meeting WHERE commgrid.reaches(community_code) OFFSET 0) mt
+  FROM (SELECT * FROM commgrid.cobuilding_meeting WHERE commgrid.reaches(community_code, (SELECT commgrid.reach_scopes())) OFFSET 0) mt
  CROSS JOIN LATERAL (
    SELECT count(*) AS members,
           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM commgrid.cobuilding_attendance a
@@ -284,7 +284,7 @@ SELECT c.code::text AS community_code, c.name AS community_name,
   FROM commgrid.area c
   LEFT JOIN commgrid.joint_meeting j ON j.community_code = c.code
   LEFT JOIN commgrid.leader l ON l.leader_id = j.convener_leader_id
- WHERE c.kind IN ('community', 'village') AND commgrid.reaches(c.code)
+ WHERE c.kind IN ('community', 'village') AND commgrid.reaches(c.code, (SELECT commgrid.reach_scopes()))
    AND (j.community_code IS NULL OR l.leader_id IS NULL
         OR NOT commgrid.period_in_force(l.starts, l.ends, current_date));
 COMMENT ON VIEW cobuilding_community_without_convener IS
@@ -297,7 +297,7 @@ SELECT a.community_code::text AS community_code, c.name AS community_name, a.dir
   FROM commgrid.cross_appointment a
   JOIN commgrid.area c ON c.code = a.community_code
   JOIN commgrid.unit u ON u.unit_id = a.unit_id
- WHERE commgrid.period_in_force(a.starts, a.ends, current_date) AND commgrid.reaches(a.community_code);
+ WHERE commgrid.period_in_force(a.starts, a.ends, current_date) AND commgrid.reaches(a.community_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW community_two_way_ties IS
   'Cross-appointments in force today: community Party people in unit Party organisations (community_to_unit) and unit heads in the community committee (unit_to_community)';
 
@@ -312,7 +312,7 @@ SELECT c.code::text AS community_code, c.name AS community_name,
   FROM commgrid.area c
   LEFT JOIN commgrid.cross_appointment a
          ON a.community_code = c.code AND commgrid.period_in_force(a.starts, a.ends, current_date)
- WHERE c.kind IN ('community', 'village') AND commgrid.reaches(c.code)
+ WHERE c.kind IN ('community', 'village') AND commgrid.reaches(c.code, (SELECT commgrid.reach_scopes()))
  GROUP BY c.code, c.name;
 COMMENT ON VIEW community_two_way_tie_summary IS
   'Per community: cross-appointments in force today in each direction, units and persons tied, and whether entry runs both ways (双向进入)';

@@ -466,7 +466,7 @@ SELECT r.campaign_id, r.year, r.unit_id, r.unit_name, r.kind, r.community_code,
        commgrid.assessment_grade_of(r.campaign_id, r.score) AS grade,
        r.rank_in_kind, r.units_in_kind
   FROM ranked r
- WHERE commgrid.reaches(r.community_code) OR commgrid.reaches_unit(r.unit_id);
+ WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(r.unit_id, (SELECT commgrid.reach_units()));
 COMMENT ON VIEW assessment_unit_result IS
   'Direction 1 result per unit: score = weighted_mean of the rating communities'' totals by campus share (as entered with the ratings); target_points = score × unit_target_weight (what enters the unit''s annual target assessment); grade; rank among rated units of the same kind';
 
@@ -504,7 +504,7 @@ SELECT r.campaign_id, r.year, r.community_code, r.community_name, r.subdistrict_
        commgrid.assessment_grade_of(r.campaign_id, r.combined_score) AS grade,
        r.rank_in_subdistrict, r.communities_in_subdistrict
   FROM ranked r
- WHERE commgrid.reaches(r.community_code);
+ WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW assessment_community_result IS
   'Direction 2 result per community: the subdistrict''s total, the trimmed_mean of its units'' opinions (campaign.opinion_trim), their weighted_mean with the campaign''s weights (a missing part drops out), grade, rank among rated communities of the same subdistrict';
 

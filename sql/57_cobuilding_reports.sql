@@ -46,7 +46,7 @@ SELECT y.campaign_id, y.year, u.unit_id, u.name AS unit_name, u.uscc::text AS us
   LEFT JOIN commgrid.unit_vocabulary va ON va.field = 'affiliation' AND va.code = u.affiliation
   LEFT JOIN commgrid.unit_vocabulary vr ON vr.field = 'rank' AND vr.code = u.rank
   LEFT JOIN commgrid.assessment_unit_result res ON res.campaign_id = y.campaign_id AND res.unit_id = u.unit_id
- WHERE commgrid.reaches(u.community_code) OR commgrid.reaches_unit(u.unit_id);
+ WHERE commgrid.reaches(u.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(u.unit_id, (SELECT commgrid.reach_units()));
 COMMENT ON VIEW unit_scorecard IS
   'BI: per campaign and unit of its district, the unit''s co-building in the year (communities, joint-meeting seat, cross-appointments, meetings attended, resources, completed projects, service hours) and its direction-1 result (score, grade, rank in kind, points for the annual target assessment)';
 
@@ -58,7 +58,7 @@ SELECT t.campaign_id, c.year, t.ratee_code::text AS community_code, a.name AS co
   JOIN commgrid.assessment_campaign c ON c.campaign_id = t.campaign_id
   JOIN commgrid.area a ON a.code = t.ratee_code
   JOIN commgrid.unit u ON u.unit_id = t.rater_unit_id
- WHERE t.rater_kind = 'unit' AND (commgrid.reaches(t.ratee_code) OR commgrid.reaches_unit(t.rater_unit_id));
+ WHERE t.rater_kind = 'unit' AND (commgrid.reaches(t.ratee_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(t.rater_unit_id, (SELECT commgrid.reach_units())));
 COMMENT ON VIEW community_unit_opinion IS
   'BI: each unit''s opinion total (0-100) on each community it co-builds with, per campaign';
 
@@ -76,7 +76,7 @@ SELECT r.campaign_id, r.year, r.community_code::text AS community_code, r.commun
        r.grade, r.rank_in_subdistrict, r.communities_in_subdistrict, r.complete
   FROM commgrid.assessment_community_result r
   LEFT JOIN commgrid.area s ON s.code = r.subdistrict_code
- WHERE commgrid.reaches(r.community_code);
+ WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW community_assessment IS
   'BI: per campaign and community, the subdistrict''s score, the units'' opinion score (trimmed mean; with count, lowest, highest), the combined score, grade and rank in the subdistrict';
 
@@ -97,7 +97,7 @@ SELECT uc.community_code::text AS community_code, a.name AS community_name,
   LEFT JOIN commgrid.unit_vocabulary vk ON vk.field = 'kind' AND vk.code = u.kind
   LEFT JOIN commgrid.unit_vocabulary va ON va.field = 'affiliation' AND va.code = u.affiliation
   LEFT JOIN commgrid.unit_vocabulary vr ON vr.field = 'rank' AND vr.code = u.rank
- WHERE commgrid.reaches(uc.community_code)
+ WHERE commgrid.reaches(uc.community_code, (SELECT commgrid.reach_scopes()))
  GROUP BY uc.community_code, a.name, a.parent, u.affiliation, va.label, va.sort_order, u.rank, vr.label, vr.sort_order,
           u.kind, vk.label, vk.sort_order;
 COMMENT ON VIEW who_sits_at_whose_table IS

@@ -383,16 +383,16 @@ COMMENT ON FUNCTION grant_privileges() IS
 CREATE FUNCTION report_views() RETURNS TABLE (view_name regclass, staff boolean, unit_liaison boolean)
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
   SELECT c.oid::regclass,
-         bool_or(d.refobjid = 'commgrid.reaches(commgrid.gridcode)'::regprocedure),
-         bool_or(d.refobjid = 'commgrid.reaches_unit(bigint)'::regprocedure)
+         bool_or(d.refobjid = 'commgrid.reaches(commgrid.gridcode, commgrid.gridcode[])'::regprocedure),
+         bool_or(d.refobjid = 'commgrid.reaches_unit(bigint, bigint[])'::regprocedure)
   FROM pg_catalog.pg_rewrite w
   JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = w.oid
                               AND d.refclassid = 'pg_catalog.pg_proc'::regclass
   JOIN pg_catalog.pg_class c ON c.oid = w.ev_class
   WHERE c.relkind = 'v' AND c.relnamespace = 'commgrid'::regnamespace
     AND c.relname NOT LIKE 'bi\_%'
-    AND d.refobjid IN ('commgrid.reaches(commgrid.gridcode)'::regprocedure,
-                       'commgrid.reaches_unit(bigint)'::regprocedure)
+    AND d.refobjid IN ('commgrid.reaches(commgrid.gridcode, commgrid.gridcode[])'::regprocedure,
+                       'commgrid.reaches_unit(bigint, bigint[])'::regprocedure)
   GROUP BY c.oid
 $$;
 COMMENT ON FUNCTION report_views() IS
