@@ -110,21 +110,26 @@ EXCEPTION WHEN OTHERS THEN
   RETURN SQLSTATE;
 END $$;
 -- the owner's rows of a report view filtered by hand: a row belongs to a role when one of its
--- area code columns lies under one of the role's scopes, or (views for liaisons) its unit_id is
--- one of the role's units
+-- area code columns lies under one of the role's scopes (jurisdiction_scopes() as the role, the
+-- policies' source), or (views for liaisons) its unit_id is one of the role's units
 CREATE FUNCTION pg_temp.by_hand(r name, v regclass, for_liaison boolean) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
   cond text;
+  scopes gridcode[];
+  units bigint[];
 BEGIN
-  SELECT string_agg(format('%I::text::commgrid.gridcode <@ ANY (SELECT scope FROM commgrid.jurisdiction WHERE role_name = %L)',
-                           a.attname, r), ' OR ')
+  EXECUTE format('SET LOCAL ROLE %I', r);
+  scopes := commgrid.jurisdiction_scopes();
+  units := commgrid.liaison_units();
+  RESET ROLE;
+  SELECT string_agg(format('%I::text::commgrid.gridcode <@ ANY (%L::commgrid.gridcode[])', a.attname, scopes), ' OR ')
     INTO cond
   FROM pg_attribute a
   WHERE a.attrelid = v AND a.attnum > 0
     AND a.attname IN ('area_code', 'grid_code', 'community_code', 'township_code', 'subdistrict_code', 'district_code');
   IF for_liaison THEN
-    cond := cond || format(' OR unit_id IN (SELECT unit_id FROM commgrid.liaison_unit WHERE role_name = %L)', r);
+    cond := cond || format(' OR unit_id = ANY (%L::bigint[])', units);
   END IF;
   RETURN pg_temp.rows_as(current_user, format('SELECT * FROM commgrid.%I WHERE %s', (SELECT relname FROM pg_class WHERE oid = v), cond));
 END $$;
