@@ -1,7 +1,51 @@
 -- Compliance of the community Party organisations with DOMAIN.md §4 (支部工作条例, 党章 art. 30)
 -- and with the report (a Party group and about 10 staff in each grid, every member in a grid).
--- The views run with the caller's rights (security_invoker), so row-level security on the
--- tables limits each role to the breaches of its own jurisdiction.
+-- The report views compute with their owner's rights over the whole district (so a breach or a
+-- rank never depends on what the caller may read, and no restricted column is needed from the
+-- caller) and then show each role only the rows of its jurisdiction: security_barrier views
+-- filtered by commgrid.reaches().
+
+-- The row filter of every report view: reaches(code, (SELECT commgrid.reach_scopes())).  The
+-- scopes are read once per query (an InitPlan, as in the policies) and the test is inlined, so
+-- the filter costs a comparison per row.  reach_scopes() gives the current role's jurisdiction
+-- (the policies' commgrid.jurisdiction_scopes(), sql/80_security.sql; an empty array when it
+-- has none) or NULL, meaning every row, for roles that bypass row-level security: the owner, a
+-- superuser, and the security-definer functions that compute for BI.  PL/pgSQL resolves the
+-- names when called, so they may be defined later.
+CREATE FUNCTION reach_scopes() RETURNS gridcode[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF NOT pg_catalog.row_security_active('commgrid.jurisdiction'::pg_catalog.regclass) THEN
+    RETURN NULL;
+  END IF;
+  RETURN COALESCE(commgrid.jurisdiction_scopes(), '{}');
+END $$;
+COMMENT ON FUNCTION reach_scopes() IS
+  'The current role''s jurisdiction codes for the report views'' filter (empty when none); NULL, meaning every row, for roles that bypass row-level security';
+
+CREATE FUNCTION reaches(code gridcode, scopes gridcode[]) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN scopes IS NULL OR COALESCE(code OPERATOR(commgrid.<@) ANY (scopes), false);
+COMMENT ON FUNCTION reaches(gridcode, gridcode[]) IS
+  'Does the code lie under one of the scopes (NULL scopes: every code)? The report views'' row filter, called as reaches(code, (SELECT commgrid.reach_scopes()))';
+
+-- The unit liaison's row filter: reaches_unit(unit, (SELECT commgrid.reach_units())).
+CREATE FUNCTION reach_units() RETURNS bigint[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF NOT pg_catalog.row_security_active('commgrid.liaison_unit'::pg_catalog.regclass) THEN
+    RETURN NULL;
+  END IF;
+  RETURN COALESCE(commgrid.liaison_units(), '{}');
+END $$;
+COMMENT ON FUNCTION reach_units() IS
+  'The resident units the current role is liaison for, for the report views'' filter (empty when none); NULL, meaning every unit, for roles that bypass row-level security';
+
+CREATE FUNCTION reaches_unit(unit bigint, units bigint[]) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN units IS NULL OR COALESCE(unit OPERATOR(pg_catalog.=) ANY (units), false);
+COMMENT ON FUNCTION reaches_unit(bigint, bigint[]) IS
+  'Is the unit one of the units (NULL units: every unit)? The unit liaison''s row filter of the report views, called as reaches_unit(unit, (SELECT commgrid.reach_units()))';
 
 CREATE TABLE compliance_setting (
   name        text PRIMARY KEY,
@@ -44,15 +88,16 @@ ALTER TABLE compliance_setting ENABLE ALWAYS TRIGGER compliance_setting_replace_
 
 -- Members whose membership is held here: not inflow members (theirs is held elsewhere), and
 -- not outflow members whose membership has been transferred out.
-CREATE VIEW member_of_record WITH (security_invoker = true) AS
+CREATE VIEW member_of_record WITH (security_barrier) AS
 SELECT m.*
-FROM party_member m
+FROM commgrid.party_member m
 WHERE NOT EXISTS (
-  SELECT 1 FROM floating_member f
+  SELECT 1 FROM commgrid.floating_member f
   WHERE f.resident_id = m.resident_id
-    AND (f.direction = 'inflow' OR f.transferred_on IS NOT NULL));
+    AND (f.direction = 'inflow' OR f.transferred_on IS NOT NULL))
+  AND (commgrid.reaches(m.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches(m.grid_code, (SELECT commgrid.reach_scopes())));
 COMMENT ON VIEW member_of_record IS
-  'Party members whose membership the community holds: all but inflow floating members and transferred outflow members; what the counts and rules use';
+  'Party members whose membership the community holds: all but inflow floating members and transferred outflow members; what the counts and rules use; each role sees those of its jurisdiction (community or grid)';
 
 -- DOMAIN §4: over 50 members a general branch, 100 or more a Party committee.
 CREATE FUNCTION expected_org_kind(members bigint) RETURNS text
@@ -78,7 +123,7 @@ CREATE VIEW compliance_kind (kind, ordinal, rule) AS VALUES
   ('floating_member_not_transferred', 12, 'A member away over 6 months has not been transferred');
 COMMENT ON VIEW compliance_kind IS 'Every kind of breach org_compliance reports, in report order, with its rule';
 
-CREATE VIEW org_compliance WITH (security_invoker = true) AS
+CREATE VIEW org_compliance WITH (security_barrier) AS
 WITH branch_count AS (
   SELECT o.org_id, o.name, o.community_code,
          count(m.resident_id) AS members,
@@ -105,7 +150,8 @@ grid_staff_count AS (
          (SELECT count(*) FROM commgrid.grid_staff s WHERE s.grid_code = g.code) AS staff
   FROM commgrid.area g
   WHERE g.kind = 'grid'
-)
+),
+breach AS (
 SELECT 'community_without_party_org'::text AS kind, c.code AS area_code,
        format('community %s %s', c.code, c.name) AS subject,
        format('no Party organisation; %s member(s) of record', c.members) AS detail
@@ -162,10 +208,15 @@ SELECT 'floating_member_not_transferred', f.community_code, format('member %s', 
        format('away since %s, over 6 months, and not transferred', f.since)
 FROM commgrid.floating_member f
 WHERE f.direction = 'outflow' AND f.transferred_on IS NULL
-  AND f.since < commgrid.district_today() - interval '6 months';
+  AND f.since < commgrid.district_today() - interval '6 months'
+)
+-- computed over the whole district, shown for the caller's jurisdiction only
+SELECT b.kind, b.area_code, b.subject, b.detail
+FROM breach b
+WHERE commgrid.reaches(b.area_code, (SELECT commgrid.reach_scopes()));
 
 COMMENT ON VIEW org_compliance IS
-  'Every breach of the Party organisation rules (DOMAIN.md §4) and the report''s grid rules; kinds and rules in compliance_kind';
+  'Every breach of the Party organisation rules (DOMAIN.md §4) and the report''s grid rules, found over the whole district and shown for the caller''s jurisdiction; kinds and rules in compliance_kind';
 COMMENT ON COLUMN org_compliance.kind IS 'Kind of breach (see compliance_kind)';
 COMMENT ON COLUMN org_compliance.area_code IS 'The community or grid the breach belongs to: filter with area_code <@ code';
 COMMENT ON COLUMN org_compliance.subject IS 'What is in breach: organisation, grid or member (by id)';

@@ -1,38 +1,47 @@
--- The district report: the report's 基本情况 paragraph computed from the data (with the
--- caller's rights), and plain-typed summary views for BI tools (text codes, no extension
--- types, so a JDBC client reads them without pg_commgrid).  The summary views hold counts and
--- the names of areas and organisations only, never a person's data, and run with their
--- owner's rights like the security section's bi_* views: grant them to whoever may see the
--- whole district's figures.
+-- The district report: the report's 基本情况 paragraph computed from the data, and plain-typed
+-- summary views for BI tools (text codes, no extension types, so a JDBC client reads them
+-- without pg_commgrid).  The summary views hold counts and the names of areas and
+-- organisations only, never a person's data; they compute with their owner's rights and show
+-- each role the rows of its jurisdiction (commgrid.reaches); BI reads them through the bi_*
+-- views.
 
-CREATE FUNCTION district_report(district gridcode)
+-- The report's indicators for any area: a district, a township, a community or a grid.  It
+-- runs with the owner's rights, after checking that the whole area lies in the caller's
+-- jurisdiction (commgrid.check_staff_reach, the staff functions' check), so every figure
+-- counts every row under the area and never needs a restricted column from the caller; a BI
+-- reader may ask for a district (the bi_* views give it every district's figures anyway).
+-- Levels are counted by depth, not by kind names, so new kinds of a level count too.
+CREATE FUNCTION area_report(code gridcode)
 RETURNS TABLE (indicator text, value numeric, unit text)
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+#variable_conflict use_column
 DECLARE
   d commgrid.area;
+  target commgrid.gridcode := code;
+  area_depth int := commgrid.depth(code);
+  actor name := commgrid.acting_role();
 BEGIN
-  IF commgrid.depth(district) <> 3 THEN
-    RAISE EXCEPTION '% is a % code, not a district', district, commgrid.level(district)
-      USING ERRCODE = '22023', HINT = 'A district (county-level) code has 6 digits, e.g. 500112.';
+  IF NOT (area_depth = 3 AND commgrid.is_member_of(actor, 'bi_reader')) THEN
+    PERFORM commgrid.check_staff_reach(target, format('area %s', target));
   END IF;
-  SELECT * INTO d FROM commgrid.area WHERE code = district;
+  SELECT * INTO d FROM commgrid.area a WHERE a.code = target;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'district % does not exist', district
-      USING ERRCODE = '22023', HINT = 'Districts are the rows of commgrid.area with kind district.';
+    RAISE EXCEPTION 'area % does not exist', target
+      USING ERRCODE = '22023', HINT = 'Areas are the rows of commgrid.area.';
   END IF;
 
   RETURN QUERY
   WITH sub AS (
-    SELECT a.kind, count(*) AS n
-    FROM commgrid.area a WHERE a.code <@ district AND a.code <> district
-    GROUP BY a.kind
+    SELECT commgrid.depth(a.code) AS depth, a.kind, count(*) AS n
+    FROM commgrid.area a WHERE a.code <@ target
+    GROUP BY 1, 2
   ),
   community AS (
     SELECT a.code,
            (SELECT r.kind FROM commgrid.party_org r
             WHERE r.community_code = a.code AND r.parent_id IS NULL) AS org_kind
     FROM commgrid.area a
-    WHERE a.code <@ district AND a.kind = 'community'
+    WHERE a.code <@ target AND a.kind = 'community'
   ),
   unassigned_household AS (
     SELECT h.household_id
@@ -44,39 +53,43 @@ BEGIN
     FROM unassigned_household h JOIN commgrid.resident r USING (household_id)
   ),
   assigned AS (
-    SELECT count(*) AS n FROM commgrid.resident r WHERE r.grid_code <@ district
+    SELECT count(*) AS n FROM commgrid.resident r WHERE r.grid_code <@ target
   ),
   member AS (
     SELECT count(*) AS n,
            count(*) FILTER (WHERE m.status = 'probationary') AS probationary
-    FROM commgrid.member_of_record m WHERE m.community_code <@ district
+    FROM commgrid.member_of_record m
+    WHERE m.community_code <@ target OR m.grid_code <@ target
   ),
   floating AS (
     SELECT count(*) FILTER (WHERE f.direction = 'inflow') AS inflow,
            count(*) FILTER (WHERE f.direction = 'outflow' AND f.transferred_on IS NULL) AS outflow
-    FROM commgrid.floating_member f WHERE f.community_code <@ district
+    FROM commgrid.floating_member f LEFT JOIN commgrid.party_member m USING (resident_id)
+    WHERE f.community_code <@ target OR m.grid_code <@ target
   ),
   staff AS (
-    SELECT count(*) AS n FROM commgrid.grid_staff s WHERE s.grid_code <@ district
+    SELECT count(*) AS n FROM commgrid.grid_staff s WHERE s.grid_code <@ target
   ),
   dues AS (
     SELECT count(DISTINCT p.resident_id) AS n
-    FROM commgrid.party_dues p
-    WHERE p.community_code <@ district AND p.paid_by_id <> p.resident_id
+    FROM commgrid.party_dues p LEFT JOIN commgrid.party_member m USING (resident_id)
+    WHERE (p.community_code <@ target OR m.grid_code <@ target)
+      AND p.paid_by_id <> p.resident_id
       AND p.month >= date_trunc('month', commgrid.district_today() - interval '12 months')
   ),
   problem AS (
     SELECT c.kind, count(*) AS n
-    FROM commgrid.org_compliance c WHERE c.area_code <@ district
+    FROM commgrid.org_compliance c WHERE c.area_code <@ target
     GROUP BY c.kind
   ),
-  grids AS (SELECT coalesce((SELECT n FROM sub WHERE kind = 'grid'), 0) AS n),
+  grids AS (SELECT coalesce((SELECT sum(n) FROM sub WHERE depth = 6), 0) AS n),
   line (ordinal, indicator, value, unit) AS (
     SELECT 1, 'area', round((ST_Area(d.boundary::geography) / 1e6)::numeric, 0), 'km²'
-    UNION ALL SELECT 2, 'towns', coalesce((SELECT n FROM sub WHERE kind = 'town'), 0), 'towns'
-    UNION ALL SELECT 3, 'subdistricts', coalesce((SELECT n FROM sub WHERE kind = 'subdistrict'), 0), 'subdistricts'
+    UNION ALL SELECT 2, 'townships', coalesce((SELECT sum(n) FROM sub WHERE depth = 4), 0), 'townships'
+    UNION ALL
+    SELECT 3, 'townships: ' || s.kind, s.n, 'townships' FROM sub s WHERE s.depth = 4
     UNION ALL SELECT 4, 'resident population', (SELECT n FROM assigned) + (SELECT n FROM unassigned), 'persons'
-    UNION ALL SELECT 5, 'households', (SELECT count(*) FROM commgrid.household h WHERE h.grid_code <@ district)
+    UNION ALL SELECT 5, 'households', (SELECT count(*) FROM commgrid.household h WHERE h.grid_code <@ target)
                                       + (SELECT count(*) FROM unassigned_household), 'households'
     UNION ALL SELECT 6, 'urban communities', (SELECT count(*) FROM community), 'communities'
     UNION ALL SELECT 7, 'communities with a Party committee', (SELECT count(*) FROM community WHERE org_kind = 'committee'), 'communities'
@@ -90,7 +103,7 @@ BEGIN
     UNION ALL SELECT 15, 'members whose dues others paid (last 12 months)', (SELECT n FROM dues), 'members'
     UNION ALL SELECT 16, 'grids', (SELECT n FROM grids), 'grids'
     UNION ALL SELECT 17, 'grids with a Party group',
-      (SELECT count(*) FROM commgrid.party_org o WHERE o.kind = 'party_group' AND o.grid_code <@ district), 'grids'
+      (SELECT count(*) FROM commgrid.party_org o WHERE o.kind = 'party_group' AND o.grid_code <@ target), 'grids'
     UNION ALL SELECT 18, 'grid staff', (SELECT n FROM staff), 'persons'
     UNION ALL SELECT 19, 'staff per grid',
       CASE WHEN (SELECT n FROM grids) > 0 THEN round((SELECT n FROM staff)::numeric / (SELECT n FROM grids), 1) END, 'persons'
@@ -99,12 +112,28 @@ BEGIN
     SELECT 100 + k.ordinal, 'compliance: ' || k.kind, coalesce(p.n, 0), 'problems'
     FROM commgrid.compliance_kind k LEFT JOIN problem p USING (kind)
   )
-  SELECT l.indicator, l.value::numeric, l.unit FROM line l ORDER BY l.ordinal;
+  SELECT l.indicator, l.value::numeric, l.unit FROM line l ORDER BY l.ordinal, l.indicator;
 END $$;
-COMMENT ON FUNCTION district_report(gridcode) IS
-  'The report''s 基本情况 for a district: area, towns and subdistricts, population, communities by Party organisation kind, members, grids, staff per grid, residents unassigned (must be 0), then compliance problems by kind';
+REVOKE EXECUTE ON FUNCTION area_report(gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION area_report(gridcode) IS
+  'The report''s 基本情况 for any area in the caller''s jurisdiction (district, township, community or grid; 42501 outside it): area, townships (by kind), population, communities by Party organisation kind, members, grids, staff per grid, residents unassigned (must be 0), then compliance problems by kind';
 
-CREATE VIEW community_summary AS
+-- The district case of area_report, kept for its callers: the same figures, one source.
+CREATE FUNCTION district_report(district gridcode)
+RETURNS TABLE (indicator text, value numeric, unit text)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF commgrid.depth(district) <> 3 THEN
+    RAISE EXCEPTION '% is a % code, not a district', district, commgrid.level(district)
+      USING ERRCODE = '22023', HINT = 'A district (county-level) code has 6 digits, e.g. 500112.';
+  END IF;
+  RETURN QUERY SELECT * FROM commgrid.area_report(district);
+END $$;
+REVOKE EXECUTE ON FUNCTION district_report(gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION district_report(gridcode) IS
+  'The report''s 基本情况 for a district (area_report of a district code; 22023 for another level)';
+
+CREATE VIEW community_summary WITH (security_barrier) AS
 SELECT a.code::text AS community_code, a.name AS community_name,
        t.code::text AS township_code, t.name AS township_name, t.kind AS township_kind,
        commgrid.parent(t.code)::text AS district_code,
@@ -135,11 +164,11 @@ LEFT JOIN (
          count(*) FILTER (WHERE direction = 'outflow' AND transferred_on IS NULL) AS outflow
   FROM commgrid.floating_member GROUP BY community_code
 ) f ON f.community_code = a.code
-WHERE a.kind = 'community';
+WHERE a.kind = 'community' AND commgrid.reaches(a.code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW community_summary IS
-  'One row per urban community with plain types for BI tools: its township, Party organisation, members, grids, staff, households, residents and compliance problems';
+  'One row per urban community of the caller''s jurisdiction, with plain types for BI tools: its township, Party organisation, members, grids, staff, households, residents and compliance problems';
 
-CREATE VIEW grid_summary AS
+CREATE VIEW grid_summary WITH (security_barrier) AS
 SELECT g.code::text AS grid_code, g.name AS grid_name,
        c.code::text AS community_code, c.name AS community_name,
        grp.name AS party_group_name, grp.secretary_id IS NOT NULL AS party_group_has_leader,
@@ -160,6 +189,6 @@ LEFT JOIN (
          count(*) FILTER (WHERE empty_nest_elderly) AS empty_nest
   FROM commgrid.resident GROUP BY grid_code
 ) r ON r.grid_code = g.code
-WHERE g.kind = 'grid';
+WHERE g.kind = 'grid' AND commgrid.reaches(g.code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW grid_summary IS
-  'One row per grid with plain types for BI tools: its community, Party group and whether it has a leader, households, residents, vulnerable and empty-nest residents, members placed, staff and compliance problems';
+  'One row per grid of the caller''s jurisdiction, with plain types for BI tools: its community, Party group and whether it has a leader, households, residents, vulnerable and empty-nest residents, members placed, staff and compliance problems';

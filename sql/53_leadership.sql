@@ -117,12 +117,12 @@ CREATE TRIGGER contact_point_check BEFORE INSERT OR UPDATE ON contact_point
 CREATE TRIGGER area_responsibility_check BEFORE INSERT OR UPDATE ON area_responsibility
   FOR EACH ROW EXECUTE FUNCTION leadership_check();
 
-CREATE VIEW community_without_leader AS
+CREATE VIEW community_without_leader WITH (security_barrier) AS
 SELECT c.code::text AS community_code, c.name AS community_name,
        c.parent::text AS subdistrict_code, s.name AS subdistrict_name
   FROM commgrid.area c
   LEFT JOIN commgrid.area s ON s.code = c.parent
- WHERE c.kind IN ('community', 'village')
+ WHERE c.kind IN ('community', 'village') AND commgrid.reaches(c.code, (SELECT commgrid.reach_scopes()))
    AND NOT EXISTS (SELECT 1 FROM commgrid.contact_point p
                     WHERE p.community_code = c.code AND commgrid.period_in_force(p.starts, p.ends, commgrid.district_today())
                       AND EXISTS (SELECT 1 FROM commgrid.leader l WHERE l.leader_id = p.leader_id

@@ -243,13 +243,16 @@ COMMENT ON FUNCTION holds_post_in_subdistrict(bigint, gridcode, date) IS
   'Is the person a leader of the subdistrict on the day?';
 
 -- Compliance 1: units whose Party head is not a member of their community's joint meeting.
-CREATE VIEW cobuilding_head_not_member AS
+-- The compliance views compute with their owner's rights and show the caller's jurisdiction
+-- (commgrid.reaches).  joint_meeting_members runs with the caller's rights, so it is called
+-- only for rows already in the jurisdiction: the OFFSET 0 subquery filters first.
+CREATE VIEW cobuilding_head_not_member WITH (security_barrier) AS
 SELECT u.unit_id, u.name AS unit_name, u.community_code::text AS community_code,
        u.party_secretary_id,
        CASE WHEN u.party_secretary_id IS NULL THEN 'no Party head recorded'
             WHEN j.community_code IS NULL THEN 'community has no joint meeting'
             ELSE 'Party head is not a member' END AS reason
-  FROM commgrid.unit u
+  FROM (SELECT * FROM commgrid.unit WHERE commgrid.reaches(community_code, (SELECT commgrid.reach_scopes())) OFFSET 0) u
   LEFT JOIN commgrid.joint_meeting j ON j.community_code = u.community_code
  WHERE u.community_code IS NOT NULL
    AND (u.party_secretary_id IS NULL OR j.community_code IS NULL
@@ -259,11 +262,11 @@ COMMENT ON VIEW cobuilding_head_not_member IS
   'Compliance: resident units whose Party head is today not a member of their own community''s joint meeting, with the reason';
 
 -- Compliance 2: meetings below quorum (more than half of the members on the day must attend).
-CREATE VIEW cobuilding_meeting_below_quorum AS
+CREATE VIEW cobuilding_meeting_below_quorum WITH (security_barrier) AS
 SELECT mt.meeting_id, mt.community_code::text AS community_code, mt.held_on, mt.topic,
        n.members::int AS members, n.present_members::int AS present_members,
        (n.members / 2 + 1)::int AS quorum
-  FROM commgrid.cobuilding_meeting mt
+  FROM (SELECT * FROM commgrid.cobuilding_meeting WHERE commgrid.reaches(community_code, (SELECT commgrid.reach_scopes())) OFFSET 0) mt
  CROSS JOIN LATERAL (
    SELECT count(*) AS members,
           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM commgrid.cobuilding_attendance a
@@ -274,7 +277,7 @@ COMMENT ON VIEW cobuilding_meeting_below_quorum IS
   'Compliance: meetings attended by no more than half of the members of the day (quorum = members / 2 + 1, integer division); guests do not count';
 
 -- Compliance 3: communities with no convener in post.
-CREATE VIEW cobuilding_community_without_convener AS
+CREATE VIEW cobuilding_community_without_convener WITH (security_barrier) AS
 SELECT c.code::text AS community_code, c.name AS community_name,
        CASE WHEN j.community_code IS NULL THEN 'no joint meeting'
             WHEN j.convener_leader_id IS NULL THEN 'convener vacant'
@@ -282,24 +285,24 @@ SELECT c.code::text AS community_code, c.name AS community_name,
   FROM commgrid.area c
   LEFT JOIN commgrid.joint_meeting j ON j.community_code = c.code
   LEFT JOIN commgrid.leader l ON l.leader_id = j.convener_leader_id
- WHERE c.kind IN ('community', 'village')
+ WHERE c.kind IN ('community', 'village') AND commgrid.reaches(c.code, (SELECT commgrid.reach_scopes()))
    AND (j.community_code IS NULL OR l.leader_id IS NULL
         OR NOT commgrid.period_in_force(l.starts, l.ends, commgrid.district_today()));
 COMMENT ON VIEW cobuilding_community_without_convener IS
   'Compliance: communities today without a convener: no joint meeting, the post vacant, or the convener out of post';
 
 -- Each community's two-way ties: cross-appointments in force today, in both directions.
-CREATE VIEW community_two_way_ties AS
+CREATE VIEW community_two_way_ties WITH (security_barrier) AS
 SELECT a.community_code::text AS community_code, c.name AS community_name, a.direction,
        a.person_id, a.unit_id, u.name AS unit_name, a.post, a.starts, a.ends
   FROM commgrid.cross_appointment a
   JOIN commgrid.area c ON c.code = a.community_code
   JOIN commgrid.unit u ON u.unit_id = a.unit_id
- WHERE commgrid.period_in_force(a.starts, a.ends, commgrid.district_today());
+ WHERE commgrid.period_in_force(a.starts, a.ends, commgrid.district_today()) AND commgrid.reaches(a.community_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW community_two_way_ties IS
   'Cross-appointments in force today: community Party people in unit Party organisations (community_to_unit) and unit heads in the community committee (unit_to_community)';
 
-CREATE VIEW community_two_way_tie_summary AS
+CREATE VIEW community_two_way_tie_summary WITH (security_barrier) AS
 SELECT c.code::text AS community_code, c.name AS community_name,
        count(*) FILTER (WHERE a.direction = 'community_to_unit')::int AS community_to_unit,
        count(*) FILTER (WHERE a.direction = 'unit_to_community')::int AS unit_to_community,
@@ -310,7 +313,7 @@ SELECT c.code::text AS community_code, c.name AS community_name,
   FROM commgrid.area c
   LEFT JOIN commgrid.cross_appointment a
          ON a.community_code = c.code AND commgrid.period_in_force(a.starts, a.ends, commgrid.district_today())
- WHERE c.kind IN ('community', 'village')
+ WHERE c.kind IN ('community', 'village') AND commgrid.reaches(c.code, (SELECT commgrid.reach_scopes()))
  GROUP BY c.code, c.name;
 COMMENT ON VIEW community_two_way_tie_summary IS
   'Per community: cross-appointments in force today in each direction, units and persons tied, and whether entry runs both ways (双向进入)';

@@ -442,7 +442,10 @@ COMMENT ON VIEW assessment_rater_total IS
   'A rater''s total (0-100) for a ratee: 100 · Σ w·s/max / Σ w over its indicator set, an indicator not rated counting 0; ratee_share is the unit''s campus share in the rating community (direction 1)';
 
 -- Direction 1: each unit's co-building score, target points, grade and rank among units of its kind.
-CREATE VIEW assessment_unit_result AS
+-- Scores and ranks are computed over the whole district with the owner's rights; the rows shown
+-- are those of the caller's jurisdiction or its own units (the filter comes after the ranks, and
+-- the grade, read with the caller's rights, only for the rows shown).
+CREATE VIEW assessment_unit_result WITH (security_barrier) AS
 WITH scored AS (
   SELECT t.campaign_id, t.ratee_unit_id AS unit_id,
          commgrid.weighted_mean(t.total, t.ratee_share) AS score,
@@ -451,22 +454,29 @@ WITH scored AS (
     FROM commgrid.assessment_rater_total t
    WHERE t.rater_kind = 'community'
    GROUP BY t.campaign_id, t.ratee_unit_id
-)
+), ranked AS (
 SELECT s.campaign_id, c.year, s.unit_id, u.name AS unit_name, u.kind, u.community_code,
        s.score, s.communities_rating, s.complete,
        s.score * c.unit_target_weight::float8 AS target_points,
-       commgrid.assessment_grade_of(s.campaign_id, s.score) AS grade,
        rank() OVER (PARTITION BY s.campaign_id, u.kind ORDER BY s.score DESC)::int AS rank_in_kind,
        count(*) OVER (PARTITION BY s.campaign_id, u.kind)::int AS units_in_kind
   FROM scored s
   JOIN commgrid.assessment_campaign c ON c.campaign_id = s.campaign_id
-  JOIN commgrid.unit u ON u.unit_id = s.unit_id;
+  JOIN commgrid.unit u ON u.unit_id = s.unit_id
+)
+SELECT r.campaign_id, r.year, r.unit_id, r.unit_name, r.kind, r.community_code,
+       r.score, r.communities_rating, r.complete, r.target_points,
+       commgrid.assessment_grade_of(r.campaign_id, r.score) AS grade,
+       r.rank_in_kind, r.units_in_kind
+  FROM ranked r
+ WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(r.unit_id, (SELECT commgrid.reach_units()));
 COMMENT ON VIEW assessment_unit_result IS
   'Direction 1 result per unit: score = weighted_mean of the rating communities'' totals by campus share (as entered with the ratings); target_points = score × unit_target_weight (what enters the unit''s annual target assessment); grade; rank among rated units of the same kind';
 
 -- Direction 2: each community's subdistrict score, opinion score, combined score, grade and rank
--- among the communities of its subdistrict.
-CREATE VIEW assessment_community_result AS
+-- among the communities of its subdistrict.  Computed over the district, shown for the caller's
+-- jurisdiction (after the ranks).
+CREATE VIEW assessment_community_result WITH (security_barrier) AS
 WITH parts AS (
   SELECT t.campaign_id, t.ratee_code AS community_code,
          avg(t.total) FILTER (WHERE t.rater_kind = 'subdistrict') AS subdistrict_score,
@@ -483,15 +493,21 @@ WITH parts AS (
                               (p.opinion_score, c.opinion_weight::float8)) x(score, weight)) AS combined_score,
          c.year
     FROM parts p JOIN commgrid.assessment_campaign c ON c.campaign_id = p.campaign_id
-)
+), ranked AS (
 SELECT b.campaign_id, b.year, b.community_code, a.name AS community_name, commgrid.parent(b.community_code) AS subdistrict_code,
        b.subdistrict_score, b.opinion_score, b.opinions, b.combined_score, b.complete,
-       commgrid.assessment_grade_of(b.campaign_id, b.combined_score) AS grade,
        rank() OVER (PARTITION BY b.campaign_id, commgrid.parent(b.community_code) ORDER BY b.combined_score DESC)::int
          AS rank_in_subdistrict,
        count(*) OVER (PARTITION BY b.campaign_id, commgrid.parent(b.community_code))::int AS communities_in_subdistrict
   FROM combined b
-  JOIN commgrid.area a ON a.code = b.community_code;
+  JOIN commgrid.area a ON a.code = b.community_code
+)
+SELECT r.campaign_id, r.year, r.community_code, r.community_name, r.subdistrict_code,
+       r.subdistrict_score, r.opinion_score, r.opinions, r.combined_score, r.complete,
+       commgrid.assessment_grade_of(r.campaign_id, r.combined_score) AS grade,
+       r.rank_in_subdistrict, r.communities_in_subdistrict
+  FROM ranked r
+ WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW assessment_community_result IS
   'Direction 2 result per community: the subdistrict''s total, the trimmed_mean of its units'' opinions (campaign.opinion_trim), their weighted_mean with the campaign''s weights (a missing part drops out), grade, rank among rated communities of the same subdistrict';
 

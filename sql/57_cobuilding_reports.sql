@@ -1,8 +1,11 @@
 -- Reports for BI tools: plain-typed views (text, int, numeric, bool, date only) over the
 -- co-building and assessment model.  Scores are rounded to 2 decimals here; the exact float8
--- values are in assessment_unit_result and assessment_community_result.
+-- values are in assessment_unit_result and assessment_community_result.  Like those, they
+-- compute with their owner's rights and show the rows of the caller's jurisdiction
+-- (commgrid.reaches); a unit liaison sees its own units' scorecards and opinions
+-- (commgrid.reaches_unit).  BI reads them through the bi_* views.
 
-CREATE VIEW unit_scorecard AS
+CREATE VIEW unit_scorecard WITH (security_barrier) AS
 WITH yr AS (
   SELECT c.campaign_id, c.year, c.district_code, make_date(c.year, 1, 1) AS first_day, make_date(c.year, 12, 31) AS last_day
     FROM commgrid.assessment_campaign c
@@ -42,11 +45,12 @@ SELECT y.campaign_id, y.year, u.unit_id, u.name AS unit_name, u.uscc::text AS us
   LEFT JOIN commgrid.unit_vocabulary vk ON vk.field = 'kind' AND vk.code = u.kind
   LEFT JOIN commgrid.unit_vocabulary va ON va.field = 'affiliation' AND va.code = u.affiliation
   LEFT JOIN commgrid.unit_vocabulary vr ON vr.field = 'rank' AND vr.code = u.rank
-  LEFT JOIN commgrid.assessment_unit_result res ON res.campaign_id = y.campaign_id AND res.unit_id = u.unit_id;
+  LEFT JOIN commgrid.assessment_unit_result res ON res.campaign_id = y.campaign_id AND res.unit_id = u.unit_id
+ WHERE commgrid.reaches(u.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(u.unit_id, (SELECT commgrid.reach_units()));
 COMMENT ON VIEW unit_scorecard IS
   'BI: per campaign and unit of its district, the unit''s co-building in the year (communities, joint-meeting seat, cross-appointments, meetings attended, resources, completed projects, service hours) and its direction-1 result (score, grade, rank in kind, points for the annual target assessment)';
 
-CREATE VIEW community_unit_opinion AS
+CREATE VIEW community_unit_opinion WITH (security_barrier) AS
 SELECT t.campaign_id, c.year, t.ratee_code::text AS community_code, a.name AS community_name,
        t.rater_unit_id AS unit_id, u.name AS unit_name, u.kind, round(t.total::numeric, 2) AS opinion_total,
        t.indicators_rated, t.indicators, t.complete
@@ -54,11 +58,11 @@ SELECT t.campaign_id, c.year, t.ratee_code::text AS community_code, a.name AS co
   JOIN commgrid.assessment_campaign c ON c.campaign_id = t.campaign_id
   JOIN commgrid.area a ON a.code = t.ratee_code
   JOIN commgrid.unit u ON u.unit_id = t.rater_unit_id
- WHERE t.rater_kind = 'unit';
+ WHERE t.rater_kind = 'unit' AND (commgrid.reaches(t.ratee_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(t.rater_unit_id, (SELECT commgrid.reach_units())));
 COMMENT ON VIEW community_unit_opinion IS
   'BI: each unit''s opinion total (0-100) on each community it co-builds with, per campaign';
 
-CREATE VIEW community_assessment AS
+CREATE VIEW community_assessment WITH (security_barrier) AS
 SELECT r.campaign_id, r.year, r.community_code::text AS community_code, r.community_name,
        r.subdistrict_code::text AS subdistrict_code, s.name AS subdistrict_name,
        round(r.subdistrict_score::numeric, 2) AS subdistrict_score,
@@ -71,11 +75,12 @@ SELECT r.campaign_id, r.year, r.community_code::text AS community_code, r.commun
        round(r.combined_score::numeric, 2) AS combined_score,
        r.grade, r.rank_in_subdistrict, r.communities_in_subdistrict, r.complete
   FROM commgrid.assessment_community_result r
-  LEFT JOIN commgrid.area s ON s.code = r.subdistrict_code;
+  LEFT JOIN commgrid.area s ON s.code = r.subdistrict_code
+ WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW community_assessment IS
   'BI: per campaign and community, the subdistrict''s score, the units'' opinion score (trimmed mean; with count, lowest, highest), the combined score, grade and rank in the subdistrict';
 
-CREATE VIEW who_sits_at_whose_table AS
+CREATE VIEW who_sits_at_whose_table WITH (security_barrier) AS
 SELECT uc.community_code::text AS community_code, a.name AS community_name,
        a.parent::text AS subdistrict_code,
        u.affiliation, va.label AS affiliation_label, u.rank, vr.label AS rank_label, u.kind, vk.label AS kind_label,
@@ -92,6 +97,7 @@ SELECT uc.community_code::text AS community_code, a.name AS community_name,
   LEFT JOIN commgrid.unit_vocabulary vk ON vk.field = 'kind' AND vk.code = u.kind
   LEFT JOIN commgrid.unit_vocabulary va ON va.field = 'affiliation' AND va.code = u.affiliation
   LEFT JOIN commgrid.unit_vocabulary vr ON vr.field = 'rank' AND vr.code = u.rank
+ WHERE commgrid.reaches(uc.community_code, (SELECT commgrid.reach_scopes()))
  GROUP BY uc.community_code, a.name, a.parent, u.affiliation, va.label, va.sort_order, u.rank, vr.label, vr.sort_order,
           u.kind, vk.label, vk.sort_order;
 COMMENT ON VIEW who_sits_at_whose_table IS

@@ -416,7 +416,19 @@ BEGIN
     LOOP
       EXECUTE format('GRANT SELECT ON %s TO %I', t, r);
     END LOOP;
+    -- report views: owner's rights, rows filtered by the caller's jurisdiction (reaches)
+    FOR t IN SELECT v.view_name FROM commgrid.report_views() v WHERE v.staff LOOP
+      EXECUTE format('GRANT SELECT ON %s TO %I', t, r);
+    END LOOP;
+    EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.area_report(commgrid.gridcode), '
+                   'commgrid.district_report(commgrid.gridcode) TO %I', r);
   END LOOP;
+  -- a unit liaison: the report views filtered by its own units (reaches_unit)
+  IF commgrid.role_exists('unit_liaison') THEN
+    FOR t IN SELECT v.view_name FROM commgrid.report_views() v WHERE v.unit_liaison LOOP
+      EXECUTE format('GRANT SELECT ON %s TO commgrid_unit_liaison', t);
+    END LOOP;
+  END IF;
   -- BI: the bi_* views and nothing else
   IF commgrid.role_exists('bi_reader') THEN
     FOR t IN SELECT c.oid::regclass FROM pg_catalog.pg_class c
@@ -432,10 +444,36 @@ BEGIN
     LOOP
       EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO commgrid_bi_reader', t);
     END LOOP;
+    -- the district figures, as the bi_district_report view gives them
+    EXECUTE 'GRANT EXECUTE ON FUNCTION commgrid.area_report(commgrid.gridcode), '
+            'commgrid.district_report(commgrid.gridcode) TO commgrid_bi_reader';
   END IF;
 END $$;
 COMMENT ON FUNCTION grant_privileges() IS
   'Grant the extension''s objects to the commgrid group roles that exist; idempotent, run by create_roles()';
+
+-- The report views: owner's-rights views of the schema (not bi_*) whose rewrite rule calls a
+-- row filter, commgrid.reaches (rows of the caller's jurisdiction, for staff) or
+-- commgrid.reaches_unit (rows of its own units, for unit liaisons).  grant_privileges grants
+-- them; security_findings accepts them as owner's-rights views open to staff when they are
+-- security barriers.
+CREATE FUNCTION report_views() RETURNS TABLE (view_name regclass, staff boolean, unit_liaison boolean)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT c.oid::regclass,
+         bool_or(d.refobjid = 'commgrid.reaches(commgrid.gridcode, commgrid.gridcode[])'::regprocedure),
+         bool_or(d.refobjid = 'commgrid.reaches_unit(bigint, bigint[])'::regprocedure)
+  FROM pg_catalog.pg_rewrite w
+  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = w.oid
+                              AND d.refclassid = 'pg_catalog.pg_proc'::regclass
+  JOIN pg_catalog.pg_class c ON c.oid = w.ev_class
+  WHERE c.relkind = 'v' AND c.relnamespace = 'commgrid'::regnamespace
+    AND c.relname NOT LIKE 'bi\_%'
+    AND d.refobjid IN ('commgrid.reaches(commgrid.gridcode, commgrid.gridcode[])'::regprocedure,
+                       'commgrid.reaches_unit(bigint, bigint[])'::regprocedure)
+  GROUP BY c.oid
+$$;
+COMMENT ON FUNCTION report_views() IS
+  'The report views (owner''s rights, not bi_*) and their row filters: staff = rows of the caller''s jurisdiction (reaches), unit_liaison = rows of its own units (reaches_unit)';
 
 CREATE FUNCTION role_exists(short_name text) RETURNS boolean
 LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$

@@ -140,6 +140,10 @@ SELECT commgrid.secure_table('commgrid.boundary_generation', NULL,
   '{district_admin, township_staff, community_staff, grid_worker}', '{}');
 SELECT commgrid.secure_table('commgrid.compliance_setting', NULL,
   '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
+-- k of the BI views: read by staff, changed by the extension owner only (a district
+-- administrator scoped to one township must not weaken every district's protection)
+SELECT commgrid.secure_table('commgrid.masking_setting', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker}', '{}');
 SELECT commgrid.secure_table('commgrid.assigned_table', NULL,
   '{district_admin, township_staff, community_staff, grid_worker}', '{}');
 SELECT commgrid.secure_table('commgrid.unit_vocabulary', NULL,

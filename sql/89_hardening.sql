@@ -116,14 +116,24 @@ LEFT JOIN pg_settings s ON s.name = w.name
 WHERE s.setting IS DISTINCT FROM w.want
 HAVING count(*) > 0
 UNION ALL
--- a view with its owner's rights (bypassing row-level security) open to a staff role
+-- a view with its owner's rights (bypassing row-level security) open to a staff role, unless it
+-- is a report view whose rows commgrid.reaches / reaches_unit filter behind a security barrier
 SELECT 'owner-rights view readable by ' || r.rolname, c.oid::regclass::text,
-       'set security_invoker = true, or make it a bi_* view'
+       'set security_invoker = true, filter its rows with commgrid.reaches (security_barrier), or make it a bi_* view'
 FROM pg_class c, pg_roles r
 WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('v', 'm')
   AND c.relname NOT LIKE 'bi\_%' AND r.rolname LIKE 'commgrid\_%'
   AND NOT ('security_invoker=true' = ANY (COALESCE(c.reloptions, '{}')))
+  AND NOT ('security_barrier=true' = ANY (COALESCE(c.reloptions, '{}'))
+           AND c.oid IN (SELECT v.view_name FROM commgrid.report_views() v))
   AND has_table_privilege(r.oid, c.oid, 'SELECT')
+UNION ALL
+-- a report view filtered by the jurisdiction without a security barrier: a caller's leaky
+-- function in its WHERE could see the rows the filter drops
+SELECT 'report view without security_barrier', v::text, 'ALTER VIEW … SET (security_barrier)'
+FROM commgrid.report_views() x(v)
+JOIN pg_class c ON c.oid = x.v
+WHERE NOT ('security_barrier=true' = ANY (COALESCE(c.reloptions, '{}')))
 UNION ALL
 -- the BI reader may read nothing but the bi_* views
 SELECT 'BI reader can read base relation', c.oid::regclass::text, c.relkind::text

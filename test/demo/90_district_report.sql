@@ -12,7 +12,8 @@ SELECT r.indicator, r.value, r.unit,
        CASE WHEN :scale = 1 THEN f.report END AS in_the_report
 FROM demo_report r
 LEFT JOIN (VALUES
-  ('area', 1452), ('towns', 16), ('subdistricts', 12), ('resident population', 2000000),
+  ('area', 1452), ('townships', 28), ('townships: subdistrict', 12), ('townships: town', 16),
+  ('resident population', 2000000),
   ('urban communities', 131), ('communities with a Party committee', 58),
   ('communities with a Party general branch', 50), ('communities with a Party branch', 23),
   ('Party members', 11182), ('grids', 3311), ('grids with a Party group', 3311),

@@ -58,10 +58,10 @@ SELECT pg_temp.try_as('demo_grid', 'SELECT count(idcard) FROM commgrid.resident'
 SELECT action, table_name, row_key, acting_role, via FROM audit_log
 WHERE action = 'READ' ORDER BY id DESC LIMIT 1;
 
--- what a BI tool sees: masked residents, no address or location, only the grid
+-- what a BI tool sees: residents only as groups of at least k by grid, sex and age band
 SET ROLE demo_bi;
-SELECT resident_id, name, idcard, phone, sex, age, grid_code FROM bi_resident
-WHERE grid_code = :'grid' ORDER BY resident_id LIMIT 3;
+SELECT grid_code, sex, age_band, residents FROM bi_resident
+WHERE grid_code = :'grid' ORDER BY sex, age_band;
 RESET ROLE;
 SELECT pg_temp.try_as('demo_bi', 'SELECT count(*) FROM commgrid.resident') AS bi_reads_base_table;
 

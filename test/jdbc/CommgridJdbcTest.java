@@ -142,14 +142,13 @@ public class CommgridJdbcTest {
                 }
                 expect(columns >= 6, "found only " + columns + " BI view columns");
             });
-            check("BI reader reads residents masked: ID, phone, name; grid only", () ->
-                withRow(bi, "SELECT name, idcard, phone, grid_code FROM commgrid.bi_resident WHERE resident_id = 330106000001", rs -> {
-                    expectEqual("张**", rs.getString("name"), "masked name");
-                    expectEqual("110105********002X", rs.getString("idcard"), "masked idcard (getString)");
-                    expectEqual("110105********002X", rs.getObject("idcard"), "masked idcard (getObject)");
-                    expectEqual("138****1234", rs.getString("phone"), "masked phone");
-                    expectEqual("330106001001001", rs.getString("grid_code"), "grid");
-                }));
+            check("BI reader sees residents only as groups of at least k, never a person's row", () -> {
+                expectEqual(0L, count(bi, "SELECT count(*) FROM commgrid.bi_resident WHERE grid_code LIKE '330106%'"),
+                            "groups of two residents are below k = 5");
+                expectEqual(0L, count(bi, "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'commgrid'"
+                                          + " AND table_name = 'bi_resident' AND column_name IN ('name', 'idcard', 'phone', 'age')"),
+                            "person columns in bi_resident");
+            });
             check("BI reader reads the grid summary", () -> {
                 expectEqual(1L, count(bi, "SELECT sum(residents) FROM commgrid.bi_grid_summary WHERE grid_code = '330106001001001'"),
                             "residents of grid 330106001001001");

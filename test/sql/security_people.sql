@@ -165,10 +165,10 @@ FROM audit_log WHERE table_name = 'commgrid.resident' AND row_key ->> 'resident_
   AND action <> 'READ' AND xact_id = txid_current() AND acting_role LIKE 'r330106%'
 ORDER BY id;
 
--- BI: masked rows and aggregates, never a base table
+-- BI: aggregates, never a person's row or a base table
 SET ROLE r330106_bi;
-SELECT resident_id, name, idcard, phone, sex, age > 0 AS has_age, grid_code, community_code
-FROM bi_resident WHERE community_code LIKE '330106%' ORDER BY resident_id LIMIT 4;
+-- residents only in groups of at least k (5): the fixture's groups are all smaller
+SELECT * FROM bi_resident WHERE community_code LIKE '330106%' ORDER BY 1, 3, 4;
 SELECT grid_code, grid_name, party_group_name, party_group_has_leader, households, residents, members_placed, staff
 FROM bi_grid_summary WHERE grid_code LIKE '330106%' ORDER BY grid_code;
 SELECT community_code, community_name, org_kind, members, residents
