@@ -35,6 +35,7 @@ SELECT commgrid.register_assigned_table('commgrid.household', 'location', 'grid_
 CREATE FUNCTION keep_grid_of_location() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
+  PERFORM commgrid.boundary_share_lock();
   NEW.grid_code := commgrid.locate(NEW.location, 'grid');
   RETURN NEW;
 END $$;
@@ -85,6 +86,8 @@ COMMENT ON COLUMN resident.disability IS '[personal] Has a disability (残疾)';
 CREATE FUNCTION resident_take_household_grid() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
+  -- under the boundary lock: a redraw cannot pass its households' grids on before this row commits
+  PERFORM commgrid.boundary_share_lock();
   SELECT h.grid_code INTO NEW.grid_code
   FROM commgrid.household h WHERE h.household_id = NEW.household_id;
   RETURN NEW;
@@ -102,6 +105,8 @@ CREATE TRIGGER resident_take_household_grid BEFORE INSERT ON resident
 CREATE FUNCTION resident_check_given_grid() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
+  -- the check reads the households' grids after taking the boundary lock
+  PERFORM commgrid.boundary_share_lock();
   UPDATE commgrid.resident r SET grid_code = h.grid_code
   FROM new_residents n JOIN commgrid.household h USING (household_id)
   WHERE r.resident_id = n.resident_id

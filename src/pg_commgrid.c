@@ -6,4 +6,15 @@
 
 #include "fmgr.h"
 
+#include "locate.h"
+
 PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+/* The settings of the library (commgrid.*) */
+void
+_PG_init(void)
+{
+	boundary_index_define_settings();
+}
