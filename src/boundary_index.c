@@ -811,16 +811,17 @@ raster_fit(BoundaryIndex *ix, double width, double height, double *target, const
 						 errdetail("%d x %d cells over longitude %g to %g, latitude %g to %g; %lld kB.",
 								   ix->ncols, ix->nrows, ix->x0, ix->xmax, ix->y0, ix->ymax,
 								   (long long) (need / 1024)),
-						 errhint("A boundary far from the others stretches the raster; check the boundaries with coordinates outside the district.")));
+						 errhint("Lookups are slower; raise commgrid.index_max_memory, or look for a boundary far from the others, which stretches the raster.")));
 			return npairs;
 		}
 		if (*target <= 1.0)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("the %s boundary index needs %lld kB, more than commgrid.index_max_memory (%d kB)",
-							level, (long long) (need / 1024), index_max_memory_kb),
-					 errdetail("%d areas with %d edges over longitude %g to %g, latitude %g to %g.",
-							   ix->nareas, ix->nedges, ix->x0, ix->xmax, ix->y0, ix->ymax),
+					 errmsg("the %s boundary index needs more memory than commgrid.index_max_memory (%d kB) allows",
+							level, index_max_memory_kb),
+					 errdetail("It needs %lld kB even with a single cell, for %d areas with %d edges over longitude %g to %g, latitude %g to %g.",
+							   (long long) (need / 1024), ix->nareas, ix->nedges,
+							   ix->x0, ix->xmax, ix->y0, ix->ymax),
 					 errhint("Raise commgrid.index_max_memory, or simplify the boundaries of this level.")));
 		*target = Max(1.0, floor(*target / 4));
 	}
