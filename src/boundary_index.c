@@ -528,8 +528,10 @@ build_bands(BoundaryIndex *ix)
 					k;
 
 		CHECK_FOR_INTERRUPTS();
+retry:
 		for (k = 0; k < a->nbands; k++)
 			open_run[k] = -1;
+		ntmp = 0;
 
 		/* the runs of each band, in edge order */
 		for (e = a->first_edge; e < a->first_edge + a->nedges; e++)
@@ -545,6 +547,22 @@ build_bands(BoundaryIndex *ix)
 					tmp[r].end = e + 1;
 				else
 				{
+					/*
+					 * Long edges broken by short ones (a comb) would give every
+					 * band a run per long edge: such an area gets fewer, taller
+					 * bands, so that its runs stay a few per edge.
+					 */
+					if (ntmp >= 4 * a->nedges + a->nbands && a->nbands > 1)
+					{
+						a->nbands = Max(1, a->nbands / 4);
+						a->band_height = (a->ymax - a->ymin) / a->nbands;
+						if (!(a->band_height > 0))
+						{
+							a->nbands = 1;
+							a->band_height = 1.0;
+						}
+						goto retry;
+					}
 					if (ntmp == tmp_alloc)
 					{
 						tmp_alloc = Max(256, tmp_alloc * 2);
