@@ -703,10 +703,11 @@ double_cmp(const void *a, const void *b)
 /*
  * Fill the cells no edge comes near: along each row of cell centres, the
  * cells between an area's crossings lie wholly inside it.  Cells that turn
- * out to be held by two areas (overlaps) become mixed cells.
+ * out to be held by two areas (overlaps) become mixed cells.  False when the
+ * overlaps need more than max_extra pairs.
  */
-static void
-fill_interiors(BoundaryIndex *ix, int32 *cells, const bool *touched, PairList *extra)
+static bool
+fill_interiors(BoundaryIndex *ix, int32 *cells, const bool *touched, PairList *extra, int64 max_extra)
 {
 	double	   *xs = NULL;
 	int			xs_alloc = 0;
@@ -756,6 +757,14 @@ fill_interiors(BoundaryIndex *ix, int32 *cells, const bool *touched, PairList *e
 				{
 					int32		cell = r * ix->ncols + c;
 
+					if ((touched[cell] || (cells[cell] != CELL_OUTSIDE && cells[cell] != i)) &&
+						extra->n + 2 > max_extra)
+					{
+						/* overlaps beyond the memory left: the caller tries coarser */
+						if (xs)
+							pfree(xs);
+						return false;
+					}
 					if (touched[cell])
 					{
 						/* a mixed cell wholly inside this area: an overlap */
@@ -774,20 +783,22 @@ fill_interiors(BoundaryIndex *ix, int32 *cells, const bool *touched, PairList *e
 	}
 	if (xs)
 		pfree(xs);
+	return true;
 }
 
 /*
  * Size the raster: cells of side cell_size, about `target` of them and never
  * more than 3 * target + 1 (however long and thin the extent), and as many
  * as fit, with the (cell, area) pairs the edges give, in
- * commgrid.index_max_memory.  Returns the number of pairs.
+ * commgrid.index_max_memory.  Returns the number of pairs, and the memory
+ * the raster needs in *needp.
  */
 static int64
-raster_fit(BoundaryIndex *ix, double width, double height, double *target, const char *level)
+raster_fit(BoundaryIndex *ix, double width, double height, double *target, const char *level,
+		   int64 *needp)
 {
 	int64		limit = (int64) index_max_memory_kb * 1024;
 	int64		fixed = MemoryContextMemAllocated(ix->context, true);
-	double		first_target = *target;
 
 	for (;;)
 	{
@@ -822,14 +833,7 @@ raster_fit(BoundaryIndex *ix, double width, double height, double *target, const
 			need += ncells * (sizeof(CellPair) + 2 * sizeof(int32));	/* every covered cell mixed */
 		if (need <= limit)
 		{
-			if (*target < first_target)
-				ereport(NOTICE,
-						(errmsg("the %s boundary index is built with a coarser raster to stay within commgrid.index_max_memory",
-								level),
-						 errdetail("%d x %d cells over longitude %g to %g, latitude %g to %g; %lld kB.",
-								   ix->ncols, ix->nrows, ix->x0, ix->xmax, ix->y0, ix->ymax,
-								   (long long) (need / 1024)),
-						 errhint("Lookups are slower; raise commgrid.index_max_memory, or look for a boundary far from the others, which stretches the raster.")));
+			*needp = need;
 			return npairs;
 		}
 		if (*target <= 1.0)
@@ -855,9 +859,11 @@ build_raster(BoundaryIndex *ix, const char *level)
 				ymax = -get_float8_infinity();
 	double		width,
 				height,
-				target;
+				target,
+				first_target;
 	int64		ncells,
-				npairs;
+				npairs,
+				need;
 	PairList	pairs;
 	PairList	extra;
 	int32	   *cells;
@@ -881,8 +887,9 @@ build_raster(BoundaryIndex *ix, const char *level)
 	ix->ymax = ymax;
 
 	/* about six cells per edge, at most 4M cells (8 MB); coarser if memory is short */
-	target = Min(Max((double) ix->nedges * 6.0, 1024.0), 4194304.0);
-	npairs = raster_fit(ix, width, height, &target, level);
+	first_target = target = Min(Max((double) ix->nedges * 6.0, 1024.0), 4194304.0);
+retry:
+	npairs = raster_fit(ix, width, height, &target, level, &need);
 
 	ncells = (int64) ix->ncols * ix->nrows;
 	cells = palloc_extended(sizeof(int32) * ncells, MCXT_ALLOC_HUGE);
@@ -909,13 +916,44 @@ build_raster(BoundaryIndex *ix, const char *level)
 	extra.alloc = 64;
 	extra.n = 0;
 	extra.pairs = palloc(sizeof(CellPair) * extra.alloc);
-	fill_interiors(ix, cells, touched, &extra);
+	if (!fill_interiors(ix, cells, touched, &extra,
+						((int64) index_max_memory_kb * 1024 - need) /
+						(int64) (3 * sizeof(CellPair) + 2 * sizeof(int32))))
+	{
+		/* overlapping areas need more: coarser cells, fewer overlap pairs */
+		pfree(cells);
+		pfree(pairs.pairs);
+		pfree(touched);
+		pfree(extra.pairs);
+		if (target <= 1.0)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the %s boundary index needs more memory than commgrid.index_max_memory (%d kB) allows",
+							level, index_max_memory_kb),
+					 errdetail("Its %d areas overlap too much to list them even for a single cell.", ix->nareas),
+					 errhint("Look for areas of this level that overlap, with commgrid.coverage_problems.")));
+		target = Max(1.0, floor(target / 4));
+		goto retry;
+	}
+	if (target < first_target)
+		ereport(NOTICE,
+				(errmsg("the %s boundary index is built with a coarser raster to stay within commgrid.index_max_memory",
+						level),
+				 errdetail("%d x %d cells over longitude %g to %g, latitude %g to %g; %lld kB.",
+						   ix->ncols, ix->nrows, ix->x0, ix->xmax, ix->y0, ix->ymax,
+						   (long long) (need / 1024)),
+				 errhint("Lookups are slower; raise commgrid.index_max_memory, or look for a boundary far from the others, which stretches the raster.")));
 	if (ix->nareas > CELL_PURE_MAX + 1)
 	{
 		/* too many areas to number in 16 bits: every covered cell is mixed */
 		for (i = 0; i < ncells; i++)
 			if (cells[i] >= 0)
 				pair_add(&extra, (int32) i, cells[i] | CANDIDATE_WHOLE);
+	}
+	if (pairs.n + extra.n > pairs.alloc)
+	{
+		pairs.alloc = pairs.n + extra.n;
+		pairs.pairs = repalloc_huge(pairs.pairs, sizeof(CellPair) * pairs.alloc);
 	}
 	for (i = 0; i < extra.n; i++)
 	{

@@ -1,6 +1,7 @@
 -- The engine's caches and internal queries under bad luck and bad input, on district 110106:
 --  1. locate_at in one backend, every order of calls across boundary generations (issue 10.4);
---  2. the index's memory bounded by commgrid.index_max_memory (issue 10.5);
+--  2. the index's memory bounded by commgrid.index_max_memory (issue 10.5): a thin sliver,
+--     many edges, a comb, overlapping areas;
 --  3. a search_path hijack of the engine's internal queries (issue 9.8).
 SET search_path = commgrid, public;
 
@@ -140,7 +141,8 @@ SELECT locate('SRID=4490;POINT(116 39)') AS after_reset;
 ROLLBACK;
 
 -- A comb of 1000 teeth (4004 edges, long ones broken by short ones) would give each of its
--- horizontal bands a run per long edge (15 MB); it gets fewer bands and fits in 2 MB.
+-- horizontal bands a run per long edge (15 MB); it gets fewer bands, and fits in 2 MB with a
+-- coarser raster.
 BEGIN;
 INSERT INTO area (code, name, kind) VALUES ('110106', '丰台区', 'district'), ('110106001', '甲街道', 'subdistrict'),
   ('110106001001', '甲社区', 'community');
@@ -151,10 +153,29 @@ SELECT '110106001001001', '梳形网格', 'grid', ST_GeomFromText(format('MULTIP
 FROM (SELECT i, 116 + i * 0.001 AS x FROM generate_series(0, 999) i) t;
 SET commgrid.index_max_memory = '2MB';
 SELECT setseed(0.5);
+\set VERBOSITY terse
 SELECT count(*) AS probes,
        count(*) FILTER (WHERE locate(p) IS DISTINCT FROM CASE WHEN ST_Covers(a.boundary, p) THEN a.code END) AS unlike_postgis
 FROM (SELECT ST_SetSRID(ST_MakePoint(116 + random(), 39 + random() * 0.1), 4490) AS p FROM generate_series(1, 5000)) q,
      area a WHERE a.code = '110106001001001';
+\set VERBOSITY default
+RESET commgrid.index_max_memory;
+ROLLBACK;
+
+-- 200 grids that all overlap (the same square, in 20 communities) would list 200 areas in
+-- every cell; under 1 MB the raster is made coarser until the lists fit (the lowest code wins).
+BEGIN;
+INSERT INTO area (code, name, kind) VALUES ('110106', '丰台区', 'district'), ('110106001', '甲街道', 'subdistrict');
+INSERT INTO area (code, name, kind) SELECT ('110106001' || lpad(c::text, 3, '0'))::gridcode, '社区', 'community'
+FROM generate_series(1, 20) c;
+INSERT INTO area (code, name, kind, boundary)
+SELECT ('110106001' || lpad(c::text, 3, '0') || lpad(g::text, 3, '0'))::gridcode, '重叠网格', 'grid',
+       'SRID=4490;MULTIPOLYGON(((116 39,117 39,117 40,116 40,116 39)))'
+FROM generate_series(1, 20) c, generate_series(1, 10) g;
+SET commgrid.index_max_memory = '1MB';
+\set VERBOSITY terse
+SELECT locate('SRID=4490;POINT(116.5 39.5)') AS lowest_code, locate('SRID=4490;POINT(118 39.5)') AS outside;
+\set VERBOSITY default
 RESET commgrid.index_max_memory;
 ROLLBACK;
 
