@@ -79,9 +79,10 @@ cat > "$WORK/redraw.sql" <<'SQL'
 SELECT redraw_race.move_edge(:client_id, :f / 100.0);
 SQL
 
-# one run, bounded by transactions; inserts and redraws interleave throughout
+# one run, bounded by transactions; inserts and redraws interleave throughout (a
+# serialization failure or deadlock, which a client may meet, is retried as a client would)
 status=0
-"$PGBENCH" -n -c 8 -j 8 -t "$TRANSACTIONS" -f "$WORK/insert.sql@19" -f "$WORK/redraw.sql@1" \
+"$PGBENCH" -n -c 8 -j 8 -t "$TRANSACTIONS" --max-tries=10 -f "$WORK/insert.sql@19" -f "$WORK/redraw.sql@1" \
   > "$WORK/pgbench.log" 2>&1 || status=1
 passed=0
 failed=0
