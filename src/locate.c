@@ -352,8 +352,13 @@ boundary_lock_for_write(void)
 				latest;
 
 	boundary_lock_tag(&tag);
+#if PG_VERSION_NUM >= 170000
+	if (LockHeldByMe(&tag, ShareLock, true))
+		return;
+#else
 	if (LockHeldByMe(&tag, ShareLock) || LockHeldByMe(&tag, ExclusiveLock))
 		return;
+#endif
 	(void) LockAcquire(&tag, ShareLock, false, false);
 
 	if (!ActiveSnapshotSet())
