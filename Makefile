@@ -53,7 +53,7 @@ PACKAGES += openjdk-17-jdk-headless libpostgresql-jdbc-java
 # the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
 FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 
-.PHONY: deps demo test clang-check install-packages jdbccheck fuzz bench bench-security
+.PHONY: deps demo test clang-check install-packages jdbccheck concurrencycheck fuzz bench bench-security
 deps:
 	@$(MAKE) -s install-packages LIST='$(PACKAGES)'
 install-packages:
@@ -90,7 +90,13 @@ clang-check: deps
 test: deps clang-check
 	$(MAKE) install
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) jdbccheck'
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) concurrencycheck
 	$(MAKE) fuzz FUZZ_RUNS=500000 FUZZ_TIME=20
+
+# Inserts racing redraws, with pgbench, against the running server (as jdbccheck): a fixed
+# number of transactions, then every assignment checked; prints `N passed, M failed`.
+concurrencycheck:
+	PG_CONFIG=$(PG_CONFIG) bash test/concurrency/redraw_race.sh
 
 # The JDBC client test against the running server (PGHOST/PGPORT/PGUSER/PGPASSWORD as
 # pg_virtualenv sets them): Debian's driver, plain javac, prints `N passed, M failed`.

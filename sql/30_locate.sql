@@ -15,15 +15,30 @@ COMMENT ON COLUMN boundary_generation.generation IS 'Counter, +1 for each statem
 COMMENT ON COLUMN boundary_generation.changed_at IS 'When the last change was made';
 COMMENT ON COLUMN boundary_generation.only_row IS 'Always true: keeps the table to one row';
 
+-- The boundary lock (README "Keeping assignments right"): writers that derive area codes
+-- from boundaries hold it shared until they commit, every change of boundaries takes it
+-- exclusively, so no row keeps a code from boundaries replaced while it was being written.
+CREATE FUNCTION boundary_share_lock() RETURNS void
+  AS 'MODULE_PATHNAME', 'commgrid_boundary_share_lock' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION boundary_share_lock() IS
+  'Takes the boundary lock shared until the transaction ends, for triggers that derive or copy area codes: a concurrent change of boundaries then waits for the writer and reassigns its rows. Under REPEATABLE READ or SERIALIZABLE, raises 40001 when boundaries changed since the snapshot';
+CREATE FUNCTION boundary_change_lock() RETURNS void
+  AS 'MODULE_PATHNAME', 'commgrid_boundary_change_lock' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+REVOKE EXECUTE ON FUNCTION boundary_change_lock() FROM PUBLIC;
+COMMENT ON FUNCTION boundary_change_lock() IS
+  'Takes the boundary lock exclusively until the transaction ends (every change of commgrid.area boundaries does, through area_bump_generation): waits for the writers that hold it shared. Under REPEATABLE READ or SERIALIZABLE, raises 40001 when any transaction committed since the snapshot';
+
 CREATE FUNCTION area_bump_generation() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
+  -- after the parent-row locks of redraw (taken before its UPDATE), as every writer does
+  PERFORM commgrid.boundary_change_lock();
   UPDATE commgrid.boundary_generation
      SET generation = generation + 1, changed_at = clock_timestamp();
   RETURN NULL;
 END $$;
 COMMENT ON FUNCTION area_bump_generation() IS
-  'Trigger: marks the boundaries as changed, so every backend''s locate() index is rebuilt when it sees the change';
+  'Trigger: takes the boundary lock exclusively and marks the boundaries as changed, so every backend''s locate() index is rebuilt when it sees the change';
 
 CREATE TRIGGER area_bump_generation
   AFTER INSERT OR UPDATE OF code, boundary OR DELETE OR TRUNCATE ON area

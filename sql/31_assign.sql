@@ -77,7 +77,8 @@ BEGIN
   EXECUTE format('CREATE TRIGGER commgrid_assign_location BEFORE INSERT OR UPDATE OF %I ON %s '
                  'FOR EACH ROW EXECUTE FUNCTION commgrid.assign_location(%L, %L, %L)',
                  location_column, tbl, location_column, code_column, level);
-  -- the rows already there
+  -- the rows already there, under the boundary lock (a concurrent redraw cannot skip them)
+  PERFORM commgrid.boundary_share_lock();
   EXECUTE format('UPDATE %s SET %I = commgrid.locate(%I, %L) WHERE %I IS DISTINCT FROM commgrid.locate(%I, %L)',
                  tbl, code_column, location_column, level, code_column, location_column, level);
   GET DIAGNOSTICS n = ROW_COUNT;

@@ -99,7 +99,10 @@ BEGIN
               DETAIL = format('Without a boundary of %s, the redrawn areas cannot be checked to lie inside it.', t.code),
               HINT = 'Ask the district to give the parent area its boundary first.';
     END IF;
+    -- the owner may redraw under a parent without a boundary (a district loaded grid by grid):
+    -- the children must still not overlap, but the parent's missing boundary is no defect here
     SELECT * INTO problem FROM commgrid.coverage_problems(t.code) cp
+     WHERE NOT (t.boundary IS NULL AND cp.kind = 'invalid' AND cp.areas = ARRAY[t.code])
      ORDER BY CASE cp.kind WHEN 'outside_parent' THEN 1 WHEN 'overlap' THEN 2 WHEN 'gap' THEN 3
                            WHEN 'sliver' THEN 4 ELSE 5 END, cp.area_m2 DESC NULLS LAST, cp.areas
      LIMIT 1;

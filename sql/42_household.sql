@@ -35,6 +35,7 @@ SELECT commgrid.register_assigned_table('commgrid.household', 'location', 'grid_
 CREATE FUNCTION keep_grid_of_location() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
+  PERFORM commgrid.boundary_share_lock();
   NEW.grid_code := commgrid.locate(NEW.location, 'grid');
   RETURN NEW;
 END $$;
@@ -120,6 +121,8 @@ CREATE TRIGGER resident_check_birth BEFORE INSERT OR UPDATE OF idcard, registere
 CREATE FUNCTION resident_take_household_grid() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
+  -- under the boundary lock: a redraw cannot pass its households' grids on before this row commits
+  PERFORM commgrid.boundary_share_lock();
   SELECT h.grid_code INTO NEW.grid_code
   FROM commgrid.household h WHERE h.household_id = NEW.household_id;
   RETURN NEW;

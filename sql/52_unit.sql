@@ -154,6 +154,10 @@ COMMENT ON FUNCTION unit_label(bigint) IS 'unit "name", as error messages name a
 CREATE FUNCTION unit_assign() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
+  IF NEW.location IS NOT NULL OR NEW.footprint IS NOT NULL THEN
+    -- the boundaries read below stay current until this row commits
+    PERFORM commgrid.boundary_share_lock();
+  END IF;
   IF NEW.location IS NOT NULL AND ST_SRID(NEW.location) = 4326 THEN
     NEW.location := ST_Transform(NEW.location, 4490);
   END IF;

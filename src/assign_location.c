@@ -160,7 +160,8 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 			return PointerGetDatum(tuple);
 	}
 
-	if (!isnull && point_read_lonlat(location, &x, &y) && locate_point(depth, x, y, &code))
+	/* under the boundary lock, so a concurrent redraw cannot leave this row behind */
+	if (!isnull && point_read_lonlat(location, &x, &y) && locate_point_for_write(depth, x, y, &code))
 	{
 		code_value = GridCodeGetDatum(code);
 		code_isnull = false;

@@ -29,11 +29,13 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
 #include <math.h>
 
 #include "miscadmin.h"
 #include "port/pg_bswap.h"
 #include "utils/float.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 
 #include "locate.h"
@@ -115,6 +117,14 @@ struct BoundaryIndex
 	int32	   *mixed_start;	/* nmixed + 1 entries */
 	int32	   *mixed_candidates;	/* area number | CANDIDATE_WHOLE */
 };
+
+/*
+ * commgrid.index_max_memory (kB): the most one level's index may take while
+ * it is built.  A raster that would need more is made coarser (a lookup then
+ * tests more areas per cell); an index that needs more even with a single
+ * cell is refused.
+ */
+static int	index_max_memory_kb = 262144;
 
 /* Growing arrays while the boundaries are read */
 struct BoundaryIndexBuilder
@@ -518,8 +528,10 @@ build_bands(BoundaryIndex *ix)
 					k;
 
 		CHECK_FOR_INTERRUPTS();
+retry:
 		for (k = 0; k < a->nbands; k++)
 			open_run[k] = -1;
+		ntmp = 0;
 
 		/* the runs of each band, in edge order */
 		for (e = a->first_edge; e < a->first_edge + a->nedges; e++)
@@ -535,6 +547,22 @@ build_bands(BoundaryIndex *ix)
 					tmp[r].end = e + 1;
 				else
 				{
+					/*
+					 * Long edges broken by short ones (a comb) would give every
+					 * band a run per long edge: such an area gets fewer, taller
+					 * bands, so that its runs stay a few per edge.
+					 */
+					if (ntmp >= 4 * a->nedges + a->nbands && a->nbands > 1)
+					{
+						a->nbands = Max(1, a->nbands / 4);
+						a->band_height = (a->ymax - a->ymin) / a->nbands;
+						if (!(a->band_height > 0))
+						{
+							a->nbands = 1;
+							a->band_height = 1.0;
+						}
+						goto retry;
+					}
 					if (ntmp == tmp_alloc)
 					{
 						tmp_alloc = Max(256, tmp_alloc * 2);
@@ -607,9 +635,10 @@ pair_add(PairList *l, int32 cell, int32 candidate)
  * Every cell an edge comes near, with a margin of a millionth of a cell so
  * that rounding in the cell of a query point can never miss an edge.
  */
-static void
+static int64
 rasterise_edge(BoundaryIndex *ix, const BoundaryEdge *e, int32 area, PairList *l)
 {
+	int64		npairs = 0;
 	double		margin = ix->cell_size * 1e-6;
 	int			r0 = raster_row(ix, e->y0 - margin);
 	int			r1 = raster_row(ix, e->y1 + margin);
@@ -640,9 +669,13 @@ rasterise_edge(BoundaryIndex *ix, const BoundaryEdge *e, int32 area, PairList *l
 		}
 		c0 = raster_col(ix, Min(xa, xb) - margin);
 		c1 = raster_col(ix, Max(xa, xb) + margin);
+		npairs += c1 - c0 + 1;
+		if (l == NULL)
+			continue;			/* only counting */
 		for (c = c0; c <= c1; c++)
 			pair_add(l, r * ix->ncols + c, area);
 	}
+	return npairs;
 }
 
 static int
@@ -670,10 +703,11 @@ double_cmp(const void *a, const void *b)
 /*
  * Fill the cells no edge comes near: along each row of cell centres, the
  * cells between an area's crossings lie wholly inside it.  Cells that turn
- * out to be held by two areas (overlaps) become mixed cells.
+ * out to be held by two areas (overlaps) become mixed cells.  False when the
+ * overlaps need more than max_extra pairs.
  */
-static void
-fill_interiors(BoundaryIndex *ix, int32 *cells, const bool *touched, PairList *extra)
+static bool
+fill_interiors(BoundaryIndex *ix, int32 *cells, const bool *touched, PairList *extra, int64 max_extra)
 {
 	double	   *xs = NULL;
 	int			xs_alloc = 0;
@@ -723,6 +757,14 @@ fill_interiors(BoundaryIndex *ix, int32 *cells, const bool *touched, PairList *e
 				{
 					int32		cell = r * ix->ncols + c;
 
+					if ((touched[cell] || (cells[cell] != CELL_OUTSIDE && cells[cell] != i)) &&
+						extra->n + 2 > max_extra)
+					{
+						/* overlaps beyond the memory left: the caller tries coarser */
+						if (xs)
+							pfree(xs);
+						return false;
+					}
 					if (touched[cell])
 					{
 						/* a mixed cell wholly inside this area: an overlap */
@@ -741,11 +783,75 @@ fill_interiors(BoundaryIndex *ix, int32 *cells, const bool *touched, PairList *e
 	}
 	if (xs)
 		pfree(xs);
+	return true;
+}
+
+/*
+ * Size the raster: cells of side cell_size, about `target` of them and never
+ * more than 3 * target + 1 (however long and thin the extent), and as many
+ * as fit, with the (cell, area) pairs the edges give, in
+ * commgrid.index_max_memory.  Returns the number of pairs, and the memory
+ * the raster needs in *needp.
+ */
+static int64
+raster_fit(BoundaryIndex *ix, double width, double height, double *target, const char *level,
+		   int64 *needp)
+{
+	int64		limit = (int64) index_max_memory_kb * 1024;
+	int64		fixed = MemoryContextMemAllocated(ix->context, true);
+
+	for (;;)
+	{
+		int64		ncells,
+					npairs = 0,
+					need;
+		int			i,
+					j;
+
+		/* square cells, but no more than target along either side */
+		ix->cell_size = Max(sqrt(width * height / *target), Max(width, height) / *target);
+		ix->ncols = Max(1, (int) Min(ceil(width / ix->cell_size), *target));
+		ix->nrows = Max(1, (int) Min(ceil(height / ix->cell_size), *target));
+		ncells = (int64) ix->ncols * ix->nrows;
+		for (i = 0; i < ix->nareas && fixed + npairs * 16 <= limit; i++)
+		{
+			BoundaryArea *a = &ix->areas[i];
+
+			CHECK_FOR_INTERRUPTS();
+			for (j = a->first_edge; j < a->first_edge + a->nedges; j++)
+				npairs += rasterise_edge(ix, &ix->edges[j], (int32) i, NULL);
+		}
+
+		/*
+		 * cells: int32 + touched flag while building, 16 bits and a rank after;
+		 * pairs: the list, then the candidates and their starts
+		 */
+		need = fixed + ncells * (sizeof(int32) + sizeof(bool) + sizeof(uint16)) +
+			(ncells / 64 + 1) * sizeof(MixedRank) +
+			npairs * (sizeof(CellPair) + 2 * sizeof(int32));
+		if (ix->nareas > CELL_PURE_MAX + 1)
+			need += ncells * (sizeof(CellPair) + 2 * sizeof(int32));	/* every covered cell mixed */
+		if (need <= limit)
+		{
+			*needp = need;
+			return npairs;
+		}
+		if (*target <= 1.0)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the %s boundary index needs more memory than commgrid.index_max_memory (%d kB) allows",
+							level, index_max_memory_kb),
+					 errdetail("It needs %lld kB even with a single cell, for %d areas with %d edges over longitude %g to %g, latitude %g to %g.",
+							   (long long) (need / 1024), ix->nareas, ix->nedges,
+							   ix->x0, ix->xmax, ix->y0, ix->ymax),
+					 errhint("Raise commgrid.index_max_memory, or simplify the boundaries of this level.")));
+		*target = Max(1.0, floor(*target / 4));
+	}
 }
 
 /* Build the raster from the areas' edges */
 static void
-build_raster(BoundaryIndex *ix)
+build_raster(BoundaryIndex *ix, const char *level)
 {
 	double		xmin = get_float8_infinity(),
 				ymin = get_float8_infinity(),
@@ -753,8 +859,11 @@ build_raster(BoundaryIndex *ix)
 				ymax = -get_float8_infinity();
 	double		width,
 				height,
-				target;
-	int64		ncells;
+				target,
+				first_target;
+	int64		ncells,
+				npairs,
+				need;
 	PairList	pairs;
 	PairList	extra;
 	int32	   *cells;
@@ -772,24 +881,23 @@ build_raster(BoundaryIndex *ix)
 	}
 	width = Max(xmax - xmin, 1e-9);
 	height = Max(ymax - ymin, 1e-9);
-
-	/* about six cells per edge, at most 4M cells (8 MB) */
-	target = Min(Max((double) ix->nedges * 6.0, 1024.0), 4194304.0);
-	ix->cell_size = sqrt(width * height / target);
-	ix->ncols = Max(1, (int) ceil(width / ix->cell_size));
-	ix->nrows = Max(1, (int) ceil(height / ix->cell_size));
 	ix->x0 = xmin;
 	ix->y0 = ymin;
 	ix->xmax = xmax;
 	ix->ymax = ymax;
-	ncells = (int64) ix->ncols * ix->nrows;
 
+	/* about six cells per edge, at most 4M cells (8 MB); coarser if memory is short */
+	first_target = target = Min(Max((double) ix->nedges * 6.0, 1024.0), 4194304.0);
+retry:
+	npairs = raster_fit(ix, width, height, &target, level, &need);
+
+	ncells = (int64) ix->ncols * ix->nrows;
 	cells = palloc_extended(sizeof(int32) * ncells, MCXT_ALLOC_HUGE);
 	for (i = 0; i < ncells; i++)
 		cells[i] = CELL_OUTSIDE;
 
 	/* every cell each edge comes near */
-	pairs.alloc = Max(1024, ix->nedges * 4);
+	pairs.alloc = Max(1024, npairs + 64);
 	pairs.n = 0;
 	pairs.pairs = palloc_extended(sizeof(CellPair) * pairs.alloc, MCXT_ALLOC_HUGE);
 	for (i = 0; i < ix->nareas; i++)
@@ -808,13 +916,44 @@ build_raster(BoundaryIndex *ix)
 	extra.alloc = 64;
 	extra.n = 0;
 	extra.pairs = palloc(sizeof(CellPair) * extra.alloc);
-	fill_interiors(ix, cells, touched, &extra);
+	if (!fill_interiors(ix, cells, touched, &extra,
+						((int64) index_max_memory_kb * 1024 - need) /
+						(int64) (3 * sizeof(CellPair) + 2 * sizeof(int32))))
+	{
+		/* overlapping areas need more: coarser cells, fewer overlap pairs */
+		pfree(cells);
+		pfree(pairs.pairs);
+		pfree(touched);
+		pfree(extra.pairs);
+		if (target <= 1.0)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("the %s boundary index needs more memory than commgrid.index_max_memory (%d kB) allows",
+							level, index_max_memory_kb),
+					 errdetail("Its %d areas overlap too much to list them even for a single cell.", ix->nareas),
+					 errhint("Look for areas of this level that overlap, with commgrid.coverage_problems.")));
+		target = Max(1.0, floor(target / 4));
+		goto retry;
+	}
+	if (target < first_target)
+		ereport(NOTICE,
+				(errmsg("the %s boundary index is built with a coarser raster to stay within commgrid.index_max_memory",
+						level),
+				 errdetail("%d x %d cells over longitude %g to %g, latitude %g to %g; %lld kB.",
+						   ix->ncols, ix->nrows, ix->x0, ix->xmax, ix->y0, ix->ymax,
+						   (long long) (need / 1024)),
+				 errhint("Lookups are slower; raise commgrid.index_max_memory, or look for a boundary far from the others, which stretches the raster.")));
 	if (ix->nareas > CELL_PURE_MAX + 1)
 	{
 		/* too many areas to number in 16 bits: every covered cell is mixed */
 		for (i = 0; i < ncells; i++)
 			if (cells[i] >= 0)
 				pair_add(&extra, (int32) i, cells[i] | CANDIDATE_WHOLE);
+	}
+	if (pairs.n + extra.n > pairs.alloc)
+	{
+		pairs.alloc = pairs.n + extra.n;
+		pairs.pairs = repalloc_huge(pairs.pairs, sizeof(CellPair) * pairs.alloc);
 	}
 	for (i = 0; i < extra.n; i++)
 	{
@@ -888,7 +1027,7 @@ build_raster(BoundaryIndex *ix)
 
 /* Finish: sort the areas, band their edges, build the raster */
 BoundaryIndex *
-boundary_index_finish(BoundaryIndexBuilder *b)
+boundary_index_finish(BoundaryIndexBuilder *b, const char *level)
 {
 	MemoryContext old = MemoryContextSwitchTo(b->context);
 	BoundaryIndex *ix = palloc0(sizeof(BoundaryIndex));
@@ -902,11 +1041,24 @@ boundary_index_finish(BoundaryIndexBuilder *b)
 	if (ix->nareas > 0)
 	{
 		build_bands(ix);
-		build_raster(ix);
+		build_raster(ix, level);
 	}
 	pfree(b);
 	MemoryContextSwitchTo(old);
 	return ix;
+}
+
+/* The setting commgrid.index_max_memory, defined when the library loads */
+void
+boundary_index_define_settings(void)
+{
+	DefineCustomIntVariable("commgrid.index_max_memory",
+							"Most memory one level's boundary index of commgrid.locate may take while it is built.",
+							"A raster that would need more is built coarser; an index that cannot fit is refused.",
+							&index_max_memory_kb,
+							262144, 64, MAX_KILOBYTES,
+							PGC_SUSET, GUC_UNIT_KB,
+							NULL, NULL, NULL);
 }
 
 /* Free an index and everything it holds */

@@ -27,6 +27,8 @@
 #include "catalog/namespace.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
+#include "storage/lock.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
@@ -113,6 +115,18 @@ locate_level_depth(const char *name, int len)
 	return 0;					/* keep the compiler quiet */
 }
 
+/* The name of a depth for messages: grid, community, township or county */
+const char *
+locate_level_name(int depth)
+{
+	int			i;
+
+	for (i = 0; i < lengthof(level_names); i++)
+		if (level_names[i].depth == depth)
+			return level_names[i].name;
+	return "unknown";
+}
+
 /* Forget the generation table's OID when its relcache entry goes */
 static void
 generation_relcache_callback(Datum arg, Oid relid)
@@ -162,6 +176,39 @@ read_generation(void)
 	return g;
 }
 
+/* The key of the active snapshot (there must be one) */
+static void
+snapshot_key(ValidationKey *key)
+{
+	Snapshot	snap = GetActiveSnapshot();
+
+	key->valid = true;
+#if PG_VERSION_NUM >= 170000
+	key->lxid = MyProc->vxid.lxid;
+#else
+	key->lxid = MyProc->lxid;
+#endif
+	key->subxid = GetCurrentSubTransactionId();
+	key->curcid = snap->curcid;
+	key->xmin = snap->xmin;
+	key->xmax = snap->xmax;
+	key->completion = snap->snapXactCompletionCount;
+	key->statement = GetCurrentStatementStartTimestamp();
+}
+
+static bool
+same_key(const ValidationKey *a, const ValidationKey *b)
+{
+	return a->valid && b->valid &&
+		a->lxid == b->lxid &&
+		a->subxid == b->subxid &&
+		a->curcid == b->curcid &&
+		a->xmin == b->xmin &&
+		a->xmax == b->xmax &&
+		a->completion == b->completion &&
+		a->statement == b->statement;
+}
+
 /*
  * Make sure current_generation is the one visible to this statement.  The
  * key changes with every new statement, command, transaction, savepoint
@@ -172,7 +219,6 @@ static void
 validate_generation(void)
 {
 	ValidationKey key;
-	Snapshot	snap;
 
 	if (!ActiveSnapshotSet())
 	{
@@ -183,28 +229,8 @@ validate_generation(void)
 		PopActiveSnapshot();
 		return;
 	}
-	snap = GetActiveSnapshot();
-	key.valid = true;
-#if PG_VERSION_NUM >= 170000
-	key.lxid = MyProc->vxid.lxid;
-#else
-	key.lxid = MyProc->lxid;
-#endif
-	key.subxid = GetCurrentSubTransactionId();
-	key.curcid = snap->curcid;
-	key.xmin = snap->xmin;
-	key.xmax = snap->xmax;
-	key.completion = snap->snapXactCompletionCount;
-	key.statement = GetCurrentStatementStartTimestamp();
-
-	if (validated.valid &&
-		key.lxid == validated.lxid &&
-		key.subxid == validated.subxid &&
-		key.curcid == validated.curcid &&
-		key.xmin == validated.xmin &&
-		key.xmax == validated.xmax &&
-		key.completion == validated.completion &&
-		key.statement == validated.statement)
+	snapshot_key(&key);
+	if (same_key(&key, &validated))
 		return;
 	validated.valid = false;
 	current_generation = read_generation();
@@ -219,7 +245,7 @@ same_generation(Generation a, Generation b)
 
 /* Build an index from a query returning (code gridcode, boundary geometry) */
 static BoundaryIndex *
-load_index(const char *query, int nargs, Oid *argtypes, Datum *values)
+load_index(const char *query, int nargs, Oid *argtypes, Datum *values, int depth)
 {
 	BoundaryIndexBuilder *builder = boundary_index_begin();
 	BoundaryIndex *index;
@@ -255,7 +281,7 @@ load_index(const char *query, int nargs, Oid *argtypes, Datum *values)
 		pfree(ewkb);
 	}
 	SPI_finish();
-	index = boundary_index_finish(builder);
+	index = boundary_index_finish(builder, locate_level_name(depth));
 	boundary_index_keep(index);
 	return index;
 }
@@ -274,9 +300,11 @@ level_index(int depth)
 
 		boundary_index_free(c->index);
 		c->index = NULL;
+		/* every operator and function qualified: the caller's search_path must not matter */
 		c->index = load_index("SELECT code, boundary FROM commgrid.area "
-							  "WHERE commgrid.depth(code) = $1 AND boundary IS NOT NULL",
-							  1, argtypes, values);
+							  "WHERE commgrid.depth(code) OPERATOR(pg_catalog.=) $1 "
+							  "AND boundary IS NOT NULL",
+							  1, argtypes, values, depth);
 		c->built_from = current_generation;
 	}
 	return c->index;
@@ -287,6 +315,137 @@ bool
 locate_point(int depth, double x, double y, GridCode *code)
 {
 	return boundary_index_lookup(level_index(depth), x, y, code);
+}
+
+/*
+ * The boundary lock.  Every write that derives an area code from the
+ * boundaries (the assignment trigger, the SQL triggers that place residents,
+ * units and hand-set grids) holds it shared until its transaction ends;
+ * every change of boundaries takes it exclusively (area_bump_generation), so
+ * the change waits for those writers, and its reassignment, whose snapshot
+ * is taken after the lock, sees their rows, while writers that come later
+ * wait and then see the new boundaries.  It is an advisory lock in a key
+ * space of its own (objsubid BOUNDARY_LOCK_SPACE in pg_locks, never the 1 or
+ * 2 of pg_advisory_lock), so no role can take or block it by hand.
+ */
+#define BOUNDARY_LOCK_KEY1		0x636F6D6D	/* "comm" */
+#define BOUNDARY_LOCK_KEY2		0x67726964	/* "grid" */
+#define BOUNDARY_LOCK_SPACE		0x6367	/* "cg" */
+
+/* The statement whose snapshot predates a boundary change we waited for */
+static ValidationKey stale_statement;
+
+static void
+boundary_lock_tag(LOCKTAG *tag)
+{
+	SET_LOCKTAG_ADVISORY(*tag, MyDatabaseId, BOUNDARY_LOCK_KEY1, BOUNDARY_LOCK_KEY2,
+						 BOUNDARY_LOCK_SPACE);
+}
+
+/*
+ * Take the boundary lock shared for this transaction.  A snapshot taken
+ * before the lock may still show boundaries that a change committed since
+ * has replaced: then READ COMMITTED locates with the latest boundaries for
+ * the rest of this statement (later statements' snapshots are newer than the
+ * lock), and REPEATABLE READ or SERIALIZABLE fails with 40001.
+ */
+void
+boundary_lock_for_write(void)
+{
+	LOCKTAG		tag;
+	Generation	seen,
+				latest;
+
+	boundary_lock_tag(&tag);
+#if PG_VERSION_NUM >= 170000
+	if (LockHeldByMe(&tag, ShareLock, true))
+		return;
+#else
+	if (LockHeldByMe(&tag, ShareLock) || LockHeldByMe(&tag, ExclusiveLock))
+		return;
+#endif
+	(void) LockAcquire(&tag, ShareLock, false, false);
+
+	if (!ActiveSnapshotSet())
+		return;					/* the next snapshot is taken under the lock */
+	validate_generation();
+	seen = current_generation;
+	PushActiveSnapshot(GetLatestSnapshot());
+	latest = read_generation();
+	PopActiveSnapshot();
+	if (same_generation(seen, latest))
+		return;
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not serialize access due to a concurrent change of area boundaries"),
+				 errdetail("Boundaries changed after this transaction's snapshot was taken, so the area codes it would write are out of date."),
+				 errhint("Retry the transaction.")));
+	snapshot_key(&stale_statement);
+}
+
+/*
+ * locate_point for a write: under the boundary lock, and with the latest
+ * boundaries when this statement's snapshot predates the last change.
+ */
+bool
+locate_point_for_write(int depth, double x, double y, GridCode *code)
+{
+	boundary_lock_for_write();
+	if (stale_statement.valid && ActiveSnapshotSet())
+	{
+		ValidationKey key;
+
+		snapshot_key(&key);
+		if (same_key(&key, &stale_statement))
+		{
+			bool		found;
+
+			PushActiveSnapshot(GetLatestSnapshot());
+			found = locate_point(depth, x, y, code);
+			PopActiveSnapshot();
+			return found;
+		}
+	}
+	return locate_point(depth, x, y, code);
+}
+
+/*
+ * commgrid.boundary_share_lock(): the shared boundary lock for SQL triggers
+ * that copy or derive area codes.  The statements that follow it (under READ
+ * COMMITTED) see the latest boundaries and codes.
+ */
+PG_FUNCTION_INFO_V1(commgrid_boundary_share_lock);
+Datum
+commgrid_boundary_share_lock(PG_FUNCTION_ARGS)
+{
+	boundary_lock_for_write();
+	PG_RETURN_VOID();
+}
+
+/*
+ * commgrid.boundary_change_lock(): the exclusive boundary lock, for every
+ * change of boundaries.  Under REPEATABLE READ or SERIALIZABLE the change's
+ * reassignment would read with the transaction's old snapshot and miss rows
+ * committed since, so any commit since that snapshot fails it with 40001.
+ */
+PG_FUNCTION_INFO_V1(commgrid_boundary_change_lock);
+Datum
+commgrid_boundary_change_lock(PG_FUNCTION_ARGS)
+{
+	LOCKTAG		tag;
+
+	boundary_lock_tag(&tag);
+	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+	if (IsolationUsesXactSnapshot() &&
+		GetTransactionSnapshot()->snapXactCompletionCount !=
+		GetLatestSnapshot()->snapXactCompletionCount)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not serialize access due to concurrent writes during a change of area boundaries"),
+				 errdetail("Other transactions committed after this transaction's snapshot was taken; the reassignment of their rows would read an old snapshot."),
+				 errhint("Change boundaries in a READ COMMITTED transaction, or retry.")));
+	PG_RETURN_VOID();
 }
 
 /* Depth from a level argument */
@@ -342,14 +501,19 @@ history_index(int depth, TimestampTz at)
 		boundary_index_free(c->index);
 		c->index = NULL;
 
-		/* the span around `at` with no change of this level's boundaries */
+		/*
+		 * The span around `at` with no change of this level's boundaries: from
+		 * the last start or end of a generation at or before `at` to the first
+		 * one after it (an area removed before `at` ends the span's past too).
+		 */
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
-		if (SPI_execute_with_args("SELECT max(valid_from) FILTER (WHERE valid_from <= $2), "
-								  "least(min(valid_from) FILTER (WHERE valid_from > $2), "
-								  "      min(valid_to) FILTER (WHERE valid_to > $2)) "
+		if (SPI_execute_with_args("SELECT GREATEST(pg_catalog.max(valid_from) FILTER (WHERE valid_from OPERATOR(pg_catalog.<=) $2), "
+								  "                pg_catalog.max(valid_to) FILTER (WHERE valid_to OPERATOR(pg_catalog.<=) $2)), "
+								  "       LEAST(pg_catalog.min(valid_from) FILTER (WHERE valid_from OPERATOR(pg_catalog.>) $2), "
+								  "             pg_catalog.min(valid_to) FILTER (WHERE valid_to OPERATOR(pg_catalog.>) $2)) "
 								  "FROM commgrid.area_boundary_history "
-								  "WHERE commgrid.depth(code) = $1",
+								  "WHERE commgrid.depth(code) OPERATOR(pg_catalog.=) $1",
 								  2, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
 			elog(ERROR, "reading boundary history failed");
 		if (SPI_processed == 1)
@@ -365,9 +529,10 @@ history_index(int depth, TimestampTz at)
 		SPI_finish();
 
 		c->index = load_index("SELECT code, boundary FROM commgrid.area_boundary_history "
-							  "WHERE commgrid.depth(code) = $1 AND valid_from <= $2 "
-							  "AND (valid_to IS NULL OR valid_to > $2)",
-							  2, argtypes, values);
+							  "WHERE commgrid.depth(code) OPERATOR(pg_catalog.=) $1 "
+							  "AND valid_from OPERATOR(pg_catalog.<=) $2 "
+							  "AND (valid_to IS NULL OR valid_to OPERATOR(pg_catalog.>) $2)",
+							  2, argtypes, values, depth);
 		c->depth = depth;
 		c->valid_from = from;
 		c->valid_until = until;

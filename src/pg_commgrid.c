@@ -10,6 +10,8 @@
 
 #include "echo.h"
 
+#include "locate.h"
+
 PG_MODULE_MAGIC;
 
 /*
@@ -24,4 +26,13 @@ commgrid_echo_value(PG_FUNCTION_ARGS)
 
 	PG_RETURN_TEXT_P(cstring_to_text(echo_value_len(VARDATA_ANY(value),
 													VARSIZE_ANY_EXHDR(value))));
+}
+
+void		_PG_init(void);
+
+/* The settings of the library (commgrid.*) */
+void
+_PG_init(void)
+{
+	boundary_index_define_settings();
 }
