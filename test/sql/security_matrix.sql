@@ -328,7 +328,8 @@ LANGUAGE sql STABLE AS $$
          THEN 'refused' END)
 $$;
 
-CREATE TEMP TABLE matrix_result (grp text, object text, variant text, expected text, outcome text, got text, ok boolean);
+CREATE TEMP TABLE matrix_result (grp text, object text, variant text, expected text, outcome text, got text,
+                                 ok boolean, compared_rows int);
 DO $$
 DECLARE
   r matrix_role;
@@ -363,7 +364,8 @@ BEGIN
                         COALESCE(cardinality(owner.result)::text, owner.outcome), filter);
         END IF;
         INSERT INTO matrix_result VALUES (r.grp, o.object, c.variant, want, 'ok', got,
-                                          owner.result IS NOT DISTINCT FROM mine.result);
+                                          owner.result IS NOT DISTINCT FROM mine.result,
+                                          cardinality(mine.result));
       END LOOP;
     END LOOP;
   END LOOP;
@@ -372,9 +374,11 @@ END $$;
 -- the mismatches
 SELECT grp, object, variant, expected, got FROM matrix_result r
 WHERE NOT ok ORDER BY (SELECT ord FROM matrix_role m WHERE m.grp = r.grp), object, variant;
--- per group: calls made, permitted, refused, mismatches
+-- per group: calls made, permitted, refused, mismatches, and the rows compared with the
+-- owner's (results that were compared and not empty, and their rows)
 SELECT grp, count(*) AS calls, count(*) FILTER (WHERE outcome = 'ok') AS permitted,
-       count(*) FILTER (WHERE outcome = '42501') AS refused, count(*) FILTER (WHERE NOT ok) AS mismatches
+       count(*) FILTER (WHERE outcome = '42501') AS refused, count(*) FILTER (WHERE NOT ok) AS mismatches,
+       count(*) FILTER (WHERE compared_rows > 0) AS results_compared, sum(compared_rows) AS rows_compared
 FROM matrix_result r GROUP BY grp ORDER BY (SELECT ord FROM matrix_role m WHERE m.grp = r.grp);
 
 -- The catalog check: an object granted to a group role without its expectation (add its row
