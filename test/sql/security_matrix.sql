@@ -74,7 +74,7 @@ $$;
 INSERT INTO matrix_expectation VALUES
 -- report views: every staff group, its jurisdiction's rows (issue 9 item 9)
   ('assessment_community_result', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('assessment_rater_total', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'report; a liaison: its unit''s totals'),
+  ('assessment_rater_total', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'the totals behind assessment_unit_result and community_assessment, not a report'),
   ('assessment_unit_result', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'report; a liaison: its unit''s result'),
   ('cobuilding_community_without_convener', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
   ('cobuilding_head_not_member', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
@@ -108,18 +108,19 @@ INSERT INTO matrix_expectation VALUES
   ('revoke_liaison(name,bigint)', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'district administrator within the jurisdiction (item 10)'),
 -- the caller's own security context
   ('acting_role()', 'self', 'self', 'self', 'self', 'self', 'self', 'the caller''s role'),
-  ('jurisdiction_scopes()', 'self', 'self', 'self', 'self', 'refused', 'self', 'the caller''s jurisdiction'),
-  ('jurisdiction_envelope()', 'self', 'self', 'self', 'self', 'refused', 'self', 'the caller''s jurisdiction'),
-  ('liaison_units()', 'self', 'self', 'self', 'self', 'refused', 'self', 'the caller''s units'),
+  ('jurisdiction_scopes()', 'self', 'self', 'self', 'self', 'self', 'self', 'the caller''s jurisdiction'),
+  ('jurisdiction_envelope()', 'self', 'self', 'self', 'self', 'self', 'self', 'the caller''s jurisdiction'),
+  ('liaison_units()', 'self', 'self', 'self', 'self', 'self', 'self', 'the caller''s units'),
   ('is_member_of(name,text)', 'all', 'all', 'all', 'all', 'all', 'all', 'role membership is public in pg_roles'),
   ('role_exists(text)', 'all', 'all', 'all', 'all', 'all', 'all', 'role names are public in pg_roles'),
 -- written ahead for objects of the branches merged with this one (stale until then)
-  ('reaches(gridcode)', 'self', 'self', 'self', 'self', 'self', 'self', 'the report views'' row filter: about the caller'),
-  ('reaches_unit(bigint)', 'self', 'self', 'self', 'self', 'self', 'self', 'the report views'' row filter: about the caller'),
+  ('reaches(gridcode)', 'self', 'self', 'self', 'self', 'refused', 'self', 'the report views'' row filter: about the caller'),
+  ('reaches_unit(bigint)', 'self', 'self', 'self', 'self', 'refused', 'self', 'the report views'' row filter: about the caller'),
+  ('age_band(idcard)', 'all', 'all', 'all', 'all', 'all', 'all', 'computed from its argument and the day'),
   ('report_views()', 'all', 'all', 'all', 'all', 'all', 'all', 'names of the report views, from the catalog'),
   ('role_oid(name)', 'all', 'all', 'all', 'all', 'all', 'all', 'role names are public in pg_roles'),
   ('role_scopes(name)', 'all', 'all', 'all', 'all', 'refused', 'all', 'another role''s scopes: hidden by the jurisdiction''s own-rows policy'),
-  ('staff_min_depth(name)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'the level a role''s group allows'),
+  ('staff_min_depth(name)', 'all', 'all', 'all', 'all', 'all', 'all', 'the level a role''s group allows'),
   ('district_today()', 'all', 'all', 'all', 'all', 'all', 'all', 'the district''s date'),
   ('boundary_share_lock()', 'all', 'all', 'all', 'all', 'all', 'all', 'a lock, no data'),
 -- the spatial engine reads the area tree, which every staff role reads whole
@@ -299,16 +300,16 @@ BEGIN
     RETURN 'true';  -- void: no rows to filter
   END;
   IF 'role_name' = ANY (cols) THEN
-    RETURN format('x.role_name = %L', who);
+    RETURN format('x.role_name::text = %L', who);
   END IF;
   IF is_member_of(who, 'unit_liaison') THEN
     SELECT string_agg(format('x.%I = ANY (%L::bigint[])', c,
-                             (SELECT array_agg(unit_id) FROM liaison_unit WHERE role_name = who)), ' OR ')
+                             (SELECT array_agg(unit_id) FROM liaison_unit WHERE role_name::text = who)), ' OR ')
       INTO f
     FROM unnest(cols) c WHERE c IN ('unit_id', 'ratee_unit_id', 'rater_unit_id');
   ELSE
     SELECT string_agg(format('x.%I::text::commgrid.gridcode OPERATOR(commgrid.<@) ANY (%L::commgrid.gridcode[])', c,
-                             (SELECT array_agg(scope) FROM jurisdiction WHERE role_name = who)), ' OR ')
+                             (SELECT array_agg(scope) FROM jurisdiction WHERE role_name::text = who)), ' OR ')
       INTO f
     FROM unnest(cols) c
     WHERE c IN ('grid_code', 'community_code', 'area_code', 'code', 'township_code', 'subdistrict_code',
