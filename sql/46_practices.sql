@@ -34,7 +34,13 @@ BEGIN
       HINT = 'Pass NULL to place the member without a post.';
   END IF;
   SELECT * INTO m FROM commgrid.party_member WHERE resident_id = member FOR UPDATE;
-  IF NOT FOUND THEN
+  -- under row-level security a member outside the jurisdiction and a missing one look alike:
+  -- both are refused as outside it, so the answer tells nothing about other areas
+  IF NOT FOUND AND pg_catalog.row_security_active('commgrid.party_member'::pg_catalog.regclass) THEN
+    RAISE EXCEPTION 'Party member % is not in the jurisdiction of %', member, commgrid.acting_role()
+      USING ERRCODE = '42501',
+            HINT = 'Staff place only the members of their own jurisdiction.';
+  ELSIF NOT FOUND THEN
     RAISE EXCEPTION 'resident % is not a Party member', member
       USING ERRCODE = '22023',
             HINT = CASE WHEN EXISTS (SELECT 1 FROM commgrid.resident WHERE resident_id = member)
@@ -66,6 +72,12 @@ DECLARE
   m commgrid.party_member;
 BEGIN
   PERFORM commgrid.check_grid_argument(grid);
+  IF resident IS NOT NULL AND NOT EXISTS (SELECT 1 FROM commgrid.resident r WHERE r.resident_id = resident)
+     AND pg_catalog.row_security_active('commgrid.resident'::pg_catalog.regclass) THEN
+    RAISE EXCEPTION 'resident % is not in the jurisdiction of %', resident, commgrid.acting_role()
+      USING ERRCODE = '42501',
+            HINT = 'Staff record only the residents of their own jurisdiction.';
+  END IF;
   IF resident IS NULL OR NOT EXISTS (SELECT 1 FROM commgrid.resident r WHERE r.resident_id = resident) THEN
     RAISE EXCEPTION 'resident % does not exist', resident
       USING ERRCODE = '22023', HINT = 'Register the person as a resident of a household first.';

@@ -30,6 +30,8 @@
 #include "storage/lmgr.h"
 #include "storage/lock.h"
 #include "storage/proc.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -237,6 +239,38 @@ validate_generation(void)
 	validated = key;
 }
 
+/*
+ * The caller must hold SELECT on the table an index is built from, whoever
+ * built the cached copy: the answer must not depend on who called first in
+ * the session.  Checked once per statement and role (a security-definer
+ * function changes the role mid-statement).
+ */
+static void
+check_read_privilege(const char *relname)
+{
+	static ValidationKey checked_key;
+	static Oid	checked_user = InvalidOid;
+	static const char *checked_rel = NULL;
+	Oid			relid;
+	AclResult	acl;
+
+	if (same_key(&validated, &checked_key) && checked_user == GetUserId() &&
+		checked_rel == relname)
+		return;
+	relid = get_relname_relid(relname, get_namespace_oid("commgrid", false));
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table commgrid.%s is missing", relname),
+				 errhint("Reinstall the extension pg_commgrid.")));
+	acl = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT);
+	if (acl != ACLCHECK_OK)
+		aclcheck_error(acl, OBJECT_TABLE, get_rel_name(relid));
+	checked_key = validated;
+	checked_user = GetUserId();
+	checked_rel = relname;
+}
+
 static bool
 same_generation(Generation a, Generation b)
 {
@@ -293,6 +327,7 @@ level_index(int depth)
 	CachedIndex *c = &level_cache[depth];
 
 	validate_generation();
+	check_read_privilege("area");
 	if (c->index == NULL || !same_generation(c->built_from, current_generation))
 	{
 		Oid			argtypes[1] = {INT4OID};
@@ -488,6 +523,7 @@ history_index(int depth, TimestampTz at)
 	CachedIndex *c = &history_cache;
 
 	validate_generation();
+	check_read_privilege("area_boundary_history");
 	if (c->index == NULL || c->depth != depth ||
 		!same_generation(c->built_from, current_generation) ||
 		at < c->valid_from || at >= c->valid_until)
