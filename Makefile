@@ -48,10 +48,10 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: $(TOPICS)
 PACKAGES = postgresql-$(PGVERSION) postgresql-server-dev-$(PGVERSION) postgresql-common \
 	postgresql-$(PGVERSION)-postgis-3 postgresql-$(PGVERSION)-postgis-3-scripts \
 	libgeos-dev clang-14 llvm-14 make gcc
-# the reference generator (scripts/sql2doc): standard library only
-PACKAGES += python3
 # the JDBC client test (test/jdbc): Debian's driver on Java 17
 PACKAGES += openjdk-17-jdk-headless libpostgresql-jdbc-java
+# the reference generator (scripts/sql2doc): standard library only
+PACKAGES += python3
 # the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
 FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 
@@ -93,26 +93,6 @@ test: deps clang-check
 jdbccheck:
 	bash test/jdbc/run.sh
 
-# The cost of jurisdiction row-level security on 2,000,000 residents of the demo district
-# (about 10 minutes): each role's query against the owner's, as ratios.
-bench-security: deps
-	$(MAKE) install
-	pg_virtualenv -v $(PGVERSION) bash test/bench/rls_overhead.sh
-
-# libFuzzer over the C input parsers; FUZZ_RUNS inputs or FUZZ_TIME seconds per parser.
-FUZZ_RUNS ?= 5000000
-FUZZ_TIME ?= 60
-fuzz:
-	@$(MAKE) -s install-packages LIST='$(FUZZ_PACKAGES)'
-	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TIME=$(FUZZ_TIME) PG_CONFIG=$(PG_CONFIG) bash test/fuzz/run.sh
-
-# The benchmark of commgrid.locate against PostGIS on the full district (several minutes):
-# prints medians and ratios against the targets, never fails on a time.  test/bench/run.sh
-# alone runs it against the server in PGHOST/PGPORT.
-bench: deps
-	$(MAKE) install
-	pg_virtualenv -v $(PGVERSION) bash test/bench/run.sh
-
 # The reference docs/reference/ (one page per sql/ area) from the install SQL, which says what
 # each area creates, and the catalog, which says what it is (COMMENT ON, signatures, columns).
 # Both run against the server in PGHOST/PGPORT (as installcheck) with this tree's SQL installed
@@ -135,3 +115,24 @@ docs-check:
 		echo "docs/reference is stale: run 'make docs' (after 'make install') and commit it" >&2; \
 		exit 1; \
 	fi
+
+# The cost of jurisdiction row-level security on 2,000,000 residents of the demo district
+# (about 10 minutes): each role's query against the owner's, as ratios.
+bench-security: deps
+	$(MAKE) install
+	pg_virtualenv -v $(PGVERSION) bash test/bench/rls_overhead.sh
+
+# libFuzzer over the C input parsers; FUZZ_RUNS inputs or FUZZ_TIME seconds per parser.
+FUZZ_RUNS ?= 5000000
+FUZZ_TIME ?= 60
+fuzz:
+	@$(MAKE) -s install-packages LIST='$(FUZZ_PACKAGES)'
+	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TIME=$(FUZZ_TIME) PG_CONFIG=$(PG_CONFIG) bash test/fuzz/run.sh
+
+# The benchmark of commgrid.locate against PostGIS on the full district (several minutes):
+# prints medians and ratios against the targets, never fails on a time.  test/bench/run.sh
+# alone runs it against the server in PGHOST/PGPORT.
+bench: deps
+	$(MAKE) install
+	pg_virtualenv -v $(PGVERSION) bash test/bench/run.sh
+
