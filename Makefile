@@ -135,4 +135,3 @@ fuzz:
 bench: deps
 	$(MAKE) install
 	pg_virtualenv -v $(PGVERSION) bash test/bench/run.sh
-
