@@ -50,6 +50,8 @@ PACKAGES = postgresql-$(PGVERSION) postgresql-server-dev-$(PGVERSION) postgresql
 	libgeos-dev clang-14 llvm-14 make gcc postgresql-$(PGVERSION)-pgaudit
 # the JDBC client test (test/jdbc): Debian's driver on Java 17
 PACKAGES += openjdk-17-jdk-headless libpostgresql-jdbc-java
+# the reference generator (scripts/sql2doc): standard library only
+PACKAGES += python3
 # the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
 FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 
@@ -102,6 +104,29 @@ concurrencycheck:
 # pg_virtualenv sets them): Debian's driver, plain javac, prints `N passed, M failed`.
 jdbccheck:
 	bash test/jdbc/run.sh
+
+# The reference docs/reference/ (one page per sql/ area) from the install SQL, which says what
+# each area creates, and the catalog, which says what it is (COMMENT ON, signatures, columns).
+# Both run against the server in PGHOST/PGPORT (as installcheck) with this tree's SQL installed
+# (`make install`), in a throwaway database DOCS_DB that they create and drop.
+# docs-check regenerates into a temporary directory and fails with the diff when docs/reference
+# is stale.  DOCS_FLAGS=--undocumented lists objects and columns without COMMENT ON,
+# DOCS_FLAGS=--fail-undocumented fails on them.
+DOCS_DB    ?= pg_commgrid_docs
+DOCS_FLAGS ?=
+SQL2DOC     = python3 scripts/sql2doc --sql-dir sql --fresh-db $(DOCS_DB) $(DOCS_FLAGS)
+.PHONY: docs docs-check
+docs:
+	$(SQL2DOC) --out docs/reference
+docs-check:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(SQL2DOC) --out "$$tmp" && \
+	if diff -ru docs/reference "$$tmp"; then \
+		echo "docs/reference is up to date"; \
+	else \
+		echo "docs/reference is stale: run 'make docs' (after 'make install') and commit it" >&2; \
+		exit 1; \
+	fi
 
 # The cost of jurisdiction row-level security on 2,000,000 residents of the demo district
 # (about 10 minutes): each role's query against the owner's, as ratios.
