@@ -17,8 +17,9 @@ OBJS = \
 	src/assign_location.o \
 	src/coordsys.o
 
-# Install SQL: numbered topic files, concatenated in order into one versioned script.
-TOPICS     = $(sort $(wildcard sql/[0-9][0-9]_*.sql))
+# Install SQL: one folder per area (sql/NN_area/), one file per topic inside (NN_topic.sql);
+# the numbers only order them.  Concatenated in that order into one versioned script.
+TOPICS     = $(sort $(wildcard sql/[0-9][0-9]_*/[0-9][0-9]_*.sql))
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 
 REGRESS      = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
@@ -41,8 +42,11 @@ all install installcheck:
 	@echo "PostgreSQL $(PGVERSION) server headers are missing: run 'make deps' (or 'make test')" >&2; exit 1
 endif
 
-sql/$(EXTENSION)--$(EXTVERSION).sql: $(TOPICS)
-	cat $^ > $@
+# the script is rebuilt when a topic file is added, moved or removed, not only when one changes
+TOPICS_LIST = sql/.topics
+$(shell echo '$(TOPICS)' | cmp -s - $(TOPICS_LIST) 2>/dev/null || echo '$(TOPICS)' > $(TOPICS_LIST))
+sql/$(EXTENSION)--$(EXTVERSION).sql: $(TOPICS) $(TOPICS_LIST)
+	cat $(TOPICS) > $@
 
 # Debian packages every target needs; installed only when missing.
 PACKAGES = postgresql-$(PGVERSION) postgresql-server-dev-$(PGVERSION) postgresql-common \

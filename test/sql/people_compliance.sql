@@ -2,7 +2,7 @@
 -- each kind of breach is planted once and found once.  All rolled back.
 SET search_path = commgrid, public;
 BEGIN;
-\i test/fixtures/people_fixture.sql
+\i test/fixtures/people.sql
 
 -- in good order: nothing to report
 SELECT count(*) AS breaches FROM org_compliance WHERE area_code <@ '320508';

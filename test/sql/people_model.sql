@@ -3,7 +3,7 @@
 -- 320508 (姑苏区), all rolled back.
 SET search_path = commgrid, public;
 BEGIN;
-\i test/fixtures/people_fixture.sql
+\i test/fixtures/people.sql
 
 -- a statement's outcome as 'ok' or 'SQLSTATE: message', so one line shows each refusal
 CREATE FUNCTION pg_temp.try(stmt text) RETURNS text LANGUAGE plpgsql AS $$

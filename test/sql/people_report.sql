@@ -1,7 +1,7 @@
 -- district_report on the hand-made part of 姑苏区 (320508): exact figures.  Rolled back.
 SET search_path = commgrid, public;
 BEGIN;
-\i test/fixtures/people_fixture.sql
+\i test/fixtures/people.sql
 
 -- a household that no grid covers (in the village, which has none): its 2 residents count
 -- in the population and as unassigned; one outflow member; dues paid by someone else

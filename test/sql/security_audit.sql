@@ -3,7 +3,7 @@
 -- may be summarised, nobody else can switch auditing off.
 SET search_path = commgrid, public;
 BEGIN;
-\i test/sql/security_fixture.psql
+\i test/fixtures/security.psql
 \set ON_ERROR_ROLLBACK on
 \set VERBOSITY terse
 SELECT max(id) AS audit_start FROM audit_log \gset
@@ -108,6 +108,6 @@ SET ROLE r330106_admin_jia;
 SELECT count(*) AS outside_jia FROM audit_log WHERE NOT scope_code <@ '330106001' OR scope_code IS NULL;
 RESET ROLE;
 
-\i test/sql/security_cleanup.psql
+\i test/fixtures/security_cleanup.psql
 ROLLBACK;
 SELECT count(*) AS leftover_roles FROM pg_roles WHERE rolname LIKE 'commgrid\_%' OR rolname LIKE 'r330106\_%';

@@ -9,7 +9,7 @@ WHERE name IN ('pgaudit.role', 'pgaudit.log_parameter', 'pgaudit.log_level', 'lo
 ORDER BY name;
 SELECT * FROM security_findings WHERE finding LIKE 'durable%';
 BEGIN;
-\i test/sql/security_fixture.psql
+\i test/fixtures/security.psql
 \set ON_ERROR_ROLLBACK on
 \set VERBOSITY terse
 SELECT max(id) AS audit_start FROM audit_log \gset
@@ -109,5 +109,5 @@ GRANT commgrid_auditor TO r330106_nobody;
 SELECT * FROM security_findings
 WHERE finding IN ('durable read audit not configured', 'auditor role usable') ORDER BY 1;
 ROLLBACK TO SAVEPOINT findings;
-\i test/sql/security_cleanup.psql
+\i test/fixtures/security_cleanup.psql
 ROLLBACK;

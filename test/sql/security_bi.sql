@@ -148,7 +148,7 @@ RESET ROLE;
 SELECT (SELECT array_agg(ROW(indicator, value, unit) ORDER BY line) FROM bi_district_report WHERE district_code = '350103')
      = (SELECT array_agg(ROW(indicator, value, unit)) FROM area_report('350103')) AS bi_report_is_area_report;
 
-\i test/sql/security_cleanup.psql
+\i test/fixtures/security_cleanup.psql
 \set QUIET on
 SET client_min_messages = warning;
 ROLLBACK;

@@ -4,7 +4,7 @@
 -- into their jurisdiction.  Each attempt is refused and changes nothing.
 SET search_path = commgrid, public;
 BEGIN;
-\i test/sql/security_fixture.psql
+\i test/fixtures/security.psql
 \set ON_ERROR_ROLLBACK on
 \set VERBOSITY terse
 \set district '\'SRID=4490;POLYGON((120 30,120.4 30,120.4 30.4,120 30.4,120 30))\''
@@ -123,5 +123,5 @@ SELECT * FROM redraw('{330106001002001}', ARRAY[:district::geometry]);
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
 RESET ROLE;
 SELECT ST_AsText(boundary) FROM area WHERE code = '330106001002001';
-\i test/sql/security_cleanup.psql
+\i test/fixtures/security_cleanup.psql
 ROLLBACK;

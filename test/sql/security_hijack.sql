@@ -4,7 +4,7 @@
 -- extension's policies, functions and triggers behave exactly as before.
 SET search_path = commgrid, public;
 BEGIN;
-\i test/sql/security_fixture.psql
+\i test/fixtures/security.psql
 \set ON_ERROR_ROLLBACK on
 \set VERBOSITY terse
 CREATE ROLE r330106_evil IN ROLE commgrid_township_staff;
@@ -189,6 +189,6 @@ SELECT count(*) AS entries_in_look_alike FROM pg_temp.audit_log;
 SELECT role_name, scope FROM commgrid.jurisdiction
 WHERE role_name IN ('r330106_evil', 'r330106_evil_admin', 'r330106_comm') ORDER BY role_name::text, scope;
 SET search_path = commgrid, public;
-\i test/sql/security_cleanup.psql
+\i test/fixtures/security_cleanup.psql
 ROLLBACK;
 SELECT count(*) AS leftover_roles FROM pg_roles WHERE rolname LIKE 'commgrid\_%' OR rolname LIKE 'r330106\_%';

@@ -3,7 +3,7 @@
 -- planted outside their jurisdiction.  Uses the security fixture (district 330106).
 SET search_path = commgrid, public;
 BEGIN;
-\i test/sql/security_fixture.psql
+\i test/fixtures/security.psql
 \set ON_ERROR_ROLLBACK on
 \set VERBOSITY terse
 
@@ -124,5 +124,5 @@ WHERE p.pronamespace = 'commgrid'::regnamespace
                     'assessment_rating_check', 'assessment_rating_audit')
 ORDER BY p.proname;
 
-\i test/sql/security_cleanup.psql
+\i test/fixtures/security_cleanup.psql
 ROLLBACK;

@@ -419,5 +419,5 @@ WHERE EXISTS (SELECT 1 FROM security_role r WHERE pg_temp.m_expected(o, r.short_
 ORDER BY 1;
 ROLLBACK TO SAVEPOINT canary;
 
-\i test/sql/security_cleanup.psql
+\i test/fixtures/security_cleanup.psql
 ROLLBACK;

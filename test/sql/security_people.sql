@@ -3,7 +3,7 @@
 -- the staff functions (audited) and the BI reader's masked views.
 SET search_path = commgrid, public;
 BEGIN;
-\i test/sql/security_fixture.psql
+\i test/fixtures/security.psql
 \set ON_ERROR_ROLLBACK on
 \set VERBOSITY terse
 
@@ -193,6 +193,6 @@ RESET ROLE;
 RESET enable_indexonlyscan;
 RESET enable_indexscan;
 RESET enable_seqscan;
-\i test/sql/security_cleanup.psql
+\i test/fixtures/security_cleanup.psql
 ROLLBACK;
 SELECT count(*) AS leftover_roles FROM pg_roles WHERE rolname LIKE 'commgrid\_%' OR rolname LIKE 'r330106\_%';

@@ -5,7 +5,7 @@
 -- fixture) and a second district 330108 for the cross-district checks.
 SET search_path = commgrid, public;
 BEGIN;
-\i test/sql/security_fixture.psql
+\i test/fixtures/security.psql
 \set ON_ERROR_ROLLBACK on
 \set VERBOSITY terse
 
@@ -199,6 +199,6 @@ SELECT role_name, scope FROM jurisdiction
 WHERE role_name::text ~ '^r33010[68]_(grid|grid2|admin)$' ORDER BY role_name::text, scope;
 SELECT l.role_name, u.name FROM liaison_unit l JOIN unit u USING (unit_id)
 WHERE l.role_name::text LIKE 'r33010_\_liaison' ORDER BY l.role_name::text, u.name;
-\i test/sql/security_cleanup.psql
+\i test/fixtures/security_cleanup.psql
 ROLLBACK;
 SELECT count(*) AS leftover_roles FROM pg_roles WHERE rolname LIKE 'commgrid\_%' OR rolname LIKE 'r33010_\_%';

@@ -269,7 +269,7 @@ SELECT pg_temp.explain_as('r350102_grid', $$SELECT resident_id, name FROM commgr
 RESET enable_bitmapscan;
 RESET enable_seqscan;
 
-\i test/sql/security_cleanup.psql
+\i test/fixtures/security_cleanup.psql
 \set QUIET on
 SET client_min_messages = warning;
 ROLLBACK;

@@ -2,7 +2,7 @@
 -- change, the refusals (42501), and the plan: the policy's <@ becomes a B-tree range.
 SET search_path = commgrid, public;
 BEGIN;
-\i test/sql/security_fixture.psql
+\i test/fixtures/security.psql
 \set ON_ERROR_ROLLBACK on
 \set VERBOSITY terse
 
@@ -104,6 +104,6 @@ RESET commgrid.audit;
 RESET ROLE;
 SELECT role_name, scope, granted_by = session_user AS by_session FROM jurisdiction
 WHERE role_name::text LIKE 'r330106\_%' ORDER BY role_name::text, 2;
-\i test/sql/security_cleanup.psql
+\i test/fixtures/security_cleanup.psql
 ROLLBACK;
 SELECT count(*) AS leftover_roles FROM pg_roles WHERE rolname LIKE 'commgrid\_%' OR rolname LIKE 'r330106\_%';
