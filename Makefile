@@ -92,10 +92,10 @@ clang-check: deps
 	$(MAKE) clean
 
 # The tests: every suite against a throwaway cluster.
-# Inside one throwaway cluster: pg_regress, then the JDBC client test; then a short fuzz.
+# Inside one throwaway cluster: pg_regress, the reference check, then the JDBC client test; then a short fuzz.
 test: deps clang-check
 	$(MAKE) install
-	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) jdbccheck'
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) docs-check && $(MAKE) jdbccheck'
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) concurrencycheck
 	$(MAKE) fuzz FUZZ_RUNS=500000 FUZZ_TIME=20
 
