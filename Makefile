@@ -73,7 +73,7 @@ install-packages:
 
 # Every throwaway cluster (test, demo, bench) runs as a district's server should: pgaudit
 # writes each read of restricted data and of the audit log to the server log, where a rollback
-# cannot reach it (README: "Durable read audit"); the log collector lets the test read it.
+# cannot reach it (docs/design/security.md: "Durable read audit"); the log collector lets the test read it.
 SERVER_OPTS = -o shared_preload_libraries=pgaudit -o pgaudit.role=commgrid_auditor \
 	-o pgaudit.log_parameter=on -o logging_collector=on
 

@@ -163,5 +163,5 @@ END $$;
 CREATE TRIGGER area_refuse_orphans BEFORE DELETE ON area
   FOR EACH ROW EXECUTE FUNCTION area_refuse_orphans();
 
--- pg_dump keeps the registry's rows (restore them as README's "Backup" says)
+-- pg_dump keeps the registry's rows (restore them as docs/design/backup-restore.md says)
 SELECT pg_catalog.pg_extension_config_dump('area', '');

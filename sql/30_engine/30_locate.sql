@@ -1,5 +1,5 @@
 -- The spatial assignment engine: locate() puts a point into exactly one area of a level.
--- See README "Locating points" for the half-open rule and the cache.
+-- See docs/design/half-open-rule.md and docs/design/boundary-index-cache.md.
 
 -- One row whose version changes whenever any boundary changes.  Each backend's boundary
 -- index remembers the row version it was built from and is rebuilt when another is visible.
@@ -15,7 +15,7 @@ COMMENT ON COLUMN boundary_generation.generation IS 'Counter, +1 for each statem
 COMMENT ON COLUMN boundary_generation.changed_at IS 'When the last change was made';
 COMMENT ON COLUMN boundary_generation.only_row IS 'Always true: keeps the table to one row';
 
--- The boundary lock (README "Keeping assignments right"): writers that derive area codes
+-- The boundary lock (docs/design/boundary-lock.md): writers that derive area codes
 -- from boundaries hold it shared until they commit, every change of boundaries takes it
 -- exclusively, so no row keeps a code from boundaries replaced while it was being written.
 CREATE FUNCTION boundary_share_lock() RETURNS void

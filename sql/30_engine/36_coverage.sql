@@ -46,7 +46,7 @@ RETURNS TABLE (kind text, areas gridcode[], problem geometry, area_m2 float8)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
-  -- thresholds, documented in README.md
+  -- thresholds, documented in docs/guide/spatial-tools.md
   noise_m2       CONSTANT float8 := 0.01;
   noise_width_m  CONSTANT float8 := 0.001;
   sliver_m2      CONSTANT float8 := 10.0;

@@ -1,5 +1,5 @@
 -- Coordinate systems of Chinese web maps: WGS-84 / CGCS2000, GCJ-02 (Amap, Tencent) and
--- BD-09 (Baidu).  Points only; method and measured accuracy in README.md.
+-- BD-09 (Baidu).  Points only; method in docs/guide/spatial-tools.md, measured accuracy in docs/benchmarks.md.
 
 CREATE FUNCTION convert_coordinates(location geometry, from_system text, to_system text)
 RETURNS geometry

@@ -1,6 +1,6 @@
 -- What pg_dump keeps of the co-building and assessment model: every table of users' rows and
 -- the sequences behind their ids (the vocabulary the script itself fills is left out).
--- Restore with session_replication_role = replica, as README's "Backup" says, so that the
+-- Restore with session_replication_role = replica, as docs/design/backup-restore.md says, so that the
 -- rules for new rows (closed campaigns, recusal, unit ties) do not judge restored history.
 SELECT pg_catalog.pg_extension_config_dump('unit', '');
 SELECT pg_catalog.pg_extension_config_dump('unit_unit_id_seq', '');

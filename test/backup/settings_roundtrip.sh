@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# A user's settings and vocabulary survive pg_dump and restore (README "Backup and restore"):
+# A user's settings and vocabulary survive pg_dump and restore (docs/design/backup-restore.md):
 # change an installed setting, relabel an installed vocabulary entry, add one of each, leave
-# the rest alone; dump, restore into a fresh database the README's way, and compare.
+# the rest alone; dump, restore into a fresh database the documented way, and compare.
 # Uses the server of the environment (PGHOST/PGPORT) and pg_dump from PG_CONFIG's bindir.
 # Prints the compared rows and `settings round trip: ok`; exits non-zero on any difference.
 set -euo pipefail

@@ -1,4 +1,4 @@
--- Figures of the demo district generator at full scale, for README.md.
+-- Figures of the demo district generator at full scale, for docs/guide/demo-district.md.
 -- Run from the repository top directory in a database with pg_commgrid installed:
 --   psql -X -f test/district/figures.sql
 -- It (re)loads test/district/territory.sql, replaces any areas under 500112, builds the
