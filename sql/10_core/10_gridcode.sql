@@ -23,6 +23,12 @@ CREATE TYPE gridcode (
 );
 COMMENT ON TYPE gridcode IS
   'Administrative area code: province 2, city 4, county 6 (GB/T 2260), township 9, community 12 (statistical division code), grid 15 digits; trailing zero segments name a higher level; a township of a city without counties has the county segment 00 (441900003)';
+COMMENT ON FUNCTION gridcode_in(cstring) IS
+  'Text input of gridcode: digits, optionally separated by - or a space at level boundaries; 22P02 naming the bad position or segment';
+COMMENT ON FUNCTION gridcode_out(gridcode) IS 'Text output of gridcode: the canonical unpadded digits';
+COMMENT ON FUNCTION gridcode_recv(internal) IS
+  'Binary input of gridcode: the code padded to 15 digits as an int64, validated (22P03)';
+COMMENT ON FUNCTION gridcode_send(gridcode) IS 'Binary output of gridcode: the code padded to 15 digits as an int64 (int8send)';
 
 CREATE CAST (text AS gridcode) WITH INOUT AS IMPLICIT;
 CREATE CAST (varchar AS gridcode) WITH INOUT AS IMPLICIT;
@@ -105,6 +111,28 @@ CREATE OPERATOR <@ (
   COMMUTATOR = @>, RESTRICT = contsel, JOIN = contjoinsel);
 COMMENT ON OPERATOR @> (gridcode, gridcode) IS 'is the left code the right one or its ancestor?';
 COMMENT ON OPERATOR <@ (gridcode, gridcode) IS 'is the left code the right one or its descendant? (uses a B-tree index on the left as a range scan)';
+COMMENT ON FUNCTION gridcode_contains(gridcode, gridcode) IS 'Implementation of @>: is the left code the right one or its ancestor?';
+COMMENT ON FUNCTION gridcode_contained(gridcode, gridcode) IS 'Implementation of <@: is the left code the right one or its descendant?';
+COMMENT ON FUNCTION gridcode_contains_support(internal) IS
+  'Planner support of @>: turns x @> code into the B-tree range code BETWEEN x AND subtree_last(x)';
+COMMENT ON FUNCTION gridcode_contained_support(internal) IS
+  'Planner support of <@: turns code <@ x into the B-tree range code BETWEEN x AND subtree_last(x)';
+COMMENT ON FUNCTION gridcode_eq(gridcode, gridcode) IS 'Implementation of = for gridcode (int8eq, leakproof)';
+COMMENT ON FUNCTION gridcode_ne(gridcode, gridcode) IS 'Implementation of <> for gridcode (int8ne, leakproof)';
+COMMENT ON FUNCTION gridcode_lt(gridcode, gridcode) IS 'Implementation of < for gridcode: depth-first order, a parent just before its descendants';
+COMMENT ON FUNCTION gridcode_le(gridcode, gridcode) IS 'Implementation of <= for gridcode (int8le, leakproof)';
+COMMENT ON FUNCTION gridcode_gt(gridcode, gridcode) IS 'Implementation of > for gridcode (int8gt, leakproof)';
+COMMENT ON FUNCTION gridcode_ge(gridcode, gridcode) IS 'Implementation of >= for gridcode (int8ge, leakproof)';
+COMMENT ON FUNCTION gridcode_cmp(gridcode, gridcode) IS 'B-tree support: three-way comparison of two codes (btint8cmp)';
+COMMENT ON FUNCTION gridcode_sortsupport(internal) IS 'B-tree sort support: int8''s fast comparator';
+COMMENT ON FUNCTION gridcode_hash(gridcode) IS 'Hash support: hashint8 of the padded code, stable across releases (a Citus distribution key may be a gridcode)';
+COMMENT ON FUNCTION gridcode_hash_extended(gridcode, int8) IS 'Hash support: seeded 64-bit hashint8extended of the padded code';
+COMMENT ON OPERATOR = (gridcode, gridcode) IS 'same code?';
+COMMENT ON OPERATOR <> (gridcode, gridcode) IS 'different codes?';
+COMMENT ON OPERATOR < (gridcode, gridcode) IS 'before, in depth-first order (a parent sorts just before its descendants)?';
+COMMENT ON OPERATOR <= (gridcode, gridcode) IS 'before or equal, in depth-first order?';
+COMMENT ON OPERATOR > (gridcode, gridcode) IS 'after, in depth-first order?';
+COMMENT ON OPERATOR >= (gridcode, gridcode) IS 'after or equal, in depth-first order?';
 
 CREATE FUNCTION depth(gridcode) RETURNS int
   AS 'MODULE_PATHNAME', 'gridcode_depth_sql' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -100,6 +100,8 @@ BEGIN
   NEW.boundary := commgrid.area_boundary_checked(NEW.code, NEW.boundary);
   RETURN NEW;
 END $$;
+COMMENT ON FUNCTION area_check_boundary() IS
+  'Trigger on commgrid.area: stores the boundary as area_boundary_checked returns it (MultiPolygon, EPSG:4490) or refuses it';
 
 CREATE TRIGGER area_check_boundary BEFORE INSERT OR UPDATE OF boundary ON area
   FOR EACH ROW EXECUTE FUNCTION area_check_boundary();
@@ -159,6 +161,8 @@ BEGIN
   END IF;
   RETURN OLD;
 END $$;
+COMMENT ON FUNCTION area_refuse_orphans() IS
+  'Trigger on commgrid.area: refuses (23503) to delete an area that still has child areas, naming how many';
 
 CREATE TRIGGER area_refuse_orphans BEFORE DELETE ON area
   FOR EACH ROW EXECUTE FUNCTION area_refuse_orphans();

@@ -24,6 +24,11 @@ CREATE TYPE idcard (
 );
 COMMENT ON TYPE idcard IS
   'Citizen ID number (GB 11643-1999): 6-digit county address code, birth date YYYYMMDD, 3-digit sequence (odd = male), MOD 11-2 check character; legacy 15-digit numbers are upgraded on input';
+COMMENT ON FUNCTION idcard_in(cstring) IS
+  'Text input of idcard: 18 characters or a legacy 15-digit number (upgraded); 22P02 naming the wrong part';
+COMMENT ON FUNCTION idcard_out(idcard) IS 'Text output of idcard: the canonical 18 characters, check character recomputed, X upper case';
+COMMENT ON FUNCTION idcard_recv(internal) IS 'Binary input of idcard: the first 17 digits as an int64, validated (22P03)';
+COMMENT ON FUNCTION idcard_send(idcard) IS 'Binary output of idcard: the first 17 digits as an int64 (int8send)';
 
 CREATE CAST (text AS idcard) WITH INOUT AS IMPLICIT;
 CREATE CAST (varchar AS idcard) WITH INOUT AS IMPLICIT;
@@ -80,6 +85,22 @@ CREATE OPERATOR CLASS idcard_hash_ops DEFAULT FOR TYPE idcard USING hash AS
   OPERATOR 1 =,
   FUNCTION 1 idcard_hash(idcard),
   FUNCTION 2 idcard_hash_extended(idcard, int8);
+COMMENT ON FUNCTION idcard_eq(idcard, idcard) IS 'Implementation of = for idcard (int8eq, leakproof)';
+COMMENT ON FUNCTION idcard_ne(idcard, idcard) IS 'Implementation of <> for idcard (int8ne, leakproof)';
+COMMENT ON FUNCTION idcard_lt(idcard, idcard) IS 'Implementation of < for idcard: the order of the canonical text';
+COMMENT ON FUNCTION idcard_le(idcard, idcard) IS 'Implementation of <= for idcard (int8le, leakproof)';
+COMMENT ON FUNCTION idcard_gt(idcard, idcard) IS 'Implementation of > for idcard (int8gt, leakproof)';
+COMMENT ON FUNCTION idcard_ge(idcard, idcard) IS 'Implementation of >= for idcard (int8ge, leakproof)';
+COMMENT ON FUNCTION idcard_cmp(idcard, idcard) IS 'B-tree support: three-way comparison of two numbers (btint8cmp)';
+COMMENT ON FUNCTION idcard_sortsupport(internal) IS 'B-tree sort support: int8''s fast comparator';
+COMMENT ON FUNCTION idcard_hash(idcard) IS 'Hash support: hashint8 of the first 17 digits, stable across releases';
+COMMENT ON FUNCTION idcard_hash_extended(idcard, int8) IS 'Hash support: seeded 64-bit hashint8extended of the first 17 digits';
+COMMENT ON OPERATOR = (idcard, idcard) IS 'same number?';
+COMMENT ON OPERATOR <> (idcard, idcard) IS 'different numbers?';
+COMMENT ON OPERATOR < (idcard, idcard) IS 'before, in the order of the canonical text?';
+COMMENT ON OPERATOR <= (idcard, idcard) IS 'before or equal, in the order of the canonical text?';
+COMMENT ON OPERATOR > (idcard, idcard) IS 'after, in the order of the canonical text?';
+COMMENT ON OPERATOR >= (idcard, idcard) IS 'after or equal, in the order of the canonical text?';
 
 -- what the number says
 CREATE FUNCTION birth_date(idcard) RETURNS date

@@ -98,6 +98,14 @@ WHERE NOT EXISTS (
   AND (commgrid.reaches(m.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches(m.grid_code, (SELECT commgrid.reach_scopes())));
 COMMENT ON VIEW member_of_record IS
   'Party members whose membership the community holds: all but inflow floating members and transferred outflow members; what the counts and rules use; each role sees those of its jurisdiction (community or grid)';
+COMMENT ON COLUMN member_of_record.resident_id IS 'The member, as commgrid.party_member.resident_id';
+COMMENT ON COLUMN member_of_record.org_id IS 'The branch the member belongs to';
+COMMENT ON COLUMN member_of_record.community_code IS 'Community of the member''s branch';
+COMMENT ON COLUMN member_of_record.status IS 'full or probationary';
+COMMENT ON COLUMN member_of_record.category IS 'Member category, as in commgrid.party_member.category: retired, farm_to_urban, veteran, job_seeking_graduate, in_service, laid_off or other';
+COMMENT ON COLUMN member_of_record.joined_on IS 'Date of joining the Party; NULL when not known here';
+COMMENT ON COLUMN member_of_record.grid_code IS 'Grid the member is placed in; NULL when not yet placed';
+COMMENT ON COLUMN member_of_record.claimed_post IS 'Post the member claimed in the grid (认领岗位); NULL for none';
 
 -- DOMAIN §4: over 50 members a general branch, 100 or more a Party committee.
 CREATE FUNCTION expected_org_kind(members bigint) RETURNS text
@@ -122,6 +130,9 @@ CREATE VIEW compliance_kind (kind, ordinal, rule) AS VALUES
   ('floating_member_without_certificate', 11, 'A member away 1-6 months has no activity certificate'),
   ('floating_member_not_transferred', 12, 'A member away over 6 months has not been transferred');
 COMMENT ON VIEW compliance_kind IS 'Every kind of breach org_compliance reports, in report order, with its rule';
+COMMENT ON COLUMN compliance_kind.kind IS 'Kind of breach, as in org_compliance.kind';
+COMMENT ON COLUMN compliance_kind.ordinal IS 'Order in the report (1 = first)';
+COMMENT ON COLUMN compliance_kind.rule IS 'The rule the kind breaks, in words';
 
 CREATE VIEW org_compliance WITH (security_barrier) AS
 WITH branch_count AS (

@@ -167,6 +167,26 @@ LEFT JOIN (
 WHERE a.kind = 'community' AND commgrid.reaches(a.code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW community_summary IS
   'One row per urban community of the caller''s jurisdiction, with plain types for BI tools: its township, Party organisation, members, grids, staff, households, residents and compliance problems';
+COMMENT ON COLUMN community_summary.community_code IS 'Community code (12 digits), as text';
+COMMENT ON COLUMN community_summary.community_name IS 'Community name, e.g. 锦苑社区';
+COMMENT ON COLUMN community_summary.township_code IS 'Code of the subdistrict or town the community belongs to (9 digits), as text';
+COMMENT ON COLUMN community_summary.township_name IS 'Name of the subdistrict or town';
+COMMENT ON COLUMN community_summary.township_kind IS 'subdistrict, town, rural_township or township_unit (commgrid.area.kind)';
+COMMENT ON COLUMN community_summary.district_code IS 'Code of the district (6 digits), as text';
+COMMENT ON COLUMN community_summary.org_kind IS 'Kind of the community Party organisation: committee, general_branch or branch; NULL when there is none';
+COMMENT ON COLUMN community_summary.org_name IS 'Name of the community Party organisation';
+COMMENT ON COLUMN community_summary.org_term_end IS 'Last day of the community organisation''s current term (5 years from its start)';
+COMMENT ON COLUMN community_summary.members IS 'Party members of record: members whose membership the community holds (commgrid.member_of_record)';
+COMMENT ON COLUMN community_summary.full_members IS 'Members of record with status full';
+COMMENT ON COLUMN community_summary.probationary_members IS 'Members of record with status probationary (预备党员)';
+COMMENT ON COLUMN community_summary.inflow_members IS 'Floating members received from elsewhere (inflow; their membership is held at home)';
+COMMENT ON COLUMN community_summary.outflow_members IS 'Members away (outflow) whose membership has not been transferred';
+COMMENT ON COLUMN community_summary.grids IS 'Grids of the community';
+COMMENT ON COLUMN community_summary.party_groups IS 'Party groups of the community (one per grid when complete)';
+COMMENT ON COLUMN community_summary.staff IS 'Grid staff of the community';
+COMMENT ON COLUMN community_summary.households IS 'Registered households of the community';
+COMMENT ON COLUMN community_summary.residents IS 'Residents of the community';
+COMMENT ON COLUMN community_summary.compliance_problems IS 'Rows of commgrid.org_compliance under the community (its grids included)';
 
 CREATE VIEW grid_summary WITH (security_barrier) AS
 SELECT g.code::text AS grid_code, g.name AS grid_name,
@@ -192,3 +212,17 @@ LEFT JOIN (
 WHERE g.kind = 'grid' AND commgrid.reaches(g.code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW grid_summary IS
   'One row per grid of the caller''s jurisdiction, with plain types for BI tools: its community, Party group and whether it has a leader, households, residents, vulnerable and empty-nest residents, members placed, staff and compliance problems';
+COMMENT ON COLUMN grid_summary.grid_code IS 'Grid code (15 digits), as text';
+COMMENT ON COLUMN grid_summary.grid_name IS 'Grid name, e.g. 锦苑社区第1网格';
+COMMENT ON COLUMN grid_summary.community_code IS 'Code of the grid''s community, as text';
+COMMENT ON COLUMN grid_summary.community_name IS 'Name of the grid''s community';
+COMMENT ON COLUMN grid_summary.party_group_name IS 'Name of the grid''s Party group; NULL when it has none';
+COMMENT ON COLUMN grid_summary.party_group_has_leader IS 'Whether the Party group has a leader (secretary); NULL when there is no Party group';
+COMMENT ON COLUMN grid_summary.households IS 'Registered households whose location is in the grid';
+COMMENT ON COLUMN grid_summary.residents IS 'Residents of the grid''s households';
+COMMENT ON COLUMN grid_summary.vulnerable_residents IS 'Residents in at least one vulnerable group (vulnerable_kinds not empty)';
+COMMENT ON COLUMN grid_summary.empty_nest_elderly IS 'Residents marked empty-nest elderly (空巢老人)';
+COMMENT ON COLUMN grid_summary.members_placed IS 'Party members of record placed in the grid';
+COMMENT ON COLUMN grid_summary.staff IS 'Grid staff whose duty post is in the grid';
+COMMENT ON COLUMN grid_summary.full_time_staff IS 'Grid staff of the grid who work full time';
+COMMENT ON COLUMN grid_summary.compliance_problems IS 'Rows of commgrid.org_compliance about the grid itself';

@@ -91,6 +91,12 @@ COMMENT ON FUNCTION uscc_ge(uscc, uscc) IS 'Implementation of >= for uscc';
 COMMENT ON FUNCTION uscc_cmp(uscc, uscc) IS 'B-tree support: three-way comparison of two codes';
 COMMENT ON FUNCTION uscc_hash(uscc) IS 'Hash support: hash of the 9 stored bytes (stable across releases)';
 COMMENT ON FUNCTION uscc_hash_extended(uscc, int8) IS 'Hash support: seeded 64-bit hash of the 9 stored bytes';
+COMMENT ON OPERATOR = (uscc, uscc) IS 'same code?';
+COMMENT ON OPERATOR <> (uscc, uscc) IS 'different codes?';
+COMMENT ON OPERATOR < (uscc, uscc) IS 'before, in the order of the canonical text?';
+COMMENT ON OPERATOR <= (uscc, uscc) IS 'before or equal, in the order of the canonical text?';
+COMMENT ON OPERATOR > (uscc, uscc) IS 'after, in the order of the canonical text?';
+COMMENT ON OPERATOR >= (uscc, uscc) IS 'after or equal, in the order of the canonical text?';
 
 CREATE FUNCTION uscc_is_valid(text) RETURNS bool
   AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

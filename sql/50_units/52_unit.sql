@@ -94,7 +94,7 @@ CREATE INDEX unit_party_secretary_idx ON unit (party_secretary_id);
 
 COMMENT ON TABLE unit IS
   'Resident units (驻社区单位): each belongs to one community (the largest share of its campus) and co-builds with every community its campus overlaps (unit_community)';
-COMMENT ON COLUMN unit.unit_id IS 'identity';
+COMMENT ON COLUMN unit.unit_id IS 'Generated number of the resident unit (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN unit.name IS 'full registered name';
 COMMENT ON COLUMN unit.uscc IS 'unified social credit code (统一社会信用代码); may be NULL only for an armed police unit';
 COMMENT ON COLUMN unit.kind IS

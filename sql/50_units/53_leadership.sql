@@ -17,7 +17,7 @@ CREATE INDEX leader_area_code_idx ON leader (area_code);
 CREATE INDEX leader_person_idx ON leader (person_id);
 COMMENT ON TABLE leader IS
   'Leading cadres of the city, the district and the subdistricts, with their term: the holders of contact points and area responsibility, and the conveners of joint meetings';
-COMMENT ON COLUMN leader.leader_id IS 'identity';
+COMMENT ON COLUMN leader.leader_id IS 'Generated number of the leader post (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN leader.person_id IS 'the person (resident_id)';
 COMMENT ON COLUMN leader.level IS 'city, district or subdistrict';
 COMMENT ON COLUMN leader.area_code IS 'the city (4 digits), district (6) or subdistrict/town (9) the leader belongs to';
@@ -45,10 +45,10 @@ CREATE TABLE contact_point (
 CREATE INDEX contact_point_community_code_idx ON contact_point (community_code);
 COMMENT ON TABLE contact_point IS
   'Contact points (联系点): communities a city or district leader keeps in touch with for Party-building';
-COMMENT ON COLUMN contact_point.contact_point_id IS 'identity';
+COMMENT ON COLUMN contact_point.contact_point_id IS 'Generated number of the contact point (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN contact_point.leader_id IS 'a city or district leader';
 COMMENT ON COLUMN contact_point.community_code IS 'the contact community, inside the leader''s city or district';
-COMMENT ON COLUMN contact_point.starts IS 'first day';
+COMMENT ON COLUMN contact_point.starts IS 'First day in force (a date; compared with the district''s today)';
 COMMENT ON COLUMN contact_point.ends IS 'last day; NULL while in force';
 
 CREATE TABLE area_responsibility (
@@ -65,11 +65,11 @@ CREATE TABLE area_responsibility (
 CREATE INDEX area_responsibility_community_code_idx ON area_responsibility (community_code);
 COMMENT ON TABLE area_responsibility IS
   'Area responsibility (包片): communities or grids a subdistrict leader answers for';
-COMMENT ON COLUMN area_responsibility.responsibility_id IS 'identity';
+COMMENT ON COLUMN area_responsibility.responsibility_id IS 'Generated number of the area responsibility (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN area_responsibility.leader_id IS 'a subdistrict leader';
 COMMENT ON COLUMN area_responsibility.area_code IS 'a community or a grid of the leader''s subdistrict';
 COMMENT ON COLUMN area_responsibility.community_code IS 'the community of area_code (itself, or the grid''s community)';
-COMMENT ON COLUMN area_responsibility.starts IS 'first day';
+COMMENT ON COLUMN area_responsibility.starts IS 'First day in force (a date; compared with the district''s today)';
 COMMENT ON COLUMN area_responsibility.ends IS 'last day; NULL while in force';
 
 -- A contact point needs a city or district leader over the community; a responsibility a
@@ -133,6 +133,10 @@ SELECT c.code::text AS community_code, c.name AS community_name,
                                      AND commgrid.period_in_force(l.starts, l.ends, commgrid.district_today())));
 COMMENT ON VIEW community_without_leader IS
   'Communities that today have neither a contact leader (联系点) nor a responsible subdistrict leader (包片) over the community or one of its grids; a leader out of post does not count';
+COMMENT ON COLUMN community_without_leader.community_code IS 'The community, as text';
+COMMENT ON COLUMN community_without_leader.community_name IS 'Name of the community';
+COMMENT ON COLUMN community_without_leader.subdistrict_code IS 'Its subdistrict or town, as text';
+COMMENT ON COLUMN community_without_leader.subdistrict_name IS 'Name of the subdistrict or town';
 
 -- foreign keys get an index, so deleting the referenced row never scans this table
 CREATE INDEX area_responsibility_area_code_idx ON area_responsibility (area_code);

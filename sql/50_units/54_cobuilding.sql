@@ -33,12 +33,12 @@ CREATE INDEX joint_meeting_member_unit_idx ON joint_meeting_member (unit_id);
 CREATE INDEX joint_meeting_member_person_idx ON joint_meeting_member (person_id);
 COMMENT ON TABLE joint_meeting_member IS
   'Members of a joint meeting: the Party heads of the resident units (unit_id set) and the community''s own Party people (unit_id NULL); the convener is a member without a row here';
-COMMENT ON COLUMN joint_meeting_member.member_id IS 'identity';
+COMMENT ON COLUMN joint_meeting_member.member_id IS 'Generated number of the joint-meeting membership (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN joint_meeting_member.community_code IS 'the joint meeting''s community';
 COMMENT ON COLUMN joint_meeting_member.person_id IS 'the member';
 COMMENT ON COLUMN joint_meeting_member.unit_id IS 'the unit the member represents; NULL for the community''s own members';
 COMMENT ON COLUMN joint_meeting_member.role IS 'member, deputy_convener or secretary';
-COMMENT ON COLUMN joint_meeting_member.starts IS 'first day';
+COMMENT ON COLUMN joint_meeting_member.starts IS 'First day in force (a date; compared with the district''s today)';
 COMMENT ON COLUMN joint_meeting_member.ends IS 'last day; NULL while a member';
 
 CREATE TABLE cobuilding_meeting (
@@ -51,11 +51,11 @@ CREATE TABLE cobuilding_meeting (
 );
 CREATE INDEX cobuilding_meeting_community_code_idx ON cobuilding_meeting (community_code, held_on);
 COMMENT ON TABLE cobuilding_meeting IS 'Meetings held by a joint meeting / grand Party committee';
-COMMENT ON COLUMN cobuilding_meeting.meeting_id IS 'identity';
+COMMENT ON COLUMN cobuilding_meeting.meeting_id IS 'Generated number of the co-building meeting (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN cobuilding_meeting.community_code IS 'the joint meeting''s community';
-COMMENT ON COLUMN cobuilding_meeting.held_on IS 'day held';
-COMMENT ON COLUMN cobuilding_meeting.topic IS 'agenda';
-COMMENT ON COLUMN cobuilding_meeting.minutes IS 'minutes';
+COMMENT ON COLUMN cobuilding_meeting.held_on IS 'Date the meeting was held; the joint meeting''s members of that day make its quorum';
+COMMENT ON COLUMN cobuilding_meeting.topic IS 'Agenda of the meeting';
+COMMENT ON COLUMN cobuilding_meeting.minutes IS 'Minutes of the meeting (free text)';
 
 CREATE TABLE cobuilding_attendance (
   meeting_id     bigint NOT NULL,
@@ -88,12 +88,12 @@ CREATE TABLE cobuilding_resolution (
 CREATE INDEX cobuilding_resolution_community_code_idx ON cobuilding_resolution (community_code);
 CREATE INDEX cobuilding_resolution_unit_idx ON cobuilding_resolution (responsible_unit_id);
 COMMENT ON TABLE cobuilding_resolution IS 'Resolutions of a meeting, with who carries them out and their state';
-COMMENT ON COLUMN cobuilding_resolution.resolution_id IS 'identity';
+COMMENT ON COLUMN cobuilding_resolution.resolution_id IS 'Generated number of the resolution (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN cobuilding_resolution.meeting_id IS 'the meeting that resolved it';
 COMMENT ON COLUMN cobuilding_resolution.community_code IS 'the meeting''s community';
 COMMENT ON COLUMN cobuilding_resolution.resolution IS 'what was resolved';
 COMMENT ON COLUMN cobuilding_resolution.responsible_unit_id IS 'the unit that carries it out; NULL for the community';
-COMMENT ON COLUMN cobuilding_resolution.due_on IS 'deadline';
+COMMENT ON COLUMN cobuilding_resolution.due_on IS 'Date by which it should be carried out; NULL for no deadline';
 COMMENT ON COLUMN cobuilding_resolution.status IS 'open, done or dropped';
 COMMENT ON COLUMN cobuilding_resolution.done_on IS 'day carried out (set exactly when status is done)';
 
@@ -116,14 +116,14 @@ CREATE INDEX cross_appointment_unit_idx ON cross_appointment (unit_id);
 CREATE INDEX cross_appointment_person_idx ON cross_appointment (person_id);
 COMMENT ON TABLE cross_appointment IS
   'Cross-appointments (交叉任职) between a community and a unit it co-builds with: the person belongs to both while in force';
-COMMENT ON COLUMN cross_appointment.appointment_id IS 'identity';
+COMMENT ON COLUMN cross_appointment.appointment_id IS 'Generated number of the cross-appointment (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN cross_appointment.person_id IS 'the person appointed';
 COMMENT ON COLUMN cross_appointment.direction IS
   'community_to_unit: a community Party person holds the post in the unit''s Party organisation; unit_to_community: a unit head holds the post in the community committee';
 COMMENT ON COLUMN cross_appointment.community_code IS 'the community';
 COMMENT ON COLUMN cross_appointment.unit_id IS 'the unit, which must co-build with the community';
 COMMENT ON COLUMN cross_appointment.post IS 'the part-time post, e.g. 兼职委员';
-COMMENT ON COLUMN cross_appointment.starts IS 'first day';
+COMMENT ON COLUMN cross_appointment.starts IS 'First day in force (a date; compared with the district''s today)';
 COMMENT ON COLUMN cross_appointment.ends IS 'last day; NULL while in force';
 
 -- The rules joint meetings and cross-appointments follow.
@@ -260,6 +260,11 @@ SELECT u.unit_id, u.name AS unit_name, u.community_code::text AS community_code,
                         WHERE m.person_id = u.party_secretary_id));
 COMMENT ON VIEW cobuilding_head_not_member IS
   'Compliance: resident units whose Party head is today not a member of their own community''s joint meeting, with the reason';
+COMMENT ON COLUMN cobuilding_head_not_member.unit_id IS 'The resident unit';
+COMMENT ON COLUMN cobuilding_head_not_member.unit_name IS 'Name of the unit';
+COMMENT ON COLUMN cobuilding_head_not_member.community_code IS 'The unit''s home community, as text';
+COMMENT ON COLUMN cobuilding_head_not_member.party_secretary_id IS 'The unit''s Party head (resident_id); NULL when none is recorded';
+COMMENT ON COLUMN cobuilding_head_not_member.reason IS 'Party head is not a member, no Party head recorded, or community has no joint meeting';
 
 -- Compliance 2: meetings below quorum (more than half of the members on the day must attend).
 CREATE VIEW cobuilding_meeting_below_quorum WITH (security_barrier) AS
@@ -275,6 +280,13 @@ SELECT mt.meeting_id, mt.community_code::text AS community_code, mt.held_on, mt.
  WHERE n.present_members * 2 <= n.members;
 COMMENT ON VIEW cobuilding_meeting_below_quorum IS
   'Compliance: meetings attended by no more than half of the members of the day (quorum = members / 2 + 1, integer division); guests do not count';
+COMMENT ON COLUMN cobuilding_meeting_below_quorum.meeting_id IS 'The co-building meeting';
+COMMENT ON COLUMN cobuilding_meeting_below_quorum.community_code IS 'The joint meeting''s community, as text';
+COMMENT ON COLUMN cobuilding_meeting_below_quorum.held_on IS 'Day the meeting was held';
+COMMENT ON COLUMN cobuilding_meeting_below_quorum.topic IS 'Agenda of the meeting';
+COMMENT ON COLUMN cobuilding_meeting_below_quorum.members IS 'Members of the joint meeting on that day, convener included';
+COMMENT ON COLUMN cobuilding_meeting_below_quorum.present_members IS 'Of those, how many attended (guests do not count)';
+COMMENT ON COLUMN cobuilding_meeting_below_quorum.quorum IS 'Members needed: members / 2 + 1 (integer division)';
 
 -- Compliance 3: communities with no convener in post.
 CREATE VIEW cobuilding_community_without_convener WITH (security_barrier) AS
@@ -290,6 +302,9 @@ SELECT c.code::text AS community_code, c.name AS community_name,
         OR NOT commgrid.period_in_force(l.starts, l.ends, commgrid.district_today()));
 COMMENT ON VIEW cobuilding_community_without_convener IS
   'Compliance: communities today without a convener: no joint meeting, the post vacant, or the convener out of post';
+COMMENT ON COLUMN cobuilding_community_without_convener.community_code IS 'The community, as text';
+COMMENT ON COLUMN cobuilding_community_without_convener.community_name IS 'Name of the community';
+COMMENT ON COLUMN cobuilding_community_without_convener.reason IS 'no joint meeting, convener vacant, or convener out of post';
 
 -- Each community's two-way ties: cross-appointments in force today, in both directions.
 CREATE VIEW community_two_way_ties WITH (security_barrier) AS
@@ -301,6 +316,15 @@ SELECT a.community_code::text AS community_code, c.name AS community_name, a.dir
  WHERE commgrid.period_in_force(a.starts, a.ends, commgrid.district_today()) AND commgrid.reaches(a.community_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW community_two_way_ties IS
   'Cross-appointments in force today: community Party people in unit Party organisations (community_to_unit) and unit heads in the community committee (unit_to_community)';
+COMMENT ON COLUMN community_two_way_ties.community_code IS 'The community, as text';
+COMMENT ON COLUMN community_two_way_ties.community_name IS 'Name of the community';
+COMMENT ON COLUMN community_two_way_ties.direction IS 'community_to_unit (a community Party person in the unit''s Party organisation) or unit_to_community (a unit head in the community committee)';
+COMMENT ON COLUMN community_two_way_ties.person_id IS 'The person appointed (resident_id)';
+COMMENT ON COLUMN community_two_way_ties.unit_id IS 'The unit';
+COMMENT ON COLUMN community_two_way_ties.unit_name IS 'Name of the unit';
+COMMENT ON COLUMN community_two_way_ties.post IS 'The part-time post, e.g. 兼职委员';
+COMMENT ON COLUMN community_two_way_ties.starts IS 'First day of the appointment';
+COMMENT ON COLUMN community_two_way_ties.ends IS 'Last day of the appointment; NULL while open-ended';
 
 CREATE VIEW community_two_way_tie_summary WITH (security_barrier) AS
 SELECT c.code::text AS community_code, c.name AS community_name,
@@ -317,6 +341,13 @@ SELECT c.code::text AS community_code, c.name AS community_name,
  GROUP BY c.code, c.name;
 COMMENT ON VIEW community_two_way_tie_summary IS
   'Per community: cross-appointments in force today in each direction, units and persons tied, and whether entry runs both ways (双向进入)';
+COMMENT ON COLUMN community_two_way_tie_summary.community_code IS 'The community, as text';
+COMMENT ON COLUMN community_two_way_tie_summary.community_name IS 'Name of the community';
+COMMENT ON COLUMN community_two_way_tie_summary.community_to_unit IS 'Cross-appointments in force today from the community into units';
+COMMENT ON COLUMN community_two_way_tie_summary.unit_to_community IS 'Cross-appointments in force today from units into the community';
+COMMENT ON COLUMN community_two_way_tie_summary.units_tied IS 'Distinct units with a cross-appointment in force today';
+COMMENT ON COLUMN community_two_way_tie_summary.persons IS 'Distinct persons holding one';
+COMMENT ON COLUMN community_two_way_tie_summary.two_way IS 'Whether entry runs both ways (双向进入): at least one appointment in each direction';
 
 -- foreign keys get an index, so deleting the referenced row never scans this table
 CREATE INDEX joint_meeting_convener_leader_id_idx ON joint_meeting (convener_leader_id);

@@ -12,12 +12,12 @@ CREATE TABLE cobuilding_need (
 );
 CREATE INDEX cobuilding_need_community_code_idx ON cobuilding_need (community_code);
 COMMENT ON TABLE cobuilding_need IS 'The needs list (需求清单): what a community asks its units for';
-COMMENT ON COLUMN cobuilding_need.need_id IS 'identity';
+COMMENT ON COLUMN cobuilding_need.need_id IS 'Generated number of the need (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN cobuilding_need.community_code IS 'the community publishing the need';
 COMMENT ON COLUMN cobuilding_need.title IS 'the need';
 COMMENT ON COLUMN cobuilding_need.category IS 'e.g. elderly care, youth, venue, employment, environment';
 COMMENT ON COLUMN cobuilding_need.detail IS 'description';
-COMMENT ON COLUMN cobuilding_need.published_on IS 'day published';
+COMMENT ON COLUMN cobuilding_need.published_on IS 'Date published; defaults to the district''s today';
 COMMENT ON COLUMN cobuilding_need.status IS 'open, matched (a project takes it up) or closed';
 
 CREATE TABLE cobuilding_resource (
@@ -34,13 +34,13 @@ CREATE TABLE cobuilding_resource (
 CREATE INDEX cobuilding_resource_community_code_idx ON cobuilding_resource (community_code);
 CREATE INDEX cobuilding_resource_unit_idx ON cobuilding_resource (unit_id);
 COMMENT ON TABLE cobuilding_resource IS 'The resources list (资源清单): what a unit offers a community it co-builds with';
-COMMENT ON COLUMN cobuilding_resource.resource_id IS 'identity';
+COMMENT ON COLUMN cobuilding_resource.resource_id IS 'Generated number of the resource (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN cobuilding_resource.unit_id IS 'the unit offering it';
 COMMENT ON COLUMN cobuilding_resource.community_code IS 'the community it is offered to (one the unit co-builds with)';
 COMMENT ON COLUMN cobuilding_resource.title IS 'the resource';
 COMMENT ON COLUMN cobuilding_resource.category IS 'e.g. venue, volunteers, expertise, funds, equipment';
 COMMENT ON COLUMN cobuilding_resource.detail IS 'description';
-COMMENT ON COLUMN cobuilding_resource.published_on IS 'day published';
+COMMENT ON COLUMN cobuilding_resource.published_on IS 'Date published; defaults to the district''s today';
 COMMENT ON COLUMN cobuilding_resource.status IS 'available, committed or withdrawn';
 
 CREATE TABLE cobuilding_project (
@@ -62,7 +62,7 @@ CREATE INDEX cobuilding_project_community_code_idx ON cobuilding_project (commun
 CREATE INDEX cobuilding_project_unit_idx ON cobuilding_project (unit_id);
 COMMENT ON TABLE cobuilding_project IS
   'The projects list (项目清单): a co-building project matches a community''s need to a unit''s resource';
-COMMENT ON COLUMN cobuilding_project.project_id IS 'identity';
+COMMENT ON COLUMN cobuilding_project.project_id IS 'Generated number of the project (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN cobuilding_project.need_id IS 'the need it meets';
 COMMENT ON COLUMN cobuilding_project.resource_id IS 'the resource it uses; offered to the need''s community';
 COMMENT ON COLUMN cobuilding_project.community_code IS 'the need''s community (filled in from the need)';
@@ -70,7 +70,7 @@ COMMENT ON COLUMN cobuilding_project.unit_id IS 'the resource''s unit (filled in
 COMMENT ON COLUMN cobuilding_project.title IS 'the project';
 COMMENT ON COLUMN cobuilding_project.status IS 'planned, in_progress, completed or cancelled';
 COMMENT ON COLUMN cobuilding_project.outcome IS 'what it achieved; required once completed';
-COMMENT ON COLUMN cobuilding_project.starts IS 'first day';
+COMMENT ON COLUMN cobuilding_project.starts IS 'First day in force (a date; compared with the district''s today)';
 COMMENT ON COLUMN cobuilding_project.ends IS 'last day; required once completed';
 
 -- Dual reporting: a unit reports to the community where it is based ...
@@ -86,10 +86,10 @@ CREATE TABLE unit_report (
 );
 CREATE INDEX unit_report_community_code_idx ON unit_report (community_code);
 COMMENT ON TABLE unit_report IS 'Dual reporting (双报到) of units: a unit reports to a community it is based in';
-COMMENT ON COLUMN unit_report.unit_report_id IS 'identity';
+COMMENT ON COLUMN unit_report.unit_report_id IS 'Generated number of the unit report (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN unit_report.unit_id IS 'the unit';
 COMMENT ON COLUMN unit_report.community_code IS 'a community the unit co-builds with';
-COMMENT ON COLUMN unit_report.reported_on IS 'day reported';
+COMMENT ON COLUMN unit_report.reported_on IS 'Date of the report; it is in force from this day until ended_on';
 COMMENT ON COLUMN unit_report.ended_on IS 'day the report ended (unit moved); NULL while in force';
 COMMENT ON COLUMN unit_report.liaison_id IS 'the unit''s liaison person for the community';
 
@@ -111,12 +111,12 @@ CREATE INDEX member_report_unit_idx ON member_report (unit_id);
 CREATE INDEX member_report_person_idx ON member_report (person_id);
 COMMENT ON TABLE member_report IS
   'Dual reporting (双报到) of in-service Party members: each reports to the community where they live or where their unit is';
-COMMENT ON COLUMN member_report.member_report_id IS 'identity';
+COMMENT ON COLUMN member_report.member_report_id IS 'Generated number of the member report (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN member_report.person_id IS 'the Party member';
 COMMENT ON COLUMN member_report.unit_id IS 'the unit the member works for';
 COMMENT ON COLUMN member_report.community_code IS 'the community reported to';
 COMMENT ON COLUMN member_report.basis IS 'residence (where the member lives) or workplace (a community the unit co-builds with)';
-COMMENT ON COLUMN member_report.reported_on IS 'day reported';
+COMMENT ON COLUMN member_report.reported_on IS 'Date of the report; it is in force from this day until ended_on';
 COMMENT ON COLUMN member_report.ended_on IS 'day the report ended; NULL while in force';
 
 CREATE TABLE service_record (
@@ -134,11 +134,11 @@ CREATE INDEX service_record_unit_idx ON service_record (unit_id);
 CREATE INDEX service_record_person_idx ON service_record (person_id);
 COMMENT ON TABLE service_record IS
   'Service done in a community by a reported unit (person_id NULL) or by one of its reported members';
-COMMENT ON COLUMN service_record.service_id IS 'identity';
+COMMENT ON COLUMN service_record.service_id IS 'Generated number of the service record (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN service_record.community_code IS 'the community served';
 COMMENT ON COLUMN service_record.unit_id IS 'the unit (the member''s unit for a member''s service)';
 COMMENT ON COLUMN service_record.person_id IS 'the member who served; NULL for the unit as a whole';
-COMMENT ON COLUMN service_record.served_on IS 'day of service';
+COMMENT ON COLUMN service_record.served_on IS 'Date of the service; a dual report must be in force on it';
 COMMENT ON COLUMN service_record.hours IS 'hours of service that day (per person)';
 COMMENT ON COLUMN service_record.activity IS 'what was done';
 COMMENT ON COLUMN service_record.project_id IS 'the co-building project it belongs to, if any';

@@ -29,7 +29,7 @@ CREATE TABLE assessment_campaign (
 CREATE INDEX assessment_campaign_district_code_idx ON assessment_campaign (district_code);
 COMMENT ON TABLE assessment_campaign IS
   'Annual bidirectional assessment campaigns (双向考核) of a district; closed campaigns are read-only';
-COMMENT ON COLUMN assessment_campaign.campaign_id IS 'identity';
+COMMENT ON COLUMN assessment_campaign.campaign_id IS 'Generated number of the campaign (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN assessment_campaign.district_code IS 'the district';
 COMMENT ON COLUMN assessment_campaign.year IS 'the year assessed';
 COMMENT ON COLUMN assessment_campaign.name IS 'title, e.g. 2025年度区域化党建双向考核';
@@ -39,7 +39,7 @@ COMMENT ON COLUMN assessment_campaign.unit_target_weight IS
 COMMENT ON COLUMN assessment_campaign.subdistrict_weight IS 'weight of the subdistrict''s rating in a community''s combined score';
 COMMENT ON COLUMN assessment_campaign.opinion_weight IS 'weight of the units'' opinion in a community''s combined score (the two weights sum to 1)';
 COMMENT ON COLUMN assessment_campaign.opinion_trim IS 'how many highest and lowest unit opinions are dropped before averaging (trimmed_mean)';
-COMMENT ON COLUMN assessment_campaign.closed_at IS 'when it was closed';
+COMMENT ON COLUMN assessment_campaign.closed_at IS 'Time the campaign was closed (stamped when status becomes closed; NULL while open)';
 
 CREATE TABLE assessment_indicator (
   indicator_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -57,7 +57,7 @@ CREATE TABLE assessment_indicator (
 CREATE INDEX assessment_indicator_campaign_idx ON assessment_indicator (campaign_id, rater_kind);
 COMMENT ON TABLE assessment_indicator IS
   'Indicator sets of a campaign, one per rater kind: community (direction 1, rates units), subdistrict and unit (direction 2, rate communities)';
-COMMENT ON COLUMN assessment_indicator.indicator_id IS 'identity';
+COMMENT ON COLUMN assessment_indicator.indicator_id IS 'Generated number of the indicator (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN assessment_indicator.campaign_id IS 'the campaign';
 COMMENT ON COLUMN assessment_indicator.direction IS '1: community rates unit; 2: subdistrict rates community, units give opinions';
 COMMENT ON COLUMN assessment_indicator.rater_kind IS 'who rates with it: community (direction 1), subdistrict or unit (direction 2)';
@@ -105,7 +105,7 @@ CREATE INDEX assessment_rating_unit_idx ON assessment_rating (unit_id);
 CREATE INDEX assessment_rating_campaign_idx ON assessment_rating (campaign_id, direction);
 COMMENT ON TABLE assessment_rating IS
   'One score per rater, ratee and indicator; checked for scope, range and recusal, frozen when the campaign closes, every change kept in assessment_rating_history';
-COMMENT ON COLUMN assessment_rating.rating_id IS 'identity';
+COMMENT ON COLUMN assessment_rating.rating_id IS 'Generated number of the rating (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN assessment_rating.campaign_id IS 'the campaign (filled in from the indicator)';
 COMMENT ON COLUMN assessment_rating.indicator_id IS 'the indicator';
 COMMENT ON COLUMN assessment_rating.direction IS '1 or 2 (filled in from the indicator)';
@@ -117,8 +117,8 @@ COMMENT ON COLUMN assessment_rating.score IS 'from 0 to the indicator''s max_sco
 COMMENT ON COLUMN assessment_rating.ratee_share IS
   'direction 1: the share of the unit''s campus in the rating community when the rating was entered (filled in), so a closed campaign''s results stay as they were when units or boundaries move';
 COMMENT ON COLUMN assessment_rating.entered_by IS 'the person who entered (or last changed) it; must not hold posts on both sides (回避)';
-COMMENT ON COLUMN assessment_rating.entered_at IS 'when it was entered or last changed';
-COMMENT ON COLUMN assessment_rating.note IS 'remark';
+COMMENT ON COLUMN assessment_rating.entered_at IS 'Time the rating was entered or last changed (set by the trigger to the transaction''s start; ISO 8601 with zone on output); its district day is a day recusal is checked on';
+COMMENT ON COLUMN assessment_rating.note IS 'Free-text remark of the rater';
 COMMENT ON COLUMN assessment_rating.community_code IS 'scope: the rating community (direction 1) or the rated community (direction 2)';
 COMMENT ON COLUMN assessment_rating.unit_id IS 'scope: the unit concerned, rated (direction 1) or giving its opinion; NULL for a subdistrict''s rating';
 
@@ -440,6 +440,20 @@ SELECT p.campaign_id, p.direction, p.rater_kind, p.rater_code, p.rater_unit_id, 
           p.community_code, p.unit_id;
 COMMENT ON VIEW assessment_rater_total IS
   'A rater''s total (0-100) for a ratee: 100 · Σ w·s/max / Σ w over its indicator set, an indicator not rated counting 0; ratee_share is the unit''s campus share in the rating community (direction 1)';
+COMMENT ON COLUMN assessment_rater_total.campaign_id IS 'The assessment campaign (commgrid.assessment_campaign)';
+COMMENT ON COLUMN assessment_rater_total.direction IS '1: a community rates a unit; 2: a subdistrict or a unit rates a community';
+COMMENT ON COLUMN assessment_rater_total.rater_kind IS 'community, subdistrict or unit: which indicator set the total is over';
+COMMENT ON COLUMN assessment_rater_total.rater_code IS 'The rating community (direction 1) or subdistrict (direction 2, subdistrict); NULL for a unit';
+COMMENT ON COLUMN assessment_rater_total.rater_unit_id IS 'The unit giving its opinion (direction 2, unit); NULL otherwise';
+COMMENT ON COLUMN assessment_rater_total.ratee_unit_id IS 'The unit rated (direction 1); NULL otherwise';
+COMMENT ON COLUMN assessment_rater_total.ratee_code IS 'The community rated (direction 2); NULL otherwise';
+COMMENT ON COLUMN assessment_rater_total.total IS 'The rater''s total, 0-100: 100 · Σ w·s/max / Σ w over the indicator set, an indicator not rated counting 0';
+COMMENT ON COLUMN assessment_rater_total.indicators_rated IS 'Indicators of the set this rater has rated for this ratee';
+COMMENT ON COLUMN assessment_rater_total.indicators IS 'Indicators in the rater kind''s set';
+COMMENT ON COLUMN assessment_rater_total.complete IS 'Whether every indicator of the set is rated';
+COMMENT ON COLUMN assessment_rater_total.ratee_share IS 'Direction 1: the unit''s campus share in the rating community, as entered with the ratings (the weight of this total in the unit''s score)';
+COMMENT ON COLUMN assessment_rater_total.community_code IS 'Scope: the community concerned (rating in direction 1, rated in direction 2)';
+COMMENT ON COLUMN assessment_rater_total.unit_id IS 'Scope: the unit concerned (rated in direction 1, giving its opinion in direction 2)';
 
 -- Direction 1: each unit's co-building score, target points, grade and rank among units of its kind.
 -- Scores and ranks are computed over the whole district with the owner's rights; the rows shown
@@ -472,6 +486,19 @@ SELECT r.campaign_id, r.year, r.unit_id, r.unit_name, r.kind, r.community_code,
  WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(r.unit_id, (SELECT commgrid.reach_units()));
 COMMENT ON VIEW assessment_unit_result IS
   'Direction 1 result per unit: score = weighted_mean of the rating communities'' totals by campus share (as entered with the ratings); target_points = score × unit_target_weight (what enters the unit''s annual target assessment); grade; rank among rated units of the same kind';
+COMMENT ON COLUMN assessment_unit_result.campaign_id IS 'The assessment campaign (commgrid.assessment_campaign)';
+COMMENT ON COLUMN assessment_unit_result.year IS 'The year the campaign assesses';
+COMMENT ON COLUMN assessment_unit_result.unit_id IS 'The resident unit rated';
+COMMENT ON COLUMN assessment_unit_result.unit_name IS 'Name of the unit';
+COMMENT ON COLUMN assessment_unit_result.kind IS 'Kind of the unit (commgrid.unit.kind): ranks compare units of one kind';
+COMMENT ON COLUMN assessment_unit_result.community_code IS 'The unit''s home community';
+COMMENT ON COLUMN assessment_unit_result.score IS 'Co-building score, 0-100: weighted_mean of the rating communities'' totals, weighted by the unit''s campus share in each';
+COMMENT ON COLUMN assessment_unit_result.communities_rating IS 'How many communities rated the unit';
+COMMENT ON COLUMN assessment_unit_result.complete IS 'Whether every rating community rated every indicator';
+COMMENT ON COLUMN assessment_unit_result.target_points IS 'Points entering the unit''s annual target assessment: score × the campaign''s unit_target_weight';
+COMMENT ON COLUMN assessment_unit_result.grade IS 'Grade of the score (commgrid.assessment_grade): 优秀, 良好, 合格 or 不合格 by default';
+COMMENT ON COLUMN assessment_unit_result.rank_in_kind IS 'Rank among the rated units of the same kind in the campaign (1 = best; ties share a rank)';
+COMMENT ON COLUMN assessment_unit_result.units_in_kind IS 'Rated units of the same kind in the campaign';
 
 -- Direction 2: each community's subdistrict score, opinion score, combined score, grade and rank
 -- among the communities of its subdistrict.  Computed over the district, shown for the caller's
@@ -510,6 +537,19 @@ SELECT r.campaign_id, r.year, r.community_code, r.community_name, r.subdistrict_
  WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW assessment_community_result IS
   'Direction 2 result per community: the subdistrict''s total, the trimmed_mean of its units'' opinions (campaign.opinion_trim), their weighted_mean with the campaign''s weights (a missing part drops out), grade, rank among rated communities of the same subdistrict';
+COMMENT ON COLUMN assessment_community_result.campaign_id IS 'The assessment campaign (commgrid.assessment_campaign)';
+COMMENT ON COLUMN assessment_community_result.year IS 'The year the campaign assesses';
+COMMENT ON COLUMN assessment_community_result.community_code IS 'The community rated';
+COMMENT ON COLUMN assessment_community_result.community_name IS 'Name of the community';
+COMMENT ON COLUMN assessment_community_result.subdistrict_code IS 'The community''s subdistrict or town (its parent): ranks compare its communities';
+COMMENT ON COLUMN assessment_community_result.subdistrict_score IS 'The subdistrict''s total for the community, 0-100; NULL when it has not rated';
+COMMENT ON COLUMN assessment_community_result.opinion_score IS 'trimmed_mean of the units'' opinion totals, dropping the campaign''s opinion_trim highest and lowest; NULL without opinions';
+COMMENT ON COLUMN assessment_community_result.opinions IS 'How many units gave an opinion';
+COMMENT ON COLUMN assessment_community_result.combined_score IS 'weighted_mean of subdistrict_score and opinion_score with the campaign''s subdistrict_weight and opinion_weight; a missing part drops out';
+COMMENT ON COLUMN assessment_community_result.complete IS 'Whether every rater rated every indicator';
+COMMENT ON COLUMN assessment_community_result.grade IS 'Grade of the combined score (commgrid.assessment_grade)';
+COMMENT ON COLUMN assessment_community_result.rank_in_subdistrict IS 'Rank among the rated communities of the same subdistrict (1 = best; ties share a rank)';
+COMMENT ON COLUMN assessment_community_result.communities_in_subdistrict IS 'Rated communities of the same subdistrict in the campaign';
 
 -- foreign keys get an index, so deleting the referenced row never scans this table
 CREATE INDEX assessment_rating_entered_by_idx ON assessment_rating (entered_by);

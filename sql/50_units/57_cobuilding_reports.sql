@@ -49,6 +49,31 @@ SELECT y.campaign_id, y.year, u.unit_id, u.name AS unit_name, u.uscc::text AS us
  WHERE commgrid.reaches(u.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(u.unit_id, (SELECT commgrid.reach_units()));
 COMMENT ON VIEW unit_scorecard IS
   'BI: per campaign and unit of its district, the unit''s co-building in the year (communities, joint-meeting seat, cross-appointments, meetings attended, resources, completed projects, service hours) and its direction-1 result (score, grade, rank in kind, points for the annual target assessment)';
+COMMENT ON COLUMN unit_scorecard.campaign_id IS 'The assessment campaign (commgrid.assessment_campaign)';
+COMMENT ON COLUMN unit_scorecard.year IS 'The year the campaign assesses';
+COMMENT ON COLUMN unit_scorecard.unit_id IS 'The resident unit';
+COMMENT ON COLUMN unit_scorecard.unit_name IS 'Name of the unit';
+COMMENT ON COLUMN unit_scorecard.uscc IS 'Unified social credit code, as text; NULL for an armed police unit';
+COMMENT ON COLUMN unit_scorecard.kind IS 'Kind code of the unit (commgrid.unit_vocabulary field kind)';
+COMMENT ON COLUMN unit_scorecard.kind_label IS 'The report''s word for the kind, e.g. 国有企业';
+COMMENT ON COLUMN unit_scorecard.affiliation IS 'Affiliation code: central, provincial, city, district or subdistrict';
+COMMENT ON COLUMN unit_scorecard.affiliation_label IS 'The report''s word for the affiliation, e.g. 区属';
+COMMENT ON COLUMN unit_scorecard.rank IS 'Administrative rank code: bureau, division, section or none';
+COMMENT ON COLUMN unit_scorecard.rank_label IS 'The report''s word for the rank, e.g. 科级';
+COMMENT ON COLUMN unit_scorecard.community_code IS 'The unit''s home community, as text';
+COMMENT ON COLUMN unit_scorecard.community_name IS 'Name of the home community';
+COMMENT ON COLUMN unit_scorecard.cobuilding_communities IS 'Communities the unit co-builds with (commgrid.unit_community)';
+COMMENT ON COLUMN unit_scorecard.party_head_in_joint_meeting IS 'Whether the unit''s Party head sat on its home community''s joint meeting at some time in the year';
+COMMENT ON COLUMN unit_scorecard.cross_appointments IS 'Cross-appointments of the unit in force at some time in the year, both directions';
+COMMENT ON COLUMN unit_scorecard.meetings_attended IS 'Attendances of the unit''s joint-meeting members at co-building meetings held in the year';
+COMMENT ON COLUMN unit_scorecard.resources_offered IS 'Resources the unit published in the year';
+COMMENT ON COLUMN unit_scorecard.projects_completed IS 'Co-building projects of the unit completed in the year';
+COMMENT ON COLUMN unit_scorecard.service_hours IS 'Hours of service the unit and its members recorded in the year';
+COMMENT ON COLUMN unit_scorecard.score IS 'Direction-1 score, 0-100, rounded to 2 decimals; NULL when the unit was not rated';
+COMMENT ON COLUMN unit_scorecard.grade IS 'Grade of the score';
+COMMENT ON COLUMN unit_scorecard.rank_in_kind IS 'Rank among the rated units of the same kind (1 = best)';
+COMMENT ON COLUMN unit_scorecard.units_in_kind IS 'Rated units of the same kind';
+COMMENT ON COLUMN unit_scorecard.target_points IS 'Points entering the unit''s annual target assessment, rounded to 2 decimals';
 
 CREATE VIEW community_unit_opinion WITH (security_barrier) AS
 SELECT t.campaign_id, c.year, t.ratee_code::text AS community_code, a.name AS community_name,
@@ -61,6 +86,17 @@ SELECT t.campaign_id, c.year, t.ratee_code::text AS community_code, a.name AS co
  WHERE t.rater_kind = 'unit' AND (commgrid.reaches(t.ratee_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(t.rater_unit_id, (SELECT commgrid.reach_units())));
 COMMENT ON VIEW community_unit_opinion IS
   'BI: each unit''s opinion total (0-100) on each community it co-builds with, per campaign';
+COMMENT ON COLUMN community_unit_opinion.campaign_id IS 'The assessment campaign (commgrid.assessment_campaign)';
+COMMENT ON COLUMN community_unit_opinion.year IS 'The year the campaign assesses';
+COMMENT ON COLUMN community_unit_opinion.community_code IS 'The community the opinion is about, as text';
+COMMENT ON COLUMN community_unit_opinion.community_name IS 'Name of the community';
+COMMENT ON COLUMN community_unit_opinion.unit_id IS 'The unit giving the opinion';
+COMMENT ON COLUMN community_unit_opinion.unit_name IS 'Name of the unit';
+COMMENT ON COLUMN community_unit_opinion.kind IS 'Kind code of the unit';
+COMMENT ON COLUMN community_unit_opinion.opinion_total IS 'The unit''s total over its indicator set, 0-100, rounded to 2 decimals; an indicator not rated counts 0';
+COMMENT ON COLUMN community_unit_opinion.indicators_rated IS 'Indicators the unit rated';
+COMMENT ON COLUMN community_unit_opinion.indicators IS 'Indicators in the unit''s set';
+COMMENT ON COLUMN community_unit_opinion.complete IS 'Whether the unit rated every indicator';
 
 CREATE VIEW community_assessment WITH (security_barrier) AS
 SELECT r.campaign_id, r.year, r.community_code::text AS community_code, r.community_name,
@@ -79,6 +115,22 @@ SELECT r.campaign_id, r.year, r.community_code::text AS community_code, r.commun
  WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW community_assessment IS
   'BI: per campaign and community, the subdistrict''s score, the units'' opinion score (trimmed mean; with count, lowest, highest), the combined score, grade and rank in the subdistrict';
+COMMENT ON COLUMN community_assessment.campaign_id IS 'The assessment campaign (commgrid.assessment_campaign)';
+COMMENT ON COLUMN community_assessment.year IS 'The year the campaign assesses';
+COMMENT ON COLUMN community_assessment.community_code IS 'The community, as text';
+COMMENT ON COLUMN community_assessment.community_name IS 'Name of the community';
+COMMENT ON COLUMN community_assessment.subdistrict_code IS 'Its subdistrict or town, as text';
+COMMENT ON COLUMN community_assessment.subdistrict_name IS 'Name of the subdistrict or town';
+COMMENT ON COLUMN community_assessment.subdistrict_score IS 'The subdistrict''s total for the community, 0-100, rounded to 2 decimals';
+COMMENT ON COLUMN community_assessment.opinion_score IS 'Trimmed mean of the units'' opinions, 0-100, rounded to 2 decimals';
+COMMENT ON COLUMN community_assessment.opinions IS 'How many units gave an opinion';
+COMMENT ON COLUMN community_assessment.lowest_opinion IS 'The lowest unit opinion total (before trimming)';
+COMMENT ON COLUMN community_assessment.highest_opinion IS 'The highest unit opinion total (before trimming)';
+COMMENT ON COLUMN community_assessment.combined_score IS 'The combined score, 0-100, rounded to 2 decimals';
+COMMENT ON COLUMN community_assessment.grade IS 'Grade of the combined score';
+COMMENT ON COLUMN community_assessment.rank_in_subdistrict IS 'Rank among the rated communities of the same subdistrict (1 = best)';
+COMMENT ON COLUMN community_assessment.communities_in_subdistrict IS 'Rated communities of the same subdistrict';
+COMMENT ON COLUMN community_assessment.complete IS 'Whether every rater rated every indicator';
 
 CREATE VIEW who_sits_at_whose_table WITH (security_barrier) AS
 SELECT uc.community_code::text AS community_code, a.name AS community_name,
@@ -102,3 +154,16 @@ SELECT uc.community_code::text AS community_code, a.name AS community_name,
           u.kind, vk.label, vk.sort_order;
 COMMENT ON VIEW who_sits_at_whose_table IS
   'BI: per community, the units co-building with it by affiliation × rank × kind (the report''s third problem), with how many are based there and how many Party heads sit at its joint meeting today';
+COMMENT ON COLUMN who_sits_at_whose_table.community_code IS 'The community, as text';
+COMMENT ON COLUMN who_sits_at_whose_table.community_name IS 'Name of the community';
+COMMENT ON COLUMN who_sits_at_whose_table.subdistrict_code IS 'Its subdistrict or town, as text';
+COMMENT ON COLUMN who_sits_at_whose_table.affiliation IS 'Affiliation code of the units in this row';
+COMMENT ON COLUMN who_sits_at_whose_table.affiliation_label IS 'The report''s word for the affiliation, e.g. 市属';
+COMMENT ON COLUMN who_sits_at_whose_table.rank IS 'Rank code of the units in this row';
+COMMENT ON COLUMN who_sits_at_whose_table.rank_label IS 'The report''s word for the rank, e.g. 处级';
+COMMENT ON COLUMN who_sits_at_whose_table.kind IS 'Kind code of the units in this row';
+COMMENT ON COLUMN who_sits_at_whose_table.kind_label IS 'The report''s word for the kind, e.g. 国有企业';
+COMMENT ON COLUMN who_sits_at_whose_table.units IS 'Units of this affiliation, rank and kind co-building with the community';
+COMMENT ON COLUMN who_sits_at_whose_table.home_units IS 'Of those, units whose home community it is';
+COMMENT ON COLUMN who_sits_at_whose_table.heads_at_table IS 'Of those, units whose Party head sits on the community''s joint meeting today';
+COMMENT ON COLUMN who_sits_at_whose_table.unit_names IS 'Names of the units, separated by 、';

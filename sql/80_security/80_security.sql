@@ -34,7 +34,7 @@ COMMENT ON COLUMN jurisdiction.role_name IS
 COMMENT ON COLUMN jurisdiction.scope IS
   'An area code: a district for a district administrator, a township for township staff, a community for community staff, a grid for a grid worker';
 COMMENT ON COLUMN jurisdiction.granted_by IS 'Session role that granted the scope';
-COMMENT ON COLUMN jurisdiction.granted_at IS 'When the scope was granted';
+COMMENT ON COLUMN jurisdiction.granted_at IS 'Time the scope was granted (start of the granting transaction, with zone)';
 
 -- user data: pg_dump saves the mapping with the database
 SELECT pg_catalog.pg_extension_config_dump('jurisdiction', '');
@@ -133,7 +133,7 @@ COMMENT ON COLUMN liaison_unit.role_name IS
   'Login role of the liaison, stored by OID (shown as its name): a later role with the same name does not match';
 COMMENT ON COLUMN liaison_unit.unit_id IS 'The resident unit';
 COMMENT ON COLUMN liaison_unit.granted_by IS 'Session role that granted it';
-COMMENT ON COLUMN liaison_unit.granted_at IS 'When it was granted';
+COMMENT ON COLUMN liaison_unit.granted_at IS 'Time the unit was granted (start of the granting transaction, with zone)';
 SELECT pg_catalog.pg_extension_config_dump('liaison_unit', '');
 ALTER TABLE liaison_unit ENABLE ROW LEVEL SECURITY;
 CREATE POLICY own_rows ON liaison_unit FOR SELECT

@@ -22,7 +22,7 @@ CREATE INDEX audit_log_row_idx ON audit_log (table_name, row_key);
 COMMENT ON TABLE audit_log IS
   'Append-only audit: who changed or read what and when; old and new values of each change';
 COMMENT ON COLUMN audit_log.id IS 'Order of writing';
-COMMENT ON COLUMN audit_log.at IS 'Clock time of the change or read';
+COMMENT ON COLUMN audit_log.at IS 'Time the entry was written (clock_timestamp(), not the transaction start; with zone)';
 COMMENT ON COLUMN audit_log.session_role IS 'session_user: the login role';
 COMMENT ON COLUMN audit_log.acting_role IS
   'The role in effect (current_user outside security-definer functions, i.e. after SET ROLE)';

@@ -135,6 +135,12 @@ CREATE VIEW bi_district_report AS
 SELECT * FROM commgrid.bi_district_report_rows();
 COMMENT ON VIEW bi_district_report IS
   'BI: every district''s report (commgrid.area_report), one row per indicator in report order (line)';
+COMMENT ON COLUMN bi_district_report.district_code IS 'The district (6 digits), as text';
+COMMENT ON COLUMN bi_district_report.district_name IS 'Name of the district';
+COMMENT ON COLUMN bi_district_report.line IS 'Position of the indicator in the report (1 = first): order by it';
+COMMENT ON COLUMN bi_district_report.indicator IS 'What is counted, as in commgrid.area_report (area, resident population, grids, compliance: <kind> …)';
+COMMENT ON COLUMN bi_district_report.value IS 'The figure';
+COMMENT ON COLUMN bi_district_report.unit IS 'Its unit: km², persons, households, communities, members, grids, problems …';
 
 -- Compliance counts for BI: breaches of each kind per community or grid, no subject or detail
 -- (those name members by id).
@@ -152,6 +158,11 @@ CREATE VIEW bi_org_compliance AS
 SELECT * FROM commgrid.bi_org_compliance_rows();
 COMMENT ON VIEW bi_org_compliance IS
   'BI: number of compliance problems (commgrid.org_compliance) of each kind per community or grid';
+COMMENT ON COLUMN bi_org_compliance.area_code IS 'The community or grid the problems are about, as text';
+COMMENT ON COLUMN bi_org_compliance.area_name IS 'Name of the area';
+COMMENT ON COLUMN bi_org_compliance.area_kind IS 'Kind of the area: community, village or grid';
+COMMENT ON COLUMN bi_org_compliance.kind IS 'Kind of breach (commgrid.compliance_kind)';
+COMMENT ON COLUMN bi_org_compliance.problems IS 'Number of breaches of that kind there';
 
 -- The assessment results for BI: the community assessment and the unit scorecard.
 CREATE FUNCTION bi_community_assessment_rows() RETURNS SETOF community_assessment
@@ -177,3 +188,23 @@ CREATE VIEW bi_unit_scorecard AS
 SELECT * FROM commgrid.bi_unit_scorecard_rows();
 COMMENT ON VIEW bi_unit_scorecard IS
   'BI: per campaign and resident unit, its co-building and its assessment result (commgrid.unit_scorecard); organisations only, no person';
+-- The other bi_* views show a report view's rows unchanged: their columns say what the report
+-- view's columns say (one text for both).
+DO $$
+DECLARE
+  c record;
+BEGIN
+  FOR c IN
+    SELECT b.attrelid::regclass AS bi_view, b.attname, d.description
+      FROM (VALUES ('commgrid.bi_community_summary'::regclass, 'commgrid.community_summary'::regclass),
+                   ('commgrid.bi_grid_summary', 'commgrid.grid_summary'),
+                   ('commgrid.bi_community_assessment', 'commgrid.community_assessment'),
+                   ('commgrid.bi_unit_scorecard', 'commgrid.unit_scorecard')) v(bi_view, source)
+      JOIN pg_catalog.pg_attribute b ON b.attrelid = v.bi_view AND b.attnum > 0
+      JOIN pg_catalog.pg_attribute s ON s.attrelid = v.source AND s.attname = b.attname
+      JOIN pg_catalog.pg_description d
+        ON d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objoid = s.attrelid AND d.objsubid = s.attnum
+  LOOP
+    EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', c.bi_view, c.attname, c.description);
+  END LOOP;
+END $$;

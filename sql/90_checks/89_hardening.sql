@@ -143,4 +143,7 @@ WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p', 'v',
   AND has_table_privilege(r.oid, c.oid, 'SELECT');
 COMMENT ON VIEW security_findings IS
   'Breaches of the security rules (tables outside row-level security, unpinned search_path, personal columns readable, non-plain BI columns, durable read audit not configured); must be empty';
+COMMENT ON COLUMN security_findings.finding IS 'What rule is broken, e.g. table without row-level security, function without pinned search_path, durable read audit not configured';
+COMMENT ON COLUMN security_findings.object IS 'The table, view, column, function, role or setting concerned';
+COMMENT ON COLUMN security_findings.detail IS 'Why it breaks the rule: the columns, privileges or settings concerned';
 REVOKE ALL ON security_findings FROM PUBLIC;
