@@ -192,3 +192,51 @@ LEFT JOIN (
 WHERE g.kind = 'grid' AND commgrid.reaches(g.code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW grid_summary IS
   'One row per grid of the caller''s jurisdiction, with plain types for BI tools: its community, Party group and whether it has a leader, households, residents, vulnerable and empty-nest residents, members placed, staff and compliance problems';
+
+-- The community and grid summaries of the people model, for BI: aggregates in plain types.
+-- The report views show the rows of the querying role's jurisdiction (commgrid.reaches), and
+-- the BI reader has none; so BI reads them through security-definer row functions, which run
+-- them as the owner over every district.
+CREATE FUNCTION bi_community_summary_rows() RETURNS SETOF community_summary
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT * FROM commgrid.community_summary
+$$;
+REVOKE EXECUTE ON FUNCTION bi_community_summary_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_community_summary_rows() IS
+  'The rows of bi_community_summary, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_community_summary AS
+SELECT * FROM commgrid.bi_community_summary_rows();
+COMMENT ON VIEW bi_community_summary IS
+  'BI: one row per urban community (commgrid.community_summary): counts only, plain types';
+
+CREATE FUNCTION bi_grid_summary_rows() RETURNS SETOF grid_summary
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT * FROM commgrid.grid_summary
+$$;
+REVOKE EXECUTE ON FUNCTION bi_grid_summary_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_grid_summary_rows() IS
+  'The rows of bi_grid_summary, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_grid_summary AS
+SELECT s.grid_code, s.grid_name, s.community_code, s.community_name, s.party_group_name,
+       s.party_group_has_leader, s.households, s.residents, s.vulnerable_residents, s.empty_nest_elderly,
+       s.members_placed, s.staff, s.full_time_staff, s.compliance_problems
+FROM commgrid.bi_grid_summary_rows() s;
+COMMENT ON VIEW bi_grid_summary IS
+  'BI: one row per grid (commgrid.grid_summary): counts only, plain types';
+
+-- The district figures for BI: area_report of every district, computed with the owner's rights.
+CREATE FUNCTION bi_district_report_rows()
+RETURNS TABLE (district_code text, district_name text, line int, indicator text, value numeric, unit text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT a.code::text, a.name, r.line::int, r.indicator, r.value, r.unit
+  FROM commgrid.area a
+  CROSS JOIN LATERAL commgrid.area_report(a.code) WITH ORDINALITY r(indicator, value, unit, line)
+  WHERE a.kind = 'district'
+$$;
+REVOKE EXECUTE ON FUNCTION bi_district_report_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_district_report_rows() IS
+  'The rows of bi_district_report, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_district_report AS
+SELECT * FROM commgrid.bi_district_report_rows();
+COMMENT ON VIEW bi_district_report IS
+  'BI: every district''s report (commgrid.area_report), one row per indicator in report order (line)';
