@@ -107,12 +107,12 @@ BEGIN
     AND attname NOT IN (SELECT p.column_name FROM commgrid.personal_column p
                         WHERE p.table_name = tbl AND p.class = 'restricted');
   FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
-           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || short_name)
+           WHERE commgrid.role_exists(short_name)
   LOOP
     EXECUTE format('REVOKE ALL ON %s FROM %I', tbl, r);
   END LOOP;
   FOR r IN SELECT 'commgrid_' || x FROM unnest(t.readers) x
-           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || x)
+           WHERE commgrid.role_exists(x)
   LOOP
     IF EXISTS (SELECT 1 FROM commgrid.personal_column p
                WHERE p.table_name = tbl AND p.class = 'restricted') THEN
@@ -122,12 +122,12 @@ BEGIN
     END IF;
   END LOOP;
   FOR r IN SELECT 'commgrid_' || x FROM unnest(t.writers) x
-           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || x)
+           WHERE commgrid.role_exists(x)
   LOOP
     EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %s TO %I', tbl, r);
   END LOOP;
   -- pgaudit's auditor role holds the restricted columns, so every read of them is logged
-  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_auditor') THEN
+  IF commgrid.role_exists('auditor') THEN
     SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols
     FROM pg_attribute
     WHERE attrelid = tbl AND attnum > 0 AND NOT attisdropped

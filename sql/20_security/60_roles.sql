@@ -10,7 +10,7 @@ DECLARE
   t text;
 BEGIN
   FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
-           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || short_name)
+           WHERE commgrid.role_exists(short_name)
   LOOP
     EXECUTE format('GRANT USAGE ON SCHEMA commgrid TO %I', r);
     IF r <> 'commgrid_bi_reader' THEN
@@ -24,7 +24,7 @@ BEGIN
   END LOOP;
   -- sequences behind serial keys, for the roles that insert
   FOR r IN SELECT DISTINCT 'commgrid_' || x FROM commgrid.secured_table, unnest(writers) x
-           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || x)
+           WHERE commgrid.role_exists(x)
   LOOP
     EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA commgrid TO %I', r);
   END LOOP;
@@ -35,7 +35,7 @@ BEGIN
             'TO commgrid_district_admin';
   END IF;
   -- pgaudit object audit: every read of the audit log and every entry written to it
-  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_auditor') THEN
+  IF commgrid.role_exists('auditor') THEN
     EXECUTE 'GRANT SELECT, INSERT ON commgrid.audit_log TO commgrid_auditor';
   END IF;
   -- boundaries: the roles that write areas change them only through redraw (sql/33_redraw.sql)
@@ -58,11 +58,7 @@ BEGIN
     LOOP
       EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', t, r);
     END LOOP;
-  END LOOP;
-  -- views that run with the caller's rights (row-level security applies through them)
-  FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
-           WHERE min_scope_depth IS NOT NULL AND commgrid.role_exists(short_name)
-  LOOP
+    -- views that run with the caller's rights (row-level security applies through them)
     FOR t IN SELECT c.oid::regclass FROM pg_catalog.pg_class c
              WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind = 'v'
                AND c.relname NOT LIKE 'bi\_%'

@@ -24,3 +24,4 @@ COMMENT ON COLUMN bi_area.name IS 'Area name';
 COMMENT ON COLUMN bi_area.kind IS 'district, subdistrict, town, community, village or grid';
 COMMENT ON COLUMN bi_area.parent_code IS 'Parent area gridcode as text';
 COMMENT ON COLUMN bi_area.depth IS 'Depth: 3 district, 4 township, 5 community, 6 grid';
+COMMENT ON COLUMN bi_area.area_km2 IS 'Area in km², from the boundary';
