@@ -43,32 +43,3 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_tem
 $$;
 COMMENT ON FUNCTION mask_name(text) IS
   'Masked name for BI: the first character kept, the rest starred (张三丰 → 张**)';
-
--- THE BI VIEW OF A REPORT VIEW, its one source.  A report view shows the rows of the querying
--- role's jurisdiction (commgrid.reaches), and the BI reader has none; so BI reads it through a
--- security-definer row function, bi_<report>_rows(), which runs it as the owner over every
--- district, and the view bi_<report> over that function shows all its columns or the ones
--- given.  Install script only.
-CREATE FUNCTION create_bi_view(report regclass, view_comment text, columns name[] DEFAULT NULL)
-RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  report_name name := (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = report);
-  rows_function text := format('commgrid.%I()', 'bi_' || report_name || '_rows');
-  bi_view text := format('commgrid.%I', 'bi_' || report_name);
-BEGIN
-  EXECUTE format('CREATE FUNCTION %s RETURNS SETOF commgrid.%I '
-                 'LANGUAGE sql STABLE SECURITY DEFINER '
-                 'SET search_path = pg_catalog, commgrid, public, pg_temp AS %L',
-                 rows_function, report_name, format(E'\n  SELECT * FROM commgrid.%I\n', report_name));
-  EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', rows_function);
-  EXECUTE format('COMMENT ON FUNCTION %s IS %L', rows_function,
-                 format('The rows of bi_%s, computed with the owner''s rights (for the BI reader)', report_name));
-  EXECUTE format('CREATE VIEW %s AS SELECT %s FROM %s', bi_view,
-                 COALESCE((SELECT string_agg(format('s.%I', c), ', ') FROM unnest(columns) c), '*'),
-                 rows_function || CASE WHEN columns IS NULL THEN '' ELSE ' s' END);
-  EXECUTE format('COMMENT ON VIEW %s IS %L', bi_view, view_comment);
-END $$;
-REVOKE EXECUTE ON FUNCTION create_bi_view(regclass, text, name[]) FROM PUBLIC;
-COMMENT ON FUNCTION create_bi_view(regclass, text, name[]) IS
-  'Make bi_<report>: a BI view of a report view (all its columns, or the ones given) through the security-definer row function bi_<report>_rows(); install script only';

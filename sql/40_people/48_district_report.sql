@@ -193,13 +193,36 @@ WHERE g.kind = 'grid' AND commgrid.reaches(g.code, (SELECT commgrid.reach_scopes
 COMMENT ON VIEW grid_summary IS
   'One row per grid of the caller''s jurisdiction, with plain types for BI tools: its community, Party group and whether it has a leader, households, residents, vulnerable and empty-nest residents, members placed, staff and compliance problems';
 
--- The community and grid summaries of the people model, for BI: aggregates in plain types,
--- computed with the owner's rights over every district (create_bi_view).
-SELECT commgrid.create_bi_view('commgrid.community_summary',
-  'BI: one row per urban community (commgrid.community_summary): counts only, plain types');
-SELECT commgrid.create_bi_view('commgrid.grid_summary',
-  'BI: one row per grid (commgrid.grid_summary): counts only, plain types',
-  '{grid_code, grid_name, community_code, community_name, party_group_name, party_group_has_leader, households, residents, vulnerable_residents, empty_nest_elderly, members_placed, staff, full_time_staff, compliance_problems}');
+-- The community and grid summaries of the people model, for BI: aggregates in plain types.
+-- The report views show the rows of the querying role's jurisdiction (commgrid.reaches), and
+-- the BI reader has none; so BI reads them through security-definer row functions, which run
+-- them as the owner over every district.
+CREATE FUNCTION bi_community_summary_rows() RETURNS SETOF community_summary
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT * FROM commgrid.community_summary
+$$;
+REVOKE EXECUTE ON FUNCTION bi_community_summary_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_community_summary_rows() IS
+  'The rows of bi_community_summary, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_community_summary AS
+SELECT * FROM commgrid.bi_community_summary_rows();
+COMMENT ON VIEW bi_community_summary IS
+  'BI: one row per urban community (commgrid.community_summary): counts only, plain types';
+
+CREATE FUNCTION bi_grid_summary_rows() RETURNS SETOF grid_summary
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT * FROM commgrid.grid_summary
+$$;
+REVOKE EXECUTE ON FUNCTION bi_grid_summary_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_grid_summary_rows() IS
+  'The rows of bi_grid_summary, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_grid_summary AS
+SELECT s.grid_code, s.grid_name, s.community_code, s.community_name, s.party_group_name,
+       s.party_group_has_leader, s.households, s.residents, s.vulnerable_residents, s.empty_nest_elderly,
+       s.members_placed, s.staff, s.full_time_staff, s.compliance_problems
+FROM commgrid.bi_grid_summary_rows() s;
+COMMENT ON VIEW bi_grid_summary IS
+  'BI: one row per grid (commgrid.grid_summary): counts only, plain types';
 
 -- The district figures for BI: area_report of every district, computed with the owner's rights.
 CREATE FUNCTION bi_district_report_rows()

@@ -103,9 +103,27 @@ SELECT uc.community_code::text AS community_code, a.name AS community_name,
 COMMENT ON VIEW who_sits_at_whose_table IS
   'BI: per community, the units co-building with it by affiliation × rank × kind (the report''s third problem), with how many are based there and how many Party heads sit at its joint meeting today';
 
--- The assessment results for BI: the community assessment and the unit scorecard, computed
--- with the owner's rights over every district (create_bi_view).
-SELECT commgrid.create_bi_view('commgrid.community_assessment',
-  'BI: per campaign and community, its assessment (commgrid.community_assessment): scores, grade, rank');
-SELECT commgrid.create_bi_view('commgrid.unit_scorecard',
-  'BI: per campaign and resident unit, its co-building and its assessment result (commgrid.unit_scorecard); organisations only, no person');
+-- The assessment results for BI: the community assessment and the unit scorecard.
+CREATE FUNCTION bi_community_assessment_rows() RETURNS SETOF community_assessment
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT * FROM commgrid.community_assessment
+$$;
+REVOKE EXECUTE ON FUNCTION bi_community_assessment_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_community_assessment_rows() IS
+  'The rows of bi_community_assessment, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_community_assessment AS
+SELECT * FROM commgrid.bi_community_assessment_rows();
+COMMENT ON VIEW bi_community_assessment IS
+  'BI: per campaign and community, its assessment (commgrid.community_assessment): scores, grade, rank';
+
+CREATE FUNCTION bi_unit_scorecard_rows() RETURNS SETOF unit_scorecard
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT * FROM commgrid.unit_scorecard
+$$;
+REVOKE EXECUTE ON FUNCTION bi_unit_scorecard_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_unit_scorecard_rows() IS
+  'The rows of bi_unit_scorecard, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_unit_scorecard AS
+SELECT * FROM commgrid.bi_unit_scorecard_rows();
+COMMENT ON VIEW bi_unit_scorecard IS
+  'BI: per campaign and resident unit, its co-building and its assessment result (commgrid.unit_scorecard); organisations only, no person';
