@@ -14,6 +14,12 @@ COMMENT ON TABLE boundary_generation IS
 COMMENT ON COLUMN boundary_generation.generation IS 'Counter, +1 for each statement that changed areas';
 COMMENT ON COLUMN boundary_generation.changed_at IS 'When the last change was made';
 COMMENT ON COLUMN boundary_generation.only_row IS 'Always true: keeps the table to one row';
+-- reference data the staff's queries read; its one row is the engine's, begun again by
+-- CREATE EXTENSION on restore
+SELECT commgrid.secure_table('commgrid.boundary_generation', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{}');
+SELECT commgrid.mark_install_only('commgrid.boundary_generation', 'one counter row of the engine''s cache, begun again at install');
 
 -- The boundary lock (docs/design/boundary-lock.md): writers that derive area codes
 -- from boundaries hold it shared until they commit, every change of boundaries takes it
@@ -39,6 +45,8 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION area_bump_generation() IS
   'Trigger: takes the boundary lock exclusively and marks the boundaries as changed, so every backend''s locate() index is rebuilt when it sees the change';
+-- trigger functions cannot be called directly, but nothing security-definer stays open
+REVOKE EXECUTE ON FUNCTION area_bump_generation() FROM PUBLIC;
 
 CREATE TRIGGER area_bump_generation
   AFTER INSERT OR UPDATE OF code, boundary OR DELETE OR TRUNCATE ON area

@@ -22,8 +22,12 @@ COMMENT ON COLUMN assigned_table.location_column IS 'Its point column (geometry,
 COMMENT ON COLUMN assigned_table.code_column IS 'Its gridcode column, set from the location';
 COMMENT ON COLUMN assigned_table.level IS 'The level of the code: grid, community, township, county, city or province (or a kind of that level)';
 COMMENT ON COLUMN assigned_table.registered_at IS 'When the table was registered';
+-- reference data the staff's queries read
+SELECT commgrid.secure_table('commgrid.assigned_table', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{}');
 -- pg_dump keeps the users' registrations, not the extension's own tables (its script registers those)
-SELECT pg_catalog.pg_extension_config_dump('assigned_table', $$WHERE NOT EXISTS (
+SELECT commgrid.register_dump('commgrid.assigned_table', $$WHERE NOT EXISTS (
   SELECT FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
   WHERE e.extname = 'pg_commgrid' AND d.deptype = 'e'
     AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = tbl)$$);

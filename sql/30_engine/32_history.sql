@@ -16,9 +16,16 @@ COMMENT ON COLUMN area_boundary_history.code IS 'The area';
 COMMENT ON COLUMN area_boundary_history.boundary IS 'The boundary in force during [valid_from, valid_to), MultiPolygon EPSG:4490';
 COMMENT ON COLUMN area_boundary_history.valid_from IS 'Start of the transaction that set this boundary';
 COMMENT ON COLUMN area_boundary_history.valid_to IS 'Start of the transaction that replaced or removed it; NULL while current';
+-- read like the areas themselves, written only by the engine's security-definer trigger
+SELECT commgrid.secure_table('commgrid.area_boundary_history', '{code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{}');
+CREATE POLICY staff_read ON area_boundary_history FOR SELECT USING (true);
+COMMENT ON POLICY staff_read ON area_boundary_history IS
+  'Every role granted SELECT reads the whole boundary history, as it reads the area tree';
 -- (a change by a transaction that started before the current generation's is refused with
 -- 40001 by area_record_history, so generations follow each other in commit order)
-SELECT pg_catalog.pg_extension_config_dump('area_boundary_history', '');
+SELECT commgrid.register_dump('commgrid.area_boundary_history');
 
 CREATE FUNCTION area_record_history() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
@@ -57,6 +64,8 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION area_record_history() IS
   'Trigger: closes an area''s current boundary generation and opens the new one when its boundary changes';
+-- trigger functions cannot be called directly, but nothing security-definer stays open
+REVOKE EXECUTE ON FUNCTION area_record_history() FROM PUBLIC;
 
 CREATE TRIGGER area_record_history
   AFTER INSERT OR UPDATE OF code, boundary OR DELETE ON area

@@ -26,6 +26,13 @@ COMMENT ON COLUMN household.location IS 'The dwelling, a Point in EPSG:4490 (CGC
 COMMENT ON COLUMN household.grid_code IS
   'Grid that covers the location, set by the spatial engine; NULL only while no grid covers it';
 COMMENT ON COLUMN household.community_code IS 'Community of the grid (derived from grid_code)';
+-- kept by every staff level down to the grid worker; the address and exact location only
+-- through household_card
+SELECT commgrid.secure_table('commgrid.household', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff, grid_worker}');
+SELECT commgrid.mark_personal('commgrid.household', '{address, location}', restricted => true);
+SELECT commgrid.register_dump('commgrid.household');
 
 -- A place's grid is always the engine's answer for its location.  The engine's trigger
 -- (register_assigned_table) sets it on insert and when the location moves, and redraw()
@@ -85,6 +92,15 @@ COMMENT ON COLUMN resident.living_alone IS '[personal] Lives alone (独居)';
 COMMENT ON COLUMN resident.disability IS '[personal] Has a disability (残疾)';
 COMMENT ON COLUMN resident.registered_on IS
   'Day the person was registered here (today in the district by default); never before the birth date, never after today';
+-- kept by every staff level down to the grid worker; the ID number and phone only through
+-- resident_card; every change audited
+SELECT commgrid.secure_table('commgrid.resident', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff, grid_worker}');
+SELECT commgrid.mark_personal('commgrid.resident', '{name, vulnerable_kinds, empty_nest_elderly, living_alone, disability}');
+SELECT commgrid.mark_personal('commgrid.resident', '{idcard, phone}', restricted => true);
+SELECT commgrid.audit_table('commgrid.resident');
+SELECT commgrid.register_dump('commgrid.resident');
 
 -- A person is registered on or after the day they were born, and not in the future: a birth
 -- date after it is a mistyped ID number (and would have no age in any report).
@@ -159,8 +175,95 @@ CREATE TRIGGER household_pass_grid_to_residents AFTER UPDATE ON household
   REFERENCING NEW TABLE AS new_households OLD TABLE AS old_households
   FOR EACH STATEMENT EXECUTE FUNCTION household_pass_grid_to_residents();
 
--- user data: pg_dump saves these rows and their id sequences with the database
-SELECT pg_catalog.pg_extension_config_dump('household', '');
-SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('commgrid.household', 'household_id'), '');
-SELECT pg_catalog.pg_extension_config_dump('resident', '');
-SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('commgrid.resident', 'resident_id'), '');
+-- Staff functions: the only way to a person's restricted personal data (ID number, phone,
+-- address, exact location).  Each is security definer with its path pinned, checks that the
+-- acting role is staff and the person lies in its jurisdiction (one 42501 for missing and
+-- elsewhere alike), and writes a READ entry to the audit log before returning.
+
+CREATE FUNCTION resident_card(id bigint)
+RETURNS TABLE (resident_id bigint, name text, idcard idcard, sex text, birth_date date,
+               phone text, household_id bigint, address text, grid_code gridcode,
+               community_code gridcode, vulnerable_kinds text[], empty_nest_elderly boolean,
+               living_alone boolean, disability boolean)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  area_code commgrid.gridcode;
+BEGIN
+  SELECT r.grid_code INTO area_code FROM commgrid.resident r WHERE r.resident_id = id;
+  PERFORM commgrid.check_staff_reach(area_code, format('resident %s', id));
+  PERFORM commgrid.audit_read('commgrid.resident', jsonb_build_object('resident_id', id),
+                              'resident_card', area_code);
+  RETURN QUERY
+  SELECT r.resident_id, r.name, r.idcard, commgrid.sex(r.idcard), commgrid.birth_date(r.idcard),
+         r.phone, r.household_id, h.address, r.grid_code, r.community_code,
+         r.vulnerable_kinds, r.empty_nest_elderly, r.living_alone, r.disability
+  FROM commgrid.resident r JOIN commgrid.household h ON h.household_id = r.household_id
+  WHERE r.resident_id = id;
+END $$;
+REVOKE EXECUTE ON FUNCTION resident_card(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION resident_card(bigint) IS
+  'Staff function: one resident''s full record with ID number, phone and address, for staff whose jurisdiction holds the resident; audited';
+
+CREATE FUNCTION household_card(id bigint)
+RETURNS TABLE (household_id bigint, address text, longitude float8, latitude float8,
+               grid_code gridcode, community_code gridcode, residents bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  area_code commgrid.gridcode;
+BEGIN
+  SELECT h.grid_code INTO area_code FROM commgrid.household h WHERE h.household_id = id;
+  PERFORM commgrid.check_staff_reach(area_code, format('household %s', id));
+  PERFORM commgrid.audit_read('commgrid.household', jsonb_build_object('household_id', id),
+                              'household_card', area_code);
+  RETURN QUERY
+  SELECT h.household_id, h.address, ST_X(h.location), ST_Y(h.location), h.grid_code,
+         h.community_code,
+         (SELECT count(*) FROM commgrid.resident r WHERE r.household_id = h.household_id)
+  FROM commgrid.household h
+  WHERE h.household_id = id;
+END $$;
+REVOKE EXECUTE ON FUNCTION household_card(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION household_card(bigint) IS
+  'Staff function: a household''s address and exact location, for staff whose jurisdiction holds it; audited';
+
+INSERT INTO staff_function VALUES
+  ('resident_card', 'A resident''s ID number, phone, address and vulnerabilities'),
+  ('household_card', 'A household''s address and exact location');
+
+-- The age band a person reaches this year: the district's year (district_today, Asia/Shanghai)
+-- minus the birth year, in
+-- ten-year bands ('30-39', …, '90+').  It depends on the birth year only, and changes for
+-- everybody at once on 1 January in Shanghai, whatever the session's TimeZone: running a query
+-- on two dates narrows nobody's birthday down.  A RETURN body, so it is inlined.
+CREATE FUNCTION age_band(card idcard) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (SELECT CASE WHEN y.age >= 90 THEN '90+'
+                    ELSE (y.age / 10 * 10)::text || '-' || (y.age / 10 * 10 + 9)::text END
+        FROM (SELECT extract(year FROM commgrid.district_today())::int
+                     - extract(year FROM commgrid.birth_date(card))::int AS age) y);
+COMMENT ON FUNCTION age_band(idcard) IS
+  'Ten-year age band reached this year (year in Asia/Shanghai minus birth year): 0-9 … 80-89, 90+; independent of TimeZone and of the birthday';
+
+-- Residents for BI: no row per person, only groups of residents with the same grid, sex and
+-- age band, and no group smaller than k (masking_setting bi_min_group_size).  No name, ID
+-- number, phone, birth date or exact age reaches BI, so none can be rebuilt; a group hidden
+-- for its size is absent (not shown as 0), so its residents cannot be told apart from nobody.
+-- A security barrier: a BI reader's own function in a WHERE clause never sees a resident's row
+-- before grouping and the size rule.
+CREATE VIEW bi_resident WITH (security_barrier) AS
+SELECT g.grid_code, g.community_code, g.sex, g.age_band, g.residents
+FROM (SELECT r.grid_code::text AS grid_code, r.community_code::text AS community_code,
+             commgrid.sex(r.idcard) AS sex, commgrid.age_band(r.idcard) AS age_band,
+             count(*)::int AS residents
+      FROM commgrid.resident r
+      GROUP BY 1, 2, 3, 4) g
+WHERE g.residents >= (SELECT s.value FROM commgrid.masking_setting s WHERE s.name = 'bi_min_group_size');
+COMMENT ON VIEW bi_resident IS
+  'BI: residents counted by grid, sex and age band, only groups of at least k residents (masking_setting bi_min_group_size); no row per person';
+COMMENT ON COLUMN bi_resident.grid_code IS 'Grid of the household, as text: the finest location BI sees (NULL: not yet in a grid)';
+COMMENT ON COLUMN bi_resident.community_code IS 'Community of the grid, as text';
+COMMENT ON COLUMN bi_resident.sex IS 'Sex, from the ID number';
+COMMENT ON COLUMN bi_resident.age_band IS 'Age band reached this year (commgrid.age_band: year in Asia/Shanghai minus birth year)';
+COMMENT ON COLUMN bi_resident.residents IS 'Residents in the group: never fewer than k';

@@ -47,6 +47,11 @@ COMMENT ON COLUMN party_org.secretary_id IS
   'Secretary, or a Party group''s leader (组长): a Party member (resident_id); NULL while vacant';
 COMMENT ON COLUMN party_org.term_start IS 'Start of the current term; NULL for a Party group, which has none';
 COMMENT ON COLUMN party_org.term_end IS 'End of the current term: community organisations serve 5 years';
+-- kept by community staff and above; a grid worker reads the Party group of its grids
+SELECT commgrid.secure_table('commgrid.party_org', '{community_code, grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.party_org');
 
 -- The committee of a Party organisation (支部委员会, 总支委员会, 党委): who holds which post.
 -- Cross-appointments (交叉任职) with resident units reference these rows' people.
@@ -68,6 +73,10 @@ COMMENT ON COLUMN party_org_committee.org_id IS 'The organisation';
 COMMENT ON COLUMN party_org_committee.resident_id IS 'The committee member (a Party member)';
 COMMENT ON COLUMN party_org_committee.community_code IS 'The organisation''s community (filled in when omitted)';
 COMMENT ON COLUMN party_org_committee.post IS 'secretary, deputy_secretary or member';
+SELECT commgrid.secure_table('commgrid.party_org_committee', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.party_org_committee');
 
 -- The tree's shape: which kind may stand under which.
 CREATE FUNCTION party_org_child_kinds(kind text) RETURNS text[]
@@ -144,8 +153,3 @@ COMMENT ON FUNCTION take_org_community() IS
 
 CREATE TRIGGER party_org_committee_take_community BEFORE INSERT ON party_org_committee
   FOR EACH ROW EXECUTE FUNCTION take_org_community();
-
--- user data: pg_dump saves these rows and their id sequences with the database
-SELECT pg_catalog.pg_extension_config_dump('party_org', '');
-SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('commgrid.party_org', 'org_id'), '');
-SELECT pg_catalog.pg_extension_config_dump('party_org_committee', '');

@@ -35,6 +35,13 @@ COMMENT ON COLUMN party_member.category IS
 COMMENT ON COLUMN party_member.joined_on IS 'Date of joining the Party; NULL when not known here (e.g. an inflow floating member)';
 COMMENT ON COLUMN party_member.grid_code IS 'The grid the member is placed in (党员划入网格); one of the community''s grids';
 COMMENT ON COLUMN party_member.claimed_post IS 'The post claimed in the grid (认领岗位), e.g. 楼栋联络员';
+-- kept by community staff and above; a grid worker reads the members placed in its grids;
+-- every change audited
+SELECT commgrid.secure_table('commgrid.party_member', '{community_code, grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.audit_table('commgrid.party_member');
+SELECT commgrid.register_dump('commgrid.party_member');
 
 -- Members belong to branches; the community comes from the branch.
 CREATE FUNCTION party_member_check_org() RETURNS trigger
@@ -110,6 +117,12 @@ COMMENT ON COLUMN floating_member.destination IS 'Outflow: where the member went
 COMMENT ON COLUMN floating_member.certificate_no IS 'Number of the activity certificate (流动党员活动证)';
 COMMENT ON COLUMN floating_member.declared_on IS 'Inflow: the day the member declared themselves (亮明身份)';
 COMMENT ON COLUMN floating_member.transferred_on IS 'Outflow: the day the membership was transferred out';
+SELECT commgrid.secure_table('commgrid.floating_member', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.mark_personal('commgrid.floating_member', '{certificate_no}', restricted => true);
+SELECT commgrid.audit_table('commgrid.floating_member');
+SELECT commgrid.register_dump('commgrid.floating_member');
 
 CREATE FUNCTION take_member_community() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
@@ -154,6 +167,10 @@ COMMENT ON COLUMN party_dues.amount IS 'Amount in yuan';
 COMMENT ON COLUMN party_dues.paid_on IS 'Day of payment';
 COMMENT ON COLUMN party_dues.paid_by_id IS
   'Who paid (a resident); the member by default, someone else for dues paid on the member''s behalf (托人代交)';
+SELECT commgrid.secure_table('commgrid.party_dues', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.party_dues');
 
 CREATE FUNCTION party_dues_paid_by_member() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
@@ -168,8 +185,3 @@ CREATE TRIGGER party_dues_paid_by_member BEFORE INSERT ON party_dues
   FOR EACH ROW EXECUTE FUNCTION party_dues_paid_by_member();
 CREATE TRIGGER party_dues_take_community BEFORE INSERT ON party_dues
   FOR EACH ROW EXECUTE FUNCTION take_member_community();
-
--- user data: pg_dump saves these rows with the database
-SELECT pg_catalog.pg_extension_config_dump('party_member', '');
-SELECT pg_catalog.pg_extension_config_dump('floating_member', '');
-SELECT pg_catalog.pg_extension_config_dump('party_dues', '');

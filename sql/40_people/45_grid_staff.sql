@@ -57,7 +57,10 @@ COMMENT ON COLUMN grid_staff.location IS 'Duty post, a Point in EPSG:4490; it de
 COMMENT ON COLUMN grid_staff.grid_code IS 'Grid that covers the duty post, set by the spatial engine (a post outside every grid is refused)';
 COMMENT ON COLUMN grid_staff.community_code IS 'Community of the grid (derived from grid_code)';
 COMMENT ON COLUMN grid_staff.since IS 'In the post since';
-
--- user data: pg_dump saves these rows and their id sequence with the database
-SELECT pg_catalog.pg_extension_config_dump('grid_staff', '');
-SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('commgrid.grid_staff', 'staff_id'), '');
+SELECT commgrid.secure_table('commgrid.grid_staff', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.mark_personal('commgrid.grid_staff', '{name, phone}');
+-- a duty post, not a home
+SELECT commgrid.mark_not_personal('commgrid.grid_staff', '{location}');
+SELECT commgrid.register_dump('commgrid.grid_staff');

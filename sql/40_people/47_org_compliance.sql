@@ -8,7 +8,7 @@
 -- The row filter of every report view: reaches(code, (SELECT commgrid.reach_scopes())).  The
 -- scopes are read once per query (an InitPlan, as in the policies) and the test is inlined, so
 -- the filter costs a comparison per row.  reach_scopes() gives the current role's jurisdiction
--- (the policies' commgrid.jurisdiction_scopes(), sql/80_security.sql; an empty array when it
+-- (the policies' commgrid.jurisdiction_scopes(), sql/20_security/30_secure_table.sql; an empty array when it
 -- has none) or NULL, meaning every row, for roles that bypass row-level security: the owner, a
 -- superuser, and the security-definer functions that compute for BI.  PL/pgSQL resolves the
 -- names when called, so they may be defined later.
@@ -47,6 +47,29 @@ RETURN units IS NULL OR COALESCE(unit OPERATOR(pg_catalog.=) ANY (units), false)
 COMMENT ON FUNCTION reaches_unit(bigint, bigint[]) IS
   'Is the unit one of the units (NULL units: every unit)? The unit liaison''s row filter of the report views, called as reaches_unit(unit, (SELECT commgrid.reach_units()))';
 
+-- The report views: owner's-rights views of the schema (not bi_*) whose rewrite rule calls a
+-- row filter, commgrid.reaches (rows of the caller's jurisdiction, for staff) or
+-- commgrid.reaches_unit (rows of its own units, for unit liaisons).  grant_privileges grants
+-- them; security_findings accepts them as owner's-rights views open to staff when they are
+-- security barriers.
+CREATE FUNCTION report_views() RETURNS TABLE (view_name regclass, staff boolean, unit_liaison boolean)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT c.oid::regclass,
+         bool_or(d.refobjid = 'commgrid.reaches(commgrid.gridcode, commgrid.gridcode[])'::regprocedure),
+         bool_or(d.refobjid = 'commgrid.reaches_unit(bigint, bigint[])'::regprocedure)
+  FROM pg_catalog.pg_rewrite w
+  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = w.oid
+                              AND d.refclassid = 'pg_catalog.pg_proc'::regclass
+  JOIN pg_catalog.pg_class c ON c.oid = w.ev_class
+  WHERE c.relkind = 'v' AND c.relnamespace = 'commgrid'::regnamespace
+    AND c.relname NOT LIKE 'bi\_%'
+    AND d.refobjid IN ('commgrid.reaches(commgrid.gridcode, commgrid.gridcode[])'::regprocedure,
+                       'commgrid.reaches_unit(bigint, bigint[])'::regprocedure)
+  GROUP BY c.oid
+$$;
+COMMENT ON FUNCTION report_views() IS
+  'The report views (owner''s rights, not bi_*) and their row filters: staff = rows of the caller''s jurisdiction (reaches), unit_liaison = rows of its own units (reaches_unit)';
+
 CREATE TABLE compliance_setting (
   name        text PRIMARY KEY,
   value       numeric NOT NULL,
@@ -56,6 +79,10 @@ COMMENT ON TABLE compliance_setting IS 'Tunable thresholds of commgrid.org_compl
 COMMENT ON COLUMN compliance_setting.name IS 'Setting name';
 COMMENT ON COLUMN compliance_setting.value IS 'Its value';
 COMMENT ON COLUMN compliance_setting.description IS 'What it bounds';
+-- reference data: read by every staff role, changed by the district administrator
+SELECT commgrid.secure_table('commgrid.compliance_setting', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin}');
 -- The installed values.  pg_dump keeps only the rows a user added or changed, and on restore
 -- a dumped row replaces the installed one of the same name (the trigger below, which fires
 -- in replica mode too), so a user's setting survives a dump and restore.
@@ -67,7 +94,7 @@ END;
 COMMENT ON FUNCTION compliance_setting_defaults() IS
   'The rows the install script puts into compliance_setting (pg_dump leaves out rows still equal to one of them)';
 INSERT INTO compliance_setting SELECT * FROM compliance_setting_defaults();
-SELECT pg_catalog.pg_extension_config_dump('compliance_setting',
+SELECT commgrid.register_dump('commgrid.compliance_setting',
   $$WHERE (name, value, description) NOT IN (SELECT d.name, d.value, d.description FROM commgrid.compliance_setting_defaults() d)$$);
 
 CREATE FUNCTION compliance_setting_replace_default() RETURNS trigger
@@ -133,6 +160,8 @@ COMMENT ON VIEW compliance_kind IS 'Every kind of breach org_compliance reports,
 COMMENT ON COLUMN compliance_kind.kind IS 'Kind of breach, as in org_compliance.kind';
 COMMENT ON COLUMN compliance_kind.ordinal IS 'Order in the report (1 = first)';
 COMMENT ON COLUMN compliance_kind.rule IS 'The rule the kind breaks, in words';
+-- for staff: runs with the caller's rights (grant_privileges grants such views)
+ALTER VIEW compliance_kind SET (security_invoker = true);
 
 CREATE VIEW org_compliance WITH (security_barrier) AS
 WITH branch_count AS (
@@ -232,3 +261,25 @@ COMMENT ON COLUMN org_compliance.kind IS 'Kind of breach (see compliance_kind)';
 COMMENT ON COLUMN org_compliance.area_code IS 'The community or grid the breach belongs to: filter with area_code <@ code';
 COMMENT ON COLUMN org_compliance.subject IS 'What is in breach: organisation, grid or member (by id)';
 COMMENT ON COLUMN org_compliance.detail IS 'The figures that break the rule';
+
+-- Compliance counts for BI: breaches of each kind per community or grid, no subject or detail
+-- (those name members by id).
+CREATE FUNCTION bi_org_compliance_rows()
+RETURNS TABLE (area_code text, area_name text, area_kind text, kind text, problems int)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT c.area_code::text, a.name, a.kind, c.kind, count(*)::int
+  FROM commgrid.org_compliance c JOIN commgrid.area a ON a.code = c.area_code
+  GROUP BY c.area_code, a.name, a.kind, c.kind
+$$;
+REVOKE EXECUTE ON FUNCTION bi_org_compliance_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_org_compliance_rows() IS
+  'The rows of bi_org_compliance, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_org_compliance AS
+SELECT * FROM commgrid.bi_org_compliance_rows();
+COMMENT ON VIEW bi_org_compliance IS
+  'BI: number of compliance problems (commgrid.org_compliance) of each kind per community or grid';
+COMMENT ON COLUMN bi_org_compliance.area_code IS 'The community or grid the problems are about, as text';
+COMMENT ON COLUMN bi_org_compliance.area_name IS 'Name of the area';
+COMMENT ON COLUMN bi_org_compliance.area_kind IS 'Kind of the area: community, village or grid';
+COMMENT ON COLUMN bi_org_compliance.kind IS 'Kind of breach (commgrid.compliance_kind)';
+COMMENT ON COLUMN bi_org_compliance.problems IS 'Number of breaches of that kind there';

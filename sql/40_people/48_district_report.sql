@@ -226,3 +226,60 @@ COMMENT ON COLUMN grid_summary.members_placed IS 'Party members of record placed
 COMMENT ON COLUMN grid_summary.staff IS 'Grid staff whose duty post is in the grid';
 COMMENT ON COLUMN grid_summary.full_time_staff IS 'Grid staff of the grid who work full time';
 COMMENT ON COLUMN grid_summary.compliance_problems IS 'Rows of commgrid.org_compliance about the grid itself';
+
+-- The community and grid summaries of the people model, for BI: aggregates in plain types.
+-- The report views show the rows of the querying role's jurisdiction (commgrid.reaches), and
+-- the BI reader has none; so BI reads them through security-definer row functions, which run
+-- them as the owner over every district.
+CREATE FUNCTION bi_community_summary_rows() RETURNS SETOF community_summary
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT * FROM commgrid.community_summary
+$$;
+REVOKE EXECUTE ON FUNCTION bi_community_summary_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_community_summary_rows() IS
+  'The rows of bi_community_summary, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_community_summary AS
+SELECT * FROM commgrid.bi_community_summary_rows();
+COMMENT ON VIEW bi_community_summary IS
+  'BI: one row per urban community (commgrid.community_summary): counts only, plain types';
+
+CREATE FUNCTION bi_grid_summary_rows() RETURNS SETOF grid_summary
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT * FROM commgrid.grid_summary
+$$;
+REVOKE EXECUTE ON FUNCTION bi_grid_summary_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_grid_summary_rows() IS
+  'The rows of bi_grid_summary, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_grid_summary AS
+SELECT s.grid_code, s.grid_name, s.community_code, s.community_name, s.party_group_name,
+       s.party_group_has_leader, s.households, s.residents, s.vulnerable_residents, s.empty_nest_elderly,
+       s.members_placed, s.staff, s.full_time_staff, s.compliance_problems
+FROM commgrid.bi_grid_summary_rows() s;
+COMMENT ON VIEW bi_grid_summary IS
+  'BI: one row per grid (commgrid.grid_summary): counts only, plain types';
+-- the BI copies say what the report views' columns say (one text for both)
+SELECT commgrid.copy_column_comments('commgrid.bi_community_summary', 'commgrid.community_summary');
+SELECT commgrid.copy_column_comments('commgrid.bi_grid_summary', 'commgrid.grid_summary');
+
+-- The district figures for BI: area_report of every district, computed with the owner's rights.
+CREATE FUNCTION bi_district_report_rows()
+RETURNS TABLE (district_code text, district_name text, line int, indicator text, value numeric, unit text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT a.code::text, a.name, r.line::int, r.indicator, r.value, r.unit
+  FROM commgrid.area a
+  CROSS JOIN LATERAL commgrid.area_report(a.code) WITH ORDINALITY r(indicator, value, unit, line)
+  WHERE a.kind = 'district'
+$$;
+REVOKE EXECUTE ON FUNCTION bi_district_report_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_district_report_rows() IS
+  'The rows of bi_district_report, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_district_report AS
+SELECT * FROM commgrid.bi_district_report_rows();
+COMMENT ON VIEW bi_district_report IS
+  'BI: every district''s report (commgrid.area_report), one row per indicator in report order (line)';
+COMMENT ON COLUMN bi_district_report.district_code IS 'The district (6 digits), as text';
+COMMENT ON COLUMN bi_district_report.district_name IS 'Name of the district';
+COMMENT ON COLUMN bi_district_report.line IS 'Position of the indicator in the report (1 = first): order by it';
+COMMENT ON COLUMN bi_district_report.indicator IS 'What is counted, as in commgrid.area_report (area, resident population, grids, compliance: <kind> …)';
+COMMENT ON COLUMN bi_district_report.value IS 'The figure';
+COMMENT ON COLUMN bi_district_report.unit IS 'Its unit: km², persons, households, communities, members, grids, problems …';

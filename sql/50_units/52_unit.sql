@@ -22,6 +22,10 @@ COMMENT ON COLUMN unit_vocabulary.field IS 'kind, affiliation or rank';
 COMMENT ON COLUMN unit_vocabulary.code IS 'the code stored in unit';
 COMMENT ON COLUMN unit_vocabulary.label IS 'the report''s word for it';
 COMMENT ON COLUMN unit_vocabulary.sort_order IS 'display order: higher affiliation and rank first';
+-- reference data: read by every role, changed by the district administrator
+SELECT commgrid.secure_table('commgrid.unit_vocabulary', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker, unit_liaison}',
+  '{district_admin}');
 -- The installed vocabulary; pg_dump keeps the rows a user added or changed, and on restore a
 -- dumped row replaces the installed one of the same field and code (as for compliance_setting).
 CREATE FUNCTION unit_vocabulary_defaults() RETURNS SETOF unit_vocabulary
@@ -45,7 +49,7 @@ END;
 COMMENT ON FUNCTION unit_vocabulary_defaults() IS
   'The rows the install script puts into unit_vocabulary (pg_dump leaves out rows still equal to one of them)';
 INSERT INTO unit_vocabulary SELECT * FROM unit_vocabulary_defaults();
-SELECT pg_catalog.pg_extension_config_dump('unit_vocabulary',
+SELECT commgrid.register_dump('commgrid.unit_vocabulary',
   $$WHERE (field, code, label, sort_order) NOT IN (SELECT d.field, d.code, d.label, d.sort_order FROM commgrid.unit_vocabulary_defaults() d)$$);
 
 CREATE FUNCTION unit_vocabulary_replace_default() RETURNS trigger
@@ -109,6 +113,36 @@ COMMENT ON COLUMN unit.location IS 'a point for a unit without a campus (EPSG:44
 COMMENT ON COLUMN unit.footprint IS 'the campus footprint, MultiPolygon (EPSG:4490; 4326 input is transformed)';
 COMMENT ON COLUMN unit.community_code IS
   'the unit''s community, assigned from the footprint (largest share) or the location; set by hand only for a unit without either';
+-- community level (grid workers do not see units); a unit liaison reads its own units
+SELECT commgrid.secure_table('commgrid.unit', '{community_code}',
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin, township_staff, community_staff}', '{unit_id}');
+SELECT commgrid.register_dump('commgrid.unit');
+
+-- The liaison map of the units: which resident units each unit liaison speaks for.  The
+-- liaison reaches only these units' co-building data and assessments.
+CREATE TABLE liaison_unit (
+  role_name  regrole NOT NULL,
+  unit_id    bigint NOT NULL REFERENCES unit ON DELETE CASCADE,
+  granted_by name NOT NULL DEFAULT session_user,
+  granted_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (role_name, unit_id)
+);
+COMMENT ON TABLE liaison_unit IS
+  'The resident units each unit liaison (login role) acts for; change it with grant_liaison / revoke_liaison';
+COMMENT ON COLUMN liaison_unit.role_name IS
+  'Login role of the liaison, stored by OID (shown as its name): a later role with the same name does not match';
+COMMENT ON COLUMN liaison_unit.unit_id IS 'The resident unit';
+COMMENT ON COLUMN liaison_unit.granted_by IS 'Session role that granted it';
+COMMENT ON COLUMN liaison_unit.granted_at IS 'Time the unit was granted (start of the granting transaction, with zone)';
+ALTER TABLE liaison_unit ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_rows ON liaison_unit FOR SELECT
+  USING (role_name = (SELECT commgrid.role_oid(current_user)));
+-- user data, and who was given which unit is audited
+SELECT commgrid.register_dump('commgrid.liaison_unit');
+SELECT commgrid.audit_table('commgrid.liaison_unit');
+-- foreign keys get an index, so deleting the referenced row never scans this table
+CREATE INDEX liaison_unit_unit_id_idx ON liaison_unit (unit_id);
 
 -- Every community a unit co-builds with, with the share of its campus there.
 CREATE TABLE unit_community (
@@ -128,6 +162,10 @@ COMMENT ON COLUMN unit_community.community_code IS 'a community the unit co-buil
 COMMENT ON COLUMN unit_community.share IS 'share of the campus area in the community (1 for a unit located by a point)';
 COMMENT ON COLUMN unit_community.area_m2 IS 'campus area in the community, m² (NULL for a point)';
 COMMENT ON COLUMN unit_community.is_home IS 'true for the unit''s own community (unit.community_code)';
+SELECT commgrid.secure_table('commgrid.unit_community', '{community_code}',
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin, township_staff, community_staff}', '{unit_id}');
+SELECT commgrid.register_dump('commgrid.unit_community');
 
 -- The communities a footprint overlaps, with the share of its area in each (the spatial
 -- tools' footprint_shares, measured on the CGCS2000 ellipsoid, largest share first).

@@ -24,6 +24,10 @@ COMMENT ON COLUMN leader.area_code IS 'the city (4 digits), district (6) or subd
 COMMENT ON COLUMN leader.title IS 'post, e.g. 区委副书记, 街道党工委副书记';
 COMMENT ON COLUMN leader.starts IS 'first day in post';
 COMMENT ON COLUMN leader.ends IS 'last day in post; NULL while in post';
+SELECT commgrid.secure_table('commgrid.leader', '{area_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff}');
+SELECT commgrid.register_dump('commgrid.leader');
 
 -- Is a leader, or any row with a starts/ends period, in force on a day?
 CREATE FUNCTION period_in_force(starts date, ends date, on_date date) RETURNS bool
@@ -50,6 +54,10 @@ COMMENT ON COLUMN contact_point.leader_id IS 'a city or district leader';
 COMMENT ON COLUMN contact_point.community_code IS 'the contact community, inside the leader''s city or district';
 COMMENT ON COLUMN contact_point.starts IS 'First day in force (a date; compared with the district''s today)';
 COMMENT ON COLUMN contact_point.ends IS 'last day; NULL while in force';
+SELECT commgrid.secure_table('commgrid.contact_point', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff}');
+SELECT commgrid.register_dump('commgrid.contact_point');
 
 CREATE TABLE area_responsibility (
   responsibility_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -71,6 +79,10 @@ COMMENT ON COLUMN area_responsibility.area_code IS 'a community or a grid of the
 COMMENT ON COLUMN area_responsibility.community_code IS 'the community of area_code (itself, or the grid''s community)';
 COMMENT ON COLUMN area_responsibility.starts IS 'First day in force (a date; compared with the district''s today)';
 COMMENT ON COLUMN area_responsibility.ends IS 'last day; NULL while in force';
+SELECT commgrid.secure_table('commgrid.area_responsibility', '{area_code, community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff}');
+SELECT commgrid.register_dump('commgrid.area_responsibility');
 
 -- A contact point needs a city or district leader over the community; a responsibility a
 -- subdistrict leader of the community's own subdistrict.

@@ -16,6 +16,10 @@ COMMENT ON COLUMN joint_meeting.form IS 'joint_meeting (联席会议) or grand_p
 COMMENT ON COLUMN joint_meeting.convener_leader_id IS
   'convener (召集人 / 大党委书记): the subdistrict leader stationed in the community; NULL when vacant';
 COMMENT ON COLUMN joint_meeting.established IS 'day it was set up';
+SELECT commgrid.secure_table('commgrid.joint_meeting', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.joint_meeting');
 
 CREATE TABLE joint_meeting_member (
   member_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -40,6 +44,10 @@ COMMENT ON COLUMN joint_meeting_member.unit_id IS 'the unit the member represent
 COMMENT ON COLUMN joint_meeting_member.role IS 'member, deputy_convener or secretary';
 COMMENT ON COLUMN joint_meeting_member.starts IS 'First day in force (a date; compared with the district''s today)';
 COMMENT ON COLUMN joint_meeting_member.ends IS 'last day; NULL while a member';
+SELECT commgrid.secure_table('commgrid.joint_meeting_member', '{community_code}',
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin, township_staff, community_staff}', '{unit_id}');
+SELECT commgrid.register_dump('commgrid.joint_meeting_member');
 
 CREATE TABLE cobuilding_meeting (
   meeting_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -56,6 +64,10 @@ COMMENT ON COLUMN cobuilding_meeting.community_code IS 'the joint meeting''s com
 COMMENT ON COLUMN cobuilding_meeting.held_on IS 'Date the meeting was held; the joint meeting''s members of that day make its quorum';
 COMMENT ON COLUMN cobuilding_meeting.topic IS 'Agenda of the meeting';
 COMMENT ON COLUMN cobuilding_meeting.minutes IS 'Minutes of the meeting (free text)';
+SELECT commgrid.secure_table('commgrid.cobuilding_meeting', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.cobuilding_meeting');
 
 CREATE TABLE cobuilding_attendance (
   meeting_id     bigint NOT NULL,
@@ -71,6 +83,10 @@ COMMENT ON TABLE cobuilding_attendance IS
 COMMENT ON COLUMN cobuilding_attendance.meeting_id IS 'the meeting';
 COMMENT ON COLUMN cobuilding_attendance.community_code IS 'the meeting''s community (kept equal by the foreign key)';
 COMMENT ON COLUMN cobuilding_attendance.person_id IS 'a person present';
+SELECT commgrid.secure_table('commgrid.cobuilding_attendance', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.cobuilding_attendance');
 
 CREATE TABLE cobuilding_resolution (
   resolution_id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -96,6 +112,10 @@ COMMENT ON COLUMN cobuilding_resolution.responsible_unit_id IS 'the unit that ca
 COMMENT ON COLUMN cobuilding_resolution.due_on IS 'Date by which it should be carried out; NULL for no deadline';
 COMMENT ON COLUMN cobuilding_resolution.status IS 'open, done or dropped';
 COMMENT ON COLUMN cobuilding_resolution.done_on IS 'day carried out (set exactly when status is done)';
+SELECT commgrid.secure_table('commgrid.cobuilding_resolution', '{community_code}',
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin, township_staff, community_staff}', '{responsible_unit_id}');
+SELECT commgrid.register_dump('commgrid.cobuilding_resolution');
 
 -- Cross-appointment (双向进入、交叉任职): community Party people in unit Party organisations, and
 -- unit heads in the community committee.  One person may hold several posts.
@@ -125,6 +145,10 @@ COMMENT ON COLUMN cross_appointment.unit_id IS 'the unit, which must co-build wi
 COMMENT ON COLUMN cross_appointment.post IS 'the part-time post, e.g. 兼职委员';
 COMMENT ON COLUMN cross_appointment.starts IS 'First day in force (a date; compared with the district''s today)';
 COMMENT ON COLUMN cross_appointment.ends IS 'last day; NULL while in force';
+SELECT commgrid.secure_table('commgrid.cross_appointment', '{community_code}',
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin, township_staff, community_staff}', '{unit_id}');
+SELECT commgrid.register_dump('commgrid.cross_appointment');
 
 -- The rules joint meetings and cross-appointments follow.
 CREATE FUNCTION cobuilding_check() RETURNS trigger

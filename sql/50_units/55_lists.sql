@@ -19,6 +19,10 @@ COMMENT ON COLUMN cobuilding_need.category IS 'e.g. elderly care, youth, venue, 
 COMMENT ON COLUMN cobuilding_need.detail IS 'description';
 COMMENT ON COLUMN cobuilding_need.published_on IS 'Date published; defaults to the district''s today';
 COMMENT ON COLUMN cobuilding_need.status IS 'open, matched (a project takes it up) or closed';
+SELECT commgrid.secure_table('commgrid.cobuilding_need', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.cobuilding_need');
 
 CREATE TABLE cobuilding_resource (
   resource_id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -42,6 +46,11 @@ COMMENT ON COLUMN cobuilding_resource.category IS 'e.g. venue, volunteers, exper
 COMMENT ON COLUMN cobuilding_resource.detail IS 'description';
 COMMENT ON COLUMN cobuilding_resource.published_on IS 'Date published; defaults to the district''s today';
 COMMENT ON COLUMN cobuilding_resource.status IS 'available, committed or withdrawn';
+-- a unit liaison keeps its own units' resources
+SELECT commgrid.secure_table('commgrid.cobuilding_resource', '{community_code}',
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin, township_staff, community_staff, unit_liaison}', '{unit_id}', true);
+SELECT commgrid.register_dump('commgrid.cobuilding_resource');
 
 CREATE TABLE cobuilding_project (
   project_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -72,6 +81,10 @@ COMMENT ON COLUMN cobuilding_project.status IS 'planned, in_progress, completed 
 COMMENT ON COLUMN cobuilding_project.outcome IS 'what it achieved; required once completed';
 COMMENT ON COLUMN cobuilding_project.starts IS 'First day in force (a date; compared with the district''s today)';
 COMMENT ON COLUMN cobuilding_project.ends IS 'last day; required once completed';
+SELECT commgrid.secure_table('commgrid.cobuilding_project', '{community_code}',
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin, township_staff, community_staff}', '{unit_id}');
+SELECT commgrid.register_dump('commgrid.cobuilding_project');
 
 -- Dual reporting: a unit reports to the community where it is based ...
 CREATE TABLE unit_report (
@@ -92,6 +105,11 @@ COMMENT ON COLUMN unit_report.community_code IS 'a community the unit co-builds 
 COMMENT ON COLUMN unit_report.reported_on IS 'Date of the report; it is in force from this day until ended_on';
 COMMENT ON COLUMN unit_report.ended_on IS 'day the report ended (unit moved); NULL while in force';
 COMMENT ON COLUMN unit_report.liaison_id IS 'the unit''s liaison person for the community';
+-- a unit liaison keeps its own units' reports
+SELECT commgrid.secure_table('commgrid.unit_report', '{community_code}',
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin, township_staff, community_staff, unit_liaison}', '{unit_id}', true);
+SELECT commgrid.register_dump('commgrid.unit_report');
 
 -- ... and its in-service Party members report to the community where they live or work.
 CREATE TABLE member_report (
@@ -118,6 +136,10 @@ COMMENT ON COLUMN member_report.community_code IS 'the community reported to';
 COMMENT ON COLUMN member_report.basis IS 'residence (where the member lives) or workplace (a community the unit co-builds with)';
 COMMENT ON COLUMN member_report.reported_on IS 'Date of the report; it is in force from this day until ended_on';
 COMMENT ON COLUMN member_report.ended_on IS 'day the report ended; NULL while in force';
+SELECT commgrid.secure_table('commgrid.member_report', '{community_code}',
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin, township_staff, community_staff, unit_liaison}', '{unit_id}', true);
+SELECT commgrid.register_dump('commgrid.member_report');
 
 CREATE TABLE service_record (
   service_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -142,6 +164,10 @@ COMMENT ON COLUMN service_record.served_on IS 'Date of the service; a dual repor
 COMMENT ON COLUMN service_record.hours IS 'hours of service that day (per person)';
 COMMENT ON COLUMN service_record.activity IS 'what was done';
 COMMENT ON COLUMN service_record.project_id IS 'the co-building project it belongs to, if any';
+SELECT commgrid.secure_table('commgrid.service_record', '{community_code}',
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin, township_staff, community_staff, unit_liaison}', '{unit_id}', true);
+SELECT commgrid.register_dump('commgrid.service_record');
 
 -- The rules of the lists and of dual reporting.
 CREATE FUNCTION cobuilding_list_check() RETURNS trigger

@@ -40,6 +40,14 @@ COMMENT ON COLUMN assessment_campaign.subdistrict_weight IS 'weight of the subdi
 COMMENT ON COLUMN assessment_campaign.opinion_weight IS 'weight of the units'' opinion in a community''s combined score (the two weights sum to 1)';
 COMMENT ON COLUMN assessment_campaign.opinion_trim IS 'how many highest and lowest unit opinions are dropped before averaging (trimmed_mean)';
 COMMENT ON COLUMN assessment_campaign.closed_at IS 'Time the campaign was closed (stamped when status becomes closed; NULL while open)';
+-- the district's rules, read by all
+SELECT commgrid.secure_table('commgrid.assessment_campaign', '{district_code}',
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin}');
+CREATE POLICY all_read ON assessment_campaign FOR SELECT USING (true);
+COMMENT ON POLICY all_read ON assessment_campaign IS
+  'Every role granted SELECT reads the campaigns; the district administrator changes only their district''s';
+SELECT commgrid.register_dump('commgrid.assessment_campaign');
 
 CREATE TABLE assessment_indicator (
   indicator_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -65,6 +73,10 @@ COMMENT ON COLUMN assessment_indicator.code IS 'short code, unique in the campai
 COMMENT ON COLUMN assessment_indicator.name IS 'what is rated';
 COMMENT ON COLUMN assessment_indicator.weight IS 'weight within its set (any positive scale; totals are normalised to 100)';
 COMMENT ON COLUMN assessment_indicator.max_score IS 'scores run from 0 to max_score';
+SELECT commgrid.secure_table('commgrid.assessment_indicator', NULL,
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin}');
+SELECT commgrid.register_dump('commgrid.assessment_indicator');
 
 CREATE TABLE assessment_grade (
   campaign_id bigint NOT NULL REFERENCES assessment_campaign ON DELETE CASCADE,
@@ -78,6 +90,10 @@ COMMENT ON TABLE assessment_grade IS
 COMMENT ON COLUMN assessment_grade.campaign_id IS 'the campaign';
 COMMENT ON COLUMN assessment_grade.grade IS 'grade name';
 COMMENT ON COLUMN assessment_grade.min_score IS 'lowest score (0-100) with this grade';
+SELECT commgrid.secure_table('commgrid.assessment_grade', NULL,
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin}');
+SELECT commgrid.register_dump('commgrid.assessment_grade');
 
 CREATE TABLE assessment_rating (
   rating_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -121,6 +137,24 @@ COMMENT ON COLUMN assessment_rating.entered_at IS 'Time the rating was entered o
 COMMENT ON COLUMN assessment_rating.note IS 'Free-text remark of the rater';
 COMMENT ON COLUMN assessment_rating.community_code IS 'scope: the rating community (direction 1) or the rated community (direction 2)';
 COMMENT ON COLUMN assessment_rating.unit_id IS 'scope: the unit concerned, rated (direction 1) or giving its opinion; NULL for a subdistrict''s rating';
+-- scoped by the community (rating or rated); a liaison reads the ratings about its unit and
+-- enters its unit's opinion of the community; every change audited
+SELECT commgrid.secure_table('commgrid.assessment_rating', '{community_code}',
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin, township_staff, community_staff, unit_liaison}', '{unit_id}');
+-- a liaison writes only its unit's opinion of the community (the unit is the rater), never the
+-- community's rating of the unit
+CREATE POLICY own_unit_opinion_insert ON assessment_rating FOR INSERT
+  WITH CHECK (rater_unit_id = ANY ((SELECT commgrid.liaison_units())::bigint[]));
+CREATE POLICY own_unit_opinion_update ON assessment_rating FOR UPDATE
+  USING (rater_unit_id = ANY ((SELECT commgrid.liaison_units())::bigint[]))
+  WITH CHECK (rater_unit_id = ANY ((SELECT commgrid.liaison_units())::bigint[]));
+CREATE POLICY own_unit_opinion_delete ON assessment_rating FOR DELETE
+  USING (rater_unit_id = ANY ((SELECT commgrid.liaison_units())::bigint[]));
+COMMENT ON POLICY own_unit_opinion_insert ON assessment_rating IS
+  'A unit liaison enters its own unit''s opinion of the community (rater_unit_id), never a rating of its unit';
+SELECT commgrid.audit_table('commgrid.assessment_rating');
+SELECT commgrid.register_dump('commgrid.assessment_rating');
 
 CREATE TABLE assessment_rating_history (
   history_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -162,6 +196,12 @@ COMMENT ON COLUMN assessment_rating_history.db_user IS 'database role that made 
 COMMENT ON COLUMN assessment_rating_history.changed_at IS 'when';
 COMMENT ON COLUMN assessment_rating_history.community_code IS 'scope, as in the rating';
 COMMENT ON COLUMN assessment_rating_history.unit_id IS 'scope, as in the rating';
+-- written only by assessment_rating_audit(), which runs as the owner: no role writes it
+-- directly, so nobody can plant a change that never happened
+SELECT commgrid.secure_table('commgrid.assessment_rating_history', '{community_code}',
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{}', '{unit_id}', false);
+SELECT commgrid.register_dump('commgrid.assessment_rating_history');
 
 -- A closed campaign is read-only: its row, indicators, grades and ratings.
 CREATE FUNCTION assessment_refuse_closed(campaign bigint, what text) RETURNS void

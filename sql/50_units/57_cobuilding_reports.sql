@@ -167,3 +167,31 @@ COMMENT ON COLUMN who_sits_at_whose_table.units IS 'Units of this affiliation, r
 COMMENT ON COLUMN who_sits_at_whose_table.home_units IS 'Of those, units whose home community it is';
 COMMENT ON COLUMN who_sits_at_whose_table.heads_at_table IS 'Of those, units whose Party head sits on the community''s joint meeting today';
 COMMENT ON COLUMN who_sits_at_whose_table.unit_names IS 'Names of the units, separated by 、';
+
+-- The assessment results for BI: the community assessment and the unit scorecard.
+CREATE FUNCTION bi_community_assessment_rows() RETURNS SETOF community_assessment
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT * FROM commgrid.community_assessment
+$$;
+REVOKE EXECUTE ON FUNCTION bi_community_assessment_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_community_assessment_rows() IS
+  'The rows of bi_community_assessment, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_community_assessment AS
+SELECT * FROM commgrid.bi_community_assessment_rows();
+COMMENT ON VIEW bi_community_assessment IS
+  'BI: per campaign and community, its assessment (commgrid.community_assessment): scores, grade, rank';
+
+CREATE FUNCTION bi_unit_scorecard_rows() RETURNS SETOF unit_scorecard
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT * FROM commgrid.unit_scorecard
+$$;
+REVOKE EXECUTE ON FUNCTION bi_unit_scorecard_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_unit_scorecard_rows() IS
+  'The rows of bi_unit_scorecard, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_unit_scorecard AS
+SELECT * FROM commgrid.bi_unit_scorecard_rows();
+COMMENT ON VIEW bi_unit_scorecard IS
+  'BI: per campaign and resident unit, its co-building and its assessment result (commgrid.unit_scorecard); organisations only, no person';
+-- the BI copies say what the report views' columns say (one text for both)
+SELECT commgrid.copy_column_comments('commgrid.bi_community_assessment', 'commgrid.community_assessment');
+SELECT commgrid.copy_column_comments('commgrid.bi_unit_scorecard', 'commgrid.unit_scorecard');

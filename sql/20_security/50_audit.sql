@@ -44,10 +44,10 @@ CREATE INDEX audit_log_scope_code_idx ON audit_log (scope_code);
 -- new values of one township's rows (ID numbers, phones) never reach another's.  Every read
 -- of the log is also written to the server log (pgaudit object audit, see grant_privileges).
 SELECT commgrid.secure_table('commgrid.audit_log', '{scope_code}', '{district_admin}', '{}');
+SELECT commgrid.mark_personal('commgrid.audit_log', '{old_values, new_values}');
 
 -- user data: pg_dump saves the log and its id sequence with the database
-SELECT pg_catalog.pg_extension_config_dump('audit_log', '');
-SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('commgrid.audit_log', 'id'), '');
+SELECT commgrid.register_dump('commgrid.audit_log');
 
 -- Append-only even for the owner: a superuser must drop this trigger on purpose to purge.
 CREATE FUNCTION audit_log_refuse_change() RETURNS trigger
@@ -74,17 +74,20 @@ COMMENT ON FUNCTION audit_key(jsonb, text[]) IS 'The key columns of a row, as a 
 -- The area an entry about a role-map row is about: the district of the granted area or unit,
 -- so only a district administrator of the whole district (or a superuser) sees who was given
 -- what.  (A secured table's entries take the row's first non-NULL scope column: audit_change.)
+-- PL/pgSQL, so its body is bound at the first call: the unit and liaison tables come later,
+-- with the units.
 CREATE FUNCTION audit_scope(tbl regclass, row_json jsonb) RETURNS gridcode
-LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
-  SELECT CASE
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  RETURN CASE
     WHEN tbl = 'commgrid.jurisdiction'::regclass THEN
       (SELECT CASE WHEN commgrid.depth(c) > 3 THEN commgrid.ancestor(c, 3) ELSE c END
        FROM (SELECT (row_json ->> 'scope')::commgrid.gridcode AS c) x)
     WHEN tbl = 'commgrid.liaison_unit'::regclass THEN
       (SELECT commgrid.ancestor(u.community_code, 3) FROM commgrid.unit u
        WHERE u.unit_id = (row_json ->> 'unit_id')::bigint)
-  END
-$$;
+  END;
+END $$;
 REVOKE EXECUTE ON FUNCTION audit_scope(regclass, jsonb) FROM PUBLIC;
 COMMENT ON FUNCTION audit_scope(regclass, jsonb) IS
   'The area code an audit entry about a jurisdiction or liaison row is scoped to: its district (internal to the audit triggers)';
