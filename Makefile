@@ -9,6 +9,8 @@ OBJS = \
 	src/pg_commgrid.o \
 	src/gridcode.o \
 	src/point_reader.o \
+	src/ewkb_reader.o \
+	src/orientation.o \
 	src/boundary_index.o \
 	src/locate.o \
 	src/idcard.o \
@@ -51,7 +53,7 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: $(TOPICS) $(TOPICS_LIST)
 # Debian packages every target needs; installed only when missing.
 PACKAGES = postgresql-$(PGVERSION) postgresql-server-dev-$(PGVERSION) postgresql-common \
 	postgresql-$(PGVERSION)-postgis-3 postgresql-$(PGVERSION)-postgis-3-scripts \
-	libgeos-dev clang-14 llvm-14 make gcc postgresql-$(PGVERSION)-pgaudit
+	clang-14 llvm-14 make gcc postgresql-$(PGVERSION)-pgaudit
 # the JDBC client test (test/jdbc): Debian's driver on Java 17
 PACKAGES += openjdk-17-jdk-headless libpostgresql-jdbc-java
 # the reference generator (scripts/sql2doc): standard library only
