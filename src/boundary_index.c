@@ -10,15 +10,15 @@
  * test with a ray cast east from P, where an edge counts when its lower end
  * is at or below P and its upper end strictly above (ylo <= py < yhi) and P
  * lies strictly west of it; the side of an edge is decided by an exact
- * orientation predicate, so two areas sharing an edge (or a T-junction)
- * always disagree about P.  Hence every point of a partition is in at most
- * one area, a point strictly inside an area is in that area (ST_Contains
- * agrees), and a point on a shared edge or vertex goes to the area east
- * (north) of it.  A point whose shifted twin lies in no area (on the outer
- * edge of the level's coverage, or at a gap) but which lies on some area's
- * boundary goes to the lowest code among those areas, so every point
- * ST_Covers puts in some area gets exactly one of them.  Where areas overlap
- * (an invalid partition), the lowest code wins.
+ * orientation predicate (orientation.h), so two areas sharing an edge (or a
+ * T-junction) always disagree about P.  Hence every point of a partition is
+ * in at most one area, a point strictly inside an area is in that area
+ * (ST_Contains agrees), and a point on a shared edge or vertex goes to the
+ * area east (north) of it.  A point whose shifted twin lies in no area (on
+ * the outer edge of the level's coverage, or at a gap) but which lies on
+ * some area's boundary goes to the lowest code among those areas, so every
+ * point ST_Covers puts in some area gets exactly one of them.  Where areas
+ * overlap (an invalid partition), the lowest code wins.
  *
  * The index.  A uniform raster over the level's extent.  A cell that no
  * boundary edge comes near is wholly inside one area (or outside all) and
