@@ -9,6 +9,8 @@ OBJS = \
 	src/pg_commgrid.o \
 	src/gridcode.o \
 	src/point_reader.o \
+	src/ewkb_reader.o \
+	src/orientation.o \
 	src/boundary_index.o \
 	src/locate.o \
 	src/idcard.o \
@@ -51,7 +53,7 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: $(TOPICS) $(TOPICS_LIST)
 # Debian packages every target needs; installed only when missing.
 PACKAGES = postgresql-$(PGVERSION) postgresql-server-dev-$(PGVERSION) postgresql-common \
 	postgresql-$(PGVERSION)-postgis-3 postgresql-$(PGVERSION)-postgis-3-scripts \
-	libgeos-dev clang-14 llvm-14 make gcc postgresql-$(PGVERSION)-pgaudit
+	clang-14 llvm-14 make gcc postgresql-$(PGVERSION)-pgaudit
 # the JDBC client test (test/jdbc): Debian's driver on Java 17
 PACKAGES += openjdk-17-jdk-headless libpostgresql-jdbc-java
 # the reference generator (scripts/sql2doc): standard library only
@@ -59,7 +61,7 @@ PACKAGES += python3
 # the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
 FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 
-.PHONY: deps demo test clang-check install-packages jdbccheck concurrencycheck fuzz bench bench-security
+.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck fuzz bench bench-security
 deps:
 	@$(MAKE) -s install-packages LIST='$(PACKAGES)'
 install-packages:
@@ -91,13 +93,24 @@ clang-check: deps
 	$(MAKE) CC=clang-14 PG_CPPFLAGS='$(CLANG_CPPFLAGS)' all
 	$(MAKE) clean
 
-# The tests: every suite against a throwaway cluster.
+# The C with its Asserts compiled in (USE_ASSERT_CHECKING), warning-free.  Debian's server
+# is built without assertions, but such a module needs from it only ExceptionalCondition,
+# which every server exports; so `make test` installs this build and runs every suite with
+# the Asserts live.  `make assert-check` alone only compiles it.
+ASSERT_CPPFLAGS = -Wall -Werror -DUSE_ASSERT_CHECKING
+assert-check: deps
+	$(MAKE) clean
+	$(MAKE) PG_CPPFLAGS='$(ASSERT_CPPFLAGS)' all
+	$(MAKE) clean
+
+# The tests: every suite against a throwaway cluster, with the module built with its Asserts.
 # Inside one throwaway cluster: pg_regress, the reference check, then the JDBC client test; then a short fuzz.
 test: deps clang-check
-	$(MAKE) install
+	$(MAKE) PG_CPPFLAGS='$(ASSERT_CPPFLAGS)' install
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) docs-check && $(MAKE) jdbccheck'
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) concurrencycheck
 	$(MAKE) fuzz FUZZ_RUNS=500000 FUZZ_TIME=20
+	$(MAKE) clean
 
 # Inserts racing redraws, with pgbench, against the running server (as jdbccheck): a fixed
 # number of transactions, then every assignment checked; prints `N passed, M failed`.

@@ -10,15 +10,15 @@
  * test with a ray cast east from P, where an edge counts when its lower end
  * is at or below P and its upper end strictly above (ylo <= py < yhi) and P
  * lies strictly west of it; the side of an edge is decided by an exact
- * orientation predicate, so two areas sharing an edge (or a T-junction)
- * always disagree about P.  Hence every point of a partition is in at most
- * one area, a point strictly inside an area is in that area (ST_Contains
- * agrees), and a point on a shared edge or vertex goes to the area east
- * (north) of it.  A point whose shifted twin lies in no area (on the outer
- * edge of the level's coverage, or at a gap) but which lies on some area's
- * boundary goes to the lowest code among those areas, so every point
- * ST_Covers puts in some area gets exactly one of them.  Where areas overlap
- * (an invalid partition), the lowest code wins.
+ * orientation predicate (orientation.h), so two areas sharing an edge (or a
+ * T-junction) always disagree about P.  Hence every point of a partition is
+ * in at most one area, a point strictly inside an area is in that area
+ * (ST_Contains agrees), and a point on a shared edge or vertex goes to the
+ * area east (north) of it.  A point whose shifted twin lies in no area (on
+ * the outer edge of the level's coverage, or at a gap) but which lies on
+ * some area's boundary goes to the lowest code among those areas, so every
+ * point ST_Covers puts in some area gets exactly one of them.  Where areas
+ * overlap (an invalid partition), the lowest code wins.
  *
  * The index.  A uniform raster over the level's extent.  A cell that no
  * boundary edge comes near is wholly inside one area (or outside all) and
@@ -33,12 +33,13 @@
 #include <math.h>
 
 #include "miscadmin.h"
-#include "port/pg_bswap.h"
 #include "utils/float.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 
-#include "locate.h"
+#include "boundary_index.h"
+#include "ewkb_reader.h"
+#include "orientation.h"
 
 /* One boundary edge, stored with its lower end first (y0 <= y1) */
 typedef struct BoundaryEdge
@@ -138,173 +139,18 @@ struct BoundaryIndexBuilder
 	BoundaryEdge *edges;
 };
 
-/* ------------------------------------------------------------------
- * Exact orientation
- * ------------------------------------------------------------------ */
-
-/* a + b = *s + *e exactly (Knuth's two-sum) */
-static inline void
-two_sum(double a, double b, double *s, double *e)
-{
-	double		x = a + b;
-	double		bv = x - a;
-	double		av = x - bv;
-
-	*s = x;
-	*e = (a - av) + (b - bv);
-}
-
-/* Exact sign of a sum of doubles, through a growing nonoverlapping expansion */
-static int
-exact_sum_sign(const double *terms, int nterms)
-{
-	double		expansion[16];
-	int			n = 0;
-	int			i,
-				j;
-
-	for (i = 0; i < nterms; i++)
-	{
-		double		q = terms[i];
-
-		for (j = 0; j < n; j++)
-		{
-			double		s,
-						e;
-
-			two_sum(q, expansion[j], &s, &e);
-			expansion[j] = e;
-			q = s;
-		}
-		expansion[n++] = q;
-	}
-	for (i = n - 1; i >= 0; i--)
-		if (expansion[i] != 0.0)
-			return expansion[i] > 0.0 ? 1 : -1;
-	return 0;
-}
-
-/*
- * Sign of the cross product (b - a) x (c - a): positive when c lies left of
- * the directed line a->b, zero when on it.  A floating-point filter decides
- * almost always; near zero the determinant is expanded into six exact
- * products (fma gives each product's rounding error) and summed exactly.
- */
-static int
-orientation(double ax, double ay, double bx, double by, double cx, double cy)
-{
-	double		left = (bx - ax) * (cy - ay);
-	double		right = (by - ay) * (cx - ax);
-	double		det = left - right;
-	double		bound = 3.3306690738754716e-16 * (fabs(left) + fabs(right));
-	double		terms[12];
-	int			n = 0;
-
-	if (det > bound)
-		return 1;
-	if (-det > bound)
-		return -1;
-
-	/*
-	 * det = bx*cy - bx*ay - ax*cy - by*cx + by*ax + ay*cx  (ax*ay cancels)
-	 */
-#define EXACT_PRODUCT(p, q) \
-	do { \
-		double prod = (p) * (q); \
-		terms[n++] = prod; \
-		terms[n++] = fma((p), (q), -prod); \
-	} while (0)
-	EXACT_PRODUCT(bx, cy);
-	EXACT_PRODUCT(-bx, ay);
-	EXACT_PRODUCT(-ax, cy);
-	EXACT_PRODUCT(-by, cx);
-	EXACT_PRODUCT(by, ax);
-	EXACT_PRODUCT(ay, cx);
-#undef EXACT_PRODUCT
-	return exact_sum_sign(terms, n);
-}
-
-/* ------------------------------------------------------------------
- * Reading boundaries (WKB or EWKB MultiPolygon / Polygon)
- * ------------------------------------------------------------------ */
-
-typedef struct WkbReader
-{
-	const uint8 *p;
-	const uint8 *end;
-	bool		swap;
-	GridCode	code;
-} WkbReader;
-
 /* Raise the error for a boundary the reader cannot understand */
 static void
-wkb_error(WkbReader *r, const char *what)
+boundary_wkb_error(const EwkbReader *r, const char *what)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
-			 errmsg("cannot read the boundary of area %s", gridcode_to_cstring(r->code)),
+			 errmsg("cannot read the boundary of area %s",
+					gridcode_to_cstring(*(const GridCode *) r->error_arg)),
 			 errdetail("Its well-known binary is %s.", what)));
 }
 
-static uint32
-wkb_uint32(WkbReader *r)
-{
-	uint32		v;
-
-	if (r->end - r->p < 4)
-		wkb_error(r, "truncated");
-	memcpy(&v, r->p, 4);
-	r->p += 4;
-	return r->swap ? pg_bswap32(v) : v;
-}
-
-static double
-wkb_double(WkbReader *r)
-{
-	uint64		v;
-	double		d;
-
-	if (r->end - r->p < 8)
-		wkb_error(r, "truncated");
-	memcpy(&v, r->p, 8);
-	r->p += 8;
-	if (r->swap)
-		v = pg_bswap64(v);
-	memcpy(&d, &v, 8);
-	return d;
-}
-
-/* Read a byte-order mark and a type word (EWKB flags and SRID allowed) */
-static uint32
-wkb_header(WkbReader *r, int *ndims)
-{
-	uint32		type;
-
-	if (r->end - r->p < 1)
-		wkb_error(r, "truncated");
-#ifdef WORDS_BIGENDIAN
-	r->swap = (*r->p == 1);
-#else
-	r->swap = (*r->p == 0);
-#endif
-	r->p++;
-	type = wkb_uint32(r);
-	*ndims = 2;
-	if (type & 0x80000000)		/* EWKB Z */
-		(*ndims)++;
-	if (type & 0x40000000)		/* EWKB M */
-		(*ndims)++;
-	if (type & 0x20000000)		/* EWKB SRID follows */
-		(void) wkb_uint32(r);
-	type &= 0x0FFFFFFF;
-	if (type >= 1000)			/* ISO Z / M / ZM */
-	{
-		*ndims = 2 + ((type / 1000 == 1 || type / 1000 == 2) ? 1 : 2);
-		type %= 1000;
-	}
-	return type;
-}
-
+/* Add the edge a-b of a ring (none for a repeated point), lower end first */
 static void
 builder_add_edge(BoundaryIndexBuilder *b, double ax, double ay, double bx, double by)
 {
@@ -336,30 +182,29 @@ builder_add_edge(BoundaryIndexBuilder *b, double ax, double ay, double bx, doubl
 
 /* Read one polygon's rings into edges */
 static void
-wkb_polygon(WkbReader *r, BoundaryIndexBuilder *b, int ndims, BoundaryArea *a)
+read_polygon(EwkbReader *r, BoundaryIndexBuilder *b, int ndims, BoundaryArea *a)
 {
-	uint32		nrings = wkb_uint32(r);
+	uint32		nrings = ewkb_read_uint32(r);
 	uint32		ring,
 				i;
 
 	for (ring = 0; ring < nrings; ring++)
 	{
-		uint32		npoints = wkb_uint32(r);
+		uint32		npoints = ewkb_read_uint32(r);
 		double		px = 0,
 					py = 0;
 
-		if ((size_t) (r->end - r->p) < (size_t) npoints * ndims * 8)
-			wkb_error(r, "truncated");
+		ewkb_need(r, (uint64) npoints * ndims * sizeof(double));
 		for (i = 0; i < npoints; i++)
 		{
-			double		x = wkb_double(r);
-			double		y = wkb_double(r);
+			double		x = ewkb_read_double(r);
+			double		y = ewkb_read_double(r);
 			int			d;
 
 			for (d = 2; d < ndims; d++)
-				(void) wkb_double(r);
+				(void) ewkb_read_double(r);
 			if (!isfinite(x) || !isfinite(y))
-				wkb_error(r, "a polygon with a non-finite coordinate");
+				ewkb_fail(r, "a polygon with a non-finite coordinate");
 			if (i > 0)
 				builder_add_edge(b, px, py, x, y);
 			a->xmin = Min(a->xmin, x);
@@ -394,11 +239,11 @@ void
 boundary_index_add_wkb(BoundaryIndexBuilder *b, GridCode code, const uint8 *wkb, size_t len)
 {
 	MemoryContext old = MemoryContextSwitchTo(b->context);
-	WkbReader	r = {wkb, wkb + len, false, code};
+	EwkbReader	r;
+	EwkbHeader	header;
 	BoundaryArea *a;
-	int			ndims;
-	uint32		type;
 
+	ewkb_reader_init(&r, wkb, len, boundary_wkb_error, &code);
 	if (b->nareas == b->areas_alloc)
 	{
 		b->areas_alloc *= 2;
@@ -411,25 +256,26 @@ boundary_index_add_wkb(BoundaryIndexBuilder *b, GridCode code, const uint8 *wkb,
 	a->xmax = a->ymax = -get_float8_infinity();
 	a->first_edge = b->nedges;
 
-	type = wkb_header(&r, &ndims);
-	if (type == 3)
-		wkb_polygon(&r, b, ndims, a);
-	else if (type == 6)
+	ewkb_read_header(&r, &header);
+	if (header.type == WKB_POLYGON)
+		read_polygon(&r, b, header.ndims, a);
+	else if (header.type == WKB_MULTIPOLYGON)
 	{
-		uint32		nparts = wkb_uint32(&r);
+		uint32		nparts = ewkb_read_uint32(&r);
 		uint32		i;
 
 		for (i = 0; i < nparts; i++)
 		{
-			int			part_dims;
+			EwkbHeader	part;
 
-			if (wkb_header(&r, &part_dims) != 3)
-				wkb_error(&r, "a multipolygon with a part that is not a polygon");
-			wkb_polygon(&r, b, part_dims, a);
+			ewkb_read_header(&r, &part);
+			if (part.type != WKB_POLYGON)
+				ewkb_fail(&r, "a multipolygon with a part that is not a polygon");
+			read_polygon(&r, b, part.ndims, a);
 		}
 	}
 	else
-		wkb_error(&r, "not a polygon or multipolygon");
+		ewkb_fail(&r, "not a polygon or multipolygon");
 
 	a->nedges = b->nedges - a->first_edge;
 	if (a->nedges > 0)
@@ -447,38 +293,34 @@ area_code_cmp(const void *a, const void *b)
 	return ca < cb ? -1 : (ca > cb ? 1 : 0);
 }
 
+/* Index of the step of t (in steps from 0) among n steps, clamped into 0..n-1 */
+static inline int
+clamped_step(double t, int n)
+{
+	if (!(t > 0))
+		return 0;
+	return t >= n ? n - 1 : (int) t;
+}
+
 /* The band of an area that holds a latitude (monotone in y, clamped) */
 static inline int
 area_band(const BoundaryArea *a, double y)
 {
-	double		t = (y - a->ymin) / a->band_height;
-	int			band;
-
-	if (!(t > 0))
-		return 0;
-	band = (t >= a->nbands) ? a->nbands - 1 : (int) t;
-	return band;
+	return clamped_step((y - a->ymin) / a->band_height, a->nbands);
 }
 
-/* Cell column/row of a coordinate (monotone, clamped into the raster) */
+/* Cell column of a longitude (monotone, clamped into the raster) */
 static inline int
 raster_col(const BoundaryIndex *ix, double x)
 {
-	double		t = (x - ix->x0) / ix->cell_size;
-
-	if (!(t > 0))
-		return 0;
-	return t >= ix->ncols ? ix->ncols - 1 : (int) t;
+	return clamped_step((x - ix->x0) / ix->cell_size, ix->ncols);
 }
 
+/* Cell row of a latitude (monotone, clamped into the raster) */
 static inline int
 raster_row(const BoundaryIndex *ix, double y)
 {
-	double		t = (y - ix->y0) / ix->cell_size;
-
-	if (!(t > 0))
-		return 0;
-	return t >= ix->nrows ? ix->nrows - 1 : (int) t;
+	return clamped_step((y - ix->y0) / ix->cell_size, ix->nrows);
 }
 
 /*
@@ -618,6 +460,7 @@ typedef struct PairList
 				alloc;
 } PairList;
 
+/* Append a (cell, candidate) pair, growing the list */
 static inline void
 pair_add(PairList *l, int32 cell, int32 candidate)
 {
@@ -678,6 +521,7 @@ rasterise_edge(BoundaryIndex *ix, const BoundaryEdge *e, int32 area, PairList *l
 	return npairs;
 }
 
+/* Order pairs by cell, then by area, so each cell's candidates are adjacent */
 static int
 cell_pair_cmp(const void *a, const void *b)
 {
@@ -691,6 +535,7 @@ cell_pair_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* Order crossings along a row of cell centres */
 static int
 double_cmp(const void *a, const void *b)
 {
@@ -1074,12 +919,6 @@ void
 boundary_index_keep(BoundaryIndex *ix)
 {
 	MemoryContextSetParent(ix->context, TopMemoryContext);
-}
-
-int
-boundary_index_area_count(const BoundaryIndex *ix)
-{
-	return ix->nareas;
 }
 
 /*

@@ -27,6 +27,8 @@
 #include "utils/lsyscache.h"
 
 #include "echo.h"
+#include "ewkb_reader.h"
+#include "srid.h"
 
 typedef enum CoordSystem
 {
@@ -50,15 +52,6 @@ static const char *const coord_system_names[] = {"wgs84", "cgcs2000", "gcj02", "
 /* inverse iteration: stop when forward(p) is this close to the target (degrees) */
 #define INVERSE_TOLERANCE	1e-12
 #define INVERSE_MAX_STEPS	50
-
-/* EWKB flags and the SRIDs this file reads and writes */
-#define EWKB_Z		0x80000000u
-#define EWKB_M		0x40000000u
-#define EWKB_SRID	0x20000000u
-#define WKB_POINT	1
-#define SRID_UNKNOWN	0
-#define SRID_WGS84	4326
-#define SRID_CGCS2000	4490
 
 /* A point as read from EWKB */
 typedef struct EwkbPoint
@@ -323,26 +316,14 @@ geometry_io(FunctionCallInfo fcinfo)
 	return io;
 }
 
-/* Read a uint32 or a double from WKB in the given byte order */
-static uint32
-wkb_uint32(const unsigned char *p, bool little)
+/* Raise the error for a geometry whose binary form we cannot read */
+static void
+geometry_wkb_error(const EwkbReader *r, const char *what)
 {
-	return little ?
-		((uint32) p[0] | (uint32) p[1] << 8 | (uint32) p[2] << 16 | (uint32) p[3] << 24) :
-		((uint32) p[3] | (uint32) p[2] << 8 | (uint32) p[1] << 16 | (uint32) p[0] << 24);
-}
-
-static double
-wkb_double(const unsigned char *p, bool little)
-{
-	uint64		bits = 0;
-	double		d;
-	int			i;
-
-	for (i = 0; i < 8; i++)
-		bits |= (uint64) p[little ? i : 7 - i] << (8 * i);
-	memcpy(&d, &bits, sizeof(d));
-	return d;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("unexpected binary form of a geometry"),
+			 errdetail("Its well-known binary is %s.", what)));
 }
 
 /* Decode a geometry's EWKB, which must be a point; errors name what it is instead */
@@ -351,26 +332,13 @@ read_point(FunctionCallInfo fcinfo, Datum geom, EwkbPoint *pt)
 {
 	GeometryIO *io = geometry_io(fcinfo);
 	bytea	   *wkb = DatumGetByteaPP(SendFunctionCall(&io->send, geom));
-	const unsigned char *p = (const unsigned char *) VARDATA_ANY(wkb);
-	size_t		len = VARSIZE_ANY_EXHDR(wkb);
-	size_t		need = 5;
-	bool		little;
-	uint32		type,
-				basetype;
+	EwkbReader	r;
+	EwkbHeader	header;
 
-	if (len < need || p[0] > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unexpected binary form of a geometry")));
-	little = (p[0] == 1);
-	type = wkb_uint32(p + 1, little);
-	p += 5;
-	/* EWKB flags, or ISO WKB's thousands (1001 Z, 2001 M, 3001 ZM) */
-	basetype = (type & 0x0fffffffu) % 1000;
-	pt->has_z = (type & EWKB_Z) != 0 || ((type & 0x0fffffffu) / 1000) % 2 == 1;
-	pt->has_m = (type & EWKB_M) != 0 || (type & 0x0fffffffu) / 1000 >= 2;
-	pt->srid = SRID_UNKNOWN;
-	if (basetype != WKB_POINT)
+	ewkb_reader_init(&r, (const uint8 *) VARDATA_ANY(wkb), VARSIZE_ANY_EXHDR(wkb),
+					 geometry_wkb_error, NULL);
+	ewkb_read_header(&r, &header);
+	if (header.type != WKB_POINT)
 	{
 		static const char *const names[] = {"geometry", "point", "linestring",
 			"polygon", "multipoint", "multilinestring", "multipolygon",
@@ -380,25 +348,16 @@ read_point(FunctionCallInfo fcinfo, Datum geom, EwkbPoint *pt)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("location must be a point"),
 				 errdetail("The geometry is a %s.",
-						   basetype < lengthof(names) ? names[basetype] : "curve or surface"),
+						   header.type < lengthof(names) ? names[header.type] : "curve or surface"),
 				 errhint("Convert each point separately, e.g. over ST_DumpPoints.")));
 	}
-	if (type & EWKB_SRID)
-		need += 4;
-	need += 8 * (2 + pt->has_z + pt->has_m);
-	if (len < need)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unexpected binary form of a point")));
-	if (type & EWKB_SRID)
-	{
-		pt->srid = (int32) wkb_uint32(p, little);
-		p += 4;
-	}
-	pt->x = wkb_double(p, little);
-	pt->y = wkb_double(p + 8, little);
-	pt->z = pt->has_z ? wkb_double(p + 16, little) : 0.0;
-	pt->m = pt->has_m ? wkb_double(p + 16 + 8 * pt->has_z, little) : 0.0;
+	pt->srid = header.srid;
+	pt->has_z = header.has_z;
+	pt->has_m = header.has_m;
+	pt->x = ewkb_read_double(&r);
+	pt->y = ewkb_read_double(&r);
+	pt->z = pt->has_z ? ewkb_read_double(&r) : 0.0;
+	pt->m = pt->has_m ? ewkb_read_double(&r) : 0.0;
 	/* WKB writes an empty point as NaN NaN */
 	pt->empty = isnan(pt->x) && isnan(pt->y);
 }
@@ -456,9 +415,10 @@ convert_point(FunctionCallInfo fcinfo, Datum geom, CoordSystem from, CoordSystem
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("location has SRID %d", pt.srid),
-				 errdetail("Conversions between %s and %s take longitude/latitude points with SRID 4326, 4490 or 0.",
+				 errdetail("Conversions between %s and %s take longitude/latitude points with SRID "
+						   CppAsString2(SRID_WGS84) ", " CppAsString2(SRID_CGCS2000) " or " CppAsString2(SRID_UNKNOWN) ".",
 						   coord_system_names[from], coord_system_names[to]),
-				 errhint("Transform it with ST_Transform(location, 4326) first.")));
+				 errhint("Transform it with ST_Transform(location, " CppAsString2(SRID_WGS84) ") first.")));
 	if (!isfinite(pt.x) || !isfinite(pt.y))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -469,7 +429,7 @@ convert_point(FunctionCallInfo fcinfo, Datum geom, CoordSystem from, CoordSystem
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("location (%g %g) is not a longitude/latitude", pt.x, pt.y),
 				 errdetail("Longitude must lie within [-180, 180] and latitude within [-90, 90]."),
-				 errhint("A projected point must be transformed to EPSG:4326 first.")));
+				 errhint("A projected point must be transformed to EPSG:" CppAsString2(SRID_WGS84) " first.")));
 
 	convert_lonlat(from, to, pt.x, pt.y, &pt.x, &pt.y);
 	pt.srid = (to == CS_WGS84) ? SRID_WGS84 :

@@ -8,9 +8,8 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 
+#include "boundary_index.h"
 #include "echo.h"
-
-#include "locate.h"
 
 PG_MODULE_MAGIC;
 

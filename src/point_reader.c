@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "locate.h"
+#include "srid.h"
 
 #define GFLAG_Z			0x01
 #define GFLAG_M			0x02
@@ -111,10 +112,10 @@ point_read_lonlat(Datum geometry, double *x, double *y)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("location has SRID %d", srid),
-				 errdetail("Locations must be longitude/latitude in EPSG:4490 (CGCS2000) or EPSG:4326 (WGS-84)."),
-				 errhint(srid == 0 ?
-						 "Set the SRID with ST_SetSRID(location, 4490) if the coordinates are longitude/latitude." :
-						 "Transform it with ST_Transform(location, 4490).")));
+				 errdetail("Locations must be longitude/latitude in EPSG:" CppAsString2(SRID_CGCS2000) " (CGCS2000) or EPSG:" CppAsString2(SRID_WGS84) " (WGS-84)."),
+				 errhint(srid == SRID_UNKNOWN ?
+						 "Set the SRID with ST_SetSRID(location, " CppAsString2(SRID_CGCS2000) ") if the coordinates are longitude/latitude." :
+						 "Transform it with ST_Transform(location, " CppAsString2(SRID_CGCS2000) ").")));
 	if (end - p < (ptrdiff_t) (ndims * sizeof(double)))
 		malformed_geometry("shorter than its coordinates");
 	memcpy(xy, p, sizeof(xy));

@@ -247,6 +247,16 @@ errdetail_plural(const char *fmt_singular, const char *fmt_plural, unsigned long
 	return 0;
 }
 
+/* A failed Assert (the harnesses build with USE_ASSERT_CHECKING): a crash for libFuzzer */
+void
+ExceptionalCondition(const char *conditionName, const char *errorType,
+					 const char *fileName, int lineNumber)
+{
+	fprintf(stderr, "fuzz: %s(\"%s\", File: \"%s\", Line: %d)\n",
+			errorType, conditionName, fileName, lineNumber);
+	abort();
+}
+
 void
 pg_re_throw(void)
 {

@@ -2,7 +2,8 @@
 # `make fuzz`: build a libFuzzer harness for each C input parser (the parser's own .c file,
 # compiled outside the server with the stubs of pg_stubs.c) and run it for a bounded number
 # of inputs.  Backend functions a parser links against but the harness never reaches get a
-# generated definition that aborts, so a path into them would show up as a crash too.
+# generated definition that aborts, so a path into them would show up as a crash too.  The
+# parsers are built with USE_ASSERT_CHECKING, so a failed Assert is a crash as well.
 # Prints one line per parser and `N passed, M failed`; exits non-zero on any crash.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,14 +12,15 @@ SECONDS_PER_PARSER=${FUZZ_TIME:-60}
 CC=${FUZZ_CC:-clang-14}
 PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 INC=$("$PG_CONFIG" --includedir-server)
-CFLAGS=(-g -O1 -Wall -Werror -Wno-ignored-attributes -Wno-unknown-warning-option
+CFLAGS=(-g -O1 -Wall -Werror -DUSE_ASSERT_CHECKING -Wno-ignored-attributes -Wno-unknown-warning-option
         -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
         -fno-sanitize-recover=undefined -I src -I test/fuzz -I "$INC")
 BUILD=test/fuzz/build
 mkdir -p "$BUILD"
 
 # parser name : C sources it needs
-PARSERS=("gridcode:src/gridcode.c" "idcard:src/idcard.c src/gridcode.c" "uscc:src/uscc.c")
+PARSERS=("gridcode:src/gridcode.c" "idcard:src/idcard.c src/gridcode.c" "uscc:src/uscc.c"
+         "ewkb:src/ewkb_reader.c")
 
 passed=0; failed=0
 "$CC" "${CFLAGS[@]}" -c test/fuzz/pg_stubs.c -o "$BUILD/pg_stubs.o"
