@@ -170,3 +170,18 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 									  &code_att, &code_value, &code_isnull);
 	return PointerGetDatum(tuple);
 }
+
+/*
+ * True for an empty geometry, false for a point locate() accepts, and
+ * locate()'s own error (22023) for anything else: commgrid.stored_location()
+ * checks stored locations by the same rule, with the same messages.
+ */
+PG_FUNCTION_INFO_V1(commgrid_location_is_empty);
+Datum
+commgrid_location_is_empty(PG_FUNCTION_ARGS)
+{
+	double		x,
+				y;
+
+	PG_RETURN_BOOL(!point_read_lonlat(PG_GETARG_DATUM(0), &x, &y));
+}

@@ -6,6 +6,55 @@ CREATE FUNCTION assign_location() RETURNS trigger
 COMMENT ON FUNCTION assign_location() IS
   'BEFORE INSERT OR UPDATE row trigger; arguments (location column, code column, level): sets the code column to commgrid.locate(location, level) on INSERT and when the location changes';
 
+-- The one rule for a location column of the extension's tables (households, grid staff,
+-- units): a point stored in EPSG:4490, 4326 transformed, anything else refused with
+-- locate()'s own errors (the C reader below is the check locate() makes).
+CREATE FUNCTION location_is_empty(location geometry) RETURNS bool
+  AS 'MODULE_PATHNAME', 'commgrid_location_is_empty' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION location_is_empty(geometry) IS
+  'True for an empty geometry, false for a point commgrid.locate() accepts (EPSG:4490 or 4326, finite); raises locate()''s 22023 error for anything else';
+
+CREATE FUNCTION stored_location(location geometry) RETURNS geometry
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF commgrid.location_is_empty(location) THEN
+    RAISE EXCEPTION 'location is empty'
+      USING ERRCODE = '22023',
+            DETAIL = 'A location is a point with a longitude and a latitude.',
+            HINT = 'Give the point, e.g. ST_SetSRID(ST_MakePoint(longitude, latitude), 4490).';
+  END IF;
+  IF ST_NDims(location) <> 2 THEN
+    RAISE EXCEPTION 'location has % dimensions', ST_NDims(location)
+      USING ERRCODE = '22023', HINT = 'Drop Z and M with ST_Force2D(location).';
+  END IF;
+  -- longitude/latitude only, as for boundaries (ST_Transform would fail obscurely outside)
+  IF NOT (ST_X(location) BETWEEN -180 AND 180 AND ST_Y(location) BETWEEN -90 AND 90) THEN
+    RAISE EXCEPTION 'location has coordinates outside longitude/latitude'
+      USING ERRCODE = '22023',
+            DETAIL = format('The point is (%s %s); longitude must lie in [-180, 180] and latitude in [-90, 90].',
+                            ST_X(location), ST_Y(location)),
+            HINT = 'Locations are longitude/latitude in degrees (EPSG:4490 or 4326); transform projected coordinates first.';
+  END IF;
+  IF ST_SRID(location) = 4326 THEN
+    RETURN ST_Transform(location, 4490);
+  END IF;
+  RETURN location;
+END $$;
+COMMENT ON FUNCTION stored_location(geometry) IS
+  'The location as the extension''s tables store it (Point, EPSG:4490; 4326 is transformed), or an error, 22023: another SRID, not a point, a non-finite coordinate (locate()''s errors), empty, Z or M, outside ±180/±90';
+
+-- Households and grid staff store their location by that rule; the trigger is named to fire
+-- before commgrid_assign_location (same-event triggers fire in name order), so the engine
+-- locates the point as stored.
+CREATE FUNCTION store_location() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  NEW.location := commgrid.stored_location(NEW.location);
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION store_location() IS
+  'Trigger: location := commgrid.stored_location(location) (EPSG:4490; 4326 transformed; anything else refused with 22023)';
+
 CREATE TABLE assigned_table (
   tbl             regclass PRIMARY KEY,
   location_column name NOT NULL,
