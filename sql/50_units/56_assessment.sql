@@ -97,14 +97,15 @@ CREATE TABLE assessment_rating (
   unit_id        bigint REFERENCES unit,
   CONSTRAINT assessment_rating_one_rater CHECK ((rater_code IS NULL) <> (rater_unit_id IS NULL)),
   CONSTRAINT assessment_rating_one_ratee CHECK ((ratee_code IS NULL) <> (ratee_unit_id IS NULL)),
-  CONSTRAINT assessment_rating_once UNIQUE NULLS NOT DISTINCT
+  -- its name is the message a second rating gets (23505)
+  CONSTRAINT assessment_rating_one_per_rater_ratee_and_indicator UNIQUE NULLS NOT DISTINCT
     (indicator_id, rater_code, rater_unit_id, ratee_code, ratee_unit_id)
 );
 CREATE INDEX assessment_rating_community_code_idx ON assessment_rating (community_code);
 CREATE INDEX assessment_rating_unit_idx ON assessment_rating (unit_id);
 CREATE INDEX assessment_rating_campaign_idx ON assessment_rating (campaign_id, direction);
 COMMENT ON TABLE assessment_rating IS
-  'One score per rater, ratee and indicator; checked for scope, range and recusal, frozen when the campaign closes, every change kept in assessment_rating_history';
+  'One score per rater, ratee and indicator; checked for scope, range and recusal, frozen when the campaign closes, every change kept in the audit log (assessment_rating_changes)';
 COMMENT ON COLUMN assessment_rating.rating_id IS 'identity';
 COMMENT ON COLUMN assessment_rating.campaign_id IS 'the campaign (filled in from the indicator)';
 COMMENT ON COLUMN assessment_rating.indicator_id IS 'the indicator';
@@ -121,47 +122,6 @@ COMMENT ON COLUMN assessment_rating.entered_at IS 'when it was entered or last c
 COMMENT ON COLUMN assessment_rating.note IS 'remark';
 COMMENT ON COLUMN assessment_rating.community_code IS 'scope: the rating community (direction 1) or the rated community (direction 2)';
 COMMENT ON COLUMN assessment_rating.unit_id IS 'scope: the unit concerned, rated (direction 1) or giving its opinion; NULL for a subdistrict''s rating';
-
-CREATE TABLE assessment_rating_history (
-  history_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  rating_id      bigint NOT NULL,
-  action         text NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
-  campaign_id    bigint NOT NULL,
-  indicator_id   bigint NOT NULL,
-  rater_code     gridcode,
-  rater_unit_id  bigint,
-  ratee_unit_id  bigint,
-  ratee_code     gridcode,
-  old_score      numeric,
-  new_score      numeric,
-  changed_by     bigint,
-  db_user        name NOT NULL DEFAULT current_user,
-  changed_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
-  community_code gridcode NOT NULL,
-  unit_id        bigint
-);
-CREATE INDEX assessment_rating_history_community_code_idx ON assessment_rating_history (community_code);
-CREATE INDEX assessment_rating_history_unit_idx ON assessment_rating_history (unit_id);
-CREATE INDEX assessment_rating_history_rating_idx ON assessment_rating_history (rating_id, history_id);
-COMMENT ON TABLE assessment_rating_history IS
-  'Audit history of assessment_rating: one row per insert, update and delete; append-only';
-COMMENT ON COLUMN assessment_rating_history.history_id IS 'identity, in order of change';
-COMMENT ON COLUMN assessment_rating_history.rating_id IS 'the rating changed';
-COMMENT ON COLUMN assessment_rating_history.action IS 'insert, update or delete';
-COMMENT ON COLUMN assessment_rating_history.campaign_id IS 'the campaign';
-COMMENT ON COLUMN assessment_rating_history.indicator_id IS 'the indicator (after the change; before it for a delete)';
-COMMENT ON COLUMN assessment_rating_history.rater_code IS 'rating community or subdistrict';
-COMMENT ON COLUMN assessment_rating_history.rater_unit_id IS 'rating unit';
-COMMENT ON COLUMN assessment_rating_history.ratee_unit_id IS 'rated unit';
-COMMENT ON COLUMN assessment_rating_history.ratee_code IS 'rated community';
-COMMENT ON COLUMN assessment_rating_history.old_score IS 'score before (NULL for an insert)';
-COMMENT ON COLUMN assessment_rating_history.new_score IS 'score after (NULL for a delete)';
-COMMENT ON COLUMN assessment_rating_history.changed_by IS
-  'person: entered_by of the new row; for a delete the setting commgrid.person_id, if set';
-COMMENT ON COLUMN assessment_rating_history.db_user IS 'database role that made the change (current_user of the statement)';
-COMMENT ON COLUMN assessment_rating_history.changed_at IS 'when';
-COMMENT ON COLUMN assessment_rating_history.community_code IS 'scope, as in the rating';
-COMMENT ON COLUMN assessment_rating_history.unit_id IS 'scope, as in the rating';
 
 -- A closed campaign is read-only: its row, indicators, grades and ratings.
 CREATE FUNCTION assessment_refuse_closed(campaign bigint, what text) RETURNS void
@@ -240,9 +200,6 @@ DECLARE
   ratee_text text;
   recuse bool;
 BEGIN
-  -- the role making the change, for the audit trigger (both run as the owner, so
-  -- current_user is the owner here: acting_role() is the role outside)
-  PERFORM set_config('commgrid.rating_role', commgrid.acting_role(), true);
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'rating');
     IF TG_OP = 'DELETE' THEN
@@ -327,22 +284,7 @@ BEGIN
             DETAIL = format('Scores of indicator %s run from 0 to %s.', i.code, i.max_score);
   END IF;
 
-  -- rule 3: one rating per rater, ratee and indicator (the unique constraint backs this up
-  -- against concurrent inserts)
-  IF EXISTS (SELECT 1 FROM commgrid.assessment_rating r
-              WHERE r.indicator_id = NEW.indicator_id
-                AND r.rater_code IS NOT DISTINCT FROM NEW.rater_code
-                AND r.rater_unit_id IS NOT DISTINCT FROM NEW.rater_unit_id
-                AND r.ratee_code IS NOT DISTINCT FROM NEW.ratee_code
-                AND r.ratee_unit_id IS NOT DISTINCT FROM NEW.ratee_unit_id
-                AND r.rating_id <> NEW.rating_id) THEN
-    RAISE EXCEPTION '% has already rated % on indicator %', rater_text, ratee_text, i.code
-      USING ERRCODE = '23505',
-            DETAIL = 'There is one rating per rater, ratee and indicator in a campaign.',
-            HINT = 'Update the existing rating instead; the change is kept in assessment_rating_history.';
-  END IF;
-
-  -- rule 4: recusal (回避) of a person holding posts on both sides, on the day the rating is
+  -- rule 3: recusal (回避) of a person holding posts on both sides, on the day the rating is
   -- dated or on the day it is written (so back-dating cannot dodge it)
   SELECT bool_or(CASE i.rater_kind
     WHEN 'community' THEN commgrid.holds_post_in_community(NEW.entered_by, NEW.rater_code, d)
@@ -364,47 +306,10 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION assessment_rating_check() FROM PUBLIC;
 COMMENT ON FUNCTION assessment_rating_check() IS
-  'Trigger: a rating must fit its indicator''s rater kind, stay in the rater''s scope and the indicator''s range, be the only one per rater/ratee/indicator, not be entered by a person holding posts on both sides, and not touch a closed campaign';
+  'Trigger: a rating must fit its indicator''s rater kind, stay in the rater''s scope and the indicator''s range, not be entered by a person holding posts on both sides, and not touch a closed campaign';
 
 CREATE TRIGGER assessment_rating_check BEFORE INSERT OR UPDATE OR DELETE ON assessment_rating
   FOR EACH ROW EXECUTE FUNCTION assessment_rating_check();
-
--- Keep every change of a rating.
-CREATE FUNCTION assessment_rating_audit() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  r commgrid.assessment_rating;
-BEGIN
-  r := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-  INSERT INTO commgrid.assessment_rating_history
-    (rating_id, action, campaign_id, indicator_id, rater_code, rater_unit_id, ratee_unit_id, ratee_code,
-     old_score, new_score, changed_by, db_user, community_code, unit_id)
-  VALUES (r.rating_id, lower(TG_OP), r.campaign_id, r.indicator_id, r.rater_code, r.rater_unit_id,
-          r.ratee_unit_id, r.ratee_code,
-          CASE WHEN TG_OP <> 'INSERT' THEN OLD.score END,
-          CASE WHEN TG_OP <> 'DELETE' THEN NEW.score END,
-          CASE WHEN TG_OP = 'DELETE' THEN nullif(current_setting('commgrid.person_id', true), '')::bigint
-               ELSE NEW.entered_by END,
-          coalesce(nullif(current_setting('commgrid.rating_role', true), ''), session_user)::name,
-          r.community_code, r.unit_id);
-  RETURN NULL;
-END $$;
-REVOKE EXECUTE ON FUNCTION assessment_rating_audit() FROM PUBLIC;
-COMMENT ON FUNCTION assessment_rating_audit() IS
-  'Trigger: appends every insert, update and delete of a rating to assessment_rating_history (as the owner, so no role needs, or gets, the right to write history itself)';
-CREATE TRIGGER assessment_rating_audit AFTER INSERT OR UPDATE OR DELETE ON assessment_rating
-  FOR EACH ROW EXECUTE FUNCTION assessment_rating_audit();
-
-CREATE FUNCTION assessment_history_append_only() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  RAISE EXCEPTION 'assessment_rating_history is append-only'
-    USING ERRCODE = '55000',
-          DETAIL = format('%s refused: the audit history of ratings is never changed or deleted.', TG_OP);
-END $$;
-COMMENT ON FUNCTION assessment_history_append_only() IS 'Trigger: refuses to change or delete audit history';
-CREATE TRIGGER assessment_history_append_only BEFORE UPDATE OR DELETE ON assessment_rating_history
-  FOR EACH ROW EXECUTE FUNCTION assessment_history_append_only();
 
 -- The grade of a score under a campaign's thresholds.
 CREATE FUNCTION assessment_grade_of(campaign bigint, score float8) RETURNS text

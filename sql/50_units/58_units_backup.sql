@@ -40,5 +40,3 @@ SELECT pg_catalog.pg_extension_config_dump('assessment_indicator_indicator_id_se
 SELECT pg_catalog.pg_extension_config_dump('assessment_grade', '');
 SELECT pg_catalog.pg_extension_config_dump('assessment_rating', '');
 SELECT pg_catalog.pg_extension_config_dump('assessment_rating_rating_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('assessment_rating_history', '');
-SELECT pg_catalog.pg_extension_config_dump('assessment_rating_history_history_id_seq', '');

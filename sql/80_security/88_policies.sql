@@ -130,10 +130,6 @@ CREATE POLICY own_unit_opinion_delete ON assessment_rating FOR DELETE
   USING (rater_unit_id = ANY ((SELECT commgrid.liaison_units())::bigint[]));
 COMMENT ON POLICY own_unit_opinion_insert ON assessment_rating IS
   'A unit liaison enters its own unit''s opinion of the community (rater_unit_id), never a rating of its unit';
--- the history is written only by assessment_rating_audit(), which runs as the owner: no role
--- writes it directly, so nobody can plant a change that never happened
-SELECT commgrid.secure_table('commgrid.assessment_rating_history', '{community_code}',
-  '{district_admin, township_staff, community_staff, unit_liaison}', '{}', '{unit_id}', false);
 
 -- Reference data the staff's queries and views read.
 SELECT commgrid.secure_table('commgrid.boundary_generation', NULL,
@@ -175,3 +171,41 @@ SELECT commgrid.audit_table('commgrid.party_member');
 SELECT commgrid.audit_table('commgrid.floating_member');
 SELECT commgrid.audit_table('commgrid.liaison_unit');
 SELECT commgrid.audit_table('commgrid.assessment_rating');
+
+-- The changes of ratings, out of the audit log: the one record of them (there is no separate
+-- rating history).  It runs with the caller's rights, so it shows what the caller may read of
+-- the log: a district administrator the entries of its jurisdiction, superusers all.
+CREATE VIEW assessment_rating_changes WITH (security_invoker = true) AS
+SELECT a.id AS change_id, (a.row_key ->> 'rating_id')::bigint AS rating_id, a.action,
+       (r ->> 'campaign_id')::bigint AS campaign_id, (r ->> 'indicator_id')::bigint AS indicator_id,
+       (r ->> 'rater_code')::commgrid.gridcode AS rater_code, (r ->> 'rater_unit_id')::bigint AS rater_unit_id,
+       (r ->> 'ratee_unit_id')::bigint AS ratee_unit_id, (r ->> 'ratee_code')::commgrid.gridcode AS ratee_code,
+       (a.old_values ->> 'score')::numeric AS old_score, (a.new_values ->> 'score')::numeric AS new_score,
+       CASE WHEN a.action = 'DELETE' THEN a.person_id ELSE (a.new_values ->> 'entered_by')::bigint END AS changed_by,
+       a.session_role, a.acting_role, a.at AS changed_at,
+       (r ->> 'community_code')::commgrid.gridcode AS community_code, (r ->> 'unit_id')::bigint AS unit_id,
+       a.scope_code
+  FROM commgrid.audit_log a
+  CROSS JOIN LATERAL COALESCE(a.new_values, a.old_values) r
+ WHERE a.table_name = 'commgrid.assessment_rating' AND a.action IN ('INSERT', 'UPDATE', 'DELETE');
+COMMENT ON VIEW assessment_rating_changes IS
+  'Every insert, update and delete of a rating, read from the audit log (so scoped as the log is: district administrators, their jurisdiction); append-only as the log is';
+COMMENT ON COLUMN assessment_rating_changes.change_id IS 'The audit_log entry, in order of writing';
+COMMENT ON COLUMN assessment_rating_changes.rating_id IS 'The rating changed';
+COMMENT ON COLUMN assessment_rating_changes.action IS 'INSERT, UPDATE or DELETE';
+COMMENT ON COLUMN assessment_rating_changes.campaign_id IS 'The campaign';
+COMMENT ON COLUMN assessment_rating_changes.indicator_id IS 'The indicator (after the change; before it for a delete)';
+COMMENT ON COLUMN assessment_rating_changes.rater_code IS 'Rating community or subdistrict';
+COMMENT ON COLUMN assessment_rating_changes.rater_unit_id IS 'Rating unit';
+COMMENT ON COLUMN assessment_rating_changes.ratee_unit_id IS 'Rated unit';
+COMMENT ON COLUMN assessment_rating_changes.ratee_code IS 'Rated community';
+COMMENT ON COLUMN assessment_rating_changes.old_score IS 'Score before (NULL for an insert)';
+COMMENT ON COLUMN assessment_rating_changes.new_score IS 'Score after (NULL for a delete)';
+COMMENT ON COLUMN assessment_rating_changes.changed_by IS
+  'Person: entered_by of the new row; for a delete the setting commgrid.person_id of the deleting session (audit_log.person_id), if set';
+COMMENT ON COLUMN assessment_rating_changes.session_role IS 'The login role (session_user)';
+COMMENT ON COLUMN assessment_rating_changes.acting_role IS 'The role in effect (after SET ROLE), not the owner the triggers run as';
+COMMENT ON COLUMN assessment_rating_changes.changed_at IS 'Clock time of the change, with zone';
+COMMENT ON COLUMN assessment_rating_changes.community_code IS 'Scope column of the rating: the rating or rated community';
+COMMENT ON COLUMN assessment_rating_changes.unit_id IS 'Scope column of the rating: the unit concerned';
+COMMENT ON COLUMN assessment_rating_changes.scope_code IS 'The area the audit entry is scoped to (row-level security of the log)';

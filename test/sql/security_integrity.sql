@@ -109,8 +109,8 @@ SELECT (SELECT count(*) FROM resident WHERE name = '冒名居民') AS planted_re
        (SELECT count(*) FROM cobuilding_project WHERE community_code <@ '330106') AS projects,
        (SELECT string_agg(entered_by::text, ',') FROM assessment_rating WHERE community_code <@ '330106') AS ratings_entered_by;
 
--- the rating's history names the liaison who wrote it, not the owner the triggers run as
-SELECT action, db_user, changed_by FROM assessment_rating_history WHERE community_code <@ '330106';
+-- the rating's audit entry names the liaison who wrote it, not the owner the triggers run as
+SELECT action, session_role, acting_role, changed_by FROM assessment_rating_changes WHERE community_code <@ '330106';
 
 -- every trigger function that reads another table runs as the owner, with a pinned path, and
 -- PUBLIC may not call it
@@ -121,7 +121,7 @@ WHERE p.pronamespace = 'commgrid'::regnamespace
                     'party_org_check_tree', 'take_org_community', 'party_member_check_org', 'take_member_community',
                     'unit_assign', 'unit_sync_communities', 'unit_follow_boundaries', 'leadership_check',
                     'cobuilding_check', 'cobuilding_list_check', 'assessment_campaign_guard',
-                    'assessment_rating_check', 'assessment_rating_audit')
+                    'assessment_rating_check')
 ORDER BY p.proname;
 
 \i test/fixtures/security_cleanup.psql
