@@ -99,8 +99,11 @@ SELECT pg_temp.rate('O1', NULL, 'U4', NULL, '440305001001', 5, 5004);
 -- a rating must have the shape of its indicator's rater kind
 SELECT pg_temp.rate('C1', '440305001', NULL, NULL, '440305001001', 5, 3003);
 \echo :SQLSTATE
--- rule: one rating per rater, ratee and indicator
+-- rule: one rating per rater, ratee and indicator (the unique constraint, whose name says it;
+-- terse, as its detail holds the generated ids)
+\set VERBOSITY terse
 SELECT pg_temp.rate('C1', '440305001001', NULL, 'U1', NULL, 7, 3002);
+\set VERBOSITY default
 \echo :SQLSTATE
 -- rule: the score stays within the indicator's range
 SELECT pg_temp.rate('C2', '440305001002', NULL, 'U3', NULL, 5.01, 3003);
