@@ -143,38 +143,45 @@ COMMENT ON FUNCTION assessment_refuse_closed(bigint, text) IS
 CREATE FUNCTION assessment_campaign_guard() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
-  IF TG_TABLE_NAME = 'assessment_campaign' THEN
-    IF TG_OP = 'UPDATE' THEN
-      IF OLD.status = 'closed' THEN
-        PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'campaign');
-      END IF;
-      IF NEW.status = 'closed' AND NEW.closed_at IS NULL THEN
-        NEW.closed_at := now();
-      END IF;
-      RETURN NEW;
+  IF TG_OP = 'UPDATE' THEN
+    IF OLD.status = 'closed' THEN
+      PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'campaign');
     END IF;
-    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'campaign');
-    RETURN OLD;
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, replace(TG_TABLE_NAME, 'assessment_', ''));
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    PERFORM commgrid.assessment_refuse_closed(NEW.campaign_id, replace(TG_TABLE_NAME, 'assessment_', ''));
+    IF NEW.status = 'closed' AND NEW.closed_at IS NULL THEN
+      NEW.closed_at := now();
+    END IF;
     RETURN NEW;
   END IF;
+  PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'campaign');
   RETURN OLD;
 END $$;
 REVOKE EXECUTE ON FUNCTION assessment_campaign_guard() FROM PUBLIC;
 COMMENT ON FUNCTION assessment_campaign_guard() IS
-  'Trigger: nothing of a closed campaign may change; closing stamps closed_at';
+  'Trigger: a closed campaign may not change; closing stamps closed_at';
+
+-- The parts of a campaign (argument: what the row is, for the message).
+CREATE FUNCTION assessment_part_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, TG_ARGV[0]);
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    PERFORM commgrid.assessment_refuse_closed(NEW.campaign_id, TG_ARGV[0]);
+    RETURN NEW;
+  END IF;
+  RETURN OLD;
+END $$;
+REVOKE EXECUTE ON FUNCTION assessment_part_guard() FROM PUBLIC;
+COMMENT ON FUNCTION assessment_part_guard() IS
+  'Trigger (argument: what the row is): nothing of a closed campaign may change, its indicators and grades included';
 
 CREATE TRIGGER assessment_campaign_guard BEFORE UPDATE OR DELETE ON assessment_campaign
   FOR EACH ROW EXECUTE FUNCTION assessment_campaign_guard();
 CREATE TRIGGER assessment_indicator_guard BEFORE INSERT OR UPDATE OR DELETE ON assessment_indicator
-  FOR EACH ROW EXECUTE FUNCTION assessment_campaign_guard();
+  FOR EACH ROW EXECUTE FUNCTION assessment_part_guard('indicator');
 CREATE TRIGGER assessment_grade_guard BEFORE INSERT OR UPDATE OR DELETE ON assessment_grade
-  FOR EACH ROW EXECUTE FUNCTION assessment_campaign_guard();
+  FOR EACH ROW EXECUTE FUNCTION assessment_part_guard('grade');
 
 -- Every new campaign starts with the usual four grades.
 CREATE FUNCTION assessment_default_grades() RETURNS trigger

@@ -119,9 +119,11 @@ FROM pg_proc p
 WHERE p.pronamespace = 'commgrid'::regnamespace
   AND p.proname IN ('keep_grid_of_location', 'resident_take_household_grid', 'household_pass_grid_to_residents',
                     'party_org_check_tree', 'take_org_community', 'party_member_check_org', 'take_member_community',
-                    'unit_assign', 'unit_sync_communities', 'unit_follow_boundaries', 'leadership_check',
-                    'cobuilding_check', 'cobuilding_list_check', 'assessment_campaign_guard',
-                    'assessment_rating_check')
+                    'unit_assign', 'unit_sync_communities', 'unit_follow_boundaries',
+                    'contact_point_check', 'area_responsibility_check', 'joint_meeting_check',
+                    'joint_meeting_member_check', 'cross_appointment_check', 'cobuilding_project_check',
+                    'cobuilding_tie_check', 'service_record_check', 'assessment_campaign_guard',
+                    'assessment_part_guard', 'assessment_rating_check')
 ORDER BY p.proname;
 
 \i test/fixtures/security_cleanup.psql
