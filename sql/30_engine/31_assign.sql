@@ -27,13 +27,14 @@ BEGIN
     RAISE EXCEPTION 'location has % dimensions', ST_NDims(location)
       USING ERRCODE = '22023', HINT = 'Drop Z and M with ST_Force2D(location).';
   END IF;
-  -- longitude/latitude only, as for boundaries (ST_Transform would fail obscurely outside)
+  -- a point off the globe is no place (ST_Transform would fail obscurely; a geography cast
+  -- would clamp it to a pole or the date line)
   IF NOT (ST_X(location) BETWEEN -180 AND 180 AND ST_Y(location) BETWEEN -90 AND 90) THEN
-    RAISE EXCEPTION 'location has coordinates outside longitude/latitude'
+    RAISE EXCEPTION 'location is not in longitude/latitude'
       USING ERRCODE = '22023',
-            DETAIL = format('The point is (%s %s); longitude must lie in [-180, 180] and latitude in [-90, 90].',
+            DETAIL = format('The point (%s %s) is outside longitude -180..180 or latitude -90..90.',
                             ST_X(location), ST_Y(location)),
-            HINT = 'Locations are longitude/latitude in degrees (EPSG:4490 or 4326); transform projected coordinates first.';
+            HINT = 'Give longitude first, then latitude, in degrees (EPSG:4490 or 4326).';
   END IF;
   IF ST_SRID(location) = 4326 THEN
     RETURN ST_Transform(location, 4490);
