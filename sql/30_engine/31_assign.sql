@@ -7,36 +7,18 @@ COMMENT ON FUNCTION assign_location() IS
   'BEFORE INSERT OR UPDATE row trigger; arguments (location column, code column, level): sets the code column to commgrid.locate(location, level) on INSERT and when the location changes';
 
 -- The one rule for a location column of the extension's tables (households, grid staff,
--- units): a point stored in EPSG:4490, 4326 transformed, anything else refused with
--- locate()'s own errors (the C reader below is the check locate() makes).
-CREATE FUNCTION location_is_empty(location geometry) RETURNS bool
-  AS 'MODULE_PATHNAME', 'commgrid_location_is_empty' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION location_is_empty(geometry) IS
-  'True for an empty geometry, false for a point commgrid.locate() accepts (EPSG:4490 or 4326, finite); raises locate()''s 22023 error for anything else';
+-- units): a point stored in EPSG:4490, 4326 transformed, anything else refused with 22023, with
+-- locate()'s own messages for what locate() refuses.  The checks are in C (the reader locate()
+-- uses), so a trigger's WHEN clause can run them for every row at next to no cost.
+CREATE FUNCTION location_needs_transform(location geometry) RETURNS bool
+  AS 'MODULE_PATHNAME', 'commgrid_location_needs_transform' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION location_needs_transform(geometry) IS
+  'The checks of stored_location: raises 22023 for anything but a non-empty 2D point in EPSG:4490 or 4326 with finite longitude/latitude (locate()''s messages, and "location is empty", "location has 3 dimensions", "location is not in longitude/latitude"); true for 4326, false for 4490';
 
 CREATE FUNCTION stored_location(location geometry) RETURNS geometry
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
-  IF commgrid.location_is_empty(location) THEN
-    RAISE EXCEPTION 'location is empty'
-      USING ERRCODE = '22023',
-            DETAIL = 'A location is a point with a longitude and a latitude.',
-            HINT = 'Give the point, e.g. ST_SetSRID(ST_MakePoint(longitude, latitude), 4490).';
-  END IF;
-  IF ST_NDims(location) <> 2 THEN
-    RAISE EXCEPTION 'location has % dimensions', ST_NDims(location)
-      USING ERRCODE = '22023', HINT = 'Drop Z and M with ST_Force2D(location).';
-  END IF;
-  -- a point off the globe is no place (ST_Transform would fail obscurely; a geography cast
-  -- would clamp it to a pole or the date line)
-  IF NOT (ST_X(location) BETWEEN -180 AND 180 AND ST_Y(location) BETWEEN -90 AND 90) THEN
-    RAISE EXCEPTION 'location is not in longitude/latitude'
-      USING ERRCODE = '22023',
-            DETAIL = format('The point (%s %s) is outside longitude -180..180 or latitude -90..90.',
-                            ST_X(location), ST_Y(location)),
-            HINT = 'Give longitude first, then latitude, in degrees (EPSG:4490 or 4326).';
-  END IF;
-  IF ST_SRID(location) = 4326 THEN
+  IF commgrid.location_needs_transform(location) THEN
     RETURN ST_Transform(location, 4490);
   END IF;
   RETURN location;
@@ -44,7 +26,8 @@ END $$;
 COMMENT ON FUNCTION stored_location(geometry) IS
   'The location as the extension''s tables store it (Point, EPSG:4490; 4326 is transformed), or an error, 22023: another SRID, not a point, a non-finite coordinate (locate()''s errors), empty, Z or M, outside ±180/±90';
 
--- Households and grid staff store their location by that rule; the trigger is named to fire
+-- Households and grid staff store their location by that rule: the trigger's WHEN clause runs
+-- the checks on every row and fires the transform for a 4326 point only.  It is named to fire
 -- before commgrid_assign_location (same-event triggers fire in name order), so the engine
 -- locates the point as stored.
 CREATE FUNCTION store_location() RETURNS trigger
@@ -54,7 +37,7 @@ BEGIN
   RETURN NEW;
 END $$;
 COMMENT ON FUNCTION store_location() IS
-  'Trigger: location := commgrid.stored_location(location) (EPSG:4490; 4326 transformed; anything else refused with 22023)';
+  'Trigger: location := commgrid.stored_location(location) (EPSG:4490; 4326 transformed; anything else refused with 22023); fired WHEN commgrid.location_needs_transform(location), which refuses the rest';
 
 CREATE TABLE assigned_table (
   tbl             regclass PRIMARY KEY,

@@ -36,7 +36,8 @@ COMMENT ON COLUMN household.community_code IS 'Community of the grid (derived fr
 -- reassigns the rows when boundaries change; a grid_code written by hand is put right here.
 SELECT commgrid.register_assigned_table('commgrid.household', 'location', 'grid_code', 'grid');
 CREATE TRIGGER canonical_location BEFORE INSERT OR UPDATE OF location ON household
-  FOR EACH ROW EXECUTE FUNCTION store_location();
+  FOR EACH ROW WHEN (commgrid.location_needs_transform(NEW.location))
+  EXECUTE FUNCTION store_location();
 
 CREATE FUNCTION keep_grid_of_location() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$

@@ -28,7 +28,8 @@ CREATE INDEX grid_staff_resident_idx ON grid_staff (resident_id);
 
 SELECT commgrid.register_assigned_table('commgrid.grid_staff', 'location', 'grid_code', 'grid');
 CREATE TRIGGER canonical_location BEFORE INSERT OR UPDATE OF location ON grid_staff
-  FOR EACH ROW EXECUTE FUNCTION store_location();
+  FOR EACH ROW WHEN (commgrid.location_needs_transform(NEW.location))
+  EXECUTE FUNCTION store_location();
 CREATE TRIGGER grid_staff_keep_grid_of_location BEFORE UPDATE OF grid_code ON grid_staff
   FOR EACH ROW WHEN (NEW.grid_code IS DISTINCT FROM OLD.grid_code)
   EXECUTE FUNCTION keep_grid_of_location();
