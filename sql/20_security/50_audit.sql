@@ -15,7 +15,8 @@ CREATE TABLE audit_log (
   new_values   jsonb,
   via          text,
   xact_id      bigint NOT NULL DEFAULT txid_current(),
-  scope_code   gridcode
+  scope_code   gridcode,
+  person_id    bigint DEFAULT nullif(current_setting('commgrid.person_id', true), '')::bigint
 );
 CREATE INDEX audit_log_at_idx ON audit_log (at);
 CREATE INDEX audit_log_row_idx ON audit_log (table_name, row_key);
@@ -38,6 +39,8 @@ COMMENT ON COLUMN audit_log.via IS 'Trigger or staff function that wrote the ent
 COMMENT ON COLUMN audit_log.xact_id IS 'Transaction id, to group the entries of one transaction';
 COMMENT ON COLUMN audit_log.scope_code IS
   'The area the entry is about, for row-level security: the row''s grid or community code (for a row that moved, the lowest area holding both places), the district for a change of jurisdiction or liaison; NULL (superusers only) when the row has none';
+COMMENT ON COLUMN audit_log.person_id IS
+  'The person (resident_id) the application names as acting, from the setting commgrid.person_id (SET LOCAL commgrid.person_id = ''3006''); NULL when not set';
 CREATE INDEX audit_log_scope_code_idx ON audit_log (scope_code);
 
 -- A district administrator reads the entries about its own jurisdiction only, so the old and

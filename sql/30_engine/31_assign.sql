@@ -6,6 +6,39 @@ CREATE FUNCTION assign_location() RETURNS trigger
 COMMENT ON FUNCTION assign_location() IS
   'BEFORE INSERT OR UPDATE row trigger; arguments (location column, code column, level): sets the code column to commgrid.locate(location, level) on INSERT and when the location changes';
 
+-- The one rule for a location column of the extension's tables (households, grid staff,
+-- units): a point stored in EPSG:4490, 4326 transformed, anything else refused with 22023, with
+-- locate()'s own messages for what locate() refuses.  The checks are in C (the reader locate()
+-- uses), so a trigger's WHEN clause can run them for every row at next to no cost.
+CREATE FUNCTION location_needs_transform(location geometry) RETURNS bool
+  AS 'MODULE_PATHNAME', 'commgrid_location_needs_transform' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION location_needs_transform(geometry) IS
+  'The checks of stored_location: raises 22023 for anything but a non-empty 2D point in EPSG:4490 or 4326 with finite longitude/latitude (locate()''s messages, and "location is empty", "location has 3 dimensions", "location is not in longitude/latitude"); true for 4326, false for 4490';
+
+CREATE FUNCTION stored_location(location geometry) RETURNS geometry
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF commgrid.location_needs_transform(location) THEN
+    RETURN ST_Transform(location, 4490);
+  END IF;
+  RETURN location;
+END $$;
+COMMENT ON FUNCTION stored_location(geometry) IS
+  'The location as the extension''s tables store it (Point, EPSG:4490; 4326 is transformed), or an error, 22023: another SRID, not a point, a non-finite coordinate (locate()''s errors), empty, Z or M, outside ±180/±90';
+
+-- Households and grid staff store their location by that rule: the trigger's WHEN clause runs
+-- the checks on every row and fires the transform for a 4326 point only.  It is named to fire
+-- before commgrid_assign_location (same-event triggers fire in name order), so the engine
+-- locates the point as stored.
+CREATE FUNCTION store_location() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  NEW.location := commgrid.stored_location(NEW.location);
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION store_location() IS
+  'Trigger: location := commgrid.stored_location(location) (EPSG:4490; 4326 transformed; anything else refused with 22023); fired WHEN commgrid.location_needs_transform(location), which refuses the rest';
+
 CREATE TABLE assigned_table (
   tbl             regclass PRIMARY KEY,
   location_column name NOT NULL,

@@ -53,17 +53,10 @@ BEGIN
   IF ST_IsEmpty(location) THEN
     RETURN;
   END IF;
-  -- a point off the globe would be clamped to a pole or the date line by the geography cast
-  -- and snapped to an area thousands of kilometres away
-  IF NOT (ST_X(location) BETWEEN -180 AND 180 AND ST_Y(location) BETWEEN -90 AND 90) THEN
-    RAISE EXCEPTION 'location is not in longitude/latitude'
-      USING ERRCODE = '22023',
-            DETAIL = format('The point (%s %s) is outside longitude -180..180 or latitude -90..90.',
-                            ST_X(location), ST_Y(location)),
-            HINT = 'Give longitude first, then latitude, in degrees (EPSG:4490 or 4326).';
-  END IF;
+  -- the location rule of the tables: off the globe refused (the geography cast would clamp
+  -- it to a pole or the date line), 4326 transformed; Z and M are ignored here, as locate() does
+  loc := commgrid.stored_location(ST_Force2D(location));
   kinds := commgrid.level_kinds(level);
-  loc := CASE WHEN ST_SRID(location) = 4326 THEN ST_Transform(location, 4490) ELSE location END;
   geo := loc::geography;
   lat := abs(ST_Y(loc));
 

@@ -10,20 +10,26 @@ CREATE TABLE grid_staff (
                    'grid_leader', 'full_time_worker', 'part_time_worker',
                    'party_group_leader', 'building_leader')),
   full_time      boolean NOT NULL DEFAULT false,
-  location       geometry(Point, 4490) NOT NULL,
+  location       geometry NOT NULL,
   grid_code      gridcode NOT NULL REFERENCES area (code) ON UPDATE CASCADE,
   community_code gridcode GENERATED ALWAYS AS (
                    CASE WHEN commgrid.depth(grid_code) = 6 THEN commgrid.ancestor(grid_code, 5) END) STORED,
   since          date,
   CONSTRAINT grid_staff_grid_is_grid CHECK (commgrid.depth(grid_code) = 6),
   CONSTRAINT grid_staff_worker_time CHECK (
-    (role <> 'full_time_worker' OR full_time) AND (role <> 'part_time_worker' OR NOT full_time))
+    (role <> 'full_time_worker' OR full_time) AND (role <> 'part_time_worker' OR NOT full_time)),
+  -- as household.location: 4326 is transformed by store_location, so no typmod
+  CONSTRAINT enforce_srid_location CHECK (st_srid(location) = 4490),
+  CONSTRAINT enforce_geotype_location CHECK (geometrytype(location) = 'POINT')
 );
 CREATE INDEX grid_staff_grid_code_idx ON grid_staff (grid_code);
 CREATE INDEX grid_staff_community_code_idx ON grid_staff (community_code);
 CREATE INDEX grid_staff_resident_idx ON grid_staff (resident_id);
 
 SELECT commgrid.register_assigned_table('commgrid.grid_staff', 'location', 'grid_code', 'grid');
+CREATE TRIGGER canonical_location BEFORE INSERT OR UPDATE OF location ON grid_staff
+  FOR EACH ROW WHEN (commgrid.location_needs_transform(NEW.location))
+  EXECUTE FUNCTION store_location();
 CREATE TRIGGER grid_staff_keep_grid_of_location BEFORE UPDATE OF grid_code ON grid_staff
   FOR EACH ROW WHEN (NEW.grid_code IS DISTINCT FROM OLD.grid_code)
   EXECUTE FUNCTION keep_grid_of_location();
@@ -53,7 +59,7 @@ COMMENT ON COLUMN grid_staff.resident_id IS 'The person in the resident registry
 COMMENT ON COLUMN grid_staff.role IS
   'grid_leader (网格长), full_time_worker (专职网格员), part_time_worker (兼职网格员), party_group_leader (党小组长), building_leader (楼栋长)';
 COMMENT ON COLUMN grid_staff.full_time IS 'Full-time (专职); a full_time_worker always, a part_time_worker never';
-COMMENT ON COLUMN grid_staff.location IS 'Duty post, a Point in EPSG:4490; it decides the grid';
+COMMENT ON COLUMN grid_staff.location IS 'Duty post, a Point in EPSG:4490 (4326 input is transformed, other SRIDs refused: stored_location); it decides the grid';
 COMMENT ON COLUMN grid_staff.grid_code IS 'Grid that covers the duty post, set by the spatial engine (a post outside every grid is refused)';
 COMMENT ON COLUMN grid_staff.community_code IS 'Community of the grid (derived from grid_code)';
 COMMENT ON COLUMN grid_staff.since IS 'In the post since';

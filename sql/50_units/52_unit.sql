@@ -109,7 +109,7 @@ COMMENT ON COLUMN unit.rank IS 'administrative rank: bureau (厅局级), divisio
 COMMENT ON COLUMN unit.party_org_name IS 'name of the unit''s Party organisation';
 COMMENT ON COLUMN unit.party_secretary_id IS
   'the person (resident_id) who heads the unit''s Party organisation, its Party head: by rule a member of the community''s joint meeting';
-COMMENT ON COLUMN unit.location IS 'a point for a unit without a campus (EPSG:4490; 4326 input is transformed)';
+COMMENT ON COLUMN unit.location IS 'a point for a unit without a campus (EPSG:4490; 4326 input is transformed, other SRIDs refused: stored_location)';
 COMMENT ON COLUMN unit.footprint IS 'the campus footprint, MultiPolygon (EPSG:4490; 4326 input is transformed)';
 COMMENT ON COLUMN unit.community_code IS
   'the unit''s community, assigned from the footprint (largest share) or the location; set by hand only for a unit without either';
@@ -196,9 +196,8 @@ BEGIN
     -- the boundaries read below stay current until this row commits
     PERFORM commgrid.boundary_share_lock();
   END IF;
-  IF NEW.location IS NOT NULL AND ST_SRID(NEW.location) = 4326 THEN
-    NEW.location := ST_Transform(NEW.location, 4490);
-  END IF;
+  -- the location rule of every location column (households and grid staff too)
+  NEW.location := commgrid.stored_location(NEW.location);
   IF NEW.footprint IS NOT NULL THEN
     IF ST_SRID(NEW.footprint) = 4326 THEN
       NEW.footprint := ST_Transform(NEW.footprint, 4490);

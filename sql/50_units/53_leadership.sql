@@ -85,49 +85,68 @@ SELECT commgrid.secure_table('commgrid.area_responsibility', '{area_code, commun
 SELECT commgrid.register_dump('commgrid.area_responsibility');
 
 -- A contact point needs a city or district leader over the community; a responsibility a
--- subdistrict leader of the community's own subdistrict.
-CREATE FUNCTION leadership_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  l commgrid.leader;
-  target gridcode;
+-- subdistrict leader of the community's own subdistrict.  Both: inside the leader's own area.
+CREATE FUNCTION refuse_outside_leader_area(l leader, target gridcode) RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
-  SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.leader_id;
-  IF NOT FOUND THEN
-    RETURN NEW;   -- the foreign key reports it
-  END IF;
-  IF TG_TABLE_NAME = 'contact_point' THEN
-    target := NEW.community_code;
-    IF l.level NOT IN ('city', 'district') THEN
-      RAISE EXCEPTION '% (person %) is a % leader; contact points are for city and district leaders', l.title, l.person_id, l.level
-        USING ERRCODE = '23514',
-              DETAIL = format('%s (person %s) cannot take community %s as a contact point.', l.title, l.person_id, target),
-              HINT = 'Subdistrict leaders take area responsibility (area_responsibility) instead.';
-    END IF;
-  ELSE
-    target := NEW.area_code;
-    IF l.level <> 'subdistrict' THEN
-      RAISE EXCEPTION '% (person %) is a % leader; area responsibility is for subdistrict leaders', l.title, l.person_id, l.level
-        USING ERRCODE = '23514',
-              DETAIL = format('%s (person %s) cannot answer for area %s.', l.title, l.person_id, target),
-              HINT = 'City and district leaders take contact points (contact_point) instead.';
-    END IF;
-  END IF;
   IF NOT target <@ l.area_code THEN
     RAISE EXCEPTION 'area % is outside the area % of % (person %)', target, l.area_code, l.title, l.person_id
       USING ERRCODE = '23514',
             DETAIL = format('%s (person %s) is a %s leader of %s; %s is not inside it.', l.title, l.person_id, l.level, l.area_code, target);
   END IF;
+END $$;
+REVOKE EXECUTE ON FUNCTION refuse_outside_leader_area(leader, gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION refuse_outside_leader_area(leader, gridcode) IS
+  'Raises 23514 unless the area is inside the leader''s own area (contact points and area responsibility)';
+
+CREATE FUNCTION contact_point_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  l commgrid.leader;
+BEGIN
+  SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.leader_id;
+  IF NOT FOUND THEN
+    RETURN NEW;   -- the foreign key reports it
+  END IF;
+  IF l.level NOT IN ('city', 'district') THEN
+    RAISE EXCEPTION '% (person %) is a % leader; contact points are for city and district leaders', l.title, l.person_id, l.level
+      USING ERRCODE = '23514',
+            DETAIL = format('%s (person %s) cannot take community %s as a contact point.', l.title, l.person_id, NEW.community_code),
+            HINT = 'Subdistrict leaders take area responsibility (area_responsibility) instead.';
+  END IF;
+  PERFORM commgrid.refuse_outside_leader_area(l, NEW.community_code);
   RETURN NEW;
 END $$;
-REVOKE EXECUTE ON FUNCTION leadership_check() FROM PUBLIC;
-COMMENT ON FUNCTION leadership_check() IS
-  'Trigger: contact points belong to city/district leaders, area responsibility to subdistrict leaders, always inside their own area';
+REVOKE EXECUTE ON FUNCTION contact_point_check() FROM PUBLIC;
+COMMENT ON FUNCTION contact_point_check() IS
+  'Trigger: contact points belong to city or district leaders, inside their own area';
+
+CREATE FUNCTION area_responsibility_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  l commgrid.leader;
+BEGIN
+  SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.leader_id;
+  IF NOT FOUND THEN
+    RETURN NEW;   -- the foreign key reports it
+  END IF;
+  IF l.level <> 'subdistrict' THEN
+    RAISE EXCEPTION '% (person %) is a % leader; area responsibility is for subdistrict leaders', l.title, l.person_id, l.level
+      USING ERRCODE = '23514',
+            DETAIL = format('%s (person %s) cannot answer for area %s.', l.title, l.person_id, NEW.area_code),
+            HINT = 'City and district leaders take contact points (contact_point) instead.';
+  END IF;
+  PERFORM commgrid.refuse_outside_leader_area(l, NEW.area_code);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION area_responsibility_check() FROM PUBLIC;
+COMMENT ON FUNCTION area_responsibility_check() IS
+  'Trigger: area responsibility belongs to subdistrict leaders, inside their own area';
 
 CREATE TRIGGER contact_point_check BEFORE INSERT OR UPDATE ON contact_point
-  FOR EACH ROW EXECUTE FUNCTION leadership_check();
+  FOR EACH ROW EXECUTE FUNCTION contact_point_check();
 CREATE TRIGGER area_responsibility_check BEFORE INSERT OR UPDATE ON area_responsibility
-  FOR EACH ROW EXECUTE FUNCTION leadership_check();
+  FOR EACH ROW EXECUTE FUNCTION area_responsibility_check();
 
 CREATE VIEW community_without_leader WITH (security_barrier) AS
 SELECT c.code::text AS community_code, c.name AS community_name,

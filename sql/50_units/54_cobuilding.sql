@@ -150,53 +150,83 @@ SELECT commgrid.secure_table('commgrid.cross_appointment', '{community_code}',
   '{district_admin, township_staff, community_staff}', '{unit_id}');
 SELECT commgrid.register_dump('commgrid.cross_appointment');
 
--- The rules joint meetings and cross-appointments follow.
-CREATE FUNCTION cobuilding_check() RETURNS trigger
+-- A unit named beside a community must co-build with it (unit_community): the one check, and
+-- its message, for joint-meeting seats, cross-appointments, resources and dual reports.
+CREATE FUNCTION refuse_unless_cobuilds(unit bigint, community gridcode, detail text, hint text DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM commgrid.unit_community uc
+              WHERE uc.unit_id = unit AND uc.community_code = community) THEN
+    RETURN;
+  END IF;
+  IF hint IS NULL THEN
+    RAISE EXCEPTION '% does not co-build with community %', commgrid.unit_label(unit), community
+      USING ERRCODE = '23514', DETAIL = detail;
+  END IF;
+  RAISE EXCEPTION '% does not co-build with community %', commgrid.unit_label(unit), community
+    USING ERRCODE = '23514', DETAIL = detail, HINT = hint;
+END $$;
+REVOKE EXECUTE ON FUNCTION refuse_unless_cobuilds(bigint, gridcode, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION refuse_unless_cobuilds(bigint, gridcode, text, text) IS
+  'Raises 23514 "unit … does not co-build with community …" (with the detail and hint given) unless unit_community ties them; called by the integrity triggers, as the owner';
+
+-- The convener of a community's joint meeting is a leader of its subdistrict.
+CREATE FUNCTION joint_meeting_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   l commgrid.leader;
 BEGIN
-  IF TG_TABLE_NAME = 'joint_meeting' THEN
-    IF NEW.convener_leader_id IS NOT NULL THEN
-      SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.convener_leader_id;
-      IF FOUND AND (l.level <> 'subdistrict' OR NOT NEW.community_code <@ l.area_code) THEN
-        RAISE EXCEPTION 'the convener of community %''s joint meeting must be a leader of its subdistrict', NEW.community_code
-          USING ERRCODE = '23514',
-                DETAIL = format('%s (person %s) is a %s leader of %s; community %s is in subdistrict %s.',
-                                l.title, l.person_id, l.level, l.area_code, NEW.community_code, commgrid.parent(NEW.community_code)),
-                HINT = 'The convener is the subdistrict leader stationed in the community.';
-      END IF;
-    END IF;
-  ELSIF TG_TABLE_NAME = 'joint_meeting_member' THEN
-    IF NEW.unit_id IS NOT NULL AND NOT EXISTS (
-         SELECT 1 FROM commgrid.unit_community uc
-          WHERE uc.unit_id = NEW.unit_id AND uc.community_code = NEW.community_code) THEN
-      RAISE EXCEPTION '% does not co-build with community %', commgrid.unit_label(NEW.unit_id), NEW.community_code
+  IF NEW.convener_leader_id IS NOT NULL THEN
+    SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.convener_leader_id;
+    IF FOUND AND (l.level <> 'subdistrict' OR NOT NEW.community_code <@ l.area_code) THEN
+      RAISE EXCEPTION 'the convener of community %''s joint meeting must be a leader of its subdistrict', NEW.community_code
         USING ERRCODE = '23514',
-              DETAIL = format('Person %s cannot represent %s in the joint meeting of %s: the unit''s campus is not in that community.',
-                              NEW.person_id, commgrid.unit_label(NEW.unit_id), NEW.community_code);
-    END IF;
-  ELSIF TG_TABLE_NAME = 'cross_appointment' THEN
-    IF NOT EXISTS (SELECT 1 FROM commgrid.unit_community uc
-                    WHERE uc.unit_id = NEW.unit_id AND uc.community_code = NEW.community_code) THEN
-      RAISE EXCEPTION '% does not co-build with community %', commgrid.unit_label(NEW.unit_id), NEW.community_code
-        USING ERRCODE = '23514',
-              DETAIL = format('Cross-appointment of person %s (%s) needs a unit whose campus is in community %s.',
-                              NEW.person_id, NEW.post, NEW.community_code);
+              DETAIL = format('%s (person %s) is a %s leader of %s; community %s is in subdistrict %s.',
+                              l.title, l.person_id, l.level, l.area_code, NEW.community_code, commgrid.parent(NEW.community_code)),
+              HINT = 'The convener is the subdistrict leader stationed in the community.';
     END IF;
   END IF;
   RETURN NEW;
 END $$;
-REVOKE EXECUTE ON FUNCTION cobuilding_check() FROM PUBLIC;
-COMMENT ON FUNCTION cobuilding_check() IS
-  'Trigger: conveners are leaders of the community''s subdistrict; unit members and cross-appointments need a unit that co-builds with the community';
+REVOKE EXECUTE ON FUNCTION joint_meeting_check() FROM PUBLIC;
+COMMENT ON FUNCTION joint_meeting_check() IS
+  'Trigger: the convener of a joint meeting is a leader of the community''s subdistrict';
+
+-- A unit's representative in a joint meeting comes from a unit that co-builds with it.
+CREATE FUNCTION joint_meeting_member_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF NEW.unit_id IS NOT NULL THEN
+    PERFORM commgrid.refuse_unless_cobuilds(NEW.unit_id, NEW.community_code,
+      format('Person %s cannot represent %s in the joint meeting of %s: the unit''s campus is not in that community.',
+             NEW.person_id, commgrid.unit_label(NEW.unit_id), NEW.community_code));
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION joint_meeting_member_check() FROM PUBLIC;
+COMMENT ON FUNCTION joint_meeting_member_check() IS
+  'Trigger: a joint-meeting member representing a unit needs a unit that co-builds with the community';
+
+-- A cross-appointment joins a community and a unit that co-builds with it.
+CREATE FUNCTION cross_appointment_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.refuse_unless_cobuilds(NEW.unit_id, NEW.community_code,
+    format('Cross-appointment of person %s (%s) needs a unit whose campus is in community %s.',
+           NEW.person_id, NEW.post, NEW.community_code));
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION cross_appointment_check() FROM PUBLIC;
+COMMENT ON FUNCTION cross_appointment_check() IS
+  'Trigger: a cross-appointment needs a unit that co-builds with the community';
 
 CREATE TRIGGER joint_meeting_check BEFORE INSERT OR UPDATE ON joint_meeting
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_check();
+  FOR EACH ROW EXECUTE FUNCTION joint_meeting_check();
 CREATE TRIGGER joint_meeting_member_check BEFORE INSERT OR UPDATE ON joint_meeting_member
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_check();
+  FOR EACH ROW EXECUTE FUNCTION joint_meeting_member_check();
 CREATE TRIGGER cross_appointment_check BEFORE INSERT OR UPDATE ON cross_appointment
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_check();
+  FOR EACH ROW EXECUTE FUNCTION cross_appointment_check();
 
 -- The members of a joint meeting on a day: member rows in force, and the convener.
 CREATE FUNCTION joint_meeting_members(community gridcode, on_date date)

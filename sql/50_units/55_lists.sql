@@ -170,79 +170,87 @@ SELECT commgrid.secure_table('commgrid.service_record', '{community_code}',
 SELECT commgrid.register_dump('commgrid.service_record');
 
 -- The rules of the lists and of dual reporting.
-CREATE FUNCTION cobuilding_list_check() RETURNS trigger
+-- A project matches a need and a resource of one community, and takes its scope from them.
+CREATE FUNCTION cobuilding_project_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   n commgrid.cobuilding_need;
   r commgrid.cobuilding_resource;
 BEGIN
-  IF TG_TABLE_NAME = 'cobuilding_project' THEN
-    SELECT * INTO n FROM commgrid.cobuilding_need WHERE need_id = NEW.need_id;
-    SELECT * INTO r FROM commgrid.cobuilding_resource WHERE resource_id = NEW.resource_id;
-    IF n.need_id IS NULL OR r.resource_id IS NULL THEN
-      RETURN NEW;   -- the foreign keys report it
-    END IF;
-    IF n.community_code <> r.community_code THEN
-      RAISE EXCEPTION 'resource "%" is offered to community %, need "%" is community %''s', commgrid.echo_value(r.title), r.community_code, commgrid.echo_value(n.title), n.community_code
+  SELECT * INTO n FROM commgrid.cobuilding_need WHERE need_id = NEW.need_id;
+  SELECT * INTO r FROM commgrid.cobuilding_resource WHERE resource_id = NEW.resource_id;
+  IF n.need_id IS NULL OR r.resource_id IS NULL THEN
+    RETURN NEW;   -- the foreign keys report it
+  END IF;
+  IF n.community_code <> r.community_code THEN
+    RAISE EXCEPTION 'resource "%" is offered to community %, need "%" is community %''s', commgrid.echo_value(r.title), r.community_code, commgrid.echo_value(n.title), n.community_code
+      USING ERRCODE = '23514',
+            DETAIL = format('Project "%s" must match a need to a resource offered to the same community.', commgrid.echo_value(NEW.title));
+  END IF;
+  NEW.community_code := n.community_code;
+  NEW.unit_id := r.unit_id;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION cobuilding_project_check() FROM PUBLIC;
+COMMENT ON FUNCTION cobuilding_project_check() IS
+  'Trigger: a project matches a need and a resource of one community (and takes their community and unit)';
+
+-- A resource, a unit's dual report or a member's workplace report names a community its unit
+-- co-builds with.  Arguments: what the row is, and the hint.
+CREATE FUNCTION cobuilding_tie_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.refuse_unless_cobuilds(NEW.unit_id, NEW.community_code,
+    format('A %s must name a community the unit''s campus is in.', TG_ARGV[0]), TG_ARGV[1]);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION cobuilding_tie_check() FROM PUBLIC;
+COMMENT ON FUNCTION cobuilding_tie_check() IS
+  'Trigger (arguments: what the row is, hint): the row''s unit co-builds with its community';
+
+-- Service is recorded for a unit, or a member, whose report to the community was in force.
+CREATE FUNCTION service_record_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF NEW.person_id IS NULL THEN
+    IF NOT EXISTS (SELECT 1 FROM commgrid.unit_report ur
+                    WHERE ur.unit_id = NEW.unit_id AND ur.community_code = NEW.community_code
+                      AND NEW.served_on >= ur.reported_on AND (ur.ended_on IS NULL OR NEW.served_on <= ur.ended_on)) THEN
+      RAISE EXCEPTION '% had not reported to community % on %', commgrid.unit_label(NEW.unit_id), NEW.community_code, NEW.served_on
         USING ERRCODE = '23514',
-              DETAIL = format('Project "%s" must match a need to a resource offered to the same community.', commgrid.echo_value(NEW.title));
+              DETAIL = 'Service is recorded for units that have reported (双报到) to the community served.',
+              HINT = 'Record the unit''s report in unit_report first.';
     END IF;
-    NEW.community_code := n.community_code;
-    NEW.unit_id := r.unit_id;
-  ELSIF TG_TABLE_NAME IN ('cobuilding_resource', 'unit_report', 'member_report') THEN
-    IF TG_TABLE_NAME = 'member_report' THEN
-      IF NEW.basis = 'residence' THEN
-        RETURN NEW;   -- a member may live anywhere
-      END IF;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM commgrid.unit_community uc
-                    WHERE uc.unit_id = NEW.unit_id AND uc.community_code = NEW.community_code) THEN
-      RAISE EXCEPTION '% does not co-build with community %', commgrid.unit_label(NEW.unit_id), NEW.community_code
-        USING ERRCODE = '23514',
-              DETAIL = format('A %s must name a community the unit''s campus is in.',
-                              CASE TG_TABLE_NAME WHEN 'cobuilding_resource' THEN 'resource'
-                                                 WHEN 'unit_report' THEN 'unit''s dual report'
-                                                 ELSE 'member''s workplace report' END),
-              HINT = CASE WHEN TG_TABLE_NAME = 'member_report'
-                          THEN 'A member reports to the community of the unit (workplace) or of their home (residence).'
-                          ELSE 'The communities a unit co-builds with are in unit_community, from its location or footprint.' END;
-    END IF;
-  ELSIF TG_TABLE_NAME = 'service_record' THEN
-    IF NEW.person_id IS NULL THEN
-      IF NOT EXISTS (SELECT 1 FROM commgrid.unit_report ur
-                      WHERE ur.unit_id = NEW.unit_id AND ur.community_code = NEW.community_code
-                        AND NEW.served_on >= ur.reported_on AND (ur.ended_on IS NULL OR NEW.served_on <= ur.ended_on)) THEN
-        RAISE EXCEPTION '% had not reported to community % on %', commgrid.unit_label(NEW.unit_id), NEW.community_code, NEW.served_on
-          USING ERRCODE = '23514',
-                DETAIL = 'Service is recorded for units that have reported (双报到) to the community served.',
-                HINT = 'Record the unit''s report in unit_report first.';
-      END IF;
-    ELSIF NOT EXISTS (SELECT 1 FROM commgrid.member_report mr
-                       WHERE mr.person_id = NEW.person_id AND mr.unit_id = NEW.unit_id
-                         AND mr.community_code = NEW.community_code
-                         AND NEW.served_on >= mr.reported_on AND (mr.ended_on IS NULL OR NEW.served_on <= mr.ended_on)) THEN
-      RAISE EXCEPTION 'member % of % had not reported to community % on %', NEW.person_id, commgrid.unit_label(NEW.unit_id), NEW.community_code, NEW.served_on
-        USING ERRCODE = '23514',
-              DETAIL = 'Service is recorded for members who have reported (双报到) to the community served.',
-              HINT = 'Record the member''s report in member_report first.';
-    END IF;
+  ELSIF NOT EXISTS (SELECT 1 FROM commgrid.member_report mr
+                     WHERE mr.person_id = NEW.person_id AND mr.unit_id = NEW.unit_id
+                       AND mr.community_code = NEW.community_code
+                       AND NEW.served_on >= mr.reported_on AND (mr.ended_on IS NULL OR NEW.served_on <= mr.ended_on)) THEN
+    RAISE EXCEPTION 'member % of % had not reported to community % on %', NEW.person_id, commgrid.unit_label(NEW.unit_id), NEW.community_code, NEW.served_on
+      USING ERRCODE = '23514',
+            DETAIL = 'Service is recorded for members who have reported (双报到) to the community served.',
+            HINT = 'Record the member''s report in member_report first.';
   END IF;
   RETURN NEW;
 END $$;
-REVOKE EXECUTE ON FUNCTION cobuilding_list_check() FROM PUBLIC;
-COMMENT ON FUNCTION cobuilding_list_check() IS
-  'Trigger: projects match a need and a resource of one community; resources, unit reports and workplace reports need a co-building tie; service needs a report in force';
+REVOKE EXECUTE ON FUNCTION service_record_check() FROM PUBLIC;
+COMMENT ON FUNCTION service_record_check() IS
+  'Trigger: service needs the unit''s (or the member''s) report to the community in force on the day';
 
 CREATE TRIGGER cobuilding_project_check BEFORE INSERT OR UPDATE ON cobuilding_project
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_list_check();
+  FOR EACH ROW EXECUTE FUNCTION cobuilding_project_check();
 CREATE TRIGGER cobuilding_resource_check BEFORE INSERT OR UPDATE ON cobuilding_resource
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_list_check();
+  FOR EACH ROW EXECUTE FUNCTION cobuilding_tie_check('resource',
+    'The communities a unit co-builds with are in unit_community, from its location or footprint.');
 CREATE TRIGGER unit_report_check BEFORE INSERT OR UPDATE ON unit_report
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_list_check();
+  FOR EACH ROW EXECUTE FUNCTION cobuilding_tie_check('unit''s dual report',
+    'The communities a unit co-builds with are in unit_community, from its location or footprint.');
+-- a member may live anywhere: only a workplace report needs the tie
 CREATE TRIGGER member_report_check BEFORE INSERT OR UPDATE ON member_report
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_list_check();
+  FOR EACH ROW WHEN (NEW.basis <> 'residence')
+  EXECUTE FUNCTION cobuilding_tie_check('member''s workplace report',
+    'A member reports to the community of the unit (workplace) or of their home (residence).');
 CREATE TRIGGER service_record_check BEFORE INSERT OR UPDATE ON service_record
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_list_check();
+  FOR EACH ROW EXECUTE FUNCTION service_record_check();
 
 -- foreign keys get an index, so deleting the referenced row never scans this table
 CREATE INDEX unit_report_liaison_id_idx ON unit_report (liaison_id);

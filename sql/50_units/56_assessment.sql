@@ -113,14 +113,15 @@ CREATE TABLE assessment_rating (
   unit_id        bigint REFERENCES unit,
   CONSTRAINT assessment_rating_one_rater CHECK ((rater_code IS NULL) <> (rater_unit_id IS NULL)),
   CONSTRAINT assessment_rating_one_ratee CHECK ((ratee_code IS NULL) <> (ratee_unit_id IS NULL)),
-  CONSTRAINT assessment_rating_once UNIQUE NULLS NOT DISTINCT
+  -- its name is the message a second rating gets (23505)
+  CONSTRAINT assessment_rating_one_per_rater_ratee_and_indicator UNIQUE NULLS NOT DISTINCT
     (indicator_id, rater_code, rater_unit_id, ratee_code, ratee_unit_id)
 );
 CREATE INDEX assessment_rating_community_code_idx ON assessment_rating (community_code);
 CREATE INDEX assessment_rating_unit_idx ON assessment_rating (unit_id);
 CREATE INDEX assessment_rating_campaign_idx ON assessment_rating (campaign_id, direction);
 COMMENT ON TABLE assessment_rating IS
-  'One score per rater, ratee and indicator; checked for scope, range and recusal, frozen when the campaign closes, every change kept in assessment_rating_history';
+  'One score per rater, ratee and indicator; checked for scope, range and recusal, frozen when the campaign closes, every change kept in the audit log (assessment_rating_changes)';
 COMMENT ON COLUMN assessment_rating.rating_id IS 'Generated number of the rating (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
 COMMENT ON COLUMN assessment_rating.campaign_id IS 'the campaign (filled in from the indicator)';
 COMMENT ON COLUMN assessment_rating.indicator_id IS 'the indicator';
@@ -154,54 +155,45 @@ CREATE POLICY own_unit_opinion_delete ON assessment_rating FOR DELETE
 COMMENT ON POLICY own_unit_opinion_insert ON assessment_rating IS
   'A unit liaison enters its own unit''s opinion of the community (rater_unit_id), never a rating of its unit';
 SELECT commgrid.audit_table('commgrid.assessment_rating');
-SELECT commgrid.register_dump('commgrid.assessment_rating');
 
-CREATE TABLE assessment_rating_history (
-  history_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  rating_id      bigint NOT NULL,
-  action         text NOT NULL CHECK (action IN ('insert', 'update', 'delete')),
-  campaign_id    bigint NOT NULL,
-  indicator_id   bigint NOT NULL,
-  rater_code     gridcode,
-  rater_unit_id  bigint,
-  ratee_unit_id  bigint,
-  ratee_code     gridcode,
-  old_score      numeric,
-  new_score      numeric,
-  changed_by     bigint,
-  db_user        name NOT NULL DEFAULT current_user,
-  changed_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
-  community_code gridcode NOT NULL,
-  unit_id        bigint
-);
-CREATE INDEX assessment_rating_history_community_code_idx ON assessment_rating_history (community_code);
-CREATE INDEX assessment_rating_history_unit_idx ON assessment_rating_history (unit_id);
-CREATE INDEX assessment_rating_history_rating_idx ON assessment_rating_history (rating_id, history_id);
-COMMENT ON TABLE assessment_rating_history IS
-  'Audit history of assessment_rating: one row per insert, update and delete; append-only';
-COMMENT ON COLUMN assessment_rating_history.history_id IS 'identity, in order of change';
-COMMENT ON COLUMN assessment_rating_history.rating_id IS 'the rating changed';
-COMMENT ON COLUMN assessment_rating_history.action IS 'insert, update or delete';
-COMMENT ON COLUMN assessment_rating_history.campaign_id IS 'the campaign';
-COMMENT ON COLUMN assessment_rating_history.indicator_id IS 'the indicator (after the change; before it for a delete)';
-COMMENT ON COLUMN assessment_rating_history.rater_code IS 'rating community or subdistrict';
-COMMENT ON COLUMN assessment_rating_history.rater_unit_id IS 'rating unit';
-COMMENT ON COLUMN assessment_rating_history.ratee_unit_id IS 'rated unit';
-COMMENT ON COLUMN assessment_rating_history.ratee_code IS 'rated community';
-COMMENT ON COLUMN assessment_rating_history.old_score IS 'score before (NULL for an insert)';
-COMMENT ON COLUMN assessment_rating_history.new_score IS 'score after (NULL for a delete)';
-COMMENT ON COLUMN assessment_rating_history.changed_by IS
-  'person: entered_by of the new row; for a delete the setting commgrid.person_id, if set';
-COMMENT ON COLUMN assessment_rating_history.db_user IS 'database role that made the change (current_user of the statement)';
-COMMENT ON COLUMN assessment_rating_history.changed_at IS 'when';
-COMMENT ON COLUMN assessment_rating_history.community_code IS 'scope, as in the rating';
-COMMENT ON COLUMN assessment_rating_history.unit_id IS 'scope, as in the rating';
--- written only by assessment_rating_audit(), which runs as the owner: no role writes it
--- directly, so nobody can plant a change that never happened
-SELECT commgrid.secure_table('commgrid.assessment_rating_history', '{community_code}',
-  '{district_admin, township_staff, community_staff, unit_liaison}',
-  '{}', '{unit_id}', false);
-SELECT commgrid.register_dump('commgrid.assessment_rating_history');
+-- The changes of ratings, out of the audit log: the one record of them (there is no separate
+-- rating history).  It runs with the caller's rights, so it shows what the caller may read of
+-- the log: a district administrator the entries of its jurisdiction, superusers all.
+CREATE VIEW assessment_rating_changes WITH (security_invoker = true) AS
+SELECT a.id AS change_id, (a.row_key ->> 'rating_id')::bigint AS rating_id, a.action,
+       (r ->> 'campaign_id')::bigint AS campaign_id, (r ->> 'indicator_id')::bigint AS indicator_id,
+       (r ->> 'rater_code')::commgrid.gridcode AS rater_code, (r ->> 'rater_unit_id')::bigint AS rater_unit_id,
+       (r ->> 'ratee_unit_id')::bigint AS ratee_unit_id, (r ->> 'ratee_code')::commgrid.gridcode AS ratee_code,
+       (a.old_values ->> 'score')::numeric AS old_score, (a.new_values ->> 'score')::numeric AS new_score,
+       CASE WHEN a.action = 'DELETE' THEN a.person_id ELSE (a.new_values ->> 'entered_by')::bigint END AS changed_by,
+       a.session_role, a.acting_role, a.at AS changed_at,
+       (r ->> 'community_code')::commgrid.gridcode AS community_code, (r ->> 'unit_id')::bigint AS unit_id,
+       a.scope_code
+  FROM commgrid.audit_log a
+  CROSS JOIN LATERAL COALESCE(a.new_values, a.old_values) r
+ WHERE a.table_name = 'commgrid.assessment_rating' AND a.action IN ('INSERT', 'UPDATE', 'DELETE');
+COMMENT ON VIEW assessment_rating_changes IS
+  'Every insert, update and delete of a rating, read from the audit log (so scoped as the log is: district administrators, their jurisdiction); append-only as the log is';
+COMMENT ON COLUMN assessment_rating_changes.change_id IS 'The audit_log entry, in order of writing';
+COMMENT ON COLUMN assessment_rating_changes.rating_id IS 'The rating changed';
+COMMENT ON COLUMN assessment_rating_changes.action IS 'INSERT, UPDATE or DELETE';
+COMMENT ON COLUMN assessment_rating_changes.campaign_id IS 'The campaign';
+COMMENT ON COLUMN assessment_rating_changes.indicator_id IS 'The indicator (after the change; before it for a delete)';
+COMMENT ON COLUMN assessment_rating_changes.rater_code IS 'Rating community or subdistrict';
+COMMENT ON COLUMN assessment_rating_changes.rater_unit_id IS 'Rating unit';
+COMMENT ON COLUMN assessment_rating_changes.ratee_unit_id IS 'Rated unit';
+COMMENT ON COLUMN assessment_rating_changes.ratee_code IS 'Rated community';
+COMMENT ON COLUMN assessment_rating_changes.old_score IS 'Score before (NULL for an insert)';
+COMMENT ON COLUMN assessment_rating_changes.new_score IS 'Score after (NULL for a delete)';
+COMMENT ON COLUMN assessment_rating_changes.changed_by IS
+  'Person: entered_by of the new row; for a delete the setting commgrid.person_id of the deleting session (audit_log.person_id), if set';
+COMMENT ON COLUMN assessment_rating_changes.session_role IS 'The login role (session_user)';
+COMMENT ON COLUMN assessment_rating_changes.acting_role IS 'The role in effect (after SET ROLE), not the owner the triggers run as';
+COMMENT ON COLUMN assessment_rating_changes.changed_at IS 'Clock time of the change, with zone';
+COMMENT ON COLUMN assessment_rating_changes.community_code IS 'Scope column of the rating: the rating or rated community';
+COMMENT ON COLUMN assessment_rating_changes.unit_id IS 'Scope column of the rating: the unit concerned';
+COMMENT ON COLUMN assessment_rating_changes.scope_code IS 'The area the audit entry is scoped to (row-level security of the log)';
+SELECT commgrid.register_dump('commgrid.assessment_rating');
 
 -- A closed campaign is read-only: its row, indicators, grades and ratings.
 CREATE FUNCTION assessment_refuse_closed(campaign bigint, what text) RETURNS void
@@ -223,38 +215,45 @@ COMMENT ON FUNCTION assessment_refuse_closed(bigint, text) IS
 CREATE FUNCTION assessment_campaign_guard() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
-  IF TG_TABLE_NAME = 'assessment_campaign' THEN
-    IF TG_OP = 'UPDATE' THEN
-      IF OLD.status = 'closed' THEN
-        PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'campaign');
-      END IF;
-      IF NEW.status = 'closed' AND NEW.closed_at IS NULL THEN
-        NEW.closed_at := now();
-      END IF;
-      RETURN NEW;
+  IF TG_OP = 'UPDATE' THEN
+    IF OLD.status = 'closed' THEN
+      PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'campaign');
     END IF;
-    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'campaign');
-    RETURN OLD;
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, replace(TG_TABLE_NAME, 'assessment_', ''));
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    PERFORM commgrid.assessment_refuse_closed(NEW.campaign_id, replace(TG_TABLE_NAME, 'assessment_', ''));
+    IF NEW.status = 'closed' AND NEW.closed_at IS NULL THEN
+      NEW.closed_at := now();
+    END IF;
     RETURN NEW;
   END IF;
+  PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'campaign');
   RETURN OLD;
 END $$;
 REVOKE EXECUTE ON FUNCTION assessment_campaign_guard() FROM PUBLIC;
 COMMENT ON FUNCTION assessment_campaign_guard() IS
-  'Trigger: nothing of a closed campaign may change; closing stamps closed_at';
+  'Trigger: a closed campaign may not change; closing stamps closed_at';
+
+-- The parts of a campaign (argument: what the row is, for the message).
+CREATE FUNCTION assessment_part_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, TG_ARGV[0]);
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    PERFORM commgrid.assessment_refuse_closed(NEW.campaign_id, TG_ARGV[0]);
+    RETURN NEW;
+  END IF;
+  RETURN OLD;
+END $$;
+REVOKE EXECUTE ON FUNCTION assessment_part_guard() FROM PUBLIC;
+COMMENT ON FUNCTION assessment_part_guard() IS
+  'Trigger (argument: what the row is): nothing of a closed campaign may change, its indicators and grades included';
 
 CREATE TRIGGER assessment_campaign_guard BEFORE UPDATE OR DELETE ON assessment_campaign
   FOR EACH ROW EXECUTE FUNCTION assessment_campaign_guard();
 CREATE TRIGGER assessment_indicator_guard BEFORE INSERT OR UPDATE OR DELETE ON assessment_indicator
-  FOR EACH ROW EXECUTE FUNCTION assessment_campaign_guard();
+  FOR EACH ROW EXECUTE FUNCTION assessment_part_guard('indicator');
 CREATE TRIGGER assessment_grade_guard BEFORE INSERT OR UPDATE OR DELETE ON assessment_grade
-  FOR EACH ROW EXECUTE FUNCTION assessment_campaign_guard();
+  FOR EACH ROW EXECUTE FUNCTION assessment_part_guard('grade');
 
 -- Every new campaign starts with the usual four grades.
 CREATE FUNCTION assessment_default_grades() RETURNS trigger
@@ -280,9 +279,6 @@ DECLARE
   ratee_text text;
   recuse bool;
 BEGIN
-  -- the role making the change, for the audit trigger (both run as the owner, so
-  -- current_user is the owner here: acting_role() is the role outside)
-  PERFORM set_config('commgrid.rating_role', commgrid.acting_role(), true);
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'rating');
     IF TG_OP = 'DELETE' THEN
@@ -367,22 +363,7 @@ BEGIN
             DETAIL = format('Scores of indicator %s run from 0 to %s.', i.code, i.max_score);
   END IF;
 
-  -- rule 3: one rating per rater, ratee and indicator (the unique constraint backs this up
-  -- against concurrent inserts)
-  IF EXISTS (SELECT 1 FROM commgrid.assessment_rating r
-              WHERE r.indicator_id = NEW.indicator_id
-                AND r.rater_code IS NOT DISTINCT FROM NEW.rater_code
-                AND r.rater_unit_id IS NOT DISTINCT FROM NEW.rater_unit_id
-                AND r.ratee_code IS NOT DISTINCT FROM NEW.ratee_code
-                AND r.ratee_unit_id IS NOT DISTINCT FROM NEW.ratee_unit_id
-                AND r.rating_id <> NEW.rating_id) THEN
-    RAISE EXCEPTION '% has already rated % on indicator %', rater_text, ratee_text, i.code
-      USING ERRCODE = '23505',
-            DETAIL = 'There is one rating per rater, ratee and indicator in a campaign.',
-            HINT = 'Update the existing rating instead; the change is kept in assessment_rating_history.';
-  END IF;
-
-  -- rule 4: recusal (回避) of a person holding posts on both sides, on the day the rating is
+  -- rule 3: recusal (回避) of a person holding posts on both sides, on the day the rating is
   -- dated or on the day it is written (so back-dating cannot dodge it)
   SELECT bool_or(CASE i.rater_kind
     WHEN 'community' THEN commgrid.holds_post_in_community(NEW.entered_by, NEW.rater_code, d)
@@ -404,47 +385,10 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION assessment_rating_check() FROM PUBLIC;
 COMMENT ON FUNCTION assessment_rating_check() IS
-  'Trigger: a rating must fit its indicator''s rater kind, stay in the rater''s scope and the indicator''s range, be the only one per rater/ratee/indicator, not be entered by a person holding posts on both sides, and not touch a closed campaign';
+  'Trigger: a rating must fit its indicator''s rater kind, stay in the rater''s scope and the indicator''s range, not be entered by a person holding posts on both sides, and not touch a closed campaign';
 
 CREATE TRIGGER assessment_rating_check BEFORE INSERT OR UPDATE OR DELETE ON assessment_rating
   FOR EACH ROW EXECUTE FUNCTION assessment_rating_check();
-
--- Keep every change of a rating.
-CREATE FUNCTION assessment_rating_audit() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  r commgrid.assessment_rating;
-BEGIN
-  r := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-  INSERT INTO commgrid.assessment_rating_history
-    (rating_id, action, campaign_id, indicator_id, rater_code, rater_unit_id, ratee_unit_id, ratee_code,
-     old_score, new_score, changed_by, db_user, community_code, unit_id)
-  VALUES (r.rating_id, lower(TG_OP), r.campaign_id, r.indicator_id, r.rater_code, r.rater_unit_id,
-          r.ratee_unit_id, r.ratee_code,
-          CASE WHEN TG_OP <> 'INSERT' THEN OLD.score END,
-          CASE WHEN TG_OP <> 'DELETE' THEN NEW.score END,
-          CASE WHEN TG_OP = 'DELETE' THEN nullif(current_setting('commgrid.person_id', true), '')::bigint
-               ELSE NEW.entered_by END,
-          coalesce(nullif(current_setting('commgrid.rating_role', true), ''), session_user)::name,
-          r.community_code, r.unit_id);
-  RETURN NULL;
-END $$;
-REVOKE EXECUTE ON FUNCTION assessment_rating_audit() FROM PUBLIC;
-COMMENT ON FUNCTION assessment_rating_audit() IS
-  'Trigger: appends every insert, update and delete of a rating to assessment_rating_history (as the owner, so no role needs, or gets, the right to write history itself)';
-CREATE TRIGGER assessment_rating_audit AFTER INSERT OR UPDATE OR DELETE ON assessment_rating
-  FOR EACH ROW EXECUTE FUNCTION assessment_rating_audit();
-
-CREATE FUNCTION assessment_history_append_only() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  RAISE EXCEPTION 'assessment_rating_history is append-only'
-    USING ERRCODE = '55000',
-          DETAIL = format('%s refused: the audit history of ratings is never changed or deleted.', TG_OP);
-END $$;
-COMMENT ON FUNCTION assessment_history_append_only() IS 'Trigger: refuses to change or delete audit history';
-CREATE TRIGGER assessment_history_append_only BEFORE UPDATE OR DELETE ON assessment_rating_history
-  FOR EACH ROW EXECUTE FUNCTION assessment_history_append_only();
 
 -- The grade of a score under a campaign's thresholds.
 CREATE FUNCTION assessment_grade_of(campaign bigint, score float8) RETURNS text

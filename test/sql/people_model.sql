@@ -44,7 +44,7 @@ WHERE household_id = 320508000001 AND grid_code = '320508019044001';
 -- the codes' level, the household's existence, kinds and phones are checked
 SELECT pg_temp.try(stmt) FROM (VALUES
   ($$INSERT INTO household (address, location) VALUES (' ', ST_SetSRID(ST_MakePoint(120.57, 31.30), 4490))$$),
-  ($$INSERT INTO household (address, location) VALUES ('x', ST_SetSRID(ST_MakePoint(120.57, 31.30), 4326))$$),
+  ($$INSERT INTO household (address, location) VALUES ('x', ST_SetSRID(ST_MakePoint(120.57, 31.30), 3857))$$),
   ($$INSERT INTO resident (name, household_id) VALUES ('无户', 1)$$),
   ($$INSERT INTO resident (name, household_id, vulnerable_kinds) VALUES ('某', 320508000001, '{poor}')$$),
   ($$INSERT INTO resident (name, household_id, phone) VALUES ('某', 320508000001, 'call me')$$),

@@ -109,8 +109,8 @@ SELECT (SELECT count(*) FROM resident WHERE name = '冒名居民') AS planted_re
        (SELECT count(*) FROM cobuilding_project WHERE community_code <@ '330106') AS projects,
        (SELECT string_agg(entered_by::text, ',') FROM assessment_rating WHERE community_code <@ '330106') AS ratings_entered_by;
 
--- the rating's history names the liaison who wrote it, not the owner the triggers run as
-SELECT action, db_user, changed_by FROM assessment_rating_history WHERE community_code <@ '330106';
+-- the rating's audit entry names the liaison who wrote it, not the owner the triggers run as
+SELECT action, session_role, acting_role, changed_by FROM assessment_rating_changes WHERE community_code <@ '330106';
 
 -- every trigger function that reads another table runs as the owner, with a pinned path, and
 -- PUBLIC may not call it
@@ -119,9 +119,11 @@ FROM pg_proc p
 WHERE p.pronamespace = 'commgrid'::regnamespace
   AND p.proname IN ('keep_grid_of_location', 'resident_take_household_grid', 'household_pass_grid_to_residents',
                     'party_org_check_tree', 'take_org_community', 'party_member_check_org', 'take_member_community',
-                    'unit_assign', 'unit_sync_communities', 'unit_follow_boundaries', 'leadership_check',
-                    'cobuilding_check', 'cobuilding_list_check', 'assessment_campaign_guard',
-                    'assessment_rating_check', 'assessment_rating_audit')
+                    'unit_assign', 'unit_sync_communities', 'unit_follow_boundaries',
+                    'contact_point_check', 'area_responsibility_check', 'joint_meeting_check',
+                    'joint_meeting_member_check', 'cross_appointment_check', 'cobuilding_project_check',
+                    'cobuilding_tie_check', 'service_record_check', 'assessment_campaign_guard',
+                    'assessment_part_guard', 'assessment_rating_check')
 ORDER BY p.proname;
 
 \i test/fixtures/security_cleanup.psql

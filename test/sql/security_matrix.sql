@@ -95,6 +95,7 @@ INSERT INTO matrix_expectation VALUES
 -- the security tables: each role its own rows; the audit log for district administrators
 -- within their jurisdiction (item 6)
   ('audit_log', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'audit log (item 6)'),
+  ('assessment_rating_changes', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'the audit log''s rating entries, with the caller''s rights: as audit_log (issue 11)'),
   ('jurisdiction', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'own rows only'),
   ('liaison_unit', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'own rows only'),
 -- report and staff functions

@@ -99,8 +99,11 @@ SELECT pg_temp.rate('O1', NULL, 'U4', NULL, '440305001001', 5, 5004);
 -- a rating must have the shape of its indicator's rater kind
 SELECT pg_temp.rate('C1', '440305001', NULL, NULL, '440305001001', 5, 3003);
 \echo :SQLSTATE
--- rule: one rating per rater, ratee and indicator
+-- rule: one rating per rater, ratee and indicator (the unique constraint, whose name says it;
+-- terse, as its detail holds the generated ids)
+\set VERBOSITY terse
 SELECT pg_temp.rate('C1', '440305001001', NULL, 'U1', NULL, 7, 3002);
+\set VERBOSITY default
 \echo :SQLSTATE
 -- rule: the score stays within the indicator's range
 SELECT pg_temp.rate('C2', '440305001002', NULL, 'U3', NULL, 5.01, 3003);
@@ -152,18 +155,19 @@ SELECT pg_temp.rate('C2', '440305001002', NULL, 'U3', NULL, 2, 3003);
 SET LOCAL commgrid.person_id = '3006';
 DELETE FROM assessment_rating WHERE rater_code = '440305001002' AND ratee_unit_id = (SELECT unit_id FROM u WHERE tag = 'U3')
   AND indicator_id = (SELECT indicator_id FROM assessment_indicator JOIN camp USING (campaign_id) WHERE code = 'C2');
-SELECT i.code, h.action, h.old_score, h.new_score, h.changed_by, h.db_user = current_user AS by_me,
+SELECT i.code, h.action, h.old_score, h.new_score, h.changed_by, h.acting_role = current_user AS by_me,
        h.community_code, h.unit_id = (SELECT unit_id FROM u WHERE tag = coalesce(
          (SELECT tag FROM u WHERE unit_id = h.ratee_unit_id), '?')) AS unit_scoped
-FROM assessment_rating_history h JOIN assessment_indicator i USING (indicator_id)
+FROM assessment_rating_changes h JOIN assessment_indicator i USING (indicator_id)
 WHERE h.campaign_id = (SELECT campaign_id FROM camp)
   AND h.ratee_unit_id IN (SELECT unit_id FROM u WHERE tag IN ('U1', 'U3')) AND h.rater_code IN ('440305001001', '440305001002')
-ORDER BY h.history_id;
-SELECT count(*) AS history_rows, count(*) FILTER (WHERE action = 'insert') AS inserts
-FROM assessment_rating_history WHERE campaign_id = (SELECT campaign_id FROM camp);
-UPDATE assessment_rating_history SET new_score = 10 WHERE campaign_id = (SELECT campaign_id FROM camp);
+ORDER BY h.change_id;
+SELECT count(*) AS history_rows, count(*) FILTER (WHERE action = 'INSERT') AS inserts
+FROM assessment_rating_changes WHERE campaign_id = (SELECT campaign_id FROM camp);
+-- the audit log they come from is append-only
+UPDATE audit_log SET new_values = '{}' WHERE id IN (SELECT change_id FROM assessment_rating_changes WHERE campaign_id = (SELECT campaign_id FROM camp));
 \echo :SQLSTATE
-DELETE FROM assessment_rating_history WHERE campaign_id = (SELECT campaign_id FROM camp);
+DELETE FROM audit_log WHERE id IN (SELECT change_id FROM assessment_rating_changes WHERE campaign_id = (SELECT campaign_id FROM camp));
 \echo :SQLSTATE
 
 -- each rater's totals: 100 · Σ w·s/max / Σ w, missing indicators count 0
