@@ -41,7 +41,7 @@ BEGIN
   PERFORM commgrid.audit_read('commgrid.household', jsonb_build_object('household_id', id),
                               'household_card', area_code);
   RETURN QUERY
-  SELECT h.household_id, h.address, ST_X(h.location), ST_Y(h.location), h.grid_code,
+  SELECT h.household_id, h.address, ST_X(h.location), ST_Y(h.location), h.grid_code::commgrid.gridcode,
          h.community_code,
          (SELECT count(*) FROM commgrid.resident r WHERE r.household_id = h.household_id)
   FROM commgrid.household h
