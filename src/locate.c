@@ -213,6 +213,31 @@ commgrid_level_depth(PG_FUNCTION_ARGS)
 }
 
 /*
+ * commgrid.code_is_level(code gridcode, level text) -> bool
+ * True when the code is of the level, else 23514 naming the code and its
+ * level: the check of the level domains (grid_code, community_code, ...),
+ * whose own message would not name the value.
+ */
+PG_FUNCTION_INFO_V1(commgrid_code_is_level);
+Datum
+commgrid_code_is_level(PG_FUNCTION_ARGS)
+{
+	GridCode	code = PG_GETARG_GRIDCODE(0);
+	text	   *level = PG_GETARG_TEXT_PP(1);
+	int			want = locate_level_depth(VARDATA_ANY(level), VARSIZE_ANY_EXHDR(level));
+	int			own = gridcode_depth(code);
+
+	if (own != want)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("%s is a %s code, not a %s", gridcode_to_cstring(code),
+						locate_level_name(own), text_to_cstring(level)),
+				 errdetail("A %s code has %d digits; this one has %d.", text_to_cstring(level),
+						   gridcode_depth_digits[want], gridcode_depth_digits[own])));
+	PG_RETURN_BOOL(true);
+}
+
+/*
  * commgrid.level_hint() -> text
  * The hint of an unknown level error, for the SQL functions that raise it.
  */

@@ -33,17 +33,23 @@ RETURN (SELECT array_agg(k.level ORDER BY k.n)
 COMMENT ON FUNCTION level_kinds(text) IS
   'The commgrid.area kinds of a level name (grid, community, township, county, city, province, or a kind itself: every kind of the same depth); NULL for an unknown name';
 
+CREATE FUNCTION code_is_level(code gridcode, level text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'commgrid_code_is_level' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION code_is_level(gridcode, text) IS
+  'True when the code is of the level (depth commgrid.level_depth(level)), else 23514 naming the code, its level and the digits a code of the level has; the check of the level domains';
+
 -- Columns that hold the code of one level.  A domain, not a CHECK per table: the rule is
 -- written once, and a wrong code fails (23514) when it is converted, before generated
--- columns derive anything from it.
+-- columns derive anything from it.  code_is_level raises the error itself, so that it
+-- names the code (a domain's own message names only the constraint).
 CREATE DOMAIN grid_code AS gridcode
-  CONSTRAINT grid_code_level CHECK (commgrid.depth(VALUE) = commgrid.level_depth('grid'));
+  CONSTRAINT grid_code_level CHECK (commgrid.code_is_level(VALUE, 'grid'));
 COMMENT ON DOMAIN grid_code IS 'The gridcode of a grid (15 digits, depth 6)';
 CREATE DOMAIN community_code AS gridcode
-  CONSTRAINT community_code_level CHECK (commgrid.depth(VALUE) = commgrid.level_depth('community'));
+  CONSTRAINT community_code_level CHECK (commgrid.code_is_level(VALUE, 'community'));
 COMMENT ON DOMAIN community_code IS 'The gridcode of a community or village (12 digits, depth 5)';
 CREATE DOMAIN district_code AS gridcode
-  CONSTRAINT district_code_level CHECK (commgrid.depth(VALUE) = commgrid.level_depth('district'));
+  CONSTRAINT district_code_level CHECK (commgrid.code_is_level(VALUE, 'district'));
 COMMENT ON DOMAIN district_code IS 'The gridcode of a district or another county-level unit (6 digits, depth 3)';
 
 -- A column of one of these domains is a gridcode column for every rule that looks for one

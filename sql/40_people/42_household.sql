@@ -54,7 +54,8 @@ CREATE TABLE resident (
   household_id       bigint NOT NULL REFERENCES household ON DELETE RESTRICT,
   grid_code          gridcode,
   community_code     gridcode GENERATED ALWAYS AS (
-                   CASE WHEN commgrid.depth(grid_code) = 6 THEN commgrid.ancestor(grid_code, 5) END) STORED,
+                   CASE WHEN commgrid.level(grid_code) = 'grid'
+                        THEN commgrid.ancestor(grid_code, commgrid.level_depth('community')) END) STORED,
   vulnerable_kinds   text[] NOT NULL DEFAULT '{}',
   empty_nest_elderly boolean NOT NULL DEFAULT false,
   living_alone       boolean NOT NULL DEFAULT false,
