@@ -8,7 +8,7 @@ CREATE TABLE area (
   name     text NOT NULL CHECK (btrim(name) <> ''),
   kind     text NOT NULL,
   parent   gridcode GENERATED ALWAYS AS
-             (CASE WHEN kind IN ('province', 'city', 'district') THEN NULL
+             (CASE WHEN commgrid.kind_depth(kind) <= commgrid.level_depth('district') THEN NULL
                    ELSE commgrid.parent(code) END) STORED
              REFERENCES area (code) ON UPDATE RESTRICT ON DELETE RESTRICT,
   boundary geometry,
