@@ -53,7 +53,7 @@ BEGIN
             HINT = 'Attach the member to one of the branches under it.';
   END IF;
   NEW.community_code := org.community_code;
-  IF NEW.grid_code IS NOT NULL AND NOT NEW.grid_code <@ NEW.community_code THEN  -- a grid: its domain
+  IF NEW.grid_code IS NOT NULL AND NOT NEW.grid_code <@ NEW.community_code THEN  -- a grid by its domain
     RAISE EXCEPTION 'grid % is not a grid of community %', NEW.grid_code, NEW.community_code
       USING ERRCODE = '23514',
             DETAIL = format('Member %s belongs to branch %s of community %s.', NEW.resident_id, org.org_id, NEW.community_code),

@@ -55,7 +55,7 @@ CREATE TABLE area_responsibility (
   responsibility_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   leader_id         bigint NOT NULL REFERENCES leader,
   area_code         gridcode NOT NULL REFERENCES area (code),
-  community_code    gridcode GENERATED ALWAYS AS (commgrid.ancestor(area_code, 5)) STORED,
+  community_code    gridcode GENERATED ALWAYS AS (commgrid.ancestor(area_code, commgrid.level_depth('community'))) STORED,
   starts            date NOT NULL,
   ends              date,
   CONSTRAINT area_responsibility_period CHECK (ends IS NULL OR ends >= starts),

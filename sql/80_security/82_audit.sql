@@ -81,7 +81,7 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
       (SELECT CASE WHEN commgrid.depth(c) > commgrid.level_depth('district') THEN commgrid.ancestor(c, commgrid.level_depth('district')) ELSE c END
        FROM (SELECT (row_json ->> 'scope')::commgrid.gridcode AS c) x)
     WHEN tbl = 'commgrid.liaison_unit'::regclass THEN
-      (SELECT commgrid.ancestor(u.community_code, 3) FROM commgrid.unit u
+      (SELECT commgrid.ancestor(u.community_code, commgrid.level_depth('district')) FROM commgrid.unit u
        WHERE u.unit_id = (row_json ->> 'unit_id')::bigint)
   END
 $$;
