@@ -65,7 +65,7 @@ assign_types(void)
 	return &assign_types_cache;
 }
 
-/* Attribute number of a named column of the expected type, or an error */
+/* Attribute number of a named column of the expected type (or a domain over it), or an error */
 static int
 trigger_column(Relation rel, const char *name, Oid type, const char *role, const char *trigger)
 {
@@ -78,7 +78,7 @@ trigger_column(Relation rel, const char *name, Oid type, const char *role, const
 				 errmsg("trigger \"%s\" on \"%s\" names %s column \"%s\", which does not exist",
 						trigger, RelationGetRelationName(rel), role, name),
 				 errhint("Trigger arguments are (location column, code column, level).")));
-	if (TupleDescAttr(tupdesc, attnum - 1)->atttypid != type)
+	if (getBaseType(TupleDescAttr(tupdesc, attnum - 1)->atttypid) != type)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("%s column \"%s\" of \"%s\" has type %s, not %s",
@@ -117,6 +117,7 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 				code_att,
 				depth;
 	bool		isnull;
+	Oid			code_type;
 	Datum		location;
 	Datum		code_value = (Datum) 0;
 	bool		code_isnull = true;
@@ -167,6 +168,11 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 		code_value = GridCodeGetDatum(code);
 		code_isnull = false;
 	}
+	/* a level domain (commgrid.grid_code, ...) checks the code as an INSERT would */
+	code_type = TupleDescAttr(RelationGetDescr(rel), code_att - 1)->atttypid;
+	if (code_type != types->gridcode_type)
+		domain_check(code_value, code_isnull, code_type,
+					 &fcinfo->flinfo->fn_extra, fcinfo->flinfo->fn_mcxt);
 	tuple = heap_modify_tuple_by_cols(tuple, RelationGetDescr(rel), 1,
 									  &code_att, &code_value, &code_isnull);
 	return PointerGetDatum(tuple);

@@ -24,11 +24,9 @@
 #include "utils/syscache.h"
 
 #include "gridcode.h"
+#include "locate.h"
 
 const int	gridcode_depth_digits[GRIDCODE_MAX_DEPTH + 1] = {0, 2, 4, 6, 9, 12, 15};
-
-static const char *const level_names[GRIDCODE_MAX_DEPTH + 1] =
-{NULL, "province", "city", "county", "township", "community", "grid"};
 
 static const int64 pow10[GRIDCODE_DIGITS + 1] = {
 	1LL, 10LL, 100LL, 1000LL, 10000LL, 100000LL, 1000000LL, 10000000LL,
@@ -213,10 +211,10 @@ gridcode_from_cstring(const char *str)
 		else if (seg != 0 && first_zero != 0)
 			GRIDCODE_SYNTAX_ERROR(str,
 								  errdetail("The %s segment (digits %d-%d) is zero but the %s segment \"%0*lld\" after it is not.",
-											level_names[first_zero],
+											locate_level_name(first_zero),
 											gridcode_depth_digits[first_zero - 1] + 1,
 											gridcode_depth_digits[first_zero],
-											level_names[d], width, (long long) seg),
+											locate_level_name(d), width, (long long) seg),
 								  errhint("Trailing zero segments name a higher level; only a county segment 00 may stand before a non-zero township (a city without counties)."));
 	}
 	return value;
@@ -284,7 +282,7 @@ PG_FUNCTION_INFO_V1(gridcode_level);
 Datum
 gridcode_level(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_TEXT_P(cstring_to_text(level_names[gridcode_depth(PG_GETARG_GRIDCODE(0))]));
+	PG_RETURN_TEXT_P(cstring_to_text(locate_level_name(gridcode_depth(PG_GETARG_GRIDCODE(0)))));
 }
 
 /*
@@ -322,7 +320,7 @@ gridcode_ancestor_sql(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("gridcode %s has no ancestor at depth %d",
 						gridcode_to_cstring(code), depth),
-				 errdetail("The code is at depth %d (%s).", own, level_names[own]),
+				 errdetail("The code is at depth %d (%s).", own, locate_level_name(own)),
 				 errhint("Ask for a depth from 1 to %d.", own)));
 	PG_RETURN_GRIDCODE(gridcode_ancestor(code, depth));
 }

@@ -8,20 +8,15 @@ CREATE TABLE area (
   name     text NOT NULL CHECK (btrim(name) <> ''),
   kind     text NOT NULL,
   parent   gridcode GENERATED ALWAYS AS
-             (CASE WHEN kind IN ('province', 'city', 'district') THEN NULL
+             (CASE WHEN commgrid.kind_depth(kind) <= commgrid.level_depth('district') THEN NULL
                    ELSE commgrid.parent(code) END) STORED
              REFERENCES area (code) ON UPDATE RESTRICT ON DELETE RESTRICT,
   boundary geometry,
   -- the depth-4 kinds are not tied to the township digits (001-099 subdistrict, 100-199 town,
   -- 200-399 rural_township, 400-599 township_unit): a town made a subdistrict keeps its code
-  -- until the statistics office renumbers it, and the registry records what the area is
-  CONSTRAINT area_kind_fits_level CHECK (
-    (kind = 'province' AND commgrid.depth(code) = 1) OR
-    (kind = 'city' AND commgrid.depth(code) = 2) OR
-    (kind = 'district' AND commgrid.depth(code) = 3) OR
-    (kind IN ('subdistrict', 'town', 'rural_township', 'township_unit') AND commgrid.depth(code) = 4) OR
-    (kind IN ('community', 'village') AND commgrid.depth(code) = 5) OR
-    (kind = 'grid' AND commgrid.depth(code) = 6)),
+  -- until the statistics office renumbers it, and the registry records what the area is.
+  -- kind_depth is NULL for a name that is no kind, which fails the check too.
+  CONSTRAINT area_kind_fits_level CHECK (commgrid.kind_depth(kind) IS NOT DISTINCT FROM commgrid.depth(code)),
   -- the forms geometry_columns recognises, so GIS tools see MultiPolygon / 4490
   CONSTRAINT enforce_srid_boundary CHECK (st_srid(boundary) = 4490),
   CONSTRAINT enforce_geotype_boundary CHECK (geometrytype(boundary) = 'MULTIPOLYGON'),

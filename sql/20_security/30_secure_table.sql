@@ -157,7 +157,7 @@ BEGIN
   FOREACH col IN ARRAY COALESCE(scope_columns, '{}') LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
                    WHERE attrelid = tbl AND attname = col AND NOT attisdropped
-                     AND atttypid = 'commgrid.gridcode'::regtype) THEN
+                     AND commgrid.is_gridcode_type(atttypid)) THEN
       RAISE EXCEPTION 'table % has no gridcode column %', tbl, col
         USING ERRCODE = '22023', HINT = 'A scope column must be of type commgrid.gridcode.';
     END IF;

@@ -84,10 +84,10 @@ LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
   RETURN CASE
     WHEN tbl = 'commgrid.jurisdiction'::regclass THEN
-      (SELECT CASE WHEN commgrid.depth(c) > 3 THEN commgrid.ancestor(c, 3) ELSE c END
+      (SELECT CASE WHEN commgrid.depth(c) > commgrid.level_depth('district') THEN commgrid.ancestor(c, commgrid.level_depth('district')) ELSE c END
        FROM (SELECT (row_json ->> 'scope')::commgrid.gridcode AS c) x)
     WHEN tbl = 'commgrid.liaison_unit'::regclass THEN
-      (SELECT commgrid.ancestor(u.community_code, 3) FROM commgrid.unit u
+      (SELECT commgrid.ancestor(u.community_code, commgrid.level_depth('district')) FROM commgrid.unit u
        WHERE u.unit_id = (row_json ->> 'unit_id')::bigint)
   END;
 END $$;

@@ -43,9 +43,7 @@ CREATE TABLE assigned_table (
   tbl             regclass PRIMARY KEY,
   location_column name NOT NULL,
   code_column     name NOT NULL,
-  level           text NOT NULL CHECK (level IN ('grid', 'community', 'village', 'township',
-                                                  'subdistrict', 'town', 'rural_township', 'township_unit',
-                                                  'county', 'district', 'city', 'province')),
+  level           text NOT NULL CHECK (commgrid.level_kinds(level) IS NOT NULL),
   registered_at   timestamptz NOT NULL DEFAULT now()
 );
 COMMENT ON TABLE assigned_table IS
@@ -73,11 +71,11 @@ DECLARE
   code_type oid;
   n bigint;
 BEGIN
-  IF level IS NULL OR level NOT IN ('grid', 'community', 'village', 'township', 'subdistrict', 'town',
-                                    'rural_township', 'township_unit', 'county', 'district', 'city', 'province') THEN
+  IF level IS NULL
+     OR commgrid.level_kinds(level) IS NULL THEN
     RAISE EXCEPTION 'unknown level "%"', commgrid.echo_value(level)
       USING ERRCODE = '22023',
-            HINT = 'Use grid, community, township, county, city or province (or the kinds village, subdistrict, town, rural_township, township_unit, district).';
+            HINT = commgrid.level_hint();
   END IF;
   IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid = tbl) NOT IN ('r', 'p') THEN
     RAISE EXCEPTION '"%" is not a table', tbl
@@ -100,7 +98,7 @@ BEGIN
     RAISE EXCEPTION 'location column "%" of table % has type %, not geometry', location_column, tbl, format_type(loc_type, NULL)
       USING ERRCODE = '42804';
   END IF;
-  IF code_type <> 'commgrid.gridcode'::regtype THEN
+  IF NOT commgrid.is_gridcode_type(code_type) THEN  -- or a level domain (the trigger applies its check)
     RAISE EXCEPTION 'code column "%" of table % has type %, not gridcode', code_column, tbl, format_type(code_type, NULL)
       USING ERRCODE = '42804';
   END IF;

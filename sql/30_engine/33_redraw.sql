@@ -47,7 +47,7 @@ BEGIN
   -- out stays inside it (a district, with no parent, is the direct writers' alone)
   checked := NOT commgrid.area_boundary_writer(actor);
   IF checked THEN
-    FOR problem IN SELECT c AS code, CASE WHEN commgrid.depth(c) > 3 THEN commgrid.parent(c) END AS parent
+    FOR problem IN SELECT c AS code, CASE WHEN commgrid.depth(c) > commgrid.level_depth('district') THEN commgrid.parent(c) END AS parent
                    FROM unnest(codes) c ORDER BY c LOOP
       BEGIN
         PERFORM commgrid.check_staff_reach(problem.parent, format('area %s', problem.parent));

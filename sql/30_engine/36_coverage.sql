@@ -71,7 +71,7 @@ BEGIN
   END IF;
 
   -- A grid is the lowest level: it has no children, so nothing can be wrong with them.
-  IF commgrid.depth(p_code) >= 6 THEN
+  IF commgrid.level(p_code) = 'grid' THEN
     RETURN;
   END IF;
 

@@ -1,26 +1,6 @@
 -- Snapping and footprints: points that fall in a gap or just outside (a geocoding error),
 -- and campuses (a hospital, a school) that span several areas.
 
--- The area kinds of a level name, as commgrid.locate accepts them
-CREATE FUNCTION level_kinds(level text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN CASE level
-    WHEN 'grid' THEN ARRAY['grid']
-    WHEN 'community' THEN ARRAY['community', 'village']
-    WHEN 'village' THEN ARRAY['community', 'village']
-    WHEN 'township' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
-    WHEN 'subdistrict' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
-    WHEN 'town' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
-    WHEN 'rural_township' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
-    WHEN 'township_unit' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
-    WHEN 'county' THEN ARRAY['district']
-    WHEN 'district' THEN ARRAY['district']
-    WHEN 'city' THEN ARRAY['city']
-    WHEN 'province' THEN ARRAY['province']
-  END;
-COMMENT ON FUNCTION level_kinds(text) IS
-  'The commgrid.area kinds of a level name (grid, community, township, county, city, province, or a kind itself: every kind of the same depth); NULL for an unknown name';
-
 CREATE FUNCTION locate_nearest(location geometry, max_distance_m float8, level text DEFAULT 'grid')
 RETURNS TABLE (code gridcode, distance_m float8)
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
@@ -101,7 +81,7 @@ BEGIN
   IF kinds IS NULL THEN
     RAISE EXCEPTION 'unknown level "%"', commgrid.echo_value(level)
       USING ERRCODE = '22023',
-            HINT = 'Use grid, community, township, county, city or province (or the kinds village, subdistrict, town, rural_township, township_unit, district).';
+            HINT = commgrid.level_hint();
   END IF;
   IF GeometryType(footprint) NOT IN ('POLYGON', 'MULTIPOLYGON') THEN
     RAISE EXCEPTION 'footprint must be a polygon, not a %', initcap(GeometryType(footprint))

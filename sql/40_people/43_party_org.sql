@@ -9,18 +9,17 @@ CREATE TABLE party_org (
   kind           text NOT NULL
                  CHECK (kind IN ('committee', 'general_branch', 'branch', 'party_group')),
   parent_id      bigint,
-  community_code gridcode NOT NULL REFERENCES area (code) ON UPDATE CASCADE,
-  grid_code      gridcode REFERENCES area (code) ON UPDATE CASCADE,
+  community_code community_code NOT NULL REFERENCES area (code) ON UPDATE CASCADE,
+  grid_code      grid_code REFERENCES area (code) ON UPDATE CASCADE,
   secretary_id   bigint,
   term_start     date,
   term_end       date GENERATED ALWAYS AS ((term_start + interval '5 years')::date) STORED,
   UNIQUE (org_id, community_code),
   FOREIGN KEY (parent_id, community_code) REFERENCES party_org (org_id, community_code)
     ON UPDATE CASCADE ON DELETE RESTRICT,
-  CONSTRAINT party_org_community_is_community CHECK (commgrid.depth(community_code) = 5),
   CONSTRAINT party_org_group_has_grid CHECK ((kind = 'party_group') = (grid_code IS NOT NULL)),
   CONSTRAINT party_org_grid_in_community CHECK (
-    grid_code IS NULL OR (commgrid.depth(grid_code) = 6 AND grid_code <@ community_code)),
+    grid_code IS NULL OR grid_code <@ community_code),
   CONSTRAINT party_org_term_for_committees_and_branches CHECK (
     (kind = 'party_group') = (term_start IS NULL)),
   CONSTRAINT party_org_group_has_parent CHECK (kind <> 'party_group' OR parent_id IS NOT NULL)

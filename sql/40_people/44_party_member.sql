@@ -11,13 +11,13 @@ CREATE TABLE party_member (
                    'retired', 'farm_to_urban', 'veteran', 'job_seeking_graduate',
                    'in_service', 'laid_off', 'other')),
   joined_on      date,
-  grid_code      gridcode REFERENCES area (code) ON UPDATE CASCADE,
+  grid_code      grid_code REFERENCES area (code) ON UPDATE CASCADE,
   claimed_post   text CHECK (btrim(claimed_post) <> ''),
   UNIQUE (resident_id, community_code),
   FOREIGN KEY (org_id, community_code) REFERENCES party_org (org_id, community_code)
     ON UPDATE CASCADE ON DELETE RESTRICT,
   CONSTRAINT party_member_grid_in_community CHECK (
-    grid_code IS NULL OR (commgrid.depth(grid_code) = 6 AND grid_code <@ community_code)),
+    grid_code IS NULL OR grid_code <@ community_code),
   CONSTRAINT party_member_post_needs_grid CHECK (claimed_post IS NULL OR grid_code IS NOT NULL)
 );
 CREATE INDEX party_member_org_idx ON party_member (org_id);
@@ -60,7 +60,7 @@ BEGIN
             HINT = 'Attach the member to one of the branches under it.';
   END IF;
   NEW.community_code := org.community_code;
-  IF NEW.grid_code IS NOT NULL AND NOT (commgrid.depth(NEW.grid_code) = 6 AND NEW.grid_code <@ NEW.community_code) THEN
+  IF NEW.grid_code IS NOT NULL AND NOT NEW.grid_code <@ NEW.community_code THEN  -- a grid by its domain
     RAISE EXCEPTION 'grid % is not a grid of community %', NEW.grid_code, NEW.community_code
       USING ERRCODE = '23514',
             DETAIL = format('Member %s belongs to branch %s of community %s.', NEW.resident_id, org.org_id, NEW.community_code),

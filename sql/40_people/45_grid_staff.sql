@@ -11,11 +11,10 @@ CREATE TABLE grid_staff (
                    'party_group_leader', 'building_leader')),
   full_time      boolean NOT NULL DEFAULT false,
   location       geometry NOT NULL,
-  grid_code      gridcode NOT NULL REFERENCES area (code) ON UPDATE CASCADE,
+  grid_code      grid_code NOT NULL REFERENCES area (code) ON UPDATE CASCADE,
   community_code gridcode GENERATED ALWAYS AS (
-                   CASE WHEN commgrid.depth(grid_code) = 6 THEN commgrid.ancestor(grid_code, 5) END) STORED,
+                   commgrid.ancestor(grid_code, commgrid.level_depth('community'))) STORED,
   since          date,
-  CONSTRAINT grid_staff_grid_is_grid CHECK (commgrid.depth(grid_code) = 6),
   CONSTRAINT grid_staff_worker_time CHECK (
     (role <> 'full_time_worker' OR full_time) AND (role <> 'part_time_worker' OR NOT full_time)),
   -- as household.location: 4326 is transformed by store_location, so no typmod

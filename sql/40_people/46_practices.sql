@@ -9,7 +9,7 @@ BEGIN
   IF grid IS NULL THEN
     RAISE EXCEPTION 'the grid must not be NULL' USING ERRCODE = '22004';
   END IF;
-  IF commgrid.depth(grid) <> 6 THEN
+  IF commgrid.level(grid) <> 'grid' THEN
     RAISE EXCEPTION '% is a % code, not a grid', grid, commgrid.level(grid)
       USING ERRCODE = '22023',
             HINT = 'A grid code has 15 digits: the 12-digit community code and a 3-digit grid number.';

@@ -123,7 +123,7 @@ CREATE FUNCTION district_report(district gridcode)
 RETURNS TABLE (indicator text, value numeric, unit text)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
-  IF commgrid.depth(district) <> 3 THEN
+  IF commgrid.depth(district) <> commgrid.level_depth('district') THEN
     RAISE EXCEPTION '% is a % code, not a district', district, commgrid.level(district)
       USING ERRCODE = '22023', HINT = 'A district (county-level) code has 6 digits, e.g. 500112.';
   END IF;

@@ -81,9 +81,8 @@ CREATE TABLE unit (
   party_secretary_id bigint REFERENCES resident (resident_id),
   location           geometry,
   footprint          geometry,
-  community_code     gridcode,
+  community_code     community_code,
   CONSTRAINT unit_has_place CHECK (location IS NOT NULL OR footprint IS NOT NULL OR community_code IS NOT NULL),
-  CONSTRAINT unit_community_is_community CHECK (commgrid.depth(community_code) = 5),
   CONSTRAINT unit_uscc_unless_armed_police CHECK (uscc IS NOT NULL OR kind = 'armed_police'),
   -- the forms geometry_columns recognises, as for area.boundary
   CONSTRAINT enforce_srid_location CHECK (st_srid(location) = 4490),

@@ -9,8 +9,9 @@ CREATE TABLE leader (
   title      text NOT NULL CHECK (btrim(title) <> ''),
   starts     date NOT NULL,
   ends       date,
-  CONSTRAINT leader_area_fits_level CHECK (
-    commgrid.depth(area_code) = CASE level WHEN 'city' THEN 2 WHEN 'district' THEN 3 ELSE 4 END),
+  -- the leader's level is an area kind; kind_depth is NULL for another word, which the
+  -- level CHECK refuses
+  CONSTRAINT leader_area_fits_level CHECK (commgrid.depth(area_code) = commgrid.kind_depth(level)),
   CONSTRAINT leader_period CHECK (ends IS NULL OR ends >= starts)
 );
 CREATE INDEX leader_area_code_idx ON leader (area_code);
@@ -39,11 +40,10 @@ COMMENT ON FUNCTION period_in_force(date, date, date) IS
 CREATE TABLE contact_point (
   contact_point_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   leader_id        bigint NOT NULL REFERENCES leader,
-  community_code   gridcode NOT NULL REFERENCES area (code),
+  community_code   community_code NOT NULL REFERENCES area (code),
   starts           date NOT NULL,
   ends             date,
   CONSTRAINT contact_point_period CHECK (ends IS NULL OR ends >= starts),
-  CONSTRAINT contact_point_is_community CHECK (commgrid.depth(community_code) = 5),
   UNIQUE (leader_id, community_code, starts)
 );
 CREATE INDEX contact_point_community_code_idx ON contact_point (community_code);
@@ -63,11 +63,11 @@ CREATE TABLE area_responsibility (
   responsibility_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   leader_id         bigint NOT NULL REFERENCES leader,
   area_code         gridcode NOT NULL REFERENCES area (code),
-  community_code    gridcode GENERATED ALWAYS AS (commgrid.ancestor(area_code, 5)) STORED,
+  community_code    gridcode GENERATED ALWAYS AS (commgrid.ancestor(area_code, commgrid.level_depth('community'))) STORED,
   starts            date NOT NULL,
   ends              date,
   CONSTRAINT area_responsibility_period CHECK (ends IS NULL OR ends >= starts),
-  CONSTRAINT area_responsibility_level CHECK (commgrid.depth(area_code) IN (5, 6)),
+  CONSTRAINT area_responsibility_level CHECK (commgrid.level(area_code) IN ('community', 'grid')),
   UNIQUE (leader_id, area_code, starts)
 );
 CREATE INDEX area_responsibility_community_code_idx ON area_responsibility (community_code);

@@ -2,12 +2,11 @@
 -- meetings, cross-appointments between the community and its units, and the compliance checks.
 
 CREATE TABLE joint_meeting (
-  community_code     gridcode PRIMARY KEY REFERENCES area (code),
+  community_code     community_code PRIMARY KEY REFERENCES area (code),
   form               text NOT NULL DEFAULT 'joint_meeting'
                        CHECK (form IN ('joint_meeting', 'grand_party_committee')),
   convener_leader_id bigint REFERENCES leader,
-  established        date NOT NULL,
-  CONSTRAINT joint_meeting_is_community CHECK (commgrid.depth(community_code) = 5)
+  established        date NOT NULL
 );
 COMMENT ON TABLE joint_meeting IS
   'The community''s Party-building joint meeting (联席会议) or grand Party committee (大党委), one per community';

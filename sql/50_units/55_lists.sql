@@ -2,13 +2,12 @@
 
 CREATE TABLE cobuilding_need (
   need_id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  community_code gridcode NOT NULL REFERENCES area (code),
+  community_code community_code NOT NULL REFERENCES area (code),
   title          text NOT NULL CHECK (btrim(title) <> ''),
   category       text NOT NULL,
   detail         text,
   published_on   date NOT NULL DEFAULT commgrid.district_today(),
-  status         text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'matched', 'closed')),
-  CONSTRAINT cobuilding_need_is_community CHECK (commgrid.depth(community_code) = 5)
+  status         text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'matched', 'closed'))
 );
 CREATE INDEX cobuilding_need_community_code_idx ON cobuilding_need (community_code);
 COMMENT ON TABLE cobuilding_need IS 'The needs list (需求清单): what a community asks its units for';
@@ -116,12 +115,11 @@ CREATE TABLE member_report (
   member_report_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   person_id        bigint NOT NULL REFERENCES resident (resident_id),
   unit_id          bigint NOT NULL REFERENCES unit,
-  community_code   gridcode NOT NULL REFERENCES area (code),
+  community_code   community_code NOT NULL REFERENCES area (code),
   basis            text NOT NULL CHECK (basis IN ('residence', 'workplace')),
   reported_on      date NOT NULL,
   ended_on         date,
   CONSTRAINT member_report_period CHECK (ended_on IS NULL OR ended_on >= reported_on),
-  CONSTRAINT member_report_is_community CHECK (commgrid.depth(community_code) = 5),
   UNIQUE (person_id, community_code, reported_on)
 );
 CREATE INDEX member_report_community_code_idx ON member_report (community_code);

@@ -12,7 +12,7 @@
 
 CREATE TABLE assessment_campaign (
   campaign_id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  district_code      gridcode NOT NULL REFERENCES area (code),
+  district_code      district_code NOT NULL REFERENCES area (code),
   year               int NOT NULL CHECK (year BETWEEN 2000 AND 2100),
   name               text NOT NULL CHECK (btrim(name) <> ''),
   status             text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
@@ -23,7 +23,6 @@ CREATE TABLE assessment_campaign (
   closed_at          timestamptz,
   CONSTRAINT assessment_campaign_weights CHECK (subdistrict_weight + opinion_weight = 1),
   CONSTRAINT assessment_campaign_closed CHECK ((status = 'closed') = (closed_at IS NOT NULL)),
-  CONSTRAINT assessment_campaign_is_district CHECK (commgrid.depth(district_code) = 3),
   UNIQUE (district_code, year)
 );
 CREATE INDEX assessment_campaign_district_code_idx ON assessment_campaign (district_code);

@@ -8,7 +8,7 @@ SELECT 'table without row-level security'::text AS finding, c.oid::regclass::tex
 FROM pg_class c
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p')
-  AND a.atttypid = 'commgrid.gridcode'::regtype
+  AND commgrid.is_gridcode_type(a.atttypid)
   AND NOT (c.relrowsecurity
            AND (c.oid IN (SELECT table_name FROM commgrid.secured_table)
                 OR c.oid = 'commgrid.jurisdiction'::regclass))

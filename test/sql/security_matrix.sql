@@ -120,6 +120,7 @@ INSERT INTO matrix_expectation VALUES
   ('area_boundary_writer(name)', 'all', 'all', 'all', 'all', 'all', 'all', 'whether a role may write boundaries directly: public facts of pg_roles'),
   ('age_band(idcard)', 'all', 'all', 'all', 'all', 'all', 'all', 'computed from its argument and the day'),
   ('report_views()', 'all', 'all', 'all', 'all', 'all', 'all', 'names of the report views, from the catalog'),
+  ('is_gridcode_type(oid)', 'all', 'all', 'all', 'all', 'all', 'all', 'whether a type is gridcode or a domain over it: public facts of pg_type'),
   ('role_oid(name)', 'all', 'all', 'all', 'all', 'all', 'all', 'role names are public in pg_roles'),
   ('role_scopes(name)', 'all', 'all', 'all', 'all', 'refused', 'all', 'another role''s scopes: hidden by the jurisdiction''s own-rows policy'),
   ('staff_min_depth(name)', 'all', 'all', 'all', 'all', 'all', 'all', 'the level a role''s group allows'),
