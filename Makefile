@@ -12,6 +12,7 @@ OBJS = \
 	src/ewkb_reader.o \
 	src/orientation.o \
 	src/boundary_index.o \
+	src/levels.o \
 	src/locate.o \
 	src/idcard.o \
 	src/aggregates.o \
