@@ -80,12 +80,13 @@ install-packages:
 SERVER_OPTS = -o shared_preload_libraries=pgaudit -o pgaudit.role=commgrid_auditor \
 	-o pgaudit.log_parameter=on -o logging_collector=on
 
-# The demo: a throwaway cluster with the sample district, printed from psql.
+# The demo: the sample district in its own cluster that stays up (docs/demo.md; demo-stop,
+# demo-drop below), printed from psql, with login roles for the tour.
 SCALE ?= 1
 SEED  ?= 2016
 demo: deps
 	$(MAKE) install
-	SCALE=$(SCALE) SEED=$(SEED) pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/demo/run.sh
+	SCALE=$(SCALE) SEED=$(SEED) DEMO_DIR=$(DEMO_DIR) DEMO_PORT=$(DEMO_PORT) PG_CONFIG=$(PG_CONFIG) bash test/demo/cluster.sh rebuild
 
 # The C must also build warning-free with clang (PGXS's CFLAGS carry gcc-only options).
 CLANG_CPPFLAGS = -Wall -Werror -Wno-ignored-attributes -Wno-unknown-warning-option -Wno-ignored-optimization-argument
@@ -98,7 +99,7 @@ clang-check: deps
 # Inside one throwaway cluster: pg_regress, then the JDBC client test; then a short fuzz.
 test: deps clang-check
 	$(MAKE) install
-	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) jdbccheck'
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) jdbccheck && $(MAKE) tourcheck'
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) concurrencycheck
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) updatecheck
 	$(MAKE) fuzz FUZZ_RUNS=500000 FUZZ_TIME=20
@@ -175,3 +176,19 @@ update-script-check: sql/$(EXTENSION)--$(EXTVERSION).sql
 	else echo "$(UPDATE_SCRIPT) is stale: run 'make update-script' (then 'make install') and commit it" >&2; exit 1; fi
 updatecheck: update-script-check
 	FROM=$(PREV_VERSION) SCALE=$(UPDATE_SCALE) PG_CONFIG=$(PG_CONFIG) bash test/update/run.sh
+
+# The demo you can explore (docs/demo.md): its own cluster under DEMO_DIR on DEMO_PORT, which
+# stays up; `make demo` again rebuilds it.  tourcheck runs the README's tour (test/demo/tour.sql)
+# as each demo role against a small demo on the running server (PGHOST/PGPORT, as installcheck).
+DEMO_DIR  ?= .demo
+DEMO_PORT ?= 54320
+TOUR_SCALE ?= 0.01
+.PHONY: demo-stop demo-start demo-drop tourcheck
+demo-start:
+	DEMO_DIR=$(DEMO_DIR) DEMO_PORT=$(DEMO_PORT) PG_CONFIG=$(PG_CONFIG) bash test/demo/cluster.sh start
+demo-stop:
+	DEMO_DIR=$(DEMO_DIR) DEMO_PORT=$(DEMO_PORT) PG_CONFIG=$(PG_CONFIG) bash test/demo/cluster.sh stop
+demo-drop:
+	DEMO_DIR=$(DEMO_DIR) DEMO_PORT=$(DEMO_PORT) PG_CONFIG=$(PG_CONFIG) bash test/demo/cluster.sh drop
+tourcheck:
+	SCALE=$(TOUR_SCALE) bash test/demo/tour_check.sh
