@@ -192,3 +192,29 @@ demo-drop:
 	DEMO_DIR=$(DEMO_DIR) DEMO_PORT=$(DEMO_PORT) PG_CONFIG=$(PG_CONFIG) bash test/demo/cluster.sh drop
 tourcheck:
 	SCALE=$(TOUR_SCALE) bash test/demo/tour_check.sh
+
+# Packaging (docs/packaging.md).  `make deb` builds postgresql-$(PGVERSION)-commgrid with
+# pg_buildext from a copy of the tracked files in DEB_BUILD (the source tree stays clean);
+# its build dependencies are installed here only, not by `make deps`.  debcheck installs the
+# built package with apt-get into the system PostgreSQL, runs the regression suite against it
+# in a throwaway cluster (pg_virtualenv) and removes the package again (it replaces the files
+# of a `make install`: run `make install` again afterwards if you use one).  metacheck checks
+# META.json against the PGXN Meta Spec; versions-check builds the C against every PostgreSQL
+# server version whose headers are installed and says which are missing.
+DEB_PACKAGES = postgresql-server-dev-all debhelper dpkg-dev fakeroot
+DEB_BUILD   ?= build/deb
+DEB_FILE     = $(DEB_BUILD)/postgresql-$(PGVERSION)-commgrid_$(EXTVERSION)_$(shell dpkg --print-architecture 2>/dev/null).deb
+.PHONY: deb debcheck metacheck versions-check
+deb:
+	@$(MAKE) -s install-packages LIST='$(DEB_PACKAGES)'
+	rm -rf $(DEB_BUILD) && mkdir -p $(DEB_BUILD)/pg-commgrid-$(EXTVERSION)
+	git ls-files -z | xargs -0 cp -a --parents -t $(DEB_BUILD)/pg-commgrid-$(EXTVERSION)
+	cd $(DEB_BUILD)/pg-commgrid-$(EXTVERSION) && dpkg-buildpackage -us -uc -b
+	@echo "built: $(DEB_FILE)"
+debcheck:
+	@test -f $(DEB_FILE) || { echo "$(DEB_FILE) is missing: run 'make deb' first" >&2; exit 1; }
+	bash test/packaging/debcheck.sh $(DEB_FILE)
+metacheck:
+	python3 scripts/meta_check META.json
+versions-check:
+	bash test/packaging/versions_check.sh
