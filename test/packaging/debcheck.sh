@@ -41,7 +41,7 @@ if [ -n "${DEBCHECK_ROOT:-}" ]; then
   cp -a "$tmp/usr/share/postgresql/$PGV/extension/." "$DEBCHECK_ROOT/usr/share/postgresql/$PGV/extension/"
   pass "unpacked into $DEBCHECK_ROOT"
   if make -s installcheck PG_CONFIG="$PG_CONFIG" > results/debcheck_installcheck.out 2>&1; then
-    pass "installcheck against the package's files ($(grep -cE '^(ok|not ok)' results/debcheck_installcheck.out) tests)"
+    pass "installcheck against the package's files: $(grep -oE 'All [0-9]+ tests passed' results/debcheck_installcheck.out | paste -sd ',' | sed 's/,/, /')"
   else fail "installcheck against the package's files (results/debcheck_installcheck.out)"; tail -20 results/debcheck_installcheck.out; fi
 else
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$DEB" > /dev/null
