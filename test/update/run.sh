@@ -3,7 +3,7 @@
 # PGHOST/PGPORT (as installcheck) with this tree installed (`make install`, which ships
 # sql/updates/).  It
 #   1. installs the previous release (FROM, its frozen install script) with the demo district
-#      at a small scale (SCALE), and checks that this shared library has every C symbol that
+#      at a small scale (SCALE) by that release's loaders (test/update/demo-FROM/), and checks that this shared library has every C symbol that
 #      release's SQL names (nm -D);
 #   2. runs ALTER EXTENSION pg_commgrid UPDATE;
 #   3. compares the extension's objects (pg_dump --binary-upgrade --schema-only, normalised by
@@ -48,15 +48,17 @@ nsym=$(psql -X -Atc "SELECT count(DISTINCT prosrc) FROM pg_proc WHERE probin LIK
 if [ -z "$missing" ]; then pass "the $nsym C symbols of $FROM's SQL are in $LIB (nm -D)"
 else fail "C symbols of $FROM missing from $LIB: $missing"; fi
 
-# the demo's loaders as a district on the old release would have run them; commgrid.district_today()
-# (newer than 0.1.0) is lent to them and taken back before the update
-"${PSQL[@]}" -d $OLD -c "CREATE FUNCTION commgrid.district_today() RETURNS date LANGUAGE sql STABLE
-  AS \$\$SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date\$\$"
-for step in test/demo/10_territory.sql test/demo/20_people.sql test/demo/30_units.sql; do
+# the demo's loaders as 0.1.0 had them (test/update/demo-$FROM/, frozen)
+for step in test/update/demo-$FROM/[0-9][0-9]_*.sql; do
   "${PSQL[@]}" -d $OLD -v scale="$SCALE" -v seed="$SEED" -f "$step" > "$OUT/load_${step##*/}.out" 2>&1 ||
     { fail "demo step $step on $FROM (see $OUT/load_${step##*/}.out)"; tail -5 "$OUT/load_${step##*/}.out"; exit 1; }
 done
-"${PSQL[@]}" -d $OLD -c "DROP FUNCTION commgrid.district_today()"
+# the old SQL on the new library works, not only loads: weighted_mean's state grew a scale
+# element in 0.2.0 (src/aggregates.c widens the old aggregate's 4-element state)
+wm=$(psql -X -Atc "SELECT commgrid.weighted_mean(x, w) FROM (VALUES (1.0::float8, 2.0::float8), (3.0, 4.0), (NULL, 1.0)) v(x, w)" $OLD 2>&1)
+[ "$wm" = "2.3333333333333335" ] && pass "$FROM's weighted_mean aggregate on this library: $wm" ||
+  fail "$FROM's weighted_mean aggregate on this library: $wm (expected 2.3333333333333335)"
+
 # roles as a district had them: the group roles, and a member with a jurisdiction (stored by
 # role name in 0.1.0, by OID after the update)
 "${PSQL[@]}" -d $OLD <<'SQL' > "$OUT/roles_before.out"
