@@ -263,13 +263,12 @@ weighted_mean_combine(PG_FUNCTION_ARGS)
 Datum
 weighted_mean_final(PG_FUNCTION_ARGS)
 {
-	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	ArrayType  *state = wm_widened(PG_GETARG_ARRAYTYPE_P(0));
 	float8	   *s;
 	float8		sum_w;
 	int			len;
 
-	/* the quotient needs no scale: 0.1.0's state will do */
-	s = state_values(state, "weighted_mean", WM_LEN_0_1_0, &len);
+	s = state_values(state, "weighted_mean", WM_LEN, &len);
 	sum_w = s[2] + s[3];
 	if (sum_w == 0)
 		PG_RETURN_NULL();
