@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DEB=$(realpath "$1")
+mkdir -p results
 PGV=15
 VERSION=$(sed -n "s/^default_version = '\(.*\)'/\1/p" pg_commgrid.control)
 passed=0 failed=0
