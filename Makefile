@@ -102,6 +102,7 @@ test: deps clang-check
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) jdbccheck && $(MAKE) tourcheck'
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) concurrencycheck
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) updatecheck
+	$(MAKE) metacheck
 	$(MAKE) fuzz FUZZ_RUNS=500000 FUZZ_TIME=20
 
 # Inserts racing redraws, with pgbench, against the running server (as jdbccheck): a fixed
