@@ -69,7 +69,7 @@ def normalise_body(body, orders):
     if m:
         cols = split_top(m.group(3))
         cols = [c for c in cols if 'pg.dropped.' not in c]
-        orders[m.group(2)] = [c.split()[0] for c in cols]
+        orders[m.group(2)] = [c.split()[0] for c in cols if not c.startswith('CONSTRAINT ')]
         text = text[:m.start()] + m.group(1) + '\n    ' + ',\n    '.join(sorted(cols)) + '\n' + m.group(4) + text[m.end():]
     return text
 
