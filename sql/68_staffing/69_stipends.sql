@@ -131,13 +131,13 @@ CREATE FUNCTION stipend_guard() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
   IF OLD.paid_on IS NOT NULL THEN
-    RAISE EXCEPTION 'stipend % was paid on % and cannot change', OLD.stipend_id, OLD.paid_on
+    RAISE EXCEPTION 'the stipend of post % for % (revision %) was paid on % and cannot change',
+                    OLD.post_id, to_char(OLD.month, 'YYYY-MM'), OLD.revision, to_char(OLD.paid_on, 'YYYY-MM-DD')
       USING ERRCODE = '23514',
-            DETAIL = format('Post %s, month %s, revision %s.', OLD.post_id, to_char(OLD.month, 'YYYY-MM'), OLD.revision),
             HINT = 'Change the inputs and run compute_stipends again: it records a correction.';
   END IF;
   IF TG_OP = 'DELETE' THEN
-    RAISE EXCEPTION 'stipend % cannot be deleted', OLD.stipend_id
+    RAISE EXCEPTION 'the stipend of post % for % (revision %) cannot be deleted', OLD.post_id, to_char(OLD.month, 'YYYY-MM'), OLD.revision
       USING ERRCODE = '23514', HINT = 'Stipends are history: a correction is a new revision (compute_stipends).';
   END IF;
   IF (NEW.stipend_id, NEW.month, NEW.post_id, NEW.revision, NEW.resident_id, NEW.community_code, NEW.post,
@@ -147,12 +147,12 @@ BEGIN
      (OLD.stipend_id, OLD.month, OLD.post_id, OLD.revision, OLD.resident_id, OLD.community_code, OLD.post,
       OLD.scheme, OLD.scale_id, OLD.post_level, OLD.grade, OLD.basic, OLD.seniority_years, OLD.seniority,
       OLD.appraisal_grade, OLD.performance, OLD.previous_total, OLD.reason, OLD.computed_at) THEN
-    RAISE EXCEPTION 'only paid_on of stipend % may be set', OLD.stipend_id
+    RAISE EXCEPTION 'only paid_on of the stipend of post % for % (revision %) may be set', OLD.post_id, to_char(OLD.month, 'YYYY-MM'), OLD.revision
       USING ERRCODE = '23514', HINT = 'Change the inputs and run compute_stipends again: it records a correction.';
   END IF;
   IF EXISTS (SELECT 1 FROM commgrid.stipend s
              WHERE s.post_id = OLD.post_id AND s.month = OLD.month AND s.revision > OLD.revision) THEN
-    RAISE EXCEPTION 'stipend % is revision % and a later revision replaces it', OLD.stipend_id, OLD.revision
+    RAISE EXCEPTION 'the stipend of post % for % is revision % and a later revision replaces it', OLD.post_id, to_char(OLD.month, 'YYYY-MM'), OLD.revision
       USING ERRCODE = '23514', HINT = 'Pay the month''s last revision (its due amount counts what was paid before).';
   END IF;
   RETURN NEW;
@@ -250,7 +250,7 @@ BEGIN
              WHERE a.resident_id = p.resident_id AND a.year = extract(year FROM m)::int - 1) AS appraisal
     FROM p LEFT JOIN commgrid.stipend_scale sc ON sc.scale_id = p.scale
   )
-  SELECT c.post_id, c.resident_id, c.community_code, c.post, c.scheme, c.scale, c.post_level, c.grade,
+  SELECT c.post_id, c.resident_id, c.community_code::commgrid.gridcode, c.post, c.scheme, c.scale, c.post_level, c.grade,
          b.amount, c.years,
          (least(c.seniority_max_steps, c.years / c.seniority_step_years) * c.seniority_step_amount)::numeric,
          c.appraisal, coalesce(f.amount, 0)
@@ -320,7 +320,7 @@ DECLARE
 BEGIN
   PERFORM commgrid.check_payroll_role();
   IF m IS NULL OR m <> date_trunc('month', m)::date THEN
-    RAISE EXCEPTION 'month % is not the first day of a month', coalesce(m::text, 'NULL')
+    RAISE EXCEPTION 'month % is not the first day of a month', coalesce(to_char(m, 'YYYY-MM-DD'), 'NULL')
       USING ERRCODE = '22023', HINT = 'Pass the month as its first day, e.g. ''2026-03-01''.';
   END IF;
   IF m > date_trunc('month', commgrid.district_today())::date THEN
@@ -540,7 +540,7 @@ BEGIN
       USING ERRCODE = '22023', HINT = 'Scales are the rows of commgrid.stipend_scale.';
   END IF;
   IF m <> date_trunc('month', m)::date THEN
-    RAISE EXCEPTION 'month % is not the first day of a month', m
+    RAISE EXCEPTION 'month % is not the first day of a month', to_char(m, 'YYYY-MM-DD')
       USING ERRCODE = '22023', HINT = 'Pass the month as its first day, e.g. ''2026-03-01''.';
   END IF;
   RETURN QUERY
