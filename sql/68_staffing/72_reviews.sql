@@ -213,22 +213,24 @@ COMMENT ON COLUMN staffing_compliance.deadline IS 'The deadline (passed or to co
 CREATE FUNCTION staffing_report_lines(target gridcode)
 RETURNS TABLE (ordinal int, indicator text, value numeric, unit text)
 LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
-  SELECT 60, 'education tasks due', count(*)::numeric, 'tasks'
-  FROM commgrid.education_task_status s
-  WHERE s.community_code::commgrid.gridcode OPERATOR(commgrid.<@) target AND s.due_on < commgrid.district_today()
+  WITH task AS (
+    SELECT s.done_on FROM commgrid.education_task_status s
+    WHERE s.community_code::commgrid.gridcode OPERATOR(commgrid.<@) target AND s.due_on < commgrid.district_today()
+  ),
+  problem AS (
+    SELECT c.kind, count(*) AS n FROM commgrid.staffing_compliance c
+    WHERE c.area_code::commgrid.gridcode OPERATOR(commgrid.<@) target GROUP BY c.kind
+  )
+  SELECT 60, 'education tasks due', count(*)::numeric, 'tasks' FROM task
   UNION ALL
-  SELECT 61, 'education tasks due and done', count(*)::numeric, 'tasks'
-  FROM commgrid.education_task_status s
-  WHERE s.community_code::commgrid.gridcode OPERATOR(commgrid.<@) target AND s.due_on < commgrid.district_today()
-    AND s.done_on IS NOT NULL
+  SELECT 61, 'education tasks due and done', count(done_on)::numeric, 'tasks' FROM task
   UNION ALL
-  SELECT 200 + k.ordinal, 'compliance: ' || k.kind,
-         (SELECT count(*) FROM commgrid.staffing_compliance c
-          WHERE c.kind = k.kind AND c.area_code::commgrid.gridcode OPERATOR(commgrid.<@) target)::numeric, 'problems'
+  SELECT 200 + k.ordinal::int, 'compliance: ' || k.kind, coalesce(p.n, 0)::numeric, 'problems'
   FROM unnest(ARRAY['training_member_hours', 'training_cadre_hours', 'training_cadre_centralised',
                     'training_rotation', 'training_induction', 'education_task_overdue',
                     'outflow_contact_missed', 'staffing_below_norm', 'community_not_reviewed'])
        WITH ORDINALITY k(kind, ordinal)
+  LEFT JOIN problem p USING (kind)
 $$;
 REVOKE EXECUTE ON FUNCTION staffing_report_lines(gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION staffing_report_lines(gridcode) IS
