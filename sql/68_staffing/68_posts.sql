@@ -28,6 +28,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE BEGIN ATOMIC
          ('training_induction_months', 6, 'Months within which a new secretary must attend induction training (任职培训)'),
          ('education_period_months', 3, 'Length of an education period in months: tasks are generated per period'),
          ('outflow_contact_days', 30, 'Days between two tracking contacts with a member away (outflow)'),
+         ('outflow_intervals_listed', 6, 'How many of the latest contact intervals of a member away outflow_missed_contact checks'),
          ('norm_workers_per_community', 9, 'Fewest full-time community workers a community should have'),
          ('norm_households_per_worker', 300, 'Most households per full-time community or grid worker'),
          ('review_period_months', 6, 'A leader reviews each community of their area at least once in this many months');

@@ -465,7 +465,7 @@ INSERT INTO staff_function VALUES ('my_stipends', 'The caller''s own stipends (p
 -- allowance only: workers'' pay is another scheme).
 CREATE VIEW stipend_distribution WITH (security_barrier) AS
 SELECT to_char(p.month, 'YYYY-MM') AS month, p.scheme, p.post, p.township_code, p.township_name,
-       count(DISTINCT p.resident_id) AS persons,
+       count(DISTINCT p.resident_id) AS headcount,
        min(p.total) AS lowest,
        percentile_disc(0.25) WITHIN GROUP (ORDER BY p.total) AS lower_quartile,
        percentile_disc(0.5) WITHIN GROUP (ORDER BY p.total) AS median,
@@ -487,7 +487,7 @@ COMMENT ON COLUMN stipend_distribution.scheme IS 'secretary_allowance or worker_
 COMMENT ON COLUMN stipend_distribution.post IS 'The post kind';
 COMMENT ON COLUMN stipend_distribution.township_code IS 'Subdistrict or town, as text';
 COMMENT ON COLUMN stipend_distribution.township_name IS 'Its name';
-COMMENT ON COLUMN stipend_distribution.persons IS 'Persons paid';
+COMMENT ON COLUMN stipend_distribution.headcount IS 'Persons paid';
 COMMENT ON COLUMN stipend_distribution.lowest IS 'Lowest monthly total, yuan';
 COMMENT ON COLUMN stipend_distribution.lower_quartile IS 'Lower quartile, yuan';
 COMMENT ON COLUMN stipend_distribution.median IS 'Median, yuan';
@@ -499,16 +499,18 @@ COMMENT ON COLUMN stipend_distribution.below_50 IS 'Allowance only: posts below 
 COMMENT ON COLUMN stipend_distribution.within_50_200 IS 'Allowance only: posts within 50-200 yuan';
 COMMENT ON COLUMN stipend_distribution.above_200 IS 'Allowance only: posts above 200 yuan';
 
--- BI: distributions only; the amounts of a group of fewer than 3 persons are withheld (the
--- lowest of one person is their stipend).
+-- BI: distributions only; the amounts of a group of fewer than k persons are withheld (the
+-- lowest of one person is their stipend; k is masking_setting bi_min_group_size).
 CREATE FUNCTION bi_stipend_distribution_rows() RETURNS SETOF stipend_distribution
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT d.month, d.scheme, d.post, d.township_code, d.township_name, d.persons,
-         CASE WHEN d.persons >= 3 THEN d.lowest END, CASE WHEN d.persons >= 3 THEN d.lower_quartile END,
-         CASE WHEN d.persons >= 3 THEN d.median END, CASE WHEN d.persons >= 3 THEN d.upper_quartile END,
-         CASE WHEN d.persons >= 3 THEN d.highest END, CASE WHEN d.persons >= 3 THEN d.mean END,
-         CASE WHEN d.persons >= 3 THEN d.cost END, d.below_50, d.within_50_200, d.above_200
+  SELECT d.month, d.scheme, d.post, d.township_code, d.township_name, d.headcount,
+         CASE WHEN k.ok THEN d.lowest END, CASE WHEN k.ok THEN d.lower_quartile END,
+         CASE WHEN k.ok THEN d.median END, CASE WHEN k.ok THEN d.upper_quartile END,
+         CASE WHEN k.ok THEN d.highest END, CASE WHEN k.ok THEN d.mean END,
+         CASE WHEN k.ok THEN d.cost END, d.below_50, d.within_50_200, d.above_200
   FROM commgrid.stipend_distribution d
+  CROSS JOIN LATERAL (SELECT d.headcount >= (SELECT s.value FROM commgrid.masking_setting s
+                                             WHERE s.name = 'bi_min_group_size') AS ok) k
 $$;
 REVOKE EXECUTE ON FUNCTION bi_stipend_distribution_rows() FROM PUBLIC;
 COMMENT ON FUNCTION bi_stipend_distribution_rows() IS
@@ -516,7 +518,7 @@ COMMENT ON FUNCTION bi_stipend_distribution_rows() IS
 CREATE VIEW bi_stipend_distribution AS
 SELECT * FROM commgrid.bi_stipend_distribution_rows();
 COMMENT ON VIEW bi_stipend_distribution IS
-  'BI: the stipend distribution per month, scheme, post and township (commgrid.stipend_distribution); amounts withheld for groups of fewer than 3 persons; no person''s row';
+  'BI: the stipend distribution per month, scheme, post and township (commgrid.stipend_distribution); amounts withheld for groups of fewer than k persons (masking_setting bi_min_group_size); no person''s row';
 SELECT commgrid.copy_column_comments('commgrid.bi_stipend_distribution', 'commgrid.stipend_distribution');
 
 -- The effect of a proposed scale before adopting it: per post and township, the month under

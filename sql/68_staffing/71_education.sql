@@ -78,6 +78,7 @@ CREATE TABLE tracking_contact (
 );
 CREATE INDEX tracking_contact_community_code_idx ON tracking_contact (community_code);
 CREATE INDEX tracking_contact_resident_idx ON tracking_contact (resident_id, contacted_on);
+CREATE INDEX tracking_contact_contacted_by_idx ON tracking_contact (contacted_by);
 COMMENT ON TABLE tracking_contact IS 'Tracking contacts with members away (outflow): how, when and by whom';
 COMMENT ON COLUMN tracking_contact.contact_id IS 'Stable contact id';
 COMMENT ON COLUMN tracking_contact.resident_id IS 'The member away';
@@ -112,6 +113,9 @@ CREATE TABLE job_referral (
 );
 CREATE INDEX job_referral_community_code_idx ON job_referral (community_code);
 CREATE INDEX job_referral_resident_idx ON job_referral (resident_id);
+CREATE INDEX job_referral_unit_idx ON job_referral (unit_id);
+CREATE INDEX job_referral_need_idx ON job_referral (need_id);
+CREATE INDEX job_referral_resource_idx ON job_referral (resource_id);
 COMMENT ON TABLE job_referral IS
   'Job information referred to a laid-off, unemployed or job-seeking member (帮扶式), linked to a resident unit''s need or resource where there is one, and the day the member found work';
 COMMENT ON COLUMN job_referral.referral_id IS 'Stable referral id';
@@ -214,22 +218,26 @@ COMMENT ON COLUMN education_completion.tasks IS 'Tasks of the period';
 COMMENT ON COLUMN education_completion.done IS 'Tasks done';
 COMMENT ON COLUMN education_completion.overdue IS 'Tasks past their due day and not done';
 
--- Members away whose contact interval passed without a contact: the intervals of
--- outflow_contact_days from the day they left up to today, each without a contact listed.
+-- Members away whose contact interval passed without a contact: of the intervals of
+-- outflow_contact_days since the day they left, the last outflow_intervals_listed complete
+-- ones (a member away longer must be transferred: org_compliance lists that), each without
+-- a contact.
 CREATE VIEW outflow_missed_contact WITH (security_barrier) AS
 SELECT f.resident_id, f.community_code::text AS community_code, i.interval_start, i.interval_end
 FROM commgrid.floating_member f
-CROSS JOIN LATERAL (SELECT commgrid.staffing_value('outflow_contact_days')::int AS days) d
+CROSS JOIN LATERAL (SELECT commgrid.staffing_value('outflow_contact_days')::int AS days,
+                           commgrid.staffing_value('outflow_intervals_listed')::int AS listed) d
+CROSS JOIN LATERAL (SELECT (commgrid.district_today() - f.since) / d.days AS complete) n
 CROSS JOIN LATERAL (
   SELECT f.since + k * d.days AS interval_start, f.since + (k + 1) * d.days - 1 AS interval_end
-  FROM generate_series(0, (commgrid.district_today() - f.since) / d.days - 1) k
+  FROM generate_series(greatest(0, n.complete - d.listed), n.complete - 1) k
 ) i
 WHERE f.direction = 'outflow' AND f.transferred_on IS NULL
   AND NOT EXISTS (SELECT 1 FROM commgrid.tracking_contact c
                   WHERE c.resident_id = f.resident_id AND c.contacted_on BETWEEN i.interval_start AND i.interval_end)
   AND commgrid.reaches(f.community_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW outflow_missed_contact IS
-  'Missed tracking intervals of members away (outflow, not transferred) in the caller''s jurisdiction: every complete interval of outflow_contact_days since they left without a contact';
+  'Missed tracking intervals of members away (outflow, not transferred) in the caller''s jurisdiction: of the last outflow_intervals_listed complete intervals of outflow_contact_days since they left, those without a contact';
 COMMENT ON COLUMN outflow_missed_contact.resident_id IS 'The member away';
 COMMENT ON COLUMN outflow_missed_contact.community_code IS 'Community, as text';
 COMMENT ON COLUMN outflow_missed_contact.interval_start IS 'First day of the interval';

@@ -73,7 +73,7 @@ SELECT * FROM stipend_preview(999);
 \set VERBOSITY terse
 
 -- the distribution beside the report's 50-200 yuan, and a proposed scale's effect
-SELECT month, scheme, post, township_code, persons, lowest, median, highest, cost, below_50, within_50_200, above_200
+SELECT month, scheme, post, township_code, headcount, lowest, median, highest, cost, below_50, within_50_200, above_200
 FROM stipend_distribution WHERE township_code LIKE '520102%' ORDER BY 1, 2, 3, 4;
 INSERT INTO stipend_scale (scale_id, name, scheme, valid_from, adopted, seniority_step_years, seniority_step_amount, seniority_max_steps)
 VALUES (520102, '提标方案', 'secretary_allowance', '2026-03-01', false, 3, 20, 5);
@@ -96,7 +96,7 @@ INSERT INTO person_login VALUES ('s520102_sec'::regrole, 520102000005);
 \set QUIET off
 SET ROLE s520102_town;
 SELECT post_id, total FROM stipend ORDER BY post_id, revision;
-SELECT township_code, post, persons FROM stipend_distribution ORDER BY 1, 2;
+SELECT township_code, post, headcount FROM stipend_distribution ORDER BY 1, 2;
 SELECT * FROM compute_stipends('2026-03-01');
 RESET ROLE;
 SET ROLE s520102_sec;
@@ -109,7 +109,7 @@ SELECT count(*) AS own FROM my_stipends();
 SELECT count(*) FROM stipend;
 RESET ROLE;
 SET ROLE s520102_bi;
-SELECT township_code, post, persons, lowest, median, within_50_200 FROM bi_stipend_distribution
+SELECT township_code, post, headcount, lowest, median, within_50_200 FROM bi_stipend_distribution
 WHERE township_code LIKE '520102%' ORDER BY 1, 2;
 SELECT count(*) FROM payroll_export;
 RESET ROLE;
