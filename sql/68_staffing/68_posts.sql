@@ -210,6 +210,22 @@ COMMENT ON COLUMN person_login.resident_id IS 'The person';
 SELECT commgrid.secure_table('commgrid.person_login', NULL, '{district_admin}', '{district_admin}');
 SELECT commgrid.register_dump('commgrid.person_login');
 
+-- A district administrator maps logins to persons of their own jurisdiction only: else a login
+-- of theirs mapped to a person elsewhere would read that person's stipends (my_stipends).
+CREATE FUNCTION person_login_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.check_staff_reach(
+    (SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id),
+    format('resident %s', NEW.resident_id));
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION person_login_check() FROM PUBLIC;
+COMMENT ON FUNCTION person_login_check() IS
+  'Trigger: a login is mapped to a person of the writer''s jurisdiction only (42501 otherwise)';
+CREATE TRIGGER person_login_check BEFORE INSERT OR UPDATE ON person_login
+  FOR EACH ROW EXECUTE FUNCTION person_login_check();
+
 -- The acting login's person (NULL when it is nobody).
 CREATE FUNCTION my_person_id() RETURNS bigint
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$

@@ -99,6 +99,10 @@ SELECT post_id, total FROM stipend ORDER BY post_id, revision;
 SELECT township_code, post, headcount FROM stipend_distribution ORDER BY 1, 2;
 SELECT * FROM compute_stipends('2026-03-01');
 RESET ROLE;
+-- the district administrator maps logins to persons of the district only
+SET ROLE s520102_admin;
+INSERT INTO person_login VALUES ('s520102_grid'::regrole, 320508000001);
+RESET ROLE;
 SET ROLE s520102_sec;
 SELECT post_id, post, total, community_assessment_grade FROM my_stipends();
 SELECT count(*) AS community_rows FROM payroll_export;
