@@ -111,6 +111,9 @@ BEGIN
     UNION ALL
     SELECT 100 + k.ordinal, 'compliance: ' || k.kind, coalesce(p.n, 0), 'problems'
     FROM commgrid.compliance_kind k LEFT JOIN problem p USING (kind)
+    -- Party work staffing (issue 16, sql/68_staffing/72_reviews.sql)
+    UNION ALL
+    SELECT s.ordinal, s.indicator, s.value, s.unit FROM commgrid.staffing_report_lines(target) s
   )
   SELECT l.indicator, l.value::numeric, l.unit FROM line l ORDER BY l.ordinal, l.indicator;
 END $$;

@@ -148,6 +148,24 @@ INSERT INTO matrix_expectation VALUES
   ('holds_post_in_subdistrict(bigint,gridcode,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'posts: community level and above'),
   ('holds_post_in_unit(bigint,bigint,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'filtered', 'posts: community level and above, a liaison its own unit'),
   ('joint_meeting_members(gridcode,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'joint meetings: community level and above'),
+-- Party work staffing (issue 16, sql/68_staffing): stipends are personal data, staff their
+-- jurisdiction, a person their own (my_stipends), BI the distribution only (bi_*)
+  ('community_not_reviewed', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: communities a leader has not reviewed'),
+  ('community_staffing', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: staffing against the norms'),
+  ('compute_stipends(date)', 'self', 'self', 'refused', 'refused', 'refused', 'refused', 'writes the stipends of the caller''s jurisdiction: district and township staff'),
+  ('education_completion', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('education_plan', 'all', 'all', 'all', 'all', 'refused', 'refused', 'reference data of the education tasks'),
+  ('education_task_status', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('generate_education_tasks(date)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'writes the tasks of the caller''s jurisdiction: a count of its own'),
+  ('my_stipends()', 'self', 'self', 'self', 'self', 'refused', 'refused', 'the caller''s own stipends (person_login)'),
+  ('outflow_missed_contact', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
+  ('payroll_export', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'payroll of the jurisdiction (personal data: not for BI)'),
+  ('staffing_compliance', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
+  ('staffing_value(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'a staffing setting, read by the report views as the caller'),
+  ('stipend_distribution', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report by township (BI: bi_stipend_distribution)'),
+  ('stipend_preview(bigint,date)', 'self', 'self', 'refused', 'refused', 'refused', 'refused', 'a proposed scale''s effect in the caller''s jurisdiction: district and township staff'),
+  ('stipend_scale_for(text,date)', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'reads the scales as the caller'),
+  ('training_gaps(integer)', 'filtered', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'training gaps of the caller''s jurisdiction'),
   ('unit_label(bigint)', 'self', 'self', 'self', 'refused', 'refused', 'self', 'names a unit in messages: by name when the caller sees it, else by id');
 
 -- Sample arguments, by type, name and function (the most specific row wins; none: NULL):
@@ -186,6 +204,12 @@ INSERT INTO matrix_sample VALUES
   ('regclass', NULL, 'register_assigned_table', '''commgrid.unit'''),
   ('name', 'code_column', 'register_assigned_table', '''community_code'''),
   ('text', 'level', 'register_assigned_table', '''community'''),
+  ('date', 'month', 'compute_stipends', 'date_trunc(''month'', current_date)::date'),
+  ('date', 'period_start', 'generate_education_tasks', 'date_trunc(''year'', current_date)::date'),
+  ('bigint', 'scale', NULL, '1'),
+  ('integer', 'of_year', NULL, 'extract(year FROM current_date)::int'),
+  ('text', 'setting', NULL, '''review_period_months'''),
+  ('text', 'scheme', NULL, '''worker_pay'''),
   ('date', NULL, NULL, 'current_date'),
   ('date', 'arrived_on', NULL, 'current_date - 30'),
   ('timestamptz', NULL, NULL, 'now()'),

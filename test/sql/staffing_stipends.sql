@@ -1,0 +1,120 @@
+-- Stipends by formula (issue 16 §1): posts and concurrent posts, the two schemes, the dated
+-- scale, compute_stipends (idempotent, corrections, paid rows never change), the reports, and
+-- who sees what.  District 520102, rolled back.
+SET search_path = commgrid, public;
+\set ON_ERROR_ROLLBACK on
+BEGIN;
+\set ECHO none
+\set QUIET on
+\i test/fixtures/staffing.sql
+\set QUIET off
+\set ECHO all
+-- posts: resident 1 is a full-time community worker and secretary on the side (兼任)
+INSERT INTO party_work_post (post_id, resident_id, community_code, org_id, post, post_level, grade, service_start, starts, concurrent_with) VALUES
+  (520102000001, 520102000001, '520102001001', NULL, 'community_worker', 'head', 9, '2015-03-01', '2015-03-01', NULL),
+  (520102000002, 520102000001, '520102001001', 520102000001, 'secretary', 'head', 2, '2018-01-01', '2018-01-01', 520102000001),
+  (520102000003, 520102000002, '520102001001', 520102000002, 'party_group_leader', 'other', 1, '2024-06-01', '2024-06-01', NULL),
+  (520102000004, 520102000005, '520102001002', 520102000003, 'secretary', 'head', 1, '2010-01-01', '2010-01-01', NULL),
+  (520102000005, 520102000009, '520102002001', 520102000004, 'secretary', 'head', 3, '2023-01-01', '2023-01-01', NULL);
+SELECT post_id, post, scheme, concurrent_with FROM party_work_post WHERE post_id >= 520102000001 ORDER BY post_id;
+INSERT INTO annual_appraisal (resident_id, year, community_code, grade) VALUES
+  (520102000001, 2025, '520102001001', 'excellent'),
+  (520102000005, 2019, '520102001002', 'unsatisfactory'),
+  (520102000005, 2020, '520102001002', 'unsatisfactory'),
+  (520102000005, 2025, '520102001002', 'unsatisfactory'),
+  (520102000009, 2025, '520102002001', 'competent');
+
+-- the first computation: one row per person and post
+SELECT * FROM compute_stipends('2026-03-01');
+SELECT post_id, revision, scheme, basic, seniority_years, seniority, appraisal_grade, performance, total, reason
+FROM stipend WHERE month = '2026-03-01' ORDER BY post_id, revision;
+-- again: nothing changes
+SELECT * FROM compute_stipends('2026-03-01');
+SELECT count(*) AS rows_after_second_run FROM stipend WHERE month = '2026-03-01';
+-- the secretary's allowance is paid; then resident 1's appraisal is corrected: both posts
+-- get a correction, the paid row stays as it was
+UPDATE stipend SET paid_on = '2026-03-31' WHERE post_id = 520102000002 AND month = '2026-03-01';
+UPDATE annual_appraisal SET grade = 'competent' WHERE resident_id = 520102000001 AND year = 2025;
+SELECT * FROM compute_stipends('2026-03-01');
+SELECT post_id, revision, performance, total, previous_total, reason, paid_on IS NOT NULL AS paid
+FROM stipend WHERE month = '2026-03-01' AND resident_id = 520102000001 ORDER BY post_id, revision;
+SELECT post_id, revision, total, due, paid_on FROM payroll_export
+WHERE month = '2026-03-01' AND resident_id = 520102000001 ORDER BY post_id;
+-- a post that ends before the month gets a zero revision
+UPDATE party_work_post SET ends = '2026-02-28' WHERE post_id = 520102000003;
+SELECT * FROM compute_stipends('2026-03-01');
+SELECT post_id, revision, total, previous_total, reason FROM stipend
+WHERE post_id = 520102000003 ORDER BY revision;
+SELECT * FROM compute_stipends('2026-03-01');
+
+-- paid rows and history never change
+\set VERBOSITY default
+UPDATE stipend SET paid_on = '2026-04-01' WHERE post_id = 520102000002 AND revision = 1;
+DELETE FROM stipend WHERE post_id = 520102000004;
+UPDATE stipend SET basic = 1 WHERE post_id = 520102000004;
+UPDATE stipend SET paid_on = '2026-03-31' WHERE post_id = 520102000001 AND revision = 1;
+-- a scale once used cannot change
+UPDATE stipend_scale_basic SET amount = 1 WHERE scale_id = 1 AND post_level = 'head' AND grade = 1;
+-- bad months, a grade the scale lacks, a side post of another person
+SELECT * FROM compute_stipends('2026-03-15');
+SELECT * FROM compute_stipends(NULL);
+\set VERBOSITY terse
+SELECT * FROM compute_stipends('2100-01-01');
+\set VERBOSITY default
+INSERT INTO party_work_post (post_id, resident_id, community_code, org_id, post, post_level, grade, service_start, starts)
+VALUES (520102000009, 520102000006, '520102001002', 520102000003, 'committee_member', 'other', 5, '2025-01-01', '2025-01-01');
+SELECT * FROM compute_stipends('2026-03-01');
+DELETE FROM party_work_post WHERE post_id = 520102000009;
+INSERT INTO party_work_post (resident_id, community_code, org_id, post, post_level, grade, service_start, starts, concurrent_with)
+VALUES (520102000006, '520102001002', 520102000003, 'committee_member', 'other', 1, '2025-01-01', '2025-01-01', 520102000004);
+INSERT INTO party_work_post (resident_id, community_code, org_id, post, post_level, grade, service_start, starts)
+VALUES (520102000006, '520102001001', 520102000002, 'secretary', 'other', 1, '2025-01-01', '2025-01-01');
+SELECT * FROM stipend_preview(999);
+\set VERBOSITY terse
+
+-- the distribution beside the report's 50-200 yuan, and a proposed scale's effect
+SELECT month, scheme, post, township_code, headcount, lowest, median, highest, cost, below_50, within_50_200, above_200
+FROM stipend_distribution WHERE township_code LIKE '520102%' ORDER BY 1, 2, 3, 4;
+INSERT INTO stipend_scale (scale_id, name, scheme, valid_from, adopted, seniority_step_years, seniority_step_amount, seniority_max_steps)
+VALUES (520102, '提标方案', 'secretary_allowance', '2026-03-01', false, 3, 20, 5);
+INSERT INTO stipend_scale_basic SELECT 520102, post_level, grade, amount * 2 FROM stipend_scale_basic WHERE scale_id = 1;
+INSERT INTO stipend_scale_performance SELECT 520102, appraisal_grade, amount * 2 FROM stipend_scale_performance WHERE scale_id = 1;
+SELECT * FROM stipend_preview(520102, '2026-03-01') WHERE township_code LIKE '520102%';
+
+-- who sees what: staff their jurisdiction, the secretary of 甲二 (resident 5) their own, BI
+-- distributions only
+\set QUIET on
+SELECT count(*) FROM create_roles() \gset
+CREATE ROLE s520102_admin IN ROLE commgrid_district_admin;
+CREATE ROLE s520102_town IN ROLE commgrid_township_staff;
+CREATE ROLE s520102_sec IN ROLE commgrid_community_staff;
+CREATE ROLE s520102_grid IN ROLE commgrid_grid_worker;
+CREATE ROLE s520102_bi IN ROLE commgrid_bi_reader;
+SELECT grant_jurisdiction('s520102_admin', '520102'), grant_jurisdiction('s520102_town', '520102002'),
+       grant_jurisdiction('s520102_sec', '520102001002'), grant_jurisdiction('s520102_grid', '520102001001001') \gset
+INSERT INTO person_login VALUES ('s520102_sec'::regrole, 520102000005);
+\set QUIET off
+SET ROLE s520102_town;
+SELECT post_id, total FROM stipend ORDER BY post_id, revision;
+SELECT township_code, post, headcount FROM stipend_distribution ORDER BY 1, 2;
+SELECT * FROM compute_stipends('2026-03-01');
+RESET ROLE;
+-- the district administrator maps logins to persons of the district only
+SET ROLE s520102_admin;
+INSERT INTO person_login VALUES ('s520102_grid'::regrole, 320508000001);
+RESET ROLE;
+SET ROLE s520102_sec;
+SELECT post_id, post, total, community_assessment_grade FROM my_stipends();
+SELECT count(*) AS community_rows FROM payroll_export;
+SELECT * FROM compute_stipends('2026-03-01');
+RESET ROLE;
+SET ROLE s520102_grid;
+SELECT count(*) AS own FROM my_stipends();
+SELECT count(*) FROM stipend;
+RESET ROLE;
+SET ROLE s520102_bi;
+SELECT township_code, post, headcount, lowest, median, within_50_200 FROM bi_stipend_distribution
+WHERE township_code LIKE '520102%' ORDER BY 1, 2;
+SELECT count(*) FROM payroll_export;
+RESET ROLE;
+ROLLBACK;
