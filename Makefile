@@ -109,13 +109,17 @@ assert-check: deps
 	$(MAKE) clean
 
 # The tests: every suite against a throwaway cluster, with the module built with its Asserts.
-# Inside one throwaway cluster: pg_regress, the reference check, then the JDBC client test; then a short fuzz.
+# First what needs no server and fails fast: the update script regenerated from the install SQL
+# (stale when someone changed the install SQL without `make update-script`) and META.json.
+# Inside one throwaway cluster: pg_regress, the reference check, the JDBC client test and the
+# tour; then the concurrency run, the update path from the last release; then a short fuzz.
 test: deps clang-check
+	$(MAKE) update-script-check
+	$(MAKE) metacheck
 	$(MAKE) PG_CPPFLAGS='$(ASSERT_CPPFLAGS)' install
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) docs-check && $(MAKE) jdbccheck && $(MAKE) tourcheck'
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) concurrencycheck
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) updatecheck
-	$(MAKE) metacheck
 	$(MAKE) fuzz FUZZ_RUNS=500000 FUZZ_TIME=20
 	$(MAKE) clean
 

@@ -4,7 +4,13 @@
 -- 'grid_summary') with its item.  Add a line only with the change that makes it.
 INSERT INTO commgrid_update_check.accepted (kind, item, reason) VALUES
   ('table', 'commgrid.secured_table',
-   'issue 9: 0.2.0 also secures audit_log (by scope_code) and masking_setting (two rows added)'),
+   'issue 9: 0.2.0 also secures audit_log (by scope_code) and masking_setting (two rows added); issue 11: assessment_rating_history''s row removed with the table'),
+  ('table', 'commgrid.assessment_rating_history',
+   'issue 11: ratings audited once, in audit_log (0.1.0 wrote each change to both); history rows the log lacked are copied into it'),
+  ('table', 'commgrid.audit_log',
+   'issue 11: the rating changes assessment_rating_history kept and the log lacked are copied into it (run.sh adds one such history row)'),
+  ('table', 'sequence commgrid.audit_log_id_seq', 'issue 11: the copied history rows take ids'),
+  ('table', 'sequence commgrid.assessment_rating_history_history_id_seq', 'issue 11: the history table''s identity, dropped with it'),
   ('district_report', 'towns', 'issue 11: the townships, then each kind: "townships: town"'),
   ('district_report', 'subdistricts', 'issue 11: "townships: subdistrict"'),
   ('district_report', 'townships', 'issue 11: the townships of every kind'),

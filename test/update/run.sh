@@ -10,7 +10,9 @@
 #      schemadiff.py) with a fresh install of this version, after create_roles() in both;
 #   4. compares each table's row count and checksum, the sequences and the reports' figures
 #      before and after the update (snapshot.sql, compare.sql);
-#   5. checks that create_roles() after the update grants objects the new version added.
+#   5. checks that the ratings' history is in the audit log once (a history row the log lacked
+#      is added before the update and must come back as a copied entry);
+#   6. checks that create_roles() after the update grants objects the new version added.
 # Prints every difference and `updatecheck: N passed, M failed`; exits 1 on a failure.
 # KEEP=1 keeps the two databases (commgrid_update_old, commgrid_update_fresh) to look at.
 set -uo pipefail
@@ -68,6 +70,18 @@ DROP ROLE IF EXISTS commgrid_update_grid;
 CREATE ROLE commgrid_update_grid IN ROLE commgrid_grid_worker;
 SELECT commgrid.grant_jurisdiction('commgrid_update_grid', (SELECT min(code::text) FROM commgrid.area WHERE kind = 'grid'));
 SQL
+# a rating change the history kept and the audit log did not (0.1.0 wrote each change to both;
+# a log entry can be missing, as for a superuser's bulk change with commgrid.audit = off): the
+# update copies it into the log, and copies none of the changes the log has (no duplicates)
+"${PSQL[@]}" -d $OLD > "$OUT/history_extra.out" <<'SQL'
+INSERT INTO commgrid.assessment_rating_history (rating_id, action, campaign_id, indicator_id, rater_code,
+  rater_unit_id, ratee_unit_id, ratee_code, old_score, new_score, changed_by, community_code, unit_id)
+SELECT rating_id, 'update', campaign_id, indicator_id, rater_code, rater_unit_id, ratee_unit_id, ratee_code,
+       score, score + 1, entered_by, community_code, unit_id
+  FROM commgrid.assessment_rating ORDER BY rating_id LIMIT 1;
+SQL
+history_before=$(psql -X -Atc "SELECT string_agg(format('%s %s', upper(action), n), ', ' ORDER BY action)
+  FROM (SELECT action, count(*) AS n FROM commgrid.assessment_rating_history GROUP BY action) x" $OLD)
 "${PSQL[@]}" -d $OLD -v phase=before -f test/update/snapshot.sql > "$OUT/snapshot_before.out" ||
   { fail "snapshot before the update"; exit 1; }
 
@@ -89,6 +103,16 @@ psql -X -v ON_ERROR_STOP=1 -v from="$FROM" -v to="$TO" -d $OLD -f test/update/co
 sed 's/^/  /' "$OUT/data.diff"
 grep -q '^ data: 0 differ' "$OUT/data.diff" && pass "rows, checksums, sequences and reports unchanged" ||
   fail "the data or the reports differ (above; $OUT/data.diff)"
+
+echo "== the ratings' history in the audit log"
+history_after=$(psql -X -Atc "SELECT string_agg(format('%s %s', action, n), ', ' ORDER BY action)
+  FROM (SELECT action, count(*) AS n FROM commgrid.assessment_rating_changes GROUP BY action) x" $OLD)
+copied=$(psql -X -Atc "SELECT string_agg(format('%s %s->%s by %s', c.action, c.old_score, c.new_score, c.changed_by), ', ')
+  FROM commgrid.assessment_rating_changes c JOIN commgrid.audit_log a ON a.id = c.change_id
+  WHERE a.via = 'assessment_rating_history'" $OLD)
+[ "$history_after" = "$history_before" ] && [ -n "$copied" ] && [ "${copied#*,}" = "$copied" ] &&
+  pass "assessment_rating_changes after the update: $history_after, as assessment_rating_history had (copied from it: $copied)" ||
+  fail "assessment_rating_changes after the update: $history_after; the history had $history_before; copied: ${copied:-none}"
 
 echo "== create_roles() after the update grants what $TO added"
 granted=$(psql -X -Atc "
