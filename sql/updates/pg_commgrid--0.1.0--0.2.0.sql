@@ -3164,6 +3164,9 @@ BEGIN
     UNION ALL
     SELECT 100 + k.ordinal, 'compliance: ' || k.kind, coalesce(p.n, 0), 'problems'
     FROM commgrid.compliance_kind k LEFT JOIN problem p USING (kind)
+    -- Party work staffing (issue 16, sql/68_staffing/72_reviews.sql)
+    UNION ALL
+    SELECT s.ordinal, s.indicator, s.value, s.unit FROM commgrid.staffing_report_lines(target) s
   )
   SELECT l.indicator, l.value::numeric, l.unit FROM line l ORDER BY l.ordinal, l.indicator;
 END $$;
@@ -4836,6 +4839,1436 @@ COMMENT ON VIEW bi_unit_scorecard IS
 -- the BI copies say what the report views' columns say (one text for both)
 SELECT commgrid.copy_column_comments('commgrid.bi_community_assessment', 'commgrid.community_assessment');
 SELECT commgrid.copy_column_comments('commgrid.bi_unit_scorecard', 'commgrid.unit_scorecard');
+-- Party work staffing (issue 16): who holds which Party-work post in a community, on which
+-- pay scheme, since when; the person's own annual appraisal; the area's settings; and which
+-- login is which person, so that a secretary can read their own stipend.
+
+-- The area's tunable rules (training hours, contact intervals, staffing norms, review period).
+-- As compliance_setting: the installed rows come from staffing_setting_defaults(), pg_dump
+-- keeps only rows a user added or changed, and a restored row replaces the installed one.
+CREATE TABLE staffing_setting (
+  name        text PRIMARY KEY,
+  value       numeric NOT NULL,
+  description text NOT NULL
+);
+COMMENT ON TABLE staffing_setting IS
+  'Tunable rules of Party work staffing: training class hours, education intervals, staffing norms, the leaders'' review period';
+COMMENT ON COLUMN staffing_setting.name IS 'Setting name';
+COMMENT ON COLUMN staffing_setting.value IS 'Its value';
+COMMENT ON COLUMN staffing_setting.description IS 'What it sets, and its unit';
+SELECT commgrid.secure_table('commgrid.staffing_setting', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin}');
+CREATE OR REPLACE FUNCTION staffing_setting_defaults() RETURNS SETOF staffing_setting
+LANGUAGE sql IMMUTABLE PARALLEL SAFE BEGIN ATOMIC
+  VALUES ('training_member_hours', 32::numeric, 'Class hours (学时) a Party member must have a year'),
+         ('training_secretary_hours', 56, 'Class hours a secretary or committee member must have a year'),
+         ('training_secretary_centralised', 1, 'Centralised sessions (集中培训) a secretary or committee member must attend a year'),
+         ('training_rotation_years', 1, 'Every how many years each secretary must attend rotation training (轮训)'),
+         ('training_induction_months', 6, 'Months within which a new secretary must attend induction training (任职培训)'),
+         ('education_period_months', 3, 'Length of an education period in months: tasks are generated per period'),
+         ('outflow_contact_days', 30, 'Days between two tracking contacts with a member away (outflow)'),
+         ('outflow_intervals_listed', 6, 'How many of the latest contact intervals of a member away outflow_missed_contact checks'),
+         ('norm_workers_per_community', 9, 'Fewest full-time community workers a community should have'),
+         ('norm_households_per_worker', 300, 'Most households per full-time community or grid worker'),
+         ('review_period_months', 6, 'A leader reviews each community of their area at least once in this many months');
+END;
+COMMENT ON FUNCTION staffing_setting_defaults() IS
+  'The rows the install script puts into staffing_setting (pg_dump leaves out rows still equal to one of them)';
+INSERT INTO staffing_setting SELECT * FROM staffing_setting_defaults()
+ON CONFLICT DO NOTHING;
+SELECT commgrid.register_dump('commgrid.staffing_setting',
+  $$WHERE (name, value, description) NOT IN (SELECT d.name, d.value, d.description FROM commgrid.staffing_setting_defaults() d)$$);
+CREATE OR REPLACE FUNCTION staffing_setting_replace_default() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  DELETE FROM commgrid.staffing_setting s
+   WHERE s.name = NEW.name
+     AND (s.name, s.value, s.description) IN (SELECT d.name, d.value, d.description
+                                                FROM commgrid.staffing_setting_defaults() d);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION staffing_setting_replace_default() FROM PUBLIC;
+COMMENT ON FUNCTION staffing_setting_replace_default() IS
+  'Trigger: a row inserted with the name of a setting still at its installed value replaces it (how pg_restore brings back a changed setting)';
+CREATE TRIGGER staffing_setting_replace_default BEFORE INSERT ON staffing_setting
+  FOR EACH ROW EXECUTE FUNCTION staffing_setting_replace_default();
+ALTER TABLE staffing_setting ENABLE ALWAYS TRIGGER staffing_setting_replace_default;
+-- One setting's value; 22023 naming it when it is missing (a deleted row is a broken install).
+CREATE OR REPLACE FUNCTION staffing_value(setting text) RETURNS numeric
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  v numeric;
+BEGIN
+  SELECT s.value INTO v FROM commgrid.staffing_setting s WHERE s.name = setting;
+  IF v IS NULL THEN
+    RAISE EXCEPTION 'staffing setting % is missing', commgrid.echo_value(setting)
+      USING ERRCODE = '22023',
+            HINT = 'Insert it again from commgrid.staffing_setting_defaults().';
+  END IF;
+  RETURN v;
+END $$;
+COMMENT ON FUNCTION staffing_value(text) IS
+  'The value of a staffing_setting (22023 when it is missing)';
+-- The scheme follows from the post: the two schemes are never mixed in one row.
+CREATE OR REPLACE FUNCTION post_scheme(post text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN post IN ('community_worker', 'grid_worker') THEN 'worker_pay' ELSE 'secretary_allowance' END;
+COMMENT ON FUNCTION post_scheme(text) IS
+  'The pay scheme of a post: worker_pay for full-time community and grid workers, secretary_allowance for the part-time Party posts';
+-- Posts.  A person may hold several at once (兼任): most secretaries are community workers
+-- holding the Party post on the side; the side post names the main one in concurrent_with.
+CREATE TABLE party_work_post (
+  post_id         bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  resident_id     bigint NOT NULL REFERENCES resident ON DELETE RESTRICT,
+  community_code  community_code NOT NULL REFERENCES area (code) ON UPDATE CASCADE,
+  org_id          bigint,
+  post            text NOT NULL CHECK (post IN (
+                    'secretary', 'deputy_secretary', 'committee_member', 'party_group_leader',
+                    'community_worker', 'grid_worker')),
+  scheme          text GENERATED ALWAYS AS (commgrid.post_scheme(post)) STORED,
+  post_level      text NOT NULL CHECK (post_level IN ('head', 'deputy', 'other')),
+  grade           int NOT NULL CHECK (grade BETWEEN 1 AND 18),
+  service_start   date NOT NULL,
+  starts          date NOT NULL,
+  ends            date,
+  concurrent_with bigint REFERENCES party_work_post ON DELETE RESTRICT,
+  CONSTRAINT party_work_post_period CHECK (ends IS NULL OR ends >= starts),
+  CONSTRAINT party_work_post_service CHECK (service_start <= starts),
+  CONSTRAINT party_work_post_org_post_has_org CHECK (
+    post IN ('community_worker', 'grid_worker') OR org_id IS NOT NULL),
+  CONSTRAINT party_work_post_not_own_side CHECK (concurrent_with <> post_id),
+  FOREIGN KEY (org_id, community_code) REFERENCES party_org (org_id, community_code)
+    ON UPDATE CASCADE ON DELETE RESTRICT
+);
+CREATE INDEX party_work_post_resident_idx ON party_work_post (resident_id);
+CREATE INDEX party_work_post_community_code_idx ON party_work_post (community_code);
+CREATE INDEX party_work_post_org_idx ON party_work_post (org_id);
+CREATE INDEX party_work_post_concurrent_idx ON party_work_post (concurrent_with);
+COMMENT ON TABLE party_work_post IS
+  'Party-work posts of the communities: secretaries, deputies and committee members of committees, general branches and branches, Party group leaders (part-time: the secretaries'' allowance), full-time community and grid workers (their pay); a side post (兼任) names its main post';
+COMMENT ON COLUMN party_work_post.post_id IS 'Stable post id';
+COMMENT ON COLUMN party_work_post.resident_id IS 'The holder (a resident)';
+COMMENT ON COLUMN party_work_post.community_code IS 'The community the post serves';
+COMMENT ON COLUMN party_work_post.org_id IS 'For a Party post, the organisation (committee, general branch, branch or Party group); NULL for a worker post';
+COMMENT ON COLUMN party_work_post.post IS
+  'secretary (书记), deputy_secretary (副书记), committee_member (委员), party_group_leader (党小组长), community_worker (专职社区工作者), grid_worker (专职网格员)';
+COMMENT ON COLUMN party_work_post.scheme IS 'worker_pay or secretary_allowance, from the post (commgrid.post_scheme)';
+COMMENT ON COLUMN party_work_post.post_level IS 'Post level of the basic allowance (三岗): head (正职), deputy (副职), other (一般)';
+COMMENT ON COLUMN party_work_post.grade IS 'Grade within the level (十八级: 1-18; the scale says which grades a level has)';
+COMMENT ON COLUMN party_work_post.service_start IS 'Start of the years served that the seniority allowance counts';
+COMMENT ON COLUMN party_work_post.starts IS 'First day in the post';
+COMMENT ON COLUMN party_work_post.ends IS 'Last day in the post; NULL while held';
+COMMENT ON COLUMN party_work_post.concurrent_with IS 'For a post held on the side (兼任), the holder''s main post; NULL for a main post';
+SELECT commgrid.secure_table('commgrid.party_work_post', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.audit_table('commgrid.party_work_post');
+SELECT commgrid.register_dump('commgrid.party_work_post');
+-- A side post belongs to the same person as its main post, overlaps it, and the main post
+-- is not itself held on the side.  The owner's rights: the main post may lie outside the
+-- writer's view.
+CREATE OR REPLACE FUNCTION party_work_post_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  main commgrid.party_work_post;
+  org_kind text;
+BEGIN
+  IF NEW.org_id IS NOT NULL THEN
+    SELECT o.kind INTO org_kind FROM commgrid.party_org o WHERE o.org_id = NEW.org_id;
+    IF (org_kind = 'party_group') <> (NEW.post = 'party_group_leader') THEN
+      RAISE EXCEPTION 'a % post cannot be held in a %', NEW.post, org_kind
+        USING ERRCODE = '23514',
+              DETAIL = format('Organisation %s is a %s.', NEW.org_id, org_kind),
+              HINT = 'A Party group has a party_group_leader; committees and branches have secretaries, deputies and members.';
+    END IF;
+  END IF;
+  IF NEW.concurrent_with IS NULL THEN
+    RETURN NEW;
+  END IF;
+  SELECT * INTO main FROM commgrid.party_work_post p WHERE p.post_id = NEW.concurrent_with;
+  IF main.resident_id <> NEW.resident_id THEN
+    RAISE EXCEPTION 'post % is held by another person', NEW.concurrent_with
+      USING ERRCODE = '23514',
+            DETAIL = format('A side post (兼任) names a main post of the same holder; post %s is held by resident %s, not %s.',
+                            main.post_id, main.resident_id, NEW.resident_id);
+  ELSIF main.concurrent_with IS NOT NULL THEN
+    RAISE EXCEPTION 'post % is itself held on the side', NEW.concurrent_with
+      USING ERRCODE = '23514', HINT = format('Name its main post, %s.', main.concurrent_with);
+  ELSIF NOT (NEW.starts <= coalesce(main.ends, 'infinity') AND main.starts <= coalesce(NEW.ends, 'infinity')) THEN
+    RAISE EXCEPTION 'post % (% to %) does not overlap the side post', main.post_id, main.starts,
+                    coalesce(main.ends::text, 'open')
+      USING ERRCODE = '23514',
+            DETAIL = format('The side post runs %s to %s.', NEW.starts, coalesce(NEW.ends::text, 'open'));
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION party_work_post_check() FROM PUBLIC;
+COMMENT ON FUNCTION party_work_post_check() IS
+  'Trigger: a Party group has leaders only, other organisations no leaders; a side post (兼任) names an overlapping main post of the same holder';
+CREATE TRIGGER party_work_post_check BEFORE INSERT OR UPDATE ON party_work_post
+  FOR EACH ROW EXECUTE FUNCTION party_work_post_check();
+-- The person's own annual appraisal (年度考核), which the performance part and the seniority
+-- count read.  Not the community's bidirectional assessment (commgrid.community_assessment).
+CREATE TABLE annual_appraisal (
+  resident_id    bigint NOT NULL REFERENCES resident ON DELETE RESTRICT,
+  year           int NOT NULL CHECK (year BETWEEN 1949 AND 2200),
+  community_code community_code NOT NULL REFERENCES area (code) ON UPDATE CASCADE,
+  grade          text NOT NULL CHECK (grade IN ('excellent', 'competent', 'basically_competent', 'unsatisfactory')),
+  PRIMARY KEY (resident_id, year)
+);
+CREATE INDEX annual_appraisal_community_code_idx ON annual_appraisal (community_code);
+COMMENT ON TABLE annual_appraisal IS
+  'A Party worker''s own annual appraisal: the performance part of the next year''s stipend follows it, and a year graded unsatisfactory does not count as seniority';
+COMMENT ON COLUMN annual_appraisal.resident_id IS 'The person appraised';
+COMMENT ON COLUMN annual_appraisal.year IS 'The year appraised';
+COMMENT ON COLUMN annual_appraisal.community_code IS 'The community that appraised';
+COMMENT ON COLUMN annual_appraisal.grade IS 'excellent (优秀), competent (称职), basically_competent (基本称职), unsatisfactory (不称职)';
+SELECT commgrid.secure_table('commgrid.annual_appraisal', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.mark_personal('commgrid.annual_appraisal', '{grade}');
+SELECT commgrid.audit_table('commgrid.annual_appraisal');
+SELECT commgrid.register_dump('commgrid.annual_appraisal');
+-- Which login is which person.  The jurisdiction map says where a role acts; this says who
+-- it is, so functions that return a person's own data (my_stipends) know whose.  Keyed by
+-- OID, like jurisdiction: a role dropped and created again is a new role and is nobody.
+CREATE TABLE person_login (
+  role_name   regrole PRIMARY KEY,
+  resident_id bigint NOT NULL UNIQUE REFERENCES resident ON DELETE CASCADE
+);
+COMMENT ON TABLE person_login IS
+  'The person (resident_id) a login role belongs to, one login per person: the key of the functions that return a person''s own data';
+COMMENT ON COLUMN person_login.role_name IS 'The login role (by OID)';
+COMMENT ON COLUMN person_login.resident_id IS 'The person';
+SELECT commgrid.secure_table('commgrid.person_login', NULL, '{district_admin}', '{district_admin}');
+SELECT commgrid.register_dump('commgrid.person_login');
+-- A district administrator maps logins to persons of their own jurisdiction only: else a login
+-- of theirs mapped to a person elsewhere would read that person's stipends (my_stipends).
+CREATE OR REPLACE FUNCTION person_login_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.check_staff_reach(
+    (SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id),
+    format('resident %s', NEW.resident_id));
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION person_login_check() FROM PUBLIC;
+COMMENT ON FUNCTION person_login_check() IS
+  'Trigger: a login is mapped to a person of the writer''s jurisdiction only (42501 otherwise)';
+CREATE TRIGGER person_login_check BEFORE INSERT OR UPDATE ON person_login
+  FOR EACH ROW EXECUTE FUNCTION person_login_check();
+-- The acting login's person (NULL when it is nobody).
+CREATE OR REPLACE FUNCTION my_person_id() RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT l.resident_id FROM commgrid.person_login l
+  WHERE l.role_name OPERATOR(pg_catalog.=) commgrid.role_oid(commgrid.acting_role())
+$$;
+REVOKE EXECUTE ON FUNCTION my_person_id() FROM PUBLIC;
+COMMENT ON FUNCTION my_person_id() IS
+  'The person (resident_id) the acting role is, from person_login; NULL when it is nobody';
+-- Stipends by formula: basic allowance by post level and grade (三岗十八级) + seniority
+-- allowance (工龄补助) + performance part (绩效).  The formula is data: a scale per scheme,
+-- valid from a month, never changed once a stipend was computed with it, so every past month
+-- is reproducible.  compute_stipends writes revisions: a month computed again adds a
+-- revision only where the inputs changed (a correction), and paid rows are never changed.
+
+CREATE TABLE stipend_scale (
+  scale_id              bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  name                  text NOT NULL CHECK (btrim(name) <> ''),
+  scheme                text NOT NULL CHECK (scheme IN ('secretary_allowance', 'worker_pay')),
+  valid_from            date NOT NULL CHECK (valid_from = date_trunc('month', valid_from)::date),
+  adopted               boolean NOT NULL DEFAULT false,
+  seniority_step_years  int NOT NULL CHECK (seniority_step_years > 0),
+  seniority_step_amount numeric(10, 2) NOT NULL CHECK (seniority_step_amount >= 0),
+  seniority_max_steps   int NOT NULL CHECK (seniority_max_steps >= 0)
+);
+CREATE UNIQUE INDEX stipend_scale_one_adopted_per_month ON stipend_scale (scheme, valid_from) WHERE adopted;
+COMMENT ON TABLE stipend_scale IS
+  'A stipend formula for one scheme, valid from a month until the next adopted scale of the scheme; a scale not adopted is a proposal, for stipend_preview only';
+COMMENT ON COLUMN stipend_scale.scale_id IS 'Stable scale id';
+COMMENT ON COLUMN stipend_scale.name IS 'Name, e.g. 2026年社区党组织书记补贴标准';
+COMMENT ON COLUMN stipend_scale.scheme IS 'secretary_allowance (part-time secretaries, the report''s 50-200 yuan) or worker_pay (full-time community workers); never mixed';
+COMMENT ON COLUMN stipend_scale.valid_from IS 'First month it applies to (the first day of the month)';
+COMMENT ON COLUMN stipend_scale.adopted IS 'Adopted (compute_stipends uses it) or only proposed (stipend_preview)';
+COMMENT ON COLUMN stipend_scale.seniority_step_years IS 'The seniority allowance steps up every this many counted years (e.g. 3: 每三年一档)';
+COMMENT ON COLUMN stipend_scale.seniority_step_amount IS 'Yuan a month per step';
+COMMENT ON COLUMN stipend_scale.seniority_max_steps IS 'Most steps counted';
+SELECT commgrid.secure_table('commgrid.stipend_scale', NULL,
+  '{district_admin, township_staff, community_staff}', '{district_admin}');
+SELECT commgrid.register_dump('commgrid.stipend_scale');
+CREATE TABLE stipend_scale_basic (
+  scale_id   bigint NOT NULL REFERENCES stipend_scale ON DELETE CASCADE,
+  post_level text NOT NULL CHECK (post_level IN ('head', 'deputy', 'other')),
+  grade      int NOT NULL CHECK (grade BETWEEN 1 AND 18),
+  amount     numeric(10, 2) NOT NULL CHECK (amount >= 0),
+  PRIMARY KEY (scale_id, post_level, grade)
+);
+COMMENT ON TABLE stipend_scale_basic IS
+  'The basic allowance of a scale by post level (head 正职, deputy 副职, other 一般) and grade; a grade without a row is not in the scale';
+COMMENT ON COLUMN stipend_scale_basic.scale_id IS 'The scale';
+COMMENT ON COLUMN stipend_scale_basic.post_level IS 'head, deputy or other';
+COMMENT ON COLUMN stipend_scale_basic.grade IS 'Grade, 1-18';
+COMMENT ON COLUMN stipend_scale_basic.amount IS 'Yuan a month';
+SELECT commgrid.secure_table('commgrid.stipend_scale_basic', NULL,
+  '{district_admin, township_staff, community_staff}', '{district_admin}');
+SELECT commgrid.register_dump('commgrid.stipend_scale_basic');
+CREATE TABLE stipend_scale_performance (
+  scale_id        bigint NOT NULL REFERENCES stipend_scale ON DELETE CASCADE,
+  appraisal_grade text NOT NULL CHECK (appraisal_grade IN ('excellent', 'competent', 'basically_competent', 'unsatisfactory')),
+  amount          numeric(10, 2) NOT NULL CHECK (amount >= 0),
+  PRIMARY KEY (scale_id, appraisal_grade),
+  CONSTRAINT stipend_scale_performance_none_for_unsatisfactory CHECK (
+    appraisal_grade <> 'unsatisfactory' OR amount = 0)
+);
+COMMENT ON TABLE stipend_scale_performance IS
+  'The performance part of a scale by the person''s own appraisal grade of the previous year: none for unsatisfactory, none without an appraisal';
+COMMENT ON COLUMN stipend_scale_performance.scale_id IS 'The scale';
+COMMENT ON COLUMN stipend_scale_performance.appraisal_grade IS 'excellent, competent, basically_competent or unsatisfactory (always 0)';
+COMMENT ON COLUMN stipend_scale_performance.amount IS 'Yuan a month';
+SELECT commgrid.secure_table('commgrid.stipend_scale_performance', NULL,
+  '{district_admin, township_staff, community_staff}', '{district_admin}');
+SELECT commgrid.register_dump('commgrid.stipend_scale_performance');
+-- One row per person, post, month and revision.  Rows are written by compute_stipends only;
+-- afterwards only paid_on may be set, once, on the month's last revision.
+CREATE TABLE stipend (
+  stipend_id      bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  month           date NOT NULL CHECK (month = date_trunc('month', month)::date),
+  post_id         bigint NOT NULL REFERENCES party_work_post ON DELETE RESTRICT,
+  revision        int NOT NULL CHECK (revision >= 1),
+  resident_id     bigint NOT NULL REFERENCES resident ON DELETE RESTRICT,
+  community_code  community_code NOT NULL,
+  post            text NOT NULL,
+  scheme          text NOT NULL,
+  scale_id        bigint REFERENCES stipend_scale ON DELETE RESTRICT,
+  post_level      text,
+  grade           int,
+  basic           numeric(10, 2) NOT NULL,
+  seniority_years int NOT NULL,
+  seniority       numeric(10, 2) NOT NULL,
+  appraisal_grade text,
+  performance     numeric(10, 2) NOT NULL,
+  total           numeric(10, 2) GENERATED ALWAYS AS (basic + seniority + performance) STORED,
+  previous_total  numeric(10, 2),
+  reason          text NOT NULL CHECK (reason IN ('computed', 'correction', 'post_ended')),
+  computed_at     timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  paid_on         date,
+  UNIQUE (post_id, month, revision),
+  CONSTRAINT stipend_first_revision_computed CHECK ((revision = 1) = (reason = 'computed')),
+  CONSTRAINT stipend_correction_has_previous CHECK ((revision = 1) = (previous_total IS NULL))
+);
+CREATE INDEX stipend_month_idx ON stipend (month);
+CREATE INDEX stipend_community_code_idx ON stipend (community_code);
+CREATE INDEX stipend_resident_idx ON stipend (resident_id);
+CREATE INDEX stipend_scale_idx ON stipend (scale_id);
+COMMENT ON TABLE stipend IS
+  'Stipends computed by compute_stipends: one row per person, post and month, with each component; a later revision is a correction, paid rows are never changed';
+COMMENT ON COLUMN stipend.stipend_id IS 'Stable row id';
+COMMENT ON COLUMN stipend.month IS 'The month paid for (its first day)';
+COMMENT ON COLUMN stipend.post_id IS 'The post';
+COMMENT ON COLUMN stipend.revision IS '1 for the first computation; each correction adds one';
+COMMENT ON COLUMN stipend.resident_id IS 'The holder';
+COMMENT ON COLUMN stipend.community_code IS 'The post''s community';
+COMMENT ON COLUMN stipend.post IS 'The post (party_work_post.post)';
+COMMENT ON COLUMN stipend.scheme IS 'secretary_allowance or worker_pay';
+COMMENT ON COLUMN stipend.scale_id IS 'The scale applied; NULL for a post_ended revision';
+COMMENT ON COLUMN stipend.post_level IS 'Post level applied (head, deputy, other)';
+COMMENT ON COLUMN stipend.grade IS 'Grade applied';
+COMMENT ON COLUMN stipend.basic IS 'Basic allowance (基本补助), yuan';
+COMMENT ON COLUMN stipend.seniority_years IS 'Years served counted: full years since service_start, less the years graded unsatisfactory';
+COMMENT ON COLUMN stipend.seniority IS 'Seniority allowance (工龄补助), yuan';
+COMMENT ON COLUMN stipend.appraisal_grade IS 'The holder''s own appraisal of the previous year; NULL when not appraised';
+COMMENT ON COLUMN stipend.performance IS 'Performance part (绩效), yuan: none for unsatisfactory or no appraisal';
+COMMENT ON COLUMN stipend.total IS 'basic + seniority + performance, yuan';
+COMMENT ON COLUMN stipend.previous_total IS 'For a correction, the total of the revision it replaces';
+COMMENT ON COLUMN stipend.reason IS 'computed (revision 1), correction (inputs changed), post_ended (the post no longer runs in the month: total 0)';
+COMMENT ON COLUMN stipend.computed_at IS 'When the revision was written';
+COMMENT ON COLUMN stipend.paid_on IS 'Day paid; once set the row never changes';
+SELECT commgrid.secure_table('commgrid.stipend', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin}');
+SELECT commgrid.mark_personal('commgrid.stipend',
+  '{basic, seniority_years, seniority, appraisal_grade, performance, total, previous_total}');
+SELECT commgrid.audit_table('commgrid.stipend');
+SELECT commgrid.register_dump('commgrid.stipend');
+-- Rows are history: only paid_on may change, once, and only on the month's last revision.
+CREATE OR REPLACE FUNCTION stipend_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF OLD.paid_on IS NOT NULL THEN
+    RAISE EXCEPTION 'the stipend of post % for % (revision %) was paid on % and cannot change',
+                    OLD.post_id, to_char(OLD.month, 'YYYY-MM'), OLD.revision, to_char(OLD.paid_on, 'YYYY-MM-DD')
+      USING ERRCODE = '23514',
+            HINT = 'Change the inputs and run compute_stipends again: it records a correction.';
+  END IF;
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION 'the stipend of post % for % (revision %) cannot be deleted', OLD.post_id, to_char(OLD.month, 'YYYY-MM'), OLD.revision
+      USING ERRCODE = '23514', HINT = 'Stipends are history: a correction is a new revision (compute_stipends).';
+  END IF;
+  IF (NEW.stipend_id, NEW.month, NEW.post_id, NEW.revision, NEW.resident_id, NEW.community_code, NEW.post,
+      NEW.scheme, NEW.scale_id, NEW.post_level, NEW.grade, NEW.basic, NEW.seniority_years, NEW.seniority,
+      NEW.appraisal_grade, NEW.performance, NEW.previous_total, NEW.reason, NEW.computed_at)
+     IS DISTINCT FROM
+     (OLD.stipend_id, OLD.month, OLD.post_id, OLD.revision, OLD.resident_id, OLD.community_code, OLD.post,
+      OLD.scheme, OLD.scale_id, OLD.post_level, OLD.grade, OLD.basic, OLD.seniority_years, OLD.seniority,
+      OLD.appraisal_grade, OLD.performance, OLD.previous_total, OLD.reason, OLD.computed_at) THEN
+    RAISE EXCEPTION 'only paid_on of the stipend of post % for % (revision %) may be set', OLD.post_id, to_char(OLD.month, 'YYYY-MM'), OLD.revision
+      USING ERRCODE = '23514', HINT = 'Change the inputs and run compute_stipends again: it records a correction.';
+  END IF;
+  IF EXISTS (SELECT 1 FROM commgrid.stipend s
+             WHERE s.post_id = OLD.post_id AND s.month = OLD.month AND s.revision > OLD.revision) THEN
+    RAISE EXCEPTION 'the stipend of post % for % is revision % and a later revision replaces it', OLD.post_id, to_char(OLD.month, 'YYYY-MM'), OLD.revision
+      USING ERRCODE = '23514', HINT = 'Pay the month''s last revision (its due amount counts what was paid before).';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION stipend_guard() FROM PUBLIC;
+COMMENT ON FUNCTION stipend_guard() IS
+  'Trigger: stipends are history; only paid_on of a month''s last revision may be set, once; paid rows never change';
+CREATE TRIGGER stipend_guard BEFORE UPDATE OR DELETE ON stipend
+  FOR EACH ROW EXECUTE FUNCTION stipend_guard();
+-- A scale once used keeps the months computed with it reproducible.
+CREATE OR REPLACE FUNCTION stipend_scale_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  used date;
+BEGIN
+  SELECT min(s.month) INTO used FROM commgrid.stipend s WHERE s.scale_id = OLD.scale_id;
+  IF used IS NOT NULL THEN
+    RAISE EXCEPTION 'stipend scale % was used for % and cannot change', OLD.scale_id, to_char(used, 'YYYY-MM')
+      USING ERRCODE = '23514',
+            DETAIL = format('%s rows computed with it must stay reproducible.', TG_TABLE_NAME),
+            HINT = 'Adopt a new scale valid from a later month.';
+  END IF;
+  RETURN coalesce(NEW, OLD);
+END $$;
+REVOKE EXECUTE ON FUNCTION stipend_scale_guard() FROM PUBLIC;
+COMMENT ON FUNCTION stipend_scale_guard() IS
+  'Trigger: a scale (or its rows) used by a computed stipend cannot be changed or deleted';
+CREATE TRIGGER stipend_scale_guard BEFORE UPDATE OR DELETE ON stipend_scale
+  FOR EACH ROW EXECUTE FUNCTION stipend_scale_guard();
+CREATE TRIGGER stipend_scale_guard BEFORE INSERT OR UPDATE OR DELETE ON stipend_scale_basic
+  FOR EACH ROW EXECUTE FUNCTION stipend_scale_guard();
+CREATE TRIGGER stipend_scale_guard BEFORE INSERT OR UPDATE OR DELETE ON stipend_scale_performance
+  FOR EACH ROW EXECUTE FUNCTION stipend_scale_guard();
+-- The shipped scales, from 2026-01: 三岗十八级 as many cities practise it (head 正职 grades
+-- 7-18, deputy 副职 4-15, other 一般 1-12, a step every three years) for the full-time
+-- workers' pay; for the part-time secretaries' allowance the same levels with three grades.
+-- Amounts are the district's to set: these are an example within the report's 50-200 yuan.
+INSERT INTO stipend_scale (scale_id, name, scheme, valid_from, adopted, seniority_step_years,
+                           seniority_step_amount, seniority_max_steps) VALUES
+  (1, '社区党组织书记补贴标准 (shipped example)', 'secretary_allowance', '2026-01-01', true, 3, 10, 5),
+  (2, '社区工作者三岗十八级薪酬 (shipped example)', 'worker_pay', '2026-01-01', true, 3, 100, 10)
+ON CONFLICT DO NOTHING;
+INSERT INTO stipend_scale_basic (scale_id, post_level, grade, amount)
+SELECT 1, l.post_level, g, l.base + 10 * (g - 1)
+FROM (VALUES ('head', 120), ('deputy', 90), ('other', 50)) l(post_level, base), generate_series(1, 3) g
+UNION ALL
+SELECT 2, l.post_level, g, 3000 + 150 * (g - 1)
+FROM (VALUES ('head', 7, 18), ('deputy', 4, 15), ('other', 1, 12)) l(post_level, lo, hi),
+     generate_series(l.lo, l.hi) g
+ON CONFLICT DO NOTHING;
+INSERT INTO stipend_scale_performance (scale_id, appraisal_grade, amount) VALUES
+  (1, 'excellent', 30), (1, 'competent', 20), (1, 'basically_competent', 10), (1, 'unsatisfactory', 0),
+  (2, 'excellent', 800), (2, 'competent', 500), (2, 'basically_competent', 200), (2, 'unsatisfactory', 0)
+ON CONFLICT DO NOTHING;
+SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('commgrid.stipend_scale', 'scale_id'), 100);
+-- The adopted scale of a scheme for a month.
+CREATE OR REPLACE FUNCTION stipend_scale_for(scheme text, month date) RETURNS bigint
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT s.scale_id FROM commgrid.stipend_scale s
+  WHERE s.adopted AND s.scheme = stipend_scale_for.scheme AND s.valid_from <= stipend_scale_for.month
+  ORDER BY s.valid_from DESC LIMIT 1
+$$;
+COMMENT ON FUNCTION stipend_scale_for(text, date) IS
+  'The adopted scale of a scheme in force in a month (the latest valid_from not after it); NULL when none';
+-- THE FORMULA, its one source: the components of every post running in a month, under the
+-- adopted scales (proposal NULL) or with a proposed scale for its scheme.  Posts of the
+-- given scopes only (NULL: all).  A grade missing from the scale is an error naming it.
+CREATE OR REPLACE FUNCTION stipend_lines(month date, proposal bigint, scopes gridcode[])
+RETURNS TABLE (post_id bigint, resident_id bigint, community_code gridcode, post text, scheme text,
+               scale_id bigint, post_level text, grade int, basic numeric, seniority_years int,
+               seniority numeric, appraisal_grade text, performance numeric)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  m date := month;
+  last_day date := (month + interval '1 month' - interval '1 day')::date;
+BEGIN
+  RETURN QUERY
+  WITH p AS (
+    SELECT w.*, CASE WHEN proposal IS NOT NULL AND w.scheme = (SELECT x.scheme FROM commgrid.stipend_scale x WHERE x.scale_id = proposal)
+                     THEN proposal ELSE commgrid.stipend_scale_for(w.scheme, m) END AS scale
+    FROM commgrid.party_work_post w
+    WHERE w.starts <= last_day AND (w.ends IS NULL OR w.ends >= m)
+      AND commgrid.reaches(w.community_code, scopes)
+  ),
+  counted AS (
+    SELECT p.*, sc.seniority_step_years, sc.seniority_step_amount, sc.seniority_max_steps,
+           greatest(0, extract(year FROM age(m, p.service_start))::int
+                       - (SELECT count(*) FROM commgrid.annual_appraisal a
+                          WHERE a.resident_id = p.resident_id AND a.grade = 'unsatisfactory'
+                            AND a.year >= extract(year FROM p.service_start)
+                            AND a.year < extract(year FROM m))::int) AS years,
+           (SELECT a.grade FROM commgrid.annual_appraisal a
+             WHERE a.resident_id = p.resident_id AND a.year = extract(year FROM m)::int - 1) AS appraisal
+    FROM p LEFT JOIN commgrid.stipend_scale sc ON sc.scale_id = p.scale
+  )
+  SELECT c.post_id, c.resident_id, c.community_code::commgrid.gridcode, c.post, c.scheme, c.scale, c.post_level, c.grade,
+         b.amount, c.years,
+         (least(c.seniority_max_steps, c.years / c.seniority_step_years) * c.seniority_step_amount)::numeric,
+         c.appraisal, coalesce(f.amount, 0)
+  FROM counted c
+  LEFT JOIN commgrid.stipend_scale_basic b
+         ON b.scale_id = c.scale AND b.post_level = c.post_level AND b.grade = c.grade
+  LEFT JOIN commgrid.stipend_scale_performance f
+         ON f.scale_id = c.scale AND f.appraisal_grade = c.appraisal
+  ORDER BY c.post_id;
+END $$;
+REVOKE EXECUTE ON FUNCTION stipend_lines(date, bigint, gridcode[]) FROM PUBLIC;
+COMMENT ON FUNCTION stipend_lines(date, bigint, gridcode[]) IS
+  'The formula: each post running in a month with its basic allowance (scale by level and grade), counted years and seniority allowance, previous year''s appraisal and performance part; under the adopted scales or a proposed one (internal to compute_stipends and stipend_preview)';
+-- The caller's scopes for the staffing functions: NULL (everything) for a superuser or the
+-- owner, else the jurisdiction its staff group allows (empty when none).
+CREATE OR REPLACE FUNCTION staffing_scopes() RETURNS gridcode[]
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  actor name := commgrid.acting_role();
+BEGIN
+  IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = actor)
+     OR actor = (SELECT r.rolname FROM pg_catalog.pg_roles r
+                 JOIN pg_catalog.pg_namespace n ON n.nspowner = r.oid WHERE n.nspname = 'commgrid') THEN
+    RETURN NULL;
+  END IF;
+  RETURN coalesce(commgrid.role_scopes(actor), '{}');
+END $$;
+REVOKE EXECUTE ON FUNCTION staffing_scopes() FROM PUBLIC;
+COMMENT ON FUNCTION staffing_scopes() IS
+  'The acting role''s jurisdiction for the staffing functions (NULL = all for a superuser or the schema owner; empty when none)';
+-- Payroll is computed and previewed by district and township staff (granted to every staff
+-- group as staff functions; community staff and grid workers are refused here).
+CREATE OR REPLACE FUNCTION check_payroll_role() RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  actor name := commgrid.acting_role();
+BEGIN
+  IF commgrid.staffing_scopes() IS NULL OR commgrid.is_member_of(actor, 'district_admin')
+     OR commgrid.is_member_of(actor, 'township_staff') THEN
+    RETURN;
+  END IF;
+  RAISE EXCEPTION 'payroll is computed by district or township staff, and % is neither', actor
+    USING ERRCODE = '42501', HINT = 'Ask the township or the district to compute or preview stipends.';
+END $$;
+REVOKE EXECUTE ON FUNCTION check_payroll_role() FROM PUBLIC;
+COMMENT ON FUNCTION check_payroll_role() IS
+  'Refuse (42501) a caller that is not district or township staff (or the owner): the check of compute_stipends and stipend_preview';
+-- Compute a month.  Serialised per month by a transaction advisory lock, so two sessions
+-- computing the same month at once write one set of rows: the second waits, then (READ
+-- COMMITTED: each statement sees what committed before it) finds the first's rows equal and
+-- writes nothing.  The unique (post, month, revision) key stops any other interleaving.
+CREATE OR REPLACE FUNCTION compute_stipends(month date)
+RETURNS TABLE (computed int, corrected int, ended int, unchanged int)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  m date := month;
+  scopes commgrid.gridcode[] := commgrid.staffing_scopes();
+  bad record;
+  n_new int;
+  n_corr int;
+  n_end int;
+  n_same int;
+BEGIN
+  PERFORM commgrid.check_payroll_role();
+  IF m IS NULL OR m <> date_trunc('month', m)::date THEN
+    RAISE EXCEPTION 'month % is not the first day of a month', coalesce(to_char(m, 'YYYY-MM-DD'), 'NULL')
+      USING ERRCODE = '22023', HINT = 'Pass the month as its first day, e.g. ''2026-03-01''.';
+  END IF;
+  IF m > date_trunc('month', commgrid.district_today())::date THEN
+    RAISE EXCEPTION 'month % has not begun', to_char(m, 'YYYY-MM')
+      USING ERRCODE = '22023',
+            DETAIL = format('Today in the district is %s.', commgrid.district_today()),
+            HINT = 'Stipends are computed for the current or a past month.';
+  END IF;
+  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('commgrid.compute_stipends'),
+                                           (extract(year FROM m) * 100 + extract(month FROM m))::int);
+  CREATE TEMP TABLE stipend_line_now ON COMMIT DROP AS
+    SELECT * FROM commgrid.stipend_lines(m, NULL, scopes);
+  SELECT l.post_id, l.scheme, l.post_level, l.grade, l.scale_id INTO bad
+  FROM stipend_line_now l WHERE l.basic IS NULL ORDER BY l.post_id LIMIT 1;
+  IF FOUND THEN
+    DROP TABLE stipend_line_now;
+    IF bad.scale_id IS NULL THEN
+      RAISE EXCEPTION 'no adopted % scale for %', bad.scheme, to_char(m, 'YYYY-MM')
+        USING ERRCODE = '22023', DETAIL = format('Post %s needs one.', bad.post_id),
+              HINT = 'Adopt a stipend_scale of the scheme valid from this month or earlier.';
+    END IF;
+    RAISE EXCEPTION 'grade % of level % is not in stipend scale %', bad.grade, bad.post_level, bad.scale_id
+      USING ERRCODE = '23514', DETAIL = format('Post %s (%s) has that grade.', bad.post_id, bad.scheme),
+            HINT = 'Correct the post''s grade, or add the grade to a new scale.';
+  END IF;
+  CREATE TEMP TABLE stipend_last ON COMMIT DROP AS
+    SELECT DISTINCT ON (s.post_id) s.*
+    FROM commgrid.stipend s
+    WHERE s.month = m AND commgrid.reaches(s.community_code, scopes)
+    ORDER BY s.post_id, s.revision DESC;
+
+  INSERT INTO commgrid.stipend (month, post_id, revision, resident_id, community_code, post, scheme,
+                                scale_id, post_level, grade, basic, seniority_years, seniority,
+                                appraisal_grade, performance, previous_total, reason)
+  SELECT m, l.post_id, coalesce(s.revision, 0) + 1, l.resident_id, l.community_code, l.post, l.scheme,
+         l.scale_id, l.post_level, l.grade, l.basic, l.seniority_years, l.seniority,
+         l.appraisal_grade, l.performance, s.total, CASE WHEN s.post_id IS NULL THEN 'computed' ELSE 'correction' END
+  FROM stipend_line_now l LEFT JOIN stipend_last s USING (post_id)
+  WHERE s.post_id IS NULL
+     OR (l.resident_id, l.community_code, l.post, l.scale_id, l.post_level, l.grade, l.basic,
+         l.seniority_years, l.seniority, l.appraisal_grade, l.performance)
+        IS DISTINCT FROM
+        (s.resident_id, s.community_code, s.post, s.scale_id, s.post_level, s.grade, s.basic,
+         s.seniority_years, s.seniority, s.appraisal_grade, s.performance);
+  GET DIAGNOSTICS n_new = ROW_COUNT;
+  SELECT count(*) FILTER (WHERE s.post_id IS NOT NULL) INTO n_corr
+  FROM stipend_line_now l LEFT JOIN stipend_last s USING (post_id)
+  WHERE s.post_id IS NULL
+     OR (l.resident_id, l.community_code, l.post, l.scale_id, l.post_level, l.grade, l.basic,
+         l.seniority_years, l.seniority, l.appraisal_grade, l.performance)
+        IS DISTINCT FROM
+        (s.resident_id, s.community_code, s.post, s.scale_id, s.post_level, s.grade, s.basic,
+         s.seniority_years, s.seniority, s.appraisal_grade, s.performance);
+
+  -- a post computed before that no longer runs in the month: a zero revision
+  INSERT INTO commgrid.stipend (month, post_id, revision, resident_id, community_code, post, scheme,
+                                scale_id, post_level, grade, basic, seniority_years, seniority,
+                                appraisal_grade, performance, previous_total, reason)
+  SELECT m, s.post_id, s.revision + 1, s.resident_id, s.community_code, s.post, s.scheme,
+         NULL, NULL, NULL, 0, 0, 0, NULL, 0, s.total, 'post_ended'
+  FROM stipend_last s
+  WHERE s.reason <> 'post_ended'
+    AND NOT EXISTS (SELECT 1 FROM stipend_line_now l WHERE l.post_id = s.post_id);
+  GET DIAGNOSTICS n_end = ROW_COUNT;
+  SELECT count(*) INTO n_same FROM stipend_line_now;
+  DROP TABLE stipend_line_now;
+  DROP TABLE stipend_last;
+  RETURN QUERY SELECT n_new - n_corr, n_corr, n_end, n_same - n_new;
+END $$;
+REVOKE EXECUTE ON FUNCTION compute_stipends(date) FROM PUBLIC;
+COMMENT ON FUNCTION compute_stipends(date) IS
+  'Compute a month''s stipends (the first day of the month) for the posts of the caller''s jurisdiction: one row per person and post with each component; idempotent (run again: nothing changes unless the inputs did, then a correction revision); paid rows never change. Returns the rows computed, corrected, ended and unchanged';
+-- The month's rows as paid out: the last revision of each post and month, with what is
+-- still due after earlier paid revisions, and the community's bidirectional assessment of
+-- the previous year beside it (shown, never used in the formula).
+CREATE VIEW payroll_export WITH (security_barrier) AS
+SELECT s.month, s.stipend_id, s.revision, s.reason, s.resident_id, r.name AS person_name,
+       s.post_id, s.post, s.scheme, p.concurrent_with IS NOT NULL AS held_concurrently,
+       s.community_code::text AS community_code, c.name AS community_name,
+       commgrid.parent(s.community_code)::text AS township_code, t.name AS township_name,
+       s.post_level, s.grade, s.basic, s.seniority_years, s.seniority, s.appraisal_grade, s.performance,
+       s.total,
+       s.total - coalesce((SELECT x.total FROM commgrid.stipend x
+                           WHERE x.post_id = s.post_id AND x.month = s.month AND x.paid_on IS NOT NULL
+                           ORDER BY x.revision DESC LIMIT 1), 0) AS due,
+       s.paid_on,
+       (SELECT a.grade FROM commgrid.community_assessment a
+         WHERE a.community_code = s.community_code::text AND a.year = extract(year FROM s.month)::int - 1
+         ORDER BY a.campaign_id DESC LIMIT 1) AS community_assessment_grade
+FROM (SELECT DISTINCT ON (x.post_id, x.month) x.* FROM commgrid.stipend x
+      ORDER BY x.post_id, x.month, x.revision DESC) s
+JOIN commgrid.party_work_post p ON p.post_id = s.post_id
+JOIN commgrid.resident r ON r.resident_id = s.resident_id
+JOIN commgrid.area c ON c.code = s.community_code
+JOIN commgrid.area t ON t.code = commgrid.parent(s.community_code)
+WHERE commgrid.reaches(s.community_code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW payroll_export IS
+  'Payroll, plain types: each post''s last revision per month in the caller''s jurisdiction, its components, total, what is still due after earlier paid revisions, and the community''s bidirectional assessment of the previous year beside it (not used in the formula)';
+COMMENT ON COLUMN payroll_export.month IS 'The month (its first day)';
+COMMENT ON COLUMN payroll_export.stipend_id IS 'The row of commgrid.stipend (set paid_on there)';
+COMMENT ON COLUMN payroll_export.revision IS 'Its revision (1 = first computation)';
+COMMENT ON COLUMN payroll_export.reason IS 'computed, correction or post_ended';
+COMMENT ON COLUMN payroll_export.resident_id IS 'The holder';
+COMMENT ON COLUMN payroll_export.person_name IS 'The holder''s name';
+COMMENT ON COLUMN payroll_export.post_id IS 'The post';
+COMMENT ON COLUMN payroll_export.post IS 'The post kind';
+COMMENT ON COLUMN payroll_export.scheme IS 'secretary_allowance or worker_pay';
+COMMENT ON COLUMN payroll_export.held_concurrently IS 'Held on the side of a main post (兼任)';
+COMMENT ON COLUMN payroll_export.community_code IS 'Community, as text';
+COMMENT ON COLUMN payroll_export.community_name IS 'Community name';
+COMMENT ON COLUMN payroll_export.township_code IS 'Subdistrict or town, as text';
+COMMENT ON COLUMN payroll_export.township_name IS 'Subdistrict or town name';
+COMMENT ON COLUMN payroll_export.post_level IS 'head, deputy or other';
+COMMENT ON COLUMN payroll_export.grade IS 'Grade';
+COMMENT ON COLUMN payroll_export.basic IS 'Basic allowance, yuan';
+COMMENT ON COLUMN payroll_export.seniority_years IS 'Years counted';
+COMMENT ON COLUMN payroll_export.seniority IS 'Seniority allowance, yuan';
+COMMENT ON COLUMN payroll_export.appraisal_grade IS 'Own appraisal of the previous year';
+COMMENT ON COLUMN payroll_export.performance IS 'Performance part, yuan';
+COMMENT ON COLUMN payroll_export.total IS 'Total, yuan';
+COMMENT ON COLUMN payroll_export.due IS 'Still to pay: total less the last paid revision of the month';
+COMMENT ON COLUMN payroll_export.paid_on IS 'Day paid; NULL while unpaid';
+COMMENT ON COLUMN payroll_export.community_assessment_grade IS 'The community''s bidirectional assessment grade of the previous year (shown beside, not used)';
+-- A person's own stipends: for a login mapped to a person in person_login.  Security
+-- definer over payroll_export (as owner: every row), filtered to the caller's person.
+CREATE OR REPLACE FUNCTION my_stipends() RETURNS SETOF payroll_export
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT * FROM commgrid.payroll_export p
+  WHERE p.resident_id OPERATOR(pg_catalog.=) commgrid.my_person_id()
+  ORDER BY p.month, p.post_id
+$$;
+REVOKE EXECUTE ON FUNCTION my_stipends() FROM PUBLIC;
+COMMENT ON FUNCTION my_stipends() IS
+  'Staff function: the caller''s own stipends (the person its login is, person_login), whatever its jurisdiction; nothing for a login that is nobody';
+INSERT INTO staff_function VALUES ('my_stipends', 'The caller''s own stipends (person_login)'),
+  ('compute_stipends', 'Writes the stipends of the caller''s jurisdiction (district and township staff)'),
+  ('stipend_preview', 'Stipend figures per post and township under a proposed scale (district and township staff)')
+ON CONFLICT DO NOTHING;
+-- The distribution per month, scheme, post and township, beside the report's 50-200 yuan (the
+-- allowance only: workers'' pay is another scheme).
+CREATE VIEW stipend_distribution WITH (security_barrier) AS
+SELECT to_char(p.month, 'YYYY-MM') AS month, p.scheme, p.post, p.township_code, p.township_name,
+       count(DISTINCT p.resident_id) AS headcount,
+       min(p.total) AS lowest,
+       percentile_disc(0.25) WITHIN GROUP (ORDER BY p.total) AS lower_quartile,
+       percentile_disc(0.5) WITHIN GROUP (ORDER BY p.total) AS median,
+       percentile_disc(0.75) WITHIN GROUP (ORDER BY p.total) AS upper_quartile,
+       max(p.total) AS highest,
+       round(avg(p.total), 2) AS mean,
+       sum(p.total) AS cost,
+       CASE WHEN p.scheme = 'secretary_allowance' THEN count(*) FILTER (WHERE p.total < 50) END AS below_50,
+       CASE WHEN p.scheme = 'secretary_allowance' THEN count(*) FILTER (WHERE p.total BETWEEN 50 AND 200) END AS within_50_200,
+       CASE WHEN p.scheme = 'secretary_allowance' THEN count(*) FILTER (WHERE p.total > 200) END AS above_200
+FROM commgrid.payroll_export p
+WHERE p.reason <> 'post_ended'
+  AND commgrid.reaches(p.township_code::commgrid.gridcode, (SELECT commgrid.reach_scopes()))
+GROUP BY p.month, p.scheme, p.post, p.township_code, p.township_name;
+COMMENT ON VIEW stipend_distribution IS
+  'Stipends per month, scheme, post and township of the caller''s jurisdiction: persons, quartiles, mean and cost; for the secretaries'' allowance, how many lie below, within and above the report''s 50-200 yuan';
+COMMENT ON COLUMN stipend_distribution.month IS 'The month, YYYY-MM';
+COMMENT ON COLUMN stipend_distribution.scheme IS 'secretary_allowance or worker_pay';
+COMMENT ON COLUMN stipend_distribution.post IS 'The post kind';
+COMMENT ON COLUMN stipend_distribution.township_code IS 'Subdistrict or town, as text';
+COMMENT ON COLUMN stipend_distribution.township_name IS 'Its name';
+COMMENT ON COLUMN stipend_distribution.headcount IS 'Persons paid';
+COMMENT ON COLUMN stipend_distribution.lowest IS 'Lowest monthly total, yuan';
+COMMENT ON COLUMN stipend_distribution.lower_quartile IS 'Lower quartile, yuan';
+COMMENT ON COLUMN stipend_distribution.median IS 'Median, yuan';
+COMMENT ON COLUMN stipend_distribution.upper_quartile IS 'Upper quartile, yuan';
+COMMENT ON COLUMN stipend_distribution.highest IS 'Highest, yuan';
+COMMENT ON COLUMN stipend_distribution.mean IS 'Mean, yuan';
+COMMENT ON COLUMN stipend_distribution.cost IS 'Sum of the totals, yuan';
+COMMENT ON COLUMN stipend_distribution.below_50 IS 'Allowance only: posts below 50 yuan (the report''s range 50-200)';
+COMMENT ON COLUMN stipend_distribution.within_50_200 IS 'Allowance only: posts within 50-200 yuan';
+COMMENT ON COLUMN stipend_distribution.above_200 IS 'Allowance only: posts above 200 yuan';
+-- BI: distributions only; the amounts of a group of fewer than k persons are withheld (the
+-- lowest of one person is their stipend; k is masking_setting bi_min_group_size).
+CREATE OR REPLACE FUNCTION bi_stipend_distribution_rows() RETURNS SETOF stipend_distribution
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT d.month, d.scheme, d.post, d.township_code, d.township_name, d.headcount,
+         CASE WHEN k.ok THEN d.lowest END, CASE WHEN k.ok THEN d.lower_quartile END,
+         CASE WHEN k.ok THEN d.median END, CASE WHEN k.ok THEN d.upper_quartile END,
+         CASE WHEN k.ok THEN d.highest END, CASE WHEN k.ok THEN d.mean END,
+         CASE WHEN k.ok THEN d.cost END, d.below_50, d.within_50_200, d.above_200
+  FROM commgrid.stipend_distribution d
+  CROSS JOIN LATERAL (SELECT d.headcount >= (SELECT s.value FROM commgrid.masking_setting s
+                                             WHERE s.name = 'bi_min_group_size') AS ok) k
+$$;
+REVOKE EXECUTE ON FUNCTION bi_stipend_distribution_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_stipend_distribution_rows() IS
+  'The rows of bi_stipend_distribution, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_stipend_distribution AS
+SELECT * FROM commgrid.bi_stipend_distribution_rows();
+COMMENT ON VIEW bi_stipend_distribution IS
+  'BI: the stipend distribution per month, scheme, post and township (commgrid.stipend_distribution); amounts withheld for groups of fewer than k persons (masking_setting bi_min_group_size); no person''s row';
+SELECT commgrid.copy_column_comments('commgrid.bi_stipend_distribution', 'commgrid.stipend_distribution');
+-- The effect of a proposed scale before adopting it: per post and township, the month under
+-- the adopted scale and under the proposal, beside the report's 50-200 yuan.
+CREATE OR REPLACE FUNCTION stipend_preview(scale bigint, month date DEFAULT NULL)
+RETURNS TABLE (post text, township_code text, persons bigint,
+               median_now numeric, median_proposed numeric,
+               cost_now numeric, cost_proposed numeric,
+               within_50_200_now bigint, within_50_200_proposed bigint)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  m date := coalesce(month, date_trunc('month', commgrid.district_today())::date);
+  sc commgrid.stipend_scale;
+  scopes commgrid.gridcode[] := commgrid.staffing_scopes();
+BEGIN
+  PERFORM commgrid.check_payroll_role();
+  SELECT * INTO sc FROM commgrid.stipend_scale s WHERE s.scale_id = scale;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'stipend scale % does not exist', coalesce(scale::text, 'NULL')
+      USING ERRCODE = '22023', HINT = 'Scales are the rows of commgrid.stipend_scale.';
+  END IF;
+  IF m <> date_trunc('month', m)::date THEN
+    RAISE EXCEPTION 'month % is not the first day of a month', to_char(m, 'YYYY-MM-DD')
+      USING ERRCODE = '22023', HINT = 'Pass the month as its first day, e.g. ''2026-03-01''.';
+  END IF;
+  RETURN QUERY
+  WITH now_ AS (SELECT * FROM commgrid.stipend_lines(m, NULL, scopes) l WHERE l.scheme = sc.scheme),
+       new_ AS (SELECT * FROM commgrid.stipend_lines(m, sc.scale_id, scopes) l WHERE l.scheme = sc.scheme),
+       pair AS (
+         SELECT n.post, commgrid.parent(n.community_code)::text AS township, n.resident_id,
+                n.basic + n.seniority + n.performance AS t_now,
+                p.basic + p.seniority + p.performance AS t_new
+         FROM now_ n JOIN new_ p USING (post_id))
+  SELECT x.post, x.township, count(DISTINCT x.resident_id),
+         percentile_disc(0.5) WITHIN GROUP (ORDER BY x.t_now),
+         percentile_disc(0.5) WITHIN GROUP (ORDER BY x.t_new),
+         sum(x.t_now), sum(x.t_new),
+         count(*) FILTER (WHERE x.t_now BETWEEN 50 AND 200),
+         count(*) FILTER (WHERE x.t_new BETWEEN 50 AND 200)
+  FROM pair x GROUP BY x.post, x.township ORDER BY x.post, x.township;
+END $$;
+REVOKE EXECUTE ON FUNCTION stipend_preview(bigint, date) FROM PUBLIC;
+COMMENT ON FUNCTION stipend_preview(bigint, date) IS
+  'The effect of a scale (proposed or adopted) on a month (default: this month) for the posts of its scheme in the caller''s jurisdiction: per post and township, persons, median and cost now and under the scale, and how many lie within the report''s 50-200 yuan; a NULL total means a grade missing from a scale';
+-- Training in class hours (学时): courses (rotation 轮训, induction 任职培训, topic 专题), their
+-- sessions and who attended.  The rules (staffing_setting) say what each person must have;
+-- training_gaps lists what is missing, with the person and the deadline.
+
+CREATE TABLE training_course (
+  course_id      bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  title          text NOT NULL CHECK (btrim(title) <> ''),
+  kind           text NOT NULL CHECK (kind IN ('rotation', 'induction', 'topic')),
+  organiser      text NOT NULL CHECK (btrim(organiser) <> '')
+);
+COMMENT ON TABLE training_course IS 'A training course for Party members and Party workers';
+COMMENT ON COLUMN training_course.course_id IS 'Stable course id';
+COMMENT ON COLUMN training_course.title IS 'Title, e.g. 2026年社区党组织书记轮训班';
+COMMENT ON COLUMN training_course.kind IS 'rotation (轮训, every secretary regularly), induction (任职培训, new secretaries), topic (专题)';
+COMMENT ON COLUMN training_course.organiser IS 'Who runs it, e.g. 区委组织部, 某街道党工委';
+-- read by every staff level (a community's members attend the district's courses); kept by
+-- district and township staff
+SELECT commgrid.secure_table('commgrid.training_course', NULL,
+  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+SELECT commgrid.register_dump('commgrid.training_course');
+CREATE TABLE training_session (
+  session_id   bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  course_id    bigint NOT NULL REFERENCES training_course ON DELETE CASCADE,
+  held_on      date NOT NULL,
+  class_hours  numeric(4, 1) NOT NULL CHECK (class_hours > 0 AND class_hours <= 24),
+  centralised  boolean NOT NULL DEFAULT false
+);
+CREATE INDEX training_session_course_idx ON training_session (course_id);
+COMMENT ON TABLE training_session IS 'One session of a course: its day and class hours';
+COMMENT ON COLUMN training_session.session_id IS 'Stable session id';
+COMMENT ON COLUMN training_session.course_id IS 'The course';
+COMMENT ON COLUMN training_session.held_on IS 'Day held';
+COMMENT ON COLUMN training_session.class_hours IS 'Class hours (学时) the session gives, 0.5-24';
+COMMENT ON COLUMN training_session.centralised IS 'A centralised session (集中培训), in person';
+SELECT commgrid.secure_table('commgrid.training_session', NULL,
+  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+SELECT commgrid.register_dump('commgrid.training_session');
+CREATE TABLE training_attendance (
+  session_id     bigint NOT NULL REFERENCES training_session ON DELETE CASCADE,
+  resident_id    bigint NOT NULL,
+  community_code gridcode NOT NULL,
+  class_hours    numeric(4, 1),
+  PRIMARY KEY (session_id, resident_id),
+  FOREIGN KEY (resident_id, community_code) REFERENCES party_member (resident_id, community_code)
+    ON UPDATE CASCADE ON DELETE CASCADE
+);
+CREATE INDEX training_attendance_community_code_idx ON training_attendance (community_code);
+CREATE INDEX training_attendance_resident_idx ON training_attendance (resident_id);
+COMMENT ON TABLE training_attendance IS 'Who attended a session, and the class hours credited';
+COMMENT ON COLUMN training_attendance.session_id IS 'The session';
+COMMENT ON COLUMN training_attendance.resident_id IS 'The attendee (a Party member, inflow members included)';
+COMMENT ON COLUMN training_attendance.community_code IS 'The attendee''s community (filled in when omitted)';
+COMMENT ON COLUMN training_attendance.class_hours IS 'Class hours credited: the session''s when omitted, never more';
+SELECT commgrid.secure_table('commgrid.training_attendance', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.training_attendance');
+CREATE TRIGGER training_attendance_take_community BEFORE INSERT ON training_attendance
+  FOR EACH ROW EXECUTE FUNCTION take_member_community();
+CREATE OR REPLACE FUNCTION training_attendance_hours() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  session_hours numeric;
+BEGIN
+  SELECT s.class_hours INTO session_hours FROM commgrid.training_session s WHERE s.session_id = NEW.session_id;
+  NEW.class_hours := coalesce(NEW.class_hours, session_hours);
+  IF NEW.class_hours > session_hours OR NEW.class_hours <= 0 THEN
+    RAISE EXCEPTION '% class hours credited for a session of %', NEW.class_hours, session_hours
+      USING ERRCODE = '23514',
+            DETAIL = format('Session %s, attendee %s.', NEW.session_id, NEW.resident_id),
+            HINT = 'Credit more than 0 and at most the session''s class hours (omit to credit them all).';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION training_attendance_hours() FROM PUBLIC;
+COMMENT ON FUNCTION training_attendance_hours() IS
+  'Trigger: credit the session''s class hours when omitted; never more than the session gives';
+CREATE TRIGGER training_attendance_hours BEFORE INSERT OR UPDATE ON training_attendance
+  FOR EACH ROW EXECUTE FUNCTION training_attendance_hours();
+-- THE TRAINING RULES, their one source: every gap of every year that has sessions, and of
+-- this year and the last (the owner's view, granted to nobody; the report views and
+-- training_gaps filter it).  Rules:
+--   member_hours            every member: training_member_hours a year, by 31 December
+--   cadre_hours             secretaries, deputies, committee members: training_secretary_hours
+--   cadre_centralised       the same: training_secretary_centralised centralised sessions
+--   rotation                every secretary: a rotation course within training_rotation_years
+--   induction               a new secretary: an induction course within training_induction_months
+--                           of taking the post (deadline in or after the year)
+CREATE VIEW training_gap_all AS
+WITH bounds AS (
+  SELECT y.year, make_date(y.year, 1, 1) AS y0, make_date(y.year, 12, 31) AS y1
+  FROM (SELECT extract(year FROM s.held_on)::int AS year FROM commgrid.training_session s
+        UNION SELECT extract(year FROM commgrid.district_today())::int
+        UNION SELECT extract(year FROM commgrid.district_today())::int - 1) y
+),
+att AS (
+  SELECT a.resident_id, s.held_on, a.class_hours, s.centralised, c.kind
+  FROM commgrid.training_attendance a
+  JOIN commgrid.training_session s USING (session_id)
+  JOIN commgrid.training_course c USING (course_id)
+),
+year_att AS (
+  SELECT b.year, a.resident_id, sum(a.class_hours) AS hours, count(*) FILTER (WHERE a.centralised) AS centralised
+  FROM att a JOIN bounds b ON a.held_on BETWEEN b.y0 AND b.y1 GROUP BY b.year, a.resident_id
+),
+cadre AS (
+  SELECT DISTINCT ON (b.year, p.resident_id) b.year, p.resident_id, p.community_code
+  FROM commgrid.party_work_post p JOIN bounds b ON p.starts <= b.y1 AND (p.ends IS NULL OR p.ends >= b.y0)
+  WHERE p.post IN ('secretary', 'deputy_secretary', 'committee_member')
+  ORDER BY b.year, p.resident_id, p.post = 'secretary' DESC, p.starts
+),
+secretary AS (
+  SELECT b.year, p.resident_id, p.community_code, p.starts
+  FROM commgrid.party_work_post p JOIN bounds b ON p.starts <= b.y1 AND (p.ends IS NULL OR p.ends >= b.y0)
+  WHERE p.post = 'secretary'
+)
+SELECT b.year, m.resident_id, m.community_code::commgrid.gridcode AS community_code, 'member_hours' AS rule,
+       commgrid.staffing_value('training_member_hours') AS required, coalesce(y.hours, 0) AS done, b.y1 AS deadline
+FROM commgrid.party_member m CROSS JOIN bounds b
+LEFT JOIN year_att y ON y.year = b.year AND y.resident_id = m.resident_id
+WHERE NOT EXISTS (SELECT 1 FROM cadre c WHERE c.year = b.year AND c.resident_id = m.resident_id)
+  AND coalesce(y.hours, 0) < commgrid.staffing_value('training_member_hours')
+UNION ALL
+SELECT c.year, c.resident_id, c.community_code::commgrid.gridcode, 'cadre_hours',
+       commgrid.staffing_value('training_secretary_hours'), coalesce(y.hours, 0), make_date(c.year, 12, 31)
+FROM cadre c LEFT JOIN year_att y USING (year, resident_id)
+WHERE coalesce(y.hours, 0) < commgrid.staffing_value('training_secretary_hours')
+UNION ALL
+SELECT c.year, c.resident_id, c.community_code::commgrid.gridcode, 'cadre_centralised',
+       commgrid.staffing_value('training_secretary_centralised'), coalesce(y.centralised, 0), make_date(c.year, 12, 31)
+FROM cadre c LEFT JOIN year_att y USING (year, resident_id)
+WHERE coalesce(y.centralised, 0) < commgrid.staffing_value('training_secretary_centralised')
+UNION ALL
+SELECT s.year, s.resident_id, s.community_code::commgrid.gridcode, 'rotation', 1, 0, make_date(s.year, 12, 31)
+FROM (SELECT DISTINCT ON (x.year, x.resident_id) x.* FROM secretary x ORDER BY x.year, x.resident_id, x.starts) s
+WHERE NOT EXISTS (
+  SELECT 1 FROM att a WHERE a.resident_id = s.resident_id AND a.kind = 'rotation'
+    AND a.held_on <= make_date(s.year, 12, 31)
+    AND a.held_on > (make_date(s.year, 12, 31)
+                     - make_interval(years => commgrid.staffing_value('training_rotation_years')::int))::date)
+UNION ALL
+SELECT s.year, s.resident_id, s.community_code::commgrid.gridcode, 'induction', 1, 0, d.deadline
+FROM secretary s
+CROSS JOIN LATERAL (SELECT (s.starts + make_interval(months => commgrid.staffing_value('training_induction_months')::int))::date AS deadline) d
+WHERE d.deadline >= make_date(s.year, 1, 1)
+  AND NOT EXISTS (
+    SELECT 1 FROM att a WHERE a.resident_id = s.resident_id AND a.kind = 'induction'
+      AND a.held_on BETWEEN s.starts - 183 AND d.deadline);
+COMMENT ON VIEW training_gap_all IS
+  'The training rules: every gap (member_hours, cadre_hours, cadre_centralised, rotation, induction) of every year with sessions and of this year and the last, with the person, what is required and done, and the deadline; unfiltered, granted to nobody (training_gaps and staffing_compliance read it)';
+COMMENT ON COLUMN training_gap_all.year IS 'The year';
+COMMENT ON COLUMN training_gap_all.resident_id IS 'The person';
+COMMENT ON COLUMN training_gap_all.community_code IS 'The person''s community';
+COMMENT ON COLUMN training_gap_all.rule IS 'member_hours, cadre_hours, cadre_centralised, rotation or induction';
+COMMENT ON COLUMN training_gap_all.required IS 'What the rule asks (class hours, sessions or courses)';
+COMMENT ON COLUMN training_gap_all.done IS 'What was done';
+COMMENT ON COLUMN training_gap_all.deadline IS 'By when';
+-- A year's gaps for staff: the rows of the caller's jurisdiction, with the person's name.
+CREATE OR REPLACE FUNCTION training_gaps(of_year int)
+RETURNS TABLE (year int, resident_id bigint, person_name text, community_code text, rule text,
+               required numeric, done numeric, deadline date, overdue boolean)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  scopes commgrid.gridcode[] := commgrid.staffing_scopes();
+BEGIN
+  IF of_year IS NULL OR of_year NOT BETWEEN 2000 AND 2200 THEN
+    RAISE EXCEPTION 'year % is out of range', coalesce(of_year::text, 'NULL')
+      USING ERRCODE = '22023', HINT = 'Pass a calendar year, e.g. 2026.';
+  END IF;
+  RETURN QUERY
+  SELECT g.year, g.resident_id, r.name, g.community_code::text, g.rule, g.required, g.done, g.deadline,
+         g.deadline < commgrid.district_today()
+  FROM commgrid.training_gap_all g
+  JOIN commgrid.resident r ON r.resident_id = g.resident_id
+  WHERE g.year = of_year AND commgrid.reaches(g.community_code, scopes)
+  ORDER BY g.community_code, g.resident_id, g.rule;
+END $$;
+REVOKE EXECUTE ON FUNCTION training_gaps(int) FROM PUBLIC;
+COMMENT ON FUNCTION training_gaps(int) IS
+  'Staff function: a year''s training gaps in the caller''s jurisdiction, each with the person, the rule, what is required and done, the deadline and whether it has passed';
+INSERT INTO staff_function VALUES ('training_gaps', 'Training gaps of a year, with the persons'' names')
+ON CONFLICT DO NOTHING;
+-- Education by member type (分类教育): retired members get guided study and service (引导式),
+-- members away get tracking service (跟踪服务), inflow members' local organisational life
+-- counts (一方隶属、多重组织生活), and laid-off, unemployed or job-seeking members get job
+-- information (帮扶式).  generate_education_tasks writes each period's tasks; the contact log
+-- and the referrals complete them.
+
+-- The type a member is educated as, from category and floating status (NULL: none of these).
+CREATE OR REPLACE FUNCTION education_member_type(category text, direction text, transferred_on date) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN direction = 'outflow' AND transferred_on IS NULL THEN 'outflow'
+            WHEN direction = 'inflow' THEN 'inflow'
+            WHEN category = 'retired' THEN 'retired'
+            WHEN category IN ('laid_off', 'job_seeking_graduate') THEN 'job_seeking' END;
+COMMENT ON FUNCTION education_member_type(text, text, date) IS
+  'The education type of a member: outflow (away, not transferred), inflow, retired, job_seeking (laid off, unemployed, job-seeking graduate); NULL otherwise';
+-- The tasks each type gets per period.
+CREATE VIEW education_plan (member_type, task_kind, description) AS VALUES
+  ('retired', 'guided_study', 'Guided study (引导式学习): a study session or reading with the branch'),
+  ('retired', 'service_activity', 'A service activity in the community (志愿服务)'),
+  ('outflow', 'tracking_contact', 'Tracking contacts (跟踪服务) at the outflow_contact_days interval; missed intervals in outflow_missed_contact'),
+  ('inflow', 'local_organisational_life', 'Local organisational life (一方隶属、多重组织生活) with the receiving branch'),
+  ('job_seeking', 'job_referral', 'Job information referred (帮扶式): a job_referral in the period');
+COMMENT ON VIEW education_plan IS 'The education plan: the tasks each member type gets in every period';
+COMMENT ON COLUMN education_plan.member_type IS 'retired, outflow, inflow or job_seeking';
+COMMENT ON COLUMN education_plan.task_kind IS 'The task';
+COMMENT ON COLUMN education_plan.description IS 'What completes it';
+ALTER VIEW education_plan SET (security_invoker = true);
+CREATE TABLE education_task (
+  task_id        bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  resident_id    bigint NOT NULL,
+  community_code gridcode NOT NULL,
+  org_id         bigint NOT NULL REFERENCES party_org ON DELETE CASCADE,
+  member_type    text NOT NULL CHECK (member_type IN ('retired', 'outflow', 'inflow', 'job_seeking')),
+  task_kind      text NOT NULL CHECK (task_kind IN ('guided_study', 'service_activity', 'tracking_contact',
+                                                    'local_organisational_life', 'job_referral')),
+  period_start   date NOT NULL,
+  due_on         date NOT NULL,
+  done_on        date,
+  note           text,
+  UNIQUE (resident_id, task_kind, period_start),
+  FOREIGN KEY (resident_id, community_code) REFERENCES party_member (resident_id, community_code)
+    ON UPDATE CASCADE ON DELETE CASCADE,
+  CONSTRAINT education_task_period CHECK (due_on >= period_start),
+  CONSTRAINT education_task_done_in_time CHECK (done_on >= period_start)
+);
+CREATE INDEX education_task_community_code_idx ON education_task (community_code);
+CREATE INDEX education_task_org_idx ON education_task (org_id);
+COMMENT ON TABLE education_task IS
+  'A member''s education task of one period, generated by generate_education_tasks from the member''s type';
+COMMENT ON COLUMN education_task.task_id IS 'Stable task id';
+COMMENT ON COLUMN education_task.resident_id IS 'The member';
+COMMENT ON COLUMN education_task.community_code IS 'The member''s community';
+COMMENT ON COLUMN education_task.org_id IS 'The member''s branch';
+COMMENT ON COLUMN education_task.member_type IS 'retired, outflow, inflow or job_seeking (commgrid.education_member_type)';
+COMMENT ON COLUMN education_task.task_kind IS 'guided_study, service_activity, tracking_contact, local_organisational_life or job_referral';
+COMMENT ON COLUMN education_task.period_start IS 'First day of the period';
+COMMENT ON COLUMN education_task.due_on IS 'Last day of the period: the task is overdue after it';
+COMMENT ON COLUMN education_task.done_on IS 'Day done (set by staff; tracking contacts and job referrals also complete it through their logs, see education_task_status)';
+COMMENT ON COLUMN education_task.note IS 'What was done';
+SELECT commgrid.secure_table('commgrid.education_task', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.education_task');
+-- The contact log of members away: how, when and by whom.
+CREATE TABLE tracking_contact (
+  contact_id     bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  resident_id    bigint NOT NULL,
+  community_code gridcode NOT NULL,
+  contacted_on   date NOT NULL,
+  method         text NOT NULL CHECK (method IN ('phone', 'video', 'message', 'visit', 'letter')),
+  contacted_by   bigint NOT NULL REFERENCES resident ON DELETE RESTRICT,
+  note           text,
+  FOREIGN KEY (resident_id, community_code) REFERENCES party_member (resident_id, community_code)
+    ON UPDATE CASCADE ON DELETE CASCADE
+);
+CREATE INDEX tracking_contact_community_code_idx ON tracking_contact (community_code);
+CREATE INDEX tracking_contact_resident_idx ON tracking_contact (resident_id, contacted_on);
+CREATE INDEX tracking_contact_contacted_by_idx ON tracking_contact (contacted_by);
+COMMENT ON TABLE tracking_contact IS 'Tracking contacts with members away (outflow): how, when and by whom';
+COMMENT ON COLUMN tracking_contact.contact_id IS 'Stable contact id';
+COMMENT ON COLUMN tracking_contact.resident_id IS 'The member away';
+COMMENT ON COLUMN tracking_contact.community_code IS 'The member''s community (filled in when omitted)';
+COMMENT ON COLUMN tracking_contact.contacted_on IS 'Day of the contact';
+COMMENT ON COLUMN tracking_contact.method IS 'phone, video, message, visit or letter';
+COMMENT ON COLUMN tracking_contact.contacted_by IS 'Who made the contact (a resident: the secretary, a committee member …)';
+COMMENT ON COLUMN tracking_contact.note IS 'What was said or done';
+SELECT commgrid.secure_table('commgrid.tracking_contact', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.mark_personal('commgrid.tracking_contact', '{note}');
+SELECT commgrid.register_dump('commgrid.tracking_contact');
+CREATE TRIGGER tracking_contact_take_community BEFORE INSERT ON tracking_contact
+  FOR EACH ROW EXECUTE FUNCTION take_member_community();
+-- Job information referred to a job-seeking member, linked where possible to a resident
+-- unit's need or resource from the three lists; the outcome is the day the member found work.
+CREATE TABLE job_referral (
+  referral_id     bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  resident_id     bigint NOT NULL,
+  community_code  gridcode NOT NULL,
+  referred_on     date NOT NULL,
+  job_information text NOT NULL CHECK (btrim(job_information) <> ''),
+  unit_id         bigint REFERENCES unit ON DELETE SET NULL,
+  need_id         bigint REFERENCES cobuilding_need ON DELETE SET NULL,
+  resource_id     bigint REFERENCES cobuilding_resource ON DELETE SET NULL,
+  found_work_on   date,
+  FOREIGN KEY (resident_id, community_code) REFERENCES party_member (resident_id, community_code)
+    ON UPDATE CASCADE ON DELETE CASCADE,
+  CONSTRAINT job_referral_outcome_after CHECK (found_work_on >= referred_on)
+);
+CREATE INDEX job_referral_community_code_idx ON job_referral (community_code);
+CREATE INDEX job_referral_resident_idx ON job_referral (resident_id);
+CREATE INDEX job_referral_unit_idx ON job_referral (unit_id);
+CREATE INDEX job_referral_need_idx ON job_referral (need_id);
+CREATE INDEX job_referral_resource_idx ON job_referral (resource_id);
+COMMENT ON TABLE job_referral IS
+  'Job information referred to a laid-off, unemployed or job-seeking member (帮扶式), linked to a resident unit''s need or resource where there is one, and the day the member found work';
+COMMENT ON COLUMN job_referral.referral_id IS 'Stable referral id';
+COMMENT ON COLUMN job_referral.resident_id IS 'The member';
+COMMENT ON COLUMN job_referral.community_code IS 'The member''s community (filled in when omitted)';
+COMMENT ON COLUMN job_referral.referred_on IS 'Day referred';
+COMMENT ON COLUMN job_referral.job_information IS 'The job information, e.g. 某医院招聘护工2名';
+COMMENT ON COLUMN job_referral.unit_id IS 'The resident unit offering the job, when one does';
+COMMENT ON COLUMN job_referral.need_id IS 'The needs-list item (需求清单) it answers, when one does';
+COMMENT ON COLUMN job_referral.resource_id IS 'The resources-list item (资源清单) it comes from, when one does';
+COMMENT ON COLUMN job_referral.found_work_on IS 'Outcome: the day the member found work (no more job_referral tasks after it)';
+SELECT commgrid.secure_table('commgrid.job_referral', '{community_code}',
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff, community_staff}');
+SELECT commgrid.mark_personal('commgrid.job_referral', '{found_work_on}');
+SELECT commgrid.register_dump('commgrid.job_referral');
+CREATE TRIGGER job_referral_take_community BEFORE INSERT ON job_referral
+  FOR EACH ROW EXECUTE FUNCTION take_member_community();
+-- Write one period's tasks for the members of the caller's jurisdiction.  Idempotent: a task
+-- already there is kept as it is (ON CONFLICT DO NOTHING on member, kind and period).
+CREATE OR REPLACE FUNCTION generate_education_tasks(period_start date) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  months int := commgrid.staffing_value('education_period_months')::int;
+  p0 date := generate_education_tasks.period_start;
+  p1 date;
+  scopes commgrid.gridcode[] := commgrid.staffing_scopes();
+  n bigint;
+BEGIN
+  IF p0 IS NULL OR p0 <> date_trunc('month', p0)::date OR (extract(month FROM p0)::int - 1) % months <> 0 THEN
+    RAISE EXCEPTION 'period start % is not the first day of a % month period', coalesce(to_char(p0, 'YYYY-MM-DD'), 'NULL'), months
+      USING ERRCODE = '22023',
+            HINT = format('Periods start on the first day of months 1, %s, … (staffing_setting education_period_months).', 1 + months);
+  END IF;
+  IF scopes IS NOT NULL AND cardinality(scopes) = 0 THEN
+    RAISE EXCEPTION '% has no jurisdiction', commgrid.acting_role() USING ERRCODE = '42501';
+  END IF;
+  p1 := (p0 + make_interval(months => months) - interval '1 day')::date;
+  INSERT INTO commgrid.education_task (resident_id, community_code, org_id, member_type, task_kind, period_start, due_on)
+  SELECT m.resident_id, m.community_code, m.org_id, t.member_type, e.task_kind, p0, p1
+  FROM commgrid.party_member m
+  LEFT JOIN commgrid.floating_member f USING (resident_id)
+  CROSS JOIN LATERAL (SELECT commgrid.education_member_type(m.category, f.direction, f.transferred_on) AS member_type) t
+  JOIN commgrid.education_plan e ON e.member_type = t.member_type
+  WHERE commgrid.reaches(m.community_code, scopes)
+    AND NOT (t.member_type = 'job_seeking' AND EXISTS (
+      SELECT 1 FROM commgrid.job_referral j WHERE j.resident_id = m.resident_id AND j.found_work_on < p0))
+  ON CONFLICT (resident_id, task_kind, period_start) DO NOTHING;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END $$;
+REVOKE EXECUTE ON FUNCTION generate_education_tasks(date) FROM PUBLIC;
+COMMENT ON FUNCTION generate_education_tasks(date) IS
+  'Staff function: write the education tasks of one period (its first day) for the members of the caller''s jurisdiction, by member type (education_plan); idempotent; returns the tasks added';
+INSERT INTO staff_function VALUES ('generate_education_tasks', 'Writes the education tasks of a period in the caller''s jurisdiction')
+ON CONFLICT DO NOTHING;
+-- Each task with whether it is done: its done_on, or a contact / referral in its period.
+CREATE VIEW education_task_status WITH (security_barrier) AS
+SELECT t.task_id, t.resident_id, t.community_code::text AS community_code, t.org_id, t.member_type,
+       t.task_kind, t.period_start, t.due_on,
+       coalesce(t.done_on,
+                CASE t.task_kind
+                  WHEN 'tracking_contact' THEN (SELECT min(c.contacted_on) FROM commgrid.tracking_contact c
+                                                WHERE c.resident_id = t.resident_id AND c.contacted_on BETWEEN t.period_start AND t.due_on)
+                  WHEN 'job_referral' THEN (SELECT min(j.referred_on) FROM commgrid.job_referral j
+                                            WHERE j.resident_id = t.resident_id AND j.referred_on BETWEEN t.period_start AND t.due_on)
+                END) AS done_on
+FROM commgrid.education_task t
+WHERE commgrid.reaches(t.community_code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW education_task_status IS
+  'Education tasks of the caller''s jurisdiction with the day each was done: its done_on, or the first tracking contact or job referral in its period';
+COMMENT ON COLUMN education_task_status.task_id IS 'The task';
+COMMENT ON COLUMN education_task_status.resident_id IS 'The member';
+COMMENT ON COLUMN education_task_status.community_code IS 'Community, as text';
+COMMENT ON COLUMN education_task_status.org_id IS 'The member''s branch';
+COMMENT ON COLUMN education_task_status.member_type IS 'retired, outflow, inflow or job_seeking';
+COMMENT ON COLUMN education_task_status.task_kind IS 'The task';
+COMMENT ON COLUMN education_task_status.period_start IS 'First day of the period';
+COMMENT ON COLUMN education_task_status.due_on IS 'Last day of the period';
+COMMENT ON COLUMN education_task_status.done_on IS 'Day done; NULL while open';
+-- Completion per branch: tasks, done, overdue (due before today and not done).
+CREATE VIEW education_completion WITH (security_barrier) AS
+SELECT s.community_code, s.org_id, o.name AS org_name, s.period_start,
+       count(*) AS tasks, count(s.done_on) AS done,
+       count(*) FILTER (WHERE s.done_on IS NULL AND s.due_on < commgrid.district_today()) AS overdue
+FROM commgrid.education_task_status s
+JOIN commgrid.party_org o ON o.org_id = s.org_id
+WHERE commgrid.reaches(s.community_code::commgrid.gridcode, (SELECT commgrid.reach_scopes()))
+GROUP BY s.community_code, s.org_id, o.name, s.period_start;
+COMMENT ON VIEW education_completion IS
+  'Education tasks per branch and period in the caller''s jurisdiction: how many, done, overdue';
+COMMENT ON COLUMN education_completion.community_code IS 'Community, as text';
+COMMENT ON COLUMN education_completion.org_id IS 'The branch';
+COMMENT ON COLUMN education_completion.org_name IS 'Its name';
+COMMENT ON COLUMN education_completion.period_start IS 'First day of the period';
+COMMENT ON COLUMN education_completion.tasks IS 'Tasks of the period';
+COMMENT ON COLUMN education_completion.done IS 'Tasks done';
+COMMENT ON COLUMN education_completion.overdue IS 'Tasks past their due day and not done';
+-- Members away whose contact interval passed without a contact: of the intervals of
+-- outflow_contact_days since the day they left, the last outflow_intervals_listed complete
+-- ones (a member away longer must be transferred: org_compliance lists that), each without
+-- a contact.
+CREATE VIEW outflow_missed_contact WITH (security_barrier) AS
+SELECT f.resident_id, f.community_code::text AS community_code, i.interval_start, i.interval_end
+FROM commgrid.floating_member f
+CROSS JOIN LATERAL (SELECT commgrid.staffing_value('outflow_contact_days')::int AS days,
+                           commgrid.staffing_value('outflow_intervals_listed')::int AS listed) d
+CROSS JOIN LATERAL (SELECT (commgrid.district_today() - f.since) / d.days AS complete) n
+CROSS JOIN LATERAL (
+  SELECT f.since + k * d.days AS interval_start, f.since + (k + 1) * d.days - 1 AS interval_end
+  FROM generate_series(greatest(0, n.complete - d.listed), n.complete - 1) k
+) i
+WHERE f.direction = 'outflow' AND f.transferred_on IS NULL
+  AND NOT EXISTS (SELECT 1 FROM commgrid.tracking_contact c
+                  WHERE c.resident_id = f.resident_id AND c.contacted_on BETWEEN i.interval_start AND i.interval_end)
+  AND commgrid.reaches(f.community_code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW outflow_missed_contact IS
+  'Missed tracking intervals of members away (outflow, not transferred) in the caller''s jurisdiction: of the last outflow_intervals_listed complete intervals of outflow_contact_days since they left, those without a contact';
+COMMENT ON COLUMN outflow_missed_contact.resident_id IS 'The member away';
+COMMENT ON COLUMN outflow_missed_contact.community_code IS 'Community, as text';
+COMMENT ON COLUMN outflow_missed_contact.interval_start IS 'First day of the interval';
+COMMENT ON COLUMN outflow_missed_contact.interval_end IS 'Last day of the interval (passed)';
+-- What the leaders must keep under review (recommendation one): each community's Party-
+-- building funding, activity venues and Party-worker staffing (经费投入、活动场所、队伍建设),
+-- the review meetings and their decisions, and the communities not reviewed in time.
+
+CREATE TABLE party_building_funding (
+  community_code community_code NOT NULL REFERENCES area (code) ON UPDATE CASCADE,
+  year           int NOT NULL CHECK (year BETWEEN 2000 AND 2200),
+  source         text NOT NULL CHECK (btrim(source) <> ''),
+  amount         numeric(12, 2) NOT NULL CHECK (amount >= 0),
+  PRIMARY KEY (community_code, year, source)
+);
+COMMENT ON TABLE party_building_funding IS 'Party-building funding (经费投入) of a community per year and source';
+COMMENT ON COLUMN party_building_funding.community_code IS 'The community';
+COMMENT ON COLUMN party_building_funding.year IS 'The year';
+COMMENT ON COLUMN party_building_funding.source IS 'Where it comes from, e.g. 区财政, 街道, 党费返还';
+COMMENT ON COLUMN party_building_funding.amount IS 'Yuan';
+SELECT commgrid.secure_table('commgrid.party_building_funding', '{community_code}',
+  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+SELECT commgrid.register_dump('commgrid.party_building_funding');
+CREATE TABLE activity_venue (
+  venue_id       bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  community_code community_code NOT NULL REFERENCES area (code) ON UPDATE CASCADE,
+  name           text NOT NULL CHECK (btrim(name) <> ''),
+  floor_area_m2  numeric(8, 1) NOT NULL CHECK (floor_area_m2 > 0),
+  opened_on      date,
+  closed_on      date,
+  CONSTRAINT activity_venue_period CHECK (closed_on >= opened_on)
+);
+CREATE INDEX activity_venue_community_code_idx ON activity_venue (community_code);
+COMMENT ON TABLE activity_venue IS 'A community''s Party activity venue (活动场所) with its floor area';
+COMMENT ON COLUMN activity_venue.venue_id IS 'Stable venue id';
+COMMENT ON COLUMN activity_venue.community_code IS 'The community';
+COMMENT ON COLUMN activity_venue.name IS 'Name, e.g. 党群服务中心';
+COMMENT ON COLUMN activity_venue.floor_area_m2 IS 'Floor area in square metres (more than 0)';
+COMMENT ON COLUMN activity_venue.opened_on IS 'Day opened';
+COMMENT ON COLUMN activity_venue.closed_on IS 'Day closed; NULL while open';
+SELECT commgrid.secure_table('commgrid.activity_venue', '{community_code}',
+  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.activity_venue');
+-- A leader's review meeting; its decisions name the communities reviewed.
+CREATE TABLE review_meeting (
+  meeting_id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  leader_id  bigint NOT NULL REFERENCES leader ON DELETE RESTRICT,
+  area_code  gridcode NOT NULL,
+  held_on    date NOT NULL,
+  minutes    text
+);
+CREATE INDEX review_meeting_area_code_idx ON review_meeting (area_code);
+CREATE INDEX review_meeting_leader_idx ON review_meeting (leader_id);
+COMMENT ON TABLE review_meeting IS 'A leader''s meeting reviewing communities'' funding, venues and staffing';
+COMMENT ON COLUMN review_meeting.meeting_id IS 'Stable meeting id';
+COMMENT ON COLUMN review_meeting.leader_id IS 'The leader who held it';
+COMMENT ON COLUMN review_meeting.area_code IS 'The leader''s area (filled from the leader)';
+COMMENT ON COLUMN review_meeting.held_on IS 'Day held';
+COMMENT ON COLUMN review_meeting.minutes IS 'Minutes';
+SELECT commgrid.secure_table('commgrid.review_meeting', '{area_code}',
+  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+SELECT commgrid.register_dump('commgrid.review_meeting');
+CREATE OR REPLACE FUNCTION review_meeting_take_area() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  SELECT l.area_code INTO NEW.area_code FROM commgrid.leader l WHERE l.leader_id = NEW.leader_id;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION review_meeting_take_area() FROM PUBLIC;
+COMMENT ON FUNCTION review_meeting_take_area() IS 'Trigger: a review meeting''s area is its leader''s';
+CREATE TRIGGER review_meeting_take_area BEFORE INSERT OR UPDATE OF leader_id ON review_meeting
+  FOR EACH ROW EXECUTE FUNCTION review_meeting_take_area();
+CREATE TABLE review_decision (
+  decision_id    bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  meeting_id     bigint NOT NULL REFERENCES review_meeting ON DELETE CASCADE,
+  community_code community_code NOT NULL REFERENCES area (code) ON UPDATE CASCADE,
+  topic          text NOT NULL CHECK (topic IN ('funding', 'venue', 'staffing')),
+  decision       text NOT NULL CHECK (btrim(decision) <> ''),
+  due_on         date
+);
+CREATE INDEX review_decision_meeting_idx ON review_decision (meeting_id);
+CREATE INDEX review_decision_community_code_idx ON review_decision (community_code);
+COMMENT ON TABLE review_decision IS 'What a review meeting decided about a community''s funding, venues or staffing; a community with a decision counts as reviewed';
+COMMENT ON COLUMN review_decision.decision_id IS 'Stable decision id';
+COMMENT ON COLUMN review_decision.meeting_id IS 'The meeting';
+COMMENT ON COLUMN review_decision.community_code IS 'The community reviewed';
+COMMENT ON COLUMN review_decision.topic IS 'funding (经费投入), venue (活动场所) or staffing (队伍建设)';
+COMMENT ON COLUMN review_decision.decision IS 'What was decided (also "no change")';
+COMMENT ON COLUMN review_decision.due_on IS 'When it is to be carried out, if a day was set';
+SELECT commgrid.secure_table('commgrid.review_decision', '{community_code}',
+  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+SELECT commgrid.register_dump('commgrid.review_decision');
+-- A decision is about a community inside the meeting's leader's area.
+CREATE OR REPLACE FUNCTION review_decision_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  area commgrid.gridcode;
+BEGIN
+  SELECT m.area_code INTO area FROM commgrid.review_meeting m WHERE m.meeting_id = NEW.meeting_id;
+  IF area IS NOT NULL AND NOT NEW.community_code OPERATOR(commgrid.<@) area THEN
+    RAISE EXCEPTION 'community % is outside the area % of meeting %', NEW.community_code, area, NEW.meeting_id
+      USING ERRCODE = '23514', HINT = 'A leader reviews the communities of their own area.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION review_decision_check() FROM PUBLIC;
+COMMENT ON FUNCTION review_decision_check() IS 'Trigger: a review decision is about a community in the leader''s area';
+CREATE TRIGGER review_decision_check BEFORE INSERT OR UPDATE ON review_decision
+  FOR EACH ROW EXECUTE FUNCTION review_decision_check();
+-- Staffing against the norms: full-time community and grid workers in post today against
+-- norm_workers_per_community and one per norm_households_per_worker households.
+CREATE VIEW community_staffing WITH (security_barrier) AS
+SELECT a.code::text AS community_code, a.name AS community_name,
+       w.workers, h.households,
+       greatest(commgrid.staffing_value('norm_workers_per_community'),
+                ceil(h.households / commgrid.staffing_value('norm_households_per_worker')))::int AS workers_required,
+       (SELECT coalesce(sum(v.floor_area_m2), 0) FROM commgrid.activity_venue v
+        WHERE v.community_code = a.code AND v.closed_on IS NULL) AS venue_floor_area_m2,
+       (SELECT sum(f.amount) FROM commgrid.party_building_funding f
+        WHERE f.community_code = a.code AND f.year = extract(year FROM commgrid.district_today())::int) AS funding_this_year
+FROM commgrid.area a
+CROSS JOIN LATERAL (SELECT count(DISTINCT p.resident_id) AS workers FROM commgrid.party_work_post p
+                    WHERE p.community_code = a.code AND p.scheme = 'worker_pay'
+                      AND commgrid.period_in_force(p.starts, p.ends, commgrid.district_today())) w
+CROSS JOIN LATERAL (SELECT count(*) AS households FROM commgrid.household x WHERE x.community_code = a.code) h
+WHERE a.kind = 'community' AND commgrid.reaches(a.code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW community_staffing IS
+  'Per community of the caller''s jurisdiction: full-time workers in post against the staffing norms (staffing_setting), open venues'' floor area and this year''s funding';
+COMMENT ON COLUMN community_staffing.community_code IS 'Community, as text';
+COMMENT ON COLUMN community_staffing.community_name IS 'Its name';
+COMMENT ON COLUMN community_staffing.workers IS 'Persons holding a full-time community or grid worker post today';
+COMMENT ON COLUMN community_staffing.households IS 'Registered households';
+COMMENT ON COLUMN community_staffing.workers_required IS 'The norm: at least norm_workers_per_community, and one per norm_households_per_worker households';
+COMMENT ON COLUMN community_staffing.venue_floor_area_m2 IS 'Floor area of the open activity venues, m²';
+COMMENT ON COLUMN community_staffing.funding_this_year IS 'Party-building funding of this year, yuan; NULL when none is recorded';
+-- Communities each leader must review (area responsibility or contact point in force today)
+-- that the leader has not reviewed within review_period_months.
+CREATE VIEW community_not_reviewed WITH (security_barrier) AS
+WITH duty AS (
+  SELECT r.leader_id, c.code AS community_code
+  FROM commgrid.area_responsibility r
+  JOIN commgrid.area c ON c.code = r.community_code AND c.kind = 'community'
+  WHERE commgrid.period_in_force(r.starts, r.ends, commgrid.district_today())
+  UNION
+  SELECT p.leader_id, p.community_code
+  FROM commgrid.contact_point p
+  WHERE commgrid.period_in_force(p.starts, p.ends, commgrid.district_today())
+)
+SELECT d.leader_id, l.title AS leader_title, d.community_code::text AS community_code, c.name AS community_name,
+       (SELECT max(m.held_on) FROM commgrid.review_meeting m JOIN commgrid.review_decision x USING (meeting_id)
+        WHERE m.leader_id = d.leader_id AND x.community_code = d.community_code) AS last_reviewed_on
+FROM duty d
+JOIN commgrid.leader l ON l.leader_id = d.leader_id
+JOIN commgrid.area c ON c.code = d.community_code
+WHERE NOT EXISTS (
+    SELECT 1 FROM commgrid.review_meeting m JOIN commgrid.review_decision x USING (meeting_id)
+    WHERE m.leader_id = d.leader_id AND x.community_code = d.community_code
+      AND m.held_on > (commgrid.district_today()
+                       - make_interval(months => commgrid.staffing_value('review_period_months')::int))::date)
+  AND commgrid.reaches(d.community_code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW community_not_reviewed IS
+  'Communities of the caller''s jurisdiction that a leader responsible for them (area responsibility or contact point) has not reviewed within review_period_months, listed for that leader';
+COMMENT ON COLUMN community_not_reviewed.leader_id IS 'The leader';
+COMMENT ON COLUMN community_not_reviewed.leader_title IS 'The leader''s post';
+COMMENT ON COLUMN community_not_reviewed.community_code IS 'Community, as text';
+COMMENT ON COLUMN community_not_reviewed.community_name IS 'Its name';
+COMMENT ON COLUMN community_not_reviewed.last_reviewed_on IS 'The leader''s last review of it; NULL when never';
+-- The area's compliance problems, one row each, with the person (when there is one) and the
+-- deadline: training gaps of this year and last, overdue education tasks, missed tracking
+-- intervals, staffing below the norm, communities not reviewed.
+CREATE VIEW staffing_compliance WITH (security_barrier) AS
+SELECT x.kind, x.area_code, x.resident_id, x.detail, x.deadline
+FROM (
+  SELECT 'training_' || g.rule AS kind, g.community_code::text AS area_code, g.resident_id,
+         format('%s of %s in %s', g.done, g.required, g.year) AS detail, g.deadline
+  FROM commgrid.training_gap_all g
+  WHERE g.year >= extract(year FROM commgrid.district_today())::int - 1
+  UNION ALL
+  SELECT 'education_task_overdue', s.community_code, s.resident_id,
+         format('%s (%s) of the period from %s', s.task_kind, s.member_type, s.period_start), s.due_on
+  FROM commgrid.education_task_status s
+  WHERE s.done_on IS NULL AND s.due_on < commgrid.district_today()
+  UNION ALL
+  SELECT 'outflow_contact_missed', o.community_code, o.resident_id,
+         format('no contact from %s to %s', o.interval_start, o.interval_end), o.interval_end
+  FROM commgrid.outflow_missed_contact o
+  UNION ALL
+  SELECT 'staffing_below_norm', s.community_code, NULL,
+         format('%s full-time workers, the norm asks %s', s.workers, s.workers_required), NULL
+  FROM commgrid.community_staffing s WHERE s.workers < s.workers_required
+  UNION ALL
+  SELECT 'community_not_reviewed', n.community_code, NULL,
+         format('leader %s (%s), last review %s', n.leader_id, n.leader_title, coalesce(n.last_reviewed_on::text, 'never')), NULL
+  FROM commgrid.community_not_reviewed n
+) x
+WHERE commgrid.reaches(x.area_code::commgrid.gridcode, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW staffing_compliance IS
+  'Compliance problems of Party work staffing in the caller''s jurisdiction: training gaps (this year and last), overdue education tasks, missed tracking intervals, staffing below the norm, communities not reviewed; with the person and the deadline';
+COMMENT ON COLUMN staffing_compliance.kind IS
+  'training_member_hours, training_cadre_hours, training_cadre_centralised, training_rotation, training_induction, education_task_overdue, outflow_contact_missed, staffing_below_norm, community_not_reviewed';
+COMMENT ON COLUMN staffing_compliance.area_code IS 'The community, as text';
+COMMENT ON COLUMN staffing_compliance.resident_id IS 'The person concerned; NULL for a community''s problem';
+COMMENT ON COLUMN staffing_compliance.detail IS 'What is missing';
+COMMENT ON COLUMN staffing_compliance.deadline IS 'The deadline (passed or to come); NULL when there is none';
+-- The lines area_report adds for this area (called from it): education completion and the
+-- staffing compliance problems under an area.  The owner's rights (area_report checked the
+-- caller's reach of the area).
+CREATE OR REPLACE FUNCTION staffing_report_lines(target gridcode)
+RETURNS TABLE (ordinal int, indicator text, value numeric, unit text)
+LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  WITH task AS (
+    SELECT s.done_on FROM commgrid.education_task_status s
+    WHERE s.community_code::commgrid.gridcode OPERATOR(commgrid.<@) target AND s.due_on < commgrid.district_today()
+  ),
+  problem AS (
+    SELECT c.kind, count(*) AS n FROM commgrid.staffing_compliance c
+    WHERE c.area_code::commgrid.gridcode OPERATOR(commgrid.<@) target GROUP BY c.kind
+  )
+  SELECT 60, 'education tasks due', count(*)::numeric, 'tasks' FROM task
+  UNION ALL
+  SELECT 61, 'education tasks due and done', count(done_on)::numeric, 'tasks' FROM task
+  UNION ALL
+  SELECT 200 + k.ordinal::int, 'compliance: ' || k.kind, coalesce(p.n, 0)::numeric, 'problems'
+  FROM unnest(ARRAY['training_member_hours', 'training_cadre_hours', 'training_cadre_centralised',
+                    'training_rotation', 'training_induction', 'education_task_overdue',
+                    'outflow_contact_missed', 'staffing_below_norm', 'community_not_reviewed'])
+       WITH ORDINALITY k(kind, ordinal)
+  LEFT JOIN problem p USING (kind)
+$$;
+REVOKE EXECUTE ON FUNCTION staffing_report_lines(gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION staffing_report_lines(gridcode) IS
+  'The lines of area_report about Party work staffing: education tasks past their due day and how many of them were done, and staffing compliance problems by kind (internal to area_report)';
 -- Hardening check: what breaks the security rules, as rows.  The regression test
 -- security_catalog asserts it is empty, so a table or function added later that breaks a
 -- rule fails the build until it is fixed (each table declares its rule beside its CREATE TABLE).

@@ -1,7 +1,8 @@
 -- The differences the update from 0.1.0 to 0.2.0 makes on purpose to the data and the reports
 -- (test/update/compare.sql lists them as accepted, with the reason, and counts any other).
 -- kind: 'table' (the table's name) or a report ('district_report', 'community_summary',
--- 'grid_summary') with its item.  Add a line only with the change that makes it.
+-- 'grid_summary') with its item, or a LIKE pattern for a feature's new lines (the longest
+-- matching pattern gives the reason).  Add a line only with the change that makes it.
 INSERT INTO commgrid_update_check.accepted (kind, item, reason) VALUES
   ('table', 'commgrid.secured_table',
    'issue 9: 0.2.0 also secures audit_log (by scope_code) and masking_setting (two rows added); issue 11: assessment_rating_history''s row removed with the table'),
@@ -15,4 +16,12 @@ INSERT INTO commgrid_update_check.accepted (kind, item, reason) VALUES
   ('district_report', 'subdistricts', 'issue 11: "townships: subdistrict"'),
   ('district_report', 'townships', 'issue 11: the townships of every kind'),
   ('district_report', 'townships: subdistrict', 'issue 11: was "subdistricts"'),
-  ('district_report', 'townships: town', 'issue 11: was "towns"');
+  ('district_report', 'townships: town', 'issue 11: was "towns"'),
+  ('table', 'commgrid.staff_function',
+   'issue 16: the staffing area registers its staff functions (my_stipends, compute_stipends, stipend_preview, training_gaps, generate_education_tasks)'),
+  ('district_report', 'compliance: community_not_reviewed', 'issue 16: a new compliance kind (leaders'' reviews)'),
+  ('district_report', 'compliance: education\_task\_overdue', 'issue 16: a new compliance kind (education plans)'),
+  ('district_report', 'compliance: outflow\_contact\_missed', 'issue 16: a new compliance kind (tracking floating members)'),
+  ('district_report', 'compliance: staffing\_below\_norm', 'issue 16: a new compliance kind (staffing norms)'),
+  ('district_report', 'compliance: training\_%', 'issue 16: new compliance kinds (training in class hours)'),
+  ('district_report', 'education tasks due%', 'issue 16: new report lines (education plans)');

@@ -12,7 +12,9 @@ SELECT b.tbl AS "table", b.row_count AS rows_before, a.row_count AS rows_after,
        a.missing_cols AS columns_gone, x.reason AS accepted_because
 FROM commgrid_update_check.tables b
 LEFT JOIN commgrid_update_check.tables a ON a.phase = 'after' AND a.tbl = b.tbl
-LEFT JOIN commgrid_update_check.accepted x ON x.kind = 'table' AND x.item = b.tbl
+LEFT JOIN LATERAL (SELECT y.reason FROM commgrid_update_check.accepted y
+                   WHERE y.kind = 'table' AND b.tbl LIKE y.item
+                   ORDER BY length(y.item) DESC LIMIT 1) x ON true
 WHERE b.phase = 'before'
   AND (a.row_count IS DISTINCT FROM b.row_count OR a.checksum IS DISTINCT FROM b.checksum
        OR a.missing_cols IS NOT NULL);
@@ -33,7 +35,9 @@ SELECT coalesce(b.report, a.report) AS report, coalesce(b.item, a.item) AS item,
 FROM (SELECT * FROM commgrid_update_check.report WHERE phase = 'before') b
 FULL JOIN (SELECT * FROM commgrid_update_check.report WHERE phase = 'after') a
   ON a.report = b.report AND a.item = b.item
-LEFT JOIN commgrid_update_check.accepted x ON x.kind = coalesce(b.report, a.report) AND x.item = coalesce(b.item, a.item);
+LEFT JOIN LATERAL (SELECT y.reason FROM commgrid_update_check.accepted y
+                   WHERE y.kind = coalesce(b.report, a.report) AND coalesce(b.item, a.item) LIKE y.item
+                   ORDER BY length(y.item) DESC LIMIT 1) x ON true;
 \set QUIET off
 SELECT report, item, left(before, 200) AS before, left(after, 200) AS after, accepted_because
 FROM report_diff WHERE differs ORDER BY 1, 2;
