@@ -114,8 +114,10 @@ test: deps clang-check
 
 # Inserts racing redraws, with pgbench, against the running server (as jdbccheck): a fixed
 # number of transactions, then every assignment checked; prints `N passed, M failed`.
+# Then love-bank redemptions racing (8 clients, 4 accounts), then ledger_check().
 concurrencycheck:
 	PG_CONFIG=$(PG_CONFIG) bash test/concurrency/redraw_race.sh
+	PG_CONFIG=$(PG_CONFIG) bash test/concurrency/redeem_race.sh
 
 # The JDBC client test against the running server (PGHOST/PGPORT/PGUSER/PGPASSWORD as
 # pg_virtualenv sets them): Debian's driver, plain javac, prints `N passed, M failed`.
