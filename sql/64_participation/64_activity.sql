@@ -15,6 +15,8 @@ CREATE TABLE organiser (
   CONSTRAINT organiser_org_for_party_org CHECK ((kind = 'party_org') = (org_id IS NOT NULL))
 );
 CREATE INDEX organiser_community_code_idx ON organiser (community_code);
+CREATE INDEX organiser_unit_idx ON organiser (unit_id);
+CREATE INDEX organiser_org_idx ON organiser (org_id);
 COMMENT ON TABLE organiser IS
   'Who runs volunteer activities: a mass-organisation service station (群团服务站: trade union, Youth League, Women''s Federation), a Party vanguard team (党员先锋队), a Party organisation, a resident unit (co-building) or a social-work team';
 COMMENT ON COLUMN organiser.organiser_id IS 'Stable organiser id';
@@ -70,6 +72,7 @@ CREATE TABLE activity (
   CONSTRAINT enforce_geotype_location CHECK (geometrytype(location) = 'POINT')
 );
 CREATE INDEX activity_organiser_idx ON activity (organiser_id);
+CREATE INDEX activity_kind_idx ON activity (kind);
 CREATE INDEX activity_grid_code_idx ON activity (grid_code);
 CREATE INDEX activity_community_code_idx ON activity (community_code);
 COMMENT ON TABLE activity IS 'A volunteer activity: kind, place (its grid from the engine), time and capacity';
@@ -189,4 +192,3 @@ CREATE FUNCTION star_level(hours numeric) RETURNS int
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp
 RETURN COALESCE((SELECT max(s.stars) FROM commgrid.volunteer_star_level s WHERE s.min_hours <= hours), 0);
 COMMENT ON FUNCTION star_level(numeric) IS 'Stars for cumulative verified hours (0: below the first level)';
-REVOKE EXECUTE ON FUNCTION star_level(numeric) FROM PUBLIC;

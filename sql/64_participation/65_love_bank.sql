@@ -31,7 +31,6 @@ SELECT commgrid.register_dump('commgrid.love_bank_setting',
 CREATE FUNCTION love_bank_setting(setting text) RETURNS numeric
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp
 RETURN (SELECT s.value FROM commgrid.love_bank_setting s WHERE s.name = setting);
-REVOKE EXECUTE ON FUNCTION love_bank_setting(text) FROM PUBLIC;
 COMMENT ON FUNCTION love_bank_setting(text) IS 'The value of a love-bank setting (NULL when unknown)';
 
 -- Points per verified hour of an activity kind, from a date on: the rate of an activity is
@@ -107,6 +106,7 @@ CREATE TABLE love_account (
 CREATE UNIQUE INDEX love_account_bank_idx ON love_account (area_code, kind)
   WHERE kind IN ('issuance', 'redemption', 'donation_pool');
 CREATE INDEX love_account_area_code_idx ON love_account (area_code);
+CREATE INDEX love_account_donor_unit_idx ON love_account (donor_unit_id);
 COMMENT ON TABLE love_account IS
   'A love-bank account: a resident''s (member or volunteer), an organiser''s, a donor''s, or the bank''s own issuance, redemption and donation-pool accounts of an area';
 COMMENT ON COLUMN love_account.account_id IS 'Stable account id';
@@ -130,6 +130,7 @@ CREATE TABLE love_transaction (
   area_code      gridcode NOT NULL REFERENCES area (code) ON UPDATE CASCADE,
   posted_at      timestamptz NOT NULL DEFAULT now(),
   posted_by      name NOT NULL DEFAULT current_user,
+  value_date     date NOT NULL DEFAULT commgrid.district_today(),
   attendance_id  bigint UNIQUE REFERENCES activity_attendance ON DELETE RESTRICT,
   item_id        bigint,
   quantity       int CHECK (quantity > 0),
@@ -152,6 +153,8 @@ COMMENT ON COLUMN love_transaction.kind IS 'earning, redemption, transfer, donat
 COMMENT ON COLUMN love_transaction.area_code IS 'The area of the bank that posted it';
 COMMENT ON COLUMN love_transaction.posted_at IS 'When it was posted';
 COMMENT ON COLUMN love_transaction.posted_by IS 'The role that posted it';
+COMMENT ON COLUMN love_transaction.value_date IS
+  'The day it counts for in the reports: the activity''s day for an earning, the original''s for a reversal, else the day of posting';
 COMMENT ON COLUMN love_transaction.attendance_id IS 'For an earning: the attendance credited (each at most once)';
 COMMENT ON COLUMN love_transaction.item_id IS 'For a redemption: the catalogue item';
 COMMENT ON COLUMN love_transaction.quantity IS 'For a redemption: how many of the item';

@@ -61,15 +61,17 @@ DECLARE
 BEGIN
   -- the attendances are locked, so two sessions never credit one twice; the statements below
   -- see what a concurrent posting committed meanwhile
-  CREATE TEMP TABLE IF NOT EXISTS pg_temp.earning_due (
-    attendance_id bigint PRIMARY KEY, resident_id bigint, community_code commgrid.gridcode,
-    points numeric(12, 2), account_id bigint, issuance_id bigint, pool_id bigint) ON COMMIT DROP;
+  IF pg_catalog.to_regclass('pg_temp.earning_due') IS NULL THEN
+    CREATE TEMP TABLE earning_due (
+      attendance_id bigint PRIMARY KEY, resident_id bigint, community_code commgrid.gridcode,
+      value_date date, points numeric(12, 2), account_id bigint, issuance_id bigint, pool_id bigint) ON COMMIT DROP;
+  END IF;
   TRUNCATE pg_temp.earning_due;
   PERFORM 1 FROM commgrid.activity_attendance t
   WHERE t.verified_on IS NOT NULL AND (attendances IS NULL OR t.attendance_id = ANY (attendances))
   ORDER BY t.attendance_id FOR UPDATE;
-  INSERT INTO pg_temp.earning_due (attendance_id, resident_id, community_code, points)
-  SELECT t.attendance_id, t.resident_id, r.community_code,
+  INSERT INTO pg_temp.earning_due (attendance_id, resident_id, community_code, value_date, points)
+  SELECT t.attendance_id, t.resident_id, r.community_code, commgrid.district_date(v.starts_at),
          round(t.hours * (SELECT e.points_per_hour FROM commgrid.earning_rate e
                           WHERE e.kind = v.kind AND e.valid_from <= commgrid.district_date(v.starts_at)
                           ORDER BY e.valid_from DESC LIMIT 1), 2)
@@ -111,8 +113,8 @@ BEGIN
                                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))) AS credited
     FROM pg_temp.earning_due d JOIN commgrid.love_account a USING (account_id)
   ), posted AS (
-    INSERT INTO commgrid.love_transaction (kind, area_code, attendance_id)
-    SELECT 'earning', c.community_code, c.attendance_id FROM capped c
+    INSERT INTO commgrid.love_transaction (kind, area_code, attendance_id, value_date)
+    SELECT 'earning', c.community_code, c.attendance_id, c.value_date FROM capped c
     RETURNING transaction_id, attendance_id
   )
   INSERT INTO commgrid.love_movement (transaction_id, account_id, amount)
@@ -222,8 +224,8 @@ BEGIN
     RAISE EXCEPTION 'transaction % is already reversed', original
       USING ERRCODE = '23505', DETAIL = format('Transaction %s reversed it.', txn);
   END IF;
-  INSERT INTO commgrid.love_transaction (kind, area_code, reverses_id, note)
-  VALUES ('reversal', o.area_code, original, reason) RETURNING transaction_id INTO txn;
+  INSERT INTO commgrid.love_transaction (kind, area_code, reverses_id, note, value_date)
+  VALUES ('reversal', o.area_code, original, reason, o.value_date) RETURNING transaction_id INTO txn;
   INSERT INTO commgrid.love_movement (transaction_id, account_id, amount)
   SELECT txn, m.account_id, -m.amount FROM commgrid.love_movement m
   WHERE m.transaction_id = original ORDER BY m.movement_id;

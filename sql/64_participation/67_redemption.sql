@@ -14,6 +14,7 @@ CREATE TABLE redemption_item (
   UNIQUE (area_code, name)
 );
 CREATE INDEX redemption_item_area_code_idx ON redemption_item (area_code);
+CREATE INDEX redemption_item_donor_account_idx ON redemption_item (donor_account_id);
 COMMENT ON TABLE redemption_item IS
   'The love bank''s catalogue: goods and services (household help, training, consultation, rice and oil …) with a price in points and the stock left';
 COMMENT ON COLUMN redemption_item.item_id IS 'Stable item id';
@@ -32,7 +33,8 @@ SELECT commgrid.register_dump('commgrid.redemption_item');
 -- row and then sees the stock the first left), then the points move from the account to the
 -- bank's redemption account (the movement trigger locks the account and refuses a negative
 -- balance).  Returns the transaction.
-CREATE FUNCTION redeem(account bigint, item bigint, quantity int DEFAULT 1) RETURNS bigint
+CREATE FUNCTION redeem(account bigint, item bigint, quantity int DEFAULT 1,
+                       on_day date DEFAULT commgrid.district_today()) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   i commgrid.redemption_item;
@@ -63,15 +65,15 @@ BEGIN
     RAISE EXCEPTION 'item % is not offered to account %', item, account
       USING ERRCODE = '23514', DETAIL = format('The item is offered in %s, the account belongs to %s.', i.area_code, a.area_code);
   END IF;
-  INSERT INTO commgrid.love_transaction (kind, area_code, item_id, quantity)
-  VALUES ('redemption', i.area_code, item, quantity) RETURNING transaction_id INTO txn;
+  INSERT INTO commgrid.love_transaction (kind, area_code, item_id, quantity, value_date)
+  VALUES ('redemption', i.area_code, item, quantity, on_day) RETURNING transaction_id INTO txn;
   INSERT INTO commgrid.love_movement (transaction_id, account_id, amount)
   VALUES (txn, account, -(i.price_points * quantity)),
          (txn, commgrid.love_bank_account(i.area_code, 'redemption'), i.price_points * quantity);
   RETURN txn;
 END $$;
-REVOKE EXECUTE ON FUNCTION redeem(bigint, bigint, int) FROM PUBLIC;
-COMMENT ON FUNCTION redeem(bigint, bigint, int) IS
+REVOKE EXECUTE ON FUNCTION redeem(bigint, bigint, int, date) FROM PUBLIC;
+COMMENT ON FUNCTION redeem(bigint, bigint, int, date) IS
   'Redeem points of a resident account for a catalogue item: stock and balance both checked under lock, never below zero; returns the transaction';
 
 -- The ledger's invariants; empty when all hold.  Runs after every test scenario.

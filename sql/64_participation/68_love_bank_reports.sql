@@ -10,7 +10,7 @@ FROM (
          rank() OVER (PARTITION BY e.community_code, e.year ORDER BY e.points_earned DESC) AS place
   FROM (
     SELECT a.area_code AS community_code,
-           extract(year FROM commgrid.district_date(t.posted_at))::int AS year,
+           extract(year FROM t.value_date)::int AS year,
            a.resident_id, sum(m.amount) AS points_earned,
            (SELECT COALESCE(sum(x.hours), 0) FROM commgrid.activity_attendance x
             WHERE x.resident_id = a.resident_id AND x.verified_on IS NOT NULL) AS hours
@@ -27,7 +27,7 @@ WHERE b.place <= commgrid.love_bank_setting('star_board_size')
 COMMENT ON VIEW love_bank_star_board IS
   'The star board: per community and year, the residents who earned the most points (net of reversals; places up to the setting star_board_size, ties share a place), with their cumulative verified hours and star level';
 COMMENT ON COLUMN love_bank_star_board.community_code IS 'The account''s community';
-COMMENT ON COLUMN love_bank_star_board.year IS 'Year of posting';
+COMMENT ON COLUMN love_bank_star_board.year IS 'Year of the transactions'' value date';
 COMMENT ON COLUMN love_bank_star_board.place IS 'Place on the board (1 = most points)';
 COMMENT ON COLUMN love_bank_star_board.resident_id IS 'The resident';
 COMMENT ON COLUMN love_bank_star_board.points_earned IS 'Points earned in the year';
@@ -47,8 +47,8 @@ CROSS JOIN LATERAL generate_series(extract(year FROM n.decided_on)::int,
                                    extract(year FROM COALESCE(n.ended_on, commgrid.district_today()))::int) y (year)
 LEFT JOIN commgrid.love_account a ON a.resident_id = n.resident_id
 LEFT JOIN (commgrid.love_movement m JOIN commgrid.love_transaction t USING (transaction_id))
-  ON m.account_id = a.account_id AND extract(year FROM commgrid.district_date(t.posted_at)) = y.year
-     AND commgrid.district_date(t.posted_at) BETWEEN n.decided_on AND COALESCE(n.ended_on, 'infinity')
+  ON m.account_id = a.account_id AND extract(year FROM t.value_date) = y.year
+     AND t.value_date BETWEEN n.decided_on AND COALESCE(n.ended_on, 'infinity')
 WHERE commgrid.reaches(n.community_code, (SELECT commgrid.reach_scopes()))
 GROUP BY n.community_code, y.year, n.resident_id, n.decided_on;
 COMMENT ON VIEW needy_member_participation IS
@@ -62,7 +62,7 @@ COMMENT ON COLUMN needy_member_participation.redemptions IS 'Redemptions';
 COMMENT ON COLUMN needy_member_participation.points_redeemed IS 'Points redeemed';
 
 CREATE VIEW love_bank_monthly WITH (security_barrier) AS
-SELECT t.area_code, date_trunc('month', commgrid.district_date(t.posted_at))::date AS month,
+SELECT t.area_code, date_trunc('month', t.value_date)::date AS month,
        COALESCE(sum(-m.amount) FILTER (WHERE a.kind = 'issuance'), 0) AS points_issued,
        COALESCE(sum(m.amount) FILTER (WHERE a.kind = 'redemption'), 0) AS points_redeemed,
        COALESCE(sum(m.amount) FILTER (WHERE t.kind = 'transfer' AND m.amount > 0), 0) AS points_transferred,
@@ -76,7 +76,7 @@ GROUP BY 1, 2;
 COMMENT ON VIEW love_bank_monthly IS
   'Points issued (earned), redeemed, transferred and sent to the donation pool per area and month (reversals counted negative)';
 COMMENT ON COLUMN love_bank_monthly.area_code IS 'The area whose bank posted the transactions';
-COMMENT ON COLUMN love_bank_monthly.month IS 'Month of posting (its first day)';
+COMMENT ON COLUMN love_bank_monthly.month IS 'Month of the value date (its first day)';
 COMMENT ON COLUMN love_bank_monthly.points_issued IS 'Points out of the issuance account';
 COMMENT ON COLUMN love_bank_monthly.points_redeemed IS 'Points into the redemption account';
 COMMENT ON COLUMN love_bank_monthly.points_transferred IS 'Points transferred to relatives';
@@ -104,7 +104,7 @@ CREATE VIEW love_bank_dormant WITH (security_barrier) AS
 SELECT a.area_code, a.account_id, a.resident_id, a.balance, l.last_movement, a.holder_died_on,
        CASE WHEN a.holder_died_on IS NOT NULL THEN 'holder died' ELSE 'dormant' END AS reason
 FROM commgrid.love_account a
-LEFT JOIN LATERAL (SELECT max(commgrid.district_date(t.posted_at)) AS last_movement
+LEFT JOIN LATERAL (SELECT max(t.value_date) AS last_movement
                    FROM commgrid.love_movement m JOIN commgrid.love_transaction t USING (transaction_id)
                    WHERE m.account_id = a.account_id) l ON true
 WHERE a.kind = 'resident' AND a.balance > 0

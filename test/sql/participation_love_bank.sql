@@ -16,7 +16,9 @@ INSERT INTO activity_attendance (activity_id, resident_id) VALUES (4501020001, 4
 SELECT resident_id, community_code FROM activity_attendance WHERE activity_id = 4501020001 ORDER BY 1;
 -- attendance and hours; verification needs hours
 UPDATE activity_attendance SET attended = true, hours = 3 WHERE activity_id = 4501020001;
+\set VERBOSITY terse
 UPDATE activity_attendance SET verified_by = '服务站' WHERE resident_id = 4501020001;
+\set VERBOSITY default
 UPDATE activity_attendance SET verified_by = '服务站张三', verified_on = '2016-05-02'
 WHERE activity_id = 4501020001 AND resident_id IN (4501020001, 4501020002);
 
@@ -132,7 +134,9 @@ SELECT * FROM ledger_check();
 
 -- needy members and the reports
 INSERT INTO needy_member VALUES (4501020001, '450102001001', '2016-01-10', '社区党委会议', '因病致困', NULL);
+\set VERBOSITY terse
 INSERT INTO needy_member VALUES (4501020002, '450102001001', '2016-01-10', ' ', '因病致困', NULL);
+\set VERBOSITY default
 SELECT community_code, year, resident_id, earnings, points_earned, redemptions, points_redeemed
 FROM needy_member_participation WHERE community_code <@ '450102' AND year <= 2017 ORDER BY year;
 SELECT community_code, year, place, resident_id, points_earned, hours, stars

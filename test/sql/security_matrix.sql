@@ -148,7 +148,15 @@ INSERT INTO matrix_expectation VALUES
   ('holds_post_in_subdistrict(bigint,gridcode,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'posts: community level and above'),
   ('holds_post_in_unit(bigint,bigint,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'filtered', 'posts: community level and above, a liaison its own unit'),
   ('joint_meeting_members(gridcode,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'joint meetings: community level and above'),
-  ('unit_label(bigint)', 'self', 'self', 'self', 'refused', 'refused', 'self', 'names a unit in messages: by name when the caller sees it, else by id');
+  ('unit_label(bigint)', 'self', 'self', 'self', 'refused', 'refused', 'self', 'names a unit in messages: by name when the caller sees it, else by id'),
+-- participation (issue 14): the love bank's reports, every staff group its jurisdiction's rows
+  ('love_bank_dormant', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('love_bank_monthly', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('love_bank_star_board', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('needy_member_participation', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report (member ids and counts; the register itself: community staff and above)'),
+  ('redemption_stock', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('love_bank_setting(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'reads love_bank_setting, reference data of every staff group (the report views call it)'),
+  ('star_level(numeric)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'reads volunteer_star_level, reference data of every staff group (the report views call it)');
 
 -- Sample arguments, by type, name and function (the most specific row wins; none: NULL):
 -- SQL evaluated as the owner, where $home is the role's home, $own true for the call inside
