@@ -3,35 +3,36 @@
 -- movements are never changed, a correction is a reversing transaction.  Stored balances
 -- (never negative) are kept by one statement trigger that locks the accounts it moves.
 
--- Settings: the account cap, the star board's size, when a balance counts as dormant.
-CREATE TABLE love_bank_setting (
+-- Settings: the account cap, the star board's size, when a balance counts as dormant, and
+-- the age up to which a member counts as young (members' participation, 70_member_participation.sql).
+CREATE TABLE participation_setting (
   name        text PRIMARY KEY,
   value       numeric NOT NULL CHECK (value >= 0),
   description text NOT NULL
 );
-COMMENT ON TABLE love_bank_setting IS 'Tunable rules of the love bank';
-COMMENT ON COLUMN love_bank_setting.name IS 'Setting name';
-COMMENT ON COLUMN love_bank_setting.value IS 'Its value';
-COMMENT ON COLUMN love_bank_setting.description IS 'What it rules';
-SELECT commgrid.secure_table('commgrid.love_bank_setting', NULL,
+COMMENT ON TABLE participation_setting IS 'Tunable rules of participation: the love bank''s cap, the star board, dormancy, the age that counts as young';
+COMMENT ON COLUMN participation_setting.name IS 'Setting name';
+COMMENT ON COLUMN participation_setting.value IS 'Its value';
+COMMENT ON COLUMN participation_setting.description IS 'What it rules';
+SELECT commgrid.secure_table('commgrid.participation_setting', NULL,
   '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
-CREATE FUNCTION love_bank_setting_defaults() RETURNS SETOF love_bank_setting
+CREATE FUNCTION participation_setting_defaults() RETURNS SETOF participation_setting
 LANGUAGE sql IMMUTABLE PARALLEL SAFE BEGIN ATOMIC
   VALUES ('account_cap_points', 1500::numeric, 'Most points a resident account holds; earnings beyond it go to the donation pool (some cities cap at 1,500 hours)'),
          ('star_board_size', 10, 'Places on the star board of a community and year'),
          ('dormant_months', 12, 'Months without a movement after which a balance is dormant'),
          ('young_age', 35, 'Members of this age or younger count as young');
 END;
-COMMENT ON FUNCTION love_bank_setting_defaults() IS
-  'The rows the install script puts into love_bank_setting (pg_dump leaves out rows still equal to one of them)';
-INSERT INTO love_bank_setting SELECT * FROM love_bank_setting_defaults();
-SELECT commgrid.register_dump('commgrid.love_bank_setting',
-  $$WHERE (name, value, description) NOT IN (SELECT d.name, d.value, d.description FROM commgrid.love_bank_setting_defaults() d)$$);
+COMMENT ON FUNCTION participation_setting_defaults() IS
+  'The rows the install script puts into participation_setting (pg_dump leaves out rows still equal to one of them)';
+INSERT INTO participation_setting SELECT * FROM participation_setting_defaults();
+SELECT commgrid.register_dump('commgrid.participation_setting',
+  $$WHERE (name, value, description) NOT IN (SELECT d.name, d.value, d.description FROM commgrid.participation_setting_defaults() d)$$);
 
-CREATE FUNCTION love_bank_setting(setting text) RETURNS numeric
+CREATE FUNCTION participation_setting(setting text) RETURNS numeric
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp
-RETURN (SELECT s.value FROM commgrid.love_bank_setting s WHERE s.name = setting);
-COMMENT ON FUNCTION love_bank_setting(text) IS 'The value of a love-bank setting (NULL when unknown)';
+RETURN (SELECT s.value FROM commgrid.participation_setting s WHERE s.name = setting);
+COMMENT ON FUNCTION participation_setting(text) IS 'The value of a love-bank setting (NULL when unknown)';
 
 -- Points per verified hour of an activity kind, from a date on: the rate of an activity is
 -- the one valid on its day.

@@ -56,7 +56,7 @@ COMMENT ON FUNCTION open_love_bank(gridcode) IS
 CREATE FUNCTION post_earnings(attendances bigint[] DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  cap numeric := commgrid.love_bank_setting('account_cap_points');
+  cap numeric := commgrid.participation_setting('account_cap_points');
   n bigint;
 BEGIN
   -- the attendances are locked, so two sessions never credit one twice; the statements below
@@ -190,9 +190,9 @@ BEGIN
   VALUES (txn, from_account, -points), (txn, to_account, points);
   -- the recipient is locked now (the movement trigger): its balance is current
   IF (SELECT a.balance FROM commgrid.love_account a WHERE a.account_id = to_account)
-     > commgrid.love_bank_setting('account_cap_points') THEN
+     > commgrid.participation_setting('account_cap_points') THEN
     RAISE EXCEPTION 'the transfer takes account % beyond the cap', to_account
-      USING ERRCODE = '23514', DETAIL = format('The cap is %s points.', commgrid.love_bank_setting('account_cap_points'));
+      USING ERRCODE = '23514', DETAIL = format('The cap is %s points.', commgrid.participation_setting('account_cap_points'));
   END IF;
   RETURN txn;
 END $$;

@@ -22,7 +22,7 @@ FROM (
     GROUP BY 1, 2, 3
   ) e WHERE e.points_earned > 0
 ) b
-WHERE b.place <= commgrid.love_bank_setting('star_board_size')
+WHERE b.place <= commgrid.participation_setting('star_board_size')
   AND commgrid.reaches(b.community_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW love_bank_star_board IS
   'The star board: per community and year, the residents who earned the most points (net of reversals; places up to the setting star_board_size, ties share a place), with their cumulative verified hours and star level';
@@ -110,7 +110,7 @@ LEFT JOIN LATERAL (SELECT max(t.value_date) AS last_movement
 WHERE a.kind = 'resident' AND a.balance > 0
   AND (a.holder_died_on IS NOT NULL
        OR COALESCE(l.last_movement, a.opened_on)
-          < commgrid.district_today() - make_interval(months => commgrid.love_bank_setting('dormant_months')::int))
+          < commgrid.district_today() - make_interval(months => commgrid.participation_setting('dormant_months')::int))
   AND commgrid.reaches(a.area_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW love_bank_dormant IS
   'Resident balances awaiting a decision: holders who died, and balances without a movement for dormant_months';

@@ -46,14 +46,14 @@ SELECT post_earnings();
 DELETE FROM activity_attendance WHERE activity_id = 4501020003;
 
 -- the cap: at 40 points, resident 2 keeps 40 of a 30-point earning on a 30 balance, 20 go to the pool
-UPDATE love_bank_setting SET value = 40 WHERE name = 'account_cap_points';
+UPDATE participation_setting SET value = 40 WHERE name = 'account_cap_points';
 INSERT INTO activity_attendance (activity_id, resident_id, attended, hours, verified_by, verified_on)
 VALUES (4501020002, 4501020002, true, 2.5, '服务站张三', '2017-03-02');
 SELECT post_earnings() AS credited;
 SELECT a.kind, a.resident_id, a.balance FROM love_account a
 WHERE a.area_code <@ '450102' AND a.balance IS NOT NULL ORDER BY a.account_id;
 SELECT * FROM ledger_check();
-UPDATE love_bank_setting SET value = 1500 WHERE name = 'account_cap_points';
+UPDATE participation_setting SET value = 1500 WHERE name = 'account_cap_points';
 
 -- transfers to relatives: beyond the balance, without a relation, to a bank account: refused
 \set r1 '(SELECT account_id FROM love_account WHERE resident_id = 4501020001)'
