@@ -156,7 +156,12 @@ INSERT INTO matrix_expectation VALUES
   ('needy_member_participation', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report (member ids and counts; the register itself: community staff and above)'),
   ('redemption_stock', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
   ('participation_setting(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'reads participation_setting, reference data of every staff group (the report views call it)'),
-  ('star_level(numeric)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'reads volunteer_star_level, reference data of every staff group (the report views call it)');
+  ('star_level(numeric)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'reads volunteer_star_level, reference data of every staff group (the report views call it)'),
+  ('org_life_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('member_participation', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report (member ids and counts, as member_of_record)'),
+  ('branch_participation', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('member_never_took_part', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report for the branch secretary'),
+  ('org_eligibility_notice', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance notice (issue 14 §4)');
 
 -- Sample arguments, by type, name and function (the most specific row wins; none: NULL):
 -- SQL evaluated as the owner, where $home is the role's home, $own true for the call inside
