@@ -8,54 +8,74 @@
 -- and inflow floating members (who take part where they live), not those transferred out.  Young: the member's age at the year's end (or today) is
 -- at most the setting young_age; unknown without an ID number.
 CREATE VIEW member_participation WITH (security_barrier) AS
-WITH member_year AS (
-  SELECT m.resident_id, m.org_id, m.community_code, m.category, y.year
+-- each source aggregated once per member and year, then joined (hash joins over the district)
+WITH member AS (
+  SELECT m.resident_id, m.org_id, m.community_code, m.category
   FROM commgrid.party_member m
-  CROSS JOIN LATERAL (
-    SELECT extract(year FROM g.held_on)::int FROM commgrid.org_meeting g WHERE g.org_id = m.org_id
-    UNION
-    SELECT extract(year FROM v.starts_at AT TIME ZONE 'Asia/Shanghai')::int
-    FROM commgrid.activity_attendance t JOIN commgrid.activity v USING (activity_id)
-    WHERE t.resident_id = m.resident_id
-    UNION
-    SELECT extract(year FROM commgrid.district_today())::int
-  ) y (year)
   WHERE NOT EXISTS (SELECT 1 FROM commgrid.floating_member f
                     WHERE f.resident_id = m.resident_id AND f.transferred_on IS NOT NULL)
+),
+org_life AS (
+  SELECT x.resident_id, extract(year FROM g.held_on)::int AS year, count(*) AS attended
+  FROM commgrid.org_meeting_attendance x JOIN commgrid.org_meeting g USING (meeting_id)
+  WHERE x.attended GROUP BY 1, 2
+),
+study AS (
+  SELECT s.resident_id, extract(year FROM s.studied_on)::int AS year, sum(s.minutes) AS minutes
+  FROM commgrid.self_study s GROUP BY 1, 2
+),
+volunteering AS (
+  SELECT t.resident_id, extract(year FROM v.starts_at AT TIME ZONE 'Asia/Shanghai')::int AS year,
+         count(*) AS activities, COALESCE(sum(t.hours) FILTER (WHERE t.verified_on IS NOT NULL), 0) AS hours
+  FROM commgrid.activity_attendance t JOIN commgrid.activity v USING (activity_id)
+  WHERE t.attended GROUP BY 1, 2
+),
+earned AS (
+  SELECT ac.resident_id, extract(year FROM t.value_date)::int AS year, sum(mv.amount) AS points
+  FROM commgrid.love_account ac
+  JOIN commgrid.love_movement mv USING (account_id)
+  JOIN commgrid.love_transaction t USING (transaction_id)
+  LEFT JOIN commgrid.love_transaction o ON o.transaction_id = t.reverses_id
+  WHERE ac.kind = 'resident' AND (t.kind = 'earning' OR o.kind = 'earning')
+  GROUP BY 1, 2
+),
+dues AS (
+  SELECT p.resident_id, extract(year FROM p.month)::int AS year, count(*) AS months,
+         count(*) FILTER (WHERE p.paid_by_id <> p.resident_id) AS paid_by_others
+  FROM commgrid.party_dues p GROUP BY 1, 2
+),
+-- the years of a member: those the organisation met or the member volunteered, and this year
+member_year AS (
+  SELECT m.*, y.year
+  FROM member m
+  JOIN (SELECT DISTINCT g.org_id, extract(year FROM g.held_on)::int AS year FROM commgrid.org_meeting g
+        UNION SELECT DISTINCT o.org_id, extract(year FROM commgrid.district_today())::int FROM commgrid.party_org o) y
+    ON y.org_id = m.org_id
+  UNION
+  SELECT m.*, v.year FROM member m JOIN volunteering v USING (resident_id)
 )
 SELECT my.community_code, my.org_id, my.resident_id, my.year, my.category,
        CASE WHEN r.idcard IS NULL THEN 'unknown'
             WHEN commgrid.age(r.idcard, least(make_date(my.year, 12, 31), commgrid.district_today()))
                  <= commgrid.participation_setting('young_age') THEN 'young'
             ELSE 'older' END AS age_group,
-       (SELECT f.direction FROM commgrid.floating_member f
-        WHERE f.resident_id = my.resident_id AND f.transferred_on IS NULL) AS floating,
-       (SELECT count(*) FROM commgrid.org_meeting_attendance x JOIN commgrid.org_meeting g USING (meeting_id)
-        WHERE x.resident_id = my.resident_id AND x.attended AND extract(year FROM g.held_on) = my.year) AS org_life_attended,
-       (SELECT COALESCE(sum(s.minutes), 0) FROM commgrid.self_study s
-        WHERE s.resident_id = my.resident_id AND extract(year FROM s.studied_on) = my.year) AS self_study_minutes,
-       a.activities_attended, a.hours,
-       (SELECT COALESCE(sum(mv.amount), 0) FROM commgrid.love_account ac
-        JOIN commgrid.love_movement mv USING (account_id)
-        JOIN commgrid.love_transaction t USING (transaction_id)
-        LEFT JOIN commgrid.love_transaction o ON o.transaction_id = t.reverses_id
-        WHERE ac.resident_id = my.resident_id AND (t.kind = 'earning' OR o.kind = 'earning')
-          AND extract(year FROM t.value_date) = my.year) AS points,
-       d.dues_months, d.dues_paid_by_others,
-       (SELECT count(*) FROM commgrid.org_meeting_attendance x JOIN commgrid.org_meeting g USING (meeting_id)
-        WHERE x.resident_id = my.resident_id AND x.attended AND extract(year FROM g.held_on) = my.year)
-       + a.activities_attended > 0 AS took_part
+       f.direction AS floating,
+       COALESCE(ol.attended, 0) AS org_life_attended,
+       COALESCE(st.minutes, 0) AS self_study_minutes,
+       COALESCE(vo.activities, 0) AS activities_attended,
+       COALESCE(vo.hours, 0) AS hours,
+       COALESCE(ea.points, 0) AS points,
+       COALESCE(du.months, 0) AS dues_months,
+       COALESCE(du.paid_by_others, 0) AS dues_paid_by_others,
+       COALESCE(ol.attended, 0) + COALESCE(vo.activities, 0) > 0 AS took_part
 FROM member_year my
 JOIN commgrid.resident r ON r.resident_id = my.resident_id
-CROSS JOIN LATERAL (
-  SELECT count(*) AS activities_attended, COALESCE(sum(t.hours) FILTER (WHERE t.verified_on IS NOT NULL), 0) AS hours
-  FROM commgrid.activity_attendance t JOIN commgrid.activity v USING (activity_id)
-  WHERE t.resident_id = my.resident_id AND t.attended
-    AND extract(year FROM v.starts_at AT TIME ZONE 'Asia/Shanghai') = my.year) a
-CROSS JOIN LATERAL (
-  SELECT count(*) AS dues_months, count(*) FILTER (WHERE p.paid_by_id <> p.resident_id) AS dues_paid_by_others
-  FROM commgrid.party_dues p
-  WHERE p.resident_id = my.resident_id AND extract(year FROM p.month) = my.year) d
+LEFT JOIN commgrid.floating_member f ON f.resident_id = my.resident_id AND f.transferred_on IS NULL
+LEFT JOIN org_life ol ON ol.resident_id = my.resident_id AND ol.year = my.year
+LEFT JOIN study st ON st.resident_id = my.resident_id AND st.year = my.year
+LEFT JOIN volunteering vo ON vo.resident_id = my.resident_id AND vo.year = my.year
+LEFT JOIN earned ea ON ea.resident_id = my.resident_id AND ea.year = my.year
+LEFT JOIN dues du ON du.resident_id = my.resident_id AND du.year = my.year
 WHERE commgrid.reaches(my.community_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW member_participation IS
   'Each member who takes part here (members of record and inflow floating members) per calendar year: organisational life attended, online self-study, volunteer activities, verified hours, love-bank points, dues months and how many others paid, category, age group and floating status; took_part = attended organisational life or an activity';
