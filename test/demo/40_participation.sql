@@ -63,7 +63,8 @@ JOIN demo_activity a ON a.community_code = v.community_code AND a.rn = 1 + ((v.r
 ORDER BY a.activity_id, v.resident_id;
 
 -- organisational life for every branch in the last year: a theme day each month, a branch
--- meeting and a Party lecture each quarter; each member attends with probability 0.8
+-- meeting and a Party lecture each quarter.  The report's first problem: an older member attends
+-- each with probability 0.75, a young member (35 or under) with 0.04, and one member in ten never
 INSERT INTO org_meeting (org_id, kind, held_on, topic)
 SELECT o.org_id, m.kind, (date_trunc('month', district_today() - 1) - make_interval(months => s))::date + 14, m.topic
 FROM party_org o
@@ -72,8 +73,10 @@ CROSS JOIN (VALUES ('theme_day', '主题党日', 1), ('branch_meeting', '支部�
 WHERE o.kind = 'branch' AND o.community_code <@ :'district'::gridcode AND s % m.every = 0;
 INSERT INTO org_meeting_attendance (meeting_id, resident_id, attended, absence_reason)
 SELECT a.meeting_id, a.resident_id, a.attended, CASE WHEN NOT a.attended THEN '请假' END
-FROM (SELECT g.meeting_id, p.resident_id, random() < 0.8 AS attended
-      FROM org_meeting g JOIN party_member p ON p.org_id = g.org_id
+FROM (SELECT g.meeting_id, p.resident_id,
+             random() < CASE WHEN p.resident_id % 10 = 0 THEN 0
+                             WHEN age(r.idcard) <= 35 THEN 0.04 ELSE 0.75 END AS attended
+      FROM org_meeting g JOIN party_member p ON p.org_id = g.org_id JOIN resident r USING (resident_id)
       WHERE g.community_code <@ :'district'::gridcode ORDER BY g.meeting_id, p.resident_id) a;
 
 -- the report's 2016 subdistrict: 17 needy members earn 6 times each (102 person-times), 28 more
