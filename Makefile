@@ -153,6 +153,14 @@ bench-security: deps
 	$(MAKE) install
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/rls_overhead.sh
 
+# The love bank's cost (issue 14): redemptions per second with 8 pgbench clients against bare
+# guarded UPDATEs, then ledger_check(); post_earnings for 100,000 attendances against a plain
+# INSERT of the same rows.  Prints ratios; never fails on a time.
+.PHONY: bench-participation
+bench-participation: deps
+	$(MAKE) install
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/participation_ledger.sh
+
 # libFuzzer over the C input parsers; FUZZ_RUNS inputs or FUZZ_TIME seconds per parser.
 FUZZ_RUNS ?= 5000000
 FUZZ_TIME ?= 60

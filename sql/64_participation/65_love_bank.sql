@@ -212,9 +212,10 @@ BEGIN
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION love_movement_take_area() FROM PUBLIC;
-COMMENT ON FUNCTION love_movement_take_area() IS 'Trigger: a movement''s area is its account''s';
+COMMENT ON FUNCTION love_movement_take_area() IS 'Trigger: a movement''s area, when omitted, is its account''s';
+-- only when omitted; one given is checked against the account by love_movement_apply, per statement
 CREATE TRIGGER love_movement_take_area BEFORE INSERT ON love_movement
-  FOR EACH ROW EXECUTE FUNCTION love_movement_take_area();
+  FOR EACH ROW WHEN (NEW.area_code IS NULL) EXECUTE FUNCTION love_movement_take_area();
 
 -- The balances, once per statement: the accounts moved are locked in id order (no deadlock
 -- between two postings), then read afresh, so a balance that another session lowered meanwhile
@@ -232,6 +233,13 @@ BEGIN
     RAISE EXCEPTION 'transaction % is already posted', bad.transaction_id
       USING ERRCODE = '23514', DETAIL = 'Movements join a transaction only in the database transaction that created it.',
             HINT = 'Post a new transaction, or reverse this one.';
+  END IF;
+  SELECT n.account_id, n.area_code, a.area_code AS account_area INTO bad
+  FROM new_movement n JOIN commgrid.love_account a USING (account_id)
+  WHERE n.area_code OPERATOR(commgrid.<>) a.area_code ORDER BY n.movement_id LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'a movement of account % names area %, the account belongs to %', bad.account_id, bad.area_code, bad.account_area
+      USING ERRCODE = '23514', HINT = 'Leave area_code out: it is taken from the account.';
   END IF;
   PERFORM 1 FROM commgrid.love_account a
   WHERE a.account_id IN (SELECT n.account_id FROM new_movement n) AND a.balance IS NOT NULL
@@ -253,7 +261,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION love_movement_apply() FROM PUBLIC;
 COMMENT ON FUNCTION love_movement_apply() IS
-  'Trigger: apply a statement''s movements to the stored balances (accounts locked in id order), refusing any that would go below zero, and refuse movements into a transaction another database transaction posted';
+  'Trigger: apply a statement''s movements to the stored balances (accounts locked in id order), refusing any that would go below zero; refuse movements into a transaction another database transaction posted, and an area_code that is not the account''s';
 CREATE TRIGGER love_movement_apply AFTER INSERT ON love_movement
   REFERENCING NEW TABLE AS new_movement FOR EACH STATEMENT EXECUTE FUNCTION love_movement_apply();
 

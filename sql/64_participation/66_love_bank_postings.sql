@@ -99,10 +99,16 @@ BEGIN
   INSERT INTO commgrid.love_account (kind, area_code, resident_id, balance)
   SELECT DISTINCT 'resident', d.community_code, d.resident_id, 0 FROM pg_temp.earning_due d
   ON CONFLICT (resident_id) DO NOTHING;
-  UPDATE pg_temp.earning_due d SET account_id = a.account_id,
-         issuance_id = commgrid.love_bank_account(a.area_code, 'issuance'),
-         pool_id = commgrid.love_bank_account(a.area_code, 'donation_pool')
-  FROM commgrid.love_account a WHERE a.resident_id = d.resident_id;
+  UPDATE pg_temp.earning_due d SET account_id = a.account_id FROM commgrid.love_account a
+  WHERE a.resident_id = d.resident_id;
+  -- the bank of each area once, not of each attendance
+  UPDATE pg_temp.earning_due d SET issuance_id = b.issuance_id, pool_id = b.pool_id
+  FROM (SELECT x.area_code, commgrid.love_bank_account(x.area_code, 'issuance') AS issuance_id,
+               commgrid.love_bank_account(x.area_code, 'donation_pool') AS pool_id
+        FROM (SELECT DISTINCT a.area_code FROM commgrid.love_account a
+              JOIN pg_temp.earning_due e ON e.account_id = a.account_id) x) b,
+       commgrid.love_account a
+  WHERE a.account_id = d.account_id AND a.area_code OPERATOR(commgrid.=) b.area_code;
   -- the accounts are locked before their balances are read for the cap
   PERFORM 1 FROM commgrid.love_account a
   WHERE a.account_id IN (SELECT d.account_id FROM pg_temp.earning_due d)
@@ -117,11 +123,12 @@ BEGIN
     SELECT 'earning', c.community_code, c.attendance_id, c.value_date FROM capped c
     RETURNING transaction_id, attendance_id
   )
-  INSERT INTO commgrid.love_movement (transaction_id, account_id, amount)
-  SELECT p.transaction_id, leg.account_id, leg.amount
+  INSERT INTO commgrid.love_movement (transaction_id, account_id, area_code, amount)
+  SELECT p.transaction_id, leg.account_id, a.area_code, leg.amount
   FROM posted p JOIN capped c USING (attendance_id)
   CROSS JOIN LATERAL (VALUES (c.issuance_id, -c.points), (c.account_id, c.credited),
                              (c.pool_id, c.points - c.credited)) leg (account_id, amount)
+  JOIN commgrid.love_account a ON a.account_id = leg.account_id
   WHERE leg.amount <> 0;
   SELECT count(*) INTO n FROM pg_temp.earning_due;
   RETURN n;

@@ -127,6 +127,12 @@ INSERT INTO love_transaction (transaction_id, kind, area_code) VALUES (450102900
 INSERT INTO love_movement (transaction_id, account_id, amount)
 VALUES (4501029004, :r2, -1000), (4501029004, love_bank_account('450102001', 'donation_pool'), 1000);
 ROLLBACK TO direct;
+-- a movement that names another area than its account's
+SAVEPOINT wrong_area;
+INSERT INTO love_transaction (transaction_id, kind, area_code) VALUES (4501029005, 'donation', '450102001');
+INSERT INTO love_movement (transaction_id, account_id, area_code, amount)
+VALUES (4501029005, :r2, '450102001002', 1), (4501029005, love_bank_account('450102001', 'donation_pool'), '450102001', -1);
+ROLLBACK TO wrong_area;
 SELECT love_bank_account('450102', 'issuance');
 SELECT love_bank_account('450102001001', 'bank');
 SELECT count(*) FROM open_love_bank('450102001001001');
