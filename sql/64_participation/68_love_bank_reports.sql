@@ -35,7 +35,9 @@ COMMENT ON COLUMN love_bank_star_board.hours IS 'Cumulative verified hours';
 COMMENT ON COLUMN love_bank_star_board.stars IS 'Star level of the cumulative hours (0: none)';
 
 -- Needy members' participation per year: how often they earned (person-times), what they earned
--- and redeemed.  Only the years they were on the register.
+-- and redeemed.  Only the years they were on the register.  Only for roles that may read the
+-- register itself (community staff and above): a grid worker gets no rows, so the view never
+-- tells a role who is needy when the register would not.
 CREATE VIEW needy_member_participation WITH (security_barrier) AS
 SELECT n.community_code, y.year, n.resident_id,
        count(*) FILTER (WHERE t.kind = 'earning' AND m.amount > 0) AS earnings,
@@ -50,9 +52,10 @@ LEFT JOIN (commgrid.love_movement m JOIN commgrid.love_transaction t USING (tran
   ON m.account_id = a.account_id AND extract(year FROM t.value_date) = y.year
      AND t.value_date BETWEEN n.decided_on AND COALESCE(n.ended_on, 'infinity')
 WHERE commgrid.reaches(n.community_code, (SELECT commgrid.reach_scopes()))
+  AND (SELECT pg_catalog.has_table_privilege('commgrid.needy_member', 'SELECT'))
 GROUP BY n.community_code, y.year, n.resident_id, n.decided_on;
 COMMENT ON VIEW needy_member_participation IS
-  'Needy members (the register) per year on it: earnings (person-times), points earned, redemptions and points redeemed while registered';
+  'Needy members (the register) per year on it: earnings (person-times), points earned, redemptions and points redeemed while registered; rows only for roles that may read the register (not grid workers)';
 COMMENT ON COLUMN needy_member_participation.community_code IS 'The community that keeps the entry';
 COMMENT ON COLUMN needy_member_participation.year IS 'Year';
 COMMENT ON COLUMN needy_member_participation.resident_id IS 'The member';

@@ -153,7 +153,7 @@ INSERT INTO matrix_expectation VALUES
   ('love_bank_dormant', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
   ('love_bank_monthly', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
   ('love_bank_star_board', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('needy_member_participation', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report (member ids and counts; the register itself: community staff and above)'),
+  ('needy_member_participation', 'scoped', 'scoped', 'scoped', 'self', 'refused', 'refused', 'report (member ids and counts); no rows for a grid worker, who may not read the register (needy_member)'),
   ('redemption_stock', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
   ('participation_setting(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'reads participation_setting, reference data of every staff group (the report views call it)'),
   ('star_level(numeric)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'reads volunteer_star_level, reference data of every staff group (the report views call it)'),
