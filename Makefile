@@ -125,8 +125,10 @@ test: deps clang-check
 
 # Inserts racing redraws, with pgbench, against the running server (as jdbccheck): a fixed
 # number of transactions, then every assignment checked; prints `N passed, M failed`.
+# Then love-bank redemptions racing (8 clients, 4 accounts), then ledger_check().
 concurrencycheck:
 	PG_CONFIG=$(PG_CONFIG) bash test/concurrency/redraw_race.sh
+	PG_CONFIG=$(PG_CONFIG) bash test/concurrency/redeem_race.sh
 
 # The JDBC client test against the running server (PGHOST/PGPORT/PGUSER/PGPASSWORD as
 # pg_virtualenv sets them): Debian's driver, plain javac, prints `N passed, M failed`.
@@ -161,6 +163,14 @@ docs-check:
 bench-security: deps
 	$(MAKE) install
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/rls_overhead.sh
+
+# The love bank's cost (issue 14): redemptions per second with 8 pgbench clients against bare
+# guarded UPDATEs, then ledger_check(); post_earnings for 100,000 attendances against a plain
+# INSERT of the same rows.  Prints ratios; never fails on a time.
+.PHONY: bench-participation
+bench-participation: deps
+	$(MAKE) install
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/participation_ledger.sh
 
 # libFuzzer over the C input parsers; FUZZ_RUNS inputs or FUZZ_TIME seconds per parser.
 FUZZ_RUNS ?= 5000000

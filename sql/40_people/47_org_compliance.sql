@@ -145,7 +145,7 @@ COMMENT ON FUNCTION expected_org_kind(bigint) IS
 
 CREATE VIEW compliance_kind (kind, ordinal, rule) AS VALUES
   ('community_without_party_org', 1, 'An urban community has no Party organisation'),
-  ('community_org_kind_mismatch', 2, 'The community''s organisation kind does not fit its members: committee ≥ 100, general branch 51-99, branch ≤ 50'),
+  ('community_org_kind_mismatch', 2, 'The community''s organisation kind does not fit its members: committee ≥ 100, general branch 51-99, branch ≤ 50; a general branch of 100 or more is no breach (org_eligibility_notice)'),
   ('branch_too_few_full_members', 3, 'A branch has fewer than 3 full members'),
   ('branch_without_committee', 4, 'A branch with 7 or more full members has no committee (fewer than 3 committee members)'),
   ('branch_over_50_members', 5, 'A branch has more than 50 members'),
@@ -202,6 +202,8 @@ SELECT 'community_org_kind_mismatch', c.code,
        format('%s member(s) call for a %s, but the community has a %s',
               c.members, commgrid.expected_org_kind(c.members), c.kind)
 FROM community_count c WHERE c.org_id IS NOT NULL AND c.kind <> commgrid.expected_org_kind(c.members)
+  -- from 100 members a community may set up a committee, with approval: a notice, not a breach
+  AND NOT (c.kind = 'general_branch' AND c.members >= 100)
 UNION ALL
 SELECT 'branch_too_few_full_members', b.community_code, format('branch %s (%s)', b.org_id, b.name),
        format('%s full member(s); a branch needs at least 3', b.full_members)
@@ -261,6 +263,24 @@ COMMENT ON COLUMN org_compliance.kind IS 'Kind of breach (see compliance_kind)';
 COMMENT ON COLUMN org_compliance.area_code IS 'The community or grid the breach belongs to: filter with area_code <@ code';
 COMMENT ON COLUMN org_compliance.subject IS 'What is in breach: organisation, grid or member (by id)';
 COMMENT ON COLUMN org_compliance.detail IS 'The figures that break the rule';
+
+-- The rules say a community with 100 or more members *may* set up a Party committee, with
+-- approval (issue 14 §4): a general branch there is eligible, not in breach.
+CREATE VIEW org_eligibility_notice WITH (security_barrier) AS
+SELECT 'community_may_set_up_committee'::text AS kind, r.community_code AS area_code,
+       format('%s %s (%s)', r.kind, r.org_id, r.name) AS subject,
+       format('%s member(s) of record: the community may set up a Party committee, with approval', n.members) AS detail
+FROM commgrid.party_org r
+CROSS JOIN LATERAL (SELECT count(*) AS members FROM commgrid.member_of_record m
+                    WHERE m.community_code = r.community_code) n
+WHERE r.parent_id IS NULL AND r.kind = 'general_branch' AND n.members >= 100
+  AND commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW org_eligibility_notice IS
+  'Notices, not breaches: communities whose general branch has 100 or more members of record and so may set up a Party committee, with approval';
+COMMENT ON COLUMN org_eligibility_notice.kind IS 'community_may_set_up_committee';
+COMMENT ON COLUMN org_eligibility_notice.area_code IS 'The community';
+COMMENT ON COLUMN org_eligibility_notice.subject IS 'The community''s organisation';
+COMMENT ON COLUMN org_eligibility_notice.detail IS 'Its members of record and what it may do';
 
 -- Compliance counts for BI: breaches of each kind per community or grid, no subject or detail
 -- (those name members by id).

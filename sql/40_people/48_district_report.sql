@@ -108,6 +108,8 @@ BEGIN
     UNION ALL SELECT 19, 'staff per grid',
       CASE WHEN (SELECT n FROM grids) > 0 THEN round((SELECT n FROM staff)::numeric / (SELECT n FROM grids), 1) END, 'persons'
     UNION ALL SELECT 20, 'residents unassigned', (SELECT n FROM unassigned), 'persons'
+    -- participation (issue 14): sql/64_participation/70_member_participation.sql
+    UNION ALL SELECT * FROM commgrid.participation_report_lines(target)
     UNION ALL
     SELECT 100 + k.ordinal, 'compliance: ' || k.kind, coalesce(p.n, 0), 'problems'
     FROM commgrid.compliance_kind k LEFT JOIN problem p USING (kind)

@@ -87,7 +87,10 @@ SELECT n, replace(regexp_replace(regexp_replace(substring(line FROM 'AUDIT: (.*)
 FROM regexp_split_to_table(pg_temp.server_log_since(:'log_file', :log_offset,
                                                     'pg_commgrid durable audit test ' || pg_backend_pid()),
                            '\n') WITH ORDINALITY l(line, n)
-WHERE line ~ '\mLOG:  AUDIT: (SESSION|OBJECT),';
+WHERE line ~ '\mLOG:  AUDIT: (SESSION|OBJECT),'
+  -- this backend's lines only (log_line_prefix has [%p]): another session's audit lines may
+  -- reach the log between the marker and the end
+  AND line LIKE '%[' || pg_backend_pid() || ']%';
 
 -- what the server log holds: every card delivered, each as the INSERT of its READ entry with
 -- the login, acting role, table, row, function and area as parameters, and as the reads of

@@ -166,7 +166,20 @@ INSERT INTO matrix_expectation VALUES
   ('stipend_preview(bigint,date)', 'self', 'self', 'refused', 'refused', 'refused', 'refused', 'a proposed scale''s effect in the caller''s jurisdiction: district and township staff'),
   ('stipend_scale_for(text,date)', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'reads the scales as the caller'),
   ('training_gaps(integer)', 'filtered', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'training gaps of the caller''s jurisdiction'),
-  ('unit_label(bigint)', 'self', 'self', 'self', 'refused', 'refused', 'self', 'names a unit in messages: by name when the caller sees it, else by id');
+  ('unit_label(bigint)', 'self', 'self', 'self', 'refused', 'refused', 'self', 'names a unit in messages: by name when the caller sees it, else by id'),
+-- participation (issue 14): the love bank's reports, every staff group its jurisdiction's rows
+  ('love_bank_dormant', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('love_bank_monthly', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('love_bank_star_board', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('needy_member_participation', 'scoped', 'scoped', 'scoped', 'self', 'refused', 'refused', 'report (member ids and counts); no rows for a grid worker, who may not read the register (needy_member)'),
+  ('redemption_stock', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('participation_setting(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'reads participation_setting, reference data of every staff group (the report views call it)'),
+  ('star_level(numeric)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'reads volunteer_star_level, reference data of every staff group (the report views call it)'),
+  ('org_life_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('member_participation', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report (member ids and counts, as member_of_record)'),
+  ('branch_participation', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('member_never_took_part', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report for the branch secretary'),
+  ('org_eligibility_notice', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance notice (issue 14 §4)');
 
 -- Sample arguments, by type, name and function (the most specific row wins; none: NULL):
 -- SQL evaluated as the owner, where $home is the role's home, $own true for the call inside
