@@ -19,6 +19,7 @@ CREATE TABLE must_visit_kind (
   CONSTRAINT must_visit_kind_special_is_narrow CHECK (
     NOT special_category OR NOT 'grid_worker' = ANY (visible_to))
 );
+CREATE INDEX must_visit_kind_visitor_role_idx ON must_visit_kind (visitor_role);
 COMMENT ON TABLE must_visit_kind IS
   'The catalogue of must-visit situations (必到必访): due interval, visiting role, and who may see a special category (PIPL art. 28)';
 COMMENT ON COLUMN must_visit_kind.kind IS 'Short name of the situation, e.g. birth';
@@ -80,10 +81,11 @@ CREATE TRIGGER must_visit_kind_keep BEFORE INSERT OR UPDATE ON must_visit_kind
 ALTER TABLE must_visit_kind ENABLE ALWAYS TRIGGER must_visit_kind_keep;
 
 -- May the acting role see rows of this kind?  Ordinary kinds: yes (the jurisdiction policy
--- decides).  Special categories: only members of a role the kind names, the owner and
--- superusers.  Used by the restrictive policy special_category.
+-- decides).  Special categories: only members of a role the kind names, and superusers (the
+-- owner bypasses row-level security).  Used by the restrictive policy special_category; it
+-- reads only the catalogue, which every staff role may read, so it needs no owner's rights.
 CREATE FUNCTION may_see_kind(kind text) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
   SELECT kind IS NULL
       OR NOT EXISTS (SELECT 1 FROM commgrid.must_visit_kind k WHERE k.kind = may_see_kind.kind AND k.special_category)
       OR EXISTS (SELECT 1 FROM commgrid.must_visit_kind k, unnest(k.visible_to) v
@@ -123,6 +125,10 @@ CREATE TABLE must_visit_task (
 );
 CREATE INDEX must_visit_task_grid_code_idx ON must_visit_task (grid_code);
 CREATE INDEX must_visit_task_household_idx ON must_visit_task (household_id);
+CREATE INDEX must_visit_task_resident_idx ON must_visit_task (resident_id);
+CREATE INDEX must_visit_task_situation_idx ON must_visit_task (situation);
+CREATE INDEX must_visit_task_raised_by_idx ON must_visit_task (raised_by_visit);
+CREATE INDEX must_visit_task_closed_by_idx ON must_visit_task (closed_by_visit);
 CREATE INDEX must_visit_task_open_idx ON must_visit_task (grid_code, due_on) WHERE closed_on IS NULL;
 COMMENT ON TABLE must_visit_task IS
   'A must-visit situation registered for a household or resident: due by due_on, closed by a must-visit visit of the task';

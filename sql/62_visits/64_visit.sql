@@ -31,6 +31,7 @@ CREATE INDEX visit_household_idx ON visit (household_id, visited_at);
 CREATE INDEX visit_resident_idx ON visit (resident_id, visited_at) WHERE resident_id IS NOT NULL;
 CREATE INDEX visit_task_idx ON visit (task_id) WHERE task_id IS NOT NULL;
 CREATE INDEX visit_staff_idx ON visit (staff_id);
+CREATE INDEX visit_situation_idx ON visit (situation);
 COMMENT ON TABLE visit IS
   'One visit or attempt (入户走访) to a household or a resident: kind, mode, outcome and the six-ones observations; one record for every report';
 COMMENT ON COLUMN visit.visit_id IS 'Stable visit id';
@@ -155,6 +156,10 @@ CREATE TABLE visit_finding (
 );
 CREATE INDEX visit_finding_visit_idx ON visit_finding (visit_id);
 CREATE INDEX visit_finding_grid_code_idx ON visit_finding (grid_code);
+CREATE INDEX visit_finding_resident_idx ON visit_finding (resident_id);
+CREATE INDEX visit_finding_situation_idx ON visit_finding (situation);
+CREATE INDEX visit_finding_task_idx ON visit_finding (task_id);
+CREATE INDEX visit_finding_event_idx ON visit_finding (event_id);
 COMMENT ON TABLE visit_finding IS
   'A finding of a visit: a flag change (applied to the resident, audited there), a must-visit situation (registers a task), a new arrival (a residence event), a service request, or a note';
 COMMENT ON COLUMN visit_finding.finding_id IS 'Stable finding id';

@@ -111,7 +111,8 @@ SELECT g.grid_code::text AS grid_code, g.year,
        CASE WHEN count(h.household_id) > 0
             THEN round(100.0 * count(h.household_id) FILTER (WHERE p.met) / count(h.household_id), 1) END AS visit_rate,
        (SELECT count(*) FROM commgrid.return_visit_due(g.as_of) d WHERE d.grid_code = g.grid_code) AS vulnerable_residents,
-       (SELECT count(*) FROM commgrid.return_visit_due(g.as_of) d WHERE d.grid_code = g.grid_code AND NOT d.overdue) AS revisited_in_interval
+       (SELECT count(*) FROM commgrid.return_visit_due(g.as_of) d WHERE d.grid_code = g.grid_code
+        AND d.last_visit IS NOT NULL AND NOT d.overdue) AS revisited_in_interval
 FROM grid_year g
 LEFT JOIN commgrid.household h ON h.grid_code = g.grid_code
 LEFT JOIN per_household p ON p.household_id = h.household_id AND p.year = g.year
@@ -127,7 +128,7 @@ COMMENT ON COLUMN visit_coverage.households_never_home IS 'Households attempted 
 COMMENT ON COLUMN visit_coverage.in_person_attempts IS 'In-person visits and attempts in the year';
 COMMENT ON COLUMN visit_coverage.visit_rate IS 'households_visited / households, in per cent (入户率)';
 COMMENT ON COLUMN visit_coverage.vulnerable_residents IS 'Vulnerable residents (by return_interval), as of the year''s last day or today';
-COMMENT ON COLUMN visit_coverage.revisited_in_interval IS 'Of them, those whose last visit is within their interval (回访率 numerator)';
+COMMENT ON COLUMN visit_coverage.revisited_in_interval IS 'Of them, those met by a counting visit within their interval (回访率 numerator; a resident never met counts as not revisited, even before the first visit is due)';
 
 -- Open must-visit tasks past their due day, per task (counts only: a compliance problem of
 -- the grid, named by its situation's order, so no special category is spelled out).

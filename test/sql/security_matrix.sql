@@ -148,7 +148,14 @@ INSERT INTO matrix_expectation VALUES
   ('holds_post_in_subdistrict(bigint,gridcode,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'posts: community level and above'),
   ('holds_post_in_unit(bigint,bigint,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'filtered', 'posts: community level and above, a liaison its own unit'),
   ('joint_meeting_members(gridcode,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'joint meetings: community level and above'),
-  ('unit_label(bigint)', 'self', 'self', 'self', 'refused', 'refused', 'self', 'names a unit in messages: by name when the caller sees it, else by id');
+  ('unit_label(bigint)', 'self', 'self', 'self', 'refused', 'refused', 'self', 'names a unit in messages: by name when the caller sees it, else by id'),
+-- visits (issue 13, sql/62_visits)
+  ('actual_population', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'the actual-population register, with the caller''s row-level security'),
+  ('visit_coverage', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('must_visit_overdue', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
+  ('visit_worklist(gridcode,date)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: a grid''s worklist'),
+  ('return_visit_due(date)', 'filtered', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'the caller''s vulnerable residents (row-level security)'),
+  ('may_see_kind(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'the special-category policy''s test: reads the catalogue, which staff read');
 
 -- Sample arguments, by type, name and function (the most specific row wins; none: NULL):
 -- SQL evaluated as the owner, where $home is the role's home, $own true for the call inside
