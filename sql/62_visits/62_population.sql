@@ -73,17 +73,19 @@ DECLARE
   latest date;
 BEGIN
   IF NEW.on_date > commgrid.district_today() THEN
-    RAISE EXCEPTION 'residence event dated % is in the future', NEW.on_date
+    RAISE EXCEPTION 'a residence event cannot be in the future'
       USING ERRCODE = '23514',
-            DETAIL = format('Today in the district (Asia/Shanghai) is %s.', commgrid.district_today()),
+            DETAIL = format('on_date is %s; today in the district (Asia/Shanghai) is %s.', NEW.on_date, commgrid.district_today()),
             HINT = 'Date the event on the day the person arrived or left.';
   END IF;
+  -- one writer per person at a time: two sessions cannot both pass the check below
+  PERFORM 1 FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id FOR NO KEY UPDATE;
   SELECT max(e.on_date) INTO latest FROM commgrid.residence_event e
   WHERE e.resident_id = NEW.resident_id AND e.event_id <> NEW.event_id;
   IF NEW.on_date < latest THEN
-    RAISE EXCEPTION 'residence event dated % is before the person''s latest event (%)', NEW.on_date, latest
+    RAISE EXCEPTION 'a residence event of resident % is dated before their latest event', NEW.resident_id
       USING ERRCODE = '23514',
-            DETAIL = format('Resident %s already has an event on %s.', NEW.resident_id, latest),
+            DETAIL = format('on_date is %s; the latest event is on %s.', NEW.on_date, latest),
             HINT = 'Events are a history: add a new event, do not rewrite an old one.';
   END IF;
   RETURN NEW;
@@ -201,7 +203,9 @@ DECLARE
   other bigint;
 BEGIN
   PERFORM commgrid.boundary_share_lock();
-  SELECT l.grid_code INTO NEW.grid_code FROM commgrid.rental l WHERE l.rental_id = NEW.rental_id;
+  -- the rental row locked: two sessions cannot both add overlapping tenancies
+  SELECT l.grid_code INTO NEW.grid_code FROM commgrid.rental l WHERE l.rental_id = NEW.rental_id
+  FOR NO KEY UPDATE;
   IF NEW.ends_on < NEW.starts_on THEN
     RETURN NEW;  -- tenancy_dates_in_order refuses it
   END IF;

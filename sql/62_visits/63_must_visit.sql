@@ -121,7 +121,8 @@ CREATE TABLE must_visit_task (
   raised_by_visit bigint,
   closed_by_visit bigint,
   closed_on    date,
-  CONSTRAINT must_visit_task_closed_together CHECK ((closed_by_visit IS NULL) = (closed_on IS NULL))
+  -- closed_on stays when the closing visit is deleted later: the task was closed
+  CONSTRAINT must_visit_task_closed_with_day CHECK (closed_by_visit IS NULL OR closed_on IS NOT NULL)
 );
 CREATE INDEX must_visit_task_grid_code_idx ON must_visit_task (grid_code);
 CREATE INDEX must_visit_task_household_idx ON must_visit_task (household_id);
