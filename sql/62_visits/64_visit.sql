@@ -13,7 +13,7 @@ CREATE TABLE visit (
   kind         text NOT NULL CHECK (kind IN ('routine', 'must_visit', 'return')),
   mode         text NOT NULL DEFAULT 'in_person' CHECK (mode IN ('in_person', 'phone', 'video')),
   outcome      text NOT NULL CHECK (outcome IN ('visited', 'nobody_home', 'refused', 'vacant', 'new_occupants')),
-  task_id      bigint REFERENCES must_visit_task ON DELETE SET NULL,
+  task_id      bigint REFERENCES must_visit_task,  -- a visited task stays (NO ACTION: a household's deletion takes both)
   situation    text REFERENCES must_visit_kind (kind) ON UPDATE CASCADE,
   grid_code    gridcode,
   walked       text CHECK (btrim(walked) <> ''),
