@@ -111,7 +111,7 @@ BEGIN
     UNION ALL
     SELECT 100 + k.ordinal, 'compliance: ' || k.kind, coalesce(p.n, 0), 'problems'
     FROM commgrid.compliance_kind k LEFT JOIN problem p USING (kind)
-    -- visits and the actual population (sql/62_visits/65_coverage.sql)
+    -- visits and the actual population (sql/62_visits/66_coverage.sql)
     UNION ALL
     SELECT 200 + v.ordinal, v.indicator, v.value, v.unit FROM commgrid.visit_report_lines(target) v
   )

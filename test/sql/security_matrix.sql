@@ -155,7 +155,8 @@ INSERT INTO matrix_expectation VALUES
   ('must_visit_overdue', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
   ('visit_worklist(gridcode,date)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: a grid''s worklist'),
   ('return_visit_due(date)', 'filtered', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'the caller''s vulnerable residents (row-level security)'),
-  ('may_see_kind(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'the special-category policy''s test: reads the catalogue, which staff read');
+  ('may_see_kind(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'the special-category policy''s test: reads the catalogue, which staff read'),
+  ('security_index', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: community rows');
 
 -- Sample arguments, by type, name and function (the most specific row wins; none: NULL):
 -- SQL evaluated as the owner, where $home is the role's home, $own true for the call inside

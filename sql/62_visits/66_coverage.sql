@@ -182,6 +182,14 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pub
   UNION ALL SELECT 9, 'floating population living here', (SELECT floating FROM pop), 'persons'
   UNION ALL SELECT 10, 'registered residents living elsewhere (人户分离)', (SELECT away FROM pop), 'persons'
   UNION ALL SELECT 11, 'rented dwellings', (SELECT count(*) FROM commgrid.rental l WHERE l.grid_code <@ target), 'dwellings'
+  -- the public-security survey of the latest year surveyed, weighted by sample over the
+  -- communities of the area (sql/62_visits/65_security_index.sql)
+  UNION ALL SELECT 12, 'feel safe (安全感率, latest survey; target 97 %)',
+    (SELECT round(sum(i.feels_safe_percent * i.sample_size) / sum(i.sample_size), 2)
+     FROM commgrid.security_index i
+     WHERE (i.community_code::commgrid.gridcode <@ target OR target <@ i.community_code::commgrid.gridcode)
+       AND i.year = (SELECT max(x.year) FROM commgrid.security_survey x
+                     WHERE x.community_code <@ target OR target <@ x.community_code)), '%'
 $$;
 REVOKE EXECUTE ON FUNCTION visit_report_lines(gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION visit_report_lines(gridcode) IS
