@@ -156,7 +156,9 @@ INSERT INTO matrix_expectation VALUES
   ('visit_worklist(gridcode,date)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: a grid''s worklist'),
   ('return_visit_due(date)', 'filtered', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'the caller''s vulnerable residents (row-level security)'),
   ('may_see_kind(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'the special-category policy''s test: reads the catalogue, which staff read'),
-  ('security_index', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: community rows');
+  ('security_index', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: community rows'),
+-- the element inventory (issue 13, sql/63_elements)
+  ('grid_file(gridcode)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: the grid file (counts)');
 
 -- Sample arguments, by type, name and function (the most specific row wins; none: NULL):
 -- SQL evaluated as the owner, where $home is the role's home, $own true for the call inside
