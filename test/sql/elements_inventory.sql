@@ -24,7 +24,7 @@ INSERT INTO element (element_id, type_code, component_code, shape, department, o
   (430102000002, 'thing:0115', '4301020115000001', ST_SetSRID(ST_MakeLine(ST_MakePoint(112.986, 28.193), ST_MakePoint(112.996, 28.193)), 4490), '区住建局', '国网长沙供电公司', NULL),
   (430102000003, 'thing:0404', NULL, ST_MakeEnvelope(112.987, 28.191, 112.991, 28.193, 4490), '区城管局', '识字岭社区', '区园林所'),
   (430102000004, 'thing:0114', '4301020114000001', ST_SetSRID(ST_MakePoint(113.005, 28.197), 4326), '区消防救援大队', NULL, NULL);
-SELECT element_id, type_code, GeometryType(shape) AS shape, ST_SRID(shape) AS srid, ST_AsText(ST_SnapToGrid(location, 1e-6)) AS location, grid_code, community_code
+SELECT element_id, type_code, GeometryType(shape) AS shape, ST_SRID(shape) AS srid, ST_AsText(location, 6) AS location, grid_code, community_code
 FROM element ORDER BY element_id;
 -- bad things: an identifier of another class, of an unknown county, a person type, a
 -- shape in Web Mercator, a collection, an unknown state, the same identifier twice
