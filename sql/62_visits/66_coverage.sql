@@ -97,9 +97,16 @@ per_household AS (
   FROM commgrid.visit v
   GROUP BY 1, 2
 ),
+-- the vulnerable residents once per year (as of its last day, or today), not once per grid
+revisit AS (
+  SELECT y.year, d.grid_code, count(*) AS vulnerable,
+         count(*) FILTER (WHERE d.last_visit IS NOT NULL AND NOT d.overdue) AS revisited
+  FROM years y
+  CROSS JOIN LATERAL commgrid.return_visit_due(LEAST(make_date(y.year, 12, 31), commgrid.district_today())) d
+  GROUP BY 1, 2
+),
 grid_year AS (
-  SELECT a.code AS grid_code, y.year,
-         LEAST(make_date(y.year, 12, 31), commgrid.district_today()) AS as_of
+  SELECT a.code AS grid_code, y.year
   FROM commgrid.area a CROSS JOIN years y
   WHERE commgrid.depth(a.code) = 6
 )
@@ -110,14 +117,14 @@ SELECT g.grid_code::text AS grid_code, g.year,
        COALESCE(sum(p.attempts), 0)::bigint AS in_person_attempts,
        CASE WHEN count(h.household_id) > 0
             THEN round(100.0 * count(h.household_id) FILTER (WHERE p.met) / count(h.household_id), 1) END AS visit_rate,
-       (SELECT count(*) FROM commgrid.return_visit_due(g.as_of) d WHERE d.grid_code = g.grid_code) AS vulnerable_residents,
-       (SELECT count(*) FROM commgrid.return_visit_due(g.as_of) d WHERE d.grid_code = g.grid_code
-        AND d.last_visit IS NOT NULL AND NOT d.overdue) AS revisited_in_interval
+       COALESCE(max(v.vulnerable), 0) AS vulnerable_residents,
+       COALESCE(max(v.revisited), 0) AS revisited_in_interval
 FROM grid_year g
 LEFT JOIN commgrid.household h ON h.grid_code = g.grid_code
 LEFT JOIN per_household p ON p.household_id = h.household_id AND p.year = g.year
+LEFT JOIN revisit v ON v.grid_code = g.grid_code AND v.year = g.year
 WHERE commgrid.reaches(g.grid_code, (SELECT commgrid.reach_scopes()))
-GROUP BY g.grid_code, g.year, g.as_of;
+GROUP BY g.grid_code, g.year;
 COMMENT ON VIEW visit_coverage IS
   'Visit coverage per grid and year, for the caller''s jurisdiction: households met in person (入户率), attempts, households never found at home, vulnerable residents revisited within their interval (回访率)';
 COMMENT ON COLUMN visit_coverage.grid_code IS 'The grid (text)';
