@@ -34,51 +34,35 @@ REVOKE EXECUTE ON FUNCTION worklist_start(gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION worklist_start(gridcode) IS
   'Where a grid''s worklist starts: the duty post of its first staff member, else a point inside the grid (internal to visit_worklist)';
 
+-- The walk itself, in C (src/walk.c): points as metres east and north of the start.
+CREATE FUNCTION nearest_neighbour_walk(xs float8[], ys float8[]) RETURNS int[]
+  AS 'MODULE_PATHNAME', 'commgrid_nearest_neighbour_walk' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION nearest_neighbour_walk(float8[], float8[]) IS
+  'Nearest-neighbour walk from (0, 0) through the points (xs[i], ys[i]) on a plane: their 1-based indexes in walking order (ties to the lower index); 22023 for arrays of different lengths or non-finite values, 22004 for a NULL element';
+
 -- Nearest-neighbour order of points from a start: the i-th element is the index (1-based) of
--- the i-th stop.
+-- the i-th stop.  The points go onto a local equirectangular plane around the start.
 CREATE FUNCTION nearest_neighbour_order(start geometry, stops geometry[]) RETURNS int[]
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
-  n int := COALESCE(cardinality(stops), 0);
-  kx float8 := 111320.0 * cos(radians(ST_Y(start)));
+  kx float8;
   ky float8 := 110574.0;
   xs float8[];
   ys float8[];
-  done boolean[];
-  cx float8 := 0;
-  cy float8 := 0;
-  best int;
-  best_d float8;
-  d float8;
-  result int[] := '{}';
 BEGIN
   IF start IS NULL THEN
     RAISE EXCEPTION 'the start must not be NULL' USING ERRCODE = '22004';
   END IF;
+  IF COALESCE(cardinality(stops), 0) = 0 THEN
+    RETURN '{}';
+  END IF;
+  kx := 111320.0 * cos(radians(ST_Y(start)));
   SELECT array_agg((ST_X(p) - ST_X(start)) * kx ORDER BY o), array_agg((ST_Y(p) - ST_Y(start)) * ky ORDER BY o)
     INTO xs, ys FROM unnest(stops) WITH ORDINALITY s(p, o);
-  done := array_fill(false, ARRAY[n]);
-  FOR step IN 1 .. n LOOP
-    best := NULL;
-    best_d := 'Infinity';
-    FOR i IN 1 .. n LOOP
-      IF NOT done[i] THEN
-        d := (xs[i] - cx) * (xs[i] - cx) + (ys[i] - cy) * (ys[i] - cy);
-        IF d < best_d THEN
-          best := i;
-          best_d := d;
-        END IF;
-      END IF;
-    END LOOP;
-    done[best] := true;
-    cx := xs[best];
-    cy := ys[best];
-    result := result || best;
-  END LOOP;
-  RETURN result;
+  RETURN commgrid.nearest_neighbour_walk(xs, ys);
 END $$;
 COMMENT ON FUNCTION nearest_neighbour_order(geometry, geometry[]) IS
-  'The order of a nearest-neighbour walk from the start through the points (1-based indexes into stops; ties to the lower index): the route of visit_worklist';
+  'The order of a nearest-neighbour walk from the start through the points (1-based indexes into stops; ties to the lower index), on a local plane around the start: the route of visit_worklist';
 
 CREATE FUNCTION visit_worklist(grid gridcode, at date DEFAULT commgrid.district_today())
 RETURNS TABLE (stop int, household_id bigint, reasons text[], resident_ids bigint[], task_ids bigint[],

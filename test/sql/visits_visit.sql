@@ -139,5 +139,11 @@ SELECT round((SELECT max(metres_so_far) FROM visit_worklist('430102001001001', d
 SELECT nearest_neighbour_order(ST_SetSRID(ST_MakePoint(0, 0), 4490),
   ARRAY[ST_SetSRID(ST_MakePoint(0.003, 0), 4490), ST_SetSRID(ST_MakePoint(0.001, 0), 4490), ST_SetSRID(ST_MakePoint(0.002, 0), 4490)]) AS walk,
   nearest_neighbour_order(ST_SetSRID(ST_MakePoint(0, 0), 4490), '{}') AS none;
-SELECT pg_temp.try($$SELECT commgrid.nearest_neighbour_order(NULL, '{}')$$);
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$SELECT commgrid.nearest_neighbour_order(NULL, '{}')$$),
+  ($$SELECT commgrid.nearest_neighbour_walk('{1, 2}', '{1}')$$),
+  ($$SELECT commgrid.nearest_neighbour_walk('{1, NULL}', '{1, 2}')$$),
+  ($$SELECT commgrid.nearest_neighbour_walk('{1, Infinity}', '{1, 2}')$$)
+) t(stmt);
+SELECT nearest_neighbour_walk('{3, 1, 2, -1}', '{0, 0, 0, 0}') AS walk_along_a_line, nearest_neighbour_walk('{}', '{}') AS none;
 ROLLBACK;
