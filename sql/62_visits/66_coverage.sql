@@ -50,7 +50,7 @@ ALTER TABLE return_interval ENABLE ALWAYS TRIGGER return_interval_keep;
 
 -- Every vulnerable resident the caller may read, with the interval, the last visit that met
 -- them and counts for the rule, and the day the next one is due, as of a day.
-CREATE FUNCTION return_visit_due(at date DEFAULT commgrid.district_today())
+CREATE FUNCTION return_visit_due(at date DEFAULT commgrid.district_today(), area gridcode DEFAULT NULL)
 RETURNS TABLE (resident_id bigint, household_id bigint, grid_code gridcode, interval_days int,
                last_visit date, due_on date, overdue boolean)
 LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
@@ -63,7 +63,7 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public
       OR (i.category = 'empty_nest_elderly' AND r.empty_nest_elderly)
       OR (i.category = 'living_alone' AND r.living_alone)
       OR (i.category = 'disability' AND r.disability)
-    WHERE r.registered_on <= at
+    WHERE r.registered_on <= at AND (area IS NULL OR r.grid_code <@ area)
     GROUP BY r.resident_id
   )
   SELECT v.resident_id, v.household_id, v.grid_code, v.interval_days, l.day,
@@ -76,8 +76,8 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public
       AND x.outcome = 'visited' AND (x.mode = 'in_person' OR v.remote_counts)
       AND commgrid.district_date(x.visited_at) <= at) l ON true
 $$;
-COMMENT ON FUNCTION return_visit_due(date) IS
-  'Vulnerable residents the caller may read, as of a day: the shortest return interval of their kinds, the last visit that met them (a household visit counts; phone or video only where every kind allows it), the day the next is due and whether it is overdue';
+COMMENT ON FUNCTION return_visit_due(date, gridcode) IS
+  'Vulnerable residents the caller may read (under an area, when given), as of a day: the shortest return interval of their kinds, the last visit that met them (a household visit counts; phone or video only where every kind allows it), the day the next is due and whether it is overdue';
 
 -- Coverage per grid and year (from the first year with a visit to this year): households
 -- met in person over households, attempts, households never found at home, and vulnerable

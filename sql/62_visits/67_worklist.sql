@@ -91,7 +91,7 @@ BEGIN
                         AND commgrid.district_date(v.visited_at) BETWEEN year_start AND at)
     UNION ALL
     SELECT d.household_id, 'return visit overdue', d.resident_id, NULL, d.due_on
-    FROM commgrid.return_visit_due(at) d WHERE d.grid_code = grid AND d.overdue
+    FROM commgrid.return_visit_due(at, grid) d WHERE d.overdue
     UNION ALL
     SELECT t.household_id, 'must visit: ' || t.situation, t.resident_id, t.task_id, t.due_on
     FROM commgrid.must_visit_task t

@@ -20,7 +20,23 @@ BEGIN
            count(*) FILTER (WHERE r.disability) AS disability
     FROM commgrid.resident r WHERE r.grid_code = grid
   ),
-  cov AS (SELECT * FROM commgrid.visit_coverage c WHERE c.grid_code = grid::text AND c.year = this_year),
+  -- the grid's own coverage, computed for it alone (visit_coverage computes every grid)
+  met AS (
+    SELECT h.household_id,
+           bool_or(v.mode = 'in_person' AND v.outcome IN ('visited', 'new_occupants', 'vacant')) AS met,
+           COALESCE(bool_and(v.outcome = 'nobody_home') FILTER (WHERE v.mode = 'in_person'), false) AS never_home
+    FROM commgrid.household h JOIN commgrid.visit v USING (household_id)
+    WHERE h.grid_code = grid AND v.visited_at >= make_date(this_year, 1, 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+    GROUP BY h.household_id
+  ),
+  cov AS (
+    SELECT (SELECT count(*) FILTER (WHERE met) FROM met) AS households_visited,
+           (SELECT count(*) FILTER (WHERE never_home) FROM met) AS households_never_home,
+           round(100.0 * (SELECT count(*) FILTER (WHERE met) FROM met)
+                 / NULLIF((SELECT count(*) FROM commgrid.household h WHERE h.grid_code = grid), 0), 1) AS visit_rate,
+           (SELECT count(*) FROM commgrid.return_visit_due(commgrid.district_today(), grid) d
+            WHERE d.last_visit IS NOT NULL AND NOT d.overdue) AS revisited_in_interval
+  ),
   lines (ord, section, item, value) AS (
     SELECT 1, 'people', 'residents: ' || s.status, (SELECT n FROM pop WHERE pop.status = s.status)
     FROM unnest('{registered_resident, floating, registered_away, departed}'::text[]) s(status)

@@ -154,7 +154,7 @@ INSERT INTO matrix_expectation VALUES
   ('visit_coverage', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
   ('must_visit_overdue', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
   ('visit_worklist(gridcode,date)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: a grid''s worklist'),
-  ('return_visit_due(date)', 'filtered', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'the caller''s vulnerable residents (row-level security)'),
+  ('return_visit_due(date,gridcode)', 'filtered', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'the caller''s vulnerable residents (row-level security)'),
   ('may_see_kind(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'the special-category policy''s test: reads the catalogue, which staff read'),
   ('security_index', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: community rows'),
 -- the element inventory (issue 13, sql/63_elements)

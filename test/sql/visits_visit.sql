@@ -106,7 +106,7 @@ FROM visit_coverage WHERE grid_code LIKE '430102%' AND year = extract(year FROM 
 SELECT resident_id, interval_days, last_visit = district_today() AS met_today, overdue
 FROM return_visit_due() WHERE grid_code <@ '430102' ORDER BY resident_id;
 -- resident 2 registered long ago and not met within 90 days is overdue on a later day
-SELECT resident_id, overdue FROM return_visit_due(district_today() + 200) WHERE grid_code <@ '430102' ORDER BY resident_id;
+SELECT resident_id, overdue FROM return_visit_due(district_today() + 200, '430102') ORDER BY resident_id;
 -- once the allowance asks for presence, the phone call no longer counts
 UPDATE return_interval SET remote_counts = false WHERE category = 'minimum_living_allowance';
 SELECT resident_id, last_visit IS NULL AS no_counting_visit FROM return_visit_due() WHERE resident_id = 430102000003;
