@@ -62,22 +62,28 @@ FROM (VALUES
   ('house_safety', 19, '房屋安全隐患', 3, 'grid_worker', false)
 ) v(k, o, n, d, r, s);
 
--- A changed shipped row is the user's (dumped); a restored row replaces the shipped one.
-CREATE FUNCTION must_visit_kind_keep() RETURNS trigger
+-- The catalogues of this area (must_visit_kind, return_interval, element_type) ship rows
+-- marked shipped; pg_dump keeps only the others.  So a changed shipped row becomes the
+-- user's, and a restored row replaces the shipped one with its key (the trigger argument:
+-- a text key column).  Fires in replica mode too, as pg_restore runs.
+CREATE FUNCTION keep_shipped_row() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    DELETE FROM commgrid.must_visit_kind k WHERE k.kind = NEW.kind AND k.shipped AND NOT NEW.shipped;
+    IF NOT NEW.shipped THEN
+      EXECUTE format('DELETE FROM %I.%I WHERE %I = $1 AND shipped', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0])
+        USING pg_catalog.to_jsonb(NEW) ->> TG_ARGV[0];
+    END IF;
   ELSE
     NEW.shipped := false;
   END IF;
   RETURN NEW;
 END $$;
-REVOKE EXECUTE ON FUNCTION must_visit_kind_keep() FROM PUBLIC;
-COMMENT ON FUNCTION must_visit_kind_keep() IS
-  'Trigger: a changed shipped kind becomes the user''s (so pg_dump keeps it); a restored kind replaces the shipped one of its name';
+REVOKE EXECUTE ON FUNCTION keep_shipped_row() FROM PUBLIC;
+COMMENT ON FUNCTION keep_shipped_row() IS
+  'Trigger (argument: the text key column): a changed shipped catalogue row becomes the user''s (so pg_dump keeps it); a restored row replaces the shipped one with its key';
 CREATE TRIGGER must_visit_kind_keep BEFORE INSERT OR UPDATE ON must_visit_kind
-  FOR EACH ROW EXECUTE FUNCTION must_visit_kind_keep();
+  FOR EACH ROW EXECUTE FUNCTION keep_shipped_row('kind');
 ALTER TABLE must_visit_kind ENABLE ALWAYS TRIGGER must_visit_kind_keep;
 
 -- May the acting role see rows of this kind?  Ordinary kinds: yes (the jurisdiction policy

@@ -31,21 +31,8 @@ INSERT INTO return_interval VALUES
   ('minimum_living_allowance', 90, true, true), ('low_income_margin', 90, true, true),
   ('zero_employment_family', 90, true, true), ('other', 90, true, true);
 
-CREATE FUNCTION return_interval_keep() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    DELETE FROM commgrid.return_interval r WHERE r.category = NEW.category AND r.shipped AND NOT NEW.shipped;
-  ELSE
-    NEW.shipped := false;
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION return_interval_keep() FROM PUBLIC;
-COMMENT ON FUNCTION return_interval_keep() IS
-  'Trigger: a changed shipped interval becomes the user''s (so pg_dump keeps it); a restored one replaces the shipped one';
 CREATE TRIGGER return_interval_keep BEFORE INSERT OR UPDATE ON return_interval
-  FOR EACH ROW EXECUTE FUNCTION return_interval_keep();
+  FOR EACH ROW EXECUTE FUNCTION keep_shipped_row('category');
 ALTER TABLE return_interval ENABLE ALWAYS TRIGGER return_interval_keep;
 
 -- Every vulnerable resident the caller may read, with the interval, the last visit that met

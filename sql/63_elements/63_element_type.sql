@@ -37,21 +37,8 @@ SELECT commgrid.secure_table('commgrid.element_type', NULL,
   '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
 SELECT commgrid.register_dump('commgrid.element_type', 'WHERE NOT shipped');
 
-CREATE FUNCTION element_type_keep() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    DELETE FROM commgrid.element_type t WHERE t.type_code = NEW.type_code AND t.shipped AND NOT NEW.shipped;
-  ELSE
-    NEW.shipped := false;
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION element_type_keep() FROM PUBLIC;
-COMMENT ON FUNCTION element_type_keep() IS
-  'Trigger: a changed shipped element type becomes the user''s (so pg_dump keeps it); a restored one replaces the shipped one';
 CREATE TRIGGER element_type_keep BEFORE INSERT OR UPDATE ON element_type
-  FOR EACH ROW EXECUTE FUNCTION element_type_keep();
+  FOR EACH ROW EXECUTE FUNCTION keep_shipped_row('type_code');
 ALTER TABLE element_type ENABLE ALWAYS TRIGGER element_type_keep;
 
 -- things (部件): the six major classes and minor classes in order
