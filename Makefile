@@ -18,7 +18,8 @@ OBJS = \
 	src/aggregates.o \
 	src/uscc.o \
 	src/assign_location.o \
-	src/coordsys.o
+	src/coordsys.o \
+	src/walk.o
 
 # Install SQL: one folder per area (sql/NN_area/), one file per topic inside (NN_topic.sql);
 # the numbers only order them.  Concatenated in that order into one versioned script.
@@ -65,7 +66,7 @@ PACKAGES += python3
 # the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
 FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 
-.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck fuzz bench bench-security
+.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck fuzz bench bench-security bench-visits
 deps:
 	@$(MAKE) -s install-packages LIST='$(PACKAGES)'
 install-packages:
@@ -247,3 +248,8 @@ metacheck:
 	python3 scripts/meta_check META.json
 versions-check:
 	bash test/packaging/versions_check.sh
+
+# The visits and elements benchmark (issue 13): worklist, grid file, element load, on a demo
+# district already loaded in the database psql connects to (test/demo up to 62_visits).
+bench-visits:
+	psql -X -v ON_ERROR_STOP=1 -f test/bench/visits_bench.sql

@@ -116,6 +116,9 @@ BEGIN
     -- Party work staffing (issue 16, sql/68_staffing/72_reviews.sql)
     UNION ALL
     SELECT s.ordinal, s.indicator, s.value, s.unit FROM commgrid.staffing_report_lines(target) s
+    -- visits and the actual population (sql/62_visits/66_coverage.sql)
+    UNION ALL
+    SELECT 200 + v.ordinal, v.indicator, v.value, v.unit FROM commgrid.visit_report_lines(target) v
   )
   SELECT l.indicator, l.value::numeric, l.unit FROM line l ORDER BY l.ordinal, l.indicator;
 END $$;

@@ -179,7 +179,17 @@ INSERT INTO matrix_expectation VALUES
   ('member_participation', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report (member ids and counts, as member_of_record)'),
   ('branch_participation', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
   ('member_never_took_part', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report for the branch secretary'),
-  ('org_eligibility_notice', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance notice (issue 14 §4)');
+  ('org_eligibility_notice', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance notice (issue 14 §4)'),
+-- visits (issue 13, sql/62_visits)
+  ('actual_population', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'the actual-population register, with the caller''s row-level security'),
+  ('visit_coverage', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('must_visit_overdue', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
+  ('visit_worklist(gridcode,date)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: a grid''s worklist'),
+  ('return_visit_due(date,gridcode)', 'filtered', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'the caller''s vulnerable residents (row-level security)'),
+  ('may_see_kind(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'the special-category policy''s test: reads the catalogue, which staff read'),
+  ('security_index', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: community rows'),
+-- the element inventory (issue 13, sql/63_elements)
+  ('grid_file(gridcode)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: the grid file (counts)');
 
 -- Sample arguments, by type, name and function (the most specific row wins; none: NULL):
 -- SQL evaluated as the owner, where $home is the role's home, $own true for the call inside

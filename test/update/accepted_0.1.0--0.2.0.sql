@@ -30,4 +30,16 @@ INSERT INTO commgrid_update_check.accepted (kind, item, reason) VALUES
   ('district_report', 'love-bank points issued this year', 'issue 14: a new report line (love bank)'),
   ('district_report', 'members who took part%', 'issue 14: new report lines (members'' participation)'),
   ('district_report', 'volunteer activities this year', 'issue 14: a new report line (activities)'),
-  ('district_report', 'young members%', 'issue 14: new report lines (members'' participation by age band)');
+  ('district_report', 'young members%', 'issue 14: new report lines (members'' participation by age band)'),
+  ('district_report', 'compliance: must-visit tasks overdue', 'issue 13: a new compliance line (must-visit situations)'),
+  ('district_report', 'floating population living here', 'issue 13: a new report line (actual population)'),
+  ('district_report', 'household visit rate%', 'issue 13: a new report line (visits)'),
+  ('district_report', 'households never found at home this year', 'issue 13: a new report line (visits)'),
+  ('district_report', 'households visited in person this year', 'issue 13: a new report line (visits)'),
+  ('district_report', 'open must-visit tasks', 'issue 13: a new report line (must-visit situations)'),
+  ('district_report', 'registered residents living elsewhere%', 'issue 13: a new report line (actual population)'),
+  ('district_report', 'rented dwellings', 'issue 13: a new report line (rented housing)'),
+  ('district_report', 'return visit rate%', 'issue 13: a new report line (return visits)'),
+  ('district_report', 'vulnerable residents', 'issue 13: a new report line (return visits)'),
+  ('district_report', 'vulnerable residents revisited within their interval', 'issue 13: a new report line (return visits)'),
+  ('district_report', 'feel safe%', 'issue 13: a new report line (public-security index)');

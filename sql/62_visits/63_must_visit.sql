@@ -1,0 +1,190 @@
+-- Must-visit situations (19类民情必到必访): a configurable catalogue of kinds, each with the
+-- days within which a visit is due and the staff role that must make it.  Registering a
+-- situation creates a task; a must-visit visit of the task closes it; an open task past its
+-- due day is overdue, a compliance problem of its grid.  Some kinds are special categories of
+-- personal data (PIPL art. 28: released prisoners, community corrections, drug use, severe
+-- mental illness): their tasks, visits and findings are visible only to the group roles the
+-- kind names (a second, restrictive policy beside the jurisdiction policy).
+
+CREATE TABLE must_visit_kind (
+  kind        text PRIMARY KEY CHECK (kind ~ '^[a-z][a-z_]{2,40}$'),
+  ordinal     int NOT NULL UNIQUE CHECK (ordinal > 0),
+  name        text NOT NULL CHECK (btrim(name) <> ''),
+  due_days    int NOT NULL CHECK (due_days BETWEEN 1 AND 366),
+  visitor_role text NOT NULL REFERENCES security_role (short_name),
+  special_category boolean NOT NULL DEFAULT false,
+  visible_to  text[] NOT NULL DEFAULT '{district_admin, township_staff, community_staff, grid_worker}',
+  shipped     boolean NOT NULL DEFAULT false,
+  CONSTRAINT must_visit_kind_visitor_sees_it CHECK (visitor_role = ANY (visible_to)),
+  CONSTRAINT must_visit_kind_special_is_narrow CHECK (
+    NOT special_category OR NOT 'grid_worker' = ANY (visible_to))
+);
+CREATE INDEX must_visit_kind_visitor_role_idx ON must_visit_kind (visitor_role);
+COMMENT ON TABLE must_visit_kind IS
+  'The catalogue of must-visit situations (必到必访): due interval, visiting role, and who may see a special category (PIPL art. 28)';
+COMMENT ON COLUMN must_visit_kind.kind IS 'Short name of the situation, e.g. birth';
+COMMENT ON COLUMN must_visit_kind.ordinal IS 'Order in lists and reports';
+COMMENT ON COLUMN must_visit_kind.name IS 'Name in the district''s words, e.g. 新生儿出生';
+COMMENT ON COLUMN must_visit_kind.due_days IS 'Days from registration within which the visit is due';
+COMMENT ON COLUMN must_visit_kind.visitor_role IS 'The group role (short name) that must visit';
+COMMENT ON COLUMN must_visit_kind.special_category IS 'A special category of personal data (PIPL art. 28): visible only to visible_to, never to grid workers';
+COMMENT ON COLUMN must_visit_kind.visible_to IS 'Group roles (short names) that may see tasks, visits and findings of this kind';
+COMMENT ON COLUMN must_visit_kind.shipped IS 'Installed by the extension and unchanged (pg_dump keeps only the other rows)';
+SELECT commgrid.secure_table('commgrid.must_visit_kind', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
+SELECT commgrid.register_dump('commgrid.must_visit_kind', 'WHERE NOT shipped');
+
+-- The 19 shipped kinds.  The report names the practice, not the list; these are the
+-- situations common district lists name, with the issue's examples first.
+INSERT INTO must_visit_kind (kind, ordinal, name, due_days, visitor_role, special_category, visible_to, shipped)
+SELECT k, o, n, d, r, s,
+       CASE WHEN s THEN '{district_admin, township_staff, community_staff}'::text[]
+            ELSE '{district_admin, township_staff, community_staff, grid_worker}' END, true
+FROM (VALUES
+  ('birth', 1, '新生儿出生', 15, 'grid_worker', false),
+  ('death', 2, '家有丧事', 3, 'grid_worker', false),
+  ('serious_illness', 3, '重病住院', 7, 'grid_worker', false),
+  ('sudden_hardship', 4, '突发困难', 3, 'grid_worker', false),
+  ('family_dispute', 5, '家庭矛盾纠纷', 3, 'grid_worker', false),
+  ('new_arrival', 6, '新迁入、新入住', 7, 'grid_worker', false),
+  ('released_prisoner', 7, '刑满释放人员', 7, 'community_staff', true),
+  ('community_correction', 8, '社区矫正对象', 7, 'community_staff', true),
+  ('drug_rehabilitation', 9, '社区戒毒、康复人员', 7, 'community_staff', true),
+  ('severe_mental_illness', 10, '严重精神障碍患者', 7, 'community_staff', true),
+  ('home_disaster', 11, '家中遭灾（火灾、水灾等）', 1, 'grid_worker', false),
+  ('new_disability', 12, '新增残疾', 15, 'grid_worker', false),
+  ('unemployment', 13, '失业、零就业家庭', 15, 'grid_worker', false),
+  ('elderly_alone_ill', 14, '空巢独居老人生病', 3, 'grid_worker', false),
+  ('left_behind_child', 15, '留守、困境儿童', 15, 'grid_worker', false),
+  ('enlistment', 16, '参军入伍、退役返乡', 15, 'grid_worker', false),
+  ('petition', 17, '信访诉求', 7, 'community_staff', false),
+  ('domestic_violence', 18, '家庭暴力', 1, 'community_staff', false),
+  ('house_safety', 19, '房屋安全隐患', 3, 'grid_worker', false)
+) v(k, o, n, d, r, s);
+
+-- The catalogues of this area (must_visit_kind, return_interval, element_type) ship rows
+-- marked shipped; pg_dump keeps only the others.  So a changed shipped row becomes the
+-- user's, and a restored row replaces the shipped one with its key (the trigger argument:
+-- a text key column).  Fires in replica mode too, as pg_restore runs.
+CREATE FUNCTION keep_shipped_row() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NOT NEW.shipped THEN
+      EXECUTE format('DELETE FROM %I.%I WHERE %I = $1 AND shipped', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0])
+        USING pg_catalog.to_jsonb(NEW) ->> TG_ARGV[0];
+    END IF;
+  ELSE
+    NEW.shipped := false;
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION keep_shipped_row() FROM PUBLIC;
+COMMENT ON FUNCTION keep_shipped_row() IS
+  'Trigger (argument: the text key column): a changed shipped catalogue row becomes the user''s (so pg_dump keeps it); a restored row replaces the shipped one with its key';
+CREATE TRIGGER must_visit_kind_keep BEFORE INSERT OR UPDATE ON must_visit_kind
+  FOR EACH ROW EXECUTE FUNCTION keep_shipped_row('kind');
+ALTER TABLE must_visit_kind ENABLE ALWAYS TRIGGER must_visit_kind_keep;
+
+-- May the acting role see rows of this kind?  Ordinary kinds: yes (the jurisdiction policy
+-- decides).  Special categories: only members of a role the kind names, and superusers (the
+-- owner bypasses row-level security).  Used by the restrictive policy special_category; it
+-- reads only the catalogue, which every staff role may read, so it needs no owner's rights.
+CREATE FUNCTION may_see_kind(kind text) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT kind IS NULL
+      OR NOT EXISTS (SELECT 1 FROM commgrid.must_visit_kind k WHERE k.kind = may_see_kind.kind AND k.special_category)
+      OR EXISTS (SELECT 1 FROM commgrid.must_visit_kind k, unnest(k.visible_to) v
+                 WHERE k.kind = may_see_kind.kind AND commgrid.is_member_of(commgrid.acting_role(), v))
+      OR (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = commgrid.acting_role())
+$$;
+COMMENT ON FUNCTION may_see_kind(text) IS
+  'May the acting role see rows of this must-visit kind? Always for ordinary kinds (NULL too); for a special category (PIPL art. 28) only a member of a role in its visible_to, or a superuser';
+
+-- Add the special-category policy to a table with a kind column (beside its secure_table).
+CREATE FUNCTION protect_special_category(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  EXECUTE format('DROP POLICY IF EXISTS special_category ON %s', tbl);
+  EXECUTE format('CREATE POLICY special_category ON %s AS RESTRICTIVE '
+                 'USING (commgrid.may_see_kind(situation)) WITH CHECK (commgrid.may_see_kind(situation))', tbl);
+  EXECUTE format('COMMENT ON POLICY special_category ON %s IS %L', tbl,
+                 'Rows of a special-category situation (PIPL art. 28) only for the roles must_visit_kind.visible_to names');
+END $$;
+REVOKE EXECUTE ON FUNCTION protect_special_category(regclass) FROM PUBLIC;
+COMMENT ON FUNCTION protect_special_category(regclass) IS
+  'Add the restrictive special_category policy (commgrid.may_see_kind on its situation column) to a secured table; install script only';
+
+CREATE TABLE must_visit_task (
+  task_id      bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  situation    text NOT NULL REFERENCES must_visit_kind (kind) ON UPDATE CASCADE,
+  resident_id  bigint REFERENCES resident ON DELETE CASCADE,
+  household_id bigint NOT NULL REFERENCES household ON DELETE CASCADE,
+  grid_code    gridcode,
+  raised_on    date NOT NULL DEFAULT commgrid.district_today(),
+  due_on       date,
+  note         text CHECK (btrim(note) <> ''),
+  raised_by_visit bigint,
+  closed_by_visit bigint,
+  closed_on    date,
+  -- closed_on stays when the closing visit is deleted later: the task was closed
+  CONSTRAINT must_visit_task_closed_with_day CHECK (closed_by_visit IS NULL OR closed_on IS NOT NULL)
+);
+CREATE INDEX must_visit_task_grid_code_idx ON must_visit_task (grid_code);
+CREATE INDEX must_visit_task_household_idx ON must_visit_task (household_id);
+CREATE INDEX must_visit_task_resident_idx ON must_visit_task (resident_id);
+CREATE INDEX must_visit_task_situation_idx ON must_visit_task (situation);
+CREATE INDEX must_visit_task_raised_by_idx ON must_visit_task (raised_by_visit);
+CREATE INDEX must_visit_task_closed_by_idx ON must_visit_task (closed_by_visit);
+CREATE INDEX must_visit_task_open_idx ON must_visit_task (grid_code, due_on) WHERE closed_on IS NULL;
+COMMENT ON TABLE must_visit_task IS
+  'A must-visit situation registered for a household or resident: due by due_on, closed by a must-visit visit of the task';
+COMMENT ON COLUMN must_visit_task.task_id IS 'Stable task id';
+COMMENT ON COLUMN must_visit_task.situation IS 'The kind of situation (must_visit_kind)';
+COMMENT ON COLUMN must_visit_task.resident_id IS 'The person concerned, when one; must live in the household';
+COMMENT ON COLUMN must_visit_task.household_id IS 'The household to visit (the resident''s when omitted)';
+COMMENT ON COLUMN must_visit_task.grid_code IS 'Grid of the household, kept by trigger';
+COMMENT ON COLUMN must_visit_task.raised_on IS 'Day the situation was registered (not in the future)';
+COMMENT ON COLUMN must_visit_task.due_on IS 'Day the visit is due: raised_on + the kind''s due_days (set by trigger)';
+COMMENT ON COLUMN must_visit_task.note IS '[personal] What happened, in a few words';
+COMMENT ON COLUMN must_visit_task.raised_by_visit IS 'The visit whose finding raised it, when one';
+COMMENT ON COLUMN must_visit_task.closed_by_visit IS 'The visit that closed it';
+COMMENT ON COLUMN must_visit_task.closed_on IS 'Day of the closing visit (in the district)';
+SELECT commgrid.secure_table('commgrid.must_visit_task', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff, grid_worker}');
+SELECT commgrid.protect_special_category('commgrid.must_visit_task');
+SELECT commgrid.mark_personal('commgrid.must_visit_task', '{situation, note}');
+SELECT commgrid.audit_table('commgrid.must_visit_task');
+SELECT commgrid.register_dump('commgrid.must_visit_task');
+
+CREATE FUNCTION must_visit_task_prepare() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  home bigint;
+BEGIN
+  IF NEW.resident_id IS NOT NULL THEN
+    SELECT r.household_id INTO home FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id;
+    IF NEW.household_id IS NULL THEN
+      NEW.household_id := home;
+    ELSIF home IS DISTINCT FROM NEW.household_id THEN
+      RAISE EXCEPTION 'resident % does not live in household %', NEW.resident_id, NEW.household_id
+        USING ERRCODE = '23514', DETAIL = 'A task''s resident must belong to its household.',
+              HINT = 'Leave household_id out: it is taken from the resident.';
+    END IF;
+  END IF;
+  IF NEW.raised_on > commgrid.district_today() THEN
+    RAISE EXCEPTION 'situation registered on % is in the future', NEW.raised_on
+      USING ERRCODE = '23514',
+            DETAIL = format('Today in the district (Asia/Shanghai) is %s.', commgrid.district_today());
+  END IF;
+  PERFORM commgrid.boundary_share_lock();
+  SELECT h.grid_code INTO NEW.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id;
+  NEW.due_on := NEW.raised_on + (SELECT k.due_days FROM commgrid.must_visit_kind k WHERE k.kind = NEW.situation);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION must_visit_task_prepare() FROM PUBLIC;
+COMMENT ON FUNCTION must_visit_task_prepare() IS
+  'Trigger: a task takes its resident''s household (refusing another, 23514), the household''s grid, and its due day from the kind';
+CREATE TRIGGER must_visit_task_prepare BEFORE INSERT OR UPDATE OF situation, resident_id, household_id, raised_on, grid_code
+  ON must_visit_task FOR EACH ROW EXECUTE FUNCTION must_visit_task_prepare();

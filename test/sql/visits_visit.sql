@@ -1,0 +1,149 @@
+-- Visits, their findings, must-visit tasks (with the special categories of PIPL art. 28),
+-- coverage and return visits, the area report's lines and the worklist.  On hand-made areas
+-- of 430102 (芙蓉区), all rolled back.
+SET search_path = commgrid, public;
+BEGIN;
+\i test/fixtures/visits.sql
+
+-- the catalogue: 19 kinds, 4 of them special categories that grid workers never see
+SELECT count(*) AS kinds, count(*) FILTER (WHERE special_category) AS special,
+       string_agg(kind, ', ' ORDER BY ordinal) FILTER (WHERE special_category) AS special_kinds
+FROM must_visit_kind;
+
+-- visits of this year (a minute ago: any hour is accepted): household 1 met, household 2
+-- never found at home in two attempts, household 3 refused, household 4 found vacant,
+-- resident 3 called by phone (a return visit)
+INSERT INTO visit (visit_id, household_id, resident_id, staff_id, visited_at, kind, mode, outcome, seen, smelled, asked, recorded) VALUES
+  (430102000001, 430102000001, NULL, 430102000001, now() - interval '1 minute', 'routine', 'in_person', 'visited',
+   '厨房燃气软管老化', '无异味', '问老人身体和用药', '建议更换软管'),
+  (430102000002, 430102000002, NULL, 430102000001, now() - interval '2 minutes', 'routine', 'in_person', 'nobody_home', NULL, NULL, NULL, NULL),
+  (430102000003, 430102000002, NULL, 430102000001, now() - interval '1 minute', 'routine', 'in_person', 'nobody_home', NULL, NULL, NULL, NULL),
+  (430102000004, 430102000003, NULL, 430102000001, now() - interval '1 minute', 'routine', 'in_person', 'refused', NULL, NULL, NULL, NULL),
+  (430102000005, 430102000004, NULL, 430102000001, now() - interval '1 minute', 'routine', 'in_person', 'vacant', '门窗紧闭，信箱积压', NULL, NULL, NULL),
+  (430102000006, NULL, 430102000003, 430102000001, now() - interval '1 minute', 'return', 'phone', 'visited', NULL, NULL, '低保金按时到账', NULL);
+SELECT visit_id, household_id, grid_code, situation FROM visit ORDER BY visit_id;
+
+-- refused visits: the future, a vacant flat seen by phone, a resident of another household,
+-- a must-visit without its task, a task without the must-visit kind, a blank observation
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$INSERT INTO visit (household_id, staff_id, visited_at, kind, outcome) VALUES (430102000001, 430102000001, now() + interval '1 hour', 'routine', 'visited')$$),
+  ($$INSERT INTO visit (household_id, staff_id, visited_at, kind, mode, outcome) VALUES (430102000001, 430102000001, now(), 'routine', 'phone', 'vacant')$$),
+  ($$INSERT INTO visit (household_id, resident_id, staff_id, visited_at, kind, outcome) VALUES (430102000001, 430102000003, 430102000001, now(), 'routine', 'visited')$$),
+  ($$INSERT INTO visit (household_id, staff_id, visited_at, kind, outcome) VALUES (430102000001, 430102000001, now(), 'must_visit', 'visited')$$),
+  ($$INSERT INTO visit (household_id, staff_id, visited_at, kind, outcome, seen) VALUES (430102000001, 430102000001, now(), 'routine', 'visited', ' ')$$),
+  ($$INSERT INTO visit (household_id, staff_id, visited_at, kind, mode, outcome) VALUES (430102000001, 430102000001, now(), 'routine', 'fax', 'visited')$$)
+) t(stmt);
+
+-- findings of visit 1: resident 2 is now disabled and on minimum living allowance (audited
+-- on the resident), a birth in the household (a must-visit task), a newcomer (a floating
+-- arrival), and a request for the mass-work system
+INSERT INTO resident (resident_id, name, household_id, registered_on) VALUES (430102000009, '新来者', 430102000001, district_today());
+INSERT INTO visit_finding (finding_id, visit_id, kind, resident_id, situation, add_vulnerable, disability, arrival_status, origin, detail) VALUES
+  (430102000001, 430102000001, 'flag_change', 430102000002, NULL, '{minimum_living_allowance}', true, NULL, NULL, NULL),
+  (430102000002, 430102000001, 'must_visit', 430102000002, 'birth', NULL, NULL, NULL, NULL, '儿媳生育'),
+  (430102000003, 430102000001, 'new_arrival', 430102000009, NULL, NULL, NULL, 'floating', '湖北省孝感市', NULL),
+  (430102000004, 430102000001, 'service_request', NULL, NULL, NULL, NULL, NULL, NULL, '楼道灯坏了');
+SELECT resident_id, vulnerable_kinds, disability FROM resident WHERE resident_id = 430102000002;
+SELECT action, old_values ->> 'disability' AS was, new_values ->> 'disability' AS now, via IS NULL AS direct
+FROM audit_log WHERE table_name = 'commgrid.resident' AND row_key ->> 'resident_id' = '430102000002';
+SELECT situation, resident_id, household_id, grid_code, due_on - raised_on AS due_days, raised_by_visit, closed_on
+FROM must_visit_task WHERE household_id = 430102000001;
+SELECT resident_id, status, origin FROM actual_population WHERE resident_id = 430102000009;
+SELECT finding_id, task_id IS NOT NULL AS made_task, event_id IS NOT NULL AS made_event FROM visit_finding ORDER BY 1;
+-- bad findings: a flag change without a flag, a resident of another household, an unknown
+-- situation, a note without words; a finding is a record, not edited
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$INSERT INTO visit_finding (visit_id, kind, resident_id) VALUES (430102000001, 'flag_change', 430102000002)$$),
+  ($$INSERT INTO visit_finding (visit_id, kind, resident_id, disability) VALUES (430102000001, 'flag_change', 430102000003, true)$$),
+  ($$INSERT INTO visit_finding (visit_id, kind, situation) VALUES (430102000001, 'must_visit', 'lottery_win')$$),
+  ($$INSERT INTO visit_finding (visit_id, kind) VALUES (430102000001, 'note')$$),
+  ($$INSERT INTO visit_finding (visit_id, kind, resident_id, add_vulnerable) VALUES (430102000001, 'flag_change', 430102000002, '{rich}')$$),
+  ($$UPDATE visit_finding SET detail = '改了' WHERE finding_id = 430102000004$$)
+) t(stmt);
+
+-- a must-visit visit of the right task closes it; a visit that found nobody does not
+INSERT INTO visit (visit_id, household_id, staff_id, visited_at, kind, outcome, task_id)
+SELECT 430102000007, 430102000001, 430102000001, now() - interval '30 seconds', 'must_visit', 'nobody_home', task_id
+FROM must_visit_task WHERE situation = 'birth';
+SELECT situation, closed_on IS NULL AS still_open FROM must_visit_task WHERE situation = 'birth';
+INSERT INTO visit (visit_id, household_id, staff_id, visited_at, kind, outcome, task_id, heard)
+SELECT 430102000008, 430102000001, 430102000001, now() - interval '20 seconds', 'must_visit', 'visited', task_id, '母子平安'
+FROM must_visit_task WHERE situation = 'birth';
+SELECT situation, closed_by_visit, closed_on = district_today() AS closed_today FROM must_visit_task WHERE situation = 'birth';
+SELECT visit_id, situation FROM visit WHERE kind = 'must_visit' ORDER BY visit_id;
+-- a task of household 1 visited at household 5 is refused
+SELECT regexp_replace(pg_temp.try($$INSERT INTO visit (household_id, staff_id, visited_at, kind, outcome, task_id)
+  SELECT 430102000005, 430102000001, now(), 'must_visit', 'visited', task_id FROM must_visit_task WHERE situation = 'birth'$$),
+  'task [0-9]+', 'task N') AS outcome;
+
+-- an overdue task (a family dispute registered 10 days ago, due in 3) is a compliance
+-- problem; a special category (a released prisoner) registered by community staff
+INSERT INTO must_visit_task (situation, resident_id, raised_on, note) VALUES
+  ('family_dispute', 430102000004, district_today() - 10, '邻里噪音纠纷');
+SET ROLE v430102_comm;
+INSERT INTO must_visit_task (situation, resident_id, raised_on) VALUES ('released_prisoner', 430102000006, district_today() - 1);
+SELECT situation, grid_code FROM must_visit_task ORDER BY situation;
+SELECT grid_code, situation_ordinal, days_overdue FROM must_visit_overdue ORDER BY task_id;
+-- the grid worker of grid 001: the ordinary tasks only, and no special category written
+SET ROLE v430102_grid;
+SELECT situation FROM must_visit_task ORDER BY situation;
+SELECT count(*) AS special_tasks_seen FROM must_visit_task WHERE situation = 'released_prisoner';
+SELECT pg_temp.try($$INSERT INTO commgrid.must_visit_task (situation, resident_id) VALUES ('drug_rehabilitation', 430102000005)$$);
+SELECT pg_temp.try($$INSERT INTO commgrid.visit_finding (visit_id, kind, situation, detail) VALUES (430102000001, 'must_visit', 'severe_mental_illness', '疑似')$$);
+-- the worker's own finding acts with the worker's rights: a flag in another grid is refused
+SELECT pg_temp.try($$INSERT INTO commgrid.visit (household_id, staff_id, visited_at, kind, outcome) VALUES (430102000007, 430102000003, now(), 'routine', 'visited')$$);
+-- the grid worker of 燕山街 sees no visit of 识字岭
+SET ROLE v430102_grid2;
+SELECT count(*) AS visits, (SELECT count(*) FROM visit_finding) AS findings FROM visit;
+RESET ROLE;
+
+-- coverage this year: grid 001 has 5 households, 2 met in person (1 visited, 4 vacant), 1
+-- (household 2) never found at home in person, 1 refused; vulnerable residents 1 and 2 met
+-- by the household visit, 3 by the phone call (a minimum living allowance allows it)
+SELECT grid_code, households, households_visited, households_never_home, in_person_attempts, visit_rate,
+       vulnerable_residents, revisited_in_interval
+FROM visit_coverage WHERE grid_code LIKE '430102%' AND year = extract(year FROM district_today()) ORDER BY grid_code;
+SELECT resident_id, interval_days, last_visit = district_today() AS met_today, overdue
+FROM return_visit_due() WHERE grid_code <@ '430102' ORDER BY resident_id;
+-- resident 2 registered long ago and not met within 90 days is overdue on a later day
+SELECT resident_id, overdue FROM return_visit_due(district_today() + 200, '430102') ORDER BY resident_id;
+-- once the allowance asks for presence, the phone call no longer counts
+UPDATE return_interval SET remote_counts = false WHERE category = 'minimum_living_allowance';
+SELECT resident_id, last_visit IS NULL AS no_counting_visit FROM return_visit_due() WHERE resident_id = 430102000003;
+SELECT category, shipped FROM return_interval WHERE category = 'minimum_living_allowance';
+
+-- the area report's visit lines for the community
+SELECT indicator, value, unit FROM area_report('430102001001') WHERE indicator ~ '入户|never|vulnerable|回访|population|人户分离|rented|must-visit|households visited';
+
+-- the worklist of grid 001 as its grid worker: households 2, 3 and 5 not met this year,
+-- resident 2 due a return visit, the dispute of household 3; a walk from the duty post
+SET ROLE v430102_grid;
+SELECT stop, household_id, reasons, resident_ids, metres_from_previous, metres_so_far FROM visit_worklist('430102001001001', district_today() + 100);
+SELECT stop, household_id, reasons FROM visit_worklist('430102001001001');
+-- outside the jurisdiction, a bad code, a missing grid
+SELECT pg_temp.try($$SELECT * FROM commgrid.visit_worklist('430102001002001')$$);
+SELECT pg_temp.try($$SELECT * FROM commgrid.visit_worklist('430102001001')$$);
+SELECT pg_temp.try($$SELECT * FROM commgrid.visit_worklist('430102001001009')$$);
+SELECT pg_temp.try($$SELECT * FROM commgrid.visit_worklist('430102001001001', NULL)$$);
+SET ROLE v430102_comm;
+SELECT count(*) AS stops_with_special FROM visit_worklist('430102001001001') WHERE 'must visit: released_prisoner' = ANY (reasons);
+RESET ROLE;
+-- the route against the same stops by household id (= by address here) and in reverse
+WITH w AS (SELECT w.stop, h.household_id, h.location FROM visit_worklist('430102001001001', district_today() + 100) w
+           JOIN household h USING (household_id))
+SELECT round((SELECT max(metres_so_far) FROM visit_worklist('430102001001001', district_today() + 100))::numeric) AS nearest_neighbour,
+       round(walk_length(worklist_start('430102001001001'), (SELECT array_agg(location ORDER BY household_id) FROM w))::numeric) AS by_id,
+       round(walk_length(worklist_start('430102001001001'), (SELECT array_agg(location ORDER BY stop DESC) FROM w))::numeric) AS reversed,
+       walk_length(ST_SetSRID(ST_MakePoint(0, 0), 4490), '{}') AS empty_walk;
+-- the nearest-neighbour order itself
+SELECT nearest_neighbour_order(ST_SetSRID(ST_MakePoint(0, 0), 4490),
+  ARRAY[ST_SetSRID(ST_MakePoint(0.003, 0), 4490), ST_SetSRID(ST_MakePoint(0.001, 0), 4490), ST_SetSRID(ST_MakePoint(0.002, 0), 4490)]) AS walk,
+  nearest_neighbour_order(ST_SetSRID(ST_MakePoint(0, 0), 4490), '{}') AS none;
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$SELECT commgrid.nearest_neighbour_order(NULL, '{}')$$),
+  ($$SELECT commgrid.nearest_neighbour_walk('{1, 2}', '{1}')$$),
+  ($$SELECT commgrid.nearest_neighbour_walk('{1, NULL}', '{1, 2}')$$),
+  ($$SELECT commgrid.nearest_neighbour_walk('{1, Infinity}', '{1, 2}')$$)
+) t(stmt);
+SELECT nearest_neighbour_walk('{3, 1, 2, -1}', '{0, 0, 0, 0}') AS walk_along_a_line, nearest_neighbour_walk('{}', '{}') AS none;
+ROLLBACK;
