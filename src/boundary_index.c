@@ -117,6 +117,11 @@ struct BoundaryIndex
 	MixedRank  *mixed_rank;		/* per 64 cells: which are mixed, and how many before */
 	int32	   *mixed_start;	/* nmixed + 1 entries */
 	int32	   *mixed_candidates;	/* area number | CANDIDATE_WHOLE */
+	/* the arrays' lengths, for the flat copy */
+	int32		nbands_all,
+				nruns,
+				nmixed,
+				ncandidates;
 };
 
 /*
@@ -438,6 +443,8 @@ retry:
 			ix->runs[open_run[run_band[e]]++] = tmp[e];
 		nruns += ntmp;
 	}
+	ix->nbands_all = nbands_all;
+	ix->nruns = nruns;
 	pfree(open_run);
 	if (tmp)
 	{
@@ -519,20 +526,6 @@ rasterise_edge(BoundaryIndex *ix, const BoundaryEdge *e, int32 area, PairList *l
 			pair_add(l, r * ix->ncols + c, area);
 	}
 	return npairs;
-}
-
-/* Order pairs by cell, then by area, so each cell's candidates are adjacent */
-static int
-cell_pair_cmp(const void *a, const void *b)
-{
-	const CellPair *pa = a;
-	const CellPair *pb = b;
-
-	if (pa->cell != pb->cell)
-		return pa->cell < pb->cell ? -1 : 1;
-	if (CANDIDATE_AREA(pa->candidate) != CANDIDATE_AREA(pb->candidate))
-		return CANDIDATE_AREA(pa->candidate) < CANDIDATE_AREA(pb->candidate) ? -1 : 1;
-	return 0;
 }
 
 /* Order crossings along a row of cell centres */
@@ -668,10 +661,11 @@ raster_fit(BoundaryIndex *ix, double width, double height, double *target, const
 		}
 
 		/*
-		 * cells: int32 + touched flag while building, 16 bits and a rank after;
+		 * cells: int32, touched flag and pair count while building, 16 bits and
+		 * a rank after;
 		 * pairs: the list, then the candidates and their starts
 		 */
-		need = fixed + ncells * (sizeof(int32) + sizeof(bool) + sizeof(uint16)) +
+		need = fixed + ncells * (2 * sizeof(int32) + sizeof(bool) + sizeof(uint16)) +
 			(ncells / 64 + 1) * sizeof(MixedRank) +
 			npairs * (sizeof(CellPair) + 2 * sizeof(int32));
 		if (ix->nareas > CELL_PURE_MAX + 1)
@@ -713,6 +707,7 @@ build_raster(BoundaryIndex *ix, const char *level)
 	PairList	extra;
 	int32	   *cells;
 	bool	   *touched;
+	int32	   *cell_end;
 	int32		nmixed = 0;
 	int64		i,
 				j;
@@ -812,38 +807,70 @@ retry:
 		pair_add(&pairs, cell, extra.pairs[i].candidate);
 	}
 
-	/* sort (cell, area), keep one entry per pair */
+	/*
+	 * Group the pairs by cell with a counting sort (a comparison sort of all
+	 * pairs was most of the build); each cell's few candidates are then put
+	 * in area order and merged, one entry per area.
+	 */
 	CHECK_FOR_INTERRUPTS();
-	qsort(pairs.pairs, pairs.n, sizeof(CellPair), cell_pair_cmp);
-	ix->mixed_candidates = palloc_extended(sizeof(int32) * Max(pairs.n, 1), MCXT_ALLOC_HUGE);
-	ix->mixed_start = palloc_extended(sizeof(int32) * (pairs.n + 1), MCXT_ALLOC_HUGE);
-	j = 0;
+	cell_end = palloc_extended(sizeof(int32) * ncells, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	for (i = 0; i < pairs.n; i++)
+		cell_end[pairs.pairs[i].cell]++;
+	for (i = 0, j = 0; i < ncells; i++)
 	{
-		CellPair   *p = &pairs.pairs[i];
-
-		if (i == 0 || p->cell != pairs.pairs[i - 1].cell)
-		{
-			ix->mixed_start[nmixed] = (int32) j;
-			cells[p->cell] = CELL_MIXED(nmixed);
-			nmixed++;
-		}
-		else if (CANDIDATE_AREA(p->candidate) == CANDIDATE_AREA(ix->mixed_candidates[j - 1]))
-		{
-			/* whole only if no edge of the area comes near the cell */
-			if (!(p->candidate & CANDIDATE_WHOLE))
-				ix->mixed_candidates[j - 1] &= ~CANDIDATE_WHOLE;
-			continue;
-		}
-		ix->mixed_candidates[j++] = p->candidate;
+		nmixed += cell_end[i] > 0;
+		j += cell_end[i];
+		cell_end[i] = (int32) (j - cell_end[i]);	/* the cell's start, for now */
 	}
-	ix->mixed_start[nmixed] = (int32) j;
-	/* give back what the upper bounds over-reserved */
-	ix->mixed_start = repalloc_huge(ix->mixed_start, sizeof(int32) * (nmixed + 1));
-	ix->mixed_candidates = repalloc_huge(ix->mixed_candidates, sizeof(int32) * Max(j, 1));
+	ix->mixed_candidates = palloc_extended(sizeof(int32) * Max(pairs.n, 1), MCXT_ALLOC_HUGE);
+	ix->mixed_start = palloc_extended(sizeof(int32) * (nmixed + 1), MCXT_ALLOC_HUGE);
+	for (i = 0; i < pairs.n; i++)
+		ix->mixed_candidates[cell_end[pairs.pairs[i].cell]++] = pairs.pairs[i].candidate;
 	pfree(pairs.pairs);
 	pfree(extra.pairs);
 	pfree(touched);
+	nmixed = 0;
+	j = 0;
+	for (i = 0; i < ncells; i++)
+	{
+		int32		from = i == 0 ? 0 : cell_end[i - 1];
+		int32		to = cell_end[i];
+		int32	   *cand = ix->mixed_candidates;
+		int32		k,
+					m;
+
+		if (from == to)
+			continue;
+		/* insertion sort by area: a cell has a handful of candidates */
+		for (k = from + 1; k < to; k++)
+		{
+			int32		c = cand[k];
+
+			for (m = k; m > from && CANDIDATE_AREA(cand[m - 1]) > CANDIDATE_AREA(c); m--)
+				cand[m] = cand[m - 1];
+			cand[m] = c;
+		}
+		ix->mixed_start[nmixed] = (int32) j;
+		cells[i] = CELL_MIXED(nmixed);
+		nmixed++;
+		for (k = from; k < to; k++)
+		{
+			if (k > from && CANDIDATE_AREA(cand[k]) == CANDIDATE_AREA(cand[j - 1]))
+			{
+				/* whole only if no edge of the area comes near the cell */
+				if (!(cand[k] & CANDIDATE_WHOLE))
+					cand[j - 1] &= ~CANDIDATE_WHOLE;
+				continue;
+			}
+			cand[j++] = cand[k];
+		}
+	}
+	ix->mixed_start[nmixed] = (int32) j;
+	ix->nmixed = nmixed;
+	ix->ncandidates = (int32) j;
+	/* give back what the upper bound over-reserved */
+	ix->mixed_candidates = repalloc_huge(ix->mixed_candidates, sizeof(int32) * Max(j, 1));
+	pfree(cell_end);
 
 	/* the 16-bit raster and the rank of its mixed cells */
 	ix->cells = palloc_extended(sizeof(uint16) * ncells, MCXT_ALLOC_HUGE);
