@@ -13,6 +13,7 @@ OBJS = \
 	src/orientation.o \
 	src/boundary_index.o \
 	src/locate.o \
+	src/shared_index.o \
 	src/idcard.o \
 	src/aggregates.o \
 	src/uscc.o \

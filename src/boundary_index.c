@@ -1064,3 +1064,156 @@ boundary_index_lookup(const BoundaryIndex *ix, double x, double y, GridCode *cod
 	}
 	return false;
 }
+
+/*
+ * The flat copy of an index: one pointer-free block, a header and then the
+ * arrays at aligned offsets, so that it can be placed in shared memory and
+ * read by every backend at whatever address it is mapped.
+ */
+#define FLAT_INDEX_MAGIC	0x43474958	/* "CGIX" */
+#define FLAT_INDEX_ARRAYS	8
+
+typedef struct FlatIndex
+{
+	uint32		magic;
+	int32		nareas,
+				nedges,
+				nbands_all,
+				nruns,
+				nmixed,
+				ncandidates,
+				ncols,
+				nrows;
+	double		x0,
+				y0,
+				xmax,
+				ymax,
+				cell_size;
+	Size		offset[FLAT_INDEX_ARRAYS];
+	Size		total;
+} FlatIndex;
+
+/* The arrays of an index with their lengths in bytes, in the flat order */
+static void
+flat_arrays(const BoundaryIndex *ix, const void **arrays, Size *bytes)
+{
+	int64		ncells = ix->nareas > 0 ? (int64) ix->ncols * ix->nrows : 0;
+
+	arrays[0] = ix->areas;
+	bytes[0] = sizeof(BoundaryArea) * ix->nareas;
+	arrays[1] = ix->edges;
+	bytes[1] = sizeof(BoundaryEdge) * ix->nedges;
+	arrays[2] = ix->band_start;
+	bytes[2] = sizeof(int32) * ix->nbands_all;
+	arrays[3] = ix->runs;
+	bytes[3] = sizeof(EdgeRun) * ix->nruns;
+	arrays[4] = ix->cells;
+	bytes[4] = sizeof(uint16) * ncells;
+	arrays[5] = ix->mixed_rank;
+	bytes[5] = ix->nareas > 0 ? sizeof(MixedRank) * (ncells / 64 + 1) : 0;
+	arrays[6] = ix->mixed_start;
+	bytes[6] = ix->nareas > 0 ? sizeof(int32) * (ix->nmixed + 1) : 0;
+	arrays[7] = ix->mixed_candidates;
+	bytes[7] = sizeof(int32) * ix->ncandidates;
+}
+
+/* Bytes of the flat copy */
+Size
+boundary_index_flat_size(const BoundaryIndex *ix)
+{
+	const void *arrays[FLAT_INDEX_ARRAYS];
+	Size		bytes[FLAT_INDEX_ARRAYS];
+	Size		total = MAXALIGN(sizeof(FlatIndex));
+	int			i;
+
+	flat_arrays(ix, arrays, bytes);
+	for (i = 0; i < FLAT_INDEX_ARRAYS; i++)
+		total += MAXALIGN(bytes[i]);
+	return total;
+}
+
+/* Write the flat copy into dest (boundary_index_flat_size bytes, aligned) */
+void
+boundary_index_flatten(const BoundaryIndex *ix, void *dest)
+{
+	const void *arrays[FLAT_INDEX_ARRAYS];
+	Size		bytes[FLAT_INDEX_ARRAYS];
+	FlatIndex  *f = dest;
+	Size		at = MAXALIGN(sizeof(FlatIndex));
+	int			i;
+
+	memset(f, 0, sizeof(FlatIndex));
+	f->magic = FLAT_INDEX_MAGIC;
+	f->nareas = ix->nareas;
+	f->nedges = ix->nedges;
+	f->nbands_all = ix->nbands_all;
+	f->nruns = ix->nruns;
+	f->nmixed = ix->nmixed;
+	f->ncandidates = ix->ncandidates;
+	f->ncols = ix->ncols;
+	f->nrows = ix->nrows;
+	f->x0 = ix->x0;
+	f->y0 = ix->y0;
+	f->xmax = ix->xmax;
+	f->ymax = ix->ymax;
+	f->cell_size = ix->cell_size;
+	flat_arrays(ix, arrays, bytes);
+	for (i = 0; i < FLAT_INDEX_ARRAYS; i++)
+	{
+		f->offset[i] = at;
+		if (bytes[i] > 0)
+			memcpy((char *) dest + at, arrays[i], bytes[i]);
+		at += MAXALIGN(bytes[i]);
+	}
+	f->total = at;
+}
+
+/*
+ * An index reading a flat copy in place: only the header is allocated (in a
+ * small context under the current one); the copy must outlive it.
+ */
+BoundaryIndex *
+boundary_index_from_flat(const void *flat)
+{
+	const FlatIndex *f = flat;
+	const char *base = flat;
+	MemoryContext context;
+	BoundaryIndex *ix;
+
+	if (f->magic != FLAT_INDEX_MAGIC)
+		elog(ERROR, "shared boundary index is corrupted");
+	context = AllocSetContextCreate(CurrentMemoryContext, "commgrid shared boundary index",
+									ALLOCSET_SMALL_SIZES);
+	ix = MemoryContextAllocZero(context, sizeof(BoundaryIndex));
+	ix->context = context;
+	ix->nareas = f->nareas;
+	ix->nedges = f->nedges;
+	ix->nbands_all = f->nbands_all;
+	ix->nruns = f->nruns;
+	ix->nmixed = f->nmixed;
+	ix->ncandidates = f->ncandidates;
+	ix->ncols = f->ncols;
+	ix->nrows = f->nrows;
+	ix->x0 = f->x0;
+	ix->y0 = f->y0;
+	ix->xmax = f->xmax;
+	ix->ymax = f->ymax;
+	ix->cell_size = f->cell_size;
+	/* read only: the lookup never writes */
+	ix->areas = (BoundaryArea *) (base + f->offset[0]);
+	ix->edges = (BoundaryEdge *) (base + f->offset[1]);
+	ix->band_start = (int32 *) (base + f->offset[2]);
+	ix->runs = (EdgeRun *) (base + f->offset[3]);
+	ix->cells = (uint16 *) (base + f->offset[4]);
+	ix->mixed_rank = (MixedRank *) (base + f->offset[5]);
+	ix->mixed_start = (int32 *) (base + f->offset[6]);
+	ix->mixed_candidates = (int32 *) (base + f->offset[7]);
+	return ix;
+}
+
+/* Memory this backend holds for an index (for a flat copy: its header) */
+Size
+boundary_index_memory(const BoundaryIndex *ix)
+{
+	return MemoryContextMemAllocated(ix->context, true);
+}
