@@ -33,6 +33,7 @@
 #include <math.h>
 
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/float.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -1037,7 +1038,8 @@ boundary_index_lookup(const BoundaryIndex *ix, double x, double y, GridCode *cod
 		return false;
 
 	rank = &ix->mixed_rank[cell / 64];
-	m = rank->before + __builtin_popcountll(rank->bits & ((UINT64CONST(1) << (cell % 64)) - 1));
+	/* the server's popcount runs the CPU's instruction; the builtin, without -mpopcnt, a library loop */
+	m = rank->before + pg_popcount64(rank->bits & ((UINT64CONST(1) << (cell % 64)) - 1));
 	for (k = ix->mixed_start[m]; k < ix->mixed_start[m + 1]; k++)
 	{
 		int32		candidate = ix->mixed_candidates[k];
