@@ -36,6 +36,7 @@
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
@@ -507,8 +508,11 @@ cached_index_drop(CachedIndex *c)
 static bool
 may_share(Generation g)
 {
+	/* and only while every reader of commgrid.area reads it whole (no row security) */
 	return shared_index_enabled() && TransactionIdIsValid(g.xmin) &&
-		!TransactionIdIsCurrentTransactionId(g.xmin);
+		!TransactionIdIsCurrentTransactionId(g.xmin) &&
+		check_enable_rls(get_relname_relid("area", get_namespace_oid("commgrid", false)),
+						 InvalidOid, true) != RLS_ENABLED;
 }
 
 /*
