@@ -14,6 +14,7 @@ OBJS = \
 	src/boundary_index.o \
 	src/levels.o \
 	src/locate.o \
+	src/shared_index.o \
 	src/idcard.o \
 	src/aggregates.o \
 	src/uscc.o \
@@ -81,8 +82,13 @@ install-packages:
 # Every throwaway cluster (test, demo, bench) runs as a district's server should: pgaudit
 # writes each read of restricted data and of the audit log to the server log, where a rollback
 # cannot reach it (docs/design/security.md: "Durable read audit"); the log collector lets the test read it.
-SERVER_OPTS = -o shared_preload_libraries=pgaudit -o pgaudit.role=commgrid_auditor \
-	-o pgaudit.log_parameter=on -o logging_collector=on
+# pg_commgrid is preloaded too, so that backends share one boundary index per level
+# (docs/design/boundary-index-cache.md: "Shared between backends").
+SERVER_OPTS_BASE = -o pgaudit.role=commgrid_auditor -o pgaudit.log_parameter=on -o logging_collector=on
+SERVER_OPTS = -o shared_preload_libraries=pgaudit,pg_commgrid $(SERVER_OPTS_BASE)
+# the engine's tests once more without the preload: every backend builds its own index
+ENGINE_PRIVATE_TESTS = REGRESS='engine_locate engine_index_memory' \
+	ISOLATION='engine_locate_cache engine_locate_shared engine_assign_redraw_race'
 
 # The demo: the sample district in its own cluster that stays up (docs/demo.md; demo-stop,
 # demo-drop below), printed from psql, with login roles for the tour.
@@ -119,6 +125,7 @@ test: deps clang-check
 	$(MAKE) metacheck
 	$(MAKE) PG_CPPFLAGS='$(ASSERT_CPPFLAGS)' install
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) docs-check && $(MAKE) jdbccheck && $(MAKE) tourcheck'
+	pg_virtualenv -v $(PGVERSION) -o shared_preload_libraries=pgaudit $(SERVER_OPTS_BASE) $(MAKE) installcheck $(ENGINE_PRIVATE_TESTS)
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) concurrencycheck
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) updatecheck
 	$(MAKE) fuzz FUZZ_RUNS=500000 FUZZ_TIME=20

@@ -88,6 +88,44 @@ trigger_column(Relation rel, const char *name, Oid type, const char *role, const
 	return attnum;
 }
 
+/*
+ * What the trigger works out from its arguments and its table, once per
+ * statement: kept in fn_extra, whose FmgrInfo lives as long as the
+ * statement, during which the table cannot change shape.
+ */
+typedef struct AssignPlan
+{
+	Oid			trigger;
+	Oid			relation;
+	int			location_att;
+	int			code_att;
+	int			depth;
+	Oid			code_type;		/* the code column's type: gridcode or a level domain */
+	bool		is_domain;
+	void	   *domain_extra;	/* domain_check's own cache */
+} AssignPlan;
+
+static AssignPlan *
+assign_plan(FunctionCallInfo fcinfo, Trigger *trigger, Relation rel)
+{
+	AssignPlan *plan = (AssignPlan *) fcinfo->flinfo->fn_extra;
+	const AssignTypes *types;
+
+	if (plan != NULL && plan->trigger == trigger->tgoid && plan->relation == RelationGetRelid(rel))
+		return plan;
+	types = assign_types();
+	plan = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(AssignPlan));
+	plan->trigger = trigger->tgoid;
+	plan->relation = RelationGetRelid(rel);
+	plan->location_att = trigger_column(rel, trigger->tgargs[0], types->geometry_type, "location", trigger->tgname);
+	plan->code_att = trigger_column(rel, trigger->tgargs[1], types->gridcode_type, "code", trigger->tgname);
+	plan->depth = locate_level_depth(trigger->tgargs[2], strlen(trigger->tgargs[2]));
+	plan->code_type = TupleDescAttr(RelationGetDescr(rel), plan->code_att - 1)->atttypid;
+	plan->is_domain = plan->code_type != types->gridcode_type;
+	fcinfo->flinfo->fn_extra = plan;
+	return plan;
+}
+
 /* True when two non-null varlena datums hold the same bytes */
 static bool
 same_varlena(Datum a, Datum b)
@@ -111,13 +149,12 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 	TriggerData *td = (TriggerData *) fcinfo->context;
 	Trigger    *trigger;
 	Relation	rel;
-	const AssignTypes *types;
+	AssignPlan *plan;
 	HeapTuple	tuple;
 	int			location_att,
 				code_att,
 				depth;
 	bool		isnull;
-	Oid			code_type;
 	Datum		location;
 	Datum		code_value = (Datum) 0;
 	bool		code_isnull = true;
@@ -143,10 +180,10 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 						trigger->tgname, RelationGetRelationName(rel), trigger->tgnargs),
 				 errhint("Arguments: location column, code column, level, e.g. ('location', 'grid', 'grid').")));
 
-	types = assign_types();
-	location_att = trigger_column(rel, trigger->tgargs[0], types->geometry_type, "location", trigger->tgname);
-	code_att = trigger_column(rel, trigger->tgargs[1], types->gridcode_type, "code", trigger->tgname);
-	depth = locate_level_depth(trigger->tgargs[2], strlen(trigger->tgargs[2]));
+	plan = assign_plan(fcinfo, trigger, rel);
+	location_att = plan->location_att;
+	code_att = plan->code_att;
+	depth = plan->depth;
 
 	tuple = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? td->tg_trigtuple : td->tg_newtuple;
 	location = heap_getattr(tuple, location_att, RelationGetDescr(rel), &isnull);
@@ -169,10 +206,9 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 		code_isnull = false;
 	}
 	/* a level domain (commgrid.grid_code, ...) checks the code as an INSERT would */
-	code_type = TupleDescAttr(RelationGetDescr(rel), code_att - 1)->atttypid;
-	if (code_type != types->gridcode_type)
-		domain_check(code_value, code_isnull, code_type,
-					 &fcinfo->flinfo->fn_extra, fcinfo->flinfo->fn_mcxt);
+	if (plan->is_domain)
+		domain_check(code_value, code_isnull, plan->code_type,
+					 &plan->domain_extra, fcinfo->flinfo->fn_mcxt);
 	tuple = heap_modify_tuple_by_cols(tuple, RelationGetDescr(rel), 1,
 									  &code_att, &code_value, &code_isnull);
 	return PointerGetDatum(tuple);

@@ -33,6 +33,7 @@
 #include <math.h>
 
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/float.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -117,6 +118,11 @@ struct BoundaryIndex
 	MixedRank  *mixed_rank;		/* per 64 cells: which are mixed, and how many before */
 	int32	   *mixed_start;	/* nmixed + 1 entries */
 	int32	   *mixed_candidates;	/* area number | CANDIDATE_WHOLE */
+	/* the arrays' lengths, for the flat copy */
+	int32		nbands_all,
+				nruns,
+				nmixed,
+				ncandidates;
 };
 
 /*
@@ -438,6 +444,8 @@ retry:
 			ix->runs[open_run[run_band[e]]++] = tmp[e];
 		nruns += ntmp;
 	}
+	ix->nbands_all = nbands_all;
+	ix->nruns = nruns;
 	pfree(open_run);
 	if (tmp)
 	{
@@ -519,20 +527,6 @@ rasterise_edge(BoundaryIndex *ix, const BoundaryEdge *e, int32 area, PairList *l
 			pair_add(l, r * ix->ncols + c, area);
 	}
 	return npairs;
-}
-
-/* Order pairs by cell, then by area, so each cell's candidates are adjacent */
-static int
-cell_pair_cmp(const void *a, const void *b)
-{
-	const CellPair *pa = a;
-	const CellPair *pb = b;
-
-	if (pa->cell != pb->cell)
-		return pa->cell < pb->cell ? -1 : 1;
-	if (CANDIDATE_AREA(pa->candidate) != CANDIDATE_AREA(pb->candidate))
-		return CANDIDATE_AREA(pa->candidate) < CANDIDATE_AREA(pb->candidate) ? -1 : 1;
-	return 0;
 }
 
 /* Order crossings along a row of cell centres */
@@ -668,10 +662,11 @@ raster_fit(BoundaryIndex *ix, double width, double height, double *target, const
 		}
 
 		/*
-		 * cells: int32 + touched flag while building, 16 bits and a rank after;
+		 * cells: int32, touched flag and pair count while building, 16 bits and
+		 * a rank after;
 		 * pairs: the list, then the candidates and their starts
 		 */
-		need = fixed + ncells * (sizeof(int32) + sizeof(bool) + sizeof(uint16)) +
+		need = fixed + ncells * (2 * sizeof(int32) + sizeof(bool) + sizeof(uint16)) +
 			(ncells / 64 + 1) * sizeof(MixedRank) +
 			npairs * (sizeof(CellPair) + 2 * sizeof(int32));
 		if (ix->nareas > CELL_PURE_MAX + 1)
@@ -713,6 +708,7 @@ build_raster(BoundaryIndex *ix, const char *level)
 	PairList	extra;
 	int32	   *cells;
 	bool	   *touched;
+	int32	   *cell_end;
 	int32		nmixed = 0;
 	int64		i,
 				j;
@@ -812,38 +808,70 @@ retry:
 		pair_add(&pairs, cell, extra.pairs[i].candidate);
 	}
 
-	/* sort (cell, area), keep one entry per pair */
+	/*
+	 * Group the pairs by cell with a counting sort (a comparison sort of all
+	 * pairs was most of the build); each cell's few candidates are then put
+	 * in area order and merged, one entry per area.
+	 */
 	CHECK_FOR_INTERRUPTS();
-	qsort(pairs.pairs, pairs.n, sizeof(CellPair), cell_pair_cmp);
-	ix->mixed_candidates = palloc_extended(sizeof(int32) * Max(pairs.n, 1), MCXT_ALLOC_HUGE);
-	ix->mixed_start = palloc_extended(sizeof(int32) * (pairs.n + 1), MCXT_ALLOC_HUGE);
-	j = 0;
+	cell_end = palloc_extended(sizeof(int32) * ncells, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
 	for (i = 0; i < pairs.n; i++)
+		cell_end[pairs.pairs[i].cell]++;
+	for (i = 0, j = 0; i < ncells; i++)
 	{
-		CellPair   *p = &pairs.pairs[i];
-
-		if (i == 0 || p->cell != pairs.pairs[i - 1].cell)
-		{
-			ix->mixed_start[nmixed] = (int32) j;
-			cells[p->cell] = CELL_MIXED(nmixed);
-			nmixed++;
-		}
-		else if (CANDIDATE_AREA(p->candidate) == CANDIDATE_AREA(ix->mixed_candidates[j - 1]))
-		{
-			/* whole only if no edge of the area comes near the cell */
-			if (!(p->candidate & CANDIDATE_WHOLE))
-				ix->mixed_candidates[j - 1] &= ~CANDIDATE_WHOLE;
-			continue;
-		}
-		ix->mixed_candidates[j++] = p->candidate;
+		nmixed += cell_end[i] > 0;
+		j += cell_end[i];
+		cell_end[i] = (int32) (j - cell_end[i]);	/* the cell's start, for now */
 	}
-	ix->mixed_start[nmixed] = (int32) j;
-	/* give back what the upper bounds over-reserved */
-	ix->mixed_start = repalloc_huge(ix->mixed_start, sizeof(int32) * (nmixed + 1));
-	ix->mixed_candidates = repalloc_huge(ix->mixed_candidates, sizeof(int32) * Max(j, 1));
+	ix->mixed_candidates = palloc_extended(sizeof(int32) * Max(pairs.n, 1), MCXT_ALLOC_HUGE);
+	ix->mixed_start = palloc_extended(sizeof(int32) * (nmixed + 1), MCXT_ALLOC_HUGE);
+	for (i = 0; i < pairs.n; i++)
+		ix->mixed_candidates[cell_end[pairs.pairs[i].cell]++] = pairs.pairs[i].candidate;
 	pfree(pairs.pairs);
 	pfree(extra.pairs);
 	pfree(touched);
+	nmixed = 0;
+	j = 0;
+	for (i = 0; i < ncells; i++)
+	{
+		int32		from = i == 0 ? 0 : cell_end[i - 1];
+		int32		to = cell_end[i];
+		int32	   *cand = ix->mixed_candidates;
+		int32		k,
+					m;
+
+		if (from == to)
+			continue;
+		/* insertion sort by area: a cell has a handful of candidates */
+		for (k = from + 1; k < to; k++)
+		{
+			int32		c = cand[k];
+
+			for (m = k; m > from && CANDIDATE_AREA(cand[m - 1]) > CANDIDATE_AREA(c); m--)
+				cand[m] = cand[m - 1];
+			cand[m] = c;
+		}
+		ix->mixed_start[nmixed] = (int32) j;
+		cells[i] = CELL_MIXED(nmixed);
+		nmixed++;
+		for (k = from; k < to; k++)
+		{
+			if (k > from && CANDIDATE_AREA(cand[k]) == CANDIDATE_AREA(cand[j - 1]))
+			{
+				/* whole only if no edge of the area comes near the cell */
+				if (!(cand[k] & CANDIDATE_WHOLE))
+					cand[j - 1] &= ~CANDIDATE_WHOLE;
+				continue;
+			}
+			cand[j++] = cand[k];
+		}
+	}
+	ix->mixed_start[nmixed] = (int32) j;
+	ix->nmixed = nmixed;
+	ix->ncandidates = (int32) j;
+	/* give back what the upper bound over-reserved */
+	ix->mixed_candidates = repalloc_huge(ix->mixed_candidates, sizeof(int32) * Max(j, 1));
+	pfree(cell_end);
 
 	/* the 16-bit raster and the rank of its mixed cells */
 	ix->cells = palloc_extended(sizeof(uint16) * ncells, MCXT_ALLOC_HUGE);
@@ -1010,7 +1038,8 @@ boundary_index_lookup(const BoundaryIndex *ix, double x, double y, GridCode *cod
 		return false;
 
 	rank = &ix->mixed_rank[cell / 64];
-	m = rank->before + __builtin_popcountll(rank->bits & ((UINT64CONST(1) << (cell % 64)) - 1));
+	/* the server's popcount runs the CPU's instruction; the builtin, without -mpopcnt, a library loop */
+	m = rank->before + pg_popcount64(rank->bits & ((UINT64CONST(1) << (cell % 64)) - 1));
 	for (k = ix->mixed_start[m]; k < ix->mixed_start[m + 1]; k++)
 	{
 		int32		candidate = ix->mixed_candidates[k];
@@ -1036,4 +1065,157 @@ boundary_index_lookup(const BoundaryIndex *ix, double x, double y, GridCode *cod
 		}
 	}
 	return false;
+}
+
+/*
+ * The flat copy of an index: one pointer-free block, a header and then the
+ * arrays at aligned offsets, so that it can be placed in shared memory and
+ * read by every backend at whatever address it is mapped.
+ */
+#define FLAT_INDEX_MAGIC	0x43474958	/* "CGIX" */
+#define FLAT_INDEX_ARRAYS	8
+
+typedef struct FlatIndex
+{
+	uint32		magic;
+	int32		nareas,
+				nedges,
+				nbands_all,
+				nruns,
+				nmixed,
+				ncandidates,
+				ncols,
+				nrows;
+	double		x0,
+				y0,
+				xmax,
+				ymax,
+				cell_size;
+	Size		offset[FLAT_INDEX_ARRAYS];
+	Size		total;
+} FlatIndex;
+
+/* The arrays of an index with their lengths in bytes, in the flat order */
+static void
+flat_arrays(const BoundaryIndex *ix, const void **arrays, Size *bytes)
+{
+	int64		ncells = ix->nareas > 0 ? (int64) ix->ncols * ix->nrows : 0;
+
+	arrays[0] = ix->areas;
+	bytes[0] = sizeof(BoundaryArea) * ix->nareas;
+	arrays[1] = ix->edges;
+	bytes[1] = sizeof(BoundaryEdge) * ix->nedges;
+	arrays[2] = ix->band_start;
+	bytes[2] = sizeof(int32) * ix->nbands_all;
+	arrays[3] = ix->runs;
+	bytes[3] = sizeof(EdgeRun) * ix->nruns;
+	arrays[4] = ix->cells;
+	bytes[4] = sizeof(uint16) * ncells;
+	arrays[5] = ix->mixed_rank;
+	bytes[5] = ix->nareas > 0 ? sizeof(MixedRank) * (ncells / 64 + 1) : 0;
+	arrays[6] = ix->mixed_start;
+	bytes[6] = ix->nareas > 0 ? sizeof(int32) * (ix->nmixed + 1) : 0;
+	arrays[7] = ix->mixed_candidates;
+	bytes[7] = sizeof(int32) * ix->ncandidates;
+}
+
+/* Bytes of the flat copy */
+Size
+boundary_index_flat_size(const BoundaryIndex *ix)
+{
+	const void *arrays[FLAT_INDEX_ARRAYS];
+	Size		bytes[FLAT_INDEX_ARRAYS];
+	Size		total = MAXALIGN(sizeof(FlatIndex));
+	int			i;
+
+	flat_arrays(ix, arrays, bytes);
+	for (i = 0; i < FLAT_INDEX_ARRAYS; i++)
+		total += MAXALIGN(bytes[i]);
+	return total;
+}
+
+/* Write the flat copy into dest (boundary_index_flat_size bytes, aligned) */
+void
+boundary_index_flatten(const BoundaryIndex *ix, void *dest)
+{
+	const void *arrays[FLAT_INDEX_ARRAYS];
+	Size		bytes[FLAT_INDEX_ARRAYS];
+	FlatIndex  *f = dest;
+	Size		at = MAXALIGN(sizeof(FlatIndex));
+	int			i;
+
+	memset(f, 0, sizeof(FlatIndex));
+	f->magic = FLAT_INDEX_MAGIC;
+	f->nareas = ix->nareas;
+	f->nedges = ix->nedges;
+	f->nbands_all = ix->nbands_all;
+	f->nruns = ix->nruns;
+	f->nmixed = ix->nmixed;
+	f->ncandidates = ix->ncandidates;
+	f->ncols = ix->ncols;
+	f->nrows = ix->nrows;
+	f->x0 = ix->x0;
+	f->y0 = ix->y0;
+	f->xmax = ix->xmax;
+	f->ymax = ix->ymax;
+	f->cell_size = ix->cell_size;
+	flat_arrays(ix, arrays, bytes);
+	for (i = 0; i < FLAT_INDEX_ARRAYS; i++)
+	{
+		f->offset[i] = at;
+		if (bytes[i] > 0)
+			memcpy((char *) dest + at, arrays[i], bytes[i]);
+		at += MAXALIGN(bytes[i]);
+	}
+	f->total = at;
+}
+
+/*
+ * An index reading a flat copy in place: only the header is allocated (in a
+ * small context under the current one); the copy must outlive it.
+ */
+BoundaryIndex *
+boundary_index_from_flat(const void *flat)
+{
+	const FlatIndex *f = flat;
+	const char *base = flat;
+	MemoryContext context;
+	BoundaryIndex *ix;
+
+	if (f->magic != FLAT_INDEX_MAGIC)
+		elog(ERROR, "shared boundary index is corrupted");
+	context = AllocSetContextCreate(CurrentMemoryContext, "commgrid shared boundary index",
+									ALLOCSET_SMALL_SIZES);
+	ix = MemoryContextAllocZero(context, sizeof(BoundaryIndex));
+	ix->context = context;
+	ix->nareas = f->nareas;
+	ix->nedges = f->nedges;
+	ix->nbands_all = f->nbands_all;
+	ix->nruns = f->nruns;
+	ix->nmixed = f->nmixed;
+	ix->ncandidates = f->ncandidates;
+	ix->ncols = f->ncols;
+	ix->nrows = f->nrows;
+	ix->x0 = f->x0;
+	ix->y0 = f->y0;
+	ix->xmax = f->xmax;
+	ix->ymax = f->ymax;
+	ix->cell_size = f->cell_size;
+	/* read only: the lookup never writes */
+	ix->areas = (BoundaryArea *) (base + f->offset[0]);
+	ix->edges = (BoundaryEdge *) (base + f->offset[1]);
+	ix->band_start = (int32 *) (base + f->offset[2]);
+	ix->runs = (EdgeRun *) (base + f->offset[3]);
+	ix->cells = (uint16 *) (base + f->offset[4]);
+	ix->mixed_rank = (MixedRank *) (base + f->offset[5]);
+	ix->mixed_start = (int32 *) (base + f->offset[6]);
+	ix->mixed_candidates = (int32 *) (base + f->offset[7]);
+	return ix;
+}
+
+/* Memory this backend holds for an index (for a flat copy: its header) */
+Size
+boundary_index_memory(const BoundaryIndex *ix)
+{
+	return MemoryContextMemAllocated(ix->context, true);
 }

@@ -24,5 +24,9 @@ extern void boundary_index_free(BoundaryIndex *index);
 extern bool boundary_index_lookup(const BoundaryIndex *index, double x, double y,
 								  GridCode *code);
 extern void boundary_index_define_settings(void);
+extern Size boundary_index_flat_size(const BoundaryIndex *index);
+extern void boundary_index_flatten(const BoundaryIndex *index, void *dest);
+extern BoundaryIndex *boundary_index_from_flat(const void *flat);
+extern Size boundary_index_memory(const BoundaryIndex *index);
 
 #endif							/* BOUNDARY_INDEX_H */

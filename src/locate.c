@@ -36,12 +36,14 @@
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "boundary_index.h"
 #include "echo.h"
 #include "locate.h"
+#include "shared_index.h"
 
 /* Which statement/snapshot the generation was last read under */
 typedef struct ValidationKey
@@ -67,6 +69,7 @@ typedef struct Generation
 typedef struct CachedIndex
 {
 	BoundaryIndex *index;
+	dsm_segment *segment;		/* the shared copy it reads, or NULL: private */
 	Generation	built_from;
 	/* for historical indexes: the level and the span of time it is right for */
 	int			depth;
@@ -273,6 +276,65 @@ load_index(const char *query, int nargs, Oid *argtypes, Datum *values, int depth
 	return index;
 }
 
+/* Drop a cached index: free a private one, unmap a shared one */
+static void
+cached_index_drop(CachedIndex *c)
+{
+	BoundaryIndex *index = c->index;
+	dsm_segment *segment = c->segment;
+
+	c->index = NULL;
+	c->segment = NULL;
+	boundary_index_free(index);
+	if (segment)
+		dsm_detach(segment);
+}
+
+/*
+ * May this backend use the shared index of the generation it sees?  Only
+ * when that row version is another transaction's: then this snapshot sees
+ * it committed, and every snapshot that sees it sees the same committed
+ * boundaries (each change of boundaries writes a new version).  Our own
+ * uncommitted redraw, and a parallel worker's view of its leader's, are
+ * built privately.
+ */
+static bool
+may_share(Generation g)
+{
+	/* and only while every reader of commgrid.area reads it whole (no row security) */
+	return shared_index_enabled() && TransactionIdIsValid(g.xmin) &&
+		!TransactionIdIsCurrentTransactionId(g.xmin) &&
+		check_enable_rls(get_relname_relid("area", get_namespace_oid("commgrid", false)),
+						 InvalidOid, true) != RLS_ENABLED;
+}
+
+/*
+ * May an index built now be published for others?  Only when this
+ * transaction has written nothing (so the boundaries it read are exactly
+ * the committed ones of its generation, not changed by a statement of ours
+ * whose generation bump is still to come).  Returns in *latest whether the
+ * generation is also the latest committed one, which may replace a newer
+ * shared generation (found only by a new snapshot after, say, the extension
+ * was created again and its counter began anew).
+ */
+static bool
+may_publish(Generation g, bool *latest)
+{
+	*latest = false;
+	if (!may_share(g) || TransactionIdIsValid(GetTopTransactionIdIfAny()))
+		return false;
+	if (!IsInParallelMode())
+	{
+		Generation	newest;
+
+		PushActiveSnapshot(GetLatestSnapshot());
+		newest = read_generation();
+		PopActiveSnapshot();
+		*latest = same_generation(newest, g);
+	}
+	return true;
+}
+
 /* The current index of a level, rebuilt if the boundaries changed */
 static BoundaryIndex *
 level_index(int depth)
@@ -285,17 +347,82 @@ level_index(int depth)
 	{
 		Oid			argtypes[1] = {INT4OID};
 		Datum		values[1] = {Int32GetDatum(depth)};
+		Generation	g = current_generation;
+		BoundaryIndex *built;
+		bool		latest;
 
-		boundary_index_free(c->index);
-		c->index = NULL;
-		/* every operator and function qualified: the caller's search_path must not matter */
-		c->index = load_index("SELECT code, boundary FROM commgrid.area "
-							  "WHERE commgrid.depth(code) OPERATOR(pg_catalog.=) $1 "
-							  "AND boundary IS NOT NULL",
-							  1, argtypes, values, depth);
-		c->built_from = current_generation;
+		cached_index_drop(c);
+		if (may_share(g))
+			c->index = shared_index_attach(depth, g.xmin, g.counter, &c->segment);
+		if (c->index == NULL)
+		{
+			/* every operator and function qualified: the caller's search_path must not matter */
+			built = load_index("SELECT code, boundary FROM commgrid.area "
+							   "WHERE commgrid.depth(code) OPERATOR(pg_catalog.=) $1 "
+							   "AND boundary IS NOT NULL",
+							   1, argtypes, values, depth);
+			if (may_publish(g, &latest))
+			{
+				PG_TRY();
+				{
+					c->index = shared_index_publish(depth, g.xmin, g.counter, latest,
+													built, &c->segment);
+				}
+				PG_CATCH();
+				{
+					boundary_index_free(built);
+					PG_RE_THROW();
+				}
+				PG_END_TRY();
+			}
+			if (c->index == NULL)
+				c->index = built;
+			else
+			{
+				boundary_index_keep(c->index);
+				boundary_index_free(built);
+			}
+		}
+		else
+			boundary_index_keep(c->index);
+		c->built_from = g;
 	}
 	return c->index;
+}
+
+/*
+ * commgrid.index_memory() -> TABLE (level text, boundaries text, path text,
+ *   index_bytes bigint, backend_bytes bigint, generation bigint)
+ * The boundary indexes this backend holds: shared (mapped from shared
+ * memory; the backend holds only a header) or private (built here).
+ */
+PG_FUNCTION_INFO_V1(commgrid_index_memory);
+Datum
+commgrid_index_memory(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			depth;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (depth = 0; depth <= GRIDCODE_MAX_DEPTH + 1; depth++)
+	{
+		CachedIndex *c = depth <= GRIDCODE_MAX_DEPTH ? &level_cache[depth] : &history_cache;
+		Datum		values[6];
+		bool		nulls[6] = {false, false, false, false, false, false};
+		Size		own;
+
+		if (c->index == NULL)
+			continue;
+		own = boundary_index_memory(c->index);
+		values[0] = CStringGetTextDatum(locate_level_name(depth <= GRIDCODE_MAX_DEPTH ? depth : c->depth));
+		values[1] = CStringGetTextDatum(depth <= GRIDCODE_MAX_DEPTH ? "current" : "history");
+		values[2] = CStringGetTextDatum(c->segment ? "shared" : "private");
+		values[3] = Int64GetDatum((int64) (c->segment ? dsm_segment_map_length(c->segment) : own));
+		values[4] = Int64GetDatum((int64) own);
+		values[5] = Int64GetDatum(c->built_from.counter);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }
 
 /* The area of a level holding a point, for locate() and the trigger */
@@ -340,18 +467,39 @@ boundary_lock_tag(LOCKTAG *tag)
 void
 boundary_lock_for_write(void)
 {
+	static struct
+	{
+		LocalTransactionId lxid;
+		SubTransactionId subxid;
+	}			held_in = {InvalidLocalTransactionId, InvalidSubTransactionId};
 	LOCKTAG		tag;
+	bool		held;
 	Generation	seen,
 				latest;
 
+	/*
+	 * Held since this (sub)transaction took it: a subtransaction's id is never
+	 * reused in its transaction, so the lock cannot have gone with a rollback
+	 * to savepoint.  Saves two lock-table lookups per inserted row.
+	 */
+#if PG_VERSION_NUM >= 170000
+	if (held_in.lxid == MyProc->vxid.lxid &&
+#else
+	if (held_in.lxid == MyProc->lxid &&
+#endif
+		held_in.subxid == GetCurrentSubTransactionId())
+		return;
 	boundary_lock_tag(&tag);
 #if PG_VERSION_NUM >= 170000
-	if (LockHeldByMe(&tag, ShareLock, true))
-		return;
+	held = LockHeldByMe(&tag, ShareLock, true);
+	held_in.lxid = MyProc->vxid.lxid;
 #else
-	if (LockHeldByMe(&tag, ShareLock) || LockHeldByMe(&tag, ExclusiveLock))
-		return;
+	held = LockHeldByMe(&tag, ShareLock) || LockHeldByMe(&tag, ExclusiveLock);
+	held_in.lxid = MyProc->lxid;
 #endif
+	held_in.subxid = GetCurrentSubTransactionId();
+	if (held)
+		return;
 	(void) LockAcquire(&tag, ShareLock, false, false);
 
 	if (!ActiveSnapshotSet())

@@ -10,6 +10,7 @@
 
 #include "boundary_index.h"
 #include "echo.h"
+#include "shared_index.h"
 
 PG_MODULE_MAGIC;
 
@@ -34,4 +35,5 @@ void
 _PG_init(void)
 {
 	boundary_index_define_settings();
+	shared_index_init();
 }

@@ -1534,6 +1534,12 @@ CREATE TRIGGER area_bump_generation
   FOR EACH STATEMENT EXECUTE FUNCTION area_bump_generation();
 COMMENT ON FUNCTION locate(geometry, text) IS
   'The area of a level (grid, community, township, county, city, province) whose current boundary holds the point, under the half-open rule: every point of a partition gets exactly one area, points strictly inside agree with ST_Contains, points outside every area get NULL. Location in EPSG:4490 or 4326';
+-- docs/design/boundary-index-cache.md: "Shared between backends"
+CREATE OR REPLACE FUNCTION index_memory()
+  RETURNS TABLE (level text, boundaries text, path text, index_bytes bigint, backend_bytes bigint, generation bigint)
+  AS 'MODULE_PATHNAME', 'commgrid_index_memory' LANGUAGE C VOLATILE PARALLEL RESTRICTED ROWS 7;
+COMMENT ON FUNCTION index_memory() IS
+  'The boundary indexes of locate() and locate_at() this backend holds, one row per level: boundaries current or history; path shared (one copy in shared memory for all backends, when pg_commgrid is in shared_preload_libraries) or private (built by this backend); the index''s size, the memory this backend holds for it, and the generation it was built from';
 COMMENT ON FUNCTION assign_location() IS
   'BEFORE INSERT OR UPDATE row trigger; arguments (location column, code column, level): sets the code column to commgrid.locate(location, level) on INSERT and when the location changes';
 -- The one rule for a location column of the extension's tables (households, grid staff,

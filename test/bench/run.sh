@@ -18,12 +18,15 @@
 #
 # Settings (environment): BENCH_RESIDENTS (2000000), BENCH_SCALE (1: the full district),
 # BENCH_RUNS (5: runs of a, c, d), BENCH_JOIN_RUNS (1: runs of b, which takes minutes),
-# BENCH_PGBENCH_SECONDS (6), BENCH_PGBENCH_ROUNDS (5), BENCH_KEEP=1 keeps the database.
+# BENCH_PGBENCH_SECONDS (6), BENCH_PGBENCH_ROUNDS (5), BENCH_KEEP=1 keeps the database,
+# BENCH_DISTRICTS (1; up to 10: the city scale).  Then test/bench/engine_speed.sh times the
+# cold start, parallel workers, the index memory and bulk inserts (ENGINE_* settings there).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 RESIDENTS=${BENCH_RESIDENTS:-2000000}
 SCALE=${BENCH_SCALE:-1}
+DISTRICTS=${BENCH_DISTRICTS:-1}
 RUNS=${BENCH_RUNS:-5}
 JOIN_RUNS=${BENCH_JOIN_RUNS:-1}
 PGB_SECONDS=${BENCH_PGBENCH_SECONDS:-6}
@@ -40,6 +43,16 @@ psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "C
 psql_db -c "CREATE EXTENSION pg_commgrid CASCADE"
 psql_db -f "$DISTRICT_SQL" >/dev/null
 psql_db -c "SELECT * FROM demo.build_territory($SCALE)"
+# city scale (BENCH_DISTRICTS=10, about 33,000 grids): more districts generated like the demo,
+# each with its own seed, moved side by side in rows of five
+k=1
+for code in 500113 500114 500115 500116 500117 500118 500119 500120 500151; do
+  [ "$k" -lt "$DISTRICTS" ] || break
+  psql_db -c "SELECT * FROM demo.build_territory($SCALE, 2016 + $k, '$code')" \
+    -c "UPDATE commgrid.area SET boundary = ST_Translate(boundary, ($k % 5) * 0.6, ($k / 5) * 0.6)
+        WHERE code OPERATOR(commgrid.<@) '$code'::commgrid.gridcode AND boundary IS NOT NULL"
+  k=$((k + 1))
+done
 psql_db <<SQL
 CREATE TABLE bench_resident AS SELECT id, location FROM demo.population_points($RESIDENTS);
 VACUUM ANALYZE bench_resident;
@@ -165,6 +178,8 @@ SELECT round((100 * (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY us_per_r
 SELECT what AS pgbench, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY tps)::numeric) AS median_tps, count(*) AS rounds
 FROM bench_tps GROUP BY what ORDER BY what;
 SQL
+
+DB=$DB bash test/bench/engine_speed.sh
 
 if [ "${BENCH_KEEP:-0}" != 1 ]; then
   psql -X -q -d postgres -c "DROP DATABASE $DB"

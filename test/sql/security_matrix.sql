@@ -127,6 +127,7 @@ INSERT INTO matrix_expectation VALUES
   ('district_today()', 'all', 'all', 'all', 'all', 'all', 'all', 'the district''s date'),
   ('boundary_share_lock()', 'all', 'all', 'all', 'all', 'all', 'all', 'a lock, no data'),
 -- the spatial engine reads the area tree, which every staff role reads whole
+  ('index_memory()', 'all', 'all', 'all', 'all', 'all', 'all', 'the calling backend''s own index cache: sizes, path and generation counter, no area or personal data'),
   ('locate(geometry,text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'area tree'),
   ('locate_at(geometry,timestamp with time zone,text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'area tree'),
   ('locate_nearest(geometry,double precision,text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'area tree'),
