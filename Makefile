@@ -54,7 +54,7 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: $(TOPICS) $(TOPICS_LIST)
 # Debian packages every target needs; installed only when missing.
 PACKAGES = postgresql-$(PGVERSION) postgresql-server-dev-$(PGVERSION) postgresql-common \
 	postgresql-$(PGVERSION)-postgis-3 postgresql-$(PGVERSION)-postgis-3-scripts \
-	clang-14 llvm-14 make gcc postgresql-$(PGVERSION)-pgaudit
+	clang-14 llvm-14 make gcc postgresql-$(PGVERSION)-pgaudit postgresql-$(PGVERSION)-cron
 # the JDBC client test (test/jdbc): Debian's driver on Java 17
 PACKAGES += openjdk-17-jdk-headless libpostgresql-jdbc-java
 # the reference generator (scripts/sql2doc): standard library only
@@ -77,8 +77,10 @@ install-packages:
 # Every throwaway cluster (test, demo, bench) runs as a district's server should: pgaudit
 # writes each read of restricted data and of the audit log to the server log, where a rollback
 # cannot reach it (docs/design/security.md: "Durable read audit"); the log collector lets the test read it.
-SERVER_OPTS = -o shared_preload_libraries=pgaudit -o pgaudit.role=commgrid_auditor \
-	-o pgaudit.log_parameter=on -o logging_collector=on
+# pg_cron schedules commgrid.flag_overdue (issue 12); its metadata lives in the database
+# cron.database_name, and a job runs in another with cron.schedule_in_database.
+SERVER_OPTS = -o shared_preload_libraries=pgaudit,pg_cron -o pgaudit.role=commgrid_auditor \
+	-o pgaudit.log_parameter=on -o logging_collector=on -o cron.database_name=postgres
 
 # The demo: a throwaway cluster with the sample district, printed from psql.
 SCALE ?= 1

@@ -144,6 +144,17 @@ BEGIN
   IF NOT FOUND THEN
     RETURN NEW;                          -- the foreign key reports it
   END IF;
+  -- the writer acts only on requests it can reach: its jurisdiction, or its unit's referrals
+  -- (one 42501 for elsewhere and missing alike would be kinder; here the id is known to exist)
+  IF NEW.action <> 'submit'
+     AND NOT coalesce((SELECT u.rolsuper FROM pg_catalog.pg_roles u WHERE u.rolname = NEW.actor), false)
+     AND NOT coalesce(r.grid_code OPERATOR(commgrid.<@) ANY (commgrid.role_scopes(NEW.actor)), false)
+     AND NOT (r.referred_unit_id IS NOT NULL AND commgrid.is_member_of(NEW.actor, 'unit_liaison')
+              AND r.referred_unit_id IN (SELECT l.unit_id FROM commgrid.liaison_unit l
+                                         WHERE l.role_name = commgrid.role_oid(NEW.actor))) THEN
+    RAISE EXCEPTION 'request % is not in the jurisdiction of %', r.request_id, NEW.actor
+      USING ERRCODE = '42501', HINT = 'A request is handled by the staff of its grid and above, or by the liaison of the unit it is referred to.';
+  END IF;
   SELECT * INTO c FROM commgrid.service_category WHERE code = r.category_code;
   NEW.grid_code := r.grid_code;
   NEW.from_status := r.status;
@@ -174,7 +185,7 @@ BEGIN
   SELECT max(e.at) INTO last_at FROM commgrid.request_event e WHERE e.request_id = r.request_id;
   IF NEW.at < last_at OR NEW.at > now() + interval '5 minutes' THEN
     RAISE EXCEPTION 'event time % is out of order for request %', NEW.at, r.request_id
-      USING ERRCODE = '23514', DETAIL = format('The last event is at %s, now is %s.', last_at, now()),
+      USING ERRCODE = '23514', DETAIL = format('The last event is at %s; an event is never in the future.', last_at),
             HINT = 'Leave at out to record the event now.';
   END IF;
 
