@@ -22,6 +22,8 @@ CREATE TABLE service_category (
   public          boolean NOT NULL DEFAULT true,
   description     text
 );
+CREATE INDEX service_category_parent_idx ON service_category (parent_code);
+CREATE INDEX service_category_response_class_idx ON service_category (response_class);
 COMMENT ON TABLE service_category IS
   'Request categories in the structure of GB/T 39666-2020 (major/middle/minor class, 6-digit code), each with its Open311 service_code, default handling level, response class, resolution limit in working days, and whether its requests may be public';
 COMMENT ON COLUMN service_category.code IS '6-digit code: two digits each for the major, middle and minor class (e.g. 010101); a middle class ends in 00, a major class in 0000';

@@ -58,6 +58,9 @@ CREATE INDEX service_request_grid_code_idx ON service_request (grid_code);
 CREATE INDEX service_request_community_code_idx ON service_request (community_code);
 CREATE INDEX service_request_location_idx ON service_request USING gist (location);
 CREATE INDEX service_request_requested_at_idx ON service_request (requested_at);
+CREATE INDEX service_request_category_idx ON service_request (category_code);
+CREATE INDEX service_request_resident_idx ON service_request (resident_id) WHERE resident_id IS NOT NULL;
+CREATE INDEX service_request_merged_into_idx ON service_request (merged_into) WHERE merged_into IS NOT NULL;
 CREATE INDEX service_request_referred_unit_idx ON service_request (referred_unit_id) WHERE referred_unit_id IS NOT NULL;
 -- the open requests flag_overdue looks at
 CREATE INDEX service_request_open_idx ON service_request (response_due)
@@ -106,7 +109,7 @@ COMMENT ON COLUMN service_request.closed_at IS 'Closure (结案)';
 SELECT commgrid.secure_table('commgrid.service_request', '{grid_code}',
   '{district_admin, township_staff, community_staff, grid_worker, unit_liaison}',
   '{district_admin, township_staff, community_staff, grid_worker}', '{referred_unit_id}');
-SELECT commgrid.mark_personal('commgrid.service_request', '{resident_id}');
+SELECT commgrid.mark_personal('commgrid.service_request', '{resident_id, address, location}');
 SELECT commgrid.mark_personal('commgrid.service_request', '{contact_name, contact_phone}', restricted => true);
 SELECT commgrid.audit_table('commgrid.service_request');
 SELECT commgrid.register_dump('commgrid.service_request');

@@ -73,6 +73,8 @@ CREATE TABLE request_event (
 );
 CREATE INDEX request_event_request_idx ON request_event (request_id, event_id);
 CREATE INDEX request_event_grid_code_idx ON request_event (grid_code);
+CREATE INDEX request_event_unit_idx ON request_event (unit_id) WHERE unit_id IS NOT NULL;
+CREATE INDEX request_event_merged_into_idx ON request_event (merged_into) WHERE merged_into IS NOT NULL;
 -- a supervision event is raised once per request, deadline and colour (flag_overdue is idempotent)
 CREATE UNIQUE INDEX request_event_supervision_once ON request_event (request_id, deadline_kind, deadline, supervision)
   WHERE action = 'supervise';
