@@ -17,6 +17,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -29,6 +30,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 #include "echo.h"
@@ -95,6 +97,9 @@ load_rules(void)
 	Oid			nsp;
 	MemoryContext old;
 	uint64		i;
+	Oid			owner;
+	Oid			save_userid;
+	int			save_sec_context;
 
 	if (rules_loaded)
 		return;
@@ -114,6 +119,23 @@ load_rules(void)
 		CacheRegisterRelcacheCallback(rules_invalidate, (Datum) 0);
 		callback_registered = true;
 	}
+
+	/*
+	 * The rules are the district's, the same for every caller: read them as
+	 * the tables' owner, so a role without SELECT on them (the BI reader)
+	 * still gets the same deadlines, and a backend's copy never depends on
+	 * who happened to load it.
+	 */
+	{
+		HeapTuple	reltup = SearchSysCache1(RELOID, ObjectIdGetDatum(calendar_relid));
+
+		if (!HeapTupleIsValid(reltup))
+			elog(ERROR, "cache lookup failed for relation %u", calendar_relid);
+		owner = ((Form_pg_class) GETSTRUCT(reltup))->relowner;
+		ReleaseSysCache(reltup);
+	}
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -169,6 +191,7 @@ load_rules(void)
 														 SPI_tuptable->tupdesc, 2, &isnull));
 	}
 	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
 	rules_loaded = true;
 }
 
