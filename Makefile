@@ -77,10 +77,12 @@ install-packages:
 # Every throwaway cluster (test, demo, bench) runs as a district's server should: pgaudit
 # writes each read of restricted data and of the audit log to the server log, where a rollback
 # cannot reach it (docs/design/security.md: "Durable read audit"); the log collector lets the test read it.
-# pg_cron schedules commgrid.flag_overdue (issue 12); its metadata lives in the database
-# cron.database_name, and a job runs in another with cron.schedule_in_database.
+# pg_cron schedules commgrid.flag_overdue (issue 12): its metadata lives in the database
+# cron.database_name, a job runs in another with cron.schedule_in_database, and in background
+# workers, since a throwaway cluster's TCP login needs a password pg_cron does not have.
 SERVER_OPTS = -o shared_preload_libraries=pgaudit,pg_cron -o pgaudit.role=commgrid_auditor \
-	-o pgaudit.log_parameter=on -o logging_collector=on -o cron.database_name=postgres
+	-o pgaudit.log_parameter=on -o logging_collector=on \
+	-o cron.database_name=postgres -o cron.use_background_workers=on
 
 # The demo: a throwaway cluster with the sample district, printed from psql.
 SCALE ?= 1
