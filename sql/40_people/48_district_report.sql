@@ -111,6 +111,10 @@ BEGIN
     UNION ALL
     SELECT 100 + k.ordinal, 'compliance: ' || k.kind, coalesce(p.n, 0), 'problems'
     FROM commgrid.compliance_kind k LEFT JOIN problem p USING (kind)
+    -- mass work (issue 12, sql/60_services/65_figures.sql)
+    UNION ALL
+    SELECT 200 + s.ordinal, 'mass work: ' || s.indicator, s.value, s.unit
+    FROM commgrid.service_report_lines(target) s
   )
   SELECT l.indicator, l.value::numeric, l.unit FROM line l ORDER BY l.ordinal, l.indicator;
 END $$;
