@@ -111,3 +111,41 @@ $$;
 REVOKE EXECUTE ON FUNCTION service_report_lines(gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION service_report_lines(gridcode) IS
   'The mass-work lines of area_report for an area: requests since the first month, hard cases and those resolved, completion, on-time response, satisfaction, resolved in the grid and within the community';
+
+-- Where requests gather (大数据分析群众诉求): DBSCAN in metres on the requests the caller can
+-- see (row-level security applies: the caller's rights), in the UTM zone of the area.
+CREATE FUNCTION request_hotspots(area gridcode, from_time timestamptz, to_time timestamptz,
+                                 category text DEFAULT NULL, eps_m float8 DEFAULT 200, min_points int DEFAULT 3)
+RETURNS TABLE (cluster_id int, requests bigint, dominant_category text, first_requested timestamptz,
+               last_requested timestamptz, hull geometry)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  zone int;
+BEGIN
+  IF area IS NULL OR from_time IS NULL OR to_time IS NULL OR from_time > to_time
+     OR eps_m IS NULL OR NOT eps_m > 0 OR min_points IS NULL OR min_points < 1 THEN
+    RAISE EXCEPTION 'request_hotspots needs an area, a time window and a positive radius and size'
+      USING ERRCODE = '22023',
+            DETAIL = format('area %s, from %s to %s, eps_m %s, min_points %s.', area, from_time, to_time, eps_m, min_points),
+            HINT = 'e.g. request_hotspots(''420102'', ''2026-01-01'', ''2026-04-01'', NULL, 200, 3)';
+  END IF;
+  SELECT 32600 + floor((ST_X(ST_Centroid(a.boundary)) + 180) / 6)::int + 1 INTO zone
+  FROM commgrid.area a WHERE a.code OPERATOR(commgrid.=) area;
+  IF zone IS NULL THEN
+    RAISE EXCEPTION 'area % does not exist', area USING ERRCODE = '22023', HINT = 'Areas are the rows of commgrid.area.';
+  END IF;
+  RETURN QUERY
+  WITH r AS (
+    SELECT s.category_code, s.requested_at, s.location,
+           ST_ClusterDBSCAN(ST_Transform(s.location, zone), eps => eps_m, minpoints => min_points) OVER () AS cid
+    FROM commgrid.service_request s
+    WHERE s.grid_code OPERATOR(commgrid.<@) area
+      AND s.requested_at >= from_time AND s.requested_at < to_time
+      AND (category IS NULL OR s.category_code LIKE rtrim(category, '0') || '%')
+  )
+  SELECT r.cid + 1, count(*), mode() WITHIN GROUP (ORDER BY r.category_code),
+         min(r.requested_at), max(r.requested_at), ST_ConvexHull(ST_Collect(r.location))
+  FROM r WHERE r.cid IS NOT NULL GROUP BY r.cid ORDER BY count(*) DESC, r.cid;
+END $$;
+COMMENT ON FUNCTION request_hotspots(gridcode, timestamptz, timestamptz, text, float8, int) IS
+  'Hotspots of the requests the caller can see in an area and time window (category: a code or its major/middle prefix): DBSCAN with eps in metres (UTM zone of the area), each cluster''s size, dominant category, time span and convex hull (EPSG:4490)';

@@ -155,6 +155,7 @@ INSERT INTO matrix_expectation VALUES
   ('working_time_between(timestamp with time zone,timestamp with time zone)', 'all', 'all', 'all', 'all', 'all', 'all', 'the official working-day calendar'),
   ('add_working_time(timestamp with time zone,interval)', 'all', 'all', 'all', 'all', 'all', 'all', 'the official working-day calendar'),
   ('is_working_day(date)', 'all', 'all', 'all', 'all', 'all', 'all', 'the official working-day calendar'),
+  ('request_hotspots(gridcode,timestamp with time zone,timestamp with time zone,text,double precision,integer)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'clusters the requests the caller sees (row-level security); a liaison has no area table'),
   ('service_figures', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: mass-work figures of the jurisdiction''s grids, communities and townships'),
   ('submit_request(text,text,text,geometry,text,text,text,text,bigint,text,text,boolean,timestamp with time zone,text,text,timestamp with time zone,boolean)',
    'self', 'self', 'self', 'self', 'refused', 'refused', 'records a request in the caller''s jurisdiction (its new id); no INSERT on service_request for the others');

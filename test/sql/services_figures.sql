@@ -56,10 +56,18 @@ SELECT area_level, area_code, month, raised, hard_cases, resolved, open, parked,
        satisfaction_rate_asked, satisfaction_rate_closed
 FROM commgrid.service_figures WHERE area_code LIKE '420102%' ORDER BY area_level, area_code;
 SELECT indicator, value, unit FROM commgrid.area_report('420102') WHERE indicator LIKE 'mass work:%';
+-- hotspots: the four requests of grid 1 stand at one point, grid 2's alone (min_points 2)
+SELECT cluster_id, requests, dominant_category, ST_AsText(hull) AS hull
+FROM commgrid.request_hotspots('420102', '2026-03-01', '2026-04-01', NULL, 100, 2);
+SELECT count(*) AS with_min_points_5 FROM commgrid.request_hotspots('420102', '2026-03-01', '2026-04-01', '01', 100, 5);
+SAVEPOINT s;
+SELECT * FROM commgrid.request_hotspots('420102', '2026-04-01', '2026-03-01');
+ROLLBACK TO s;
 -- each role its own: grid 2's worker sees grid 2 only
 SET ROLE r420102_grid2;
 SELECT area_level, area_code, raised FROM commgrid.service_figures ORDER BY area_level, area_code;
 SELECT indicator, value FROM commgrid.area_report('420102001001002') WHERE indicator LIKE 'mass work:%' ORDER BY indicator LIMIT 2;
+SELECT count(*) AS grid2_hotspots FROM commgrid.request_hotspots('420102', '2026-03-01', '2026-04-01', NULL, 100, 1);
 SAVEPOINT s;
 SELECT count(*) FROM commgrid.service_request_measure;
 ROLLBACK TO s;
