@@ -90,6 +90,9 @@ COMMENT ON FUNCTION is_working_day(date) IS
 CREATE TYPE official_holiday AS (name text, days daterange, makeup_days date[]);
 COMMENT ON TYPE official_holiday IS
   'One holiday of a State Council notice: its name, its days off (inclusive range) and its make-up working days';
+COMMENT ON COLUMN official_holiday.name IS 'The holiday, e.g. 春节';
+COMMENT ON COLUMN official_holiday.days IS 'Its days off, e.g. daterange(''2026-02-15'', ''2026-02-23'', ''[]'')';
+COMMENT ON COLUMN official_holiday.makeup_days IS 'Its make-up working days (调休上班), weekend days only';
 
 -- A year's notice in one call, replacing what the calendar held for that notice: a wrong
 -- calendar silently moves every deadline, so each day is checked before anything is written.

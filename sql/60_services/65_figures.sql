@@ -32,6 +32,24 @@ CREATE VIEW service_request_measure WITH (security_barrier) AS
 COMMENT ON VIEW service_request_measure IS
   'One row per request (merged and not accepted ones left out) with what the mass-work figures count; read by service_figures and area_report, granted to nobody';
 REVOKE ALL ON service_request_measure FROM PUBLIC;
+COMMENT ON COLUMN service_request_measure.request_id IS 'The request';
+COMMENT ON COLUMN service_request_measure.grid_code IS 'Its grid';
+COMMENT ON COLUMN service_request_measure.community_code IS 'Its community';
+COMMENT ON COLUMN service_request_measure.township_code IS 'Its township (from the grid)';
+COMMENT ON COLUMN service_request_measure.month IS 'First day of the month of intake (Asia/Shanghai)';
+COMMENT ON COLUMN service_request_measure.hard_case IS 'A hard case (棘手问题)';
+COMMENT ON COLUMN service_request_measure.resolved IS 'Resolved, verified or closed';
+COMMENT ON COLUMN service_request_measure.closed IS 'Closed (结案)';
+COMMENT ON COLUMN service_request_measure.open IS 'Still open (parked included)';
+COMMENT ON COLUMN service_request_measure.parked IS 'Parked (挂账)';
+COMMENT ON COLUMN service_request_measure.responded_on_time IS 'Acted on by the response deadline; false once late without action; NULL while not yet due';
+COMMENT ON COLUMN service_request_measure.resolved_on_time IS 'Resolved by the (extended) resolution deadline; false once late; NULL while not yet due';
+COMMENT ON COLUMN service_request_measure.sign_for_hours IS 'Hours from intake to the first signing for';
+COMMENT ON COLUMN service_request_measure.returned IS 'Returned (退单) at least once';
+COMMENT ON COLUMN service_request_measure.extended IS 'Has an approved extension';
+COMMENT ON COLUMN service_request_measure.resolve_hours IS 'Hours from intake to resolution';
+COMMENT ON COLUMN service_request_measure.resolved_level IS 'Level it was resolved at';
+COMMENT ON COLUMN service_request_measure.satisfaction IS 'The satisfaction answer';
 
 CREATE VIEW service_figures WITH (security_barrier) AS
 SELECT f.area_level, f.code::text AS area_code, f.month, f.raised, f.hard_cases, f.resolved, f.open, f.parked,
