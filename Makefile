@@ -62,7 +62,7 @@ PACKAGES += python3
 # the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
 FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 
-.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck fuzz bench bench-security
+.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck fuzz bench bench-security bench-services
 deps:
 	@$(MAKE) -s install-packages LIST='$(PACKAGES)'
 install-packages:
@@ -169,3 +169,9 @@ fuzz:
 bench: deps
 	$(MAKE) install
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/run.sh
+
+# The services benchmark (issue 12): service_deadline in C against its PL/pgSQL reference over
+# N random instants (default 1,000,000), as a ratio.
+bench-services: deps
+	$(MAKE) install
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/services.sh
