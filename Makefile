@@ -20,7 +20,8 @@ OBJS = \
 	src/uscc.o \
 	src/assign_location.o \
 	src/coordsys.o \
-	src/walk.o
+	src/walk.o \
+	src/service_clock.o
 
 # Install SQL: one folder per area (sql/NN_area/), one file per topic inside (NN_topic.sql);
 # the numbers only order them.  Concatenated in that order into one versioned script.
@@ -59,7 +60,7 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: $(TOPICS) $(TOPICS_LIST)
 # Debian packages every target needs; installed only when missing.
 PACKAGES = postgresql-$(PGVERSION) postgresql-server-dev-$(PGVERSION) postgresql-common \
 	postgresql-$(PGVERSION)-postgis-3 postgresql-$(PGVERSION)-postgis-3-scripts \
-	clang-14 llvm-14 make gcc postgresql-$(PGVERSION)-pgaudit
+	clang-14 llvm-14 make gcc postgresql-$(PGVERSION)-pgaudit postgresql-$(PGVERSION)-cron
 # the JDBC client test (test/jdbc): Debian's driver on Java 17
 PACKAGES += openjdk-17-jdk-headless libpostgresql-jdbc-java
 # the reference generator (scripts/sql2doc): standard library only
@@ -67,7 +68,7 @@ PACKAGES += python3
 # the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
 FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 
-.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck fuzz bench bench-security bench-visits
+.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck fuzz bench bench-security bench-visits bench-services
 deps:
 	@$(MAKE) -s install-packages LIST='$(PACKAGES)'
 install-packages:
@@ -83,9 +84,13 @@ install-packages:
 # writes each read of restricted data and of the audit log to the server log, where a rollback
 # cannot reach it (docs/design/security.md: "Durable read audit"); the log collector lets the test read it.
 # pg_commgrid is preloaded too, so that backends share one boundary index per level
-# (docs/design/boundary-index-cache.md: "Shared between backends").
-SERVER_OPTS_BASE = -o pgaudit.role=commgrid_auditor -o pgaudit.log_parameter=on -o logging_collector=on
-SERVER_OPTS = -o shared_preload_libraries=pgaudit,pg_commgrid $(SERVER_OPTS_BASE)
+# (docs/design/boundary-index-cache.md: "Shared between backends").  pg_cron schedules
+# commgrid.flag_overdue (issue 12): its metadata lives in the database cron.database_name, a job
+# runs in another with cron.schedule_in_database, and in background workers, since a throwaway
+# cluster's TCP login needs a password pg_cron does not have.
+SERVER_OPTS_BASE = -o pgaudit.role=commgrid_auditor -o pgaudit.log_parameter=on -o logging_collector=on \
+	-o cron.database_name=postgres -o cron.use_background_workers=on
+SERVER_OPTS = -o shared_preload_libraries=pgaudit,pg_cron,pg_commgrid $(SERVER_OPTS_BASE)
 # the engine's tests once more without the preload: every backend builds its own index
 ENGINE_PRIVATE_TESTS = REGRESS='engine_locate engine_index_memory' \
 	ISOLATION='engine_locate_cache engine_locate_shared engine_assign_redraw_race'
@@ -260,3 +265,9 @@ versions-check:
 # district already loaded in the database psql connects to (test/demo up to 62_visits).
 bench-visits:
 	psql -X -v ON_ERROR_STOP=1 -f test/bench/visits_bench.sql
+
+# The services benchmark (issue 12): service_deadline in C against its PL/pgSQL reference over
+# N random instants (default 1,000,000), as a ratio.
+bench-services: deps
+	$(MAKE) install
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/services.sh

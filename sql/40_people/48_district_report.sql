@@ -119,6 +119,10 @@ BEGIN
     -- visits and the actual population (sql/62_visits/66_coverage.sql)
     UNION ALL
     SELECT 200 + v.ordinal, v.indicator, v.value, v.unit FROM commgrid.visit_report_lines(target) v
+    -- mass work (issue 12, sql/60_services/65_figures.sql)
+    UNION ALL
+    SELECT 300 + s.ordinal, 'mass work: ' || s.indicator, s.value, s.unit
+    FROM commgrid.service_report_lines(target) s
   )
   SELECT l.indicator, l.value::numeric, l.unit FROM line l ORDER BY l.ordinal, l.indicator;
 END $$;

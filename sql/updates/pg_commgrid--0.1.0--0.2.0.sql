@@ -3197,6 +3197,10 @@ BEGIN
     -- visits and the actual population (sql/62_visits/66_coverage.sql)
     UNION ALL
     SELECT 200 + v.ordinal, v.indicator, v.value, v.unit FROM commgrid.visit_report_lines(target) v
+    -- mass work (issue 12, sql/60_services/65_figures.sql)
+    UNION ALL
+    SELECT 300 + s.ordinal, 'mass work: ' || s.indicator, s.value, s.unit
+    FROM commgrid.service_report_lines(target) s
   )
   SELECT l.indicator, l.value::numeric, l.unit FROM line l ORDER BY l.ordinal, l.indicator;
 END $$;
@@ -4869,6 +4873,1281 @@ COMMENT ON VIEW bi_unit_scorecard IS
 -- the BI copies say what the report views' columns say (one text for both)
 SELECT commgrid.copy_column_comments('commgrid.bi_community_assessment', 'commgrid.community_assessment');
 SELECT commgrid.copy_column_comments('commgrid.bi_unit_scorecard', 'commgrid.unit_scorecard');
+-- The two clocks of the mass-work system.  The response clock is the service-time rule
+-- 上不过午,下不过夜 (class 'standard') and other classes as rows; the resolution clock counts
+-- working time on the official working-day calendar.  Both in C (src/service_clock.c), in
+-- Asia/Shanghai local time whatever the session's TimeZone.  The C keeps a copy of both
+-- tables per backend; a statement trigger on each tells every backend to read them again.
+
+CREATE TABLE service_class (
+  name        text PRIMARY KEY CHECK (name ~ '^[a-z][a-z0-9_]{0,62}$'),
+  kind        text NOT NULL CHECK (kind IN ('service_time', 'hours', 'working_days')),
+  amount      int CHECK (amount > 0),
+  night_start time,
+  night_end   time,
+  grace       interval NOT NULL DEFAULT '0'
+              CHECK (grace >= interval '0' AND grace < interval '12 hours'),
+  description text NOT NULL,
+  CONSTRAINT service_class_amount CHECK ((kind = 'service_time') = (amount IS NULL)),
+  CONSTRAINT service_class_night CHECK ((night_start IS NULL) = (night_end IS NULL)),
+  CONSTRAINT service_class_night_only_service_time CHECK (kind = 'service_time' OR night_start IS NULL)
+);
+COMMENT ON TABLE service_class IS
+  'Response-time classes for commgrid.service_deadline: the service-time rule (上不过午,下不过夜), N hours, or N working days on commgrid.working_calendar';
+COMMENT ON COLUMN service_class.name IS 'Class name, e.g. standard, urgent';
+COMMENT ON COLUMN service_class.kind IS 'service_time (before noon: noon; from noon: midnight; night window: next noon), hours (amount hours, every day) or working_days (amount working days)';
+COMMENT ON COLUMN service_class.amount IS 'Hours or working days; NULL for service_time';
+COMMENT ON COLUMN service_class.night_start IS 'service_time: start of the night window (local time); a request raised in it is due at the next noon';
+COMMENT ON COLUMN service_class.night_end IS 'service_time: end of the night window (exclusive)';
+COMMENT ON COLUMN service_class.grace IS 'service_time: a request raised within this span before noon is due at midnight, and within it before midnight at the next noon (default none, as the rule is written)';
+COMMENT ON COLUMN service_class.description IS 'What the class is for';
+SELECT commgrid.secure_table('commgrid.service_class', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
+SELECT commgrid.register_dump('commgrid.service_class');
+INSERT INTO service_class (name, kind, amount, night_start, night_end, description) VALUES
+  ('standard', 'service_time', NULL, '22:00', '07:00', '上不过午,下不过夜: raised before noon, acted on by noon; from noon, by midnight; at night (22:00-07:00), by the next noon; every day of the year'),
+  ('urgent', 'hours', 2, NULL, NULL, 'Urgent matters: acted on within 2 hours, day and night'),
+  ('working_3', 'working_days', 3, NULL, NULL, 'Matters a department answers within 3 working days')
+ON CONFLICT DO NOTHING;
+-- The working-day calendar: only the exceptions to Monday-Friday, as the State Council's
+-- yearly notice (国务院办公厅关于部分节假日安排的通知) gives them: official days off (a Monday
+-- can be one) and make-up working days (调休: a Saturday or Sunday can be one).
+CREATE TABLE working_calendar (
+  day         date PRIMARY KEY,
+  working     boolean NOT NULL,
+  holiday     text NOT NULL CHECK (btrim(holiday) <> ''),
+  notice_year int NOT NULL CHECK (notice_year BETWEEN 1999 AND 2200),
+  source      text NOT NULL
+);
+CREATE INDEX working_calendar_notice_year_idx ON working_calendar (notice_year);
+COMMENT ON TABLE working_calendar IS
+  'Exceptions to the Monday-Friday week from the State Council''s yearly holiday notices: days off (working = false) and make-up working days (调休, working = true); shipped for 2013 onward, a year added with set_calendar_year';
+COMMENT ON COLUMN working_calendar.day IS 'The day (Asia/Shanghai)';
+COMMENT ON COLUMN working_calendar.working IS 'true: a make-up working day on a weekend; false: an official day off';
+COMMENT ON COLUMN working_calendar.holiday IS 'The holiday it belongs to, e.g. 春节';
+COMMENT ON COLUMN working_calendar.notice_year IS 'The year of the notice (元旦 of a year can start on 30 or 31 December of the year before)';
+COMMENT ON COLUMN working_calendar.source IS 'The notice it comes from';
+SELECT commgrid.secure_table('commgrid.working_calendar', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
+SELECT commgrid.register_dump('commgrid.working_calendar');
+CREATE OR REPLACE FUNCTION service_rules_changed() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'service_rules_changed' LANGUAGE C;
+COMMENT ON FUNCTION service_rules_changed() IS
+  'Trigger: every backend reads service_class and working_calendar again (relcache invalidation)';
+CREATE TRIGGER service_class_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON service_class
+  FOR EACH STATEMENT EXECUTE FUNCTION service_rules_changed();
+CREATE TRIGGER working_calendar_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON working_calendar
+  FOR EACH STATEMENT EXECUTE FUNCTION service_rules_changed();
+CREATE OR REPLACE FUNCTION service_deadline(requested_at timestamptz, sla_class text DEFAULT 'standard')
+RETURNS timestamptz
+  AS 'MODULE_PATHNAME', 'service_deadline' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION service_deadline(timestamptz, text) IS
+  'Response deadline of a request raised at requested_at under a class of commgrid.service_class; standard (上不过午,下不过夜, Asia/Shanghai): before 12:00 due 12:00, from 12:00 due 24:00, in the night window 22:00-07:00 due the next 12:00, every day; 22023 for an unknown class';
+CREATE OR REPLACE FUNCTION working_time_between(a timestamptz, b timestamptz) RETURNS interval
+  AS 'MODULE_PATHNAME', 'working_time_between' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION working_time_between(timestamptz, timestamptz) IS
+  'Time from a to b that falls on working days of commgrid.working_calendar (Asia/Shanghai days, 24 hours each); negative when b is before a';
+CREATE OR REPLACE FUNCTION add_working_time(from_time timestamptz, span interval) RETURNS timestamptz
+  AS 'MODULE_PATHNAME', 'add_working_time' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION add_working_time(timestamptz, interval) IS
+  'The instant when span of working time (working_time_between) has passed after from_time: the resolution deadline of a limit in working days; 22023 for months or a negative span';
+CREATE OR REPLACE FUNCTION is_working_day(day date) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'is_working_day' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION is_working_day(date) IS
+  'Is the day a working day: the calendar''s exception, or else Monday to Friday';
+CREATE TYPE official_holiday AS (name text, days daterange, makeup_days date[]);
+COMMENT ON TYPE official_holiday IS
+  'One holiday of a State Council notice: its name, its days off (inclusive range) and its make-up working days';
+COMMENT ON COLUMN official_holiday.name IS 'The holiday, e.g. 春节';
+COMMENT ON COLUMN official_holiday.days IS 'Its days off, e.g. daterange(''2026-02-15'', ''2026-02-23'', ''[]'')';
+COMMENT ON COLUMN official_holiday.makeup_days IS 'Its make-up working days (调休上班), weekend days only';
+-- A year's notice in one call, replacing what the calendar held for that notice: a wrong
+-- calendar silently moves every deadline, so each day is checked before anything is written.
+CREATE OR REPLACE FUNCTION set_calendar_year(notice_year int, source text, holidays official_holiday[])
+RETURNS int
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  h commgrid.official_holiday;
+  d date;
+  first_day date := make_date(notice_year, 1, 1) - 7;
+  last_day date := make_date(notice_year, 12, 31);
+  n int;
+BEGIN
+  IF notice_year IS NULL OR notice_year NOT BETWEEN 1999 AND 2200 OR source IS NULL OR btrim(source) = ''
+     OR cardinality(holidays) IS NULL THEN
+    RAISE EXCEPTION 'a calendar year needs a year, a source and its holidays'
+      USING ERRCODE = '22023',
+            DETAIL = format('Year %s, source %s, %s holidays.', notice_year,
+                            commgrid.echo_value(source), coalesce(cardinality(holidays), 0)),
+            HINT = 'Give the year of the State Council notice (1999-2200), the notice''s title and at least one holiday.';
+  END IF;
+  FOREACH h IN ARRAY holidays LOOP
+    IF h.name IS NULL OR btrim(h.name) = '' OR h.days IS NULL OR isempty(h.days)
+       OR lower(h.days) < first_day OR upper(h.days) - 1 > last_day THEN
+      RAISE EXCEPTION 'holiday % of the % notice is not in that year', commgrid.echo_value(h.name), notice_year
+        USING ERRCODE = '22023',
+              DETAIL = format('Days off %s; a notice covers %s to %s.', h.days, first_day, last_day),
+              HINT = 'Give a named, non-empty range of days, e.g. daterange(''2026-02-15'', ''2026-02-23'', ''[]'').';
+    END IF;
+    FOREACH d IN ARRAY coalesce(h.makeup_days, '{}') LOOP
+      IF extract(isodow FROM d) < 6 OR d < first_day OR d > last_day THEN
+        RAISE EXCEPTION 'make-up working day % of % is not a weekend day of the year', d, h.name
+          USING ERRCODE = '22023',
+                DETAIL = format('%s is a %s.', d, to_char(d, 'FMDay')),
+                HINT = 'A make-up working day (调休上班) is a Saturday or a Sunday that becomes a working day.';
+      END IF;
+    END LOOP;
+  END LOOP;
+  SELECT count(*) INTO n FROM (
+    SELECT x.day FROM unnest(holidays) h2, generate_series(lower(h2.days), upper(h2.days) - 1, '1 day') x(day)
+    UNION ALL
+    SELECT m FROM unnest(holidays) h3, unnest(h3.makeup_days) m) all_days
+  GROUP BY all_days.day HAVING count(*) > 1 LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'a day is named twice in the % notice', notice_year
+      USING ERRCODE = '22023', HINT = 'A day is either a day off or a make-up working day, once.';
+  END IF;
+  DELETE FROM commgrid.working_calendar w WHERE w.notice_year = set_calendar_year.notice_year;
+  INSERT INTO commgrid.working_calendar (day, working, holiday, notice_year, source)
+  SELECT x.day::date, false, h2.name, set_calendar_year.notice_year, set_calendar_year.source
+  FROM unnest(holidays) h2, generate_series(lower(h2.days), upper(h2.days) - 1, '1 day') x(day)
+  UNION ALL
+  SELECT m, true, h3.name, set_calendar_year.notice_year, set_calendar_year.source
+  FROM unnest(holidays) h3, unnest(h3.makeup_days) m;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END $$;
+REVOKE EXECUTE ON FUNCTION set_calendar_year(int, text, official_holiday[]) FROM PUBLIC;
+COMMENT ON FUNCTION set_calendar_year(int, text, official_holiday[]) IS
+  'Add (or replace) one year of the official calendar from its State Council notice: each holiday''s days off and make-up working days (weekends only); 22023 names the bad day; returns the rows written';
+-- The official calendar 2013-2026 (国务院办公厅关于YYYY年部分节假日安排的通知).  2015 has the
+-- one-off 抗战胜利70周年 days; 2020's Spring Festival is the notice as extended to 2 February
+-- (国办发明电〔2020〕1号), which also cancelled the make-up day of 1 February.
+SELECT commgrid.set_calendar_year(2013,
+  '国务院办公厅关于2013年部分节假日安排的通知', ARRAY[
+  ROW('元旦', daterange('2013-01-01', '2013-01-03', '[]'), '{2013-01-05,2013-01-06}')::commgrid.official_holiday,
+  ROW('春节', daterange('2013-02-09', '2013-02-15', '[]'), '{2013-02-16,2013-02-17}')::commgrid.official_holiday,
+  ROW('清明节', daterange('2013-04-04', '2013-04-06', '[]'), '{2013-04-07}')::commgrid.official_holiday,
+  ROW('劳动节', daterange('2013-04-29', '2013-05-01', '[]'), '{2013-04-27,2013-04-28}')::commgrid.official_holiday,
+  ROW('端午节', daterange('2013-06-10', '2013-06-12', '[]'), '{2013-06-08,2013-06-09}')::commgrid.official_holiday,
+  ROW('中秋节', daterange('2013-09-19', '2013-09-21', '[]'), '{2013-09-22}')::commgrid.official_holiday,
+  ROW('国庆节', daterange('2013-10-01', '2013-10-07', '[]'), '{2013-09-29,2013-10-12}')::commgrid.official_holiday]);
+SELECT commgrid.set_calendar_year(2014,
+  '国务院办公厅关于2014年部分节假日安排的通知', ARRAY[
+  ROW('元旦', daterange('2014-01-01', '2014-01-01', '[]'), '{}')::commgrid.official_holiday,
+  ROW('春节', daterange('2014-01-31', '2014-02-06', '[]'), '{2014-01-26,2014-02-08}')::commgrid.official_holiday,
+  ROW('清明节', daterange('2014-04-05', '2014-04-07', '[]'), '{}')::commgrid.official_holiday,
+  ROW('劳动节', daterange('2014-05-01', '2014-05-03', '[]'), '{2014-05-04}')::commgrid.official_holiday,
+  ROW('端午节', daterange('2014-05-31', '2014-06-02', '[]'), '{}')::commgrid.official_holiday,
+  ROW('中秋节', daterange('2014-09-06', '2014-09-08', '[]'), '{}')::commgrid.official_holiday,
+  ROW('国庆节', daterange('2014-10-01', '2014-10-07', '[]'), '{2014-09-28,2014-10-11}')::commgrid.official_holiday]);
+SELECT commgrid.set_calendar_year(2015,
+  '国务院办公厅关于2015年部分节假日安排的通知', ARRAY[
+  ROW('元旦', daterange('2015-01-01', '2015-01-03', '[]'), '{2015-01-04}')::commgrid.official_holiday,
+  ROW('春节', daterange('2015-02-18', '2015-02-24', '[]'), '{2015-02-15,2015-02-28}')::commgrid.official_holiday,
+  ROW('清明节', daterange('2015-04-04', '2015-04-06', '[]'), '{}')::commgrid.official_holiday,
+  ROW('劳动节', daterange('2015-05-01', '2015-05-03', '[]'), '{}')::commgrid.official_holiday,
+  ROW('端午节', daterange('2015-06-20', '2015-06-22', '[]'), '{}')::commgrid.official_holiday,
+  ROW('抗战胜利70周年纪念日', daterange('2015-09-03', '2015-09-05', '[]'), '{2015-09-06}')::commgrid.official_holiday,
+  ROW('中秋节', daterange('2015-09-26', '2015-09-27', '[]'), '{}')::commgrid.official_holiday,
+  ROW('国庆节', daterange('2015-10-01', '2015-10-07', '[]'), '{2015-10-10}')::commgrid.official_holiday]);
+SELECT commgrid.set_calendar_year(2016,
+  '国务院办公厅关于2016年部分节假日安排的通知', ARRAY[
+  ROW('元旦', daterange('2016-01-01', '2016-01-03', '[]'), '{}')::commgrid.official_holiday,
+  ROW('春节', daterange('2016-02-07', '2016-02-13', '[]'), '{2016-02-06,2016-02-14}')::commgrid.official_holiday,
+  ROW('清明节', daterange('2016-04-02', '2016-04-04', '[]'), '{}')::commgrid.official_holiday,
+  ROW('劳动节', daterange('2016-04-30', '2016-05-02', '[]'), '{}')::commgrid.official_holiday,
+  ROW('端午节', daterange('2016-06-09', '2016-06-11', '[]'), '{2016-06-12}')::commgrid.official_holiday,
+  ROW('中秋节', daterange('2016-09-15', '2016-09-17', '[]'), '{2016-09-18}')::commgrid.official_holiday,
+  ROW('国庆节', daterange('2016-10-01', '2016-10-07', '[]'), '{2016-10-08,2016-10-09}')::commgrid.official_holiday]);
+SELECT commgrid.set_calendar_year(2017,
+  '国务院办公厅关于2017年部分节假日安排的通知', ARRAY[
+  ROW('元旦', daterange('2016-12-31', '2017-01-02', '[]'), '{}')::commgrid.official_holiday,
+  ROW('春节', daterange('2017-01-27', '2017-02-02', '[]'), '{2017-01-22,2017-02-04}')::commgrid.official_holiday,
+  ROW('清明节', daterange('2017-04-02', '2017-04-04', '[]'), '{2017-04-01}')::commgrid.official_holiday,
+  ROW('劳动节', daterange('2017-04-29', '2017-05-01', '[]'), '{}')::commgrid.official_holiday,
+  ROW('端午节', daterange('2017-05-28', '2017-05-30', '[]'), '{2017-05-27}')::commgrid.official_holiday,
+  ROW('国庆节、中秋节', daterange('2017-10-01', '2017-10-08', '[]'), '{2017-09-30}')::commgrid.official_holiday]);
+SELECT commgrid.set_calendar_year(2018,
+  '国务院办公厅关于2018年部分节假日安排的通知', ARRAY[
+  ROW('元旦', daterange('2017-12-30', '2018-01-01', '[]'), '{}')::commgrid.official_holiday,
+  ROW('春节', daterange('2018-02-15', '2018-02-21', '[]'), '{2018-02-11,2018-02-24}')::commgrid.official_holiday,
+  ROW('清明节', daterange('2018-04-05', '2018-04-07', '[]'), '{2018-04-08}')::commgrid.official_holiday,
+  ROW('劳动节', daterange('2018-04-29', '2018-05-01', '[]'), '{2018-04-28}')::commgrid.official_holiday,
+  ROW('端午节', daterange('2018-06-16', '2018-06-18', '[]'), '{}')::commgrid.official_holiday,
+  ROW('中秋节', daterange('2018-09-22', '2018-09-24', '[]'), '{}')::commgrid.official_holiday,
+  ROW('国庆节', daterange('2018-10-01', '2018-10-07', '[]'), '{2018-09-29,2018-09-30}')::commgrid.official_holiday]);
+SELECT commgrid.set_calendar_year(2019,
+  '国务院办公厅关于2019年部分节假日安排的通知', ARRAY[
+  ROW('元旦', daterange('2018-12-30', '2019-01-01', '[]'), '{2018-12-29}')::commgrid.official_holiday,
+  ROW('春节', daterange('2019-02-04', '2019-02-10', '[]'), '{2019-02-02,2019-02-03}')::commgrid.official_holiday,
+  ROW('清明节', daterange('2019-04-05', '2019-04-07', '[]'), '{}')::commgrid.official_holiday,
+  ROW('劳动节', daterange('2019-05-01', '2019-05-04', '[]'), '{2019-04-28,2019-05-05}')::commgrid.official_holiday,
+  ROW('端午节', daterange('2019-06-07', '2019-06-09', '[]'), '{}')::commgrid.official_holiday,
+  ROW('中秋节', daterange('2019-09-13', '2019-09-15', '[]'), '{}')::commgrid.official_holiday,
+  ROW('国庆节', daterange('2019-10-01', '2019-10-07', '[]'), '{2019-09-29,2019-10-12}')::commgrid.official_holiday]);
+SELECT commgrid.set_calendar_year(2020,
+  '国务院办公厅关于2020年部分节假日安排的通知', ARRAY[
+  ROW('元旦', daterange('2020-01-01', '2020-01-01', '[]'), '{}')::commgrid.official_holiday,
+  ROW('春节', daterange('2020-01-24', '2020-02-02', '[]'), '{2020-01-19}')::commgrid.official_holiday,
+  ROW('清明节', daterange('2020-04-04', '2020-04-06', '[]'), '{}')::commgrid.official_holiday,
+  ROW('劳动节', daterange('2020-05-01', '2020-05-05', '[]'), '{2020-04-26,2020-05-09}')::commgrid.official_holiday,
+  ROW('端午节', daterange('2020-06-25', '2020-06-27', '[]'), '{2020-06-28}')::commgrid.official_holiday,
+  ROW('国庆节、中秋节', daterange('2020-10-01', '2020-10-08', '[]'), '{2020-09-27,2020-10-10}')::commgrid.official_holiday]);
+SELECT commgrid.set_calendar_year(2021,
+  '国务院办公厅关于2021年部分节假日安排的通知', ARRAY[
+  ROW('元旦', daterange('2021-01-01', '2021-01-03', '[]'), '{}')::commgrid.official_holiday,
+  ROW('春节', daterange('2021-02-11', '2021-02-17', '[]'), '{2021-02-07,2021-02-20}')::commgrid.official_holiday,
+  ROW('清明节', daterange('2021-04-03', '2021-04-05', '[]'), '{}')::commgrid.official_holiday,
+  ROW('劳动节', daterange('2021-05-01', '2021-05-05', '[]'), '{2021-04-25,2021-05-08}')::commgrid.official_holiday,
+  ROW('端午节', daterange('2021-06-12', '2021-06-14', '[]'), '{}')::commgrid.official_holiday,
+  ROW('中秋节', daterange('2021-09-19', '2021-09-21', '[]'), '{2021-09-18}')::commgrid.official_holiday,
+  ROW('国庆节', daterange('2021-10-01', '2021-10-07', '[]'), '{2021-09-26,2021-10-09}')::commgrid.official_holiday]);
+SELECT commgrid.set_calendar_year(2022,
+  '国务院办公厅关于2022年部分节假日安排的通知', ARRAY[
+  ROW('元旦', daterange('2022-01-01', '2022-01-03', '[]'), '{}')::commgrid.official_holiday,
+  ROW('春节', daterange('2022-01-31', '2022-02-06', '[]'), '{2022-01-29,2022-01-30}')::commgrid.official_holiday,
+  ROW('清明节', daterange('2022-04-03', '2022-04-05', '[]'), '{2022-04-02}')::commgrid.official_holiday,
+  ROW('劳动节', daterange('2022-04-30', '2022-05-04', '[]'), '{2022-04-24,2022-05-07}')::commgrid.official_holiday,
+  ROW('端午节', daterange('2022-06-03', '2022-06-05', '[]'), '{}')::commgrid.official_holiday,
+  ROW('中秋节', daterange('2022-09-10', '2022-09-12', '[]'), '{}')::commgrid.official_holiday,
+  ROW('国庆节', daterange('2022-10-01', '2022-10-07', '[]'), '{2022-10-08,2022-10-09}')::commgrid.official_holiday]);
+SELECT commgrid.set_calendar_year(2023,
+  '国务院办公厅关于2023年部分节假日安排的通知', ARRAY[
+  ROW('元旦', daterange('2022-12-31', '2023-01-02', '[]'), '{}')::commgrid.official_holiday,
+  ROW('春节', daterange('2023-01-21', '2023-01-27', '[]'), '{2023-01-28,2023-01-29}')::commgrid.official_holiday,
+  ROW('清明节', daterange('2023-04-05', '2023-04-05', '[]'), '{}')::commgrid.official_holiday,
+  ROW('劳动节', daterange('2023-04-29', '2023-05-03', '[]'), '{2023-04-23,2023-05-06}')::commgrid.official_holiday,
+  ROW('端午节', daterange('2023-06-22', '2023-06-24', '[]'), '{2023-06-25}')::commgrid.official_holiday,
+  ROW('中秋节、国庆节', daterange('2023-09-29', '2023-10-06', '[]'), '{2023-10-07,2023-10-08}')::commgrid.official_holiday]);
+SELECT commgrid.set_calendar_year(2024,
+  '国务院办公厅关于2024年部分节假日安排的通知', ARRAY[
+  ROW('元旦', daterange('2024-01-01', '2024-01-01', '[]'), '{}')::commgrid.official_holiday,
+  ROW('春节', daterange('2024-02-10', '2024-02-17', '[]'), '{2024-02-04,2024-02-18}')::commgrid.official_holiday,
+  ROW('清明节', daterange('2024-04-04', '2024-04-06', '[]'), '{2024-04-07}')::commgrid.official_holiday,
+  ROW('劳动节', daterange('2024-05-01', '2024-05-05', '[]'), '{2024-04-28,2024-05-11}')::commgrid.official_holiday,
+  ROW('端午节', daterange('2024-06-08', '2024-06-10', '[]'), '{}')::commgrid.official_holiday,
+  ROW('中秋节', daterange('2024-09-15', '2024-09-17', '[]'), '{2024-09-14}')::commgrid.official_holiday,
+  ROW('国庆节', daterange('2024-10-01', '2024-10-07', '[]'), '{2024-09-29,2024-10-12}')::commgrid.official_holiday]);
+SELECT commgrid.set_calendar_year(2025,
+  '国务院办公厅关于2025年部分节假日安排的通知', ARRAY[
+  ROW('元旦', daterange('2025-01-01', '2025-01-01', '[]'), '{}')::commgrid.official_holiday,
+  ROW('春节', daterange('2025-01-28', '2025-02-04', '[]'), '{2025-01-26,2025-02-08}')::commgrid.official_holiday,
+  ROW('清明节', daterange('2025-04-04', '2025-04-06', '[]'), '{}')::commgrid.official_holiday,
+  ROW('劳动节', daterange('2025-05-01', '2025-05-05', '[]'), '{2025-04-27}')::commgrid.official_holiday,
+  ROW('端午节', daterange('2025-05-31', '2025-06-02', '[]'), '{}')::commgrid.official_holiday,
+  ROW('国庆节、中秋节', daterange('2025-10-01', '2025-10-08', '[]'), '{2025-09-28,2025-10-11}')::commgrid.official_holiday]);
+SELECT commgrid.set_calendar_year(2026,
+  '国务院办公厅关于2026年部分节假日安排的通知', ARRAY[
+  ROW('元旦', daterange('2026-01-01', '2026-01-03', '[]'), '{2026-01-04}')::commgrid.official_holiday,
+  ROW('春节', daterange('2026-02-15', '2026-02-23', '[]'), '{2026-02-14,2026-02-28}')::commgrid.official_holiday,
+  ROW('清明节', daterange('2026-04-04', '2026-04-06', '[]'), '{}')::commgrid.official_holiday,
+  ROW('劳动节', daterange('2026-05-01', '2026-05-05', '[]'), '{2026-05-09}')::commgrid.official_holiday,
+  ROW('端午节', daterange('2026-06-19', '2026-06-21', '[]'), '{}')::commgrid.official_holiday,
+  ROW('中秋节', daterange('2026-09-25', '2026-09-27', '[]'), '{}')::commgrid.official_holiday,
+  ROW('国庆节', daterange('2026-10-01', '2026-10-07', '[]'), '{2026-09-20,2026-10-10}')::commgrid.official_holiday]);
+-- Request categories, shaped as GB/T 39666-2020 政府热线服务分类与代码 describes its catalogue:
+-- three levels (major, middle, minor class) in a 6-digit code, two digits per level, a
+-- middle class ending in 00 and a major class in 0000.  The standard's own entries are not
+-- public text; the rows shipped here are the district's catalogue in that structure.
+
+CREATE TABLE service_category (
+  code            text PRIMARY KEY CHECK (code ~ '^[0-9]{6}$' AND code NOT LIKE '00%'
+                                              AND (code NOT LIKE '__00__' OR code LIKE '__0000')),
+  level           text GENERATED ALWAYS AS (
+                    CASE WHEN code LIKE '__0000' THEN 'major' WHEN code LIKE '____00' THEN 'middle'
+                         ELSE 'minor' END) STORED,
+  parent_code     text GENERATED ALWAYS AS (
+                    CASE WHEN code LIKE '__0000' THEN NULL WHEN code LIKE '____00' THEN left(code, 2) || '0000'
+                         ELSE left(code, 4) || '00' END) STORED
+                  REFERENCES service_category (code),
+  name            text NOT NULL CHECK (btrim(name) <> ''),
+  service_code    text NOT NULL UNIQUE CHECK (service_code ~ '^[A-Za-z0-9_.-]{1,64}$'),
+  default_level   text NOT NULL DEFAULT 'grid'
+                  CHECK (default_level IN ('grid', 'community', 'township', 'department')),
+  response_class  text NOT NULL DEFAULT 'standard' REFERENCES service_class (name),
+  resolution_days int NOT NULL DEFAULT 7 CHECK (resolution_days BETWEEN 1 AND 365),
+  public          boolean NOT NULL DEFAULT true,
+  description     text
+);
+CREATE INDEX service_category_parent_idx ON service_category (parent_code);
+CREATE INDEX service_category_response_class_idx ON service_category (response_class);
+COMMENT ON TABLE service_category IS
+  'Request categories in the structure of GB/T 39666-2020 (major/middle/minor class, 6-digit code), each with its Open311 service_code, default handling level, response class, resolution limit in working days, and whether its requests may be public';
+COMMENT ON COLUMN service_category.code IS '6-digit code: two digits each for the major, middle and minor class (e.g. 010101); a middle class ends in 00, a major class in 0000';
+COMMENT ON COLUMN service_category.level IS 'major, middle or minor (from the code); requests take a minor class';
+COMMENT ON COLUMN service_category.parent_code IS 'The class one level up (from the code)';
+COMMENT ON COLUMN service_category.name IS 'Name of the class, e.g. 噪声扰民';
+COMMENT ON COLUMN service_category.service_code IS 'Open311 GeoReport v2 service_code';
+COMMENT ON COLUMN service_category.default_level IS 'Where its requests are handled first: grid, community, township or department (a department''s matter is never pushed down to the grid)';
+COMMENT ON COLUMN service_category.response_class IS 'The response clock (commgrid.service_class), standard = 上不过午,下不过夜';
+COMMENT ON COLUMN service_category.resolution_days IS 'Resolution limit in working days (commgrid.add_working_time)';
+COMMENT ON COLUMN service_category.public IS 'May its requests appear in public listings? Never for family disputes, elder care and reports about people';
+COMMENT ON COLUMN service_category.description IS 'What belongs in the class';
+SELECT commgrid.secure_table('commgrid.service_category', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker, unit_liaison}', '{district_admin}');
+SELECT commgrid.register_dump('commgrid.service_category');
+INSERT INTO service_category (code, name, service_code, default_level, response_class, resolution_days, public) VALUES
+  ('010000', '城乡建设与管理', 'urban', 'grid', 'standard', 7, true),
+  ('010100', '市容环境', 'urban.environment', 'grid', 'standard', 7, true),
+  ('010101', '环境卫生', 'urban.environment.sanitation', 'grid', 'standard', 3, true),
+  ('010102', '噪声扰民', 'urban.environment.noise', 'grid', 'standard', 5, true),
+  ('010103', '违章搭建', 'urban.environment.illegal_building', 'community', 'standard', 15, true),
+  ('010200', '市政设施', 'urban.facilities', 'township', 'standard', 7, true),
+  ('010201', '道路破损', 'urban.facilities.road', 'department', 'standard', 10, true),
+  ('010202', '路灯故障', 'urban.facilities.streetlight', 'department', 'standard', 5, true),
+  ('010203', '井盖缺失', 'urban.facilities.manhole', 'department', 'urgent', 2, true),
+  ('010300', '物业管理', 'urban.property', 'community', 'standard', 7, true),
+  ('010301', '物业服务', 'urban.property.service', 'community', 'standard', 7, true),
+  ('010302', '电梯故障', 'urban.property.elevator', 'community', 'urgent', 3, true),
+  ('020000', '社会保障与公共服务', 'social', 'community', 'standard', 7, true),
+  ('020100', '养老服务', 'social.elderly', 'community', 'standard', 7, false),
+  ('020101', '居家养老', 'social.elderly.home_care', 'community', 'standard', 7, false),
+  ('020102', '高龄津贴', 'social.elderly.allowance', 'township', 'working_3', 10, false),
+  ('020200', '社会救助', 'social.assistance', 'township', 'standard', 10, false),
+  ('020201', '低保申请', 'social.assistance.minimum_living', 'township', 'standard', 20, false),
+  ('030000', '社会治安与矛盾纠纷', 'order', 'community', 'standard', 7, true),
+  ('030100', '矛盾纠纷', 'order.disputes', 'community', 'standard', 10, false),
+  ('030101', '家庭纠纷', 'order.disputes.family', 'grid', 'standard', 10, false),
+  ('030102', '邻里纠纷', 'order.disputes.neighbour', 'grid', 'standard', 10, true),
+  ('030200', '举报线索', 'order.reports', 'department', 'standard', 15, false),
+  ('030201', '人员举报', 'order.reports.person', 'department', 'standard', 15, false),
+  ('030202', '安全隐患', 'order.reports.hazard', 'grid', 'urgent', 3, true)
+ON CONFLICT DO NOTHING;
+-- Residents' requests (群众诉求).  A request's grid comes from its location (a registered
+-- assigned table, so a redraw moves it); its two deadlines are computed once, at intake, from
+-- the category, so later changes of the rules never rewrite them.  Its workflow columns
+-- (status, handler, levels, satisfaction, extended deadline) change only through
+-- request_event (63_workflow.sql).
+
+CREATE TABLE service_request (
+  request_id        bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  category_code     text NOT NULL REFERENCES service_category (code),
+  nature            text NOT NULL
+                    CHECK (nature IN ('consultation', 'help', 'complaint', 'report', 'suggestion', 'praise')),
+  description       text NOT NULL CHECK (btrim(description) <> ''),
+  location          geometry NOT NULL,
+  address           text,
+  grid_code         grid_code REFERENCES area (code) ON UPDATE CASCADE,
+  community_code    gridcode GENERATED ALWAYS AS (
+                      commgrid.ancestor(grid_code, commgrid.level_depth('community'))) STORED,
+  requester_kind    text NOT NULL CHECK (requester_kind IN ('resident', 'contact', 'anonymous')),
+  resident_id       bigint REFERENCES resident ON DELETE RESTRICT,
+  contact_name      text,
+  contact_phone     text CHECK (contact_phone ~ '^\+?[0-9][0-9 -]{4,19}$'),
+  confidential      boolean NOT NULL DEFAULT false,
+  channel           text NOT NULL
+                    CHECK (channel IN ('visit', 'phone', 'walk_in', 'app', 'grid_patrol', 'hotline_12345')),
+  source_system     text,
+  external_ticket   text,
+  external_deadline timestamptz,
+  hard_case         boolean NOT NULL DEFAULT false,
+  requested_at      timestamptz NOT NULL DEFAULT now(),
+  response_due      timestamptz NOT NULL,
+  resolution_due    timestamptz NOT NULL,
+  extended_due      timestamptz,
+  status            text NOT NULL DEFAULT 'submitted',
+  handling_level    text NOT NULL CHECK (handling_level IN ('grid', 'community', 'township', 'department')),
+  handler           name,
+  referred_unit_id  bigint REFERENCES unit ON DELETE RESTRICT,
+  referred_department text,
+  merged_into       bigint REFERENCES service_request,
+  parked_until      date,
+  responded_at      timestamptz,
+  signed_at         timestamptz,
+  resolved_at       timestamptz,
+  resolved_level    text CHECK (resolved_level IN ('grid', 'community', 'township', 'department')),
+  resolution        text,
+  satisfaction      text CHECK (satisfaction IN ('satisfied', 'basically_satisfied', 'dissatisfied',
+                                                 'unreachable', 'declined', 'not_asked')),
+  closed_at         timestamptz,
+  CONSTRAINT enforce_srid_location CHECK (st_srid(location) = 4490),
+  CONSTRAINT enforce_geotype_location CHECK (geometrytype(location) = 'POINT'),
+  CONSTRAINT service_request_requester CHECK (CASE requester_kind
+    WHEN 'resident' THEN resident_id IS NOT NULL
+    WHEN 'contact' THEN resident_id IS NULL AND (contact_name IS NOT NULL OR contact_phone IS NOT NULL)
+    ELSE resident_id IS NULL AND contact_name IS NULL AND contact_phone IS NULL END),
+  CONSTRAINT service_request_hotline CHECK ((channel = 'hotline_12345') = (external_ticket IS NOT NULL)),
+  CONSTRAINT service_request_deadlines CHECK (response_due > requested_at AND resolution_due > requested_at)
+);
+CREATE INDEX service_request_grid_code_idx ON service_request (grid_code);
+CREATE INDEX service_request_community_code_idx ON service_request (community_code);
+CREATE INDEX service_request_location_idx ON service_request USING gist (location);
+CREATE INDEX service_request_requested_at_idx ON service_request (requested_at);
+CREATE INDEX service_request_category_idx ON service_request (category_code);
+CREATE INDEX service_request_resident_idx ON service_request (resident_id) WHERE resident_id IS NOT NULL;
+CREATE INDEX service_request_merged_into_idx ON service_request (merged_into) WHERE merged_into IS NOT NULL;
+CREATE INDEX service_request_referred_unit_idx ON service_request (referred_unit_id) WHERE referred_unit_id IS NOT NULL;
+-- the open requests flag_overdue looks at
+CREATE INDEX service_request_open_idx ON service_request (response_due)
+  WHERE status NOT IN ('closed', 'merged', 'not_accepted');
+COMMENT ON TABLE service_request IS
+  'A resident''s request (群众诉求) from intake to closure: category, nature, place, requester, channel, the two deadlines fixed at intake, and the workflow state kept by request_event';
+COMMENT ON COLUMN service_request.request_id IS 'Stable request id (the Open311 service_request_id)';
+COMMENT ON COLUMN service_request.category_code IS 'A minor class of commgrid.service_category';
+COMMENT ON COLUMN service_request.nature IS 'consultation (咨询), help (求助), complaint (投诉), report (举报), suggestion (建议) or praise (表扬)';
+COMMENT ON COLUMN service_request.description IS 'What the requester says';
+COMMENT ON COLUMN service_request.location IS 'The place, a Point in EPSG:4490 (submit_request converts GCJ-02 and BD-09; 4326 transformed; others refused)';
+COMMENT ON COLUMN service_request.address IS 'Address of the place as given';
+COMMENT ON COLUMN service_request.grid_code IS 'Grid that covers the location, set by the spatial engine';
+COMMENT ON COLUMN service_request.community_code IS 'Community of the grid (derived from grid_code)';
+COMMENT ON COLUMN service_request.requester_kind IS 'resident (a registered resident), contact (an outside contact) or anonymous';
+COMMENT ON COLUMN service_request.resident_id IS '[personal] The requester, when a registered resident';
+COMMENT ON COLUMN service_request.contact_name IS '[personal] Name of an outside requester';
+COMMENT ON COLUMN service_request.contact_phone IS '[personal] Contact phone of the requester';
+COMMENT ON COLUMN service_request.confidential IS 'The requester asked for confidentiality: never in a public listing';
+COMMENT ON COLUMN service_request.channel IS 'visit (上门走访), phone, walk_in (来访), app, grid_patrol (网格巡查) or hotline_12345 (转办)';
+COMMENT ON COLUMN service_request.source_system IS 'The system a transferred request comes from, e.g. 12345';
+COMMENT ON COLUMN service_request.external_ticket IS 'Ticket number in the source system (required for hotline_12345)';
+COMMENT ON COLUMN service_request.external_deadline IS 'Deadline set by the source system';
+COMMENT ON COLUMN service_request.hard_case IS 'A hard case (棘手问题), counted apart in the report';
+COMMENT ON COLUMN service_request.requested_at IS 'Intake: both clocks run from here, not from signing for';
+COMMENT ON COLUMN service_request.response_due IS 'Response deadline (service_deadline of the category''s class), fixed at intake';
+COMMENT ON COLUMN service_request.resolution_due IS 'Resolution deadline (the category''s limit in working days), fixed at intake';
+COMMENT ON COLUMN service_request.extended_due IS 'Resolution deadline after an approved extension (延期), else NULL';
+COMMENT ON COLUMN service_request.status IS 'Workflow state (commgrid.request_transition), kept by request_event';
+COMMENT ON COLUMN service_request.handling_level IS 'Level handling it now: grid, community, township or department';
+COMMENT ON COLUMN service_request.handler IS 'Role that signed for it (签收)';
+COMMENT ON COLUMN service_request.referred_unit_id IS 'Resident unit it is referred to (co-building), whose liaison then sees it';
+COMMENT ON COLUMN service_request.referred_department IS 'Department it is referred to';
+COMMENT ON COLUMN service_request.merged_into IS 'The earlier request it was merged into (并单)';
+COMMENT ON COLUMN service_request.parked_until IS 'Review date of a parked request (挂账)';
+COMMENT ON COLUMN service_request.responded_at IS 'First action of the handler (start or resolve): the response clock stops here';
+COMMENT ON COLUMN service_request.signed_at IS 'Last signing for (签收)';
+COMMENT ON COLUMN service_request.resolved_at IS 'Last resolution by the handler';
+COMMENT ON COLUMN service_request.resolved_level IS 'Level at which it was resolved (小事不出网格,矛盾不出社区)';
+COMMENT ON COLUMN service_request.resolution IS 'What was done';
+COMMENT ON COLUMN service_request.satisfaction IS 'Answer to the centre''s question: satisfied, basically_satisfied, dissatisfied, unreachable, declined, not_asked (anonymous)';
+COMMENT ON COLUMN service_request.closed_at IS 'Closure (结案)';
+-- staff down to the grid worker, by the request's grid; a unit liaison reads the requests
+-- referred to its unit; the requester's identity and contact only through the staff's cards
+SELECT commgrid.secure_table('commgrid.service_request', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker, unit_liaison}',
+  '{district_admin, township_staff, community_staff, grid_worker}', '{referred_unit_id}');
+SELECT commgrid.mark_personal('commgrid.service_request', '{resident_id, address, location}');
+SELECT commgrid.mark_personal('commgrid.service_request', '{contact_name, contact_phone}', restricted => true);
+SELECT commgrid.audit_table('commgrid.service_request');
+SELECT commgrid.register_dump('commgrid.service_request');
+SELECT commgrid.register_assigned_table('commgrid.service_request', 'location', 'grid_code', 'grid');
+CREATE TRIGGER canonical_location BEFORE INSERT OR UPDATE OF location ON service_request
+  FOR EACH ROW WHEN (commgrid.location_needs_transform(NEW.location))
+  EXECUTE FUNCTION store_location();
+CREATE TRIGGER service_request_keep_grid_of_location BEFORE UPDATE OF grid_code ON service_request
+  FOR EACH ROW WHEN (NEW.grid_code IS DISTINCT FROM OLD.grid_code)
+  EXECUTE FUNCTION keep_grid_of_location();
+-- Intake: the category must be a minor class; the deadlines and the handling level come from
+-- it (as the owner: the rule tables are the district's); a given deadline is replaced.
+CREATE OR REPLACE FUNCTION service_request_intake() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  c commgrid.service_category;
+BEGIN
+  SELECT * INTO c FROM commgrid.service_category WHERE code = NEW.category_code;
+  IF FOUND AND c.level <> 'minor' THEN
+    RAISE EXCEPTION 'category % is a % class', c.code, c.level
+      USING ERRCODE = '23514',
+            DETAIL = format('%s (%s) groups other classes; a request takes a minor class.', c.code, c.name),
+            HINT = 'Choose a code whose last two digits are not 00.';
+  END IF;
+  IF NEW.requested_at > now() + interval '5 minutes' THEN
+    RAISE EXCEPTION 'request raised in the future'
+      USING ERRCODE = '23514', DETAIL = format('requested_at %s is after now (%s).', NEW.requested_at, now());
+  END IF;
+  IF FOUND THEN
+    NEW.response_due := commgrid.service_deadline(NEW.requested_at, c.response_class);
+    NEW.resolution_due := commgrid.add_working_time(NEW.requested_at, make_interval(days => c.resolution_days));
+    NEW.handling_level := coalesce(NEW.handling_level, c.default_level);
+  END IF;
+  NEW.status := 'submitted';
+  NEW.extended_due := NULL;
+  NEW.handler := NULL;
+  NEW.responded_at := NULL; NEW.signed_at := NULL; NEW.resolved_at := NULL; NEW.closed_at := NULL;
+  NEW.resolved_level := NULL; NEW.satisfaction := NULL; NEW.merged_into := NULL; NEW.parked_until := NULL;
+  NEW.referred_unit_id := NULL; NEW.referred_department := NULL;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION service_request_intake() FROM PUBLIC;
+COMMENT ON FUNCTION service_request_intake() IS
+  'Trigger: a new request takes a minor class, its deadlines and handling level from its category (fixed at intake) and starts submitted';
+CREATE TRIGGER service_request_intake BEFORE INSERT ON service_request
+  FOR EACH ROW EXECUTE FUNCTION service_request_intake();
+-- The intake function the district's systems call: converts a GCJ-02 or BD-09 point from a
+-- resident's app (SRID 0, so the location rule alone would refuse it) and records the request.
+CREATE OR REPLACE FUNCTION submit_request(category_code text, nature text, description text,
+                               location geometry, coordinate_system text DEFAULT 'cgcs2000',
+                               address text DEFAULT NULL, channel text DEFAULT 'walk_in',
+                               requester_kind text DEFAULT 'anonymous', resident_id bigint DEFAULT NULL,
+                               contact_name text DEFAULT NULL, contact_phone text DEFAULT NULL,
+                               confidential boolean DEFAULT false,
+                               requested_at timestamptz DEFAULT now(),
+                               source_system text DEFAULT NULL, external_ticket text DEFAULT NULL,
+                               external_deadline timestamptz DEFAULT NULL,
+                               hard_case boolean DEFAULT false)
+RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  system text := lower(replace(coordinate_system, '-', ''));
+  stored geometry;
+  id bigint;
+BEGIN
+  IF system IS NULL OR system NOT IN ('cgcs2000', 'wgs84', 'gcj02', 'bd09') THEN
+    RAISE EXCEPTION 'unknown coordinate system %', commgrid.echo_value(coordinate_system)
+      USING ERRCODE = '22023', DETAIL = 'The location''s coordinate system must be named.',
+            HINT = 'Use cgcs2000, wgs84, gcj02 (Amap, Tencent) or bd09 (Baidu).';
+  END IF;
+  IF location IS NULL THEN
+    RAISE EXCEPTION 'a request needs a location'
+      USING ERRCODE = '22023', HINT = 'Give the place as a longitude/latitude point.';
+  END IF;
+  stored := CASE WHEN system IN ('gcj02', 'bd09')
+                 THEN commgrid.convert_coordinates(location, system, 'cgcs2000')
+                 ELSE location END;
+  INSERT INTO commgrid.service_request AS r
+    (category_code, nature, description, location, address, channel, requester_kind, resident_id,
+     contact_name, contact_phone, confidential, requested_at, source_system, external_ticket,
+     external_deadline, hard_case, response_due, resolution_due, handling_level)
+  VALUES (submit_request.category_code, submit_request.nature, submit_request.description, stored,
+          submit_request.address, submit_request.channel, submit_request.requester_kind,
+          submit_request.resident_id, submit_request.contact_name, submit_request.contact_phone,
+          submit_request.confidential, submit_request.requested_at, submit_request.source_system,
+          submit_request.external_ticket, submit_request.external_deadline, submit_request.hard_case,
+          'infinity', 'infinity', NULL)
+  RETURNING r.request_id INTO id;
+  RETURN id;
+END $$;
+COMMENT ON FUNCTION submit_request(text, text, text, geometry, text, text, text, text, bigint, text, text, boolean, timestamptz, text, text, timestamptz, boolean) IS
+  'Record a request: converts a GCJ-02 or BD-09 location (coordinate_system) to CGCS2000, then the engine assigns its grid and the category gives its deadlines; returns request_id';
+-- The handling workflow as district systems run it: a state machine whose legal moves are
+-- the rows of request_transition, and whose history is request_event, append-only.  Inserting
+-- an event is the only way to move a request: the event's trigger checks the move and the
+-- rules of the people involved (the verifier, the approver of an extension and the centre
+-- that asks satisfaction are never the handler: 办理与监督分离), then updates the request.
+
+CREATE TABLE request_transition (
+  action      text NOT NULL,
+  from_status text NOT NULL,
+  to_status   text,
+  PRIMARY KEY (action, from_status)
+);
+COMMENT ON TABLE request_transition IS
+  'The workflow''s legal moves: an action allowed from a state, and the state it leads to (NULL: the state stays)';
+COMMENT ON COLUMN request_transition.action IS 'The action, e.g. sign_for (签收), verify (核查), park (挂账)';
+COMMENT ON COLUMN request_transition.from_status IS 'State the request must be in';
+COMMENT ON COLUMN request_transition.to_status IS 'State it moves to; NULL when it stays';
+SELECT commgrid.secure_table('commgrid.request_transition', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker, unit_liaison}', '{}');
+SELECT commgrid.register_dump('commgrid.request_transition');
+INSERT INTO request_transition (action, from_status, to_status)
+SELECT a, f, t FROM (VALUES
+  ('sign_for', '{submitted,referred}', 'signed'),
+  ('start', '{signed}', 'in_progress'),
+  ('resolve', '{signed,in_progress}', 'resolved'),
+  ('verify', '{resolved}', 'verified'),
+  ('reopen', '{resolved}', 'in_progress'),
+  ('ask_satisfaction', '{verified}', NULL),
+  ('review', '{verified}', NULL),
+  ('close', '{verified}', 'closed'),
+  ('return', '{submitted,signed}', 'returned'),
+  ('reassign', '{submitted,signed,returned}', 'submitted'),
+  ('dispute', '{submitted,signed}', 'disputed'),
+  ('rule_dispute', '{disputed}', 'submitted'),
+  ('request_extension', '{signed,in_progress}', NULL),
+  ('approve_extension', '{signed,in_progress}', NULL),
+  ('park', '{signed,in_progress}', 'parked'),
+  ('resume', '{parked}', 'in_progress'),
+  ('merge', '{submitted,signed,in_progress,returned,disputed,parked}', 'merged'),
+  ('not_accept', '{submitted,returned}', 'not_accepted'),
+  ('refer', '{submitted,signed,returned}', 'referred'),
+  ('escalate', '{submitted,signed,in_progress,returned,parked}', NULL),
+  ('supervise', '{submitted,signed,in_progress,returned,disputed,referred,parked}', NULL)
+) m(a, fs, t), unnest(fs::text[]) f
+ON CONFLICT DO NOTHING;
+CREATE TABLE request_event (
+  event_id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  request_id       bigint NOT NULL REFERENCES service_request ON DELETE RESTRICT,
+  action           text NOT NULL,
+  from_status      text,
+  to_status        text,
+  actor            name NOT NULL DEFAULT commgrid.acting_role(),
+  at               timestamptz NOT NULL DEFAULT now(),
+  note             text,
+  handler          name,
+  handling_level   text CHECK (handling_level IN ('grid', 'community', 'township', 'department')),
+  new_deadline     timestamptz,
+  review_on        date,
+  unit_id          bigint REFERENCES unit ON DELETE RESTRICT,
+  department       text,
+  merged_into      bigint REFERENCES service_request,
+  rule             text,
+  satisfaction     text CHECK (satisfaction IN ('satisfied', 'basically_satisfied', 'dissatisfied',
+                                                'unreachable', 'declined', 'not_asked')),
+  decision         text CHECK (decision IN ('redo', 'explain')),
+  supervision      text CHECK (supervision IN ('yellow', 'red')),
+  deadline_kind    text CHECK (deadline_kind IN ('response', 'resolution')),
+  deadline         timestamptz,
+  addressed_to     text,
+  grid_code        gridcode,
+  referred_unit_id bigint
+);
+CREATE INDEX request_event_request_idx ON request_event (request_id, event_id);
+CREATE INDEX request_event_grid_code_idx ON request_event (grid_code);
+CREATE INDEX request_event_unit_idx ON request_event (unit_id) WHERE unit_id IS NOT NULL;
+CREATE INDEX request_event_merged_into_idx ON request_event (merged_into) WHERE merged_into IS NOT NULL;
+-- a supervision event is raised once per request, deadline and colour (flag_overdue is idempotent)
+CREATE UNIQUE INDEX request_event_supervision_once ON request_event (request_id, deadline_kind, deadline, supervision)
+  WHERE action = 'supervise';
+COMMENT ON TABLE request_event IS
+  'The append-only history of every request: one row per workflow action, with the actor, the time and a note; never updated or deleted';
+COMMENT ON COLUMN request_event.event_id IS 'Order of the events';
+COMMENT ON COLUMN request_event.request_id IS 'The request';
+COMMENT ON COLUMN request_event.action IS 'submit, or an action of commgrid.request_transition';
+COMMENT ON COLUMN request_event.from_status IS 'State before (set by the trigger)';
+COMMENT ON COLUMN request_event.to_status IS 'State after (set by the trigger)';
+COMMENT ON COLUMN request_event.actor IS 'Role that acted (set by the trigger)';
+COMMENT ON COLUMN request_event.at IS 'When; never before the previous event, never in the future';
+COMMENT ON COLUMN request_event.note IS 'Note; the reason of a return, dispute, extension or parking';
+COMMENT ON COLUMN request_event.handler IS 'reassign, rule_dispute: the new handler, if named';
+COMMENT ON COLUMN request_event.handling_level IS 'reassign, rule_dispute, escalate, refer: the new handling level';
+COMMENT ON COLUMN request_event.new_deadline IS 'request_extension: the resolution deadline asked for';
+COMMENT ON COLUMN request_event.review_on IS 'park: the review date';
+COMMENT ON COLUMN request_event.unit_id IS 'refer: the resident unit';
+COMMENT ON COLUMN request_event.department IS 'refer: the department';
+COMMENT ON COLUMN request_event.merged_into IS 'merge: the earlier request';
+COMMENT ON COLUMN request_event.rule IS 'not_accept: the named rule (不予受理)';
+COMMENT ON COLUMN request_event.satisfaction IS 'ask_satisfaction: the answer';
+COMMENT ON COLUMN request_event.decision IS 'review of a dissatisfied answer: redo (重办) or explain';
+COMMENT ON COLUMN request_event.supervision IS 'supervise: yellow (warning before the deadline) or red (deadline missed)';
+COMMENT ON COLUMN request_event.deadline_kind IS 'supervise: response or resolution';
+COMMENT ON COLUMN request_event.deadline IS 'supervise: the deadline it is about';
+COMMENT ON COLUMN request_event.addressed_to IS 'supervise: whom it is addressed to (the handler''s superior level)';
+COMMENT ON COLUMN request_event.grid_code IS 'Grid of the request (copied by the trigger, for row-level security)';
+COMMENT ON COLUMN request_event.referred_unit_id IS 'Unit the request is referred to (copied by the trigger, for the liaison)';
+SELECT commgrid.secure_table('commgrid.request_event', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker, unit_liaison}',
+  '{district_admin, township_staff, community_staff, grid_worker, unit_liaison}',
+  '{referred_unit_id}', liaison_writes => true);
+SELECT commgrid.register_dump('commgrid.request_event');
+CREATE OR REPLACE FUNCTION request_event_refuse_change() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  RAISE EXCEPTION 'request events are never changed or deleted'
+    USING ERRCODE = '55000', DETAIL = format('%s on commgrid.request_event refused.', TG_OP),
+          HINT = 'Record a new event instead (e.g. reopen, review).';
+END $$;
+COMMENT ON FUNCTION request_event_refuse_change() IS 'Trigger: request_event is append-only (55000)';
+CREATE TRIGGER request_event_append_only BEFORE UPDATE OR DELETE ON request_event
+  FOR EACH ROW EXECUTE FUNCTION request_event_refuse_change();
+CREATE TRIGGER request_event_no_truncate BEFORE TRUNCATE ON request_event
+  FOR EACH STATEMENT EXECUTE FUNCTION request_event_refuse_change();
+CREATE OR REPLACE FUNCTION level_rank(level text) RETURNS int
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN array_position(ARRAY['grid', 'community', 'township', 'department'], level);
+COMMENT ON FUNCTION level_rank(text) IS 'Handling levels in order: grid 1, community 2, township 3, department 4';
+-- The one check of a move, and its effect on the request.  As the owner, so row-level
+-- security never hides the request or an earlier event; the writer's own policy on
+-- request_event still decides whether it may record the event at all.
+CREATE OR REPLACE FUNCTION request_event_apply() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  r commgrid.service_request;
+  c commgrid.service_category;
+  t commgrid.request_transition;
+  last_at timestamptz;
+  pending commgrid.request_event;
+  fail text;
+BEGIN
+  NEW.actor := commgrid.acting_role();
+  SELECT * INTO r FROM commgrid.service_request WHERE request_id = NEW.request_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN NEW;                          -- the foreign key reports it
+  END IF;
+  -- the writer acts only on requests it can reach: its jurisdiction, or its unit's referrals
+  -- (one 42501 for elsewhere and missing alike would be kinder; here the id is known to exist)
+  IF NEW.action <> 'submit'
+     AND NOT coalesce((SELECT u.rolsuper FROM pg_catalog.pg_roles u WHERE u.rolname = NEW.actor), false)
+     AND NOT coalesce(r.grid_code OPERATOR(commgrid.<@) ANY (commgrid.role_scopes(NEW.actor)), false)
+     AND NOT (r.referred_unit_id IS NOT NULL AND commgrid.is_member_of(NEW.actor, 'unit_liaison')
+              AND r.referred_unit_id IN (SELECT l.unit_id FROM commgrid.liaison_unit l
+                                         WHERE l.role_name = commgrid.role_oid(NEW.actor))) THEN
+    RAISE EXCEPTION 'request % is not in the jurisdiction of %', r.request_id, NEW.actor
+      USING ERRCODE = '42501', HINT = 'A request is handled by the staff of its grid and above, or by the liaison of the unit it is referred to.';
+  END IF;
+  SELECT * INTO c FROM commgrid.service_category WHERE code = r.category_code;
+  NEW.grid_code := r.grid_code;
+  NEW.from_status := r.status;
+  IF NEW.action = 'submit' THEN
+    IF EXISTS (SELECT 1 FROM commgrid.request_event e WHERE e.request_id = r.request_id) THEN
+      RAISE EXCEPTION 'request % is %: cannot submit it again', r.request_id, r.status
+        USING ERRCODE = '55000', DETAIL = format('Current state %s, requested action submit.', r.status);
+    END IF;
+    NEW.from_status := NULL;
+    NEW.to_status := 'submitted';
+    NEW.at := r.requested_at;
+    RETURN NEW;
+  END IF;
+  SELECT * INTO t FROM commgrid.request_transition x WHERE x.action = NEW.action AND x.from_status = r.status;
+  IF NOT FOUND THEN
+    IF NOT EXISTS (SELECT 1 FROM commgrid.request_transition x WHERE x.action = NEW.action) THEN
+      RAISE EXCEPTION 'unknown workflow action %', commgrid.echo_value(NEW.action)
+        USING ERRCODE = '22023', HINT = 'The actions are the rows of commgrid.request_transition.';
+    END IF;
+    RAISE EXCEPTION 'request % is %: cannot %', r.request_id, r.status, NEW.action
+      USING ERRCODE = '55000',
+            DETAIL = format('Current state %s, requested action %s (allowed from %s).', r.status, NEW.action,
+                            (SELECT string_agg(x.from_status, ', ' ORDER BY x.from_status)
+                             FROM commgrid.request_transition x WHERE x.action = NEW.action)),
+            HINT = 'See commgrid.request_transition for the legal moves.';
+  END IF;
+  NEW.to_status := coalesce(t.to_status, r.status);
+  SELECT max(e.at) INTO last_at FROM commgrid.request_event e WHERE e.request_id = r.request_id;
+  IF NEW.at < last_at OR NEW.at > now() + interval '5 minutes' THEN
+    RAISE EXCEPTION 'event time % is out of order for request %', NEW.at, r.request_id
+      USING ERRCODE = '23514', DETAIL = format('The last event is at %s; an event is never in the future.', last_at),
+            HINT = 'Leave at out to record the event now.';
+  END IF;
+
+  -- what each action needs, and who may do it
+  fail := CASE
+    WHEN NEW.action IN ('return', 'dispute', 'request_extension', 'park') AND coalesce(btrim(NEW.note), '') = ''
+      THEN 'a reason (note) is required'
+    WHEN NEW.action = 'request_extension' AND (NEW.new_deadline IS NULL
+         OR NEW.new_deadline <= coalesce(r.extended_due, r.resolution_due))
+      THEN format('new_deadline must be after the current deadline %s', coalesce(r.extended_due, r.resolution_due))
+    WHEN NEW.action = 'park' AND (NEW.review_on IS NULL OR NEW.review_on <= commgrid.district_date(NEW.at))
+      THEN 'review_on must be a day after today'
+    WHEN NEW.action = 'not_accept' AND coalesce(btrim(NEW.rule), '') = ''
+      THEN 'the rule under which it is not accepted is required'
+    WHEN NEW.action = 'refer' AND (NEW.unit_id IS NULL) = (NEW.department IS NULL)
+      THEN 'refer names a unit or a department, one of them'
+    WHEN NEW.action = 'merge' AND (NEW.merged_into IS NULL OR NEW.merged_into = r.request_id
+         OR NOT EXISTS (SELECT 1 FROM commgrid.service_request m WHERE m.request_id = NEW.merged_into
+                        AND m.requested_at <= r.requested_at AND m.status NOT IN ('merged', 'not_accepted')))
+      THEN 'merged_into must be an earlier request that is not merged or refused itself'
+    WHEN NEW.action IN ('resolve', 'start', 'request_extension', 'park', 'return', 'dispute')
+         AND r.handler IS NOT NULL AND NEW.actor <> r.handler
+      THEN format('only the handler %s may %s it', r.handler, NEW.action)
+    WHEN NEW.action = 'resolve' AND coalesce(btrim(NEW.note), '') = ''
+      THEN 'the resolution (note) is required'
+    WHEN NEW.action IN ('verify', 'reopen') AND NEW.actor = r.handler
+      THEN 'the handler cannot verify their own work (核查 by someone else)'
+    WHEN NEW.action = 'ask_satisfaction' AND NEW.actor = r.handler
+      THEN 'satisfaction is asked by the centre, never by the handler (办理与监督分离)'
+    WHEN NEW.action = 'ask_satisfaction' AND (NEW.satisfaction IS NULL
+         OR (NEW.satisfaction = 'not_asked') <> (r.requester_kind = 'anonymous'))
+      THEN 'an answer is required; not_asked is for anonymous requests only, and only for them'
+    WHEN NEW.action = 'review' AND (r.satisfaction IS DISTINCT FROM 'dissatisfied' OR NEW.decision IS NULL)
+      THEN 'review decides (redo or explain) on a dissatisfied answer only'
+    WHEN NEW.action = 'review' AND NEW.actor = r.handler
+      THEN 'the handler cannot review their own case'
+    WHEN NEW.action = 'close' AND r.satisfaction IS NULL
+      THEN 'satisfaction must be asked before closing'
+    WHEN NEW.action = 'close' AND r.satisfaction = 'dissatisfied' AND NOT EXISTS (
+           SELECT 1 FROM commgrid.request_event e WHERE e.request_id = r.request_id
+             AND e.action = 'review' AND e.decision = 'explain'
+             AND e.event_id > (SELECT max(a.event_id) FROM commgrid.request_event a
+                               WHERE a.request_id = r.request_id AND a.action = 'ask_satisfaction'))
+      THEN 'a dissatisfied answer is reviewed before closing'
+    WHEN NEW.action IN ('reassign', 'rule_dispute', 'escalate') AND NEW.handling_level IS NULL
+      THEN 'the new handling_level is required'
+    WHEN NEW.action = 'escalate' AND commgrid.level_rank(NEW.handling_level) <= commgrid.level_rank(r.handling_level)
+      THEN format('escalation goes above %s', r.handling_level)
+    WHEN NEW.action IN ('reassign', 'rule_dispute') AND c.default_level = 'department'
+         AND NEW.handling_level <> 'department'
+      THEN 'a department''s matter is not pushed down'
+    WHEN NEW.action = 'supervise' AND (NEW.supervision IS NULL OR NEW.deadline_kind IS NULL OR NEW.deadline IS NULL)
+      THEN 'supervision, deadline_kind and deadline are required'
+    END;
+  IF NEW.action = 'approve_extension' THEN
+    SELECT * INTO pending FROM commgrid.request_event e
+    WHERE e.request_id = r.request_id AND e.action IN ('request_extension', 'approve_extension')
+    ORDER BY e.event_id DESC LIMIT 1;
+    IF pending.action IS DISTINCT FROM 'request_extension' THEN
+      fail := 'no extension is waiting for approval';
+    ELSIF pending.actor = NEW.actor THEN
+      fail := 'an extension is approved by someone other than who asked for it';
+    END IF;
+  END IF;
+  IF fail IS NOT NULL THEN
+    RAISE EXCEPTION 'request % (%): cannot % : %', r.request_id, r.status, NEW.action, fail
+      USING ERRCODE = '23514',
+            DETAIL = format('Current state %s, requested action %s leading to %s.', r.status, NEW.action, NEW.to_status);
+  END IF;
+
+  -- the effect on the request, written as the owner through the guarded path
+  PERFORM set_config('commgrid.applying_event', r.request_id::text, true);
+  UPDATE commgrid.service_request s SET
+    status = NEW.to_status,
+    handler = CASE WHEN NEW.action = 'sign_for' THEN NEW.actor
+                   WHEN NEW.action IN ('reassign', 'rule_dispute', 'return', 'refer') THEN NEW.handler
+                   ELSE s.handler END,
+    signed_at = CASE WHEN NEW.action = 'sign_for' THEN NEW.at ELSE s.signed_at END,
+    responded_at = CASE WHEN NEW.action IN ('start', 'resolve') THEN coalesce(s.responded_at, NEW.at) ELSE s.responded_at END,
+    handling_level = CASE WHEN NEW.action IN ('reassign', 'rule_dispute', 'escalate') THEN NEW.handling_level
+                          WHEN NEW.action = 'refer' AND NEW.department IS NOT NULL THEN 'department'
+                          ELSE s.handling_level END,
+    resolved_at = CASE WHEN NEW.action = 'resolve' THEN NEW.at ELSE s.resolved_at END,
+    resolved_level = CASE WHEN NEW.action = 'resolve' THEN s.handling_level
+                          WHEN NEW.action IN ('reopen', 'review') AND NEW.decision IS DISTINCT FROM 'explain' THEN NULL
+                          ELSE s.resolved_level END,
+    resolution = CASE WHEN NEW.action = 'resolve' THEN NEW.note ELSE s.resolution END,
+    satisfaction = CASE WHEN NEW.action = 'ask_satisfaction' THEN NEW.satisfaction ELSE s.satisfaction END,
+    extended_due = CASE WHEN NEW.action = 'approve_extension' THEN pending.new_deadline ELSE s.extended_due END,
+    parked_until = CASE WHEN NEW.action = 'park' THEN NEW.review_on WHEN NEW.action = 'resume' THEN NULL ELSE s.parked_until END,
+    merged_into = CASE WHEN NEW.action = 'merge' THEN NEW.merged_into ELSE s.merged_into END,
+    referred_unit_id = CASE WHEN NEW.action = 'refer' THEN NEW.unit_id ELSE s.referred_unit_id END,
+    referred_department = CASE WHEN NEW.action = 'refer' THEN NEW.department ELSE s.referred_department END,
+    closed_at = CASE WHEN NEW.action = 'close' THEN NEW.at ELSE s.closed_at END
+  WHERE s.request_id = r.request_id;
+  -- a redo (重办) sends it back to work
+  IF NEW.action = 'review' AND NEW.decision = 'redo' THEN
+    NEW.to_status := 'in_progress';
+    UPDATE commgrid.service_request s SET status = 'in_progress', satisfaction = NULL
+    WHERE s.request_id = r.request_id;
+  END IF;
+  PERFORM set_config('commgrid.applying_event', '', true);
+  SELECT s.referred_unit_id INTO NEW.referred_unit_id FROM commgrid.service_request s WHERE s.request_id = r.request_id;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION request_event_apply() FROM PUBLIC;
+COMMENT ON FUNCTION request_event_apply() IS
+  'Trigger: checks a workflow move against request_transition and the rules of who may act (55000 illegal move, 23514 broken rule, naming the current state and the action), then updates the request';
+CREATE TRIGGER request_event_apply BEFORE INSERT ON request_event
+  FOR EACH ROW EXECUTE FUNCTION request_event_apply();
+-- Every request starts with its submit event (as the owner: the writer of the request may
+-- not see its own event under a liaison policy).
+CREATE OR REPLACE FUNCTION service_request_first_event() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  INSERT INTO commgrid.request_event (request_id, action, note) VALUES (NEW.request_id, 'submit', NULL);
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION service_request_first_event() FROM PUBLIC;
+COMMENT ON FUNCTION service_request_first_event() IS 'Trigger: a new request gets its submit event';
+CREATE TRIGGER service_request_first_event AFTER INSERT ON service_request
+  FOR EACH ROW EXECUTE FUNCTION service_request_first_event();
+-- The workflow columns and the deadlines fixed at intake change only through an event.
+CREATE OR REPLACE FUNCTION service_request_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF (NEW.status, NEW.handler, NEW.handling_level, NEW.response_due, NEW.resolution_due, NEW.extended_due,
+      NEW.satisfaction, NEW.resolved_level, NEW.resolved_at, NEW.closed_at, NEW.merged_into,
+      NEW.referred_unit_id, NEW.referred_department, NEW.parked_until, NEW.requested_at, NEW.responded_at,
+      NEW.signed_at, NEW.resolution)
+     IS DISTINCT FROM
+     (OLD.status, OLD.handler, OLD.handling_level, OLD.response_due, OLD.resolution_due, OLD.extended_due,
+      OLD.satisfaction, OLD.resolved_level, OLD.resolved_at, OLD.closed_at, OLD.merged_into,
+      OLD.referred_unit_id, OLD.referred_department, OLD.parked_until, OLD.requested_at, OLD.responded_at,
+      OLD.signed_at, OLD.resolution)
+     AND current_setting('commgrid.applying_event', true) IS DISTINCT FROM OLD.request_id::text THEN
+    RAISE EXCEPTION 'request % is %: its workflow changes only through request_event', OLD.request_id, OLD.status
+      USING ERRCODE = '55000',
+            DETAIL = format('Current state %s, requested state %s.', OLD.status, NEW.status),
+            HINT = 'Insert a row into commgrid.request_event with the action (e.g. sign_for, resolve).';
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION service_request_guard() IS
+  'Trigger: the workflow columns and the intake deadlines of a request change only through request_event (55000)';
+CREATE TRIGGER service_request_guard BEFORE UPDATE ON service_request
+  FOR EACH ROW EXECUTE FUNCTION service_request_guard();
+-- Supervision (督办): yellow warnings before a deadline and red cards when it is missed
+-- (红黄牌), recorded as request events addressed to the handler's superior level.  Idempotent:
+-- one event per request, deadline and colour (request_event_supervision_once), so it can run
+-- every minute from pg_cron.  It never escalates: moving a request up is a person's decision
+-- (the escalate action), or 小事不出网格 would be distorted by the clock.
+
+CREATE OR REPLACE FUNCTION superior_level(level text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE level WHEN 'grid' THEN 'community' WHEN 'community' THEN 'township' ELSE 'district' END;
+COMMENT ON FUNCTION superior_level(text) IS
+  'Whom supervision of a request handled at a level is addressed to: grid → community, community → township, township and department → district';
+CREATE OR REPLACE FUNCTION flag_overdue(at timestamptz DEFAULT now(),
+                             response_warning interval DEFAULT '1 hour',
+                             resolution_warning interval DEFAULT '1 day')
+RETURNS int
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  raised int;
+BEGIN
+  IF at IS NULL OR response_warning IS NULL OR resolution_warning IS NULL
+     OR response_warning < interval '0' OR resolution_warning < interval '0' THEN
+    RAISE EXCEPTION 'flag_overdue needs a time and non-negative warning periods'
+      USING ERRCODE = '22023',
+            DETAIL = format('at %s, response_warning %s, resolution_warning %s.', at, response_warning, resolution_warning);
+  END IF;
+  WITH open_request AS (
+    SELECT r.request_id, r.handling_level, r.responded_at, r.status, r.response_due,
+           coalesce(r.extended_due, r.resolution_due) AS resolution_deadline
+    FROM commgrid.service_request r
+    WHERE r.status NOT IN ('resolved', 'verified', 'closed', 'merged', 'not_accepted')
+      AND r.requested_at <= flag_overdue.at
+      -- an event never goes before the request's last one
+      AND (SELECT max(e.at) FROM commgrid.request_event e WHERE e.request_id = r.request_id) <= flag_overdue.at
+  ),
+  due AS (
+    SELECT o.request_id, o.handling_level, 'response' AS kind, o.response_due AS deadline, response_warning AS lead
+    FROM open_request o WHERE o.responded_at IS NULL
+    UNION ALL
+    SELECT o.request_id, o.handling_level, 'resolution', o.resolution_deadline, resolution_warning
+    FROM open_request o WHERE o.status <> 'parked'
+  ),
+  flag AS (
+    SELECT d.*, CASE WHEN flag_overdue.at > d.deadline THEN 'red' ELSE 'yellow' END AS colour
+    FROM due d WHERE flag_overdue.at >= d.deadline - d.lead
+  ),
+  ins AS (
+    INSERT INTO commgrid.request_event AS e
+      (request_id, action, at, supervision, deadline_kind, deadline, addressed_to, note)
+    SELECT f.request_id, 'supervise', flag_overdue.at, f.colour, f.kind, f.deadline,
+           commgrid.superior_level(f.handling_level),
+           format('%s deadline %s %s', f.kind, f.deadline,
+                  CASE f.colour WHEN 'red' THEN 'missed' ELSE 'near' END)
+    FROM flag f
+    -- a red card makes the yellow warning for the same deadline pointless
+    WHERE NOT (f.colour = 'yellow' AND EXISTS (
+            SELECT 1 FROM commgrid.request_event x WHERE x.request_id = f.request_id
+              AND x.action = 'supervise' AND x.deadline_kind = f.kind AND x.deadline = f.deadline))
+    ORDER BY f.request_id, f.kind
+    ON CONFLICT (request_id, deadline_kind, deadline, supervision) WHERE action = 'supervise' DO NOTHING
+    RETURNING 1
+  )
+  SELECT count(*) INTO raised FROM ins;
+  RETURN raised;
+END $$;
+REVOKE EXECUTE ON FUNCTION flag_overdue(timestamptz, interval, interval) FROM PUBLIC;
+COMMENT ON FUNCTION flag_overdue(timestamptz, interval, interval) IS
+  'Supervision (督办): raises a yellow warning within the warning period before each open request''s response and resolution deadline and a red card once it is missed, as supervise events addressed to the handler''s superior level; once per request, deadline and colour; never escalates; returns the events raised. Schedule it with pg_cron: SELECT cron.schedule(''flag_overdue'', ''* * * * *'', ''SELECT commgrid.flag_overdue()'')';
+-- The mass-work figures: per request measures (one source), the monthly figures per grid,
+-- community and township, and the report's lines.  Rates are shares (0-1) of the requests
+-- they are about; NULL when there is nothing to divide by.
+
+-- One row per request with what the figures count (merged and not accepted requests left
+-- out).  An owner's-rights view granted to nobody: service_figures and area_report read it
+-- and filter by the caller's jurisdiction themselves.
+CREATE VIEW service_request_measure WITH (security_barrier) AS
+  SELECT s.request_id, s.grid_code, s.community_code,
+         commgrid.ancestor(s.grid_code, commgrid.level_depth('township')) AS township_code,
+         date_trunc('month', s.requested_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
+         s.hard_case,
+         s.status IN ('resolved', 'verified', 'closed') AS resolved,
+         s.status = 'closed' AS closed,
+         s.status NOT IN ('resolved', 'verified', 'closed', 'merged', 'not_accepted') AS open,
+         s.status = 'parked' AS parked,
+         -- acted on by the deadline; one not yet acted on counts once it is late
+         CASE WHEN s.responded_at IS NOT NULL THEN s.responded_at <= s.response_due
+              WHEN now() > s.response_due THEN false END AS responded_on_time,
+         CASE WHEN s.resolved_at IS NOT NULL THEN s.resolved_at <= coalesce(s.extended_due, s.resolution_due)
+              WHEN now() > coalesce(s.extended_due, s.resolution_due) THEN false END AS resolved_on_time,
+         extract(epoch FROM (SELECT min(e.at) FROM commgrid.request_event e
+                             WHERE e.request_id = s.request_id AND e.action = 'sign_for') - s.requested_at) / 3600
+           AS sign_for_hours,
+         EXISTS (SELECT 1 FROM commgrid.request_event e WHERE e.request_id = s.request_id AND e.action = 'return')
+           AS returned,
+         s.extended_due IS NOT NULL AS extended,
+         extract(epoch FROM s.resolved_at - s.requested_at) / 3600 AS resolve_hours,
+         s.resolved_level, s.satisfaction
+  FROM commgrid.service_request s
+  WHERE s.status NOT IN ('merged', 'not_accepted');
+COMMENT ON VIEW service_request_measure IS
+  'One row per request (merged and not accepted ones left out) with what the mass-work figures count; read by service_figures and area_report, granted to nobody';
+REVOKE ALL ON service_request_measure FROM PUBLIC;
+COMMENT ON COLUMN service_request_measure.request_id IS 'The request';
+COMMENT ON COLUMN service_request_measure.grid_code IS 'Its grid';
+COMMENT ON COLUMN service_request_measure.community_code IS 'Its community';
+COMMENT ON COLUMN service_request_measure.township_code IS 'Its township (from the grid)';
+COMMENT ON COLUMN service_request_measure.month IS 'First day of the month of intake (Asia/Shanghai)';
+COMMENT ON COLUMN service_request_measure.hard_case IS 'A hard case (棘手问题)';
+COMMENT ON COLUMN service_request_measure.resolved IS 'Resolved, verified or closed';
+COMMENT ON COLUMN service_request_measure.closed IS 'Closed (结案)';
+COMMENT ON COLUMN service_request_measure.open IS 'Still open (parked included)';
+COMMENT ON COLUMN service_request_measure.parked IS 'Parked (挂账)';
+COMMENT ON COLUMN service_request_measure.responded_on_time IS 'Acted on by the response deadline; false once late without action; NULL while not yet due';
+COMMENT ON COLUMN service_request_measure.resolved_on_time IS 'Resolved by the (extended) resolution deadline; false once late; NULL while not yet due';
+COMMENT ON COLUMN service_request_measure.sign_for_hours IS 'Hours from intake to the first signing for';
+COMMENT ON COLUMN service_request_measure.returned IS 'Returned (退单) at least once';
+COMMENT ON COLUMN service_request_measure.extended IS 'Has an approved extension';
+COMMENT ON COLUMN service_request_measure.resolve_hours IS 'Hours from intake to resolution';
+COMMENT ON COLUMN service_request_measure.resolved_level IS 'Level it was resolved at';
+COMMENT ON COLUMN service_request_measure.satisfaction IS 'The satisfaction answer';
+CREATE VIEW service_figures WITH (security_barrier) AS
+SELECT f.area_level, f.code::text AS area_code, f.month, f.raised, f.hard_cases, f.resolved, f.open, f.parked,
+       f.completion_rate, f.response_on_time_rate, f.resolution_on_time_rate, f.median_sign_for_hours,
+       f.return_rate, f.extension_rate, f.median_resolve_hours, f.p90_resolve_hours,
+       f.resolved_in_grid_share, f.resolved_in_community_share,
+       f.satisfaction_rate_asked, f.satisfaction_rate_closed
+FROM (
+  SELECT CASE WHEN GROUPING(m.grid_code) = 0 THEN 'grid'
+              WHEN GROUPING(m.community_code) = 0 THEN 'community' ELSE 'township' END AS area_level,
+         coalesce(m.grid_code, m.community_code, m.township_code) AS code,
+         m.month,
+         count(*) AS raised,
+         count(*) FILTER (WHERE m.hard_case) AS hard_cases,
+         count(*) FILTER (WHERE m.resolved) AS resolved,
+         count(*) FILTER (WHERE m.open) AS open,
+         count(*) FILTER (WHERE m.parked) AS parked,
+         round(count(*) FILTER (WHERE m.resolved)::numeric / count(*), 4) AS completion_rate,
+         round(avg(m.responded_on_time::int)::numeric, 4) AS response_on_time_rate,
+         round(avg(m.resolved_on_time::int)::numeric, 4) AS resolution_on_time_rate,
+         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m.sign_for_hours)::numeric, 2) AS median_sign_for_hours,
+         round(avg(m.returned::int)::numeric, 4) AS return_rate,
+         round(avg(m.extended::int)::numeric, 4) AS extension_rate,
+         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m.resolve_hours)::numeric, 2) AS median_resolve_hours,
+         round(percentile_cont(0.9) WITHIN GROUP (ORDER BY m.resolve_hours)::numeric, 2) AS p90_resolve_hours,
+         round(avg((m.resolved_level = 'grid')::int)::numeric, 4) AS resolved_in_grid_share,
+         round(avg((m.resolved_level IN ('grid', 'community'))::int)::numeric, 4) AS resolved_in_community_share,
+         round((count(*) FILTER (WHERE m.satisfaction IN ('satisfied', 'basically_satisfied')))::numeric
+               / nullif(count(*) FILTER (WHERE m.satisfaction IN ('satisfied', 'basically_satisfied', 'dissatisfied')), 0), 4)
+           AS satisfaction_rate_asked,
+         round((count(*) FILTER (WHERE m.closed AND m.satisfaction IN ('satisfied', 'basically_satisfied')))::numeric
+               / nullif(count(*) FILTER (WHERE m.closed), 0), 4) AS satisfaction_rate_closed
+  FROM commgrid.service_request_measure m
+  GROUP BY GROUPING SETS ((m.grid_code, m.month), (m.community_code, m.month), (m.township_code, m.month))
+) f
+WHERE f.code IS NOT NULL AND commgrid.reaches(f.code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW service_figures IS
+  'Mass-work figures per grid, community and township and month (of intake, Asia/Shanghai) in the caller''s jurisdiction, plain types: raised, resolved, open, parked, completion, on-time response and resolution, signing-for latency, returns, extensions, time to resolve, level of resolution, satisfaction';
+COMMENT ON COLUMN service_figures.area_level IS 'grid, community or township';
+COMMENT ON COLUMN service_figures.area_code IS 'The area''s code, as text';
+COMMENT ON COLUMN service_figures.month IS 'First day of the month of intake';
+COMMENT ON COLUMN service_figures.raised IS 'Requests raised (merged and not accepted ones left out)';
+COMMENT ON COLUMN service_figures.hard_cases IS 'Hard cases (棘手问题) among them';
+COMMENT ON COLUMN service_figures.resolved IS 'Resolved, verified or closed';
+COMMENT ON COLUMN service_figures.open IS 'Still open (parked included)';
+COMMENT ON COLUMN service_figures.parked IS 'Parked (挂账)';
+COMMENT ON COLUMN service_figures.completion_rate IS 'resolved / raised';
+COMMENT ON COLUMN service_figures.response_on_time_rate IS 'Share acted on by the response deadline (上不过午,下不过夜), of those acted on or already late';
+COMMENT ON COLUMN service_figures.resolution_on_time_rate IS 'Share resolved by the (extended) resolution deadline, of those resolved or already late';
+COMMENT ON COLUMN service_figures.median_sign_for_hours IS 'Median hours from intake to the first signing for (签收)';
+COMMENT ON COLUMN service_figures.return_rate IS 'Share returned (退单) at least once';
+COMMENT ON COLUMN service_figures.extension_rate IS 'Share with an approved extension (延期)';
+COMMENT ON COLUMN service_figures.median_resolve_hours IS 'Median hours from intake to resolution';
+COMMENT ON COLUMN service_figures.p90_resolve_hours IS '90th percentile of hours from intake to resolution';
+COMMENT ON COLUMN service_figures.resolved_in_grid_share IS 'Share of the requests resolved at grid level (小事不出网格)';
+COMMENT ON COLUMN service_figures.resolved_in_community_share IS 'Share resolved at grid or community level (矛盾不出社区)';
+COMMENT ON COLUMN service_figures.satisfaction_rate_asked IS 'Satisfied or basically satisfied, over the answers given';
+COMMENT ON COLUMN service_figures.satisfaction_rate_closed IS 'Satisfied or basically satisfied, over all closed requests';
+-- area_report's mass-work lines (ordinals 1-8, placed by area_report)
+CREATE OR REPLACE FUNCTION service_report_lines(target gridcode)
+RETURNS TABLE (ordinal int, indicator text, value numeric, unit text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  WITH m AS (SELECT * FROM commgrid.service_request_measure x WHERE x.grid_code OPERATOR(commgrid.<@) target),
+  first AS (SELECT min(month) AS since FROM m)
+  SELECT 1, 'requests since ' || coalesce(to_char((SELECT since FROM first), 'YYYY-MM'), '-'), count(*)::numeric, 'requests' FROM m
+  UNION ALL SELECT 2, 'hard cases', count(*) FILTER (WHERE hard_case), 'requests' FROM m
+  UNION ALL SELECT 3, 'hard cases resolved', count(*) FILTER (WHERE hard_case AND resolved), 'requests' FROM m
+  UNION ALL SELECT 4, 'completion', round(100.0 * count(*) FILTER (WHERE resolved) / nullif(count(*), 0), 2), '%' FROM m
+  UNION ALL SELECT 5, 'response on time (上不过午,下不过夜)', round(100.0 * avg(responded_on_time::int), 2), '%' FROM m
+  UNION ALL SELECT 6, 'satisfaction (of answers)',
+    round(100.0 * count(*) FILTER (WHERE satisfaction IN ('satisfied', 'basically_satisfied'))
+          / nullif(count(*) FILTER (WHERE satisfaction IN ('satisfied', 'basically_satisfied', 'dissatisfied')), 0), 2), '%' FROM m
+  UNION ALL SELECT 7, 'resolved in the grid', round(100.0 * count(*) FILTER (WHERE resolved_level = 'grid') / nullif(count(*) FILTER (WHERE resolved), 0), 2), '%' FROM m
+  UNION ALL SELECT 8, 'resolved within the community', round(100.0 * count(*) FILTER (WHERE resolved_level IN ('grid', 'community')) / nullif(count(*) FILTER (WHERE resolved), 0), 2), '%' FROM m
+$$;
+REVOKE EXECUTE ON FUNCTION service_report_lines(gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION service_report_lines(gridcode) IS
+  'The mass-work lines of area_report for an area: requests since the first month, hard cases and those resolved, completion, on-time response, satisfaction, resolved in the grid and within the community';
+-- Where requests gather (大数据分析群众诉求): DBSCAN in metres on the requests the caller can
+-- see (row-level security applies: the caller's rights), in the UTM zone of the area.
+CREATE OR REPLACE FUNCTION request_hotspots(area gridcode, from_time timestamptz, to_time timestamptz,
+                                 category text DEFAULT NULL, eps_m float8 DEFAULT 200, min_points int DEFAULT 3)
+RETURNS TABLE (cluster_id int, requests bigint, dominant_category text, first_requested timestamptz,
+               last_requested timestamptz, hull geometry)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  zone int;
+BEGIN
+  IF area IS NULL OR from_time IS NULL OR to_time IS NULL OR from_time > to_time
+     OR eps_m IS NULL OR NOT eps_m > 0 OR min_points IS NULL OR min_points < 1 THEN
+    RAISE EXCEPTION 'request_hotspots needs an area, a time window and a positive radius and size'
+      USING ERRCODE = '22023',
+            DETAIL = format('area %s, from %s to %s, eps_m %s, min_points %s.', area, from_time, to_time, eps_m, min_points),
+            HINT = 'e.g. request_hotspots(''420102'', ''2026-01-01'', ''2026-04-01'', NULL, 200, 3)';
+  END IF;
+  SELECT 32600 + floor((ST_X(ST_Centroid(a.boundary)) + 180) / 6)::int + 1 INTO zone
+  FROM commgrid.area a WHERE a.code OPERATOR(commgrid.=) area;
+  IF zone IS NULL THEN
+    RAISE EXCEPTION 'area % does not exist', area USING ERRCODE = '22023', HINT = 'Areas are the rows of commgrid.area.';
+  END IF;
+  RETURN QUERY
+  WITH r AS (
+    SELECT s.category_code, s.requested_at, s.location,
+           ST_ClusterDBSCAN(ST_Transform(s.location, zone), eps => eps_m, minpoints => min_points) OVER () AS cid
+    FROM commgrid.service_request s
+    WHERE s.grid_code OPERATOR(commgrid.<@) area
+      AND s.requested_at >= from_time AND s.requested_at < to_time
+      AND (category IS NULL OR s.category_code LIKE rtrim(category, '0') || '%')
+  )
+  SELECT r.cid + 1, count(*), mode() WITHIN GROUP (ORDER BY r.category_code),
+         min(r.requested_at), max(r.requested_at), ST_ConvexHull(ST_Collect(r.location))
+  FROM r WHERE r.cid IS NOT NULL GROUP BY r.cid ORDER BY count(*) DESC, r.cid;
+END $$;
+COMMENT ON FUNCTION request_hotspots(gridcode, timestamptz, timestamptz, text, float8, int) IS
+  'Hotspots of the requests the caller can see in an area and time window (category: a code or its major/middle prefix): DBSCAN with eps in metres (UTM zone of the area), each cluster''s size, dominant category, time span and convex hull (EPSG:4490)';
+-- Open311 GeoReport v2 from SQL: a district web system serves the API's JSON straight from
+-- these functions.  Owner's rights with public data only: categories that may be public,
+-- requests of such categories that are not confidential, never a requester's personal data.
+-- Times are ISO 8601 in +08:00; lat/long in WGS-84.  Bad input gives the spec's error array.
+
+CREATE OR REPLACE FUNCTION open311_time(t timestamptz) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN to_char(t AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS') || '+08:00';
+COMMENT ON FUNCTION open311_time(timestamptz) IS 'An instant as Open311 writes it: ISO 8601 in Asia/Shanghai, e.g. 2026-03-02T11:59:59+08:00';
+CREATE OR REPLACE FUNCTION open311_error(code int, description text) RETURNS json
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN json_build_array(json_build_object('code', code, 'description', description));
+COMMENT ON FUNCTION open311_error(int, text) IS 'The Open311 error array: [{"code": …, "description": …}]';
+CREATE OR REPLACE FUNCTION open311_services() RETURNS json
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT coalesce(json_agg(json_build_object(
+           'service_code', c.service_code, 'service_name', c.name,
+           'description', coalesce(c.description, p.name || ' / ' || c.name),
+           'metadata', false, 'type', 'realtime',
+           'keywords', concat_ws(',', g.name, p.name, c.name), 'group', g.name)
+         ORDER BY c.code), '[]'::json)
+  FROM commgrid.service_category c
+  JOIN commgrid.service_category p ON p.code = c.parent_code
+  JOIN commgrid.service_category g ON g.code = p.parent_code
+  WHERE c.level = 'minor' AND c.public
+$$;
+COMMENT ON FUNCTION open311_services() IS
+  'GET services: the public minor categories as Open311 services (service_code, service_name, description, metadata, type, keywords, group)';
+CREATE OR REPLACE FUNCTION open311_service_definition(code text) RETURNS json
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM commgrid.service_category c
+                 WHERE c.service_code = open311_service_definition.code AND c.level = 'minor' AND c.public) THEN
+    RETURN commgrid.open311_error(404, format('service_code %s not found', commgrid.echo_value(coalesce(open311_service_definition.code, 'null'))));
+  END IF;
+  -- no extra attributes are asked: the category, place and description say it all
+  RETURN json_build_object('service_code', open311_service_definition.code, 'attributes', '[]'::json);
+END $$;
+COMMENT ON FUNCTION open311_service_definition(text) IS
+  'GET services/{code}: the service definition (no extra attributes); 404 error array for an unknown or non-public code';
+CREATE OR REPLACE FUNCTION open311_requests(params jsonb DEFAULT '{}') RETURNS json
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  p jsonb := coalesce(params, '{}');
+  ids bigint[];
+  codes text[];
+  statuses text[];
+  start_at timestamptz;
+  end_at timestamptz;
+  bad text;
+BEGIN
+  SELECT string_agg(k, ', ') INTO bad FROM jsonb_object_keys(p) k
+  WHERE k NOT IN ('service_request_id', 'service_code', 'start_date', 'end_date', 'status', 'jurisdiction_id');
+  IF bad IS NOT NULL THEN
+    RETURN commgrid.open311_error(400, format('unknown parameter %s', commgrid.echo_value(bad)));
+  END IF;
+  BEGIN
+    ids := string_to_array(replace(p ->> 'service_request_id', ' ', ''), ',')::bigint[];
+    start_at := (p ->> 'start_date')::timestamptz;
+    end_at := (p ->> 'end_date')::timestamptz;
+  EXCEPTION WHEN invalid_text_representation OR invalid_datetime_format OR datetime_field_overflow
+                 OR numeric_value_out_of_range THEN
+    RETURN commgrid.open311_error(400, 'service_request_id must be a comma-separated list of ids, start_date and end_date ISO 8601 times');
+  END;
+  codes := string_to_array(replace(p ->> 'service_code', ' ', ''), ',');
+  statuses := string_to_array(replace(p ->> 'status', ' ', ''), ',');
+  IF NOT statuses <@ ARRAY['open', 'closed'] THEN
+    RETURN commgrid.open311_error(400, 'status must be open, closed or both (comma-separated)');
+  END IF;
+  IF start_at > end_at THEN
+    RETURN commgrid.open311_error(400, 'start_date is after end_date');
+  END IF;
+  -- the spec's default window: the last 90 days, when neither dates nor ids are given
+  IF ids IS NULL AND start_at IS NULL AND end_at IS NULL THEN
+    start_at := now() - interval '90 days';
+  END IF;
+  RETURN (
+    SELECT coalesce(json_agg(x.doc ORDER BY x.requested_at DESC, x.request_id DESC), '[]'::json) FROM (
+      SELECT r.request_id, r.requested_at, json_build_object(
+        'service_request_id', r.request_id::text,
+        'status', CASE WHEN r.status IN ('resolved', 'verified', 'closed', 'merged', 'not_accepted') THEN 'closed' ELSE 'open' END,
+        'status_notes', CASE r.status
+                          WHEN 'merged' THEN 'merged into request ' || r.merged_into
+                          WHEN 'not_accepted' THEN 'not accepted'
+                          WHEN 'parked' THEN 'parked until ' || r.parked_until
+                          WHEN 'referred' THEN 'referred'
+                          ELSE r.status END,
+        'service_name', c.name, 'service_code', c.service_code,
+        'description', r.description,
+        'agency_responsible', coalesce(r.referred_department, r.handling_level),
+        'service_notice', NULL,
+        'requested_datetime', commgrid.open311_time(r.requested_at),
+        'updated_datetime', commgrid.open311_time((SELECT max(e.at) FROM commgrid.request_event e WHERE e.request_id = r.request_id)),
+        'expected_datetime', commgrid.open311_time(coalesce(r.extended_due, r.resolution_due)),
+        'address', r.address, 'address_id', NULL, 'zipcode', NULL,
+        'lat', round(ST_Y(ST_Transform(r.location, 4326))::numeric, 6),
+        'long', round(ST_X(ST_Transform(r.location, 4326))::numeric, 6),
+        'media_url', NULL) AS doc
+      FROM commgrid.service_request r JOIN commgrid.service_category c ON c.code = r.category_code
+      WHERE c.public AND NOT r.confidential
+        AND (ids IS NULL OR r.request_id = ANY (ids))
+        AND (codes IS NULL OR c.service_code = ANY (codes))
+        AND (start_at IS NULL OR r.requested_at >= start_at)
+        AND (end_at IS NULL OR r.requested_at <= end_at)
+        AND (statuses IS NULL OR (CASE WHEN r.status IN ('resolved', 'verified', 'closed', 'merged', 'not_accepted')
+                                       THEN 'closed' ELSE 'open' END) = ANY (statuses))
+      ORDER BY r.requested_at DESC, r.request_id DESC
+      LIMIT 1000) x);
+END $$;
+COMMENT ON FUNCTION open311_requests(jsonb) IS
+  'GET requests: public, non-confidential requests as Open311 service requests, filtered by service_request_id (comma list), service_code (comma list), start_date, end_date, status (open/closed); the last 90 days when no date or id is given; at most 1000; never personal data; 400 error array for bad parameters';
+CREATE OR REPLACE FUNCTION open311_post_request(params jsonb) RETURNS json
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  p jsonb := coalesce(params, '{}');
+  c commgrid.service_category;
+  lat float8;
+  lon float8;
+  point geometry;
+  phone text := nullif(btrim(p ->> 'phone'), '');
+  name text := nullif(btrim(concat_ws(' ', p ->> 'last_name', p ->> 'first_name')), '');
+  id bigint;
+BEGIN
+  SELECT * INTO c FROM commgrid.service_category x
+  WHERE x.service_code = p ->> 'service_code' AND x.level = 'minor';
+  IF NOT FOUND THEN
+    RETURN commgrid.open311_error(400, format('service_code %s not found', commgrid.echo_value(coalesce(p ->> 'service_code', 'missing'))));
+  END IF;
+  IF coalesce(btrim(p ->> 'description'), '') = '' THEN
+    RETURN commgrid.open311_error(400, 'description is required');
+  END IF;
+  BEGIN
+    lat := (p ->> 'lat')::float8;
+    lon := (p ->> 'long')::float8;
+  EXCEPTION WHEN invalid_text_representation THEN
+    RETURN commgrid.open311_error(400, 'lat and long must be numbers (WGS-84 degrees)');
+  END;
+  IF lat IS NULL OR lon IS NULL OR lat NOT BETWEEN -90 AND 90 OR lon NOT BETWEEN -180 AND 180 THEN
+    RETURN commgrid.open311_error(400, 'lat and long are required (WGS-84 degrees)');
+  END IF;
+  IF phone IS NOT NULL AND phone !~ '^\+?[0-9][0-9 -]{4,19}$' THEN
+    RETURN commgrid.open311_error(400, 'phone must be digits, an optional leading +, spaces or hyphens');
+  END IF;
+  point := ST_SetSRID(ST_MakePoint(lon, lat), 4326);
+  IF commgrid.locate(ST_Transform(point, 4490), 'grid') IS NULL THEN
+    RETURN commgrid.open311_error(400, 'the location lies in no grid of this district');
+  END IF;
+  id := commgrid.submit_request(c.code, CASE WHEN p ->> 'nature' IN ('consultation', 'help', 'complaint', 'report', 'suggestion', 'praise')
+                                             THEN p ->> 'nature' ELSE 'help' END,
+                                p ->> 'description', point, coordinate_system => 'wgs84',
+                                address => nullif(btrim(p ->> 'address_string'), ''), channel => 'app',
+                                requester_kind => CASE WHEN phone IS NULL AND name IS NULL THEN 'anonymous' ELSE 'contact' END,
+                                contact_name => name, contact_phone => phone);
+  RETURN json_build_array(json_build_object(
+    'service_request_id', id::text,
+    'service_notice', format('上不过午,下不过夜: acted on by %s', commgrid.open311_time(
+                        (SELECT r.response_due FROM commgrid.service_request r WHERE r.request_id = id))),
+    'account_id', NULL));
+END $$;
+COMMENT ON FUNCTION open311_post_request(jsonb) IS
+  'POST requests: records a request from Open311 parameters (service_code, lat, long in WGS-84, description, address_string, optional first_name, last_name, phone); returns [{"service_request_id", "service_notice", "account_id"}], or the 400 error array';
+-- The API is the web system's, not the staff's: the DBA grants these to the role it logs in as
+-- (GRANT EXECUTE ON FUNCTION commgrid.open311_services() … TO district_web).
+REVOKE EXECUTE ON FUNCTION open311_services(), open311_service_definition(text),
+  open311_requests(jsonb), open311_post_request(jsonb) FROM PUBLIC;
 -- The actual population (实有人口): who really lives here, beside who is registered.  A
 -- resident's residence status is the latest of their dated residence events (an arrival or a
 -- departure); nothing is overwritten, so the register answers "who lived here on day D".  A

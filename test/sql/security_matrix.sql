@@ -191,6 +191,16 @@ INSERT INTO matrix_expectation VALUES
   ('security_index', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: community rows'),
 -- the element inventory (issue 13, sql/63_elements)
   ('grid_file(gridcode)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: the grid file (counts)');
+-- services (issue 12)
+INSERT INTO matrix_expectation VALUES
+  ('service_deadline(timestamp with time zone,text)', 'all', 'all', 'all', 'all', 'all', 'all', 'the district''s public service-time rule'),
+  ('working_time_between(timestamp with time zone,timestamp with time zone)', 'all', 'all', 'all', 'all', 'all', 'all', 'the official working-day calendar'),
+  ('add_working_time(timestamp with time zone,interval)', 'all', 'all', 'all', 'all', 'all', 'all', 'the official working-day calendar'),
+  ('is_working_day(date)', 'all', 'all', 'all', 'all', 'all', 'all', 'the official working-day calendar'),
+  ('request_hotspots(gridcode,timestamp with time zone,timestamp with time zone,text,double precision,integer)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'clusters the requests the caller sees (row-level security); a liaison has no area table'),
+  ('service_figures', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: mass-work figures of the jurisdiction''s grids, communities and townships'),
+  ('submit_request(text,text,text,geometry,text,text,text,text,bigint,text,text,boolean,timestamp with time zone,text,text,timestamp with time zone,boolean)',
+   'self', 'self', 'self', 'self', 'refused', 'refused', 'records a request in the caller''s jurisdiction (its new id); no INSERT on service_request for the others');
 
 -- Sample arguments, by type, name and function (the most specific row wins; none: NULL):
 -- SQL evaluated as the owner, where $home is the role's home, $own true for the call inside
@@ -215,6 +225,12 @@ INSERT INTO matrix_sample VALUES
   ('bigint', 'campaign', NULL, 'pg_temp.m_key(''assessment_campaign'', $home, $own)'),
   ('name', 'member', NULL, '''m620102_spare'''),
   ('text', 'level', NULL, '''grid'''),
+  -- submit_request: a request in a grid of the caller's home, in both variants (the place, not
+  -- the call, decides the jurisdiction: the policy's WITH CHECK)
+  ('text', 'category_code', 'submit_request', '''010101'''),
+  ('text', 'nature', 'submit_request', '''help'''),
+  ('text', 'description', 'submit_request', '''matrix probe'''),
+  ('geometry', 'location', 'submit_request', '(SELECT ST_PointOnSurface(boundary) FROM area WHERE code = pg_temp.m_area($home, 6, true))'),
   ('text', 'short_name', NULL, '''grid_worker'''),
   ('text', 'post', NULL, '''楼栋长'''),
   ('text', 'home_org', NULL, '''兰州某支部'''),

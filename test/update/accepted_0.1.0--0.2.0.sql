@@ -42,4 +42,5 @@ INSERT INTO commgrid_update_check.accepted (kind, item, reason) VALUES
   ('district_report', 'return visit rate%', 'issue 13: a new report line (return visits)'),
   ('district_report', 'vulnerable residents', 'issue 13: a new report line (return visits)'),
   ('district_report', 'vulnerable residents revisited within their interval', 'issue 13: a new report line (return visits)'),
-  ('district_report', 'feel safe%', 'issue 13: a new report line (public-security index)');
+  ('district_report', 'feel safe%', 'issue 13: a new report line (public-security index)'),
+  ('district_report', 'mass work: %', 'issue 12: new report lines (the mass-work system)');

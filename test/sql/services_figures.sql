@@ -1,0 +1,75 @@
+-- Mass-work figures (district 420102): service_figures per grid, community and township and
+-- month, area_report's lines, and what each role sees of them.
+\set VERBOSITY default
+BEGIN;
+SET TimeZone = 'UTC';
+SELECT count(*) > 0 AS roles FROM commgrid.create_roles();
+INSERT INTO commgrid.area (code, name, kind, boundary)
+SELECT code, name, kind, ST_MakeEnvelope(x0, 30.5, x1, 30.7, 4490)
+FROM (VALUES
+  ('420102', '测试江岸区', 'district', 114.20, 114.40),
+  ('420102001', '甲街道', 'subdistrict', 114.20, 114.40),
+  ('420102001001', '甲一社区', 'community', 114.20, 114.40),
+  ('420102001001001', '甲一第1网格', 'grid', 114.20, 114.30),
+  ('420102001001002', '甲一第2网格', 'grid', 114.30, 114.40)) a(code, name, kind, x0, x1)
+ORDER BY code;
+CREATE ROLE r420102_centre IN ROLE commgrid_district_admin;
+CREATE ROLE r420102_grid IN ROLE commgrid_grid_worker;
+CREATE ROLE r420102_grid2 IN ROLE commgrid_grid_worker;
+SELECT commgrid.grant_jurisdiction('r420102_centre', '420102') IS NULL AS granted,
+       commgrid.grant_jurisdiction('r420102_grid', '420102001001001') IS NULL,
+       commgrid.grant_jurisdiction('r420102_grid2', '420102001001002') IS NULL;
+SELECT commgrid.grant_privileges() IS NULL AS privileges;
+-- March 2026, grid 1: four requests (one a hard case), three resolved in the grid, one returned
+-- and still open; grid 2: one request escalated to the community and resolved there
+CREATE TEMP TABLE req (n int, id bigint);
+INSERT INTO req SELECT n, commgrid.submit_request(
+    CASE WHEN n = 5 THEN '030102' ELSE '010101' END, 'help', '测试' || n,
+    ST_SetSRID(ST_MakePoint(CASE WHEN n = 5 THEN 114.35 ELSE 114.25 END, 30.6), 4490),
+    requester_kind => 'contact', contact_name => '居民' || n,
+    requested_at => timestamptz '2026-03-02 09:00+08' + (n - 1) * interval '10 minutes', hard_case => n = 1)
+FROM generate_series(1, 5) n;
+GRANT SELECT ON req TO PUBLIC;
+SET ROLE r420102_grid;
+INSERT INTO commgrid.request_event (request_id, action, at)
+SELECT id, 'sign_for', timestamptz '2026-03-02 11:00+08' + n * interval '1 minute' FROM req WHERE n <= 4 ORDER BY n;
+INSERT INTO commgrid.request_event (request_id, action, at, note)
+SELECT id, 'resolve', timestamptz '2026-03-02 11:30+08' + n * interval '10 minutes', '已处理' FROM req WHERE n <= 3 ORDER BY n;
+INSERT INTO commgrid.request_event (request_id, action, at, note)
+SELECT id, 'return', '2026-03-02 12:00+08', '不属网格职责' FROM req WHERE n = 4;
+RESET ROLE;
+SET ROLE r420102_centre;
+INSERT INTO commgrid.request_event (request_id, action, at)
+SELECT id, 'verify', '2026-03-03 09:00+08' FROM req WHERE n <= 3 ORDER BY n;
+INSERT INTO commgrid.request_event (request_id, action, at, satisfaction)
+SELECT id, 'ask_satisfaction', '2026-03-03 10:00+08', CASE n WHEN 1 THEN 'satisfied' WHEN 2 THEN 'basically_satisfied' ELSE 'unreachable' END
+FROM req WHERE n <= 3 ORDER BY n;
+INSERT INTO commgrid.request_event (request_id, action, at) SELECT id, 'close', '2026-03-03 11:00+08' FROM req WHERE n <= 3 ORDER BY n;
+INSERT INTO commgrid.request_event (request_id, action, at, handling_level, note)
+SELECT id, 'escalate', '2026-03-02 13:10+08', 'community', '邻里纠纷需社区调解' FROM req WHERE n = 5;
+INSERT INTO commgrid.request_event (request_id, action, at) SELECT id, 'sign_for', '2026-03-02 13:20+08' FROM req WHERE n = 5;
+INSERT INTO commgrid.request_event (request_id, action, at, note) SELECT id, 'resolve', '2026-03-04 13:00+08', '调解成功' FROM req WHERE n = 5;
+RESET ROLE;
+SELECT area_level, area_code, month, raised, hard_cases, resolved, open, parked, completion_rate,
+       response_on_time_rate, resolution_on_time_rate, median_sign_for_hours, return_rate, extension_rate,
+       median_resolve_hours, p90_resolve_hours, resolved_in_grid_share, resolved_in_community_share,
+       satisfaction_rate_asked, satisfaction_rate_closed
+FROM commgrid.service_figures WHERE area_code LIKE '420102%' ORDER BY area_level, area_code;
+SELECT indicator, value, unit FROM commgrid.area_report('420102') WHERE indicator LIKE 'mass work:%';
+-- hotspots: the four requests of grid 1 stand at one point, grid 2's alone (min_points 2)
+SELECT cluster_id, requests, dominant_category, ST_AsText(hull) AS hull
+FROM commgrid.request_hotspots('420102', '2026-03-01', '2026-04-01', NULL, 100, 2);
+SELECT count(*) AS with_min_points_5 FROM commgrid.request_hotspots('420102', '2026-03-01', '2026-04-01', '01', 100, 5);
+SAVEPOINT s;
+SELECT * FROM commgrid.request_hotspots('420102', '2026-04-01', '2026-03-01');
+ROLLBACK TO s;
+-- each role its own: grid 2's worker sees grid 2 only
+SET ROLE r420102_grid2;
+SELECT area_level, area_code, raised FROM commgrid.service_figures ORDER BY area_level, area_code;
+SELECT indicator, value FROM commgrid.area_report('420102001001002') WHERE indicator LIKE 'mass work:%' ORDER BY indicator LIMIT 2;
+SELECT count(*) AS grid2_hotspots FROM commgrid.request_hotspots('420102', '2026-03-01', '2026-04-01', NULL, 100, 1);
+SAVEPOINT s;
+SELECT count(*) FROM commgrid.service_request_measure;
+ROLLBACK TO s;
+RESET ROLE;
+ROLLBACK;
