@@ -16,8 +16,8 @@ COMMENT ON FUNCTION map_level_at_zoom(int) IS
 CREATE FUNCTION area_tile(z int, x int, y int, level text DEFAULT NULL) RETURNS bytea
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
-  lvl text := COALESCE(level, commgrid.map_level_at_zoom(z));
-  d int := commgrid.map_level_depth(lvl);
+  lvl text;
+  d int;
   envelope geometry;
   box geometry;
   codes commgrid.gridcode[];
@@ -29,9 +29,12 @@ BEGIN
   IF z < 0 OR z > 24 OR x < 0 OR y < 0 OR x >= 2 ^ z OR y >= 2 ^ z THEN
     RAISE EXCEPTION 'tile %/%/% does not exist', z, x, y
       USING ERRCODE = '22023',
-            DETAIL = format('At zoom %s, x and y run from 0 to %s; zooms run from 0 to 24.', z, CASE WHEN z BETWEEN 0 AND 24 THEN (2 ^ z)::bigint - 1 END),
+            DETAIL = CASE WHEN z BETWEEN 0 AND 24 THEN format('At zoom %s, x and y run from 0 to %s.', z, (2 ^ z)::bigint - 1)
+                          ELSE 'Zooms run from 0 to 24.' END,
             HINT = 'Tiles are numbered as in the XYZ (slippy map) scheme.';
   END IF;
+  lvl := COALESCE(level, commgrid.map_level_at_zoom(z));
+  d := commgrid.map_level_depth(lvl);
   envelope := ST_TileEnvelope(z, x, y);
   -- Web Mercator maps longitude and latitude each on its own axis, so the envelope's corners
   -- give its exact extent in longitude/latitude
