@@ -61,7 +61,7 @@ PACKAGES += python3
 # the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
 FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 
-.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck fuzz bench bench-security
+.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck fuzz bench bench-security mapcheck bench-maps
 deps:
 	@$(MAKE) -s install-packages LIST='$(PACKAGES)'
 install-packages:
@@ -107,7 +107,7 @@ assert-check: deps
 # Inside one throwaway cluster: pg_regress, the reference check, then the JDBC client test; then a short fuzz.
 test: deps clang-check
 	$(MAKE) PG_CPPFLAGS='$(ASSERT_CPPFLAGS)' install
-	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) docs-check && $(MAKE) jdbccheck'
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) docs-check && $(MAKE) jdbccheck && $(MAKE) mapcheck'
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) concurrencycheck
 	$(MAKE) fuzz FUZZ_RUNS=500000 FUZZ_TIME=20
 	$(MAKE) clean
@@ -116,6 +116,14 @@ test: deps clang-check
 # number of transactions, then every assignment checked; prints `N passed, M failed`.
 concurrencycheck:
 	PG_CONFIG=$(PG_CONFIG) bash test/concurrency/redraw_race.sh
+
+# The maps in a real browser (test/maps) against the running server (as jdbccheck): Debian's
+# headless Chromium and CJK fonts, Node.js and npm (when no node/npm is on the PATH); the
+# page's libraries come from npm into test/maps/node_modules.  Prints `N passed, M failed`.
+MAP_PACKAGES = chromium fonts-noto-cjk
+mapcheck:
+	@$(MAKE) -s install-packages LIST='$(MAP_PACKAGES) $(if $(shell command -v node),,nodejs) $(if $(shell command -v npm),,npm)'
+	bash test/maps/run.sh
 
 # The JDBC client test against the running server (PGHOST/PGPORT/PGUSER/PGPASSWORD as
 # pg_virtualenv sets them): Debian's driver, plain javac, prints `N passed, M failed`.
@@ -150,6 +158,12 @@ docs-check:
 bench-security: deps
 	$(MAKE) install
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/rls_overhead.sh
+
+# The vector tiles over the demo district's zoom pyramid (several minutes): area_tile against
+# the plain ST_AsMVT(ST_AsMVTGeom(...)) query, p50/p95/worst per zoom and their ratios.
+bench-maps: deps
+	$(MAKE) install
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/maps_tiles.sh
 
 # libFuzzer over the C input parsers; FUZZ_RUNS inputs or FUZZ_TIME seconds per parser.
 FUZZ_RUNS ?= 5000000
