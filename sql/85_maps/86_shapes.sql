@@ -12,13 +12,13 @@ RETURNS TABLE (code gridcode, name text, kind text, shape geometry)
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 #variable_conflict use_column
 DECLARE
-  d int := commgrid.map_level_depth(level);
+  d int;
   tolerance float8;
 BEGIN
-  IF parent IS NULL THEN
-    RAISE EXCEPTION 'the parent area must not be NULL'
-      USING ERRCODE = '22023', HINT = 'Pass the code of the district, township or community the map shows.';
+  IF parent IS NULL OR level IS NULL THEN
+    RETURN;  -- as a strict function: no parent, no map
   END IF;
+  d := commgrid.map_level_depth(level);
   IF commgrid.depth(parent) >= d THEN
     RAISE EXCEPTION 'area % is not above level %', parent, level
       USING ERRCODE = '22023',

@@ -27,9 +27,13 @@ CREATE FUNCTION areas_geojson(parent gridcode, level text, indicators text[] DEF
 RETURNS json
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
-  chosen text[] := commgrid.map_indicators_checked(level, indicators);
+  chosen text[];
   result json;
 BEGIN
+  IF parent IS NULL OR level IS NULL THEN
+    RETURN NULL;
+  END IF;
+  chosen := commgrid.map_indicators_checked(level, indicators);
   WITH s AS MATERIALIZED (
     SELECT * FROM commgrid.map_shapes(parent, level, zoom)
   ),

@@ -27,6 +27,9 @@ RETURNS TABLE (code gridcode, name text, value numeric, class int, colour text, 
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 #variable_conflict use_column
 BEGIN
+  IF parent IS NULL OR level IS NULL OR indicator IS NULL THEN
+    RETURN;
+  END IF;
   IF classes IS NULL OR classes < 3 OR classes > 7 THEN
     RAISE EXCEPTION 'cannot draw % classes', COALESCE(classes::text, 'NULL')
       USING ERRCODE = '22023', DETAIL = 'The palette (ColorBrewer YlGnBu) has 3 to 7 classes.';
@@ -105,8 +108,11 @@ DECLARE
   frame_w constant float8 := 680;
   frame_h constant float8 := 640;
   font constant text := '''Noto Sans CJK SC'', ''Noto Sans SC'', ''Source Han Sans SC'', ''WenQuanYi Micro Hei'', sans-serif';
-  level_word text := CASE level WHEN 'grid' THEN '网格' WHEN 'community' THEN '社区' WHEN 'township' THEN '街镇' ELSE '区县' END;
+  level_word text := CASE choropleth_svg.level WHEN 'grid' THEN '网格' WHEN 'community' THEN '社区' WHEN 'township' THEN '街镇' ELSE '区县' END;
 BEGIN
+  IF parent IS NULL OR level IS NULL OR indicator IS NULL THEN
+    RETURN NULL;
+  END IF;
   PERFORM commgrid.map_indicators_checked(level, ARRAY[indicator]);
   SELECT i.* INTO ind FROM commgrid.map_indicators(level) i WHERE i.indicator = choropleth_svg.indicator;
   SELECT array_agg(c.code::text ORDER BY c.code), array_agg(c.name ORDER BY c.code), array_agg(c.value ORDER BY c.code),
