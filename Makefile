@@ -104,7 +104,8 @@ assert-check: deps
 	$(MAKE) clean
 
 # The tests: every suite against a throwaway cluster, with the module built with its Asserts.
-# Inside one throwaway cluster: pg_regress, the reference check, then the JDBC client test; then a short fuzz.
+# Inside one throwaway cluster: pg_regress, the reference check, the JDBC client test, then the maps
+# browser test; then a short fuzz.
 test: deps clang-check
 	$(MAKE) PG_CPPFLAGS='$(ASSERT_CPPFLAGS)' install
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) docs-check && $(MAKE) jdbccheck && $(MAKE) mapcheck'
