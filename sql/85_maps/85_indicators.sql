@@ -53,6 +53,25 @@ COMMENT ON COLUMN community_unit_summary.units IS 'Resident units whose home com
 COMMENT ON COLUMN community_unit_summary.assessment_score IS 'Combined score of the latest assessment campaign (commgrid.community_assessment), 0-100; NULL when never assessed';
 COMMENT ON COLUMN community_unit_summary.assessment_year IS 'Year of that campaign';
 
+-- Compliance problems per community and grid, for the maps: the counts of community_summary
+-- and grid_summary (a grid: its own rows; a community: its rows and its grids'), but with
+-- commgrid.org_compliance read once for all areas instead of once per area, which the maps'
+-- reading of a few areas at a time cannot afford.
+CREATE VIEW map_compliance_count WITH (security_barrier) AS
+SELECT a.code::text AS area_code, COALESCE(n.problems, 0) AS problems
+FROM commgrid.area a
+LEFT JOIN (
+  SELECT commgrid.ancestor(x.area_code, d.depth) AS code, count(*) AS problems
+  FROM commgrid.org_compliance x, (VALUES (5), (6)) d (depth)
+  WHERE commgrid.depth(x.area_code) >= d.depth
+  GROUP BY 1
+) n ON n.code = a.code
+WHERE commgrid.depth(a.code) IN (5, 6) AND commgrid.reaches(a.code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW map_compliance_count IS
+  'Compliance problems (commgrid.org_compliance) per community (with its grids'') and per grid of the caller''s jurisdiction, for the maps: the figures of community_summary and grid_summary, counted in one pass';
+COMMENT ON COLUMN map_compliance_count.area_code IS 'Community or grid code, as text';
+COMMENT ON COLUMN map_compliance_count.problems IS 'Rows of commgrid.org_compliance under the area (a grid: about the grid itself)';
+
 INSERT INTO map_indicator VALUES
   ('residents', 'grid', 'commgrid.grid_summary', 'grid_code', 'residents', 'persons', '常住人口', true),
   ('residents', 'community', 'commgrid.community_summary', 'community_code', 'residents', 'persons', '常住人口', true),
@@ -62,8 +81,8 @@ INSERT INTO map_indicator VALUES
   ('members', 'community', 'commgrid.community_summary', 'community_code', 'members', 'members', '党员', true),
   ('staff', 'grid', 'commgrid.grid_summary', 'grid_code', 'staff', 'persons', '网格员', true),
   ('staff', 'community', 'commgrid.community_summary', 'community_code', 'staff', 'persons', '网格员', true),
-  ('compliance_problems', 'grid', 'commgrid.grid_summary', 'grid_code', 'compliance_problems', 'problems', '合规问题', true),
-  ('compliance_problems', 'community', 'commgrid.community_summary', 'community_code', 'compliance_problems', 'problems', '合规问题', true),
+  ('compliance_problems', 'grid', 'commgrid.map_compliance_count', 'area_code', 'problems', 'problems', '合规问题', true),
+  ('compliance_problems', 'community', 'commgrid.map_compliance_count', 'area_code', 'problems', 'problems', '合规问题', true),
   ('units', 'community', 'commgrid.community_unit_summary', 'community_code', 'units', 'units', '驻社区单位', true),
   ('assessment_score', 'community', 'commgrid.community_unit_summary', 'community_code', 'assessment_score', 'points', '考核得分', false);
 
@@ -147,10 +166,11 @@ BEGIN
       m.code_column, m.value_column, m.source, m.code_column)
       USING codes;
   ELSE
+    -- the source read once (a view joined by a non-equality would be read once per area)
     RETURN QUERY EXECUTE format(
-      'SELECT a.c, sum(v.%I::numeric) FROM unnest($1) a(c) '
-      'JOIN %s v ON v.%I::text::commgrid.gridcode OPERATOR(commgrid.<@) a.c GROUP BY a.c',
-      m.value_column, m.source, m.code_column)
+      'WITH v AS MATERIALIZED (SELECT s.%I::text::commgrid.gridcode AS code, s.%I::numeric AS value FROM %s s) '
+      'SELECT a.c, sum(v.value) FROM unnest($1) a(c) JOIN v ON v.code OPERATOR(commgrid.<@) a.c GROUP BY a.c',
+      m.code_column, m.value_column, m.source)
       USING codes;
   END IF;
 END $$;

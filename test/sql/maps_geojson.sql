@@ -55,6 +55,12 @@ SELECT count(*) AS mismatches
 FROM json_array_elements(areas_geojson('530102', 'grid') -> 'features') f
 JOIN grid_summary s ON s.grid_code = f -> 'properties' ->> 'code'
 WHERE (f -> 'properties' ->> 'residents')::bigint <> s.residents OR (f -> 'properties' ->> 'staff')::bigint <> s.staff;
+-- map_compliance_count counts as grid_summary and community_summary do
+SELECT (SELECT count(*) FROM grid_summary g JOIN map_compliance_count m ON m.area_code = g.grid_code
+        WHERE g.compliance_problems = m.problems AND g.grid_code LIKE '530102%') AS grids_agreeing,
+       (SELECT count(*) FROM community_summary c JOIN map_compliance_count m ON m.area_code = c.community_code
+        WHERE c.compliance_problems = m.problems AND c.community_code LIKE '530102%') AS communities_agreeing,
+       (SELECT sum(problems) FROM map_compliance_count WHERE area_code LIKE '530102%') AS problems;
 -- a village without grids: an empty collection
 INSERT INTO area (code, name, kind) VALUES ('530102002201', '空村', 'village');
 SELECT areas_geojson('530102002201', 'grid');

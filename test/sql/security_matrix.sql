@@ -101,6 +101,7 @@ INSERT INTO matrix_expectation VALUES
 -- maps (issue 17): the shapes are public to staff, the figures come from the report views;
 -- so the result depends on the caller (the owner's has every figure); nothing for BI or liaisons
   ('community_unit_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report (maps)'),
+  ('map_compliance_count', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report (maps)'),
   ('areas_geojson(gridcode,text,text[],integer)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
   ('area_tile(integer,integer,integer,text)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
   ('choropleth_svg(gridcode,text,text,text)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
