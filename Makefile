@@ -68,7 +68,7 @@ PACKAGES += python3
 # the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
 FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 
-.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck fuzz bench bench-security bench-visits bench-services
+.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck fuzz bench bench-security bench-visits bench-services mapcheck bench-maps
 deps:
 	@$(MAKE) -s install-packages LIST='$(PACKAGES)'
 install-packages:
@@ -124,12 +124,12 @@ assert-check: deps
 # First what needs no server and fails fast: the update script regenerated from the install SQL
 # (stale when someone changed the install SQL without `make update-script`) and META.json.
 # Inside one throwaway cluster: pg_regress, the reference check, the JDBC client test and the
-# tour; then the concurrency run, the update path from the last release; then a short fuzz.
+# tour, then the maps browser test; then the concurrency run, the update path from the last release; then a short fuzz.
 test: deps clang-check
 	$(MAKE) update-script-check
 	$(MAKE) metacheck
 	$(MAKE) PG_CPPFLAGS='$(ASSERT_CPPFLAGS)' install
-	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) docs-check && $(MAKE) jdbccheck && $(MAKE) tourcheck'
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c '$(MAKE) installcheck && $(MAKE) docs-check && $(MAKE) jdbccheck && $(MAKE) tourcheck && $(MAKE) mapcheck'
 	pg_virtualenv -v $(PGVERSION) -o shared_preload_libraries=pgaudit $(SERVER_OPTS_BASE) $(MAKE) installcheck $(ENGINE_PRIVATE_TESTS)
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) concurrencycheck
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) updatecheck
@@ -142,6 +142,14 @@ test: deps clang-check
 concurrencycheck:
 	PG_CONFIG=$(PG_CONFIG) bash test/concurrency/redraw_race.sh
 	PG_CONFIG=$(PG_CONFIG) bash test/concurrency/redeem_race.sh
+
+# The maps in a real browser (test/maps) against the running server (as jdbccheck): Debian's
+# headless Chromium and CJK fonts, Node.js and npm (when no node/npm is on the PATH); the
+# page's libraries come from npm into test/maps/node_modules.  Prints `N passed, M failed`.
+MAP_PACKAGES = chromium fonts-noto-cjk
+mapcheck:
+	@$(MAKE) -s install-packages LIST='$(MAP_PACKAGES) $(if $(shell command -v node),,nodejs) $(if $(shell command -v npm),,npm)'
+	bash test/maps/run.sh
 
 # The JDBC client test against the running server (PGHOST/PGPORT/PGUSER/PGPASSWORD as
 # pg_virtualenv sets them): Debian's driver, plain javac, prints `N passed, M failed`.
@@ -184,6 +192,12 @@ bench-security: deps
 bench-participation: deps
 	$(MAKE) install
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/participation_ledger.sh
+
+# The vector tiles over the demo district's zoom pyramid (several minutes): area_tile against
+# the plain ST_AsMVT(ST_AsMVTGeom(...)) query, p50/p95/worst per zoom and their ratios.
+bench-maps: deps
+	$(MAKE) install
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/maps_tiles.sh
 
 # libFuzzer over the C input parsers; FUZZ_RUNS inputs or FUZZ_TIME seconds per parser.
 FUZZ_RUNS ?= 5000000

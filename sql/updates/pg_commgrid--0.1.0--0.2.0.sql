@@ -10187,6 +10187,570 @@ $$;
 REVOKE EXECUTE ON FUNCTION staffing_report_lines(gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION staffing_report_lines(gridcode) IS
   'The lines of area_report about Party work staffing: education tasks past their due day and how many of them were done, and staffing compliance problems by kind (internal to area_report)';
+-- Maps (issue 17): the indicators a map can show, as a registry.  Each row says where the value
+-- of one indicator for the areas of one level comes from: a report view (filtered by the
+-- caller's jurisdiction, commgrid.reaches), its column holding the area's code as text and the
+-- column holding the value.  A level without a row of its own (a township, the district) gets
+-- the sum over its areas of the nearest deeper level that has one, when the indicator is
+-- additive.  A new area (requests, visits, care) adds its layer with one INSERT per level in
+-- its own install file; the map functions read nothing else.
+
+CREATE TABLE map_indicator (
+  indicator    text NOT NULL CHECK (indicator ~ '^[a-z][a-z0-9_]*$'),
+  level        text NOT NULL CHECK (level IN ('district', 'township', 'community', 'grid')),
+  source       regclass NOT NULL,
+  code_column  name NOT NULL,
+  value_column name NOT NULL,
+  unit         text NOT NULL,
+  label        text NOT NULL,
+  additive     boolean NOT NULL,
+  PRIMARY KEY (indicator, level)
+);
+COMMENT ON TABLE map_indicator IS
+  'The indicators of the maps (areas_geojson, area_tile, choropleth_svg): for each indicator and level, the report view and columns its values come from; one row adds a layer';
+COMMENT ON COLUMN map_indicator.indicator IS 'Indicator name as the map functions take it, e.g. residents';
+COMMENT ON COLUMN map_indicator.level IS 'Level of the areas the row gives values for: district, township, community or grid';
+COMMENT ON COLUMN map_indicator.source IS 'The view read, with the caller''s rights (a report view shows only the caller''s jurisdiction)';
+COMMENT ON COLUMN map_indicator.code_column IS 'Column of the source holding the area''s code (as text or gridcode)';
+COMMENT ON COLUMN map_indicator.value_column IS 'Column of the source holding the value (a number)';
+COMMENT ON COLUMN map_indicator.unit IS 'Unit shown in legends, e.g. persons';
+COMMENT ON COLUMN map_indicator.label IS 'Chinese label shown in legends, e.g. 常住人口';
+COMMENT ON COLUMN map_indicator.additive IS 'Whether the values of a level add up to the level above (counts do, scores do not)';
+-- reference data: read by every staff role, written only by the install scripts
+SELECT commgrid.secure_table('commgrid.map_indicator', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker}', '{}');
+SELECT commgrid.mark_install_only('commgrid.map_indicator', 'written by the install scripts of the areas');
+-- Units and assessment per community, for the maps: a report view like community_summary.
+-- The score is the combined score of the community's latest assessment campaign.
+CREATE VIEW community_unit_summary WITH (security_barrier) AS
+SELECT a.code::text AS community_code, a.name AS community_name,
+       (SELECT count(*) FROM commgrid.unit u WHERE u.community_code = a.code) AS units,
+       s.combined_score AS assessment_score, s.year AS assessment_year
+FROM commgrid.area a
+LEFT JOIN (
+  SELECT DISTINCT ON (r.community_code) r.community_code, round(r.combined_score::numeric, 2) AS combined_score, r.year
+  FROM commgrid.assessment_community_result r
+  ORDER BY r.community_code, r.year DESC, r.campaign_id DESC
+) s ON s.community_code = a.code
+WHERE commgrid.depth(a.code) = 5 AND commgrid.reaches(a.code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW community_unit_summary IS
+  'One row per community or village of the caller''s jurisdiction: its resident units and the combined score of its latest assessment (for the maps)';
+COMMENT ON COLUMN community_unit_summary.community_code IS 'Community code (12 digits), as text';
+COMMENT ON COLUMN community_unit_summary.community_name IS 'Community name';
+COMMENT ON COLUMN community_unit_summary.units IS 'Resident units whose home community it is (commgrid.unit.community_code)';
+COMMENT ON COLUMN community_unit_summary.assessment_score IS 'Combined score of the latest assessment campaign (commgrid.community_assessment), 0-100; NULL when never assessed';
+COMMENT ON COLUMN community_unit_summary.assessment_year IS 'Year of that campaign';
+-- Compliance problems per community and grid, for the maps: the counts of community_summary
+-- and grid_summary (a grid: its own rows; a community: its rows and its grids'), but with
+-- commgrid.org_compliance read once for all areas instead of once per area, which the maps'
+-- reading of a few areas at a time cannot afford.
+CREATE VIEW map_compliance_count WITH (security_barrier) AS
+SELECT a.code::text AS area_code, COALESCE(n.problems, 0) AS problems
+FROM commgrid.area a
+LEFT JOIN (
+  SELECT commgrid.ancestor(x.area_code, d.depth) AS code, count(*) AS problems
+  FROM commgrid.org_compliance x, (VALUES (5), (6)) d (depth)
+  WHERE commgrid.depth(x.area_code) >= d.depth
+  GROUP BY 1
+) n ON n.code = a.code
+WHERE commgrid.depth(a.code) IN (5, 6) AND commgrid.reaches(a.code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW map_compliance_count IS
+  'Compliance problems (commgrid.org_compliance) per community (with its grids'') and per grid of the caller''s jurisdiction, for the maps: the figures of community_summary and grid_summary, counted in one pass';
+COMMENT ON COLUMN map_compliance_count.area_code IS 'Community or grid code, as text';
+COMMENT ON COLUMN map_compliance_count.problems IS 'Rows of commgrid.org_compliance under the area (a grid: about the grid itself)';
+INSERT INTO map_indicator VALUES
+  ('residents', 'grid', 'commgrid.grid_summary', 'grid_code', 'residents', 'persons', '常住人口', true),
+  ('residents', 'community', 'commgrid.community_summary', 'community_code', 'residents', 'persons', '常住人口', true),
+  ('households', 'grid', 'commgrid.grid_summary', 'grid_code', 'households', 'households', '户数', true),
+  ('households', 'community', 'commgrid.community_summary', 'community_code', 'households', 'households', '户数', true),
+  ('members', 'grid', 'commgrid.grid_summary', 'grid_code', 'members_placed', 'members', '党员', true),
+  ('members', 'community', 'commgrid.community_summary', 'community_code', 'members', 'members', '党员', true),
+  ('staff', 'grid', 'commgrid.grid_summary', 'grid_code', 'staff', 'persons', '网格员', true),
+  ('staff', 'community', 'commgrid.community_summary', 'community_code', 'staff', 'persons', '网格员', true),
+  ('compliance_problems', 'grid', 'commgrid.map_compliance_count', 'area_code', 'problems', 'problems', '合规问题', true),
+  ('compliance_problems', 'community', 'commgrid.map_compliance_count', 'area_code', 'problems', 'problems', '合规问题', true),
+  ('units', 'community', 'commgrid.community_unit_summary', 'community_code', 'units', 'units', '驻社区单位', true),
+  ('assessment_score', 'community', 'commgrid.community_unit_summary', 'community_code', 'assessment_score', 'points', '考核得分', false)
+ON CONFLICT DO NOTHING;
+-- The depth of a map level name (district 3, township 4, community 5, grid 6); 22023 naming
+-- the four for anything else.
+CREATE OR REPLACE FUNCTION map_level_depth(level text) RETURNS int
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF level IN ('district', 'township', 'community', 'grid') THEN
+    RETURN commgrid.level_depth(level);
+  END IF;
+  RAISE EXCEPTION 'unknown map level %', commgrid.echo_value(level)
+    USING ERRCODE = '22023', DETAIL = 'The maps have the levels district, township, community and grid.',
+          HINT = 'Pass one of district, township, community, grid.';
+END $$;
+COMMENT ON FUNCTION map_level_depth(text) IS
+  'Depth of a map level (district 3, township 4, community 5, grid 6); 22023 for another name';
+-- The indicators valid for a level: a row of its own, or an additive row of a deeper level.
+CREATE OR REPLACE FUNCTION map_indicators(level text)
+RETURNS TABLE (indicator text, unit text, label text)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT DISTINCT ON (m.indicator) m.indicator, m.unit, m.label
+  FROM commgrid.map_indicator m
+  WHERE commgrid.map_level_depth(m.level) = commgrid.map_level_depth(map_indicators.level)
+     OR (m.additive AND commgrid.map_level_depth(m.level) > commgrid.map_level_depth(map_indicators.level))
+  ORDER BY m.indicator, commgrid.map_level_depth(m.level)
+$$;
+COMMENT ON FUNCTION map_indicators(text) IS
+  'The indicators a map of a level can show, with unit and label (from commgrid.map_indicator)';
+-- Check a list of indicators for a level (NULL: all of them), in the order given; 22023 for
+-- an unknown or repeated one, listing the valid ones.
+CREATE OR REPLACE FUNCTION map_indicators_checked(level text, indicators text[]) RETURNS text[]
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  valid text[] := ARRAY(SELECT i.indicator FROM commgrid.map_indicators(level) i ORDER BY 1);
+  bad text;
+BEGIN
+  IF indicators IS NULL THEN
+    RETURN valid;
+  END IF;
+  SELECT x INTO bad FROM unnest(indicators) x WHERE x IS NULL OR NOT x = ANY (valid) LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'unknown indicator % for level %', commgrid.echo_value(bad), level
+      USING ERRCODE = '22023',
+            DETAIL = format('The indicators of level %s are: %s.', level, array_to_string(valid, ', ')),
+            HINT = 'commgrid.map_indicators(level) lists them; commgrid.map_indicator says where each comes from.';
+  END IF;
+  IF cardinality(indicators) <> (SELECT count(DISTINCT x) FROM unnest(indicators) x) THEN
+    RAISE EXCEPTION 'an indicator is named twice in %', commgrid.echo_value(indicators::text)
+      USING ERRCODE = '22023', HINT = 'Name each indicator once.';
+  END IF;
+  RETURN indicators;
+END $$;
+COMMENT ON FUNCTION map_indicators_checked(text, text[]) IS
+  'The indicators asked for (all of the level''s when NULL), checked: 22023 for an unknown or repeated one, with the valid ones in the detail';
+-- The values of one indicator for the given areas of one level, read with the caller's rights
+-- from the registry's source: directly for the level's own row, else summed over the areas of
+-- the nearest deeper level.  Areas the caller's jurisdiction does not reach get no row (NULL).
+CREATE OR REPLACE FUNCTION map_indicator_values(level text, indicator text, codes gridcode[])
+RETURNS TABLE (code gridcode, value numeric)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  m commgrid.map_indicator;
+  d int := commgrid.map_level_depth(level);
+BEGIN
+  SELECT * INTO m FROM commgrid.map_indicator r
+  WHERE r.indicator = map_indicator_values.indicator
+    AND (commgrid.map_level_depth(r.level) = d OR (r.additive AND commgrid.map_level_depth(r.level) > d))
+  ORDER BY commgrid.map_level_depth(r.level) LIMIT 1;
+  IF NOT FOUND THEN
+    PERFORM commgrid.map_indicators_checked(level, ARRAY[indicator]);
+  END IF;
+  IF commgrid.map_level_depth(m.level) = d THEN
+    -- the level's own row: the codes filter the view by a plain text comparison (leakproof,
+    -- so it reaches inside the security-barrier view)
+    RETURN QUERY EXECUTE format(
+      'SELECT v.%I::text::commgrid.gridcode, v.%I::numeric FROM %s v WHERE v.%I::text = ANY ($1::text[])',
+      m.code_column, m.value_column, m.source, m.code_column)
+      USING codes;
+  ELSE
+    -- the source read once (a view joined by a non-equality would be read once per area)
+    RETURN QUERY EXECUTE format(
+      'WITH v AS MATERIALIZED (SELECT s.%I::text::commgrid.gridcode AS code, s.%I::numeric AS value FROM %s s) '
+      'SELECT a.c, sum(v.value) FROM unnest($1) a(c) JOIN v ON v.code OPERATOR(commgrid.<@) a.c GROUP BY a.c',
+      m.code_column, m.value_column, m.source)
+      USING codes;
+  END IF;
+END $$;
+COMMENT ON FUNCTION map_indicator_values(text, text, gridcode[]) IS
+  'Values of one indicator for areas of one level, from commgrid.map_indicator''s source read with the caller''s rights (summed from a deeper level where the level has no row); areas outside the caller''s jurisdiction get no row';
+-- The shapes of a map: the areas of one level under a parent, in WGS-84, simplified for a zoom
+-- with their shared edges kept shared.  Simplifying each polygon alone moves the two copies of a
+-- shared edge differently, so neighbours gap or overlap on screen.  Instead the boundaries are
+-- cut into edges once (ST_Node: every shared stretch of boundary becomes one line; ST_LineMerge:
+-- joined up to the points where three or more areas meet), the whole edge network is simplified
+-- at once with GEOS's topology-preserving simplifier (end points of edges stay, edges do not
+-- cross each other), and the faces are polygonised back and given to the area they overlap most.
+-- Two neighbours then share the very same simplified line.
+
+CREATE OR REPLACE FUNCTION map_shapes(parent gridcode, level text, zoom int DEFAULT NULL)
+RETURNS TABLE (code gridcode, name text, kind text, shape geometry)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  d int;
+  tolerance float8;
+BEGIN
+  IF parent IS NULL OR level IS NULL THEN
+    RETURN;  -- as a strict function: no parent, no map
+  END IF;
+  d := commgrid.map_level_depth(level);
+  IF commgrid.depth(parent) >= d THEN
+    RAISE EXCEPTION 'area % is not above level %', parent, level
+      USING ERRCODE = '22023',
+            DETAIL = format('Area %s has depth %s; the areas of level %s have depth %s.', parent, commgrid.depth(parent), level, d),
+            HINT = 'Pass an area above the level, e.g. the district for a map of its grids.';
+  END IF;
+  IF NOT EXISTS (SELECT FROM commgrid.area a WHERE a.code = map_shapes.parent) THEN
+    RAISE EXCEPTION 'area % does not exist', parent
+      USING ERRCODE = '22023', HINT = 'Areas are the rows of commgrid.area.';
+  END IF;
+  IF zoom IS NULL THEN
+    RETURN QUERY
+    SELECT a.code, a.name, a.kind, ST_Transform(a.boundary, 4326)
+    FROM commgrid.area a
+    WHERE a.code OPERATOR(commgrid.<@) map_shapes.parent AND commgrid.depth(a.code) = d AND a.boundary IS NOT NULL
+    ORDER BY a.code;
+    RETURN;
+  END IF;
+  IF zoom < 0 OR zoom > 24 THEN
+    RAISE EXCEPTION 'zoom % is out of range', zoom
+      USING ERRCODE = '22023', DETAIL = 'Web map zooms run from 0 to 24.';
+  END IF;
+  -- half a screen pixel at this zoom (256-pixel tiles), in degrees of longitude
+  tolerance := 360.0 / (256 * 2 ^ zoom) / 2;
+  RETURN QUERY
+  WITH a AS (
+    SELECT x.code, x.name, x.kind, x.boundary AS g
+    FROM commgrid.area x
+    WHERE x.code OPERATOR(commgrid.<@) map_shapes.parent AND commgrid.depth(x.code) = d AND x.boundary IS NOT NULL
+  ),
+  network AS MATERIALIZED (
+    SELECT ST_SimplifyPreserveTopology(ST_LineMerge(ST_Node(ST_Collect(ST_Boundary(a.g)))), tolerance) AS lines
+    FROM a
+  ),
+  face AS MATERIALIZED (
+    SELECT (ST_Dump(ST_Polygonize(n.lines))).geom AS f FROM network n
+  ),
+  owned AS MATERIALIZED (
+    SELECT o.code, f.f
+    FROM face f
+    CROSS JOIN LATERAL (
+      SELECT a.code, ST_Area(ST_Intersection(a.g, f.f)) AS shared
+      FROM a WHERE a.g && f.f
+      ORDER BY 2 DESC LIMIT 1
+    ) o
+    -- a hole of the network that no area fills (a gap of the input) belongs to nobody
+    WHERE o.shared > ST_Area(f.f) / 2
+  )
+  SELECT a.code, a.name, a.kind, ST_Transform(ST_Multi(ST_Union(o.f)), 4326)
+  FROM owned o JOIN a USING (code)
+  GROUP BY a.code, a.name, a.kind
+  ORDER BY a.code;
+END $$;
+COMMENT ON FUNCTION map_shapes(gridcode, text, int) IS
+  'The areas of a level (district, township, community, grid) under a parent, as MultiPolygons in EPSG:4326; with a zoom, simplified to half a pixel with shared edges kept shared (the edge network simplified once, topology-preserving, then polygonised)';
+-- GeoJSON for web maps: a FeatureCollection of the areas of one level under a parent, in WGS-84
+-- with 6 decimals (about 0.1 m: more is noise to a map), properties code, name, kind and the
+-- chosen indicators.  Runs with the caller's rights: every staff role reads the area tree, and
+-- the indicators come from the report views, so an area outside the caller's jurisdiction has
+-- its shape and name but NULL indicators.
+
+-- The indicator values of areas of one level as one JSON object per area, each source view read
+-- once for all its indicators.
+CREATE OR REPLACE FUNCTION map_properties(level text, indicators text[], codes gridcode[])
+RETURNS TABLE (code gridcode, properties jsonb)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
+  SELECT c.c, COALESCE(jsonb_object_agg(i.indicator, v.value) FILTER (WHERE i.indicator IS NOT NULL), '{}')
+  FROM unnest(codes) c(c)
+  LEFT JOIN (SELECT x.indicator, y.code, y.value
+             FROM unnest(indicators) x(indicator)
+             CROSS JOIN LATERAL commgrid.map_indicator_values(level, x.indicator, codes) y) v ON v.code = c.c
+  LEFT JOIN unnest(indicators) i(indicator) ON i.indicator = v.indicator
+  GROUP BY c.c;
+END $$;
+COMMENT ON FUNCTION map_properties(text, text[], gridcode[]) IS
+  'The chosen indicators of areas of one level, one JSON object per area (values NULL or absent outside the caller''s jurisdiction)';
+CREATE OR REPLACE FUNCTION areas_geojson(parent gridcode, level text, indicators text[] DEFAULT NULL, zoom int DEFAULT NULL)
+RETURNS json
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  chosen text[];
+  result json;
+BEGIN
+  IF parent IS NULL OR level IS NULL THEN
+    RETURN NULL;
+  END IF;
+  chosen := commgrid.map_indicators_checked(level, indicators);
+  WITH s AS MATERIALIZED (
+    SELECT * FROM commgrid.map_shapes(parent, level, zoom)
+  ),
+  p AS MATERIALIZED (
+    SELECT * FROM commgrid.map_properties(level, chosen, ARRAY(SELECT s.code FROM s))
+  )
+  SELECT json_build_object(
+           'type', 'FeatureCollection',
+           'features', COALESCE(json_agg(json_build_object(
+             'type', 'Feature',
+             'id', s.code::text,
+             'geometry', ST_AsGeoJSON(s.shape, 6)::json,
+             'properties', (jsonb_build_object('code', s.code::text, 'name', s.name, 'kind', s.kind)
+                            || (SELECT jsonb_object_agg(c.indicator, p.properties -> c.indicator)
+                                FROM unnest(chosen) c(indicator)))::json)
+             ORDER BY s.code), '[]'::json))
+    INTO result
+  FROM s LEFT JOIN p ON p.code = s.code;
+  RETURN result;
+END $$;
+COMMENT ON FUNCTION areas_geojson(gridcode, text, text[], int) IS
+  'GeoJSON FeatureCollection of the areas of a level (district, township, community, grid) under a parent, EPSG:4326 with 6 decimals; properties code, name, kind and the indicators (commgrid.map_indicators(level); NULL: all; NULL values outside the caller''s jurisdiction); with a zoom, simplified to half a pixel with shared edges kept shared; 22023 for an unknown level, indicator or zoom';
+-- Vector tiles straight from SQL: a Mapbox Vector Tile of the areas of one level in EPSG:3857,
+-- the layer named after the level, with code, name, kind and every indicator of the level as
+-- properties (read with the caller's rights, as areas_geojson).  The areas are found through
+-- the boundary index (the tile's envelope is taken to CGCS2000 once, instead of every boundary
+-- to Web Mercator), and only those areas' indicators are read.
+
+-- The level a web map shows at a zoom: the district to zoom 9, townships to 11, communities to
+-- 13, grids from 14 (a grid of the demo district is about 700 m across: 20 pixels at zoom 14).
+CREATE OR REPLACE FUNCTION map_level_at_zoom(zoom int) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE WHEN zoom <= 9 THEN 'district' WHEN zoom <= 11 THEN 'township'
+            WHEN zoom <= 13 THEN 'community' ELSE 'grid' END;
+COMMENT ON FUNCTION map_level_at_zoom(int) IS
+  'The level area_tile shows at a zoom: district up to 9, township 10-11, community 12-13, grid from 14';
+CREATE OR REPLACE FUNCTION area_tile(z int, x int, y int, level text DEFAULT NULL) RETURNS bytea
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  lvl text;
+  d int;
+  envelope geometry;
+  box geometry;
+  codes commgrid.gridcode[];
+  tile bytea;
+BEGIN
+  IF z IS NULL OR x IS NULL OR y IS NULL THEN
+    RETURN NULL;
+  END IF;
+  IF z < 0 OR z > 24 OR x < 0 OR y < 0 OR x >= 2 ^ z OR y >= 2 ^ z THEN
+    RAISE EXCEPTION 'tile %/%/% does not exist', z, x, y
+      USING ERRCODE = '22023',
+            DETAIL = CASE WHEN z BETWEEN 0 AND 24 THEN format('At zoom %s, x and y run from 0 to %s.', z, (2 ^ z)::bigint - 1)
+                          ELSE 'Zooms run from 0 to 24.' END,
+            HINT = 'Tiles are numbered as in the XYZ (slippy map) scheme.';
+  END IF;
+  lvl := COALESCE(level, commgrid.map_level_at_zoom(z));
+  d := commgrid.map_level_depth(lvl);
+  envelope := ST_TileEnvelope(z, x, y);
+  -- Web Mercator maps longitude and latitude each on its own axis, so the envelope's corners
+  -- give its exact extent in longitude/latitude
+  box := ST_Transform(envelope, 4490);
+  SELECT array_agg(a.code) INTO codes
+  FROM commgrid.area a
+  WHERE a.boundary && box AND commgrid.depth(a.code) = d AND ST_Intersects(a.boundary, box);
+  IF codes IS NULL THEN
+    RETURN ''::bytea;
+  END IF;
+  SELECT ST_AsMVT(t, lvl, 4096, 'geom') INTO tile
+  FROM (
+    SELECT a.code::text AS code, a.name, a.kind, p.properties,
+           ST_AsMVTGeom(ST_Transform(a.boundary, 3857), envelope, 4096, 64, true) AS geom
+    FROM commgrid.area a
+    JOIN commgrid.map_properties(lvl, commgrid.map_indicators_checked(lvl, NULL), codes) p ON p.code = a.code
+    WHERE a.code = ANY (codes)
+  ) t
+  WHERE t.geom IS NOT NULL;
+  RETURN COALESCE(tile, ''::bytea);
+END $$;
+COMMENT ON FUNCTION area_tile(int, int, int, text) IS
+  'Mapbox Vector Tile z/x/y (EPSG:3857, extent 4096, buffer 64) of the areas of a level (NULL: commgrid.map_level_at_zoom(z)), one layer named after the level, properties code, name, kind and the level''s indicators (NULL outside the caller''s jurisdiction); an empty bytea for a tile without areas; 22023 for a tile that does not exist';
+-- Choropleths for reports: the areas of a level coloured in classes of an indicator, as an SVG
+-- document.  Classes are quantiles: the class limits are the values at 1/k, 2/k … of the
+-- sorted values (percentile_disc, so every limit is a value some area has), each class holding
+-- the values above the previous limit up to its own; equal values always share a class, so with
+-- many ties there are fewer than k classes.  Colours: ColorBrewer's YlGnBu sequential scheme
+-- (Cynthia Brewer, colorbrewer2.org), marked colour-blind safe there, for 3 to 7 classes.
+
+-- ColorBrewer YlGnBu with k classes (3-7; 1 and 2 classes take colours of the 3-class scheme).
+CREATE OR REPLACE FUNCTION map_palette(classes int) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN CASE classes
+  WHEN 1 THEN '{#7fcdbb}'::text[]
+  WHEN 2 THEN '{#edf8b1,#2c7fb8}'::text[]
+  WHEN 3 THEN '{#edf8b1,#7fcdbb,#2c7fb8}'::text[]
+  WHEN 4 THEN '{#ffffcc,#a1dab4,#41b6c4,#225ea8}'::text[]
+  WHEN 5 THEN '{#ffffcc,#a1dab4,#41b6c4,#2c7fb8,#253494}'::text[]
+  WHEN 6 THEN '{#ffffcc,#c7e9b4,#7fcdbb,#41b6c4,#2c7fb8,#253494}'::text[]
+  WHEN 7 THEN '{#ffffcc,#c7e9b4,#7fcdbb,#41b6c4,#1d91c0,#225ea8,#0c2c84}'::text[]
+END;
+COMMENT ON FUNCTION map_palette(int) IS
+  'ColorBrewer YlGnBu (sequential, colour-blind safe) for 1-7 classes, lightest first; NULL for more';
+-- The classes of a choropleth: each area's value, class (1 = lowest; NULL without a value) and
+-- colour, with its class's limits (the lowest and highest value in the class).
+CREATE OR REPLACE FUNCTION choropleth_classes(parent gridcode, level text, indicator text, classes int DEFAULT 5)
+RETURNS TABLE (code gridcode, name text, value numeric, class int, colour text, lower_limit numeric, upper_limit numeric)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+  IF parent IS NULL OR level IS NULL OR indicator IS NULL THEN
+    RETURN;
+  END IF;
+  IF classes IS NULL OR classes < 3 OR classes > 7 THEN
+    RAISE EXCEPTION 'cannot draw % classes', COALESCE(classes::text, 'NULL')
+      USING ERRCODE = '22023', DETAIL = 'The palette (ColorBrewer YlGnBu) has 3 to 7 classes.';
+  END IF;
+  PERFORM commgrid.map_indicators_checked(level, ARRAY[indicator]);
+  RETURN QUERY
+  WITH a AS MATERIALIZED (
+    SELECT x.code, x.name FROM commgrid.area x
+    WHERE x.code OPERATOR(commgrid.<@) choropleth_classes.parent
+      AND commgrid.depth(x.code) = commgrid.map_level_depth(level) AND x.boundary IS NOT NULL
+  ),
+  v AS MATERIALIZED (
+    SELECT a.code, a.name, y.value
+    FROM a LEFT JOIN commgrid.map_indicator_values(level, indicator, ARRAY(SELECT a.code FROM a)) y ON y.code = a.code
+  ),
+  limits AS MATERIALIZED (
+    SELECT ARRAY(SELECT DISTINCT b FROM unnest(
+             (SELECT percentile_disc(ARRAY(SELECT i::float8 / classes FROM generate_series(1, classes - 1) i))
+                     WITHIN GROUP (ORDER BY v.value) FROM v WHERE v.value IS NOT NULL)) b
+           ORDER BY b) AS b
+  ),
+  raw AS (
+    SELECT v.*, CASE WHEN v.value IS NOT NULL
+                     THEN 1 + (SELECT count(*) FROM unnest(l.b) b WHERE v.value > b)::int END AS raw_class
+    FROM v, limits l
+  ),
+  numbered AS (
+    SELECT r.*, CASE WHEN r.raw_class IS NOT NULL THEN dense_rank() OVER (PARTITION BY r.raw_class IS NULL ORDER BY r.raw_class)::int END AS cls
+    FROM raw r
+  ),
+  k AS (SELECT max(cls) AS n FROM numbered)
+  SELECT n.code, n.name, n.value, n.cls, COALESCE((commgrid.map_palette(k.n))[n.cls], '#d9d9d9'),
+         min(n.value) OVER (PARTITION BY n.cls), max(n.value) OVER (PARTITION BY n.cls)
+  FROM numbered n, k
+  ORDER BY n.code;
+END $$;
+COMMENT ON FUNCTION choropleth_classes(gridcode, text, text, int) IS
+  'Quantile classes of an indicator over the areas of a level under a parent: value, class (1 lowest; NULL without a value), colour (ColorBrewer YlGnBu; #d9d9d9 without a value) and the class''s lowest and highest value; equal values share a class';
+-- XML text: & < > " escaped.
+CREATE OR REPLACE FUNCTION map_xml_text(t text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN replace(replace(replace(replace(t, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;');
+COMMENT ON FUNCTION map_xml_text(text) IS 'Text escaped for XML content and attributes';
+-- The drawing: 1000 × 760 units; the map in a 680 × 640 frame (Web Mercator, north up), the
+-- legend on the right, the title above, a north arrow and a scale bar in the frame's corners.
+-- A name is written where its box (a CJK character is about 1 em wide, others about 0.6 em)
+-- lies inside its area.  The font stack names Noto Sans CJK, which Debian's fonts-noto-cjk has.
+CREATE OR REPLACE FUNCTION choropleth_svg(parent gridcode, level text, indicator text, title text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  ind record;
+  parent_name text;
+  extent box2d;
+  s float8;
+  ox float8;
+  oy float8;
+  metres_per_unit float8;
+  bar_m float8;
+  bar_units float8;
+  svg text;
+  a_code text[];
+  a_name text[];
+  a_value numeric[];
+  a_class int[];
+  a_colour text[];
+  a_lower numeric[];
+  a_upper numeric[];
+  a_shape geometry[];
+  a_svg geometry[];
+  body text;
+  legend text;
+  labels text;
+  frame_w constant float8 := 680;
+  frame_h constant float8 := 640;
+  font constant text := '''Noto Sans CJK SC'', ''Noto Sans SC'', ''Source Han Sans SC'', ''WenQuanYi Micro Hei'', sans-serif';
+  level_word text := CASE choropleth_svg.level WHEN 'grid' THEN '网格' WHEN 'community' THEN '社区' WHEN 'township' THEN '街镇' ELSE '区县' END;
+BEGIN
+  IF parent IS NULL OR level IS NULL OR indicator IS NULL THEN
+    RETURN NULL;
+  END IF;
+  PERFORM commgrid.map_indicators_checked(level, ARRAY[indicator]);
+  SELECT i.* INTO ind FROM commgrid.map_indicators(level) i WHERE i.indicator = choropleth_svg.indicator;
+  SELECT array_agg(c.code::text ORDER BY c.code), array_agg(c.name ORDER BY c.code), array_agg(c.value ORDER BY c.code),
+         array_agg(c.class ORDER BY c.code), array_agg(c.colour ORDER BY c.code), array_agg(c.lower_limit ORDER BY c.code),
+         array_agg(c.upper_limit ORDER BY c.code), array_agg(ST_Transform(m.shape, 3857) ORDER BY c.code)
+    INTO a_code, a_name, a_value, a_class, a_colour, a_lower, a_upper, a_shape
+  FROM commgrid.choropleth_classes(parent, level, indicator) c
+  JOIN commgrid.map_shapes(parent, level, 14) m ON m.code = c.code;
+  SELECT a.name INTO parent_name FROM commgrid.area a WHERE a.code = choropleth_svg.parent;
+  SELECT ST_Extent(g) INTO extent FROM unnest(a_shape) g;
+  IF extent IS NULL THEN
+    RAISE EXCEPTION 'area % has no areas of level % with a boundary', parent, level
+      USING ERRCODE = '22023', HINT = 'Draw the areas first (commgrid.area.boundary).';
+  END IF;
+  s := least(frame_w / greatest(ST_XMax(extent) - ST_XMin(extent), 1), frame_h / greatest(ST_YMax(extent) - ST_YMin(extent), 1));
+  ox := 20 + (frame_w - (ST_XMax(extent) - ST_XMin(extent)) * s) / 2;
+  oy := 90 + (frame_h - (ST_YMax(extent) - ST_YMin(extent)) * s) / 2;
+  -- SVG units from Web Mercator metres: x right, y down (ST_AsSVG writes -y)
+  a_svg := ARRAY(SELECT ST_Affine(g, s, 0, 0, s, ox - ST_XMin(extent) * s, -(oy + ST_YMax(extent) * s))
+                 FROM unnest(a_shape) WITH ORDINALITY u(g, i) ORDER BY i);
+  -- Web Mercator stretches by 1/cos(latitude): true metres per unit at the map's middle
+  metres_per_unit := cos(radians(ST_Y(ST_Transform(ST_SetSRID(ST_MakePoint((ST_XMin(extent) + ST_XMax(extent)) / 2,
+                                                   (ST_YMin(extent) + ST_YMax(extent)) / 2), 3857), 4326)))) / s;
+  bar_m := 10 ^ floor(log(160 * metres_per_unit));
+  bar_m := CASE WHEN 5 * bar_m <= 160 * metres_per_unit THEN 5 * bar_m
+                WHEN 2 * bar_m <= 160 * metres_per_unit THEN 2 * bar_m ELSE bar_m END;
+  bar_units := bar_m / metres_per_unit;
+
+  SELECT string_agg(format('<path class="area" data-code="%s" data-class="%s" fill="%s" d="%s"><title>%s: %s</title></path>',
+                           a.code, COALESCE(a.class::text, ''), a.colour, ST_AsSVG(a.shape, 0, 1),
+                           commgrid.map_xml_text(a.name), COALESCE(a.value::text || ' ' || ind.unit, '—')), E'\n' ORDER BY a.code)
+    INTO body FROM unnest(a_code, a_name, a_value, a_class, a_colour, a_svg) a(code, name, value, class, colour, shape);
+  SELECT string_agg(format('<text x="%s" y="%s" fill="%s">%s</text>',
+                           round(ST_X(p)::numeric, 1), round((-ST_Y(p) + 4)::numeric, 1),
+                           CASE WHEN a.class > 3 THEN '#ffffff' ELSE '#222222' END, commgrid.map_xml_text(a.name)), E'\n' ORDER BY a.code)
+    INTO labels
+  FROM unnest(a_code, a_name, a_value, a_class, a_colour, a_svg) a(code, name, value, class, colour, shape)
+  CROSS JOIN LATERAL (SELECT ST_PointOnSurface(a.shape) AS p,
+                             (SELECT sum(CASE WHEN ch ~ '[\u2E80-\uFFFF]' THEN 11 ELSE 6.6 END)
+                              FROM regexp_split_to_table(a.name, '') ch) AS w) l
+  WHERE ST_Contains(a.shape, ST_MakeEnvelope(ST_X(p) - w / 2, ST_Y(p) - 6, ST_X(p) + w / 2, ST_Y(p) + 6, 3857));
+  SELECT string_agg(format('<rect class="legend-swatch" data-class="%s" x="730" y="%s" width="28" height="20" fill="%s" stroke="#666666" stroke-width="0.5"/>'
+                           '<text x="766" y="%s">%s</text>',
+                           COALESCE(c.class::text, ''), 150 + 28 * c.n, c.colour, 165 + 28 * c.n,
+                           CASE WHEN c.class IS NULL THEN '无数据 no data'
+                                WHEN c.lower_limit = c.upper_limit THEN format('%s %s', c.lower_limit, ind.unit)
+                                ELSE format('%s – %s %s', c.lower_limit, c.upper_limit, ind.unit) END), '' ORDER BY c.n)
+    INTO legend
+  FROM (SELECT DISTINCT a.class, a.colour, a.lower_limit, a.upper_limit,
+               (row_number() OVER (ORDER BY a.class NULLS LAST) - 1)::int AS n
+        FROM (SELECT DISTINCT x.class, x.colour, x.lower_limit, x.upper_limit FROM unnest(a_class, a_colour, a_lower, a_upper) x(class, colour, lower_limit, upper_limit)) a) c;
+
+  svg := format('<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="760" viewBox="0 0 1000 760" font-family="%s" font-size="11">
+<rect class="background" x="0" y="0" width="1000" height="760" fill="#ffffff"/>
+<text class="title" x="20" y="44" font-size="24" font-weight="bold">%s</text>
+<text class="subtitle" x="20" y="70" font-size="13" fill="#555555">%s · %s (%s) · 分级: 分位数 quantiles · 配色: ColorBrewer YlGnBu</text>
+<g class="areas" stroke="#ffffff" stroke-width="0.6" fill-rule="evenodd">
+%s
+</g>
+<g class="labels" text-anchor="middle">
+%s
+</g>
+<g class="legend">
+<text x="730" y="120" font-size="15" font-weight="bold">%s</text>
+<text x="730" y="138" fill="#555555">单位 unit: %s</text>
+%s
+</g>
+<g class="north-arrow" transform="translate(660 120)">
+<path d="M0 -22 L9 10 L0 4 L-9 10 Z" fill="#222222"/>
+<text x="0" y="26" text-anchor="middle" font-size="13" font-weight="bold">N 北</text>
+</g>
+<g class="scale-bar" transform="translate(30 715)">
+<rect x="0" y="0" width="%s" height="6" fill="#222222"/>
+<text x="0" y="22">0</text>
+<text x="%s" y="22" text-anchor="middle">%s</text>
+</g>
+</svg>
+', font,
+    commgrid.map_xml_text(COALESCE(title, format('%s：各%s%s', parent_name, level_word, ind.label))),
+    commgrid.map_xml_text(parent_name), commgrid.map_xml_text(ind.label), ind.indicator,
+    body, COALESCE(labels, ''), commgrid.map_xml_text(ind.label), ind.unit, legend,
+    round(bar_units::numeric, 1), round(bar_units::numeric, 1),
+    CASE WHEN bar_m >= 1000 THEN (bar_m / 1000)::numeric::text || ' km' ELSE bar_m::numeric::text || ' m' END);
+  RETURN svg;
+END $$;
+COMMENT ON FUNCTION choropleth_svg(gridcode, text, text, text) IS
+  'An SVG choropleth of an indicator over the areas of a level under a parent: quantile classes (commgrid.choropleth_classes, 5 at most) in ColorBrewer YlGnBu, a legend with the class limits and unit, names where they fit, a title (NULL: parent, level and indicator), a north arrow and a scale bar; fonts: Noto Sans CJK first';
 -- Hardening check: what breaks the security rules, as rows.  The regression test
 -- security_catalog asserts it is empty, so a table or function added later that breaks a
 -- rule fails the build until it is fixed (each table declares its rule beside its CREATE TABLE).

@@ -98,6 +98,19 @@ INSERT INTO matrix_expectation VALUES
   ('assessment_rating_changes', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'the audit log''s rating entries, with the caller''s rights: as audit_log (issue 11)'),
   ('jurisdiction', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'own rows only'),
   ('liaison_unit', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'own rows only'),
+-- maps (issue 17): the shapes are public to staff, the figures come from the report views;
+-- so the result depends on the caller (the owner's has every figure); nothing for BI or liaisons
+  ('community_unit_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report (maps)'),
+  ('map_compliance_count', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report (maps)'),
+  ('areas_geojson(gridcode,text,text[],integer)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
+  ('area_tile(integer,integer,integer,text)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
+  ('choropleth_svg(gridcode,text,text,text)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
+  ('choropleth_classes(gridcode,text,text,integer)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
+  ('map_shapes(gridcode,text,integer)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'area tree'),
+  ('map_properties(text,text[],gridcode[])', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
+  ('map_indicator_values(text,text,gridcode[])', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
+  ('map_indicators(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'the indicator registry (reference data)'),
+  ('map_indicators_checked(text,text[])', 'all', 'all', 'all', 'all', 'refused', 'refused', 'the indicator registry (reference data)'),
 -- report and staff functions
   ('area_report(gridcode)', 'scoped', 'scoped', 'scoped', 'scoped', 'all', 'refused', 'report of any area in the jurisdiction; BI: figures of any area (item 9)'),
   ('district_report(gridcode)', 'scoped', 'refused', 'refused', 'refused', 'all', 'refused', 'the district case of area_report (item 9)'),
@@ -231,6 +244,13 @@ INSERT INTO matrix_sample VALUES
   ('text', 'nature', 'submit_request', '''help'''),
   ('text', 'description', 'submit_request', '''matrix probe'''),
   ('geometry', 'location', 'submit_request', '(SELECT ST_PointOnSurface(boundary) FROM area WHERE code = pg_temp.m_area($home, 6, true))'),
+  -- maps: a township's grids; tile 14/0/0 (empty, but the areas are read)
+  ('gridcode', 'parent', NULL, 'pg_temp.m_area($home, 4, $own)'),
+  ('text', 'indicator', NULL, '''staff'''),
+  ('text[]', 'indicators', NULL, '''{staff}'''),
+  ('integer', 'z', 'area_tile', '14'),
+  ('integer', 'x', 'area_tile', '0'),
+  ('integer', 'y', 'area_tile', '0'),
   ('text', 'short_name', NULL, '''grid_worker'''),
   ('text', 'post', NULL, '''楼栋长'''),
   ('text', 'home_org', NULL, '''兰州某支部'''),
