@@ -17,7 +17,8 @@ OBJS = \
 	src/aggregates.o \
 	src/uscc.o \
 	src/assign_location.o \
-	src/coordsys.o
+	src/coordsys.o \
+	src/imei.o
 
 # Install SQL: one folder per area (sql/NN_area/), one file per topic inside (NN_topic.sql);
 # the numbers only order them.  Concatenated in that order into one versioned script.
