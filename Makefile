@@ -18,7 +18,8 @@ OBJS = \
 	src/uscc.o \
 	src/assign_location.o \
 	src/coordsys.o \
-	src/imei.o
+	src/imei.o \
+	src/care_ingest.o
 
 # Install SQL: one folder per area (sql/NN_area/), one file per topic inside (NN_topic.sql);
 # the numbers only order them.  Concatenated in that order into one versioned script.
