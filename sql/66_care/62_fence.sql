@@ -17,9 +17,11 @@ CREATE TABLE care_fence (
   active_until time,
   CONSTRAINT care_fence_shape CHECK (CASE kind
     WHEN 'circle' THEN centre IS NOT NULL AND radius_m > 0 AND radius_m <= 50000 AND area IS NULL
-                       AND st_srid(centre) = 4490 AND geometrytype(centre) = 'POINT'
-    ELSE area IS NOT NULL AND centre IS NULL AND radius_m IS NULL
-         AND st_srid(area) = 4490 AND geometrytype(area) = 'POLYGON' END),
+    ELSE area IS NOT NULL AND centre IS NULL AND radius_m IS NULL END),
+  CONSTRAINT enforce_srid_centre CHECK (st_srid(centre) = 4490),
+  CONSTRAINT enforce_geotype_centre CHECK (geometrytype(centre) = 'POINT'),
+  CONSTRAINT enforce_srid_area CHECK (st_srid(area) = 4490),
+  CONSTRAINT enforce_geotype_area CHECK (geometrytype(area) = 'POLYGON'),
   CONSTRAINT care_fence_hours CHECK ((active_from IS NULL) = (active_until IS NULL))
 );
 CREATE INDEX care_fence_resident_idx ON care_fence (resident_id);

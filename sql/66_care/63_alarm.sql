@@ -11,7 +11,7 @@ CREATE TABLE care_alarm (
   ping_id           bigint,
   fixed_at          timestamptz,
   raised_at         timestamptz NOT NULL DEFAULT clock_timestamp(),
-  location          geometry CHECK (st_srid(location) = 4490 AND geometrytype(location) = 'POINT'),
+  location          geometry,
   position_assumed  boolean NOT NULL DEFAULT false,
   acknowledged_at   timestamptz CHECK (acknowledged_at >= raised_at),
   acknowledged_by   name,
@@ -19,9 +19,12 @@ CREATE TABLE care_alarm (
   resolved_at       timestamptz CHECK (resolved_at >= raised_at),
   false_alarm       boolean,
   notes             text,
+  CONSTRAINT enforce_srid_location CHECK (st_srid(location) = 4490),
+  CONSTRAINT enforce_geotype_location CHECK (geometrytype(location) = 'POINT'),
   CONSTRAINT care_alarm_ack_by CHECK ((acknowledged_at IS NULL) = (acknowledged_by IS NULL))
 );
 CREATE INDEX care_alarm_grid_code_idx ON care_alarm (grid_code);
+CREATE INDEX care_alarm_resident_idx ON care_alarm (resident_id);
 CREATE INDEX care_alarm_device_idx ON care_alarm (device_id, raised_at);
 COMMENT ON TABLE care_alarm IS 'An alarm of a wearable device and the response to it';
 COMMENT ON COLUMN care_alarm.alarm_id IS 'Stable alarm id (in the NOTIFY payload)';

@@ -29,7 +29,8 @@ CREATE TABLE care_ping (
   position_assumed boolean NOT NULL DEFAULT false,
   -- an Amap-resolved Wi-Fi or cell fix is GCJ-02
   CONSTRAINT care_ping_provider_system CHECK (geo_provider IS DISTINCT FROM 'amap' OR coord_system = 'gcj02'),
-  CONSTRAINT care_ping_location CHECK (location IS NULL OR (st_srid(location) = 4490 AND geometrytype(location) = 'POINT')),
+  CONSTRAINT enforce_srid_location CHECK (st_srid(location) = 4490),
+  CONSTRAINT enforce_geotype_location CHECK (geometrytype(location) = 'POINT'),
   PRIMARY KEY (ping_id, fixed_at)
 ) PARTITION BY RANGE (fixed_at);
 CREATE INDEX care_ping_device_idx ON care_ping (device_id, fixed_at);
@@ -61,6 +62,8 @@ SELECT commgrid.secure_table('commgrid.care_ping', '{grid_code}',
   '{district_admin, township_staff, community_staff, grid_worker}', '{}');
 SELECT commgrid.mark_personal('commgrid.care_ping', '{location}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_ping');
+SELECT commgrid.register_dump('commgrid.care_ping_default');
+SELECT commgrid.register_dump('commgrid.care_ping_id_seq');
 
 CREATE FUNCTION care_ingest() RETURNS trigger
   AS 'MODULE_PATHNAME', 'care_ingest' LANGUAGE C SECURITY DEFINER
