@@ -62,6 +62,8 @@ SELECT commgrid.secure_table('commgrid.care_ping', '{grid_code}',
   '{district_admin, township_staff, community_staff, grid_worker}', '{}');
 SELECT commgrid.mark_personal('commgrid.care_ping', '{location}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_ping');
+-- the default partition: under the same rule, granted to no one (read through care_ping)
+SELECT commgrid.secure_table('commgrid.care_ping_default', '{grid_code}', '{}', '{}');
 SELECT commgrid.register_dump('commgrid.care_ping_default');
 SELECT commgrid.register_dump('commgrid.care_ping_id_seq');
 
