@@ -139,6 +139,27 @@ PG_FUNCTION_INFO_V1(weighted_mean_accum);
 PG_FUNCTION_INFO_V1(weighted_mean_combine);
 PG_FUNCTION_INFO_V1(weighted_mean_final);
 
+/*
+ * 0.1.0's state had no scale: {sum_vw, comp_vw, sum_w, comp_w}, initial
+ * '{0,0,0,0}'.  Its aggregate still passes that state to this library from
+ * the package upgrade until ALTER EXTENSION pg_commgrid UPDATE replaces it.
+ * Unscaled sums are sums at scale 0, so such a state is widened with scale 0.
+ */
+#define WM_LEN_0_1_0 4
+
+static ArrayType *
+wm_widened(ArrayType *state)
+{
+	ArrayType  *wide;
+
+	if (ARR_NDIM(state) != 1 || ARR_DIMS(state)[0] != WM_LEN_0_1_0 ||
+		ARR_HASNULL(state) || ARR_ELEMTYPE(state) != FLOAT8OID)
+		return state;			/* state_values() judges it */
+	wide = new_state(WM_LEN);
+	memcpy(ARR_DATA_PTR(wide), ARR_DATA_PTR(state), sizeof(float8) * WM_LEN_0_1_0);
+	return wide;
+}
+
 /* Has the state seen a row of positive weight? */
 static inline bool
 wm_is_empty(const float8 *s)
@@ -174,7 +195,7 @@ wm_scale(const float8 *s)
 Datum
 weighted_mean_accum(PG_FUNCTION_ARGS)
 {
-	ArrayType  *state = writable_state(fcinfo, 0);
+	ArrayType  *state = wm_widened(writable_state(fcinfo, 0));
 	float8		value = PG_GETARG_FLOAT8(1);
 	float8		weight = PG_GETARG_FLOAT8(2);
 	float8	   *s;
@@ -213,8 +234,8 @@ weighted_mean_accum(PG_FUNCTION_ARGS)
 Datum
 weighted_mean_combine(PG_FUNCTION_ARGS)
 {
-	ArrayType  *state1 = writable_state(fcinfo, 0);
-	ArrayType  *state2 = PG_GETARG_ARRAYTYPE_P(1);
+	ArrayType  *state1 = wm_widened(writable_state(fcinfo, 0));
+	ArrayType  *state2 = wm_widened(PG_GETARG_ARRAYTYPE_P(1));
 	float8	   *s1,
 			   *s2;
 	float8		other[WM_LEN];
@@ -242,7 +263,7 @@ weighted_mean_combine(PG_FUNCTION_ARGS)
 Datum
 weighted_mean_final(PG_FUNCTION_ARGS)
 {
-	ArrayType  *state = PG_GETARG_ARRAYTYPE_P(0);
+	ArrayType  *state = wm_widened(PG_GETARG_ARRAYTYPE_P(0));
 	float8	   *s;
 	float8		sum_w;
 	int			len;

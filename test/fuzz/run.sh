@@ -19,7 +19,7 @@ BUILD=test/fuzz/build
 mkdir -p "$BUILD"
 
 # parser name : C sources it needs
-PARSERS=("gridcode:src/gridcode.c" "idcard:src/idcard.c src/gridcode.c" "uscc:src/uscc.c"
+PARSERS=("gridcode:src/gridcode.c src/levels.c" "idcard:src/idcard.c src/gridcode.c src/levels.c" "uscc:src/uscc.c"
          "ewkb:src/ewkb_reader.c" "imei:src/imei.c")
 
 passed=0; failed=0
