@@ -19,7 +19,7 @@ COMMENT ON COLUMN care_setting.jump_speed_kmh IS 'A fix implying a faster move f
 COMMENT ON COLUMN care_setting.accuracy_limit_m IS 'Fixes with a worse accuracy (metres) do not count for fences';
 COMMENT ON COLUMN care_setting.low_battery_percent IS 'A battery at or below this raises one low_battery alarm until it is charged above it';
 COMMENT ON COLUMN care_setting.no_signal_intervals IS 'A bound device silent longer than this many reporting intervals raises no_signal';
-SELECT commgrid.secure_table('commgrid.care_setting', '{}', '{district_admin}', '{}');
+SELECT commgrid.secure_table('commgrid.care_setting', NULL, '{district_admin}', '{}');
 SELECT commgrid.register_dump('commgrid.care_setting');
 
 CREATE TABLE care_device (
@@ -27,6 +27,8 @@ CREATE TABLE care_device (
   imei           imei NOT NULL UNIQUE,
   sim            text CHECK (sim ~ '^\+?[0-9]{5,20}$'),
   provider       text NOT NULL CHECK (btrim(provider) <> ''),
+  owner_code     gridcode NOT NULL,
+  grid_code      gridcode,
   interval_s     int NOT NULL DEFAULT 30 CHECK (interval_s BETWEEN 5 AND 86400),
   registered_at  timestamptz NOT NULL DEFAULT now(),
   retired_at     timestamptz CHECK (retired_at >= registered_at)
@@ -36,12 +38,20 @@ COMMENT ON COLUMN care_device.device_id IS 'Stable device id';
 COMMENT ON COLUMN care_device.imei IS 'The device''s IMEI (15 digits, Luhn-checked)';
 COMMENT ON COLUMN care_device.sim IS 'Number of the SIM card in the device';
 COMMENT ON COLUMN care_device.provider IS 'The supplier whose service runs the device (the operations report is per provider)';
+COMMENT ON COLUMN care_device.owner_code IS
+  'The area (district, township or community) that holds the device and answers for it: scopes it while nobody wears it';
+COMMENT ON COLUMN care_device.grid_code IS
+  'The grid of its wearer (the open binding''s, kept by care_binding_state): scopes it while worn';
 COMMENT ON COLUMN care_device.interval_s IS 'Reporting interval in seconds (no_signal counts in these)';
 COMMENT ON COLUMN care_device.registered_at IS 'When the device entered service';
 COMMENT ON COLUMN care_device.retired_at IS 'When it left service; NULL while in service';
-SELECT commgrid.secure_table('commgrid.care_device', '{}',
+CREATE INDEX care_device_owner_code_idx ON care_device (owner_code);
+CREATE INDEX care_device_grid_code_idx ON care_device (grid_code);
+-- jurisdiction: the holder sees its stock, the wearer's grid (and above) the worn device
+SELECT commgrid.secure_table('commgrid.care_device', '{owner_code, grid_code}',
   '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
-SELECT commgrid.mark_not_personal('commgrid.care_device', '{sim}');
+-- the SIM number rings the wearer
+SELECT commgrid.mark_personal('commgrid.care_device', '{sim}');
 SELECT commgrid.register_dump('commgrid.care_device');
 SELECT commgrid.audit_table('commgrid.care_device');
 
@@ -152,6 +162,9 @@ BEGIN
   END IF;
   SELECT * INTO b FROM commgrid.care_binding
   WHERE device_id OPERATOR(pg_catalog.=) NEW.device_id AND bound_until IS NULL;
+  UPDATE commgrid.care_device d SET grid_code = b.grid_code
+  WHERE d.device_id OPERATOR(pg_catalog.=) NEW.device_id
+    AND d.grid_code IS DISTINCT FROM b.grid_code;
   UPDATE commgrid.care_device_state s
   SET binding_id = b.binding_id, resident_id = b.resident_id, grid_code = b.grid_code,
       tracking = COALESCE(b.consent_by IS NOT NULL AND b.consent_withdrawn_at IS NULL, false),
@@ -163,7 +176,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION care_binding_state() FROM PUBLIC;
 COMMENT ON FUNCTION care_binding_state() IS
-  'Trigger: a binding takes its resident''s grid; the device''s ingest state mirrors its open binding and whether it may track';
+  'Trigger: a binding takes its resident''s grid; the device (its grid_code) and its ingest state mirror its open binding and whether it may track';
 CREATE TRIGGER care_binding_grid BEFORE INSERT ON care_binding
   FOR EACH ROW EXECUTE FUNCTION care_binding_state();
 CREATE TRIGGER care_binding_mirror AFTER INSERT OR UPDATE ON care_binding

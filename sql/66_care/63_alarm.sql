@@ -43,9 +43,10 @@ COMMENT ON COLUMN care_alarm.arrived_at IS 'When someone reached the person';
 COMMENT ON COLUMN care_alarm.resolved_at IS 'When it was closed';
 COMMENT ON COLUMN care_alarm.false_alarm IS 'Closed as a false alarm (the operations report counts these per provider)';
 COMMENT ON COLUMN care_alarm.notes IS 'What was done';
+-- read by the staff of the jurisdiction; written by ingest, care_check_no_signal and
+-- care_alarm_respond only, so no alarm is made up, deleted or back-dated by hand
 SELECT commgrid.secure_table('commgrid.care_alarm', '{grid_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}',
-  '{district_admin, township_staff, community_staff, grid_worker}');
+  '{district_admin, township_staff, community_staff, grid_worker}', '{}');
 SELECT commgrid.mark_personal('commgrid.care_alarm', '{location, notes}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_alarm');
 SELECT commgrid.audit_table('commgrid.care_alarm');
@@ -69,32 +70,33 @@ COMMENT ON FUNCTION care_alarm_notify() IS
 CREATE TRIGGER care_alarm_notify AFTER INSERT ON care_alarm
   FOR EACH ROW EXECUTE FUNCTION care_alarm_notify();
 
--- Response steps, for one alarm, by whom it is acknowledged, arrived, resolved.
+-- Response steps, for one alarm, by whom it is acknowledged, arrived, resolved.  A staff
+-- function (the owner's rights, the caller's jurisdiction checked): the time and the operator
+-- are set here, not typed by hand; each step is audited (audit_table on care_alarm).
 CREATE FUNCTION care_alarm_respond(alarm bigint, step text, false_alarm boolean DEFAULT NULL,
-                                   notes text DEFAULT NULL) RETURNS care_alarm
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+                                   notes text DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  a commgrid.care_alarm;
+  area_code commgrid.gridcode;
 BEGIN
-  IF step NOT IN ('acknowledged', 'arrived', 'resolved') THEN
+  IF step IS NULL OR step NOT IN ('acknowledged', 'arrived', 'resolved') THEN
     RAISE EXCEPTION 'unknown response step "%"', commgrid.echo_value(step)
       USING ERRCODE = '22023', DETAIL = 'step must be acknowledged, arrived or resolved.';
   END IF;
+  SELECT c.grid_code INTO area_code FROM commgrid.care_alarm c
+  WHERE c.alarm_id OPERATOR(pg_catalog.=) alarm;
+  PERFORM commgrid.check_staff_reach(area_code, format('alarm %s', alarm));
   UPDATE commgrid.care_alarm c SET
     acknowledged_at = CASE WHEN step = 'acknowledged' THEN clock_timestamp() ELSE c.acknowledged_at END,
-    acknowledged_by = CASE WHEN step = 'acknowledged' THEN session_user ELSE c.acknowledged_by END,
+    acknowledged_by = CASE WHEN step = 'acknowledged' THEN commgrid.acting_role() ELSE c.acknowledged_by END,
     arrived_at = CASE WHEN step = 'arrived' THEN clock_timestamp() ELSE c.arrived_at END,
     resolved_at = CASE WHEN step = 'resolved' THEN clock_timestamp() ELSE c.resolved_at END,
     false_alarm = COALESCE(care_alarm_respond.false_alarm, c.false_alarm),
     notes = COALESCE(c.notes || E'\n', '') || care_alarm_respond.notes
-  WHERE c.alarm_id = alarm
-  RETURNING * INTO a;
-  IF a.alarm_id IS NULL THEN
-    RAISE EXCEPTION 'no alarm %', alarm USING ERRCODE = '22023',
-      HINT = 'The alarm does not exist or is outside your jurisdiction.';
-  END IF;
-  RETURN a;
+  WHERE c.alarm_id OPERATOR(pg_catalog.=) alarm;
 END $$;
 REVOKE EXECUTE ON FUNCTION care_alarm_respond(bigint, text, boolean, text) FROM PUBLIC;
 COMMENT ON FUNCTION care_alarm_respond(bigint, text, boolean, text) IS
-  'Record a response step (acknowledged, arrived, resolved) of an alarm at the current time, by the session user; row-level security limits it to the caller''s jurisdiction';
+  'Staff function: record a response step (acknowledged, arrived, resolved) of an alarm in the caller''s jurisdiction at the current time, by the acting role (SET ROLE, else the login)';
+INSERT INTO staff_function VALUES
+  ('care_alarm_respond', 'Records the response to a wearable alarm (returns nothing; the alarm is read through care_alarm)');

@@ -44,10 +44,10 @@ SELECT count(DISTINCT i) FROM (VALUES ('356938035643809'::imei), ('3569380356438
 SELECT imei_recv_ok FROM (SELECT '490154203237518'::imei::text = '490154203237518' AS imei_recv_ok) s;
 
 -- 2. devices, bindings and consent
-INSERT INTO care_device (device_id, imei, sim, provider, interval_s) VALUES
-  (460102000001, '490154203237518', '13800000001', '甲公司', 30),
-  (460102000002, '356938035643809', '13800000002', '乙公司', 30),
-  (460102000003, '010000000000008', NULL, '乙公司', 60);
+INSERT INTO care_device (device_id, imei, sim, provider, owner_code, interval_s) VALUES
+  (460102000001, '490154203237518', '13800000001', '甲公司', '460102002', 30),
+  (460102000002, '356938035643809', '13800000002', '乙公司', '460102002', 30),
+  (460102000003, '010000000000008', NULL, '乙公司', '460102002', 60);
 SELECT pg_temp.try($$INSERT INTO commgrid.care_device (imei, provider) VALUES ('490154203237517', 'x')$$);
 INSERT INTO care_binding (binding_id, device_id, resident_id, bound_from, consent_by, consent_at) VALUES
   (460102000001, 460102000001, 460102000001, '2026-11-01 08:00+08', 'person', '2026-11-01 08:00+08');
@@ -58,6 +58,7 @@ SELECT pg_temp.try(stmt) FROM (VALUES
   ($$INSERT INTO commgrid.care_binding (device_id, resident_id) VALUES (460102000001, 460102000003)$$),
   ($$INSERT INTO commgrid.care_binding (device_id, resident_id, consent_by, consent_at) VALUES (460102000003, 460102000003, 'guardian', now())$$),
   ($$INSERT INTO commgrid.care_binding (device_id, resident_id, consent_by) VALUES (460102000003, 460102000003, 'neighbour')$$)) v(stmt);
+SELECT device_id, owner_code, grid_code FROM care_device ORDER BY device_id;
 SELECT device_id, binding_id, resident_id, grid_code, tracking FROM care_device_state
 WHERE device_id BETWEEN 460102000001 AND 460102000003 ORDER BY device_id;
 

@@ -14,6 +14,13 @@ SET search_path = commgrid, public;
 BEGIN;
 \i test/fixtures/security_matrix.sql
 \set VERBOSITY terse
+-- wearable care (issue 15): an alarm in the grid worker's grid and one in the community
+-- staff's community, for care_alarm_respond
+\set QUIET on
+INSERT INTO care_device (device_id, imei, provider, owner_code) VALUES (620102000901, '490154203237518', '甲公司', '620102');
+INSERT INTO care_alarm (kind, device_id, grid_code) VALUES
+  ('sos', 620102000901, '620102001002001'), ('fall', 620102000901, '620102002001001');
+\set QUIET off
 
 -- The login role of each group, and its home: the area it acts in (its jurisdiction; the
 -- liaison's unit's community; the BI reader's district).  Every group must have one.
@@ -148,7 +155,15 @@ INSERT INTO matrix_expectation VALUES
   ('holds_post_in_subdistrict(bigint,gridcode,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'posts: community level and above'),
   ('holds_post_in_unit(bigint,bigint,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'filtered', 'posts: community level and above, a liaison its own unit'),
   ('joint_meeting_members(gridcode,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'joint meetings: community level and above'),
-  ('unit_label(bigint)', 'self', 'self', 'self', 'refused', 'refused', 'self', 'names a unit in messages: by name when the caller sees it, else by id');
+  ('unit_label(bigint)', 'self', 'self', 'self', 'refused', 'refused', 'self', 'names a unit in messages: by name when the caller sees it, else by id'),
+-- wearable care (issue 15): tracks, the map and alarm responses through audited staff
+-- functions; the partition and no_signal jobs run as the owner (pg_cron)
+  ('care_track(bigint,timestamp with time zone,timestamp with time zone)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: a person''s track, audited'),
+  ('care_positions(gridcode)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: the map of an area in the jurisdiction, audited'),
+  ('care_alarm_respond(bigint,text,boolean,text)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: responses to the jurisdiction''s alarms'),
+  ('care_ping_create_partitions(integer,date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s daily job'),
+  ('care_ping_drop_expired(date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s daily job'),
+  ('care_check_no_signal(timestamp with time zone)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'the owner''s scheduled job');
 
 -- Sample arguments, by type, name and function (the most specific row wins; none: NULL):
 -- SQL evaluated as the owner, where $home is the role's home, $own true for the call inside
@@ -171,6 +186,8 @@ INSERT INTO matrix_sample VALUES
   ('bigint', 'member', NULL, 'pg_temp.m_key(''party_member'', $home, $own)'),
   ('bigint', 'unit', NULL, 'pg_temp.m_key(''unit'', $home, $own)'),
   ('bigint', 'campaign', NULL, 'pg_temp.m_key(''assessment_campaign'', $home, $own)'),
+  ('bigint', 'alarm', 'care_alarm_respond', 'pg_temp.m_key(''care_alarm'', $home, $own)'),
+  ('text', 'step', 'care_alarm_respond', '''acknowledged'''),
   ('name', 'member', NULL, '''m620102_spare'''),
   ('text', 'level', NULL, '''grid'''),
   ('text', 'short_name', NULL, '''grid_worker'''),
