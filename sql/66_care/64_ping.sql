@@ -95,13 +95,16 @@ BEGIN
     EXECUTE format('CREATE TABLE commgrid.%I PARTITION OF commgrid.care_ping FOR VALUES FROM (%L) TO (%L)',
                    part, (d::timestamp AT TIME ZONE 'Asia/Shanghai'),
                    ((d + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'));
+    -- a partition queried directly has no policy of its parent: under the same rule and
+    -- granted to no one (read through care_ping)
+    PERFORM commgrid.secure_table(format('commgrid.%I', part)::regclass, '{grid_code}', '{}', '{}');
     made := made + 1;
   END LOOP;
   RETURN made;
 END $$;
 REVOKE EXECUTE ON FUNCTION care_ping_create_partitions(int, date) FROM PUBLIC;
 COMMENT ON FUNCTION care_ping_create_partitions(int, date) IS
-  'Create the day partitions of care_ping for days district days from first_day (today) that do not exist yet; returns how many were made. Schedule it daily (pg_cron)';
+  'Create the day partitions of care_ping for days district days from first_day (today) that do not exist yet, each under the jurisdiction rule and granted to no one; returns how many were made. Schedule it daily (pg_cron)';
 
 CREATE FUNCTION care_ping_drop_expired(today date DEFAULT commgrid.district_today()) RETURNS int
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -116,6 +119,7 @@ BEGIN
              AND c.relname ~ '^care_ping_[0-9]{8}$'
              AND to_date(substr(c.relname, 11), 'YYYYMMDD') < keep_from
            ORDER BY c.relname LOOP
+    DELETE FROM commgrid.secured_table WHERE table_name = format('commgrid.%I', p.relname)::regclass;
     EXECUTE format('DROP TABLE commgrid.%I', p.relname);
     dropped := dropped + 1;
   END LOOP;

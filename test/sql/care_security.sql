@@ -104,6 +104,7 @@ SELECT r, pg_temp.as_role(r, 'SELECT count(*) FROM commgrid.care_ping_20261201')
 FROM care_role ORDER BY ord;
 SELECT relname, relacl IS NULL AS owner_only, relrowsecurity AS rls FROM pg_class
 WHERE relname IN ('care_ping_20261201', 'care_ping_default') ORDER BY relname;
+SELECT finding, object FROM security_findings WHERE object LIKE '%care%';
 
 -- 4. the track: audited staff function, the jurisdiction checked
 SELECT r, pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_track(460102000001, '2026-12-01 00:00+08', '2026-12-02 00:00+08')$$) AS track_1,
