@@ -79,7 +79,9 @@ CREATE TRIGGER care_ingest BEFORE INSERT ON care_ping
 -- The partition of a district day: [00:00, 24:00) Asia/Shanghai.
 CREATE FUNCTION care_ping_create_partitions(days int DEFAULT 7, first_day date DEFAULT commgrid.district_today())
 RETURNS int
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp
+-- secure_table's DROP POLICY IF EXISTS would say NOTICE for each new partition
+SET client_min_messages = warning AS $$
 DECLARE
   d date;
   made int := 0;

@@ -26,10 +26,10 @@ INSERT INTO resident (resident_id, name, household_id, empty_nest_elderly) VALUE
   (460102000001, '王秀英', 460102000001, true),
   (460102000002, '李建国', 460102000002, true);
 -- devices 1 and 2 worn in grids 1 and 2 (consented), device 3 in the subdistrict's stock
-INSERT INTO care_device (device_id, imei, provider, owner_code) VALUES
-  (460102000001, '490154203237518', '甲公司', '460102001'),
-  (460102000002, '356938035643809', '乙公司', '460102001'),
-  (460102000003, '010000000000008', '乙公司', '460102001');
+INSERT INTO care_device (device_id, imei, provider, owner_code, registered_at) VALUES
+  (460102000001, '490154203237518', '甲公司', '460102001', '2026-10-01 08:00+08'),
+  (460102000002, '356938035643809', '乙公司', '460102001', '2026-10-01 08:00+08'),
+  (460102000003, '010000000000008', '乙公司', '460102001', '2026-10-01 08:00+08');
 INSERT INTO care_binding (device_id, resident_id, bound_from, consent_by, consent_at) VALUES
   (460102000001, 460102000001, '2026-11-01 08:00+08', 'person', '2026-11-01 08:00+08'),
   (460102000002, 460102000002, '2026-11-01 08:00+08', 'person', '2026-11-01 08:00+08');
@@ -148,6 +148,13 @@ SELECT pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_ping (device_
        pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_binding SET consent_withdrawn_at = now() WHERE resident_id = 460102000002$$) AS other_consent,
        pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_device SET retired_at = now()$$) AS retire_device,
        pg_temp.as_role('r460102_town', $$UPDATE commgrid.care_setting SET jump_speed_kmh = 1$$) AS settings;
+
+-- 9. the operations report per holder, provider and month: the holder's staff read it
+SELECT pg_temp.as_role('r460102_grid2', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'resolved', true, '误按')$$) AS resolved_false;
+SELECT owner_code, provider, month, devices_in_service, devices_worn, alarms, false_alarms, false_alarm_rate
+FROM care_operations WHERE owner_code <@ '460102' ORDER BY provider, month;
+SELECT r, pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_operations WHERE owner_code <@ '460102'$$) AS operations_rows
+FROM care_role ORDER BY ord;
 
 -- 8. BI: counts per grid and hour, nothing else
 SELECT pg_temp.as_role('r460102_bi', 'SELECT string_agg(format(''%s %s %s/%s/%s'', area_code, hour, devices, pings, alarms), ''; '' ORDER BY area_code, hour) FROM commgrid.bi_care_activity WHERE area_code LIKE ''460102%''') AS bi,

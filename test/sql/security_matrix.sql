@@ -163,7 +163,8 @@ INSERT INTO matrix_expectation VALUES
   ('care_alarm_respond(bigint,text,boolean,text)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: responses to the jurisdiction''s alarms'),
   ('care_ping_create_partitions(integer,date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s daily job'),
   ('care_ping_drop_expired(date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s daily job'),
-  ('care_check_no_signal(timestamp with time zone)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'the owner''s scheduled job');
+  ('care_check_no_signal(timestamp with time zone)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'the owner''s scheduled job'),
+  ('care_operations', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report view: rows of the holders in the jurisdiction');
 
 -- Sample arguments, by type, name and function (the most specific row wins; none: NULL):
 -- SQL evaluated as the owner, where $home is the role's home, $own true for the call inside
@@ -333,7 +334,7 @@ BEGIN
       INTO f
     FROM unnest(cols) c
     WHERE c IN ('grid_code', 'community_code', 'area_code', 'code', 'township_code', 'subdistrict_code',
-                'district_code', 'rater_code', 'ratee_code', 'scope', 'scope_code');
+                'district_code', 'rater_code', 'ratee_code', 'scope', 'scope_code', 'owner_code');
   END IF;
   RETURN COALESCE(f, 'true');
 END $$;
