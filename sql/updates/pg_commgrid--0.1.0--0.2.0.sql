@@ -153,10 +153,38 @@ COMMENT ON FUNCTION echo_value(text) IS
   'A value as an error message quotes it: the first 64 characters, and "..." when it was longer (a 100 kB input never fills a message)';
 COMMENT ON TYPE gridcode IS
   'Administrative area code: province 2, city 4, county 6 (GB/T 2260), township 9, community 12 (statistical division code), grid 15 digits; trailing zero segments name a higher level; a township of a city without counties has the county segment 00 (441900003)';
+COMMENT ON FUNCTION gridcode_in(cstring) IS
+  'Text input of gridcode: digits, optionally separated by - or a space at level boundaries; 22P02 naming the bad position or segment';
+COMMENT ON FUNCTION gridcode_out(gridcode) IS 'Text output of gridcode: the canonical unpadded digits';
+COMMENT ON FUNCTION gridcode_recv(internal) IS
+  'Binary input of gridcode: the code padded to 15 digits as an int64, validated (22P03)';
+COMMENT ON FUNCTION gridcode_send(gridcode) IS 'Binary output of gridcode: the code padded to 15 digits as an int64 (int8send)';
 COMMENT ON FUNCTION subtree_last(gridcode) IS
   'The last padded value of a code''s subtree: code <@ a is code BETWEEN a AND subtree_last(a)';
 COMMENT ON OPERATOR @> (gridcode, gridcode) IS 'is the left code the right one or its ancestor?';
 COMMENT ON OPERATOR <@ (gridcode, gridcode) IS 'is the left code the right one or its descendant? (uses a B-tree index on the left as a range scan)';
+COMMENT ON FUNCTION gridcode_contains(gridcode, gridcode) IS 'Implementation of @>: is the left code the right one or its ancestor?';
+COMMENT ON FUNCTION gridcode_contained(gridcode, gridcode) IS 'Implementation of <@: is the left code the right one or its descendant?';
+COMMENT ON FUNCTION gridcode_contains_support(internal) IS
+  'Planner support of @>: turns x @> code into the B-tree range code BETWEEN x AND subtree_last(x)';
+COMMENT ON FUNCTION gridcode_contained_support(internal) IS
+  'Planner support of <@: turns code <@ x into the B-tree range code BETWEEN x AND subtree_last(x)';
+COMMENT ON FUNCTION gridcode_eq(gridcode, gridcode) IS 'Implementation of = for gridcode (int8eq, leakproof)';
+COMMENT ON FUNCTION gridcode_ne(gridcode, gridcode) IS 'Implementation of <> for gridcode (int8ne, leakproof)';
+COMMENT ON FUNCTION gridcode_lt(gridcode, gridcode) IS 'Implementation of < for gridcode: depth-first order, a parent just before its descendants';
+COMMENT ON FUNCTION gridcode_le(gridcode, gridcode) IS 'Implementation of <= for gridcode (int8le, leakproof)';
+COMMENT ON FUNCTION gridcode_gt(gridcode, gridcode) IS 'Implementation of > for gridcode (int8gt, leakproof)';
+COMMENT ON FUNCTION gridcode_ge(gridcode, gridcode) IS 'Implementation of >= for gridcode (int8ge, leakproof)';
+COMMENT ON FUNCTION gridcode_cmp(gridcode, gridcode) IS 'B-tree support: three-way comparison of two codes (btint8cmp)';
+COMMENT ON FUNCTION gridcode_sortsupport(internal) IS 'B-tree sort support: int8''s fast comparator';
+COMMENT ON FUNCTION gridcode_hash(gridcode) IS 'Hash support: hashint8 of the padded code, stable across releases (a Citus distribution key may be a gridcode)';
+COMMENT ON FUNCTION gridcode_hash_extended(gridcode, int8) IS 'Hash support: seeded 64-bit hashint8extended of the padded code';
+COMMENT ON OPERATOR = (gridcode, gridcode) IS 'same code?';
+COMMENT ON OPERATOR <> (gridcode, gridcode) IS 'different codes?';
+COMMENT ON OPERATOR < (gridcode, gridcode) IS 'before, in depth-first order (a parent sorts just before its descendants)?';
+COMMENT ON OPERATOR <= (gridcode, gridcode) IS 'before or equal, in depth-first order?';
+COMMENT ON OPERATOR > (gridcode, gridcode) IS 'after, in depth-first order?';
+COMMENT ON OPERATOR >= (gridcode, gridcode) IS 'after or equal, in depth-first order?';
 COMMENT ON FUNCTION depth(gridcode) IS
   'Depth of the code: 1 province, 2 city, 3 county, 4 township, 5 community, 6 grid';
 COMMENT ON FUNCTION level(gridcode) IS
@@ -183,6 +211,62 @@ CREATE OR REPLACE AGGREGATE max(gridcode) (
   SFUNC = gridcode_larger, STYPE = gridcode, COMBINEFUNC = gridcode_larger,
   SORTOP = >, PARALLEL = SAFE);
 COMMENT ON AGGREGATE max(gridcode) IS 'The largest code (depth-first order)';
+-- The area levels: names, depths and kinds.  One table in C (src/locate.c, level_names) is the
+-- source; these functions read it, so the CHECKs, the domains below, level_kinds,
+-- register_assigned_table, locate() and the assign trigger cannot disagree.  IMMUTABLE, so
+-- CHECKs, domains and generated columns may call them.
+
+CREATE OR REPLACE FUNCTION area_levels() RETURNS TABLE (level text, depth int, is_kind boolean)
+  AS 'MODULE_PATHNAME', 'commgrid_area_levels' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 12;
+COMMENT ON FUNCTION area_levels() IS
+  'The level names commgrid.locate and the other level arguments accept, with their depth (1 province … 6 grid) and whether the name is also a commgrid.area kind; the first name of each depth is the level''s own name (commgrid.level gives it)';
+CREATE OR REPLACE FUNCTION level_depth(level text) RETURNS int
+  AS 'MODULE_PATHNAME', 'commgrid_level_depth' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION level_depth(text) IS
+  'The depth of a level name (grid 6, community or village 5, township or a township kind 4, county or district 3, city 2, province 1); 22023 for an unknown name, with the accepted names in the hint';
+CREATE OR REPLACE FUNCTION level_hint() RETURNS text
+  AS 'MODULE_PATHNAME', 'commgrid_level_hint' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION level_hint() IS
+  'The hint of the "unknown level" error (22023): the level names and kinds commgrid.level_depth accepts';
+CREATE OR REPLACE FUNCTION kind_depth(kind text) RETURNS int
+  AS 'MODULE_PATHNAME', 'commgrid_kind_depth' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION kind_depth(text) IS
+  'The depth a commgrid.area kind must have (province 1, city 2, district 3, subdistrict/town/rural_township/township_unit 4, community/village 5, grid 6); NULL for a name that is not a kind';
+-- The area kinds of a level name, as commgrid.locate accepts them: every kind of its depth
+CREATE OR REPLACE FUNCTION level_kinds(level text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN (SELECT array_agg(k.level ORDER BY k.n)
+          FROM commgrid.area_levels() WITH ORDINALITY AS k (level, depth, is_kind, n)
+         WHERE k.is_kind
+           AND k.depth = (SELECT l.depth FROM commgrid.area_levels() AS l WHERE l.level = level_kinds.level));
+COMMENT ON FUNCTION level_kinds(text) IS
+  'The commgrid.area kinds of a level name (grid, community, township, county, city, province, or a kind itself: every kind of the same depth); NULL for an unknown name';
+CREATE OR REPLACE FUNCTION code_is_level(code gridcode, level text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'commgrid_code_is_level' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION code_is_level(gridcode, text) IS
+  'True when the code is of the level (depth commgrid.level_depth(level)), else 23514 naming the code, its level and the digits a code of the level has; the check of the level domains';
+-- Columns that hold the code of one level.  A domain, not a CHECK per table: the rule is
+-- written once, and a wrong code fails (23514) when it is converted, before generated
+-- columns derive anything from it.  code_is_level raises the error itself, so that it
+-- names the code (a domain's own message names only the constraint).
+CREATE DOMAIN grid_code AS gridcode
+  CONSTRAINT grid_code_level CHECK (commgrid.code_is_level(VALUE, 'grid'));
+COMMENT ON DOMAIN grid_code IS 'The gridcode of a grid (15 digits, depth 6)';
+CREATE DOMAIN community_code AS gridcode
+  CONSTRAINT community_code_level CHECK (commgrid.code_is_level(VALUE, 'community'));
+COMMENT ON DOMAIN community_code IS 'The gridcode of a community or village (12 digits, depth 5)';
+CREATE DOMAIN district_code AS gridcode
+  CONSTRAINT district_code_level CHECK (commgrid.code_is_level(VALUE, 'district'));
+COMMENT ON DOMAIN district_code IS 'The gridcode of a district or another county-level unit (6 digits, depth 3)';
+-- A column of one of these domains is a gridcode column for every rule that looks for one
+-- (scope columns, assigned code columns, the hardening check).
+CREATE OR REPLACE FUNCTION is_gridcode_type(typ oid) RETURNS boolean
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+RETURN typ = 'commgrid.gridcode'::pg_catalog.regtype
+    OR EXISTS (SELECT FROM pg_catalog.pg_type t
+               WHERE t.oid = typ AND t.typbasetype = 'commgrid.gridcode'::pg_catalog.regtype);
+COMMENT ON FUNCTION is_gridcode_type(oid) IS
+  'Is the type commgrid.gridcode or a domain over it (grid_code, community_code, district_code)?';
 COMMENT ON TABLE area IS
   'Administrative areas from the province down to the grid, with their current boundaries (CGCS2000)';
 COMMENT ON COLUMN area.code IS 'The area''s gridcode; its depth must fit the kind';
@@ -251,6 +335,8 @@ BEGIN
   NEW.boundary := commgrid.area_boundary_checked(NEW.code, NEW.boundary);
   RETURN NEW;
 END $$;
+COMMENT ON FUNCTION area_check_boundary() IS
+  'Trigger on commgrid.area: stores the boundary as area_boundary_checked returns it (MultiPolygon, EPSG:4490) or refuses it';
 CREATE TRIGGER area_check_boundary BEFORE INSERT OR UPDATE OF boundary ON area
   FOR EACH ROW EXECUTE FUNCTION area_check_boundary();
 -- Boundaries decide whose data a role reaches (locate() places households, residents and
@@ -305,2702 +391,74 @@ BEGIN
   END IF;
   RETURN OLD;
 END $$;
+COMMENT ON FUNCTION area_refuse_orphans() IS
+  'Trigger on commgrid.area: refuses (23503) to delete an area that still has child areas, naming how many';
 CREATE TRIGGER area_refuse_orphans BEFORE DELETE ON area
   FOR EACH ROW EXECUTE FUNCTION area_refuse_orphans();
-COMMENT ON TABLE boundary_generation IS
-  'A single row bumped by every change of commgrid.area boundaries; locate() rebuilds its per-backend index when the visible row version changes';
-COMMENT ON COLUMN boundary_generation.generation IS 'Counter, +1 for each statement that changed areas';
-COMMENT ON COLUMN boundary_generation.changed_at IS 'When the last change was made';
-COMMENT ON COLUMN boundary_generation.only_row IS 'Always true: keeps the table to one row';
--- The boundary lock (README "Keeping assignments right"): writers that derive area codes
--- from boundaries hold it shared until they commit, every change of boundaries takes it
--- exclusively, so no row keeps a code from boundaries replaced while it was being written.
-CREATE OR REPLACE FUNCTION boundary_share_lock() RETURNS void
-  AS 'MODULE_PATHNAME', 'commgrid_boundary_share_lock' LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION boundary_share_lock() IS
-  'Takes the boundary lock shared until the transaction ends, for triggers that derive or copy area codes: a concurrent change of boundaries then waits for the writer and reassigns its rows. Under REPEATABLE READ or SERIALIZABLE, raises 40001 when boundaries changed since the snapshot';
-CREATE OR REPLACE FUNCTION boundary_change_lock() RETURNS void
-  AS 'MODULE_PATHNAME', 'commgrid_boundary_change_lock' LANGUAGE C VOLATILE PARALLEL UNSAFE;
-REVOKE EXECUTE ON FUNCTION boundary_change_lock() FROM PUBLIC;
-COMMENT ON FUNCTION boundary_change_lock() IS
-  'Takes the boundary lock exclusively until the transaction ends (every change of commgrid.area boundaries does, through area_bump_generation): waits for the writers that hold it shared. Under REPEATABLE READ or SERIALIZABLE, raises 40001 when any transaction committed since the snapshot';
-CREATE OR REPLACE FUNCTION area_bump_generation() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  -- after the parent-row locks of redraw (taken before its UPDATE), as every writer does
-  PERFORM commgrid.boundary_change_lock();
-  UPDATE commgrid.boundary_generation
-     SET generation = generation + 1, changed_at = clock_timestamp();
-  RETURN NULL;
-END $$;
-COMMENT ON FUNCTION area_bump_generation() IS
-  'Trigger: takes the boundary lock exclusively and marks the boundaries as changed, so every backend''s locate() index is rebuilt when it sees the change';
-CREATE TRIGGER area_bump_generation
-  AFTER INSERT OR UPDATE OF code, boundary OR DELETE OR TRUNCATE ON area
-  FOR EACH STATEMENT EXECUTE FUNCTION area_bump_generation();
-COMMENT ON FUNCTION locate(geometry, text) IS
-  'The area of a level (grid, community, township, county, city, province) whose current boundary holds the point, under the half-open rule: every point of a partition gets exactly one area, points strictly inside agree with ST_Contains, points outside every area get NULL. Location in EPSG:4490 or 4326';
-COMMENT ON FUNCTION assign_location() IS
-  'BEFORE INSERT OR UPDATE row trigger; arguments (location column, code column, level): sets the code column to commgrid.locate(location, level) on INSERT and when the location changes';
-COMMENT ON TABLE assigned_table IS
-  'Tables whose rows carry an area code kept from their location by commgrid.assign_location(); commgrid.redraw() reassigns their rows';
-COMMENT ON COLUMN assigned_table.tbl IS 'The table';
-COMMENT ON COLUMN assigned_table.location_column IS 'Its point column (geometry, EPSG:4490 or 4326)';
-COMMENT ON COLUMN assigned_table.code_column IS 'Its gridcode column, set from the location';
-COMMENT ON COLUMN assigned_table.level IS 'The level of the code: grid, community, township, county, city or province (or a kind of that level)';
-COMMENT ON COLUMN assigned_table.registered_at IS 'When the table was registered';
-CREATE OR REPLACE FUNCTION register_assigned_table(tbl regclass, location_column name, code_column name,
-                                        level text DEFAULT 'grid') RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  loc_type oid;
-  code_type oid;
-  n bigint;
-BEGIN
-  IF level IS NULL OR level NOT IN ('grid', 'community', 'village', 'township', 'subdistrict', 'town',
-                                    'rural_township', 'township_unit', 'county', 'district', 'city', 'province') THEN
-    RAISE EXCEPTION 'unknown level "%"', commgrid.echo_value(level)
-      USING ERRCODE = '22023',
-            HINT = 'Use grid, community, township, county, city or province (or the kinds village, subdistrict, town, rural_township, township_unit, district).';
-  END IF;
-  IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid = tbl) NOT IN ('r', 'p') THEN
-    RAISE EXCEPTION '"%" is not a table', tbl
-      USING ERRCODE = '42809', DETAIL = 'Only ordinary and partitioned tables can be assigned.';
-  END IF;
-  SELECT atttypid INTO loc_type FROM pg_catalog.pg_attribute
-   WHERE attrelid = tbl AND attname = location_column AND attnum > 0 AND NOT attisdropped;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'column "%" of table % does not exist', location_column, tbl
-      USING ERRCODE = '42703', DETAIL = 'It was given as the location column.';
-  END IF;
-  SELECT atttypid INTO code_type FROM pg_catalog.pg_attribute
-   WHERE attrelid = tbl AND attname = code_column AND attnum > 0 AND NOT attisdropped;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'column "%" of table % does not exist', code_column, tbl
-      USING ERRCODE = '42703', DETAIL = 'It was given as the code column.';
-  END IF;
-  IF loc_type <> (SELECT atttypid FROM pg_catalog.pg_attribute
-                   WHERE attrelid = 'commgrid.area'::regclass AND attname = 'boundary') THEN
-    RAISE EXCEPTION 'location column "%" of table % has type %, not geometry', location_column, tbl, format_type(loc_type, NULL)
-      USING ERRCODE = '42804';
-  END IF;
-  IF code_type <> 'commgrid.gridcode'::regtype THEN
-    RAISE EXCEPTION 'code column "%" of table % has type %, not gridcode', code_column, tbl, format_type(code_type, NULL)
-      USING ERRCODE = '42804';
-  END IF;
-  IF EXISTS (SELECT 1 FROM commgrid.assigned_table a WHERE a.tbl = register_assigned_table.tbl) THEN
-    RAISE EXCEPTION 'table % is already registered', tbl
-      USING ERRCODE = '23505', HINT = 'Call commgrid.unregister_assigned_table first to change its columns or level.';
-  END IF;
+-- Security machinery, first part: what pg_dump keeps.  The security area comes before the
+-- engine, people and units, so that each area declares beside its CREATE TABLE everything
+-- about the table: its policy (secure_table), personal columns (mark_personal), audit
+-- (audit_table) and pg_dump registration (register_dump, or mark_install_only).  The
+-- regression test checks_catalog_registration fails on a table that has neither.
+-- Restore with session_replication_role = replica, as docs/design/backup-restore.md says, so that the
+-- rules for new rows (closed campaigns, recusal, unit ties) do not judge restored history.
 
-  INSERT INTO commgrid.assigned_table (tbl, location_column, code_column, level)
-  VALUES (tbl, location_column, code_column, level);
-  EXECUTE format('CREATE TRIGGER commgrid_assign_location BEFORE INSERT OR UPDATE OF %I ON %s '
-                 'FOR EACH ROW EXECUTE FUNCTION commgrid.assign_location(%L, %L, %L)',
-                 location_column, tbl, location_column, code_column, level);
-  -- the rows already there, under the boundary lock (a concurrent redraw cannot skip them)
-  PERFORM commgrid.boundary_share_lock();
-  EXECUTE format('UPDATE %s SET %I = commgrid.locate(%I, %L) WHERE %I IS DISTINCT FROM commgrid.locate(%I, %L)',
-                 tbl, code_column, location_column, level, code_column, location_column, level);
-  GET DIAGNOSTICS n = ROW_COUNT;
-  RETURN n;
-END $$;
-COMMENT ON FUNCTION register_assigned_table(regclass, name, name, text) IS
-  'Registers a table whose code column is kept from its location column: checks the columns, creates the trigger commgrid_assign_location, assigns the rows already there (returns how many changed), and lets commgrid.redraw() reassign them';
-CREATE OR REPLACE FUNCTION unregister_assigned_table(tbl regclass) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  DELETE FROM commgrid.assigned_table a WHERE a.tbl = unregister_assigned_table.tbl;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'table % is not registered', tbl USING ERRCODE = '22023';
-  END IF;
-  EXECUTE format('DROP TRIGGER IF EXISTS commgrid_assign_location ON %s', tbl);
-END $$;
-COMMENT ON FUNCTION unregister_assigned_table(regclass) IS
-  'Undoes commgrid.register_assigned_table: drops the trigger and the registration; the codes stay as they are';
--- A registration dies with its table (or its location or code column): otherwise redraw()
--- would try to reassign a table that no longer exists.  An event trigger, because a DROP
--- fires no trigger on the dropped table; as the owner, since whoever drops their own table
--- may not write the registry.
-CREATE OR REPLACE FUNCTION assigned_table_forget_dropped() RETURNS event_trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  DELETE FROM commgrid.assigned_table a
-   USING pg_catalog.pg_event_trigger_dropped_objects() d
-   WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-     AND d.objid OPERATOR(pg_catalog.=) a.tbl::pg_catalog.oid
-     AND (d.objsubid OPERATOR(pg_catalog.=) 0
-          OR d.address_names[3] OPERATOR(pg_catalog.=) ANY (ARRAY[a.location_column, a.code_column]::pg_catalog.text[]));
-END $$;
-REVOKE EXECUTE ON FUNCTION assigned_table_forget_dropped() FROM PUBLIC;
-COMMENT ON FUNCTION assigned_table_forget_dropped() IS
-  'Event trigger (sql_drop): removes the assigned_table registration of a dropped table, or of a table whose location or code column was dropped';
-CREATE EVENT TRIGGER commgrid_assigned_table_forget_dropped ON sql_drop
-  EXECUTE FUNCTION assigned_table_forget_dropped();
-COMMENT ON EVENT TRIGGER commgrid_assigned_table_forget_dropped IS
-  'Keeps commgrid.assigned_table free of dropped tables and columns';
-COMMENT ON TABLE area_boundary_history IS
-  'Every boundary of every area, one row per generation; the row with valid_to NULL is the current one. Kept by a trigger on commgrid.area';
-COMMENT ON COLUMN area_boundary_history.code IS 'The area';
-COMMENT ON COLUMN area_boundary_history.boundary IS 'The boundary in force during [valid_from, valid_to), MultiPolygon EPSG:4490';
-COMMENT ON COLUMN area_boundary_history.valid_from IS 'Start of the transaction that set this boundary';
-COMMENT ON COLUMN area_boundary_history.valid_to IS 'Start of the transaction that replaced or removed it; NULL while current';
-CREATE OR REPLACE FUNCTION area_record_history() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  later record;
-BEGIN
-  IF TG_OP = 'UPDATE' AND NEW.code = OLD.code AND NEW.boundary IS NOT DISTINCT FROM OLD.boundary THEN
-    RETURN NULL;
-  END IF;
-  -- Generations are stamped with the start of their transaction.  When a transaction that
-  -- started later has already committed a change of this area, this one's change cannot
-  -- be placed after it: refuse it as a serialisation failure, before any row is written.
-  SELECT h.code, greatest(h.valid_from, h.valid_to) AS at INTO later
-    FROM commgrid.area_boundary_history h
-   WHERE h.code IN (OLD.code, NEW.code) AND (h.valid_from > now() OR h.valid_to > now())
-   ORDER BY 2 DESC LIMIT 1;
-  IF FOUND THEN
-    RAISE EXCEPTION 'boundary of area % was changed by a transaction that started after this one', later.code
-      USING ERRCODE = '40001',
-            DETAIL = format('The boundary history orders changes by the start of their transactions; area %s changed at %s, after this transaction started at %s.',
-                            later.code, later.at, now()),
-            HINT = 'Retry the transaction.';
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    -- a generation that began in this same transaction was never seen by anyone else
-    DELETE FROM commgrid.area_boundary_history
-     WHERE code = OLD.code AND valid_to IS NULL AND valid_from = now();
-    UPDATE commgrid.area_boundary_history SET valid_to = now()
-     WHERE code = OLD.code AND valid_to IS NULL;
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.boundary IS NOT NULL THEN
-    INSERT INTO commgrid.area_boundary_history (code, boundary, valid_from)
-    VALUES (NEW.code, NEW.boundary, now());
-  END IF;
-  RETURN NULL;
-END $$;
-COMMENT ON FUNCTION area_record_history() IS
-  'Trigger: closes an area''s current boundary generation and opens the new one when its boundary changes';
-CREATE TRIGGER area_record_history
-  AFTER INSERT OR UPDATE OF code, boundary OR DELETE ON area
-  FOR EACH ROW EXECUTE FUNCTION area_record_history();
--- TRUNCATE fires no row trigger, so it would leave every area's current generation open.
-CREATE OR REPLACE FUNCTION area_refuse_truncate() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-  RAISE EXCEPTION 'TRUNCATE of commgrid.area is not supported'
-    USING ERRCODE = '0A000',
-          DETAIL = 'It would leave the boundary history (commgrid.area_boundary_history) of every area open.',
-          HINT = 'Delete the areas with DELETE, children first: each deletion closes its area''s history.';
-END $$;
-COMMENT ON FUNCTION area_refuse_truncate() IS
-  'Trigger: refuses TRUNCATE of commgrid.area (0A000), which would bypass the boundary history';
-CREATE TRIGGER area_refuse_truncate BEFORE TRUNCATE ON area
-  FOR EACH STATEMENT EXECUTE FUNCTION area_refuse_truncate();
-COMMENT ON FUNCTION locate_at(geometry, timestamptz, text) IS
-  'Like commgrid.locate, with the boundaries in force at a past time (from commgrid.area_boundary_history), under the same half-open rule';
--- Redraw: replace the boundaries of a set of areas in one step, refuse a redraw after which
--- coverage_problems finds anything under a parent it touched, keep the old boundaries as
--- history, and reassign the rows of every registered table in the changed region.
-
--- Redraw is the staff's only way to change boundaries (see area_boundary_by_redraw in
--- sql/20_area.sql): it runs with the owner's rights and lets a role redraw the children of
--- an area in its jurisdiction only.  Concurrent redraws under one parent are serialised by
--- a lock on the parent's row, taken before anything is read; the coverage check then sees
--- every redraw committed before it.  Lock order: parent rows, then the redrawn rows, each
--- by depth and code (the generation trigger's locks come after, with the UPDATE).
-
-CREATE OR REPLACE FUNCTION redraw(codes gridcode[], boundaries geometry[])
-RETURNS TABLE (assigned_table regclass, from_code gridcode, to_code gridcode, rows bigint)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  actor name := commgrid.acting_role();
-  checked boolean;
-  new_boundaries geometry[];
-  old_boundaries geometry[];
-  problem record;
-  shown text;
-  boxes geometry[];
-  region geometry;
-  t record;
-  moved record;
-  n int;
-BEGIN
-  n := cardinality(codes);
-  IF n IS NULL OR n = 0 THEN
-    RAISE EXCEPTION 'redraw needs at least one area' USING ERRCODE = '22023';
-  END IF;
-  IF cardinality(boundaries) IS DISTINCT FROM n THEN
-    RAISE EXCEPTION 'redraw got % codes but % boundaries', n, coalesce(cardinality(boundaries), 0)
-      USING ERRCODE = '22023', HINT = 'Give one boundary for each code, in the same order.';
-  END IF;
-  IF array_position(codes, NULL) IS NOT NULL OR array_position(boundaries, NULL) IS NOT NULL THEN
-    RAISE EXCEPTION 'redraw got a NULL code or boundary' USING ERRCODE = '22023',
-      DETAIL = format('Position %s.', coalesce(array_position(codes, NULL), array_position(boundaries, NULL)));
-  END IF;
-  IF (SELECT count(DISTINCT c) FROM unnest(codes) c) <> n THEN
-    RAISE EXCEPTION 'redraw got an area twice' USING ERRCODE = '22023',
-      DETAIL = (SELECT format('Area %s appears more than once.', min(c::text)) FROM unnest(codes) c
-                GROUP BY c HAVING count(*) > 1 LIMIT 1);
-  END IF;
-
-  -- staff redraw only the children of areas in their jurisdiction: the ground they share
-  -- out stays inside it (a district, with no parent, is the direct writers' alone)
-  checked := NOT commgrid.area_boundary_writer(actor);
-  IF checked THEN
-    FOR problem IN SELECT c AS code, CASE WHEN commgrid.depth(c) > 3 THEN commgrid.parent(c) END AS parent
-                   FROM unnest(codes) c ORDER BY c LOOP
-      BEGIN
-        PERFORM commgrid.check_staff_reach(problem.parent, format('area %s', problem.parent));
-      EXCEPTION WHEN insufficient_privilege THEN
-        RAISE EXCEPTION 'role % may not redraw area %', actor, problem.code
-          USING ERRCODE = '42501',
-                DETAIL = format('The parent of area %s is %s, which is not in the jurisdiction of %s.',
-                                problem.code, coalesce(problem.parent::text, 'none (a district)'), actor),
-                HINT = 'Staff redraw the children of an area in their jurisdiction; ask the district for the rest.';
-      END;
-    END LOOP;
-  END IF;
-
-  -- the redrawn boundaries, checked and normalised as commgrid.area stores them (22023, 23514)
-  SELECT array_agg(commgrid.area_boundary_checked(r.code, r.g) ORDER BY r.i) INTO new_boundaries
-  FROM unnest(codes, boundaries) WITH ORDINALITY r(code, g, i);
-
-  -- serialise with every other redraw under the same parents, then read
-  PERFORM 1 FROM commgrid.area a
-   WHERE a.code = ANY (codes)
-      OR a.code IN (SELECT x.parent FROM commgrid.area x WHERE x.code = ANY (codes))
-   ORDER BY commgrid.depth(a.code), a.code
-   FOR NO KEY UPDATE OF a;
-  SELECT c INTO problem FROM unnest(codes) c WHERE NOT EXISTS (SELECT 1 FROM commgrid.area a WHERE a.code = c) LIMIT 1;
-  IF FOUND THEN
-    RAISE EXCEPTION 'area % does not exist', problem.c USING ERRCODE = '23503',
-      HINT = 'Insert new areas into commgrid.area first; redraw only changes boundaries.';
-  END IF;
-  SELECT array_agg(a.boundary ORDER BY u.i) INTO old_boundaries
-  FROM unnest(codes) WITH ORDINALITY u(code, i) JOIN commgrid.area a ON a.code = u.code;
-
-  -- write: the history and generation triggers on commgrid.area do the rest
-  UPDATE commgrid.area a SET boundary = r.g FROM unnest(codes, new_boundaries) r(code, g)
-   WHERE a.code = r.code AND a.boundary IS DISTINCT FROM r.g;
-
-  -- coverage, with the new boundaries: inside every parent of a redrawn area, and every
-  -- redrawn area that has children, the children must tile the parent, by the very check
-  -- of commgrid.coverage_problems (gaps, overlaps, slivers, outside, invalid)
-  FOR t IN
-    SELECT p.code, p.boundary FROM commgrid.area p
-     WHERE p.code IN (SELECT a.parent FROM commgrid.area a WHERE a.code = ANY (codes))
-        OR (p.code = ANY (codes) AND EXISTS (SELECT 1 FROM commgrid.area c WHERE c.parent = p.code))
-     ORDER BY p.code
-  LOOP
-    -- staff may not place areas under a parent without a boundary: nothing bounds them there
-    IF checked AND t.boundary IS NULL THEN
-      RAISE EXCEPTION 'redraw refused: parent area % has no boundary', t.code
-        USING ERRCODE = '23514',
-              DETAIL = format('Without a boundary of %s, the redrawn areas cannot be checked to lie inside it.', t.code),
-              HINT = 'Ask the district to give the parent area its boundary first.';
-    END IF;
-    -- the owner may redraw under a parent without a boundary (a district loaded grid by grid):
-    -- the children must still not overlap, but the parent's missing boundary is no defect here
-    SELECT * INTO problem FROM commgrid.coverage_problems(t.code) cp
-     WHERE NOT (t.boundary IS NULL AND cp.kind = 'invalid' AND cp.areas = ARRAY[t.code])
-     ORDER BY CASE cp.kind WHEN 'outside_parent' THEN 1 WHEN 'overlap' THEN 2 WHEN 'gap' THEN 3
-                           WHEN 'sliver' THEN 4 ELSE 5 END, cp.area_m2 DESC NULLS LAST, cp.areas
-     LIMIT 1;
-    IF FOUND THEN
-      -- the areas named, cut short when a gap borders many
-      IF problem.kind = 'outside_parent' THEN
-        problem.areas := problem.areas || t.code;
-      END IF;
-      shown := array_to_string(problem.areas[1:8], ', ')
-               || CASE WHEN cardinality(problem.areas) > 8
-                       THEN format(' … (%s areas)', cardinality(problem.areas)) ELSE '' END;
-      RAISE EXCEPTION 'redraw refused: it leaves % of % m² (%)',
-                      CASE problem.kind WHEN 'gap' THEN 'a gap' WHEN 'overlap' THEN 'an overlap'
-                        WHEN 'sliver' THEN 'a sliver' WHEN 'outside_parent' THEN 'an area outside its parent'
-                        ELSE 'an invalid boundary' END,
-                      coalesce(CASE WHEN problem.area_m2 >= 10 THEN round(problem.area_m2)
-                                    ELSE round(problem.area_m2::numeric, 2) END::text, '?'),
-                      shown
-        USING ERRCODE = '23514',
-              DETAIL = CASE problem.kind
-                WHEN 'gap' THEN format('Inside parent %s, %s m² are covered by none of its children.', t.code, round(problem.area_m2))
-                WHEN 'overlap' THEN format('Areas %s and %s overlap by %s m².', problem.areas[1], problem.areas[2], round(problem.area_m2))
-                WHEN 'outside_parent' THEN format('%s m² of area %s lie outside its parent %s.', round(problem.area_m2), problem.areas[1], t.code)
-                WHEN 'sliver' THEN format('Area %s has a part of %s m², too small or too thin (under 10 m² or 1 m mean width) for a real part of an area.',
-                                          problem.areas[1], round(problem.area_m2::numeric, 2))
-                ELSE format('The boundary of area %s is not valid.', problem.areas[1]) END,
-              HINT = 'Redraw the neighbouring areas in the same call so that the children tile their parent (commgrid.coverage_problems shows the problem''s geometry).';
-    END IF;
-  END LOOP;
-
-  -- the changed region: the boxes of what changed, old against new
-  SELECT array_agg(ST_Envelope(coalesce(ST_SymDifference(old, new), new))), ST_Extent(coalesce(ST_SymDifference(old, new), new))::geometry
-    INTO boxes, region
-  FROM unnest(old_boundaries, new_boundaries) r(old, new) WHERE old IS DISTINCT FROM new;
-  IF boxes IS NULL THEN
-    RETURN;
-  END IF;
-  region := ST_SetSRID(region, 4490);
-
-  FOR t IN SELECT a.tbl, a.location_column, a.code_column, a.level FROM commgrid.assigned_table a
-           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = a.tbl) ORDER BY a.tbl::text
-  LOOP
-    FOR moved IN EXECUTE format(
-      'WITH candidate AS (
-         SELECT x.ctid AS row_id, x.%2$I AS old_code, commgrid.locate(x.%3$I, %4$L) AS new_code
-         FROM %1$s x WHERE x.%3$I && $1 AND x.%3$I && ANY ($2)
-         FOR UPDATE OF x),
-       changed AS (
-         UPDATE %1$s x SET %2$I = c.new_code FROM candidate c
-         WHERE x.ctid = c.row_id AND c.old_code IS DISTINCT FROM c.new_code
-         RETURNING c.old_code, c.new_code)
-       SELECT old_code, new_code, count(*) AS n FROM changed GROUP BY old_code, new_code
-       ORDER BY old_code NULLS FIRST, new_code NULLS FIRST',
-      t.tbl, t.code_column, t.location_column, t.level) USING region, boxes
-    LOOP
-      assigned_table := t.tbl;
-      from_code := moved.old_code;
-      to_code := moved.new_code;
-      rows := moved.n;
-      RETURN NEXT;
-    END LOOP;
-  END LOOP;
-END $$;
-COMMENT ON FUNCTION redraw(gridcode[], geometry[]) IS
-  'Replaces the boundaries of the given areas in one step; the staff''s only way to change boundaries, for the children of an area in their jurisdiction (else 42501). Bad boundaries get area_boundary_checked''s errors (22023, 23514); refuses (23514) a redraw after which coverage_problems finds a gap, overlap, sliver, area outside its parent or invalid boundary under a parent it touched. Serialised per parent area; keeps the old boundaries in commgrid.area_boundary_history; reassigns the rows of every registered table in the changed region and returns, per table, how many rows moved from which area to which';
-REVOKE EXECUTE ON FUNCTION redraw(gridcode[], geometry[]) FROM PUBLIC;
-COMMENT ON FUNCTION polygon_pieces(geometry) IS
-  'The polygons of a longitude/latitude geometry with their area (m²) and mean width 2·area/perimeter (m) on the CGCS2000 ellipsoid, measured in a local projection about each polygon''s centroid';
-CREATE OR REPLACE FUNCTION coverage_problems(parent gridcode)
-RETURNS TABLE (kind text, areas gridcode[], problem geometry, area_m2 float8)
-LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  -- thresholds, documented in README.md
-  noise_m2       CONSTANT float8 := 0.01;
-  noise_width_m  CONSTANT float8 := 0.001;
-  sliver_m2      CONSTANT float8 := 10.0;
-  sliver_width_m CONSTANT float8 := 1.0;
-  p_code    gridcode := coverage_problems.parent;
-  p_geom    geometry;
-  p_usable  geometry;
-  p_defect  geometry;
-  p_valid   bool;
-  v         record;
-BEGIN
-  IF p_code IS NULL THEN
-    RAISE EXCEPTION 'parent area must not be NULL'
-      USING ERRCODE = '22023', DETAIL = 'coverage_problems(parent) was called with NULL.';
-  END IF;
-  SELECT a.boundary INTO p_geom FROM commgrid.area a WHERE a.code = p_code;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'area % does not exist', p_code
-      USING ERRCODE = 'P0002',
-            DETAIL = format('No row of commgrid.area has code %s.', p_code),
-            HINT = 'Pass the code of a registered district, township or community.';
-  END IF;
-
-  -- A grid is the lowest level: it has no children, so nothing can be wrong with them.
-  IF commgrid.depth(p_code) >= 6 THEN
-    RETURN;
-  END IF;
-
-  -- The parent itself: without a usable boundary there is no gap or outside to measure.
-  p_valid := false;
-  IF p_geom IS NOT NULL AND NOT ST_IsEmpty(p_geom) THEN
-    v := ST_IsValidDetail(p_geom);
-    p_valid := v.valid;
-    IF v.valid THEN
-      p_usable := p_geom;
-    ELSE
-      p_defect := ST_SetSRID(v.location, ST_SRID(p_geom));
-      p_usable := ST_CollectionExtract(ST_MakeValid(p_geom), 3);
-    END IF;
-  END IF;
-
-  -- Invalid children are repaired for the other checks, so an invalid child still covers
-  -- its ground and its defect is reported once, as invalid, not again as a gap.
-  RETURN QUERY
-  WITH child AS MATERIALIZED (
-    SELECT c.code, coalesce(d.valid, false) AS valid,
-           ST_SetSRID(d.location, 4490) AS defect,
-           CASE WHEN d.valid THEN c.boundary
-                WHEN d.valid IS NOT NULL THEN ST_CollectionExtract(ST_MakeValid(c.boundary), 3)
-           END AS g
-      FROM commgrid.area c
-      LEFT JOIN LATERAL (SELECT (ST_IsValidDetail(c.boundary)).*
-                          WHERE c.boundary IS NOT NULL AND NOT ST_IsEmpty(c.boundary)) d ON true
-     WHERE c.parent = p_code
-        -- districts and cities are roots (parent NULL): a city's or province's children by code
-        OR (c.parent IS NULL AND c.code <@ p_code AND commgrid.parent(c.code) = p_code)
-  ), covered AS MATERIALIZED (
-    -- union once
-    SELECT ST_Union(ch.g) AS u FROM child ch WHERE ch.g IS NOT NULL AND NOT ST_IsEmpty(ch.g)
-  ),
-  -- each overlay computed once, before its pieces are measured (MATERIALIZED keeps the
-  -- planner from moving the cheap filters after the overlays)
-  uncovered AS MATERIALIZED (
-    -- parent ∩ (parent △ union) is parent − union; GEOS 3.11 computes it in a fraction of
-    -- the time ST_Difference(parent, union) takes when the union has thousands of vertices
-    SELECT CASE WHEN covered.u IS NULL THEN p_usable
-                ELSE ST_Intersection(p_usable, ST_SymDifference(p_usable, covered.u)) END AS g
-      FROM covered WHERE p_usable IS NOT NULL
-  ), beyond AS MATERIALIZED (
-    SELECT ch.code, ST_Difference(ch.g, p_usable) AS g
-      FROM child ch
-     WHERE ch.g IS NOT NULL AND p_usable IS NOT NULL AND NOT ST_CoveredBy(ch.g, p_usable)
-  ), shared AS MATERIALIZED (
-    SELECT x.code AS code1, y.code AS code2, ST_Intersection(x.g, y.g) AS g
-      FROM child x
-      JOIN child y ON y.code > x.code AND x.g && y.g AND ST_Relate(x.g, y.g, '2********')
-  ), found AS (
-    SELECT 'invalid'::text AS k, ARRAY[p_code] AS ar, p_defect AS geom, NULL::float8 AS a
-     WHERE NOT p_valid
-    UNION ALL
-    SELECT 'invalid', ARRAY[ch.code], ch.defect, NULL
-      FROM child ch WHERE NOT ch.valid
-    UNION ALL
-    -- gap: the parent minus the union of its children, with the children bordering it
-    SELECT 'gap',
-           ARRAY[p_code] || ARRAY(SELECT ch.code FROM child ch
-                                   WHERE ch.g && pc.piece AND ST_Intersects(ch.g, pc.piece)
-                                   ORDER BY ch.code),
-           pc.piece, pc.area_m2
-      FROM uncovered CROSS JOIN LATERAL polygon_pieces(uncovered.g) pc
-     WHERE pc.area_m2 >= noise_m2 AND pc.mean_width_m >= noise_width_m
-    UNION ALL
-    -- outside_parent: the part of a child beyond the parent
-    SELECT 'outside_parent', ARRAY[b.code], pc.piece, pc.area_m2
-      FROM beyond b CROSS JOIN LATERAL polygon_pieces(b.g) pc
-     WHERE pc.area_m2 >= noise_m2 AND pc.mean_width_m >= noise_width_m
-    UNION ALL
-    -- overlap: each region shared by the interiors of two children, once per pair
-    SELECT 'overlap', ARRAY[sh.code1, sh.code2], pc.piece, pc.area_m2
-      FROM shared sh CROSS JOIN LATERAL polygon_pieces(sh.g) pc
-     WHERE pc.area_m2 >= noise_m2 AND pc.mean_width_m >= noise_width_m
-    UNION ALL
-    -- sliver: a polygon of a child too small or too thin to be a real part of an area
-    SELECT 'sliver', ARRAY[ch.code], pc.piece, pc.area_m2
-      FROM child ch
-     CROSS JOIN LATERAL polygon_pieces(ch.g) pc
-     WHERE pc.area_m2 < sliver_m2 OR pc.mean_width_m < sliver_width_m
-  )
-  SELECT f.k, f.ar::gridcode[], f.geom, f.a
-    FROM found f
-   ORDER BY f.k, f.ar, f.a DESC NULLS LAST, ST_XMin(f.geom), ST_YMin(f.geom);
-END $$;
-COMMENT ON FUNCTION coverage_problems(gridcode) IS
-  'Checks that the children of an area tile it: one row per gap, overlap (per pair), sliver, outside_parent or invalid boundary, with the areas involved, the problem geometry and its area in m²; nothing for a clean partition';
--- Snapping and footprints: points that fall in a gap or just outside (a geocoding error),
--- and campuses (a hospital, a school) that span several areas.
-
--- The area kinds of a level name, as commgrid.locate accepts them
-CREATE OR REPLACE FUNCTION level_kinds(level text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN CASE level
-    WHEN 'grid' THEN ARRAY['grid']
-    WHEN 'community' THEN ARRAY['community', 'village']
-    WHEN 'village' THEN ARRAY['community', 'village']
-    WHEN 'township' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
-    WHEN 'subdistrict' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
-    WHEN 'town' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
-    WHEN 'rural_township' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
-    WHEN 'township_unit' THEN ARRAY['subdistrict', 'town', 'rural_township', 'township_unit']
-    WHEN 'county' THEN ARRAY['district']
-    WHEN 'district' THEN ARRAY['district']
-    WHEN 'city' THEN ARRAY['city']
-    WHEN 'province' THEN ARRAY['province']
-  END;
-COMMENT ON FUNCTION level_kinds(text) IS
-  'The commgrid.area kinds of a level name (grid, community, township, county, city, province, or a kind itself: every kind of the same depth); NULL for an unknown name';
-CREATE OR REPLACE FUNCTION locate_nearest(location geometry, max_distance_m float8, level text DEFAULT 'grid')
-RETURNS TABLE (code gridcode, distance_m float8)
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  kinds     text[];
-  covering  gridcode;
-  loc       geometry;
-  geo       geography;
-  lat       float8;
-  cand      record;
-  lower_m   float8;
-  d         float8;
-  best_code gridcode;
-  best_d    float8;
-BEGIN
-  IF max_distance_m = 'NaN'::float8 OR max_distance_m < 0 THEN
-    RAISE EXCEPTION 'max_distance_m must be a distance in metres, not %', max_distance_m
-      USING ERRCODE = '22023',
-            DETAIL = 'The search radius is negative or NaN.',
-            HINT = 'Pass 0 or more; Infinity means no limit.';
-  END IF;
-  -- locate() checks the point (type, SRID 4490/4326, finite) and the level, with its errors
-  covering := commgrid.locate(location, level);
-  IF covering IS NOT NULL THEN
-    code := covering; distance_m := 0;
-    RETURN NEXT;
-    RETURN;
-  END IF;
-  IF ST_IsEmpty(location) THEN
-    RETURN;
-  END IF;
-  -- a point off the globe would be clamped to a pole or the date line by the geography cast
-  -- and snapped to an area thousands of kilometres away
-  IF NOT (ST_X(location) BETWEEN -180 AND 180 AND ST_Y(location) BETWEEN -90 AND 90) THEN
-    RAISE EXCEPTION 'location is not in longitude/latitude'
-      USING ERRCODE = '22023',
-            DETAIL = format('The point (%s %s) is outside longitude -180..180 or latitude -90..90.',
-                            ST_X(location), ST_Y(location)),
-            HINT = 'Give longitude first, then latitude, in degrees (EPSG:4490 or 4326).';
-  END IF;
-  kinds := commgrid.level_kinds(level);
-  loc := CASE WHEN ST_SRID(location) = 4326 THEN ST_Transform(location, 4490) ELSE location END;
-  geo := loc::geography;
-  lat := abs(ST_Y(loc));
-
-  -- Candidates come from the GiST index nearest first by distance in degrees.  A metre is
-  -- never more than 1/(111319·cos φ) degree, so once that bound on a candidate's distance
-  -- exceeds the best exact (geodesic) distance found, no later candidate can be nearer.
-  FOR cand IN
-    SELECT a.code, a.boundary, a.boundary <-> loc AS deg
-      FROM commgrid.area a
-     WHERE a.kind = ANY (kinds) AND a.boundary IS NOT NULL
-     ORDER BY a.boundary <-> loc
-  LOOP
-    lower_m := cand.deg * 0.95 * least(110574.0, 111319.49 * cos(radians(least(lat + cand.deg, 90.0))));
-    EXIT WHEN lower_m > max_distance_m OR lower_m > best_d;
-    d := ST_Distance(cand.boundary::geography, geo);
-    -- equal distances (to the millimetre) go to the lowest code
-    IF d <= max_distance_m AND
-       (best_d IS NULL OR round(d::numeric, 3) < round(best_d::numeric, 3) OR
-        (round(d::numeric, 3) = round(best_d::numeric, 3) AND cand.code < best_code)) THEN
-      best_code := cand.code;
-      best_d := d;
-    END IF;
-  END LOOP;
-  IF best_code IS NOT NULL THEN
-    code := best_code; distance_m := best_d;
-    RETURN NEXT;
-  END IF;
-END $$;
-COMMENT ON FUNCTION locate_nearest(geometry, float8, text) IS
-  'The area of a level for a point that may lie in a gap or just outside (a geocoding error): the area commgrid.locate gives, at distance 0, else the nearest area within max_distance_m metres (geodesic distance on the CGCS2000 ellipsoid; distances equal to the millimetre go to the lowest code), else no row; a point outside longitude -180..180 / latitude -90..90 is refused (22023)';
-CREATE OR REPLACE FUNCTION footprint_shares(footprint geometry, level text)
-RETURNS TABLE (code gridcode, share float8, area_m2 float8)
-LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  kinds  text[] := commgrid.level_kinds(level);
-  fp     geometry;
-  total  float8;
-  v      record;
-BEGIN
-  IF kinds IS NULL THEN
-    RAISE EXCEPTION 'unknown level "%"', commgrid.echo_value(level)
-      USING ERRCODE = '22023',
-            HINT = 'Use grid, community, township, county, city or province (or the kinds village, subdistrict, town, rural_township, township_unit, district).';
-  END IF;
-  IF GeometryType(footprint) NOT IN ('POLYGON', 'MULTIPOLYGON') THEN
-    RAISE EXCEPTION 'footprint must be a polygon, not a %', initcap(GeometryType(footprint))
-      USING ERRCODE = '22023',
-            DETAIL = 'A footprint is the outline of a campus: a Polygon or MultiPolygon.',
-            HINT = 'For a point use commgrid.locate or commgrid.locate_nearest.';
-  END IF;
-  IF ST_SRID(footprint) NOT IN (4490, 4326) THEN
-    RAISE EXCEPTION 'footprint has SRID %', ST_SRID(footprint)
-      USING ERRCODE = '22023',
-            DETAIL = 'Footprints must be longitude/latitude in EPSG:4490 (CGCS2000) or EPSG:4326 (WGS-84).',
-            HINT = 'Transform it with ST_Transform(footprint, 4490).';
-  END IF;
-  IF ST_IsEmpty(footprint) THEN
-    RAISE EXCEPTION 'footprint is empty'
-      USING ERRCODE = '22023', DETAIL = 'An empty polygon has no area to share out.';
-  END IF;
-  fp := ST_Force2D(CASE WHEN ST_SRID(footprint) = 4326 THEN ST_Transform(footprint, 4490)
-                        ELSE footprint END);
-  IF NOT (ST_XMin(fp) BETWEEN -180 AND 180 AND ST_XMax(fp) BETWEEN -180 AND 180 AND
-          ST_YMin(fp) BETWEEN -90 AND 90 AND ST_YMax(fp) BETWEEN -90 AND 90) THEN
-    RAISE EXCEPTION 'footprint is not in longitude/latitude'
-      USING ERRCODE = '22023',
-            DETAIL = format('Its extent %s lies beyond [-180, 180] × [-90, 90] or is not finite.', Box2D(fp)::text);
-  END IF;
-  v := ST_IsValidDetail(fp);
-  IF NOT v.valid THEN
-    RAISE EXCEPTION 'footprint is not a valid polygon'
-      USING ERRCODE = '22023',
-            DETAIL = format('%s at %s.', v.reason, ST_AsText(v.location)),
-            HINT = 'ST_MakeValid can repair it; check the result.';
-  END IF;
-  SELECT sum(p.area_m2) INTO total FROM commgrid.polygon_pieces(fp) p;
-  IF NOT total > 0 THEN
-    RAISE EXCEPTION 'footprint has no area'
-      USING ERRCODE = '22023', DETAIL = 'Its polygons are degenerate.';
-  END IF;
-
-  -- each area's part of the footprint, measured as coverage_problems measures; parts under
-  -- 0.01 m² are noise from a footprint drawn along an area's edge
-  RETURN QUERY
-  SELECT s.code, s.a / total, s.a
-    FROM (SELECT a.code, (SELECT sum(p.area_m2)
-                            FROM commgrid.polygon_pieces(ST_Intersection(a.boundary, fp)) p) AS a
-            FROM commgrid.area a
-           WHERE a.kind = ANY (kinds) AND a.boundary && fp AND ST_Intersects(a.boundary, fp)) s
-   WHERE s.a >= 0.01
-   ORDER BY round(s.a::numeric, 2) DESC, s.code;
-END $$;
-COMMENT ON FUNCTION footprint_shares(geometry, text) IS
-  'Every area of a level that a campus footprint (Polygon or MultiPolygon, EPSG:4490 or 4326) overlaps, with the share of the footprint''s area in it and that area in m², largest share first (shares equal to the 0.01 m² by code): the unit belongs to the first row and co-builds with all; any part outside every area is not listed, so shares then sum to less than 1';
-COMMENT ON FUNCTION convert_coordinates(geometry, text, text) IS
-  'Converts a longitude/latitude point between wgs84, cgcs2000, gcj02 and bd09 (any case, - or _ allowed); the result has SRID 4326 for wgs84, 4490 for cgcs2000 and 0 for gcj02 and bd09, which have no EPSG code; an empty point gives NULL';
-COMMENT ON FUNCTION wgs84_to_gcj02(geometry) IS
-  'WGS-84 or CGCS2000 point (SRID 4326, 4490 or 0) to GCJ-02 (SRID 0), by the published formula; the identity outside China''s box';
-COMMENT ON FUNCTION gcj02_to_wgs84(geometry) IS
-  'GCJ-02 point (Amap, Tencent) to WGS-84 (SRID 4326), inverting the published formula by iteration: round trips agree to far better than a millimetre inside China';
-COMMENT ON FUNCTION gcj02_to_bd09(geometry) IS
-  'GCJ-02 point to BD-09 (Baidu, SRID 0), by Baidu''s published formula';
-COMMENT ON FUNCTION bd09_to_gcj02(geometry) IS
-  'BD-09 point (Baidu) to GCJ-02 (SRID 0), inverting the published formula by iteration';
-COMMENT ON FUNCTION wgs84_to_bd09(geometry) IS
-  'WGS-84 or CGCS2000 point to BD-09 (SRID 0), through GCJ-02';
-COMMENT ON FUNCTION bd09_to_wgs84(geometry) IS
-  'BD-09 point (Baidu) to WGS-84 (SRID 4326), through GCJ-02, both steps inverted by iteration';
-COMMENT ON TYPE idcard IS
-  'Citizen ID number (GB 11643-1999): 6-digit county address code, birth date YYYYMMDD, 3-digit sequence (odd = male), MOD 11-2 check character; legacy 15-digit numbers are upgraded on input';
-COMMENT ON FUNCTION birth_date(idcard) IS 'Birth date (digits 7-14)';
-COMMENT ON FUNCTION sex(idcard) IS 'male or female: the parity of the sequence''s last digit (digit 17, odd = male)';
--- IMMUTABLE: the result depends only on the two arguments.  The default (today in the
--- district) is evaluated at the call site, so age(id) is stable there and cannot go into an
--- index.  A date before the birth date gives NULL, never an error: a report over many people
--- must not fail for one (the resident table refuses birth dates after registration anyway).
-CREATE OR REPLACE FUNCTION age(idcard, at date DEFAULT commgrid.district_today()) RETURNS int
-  AS 'MODULE_PATHNAME', 'idcard_age' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION age(idcard, date) IS
-  'Age in whole years on a date (today in the district by default); born 29 February, a year older on 1 March in common years; NULL for a date before birth (not yet born)';
-COMMENT ON FUNCTION region(idcard) IS
-  'County of registration: the address code (digits 1-6) as a county-level gridcode';
-COMMENT ON FUNCTION mask(idcard) IS
-  'The number for display to those who may not see it: first 6 and last 4 characters, 8 stars between';
-COMMENT ON FUNCTION is_valid_idcard(text) IS
-  'Would the text be accepted as an idcard? For loaders that set bad rows aside instead of failing';
-COMMENT ON FUNCTION make_idcard(gridcode, date, int) IS
-  'Build a citizen ID from county code, birth date and sequence (0-999, odd = male), computing the check character';
-COMMENT ON TABLE household IS
-  'A registered household (户) at one address; its location decides its grid and community';
-COMMENT ON COLUMN household.household_id IS 'Stable household id';
-COMMENT ON COLUMN household.address IS '[personal] Postal address, e.g. 养育巷12号3幢201室';
-COMMENT ON COLUMN household.location IS 'The dwelling, a Point in EPSG:4490 (CGCS2000)';
-COMMENT ON COLUMN household.grid_code IS
-  'Grid that covers the location, set by the spatial engine; NULL only while no grid covers it';
-COMMENT ON COLUMN household.community_code IS 'Community of the grid (derived from grid_code)';
-CREATE OR REPLACE FUNCTION keep_grid_of_location() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  PERFORM commgrid.boundary_share_lock();
-  NEW.grid_code := commgrid.locate(NEW.location, 'grid');
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION keep_grid_of_location() FROM PUBLIC;
-COMMENT ON FUNCTION keep_grid_of_location() IS
-  'Trigger: a grid_code set by hand is replaced by commgrid.locate(location, ''grid''), so it never disagrees with the location';
-CREATE TRIGGER household_keep_grid_of_location BEFORE UPDATE OF grid_code ON household
-  FOR EACH ROW WHEN (NEW.grid_code IS DISTINCT FROM OLD.grid_code)
-  EXECUTE FUNCTION keep_grid_of_location();
-COMMENT ON TABLE resident IS
-  'A person living in the district (常住人口); the person registry that Party members, secretaries and staff refer to by resident_id';
-COMMENT ON COLUMN resident.resident_id IS 'Stable person id: reference this, never the citizen ID';
-COMMENT ON COLUMN resident.idcard IS '[personal] Citizen ID number; NULL for a person who has none (e.g. a foreign national)';
-COMMENT ON COLUMN resident.name IS '[personal] Full name';
-COMMENT ON COLUMN resident.phone IS '[personal] Contact phone: digits, optional leading +, spaces or hyphens';
-COMMENT ON COLUMN resident.household_id IS 'The household the person lives in; it gives the grid';
-COMMENT ON COLUMN resident.grid_code IS 'Grid of the household, kept equal to it by triggers (filled when omitted, put right when wrong)';
-COMMENT ON COLUMN resident.community_code IS 'Community of the grid (derived from grid_code)';
-COMMENT ON COLUMN resident.vulnerable_kinds IS
-  '[personal] 困难群体 kinds: minimum_living_allowance (低保), extreme_poverty (特困供养), low_income_margin (低保边缘), serious_illness (大病), unsupported_child (孤儿、事实无人抚养), zero_employment_family (零就业家庭), other; empty = not in a vulnerable group';
-COMMENT ON COLUMN resident.empty_nest_elderly IS '[personal] Empty-nest elderly (空巢老人): wearable care and visits';
-COMMENT ON COLUMN resident.living_alone IS '[personal] Lives alone (独居)';
-COMMENT ON COLUMN resident.disability IS '[personal] Has a disability (残疾)';
-COMMENT ON COLUMN resident.registered_on IS
-  'Day the person was registered here (today in the district by default); never before the birth date, never after today';
--- A person is registered on or after the day they were born, and not in the future: a birth
--- date after it is a mistyped ID number (and would have no age in any report).
-CREATE OR REPLACE FUNCTION resident_check_birth() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  born date := commgrid.birth_date(NEW.idcard);
-BEGIN
-  IF NEW.registered_on > commgrid.district_today() THEN
-    RAISE EXCEPTION 'registration day % is in the future', NEW.registered_on
-      USING ERRCODE = '23514',
-            DETAIL = format('Today in the district (Asia/Shanghai) is %s.', commgrid.district_today()),
-            HINT = 'Leave registered_on out to register today.';
-  END IF;
-  IF born > NEW.registered_on THEN
-    RAISE EXCEPTION 'birth date % is after the registration day %', born, NEW.registered_on
-      USING ERRCODE = '23514',
-            DETAIL = format('The citizen ID %s says the person was born on %s.', commgrid.mask(NEW.idcard), born),
-            HINT = 'Check digits 7-14 of the ID number (the birth date YYYYMMDD).';
-  END IF;
-  RETURN NEW;
-END $$;
-COMMENT ON FUNCTION resident_check_birth() IS
-  'Trigger: refuses a birth date (from the ID number) after the registration day, and a registration day after today (23514)';
-CREATE TRIGGER resident_check_birth BEFORE INSERT OR UPDATE OF idcard, registered_on ON resident
-  FOR EACH ROW EXECUTE FUNCTION resident_check_birth();
--- A resident's grid is the household's: taken on every insert and update, so it cannot drift.
--- The trigger runs with the owner's rights, so row-level security never hides the household
--- it reads; the writer's policy then checks the row with the household's grid, so nobody can
--- put a resident into a household outside their jurisdiction (a given grid_code is put right
--- first, and refused when that grid is not the writer's).
-CREATE OR REPLACE FUNCTION resident_take_household_grid() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  -- under the boundary lock: a redraw cannot pass its households' grids on before this row commits
-  PERFORM commgrid.boundary_share_lock();
-  SELECT h.grid_code INTO NEW.grid_code
-  FROM commgrid.household h WHERE h.household_id = NEW.household_id;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION resident_take_household_grid() FROM PUBLIC;
-COMMENT ON FUNCTION resident_take_household_grid() IS
-  'Trigger: a resident''s grid_code is always the household''s (as the owner, so row-level security cannot hide the household)';
-CREATE TRIGGER resident_take_household_grid BEFORE INSERT ON resident
-  FOR EACH ROW EXECUTE FUNCTION resident_take_household_grid();
--- on update only when the household or the grid is touched (residents follow their household
--- through household_pass_grid_to_residents)
-CREATE TRIGGER resident_keep_household_grid BEFORE UPDATE ON resident
-  FOR EACH ROW WHEN (NEW.household_id IS DISTINCT FROM OLD.household_id
-                     OR NEW.grid_code IS DISTINCT FROM OLD.grid_code)
-  EXECUTE FUNCTION resident_take_household_grid();
--- When the engine (re)assigns households, their residents follow in one statement (as the
--- owner: derived data follows even where the writer cannot see every resident).
-CREATE OR REPLACE FUNCTION household_pass_grid_to_residents() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  UPDATE commgrid.resident r SET grid_code = n.grid_code
-  FROM new_households n JOIN old_households o USING (household_id)
-  WHERE r.household_id = n.household_id
-    AND n.grid_code IS DISTINCT FROM o.grid_code;
-  RETURN NULL;
-END $$;
-REVOKE EXECUTE ON FUNCTION household_pass_grid_to_residents() FROM PUBLIC;
-COMMENT ON FUNCTION household_pass_grid_to_residents() IS
-  'Trigger: residents follow their household when its grid changes';
-CREATE TRIGGER household_pass_grid_to_residents AFTER UPDATE ON household
-  REFERENCING NEW TABLE AS new_households OLD TABLE AS old_households
-  FOR EACH STATEMENT EXECUTE FUNCTION household_pass_grid_to_residents();
-COMMENT ON TABLE party_org IS
-  'Community Party organisations as a tree: the community''s committee (社区党委), general branch (党总支) or branch (党支部) at the root, branches under it, a Party group (党小组) per grid under a branch';
-COMMENT ON COLUMN party_org.org_id IS 'Stable organisation id';
-COMMENT ON COLUMN party_org.name IS 'Name, e.g. 中共养育巷社区委员会';
-COMMENT ON COLUMN party_org.kind IS 'committee, general_branch, branch or party_group';
-COMMENT ON COLUMN party_org.parent_id IS
-  'The organisation above, in the same community; NULL for the community''s own organisation (one per community)';
-COMMENT ON COLUMN party_org.community_code IS 'The community the organisation belongs to';
-COMMENT ON COLUMN party_org.grid_code IS 'For a Party group, its grid (one group per grid); NULL otherwise';
-COMMENT ON COLUMN party_org.secretary_id IS
-  'Secretary, or a Party group''s leader (组长): a Party member (resident_id); NULL while vacant';
-COMMENT ON COLUMN party_org.term_start IS 'Start of the current term; NULL for a Party group, which has none';
-COMMENT ON COLUMN party_org.term_end IS 'End of the current term: community organisations serve 5 years';
-COMMENT ON TABLE party_org_committee IS
-  'Elected committee of a Party organisation; a branch with 7 or more full members must have one (3-5 members)';
-COMMENT ON COLUMN party_org_committee.org_id IS 'The organisation';
-COMMENT ON COLUMN party_org_committee.resident_id IS 'The committee member (a Party member)';
-COMMENT ON COLUMN party_org_committee.community_code IS 'The organisation''s community (filled in when omitted)';
-COMMENT ON COLUMN party_org_committee.post IS 'secretary, deputy_secretary or member';
-COMMENT ON FUNCTION party_org_child_kinds(text) IS
-  'Kinds that may stand under an organisation of this kind: committee > general_branch > branch > party_group, and a committee may hold branches directly';
--- The tree's shape checked with clear messages.
-CREATE OR REPLACE FUNCTION party_org_check_tree() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  parent_kind text;
-  allowed text[];
-  child_kinds text[];
-BEGIN
-  IF NEW.parent_id IS NULL THEN
-    IF NEW.kind NOT IN ('committee', 'general_branch', 'branch') THEN
-      RAISE EXCEPTION 'a % cannot be a community''s own organisation', NEW.kind
-        USING ERRCODE = '23514',
-              HINT = 'A Party group stands under a branch; set parent_id.';
-    END IF;
-  ELSE
-    SELECT kind INTO parent_kind FROM commgrid.party_org WHERE org_id = NEW.parent_id;
-    allowed := commgrid.party_org_child_kinds(parent_kind);
-    IF parent_kind IS NOT NULL AND NOT NEW.kind = ANY (allowed) THEN
-      RAISE EXCEPTION 'a % cannot stand under a %', NEW.kind, parent_kind
-        USING ERRCODE = '23514',
-              DETAIL = format('Organisation %s (%s) is a %s; under it may stand: %s.',
-                              NEW.parent_id, commgrid.echo_value(NEW.name), parent_kind,
-                              coalesce(nullif(array_to_string(allowed, ', '), ''), 'nothing')),
-              HINT = 'committee > general_branch > branch > party_group; a committee may also hold branches directly.';
-    END IF;
-  END IF;
-  IF TG_OP = 'UPDATE' AND NEW.kind <> OLD.kind THEN
-    SELECT array_agg(DISTINCT kind) INTO child_kinds
-    FROM commgrid.party_org WHERE parent_id = NEW.org_id;
-    IF child_kinds IS NOT NULL AND NOT child_kinds <@ commgrid.party_org_child_kinds(NEW.kind) THEN
-      RAISE EXCEPTION 'organisation % cannot become a %: it holds %', NEW.org_id, NEW.kind,
-                      array_to_string(child_kinds, ', ')
-        USING ERRCODE = '23514';
-    END IF;
-    IF OLD.kind = 'branch' AND EXISTS (SELECT 1 FROM commgrid.party_member WHERE org_id = NEW.org_id) THEN
-      RAISE EXCEPTION 'branch % cannot become a %: Party members belong to it', NEW.org_id, NEW.kind
-        USING ERRCODE = '23514', HINT = 'Move its members to another branch first.';
-    END IF;
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION party_org_check_tree() FROM PUBLIC;
-COMMENT ON FUNCTION party_org_check_tree() IS
-  'Trigger: committee > general_branch > branch > party_group, each under a kind that may hold it';
-CREATE TRIGGER party_org_check_tree BEFORE INSERT OR UPDATE OF kind, parent_id ON party_org
-  FOR EACH ROW EXECUTE FUNCTION party_org_check_tree();
--- A row scoped by its organisation takes the organisation's community when none is given.
-CREATE OR REPLACE FUNCTION take_org_community() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  IF NEW.community_code IS NULL THEN
-    SELECT community_code INTO NEW.community_code
-    FROM commgrid.party_org WHERE org_id = NEW.org_id;
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION take_org_community() FROM PUBLIC;
-COMMENT ON FUNCTION take_org_community() IS
-  'Trigger: fill community_code from the row''s org_id (the composite foreign key then keeps it right)';
-CREATE TRIGGER party_org_committee_take_community BEFORE INSERT ON party_org_committee
-  FOR EACH ROW EXECUTE FUNCTION take_org_community();
-COMMENT ON TABLE party_member IS
-  'A Party member in a community branch: status, category, grid and claimed post; inflow floating members are here too, attached to the branch that receives them';
-COMMENT ON COLUMN party_member.resident_id IS 'The member (a resident): the stable member id';
-COMMENT ON COLUMN party_member.org_id IS 'The branch (kind branch) the member belongs to or is received by';
-COMMENT ON COLUMN party_member.community_code IS 'The branch''s community (filled in when omitted)';
-COMMENT ON COLUMN party_member.status IS 'full (正式党员) or probationary (预备党员)';
-COMMENT ON COLUMN party_member.category IS
-  'retired (离退休), farm_to_urban (农转城), veteran (退转军人), job_seeking_graduate (待业大学生), in_service (在职), laid_off (下岗失业), other';
-COMMENT ON COLUMN party_member.joined_on IS 'Date of joining the Party; NULL when not known here (e.g. an inflow floating member)';
-COMMENT ON COLUMN party_member.grid_code IS 'The grid the member is placed in (党员划入网格); one of the community''s grids';
-COMMENT ON COLUMN party_member.claimed_post IS 'The post claimed in the grid (认领岗位), e.g. 楼栋联络员';
--- Members belong to branches; the community comes from the branch.
-CREATE OR REPLACE FUNCTION party_member_check_org() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  org commgrid.party_org;
-BEGIN
-  SELECT * INTO org FROM commgrid.party_org WHERE org_id = NEW.org_id;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'Party organisation % does not exist', NEW.org_id
-      USING ERRCODE = '23503';
-  END IF;
-  IF org.kind <> 'branch' THEN
-    RAISE EXCEPTION 'Party members belong to a branch, and % (%) is a %', org.org_id, commgrid.echo_value(org.name), org.kind
-      USING ERRCODE = '23514',
-            HINT = 'Attach the member to one of the branches under it.';
-  END IF;
-  NEW.community_code := org.community_code;
-  IF NEW.grid_code IS NOT NULL AND NOT (commgrid.depth(NEW.grid_code) = 6 AND NEW.grid_code <@ NEW.community_code) THEN
-    RAISE EXCEPTION 'grid % is not a grid of community %', NEW.grid_code, NEW.community_code
-      USING ERRCODE = '23514',
-            DETAIL = format('Member %s belongs to branch %s of community %s.', NEW.resident_id, org.org_id, NEW.community_code),
-            HINT = 'Place a member in a grid of the community of the member''s branch.';
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION party_member_check_org() FROM PUBLIC;
-COMMENT ON FUNCTION party_member_check_org() IS
-  'Trigger: a member belongs to a branch and is placed in one of its community''s grids';
-CREATE TRIGGER party_member_check_org BEFORE INSERT OR UPDATE OF org_id, grid_code, community_code ON party_member
-  FOR EACH ROW EXECUTE FUNCTION party_member_check_org();
-COMMENT ON TABLE floating_member IS
-  'Floating Party members: inflow (from elsewhere, declared with an activity certificate) and outflow (away since a date; over 6 months the membership must be transferred)';
-COMMENT ON COLUMN floating_member.resident_id IS 'The member';
-COMMENT ON COLUMN floating_member.community_code IS 'The member''s community (filled in when omitted)';
-COMMENT ON COLUMN floating_member.direction IS 'inflow or outflow';
-COMMENT ON COLUMN floating_member.since IS 'Arrived here (inflow) or left (outflow)';
-COMMENT ON COLUMN floating_member.home_org IS 'Inflow: the organisation that holds the membership';
-COMMENT ON COLUMN floating_member.destination IS 'Outflow: where the member went';
-COMMENT ON COLUMN floating_member.certificate_no IS 'Number of the activity certificate (流动党员活动证)';
-COMMENT ON COLUMN floating_member.declared_on IS 'Inflow: the day the member declared themselves (亮明身份)';
-COMMENT ON COLUMN floating_member.transferred_on IS 'Outflow: the day the membership was transferred out';
-CREATE OR REPLACE FUNCTION take_member_community() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  IF NEW.community_code IS NULL THEN
-    SELECT community_code INTO NEW.community_code
-    FROM commgrid.party_member WHERE resident_id = NEW.resident_id;
-    IF NOT FOUND THEN
-      RAISE EXCEPTION 'resident % is not a Party member', NEW.resident_id
-        USING ERRCODE = '23503', DETAIL = format('%s rows are about Party members.', TG_TABLE_NAME);
-    END IF;
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION take_member_community() FROM PUBLIC;
-COMMENT ON FUNCTION take_member_community() IS
-  'Trigger: fill community_code from the row''s member (the composite foreign key then keeps it right)';
-CREATE TRIGGER floating_member_take_community BEFORE INSERT ON floating_member
-  FOR EACH ROW EXECUTE FUNCTION take_member_community();
-COMMENT ON TABLE party_dues IS 'Party dues paid, one row per member and month';
-COMMENT ON COLUMN party_dues.resident_id IS 'The member';
-COMMENT ON COLUMN party_dues.community_code IS 'The member''s community (filled in when omitted)';
-COMMENT ON COLUMN party_dues.month IS 'The month paid for (its first day)';
-COMMENT ON COLUMN party_dues.amount IS 'Amount in yuan';
-COMMENT ON COLUMN party_dues.paid_on IS 'Day of payment';
-COMMENT ON COLUMN party_dues.paid_by_id IS
-  'Who paid (a resident); the member by default, someone else for dues paid on the member''s behalf (托人代交)';
-CREATE OR REPLACE FUNCTION party_dues_paid_by_member() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  NEW.paid_by_id := coalesce(NEW.paid_by_id, NEW.resident_id);
-  RETURN NEW;
-END $$;
-COMMENT ON FUNCTION party_dues_paid_by_member() IS
-  'Trigger: dues are paid by the member unless paid_by_id says otherwise';
-CREATE TRIGGER party_dues_paid_by_member BEFORE INSERT ON party_dues
-  FOR EACH ROW EXECUTE FUNCTION party_dues_paid_by_member();
-CREATE TRIGGER party_dues_take_community BEFORE INSERT ON party_dues
-  FOR EACH ROW EXECUTE FUNCTION take_member_community();
-CREATE TRIGGER grid_staff_keep_grid_of_location BEFORE UPDATE OF grid_code ON grid_staff
-  FOR EACH ROW WHEN (NEW.grid_code IS DISTINCT FROM OLD.grid_code)
-  EXECUTE FUNCTION keep_grid_of_location();
--- Staff serve a grid: a duty post outside every grid is refused with a clear message (this
--- trigger fires after the engine's, which sorts first by name).
-CREATE OR REPLACE FUNCTION grid_staff_refuse_no_grid() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  RAISE EXCEPTION 'the duty post of grid staff % lies in no grid', commgrid.echo_value(NEW.name)
-    USING ERRCODE = '23514',
-          DETAIL = format('Location %s is outside every grid of commgrid.area.', ST_AsText(NEW.location)),
-          HINT = 'Give a location inside the grid served.';
-END $$;
-COMMENT ON FUNCTION grid_staff_refuse_no_grid() IS
-  'Trigger: refuse grid staff whose duty post the engine puts in no grid';
-CREATE TRIGGER grid_staff_refuse_no_grid BEFORE INSERT OR UPDATE ON grid_staff
-  FOR EACH ROW WHEN (NEW.grid_code IS NULL) EXECUTE FUNCTION grid_staff_refuse_no_grid();
-COMMENT ON TABLE grid_staff IS
-  'Full- and part-time grid staff (专兼职人员): grid leaders, grid workers, Party group leaders, building leaders';
-COMMENT ON COLUMN grid_staff.staff_id IS 'Stable staff id';
-COMMENT ON COLUMN grid_staff.name IS 'Full name';
-COMMENT ON COLUMN grid_staff.phone IS 'Contact phone, shown to the grid''s residents';
-COMMENT ON COLUMN grid_staff.resident_id IS 'The person in the resident registry, when they live in the district';
-COMMENT ON COLUMN grid_staff.role IS
-  'grid_leader (网格长), full_time_worker (专职网格员), part_time_worker (兼职网格员), party_group_leader (党小组长), building_leader (楼栋长)';
-COMMENT ON COLUMN grid_staff.full_time IS 'Full-time (专职); a full_time_worker always, a part_time_worker never';
-COMMENT ON COLUMN grid_staff.location IS 'Duty post, a Point in EPSG:4490; it decides the grid';
-COMMENT ON COLUMN grid_staff.grid_code IS 'Grid that covers the duty post, set by the spatial engine (a post outside every grid is refused)';
-COMMENT ON COLUMN grid_staff.community_code IS 'Community of the grid (derived from grid_code)';
-COMMENT ON COLUMN grid_staff.since IS 'In the post since';
--- The report's practices (组织建在网格、党员划入网格): placing a member in a grid, and a floating
--- member declaring themselves (亮明身份) and claiming a post in a grid.  Both run with the
--- caller's rights, so row-level security decides whose members and grids they may touch.
-
--- The grid argument of a practice: it must be a grid-level code of an existing grid.
-CREATE OR REPLACE FUNCTION check_grid_argument(grid gridcode) RETURNS void
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  IF grid IS NULL THEN
-    RAISE EXCEPTION 'the grid must not be NULL' USING ERRCODE = '22004';
-  END IF;
-  IF commgrid.depth(grid) <> 6 THEN
-    RAISE EXCEPTION '% is a % code, not a grid', grid, commgrid.level(grid)
-      USING ERRCODE = '22023',
-            HINT = 'A grid code has 15 digits: the 12-digit community code and a 3-digit grid number.';
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM commgrid.area WHERE code = grid AND kind = 'grid') THEN
-    RAISE EXCEPTION 'grid % does not exist', grid
-      USING ERRCODE = '22023', HINT = 'Grids are the rows of commgrid.area with kind grid.';
-  END IF;
-END $$;
-COMMENT ON FUNCTION check_grid_argument(gridcode) IS
-  'Raise 22023 unless the code names an existing grid (used by the practices functions)';
-CREATE OR REPLACE FUNCTION place_member(member bigint, grid gridcode, post text DEFAULT NULL)
-RETURNS party_member
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  m commgrid.party_member;
-BEGIN
-  PERFORM commgrid.check_grid_argument(grid);
-  IF btrim(post) = '' THEN
-    RAISE EXCEPTION 'the claimed post must not be empty' USING ERRCODE = '22023',
-      HINT = 'Pass NULL to place the member without a post.';
-  END IF;
-  SELECT * INTO m FROM commgrid.party_member WHERE resident_id = member FOR UPDATE;
-  -- under row-level security a member outside the jurisdiction and a missing one look alike:
-  -- both are refused as outside it, so the answer tells nothing about other areas
-  IF NOT FOUND AND pg_catalog.row_security_active('commgrid.party_member'::pg_catalog.regclass) THEN
-    RAISE EXCEPTION 'Party member % is not in the jurisdiction of %', member, commgrid.acting_role()
-      USING ERRCODE = '42501',
-            HINT = 'Staff place only the members of their own jurisdiction.';
-  ELSIF NOT FOUND THEN
-    RAISE EXCEPTION 'resident % is not a Party member', member
-      USING ERRCODE = '22023',
-            HINT = CASE WHEN EXISTS (SELECT 1 FROM commgrid.resident WHERE resident_id = member)
-                        THEN 'Record the membership in commgrid.party_member first.'
-                        ELSE 'No resident has this id.' END;
-  END IF;
-  IF NOT grid <@ m.community_code THEN
-    RAISE EXCEPTION 'grid % is not in community %, where member % belongs', grid, m.community_code, member
-      USING ERRCODE = '23514',
-            HINT = 'Place members in a grid of their own community, or move them to a branch of the grid''s community first.';
-  END IF;
-  UPDATE commgrid.party_member
-     SET grid_code = grid, claimed_post = coalesce(post, claimed_post)
-   WHERE resident_id = member
-  RETURNING * INTO m;
-  RETURN m;
-END $$;
-COMMENT ON FUNCTION place_member(bigint, gridcode, text) IS
-  'Place a Party member in a grid of the member''s community (党员划入网格), optionally with a claimed post; returns the member row';
-CREATE OR REPLACE FUNCTION declare_floating_member(
-  resident bigint, grid gridcode, post text, home_org text, certificate_no text,
-  arrived_on date, status text DEFAULT 'full', category text DEFAULT 'other',
-  joined_on date DEFAULT NULL, declared_on date DEFAULT commgrid.district_today())
-RETURNS party_member
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  grp commgrid.party_org;
-  m commgrid.party_member;
-BEGIN
-  PERFORM commgrid.check_grid_argument(grid);
-  IF resident IS NOT NULL AND NOT EXISTS (SELECT 1 FROM commgrid.resident r WHERE r.resident_id = resident)
-     AND pg_catalog.row_security_active('commgrid.resident'::pg_catalog.regclass) THEN
-    RAISE EXCEPTION 'resident % is not in the jurisdiction of %', resident, commgrid.acting_role()
-      USING ERRCODE = '42501',
-            HINT = 'Staff record only the residents of their own jurisdiction.';
-  END IF;
-  IF resident IS NULL OR NOT EXISTS (SELECT 1 FROM commgrid.resident r WHERE r.resident_id = resident) THEN
-    RAISE EXCEPTION 'resident % does not exist', resident
-      USING ERRCODE = '22023', HINT = 'Register the person as a resident of a household first.';
-  END IF;
-  IF coalesce(btrim(post), '') = '' THEN
-    RAISE EXCEPTION 'a floating member claims a post: post must not be empty' USING ERRCODE = '22023';
-  END IF;
-  IF coalesce(btrim(home_org), '') = '' OR coalesce(btrim(certificate_no), '') = '' THEN
-    RAISE EXCEPTION 'a floating member declares the home organisation and shows the activity certificate'
-      USING ERRCODE = '22023',
-            DETAIL = 'home_org and certificate_no must both be given (流动党员活动证).';
-  END IF;
-  IF arrived_on IS NULL OR declared_on IS NULL OR declared_on < arrived_on THEN
-    RAISE EXCEPTION 'declared on % but arrived on %', declared_on, arrived_on
-      USING ERRCODE = '22023', HINT = 'A member declares themselves on or after arriving.';
-  END IF;
-  SELECT * INTO m FROM commgrid.party_member pm WHERE pm.resident_id = resident;
-  IF FOUND THEN
-    RAISE EXCEPTION 'resident % is already a Party member of organisation %', resident, m.org_id
-      USING ERRCODE = '23505',
-            HINT = 'Use place_member to move a member already recorded here.';
-  END IF;
-  -- the member is received by the branch that holds the grid's Party group
-  SELECT * INTO grp FROM commgrid.party_org o WHERE o.grid_code = grid AND o.kind = 'party_group';
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'grid % has no Party group to receive the member', grid
-      USING ERRCODE = '23514', HINT = 'Set up the grid''s Party group first (组织建在网格).';
-  END IF;
-  INSERT INTO commgrid.party_member AS pm (resident_id, org_id, status, category, joined_on, grid_code, claimed_post)
-  VALUES (resident, grp.parent_id, status, category, joined_on, grid, post)
-  RETURNING * INTO m;
-  INSERT INTO commgrid.floating_member (resident_id, direction, since, home_org, certificate_no, declared_on)
-  VALUES (resident, 'inflow', arrived_on, home_org, certificate_no, declared_on);
-  RETURN m;
-END $$;
-COMMENT ON FUNCTION declare_floating_member(bigint, gridcode, text, text, text, date, text, text, date, date) IS
-  'An inflow floating member declares themselves (亮明身份) and claims a post in a grid: recorded under the branch of the grid''s Party group, with the home organisation and activity certificate; returns the member row';
--- Compliance of the community Party organisations with DOMAIN.md §4 (支部工作条例, 党章 art. 30)
--- and with the report (a Party group and about 10 staff in each grid, every member in a grid).
--- The report views compute with their owner's rights over the whole district (so a breach or a
--- rank never depends on what the caller may read, and no restricted column is needed from the
--- caller) and then show each role only the rows of its jurisdiction: security_barrier views
--- filtered by commgrid.reaches().
-
--- The row filter of every report view: reaches(code, (SELECT commgrid.reach_scopes())).  The
--- scopes are read once per query (an InitPlan, as in the policies) and the test is inlined, so
--- the filter costs a comparison per row.  reach_scopes() gives the current role's jurisdiction
--- (the policies' commgrid.jurisdiction_scopes(), sql/80_security.sql; an empty array when it
--- has none) or NULL, meaning every row, for roles that bypass row-level security: the owner, a
--- superuser, and the security-definer functions that compute for BI.  PL/pgSQL resolves the
--- names when called, so they may be defined later.
-CREATE OR REPLACE FUNCTION reach_scopes() RETURNS gridcode[]
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  IF NOT pg_catalog.row_security_active('commgrid.jurisdiction'::pg_catalog.regclass) THEN
-    RETURN NULL;
-  END IF;
-  RETURN COALESCE(commgrid.jurisdiction_scopes(), '{}');
-END $$;
-COMMENT ON FUNCTION reach_scopes() IS
-  'The current role''s jurisdiction codes for the report views'' filter (empty when none); NULL, meaning every row, for roles that bypass row-level security';
-CREATE OR REPLACE FUNCTION reaches(code gridcode, scopes gridcode[]) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN scopes IS NULL OR COALESCE(code OPERATOR(commgrid.<@) ANY (scopes), false);
-COMMENT ON FUNCTION reaches(gridcode, gridcode[]) IS
-  'Does the code lie under one of the scopes (NULL scopes: every code)? The report views'' row filter, called as reaches(code, (SELECT commgrid.reach_scopes()))';
--- The unit liaison's row filter: reaches_unit(unit, (SELECT commgrid.reach_units())).
-CREATE OR REPLACE FUNCTION reach_units() RETURNS bigint[]
-LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  IF NOT pg_catalog.row_security_active('commgrid.liaison_unit'::pg_catalog.regclass) THEN
-    RETURN NULL;
-  END IF;
-  RETURN COALESCE(commgrid.liaison_units(), '{}');
-END $$;
-COMMENT ON FUNCTION reach_units() IS
-  'The resident units the current role is liaison for, for the report views'' filter (empty when none); NULL, meaning every unit, for roles that bypass row-level security';
-CREATE OR REPLACE FUNCTION reaches_unit(unit bigint, units bigint[]) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN units IS NULL OR COALESCE(unit OPERATOR(pg_catalog.=) ANY (units), false);
-COMMENT ON FUNCTION reaches_unit(bigint, bigint[]) IS
-  'Is the unit one of the units (NULL units: every unit)? The unit liaison''s row filter of the report views, called as reaches_unit(unit, (SELECT commgrid.reach_units()))';
-COMMENT ON TABLE compliance_setting IS 'Tunable thresholds of commgrid.org_compliance';
-COMMENT ON COLUMN compliance_setting.name IS 'Setting name';
-COMMENT ON COLUMN compliance_setting.value IS 'Its value';
-COMMENT ON COLUMN compliance_setting.description IS 'What it bounds';
--- The installed values.  pg_dump keeps only the rows a user added or changed, and on restore
--- a dumped row replaces the installed one of the same name (the trigger below, which fires
--- in replica mode too), so a user's setting survives a dump and restore.
-CREATE OR REPLACE FUNCTION compliance_setting_defaults() RETURNS SETOF compliance_setting
-LANGUAGE sql IMMUTABLE PARALLEL SAFE BEGIN ATOMIC
-  VALUES ('staff_per_grid_min', 8::numeric, 'Fewest grid staff a grid should have (the report: about 10 per grid)'),
-         ('staff_per_grid_max', 12, 'Most grid staff a grid should have (the report: about 10 per grid)');
-END;
-COMMENT ON FUNCTION compliance_setting_defaults() IS
-  'The rows the install script puts into compliance_setting (pg_dump leaves out rows still equal to one of them)';
-INSERT INTO compliance_setting SELECT * FROM compliance_setting_defaults()
-ON CONFLICT DO NOTHING;
-SELECT pg_catalog.pg_extension_config_dump('compliance_setting',
-  $$WHERE (name, value, description) NOT IN (SELECT d.name, d.value, d.description FROM commgrid.compliance_setting_defaults() d)$$);
-CREATE OR REPLACE FUNCTION compliance_setting_replace_default() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  DELETE FROM commgrid.compliance_setting s
-   WHERE s.name = NEW.name
-     AND (s.name, s.value, s.description) IN (SELECT d.name, d.value, d.description
-                                                FROM commgrid.compliance_setting_defaults() d);
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION compliance_setting_replace_default() FROM PUBLIC;
-COMMENT ON FUNCTION compliance_setting_replace_default() IS
-  'Trigger: a row inserted with the name of a setting still at its installed value replaces it (how pg_restore brings back a changed setting)';
-CREATE TRIGGER compliance_setting_replace_default BEFORE INSERT ON compliance_setting
-  FOR EACH ROW EXECUTE FUNCTION compliance_setting_replace_default();
-ALTER TABLE compliance_setting ENABLE ALWAYS TRIGGER compliance_setting_replace_default;
--- Members whose membership is held here: not inflow members (theirs is held elsewhere), and
--- not outflow members whose membership has been transferred out.
-CREATE VIEW member_of_record WITH (security_barrier) AS
-SELECT m.*
-FROM commgrid.party_member m
-WHERE NOT EXISTS (
-  SELECT 1 FROM commgrid.floating_member f
-  WHERE f.resident_id = m.resident_id
-    AND (f.direction = 'inflow' OR f.transferred_on IS NOT NULL))
-  AND (commgrid.reaches(m.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches(m.grid_code, (SELECT commgrid.reach_scopes())));
-COMMENT ON VIEW member_of_record IS
-  'Party members whose membership the community holds: all but inflow floating members and transferred outflow members; what the counts and rules use; each role sees those of its jurisdiction (community or grid)';
-COMMENT ON FUNCTION expected_org_kind(bigint) IS
-  'The community organisation that fits a member count: committee from 100, general_branch from 51, branch up to 50';
-CREATE VIEW compliance_kind (kind, ordinal, rule) AS VALUES
-  ('community_without_party_org', 1, 'An urban community has no Party organisation'),
-  ('community_org_kind_mismatch', 2, 'The community''s organisation kind does not fit its members: committee ≥ 100, general branch 51-99, branch ≤ 50'),
-  ('branch_too_few_full_members', 3, 'A branch has fewer than 3 full members'),
-  ('branch_without_committee', 4, 'A branch with 7 or more full members has no committee (fewer than 3 committee members)'),
-  ('branch_over_50_members', 5, 'A branch has more than 50 members'),
-  ('org_term_expired', 6, 'A committee''s or branch''s 5-year term has ended without a new one'),
-  ('grid_without_party_group', 7, 'A grid has no Party group'),
-  ('party_group_without_leader', 8, 'A Party group has no leader'),
-  ('grid_staff_out_of_range', 9, 'A grid''s staff count is outside compliance_setting staff_per_grid_min..max'),
-  ('member_not_in_grid', 10, 'A community Party member is placed in no grid'),
-  ('floating_member_without_certificate', 11, 'A member away 1-6 months has no activity certificate'),
-  ('floating_member_not_transferred', 12, 'A member away over 6 months has not been transferred');
-COMMENT ON VIEW compliance_kind IS 'Every kind of breach org_compliance reports, in report order, with its rule';
-CREATE VIEW org_compliance WITH (security_barrier) AS
-WITH branch_count AS (
-  SELECT o.org_id, o.name, o.community_code,
-         count(m.resident_id) AS members,
-         count(m.resident_id) FILTER (WHERE m.status = 'full') AS full_members,
-         (SELECT count(*) FROM commgrid.party_org_committee c WHERE c.org_id = o.org_id) AS committee
-  FROM commgrid.party_org o
-  LEFT JOIN commgrid.member_of_record m ON m.org_id = o.org_id
-  WHERE o.kind = 'branch'
-  GROUP BY o.org_id
-),
-community_count AS (
-  SELECT a.code, a.name, r.org_id, r.kind, r.name AS org_name,
-         (SELECT count(*) FROM commgrid.member_of_record m WHERE m.community_code = a.code) AS members
-  FROM commgrid.area a
-  LEFT JOIN commgrid.party_org r ON r.community_code = a.code AND r.parent_id IS NULL
-  WHERE a.kind = 'community'
-),
-staff_range AS (
-  SELECT (SELECT value FROM commgrid.compliance_setting WHERE name = 'staff_per_grid_min') AS lo,
-         (SELECT value FROM commgrid.compliance_setting WHERE name = 'staff_per_grid_max') AS hi
-),
-grid_staff_count AS (
-  SELECT g.code, g.name,
-         (SELECT count(*) FROM commgrid.grid_staff s WHERE s.grid_code = g.code) AS staff
-  FROM commgrid.area g
-  WHERE g.kind = 'grid'
-),
-breach AS (
-SELECT 'community_without_party_org'::text AS kind, c.code AS area_code,
-       format('community %s %s', c.code, c.name) AS subject,
-       format('no Party organisation; %s member(s) of record', c.members) AS detail
-FROM community_count c WHERE c.org_id IS NULL
-UNION ALL
-SELECT 'community_org_kind_mismatch', c.code,
-       format('%s %s (%s)', c.kind, c.org_id, c.org_name),
-       format('%s member(s) call for a %s, but the community has a %s',
-              c.members, commgrid.expected_org_kind(c.members), c.kind)
-FROM community_count c WHERE c.org_id IS NOT NULL AND c.kind <> commgrid.expected_org_kind(c.members)
-UNION ALL
-SELECT 'branch_too_few_full_members', b.community_code, format('branch %s (%s)', b.org_id, b.name),
-       format('%s full member(s); a branch needs at least 3', b.full_members)
-FROM branch_count b WHERE b.full_members < 3
-UNION ALL
-SELECT 'branch_without_committee', b.community_code, format('branch %s (%s)', b.org_id, b.name),
-       format('%s full members but %s committee member(s); from 7 full members a branch elects a committee of 3-5',
-              b.full_members, b.committee)
-FROM branch_count b WHERE b.full_members >= 7 AND b.committee < 3
-UNION ALL
-SELECT 'branch_over_50_members', b.community_code, format('branch %s (%s)', b.org_id, b.name),
-       format('%s members; a branch has at most 50, over 50 a general branch is set up', b.members)
-FROM branch_count b WHERE b.members > 50
-UNION ALL
-SELECT 'org_term_expired', o.community_code, format('%s %s (%s)', o.kind, o.org_id, o.name),
-       format('term %s to %s has ended; elect a new one', o.term_start, o.term_end)
-FROM commgrid.party_org o WHERE o.term_end < commgrid.district_today()
-UNION ALL
-SELECT 'grid_without_party_group', g.code, format('grid %s %s', g.code, g.name),
-       'no Party group (组织建在网格: every grid has one)'
-FROM commgrid.area g
-WHERE g.kind = 'grid'
-  AND NOT EXISTS (SELECT 1 FROM commgrid.party_org o WHERE o.grid_code = g.code AND o.kind = 'party_group')
-UNION ALL
-SELECT 'party_group_without_leader', o.grid_code, format('party_group %s (%s)', o.org_id, o.name),
-       'no leader (secretary_id is NULL)'
-FROM commgrid.party_org o WHERE o.kind = 'party_group' AND o.secretary_id IS NULL
-UNION ALL
-SELECT 'grid_staff_out_of_range', g.code, format('grid %s %s', g.code, g.name),
-       format('%s staff; expected %s to %s', g.staff, r.lo, r.hi)
-FROM grid_staff_count g, staff_range r WHERE g.staff < r.lo OR g.staff > r.hi
-UNION ALL
-SELECT 'member_not_in_grid', m.community_code, format('member %s', m.resident_id),
-       format('%s member of branch %s placed in no grid', m.status, m.org_id)
-FROM commgrid.member_of_record m WHERE m.grid_code IS NULL
-UNION ALL
-SELECT 'floating_member_without_certificate', f.community_code, format('member %s', f.resident_id),
-       format('away since %s with no activity certificate', f.since)
-FROM commgrid.floating_member f
-WHERE f.direction = 'outflow' AND f.transferred_on IS NULL AND f.certificate_no IS NULL
-  AND f.since <= commgrid.district_today() - interval '1 month' AND f.since >= commgrid.district_today() - interval '6 months'
-UNION ALL
-SELECT 'floating_member_not_transferred', f.community_code, format('member %s', f.resident_id),
-       format('away since %s, over 6 months, and not transferred', f.since)
-FROM commgrid.floating_member f
-WHERE f.direction = 'outflow' AND f.transferred_on IS NULL
-  AND f.since < commgrid.district_today() - interval '6 months'
-)
--- computed over the whole district, shown for the caller's jurisdiction only
-SELECT b.kind, b.area_code, b.subject, b.detail
-FROM breach b
-WHERE commgrid.reaches(b.area_code, (SELECT commgrid.reach_scopes()));
-COMMENT ON VIEW org_compliance IS
-  'Every breach of the Party organisation rules (DOMAIN.md §4) and the report''s grid rules, found over the whole district and shown for the caller''s jurisdiction; kinds and rules in compliance_kind';
-COMMENT ON COLUMN org_compliance.kind IS 'Kind of breach (see compliance_kind)';
-COMMENT ON COLUMN org_compliance.area_code IS 'The community or grid the breach belongs to: filter with area_code <@ code';
-COMMENT ON COLUMN org_compliance.subject IS 'What is in breach: organisation, grid or member (by id)';
-COMMENT ON COLUMN org_compliance.detail IS 'The figures that break the rule';
--- The district report: the report's 基本情况 paragraph computed from the data, and plain-typed
--- summary views for BI tools (text codes, no extension types, so a JDBC client reads them
--- without pg_commgrid).  The summary views hold counts and the names of areas and
--- organisations only, never a person's data; they compute with their owner's rights and show
--- each role the rows of its jurisdiction (commgrid.reaches); BI reads them through the bi_*
--- views.
-
--- The report's indicators for any area: a district, a township, a community or a grid.  It
--- runs with the owner's rights, after checking that the whole area lies in the caller's
--- jurisdiction (commgrid.check_staff_reach, the staff functions' check), so every figure
--- counts every row under the area and never needs a restricted column from the caller; a BI
--- reader may ask for a district (the bi_* views give it every district's figures anyway).
--- Levels are counted by depth, not by kind names, so new kinds of a level count too.
-CREATE OR REPLACE FUNCTION area_report(code gridcode)
-RETURNS TABLE (indicator text, value numeric, unit text)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-#variable_conflict use_column
-DECLARE
-  d commgrid.area;
-  target commgrid.gridcode := code;
-  area_depth int := commgrid.depth(code);
-  actor name := commgrid.acting_role();
-BEGIN
-  IF NOT (area_depth = 3 AND commgrid.is_member_of(actor, 'bi_reader')) THEN
-    PERFORM commgrid.check_staff_reach(target, format('area %s', target));
-  END IF;
-  SELECT * INTO d FROM commgrid.area a WHERE a.code = target;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'area % does not exist', target
-      USING ERRCODE = '22023', HINT = 'Areas are the rows of commgrid.area.';
-  END IF;
-
-  RETURN QUERY
-  WITH sub AS (
-    SELECT commgrid.depth(a.code) AS depth, a.kind, count(*) AS n
-    FROM commgrid.area a WHERE a.code <@ target
-    GROUP BY 1, 2
-  ),
-  community AS (
-    SELECT a.code,
-           (SELECT r.kind FROM commgrid.party_org r
-            WHERE r.community_code = a.code AND r.parent_id IS NULL) AS org_kind
-    FROM commgrid.area a
-    WHERE a.code <@ target AND a.kind = 'community'
-  ),
-  unassigned_household AS (
-    SELECT h.household_id
-    FROM commgrid.household h
-    WHERE h.grid_code IS NULL AND ST_Covers(d.boundary, h.location)
-  ),
-  unassigned AS (
-    SELECT count(*) AS n
-    FROM unassigned_household h JOIN commgrid.resident r USING (household_id)
-  ),
-  assigned AS (
-    SELECT count(*) AS n FROM commgrid.resident r WHERE r.grid_code <@ target
-  ),
-  member AS (
-    SELECT count(*) AS n,
-           count(*) FILTER (WHERE m.status = 'probationary') AS probationary
-    FROM commgrid.member_of_record m
-    WHERE m.community_code <@ target OR m.grid_code <@ target
-  ),
-  floating AS (
-    SELECT count(*) FILTER (WHERE f.direction = 'inflow') AS inflow,
-           count(*) FILTER (WHERE f.direction = 'outflow' AND f.transferred_on IS NULL) AS outflow
-    FROM commgrid.floating_member f LEFT JOIN commgrid.party_member m USING (resident_id)
-    WHERE f.community_code <@ target OR m.grid_code <@ target
-  ),
-  staff AS (
-    SELECT count(*) AS n FROM commgrid.grid_staff s WHERE s.grid_code <@ target
-  ),
-  dues AS (
-    SELECT count(DISTINCT p.resident_id) AS n
-    FROM commgrid.party_dues p LEFT JOIN commgrid.party_member m USING (resident_id)
-    WHERE (p.community_code <@ target OR m.grid_code <@ target)
-      AND p.paid_by_id <> p.resident_id
-      AND p.month >= date_trunc('month', commgrid.district_today() - interval '12 months')
-  ),
-  problem AS (
-    SELECT c.kind, count(*) AS n
-    FROM commgrid.org_compliance c WHERE c.area_code <@ target
-    GROUP BY c.kind
-  ),
-  grids AS (SELECT coalesce((SELECT sum(n) FROM sub WHERE depth = 6), 0) AS n),
-  line (ordinal, indicator, value, unit) AS (
-    SELECT 1, 'area', round((ST_Area(d.boundary::geography) / 1e6)::numeric, 0), 'km²'
-    UNION ALL SELECT 2, 'townships', coalesce((SELECT sum(n) FROM sub WHERE depth = 4), 0), 'townships'
-    UNION ALL
-    SELECT 3, 'townships: ' || s.kind, s.n, 'townships' FROM sub s WHERE s.depth = 4
-    UNION ALL SELECT 4, 'resident population', (SELECT n FROM assigned) + (SELECT n FROM unassigned), 'persons'
-    UNION ALL SELECT 5, 'households', (SELECT count(*) FROM commgrid.household h WHERE h.grid_code <@ target)
-                                      + (SELECT count(*) FROM unassigned_household), 'households'
-    UNION ALL SELECT 6, 'urban communities', (SELECT count(*) FROM community), 'communities'
-    UNION ALL SELECT 7, 'communities with a Party committee', (SELECT count(*) FROM community WHERE org_kind = 'committee'), 'communities'
-    UNION ALL SELECT 8, 'communities with a Party general branch', (SELECT count(*) FROM community WHERE org_kind = 'general_branch'), 'communities'
-    UNION ALL SELECT 9, 'communities with a Party branch', (SELECT count(*) FROM community WHERE org_kind = 'branch'), 'communities'
-    UNION ALL SELECT 10, 'communities without a Party organisation', (SELECT count(*) FROM community WHERE org_kind IS NULL), 'communities'
-    UNION ALL SELECT 11, 'Party members', (SELECT n FROM member), 'members'
-    UNION ALL SELECT 12, 'probationary members', (SELECT probationary FROM member), 'members'
-    UNION ALL SELECT 13, 'floating members away (outflow)', (SELECT outflow FROM floating), 'members'
-    UNION ALL SELECT 14, 'floating members received (inflow)', (SELECT inflow FROM floating), 'members'
-    UNION ALL SELECT 15, 'members whose dues others paid (last 12 months)', (SELECT n FROM dues), 'members'
-    UNION ALL SELECT 16, 'grids', (SELECT n FROM grids), 'grids'
-    UNION ALL SELECT 17, 'grids with a Party group',
-      (SELECT count(*) FROM commgrid.party_org o WHERE o.kind = 'party_group' AND o.grid_code <@ target), 'grids'
-    UNION ALL SELECT 18, 'grid staff', (SELECT n FROM staff), 'persons'
-    UNION ALL SELECT 19, 'staff per grid',
-      CASE WHEN (SELECT n FROM grids) > 0 THEN round((SELECT n FROM staff)::numeric / (SELECT n FROM grids), 1) END, 'persons'
-    UNION ALL SELECT 20, 'residents unassigned', (SELECT n FROM unassigned), 'persons'
-    UNION ALL
-    SELECT 100 + k.ordinal, 'compliance: ' || k.kind, coalesce(p.n, 0), 'problems'
-    FROM commgrid.compliance_kind k LEFT JOIN problem p USING (kind)
-  )
-  SELECT l.indicator, l.value::numeric, l.unit FROM line l ORDER BY l.ordinal, l.indicator;
-END $$;
-REVOKE EXECUTE ON FUNCTION area_report(gridcode) FROM PUBLIC;
-COMMENT ON FUNCTION area_report(gridcode) IS
-  'The report''s 基本情况 for any area in the caller''s jurisdiction (district, township, community or grid; 42501 outside it): area, townships (by kind), population, communities by Party organisation kind, members, grids, staff per grid, residents unassigned (must be 0), then compliance problems by kind';
--- The district case of area_report, kept for its callers: the same figures, one source.
-CREATE OR REPLACE FUNCTION district_report(district gridcode)
-RETURNS TABLE (indicator text, value numeric, unit text)
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  IF commgrid.depth(district) <> 3 THEN
-    RAISE EXCEPTION '% is a % code, not a district', district, commgrid.level(district)
-      USING ERRCODE = '22023', HINT = 'A district (county-level) code has 6 digits, e.g. 500112.';
-  END IF;
-  RETURN QUERY SELECT * FROM commgrid.area_report(district);
-END $$;
-REVOKE EXECUTE ON FUNCTION district_report(gridcode) FROM PUBLIC;
-COMMENT ON FUNCTION district_report(gridcode) IS
-  'The report''s 基本情况 for a district (area_report of a district code; 22023 for another level)';
-CREATE VIEW community_summary WITH (security_barrier) AS
-SELECT a.code::text AS community_code, a.name AS community_name,
-       t.code::text AS township_code, t.name AS township_name, t.kind AS township_kind,
-       commgrid.parent(t.code)::text AS district_code,
-       r.kind AS org_kind, r.name AS org_name, r.term_end AS org_term_end,
-       coalesce(m.members, 0) AS members,
-       coalesce(m.full_members, 0) AS full_members,
-       coalesce(m.probationary_members, 0) AS probationary_members,
-       coalesce(f.inflow, 0) AS inflow_members,
-       coalesce(f.outflow, 0) AS outflow_members,
-       (SELECT count(*) FROM commgrid.area g WHERE g.parent = a.code AND g.kind = 'grid') AS grids,
-       (SELECT count(*) FROM commgrid.party_org o WHERE o.community_code = a.code AND o.kind = 'party_group') AS party_groups,
-       (SELECT count(*) FROM commgrid.grid_staff s WHERE s.community_code = a.code) AS staff,
-       (SELECT count(*) FROM commgrid.household h WHERE h.community_code = a.code) AS households,
-       (SELECT count(*) FROM commgrid.resident p WHERE p.community_code = a.code) AS residents,
-       (SELECT count(*) FROM commgrid.org_compliance c WHERE c.area_code <@ a.code) AS compliance_problems
-FROM commgrid.area a
-JOIN commgrid.area t ON t.code = a.parent
-LEFT JOIN commgrid.party_org r ON r.community_code = a.code AND r.parent_id IS NULL
-LEFT JOIN (
-  SELECT community_code, count(*) AS members,
-         count(*) FILTER (WHERE status = 'full') AS full_members,
-         count(*) FILTER (WHERE status = 'probationary') AS probationary_members
-  FROM commgrid.member_of_record GROUP BY community_code
-) m ON m.community_code = a.code
-LEFT JOIN (
-  SELECT community_code,
-         count(*) FILTER (WHERE direction = 'inflow') AS inflow,
-         count(*) FILTER (WHERE direction = 'outflow' AND transferred_on IS NULL) AS outflow
-  FROM commgrid.floating_member GROUP BY community_code
-) f ON f.community_code = a.code
-WHERE a.kind = 'community' AND commgrid.reaches(a.code, (SELECT commgrid.reach_scopes()));
-COMMENT ON VIEW community_summary IS
-  'One row per urban community of the caller''s jurisdiction, with plain types for BI tools: its township, Party organisation, members, grids, staff, households, residents and compliance problems';
-CREATE VIEW grid_summary WITH (security_barrier) AS
-SELECT g.code::text AS grid_code, g.name AS grid_name,
-       c.code::text AS community_code, c.name AS community_name,
-       grp.name AS party_group_name, grp.secretary_id IS NOT NULL AS party_group_has_leader,
-       (SELECT count(*) FROM commgrid.household h WHERE h.grid_code = g.code) AS households,
-       coalesce(r.residents, 0) AS residents,
-       coalesce(r.vulnerable, 0) AS vulnerable_residents,
-       coalesce(r.empty_nest, 0) AS empty_nest_elderly,
-       (SELECT count(*) FROM commgrid.member_of_record m WHERE m.grid_code = g.code) AS members_placed,
-       (SELECT count(*) FROM commgrid.grid_staff s WHERE s.grid_code = g.code) AS staff,
-       (SELECT count(*) FROM commgrid.grid_staff s WHERE s.grid_code = g.code AND s.full_time) AS full_time_staff,
-       (SELECT count(*) FROM commgrid.org_compliance x WHERE x.area_code = g.code) AS compliance_problems
-FROM commgrid.area g
-JOIN commgrid.area c ON c.code = g.parent
-LEFT JOIN commgrid.party_org grp ON grp.grid_code = g.code AND grp.kind = 'party_group'
-LEFT JOIN (
-  SELECT grid_code, count(*) AS residents,
-         count(*) FILTER (WHERE cardinality(vulnerable_kinds) > 0) AS vulnerable,
-         count(*) FILTER (WHERE empty_nest_elderly) AS empty_nest
-  FROM commgrid.resident GROUP BY grid_code
-) r ON r.grid_code = g.code
-WHERE g.kind = 'grid' AND commgrid.reaches(g.code, (SELECT commgrid.reach_scopes()));
-COMMENT ON VIEW grid_summary IS
-  'One row per grid of the caller''s jurisdiction, with plain types for BI tools: its community, Party group and whether it has a leader, households, residents, vulnerable and empty-nest residents, members placed, staff and compliance problems';
-COMMENT ON FUNCTION weighted_mean_accum(float8[], float8, float8) IS
-  'Transition function of weighted_mean; state {sum(v*w), its error, sum(w), its error, scale}: the weights are divided by 2^scale, just above the largest weight';
-COMMENT ON FUNCTION weighted_mean_combine(float8[], float8[]) IS
-  'Combine function of weighted_mean: merges two partial states';
-COMMENT ON FUNCTION weighted_mean_final(float8[]) IS
-  'Final function of weighted_mean: sum(v*w) / sum(w), NULL when sum(w) = 0';
-CREATE OR REPLACE AGGREGATE weighted_mean(value float8, weight float8) (
-  SFUNC = weighted_mean_accum,
-  STYPE = float8[],
-  FINALFUNC = weighted_mean_final,
-  COMBINEFUNC = weighted_mean_combine,
-  INITCOND = '{0,0,0,0,0}',
-  PARALLEL = SAFE
+-- The tables whose rows the install script writes and pg_dump must leave out: CREATE
+-- EXTENSION on restore writes them again (registries of the extension's own objects, settings
+-- only the extension owner changes).
+CREATE TABLE install_only_table (
+  table_name regclass PRIMARY KEY,
+  reason     text NOT NULL
 );
-COMMENT ON AGGREGATE weighted_mean(float8, float8) IS
-  'Weighted mean sum(v*w) / sum(w), with the weights scaled so that no weight from 5e-324 to 1.8e308 overflows or underflows. Rows whose value or weight is NULL are skipped, and rows of weight 0 are left out (even an Infinity or NaN value); a negative or non-finite weight is an error (22023); NULL when there are no rows or every weight is 0';
-COMMENT ON FUNCTION trimmed_mean_accum(float8[], float8, int) IS
-  'Transition function of trimmed_mean; state {trim, n, middle sum, its error, n_low, n_high, low heap, high heap}';
-COMMENT ON FUNCTION trimmed_mean_combine(float8[], float8[]) IS
-  'Combine function of trimmed_mean: merges two partial states exactly';
-COMMENT ON FUNCTION trimmed_mean_final(float8[]) IS
-  'Final function of trimmed_mean: mean of the values left after trimming';
-COMMENT ON AGGREGATE trimmed_mean(float8, int) IS
-  'Mean after dropping the trim highest and trim lowest values; with 2*trim values or fewer, the mean of all. NULL values are skipped; trim must be >= 0, not NULL and the same for every row of a group (22023)';
-COMMENT ON TYPE uscc IS
-  'Unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters of 0-9 A-H J-N P-R T-U W-Y, both check characters verified; stored in 9 bytes, sorted as its text';
-COMMENT ON FUNCTION uscc_in(cstring) IS 'Text input of uscc: validates both check characters (22P02 naming the bad part)';
-COMMENT ON FUNCTION uscc_out(uscc) IS 'Text output of uscc: the canonical 18 characters';
-COMMENT ON FUNCTION uscc_recv(internal) IS 'Binary input of uscc: the 18 characters, validated as text input is';
-COMMENT ON FUNCTION uscc_send(uscc) IS 'Binary output of uscc: the 18 characters';
-COMMENT ON FUNCTION uscc_eq(uscc, uscc) IS 'Implementation of = for uscc';
-COMMENT ON FUNCTION uscc_ne(uscc, uscc) IS 'Implementation of <> for uscc';
-COMMENT ON FUNCTION uscc_lt(uscc, uscc) IS 'Implementation of < for uscc (the order of the text)';
-COMMENT ON FUNCTION uscc_le(uscc, uscc) IS 'Implementation of <= for uscc';
-COMMENT ON FUNCTION uscc_gt(uscc, uscc) IS 'Implementation of > for uscc';
-COMMENT ON FUNCTION uscc_ge(uscc, uscc) IS 'Implementation of >= for uscc';
-COMMENT ON FUNCTION uscc_cmp(uscc, uscc) IS 'B-tree support: three-way comparison of two codes';
-COMMENT ON FUNCTION uscc_hash(uscc) IS 'Hash support: hash of the 9 stored bytes (stable across releases)';
-COMMENT ON FUNCTION uscc_hash_extended(uscc, int8) IS 'Hash support: seeded 64-bit hash of the 9 stored bytes';
-COMMENT ON FUNCTION uscc_is_valid(text) IS
-  'Would the text be accepted as a uscc? (for cleaning imported data without catching errors)';
-COMMENT ON FUNCTION uscc_part(uscc, text) IS
-  'One part of the code: registration_authority (char 1), organization_type (2), region (3-8, GB/T 2260 code of the registration authority), organization_code (9-17, GB 11714)';
-COMMENT ON FUNCTION uscc_registration_authority_name(uscc) IS
-  'The registering department for the codes every source agrees on (1 机构编制, 5 民政, 9 工商/市场监管, Y 其他); NULL for other authority codes, which GB 32100 lets the registry extend';
-COMMENT ON FUNCTION make_uscc(text, text, text, text) IS
-  'A valid code from its parts (1 + 1 + 6 + 8 characters), with the GB 11714 and GB 32100 check characters computed';
-COMMENT ON TABLE unit_vocabulary IS
-  'Codes of unit.kind, unit.affiliation and unit.rank with their Chinese labels and display order';
-COMMENT ON COLUMN unit_vocabulary.field IS 'kind, affiliation or rank';
-COMMENT ON COLUMN unit_vocabulary.code IS 'the code stored in unit';
-COMMENT ON COLUMN unit_vocabulary.label IS 'the report''s word for it';
-COMMENT ON COLUMN unit_vocabulary.sort_order IS 'display order: higher affiliation and rank first';
--- The installed vocabulary; pg_dump keeps the rows a user added or changed, and on restore a
--- dumped row replaces the installed one of the same field and code (as for compliance_setting).
-CREATE OR REPLACE FUNCTION unit_vocabulary_defaults() RETURNS SETOF unit_vocabulary
-LANGUAGE sql IMMUTABLE PARALLEL SAFE BEGIN ATOMIC VALUES
-  ('kind', 'organ', '党政机关', 1),
-  ('kind', 'public_institution', '事业单位', 2),
-  ('kind', 'state_owned_enterprise', '国有企业', 3),
-  ('kind', 'non_public_enterprise', '非公企业', 4),
-  ('kind', 'social_organisation', '社会组织', 5),
-  ('kind', 'armed_police', '武警部队', 6),
-  ('affiliation', 'central', '中央', 1),
-  ('affiliation', 'provincial', '省属', 2),
-  ('affiliation', 'city', '市属', 3),
-  ('affiliation', 'district', '区属', 4),
-  ('affiliation', 'subdistrict', '街道', 5),
-  ('rank', 'bureau', '厅局级', 1),
-  ('rank', 'division', '处级', 2),
-  ('rank', 'section', '科级', 3),
-  ('rank', 'none', '无级别', 4);
+COMMENT ON TABLE install_only_table IS
+  'Tables of the extension that pg_dump leaves out on purpose: the install script fills them and CREATE EXTENSION fills them again on restore';
+COMMENT ON COLUMN install_only_table.table_name IS 'The table';
+COMMENT ON COLUMN install_only_table.reason IS 'Why its rows need no backup';
+-- Register a table of users' rows for pg_dump (pg_extension_config_dump, so its rows are
+-- dumped although the extension owns it), and with it every sequence behind its serial or
+-- identity columns, found by pg_get_serial_sequence: no sequence name is typed by hand.
+-- condition: the WHERE clause that picks the users' rows ('' for all).
+CREATE OR REPLACE FUNCTION register_dump(tbl regclass, condition text DEFAULT '') RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  seq text;
+BEGIN
+  PERFORM pg_catalog.pg_extension_config_dump(tbl, condition);
+  FOR seq IN
+    SELECT pg_catalog.pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname)
+    FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    WHERE c.oid = tbl
+    ORDER BY a.attnum
+  LOOP
+    IF seq IS NOT NULL THEN
+      PERFORM pg_catalog.pg_extension_config_dump(seq::regclass, '');
+    END IF;
+  END LOOP;
+END $$;
+REVOKE EXECUTE ON FUNCTION register_dump(regclass, text) FROM PUBLIC;
+COMMENT ON FUNCTION register_dump(regclass, text) IS
+  'Mark a table (rows matching the condition, '''' for all) and the sequences of its serial and identity columns for pg_dump; install script only';
+-- Say that pg_dump leaves a table out on purpose (install_only_table).
+CREATE OR REPLACE FUNCTION mark_install_only(tbl regclass, reason text) RETURNS void
+LANGUAGE sql SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+  INSERT INTO commgrid.install_only_table VALUES (tbl, reason)
+    ON CONFLICT (table_name) DO UPDATE SET reason = EXCLUDED.reason;
 END;
-COMMENT ON FUNCTION unit_vocabulary_defaults() IS
-  'The rows the install script puts into unit_vocabulary (pg_dump leaves out rows still equal to one of them)';
-INSERT INTO unit_vocabulary SELECT * FROM unit_vocabulary_defaults()
-ON CONFLICT DO NOTHING;
-SELECT pg_catalog.pg_extension_config_dump('unit_vocabulary',
-  $$WHERE (field, code, label, sort_order) NOT IN (SELECT d.field, d.code, d.label, d.sort_order FROM commgrid.unit_vocabulary_defaults() d)$$);
-CREATE OR REPLACE FUNCTION unit_vocabulary_replace_default() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  DELETE FROM commgrid.unit_vocabulary v
-   WHERE v.field = NEW.field AND v.code = NEW.code
-     AND (v.field, v.code, v.label, v.sort_order) IN (SELECT d.field, d.code, d.label, d.sort_order
-                                                        FROM commgrid.unit_vocabulary_defaults() d);
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION unit_vocabulary_replace_default() FROM PUBLIC;
-COMMENT ON FUNCTION unit_vocabulary_replace_default() IS
-  'Trigger: a row inserted with the field and code of an entry still at its installed value replaces it (how pg_restore brings back a changed label)';
-CREATE TRIGGER unit_vocabulary_replace_default BEFORE INSERT ON unit_vocabulary
-  FOR EACH ROW EXECUTE FUNCTION unit_vocabulary_replace_default();
-ALTER TABLE unit_vocabulary ENABLE ALWAYS TRIGGER unit_vocabulary_replace_default;
-COMMENT ON TABLE unit IS
-  'Resident units (驻社区单位): each belongs to one community (the largest share of its campus) and co-builds with every community its campus overlaps (unit_community)';
-COMMENT ON COLUMN unit.unit_id IS 'identity';
-COMMENT ON COLUMN unit.name IS 'full registered name';
-COMMENT ON COLUMN unit.uscc IS 'unified social credit code (统一社会信用代码); may be NULL only for an armed police unit';
-COMMENT ON COLUMN unit.kind IS
-  'organ (党政机关), public_institution (事业单位: school, hospital …), state_owned_enterprise, non_public_enterprise, social_organisation, armed_police';
-COMMENT ON COLUMN unit.category IS 'finer kind for reports, e.g. school, hospital, bank';
-COMMENT ON COLUMN unit.affiliation IS 'who the unit answers to: central, provincial, city (市属), district (区属), subdistrict';
-COMMENT ON COLUMN unit.rank IS 'administrative rank: bureau (厅局级), division (处级), section (科级), none';
-COMMENT ON COLUMN unit.party_org_name IS 'name of the unit''s Party organisation';
-COMMENT ON COLUMN unit.party_secretary_id IS
-  'the person (resident_id) who heads the unit''s Party organisation, its Party head: by rule a member of the community''s joint meeting';
-COMMENT ON COLUMN unit.location IS 'a point for a unit without a campus (EPSG:4490; 4326 input is transformed)';
-COMMENT ON COLUMN unit.footprint IS 'the campus footprint, MultiPolygon (EPSG:4490; 4326 input is transformed)';
-COMMENT ON COLUMN unit.community_code IS
-  'the unit''s community, assigned from the footprint (largest share) or the location; set by hand only for a unit without either';
-COMMENT ON TABLE unit_community IS
-  'Co-building ties from geography: every community a unit''s campus overlaps (share 1 for a point), maintained by the spatial assignment';
-COMMENT ON COLUMN unit_community.unit_id IS 'the unit';
-COMMENT ON COLUMN unit_community.community_code IS 'a community the unit co-builds with';
-COMMENT ON COLUMN unit_community.share IS 'share of the campus area in the community (1 for a unit located by a point)';
-COMMENT ON COLUMN unit_community.area_m2 IS 'campus area in the community, m² (NULL for a point)';
-COMMENT ON COLUMN unit_community.is_home IS 'true for the unit''s own community (unit.community_code)';
--- The communities a footprint overlaps, with the share of its area in each (the spatial
--- tools' footprint_shares, measured on the CGCS2000 ellipsoid, largest share first).
-CREATE OR REPLACE FUNCTION unit_footprint_communities(footprint geometry)
-RETURNS TABLE (community_code gridcode, share float8, area_m2 float8)
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  -- a share is a ratio of sums of pieces and can exceed 1 by a rounding error
-  SELECT s.code, least(s.share, 1.0), s.area_m2 FROM commgrid.footprint_shares(footprint, 'community') s
-$$;
-COMMENT ON FUNCTION unit_footprint_communities(geometry) IS
-  'The communities a campus footprint overlaps, largest share first, with the share of its area in each and that area in m² (footprint_shares at community level)';
--- How messages name a unit: by its name, so errors read the same whatever its id.
-CREATE OR REPLACE FUNCTION unit_label(unit bigint) RETURNS text
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT coalesce((SELECT format('unit "%s"', commgrid.echo_value(u.name)) FROM commgrid.unit u WHERE u.unit_id = unit),
-                  format('unit %s', unit))
-$$;
-COMMENT ON FUNCTION unit_label(bigint) IS 'unit "name", as error messages name a unit';
--- Place a unit: the community of its point, or every community its footprint overlaps.
-CREATE OR REPLACE FUNCTION unit_assign() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  IF NEW.location IS NOT NULL OR NEW.footprint IS NOT NULL THEN
-    -- the boundaries read below stay current until this row commits
-    PERFORM commgrid.boundary_share_lock();
-  END IF;
-  IF NEW.location IS NOT NULL AND ST_SRID(NEW.location) = 4326 THEN
-    NEW.location := ST_Transform(NEW.location, 4490);
-  END IF;
-  IF NEW.footprint IS NOT NULL THEN
-    IF ST_SRID(NEW.footprint) = 4326 THEN
-      NEW.footprint := ST_Transform(NEW.footprint, 4490);
-    END IF;
-    IF GeometryType(NEW.footprint) = 'POLYGON' THEN
-      NEW.footprint := ST_Multi(NEW.footprint);
-    END IF;
-    -- footprint_shares lists the largest share first (ties by code)
-    SELECT s.community_code INTO NEW.community_code
-      FROM commgrid.unit_footprint_communities(NEW.footprint) s
-     LIMIT 1;
-    IF NOT FOUND THEN
-      RAISE EXCEPTION 'campus of unit "%" lies in no community', commgrid.echo_value(NEW.name)
-        USING ERRCODE = '23514',
-              DETAIL = format('The footprint %s overlaps no area of kind community.', ST_AsText(ST_Envelope(NEW.footprint))),
-              HINT = 'Check the coordinates (EPSG:4490 longitude/latitude) or load the community boundaries first.';
-    END IF;
-  ELSIF NEW.location IS NOT NULL THEN
-    NEW.community_code := commgrid.locate(NEW.location, 'community');
-    IF NEW.community_code IS NULL THEN
-      RAISE EXCEPTION 'unit "%" lies in no community', commgrid.echo_value(NEW.name)
-        USING ERRCODE = '23514',
-              DETAIL = format('The point %s is in no area of kind community.', ST_AsText(NEW.location)),
-              HINT = 'Check the coordinates (EPSG:4490 longitude/latitude) or load the community boundaries first.';
-    END IF;
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION unit_assign() FROM PUBLIC;
-COMMENT ON FUNCTION unit_assign() IS
-  'Trigger: sets unit.community_code from the footprint (largest share) or the location';
-CREATE TRIGGER unit_assign BEFORE INSERT OR UPDATE OF location, footprint, community_code ON unit
-  FOR EACH ROW EXECUTE FUNCTION unit_assign();
--- Keep unit_community in step with the unit's place.
-CREATE OR REPLACE FUNCTION unit_sync_communities() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  DELETE FROM commgrid.unit_community WHERE unit_id = NEW.unit_id;
-  IF NEW.footprint IS NOT NULL THEN
-    INSERT INTO commgrid.unit_community (unit_id, community_code, share, area_m2, is_home)
-    SELECT NEW.unit_id, s.community_code, s.share, s.area_m2, s.community_code = NEW.community_code
-      FROM commgrid.unit_footprint_communities(NEW.footprint) s;
-  ELSIF NEW.community_code IS NOT NULL THEN
-    INSERT INTO commgrid.unit_community (unit_id, community_code, share, area_m2, is_home)
-    VALUES (NEW.unit_id, NEW.community_code, 1, NULL, true);
-  END IF;
-  RETURN NULL;
-END $$;
-REVOKE EXECUTE ON FUNCTION unit_sync_communities() FROM PUBLIC;
-COMMENT ON FUNCTION unit_sync_communities() IS
-  'Trigger: rewrites unit_community for a unit whose place changed (as the owner: the ties are derived data no role writes by hand)';
-CREATE TRIGGER unit_sync_communities AFTER INSERT OR UPDATE OF location, footprint, community_code ON unit
-  FOR EACH ROW EXECUTE FUNCTION unit_sync_communities();
--- After community boundaries change: place every unit again.
-CREATE OR REPLACE FUNCTION unit_reassign_all() RETURNS bigint
-LANGUAGE sql VOLATILE
-SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  WITH moved AS (
-    UPDATE commgrid.unit SET footprint = footprint, location = location
-     WHERE footprint IS NOT NULL OR location IS NOT NULL
-    RETURNING 1)
-  SELECT count(*) FROM moved
-$$;
-COMMENT ON FUNCTION unit_reassign_all() IS
-  'Re-runs the spatial assignment of every unit with a point or footprint (after boundaries change); returns the number of units placed';
--- Units follow the community boundaries: when communities are added, redrawn or removed (by
--- commgrid.redraw or a plain UPDATE), the units whose place touches the old or new boundary are
--- placed again.  A change that would leave a unit in no community is refused.
-CREATE OR REPLACE FUNCTION unit_follow_boundaries() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  -- each statement names only the transition tables its operation has
-  IF TG_OP = 'INSERT' THEN
-    UPDATE commgrid.unit u SET footprint = u.footprint, location = u.location
-     WHERE EXISTS (SELECT 1 FROM new_areas a
-                    WHERE a.kind IN ('community', 'village')
-                      AND ST_Intersects(a.boundary, coalesce(u.footprint, u.location)));
-  ELSIF TG_OP = 'DELETE' THEN
-    UPDATE commgrid.unit u SET footprint = u.footprint, location = u.location
-     WHERE EXISTS (SELECT 1 FROM old_areas a
-                    WHERE a.kind IN ('community', 'village')
-                      AND ST_Intersects(a.boundary, coalesce(u.footprint, u.location)));
-  ELSE
-    UPDATE commgrid.unit u SET footprint = u.footprint, location = u.location
-     WHERE EXISTS (SELECT 1 FROM old_areas o JOIN new_areas n ON n.code = o.code
-                    WHERE (o.kind IN ('community', 'village') OR n.kind IN ('community', 'village'))
-                      AND o.boundary IS DISTINCT FROM n.boundary
-                      AND (ST_Intersects(o.boundary, coalesce(u.footprint, u.location))
-                           OR ST_Intersects(n.boundary, coalesce(u.footprint, u.location))));
-  END IF;
-  RETURN NULL;
-END $$;
-REVOKE EXECUTE ON FUNCTION unit_follow_boundaries() FROM PUBLIC;
-COMMENT ON FUNCTION unit_follow_boundaries() IS
-  'Statement trigger on area: re-places the units touched by added, redrawn or removed community boundaries (as the owner, so whoever may redraw areas need not have rights on units)';
-CREATE TRIGGER unit_follow_boundaries_insert AFTER INSERT ON area
-  REFERENCING NEW TABLE AS new_areas FOR EACH STATEMENT EXECUTE FUNCTION unit_follow_boundaries();
-CREATE TRIGGER unit_follow_boundaries_update AFTER UPDATE ON area
-  REFERENCING OLD TABLE AS old_areas NEW TABLE AS new_areas FOR EACH STATEMENT EXECUTE FUNCTION unit_follow_boundaries();
-CREATE TRIGGER unit_follow_boundaries_delete AFTER DELETE ON area
-  REFERENCING OLD TABLE AS old_areas FOR EACH STATEMENT EXECUTE FUNCTION unit_follow_boundaries();
-COMMENT ON TABLE leader IS
-  'Leading cadres of the city, the district and the subdistricts, with their term: the holders of contact points and area responsibility, and the conveners of joint meetings';
-COMMENT ON COLUMN leader.leader_id IS 'identity';
-COMMENT ON COLUMN leader.person_id IS 'the person (resident_id)';
-COMMENT ON COLUMN leader.level IS 'city, district or subdistrict';
-COMMENT ON COLUMN leader.area_code IS 'the city (4 digits), district (6) or subdistrict/town (9) the leader belongs to';
-COMMENT ON COLUMN leader.title IS 'post, e.g. 区委副书记, 街道党工委副书记';
-COMMENT ON COLUMN leader.starts IS 'first day in post';
-COMMENT ON COLUMN leader.ends IS 'last day in post; NULL while in post';
-COMMENT ON FUNCTION period_in_force(date, date, date) IS
-  'Is a period [starts, ends] (ends NULL = open) in force on a day?';
-COMMENT ON TABLE contact_point IS
-  'Contact points (联系点): communities a city or district leader keeps in touch with for Party-building';
-COMMENT ON COLUMN contact_point.contact_point_id IS 'identity';
-COMMENT ON COLUMN contact_point.leader_id IS 'a city or district leader';
-COMMENT ON COLUMN contact_point.community_code IS 'the contact community, inside the leader''s city or district';
-COMMENT ON COLUMN contact_point.starts IS 'first day';
-COMMENT ON COLUMN contact_point.ends IS 'last day; NULL while in force';
-COMMENT ON TABLE area_responsibility IS
-  'Area responsibility (包片): communities or grids a subdistrict leader answers for';
-COMMENT ON COLUMN area_responsibility.responsibility_id IS 'identity';
-COMMENT ON COLUMN area_responsibility.leader_id IS 'a subdistrict leader';
-COMMENT ON COLUMN area_responsibility.area_code IS 'a community or a grid of the leader''s subdistrict';
-COMMENT ON COLUMN area_responsibility.community_code IS 'the community of area_code (itself, or the grid''s community)';
-COMMENT ON COLUMN area_responsibility.starts IS 'first day';
-COMMENT ON COLUMN area_responsibility.ends IS 'last day; NULL while in force';
--- A contact point needs a city or district leader over the community; a responsibility a
--- subdistrict leader of the community's own subdistrict.
-CREATE OR REPLACE FUNCTION leadership_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  l commgrid.leader;
-  target gridcode;
-BEGIN
-  SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.leader_id;
-  IF NOT FOUND THEN
-    RETURN NEW;   -- the foreign key reports it
-  END IF;
-  IF TG_TABLE_NAME = 'contact_point' THEN
-    target := NEW.community_code;
-    IF l.level NOT IN ('city', 'district') THEN
-      RAISE EXCEPTION '% (person %) is a % leader; contact points are for city and district leaders', l.title, l.person_id, l.level
-        USING ERRCODE = '23514',
-              DETAIL = format('%s (person %s) cannot take community %s as a contact point.', l.title, l.person_id, target),
-              HINT = 'Subdistrict leaders take area responsibility (area_responsibility) instead.';
-    END IF;
-  ELSE
-    target := NEW.area_code;
-    IF l.level <> 'subdistrict' THEN
-      RAISE EXCEPTION '% (person %) is a % leader; area responsibility is for subdistrict leaders', l.title, l.person_id, l.level
-        USING ERRCODE = '23514',
-              DETAIL = format('%s (person %s) cannot answer for area %s.', l.title, l.person_id, target),
-              HINT = 'City and district leaders take contact points (contact_point) instead.';
-    END IF;
-  END IF;
-  IF NOT target <@ l.area_code THEN
-    RAISE EXCEPTION 'area % is outside the area % of % (person %)', target, l.area_code, l.title, l.person_id
-      USING ERRCODE = '23514',
-            DETAIL = format('%s (person %s) is a %s leader of %s; %s is not inside it.', l.title, l.person_id, l.level, l.area_code, target);
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION leadership_check() FROM PUBLIC;
-COMMENT ON FUNCTION leadership_check() IS
-  'Trigger: contact points belong to city/district leaders, area responsibility to subdistrict leaders, always inside their own area';
-CREATE TRIGGER contact_point_check BEFORE INSERT OR UPDATE ON contact_point
-  FOR EACH ROW EXECUTE FUNCTION leadership_check();
-CREATE TRIGGER area_responsibility_check BEFORE INSERT OR UPDATE ON area_responsibility
-  FOR EACH ROW EXECUTE FUNCTION leadership_check();
-CREATE VIEW community_without_leader WITH (security_barrier) AS
-SELECT c.code::text AS community_code, c.name AS community_name,
-       c.parent::text AS subdistrict_code, s.name AS subdistrict_name
-  FROM commgrid.area c
-  LEFT JOIN commgrid.area s ON s.code = c.parent
- WHERE c.kind IN ('community', 'village') AND commgrid.reaches(c.code, (SELECT commgrid.reach_scopes()))
-   AND NOT EXISTS (SELECT 1 FROM commgrid.contact_point p
-                    WHERE p.community_code = c.code AND commgrid.period_in_force(p.starts, p.ends, commgrid.district_today())
-                      AND EXISTS (SELECT 1 FROM commgrid.leader l WHERE l.leader_id = p.leader_id
-                                     AND commgrid.period_in_force(l.starts, l.ends, commgrid.district_today())))
-   AND NOT EXISTS (SELECT 1 FROM commgrid.area_responsibility r
-                    WHERE r.community_code = c.code AND commgrid.period_in_force(r.starts, r.ends, commgrid.district_today())
-                      AND EXISTS (SELECT 1 FROM commgrid.leader l WHERE l.leader_id = r.leader_id
-                                     AND commgrid.period_in_force(l.starts, l.ends, commgrid.district_today())));
-COMMENT ON VIEW community_without_leader IS
-  'Communities that today have neither a contact leader (联系点) nor a responsible subdistrict leader (包片) over the community or one of its grids; a leader out of post does not count';
-COMMENT ON TABLE joint_meeting IS
-  'The community''s Party-building joint meeting (联席会议) or grand Party committee (大党委), one per community';
-COMMENT ON COLUMN joint_meeting.community_code IS 'the community';
-COMMENT ON COLUMN joint_meeting.form IS 'joint_meeting (联席会议) or grand_party_committee (大党委)';
-COMMENT ON COLUMN joint_meeting.convener_leader_id IS
-  'convener (召集人 / 大党委书记): the subdistrict leader stationed in the community; NULL when vacant';
-COMMENT ON COLUMN joint_meeting.established IS 'day it was set up';
-COMMENT ON TABLE joint_meeting_member IS
-  'Members of a joint meeting: the Party heads of the resident units (unit_id set) and the community''s own Party people (unit_id NULL); the convener is a member without a row here';
-COMMENT ON COLUMN joint_meeting_member.member_id IS 'identity';
-COMMENT ON COLUMN joint_meeting_member.community_code IS 'the joint meeting''s community';
-COMMENT ON COLUMN joint_meeting_member.person_id IS 'the member';
-COMMENT ON COLUMN joint_meeting_member.unit_id IS 'the unit the member represents; NULL for the community''s own members';
-COMMENT ON COLUMN joint_meeting_member.role IS 'member, deputy_convener or secretary';
-COMMENT ON COLUMN joint_meeting_member.starts IS 'first day';
-COMMENT ON COLUMN joint_meeting_member.ends IS 'last day; NULL while a member';
-COMMENT ON TABLE cobuilding_meeting IS 'Meetings held by a joint meeting / grand Party committee';
-COMMENT ON COLUMN cobuilding_meeting.meeting_id IS 'identity';
-COMMENT ON COLUMN cobuilding_meeting.community_code IS 'the joint meeting''s community';
-COMMENT ON COLUMN cobuilding_meeting.held_on IS 'day held';
-COMMENT ON COLUMN cobuilding_meeting.topic IS 'agenda';
-COMMENT ON COLUMN cobuilding_meeting.minutes IS 'minutes';
-COMMENT ON TABLE cobuilding_attendance IS
-  'Who attended a meeting; only members on the day count towards the quorum';
-COMMENT ON COLUMN cobuilding_attendance.meeting_id IS 'the meeting';
-COMMENT ON COLUMN cobuilding_attendance.community_code IS 'the meeting''s community (kept equal by the foreign key)';
-COMMENT ON COLUMN cobuilding_attendance.person_id IS 'a person present';
-COMMENT ON TABLE cobuilding_resolution IS 'Resolutions of a meeting, with who carries them out and their state';
-COMMENT ON COLUMN cobuilding_resolution.resolution_id IS 'identity';
-COMMENT ON COLUMN cobuilding_resolution.meeting_id IS 'the meeting that resolved it';
-COMMENT ON COLUMN cobuilding_resolution.community_code IS 'the meeting''s community';
-COMMENT ON COLUMN cobuilding_resolution.resolution IS 'what was resolved';
-COMMENT ON COLUMN cobuilding_resolution.responsible_unit_id IS 'the unit that carries it out; NULL for the community';
-COMMENT ON COLUMN cobuilding_resolution.due_on IS 'deadline';
-COMMENT ON COLUMN cobuilding_resolution.status IS 'open, done or dropped';
-COMMENT ON COLUMN cobuilding_resolution.done_on IS 'day carried out (set exactly when status is done)';
-COMMENT ON TABLE cross_appointment IS
-  'Cross-appointments (交叉任职) between a community and a unit it co-builds with: the person belongs to both while in force';
-COMMENT ON COLUMN cross_appointment.appointment_id IS 'identity';
-COMMENT ON COLUMN cross_appointment.person_id IS 'the person appointed';
-COMMENT ON COLUMN cross_appointment.direction IS
-  'community_to_unit: a community Party person holds the post in the unit''s Party organisation; unit_to_community: a unit head holds the post in the community committee';
-COMMENT ON COLUMN cross_appointment.community_code IS 'the community';
-COMMENT ON COLUMN cross_appointment.unit_id IS 'the unit, which must co-build with the community';
-COMMENT ON COLUMN cross_appointment.post IS 'the part-time post, e.g. 兼职委员';
-COMMENT ON COLUMN cross_appointment.starts IS 'first day';
-COMMENT ON COLUMN cross_appointment.ends IS 'last day; NULL while in force';
--- The rules joint meetings and cross-appointments follow.
-CREATE OR REPLACE FUNCTION cobuilding_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  l commgrid.leader;
-BEGIN
-  IF TG_TABLE_NAME = 'joint_meeting' THEN
-    IF NEW.convener_leader_id IS NOT NULL THEN
-      SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.convener_leader_id;
-      IF FOUND AND (l.level <> 'subdistrict' OR NOT NEW.community_code <@ l.area_code) THEN
-        RAISE EXCEPTION 'the convener of community %''s joint meeting must be a leader of its subdistrict', NEW.community_code
-          USING ERRCODE = '23514',
-                DETAIL = format('%s (person %s) is a %s leader of %s; community %s is in subdistrict %s.',
-                                l.title, l.person_id, l.level, l.area_code, NEW.community_code, commgrid.parent(NEW.community_code)),
-                HINT = 'The convener is the subdistrict leader stationed in the community.';
-      END IF;
-    END IF;
-  ELSIF TG_TABLE_NAME = 'joint_meeting_member' THEN
-    IF NEW.unit_id IS NOT NULL AND NOT EXISTS (
-         SELECT 1 FROM commgrid.unit_community uc
-          WHERE uc.unit_id = NEW.unit_id AND uc.community_code = NEW.community_code) THEN
-      RAISE EXCEPTION '% does not co-build with community %', commgrid.unit_label(NEW.unit_id), NEW.community_code
-        USING ERRCODE = '23514',
-              DETAIL = format('Person %s cannot represent %s in the joint meeting of %s: the unit''s campus is not in that community.',
-                              NEW.person_id, commgrid.unit_label(NEW.unit_id), NEW.community_code);
-    END IF;
-  ELSIF TG_TABLE_NAME = 'cross_appointment' THEN
-    IF NOT EXISTS (SELECT 1 FROM commgrid.unit_community uc
-                    WHERE uc.unit_id = NEW.unit_id AND uc.community_code = NEW.community_code) THEN
-      RAISE EXCEPTION '% does not co-build with community %', commgrid.unit_label(NEW.unit_id), NEW.community_code
-        USING ERRCODE = '23514',
-              DETAIL = format('Cross-appointment of person %s (%s) needs a unit whose campus is in community %s.',
-                              NEW.person_id, NEW.post, NEW.community_code);
-    END IF;
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION cobuilding_check() FROM PUBLIC;
-COMMENT ON FUNCTION cobuilding_check() IS
-  'Trigger: conveners are leaders of the community''s subdistrict; unit members and cross-appointments need a unit that co-builds with the community';
-CREATE TRIGGER joint_meeting_check BEFORE INSERT OR UPDATE ON joint_meeting
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_check();
-CREATE TRIGGER joint_meeting_member_check BEFORE INSERT OR UPDATE ON joint_meeting_member
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_check();
-CREATE TRIGGER cross_appointment_check BEFORE INSERT OR UPDATE ON cross_appointment
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_check();
--- The members of a joint meeting on a day: member rows in force, and the convener.
-CREATE OR REPLACE FUNCTION joint_meeting_members(community gridcode, on_date date)
-RETURNS TABLE (person_id bigint, unit_id bigint, is_convener bool)
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT x.person_id, min(x.unit_id), bool_or(x.is_convener)
-    FROM (SELECT m.person_id, m.unit_id, false AS is_convener
-            FROM commgrid.joint_meeting_member m
-           WHERE m.community_code = community AND commgrid.period_in_force(m.starts, m.ends, on_date)
-          UNION ALL
-          SELECT l.person_id, NULL::bigint, true
-            FROM commgrid.joint_meeting j JOIN commgrid.leader l ON l.leader_id = j.convener_leader_id
-           WHERE j.community_code = community AND commgrid.period_in_force(l.starts, l.ends, on_date)) x
-   GROUP BY x.person_id
-$$;
-COMMENT ON FUNCTION joint_meeting_members(gridcode, date) IS
-  'Members of a community''s joint meeting on a day: member rows in force and the convener (if in post)';
--- Does a person hold a post in an organisation on a day?  Used for recusal (回避).
--- A community: a seat on the committee of one of its Party organisations or the secretary's
--- chair, a cross-appointment with it either way, its own joint-meeting seat (not as a unit's
--- representative), or convening its joint meeting.
-CREATE OR REPLACE FUNCTION holds_post_in_community(person bigint, community gridcode, on_date date) RETURNS bool
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT EXISTS (SELECT 1 FROM commgrid.party_org_committee c
-                  WHERE c.resident_id = person AND c.community_code = community)
-      OR EXISTS (SELECT 1 FROM commgrid.party_org o
-                  WHERE o.secretary_id = person AND o.community_code = community AND o.kind <> 'party_group')
-      OR EXISTS (SELECT 1 FROM commgrid.cross_appointment a
-                  WHERE a.person_id = person AND a.community_code = community
-                    AND commgrid.period_in_force(a.starts, a.ends, on_date))
-      OR EXISTS (SELECT 1 FROM commgrid.joint_meeting_member m
-                  WHERE m.person_id = person AND m.community_code = community AND m.unit_id IS NULL
-                    AND commgrid.period_in_force(m.starts, m.ends, on_date))
-      OR EXISTS (SELECT 1 FROM commgrid.joint_meeting j JOIN commgrid.leader l ON l.leader_id = j.convener_leader_id
-                  WHERE j.community_code = community AND l.person_id = person
-                    AND commgrid.period_in_force(l.starts, l.ends, on_date))
-$$;
-COMMENT ON FUNCTION holds_post_in_community(bigint, gridcode, date) IS
-  'Does the person hold a post in the community''s organisation on the day (committee seat or secretary of one of its Party organisations today, cross-appointment either way, own joint-meeting seat, or convener)?';
--- A unit: its Party head, a cross-appointment with it either way, or its joint-meeting seat.
-CREATE OR REPLACE FUNCTION holds_post_in_unit(person bigint, unit bigint, on_date date) RETURNS bool
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT EXISTS (SELECT 1 FROM commgrid.unit u WHERE u.unit_id = unit AND u.party_secretary_id = person)
-      OR EXISTS (SELECT 1 FROM commgrid.cross_appointment a
-                  WHERE a.person_id = person AND a.unit_id = unit
-                    AND commgrid.period_in_force(a.starts, a.ends, on_date))
-      OR EXISTS (SELECT 1 FROM commgrid.joint_meeting_member m
-                  WHERE m.person_id = person AND m.unit_id = unit
-                    AND commgrid.period_in_force(m.starts, m.ends, on_date))
-$$;
-COMMENT ON FUNCTION holds_post_in_unit(bigint, bigint, date) IS
-  'Does the person hold a post in the unit on the day (its Party head, a cross-appointment either way, or its joint-meeting seat)?';
--- A subdistrict: a leader of it in post.
-CREATE OR REPLACE FUNCTION holds_post_in_subdistrict(person bigint, subdistrict gridcode, on_date date) RETURNS bool
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT EXISTS (SELECT 1 FROM commgrid.leader l
-                  WHERE l.person_id = person AND l.level = 'subdistrict' AND l.area_code = subdistrict
-                    AND commgrid.period_in_force(l.starts, l.ends, on_date))
-$$;
-COMMENT ON FUNCTION holds_post_in_subdistrict(bigint, gridcode, date) IS
-  'Is the person a leader of the subdistrict on the day?';
--- Compliance 1: units whose Party head is not a member of their community's joint meeting.
--- The compliance views compute with their owner's rights and show the caller's jurisdiction
--- (commgrid.reaches).  joint_meeting_members runs with the caller's rights, so it is called
--- only for rows already in the jurisdiction: the OFFSET 0 subquery filters first.
-CREATE VIEW cobuilding_head_not_member WITH (security_barrier) AS
-SELECT u.unit_id, u.name AS unit_name, u.community_code::text AS community_code,
-       u.party_secretary_id,
-       CASE WHEN u.party_secretary_id IS NULL THEN 'no Party head recorded'
-            WHEN j.community_code IS NULL THEN 'community has no joint meeting'
-            ELSE 'Party head is not a member' END AS reason
-  FROM (SELECT * FROM commgrid.unit WHERE commgrid.reaches(community_code, (SELECT commgrid.reach_scopes())) OFFSET 0) u
-  LEFT JOIN commgrid.joint_meeting j ON j.community_code = u.community_code
- WHERE u.community_code IS NOT NULL
-   AND (u.party_secretary_id IS NULL OR j.community_code IS NULL
-        OR NOT EXISTS (SELECT 1 FROM commgrid.joint_meeting_members(u.community_code, commgrid.district_today()) m
-                        WHERE m.person_id = u.party_secretary_id));
-COMMENT ON VIEW cobuilding_head_not_member IS
-  'Compliance: resident units whose Party head is today not a member of their own community''s joint meeting, with the reason';
--- Compliance 2: meetings below quorum (more than half of the members on the day must attend).
-CREATE VIEW cobuilding_meeting_below_quorum WITH (security_barrier) AS
-SELECT mt.meeting_id, mt.community_code::text AS community_code, mt.held_on, mt.topic,
-       n.members::int AS members, n.present_members::int AS present_members,
-       (n.members / 2 + 1)::int AS quorum
-  FROM (SELECT * FROM commgrid.cobuilding_meeting WHERE commgrid.reaches(community_code, (SELECT commgrid.reach_scopes())) OFFSET 0) mt
- CROSS JOIN LATERAL (
-   SELECT count(*) AS members,
-          count(*) FILTER (WHERE EXISTS (SELECT 1 FROM commgrid.cobuilding_attendance a
-                                          WHERE a.meeting_id = mt.meeting_id AND a.person_id = m.person_id)) AS present_members
-     FROM commgrid.joint_meeting_members(mt.community_code, mt.held_on) m) n
- WHERE n.present_members * 2 <= n.members;
-COMMENT ON VIEW cobuilding_meeting_below_quorum IS
-  'Compliance: meetings attended by no more than half of the members of the day (quorum = members / 2 + 1, integer division); guests do not count';
--- Compliance 3: communities with no convener in post.
-CREATE VIEW cobuilding_community_without_convener WITH (security_barrier) AS
-SELECT c.code::text AS community_code, c.name AS community_name,
-       CASE WHEN j.community_code IS NULL THEN 'no joint meeting'
-            WHEN j.convener_leader_id IS NULL THEN 'convener vacant'
-            ELSE 'convener out of post' END AS reason
-  FROM commgrid.area c
-  LEFT JOIN commgrid.joint_meeting j ON j.community_code = c.code
-  LEFT JOIN commgrid.leader l ON l.leader_id = j.convener_leader_id
- WHERE c.kind IN ('community', 'village') AND commgrid.reaches(c.code, (SELECT commgrid.reach_scopes()))
-   AND (j.community_code IS NULL OR l.leader_id IS NULL
-        OR NOT commgrid.period_in_force(l.starts, l.ends, commgrid.district_today()));
-COMMENT ON VIEW cobuilding_community_without_convener IS
-  'Compliance: communities today without a convener: no joint meeting, the post vacant, or the convener out of post';
--- Each community's two-way ties: cross-appointments in force today, in both directions.
-CREATE VIEW community_two_way_ties WITH (security_barrier) AS
-SELECT a.community_code::text AS community_code, c.name AS community_name, a.direction,
-       a.person_id, a.unit_id, u.name AS unit_name, a.post, a.starts, a.ends
-  FROM commgrid.cross_appointment a
-  JOIN commgrid.area c ON c.code = a.community_code
-  JOIN commgrid.unit u ON u.unit_id = a.unit_id
- WHERE commgrid.period_in_force(a.starts, a.ends, commgrid.district_today()) AND commgrid.reaches(a.community_code, (SELECT commgrid.reach_scopes()));
-COMMENT ON VIEW community_two_way_ties IS
-  'Cross-appointments in force today: community Party people in unit Party organisations (community_to_unit) and unit heads in the community committee (unit_to_community)';
-CREATE VIEW community_two_way_tie_summary WITH (security_barrier) AS
-SELECT c.code::text AS community_code, c.name AS community_name,
-       count(*) FILTER (WHERE a.direction = 'community_to_unit')::int AS community_to_unit,
-       count(*) FILTER (WHERE a.direction = 'unit_to_community')::int AS unit_to_community,
-       count(DISTINCT a.unit_id)::int AS units_tied,
-       count(DISTINCT a.person_id)::int AS persons,
-       (count(*) FILTER (WHERE a.direction = 'community_to_unit') > 0
-        AND count(*) FILTER (WHERE a.direction = 'unit_to_community') > 0) AS two_way
-  FROM commgrid.area c
-  LEFT JOIN commgrid.cross_appointment a
-         ON a.community_code = c.code AND commgrid.period_in_force(a.starts, a.ends, commgrid.district_today())
- WHERE c.kind IN ('community', 'village') AND commgrid.reaches(c.code, (SELECT commgrid.reach_scopes()))
- GROUP BY c.code, c.name;
-COMMENT ON VIEW community_two_way_tie_summary IS
-  'Per community: cross-appointments in force today in each direction, units and persons tied, and whether entry runs both ways (双向进入)';
-COMMENT ON TABLE cobuilding_need IS 'The needs list (需求清单): what a community asks its units for';
-COMMENT ON COLUMN cobuilding_need.need_id IS 'identity';
-COMMENT ON COLUMN cobuilding_need.community_code IS 'the community publishing the need';
-COMMENT ON COLUMN cobuilding_need.title IS 'the need';
-COMMENT ON COLUMN cobuilding_need.category IS 'e.g. elderly care, youth, venue, employment, environment';
-COMMENT ON COLUMN cobuilding_need.detail IS 'description';
-COMMENT ON COLUMN cobuilding_need.published_on IS 'day published';
-COMMENT ON COLUMN cobuilding_need.status IS 'open, matched (a project takes it up) or closed';
-COMMENT ON TABLE cobuilding_resource IS 'The resources list (资源清单): what a unit offers a community it co-builds with';
-COMMENT ON COLUMN cobuilding_resource.resource_id IS 'identity';
-COMMENT ON COLUMN cobuilding_resource.unit_id IS 'the unit offering it';
-COMMENT ON COLUMN cobuilding_resource.community_code IS 'the community it is offered to (one the unit co-builds with)';
-COMMENT ON COLUMN cobuilding_resource.title IS 'the resource';
-COMMENT ON COLUMN cobuilding_resource.category IS 'e.g. venue, volunteers, expertise, funds, equipment';
-COMMENT ON COLUMN cobuilding_resource.detail IS 'description';
-COMMENT ON COLUMN cobuilding_resource.published_on IS 'day published';
-COMMENT ON COLUMN cobuilding_resource.status IS 'available, committed or withdrawn';
-COMMENT ON TABLE cobuilding_project IS
-  'The projects list (项目清单): a co-building project matches a community''s need to a unit''s resource';
-COMMENT ON COLUMN cobuilding_project.project_id IS 'identity';
-COMMENT ON COLUMN cobuilding_project.need_id IS 'the need it meets';
-COMMENT ON COLUMN cobuilding_project.resource_id IS 'the resource it uses; offered to the need''s community';
-COMMENT ON COLUMN cobuilding_project.community_code IS 'the need''s community (filled in from the need)';
-COMMENT ON COLUMN cobuilding_project.unit_id IS 'the resource''s unit (filled in from the resource)';
-COMMENT ON COLUMN cobuilding_project.title IS 'the project';
-COMMENT ON COLUMN cobuilding_project.status IS 'planned, in_progress, completed or cancelled';
-COMMENT ON COLUMN cobuilding_project.outcome IS 'what it achieved; required once completed';
-COMMENT ON COLUMN cobuilding_project.starts IS 'first day';
-COMMENT ON COLUMN cobuilding_project.ends IS 'last day; required once completed';
-COMMENT ON TABLE unit_report IS 'Dual reporting (双报到) of units: a unit reports to a community it is based in';
-COMMENT ON COLUMN unit_report.unit_report_id IS 'identity';
-COMMENT ON COLUMN unit_report.unit_id IS 'the unit';
-COMMENT ON COLUMN unit_report.community_code IS 'a community the unit co-builds with';
-COMMENT ON COLUMN unit_report.reported_on IS 'day reported';
-COMMENT ON COLUMN unit_report.ended_on IS 'day the report ended (unit moved); NULL while in force';
-COMMENT ON COLUMN unit_report.liaison_id IS 'the unit''s liaison person for the community';
-COMMENT ON TABLE member_report IS
-  'Dual reporting (双报到) of in-service Party members: each reports to the community where they live or where their unit is';
-COMMENT ON COLUMN member_report.member_report_id IS 'identity';
-COMMENT ON COLUMN member_report.person_id IS 'the Party member';
-COMMENT ON COLUMN member_report.unit_id IS 'the unit the member works for';
-COMMENT ON COLUMN member_report.community_code IS 'the community reported to';
-COMMENT ON COLUMN member_report.basis IS 'residence (where the member lives) or workplace (a community the unit co-builds with)';
-COMMENT ON COLUMN member_report.reported_on IS 'day reported';
-COMMENT ON COLUMN member_report.ended_on IS 'day the report ended; NULL while in force';
-COMMENT ON TABLE service_record IS
-  'Service done in a community by a reported unit (person_id NULL) or by one of its reported members';
-COMMENT ON COLUMN service_record.service_id IS 'identity';
-COMMENT ON COLUMN service_record.community_code IS 'the community served';
-COMMENT ON COLUMN service_record.unit_id IS 'the unit (the member''s unit for a member''s service)';
-COMMENT ON COLUMN service_record.person_id IS 'the member who served; NULL for the unit as a whole';
-COMMENT ON COLUMN service_record.served_on IS 'day of service';
-COMMENT ON COLUMN service_record.hours IS 'hours of service that day (per person)';
-COMMENT ON COLUMN service_record.activity IS 'what was done';
-COMMENT ON COLUMN service_record.project_id IS 'the co-building project it belongs to, if any';
--- The rules of the lists and of dual reporting.
-CREATE OR REPLACE FUNCTION cobuilding_list_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  n commgrid.cobuilding_need;
-  r commgrid.cobuilding_resource;
-BEGIN
-  IF TG_TABLE_NAME = 'cobuilding_project' THEN
-    SELECT * INTO n FROM commgrid.cobuilding_need WHERE need_id = NEW.need_id;
-    SELECT * INTO r FROM commgrid.cobuilding_resource WHERE resource_id = NEW.resource_id;
-    IF n.need_id IS NULL OR r.resource_id IS NULL THEN
-      RETURN NEW;   -- the foreign keys report it
-    END IF;
-    IF n.community_code <> r.community_code THEN
-      RAISE EXCEPTION 'resource "%" is offered to community %, need "%" is community %''s', commgrid.echo_value(r.title), r.community_code, commgrid.echo_value(n.title), n.community_code
-        USING ERRCODE = '23514',
-              DETAIL = format('Project "%s" must match a need to a resource offered to the same community.', commgrid.echo_value(NEW.title));
-    END IF;
-    NEW.community_code := n.community_code;
-    NEW.unit_id := r.unit_id;
-  ELSIF TG_TABLE_NAME IN ('cobuilding_resource', 'unit_report', 'member_report') THEN
-    IF TG_TABLE_NAME = 'member_report' THEN
-      IF NEW.basis = 'residence' THEN
-        RETURN NEW;   -- a member may live anywhere
-      END IF;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM commgrid.unit_community uc
-                    WHERE uc.unit_id = NEW.unit_id AND uc.community_code = NEW.community_code) THEN
-      RAISE EXCEPTION '% does not co-build with community %', commgrid.unit_label(NEW.unit_id), NEW.community_code
-        USING ERRCODE = '23514',
-              DETAIL = format('A %s must name a community the unit''s campus is in.',
-                              CASE TG_TABLE_NAME WHEN 'cobuilding_resource' THEN 'resource'
-                                                 WHEN 'unit_report' THEN 'unit''s dual report'
-                                                 ELSE 'member''s workplace report' END),
-              HINT = CASE WHEN TG_TABLE_NAME = 'member_report'
-                          THEN 'A member reports to the community of the unit (workplace) or of their home (residence).'
-                          ELSE 'The communities a unit co-builds with are in unit_community, from its location or footprint.' END;
-    END IF;
-  ELSIF TG_TABLE_NAME = 'service_record' THEN
-    IF NEW.person_id IS NULL THEN
-      IF NOT EXISTS (SELECT 1 FROM commgrid.unit_report ur
-                      WHERE ur.unit_id = NEW.unit_id AND ur.community_code = NEW.community_code
-                        AND NEW.served_on >= ur.reported_on AND (ur.ended_on IS NULL OR NEW.served_on <= ur.ended_on)) THEN
-        RAISE EXCEPTION '% had not reported to community % on %', commgrid.unit_label(NEW.unit_id), NEW.community_code, NEW.served_on
-          USING ERRCODE = '23514',
-                DETAIL = 'Service is recorded for units that have reported (双报到) to the community served.',
-                HINT = 'Record the unit''s report in unit_report first.';
-      END IF;
-    ELSIF NOT EXISTS (SELECT 1 FROM commgrid.member_report mr
-                       WHERE mr.person_id = NEW.person_id AND mr.unit_id = NEW.unit_id
-                         AND mr.community_code = NEW.community_code
-                         AND NEW.served_on >= mr.reported_on AND (mr.ended_on IS NULL OR NEW.served_on <= mr.ended_on)) THEN
-      RAISE EXCEPTION 'member % of % had not reported to community % on %', NEW.person_id, commgrid.unit_label(NEW.unit_id), NEW.community_code, NEW.served_on
-        USING ERRCODE = '23514',
-              DETAIL = 'Service is recorded for members who have reported (双报到) to the community served.',
-              HINT = 'Record the member''s report in member_report first.';
-    END IF;
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION cobuilding_list_check() FROM PUBLIC;
-COMMENT ON FUNCTION cobuilding_list_check() IS
-  'Trigger: projects match a need and a resource of one community; resources, unit reports and workplace reports need a co-building tie; service needs a report in force';
-CREATE TRIGGER cobuilding_project_check BEFORE INSERT OR UPDATE ON cobuilding_project
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_list_check();
-CREATE TRIGGER cobuilding_resource_check BEFORE INSERT OR UPDATE ON cobuilding_resource
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_list_check();
-CREATE TRIGGER unit_report_check BEFORE INSERT OR UPDATE ON unit_report
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_list_check();
-CREATE TRIGGER member_report_check BEFORE INSERT OR UPDATE ON member_report
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_list_check();
-CREATE TRIGGER service_record_check BEFORE INSERT OR UPDATE ON service_record
-  FOR EACH ROW EXECUTE FUNCTION cobuilding_list_check();
-COMMENT ON TABLE assessment_campaign IS
-  'Annual bidirectional assessment campaigns (双向考核) of a district; closed campaigns are read-only';
-COMMENT ON COLUMN assessment_campaign.campaign_id IS 'identity';
-COMMENT ON COLUMN assessment_campaign.district_code IS 'the district';
-COMMENT ON COLUMN assessment_campaign.year IS 'the year assessed';
-COMMENT ON COLUMN assessment_campaign.name IS 'title, e.g. 2025年度区域化党建双向考核';
-COMMENT ON COLUMN assessment_campaign.status IS 'open, or closed (then nothing of it may change)';
-COMMENT ON COLUMN assessment_campaign.unit_target_weight IS
-  'share of a unit''s annual target assessment given by its co-building score (0.10: a score of 100 brings 10 points)';
-COMMENT ON COLUMN assessment_campaign.subdistrict_weight IS 'weight of the subdistrict''s rating in a community''s combined score';
-COMMENT ON COLUMN assessment_campaign.opinion_weight IS 'weight of the units'' opinion in a community''s combined score (the two weights sum to 1)';
-COMMENT ON COLUMN assessment_campaign.opinion_trim IS 'how many highest and lowest unit opinions are dropped before averaging (trimmed_mean)';
-COMMENT ON COLUMN assessment_campaign.closed_at IS 'when it was closed';
-COMMENT ON TABLE assessment_indicator IS
-  'Indicator sets of a campaign, one per rater kind: community (direction 1, rates units), subdistrict and unit (direction 2, rate communities)';
-COMMENT ON COLUMN assessment_indicator.indicator_id IS 'identity';
-COMMENT ON COLUMN assessment_indicator.campaign_id IS 'the campaign';
-COMMENT ON COLUMN assessment_indicator.direction IS '1: community rates unit; 2: subdistrict rates community, units give opinions';
-COMMENT ON COLUMN assessment_indicator.rater_kind IS 'who rates with it: community (direction 1), subdistrict or unit (direction 2)';
-COMMENT ON COLUMN assessment_indicator.code IS 'short code, unique in the campaign';
-COMMENT ON COLUMN assessment_indicator.name IS 'what is rated';
-COMMENT ON COLUMN assessment_indicator.weight IS 'weight within its set (any positive scale; totals are normalised to 100)';
-COMMENT ON COLUMN assessment_indicator.max_score IS 'scores run from 0 to max_score';
-COMMENT ON TABLE assessment_grade IS
-  'Grade thresholds of a campaign (default 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, 不合格 ≥ 0): a score gets the grade with the highest threshold it reaches';
-COMMENT ON COLUMN assessment_grade.campaign_id IS 'the campaign';
-COMMENT ON COLUMN assessment_grade.grade IS 'grade name';
-COMMENT ON COLUMN assessment_grade.min_score IS 'lowest score (0-100) with this grade';
-COMMENT ON TABLE assessment_rating IS
-  'One score per rater, ratee and indicator; checked for scope, range and recusal, frozen when the campaign closes, every change kept in assessment_rating_history';
-COMMENT ON COLUMN assessment_rating.rating_id IS 'identity';
-COMMENT ON COLUMN assessment_rating.campaign_id IS 'the campaign (filled in from the indicator)';
-COMMENT ON COLUMN assessment_rating.indicator_id IS 'the indicator';
-COMMENT ON COLUMN assessment_rating.direction IS '1 or 2 (filled in from the indicator)';
-COMMENT ON COLUMN assessment_rating.rater_code IS 'the rating community (direction 1) or subdistrict (direction 2)';
-COMMENT ON COLUMN assessment_rating.rater_unit_id IS 'the unit giving its opinion (direction 2)';
-COMMENT ON COLUMN assessment_rating.ratee_unit_id IS 'the unit rated (direction 1)';
-COMMENT ON COLUMN assessment_rating.ratee_code IS 'the community rated (direction 2)';
-COMMENT ON COLUMN assessment_rating.score IS 'from 0 to the indicator''s max_score';
-COMMENT ON COLUMN assessment_rating.ratee_share IS
-  'direction 1: the share of the unit''s campus in the rating community when the rating was entered (filled in), so a closed campaign''s results stay as they were when units or boundaries move';
-COMMENT ON COLUMN assessment_rating.entered_by IS 'the person who entered (or last changed) it; must not hold posts on both sides (回避)';
-COMMENT ON COLUMN assessment_rating.entered_at IS 'when it was entered or last changed';
-COMMENT ON COLUMN assessment_rating.note IS 'remark';
-COMMENT ON COLUMN assessment_rating.community_code IS 'scope: the rating community (direction 1) or the rated community (direction 2)';
-COMMENT ON COLUMN assessment_rating.unit_id IS 'scope: the unit concerned, rated (direction 1) or giving its opinion; NULL for a subdistrict''s rating';
-COMMENT ON TABLE assessment_rating_history IS
-  'Audit history of assessment_rating: one row per insert, update and delete; append-only';
-COMMENT ON COLUMN assessment_rating_history.history_id IS 'identity, in order of change';
-COMMENT ON COLUMN assessment_rating_history.rating_id IS 'the rating changed';
-COMMENT ON COLUMN assessment_rating_history.action IS 'insert, update or delete';
-COMMENT ON COLUMN assessment_rating_history.campaign_id IS 'the campaign';
-COMMENT ON COLUMN assessment_rating_history.indicator_id IS 'the indicator (after the change; before it for a delete)';
-COMMENT ON COLUMN assessment_rating_history.rater_code IS 'rating community or subdistrict';
-COMMENT ON COLUMN assessment_rating_history.rater_unit_id IS 'rating unit';
-COMMENT ON COLUMN assessment_rating_history.ratee_unit_id IS 'rated unit';
-COMMENT ON COLUMN assessment_rating_history.ratee_code IS 'rated community';
-COMMENT ON COLUMN assessment_rating_history.old_score IS 'score before (NULL for an insert)';
-COMMENT ON COLUMN assessment_rating_history.new_score IS 'score after (NULL for a delete)';
-COMMENT ON COLUMN assessment_rating_history.changed_by IS
-  'person: entered_by of the new row; for a delete the setting commgrid.person_id, if set';
-COMMENT ON COLUMN assessment_rating_history.db_user IS 'database role that made the change (current_user of the statement)';
-COMMENT ON COLUMN assessment_rating_history.changed_at IS 'when';
-COMMENT ON COLUMN assessment_rating_history.community_code IS 'scope, as in the rating';
-COMMENT ON COLUMN assessment_rating_history.unit_id IS 'scope, as in the rating';
--- A closed campaign is read-only: its row, indicators, grades and ratings.
-CREATE OR REPLACE FUNCTION assessment_refuse_closed(campaign bigint, what text) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  c commgrid.assessment_campaign;
-BEGIN
-  SELECT * INTO c FROM commgrid.assessment_campaign WHERE campaign_id = campaign;
-  IF FOUND AND c.status = 'closed' THEN
-    RAISE EXCEPTION 'campaign "%" is closed', c.name
-      USING ERRCODE = '55000',
-            DETAIL = format('The %s cannot change: the %s campaign of %s is closed and read-only.', what, c.year, c.district_code),
-            HINT = 'A closed campaign''s results are final; correct them in the next campaign.';
-  END IF;
-END $$;
-COMMENT ON FUNCTION assessment_refuse_closed(bigint, text) IS
-  'Raises 55000 when the campaign is closed; called by the triggers of everything that belongs to a campaign';
-CREATE OR REPLACE FUNCTION assessment_campaign_guard() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  IF TG_TABLE_NAME = 'assessment_campaign' THEN
-    IF TG_OP = 'UPDATE' THEN
-      IF OLD.status = 'closed' THEN
-        PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'campaign');
-      END IF;
-      IF NEW.status = 'closed' AND NEW.closed_at IS NULL THEN
-        NEW.closed_at := now();
-      END IF;
-      RETURN NEW;
-    END IF;
-    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'campaign');
-    RETURN OLD;
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, replace(TG_TABLE_NAME, 'assessment_', ''));
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    PERFORM commgrid.assessment_refuse_closed(NEW.campaign_id, replace(TG_TABLE_NAME, 'assessment_', ''));
-    RETURN NEW;
-  END IF;
-  RETURN OLD;
-END $$;
-REVOKE EXECUTE ON FUNCTION assessment_campaign_guard() FROM PUBLIC;
-COMMENT ON FUNCTION assessment_campaign_guard() IS
-  'Trigger: nothing of a closed campaign may change; closing stamps closed_at';
-CREATE TRIGGER assessment_campaign_guard BEFORE UPDATE OR DELETE ON assessment_campaign
-  FOR EACH ROW EXECUTE FUNCTION assessment_campaign_guard();
-CREATE TRIGGER assessment_indicator_guard BEFORE INSERT OR UPDATE OR DELETE ON assessment_indicator
-  FOR EACH ROW EXECUTE FUNCTION assessment_campaign_guard();
-CREATE TRIGGER assessment_grade_guard BEFORE INSERT OR UPDATE OR DELETE ON assessment_grade
-  FOR EACH ROW EXECUTE FUNCTION assessment_campaign_guard();
--- Every new campaign starts with the usual four grades.
-CREATE OR REPLACE FUNCTION assessment_default_grades() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  INSERT INTO commgrid.assessment_grade (campaign_id, grade, min_score)
-  VALUES (NEW.campaign_id, '优秀', 90), (NEW.campaign_id, '良好', 80),
-         (NEW.campaign_id, '合格', 60), (NEW.campaign_id, '不合格', 0);
-  RETURN NULL;
-END $$;
-COMMENT ON FUNCTION assessment_default_grades() IS
-  'Trigger: gives a new campaign the grades 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, 不合格 ≥ 0 (edit them while it is open)';
-CREATE TRIGGER assessment_default_grades AFTER INSERT ON assessment_campaign
-  FOR EACH ROW EXECUTE FUNCTION assessment_default_grades();
--- The integrity rules of a rating, in the order they are checked.
-CREATE OR REPLACE FUNCTION assessment_rating_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  i commgrid.assessment_indicator;
-  on_day date;
-  rater_text text;
-  ratee_text text;
-  recuse bool;
-BEGIN
-  -- the role making the change, for the audit trigger (both run as the owner, so
-  -- current_user is the owner here: acting_role() is the role outside)
-  PERFORM set_config('commgrid.rating_role', commgrid.acting_role(), true);
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'rating');
-    IF TG_OP = 'DELETE' THEN
-      RETURN OLD;
-    END IF;
-  END IF;
-
-  SELECT * INTO i FROM commgrid.assessment_indicator WHERE indicator_id = NEW.indicator_id;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'indicator % does not exist', NEW.indicator_id USING ERRCODE = '23503';
-  END IF;
-  NEW.campaign_id := i.campaign_id;
-  NEW.direction := i.direction;
-  PERFORM commgrid.assessment_refuse_closed(NEW.campaign_id, 'rating');
-  IF TG_OP = 'UPDATE' THEN
-    NEW.entered_at := now();
-  END IF;
-  on_day := commgrid.district_date(NEW.entered_at);
-
-  -- who rates whom: the shape the indicator's rater kind asks for
-  IF i.rater_kind = 'community' THEN
-    IF NEW.rater_code IS NULL OR commgrid.depth(NEW.rater_code) <> 5 OR NEW.ratee_unit_id IS NULL THEN
-      RAISE EXCEPTION 'indicator % (%) is rated by a community about a unit', i.code, i.name
-        USING ERRCODE = '23514',
-              DETAIL = 'Direction 1: set rater_code to the community and ratee_unit_id to the unit.';
-    END IF;
-    rater_text := format('community %s', NEW.rater_code);
-    ratee_text := commgrid.unit_label(NEW.ratee_unit_id);
-    NEW.community_code := NEW.rater_code;
-    NEW.unit_id := NEW.ratee_unit_id;
-  ELSIF i.rater_kind = 'subdistrict' THEN
-    IF NEW.rater_code IS NULL OR commgrid.depth(NEW.rater_code) <> 4
-       OR NEW.ratee_code IS NULL OR commgrid.depth(NEW.ratee_code) <> 5 THEN
-      RAISE EXCEPTION 'indicator % (%) is rated by a subdistrict about a community', i.code, i.name
-        USING ERRCODE = '23514',
-              DETAIL = 'Direction 2: set rater_code to the subdistrict and ratee_code to the community.';
-    END IF;
-    rater_text := format('subdistrict %s', NEW.rater_code);
-    ratee_text := format('community %s', NEW.ratee_code);
-    NEW.community_code := NEW.ratee_code;
-    NEW.unit_id := NULL;
-  ELSE
-    IF NEW.rater_unit_id IS NULL OR NEW.ratee_code IS NULL OR commgrid.depth(NEW.ratee_code) <> 5 THEN
-      RAISE EXCEPTION 'indicator % (%) is an opinion of a unit about a community', i.code, i.name
-        USING ERRCODE = '23514',
-              DETAIL = 'Direction 2: set rater_unit_id to the unit and ratee_code to the community.';
-    END IF;
-    rater_text := commgrid.unit_label(NEW.rater_unit_id);
-    ratee_text := format('community %s', NEW.ratee_code);
-    NEW.community_code := NEW.ratee_code;
-    NEW.unit_id := NEW.rater_unit_id;
-  END IF;
-
-  -- rule 1: a rater rates only ratees in its scope
-  IF (i.rater_kind = 'community' AND NOT EXISTS (
-        SELECT 1 FROM commgrid.unit_community uc
-         WHERE uc.unit_id = NEW.ratee_unit_id AND uc.community_code = NEW.rater_code))
-     OR (i.rater_kind = 'subdistrict' AND commgrid.parent(NEW.ratee_code) <> NEW.rater_code)
-     OR (i.rater_kind = 'unit' AND NOT EXISTS (
-        SELECT 1 FROM commgrid.unit_community uc
-         WHERE uc.unit_id = NEW.rater_unit_id AND uc.community_code = NEW.ratee_code)) THEN
-    RAISE EXCEPTION '% may not rate %: out of its scope', rater_text, ratee_text
-      USING ERRCODE = '23514',
-            DETAIL = CASE i.rater_kind
-                       WHEN 'community' THEN 'A community rates only the units that co-build with it (unit_community).'
-                       WHEN 'subdistrict' THEN format('A subdistrict rates only its own communities; %s belongs to %s.',
-                                                     NEW.ratee_code, commgrid.parent(NEW.ratee_code))
-                       ELSE 'A unit gives its opinion only on the communities it co-builds with (unit_community).' END;
-  END IF;
-
-  IF i.rater_kind = 'community' THEN
-    SELECT uc.share INTO NEW.ratee_share FROM commgrid.unit_community uc
-     WHERE uc.unit_id = NEW.ratee_unit_id AND uc.community_code = NEW.rater_code;
-  ELSE
-    NEW.ratee_share := NULL;
-  END IF;
-
-  -- rule 2: a score stays within the indicator's range
-  IF NEW.score < 0 OR NEW.score > i.max_score THEN
-    RAISE EXCEPTION 'score % is outside the range of indicator % (%)', NEW.score, i.code, i.name
-      USING ERRCODE = '23514',
-            DETAIL = format('Scores of indicator %s run from 0 to %s.', i.code, i.max_score);
-  END IF;
-
-  -- rule 3: one rating per rater, ratee and indicator (the unique constraint backs this up
-  -- against concurrent inserts)
-  IF EXISTS (SELECT 1 FROM commgrid.assessment_rating r
-              WHERE r.indicator_id = NEW.indicator_id
-                AND r.rater_code IS NOT DISTINCT FROM NEW.rater_code
-                AND r.rater_unit_id IS NOT DISTINCT FROM NEW.rater_unit_id
-                AND r.ratee_code IS NOT DISTINCT FROM NEW.ratee_code
-                AND r.ratee_unit_id IS NOT DISTINCT FROM NEW.ratee_unit_id
-                AND r.rating_id <> NEW.rating_id) THEN
-    RAISE EXCEPTION '% has already rated % on indicator %', rater_text, ratee_text, i.code
-      USING ERRCODE = '23505',
-            DETAIL = 'There is one rating per rater, ratee and indicator in a campaign.',
-            HINT = 'Update the existing rating instead; the change is kept in assessment_rating_history.';
-  END IF;
-
-  -- rule 4: recusal (回避) of a person holding posts on both sides, on the day the rating is
-  -- dated or on the day it is written (so back-dating cannot dodge it)
-  SELECT bool_or(CASE i.rater_kind
-    WHEN 'community' THEN commgrid.holds_post_in_community(NEW.entered_by, NEW.rater_code, d)
-                      AND commgrid.holds_post_in_unit(NEW.entered_by, NEW.ratee_unit_id, d)
-    WHEN 'subdistrict' THEN commgrid.holds_post_in_subdistrict(NEW.entered_by, NEW.rater_code, d)
-                      AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, d)
-    ELSE commgrid.holds_post_in_unit(NEW.entered_by, NEW.rater_unit_id, d)
-                      AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, d) END)
-    INTO recuse
-    FROM (VALUES (on_day), (commgrid.district_today())) days(d);
-  IF recuse THEN
-    RAISE EXCEPTION 'person % must recuse (回避) from rating % for %', NEW.entered_by, ratee_text, rater_text
-      USING ERRCODE = '23514',
-            DETAIL = format('Person %s holds posts both in %s and in %s (cross-appointment, joint-meeting seat, Party head or convener) on the day of the rating or today.',
-                            NEW.entered_by, rater_text, ratee_text),
-            HINT = 'Another person of the rating organisation must enter this rating.';
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION assessment_rating_check() FROM PUBLIC;
-COMMENT ON FUNCTION assessment_rating_check() IS
-  'Trigger: a rating must fit its indicator''s rater kind, stay in the rater''s scope and the indicator''s range, be the only one per rater/ratee/indicator, not be entered by a person holding posts on both sides, and not touch a closed campaign';
-CREATE TRIGGER assessment_rating_check BEFORE INSERT OR UPDATE OR DELETE ON assessment_rating
-  FOR EACH ROW EXECUTE FUNCTION assessment_rating_check();
--- Keep every change of a rating.
-CREATE OR REPLACE FUNCTION assessment_rating_audit() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  r commgrid.assessment_rating;
-BEGIN
-  r := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-  INSERT INTO commgrid.assessment_rating_history
-    (rating_id, action, campaign_id, indicator_id, rater_code, rater_unit_id, ratee_unit_id, ratee_code,
-     old_score, new_score, changed_by, db_user, community_code, unit_id)
-  VALUES (r.rating_id, lower(TG_OP), r.campaign_id, r.indicator_id, r.rater_code, r.rater_unit_id,
-          r.ratee_unit_id, r.ratee_code,
-          CASE WHEN TG_OP <> 'INSERT' THEN OLD.score END,
-          CASE WHEN TG_OP <> 'DELETE' THEN NEW.score END,
-          CASE WHEN TG_OP = 'DELETE' THEN nullif(current_setting('commgrid.person_id', true), '')::bigint
-               ELSE NEW.entered_by END,
-          coalesce(nullif(current_setting('commgrid.rating_role', true), ''), session_user)::name,
-          r.community_code, r.unit_id);
-  RETURN NULL;
-END $$;
-REVOKE EXECUTE ON FUNCTION assessment_rating_audit() FROM PUBLIC;
-COMMENT ON FUNCTION assessment_rating_audit() IS
-  'Trigger: appends every insert, update and delete of a rating to assessment_rating_history (as the owner, so no role needs, or gets, the right to write history itself)';
-CREATE TRIGGER assessment_rating_audit AFTER INSERT OR UPDATE OR DELETE ON assessment_rating
-  FOR EACH ROW EXECUTE FUNCTION assessment_rating_audit();
-CREATE OR REPLACE FUNCTION assessment_history_append_only() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-BEGIN
-  RAISE EXCEPTION 'assessment_rating_history is append-only'
-    USING ERRCODE = '55000',
-          DETAIL = format('%s refused: the audit history of ratings is never changed or deleted.', TG_OP);
-END $$;
-COMMENT ON FUNCTION assessment_history_append_only() IS 'Trigger: refuses to change or delete audit history';
-CREATE TRIGGER assessment_history_append_only BEFORE UPDATE OR DELETE ON assessment_rating_history
-  FOR EACH ROW EXECUTE FUNCTION assessment_history_append_only();
--- The grade of a score under a campaign's thresholds.
-CREATE OR REPLACE FUNCTION assessment_grade_of(campaign bigint, score float8) RETURNS text
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT g.grade FROM commgrid.assessment_grade g
-   WHERE g.campaign_id = campaign AND g.min_score <= score
-   ORDER BY g.min_score DESC LIMIT 1
-$$;
-COMMENT ON FUNCTION assessment_grade_of(bigint, float8) IS
-  'The grade with the highest threshold the score reaches in the campaign; NULL below every threshold';
--- Each rater's total for each ratee: indicators not rated count 0.
-CREATE VIEW assessment_rater_total AS
-WITH pairs AS (
-  SELECT DISTINCT r.campaign_id, r.direction, i.rater_kind, r.rater_code, r.rater_unit_id,
-         r.ratee_unit_id, r.ratee_code, r.community_code, r.unit_id
-    FROM commgrid.assessment_rating r JOIN commgrid.assessment_indicator i USING (indicator_id)
-)
-SELECT p.campaign_id, p.direction, p.rater_kind, p.rater_code, p.rater_unit_id, p.ratee_unit_id, p.ratee_code,
-       commgrid.weighted_mean(coalesce(100 * r.score / i.max_score, 0)::float8, i.weight::float8) AS total,
-       count(r.rating_id)::int AS indicators_rated, count(*)::int AS indicators,
-       count(r.rating_id) = count(*) AS complete,
-       max(r.ratee_share) AS ratee_share,
-       p.community_code, p.unit_id
-  FROM pairs p
-  JOIN commgrid.assessment_indicator i ON i.campaign_id = p.campaign_id AND i.rater_kind = p.rater_kind
-  LEFT JOIN commgrid.assessment_rating r
-         ON r.indicator_id = i.indicator_id
-        AND r.rater_code IS NOT DISTINCT FROM p.rater_code AND r.rater_unit_id IS NOT DISTINCT FROM p.rater_unit_id
-        AND r.ratee_code IS NOT DISTINCT FROM p.ratee_code AND r.ratee_unit_id IS NOT DISTINCT FROM p.ratee_unit_id
- GROUP BY p.campaign_id, p.direction, p.rater_kind, p.rater_code, p.rater_unit_id, p.ratee_unit_id, p.ratee_code,
-          p.community_code, p.unit_id;
-COMMENT ON VIEW assessment_rater_total IS
-  'A rater''s total (0-100) for a ratee: 100 · Σ w·s/max / Σ w over its indicator set, an indicator not rated counting 0; ratee_share is the unit''s campus share in the rating community (direction 1)';
--- Direction 1: each unit's co-building score, target points, grade and rank among units of its kind.
--- Scores and ranks are computed over the whole district with the owner's rights; the rows shown
--- are those of the caller's jurisdiction or its own units (the filter comes after the ranks, and
--- the grade, read with the caller's rights, only for the rows shown).
-CREATE VIEW assessment_unit_result WITH (security_barrier) AS
-WITH scored AS (
-  SELECT t.campaign_id, t.ratee_unit_id AS unit_id,
-         commgrid.weighted_mean(t.total, t.ratee_share) AS score,
-         count(*)::int AS communities_rating,
-         bool_and(t.complete) AS complete
-    FROM commgrid.assessment_rater_total t
-   WHERE t.rater_kind = 'community'
-   GROUP BY t.campaign_id, t.ratee_unit_id
-), ranked AS (
-SELECT s.campaign_id, c.year, s.unit_id, u.name AS unit_name, u.kind, u.community_code,
-       s.score, s.communities_rating, s.complete,
-       s.score * c.unit_target_weight::float8 AS target_points,
-       rank() OVER (PARTITION BY s.campaign_id, u.kind ORDER BY s.score DESC)::int AS rank_in_kind,
-       count(*) OVER (PARTITION BY s.campaign_id, u.kind)::int AS units_in_kind
-  FROM scored s
-  JOIN commgrid.assessment_campaign c ON c.campaign_id = s.campaign_id
-  JOIN commgrid.unit u ON u.unit_id = s.unit_id
-)
-SELECT r.campaign_id, r.year, r.unit_id, r.unit_name, r.kind, r.community_code,
-       r.score, r.communities_rating, r.complete, r.target_points,
-       commgrid.assessment_grade_of(r.campaign_id, r.score) AS grade,
-       r.rank_in_kind, r.units_in_kind
-  FROM ranked r
- WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(r.unit_id, (SELECT commgrid.reach_units()));
-COMMENT ON VIEW assessment_unit_result IS
-  'Direction 1 result per unit: score = weighted_mean of the rating communities'' totals by campus share (as entered with the ratings); target_points = score × unit_target_weight (what enters the unit''s annual target assessment); grade; rank among rated units of the same kind';
--- Direction 2: each community's subdistrict score, opinion score, combined score, grade and rank
--- among the communities of its subdistrict.  Computed over the district, shown for the caller's
--- jurisdiction (after the ranks).
-CREATE VIEW assessment_community_result WITH (security_barrier) AS
-WITH parts AS (
-  SELECT t.campaign_id, t.ratee_code AS community_code,
-         avg(t.total) FILTER (WHERE t.rater_kind = 'subdistrict') AS subdistrict_score,
-         commgrid.trimmed_mean(t.total, c.opinion_trim) FILTER (WHERE t.rater_kind = 'unit') AS opinion_score,
-         count(*) FILTER (WHERE t.rater_kind = 'unit')::int AS opinions,
-         bool_and(t.complete) AS complete
-    FROM commgrid.assessment_rater_total t
-    JOIN commgrid.assessment_campaign c ON c.campaign_id = t.campaign_id
-   WHERE t.direction = 2
-   GROUP BY t.campaign_id, t.ratee_code
-), combined AS (
-  SELECT p.*, (SELECT commgrid.weighted_mean(x.score, x.weight)
-                 FROM (VALUES (p.subdistrict_score, c.subdistrict_weight::float8),
-                              (p.opinion_score, c.opinion_weight::float8)) x(score, weight)) AS combined_score,
-         c.year
-    FROM parts p JOIN commgrid.assessment_campaign c ON c.campaign_id = p.campaign_id
-), ranked AS (
-SELECT b.campaign_id, b.year, b.community_code, a.name AS community_name, commgrid.parent(b.community_code) AS subdistrict_code,
-       b.subdistrict_score, b.opinion_score, b.opinions, b.combined_score, b.complete,
-       rank() OVER (PARTITION BY b.campaign_id, commgrid.parent(b.community_code) ORDER BY b.combined_score DESC)::int
-         AS rank_in_subdistrict,
-       count(*) OVER (PARTITION BY b.campaign_id, commgrid.parent(b.community_code))::int AS communities_in_subdistrict
-  FROM combined b
-  JOIN commgrid.area a ON a.code = b.community_code
-)
-SELECT r.campaign_id, r.year, r.community_code, r.community_name, r.subdistrict_code,
-       r.subdistrict_score, r.opinion_score, r.opinions, r.combined_score, r.complete,
-       commgrid.assessment_grade_of(r.campaign_id, r.combined_score) AS grade,
-       r.rank_in_subdistrict, r.communities_in_subdistrict
-  FROM ranked r
- WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes()));
-COMMENT ON VIEW assessment_community_result IS
-  'Direction 2 result per community: the subdistrict''s total, the trimmed_mean of its units'' opinions (campaign.opinion_trim), their weighted_mean with the campaign''s weights (a missing part drops out), grade, rank among rated communities of the same subdistrict';
--- Reports for BI tools: plain-typed views (text, int, numeric, bool, date only) over the
--- co-building and assessment model.  Scores are rounded to 2 decimals here; the exact float8
--- values are in assessment_unit_result and assessment_community_result.  Like those, they
--- compute with their owner's rights and show the rows of the caller's jurisdiction
--- (commgrid.reaches); a unit liaison sees its own units' scorecards and opinions
--- (commgrid.reaches_unit).  BI reads them through the bi_* views.
-
-CREATE VIEW unit_scorecard WITH (security_barrier) AS
-WITH yr AS (
-  SELECT c.campaign_id, c.year, c.district_code, make_date(c.year, 1, 1) AS first_day, make_date(c.year, 12, 31) AS last_day
-    FROM commgrid.assessment_campaign c
-)
-SELECT y.campaign_id, y.year, u.unit_id, u.name AS unit_name, u.uscc::text AS uscc,
-       u.kind, vk.label AS kind_label, u.affiliation, va.label AS affiliation_label, u.rank, vr.label AS rank_label,
-       u.community_code::text AS community_code, a.name AS community_name,
-       (SELECT count(*) FROM commgrid.unit_community uc WHERE uc.unit_id = u.unit_id)::int AS cobuilding_communities,
-       (u.party_secretary_id IS NOT NULL AND EXISTS (
-          SELECT 1 FROM commgrid.joint_meeting_member m
-           WHERE m.community_code = u.community_code AND m.person_id = u.party_secretary_id
-             AND m.starts <= y.last_day AND (m.ends IS NULL OR m.ends >= y.first_day))) AS party_head_in_joint_meeting,
-       (SELECT count(*) FROM commgrid.cross_appointment x
-         WHERE x.unit_id = u.unit_id AND x.starts <= y.last_day AND (x.ends IS NULL OR x.ends >= y.first_day))::int
-         AS cross_appointments,
-       (SELECT count(*) FROM commgrid.cobuilding_attendance at
-          JOIN commgrid.cobuilding_meeting mt ON mt.meeting_id = at.meeting_id
-         WHERE mt.held_on BETWEEN y.first_day AND y.last_day
-           AND at.person_id IN (SELECT m.person_id FROM commgrid.joint_meeting_member m WHERE m.unit_id = u.unit_id)
-       )::int AS meetings_attended,
-       (SELECT count(*) FROM commgrid.cobuilding_resource r
-         WHERE r.unit_id = u.unit_id AND r.published_on BETWEEN y.first_day AND y.last_day)::int AS resources_offered,
-       (SELECT count(*) FROM commgrid.cobuilding_project p
-         WHERE p.unit_id = u.unit_id AND p.status = 'completed' AND p.ends BETWEEN y.first_day AND y.last_day)::int
-         AS projects_completed,
-       coalesce((SELECT sum(s.hours) FROM commgrid.service_record s
-                  WHERE s.unit_id = u.unit_id AND s.served_on BETWEEN y.first_day AND y.last_day), 0)::numeric
-         AS service_hours,
-       round(res.score::numeric, 2) AS score,
-       res.grade,
-       res.rank_in_kind,
-       res.units_in_kind,
-       round(res.target_points::numeric, 2) AS target_points
-  FROM yr y
-  JOIN commgrid.unit u ON u.community_code <@ y.district_code
-  LEFT JOIN commgrid.area a ON a.code = u.community_code
-  LEFT JOIN commgrid.unit_vocabulary vk ON vk.field = 'kind' AND vk.code = u.kind
-  LEFT JOIN commgrid.unit_vocabulary va ON va.field = 'affiliation' AND va.code = u.affiliation
-  LEFT JOIN commgrid.unit_vocabulary vr ON vr.field = 'rank' AND vr.code = u.rank
-  LEFT JOIN commgrid.assessment_unit_result res ON res.campaign_id = y.campaign_id AND res.unit_id = u.unit_id
- WHERE commgrid.reaches(u.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(u.unit_id, (SELECT commgrid.reach_units()));
-COMMENT ON VIEW unit_scorecard IS
-  'BI: per campaign and unit of its district, the unit''s co-building in the year (communities, joint-meeting seat, cross-appointments, meetings attended, resources, completed projects, service hours) and its direction-1 result (score, grade, rank in kind, points for the annual target assessment)';
-CREATE VIEW community_unit_opinion WITH (security_barrier) AS
-SELECT t.campaign_id, c.year, t.ratee_code::text AS community_code, a.name AS community_name,
-       t.rater_unit_id AS unit_id, u.name AS unit_name, u.kind, round(t.total::numeric, 2) AS opinion_total,
-       t.indicators_rated, t.indicators, t.complete
-  FROM commgrid.assessment_rater_total t
-  JOIN commgrid.assessment_campaign c ON c.campaign_id = t.campaign_id
-  JOIN commgrid.area a ON a.code = t.ratee_code
-  JOIN commgrid.unit u ON u.unit_id = t.rater_unit_id
- WHERE t.rater_kind = 'unit' AND (commgrid.reaches(t.ratee_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(t.rater_unit_id, (SELECT commgrid.reach_units())));
-COMMENT ON VIEW community_unit_opinion IS
-  'BI: each unit''s opinion total (0-100) on each community it co-builds with, per campaign';
-CREATE VIEW community_assessment WITH (security_barrier) AS
-SELECT r.campaign_id, r.year, r.community_code::text AS community_code, r.community_name,
-       r.subdistrict_code::text AS subdistrict_code, s.name AS subdistrict_name,
-       round(r.subdistrict_score::numeric, 2) AS subdistrict_score,
-       round(r.opinion_score::numeric, 2) AS opinion_score,
-       r.opinions,
-       (SELECT min(o.opinion_total) FROM commgrid.community_unit_opinion o
-         WHERE o.campaign_id = r.campaign_id AND o.community_code = r.community_code::text) AS lowest_opinion,
-       (SELECT max(o.opinion_total) FROM commgrid.community_unit_opinion o
-         WHERE o.campaign_id = r.campaign_id AND o.community_code = r.community_code::text) AS highest_opinion,
-       round(r.combined_score::numeric, 2) AS combined_score,
-       r.grade, r.rank_in_subdistrict, r.communities_in_subdistrict, r.complete
-  FROM commgrid.assessment_community_result r
-  LEFT JOIN commgrid.area s ON s.code = r.subdistrict_code
- WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes()));
-COMMENT ON VIEW community_assessment IS
-  'BI: per campaign and community, the subdistrict''s score, the units'' opinion score (trimmed mean; with count, lowest, highest), the combined score, grade and rank in the subdistrict';
-CREATE VIEW who_sits_at_whose_table WITH (security_barrier) AS
-SELECT uc.community_code::text AS community_code, a.name AS community_name,
-       a.parent::text AS subdistrict_code,
-       u.affiliation, va.label AS affiliation_label, u.rank, vr.label AS rank_label, u.kind, vk.label AS kind_label,
-       count(*)::int AS units,
-       count(*) FILTER (WHERE uc.is_home)::int AS home_units,
-       count(*) FILTER (WHERE EXISTS (
-         SELECT 1 FROM commgrid.joint_meeting_member m
-          WHERE m.community_code = uc.community_code AND m.person_id = u.party_secretary_id
-            AND commgrid.period_in_force(m.starts, m.ends, commgrid.district_today())))::int AS heads_at_table,
-       string_agg(u.name, '、' ORDER BY u.name) AS unit_names
-  FROM commgrid.unit_community uc
-  JOIN commgrid.unit u ON u.unit_id = uc.unit_id
-  JOIN commgrid.area a ON a.code = uc.community_code
-  LEFT JOIN commgrid.unit_vocabulary vk ON vk.field = 'kind' AND vk.code = u.kind
-  LEFT JOIN commgrid.unit_vocabulary va ON va.field = 'affiliation' AND va.code = u.affiliation
-  LEFT JOIN commgrid.unit_vocabulary vr ON vr.field = 'rank' AND vr.code = u.rank
- WHERE commgrid.reaches(uc.community_code, (SELECT commgrid.reach_scopes()))
- GROUP BY uc.community_code, a.name, a.parent, u.affiliation, va.label, va.sort_order, u.rank, vr.label, vr.sort_order,
-          u.kind, vk.label, vk.sort_order;
-COMMENT ON VIEW who_sits_at_whose_table IS
-  'BI: per community, the units co-building with it by affiliation × rank × kind (the report''s third problem), with how many are based there and how many Party heads sit at its joint meeting today';
+REVOKE EXECUTE ON FUNCTION mark_install_only(regclass, text) FROM PUBLIC;
+COMMENT ON FUNCTION mark_install_only(regclass, text) IS
+  'Record that pg_dump leaves a table of the extension out on purpose, and why (install script only)';
+SELECT commgrid.mark_install_only('commgrid.install_only_table', 'filled by the install script');
 -- Jurisdiction security: group roles, the jurisdiction mapping and row-level security.
 --
 -- Roles belong to the cluster and the extension to one database, so this script creates no
 -- role: the administrator calls commgrid.create_roles() once per cluster (and again in each
 -- database that has the extension, to grant there).  Every table with per-area data is
--- registered with commgrid.secure_table(), which enables row-level security with the one
--- jurisdiction policy; commgrid.security_findings lists any table that escaped the rule.
+-- registered with commgrid.secure_table() beside its CREATE TABLE, which enables row-level
+-- security with the one jurisdiction policy; commgrid.security_findings lists any table that
+-- escaped the rule.  This file: the registries the grants are made from, and who is who.
 
 -- A role's OID from its name (NULL when there is no such role).  The jurisdiction and liaison
 -- maps are keyed by OID, not name: a role dropped and created again under its old name is a
@@ -3011,18 +469,73 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp A
 $$;
 COMMENT ON FUNCTION role_oid(name) IS
   'The OID of a role, as regrole (NULL when no role has that name): the key of jurisdiction and liaison_unit';
-COMMENT ON TABLE jurisdiction IS
-  'Jurisdiction of each login role: the gridcodes it may read and write (every code under them included); change it with grant_jurisdiction / revoke_jurisdiction';
-COMMENT ON COLUMN jurisdiction.role_name IS
-  'Login role the scope belongs to, stored by OID (shown as its name): a later role with the same name does not match; a dropped role''s rows show a bare number and match nobody (commgrid.forget_dropped_roles() removes them)';
-COMMENT ON COLUMN jurisdiction.scope IS
-  'An area code: a district for a district administrator, a township for township staff, a community for community staff, a grid for a grid worker';
-COMMENT ON COLUMN jurisdiction.granted_by IS 'Session role that granted the scope';
-COMMENT ON COLUMN jurisdiction.granted_at IS 'When the scope was granted';
--- A role sees only its own rows: the policies of other tables read this one as the caller.
-ALTER TABLE jurisdiction ENABLE ROW LEVEL SECURITY;
-CREATE POLICY own_rows ON jurisdiction FOR SELECT
-  USING (role_name = (SELECT commgrid.role_oid(current_user)));
+-- Does a role exist and belong (directly or not) to a commgrid group role?
+CREATE OR REPLACE FUNCTION is_member_of(member name, short_name text) RETURNS boolean
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || short_name)
+     AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = member)
+     AND pg_catalog.pg_has_role(member, 'commgrid_' || short_name, 'MEMBER')
+$$;
+COMMENT ON FUNCTION is_member_of(name, text) IS
+  'Is the role a member of commgrid_<short_name>? (false when either role does not exist)';
+-- The role a statement really runs for, seen from inside a security-definer function:
+-- current_user there is the owner, but SET ROLE is kept in the role setting.
+CREATE OR REPLACE FUNCTION acting_role() RETURNS name
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT COALESCE(NULLIF(current_setting('role'), 'none'), session_user)::name
+$$;
+COMMENT ON FUNCTION acting_role() IS
+  'The role in effect for the session (SET ROLE, else the login role): current_user as seen outside any security-definer function';
+CREATE OR REPLACE FUNCTION role_exists(short_name text) RETURNS boolean
+LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || short_name)
+$$;
+COMMENT ON FUNCTION role_exists(text) IS 'Does the group role commgrid_<short_name> exist?';
+COMMENT ON TABLE security_role IS
+  'The group roles create_roles() makes (commgrid_<short_name>), and the highest level each may be given as jurisdiction';
+COMMENT ON COLUMN security_role.short_name IS 'Role name without the commgrid_ prefix';
+COMMENT ON COLUMN security_role.min_scope_depth IS
+  'Smallest gridcode depth a member''s jurisdiction may name (3 district … 6 grid); NULL: no area jurisdiction';
+COMMENT ON COLUMN security_role.description IS 'What members of the role may do';
+COMMENT ON TABLE secured_table IS
+  'Every table of the extension that roles may reach: its gridcode scope columns (NULL: reference data, no per-area rows) and the group roles (short names) that read and write it';
+COMMENT ON COLUMN secured_table.table_name IS 'The table';
+COMMENT ON COLUMN secured_table.scope_columns IS
+  'The gridcode column(s) the jurisdiction policy tests with <@ (a row is reachable through any of them); NULL for reference data without per-area rows';
+COMMENT ON COLUMN secured_table.readers IS
+  'Roles granted SELECT on the columns not classified restricted in personal_column (those only through the audited staff functions)';
+COMMENT ON COLUMN secured_table.writers IS 'Roles granted INSERT, UPDATE and DELETE';
+COMMENT ON COLUMN secured_table.unit_columns IS
+  'Resident unit id column(s): a unit liaison reaches the rows of its own units (commgrid.liaison_unit) through them';
+COMMENT ON COLUMN secured_table.liaison_writes IS
+  'May a unit liaison also insert, update and delete its own units'' rows (through the first unit column)?';
+-- The personal-data classification of columns, filled by mark_personal beside each CREATE
+-- TABLE.  The grants read it (a restricted column is granted to no staff role); the column
+-- comment repeats the class for people, but no privilege is ever read from a comment.
+CREATE TABLE personal_column (
+  table_name  regclass NOT NULL,
+  column_name name NOT NULL,
+  class       text NOT NULL CHECK (class IN ('personal', 'restricted', 'not personal')),
+  PRIMARY KEY (table_name, column_name)
+);
+COMMENT ON TABLE personal_column IS
+  'Personal data by column: personal (masked or aggregated for BI), restricted (granted to no staff role: read only through the audited staff functions) or not personal (looks personal, is not)';
+COMMENT ON COLUMN personal_column.table_name IS 'The table';
+COMMENT ON COLUMN personal_column.column_name IS 'The column';
+COMMENT ON COLUMN personal_column.class IS
+  'personal, restricted (ID numbers, phones, addresses, home locations) or not personal';
+COMMENT ON TABLE staff_function IS
+  'Security-definer staff functions (by name) granted to the staff roles; each audits its reads';
+COMMENT ON COLUMN staff_function.function_name IS 'Function name in schema commgrid';
+COMMENT ON COLUMN staff_function.description IS 'What personal data it returns';
+-- the registries are the extension's own: CREATE EXTENSION writes them again on restore
+SELECT commgrid.mark_install_only('commgrid.security_role', 'the group roles, written by the install script');
+SELECT commgrid.mark_install_only('commgrid.secured_table', 'written by secure_table in the install script');
+SELECT commgrid.mark_install_only('commgrid.personal_column', 'written by mark_personal in the install script');
+SELECT commgrid.mark_install_only('commgrid.staff_function', 'written by the install script');
+-- The policy generator: secure_table puts a table under the jurisdiction rule, and the
+-- functions its policies call (the caller's scopes, their envelope, a liaison's units).
+
 -- THE LEVEL RULE, its one source: the smallest depth a role's jurisdiction may name is the
 -- lowest min_scope_depth among the staff groups it belongs to now (security_role); NULL when
 -- it is in none.  grant_jurisdiction checks new scopes against it, and role_scopes drops the
@@ -3093,16 +606,6 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION jurisdiction_envelope() IS
   'The lowest area code covering all of the current role''s jurisdiction (NULL when it has none or it spans provinces)';
-COMMENT ON TABLE liaison_unit IS
-  'The resident units each unit liaison (login role) acts for; change it with grant_liaison / revoke_liaison';
-COMMENT ON COLUMN liaison_unit.role_name IS
-  'Login role of the liaison, stored by OID (shown as its name): a later role with the same name does not match';
-COMMENT ON COLUMN liaison_unit.unit_id IS 'The resident unit';
-COMMENT ON COLUMN liaison_unit.granted_by IS 'Session role that granted it';
-COMMENT ON COLUMN liaison_unit.granted_at IS 'When it was granted';
-ALTER TABLE liaison_unit ENABLE ROW LEVEL SECURITY;
-CREATE POLICY own_rows ON liaison_unit FOR SELECT
-  USING (role_name = (SELECT commgrid.role_oid(current_user)));
 -- The caller's units, sorted; NULL when it has none or is no longer a unit liaison (an
 -- InitPlan in the liaison policies).
 CREATE OR REPLACE FUNCTION liaison_units() RETURNS bigint[]
@@ -3119,45 +622,6 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION liaison_units() IS
   'The resident units the current role is liaison for, while it belongs to commgrid_unit_liaison (NULL when none)';
-COMMENT ON TABLE security_role IS
-  'The group roles create_roles() makes (commgrid_<short_name>), and the highest level each may be given as jurisdiction';
-COMMENT ON COLUMN security_role.short_name IS 'Role name without the commgrid_ prefix';
-COMMENT ON COLUMN security_role.min_scope_depth IS
-  'Smallest gridcode depth a member''s jurisdiction may name (3 district … 6 grid); NULL: no area jurisdiction';
-COMMENT ON COLUMN security_role.description IS 'What members of the role may do';
-COMMENT ON TABLE secured_table IS
-  'Every table of the extension that roles may reach: its gridcode scope columns (NULL: reference data, no per-area rows) and the group roles (short names) that read and write it';
-COMMENT ON COLUMN secured_table.table_name IS 'The table';
-COMMENT ON COLUMN secured_table.scope_columns IS
-  'The gridcode column(s) the jurisdiction policy tests with <@ (a row is reachable through any of them); NULL for reference data without per-area rows';
-COMMENT ON COLUMN secured_table.readers IS
-  'Roles granted SELECT on the columns not marked [personal: restricted] (those only through the audited staff functions)';
-COMMENT ON COLUMN secured_table.writers IS 'Roles granted INSERT, UPDATE and DELETE';
-COMMENT ON COLUMN secured_table.unit_columns IS
-  'Resident unit id column(s): a unit liaison reaches the rows of its own units (commgrid.liaison_unit) through them';
-COMMENT ON COLUMN secured_table.liaison_writes IS
-  'May a unit liaison also insert, update and delete its own units'' rows (through the first unit column)?';
-COMMENT ON TABLE staff_function IS
-  'Security-definer staff functions (by name) granted to the staff roles; each audits its reads';
-COMMENT ON COLUMN staff_function.function_name IS 'Function name in schema commgrid';
-COMMENT ON COLUMN staff_function.description IS 'What personal data it returns';
--- Does a role exist and belong (directly or not) to a commgrid group role?
-CREATE OR REPLACE FUNCTION is_member_of(member name, short_name text) RETURNS boolean
-LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || short_name)
-     AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = member)
-     AND pg_catalog.pg_has_role(member, 'commgrid_' || short_name, 'MEMBER')
-$$;
-COMMENT ON FUNCTION is_member_of(name, text) IS
-  'Is the role a member of commgrid_<short_name>? (false when either role does not exist)';
--- The role a statement really runs for, seen from inside a security-definer function:
--- current_user there is the owner, but SET ROLE is kept in the role setting.
-CREATE OR REPLACE FUNCTION acting_role() RETURNS name
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT COALESCE(NULLIF(current_setting('role'), 'none'), session_user)::name
-$$;
-COMMENT ON FUNCTION acting_role() IS
-  'The role in effect for the session (SET ROLE, else the login role): current_user as seen outside any security-definer function';
 -- Grants for one registered table to the group roles that exist; idempotent.
 CREATE OR REPLACE FUNCTION grant_table_privileges(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -3170,41 +634,42 @@ BEGIN
   SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols
   FROM pg_catalog.pg_attribute
   WHERE attrelid = tbl AND attnum > 0 AND NOT attisdropped
-    AND COALESCE(col_description(tbl, attnum), '') NOT LIKE '[personal: restricted]%';
+    AND attname NOT IN (SELECT p.column_name FROM commgrid.personal_column p
+                        WHERE p.table_name = tbl AND p.class = 'restricted');
   FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
-           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || short_name)
+           WHERE commgrid.role_exists(short_name)
   LOOP
     EXECUTE format('REVOKE ALL ON %s FROM %I', tbl, r);
   END LOOP;
   FOR r IN SELECT 'commgrid_' || x FROM unnest(t.readers) x
-           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || x)
+           WHERE commgrid.role_exists(x)
   LOOP
-    IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
-               WHERE attrelid = tbl AND attnum > 0 AND NOT attisdropped
-                 AND col_description(tbl, attnum) LIKE '[personal: restricted]%') THEN
+    IF EXISTS (SELECT 1 FROM commgrid.personal_column p
+               WHERE p.table_name = tbl AND p.class = 'restricted') THEN
       EXECUTE format('GRANT SELECT (%s) ON %s TO %I', cols, tbl, r);
     ELSE
       EXECUTE format('GRANT SELECT ON %s TO %I', tbl, r);
     END IF;
   END LOOP;
   FOR r IN SELECT 'commgrid_' || x FROM unnest(t.writers) x
-           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || x)
+           WHERE commgrid.role_exists(x)
   LOOP
     EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %s TO %I', tbl, r);
   END LOOP;
   -- pgaudit's auditor role holds the restricted columns, so every read of them is logged
-  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_auditor') THEN
+  IF commgrid.role_exists('auditor') THEN
     SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) INTO cols
     FROM pg_attribute
     WHERE attrelid = tbl AND attnum > 0 AND NOT attisdropped
-      AND col_description(tbl, attnum) LIKE '[personal: restricted]%';
+      AND attname IN (SELECT p.column_name FROM commgrid.personal_column p
+                      WHERE p.table_name = tbl AND p.class = 'restricted');
     IF cols IS NOT NULL THEN
       EXECUTE format('GRANT SELECT (%s) ON %s TO commgrid_auditor', cols, tbl);
     END IF;
   END IF;
 END $$;
 COMMENT ON FUNCTION grant_table_privileges(regclass) IS
-  'Grant a secured table to its readers (columns not marked [personal]) and writers; run by secure_table and grant_privileges';
+  'Grant a secured table to its readers (all columns but the restricted ones of personal_column) and writers; run by secure_table, mark_personal and grant_privileges';
 -- Put a table under the jurisdiction rule: row-level security with a policy that lets a role
 -- reach a row only when one of its scope columns lies under one of the role's jurisdiction
 -- codes, for reading and for the new row of an INSERT or UPDATE.  With no scope column the
@@ -3221,7 +686,7 @@ BEGIN
   FOREACH col IN ARRAY COALESCE(scope_columns, '{}') LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
                    WHERE attrelid = tbl AND attname = col AND NOT attisdropped
-                     AND atttypid = 'commgrid.gridcode'::regtype) THEN
+                     AND commgrid.is_gridcode_type(atttypid)) THEN
       RAISE EXCEPTION 'table % has no gridcode column %', tbl, col
         USING ERRCODE = '22023', HINT = 'A scope column must be of type commgrid.gridcode.';
     END IF;
@@ -3274,285 +739,13 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION secure_table(regclass, name[], text[], text[], name[], boolean) IS
   'Put a table under the jurisdiction rule: enable row-level security, add the jurisdiction policy on its gridcode column(s) and the unit liaison''s policies on its unit column(s), register and grant it; with no scope column, register and grant reference data';
--- Grants that do not depend on one table: schema, jurisdiction, audit, staff functions.
-CREATE OR REPLACE FUNCTION grant_privileges() RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  r text;
-  t text;
-BEGIN
-  FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
-           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || short_name)
-  LOOP
-    EXECUTE format('GRANT USAGE ON SCHEMA commgrid TO %I', r);
-    IF r <> 'commgrid_bi_reader' THEN
-      EXECUTE format('GRANT SELECT ON commgrid.jurisdiction, commgrid.liaison_unit TO %I', r);
-    END IF;
-    -- the level rule, read by the policies as the caller
-    EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.staff_min_depth(name) TO %I', r);
-  END LOOP;
-  FOR t IN SELECT table_name::text FROM commgrid.secured_table ORDER BY 1 LOOP
-    PERFORM commgrid.grant_table_privileges(t::regclass);
-  END LOOP;
-  -- sequences behind serial keys, for the roles that insert
-  FOR r IN SELECT DISTINCT 'commgrid_' || x FROM commgrid.secured_table, unnest(writers) x
-           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || x)
-  LOOP
-    EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA commgrid TO %I', r);
-  END LOOP;
-  IF commgrid.role_exists('district_admin') THEN
-    EXECUTE 'GRANT EXECUTE ON FUNCTION commgrid.grant_jurisdiction(name, commgrid.gridcode), '
-            'commgrid.revoke_jurisdiction(name, commgrid.gridcode), '
-            'commgrid.grant_liaison(name, bigint), commgrid.revoke_liaison(name, bigint) '
-            'TO commgrid_district_admin';
-  END IF;
-  -- pgaudit object audit: every read of the audit log and every entry written to it
-  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_auditor') THEN
-    EXECUTE 'GRANT SELECT, INSERT ON commgrid.audit_log TO commgrid_auditor';
-  END IF;
-  -- boundaries: the roles that write areas change them only through redraw (sql/33_redraw.sql)
-  FOR r IN SELECT 'commgrid_' || x FROM commgrid.secured_table, unnest(writers) x
-           WHERE table_name = 'commgrid.area'::regclass AND commgrid.role_exists(x)
-  LOOP
-    FOR t IN SELECT p.oid::regprocedure FROM pg_proc p
-             WHERE p.pronamespace = 'commgrid'::regnamespace AND p.proname = 'redraw'
-    LOOP
-      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', t, r);
-    END LOOP;
-  END LOOP;
-  -- staff functions: security definer, each checks the caller's jurisdiction and audits
-  FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
-           WHERE min_scope_depth IS NOT NULL AND commgrid.role_exists(short_name)
-  LOOP
-    FOR t IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
-             WHERE p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef
-               AND p.proname IN (SELECT function_name FROM commgrid.staff_function)
-    LOOP
-      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', t, r);
-    END LOOP;
-  END LOOP;
-  -- views that run with the caller's rights (row-level security applies through them)
-  FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
-           WHERE min_scope_depth IS NOT NULL AND commgrid.role_exists(short_name)
-  LOOP
-    FOR t IN SELECT c.oid::regclass FROM pg_catalog.pg_class c
-             WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind = 'v'
-               AND c.relname NOT LIKE 'bi\_%'
-               AND 'security_invoker=true' = ANY (COALESCE(c.reloptions, '{}'))
-    LOOP
-      EXECUTE format('GRANT SELECT ON %s TO %I', t, r);
-    END LOOP;
-    -- report views: owner's rights, rows filtered by the caller's jurisdiction (reaches)
-    FOR t IN SELECT v.view_name FROM commgrid.report_views() v WHERE v.staff LOOP
-      EXECUTE format('GRANT SELECT ON %s TO %I', t, r);
-    END LOOP;
-    EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.area_report(commgrid.gridcode), '
-                   'commgrid.district_report(commgrid.gridcode) TO %I', r);
-  END LOOP;
-  -- a unit liaison: the report views filtered by its own units (reaches_unit)
-  IF commgrid.role_exists('unit_liaison') THEN
-    FOR t IN SELECT v.view_name FROM commgrid.report_views() v WHERE v.unit_liaison LOOP
-      EXECUTE format('GRANT SELECT ON %s TO commgrid_unit_liaison', t);
-    END LOOP;
-  END IF;
-  -- BI: the bi_* views and nothing else
-  IF commgrid.role_exists('bi_reader') THEN
-    FOR t IN SELECT c.oid::regclass FROM pg_catalog.pg_class c
-             WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('v', 'm')
-               AND c.relname LIKE 'bi\_%'
-    LOOP
-      EXECUTE format('GRANT SELECT ON %s TO commgrid_bi_reader', t);
-    END LOOP;
-    -- the security-definer row functions behind them
-    FOR t IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
-             WHERE p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef
-               AND p.proname LIKE 'bi\_%'
-    LOOP
-      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO commgrid_bi_reader', t);
-    END LOOP;
-    -- the district figures, as the bi_district_report view gives them
-    EXECUTE 'GRANT EXECUTE ON FUNCTION commgrid.area_report(commgrid.gridcode), '
-            'commgrid.district_report(commgrid.gridcode) TO commgrid_bi_reader';
-  END IF;
-END $$;
-COMMENT ON FUNCTION grant_privileges() IS
-  'Grant the extension''s objects to the commgrid group roles that exist; idempotent, run by create_roles()';
--- The report views: owner's-rights views of the schema (not bi_*) whose rewrite rule calls a
--- row filter, commgrid.reaches (rows of the caller's jurisdiction, for staff) or
--- commgrid.reaches_unit (rows of its own units, for unit liaisons).  grant_privileges grants
--- them; security_findings accepts them as owner's-rights views open to staff when they are
--- security barriers.
-CREATE OR REPLACE FUNCTION report_views() RETURNS TABLE (view_name regclass, staff boolean, unit_liaison boolean)
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT c.oid::regclass,
-         bool_or(d.refobjid = 'commgrid.reaches(commgrid.gridcode, commgrid.gridcode[])'::regprocedure),
-         bool_or(d.refobjid = 'commgrid.reaches_unit(bigint, bigint[])'::regprocedure)
-  FROM pg_catalog.pg_rewrite w
-  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = w.oid
-                              AND d.refclassid = 'pg_catalog.pg_proc'::regclass
-  JOIN pg_catalog.pg_class c ON c.oid = w.ev_class
-  WHERE c.relkind = 'v' AND c.relnamespace = 'commgrid'::regnamespace
-    AND c.relname NOT LIKE 'bi\_%'
-    AND d.refobjid IN ('commgrid.reaches(commgrid.gridcode, commgrid.gridcode[])'::regprocedure,
-                       'commgrid.reaches_unit(bigint, bigint[])'::regprocedure)
-  GROUP BY c.oid
-$$;
-COMMENT ON FUNCTION report_views() IS
-  'The report views (owner''s rights, not bi_*) and their row filters: staff = rows of the caller''s jurisdiction (reaches), unit_liaison = rows of its own units (reaches_unit)';
-CREATE OR REPLACE FUNCTION role_exists(short_name text) RETURNS boolean
-LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || short_name)
-$$;
-COMMENT ON FUNCTION role_exists(text) IS 'Does the group role commgrid_<short_name> exist?';
--- Set once per cluster by the administrator: roles are cluster-wide, so the install script
--- leaves them alone.  Idempotent; in another database with the extension it only grants.
-CREATE OR REPLACE FUNCTION create_roles() RETURNS SETOF name
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  r commgrid.security_role;
-BEGIN
-  FOR r IN SELECT * FROM commgrid.security_role ORDER BY short_name LOOP
-    IF NOT commgrid.role_exists(r.short_name) THEN
-      EXECUTE format('CREATE ROLE %I NOLOGIN', 'commgrid_' || r.short_name);
-      EXECUTE format('COMMENT ON ROLE %I IS %L', 'commgrid_' || r.short_name,
-                     'pg_commgrid: ' || r.description);
-    END IF;
-    RETURN NEXT ('commgrid_' || r.short_name)::name;
-  END LOOP;
-  -- pgaudit's object-audit role (pgaudit.role): never granted to anyone, it only marks, by its
-  -- privileges, what the server log records even when the caller rolls back
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_auditor') THEN
-    CREATE ROLE commgrid_auditor NOLOGIN;
-    COMMENT ON ROLE commgrid_auditor IS
-      'pg_commgrid: pgaudit.role; its privileges select what pgaudit writes to the server log (reads of restricted columns, the audit log); grant it to no one';
-  END IF;
-  PERFORM commgrid.grant_privileges();
-END $$;
-COMMENT ON FUNCTION create_roles() IS
-  'Create the commgrid_* group roles that are missing (once per cluster, needs CREATEROLE) and grant this database''s objects to them; safe to run again';
--- THE CALLER CHECK of the four grant and revoke functions, its one source: the acting role is
--- a superuser, or a district administrator whose jurisdiction (as role_scopes allows it
--- now) holds the area: the scope given or taken, or the community of the unit.  42501
--- otherwise, the same for a missing unit as for one elsewhere.
-CREATE OR REPLACE FUNCTION check_grantor(area_code gridcode, action text, what text) RETURNS void
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  actor name := commgrid.acting_role();
-BEGIN
-  IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = actor) THEN
-    RETURN;
-  END IF;
-  IF NOT commgrid.is_member_of(actor, 'district_admin') THEN
-    RAISE EXCEPTION 'role % may not %', actor, action
-      USING ERRCODE = '42501', HINT = 'Only district administrators grant and revoke jurisdiction and liaison rights.';
-  END IF;
-  IF area_code IS NULL
-     OR NOT COALESCE(area_code OPERATOR(commgrid.<@) ANY (commgrid.role_scopes(actor)), false) THEN
-    RAISE EXCEPTION '% is outside the jurisdiction of %', what, actor
-      USING ERRCODE = '42501';
-  END IF;
-END $$;
-REVOKE EXECUTE ON FUNCTION check_grantor(gridcode, text, text) FROM PUBLIC;
-COMMENT ON FUNCTION check_grantor(gridcode, text, text) IS
-  'Raise 42501 unless the acting role is a superuser or a district administrator whose jurisdiction holds the area (internal to the grant and revoke functions)';
--- Give a login role a scope.  A district administrator may grant within their own
--- jurisdiction; the scope must be no higher than the role's group allows.
-CREATE OR REPLACE FUNCTION grant_jurisdiction(member name, area_code gridcode) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  member_oid regrole := commgrid.role_oid(member);
-  min_depth int;
-BEGIN
-  PERFORM commgrid.check_grantor(area_code, 'grant jurisdiction', format('area %s', area_code));
-  IF member_oid IS NULL THEN
-    RAISE EXCEPTION 'role "%" does not exist', member USING ERRCODE = '42704';
-  END IF;
-  min_depth := commgrid.staff_min_depth(member);
-  IF min_depth IS NULL THEN
-    RAISE EXCEPTION 'role % belongs to no staff role', member
-      USING ERRCODE = '22023',
-            HINT = 'Grant it commgrid_district_admin, commgrid_township_staff, commgrid_community_staff or commgrid_grid_worker first.';
-  END IF;
-  IF commgrid.depth(area_code) < min_depth THEN
-    RAISE EXCEPTION 'area % is a %, too high for role %', area_code, commgrid.level(area_code), member
-      USING ERRCODE = '22023',
-            DETAIL = format('The role''s staff group may be given areas of depth %s or deeper.', min_depth);
-  END IF;
-  INSERT INTO commgrid.jurisdiction (role_name, scope) VALUES (member_oid, area_code)
-    ON CONFLICT DO NOTHING;
-END $$;
-REVOKE EXECUTE ON FUNCTION grant_jurisdiction(name, gridcode) FROM PUBLIC;
-COMMENT ON FUNCTION grant_jurisdiction(name, gridcode) IS
-  'Give a login role an area of jurisdiction (superuser, or a district administrator within their own district)';
-CREATE OR REPLACE FUNCTION revoke_jurisdiction(member name, area_code gridcode) RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  PERFORM commgrid.check_grantor(area_code, 'revoke jurisdiction', format('area %s', area_code));
-  DELETE FROM commgrid.jurisdiction j
-  WHERE j.role_name = commgrid.role_oid(member) AND j.scope = area_code;
-  RETURN FOUND;
-END $$;
-REVOKE EXECUTE ON FUNCTION revoke_jurisdiction(name, gridcode) FROM PUBLIC;
-COMMENT ON FUNCTION revoke_jurisdiction(name, gridcode) IS
-  'Take an area of jurisdiction from a login role; true when it had it';
--- Make a login role the liaison of a resident unit.  A district administrator may do it for
--- units of communities in their own jurisdiction.
-CREATE OR REPLACE FUNCTION grant_liaison(member name, unit bigint) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  PERFORM commgrid.check_grantor(
-    (SELECT u.community_code FROM commgrid.unit u WHERE u.unit_id = unit),
-    'grant liaison rights', format('unit %s', unit));
-  IF NOT commgrid.is_member_of(member, 'unit_liaison') THEN
-    RAISE EXCEPTION 'role % is not a unit liaison', member
-      USING ERRCODE = '22023', HINT = 'Grant it commgrid_unit_liaison first.';
-  END IF;
-  INSERT INTO commgrid.liaison_unit (role_name, unit_id) VALUES (commgrid.role_oid(member), unit)
-    ON CONFLICT DO NOTHING;
-END $$;
-REVOKE EXECUTE ON FUNCTION grant_liaison(name, bigint) FROM PUBLIC;
-COMMENT ON FUNCTION grant_liaison(name, bigint) IS
-  'Make a login role the liaison of a resident unit (superuser, or a district administrator for units in their district)';
-CREATE OR REPLACE FUNCTION revoke_liaison(member name, unit bigint) RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  PERFORM commgrid.check_grantor(
-    (SELECT u.community_code FROM commgrid.unit u WHERE u.unit_id = unit),
-    'revoke liaison rights', format('unit %s', unit));
-  DELETE FROM commgrid.liaison_unit l
-  WHERE l.role_name = commgrid.role_oid(member) AND l.unit_id = unit;
-  RETURN FOUND;
-END $$;
-REVOKE EXECUTE ON FUNCTION revoke_liaison(name, bigint) FROM PUBLIC;
-COMMENT ON FUNCTION revoke_liaison(name, bigint) IS
-  'Take a resident unit from a liaison (superuser, or a district administrator for units in their district); true when it had it';
--- Roles cannot carry event triggers, so nothing removes a dropped role's rows by itself:
--- they match nobody (keyed by OID), security_findings lists them, and this clears them.
-CREATE OR REPLACE FUNCTION forget_dropped_roles() RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  n bigint;
-  m bigint;
-BEGIN
-  DELETE FROM commgrid.jurisdiction j
-  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid = j.role_name);
-  GET DIAGNOSTICS n = ROW_COUNT;
-  DELETE FROM commgrid.liaison_unit l
-  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid = l.role_name);
-  GET DIAGNOSTICS m = ROW_COUNT;
-  RETURN n + m;
-END $$;
-REVOKE EXECUTE ON FUNCTION forget_dropped_roles() FROM PUBLIC;
-COMMENT ON FUNCTION forget_dropped_roles() IS
-  'Delete the jurisdiction and liaison rows of roles that no longer exist; returns how many (superuser, after DROP ROLE)';
 REVOKE EXECUTE ON FUNCTION secure_table(regclass, name[], text[], text[], name[], boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION grant_table_privileges(regclass) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION grant_privileges() FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION create_roles() FROM PUBLIC;
--- Mark personal data in the column comments, keeping the owner's text after the marker.
--- [personal] columns are masked or aggregated for BI; [personal: restricted] ones (ID
--- numbers, phones, addresses, home locations) are not granted to any role either: staff
--- read them only through the audited staff functions.
+-- Personal data, classified by column beside each CREATE TABLE.  [personal] columns are
+-- masked or aggregated for BI; restricted ones (ID numbers, phones, addresses, home
+-- locations) are not granted to any role either: staff read them only through the audited
+-- staff functions.  The class lives in personal_column, which the grants read; the column
+-- comment shows it to people ([personal] or [personal: restricted] before the owner's text).
 CREATE OR REPLACE FUNCTION mark_personal(tbl regclass, columns name[], restricted boolean DEFAULT false)
 RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -3568,6 +761,9 @@ BEGIN
     IF num IS NULL THEN
       RAISE EXCEPTION 'table % has no column %', tbl, col USING ERRCODE = '42703';
     END IF;
+    INSERT INTO commgrid.personal_column
+      VALUES (tbl, col, CASE WHEN restricted THEN 'restricted' ELSE 'personal' END)
+      ON CONFLICT (table_name, column_name) DO UPDATE SET class = EXCLUDED.class;
     old := regexp_replace(COALESCE(col_description(tbl, num), ''), '^\[personal[^]]*\] ', '');
     EXECUTE format('COMMENT ON COLUMN %s.%I IS %L', tbl, col, marker || old);
   END LOOP;
@@ -3577,11 +773,99 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION mark_personal(regclass, name[], boolean) FROM PUBLIC;
 COMMENT ON FUNCTION mark_personal(regclass, name[], boolean) IS
-  'Mark columns as personal data in their comments ([personal] or, restricted to staff functions, [personal: restricted])';
+  'Classify columns as personal data (personal, or restricted to the staff functions) in personal_column, and show the class at the start of their comments';
+-- A column that looks personal to checks_catalog_registration (a name, phone or location in
+-- a table about persons) but is not, recorded so: the check then knows it was looked at.
+CREATE OR REPLACE FUNCTION mark_not_personal(tbl regclass, columns name[]) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  col name;
+BEGIN
+  FOREACH col IN ARRAY columns LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute
+                   WHERE attrelid = tbl AND attname = col AND attnum > 0 AND NOT attisdropped) THEN
+      RAISE EXCEPTION 'table % has no column %', tbl, col USING ERRCODE = '42703';
+    END IF;
+    INSERT INTO commgrid.personal_column VALUES (tbl, col, 'not personal')
+      ON CONFLICT (table_name, column_name) DO UPDATE SET class = EXCLUDED.class;
+  END LOOP;
+  IF EXISTS (SELECT 1 FROM commgrid.secured_table WHERE table_name = tbl) THEN
+    PERFORM commgrid.grant_table_privileges(tbl);
+  END IF;
+END $$;
+REVOKE EXECUTE ON FUNCTION mark_not_personal(regclass, name[]) FROM PUBLIC;
+COMMENT ON FUNCTION mark_not_personal(regclass, name[]) IS
+  'Record in personal_column that columns which look personal are not (granted like any other column)';
+-- Masking for BI: the BI reader reads only the bi_* views, which show aggregates or masked
+-- values in plain PostgreSQL types (text, integer, numeric), never an exact home location.
+-- The views run with their owner's rights, so the BI reader needs no base table at all.
+
+-- A mobile number (11 characters or more) keeps its first 3 and last 4: 13812341234 →
+-- 138****1234, as on Chinese receipts.  A landline of 8-10 digits keeps only its last 2 (the
+-- first 3 and last 4 would leave 7 of 8 digits); anything shorter is starred whole.
+CREATE OR REPLACE FUNCTION mask_phone(phone text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN char_length(phone) >= 11
+              THEN left(phone, 3) || repeat('*', char_length(phone) - 7) || right(phone, 4)
+              WHEN char_length(phone) >= 8
+              THEN repeat('*', char_length(phone) - 2) || right(phone, 2)
+              ELSE repeat('*', char_length(phone)) END
+$$;
+COMMENT ON FUNCTION mask_phone(text) IS
+  'Masked phone number: 11 characters or more keep the first 3 and last 4 (138****1234), 8-10 keep the last 2 (******21), fewer are starred whole';
+-- Settings of the BI views, changed by the extension's owner only.
+CREATE TABLE masking_setting (
+  name        text PRIMARY KEY,
+  value       numeric NOT NULL,
+  description text NOT NULL
+);
+COMMENT ON TABLE masking_setting IS 'Settings of the BI views'' protection of persons (changed by the extension owner only)';
+COMMENT ON COLUMN masking_setting.name IS 'Setting name';
+COMMENT ON COLUMN masking_setting.value IS 'Its value';
+COMMENT ON COLUMN masking_setting.description IS 'What it bounds';
+INSERT INTO masking_setting VALUES
+  ('bi_min_group_size', 5, 'k: bi_resident shows no group of fewer residents than this (k-anonymity)')
+ON CONFLICT DO NOTHING;
+-- k of the BI views: read by staff, changed by the extension owner only (a district
+-- administrator scoped to one township must not weaken every district's protection)
+SELECT commgrid.secure_table('commgrid.masking_setting', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker}', '{}');
+SELECT commgrid.mark_install_only('commgrid.masking_setting', 'the BI protection''s settings, as the install script writes them');
+-- Keep the first character of a name (the family name, for most Chinese names): 张三丰 → 张**.
+CREATE OR REPLACE FUNCTION mask_name(name text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN char_length(name) <= 1 THEN repeat('*', char_length(name))
+              ELSE left(name, 1) || repeat('*', char_length(name) - 1) END
+$$;
+COMMENT ON FUNCTION mask_name(text) IS
+  'Masked name for BI: the first character kept, the rest starred (张三丰 → 张**)';
+-- A bi_* view that shows a report view's rows unchanged says what the report view's columns
+-- say: its column comments are copied from the report view's, so there is one text for both.
+CREATE OR REPLACE FUNCTION copy_column_comments(target regclass, source regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  c record;
+BEGIN
+  FOR c IN
+    SELECT b.attname, d.description
+      FROM pg_catalog.pg_attribute b
+      JOIN pg_catalog.pg_attribute s ON s.attrelid OPERATOR(pg_catalog.=) source
+                                    AND s.attname OPERATOR(pg_catalog.=) b.attname
+      JOIN pg_catalog.pg_description d
+        ON d.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+       AND d.objoid OPERATOR(pg_catalog.=) s.attrelid AND d.objsubid OPERATOR(pg_catalog.=) s.attnum
+     WHERE b.attrelid OPERATOR(pg_catalog.=) target AND b.attnum OPERATOR(pg_catalog.>) 0
+  LOOP
+    EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', target, c.attname, c.description);
+  END LOOP;
+END $$;
+REVOKE EXECUTE ON FUNCTION copy_column_comments(regclass, regclass) FROM PUBLIC;
+COMMENT ON FUNCTION copy_column_comments(regclass, regclass) IS
+  'Copy the column comments of a view onto the same-named columns of another (install-time helper for the bi_* copies of report views)';
 COMMENT ON TABLE audit_log IS
   'Append-only audit: who changed or read what and when; old and new values of each change';
 COMMENT ON COLUMN audit_log.id IS 'Order of writing';
-COMMENT ON COLUMN audit_log.at IS 'Clock time of the change or read';
+COMMENT ON COLUMN audit_log.at IS 'Time the entry was written (clock_timestamp(), not the transaction start; with zone)';
 COMMENT ON COLUMN audit_log.session_role IS 'session_user: the login role';
 COMMENT ON COLUMN audit_log.acting_role IS
   'The role in effect (current_user outside security-definer functions, i.e. after SET ROLE)';
@@ -3597,11 +881,16 @@ COMMENT ON COLUMN audit_log.via IS 'Trigger or staff function that wrote the ent
 COMMENT ON COLUMN audit_log.xact_id IS 'Transaction id, to group the entries of one transaction';
 COMMENT ON COLUMN audit_log.scope_code IS
   'The area the entry is about, for row-level security: the row''s grid or community code (for a row that moved, the lowest area holding both places), the district for a change of jurisdiction or liaison; NULL (superusers only) when the row has none';
+COMMENT ON COLUMN audit_log.person_id IS
+  'The person (resident_id) the application names as acting, from the setting commgrid.person_id (SET LOCAL commgrid.person_id = ''3006''); NULL when not set';
 CREATE INDEX audit_log_scope_code_idx ON audit_log (scope_code);
 -- A district administrator reads the entries about its own jurisdiction only, so the old and
 -- new values of one township's rows (ID numbers, phones) never reach another's.  Every read
 -- of the log is also written to the server log (pgaudit object audit, see grant_privileges).
 SELECT commgrid.secure_table('commgrid.audit_log', '{scope_code}', '{district_admin}', '{}');
+SELECT commgrid.mark_personal('commgrid.audit_log', '{old_values, new_values}');
+-- user data: pg_dump saves the log and its id sequence with the database
+SELECT commgrid.register_dump('commgrid.audit_log');
 -- Append-only even for the owner: a superuser must drop this trigger on purpose to purge.
 CREATE OR REPLACE FUNCTION audit_log_refuse_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
@@ -3625,17 +914,20 @@ COMMENT ON FUNCTION audit_key(jsonb, text[]) IS 'The key columns of a row, as a 
 -- The area an entry about a role-map row is about: the district of the granted area or unit,
 -- so only a district administrator of the whole district (or a superuser) sees who was given
 -- what.  (A secured table's entries take the row's first non-NULL scope column: audit_change.)
+-- PL/pgSQL, so its body is bound at the first call: the unit and liaison tables come later,
+-- with the units.
 CREATE OR REPLACE FUNCTION audit_scope(tbl regclass, row_json jsonb) RETURNS gridcode
-LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
-  SELECT CASE
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  RETURN CASE
     WHEN tbl = 'commgrid.jurisdiction'::regclass THEN
-      (SELECT CASE WHEN commgrid.depth(c) > 3 THEN commgrid.ancestor(c, 3) ELSE c END
+      (SELECT CASE WHEN commgrid.depth(c) > commgrid.level_depth('district') THEN commgrid.ancestor(c, commgrid.level_depth('district')) ELSE c END
        FROM (SELECT (row_json ->> 'scope')::commgrid.gridcode AS c) x)
     WHEN tbl = 'commgrid.liaison_unit'::regclass THEN
-      (SELECT commgrid.ancestor(u.community_code, 3) FROM commgrid.unit u
+      (SELECT commgrid.ancestor(u.community_code, commgrid.level_depth('district')) FROM commgrid.unit u
        WHERE u.unit_id = (row_json ->> 'unit_id')::bigint)
-  END
-$$;
+  END;
+END $$;
 REVOKE EXECUTE ON FUNCTION audit_scope(regclass, jsonb) FROM PUBLIC;
 COMMENT ON FUNCTION audit_scope(regclass, jsonb) IS
   'The area code an audit entry about a jurisdiction or liaison row is scoped to: its district (internal to the audit triggers)';
@@ -3792,49 +1084,281 @@ REVOKE EXECUTE ON FUNCTION check_staff_reach(gridcode, text) FROM PUBLIC;
 COMMENT ON FUNCTION check_staff_reach(gridcode, text) IS
   'Raise 42501 unless the acting role is staff and the area is in its jurisdiction (internal to the staff functions)';
 REVOKE EXECUTE ON FUNCTION audit_change() FROM PUBLIC;
--- Masking for BI: the BI reader reads only the bi_* views, which show aggregates or masked
--- values in plain PostgreSQL types (text, integer, numeric), never an exact home location.
--- The views run with their owner's rights, so the BI reader needs no base table at all.
+-- The grants: create_roles() makes the group roles once per cluster and grant_privileges()
+-- grants this database's objects to them, from the registries (secured_table,
+-- personal_column, staff_function) and the catalog (views, report views, bi_* objects).
 
--- A mobile number (11 characters or more) keeps its first 3 and last 4: 13812341234 →
--- 138****1234, as on Chinese receipts.  A landline of 8-10 digits keeps only its last 2 (the
--- first 3 and last 4 would leave 7 of 8 digits); anything shorter is starred whole.
-CREATE OR REPLACE FUNCTION mask_phone(phone text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT CASE WHEN char_length(phone) >= 11
-              THEN left(phone, 3) || repeat('*', char_length(phone) - 7) || right(phone, 4)
-              WHEN char_length(phone) >= 8
-              THEN repeat('*', char_length(phone) - 2) || right(phone, 2)
-              ELSE repeat('*', char_length(phone)) END
-$$;
-COMMENT ON FUNCTION mask_phone(text) IS
-  'Masked phone number: 11 characters or more keep the first 3 and last 4 (138****1234), 8-10 keep the last 2 (******21), fewer are starred whole';
--- Settings of the BI views, changed by the extension's owner only.
-CREATE TABLE masking_setting (
-  name        text PRIMARY KEY,
-  value       numeric NOT NULL,
-  description text NOT NULL
-);
-COMMENT ON TABLE masking_setting IS 'Settings of the BI views'' protection of persons (changed by the extension owner only)';
-COMMENT ON COLUMN masking_setting.name IS 'Setting name';
-COMMENT ON COLUMN masking_setting.value IS 'Its value';
-COMMENT ON COLUMN masking_setting.description IS 'What it bounds';
-INSERT INTO masking_setting VALUES
-  ('bi_min_group_size', 5, 'k: bi_resident shows no group of fewer residents than this (k-anonymity)')
-ON CONFLICT DO NOTHING;
--- The age band a person reaches this year: the district's year (district_today, Asia/Shanghai)
--- minus the birth year, in
--- ten-year bands ('30-39', …, '90+').  It depends on the birth year only, and changes for
--- everybody at once on 1 January in Shanghai, whatever the session's TimeZone: running a query
--- on two dates narrows nobody's birthday down.  A RETURN body, so it is inlined.
-CREATE OR REPLACE FUNCTION age_band(card idcard) RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE
-RETURN (SELECT CASE WHEN y.age >= 90 THEN '90+'
-                    ELSE (y.age / 10 * 10)::text || '-' || (y.age / 10 * 10 + 9)::text END
-        FROM (SELECT extract(year FROM commgrid.district_today())::int
-                     - extract(year FROM commgrid.birth_date(card))::int AS age) y);
-COMMENT ON FUNCTION age_band(idcard) IS
-  'Ten-year age band reached this year (year in Asia/Shanghai minus birth year): 0-9 … 80-89, 90+; independent of TimeZone and of the birthday';
+-- Grants that do not depend on one table: schema, jurisdiction, audit, staff functions.
+CREATE OR REPLACE FUNCTION grant_privileges() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  r text;
+  t text;
+BEGIN
+  FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
+           WHERE commgrid.role_exists(short_name)
+  LOOP
+    EXECUTE format('GRANT USAGE ON SCHEMA commgrid TO %I', r);
+    IF r <> 'commgrid_bi_reader' THEN
+      EXECUTE format('GRANT SELECT ON commgrid.jurisdiction, commgrid.liaison_unit TO %I', r);
+    END IF;
+    -- the level rule, read by the policies as the caller
+    EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.staff_min_depth(name) TO %I', r);
+  END LOOP;
+  FOR t IN SELECT table_name::text FROM commgrid.secured_table ORDER BY 1 LOOP
+    PERFORM commgrid.grant_table_privileges(t::regclass);
+  END LOOP;
+  -- sequences behind serial keys, for the roles that insert
+  FOR r IN SELECT DISTINCT 'commgrid_' || x FROM commgrid.secured_table, unnest(writers) x
+           WHERE commgrid.role_exists(x)
+  LOOP
+    EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA commgrid TO %I', r);
+  END LOOP;
+  IF commgrid.role_exists('district_admin') THEN
+    EXECUTE 'GRANT EXECUTE ON FUNCTION commgrid.grant_jurisdiction(name, commgrid.gridcode), '
+            'commgrid.revoke_jurisdiction(name, commgrid.gridcode), '
+            'commgrid.grant_liaison(name, bigint), commgrid.revoke_liaison(name, bigint) '
+            'TO commgrid_district_admin';
+  END IF;
+  -- pgaudit object audit: every read of the audit log and every entry written to it
+  IF commgrid.role_exists('auditor') THEN
+    EXECUTE 'GRANT SELECT, INSERT ON commgrid.audit_log TO commgrid_auditor';
+  END IF;
+  -- boundaries: the roles that write areas change them only through redraw (sql/33_redraw.sql)
+  FOR r IN SELECT 'commgrid_' || x FROM commgrid.secured_table, unnest(writers) x
+           WHERE table_name = 'commgrid.area'::regclass AND commgrid.role_exists(x)
+  LOOP
+    FOR t IN SELECT p.oid::regprocedure FROM pg_proc p
+             WHERE p.pronamespace = 'commgrid'::regnamespace AND p.proname = 'redraw'
+    LOOP
+      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', t, r);
+    END LOOP;
+  END LOOP;
+  -- staff functions: security definer, each checks the caller's jurisdiction and audits
+  FOR r IN SELECT 'commgrid_' || short_name FROM commgrid.security_role
+           WHERE min_scope_depth IS NOT NULL AND commgrid.role_exists(short_name)
+  LOOP
+    FOR t IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+             WHERE p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef
+               AND p.proname IN (SELECT function_name FROM commgrid.staff_function)
+    LOOP
+      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', t, r);
+    END LOOP;
+    -- views that run with the caller's rights (row-level security applies through them)
+    FOR t IN SELECT c.oid::regclass FROM pg_catalog.pg_class c
+             WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind = 'v'
+               AND c.relname NOT LIKE 'bi\_%'
+               AND 'security_invoker=true' = ANY (COALESCE(c.reloptions, '{}'))
+    LOOP
+      EXECUTE format('GRANT SELECT ON %s TO %I', t, r);
+    END LOOP;
+    -- report views: owner's rights, rows filtered by the caller's jurisdiction (reaches)
+    FOR t IN SELECT v.view_name FROM commgrid.report_views() v WHERE v.staff LOOP
+      EXECUTE format('GRANT SELECT ON %s TO %I', t, r);
+    END LOOP;
+    EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.area_report(commgrid.gridcode), '
+                   'commgrid.district_report(commgrid.gridcode) TO %I', r);
+  END LOOP;
+  -- a unit liaison: the report views filtered by its own units (reaches_unit)
+  IF commgrid.role_exists('unit_liaison') THEN
+    FOR t IN SELECT v.view_name FROM commgrid.report_views() v WHERE v.unit_liaison LOOP
+      EXECUTE format('GRANT SELECT ON %s TO commgrid_unit_liaison', t);
+    END LOOP;
+  END IF;
+  -- BI: the bi_* views and nothing else
+  IF commgrid.role_exists('bi_reader') THEN
+    FOR t IN SELECT c.oid::regclass FROM pg_catalog.pg_class c
+             WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('v', 'm')
+               AND c.relname LIKE 'bi\_%'
+    LOOP
+      EXECUTE format('GRANT SELECT ON %s TO commgrid_bi_reader', t);
+    END LOOP;
+    -- the security-definer row functions behind them
+    FOR t IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+             WHERE p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef
+               AND p.proname LIKE 'bi\_%'
+    LOOP
+      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO commgrid_bi_reader', t);
+    END LOOP;
+    -- the district figures, as the bi_district_report view gives them
+    EXECUTE 'GRANT EXECUTE ON FUNCTION commgrid.area_report(commgrid.gridcode), '
+            'commgrid.district_report(commgrid.gridcode) TO commgrid_bi_reader';
+  END IF;
+END $$;
+COMMENT ON FUNCTION grant_privileges() IS
+  'Grant the extension''s objects to the commgrid group roles that exist; idempotent, run by create_roles()';
+-- Set once per cluster by the administrator: roles are cluster-wide, so the install script
+-- leaves them alone.  Idempotent; in another database with the extension it only grants.
+CREATE OR REPLACE FUNCTION create_roles() RETURNS SETOF name
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  r commgrid.security_role;
+BEGIN
+  FOR r IN SELECT * FROM commgrid.security_role ORDER BY short_name LOOP
+    IF NOT commgrid.role_exists(r.short_name) THEN
+      EXECUTE format('CREATE ROLE %I NOLOGIN', 'commgrid_' || r.short_name);
+      EXECUTE format('COMMENT ON ROLE %I IS %L', 'commgrid_' || r.short_name,
+                     'pg_commgrid: ' || r.description);
+    END IF;
+    RETURN NEXT ('commgrid_' || r.short_name)::name;
+  END LOOP;
+  -- pgaudit's object-audit role (pgaudit.role): never granted to anyone, it only marks, by its
+  -- privileges, what the server log records even when the caller rolls back
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'commgrid_auditor') THEN
+    CREATE ROLE commgrid_auditor NOLOGIN;
+    COMMENT ON ROLE commgrid_auditor IS
+      'pg_commgrid: pgaudit.role; its privileges select what pgaudit writes to the server log (reads of restricted columns, the audit log); grant it to no one';
+  END IF;
+  PERFORM commgrid.grant_privileges();
+END $$;
+COMMENT ON FUNCTION create_roles() IS
+  'Create the commgrid_* group roles that are missing (once per cluster, needs CREATEROLE) and grant this database''s objects to them; safe to run again';
+REVOKE EXECUTE ON FUNCTION grant_privileges() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION create_roles() FROM PUBLIC;
+COMMENT ON TABLE jurisdiction IS
+  'Jurisdiction of each login role: the gridcodes it may read and write (every code under them included); change it with grant_jurisdiction / revoke_jurisdiction';
+COMMENT ON COLUMN jurisdiction.role_name IS
+  'Login role the scope belongs to, stored by OID (shown as its name): a later role with the same name does not match; a dropped role''s rows show a bare number and match nobody (commgrid.forget_dropped_roles() removes them)';
+COMMENT ON COLUMN jurisdiction.scope IS
+  'An area code: a district for a district administrator, a township for township staff, a community for community staff, a grid for a grid worker';
+COMMENT ON COLUMN jurisdiction.granted_by IS 'Session role that granted the scope';
+COMMENT ON COLUMN jurisdiction.granted_at IS 'Time the scope was granted (start of the granting transaction, with zone)';
+-- user data: pg_dump saves the mapping with the database
+SELECT commgrid.register_dump('commgrid.jurisdiction');
+-- A role sees only its own rows: the policies of other tables read this one as the caller.
+ALTER TABLE jurisdiction ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_rows ON jurisdiction FOR SELECT
+  USING (role_name = (SELECT commgrid.role_oid(current_user)));
+-- who was given which jurisdiction is audited
+SELECT commgrid.audit_table('commgrid.jurisdiction');
+-- THE CALLER CHECK of the four grant and revoke functions, its one source: the acting role is
+-- a superuser, or a district administrator whose jurisdiction (as role_scopes allows it
+-- now) holds the area: the scope given or taken, or the community of the unit.  42501
+-- otherwise, the same for a missing unit as for one elsewhere.
+CREATE OR REPLACE FUNCTION check_grantor(area_code gridcode, action text, what text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  actor name := commgrid.acting_role();
+BEGIN
+  IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = actor) THEN
+    RETURN;
+  END IF;
+  IF NOT commgrid.is_member_of(actor, 'district_admin') THEN
+    RAISE EXCEPTION 'role % may not %', actor, action
+      USING ERRCODE = '42501', HINT = 'Only district administrators grant and revoke jurisdiction and liaison rights.';
+  END IF;
+  IF area_code IS NULL
+     OR NOT COALESCE(area_code OPERATOR(commgrid.<@) ANY (commgrid.role_scopes(actor)), false) THEN
+    RAISE EXCEPTION '% is outside the jurisdiction of %', what, actor
+      USING ERRCODE = '42501';
+  END IF;
+END $$;
+REVOKE EXECUTE ON FUNCTION check_grantor(gridcode, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION check_grantor(gridcode, text, text) IS
+  'Raise 42501 unless the acting role is a superuser or a district administrator whose jurisdiction holds the area (internal to the grant and revoke functions)';
+-- Give a login role a scope.  A district administrator may grant within their own
+-- jurisdiction; the scope must be no higher than the role's group allows.
+CREATE OR REPLACE FUNCTION grant_jurisdiction(member name, area_code gridcode) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  member_oid regrole := commgrid.role_oid(member);
+  min_depth int;
+BEGIN
+  PERFORM commgrid.check_grantor(area_code, 'grant jurisdiction', format('area %s', area_code));
+  IF member_oid IS NULL THEN
+    RAISE EXCEPTION 'role "%" does not exist', member USING ERRCODE = '42704';
+  END IF;
+  min_depth := commgrid.staff_min_depth(member);
+  IF min_depth IS NULL THEN
+    RAISE EXCEPTION 'role % belongs to no staff role', member
+      USING ERRCODE = '22023',
+            HINT = 'Grant it commgrid_district_admin, commgrid_township_staff, commgrid_community_staff or commgrid_grid_worker first.';
+  END IF;
+  IF commgrid.depth(area_code) < min_depth THEN
+    RAISE EXCEPTION 'area % is a %, too high for role %', area_code, commgrid.level(area_code), member
+      USING ERRCODE = '22023',
+            DETAIL = format('The role''s staff group may be given areas of depth %s or deeper.', min_depth);
+  END IF;
+  INSERT INTO commgrid.jurisdiction (role_name, scope) VALUES (member_oid, area_code)
+    ON CONFLICT DO NOTHING;
+END $$;
+REVOKE EXECUTE ON FUNCTION grant_jurisdiction(name, gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION grant_jurisdiction(name, gridcode) IS
+  'Give a login role an area of jurisdiction (superuser, or a district administrator within their own district)';
+CREATE OR REPLACE FUNCTION revoke_jurisdiction(member name, area_code gridcode) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.check_grantor(area_code, 'revoke jurisdiction', format('area %s', area_code));
+  DELETE FROM commgrid.jurisdiction j
+  WHERE j.role_name = commgrid.role_oid(member) AND j.scope = area_code;
+  RETURN FOUND;
+END $$;
+REVOKE EXECUTE ON FUNCTION revoke_jurisdiction(name, gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION revoke_jurisdiction(name, gridcode) IS
+  'Take an area of jurisdiction from a login role; true when it had it';
+-- Make a login role the liaison of a resident unit.  A district administrator may do it for
+-- units of communities in their own jurisdiction.
+CREATE OR REPLACE FUNCTION grant_liaison(member name, unit bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.check_grantor(
+    (SELECT u.community_code FROM commgrid.unit u WHERE u.unit_id = unit),
+    'grant liaison rights', format('unit %s', unit));
+  IF NOT commgrid.is_member_of(member, 'unit_liaison') THEN
+    RAISE EXCEPTION 'role % is not a unit liaison', member
+      USING ERRCODE = '22023', HINT = 'Grant it commgrid_unit_liaison first.';
+  END IF;
+  INSERT INTO commgrid.liaison_unit (role_name, unit_id) VALUES (commgrid.role_oid(member), unit)
+    ON CONFLICT DO NOTHING;
+END $$;
+REVOKE EXECUTE ON FUNCTION grant_liaison(name, bigint) FROM PUBLIC;
+COMMENT ON FUNCTION grant_liaison(name, bigint) IS
+  'Make a login role the liaison of a resident unit (superuser, or a district administrator for units in their district)';
+CREATE OR REPLACE FUNCTION revoke_liaison(member name, unit bigint) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.check_grantor(
+    (SELECT u.community_code FROM commgrid.unit u WHERE u.unit_id = unit),
+    'revoke liaison rights', format('unit %s', unit));
+  DELETE FROM commgrid.liaison_unit l
+  WHERE l.role_name = commgrid.role_oid(member) AND l.unit_id = unit;
+  RETURN FOUND;
+END $$;
+REVOKE EXECUTE ON FUNCTION revoke_liaison(name, bigint) FROM PUBLIC;
+COMMENT ON FUNCTION revoke_liaison(name, bigint) IS
+  'Take a resident unit from a liaison (superuser, or a district administrator for units in their district); true when it had it';
+-- Roles cannot carry event triggers, so nothing removes a dropped role's rows by itself:
+-- they match nobody (keyed by OID), security_findings lists them, and this clears them.
+CREATE OR REPLACE FUNCTION forget_dropped_roles() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  n bigint;
+  m bigint;
+BEGIN
+  DELETE FROM commgrid.jurisdiction j
+  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid = j.role_name);
+  GET DIAGNOSTICS n = ROW_COUNT;
+  DELETE FROM commgrid.liaison_unit l
+  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid = l.role_name);
+  GET DIAGNOSTICS m = ROW_COUNT;
+  RETURN n + m;
+END $$;
+REVOKE EXECUTE ON FUNCTION forget_dropped_roles() FROM PUBLIC;
+COMMENT ON FUNCTION forget_dropped_roles() IS
+  'Delete the jurisdiction and liaison rows of roles that no longer exist; returns how many (superuser, after DROP ROLE)';
+-- The area table of the core (sql/10_core/20_area.sql), secured here: it is created before
+-- this machinery, because the machinery's jurisdiction refers to it, so its policy follows
+-- the machinery instead of its CREATE TABLE.  (Its pg_dump registration stays beside it.)
+--
+-- Every staff role reads the whole tree (the map is not personal and the assignment of
+-- points to grids needs it); only district and township staff change it, and only inside
+-- their jurisdiction.
+SELECT commgrid.secure_table('commgrid.area', '{code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff}');
+CREATE POLICY staff_read ON area FOR SELECT USING (true);
+COMMENT ON POLICY staff_read ON area IS
+  'Every role granted SELECT reads the whole area tree; writes stay inside the jurisdiction';
 -- The area tree for BI tools: codes as text, sizes, no geometry.
 CREATE VIEW bi_area AS
 SELECT a.code::text AS code, a.name, a.kind, a.parent::text AS parent_code,
@@ -3848,119 +1372,863 @@ COMMENT ON COLUMN bi_area.kind IS 'district, subdistrict, town, community, villa
 COMMENT ON COLUMN bi_area.parent_code IS 'Parent area gridcode as text';
 COMMENT ON COLUMN bi_area.depth IS 'Depth: 3 district, 4 township, 5 community, 6 grid';
 COMMENT ON COLUMN bi_area.area_km2 IS 'Area in km², from the boundary';
--- Keep the first character of a name (the family name, for most Chinese names): 张三丰 → 张**.
-CREATE OR REPLACE FUNCTION mask_name(name text) RETURNS text
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT CASE WHEN char_length(name) <= 1 THEN repeat('*', char_length(name))
-              ELSE left(name, 1) || repeat('*', char_length(name) - 1) END
-$$;
-COMMENT ON FUNCTION mask_name(text) IS
-  'Masked name for BI: the first character kept, the rest starred (张三丰 → 张**)';
--- The community and grid summaries of the people model, for BI: aggregates in plain types.
--- The report views show the rows of the querying role's jurisdiction (commgrid.reaches), and
--- the BI reader has none; so BI reads them through security-definer row functions, which run
--- them as the owner over every district.
-CREATE OR REPLACE FUNCTION bi_community_summary_rows() RETURNS SETOF community_summary
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT * FROM commgrid.community_summary
-$$;
-REVOKE EXECUTE ON FUNCTION bi_community_summary_rows() FROM PUBLIC;
-COMMENT ON FUNCTION bi_community_summary_rows() IS
-  'The rows of bi_community_summary, computed with the owner''s rights (for the BI reader)';
-CREATE VIEW bi_community_summary AS
-SELECT * FROM commgrid.bi_community_summary_rows();
-COMMENT ON VIEW bi_community_summary IS
-  'BI: one row per urban community (commgrid.community_summary): counts only, plain types';
-CREATE OR REPLACE FUNCTION bi_grid_summary_rows() RETURNS SETOF grid_summary
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT * FROM commgrid.grid_summary
-$$;
-REVOKE EXECUTE ON FUNCTION bi_grid_summary_rows() FROM PUBLIC;
-COMMENT ON FUNCTION bi_grid_summary_rows() IS
-  'The rows of bi_grid_summary, computed with the owner''s rights (for the BI reader)';
-CREATE VIEW bi_grid_summary AS
-SELECT s.grid_code, s.grid_name, s.community_code, s.community_name, s.party_group_name,
-       s.party_group_has_leader, s.households, s.residents, s.vulnerable_residents, s.empty_nest_elderly,
-       s.members_placed, s.staff, s.full_time_staff, s.compliance_problems
-FROM commgrid.bi_grid_summary_rows() s;
-COMMENT ON VIEW bi_grid_summary IS
-  'BI: one row per grid (commgrid.grid_summary): counts only, plain types';
--- Residents for BI: no row per person, only groups of residents with the same grid, sex and
--- age band, and no group smaller than k (masking_setting bi_min_group_size).  No name, ID
--- number, phone, birth date or exact age reaches BI, so none can be rebuilt; a group hidden
--- for its size is absent (not shown as 0), so its residents cannot be told apart from nobody.
--- A security barrier: a BI reader's own function in a WHERE clause never sees a resident's row
--- before grouping and the size rule.
-CREATE VIEW bi_resident WITH (security_barrier) AS
-SELECT g.grid_code, g.community_code, g.sex, g.age_band, g.residents
-FROM (SELECT r.grid_code::text AS grid_code, r.community_code::text AS community_code,
-             commgrid.sex(r.idcard) AS sex, commgrid.age_band(r.idcard) AS age_band,
-             count(*)::int AS residents
-      FROM commgrid.resident r
-      GROUP BY 1, 2, 3, 4) g
-WHERE g.residents >= (SELECT s.value FROM commgrid.masking_setting s WHERE s.name = 'bi_min_group_size');
-COMMENT ON VIEW bi_resident IS
-  'BI: residents counted by grid, sex and age band, only groups of at least k residents (masking_setting bi_min_group_size); no row per person';
-COMMENT ON COLUMN bi_resident.grid_code IS 'Grid of the household, as text: the finest location BI sees (NULL: not yet in a grid)';
-COMMENT ON COLUMN bi_resident.community_code IS 'Community of the grid, as text';
-COMMENT ON COLUMN bi_resident.sex IS 'Sex, from the ID number';
-COMMENT ON COLUMN bi_resident.age_band IS 'Age band reached this year (commgrid.age_band: year in Asia/Shanghai minus birth year)';
-COMMENT ON COLUMN bi_resident.residents IS 'Residents in the group: never fewer than k';
--- The district figures for BI: area_report of every district, computed with the owner's rights.
-CREATE OR REPLACE FUNCTION bi_district_report_rows()
-RETURNS TABLE (district_code text, district_name text, line int, indicator text, value numeric, unit text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT a.code::text, a.name, r.line::int, r.indicator, r.value, r.unit
-  FROM commgrid.area a
-  CROSS JOIN LATERAL commgrid.area_report(a.code) WITH ORDINALITY r(indicator, value, unit, line)
-  WHERE a.kind = 'district'
-$$;
-REVOKE EXECUTE ON FUNCTION bi_district_report_rows() FROM PUBLIC;
-COMMENT ON FUNCTION bi_district_report_rows() IS
-  'The rows of bi_district_report, computed with the owner''s rights (for the BI reader)';
-CREATE VIEW bi_district_report AS
-SELECT * FROM commgrid.bi_district_report_rows();
-COMMENT ON VIEW bi_district_report IS
-  'BI: every district''s report (commgrid.area_report), one row per indicator in report order (line)';
--- Compliance counts for BI: breaches of each kind per community or grid, no subject or detail
--- (those name members by id).
-CREATE OR REPLACE FUNCTION bi_org_compliance_rows()
-RETURNS TABLE (area_code text, area_name text, area_kind text, kind text, problems int)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT c.area_code::text, a.name, a.kind, c.kind, count(*)::int
-  FROM commgrid.org_compliance c JOIN commgrid.area a ON a.code = c.area_code
-  GROUP BY c.area_code, a.name, a.kind, c.kind
-$$;
-REVOKE EXECUTE ON FUNCTION bi_org_compliance_rows() FROM PUBLIC;
-COMMENT ON FUNCTION bi_org_compliance_rows() IS
-  'The rows of bi_org_compliance, computed with the owner''s rights (for the BI reader)';
-CREATE VIEW bi_org_compliance AS
-SELECT * FROM commgrid.bi_org_compliance_rows();
-COMMENT ON VIEW bi_org_compliance IS
-  'BI: number of compliance problems (commgrid.org_compliance) of each kind per community or grid';
--- The assessment results for BI: the community assessment and the unit scorecard.
-CREATE OR REPLACE FUNCTION bi_community_assessment_rows() RETURNS SETOF community_assessment
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT * FROM commgrid.community_assessment
-$$;
-REVOKE EXECUTE ON FUNCTION bi_community_assessment_rows() FROM PUBLIC;
-COMMENT ON FUNCTION bi_community_assessment_rows() IS
-  'The rows of bi_community_assessment, computed with the owner''s rights (for the BI reader)';
-CREATE VIEW bi_community_assessment AS
-SELECT * FROM commgrid.bi_community_assessment_rows();
-COMMENT ON VIEW bi_community_assessment IS
-  'BI: per campaign and community, its assessment (commgrid.community_assessment): scores, grade, rank';
-CREATE OR REPLACE FUNCTION bi_unit_scorecard_rows() RETURNS SETOF unit_scorecard
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT * FROM commgrid.unit_scorecard
-$$;
-REVOKE EXECUTE ON FUNCTION bi_unit_scorecard_rows() FROM PUBLIC;
-COMMENT ON FUNCTION bi_unit_scorecard_rows() IS
-  'The rows of bi_unit_scorecard, computed with the owner''s rights (for the BI reader)';
-CREATE VIEW bi_unit_scorecard AS
-SELECT * FROM commgrid.bi_unit_scorecard_rows();
-COMMENT ON VIEW bi_unit_scorecard IS
-  'BI: per campaign and resident unit, its co-building and its assessment result (commgrid.unit_scorecard); organisations only, no person';
+COMMENT ON TABLE boundary_generation IS
+  'A single row bumped by every change of commgrid.area boundaries; locate() rebuilds its per-backend index when the visible row version changes';
+COMMENT ON COLUMN boundary_generation.generation IS 'Counter, +1 for each statement that changed areas';
+COMMENT ON COLUMN boundary_generation.changed_at IS 'When the last change was made';
+COMMENT ON COLUMN boundary_generation.only_row IS 'Always true: keeps the table to one row';
+-- reference data the staff's queries read; its one row is the engine's, begun again by
+-- CREATE EXTENSION on restore
+SELECT commgrid.secure_table('commgrid.boundary_generation', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{}');
+SELECT commgrid.mark_install_only('commgrid.boundary_generation', 'one counter row of the engine''s cache, begun again at install');
+-- The boundary lock (docs/design/boundary-lock.md): writers that derive area codes
+-- from boundaries hold it shared until they commit, every change of boundaries takes it
+-- exclusively, so no row keeps a code from boundaries replaced while it was being written.
+CREATE OR REPLACE FUNCTION boundary_share_lock() RETURNS void
+  AS 'MODULE_PATHNAME', 'commgrid_boundary_share_lock' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION boundary_share_lock() IS
+  'Takes the boundary lock shared until the transaction ends, for triggers that derive or copy area codes: a concurrent change of boundaries then waits for the writer and reassigns its rows. Under REPEATABLE READ or SERIALIZABLE, raises 40001 when boundaries changed since the snapshot';
+CREATE OR REPLACE FUNCTION boundary_change_lock() RETURNS void
+  AS 'MODULE_PATHNAME', 'commgrid_boundary_change_lock' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+REVOKE EXECUTE ON FUNCTION boundary_change_lock() FROM PUBLIC;
+COMMENT ON FUNCTION boundary_change_lock() IS
+  'Takes the boundary lock exclusively until the transaction ends (every change of commgrid.area boundaries does, through area_bump_generation): waits for the writers that hold it shared. Under REPEATABLE READ or SERIALIZABLE, raises 40001 when any transaction committed since the snapshot';
+CREATE OR REPLACE FUNCTION area_bump_generation() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  -- after the parent-row locks of redraw (taken before its UPDATE), as every writer does
+  PERFORM commgrid.boundary_change_lock();
+  UPDATE commgrid.boundary_generation
+     SET generation = generation + 1, changed_at = clock_timestamp();
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION area_bump_generation() IS
+  'Trigger: takes the boundary lock exclusively and marks the boundaries as changed, so every backend''s locate() index is rebuilt when it sees the change';
+-- trigger functions cannot be called directly, but nothing security-definer stays open
+REVOKE EXECUTE ON FUNCTION area_bump_generation() FROM PUBLIC;
+CREATE TRIGGER area_bump_generation
+  AFTER INSERT OR UPDATE OF code, boundary OR DELETE OR TRUNCATE ON area
+  FOR EACH STATEMENT EXECUTE FUNCTION area_bump_generation();
+COMMENT ON FUNCTION locate(geometry, text) IS
+  'The area of a level (grid, community, township, county, city, province) whose current boundary holds the point, under the half-open rule: every point of a partition gets exactly one area, points strictly inside agree with ST_Contains, points outside every area get NULL. Location in EPSG:4490 or 4326';
+COMMENT ON FUNCTION assign_location() IS
+  'BEFORE INSERT OR UPDATE row trigger; arguments (location column, code column, level): sets the code column to commgrid.locate(location, level) on INSERT and when the location changes';
+-- The one rule for a location column of the extension's tables (households, grid staff,
+-- units): a point stored in EPSG:4490, 4326 transformed, anything else refused with 22023, with
+-- locate()'s own messages for what locate() refuses.  The checks are in C (the reader locate()
+-- uses), so a trigger's WHEN clause can run them for every row at next to no cost.
+CREATE OR REPLACE FUNCTION location_needs_transform(location geometry) RETURNS bool
+  AS 'MODULE_PATHNAME', 'commgrid_location_needs_transform' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION location_needs_transform(geometry) IS
+  'The checks of stored_location: raises 22023 for anything but a non-empty 2D point in EPSG:4490 or 4326 with finite longitude/latitude (locate()''s messages, and "location is empty", "location has 3 dimensions", "location is not in longitude/latitude"); true for 4326, false for 4490';
+CREATE OR REPLACE FUNCTION stored_location(location geometry) RETURNS geometry
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF commgrid.location_needs_transform(location) THEN
+    RETURN ST_Transform(location, 4490);
+  END IF;
+  RETURN location;
+END $$;
+COMMENT ON FUNCTION stored_location(geometry) IS
+  'The location as the extension''s tables store it (Point, EPSG:4490; 4326 is transformed), or an error, 22023: another SRID, not a point, a non-finite coordinate (locate()''s errors), empty, Z or M, outside ±180/±90';
+-- Households and grid staff store their location by that rule: the trigger's WHEN clause runs
+-- the checks on every row and fires the transform for a 4326 point only.  It is named to fire
+-- before commgrid_assign_location (same-event triggers fire in name order), so the engine
+-- locates the point as stored.
+CREATE OR REPLACE FUNCTION store_location() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  NEW.location := commgrid.stored_location(NEW.location);
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION store_location() IS
+  'Trigger: location := commgrid.stored_location(location) (EPSG:4490; 4326 transformed; anything else refused with 22023); fired WHEN commgrid.location_needs_transform(location), which refuses the rest';
+COMMENT ON TABLE assigned_table IS
+  'Tables whose rows carry an area code kept from their location by commgrid.assign_location(); commgrid.redraw() reassigns their rows';
+COMMENT ON COLUMN assigned_table.tbl IS 'The table';
+COMMENT ON COLUMN assigned_table.location_column IS 'Its point column (geometry, EPSG:4490 or 4326)';
+COMMENT ON COLUMN assigned_table.code_column IS 'Its gridcode column, set from the location';
+COMMENT ON COLUMN assigned_table.level IS 'The level of the code: grid, community, township, county, city or province (or a kind of that level)';
+COMMENT ON COLUMN assigned_table.registered_at IS 'When the table was registered';
+-- reference data the staff's queries read
+SELECT commgrid.secure_table('commgrid.assigned_table', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{}');
+-- pg_dump keeps the users' registrations, not the extension's own tables (its script registers those)
+SELECT commgrid.register_dump('commgrid.assigned_table', $$WHERE NOT EXISTS (
+  SELECT FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
+  WHERE e.extname = 'pg_commgrid' AND d.deptype = 'e'
+    AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = tbl)$$);
+CREATE OR REPLACE FUNCTION register_assigned_table(tbl regclass, location_column name, code_column name,
+                                        level text DEFAULT 'grid') RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  loc_type oid;
+  code_type oid;
+  n bigint;
+BEGIN
+  IF level IS NULL
+     OR commgrid.level_kinds(level) IS NULL THEN
+    RAISE EXCEPTION 'unknown level "%"', commgrid.echo_value(level)
+      USING ERRCODE = '22023',
+            HINT = commgrid.level_hint();
+  END IF;
+  IF (SELECT relkind FROM pg_catalog.pg_class WHERE oid = tbl) NOT IN ('r', 'p') THEN
+    RAISE EXCEPTION '"%" is not a table', tbl
+      USING ERRCODE = '42809', DETAIL = 'Only ordinary and partitioned tables can be assigned.';
+  END IF;
+  SELECT atttypid INTO loc_type FROM pg_catalog.pg_attribute
+   WHERE attrelid = tbl AND attname = location_column AND attnum > 0 AND NOT attisdropped;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'column "%" of table % does not exist', location_column, tbl
+      USING ERRCODE = '42703', DETAIL = 'It was given as the location column.';
+  END IF;
+  SELECT atttypid INTO code_type FROM pg_catalog.pg_attribute
+   WHERE attrelid = tbl AND attname = code_column AND attnum > 0 AND NOT attisdropped;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'column "%" of table % does not exist', code_column, tbl
+      USING ERRCODE = '42703', DETAIL = 'It was given as the code column.';
+  END IF;
+  IF loc_type <> (SELECT atttypid FROM pg_catalog.pg_attribute
+                   WHERE attrelid = 'commgrid.area'::regclass AND attname = 'boundary') THEN
+    RAISE EXCEPTION 'location column "%" of table % has type %, not geometry', location_column, tbl, format_type(loc_type, NULL)
+      USING ERRCODE = '42804';
+  END IF;
+  IF NOT commgrid.is_gridcode_type(code_type) THEN  -- or a level domain (the trigger applies its check)
+    RAISE EXCEPTION 'code column "%" of table % has type %, not gridcode', code_column, tbl, format_type(code_type, NULL)
+      USING ERRCODE = '42804';
+  END IF;
+  IF EXISTS (SELECT 1 FROM commgrid.assigned_table a WHERE a.tbl = register_assigned_table.tbl) THEN
+    RAISE EXCEPTION 'table % is already registered', tbl
+      USING ERRCODE = '23505', HINT = 'Call commgrid.unregister_assigned_table first to change its columns or level.';
+  END IF;
+
+  INSERT INTO commgrid.assigned_table (tbl, location_column, code_column, level)
+  VALUES (tbl, location_column, code_column, level);
+  EXECUTE format('CREATE TRIGGER commgrid_assign_location BEFORE INSERT OR UPDATE OF %I ON %s '
+                 'FOR EACH ROW EXECUTE FUNCTION commgrid.assign_location(%L, %L, %L)',
+                 location_column, tbl, location_column, code_column, level);
+  -- the rows already there, under the boundary lock (a concurrent redraw cannot skip them)
+  PERFORM commgrid.boundary_share_lock();
+  EXECUTE format('UPDATE %s SET %I = commgrid.locate(%I, %L) WHERE %I IS DISTINCT FROM commgrid.locate(%I, %L)',
+                 tbl, code_column, location_column, level, code_column, location_column, level);
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END $$;
+COMMENT ON FUNCTION register_assigned_table(regclass, name, name, text) IS
+  'Registers a table whose code column is kept from its location column: checks the columns, creates the trigger commgrid_assign_location, assigns the rows already there (returns how many changed), and lets commgrid.redraw() reassign them';
+CREATE OR REPLACE FUNCTION unregister_assigned_table(tbl regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  DELETE FROM commgrid.assigned_table a WHERE a.tbl = unregister_assigned_table.tbl;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'table % is not registered', tbl USING ERRCODE = '22023';
+  END IF;
+  EXECUTE format('DROP TRIGGER IF EXISTS commgrid_assign_location ON %s', tbl);
+END $$;
+COMMENT ON FUNCTION unregister_assigned_table(regclass) IS
+  'Undoes commgrid.register_assigned_table: drops the trigger and the registration; the codes stay as they are';
+-- A registration dies with its table (or its location or code column): otherwise redraw()
+-- would try to reassign a table that no longer exists.  An event trigger, because a DROP
+-- fires no trigger on the dropped table; as the owner, since whoever drops their own table
+-- may not write the registry.
+CREATE OR REPLACE FUNCTION assigned_table_forget_dropped() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  DELETE FROM commgrid.assigned_table a
+   USING pg_catalog.pg_event_trigger_dropped_objects() d
+   WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+     AND d.objid OPERATOR(pg_catalog.=) a.tbl::pg_catalog.oid
+     AND (d.objsubid OPERATOR(pg_catalog.=) 0
+          OR d.address_names[3] OPERATOR(pg_catalog.=) ANY (ARRAY[a.location_column, a.code_column]::pg_catalog.text[]));
+END $$;
+REVOKE EXECUTE ON FUNCTION assigned_table_forget_dropped() FROM PUBLIC;
+COMMENT ON FUNCTION assigned_table_forget_dropped() IS
+  'Event trigger (sql_drop): removes the assigned_table registration of a dropped table, or of a table whose location or code column was dropped';
+CREATE EVENT TRIGGER commgrid_assigned_table_forget_dropped ON sql_drop
+  EXECUTE FUNCTION assigned_table_forget_dropped();
+COMMENT ON EVENT TRIGGER commgrid_assigned_table_forget_dropped IS
+  'Keeps commgrid.assigned_table free of dropped tables and columns';
+COMMENT ON TABLE area_boundary_history IS
+  'Every boundary of every area, one row per generation; the row with valid_to NULL is the current one. Kept by a trigger on commgrid.area';
+COMMENT ON COLUMN area_boundary_history.code IS 'The area';
+COMMENT ON COLUMN area_boundary_history.boundary IS 'The boundary in force during [valid_from, valid_to), MultiPolygon EPSG:4490';
+COMMENT ON COLUMN area_boundary_history.valid_from IS 'Start of the transaction that set this boundary';
+COMMENT ON COLUMN area_boundary_history.valid_to IS 'Start of the transaction that replaced or removed it; NULL while current';
+-- read like the areas themselves, written only by the engine's security-definer trigger
+SELECT commgrid.secure_table('commgrid.area_boundary_history', '{code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{}');
+CREATE POLICY staff_read ON area_boundary_history FOR SELECT USING (true);
+COMMENT ON POLICY staff_read ON area_boundary_history IS
+  'Every role granted SELECT reads the whole boundary history, as it reads the area tree';
+-- (a change by a transaction that started before the current generation's is refused with
+-- 40001 by area_record_history, so generations follow each other in commit order)
+SELECT commgrid.register_dump('commgrid.area_boundary_history');
+CREATE OR REPLACE FUNCTION area_record_history() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  later record;
+BEGIN
+  IF TG_OP = 'UPDATE' AND NEW.code = OLD.code AND NEW.boundary IS NOT DISTINCT FROM OLD.boundary THEN
+    RETURN NULL;
+  END IF;
+  -- Generations are stamped with the start of their transaction.  When a transaction that
+  -- started later has already committed a change of this area, this one's change cannot
+  -- be placed after it: refuse it as a serialisation failure, before any row is written.
+  SELECT h.code, greatest(h.valid_from, h.valid_to) AS at INTO later
+    FROM commgrid.area_boundary_history h
+   WHERE h.code IN (OLD.code, NEW.code) AND (h.valid_from > now() OR h.valid_to > now())
+   ORDER BY 2 DESC LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'boundary of area % was changed by a transaction that started after this one', later.code
+      USING ERRCODE = '40001',
+            DETAIL = format('The boundary history orders changes by the start of their transactions; area %s changed at %s, after this transaction started at %s.',
+                            later.code, later.at, now()),
+            HINT = 'Retry the transaction.';
+  END IF;
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    -- a generation that began in this same transaction was never seen by anyone else
+    DELETE FROM commgrid.area_boundary_history
+     WHERE code = OLD.code AND valid_to IS NULL AND valid_from = now();
+    UPDATE commgrid.area_boundary_history SET valid_to = now()
+     WHERE code = OLD.code AND valid_to IS NULL;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.boundary IS NOT NULL THEN
+    INSERT INTO commgrid.area_boundary_history (code, boundary, valid_from)
+    VALUES (NEW.code, NEW.boundary, now());
+  END IF;
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION area_record_history() IS
+  'Trigger: closes an area''s current boundary generation and opens the new one when its boundary changes';
+-- trigger functions cannot be called directly, but nothing security-definer stays open
+REVOKE EXECUTE ON FUNCTION area_record_history() FROM PUBLIC;
+CREATE TRIGGER area_record_history
+  AFTER INSERT OR UPDATE OF code, boundary OR DELETE ON area
+  FOR EACH ROW EXECUTE FUNCTION area_record_history();
+-- TRUNCATE fires no row trigger, so it would leave every area's current generation open.
+CREATE OR REPLACE FUNCTION area_refuse_truncate() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RAISE EXCEPTION 'TRUNCATE of commgrid.area is not supported'
+    USING ERRCODE = '0A000',
+          DETAIL = 'It would leave the boundary history (commgrid.area_boundary_history) of every area open.',
+          HINT = 'Delete the areas with DELETE, children first: each deletion closes its area''s history.';
+END $$;
+COMMENT ON FUNCTION area_refuse_truncate() IS
+  'Trigger: refuses TRUNCATE of commgrid.area (0A000), which would bypass the boundary history';
+CREATE TRIGGER area_refuse_truncate BEFORE TRUNCATE ON area
+  FOR EACH STATEMENT EXECUTE FUNCTION area_refuse_truncate();
+COMMENT ON FUNCTION locate_at(geometry, timestamptz, text) IS
+  'Like commgrid.locate, with the boundaries in force at a past time (from commgrid.area_boundary_history), under the same half-open rule';
+-- Redraw: replace the boundaries of a set of areas in one step, refuse a redraw after which
+-- coverage_problems finds anything under a parent it touched, keep the old boundaries as
+-- history, and reassign the rows of every registered table in the changed region.
+
+-- Redraw is the staff's only way to change boundaries (see area_boundary_by_redraw in
+-- sql/20_area.sql): it runs with the owner's rights and lets a role redraw the children of
+-- an area in its jurisdiction only.  Concurrent redraws under one parent are serialised by
+-- a lock on the parent's row, taken before anything is read; the coverage check then sees
+-- every redraw committed before it.  Lock order: parent rows, then the redrawn rows, each
+-- by depth and code (the generation trigger's locks come after, with the UPDATE).
+
+CREATE OR REPLACE FUNCTION redraw(codes gridcode[], boundaries geometry[])
+RETURNS TABLE (assigned_table regclass, from_code gridcode, to_code gridcode, rows bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  actor name := commgrid.acting_role();
+  checked boolean;
+  new_boundaries geometry[];
+  old_boundaries geometry[];
+  problem record;
+  shown text;
+  boxes geometry[];
+  region geometry;
+  t record;
+  moved record;
+  n int;
+BEGIN
+  n := cardinality(codes);
+  IF n IS NULL OR n = 0 THEN
+    RAISE EXCEPTION 'redraw needs at least one area' USING ERRCODE = '22023';
+  END IF;
+  IF cardinality(boundaries) IS DISTINCT FROM n THEN
+    RAISE EXCEPTION 'redraw got % codes but % boundaries', n, coalesce(cardinality(boundaries), 0)
+      USING ERRCODE = '22023', HINT = 'Give one boundary for each code, in the same order.';
+  END IF;
+  IF array_position(codes, NULL) IS NOT NULL OR array_position(boundaries, NULL) IS NOT NULL THEN
+    RAISE EXCEPTION 'redraw got a NULL code or boundary' USING ERRCODE = '22023',
+      DETAIL = format('Position %s.', coalesce(array_position(codes, NULL), array_position(boundaries, NULL)));
+  END IF;
+  IF (SELECT count(DISTINCT c) FROM unnest(codes) c) <> n THEN
+    RAISE EXCEPTION 'redraw got an area twice' USING ERRCODE = '22023',
+      DETAIL = (SELECT format('Area %s appears more than once.', min(c::text)) FROM unnest(codes) c
+                GROUP BY c HAVING count(*) > 1 LIMIT 1);
+  END IF;
+
+  -- staff redraw only the children of areas in their jurisdiction: the ground they share
+  -- out stays inside it (a district, with no parent, is the direct writers' alone)
+  checked := NOT commgrid.area_boundary_writer(actor);
+  IF checked THEN
+    FOR problem IN SELECT c AS code, CASE WHEN commgrid.depth(c) > commgrid.level_depth('district') THEN commgrid.parent(c) END AS parent
+                   FROM unnest(codes) c ORDER BY c LOOP
+      BEGIN
+        PERFORM commgrid.check_staff_reach(problem.parent, format('area %s', problem.parent));
+      EXCEPTION WHEN insufficient_privilege THEN
+        RAISE EXCEPTION 'role % may not redraw area %', actor, problem.code
+          USING ERRCODE = '42501',
+                DETAIL = format('The parent of area %s is %s, which is not in the jurisdiction of %s.',
+                                problem.code, coalesce(problem.parent::text, 'none (a district)'), actor),
+                HINT = 'Staff redraw the children of an area in their jurisdiction; ask the district for the rest.';
+      END;
+    END LOOP;
+  END IF;
+
+  -- the redrawn boundaries, checked and normalised as commgrid.area stores them (22023, 23514)
+  SELECT array_agg(commgrid.area_boundary_checked(r.code, r.g) ORDER BY r.i) INTO new_boundaries
+  FROM unnest(codes, boundaries) WITH ORDINALITY r(code, g, i);
+
+  -- serialise with every other redraw under the same parents, then read
+  PERFORM 1 FROM commgrid.area a
+   WHERE a.code = ANY (codes)
+      OR a.code IN (SELECT x.parent FROM commgrid.area x WHERE x.code = ANY (codes))
+   ORDER BY commgrid.depth(a.code), a.code
+   FOR NO KEY UPDATE OF a;
+  SELECT c INTO problem FROM unnest(codes) c WHERE NOT EXISTS (SELECT 1 FROM commgrid.area a WHERE a.code = c) LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'area % does not exist', problem.c USING ERRCODE = '23503',
+      HINT = 'Insert new areas into commgrid.area first; redraw only changes boundaries.';
+  END IF;
+  SELECT array_agg(a.boundary ORDER BY u.i) INTO old_boundaries
+  FROM unnest(codes) WITH ORDINALITY u(code, i) JOIN commgrid.area a ON a.code = u.code;
+
+  -- write: the history and generation triggers on commgrid.area do the rest
+  UPDATE commgrid.area a SET boundary = r.g FROM unnest(codes, new_boundaries) r(code, g)
+   WHERE a.code = r.code AND a.boundary IS DISTINCT FROM r.g;
+
+  -- coverage, with the new boundaries: inside every parent of a redrawn area, and every
+  -- redrawn area that has children, the children must tile the parent, by the very check
+  -- of commgrid.coverage_problems (gaps, overlaps, slivers, outside, invalid)
+  FOR t IN
+    SELECT p.code, p.boundary FROM commgrid.area p
+     WHERE p.code IN (SELECT a.parent FROM commgrid.area a WHERE a.code = ANY (codes))
+        OR (p.code = ANY (codes) AND EXISTS (SELECT 1 FROM commgrid.area c WHERE c.parent = p.code))
+     ORDER BY p.code
+  LOOP
+    -- staff may not place areas under a parent without a boundary: nothing bounds them there
+    IF checked AND t.boundary IS NULL THEN
+      RAISE EXCEPTION 'redraw refused: parent area % has no boundary', t.code
+        USING ERRCODE = '23514',
+              DETAIL = format('Without a boundary of %s, the redrawn areas cannot be checked to lie inside it.', t.code),
+              HINT = 'Ask the district to give the parent area its boundary first.';
+    END IF;
+    -- the owner may redraw under a parent without a boundary (a district loaded grid by grid):
+    -- the children must still not overlap, but the parent's missing boundary is no defect here
+    SELECT * INTO problem FROM commgrid.coverage_problems(t.code) cp
+     WHERE NOT (t.boundary IS NULL AND cp.kind = 'invalid' AND cp.areas = ARRAY[t.code])
+     ORDER BY CASE cp.kind WHEN 'outside_parent' THEN 1 WHEN 'overlap' THEN 2 WHEN 'gap' THEN 3
+                           WHEN 'sliver' THEN 4 ELSE 5 END, cp.area_m2 DESC NULLS LAST, cp.areas
+     LIMIT 1;
+    IF FOUND THEN
+      -- the areas named, cut short when a gap borders many
+      IF problem.kind = 'outside_parent' THEN
+        problem.areas := problem.areas || t.code;
+      END IF;
+      shown := array_to_string(problem.areas[1:8], ', ')
+               || CASE WHEN cardinality(problem.areas) > 8
+                       THEN format(' … (%s areas)', cardinality(problem.areas)) ELSE '' END;
+      RAISE EXCEPTION 'redraw refused: it leaves % of % m² (%)',
+                      CASE problem.kind WHEN 'gap' THEN 'a gap' WHEN 'overlap' THEN 'an overlap'
+                        WHEN 'sliver' THEN 'a sliver' WHEN 'outside_parent' THEN 'an area outside its parent'
+                        ELSE 'an invalid boundary' END,
+                      coalesce(CASE WHEN problem.area_m2 >= 10 THEN round(problem.area_m2)
+                                    ELSE round(problem.area_m2::numeric, 2) END::text, '?'),
+                      shown
+        USING ERRCODE = '23514',
+              DETAIL = CASE problem.kind
+                WHEN 'gap' THEN format('Inside parent %s, %s m² are covered by none of its children.', t.code, round(problem.area_m2))
+                WHEN 'overlap' THEN format('Areas %s and %s overlap by %s m².', problem.areas[1], problem.areas[2], round(problem.area_m2))
+                WHEN 'outside_parent' THEN format('%s m² of area %s lie outside its parent %s.', round(problem.area_m2), problem.areas[1], t.code)
+                WHEN 'sliver' THEN format('Area %s has a part of %s m², too small or too thin (under 10 m² or 1 m mean width) for a real part of an area.',
+                                          problem.areas[1], round(problem.area_m2::numeric, 2))
+                ELSE format('The boundary of area %s is not valid.', problem.areas[1]) END,
+              HINT = 'Redraw the neighbouring areas in the same call so that the children tile their parent (commgrid.coverage_problems shows the problem''s geometry).';
+    END IF;
+  END LOOP;
+
+  -- the changed region: the boxes of what changed, old against new
+  SELECT array_agg(ST_Envelope(coalesce(ST_SymDifference(old, new), new))), ST_Extent(coalesce(ST_SymDifference(old, new), new))::geometry
+    INTO boxes, region
+  FROM unnest(old_boundaries, new_boundaries) r(old, new) WHERE old IS DISTINCT FROM new;
+  IF boxes IS NULL THEN
+    RETURN;
+  END IF;
+  region := ST_SetSRID(region, 4490);
+
+  FOR t IN SELECT a.tbl, a.location_column, a.code_column, a.level FROM commgrid.assigned_table a
+           WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = a.tbl) ORDER BY a.tbl::text
+  LOOP
+    FOR moved IN EXECUTE format(
+      'WITH candidate AS (
+         SELECT x.ctid AS row_id, x.%2$I AS old_code, commgrid.locate(x.%3$I, %4$L) AS new_code
+         FROM %1$s x WHERE x.%3$I && $1 AND x.%3$I && ANY ($2)
+         FOR UPDATE OF x),
+       changed AS (
+         UPDATE %1$s x SET %2$I = c.new_code FROM candidate c
+         WHERE x.ctid = c.row_id AND c.old_code IS DISTINCT FROM c.new_code
+         RETURNING c.old_code, c.new_code)
+       SELECT old_code, new_code, count(*) AS n FROM changed GROUP BY old_code, new_code
+       ORDER BY old_code NULLS FIRST, new_code NULLS FIRST',
+      t.tbl, t.code_column, t.location_column, t.level) USING region, boxes
+    LOOP
+      assigned_table := t.tbl;
+      from_code := moved.old_code;
+      to_code := moved.new_code;
+      rows := moved.n;
+      RETURN NEXT;
+    END LOOP;
+  END LOOP;
+END $$;
+COMMENT ON FUNCTION redraw(gridcode[], geometry[]) IS
+  'Replaces the boundaries of the given areas in one step; the staff''s only way to change boundaries, for the children of an area in their jurisdiction (else 42501). Bad boundaries get area_boundary_checked''s errors (22023, 23514); refuses (23514) a redraw after which coverage_problems finds a gap, overlap, sliver, area outside its parent or invalid boundary under a parent it touched. Serialised per parent area; keeps the old boundaries in commgrid.area_boundary_history; reassigns the rows of every registered table in the changed region and returns, per table, how many rows moved from which area to which';
+REVOKE EXECUTE ON FUNCTION redraw(gridcode[], geometry[]) FROM PUBLIC;
+COMMENT ON FUNCTION polygon_pieces(geometry) IS
+  'The polygons of a longitude/latitude geometry with their area (m²) and mean width 2·area/perimeter (m) on the CGCS2000 ellipsoid, measured in a local projection about each polygon''s centroid';
+CREATE OR REPLACE FUNCTION coverage_problems(parent gridcode)
+RETURNS TABLE (kind text, areas gridcode[], problem geometry, area_m2 float8)
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  -- thresholds, documented in docs/guide/spatial-tools.md
+  noise_m2       CONSTANT float8 := 0.01;
+  noise_width_m  CONSTANT float8 := 0.001;
+  sliver_m2      CONSTANT float8 := 10.0;
+  sliver_width_m CONSTANT float8 := 1.0;
+  p_code    gridcode := coverage_problems.parent;
+  p_geom    geometry;
+  p_usable  geometry;
+  p_defect  geometry;
+  p_valid   bool;
+  v         record;
+BEGIN
+  IF p_code IS NULL THEN
+    RAISE EXCEPTION 'parent area must not be NULL'
+      USING ERRCODE = '22023', DETAIL = 'coverage_problems(parent) was called with NULL.';
+  END IF;
+  SELECT a.boundary INTO p_geom FROM commgrid.area a WHERE a.code = p_code;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'area % does not exist', p_code
+      USING ERRCODE = 'P0002',
+            DETAIL = format('No row of commgrid.area has code %s.', p_code),
+            HINT = 'Pass the code of a registered district, township or community.';
+  END IF;
+
+  -- A grid is the lowest level: it has no children, so nothing can be wrong with them.
+  IF commgrid.level(p_code) = 'grid' THEN
+    RETURN;
+  END IF;
+
+  -- The parent itself: without a usable boundary there is no gap or outside to measure.
+  p_valid := false;
+  IF p_geom IS NOT NULL AND NOT ST_IsEmpty(p_geom) THEN
+    v := ST_IsValidDetail(p_geom);
+    p_valid := v.valid;
+    IF v.valid THEN
+      p_usable := p_geom;
+    ELSE
+      p_defect := ST_SetSRID(v.location, ST_SRID(p_geom));
+      p_usable := ST_CollectionExtract(ST_MakeValid(p_geom), 3);
+    END IF;
+  END IF;
+
+  -- Invalid children are repaired for the other checks, so an invalid child still covers
+  -- its ground and its defect is reported once, as invalid, not again as a gap.
+  RETURN QUERY
+  WITH child AS MATERIALIZED (
+    SELECT c.code, coalesce(d.valid, false) AS valid,
+           ST_SetSRID(d.location, 4490) AS defect,
+           CASE WHEN d.valid THEN c.boundary
+                WHEN d.valid IS NOT NULL THEN ST_CollectionExtract(ST_MakeValid(c.boundary), 3)
+           END AS g
+      FROM commgrid.area c
+      LEFT JOIN LATERAL (SELECT (ST_IsValidDetail(c.boundary)).*
+                          WHERE c.boundary IS NOT NULL AND NOT ST_IsEmpty(c.boundary)) d ON true
+     WHERE c.parent = p_code
+        -- districts and cities are roots (parent NULL): a city's or province's children by code
+        OR (c.parent IS NULL AND c.code <@ p_code AND commgrid.parent(c.code) = p_code)
+  ), covered AS MATERIALIZED (
+    -- union once
+    SELECT ST_Union(ch.g) AS u FROM child ch WHERE ch.g IS NOT NULL AND NOT ST_IsEmpty(ch.g)
+  ),
+  -- each overlay computed once, before its pieces are measured (MATERIALIZED keeps the
+  -- planner from moving the cheap filters after the overlays)
+  uncovered AS MATERIALIZED (
+    -- parent ∩ (parent △ union) is parent − union; GEOS 3.11 computes it in a fraction of
+    -- the time ST_Difference(parent, union) takes when the union has thousands of vertices
+    SELECT CASE WHEN covered.u IS NULL THEN p_usable
+                ELSE ST_Intersection(p_usable, ST_SymDifference(p_usable, covered.u)) END AS g
+      FROM covered WHERE p_usable IS NOT NULL
+  ), beyond AS MATERIALIZED (
+    SELECT ch.code, ST_Difference(ch.g, p_usable) AS g
+      FROM child ch
+     WHERE ch.g IS NOT NULL AND p_usable IS NOT NULL AND NOT ST_CoveredBy(ch.g, p_usable)
+  ), shared AS MATERIALIZED (
+    SELECT x.code AS code1, y.code AS code2, ST_Intersection(x.g, y.g) AS g
+      FROM child x
+      JOIN child y ON y.code > x.code AND x.g && y.g AND ST_Relate(x.g, y.g, '2********')
+  ), found AS (
+    SELECT 'invalid'::text AS k, ARRAY[p_code] AS ar, p_defect AS geom, NULL::float8 AS a
+     WHERE NOT p_valid
+    UNION ALL
+    SELECT 'invalid', ARRAY[ch.code], ch.defect, NULL
+      FROM child ch WHERE NOT ch.valid
+    UNION ALL
+    -- gap: the parent minus the union of its children, with the children bordering it
+    SELECT 'gap',
+           ARRAY[p_code] || ARRAY(SELECT ch.code FROM child ch
+                                   WHERE ch.g && pc.piece AND ST_Intersects(ch.g, pc.piece)
+                                   ORDER BY ch.code),
+           pc.piece, pc.area_m2
+      FROM uncovered CROSS JOIN LATERAL polygon_pieces(uncovered.g) pc
+     WHERE pc.area_m2 >= noise_m2 AND pc.mean_width_m >= noise_width_m
+    UNION ALL
+    -- outside_parent: the part of a child beyond the parent
+    SELECT 'outside_parent', ARRAY[b.code], pc.piece, pc.area_m2
+      FROM beyond b CROSS JOIN LATERAL polygon_pieces(b.g) pc
+     WHERE pc.area_m2 >= noise_m2 AND pc.mean_width_m >= noise_width_m
+    UNION ALL
+    -- overlap: each region shared by the interiors of two children, once per pair
+    SELECT 'overlap', ARRAY[sh.code1, sh.code2], pc.piece, pc.area_m2
+      FROM shared sh CROSS JOIN LATERAL polygon_pieces(sh.g) pc
+     WHERE pc.area_m2 >= noise_m2 AND pc.mean_width_m >= noise_width_m
+    UNION ALL
+    -- sliver: a polygon of a child too small or too thin to be a real part of an area
+    SELECT 'sliver', ARRAY[ch.code], pc.piece, pc.area_m2
+      FROM child ch
+     CROSS JOIN LATERAL polygon_pieces(ch.g) pc
+     WHERE pc.area_m2 < sliver_m2 OR pc.mean_width_m < sliver_width_m
+  )
+  SELECT f.k, f.ar::gridcode[], f.geom, f.a
+    FROM found f
+   ORDER BY f.k, f.ar, f.a DESC NULLS LAST, ST_XMin(f.geom), ST_YMin(f.geom);
+END $$;
+COMMENT ON FUNCTION coverage_problems(gridcode) IS
+  'Checks that the children of an area tile it: one row per gap, overlap (per pair), sliver, outside_parent or invalid boundary, with the areas involved, the problem geometry and its area in m²; nothing for a clean partition';
+-- Snapping and footprints: points that fall in a gap or just outside (a geocoding error),
+-- and campuses (a hospital, a school) that span several areas.
+
+CREATE OR REPLACE FUNCTION locate_nearest(location geometry, max_distance_m float8, level text DEFAULT 'grid')
+RETURNS TABLE (code gridcode, distance_m float8)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  kinds     text[];
+  covering  gridcode;
+  loc       geometry;
+  geo       geography;
+  lat       float8;
+  cand      record;
+  lower_m   float8;
+  d         float8;
+  best_code gridcode;
+  best_d    float8;
+BEGIN
+  IF max_distance_m = 'NaN'::float8 OR max_distance_m < 0 THEN
+    RAISE EXCEPTION 'max_distance_m must be a distance in metres, not %', max_distance_m
+      USING ERRCODE = '22023',
+            DETAIL = 'The search radius is negative or NaN.',
+            HINT = 'Pass 0 or more; Infinity means no limit.';
+  END IF;
+  -- locate() checks the point (type, SRID 4490/4326, finite) and the level, with its errors
+  covering := commgrid.locate(location, level);
+  IF covering IS NOT NULL THEN
+    code := covering; distance_m := 0;
+    RETURN NEXT;
+    RETURN;
+  END IF;
+  IF ST_IsEmpty(location) THEN
+    RETURN;
+  END IF;
+  -- the location rule of the tables: off the globe refused (the geography cast would clamp
+  -- it to a pole or the date line), 4326 transformed; Z and M are ignored here, as locate() does
+  loc := commgrid.stored_location(ST_Force2D(location));
+  kinds := commgrid.level_kinds(level);
+  geo := loc::geography;
+  lat := abs(ST_Y(loc));
+
+  -- Candidates come from the GiST index nearest first by distance in degrees.  A metre is
+  -- never more than 1/(111319·cos φ) degree, so once that bound on a candidate's distance
+  -- exceeds the best exact (geodesic) distance found, no later candidate can be nearer.
+  FOR cand IN
+    SELECT a.code, a.boundary, a.boundary <-> loc AS deg
+      FROM commgrid.area a
+     WHERE a.kind = ANY (kinds) AND a.boundary IS NOT NULL
+     ORDER BY a.boundary <-> loc
+  LOOP
+    lower_m := cand.deg * 0.95 * least(110574.0, 111319.49 * cos(radians(least(lat + cand.deg, 90.0))));
+    EXIT WHEN lower_m > max_distance_m OR lower_m > best_d;
+    d := ST_Distance(cand.boundary::geography, geo);
+    -- equal distances (to the millimetre) go to the lowest code
+    IF d <= max_distance_m AND
+       (best_d IS NULL OR round(d::numeric, 3) < round(best_d::numeric, 3) OR
+        (round(d::numeric, 3) = round(best_d::numeric, 3) AND cand.code < best_code)) THEN
+      best_code := cand.code;
+      best_d := d;
+    END IF;
+  END LOOP;
+  IF best_code IS NOT NULL THEN
+    code := best_code; distance_m := best_d;
+    RETURN NEXT;
+  END IF;
+END $$;
+COMMENT ON FUNCTION locate_nearest(geometry, float8, text) IS
+  'The area of a level for a point that may lie in a gap or just outside (a geocoding error): the area commgrid.locate gives, at distance 0, else the nearest area within max_distance_m metres (geodesic distance on the CGCS2000 ellipsoid; distances equal to the millimetre go to the lowest code), else no row; a point outside longitude -180..180 / latitude -90..90 is refused (22023)';
+CREATE OR REPLACE FUNCTION footprint_shares(footprint geometry, level text)
+RETURNS TABLE (code gridcode, share float8, area_m2 float8)
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  kinds  text[] := commgrid.level_kinds(level);
+  fp     geometry;
+  total  float8;
+  v      record;
+BEGIN
+  IF kinds IS NULL THEN
+    RAISE EXCEPTION 'unknown level "%"', commgrid.echo_value(level)
+      USING ERRCODE = '22023',
+            HINT = commgrid.level_hint();
+  END IF;
+  IF GeometryType(footprint) NOT IN ('POLYGON', 'MULTIPOLYGON') THEN
+    RAISE EXCEPTION 'footprint must be a polygon, not a %', initcap(GeometryType(footprint))
+      USING ERRCODE = '22023',
+            DETAIL = 'A footprint is the outline of a campus: a Polygon or MultiPolygon.',
+            HINT = 'For a point use commgrid.locate or commgrid.locate_nearest.';
+  END IF;
+  IF ST_SRID(footprint) NOT IN (4490, 4326) THEN
+    RAISE EXCEPTION 'footprint has SRID %', ST_SRID(footprint)
+      USING ERRCODE = '22023',
+            DETAIL = 'Footprints must be longitude/latitude in EPSG:4490 (CGCS2000) or EPSG:4326 (WGS-84).',
+            HINT = 'Transform it with ST_Transform(footprint, 4490).';
+  END IF;
+  IF ST_IsEmpty(footprint) THEN
+    RAISE EXCEPTION 'footprint is empty'
+      USING ERRCODE = '22023', DETAIL = 'An empty polygon has no area to share out.';
+  END IF;
+  fp := ST_Force2D(CASE WHEN ST_SRID(footprint) = 4326 THEN ST_Transform(footprint, 4490)
+                        ELSE footprint END);
+  IF NOT (ST_XMin(fp) BETWEEN -180 AND 180 AND ST_XMax(fp) BETWEEN -180 AND 180 AND
+          ST_YMin(fp) BETWEEN -90 AND 90 AND ST_YMax(fp) BETWEEN -90 AND 90) THEN
+    RAISE EXCEPTION 'footprint is not in longitude/latitude'
+      USING ERRCODE = '22023',
+            DETAIL = format('Its extent %s lies beyond [-180, 180] × [-90, 90] or is not finite.', Box2D(fp)::text);
+  END IF;
+  v := ST_IsValidDetail(fp);
+  IF NOT v.valid THEN
+    RAISE EXCEPTION 'footprint is not a valid polygon'
+      USING ERRCODE = '22023',
+            DETAIL = format('%s at %s.', v.reason, ST_AsText(v.location)),
+            HINT = 'ST_MakeValid can repair it; check the result.';
+  END IF;
+  SELECT sum(p.area_m2) INTO total FROM commgrid.polygon_pieces(fp) p;
+  IF NOT total > 0 THEN
+    RAISE EXCEPTION 'footprint has no area'
+      USING ERRCODE = '22023', DETAIL = 'Its polygons are degenerate.';
+  END IF;
+
+  -- each area's part of the footprint, measured as coverage_problems measures; parts under
+  -- 0.01 m² are noise from a footprint drawn along an area's edge
+  RETURN QUERY
+  SELECT s.code, s.a / total, s.a
+    FROM (SELECT a.code, (SELECT sum(p.area_m2)
+                            FROM commgrid.polygon_pieces(ST_Intersection(a.boundary, fp)) p) AS a
+            FROM commgrid.area a
+           WHERE a.kind = ANY (kinds) AND a.boundary && fp AND ST_Intersects(a.boundary, fp)) s
+   WHERE s.a >= 0.01
+   ORDER BY round(s.a::numeric, 2) DESC, s.code;
+END $$;
+COMMENT ON FUNCTION footprint_shares(geometry, text) IS
+  'Every area of a level that a campus footprint (Polygon or MultiPolygon, EPSG:4490 or 4326) overlaps, with the share of the footprint''s area in it and that area in m², largest share first (shares equal to the 0.01 m² by code): the unit belongs to the first row and co-builds with all; any part outside every area is not listed, so shares then sum to less than 1';
+COMMENT ON FUNCTION convert_coordinates(geometry, text, text) IS
+  'Converts a longitude/latitude point between wgs84, cgcs2000, gcj02 and bd09 (any case, - or _ allowed); the result has SRID 4326 for wgs84, 4490 for cgcs2000 and 0 for gcj02 and bd09, which have no EPSG code; an empty point gives NULL';
+COMMENT ON FUNCTION wgs84_to_gcj02(geometry) IS
+  'WGS-84 or CGCS2000 point (SRID 4326, 4490 or 0) to GCJ-02 (SRID 0), by the published formula; the identity outside China''s box';
+COMMENT ON FUNCTION gcj02_to_wgs84(geometry) IS
+  'GCJ-02 point (Amap, Tencent) to WGS-84 (SRID 4326), inverting the published formula by iteration: round trips agree to far better than a millimetre inside China';
+COMMENT ON FUNCTION gcj02_to_bd09(geometry) IS
+  'GCJ-02 point to BD-09 (Baidu, SRID 0), by Baidu''s published formula';
+COMMENT ON FUNCTION bd09_to_gcj02(geometry) IS
+  'BD-09 point (Baidu) to GCJ-02 (SRID 0), inverting the published formula by iteration';
+COMMENT ON FUNCTION wgs84_to_bd09(geometry) IS
+  'WGS-84 or CGCS2000 point to BD-09 (SRID 0), through GCJ-02';
+COMMENT ON FUNCTION bd09_to_wgs84(geometry) IS
+  'BD-09 point (Baidu) to WGS-84 (SRID 4326), through GCJ-02, both steps inverted by iteration';
+COMMENT ON TYPE idcard IS
+  'Citizen ID number (GB 11643-1999): 6-digit county address code, birth date YYYYMMDD, 3-digit sequence (odd = male), MOD 11-2 check character; legacy 15-digit numbers are upgraded on input';
+COMMENT ON FUNCTION idcard_in(cstring) IS
+  'Text input of idcard: 18 characters or a legacy 15-digit number (upgraded); 22P02 naming the wrong part';
+COMMENT ON FUNCTION idcard_out(idcard) IS 'Text output of idcard: the canonical 18 characters, check character recomputed, X upper case';
+COMMENT ON FUNCTION idcard_recv(internal) IS 'Binary input of idcard: the first 17 digits as an int64, validated (22P03)';
+COMMENT ON FUNCTION idcard_send(idcard) IS 'Binary output of idcard: the first 17 digits as an int64 (int8send)';
+COMMENT ON FUNCTION idcard_eq(idcard, idcard) IS 'Implementation of = for idcard (int8eq, leakproof)';
+COMMENT ON FUNCTION idcard_ne(idcard, idcard) IS 'Implementation of <> for idcard (int8ne, leakproof)';
+COMMENT ON FUNCTION idcard_lt(idcard, idcard) IS 'Implementation of < for idcard: the order of the canonical text';
+COMMENT ON FUNCTION idcard_le(idcard, idcard) IS 'Implementation of <= for idcard (int8le, leakproof)';
+COMMENT ON FUNCTION idcard_gt(idcard, idcard) IS 'Implementation of > for idcard (int8gt, leakproof)';
+COMMENT ON FUNCTION idcard_ge(idcard, idcard) IS 'Implementation of >= for idcard (int8ge, leakproof)';
+COMMENT ON FUNCTION idcard_cmp(idcard, idcard) IS 'B-tree support: three-way comparison of two numbers (btint8cmp)';
+COMMENT ON FUNCTION idcard_sortsupport(internal) IS 'B-tree sort support: int8''s fast comparator';
+COMMENT ON FUNCTION idcard_hash(idcard) IS 'Hash support: hashint8 of the first 17 digits, stable across releases';
+COMMENT ON FUNCTION idcard_hash_extended(idcard, int8) IS 'Hash support: seeded 64-bit hashint8extended of the first 17 digits';
+COMMENT ON OPERATOR = (idcard, idcard) IS 'same number?';
+COMMENT ON OPERATOR <> (idcard, idcard) IS 'different numbers?';
+COMMENT ON OPERATOR < (idcard, idcard) IS 'before, in the order of the canonical text?';
+COMMENT ON OPERATOR <= (idcard, idcard) IS 'before or equal, in the order of the canonical text?';
+COMMENT ON OPERATOR > (idcard, idcard) IS 'after, in the order of the canonical text?';
+COMMENT ON OPERATOR >= (idcard, idcard) IS 'after or equal, in the order of the canonical text?';
+COMMENT ON FUNCTION birth_date(idcard) IS 'Birth date (digits 7-14)';
+COMMENT ON FUNCTION sex(idcard) IS 'male or female: the parity of the sequence''s last digit (digit 17, odd = male)';
+-- IMMUTABLE: the result depends only on the two arguments.  The default (today in the
+-- district) is evaluated at the call site, so age(id) is stable there and cannot go into an
+-- index.  A date before the birth date gives NULL, never an error: a report over many people
+-- must not fail for one (the resident table refuses birth dates after registration anyway).
+CREATE OR REPLACE FUNCTION age(idcard, at date DEFAULT commgrid.district_today()) RETURNS int
+  AS 'MODULE_PATHNAME', 'idcard_age' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION age(idcard, date) IS
+  'Age in whole years on a date (today in the district by default); born 29 February, a year older on 1 March in common years; NULL for a date before birth (not yet born)';
+COMMENT ON FUNCTION region(idcard) IS
+  'County of registration: the address code (digits 1-6) as a county-level gridcode';
+COMMENT ON FUNCTION mask(idcard) IS
+  'The number for display to those who may not see it: first 6 and last 4 characters, 8 stars between';
+COMMENT ON FUNCTION is_valid_idcard(text) IS
+  'Would the text be accepted as an idcard? For loaders that set bad rows aside instead of failing';
+COMMENT ON FUNCTION make_idcard(gridcode, date, int) IS
+  'Build a citizen ID from county code, birth date and sequence (0-999, odd = male), computing the check character';
+COMMENT ON TABLE household IS
+  'A registered household (户) at one address; its location decides its grid and community';
+COMMENT ON COLUMN household.household_id IS 'Stable household id';
+COMMENT ON COLUMN household.address IS '[personal] Postal address, e.g. 养育巷12号3幢201室';
+COMMENT ON COLUMN household.location IS 'The dwelling, a Point in EPSG:4490 (CGCS2000; 4326 input is transformed, other SRIDs refused: stored_location)';
+COMMENT ON COLUMN household.grid_code IS
+  'Grid that covers the location, set by the spatial engine; NULL only while no grid covers it';
+COMMENT ON COLUMN household.community_code IS 'Community of the grid (derived from grid_code)';
+-- kept by every staff level down to the grid worker; the address and exact location only
+-- through household_card
+SELECT commgrid.secure_table('commgrid.household', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff, grid_worker}');
+SELECT commgrid.mark_personal('commgrid.household', '{address, location}', restricted => true);
+SELECT commgrid.register_dump('commgrid.household');
+CREATE TRIGGER canonical_location BEFORE INSERT OR UPDATE OF location ON household
+  FOR EACH ROW WHEN (commgrid.location_needs_transform(NEW.location))
+  EXECUTE FUNCTION store_location();
+CREATE OR REPLACE FUNCTION keep_grid_of_location() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.boundary_share_lock();
+  NEW.grid_code := commgrid.locate(NEW.location, 'grid');
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION keep_grid_of_location() FROM PUBLIC;
+COMMENT ON FUNCTION keep_grid_of_location() IS
+  'Trigger: a grid_code set by hand is replaced by commgrid.locate(location, ''grid''), so it never disagrees with the location';
+CREATE TRIGGER household_keep_grid_of_location BEFORE UPDATE OF grid_code ON household
+  FOR EACH ROW WHEN (NEW.grid_code IS DISTINCT FROM OLD.grid_code)
+  EXECUTE FUNCTION keep_grid_of_location();
+COMMENT ON TABLE resident IS
+  'A person living in the district (常住人口); the person registry that Party members, secretaries and staff refer to by resident_id';
+COMMENT ON COLUMN resident.resident_id IS 'Stable person id: reference this, never the citizen ID';
+COMMENT ON COLUMN resident.idcard IS '[personal] Citizen ID number; NULL for a person who has none (e.g. a foreign national)';
+COMMENT ON COLUMN resident.name IS '[personal] Full name';
+COMMENT ON COLUMN resident.phone IS '[personal] Contact phone: digits, optional leading +, spaces or hyphens';
+COMMENT ON COLUMN resident.household_id IS 'The household the person lives in; it gives the grid';
+COMMENT ON COLUMN resident.grid_code IS 'Grid of the household, kept equal to it by triggers (filled when omitted, put right when wrong)';
+COMMENT ON COLUMN resident.community_code IS 'Community of the grid (derived from grid_code)';
+COMMENT ON COLUMN resident.vulnerable_kinds IS
+  '[personal] 困难群体 kinds: minimum_living_allowance (低保), extreme_poverty (特困供养), low_income_margin (低保边缘), serious_illness (大病), unsupported_child (孤儿、事实无人抚养), zero_employment_family (零就业家庭), other; empty = not in a vulnerable group';
+COMMENT ON COLUMN resident.empty_nest_elderly IS '[personal] Empty-nest elderly (空巢老人): wearable care and visits';
+COMMENT ON COLUMN resident.living_alone IS '[personal] Lives alone (独居)';
+COMMENT ON COLUMN resident.disability IS '[personal] Has a disability (残疾)';
+COMMENT ON COLUMN resident.registered_on IS
+  'Day the person was registered here (today in the district by default); never before the birth date, never after today';
+-- kept by every staff level down to the grid worker; the ID number and phone only through
+-- resident_card; every change audited
+SELECT commgrid.secure_table('commgrid.resident', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff, grid_worker}');
+SELECT commgrid.mark_personal('commgrid.resident', '{name, vulnerable_kinds, empty_nest_elderly, living_alone, disability}');
+SELECT commgrid.mark_personal('commgrid.resident', '{idcard, phone}', restricted => true);
+SELECT commgrid.audit_table('commgrid.resident');
+SELECT commgrid.register_dump('commgrid.resident');
+-- A person is registered on or after the day they were born, and not in the future: a birth
+-- date after it is a mistyped ID number (and would have no age in any report).
+CREATE OR REPLACE FUNCTION resident_check_birth() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  born date := commgrid.birth_date(NEW.idcard);
+BEGIN
+  IF NEW.registered_on > commgrid.district_today() THEN
+    RAISE EXCEPTION 'registration day % is in the future', NEW.registered_on
+      USING ERRCODE = '23514',
+            DETAIL = format('Today in the district (Asia/Shanghai) is %s.', commgrid.district_today()),
+            HINT = 'Leave registered_on out to register today.';
+  END IF;
+  IF born > NEW.registered_on THEN
+    RAISE EXCEPTION 'birth date % is after the registration day %', born, NEW.registered_on
+      USING ERRCODE = '23514',
+            DETAIL = format('The citizen ID %s says the person was born on %s.', commgrid.mask(NEW.idcard), born),
+            HINT = 'Check digits 7-14 of the ID number (the birth date YYYYMMDD).';
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION resident_check_birth() IS
+  'Trigger: refuses a birth date (from the ID number) after the registration day, and a registration day after today (23514)';
+CREATE TRIGGER resident_check_birth BEFORE INSERT OR UPDATE OF idcard, registered_on ON resident
+  FOR EACH ROW EXECUTE FUNCTION resident_check_birth();
+-- A resident's grid is the household's: taken on every insert and update, so it cannot drift.
+-- The trigger runs with the owner's rights, so row-level security never hides the household
+-- it reads; the writer's policy then checks the row with the household's grid, so nobody can
+-- put a resident into a household outside their jurisdiction (a given grid_code is put right
+-- first, and refused when that grid is not the writer's).
+CREATE OR REPLACE FUNCTION resident_take_household_grid() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  -- under the boundary lock: a redraw cannot pass its households' grids on before this row commits
+  PERFORM commgrid.boundary_share_lock();
+  SELECT h.grid_code INTO NEW.grid_code
+  FROM commgrid.household h WHERE h.household_id = NEW.household_id;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION resident_take_household_grid() FROM PUBLIC;
+COMMENT ON FUNCTION resident_take_household_grid() IS
+  'Trigger: a resident''s grid_code is always the household''s (as the owner, so row-level security cannot hide the household)';
+CREATE TRIGGER resident_take_household_grid BEFORE INSERT ON resident
+  FOR EACH ROW EXECUTE FUNCTION resident_take_household_grid();
+-- on update only when the household or the grid is touched (residents follow their household
+-- through household_pass_grid_to_residents)
+CREATE TRIGGER resident_keep_household_grid BEFORE UPDATE ON resident
+  FOR EACH ROW WHEN (NEW.household_id IS DISTINCT FROM OLD.household_id
+                     OR NEW.grid_code IS DISTINCT FROM OLD.grid_code)
+  EXECUTE FUNCTION resident_take_household_grid();
+-- When the engine (re)assigns households, their residents follow in one statement (as the
+-- owner: derived data follows even where the writer cannot see every resident).
+CREATE OR REPLACE FUNCTION household_pass_grid_to_residents() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  UPDATE commgrid.resident r SET grid_code = n.grid_code
+  FROM new_households n JOIN old_households o USING (household_id)
+  WHERE r.household_id = n.household_id
+    AND n.grid_code IS DISTINCT FROM o.grid_code;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION household_pass_grid_to_residents() FROM PUBLIC;
+COMMENT ON FUNCTION household_pass_grid_to_residents() IS
+  'Trigger: residents follow their household when its grid changes';
+CREATE TRIGGER household_pass_grid_to_residents AFTER UPDATE ON household
+  REFERENCING NEW TABLE AS new_households OLD TABLE AS old_households
+  FOR EACH STATEMENT EXECUTE FUNCTION household_pass_grid_to_residents();
 -- Staff functions: the only way to a person's restricted personal data (ID number, phone,
 -- address, exact location).  Each is security definer with its path pinned, checks that the
 -- acting role is staff and the person lies in its jurisdiction (one 42501 for missing and
@@ -4003,7 +2271,7 @@ BEGIN
   PERFORM commgrid.audit_read('commgrid.household', jsonb_build_object('household_id', id),
                               'household_card', area_code);
   RETURN QUERY
-  SELECT h.household_id, h.address, ST_X(h.location), ST_Y(h.location), h.grid_code,
+  SELECT h.household_id, h.address, ST_X(h.location), ST_Y(h.location), h.grid_code::commgrid.gridcode,
          h.community_code,
          (SELECT count(*) FROM commgrid.resident r WHERE r.household_id = h.household_id)
   FROM commgrid.household h
@@ -4012,120 +2280,1867 @@ END $$;
 REVOKE EXECUTE ON FUNCTION household_card(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION household_card(bigint) IS
   'Staff function: a household''s address and exact location, for staff whose jurisdiction holds it; audited';
--- The jurisdiction rule applied to every table of the extension.  THE RULE FOR NEW TABLES:
---   * a table with per-area rows has a gridcode column and gets a secure_table line here
---     with its scope column(s) and the roles that read and write it;
---   * a table of reference data (no per-area rows, nothing personal) gets a secure_table
---     line with NULL scope columns, so its readers are granted SELECT;
---   * personal columns are marked with mark_personal (restricted: ID numbers, phones,
---     addresses, exact locations, which staff read only through the audited staff functions);
---   * tables of residents, members and ratings get audit_table.
--- commgrid.security_findings lists every table and function that breaks the rule; the
--- regression test security_catalog fails on any.
-
--- personal data, before the grants that depend on it
-SELECT commgrid.mark_personal('commgrid.resident', '{name}');
-SELECT commgrid.mark_personal('commgrid.resident', '{idcard, phone}', restricted => true);
-SELECT commgrid.mark_personal('commgrid.household', '{address, location}', restricted => true);
-SELECT commgrid.mark_personal('commgrid.grid_staff', '{name, phone}');
-SELECT commgrid.mark_personal('commgrid.floating_member', '{certificate_no}', restricted => true);
--- The area registry: every staff role reads the whole tree (the map is not personal and the
--- assignment of points to grids needs it); only district and township staff change it, and
--- only inside their jurisdiction.
-SELECT commgrid.secure_table('commgrid.area', '{code}',
-  '{district_admin, township_staff, community_staff, grid_worker}',
-  '{district_admin, township_staff}');
-CREATE POLICY staff_read ON area FOR SELECT USING (true);
-COMMENT ON POLICY staff_read ON area IS
-  'Every role granted SELECT reads the whole area tree; writes stay inside the jurisdiction';
--- People: households and residents are kept by every staff level down to the grid worker.
-SELECT commgrid.secure_table('commgrid.household', '{grid_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}',
-  '{district_admin, township_staff, community_staff, grid_worker}');
-SELECT commgrid.secure_table('commgrid.resident', '{grid_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}',
-  '{district_admin, township_staff, community_staff, grid_worker}');
--- Party organisations and members: kept by community staff and above; a grid worker reads
--- the Party group and the members placed in their grids.
+-- The age band a person reaches this year: the district's year (district_today, Asia/Shanghai)
+-- minus the birth year, in
+-- ten-year bands ('30-39', …, '90+').  It depends on the birth year only, and changes for
+-- everybody at once on 1 January in Shanghai, whatever the session's TimeZone: running a query
+-- on two dates narrows nobody's birthday down.  A RETURN body, so it is inlined.
+CREATE OR REPLACE FUNCTION age_band(card idcard) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (SELECT CASE WHEN y.age >= 90 THEN '90+'
+                    ELSE (y.age / 10 * 10)::text || '-' || (y.age / 10 * 10 + 9)::text END
+        FROM (SELECT extract(year FROM commgrid.district_today())::int
+                     - extract(year FROM commgrid.birth_date(card))::int AS age) y);
+COMMENT ON FUNCTION age_band(idcard) IS
+  'Ten-year age band reached this year (year in Asia/Shanghai minus birth year): 0-9 … 80-89, 90+; independent of TimeZone and of the birthday';
+-- Residents for BI: no row per person, only groups of residents with the same grid, sex and
+-- age band, and no group smaller than k (masking_setting bi_min_group_size).  No name, ID
+-- number, phone, birth date or exact age reaches BI, so none can be rebuilt; a group hidden
+-- for its size is absent (not shown as 0), so its residents cannot be told apart from nobody.
+-- A security barrier: a BI reader's own function in a WHERE clause never sees a resident's row
+-- before grouping and the size rule.
+CREATE VIEW bi_resident WITH (security_barrier) AS
+SELECT g.grid_code, g.community_code, g.sex, g.age_band, g.residents
+FROM (SELECT r.grid_code::text AS grid_code, r.community_code::text AS community_code,
+             commgrid.sex(r.idcard) AS sex, commgrid.age_band(r.idcard) AS age_band,
+             count(*)::int AS residents
+      FROM commgrid.resident r
+      GROUP BY 1, 2, 3, 4) g
+WHERE g.residents >= (SELECT s.value FROM commgrid.masking_setting s WHERE s.name = 'bi_min_group_size');
+COMMENT ON VIEW bi_resident IS
+  'BI: residents counted by grid, sex and age band, only groups of at least k residents (masking_setting bi_min_group_size); no row per person';
+COMMENT ON COLUMN bi_resident.grid_code IS 'Grid of the household, as text: the finest location BI sees (NULL: not yet in a grid)';
+COMMENT ON COLUMN bi_resident.community_code IS 'Community of the grid, as text';
+COMMENT ON COLUMN bi_resident.sex IS 'Sex, from the ID number';
+COMMENT ON COLUMN bi_resident.age_band IS 'Age band reached this year (commgrid.age_band: year in Asia/Shanghai minus birth year)';
+COMMENT ON COLUMN bi_resident.residents IS 'Residents in the group: never fewer than k';
+COMMENT ON TABLE party_org IS
+  'Community Party organisations as a tree: the community''s committee (社区党委), general branch (党总支) or branch (党支部) at the root, branches under it, a Party group (党小组) per grid under a branch';
+COMMENT ON COLUMN party_org.org_id IS 'Stable organisation id';
+COMMENT ON COLUMN party_org.name IS 'Name, e.g. 中共养育巷社区委员会';
+COMMENT ON COLUMN party_org.kind IS 'committee, general_branch, branch or party_group';
+COMMENT ON COLUMN party_org.parent_id IS
+  'The organisation above, in the same community; NULL for the community''s own organisation (one per community)';
+COMMENT ON COLUMN party_org.community_code IS 'The community the organisation belongs to';
+COMMENT ON COLUMN party_org.grid_code IS 'For a Party group, its grid (one group per grid); NULL otherwise';
+COMMENT ON COLUMN party_org.secretary_id IS
+  'Secretary, or a Party group''s leader (组长): a Party member (resident_id); NULL while vacant';
+COMMENT ON COLUMN party_org.term_start IS 'Start of the current term; NULL for a Party group, which has none';
+COMMENT ON COLUMN party_org.term_end IS 'End of the current term: community organisations serve 5 years';
+-- kept by community staff and above; a grid worker reads the Party group of its grids
 SELECT commgrid.secure_table('commgrid.party_org', '{community_code, grid_code}',
   '{district_admin, township_staff, community_staff, grid_worker}',
   '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.party_org');
+COMMENT ON TABLE party_org_committee IS
+  'Elected committee of a Party organisation; a branch with 7 or more full members must have one (3-5 members)';
+COMMENT ON COLUMN party_org_committee.org_id IS 'The organisation';
+COMMENT ON COLUMN party_org_committee.resident_id IS 'The committee member (a Party member)';
+COMMENT ON COLUMN party_org_committee.community_code IS 'The organisation''s community (filled in when omitted)';
+COMMENT ON COLUMN party_org_committee.post IS 'secretary, deputy_secretary or member';
 SELECT commgrid.secure_table('commgrid.party_org_committee', '{community_code}',
   '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.party_org_committee');
+COMMENT ON FUNCTION party_org_child_kinds(text) IS
+  'Kinds that may stand under an organisation of this kind: committee > general_branch > branch > party_group, and a committee may hold branches directly';
+-- The tree's shape checked with clear messages.
+CREATE OR REPLACE FUNCTION party_org_check_tree() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  parent_kind text;
+  allowed text[];
+  child_kinds text[];
+BEGIN
+  IF NEW.parent_id IS NULL THEN
+    IF NEW.kind NOT IN ('committee', 'general_branch', 'branch') THEN
+      RAISE EXCEPTION 'a % cannot be a community''s own organisation', NEW.kind
+        USING ERRCODE = '23514',
+              HINT = 'A Party group stands under a branch; set parent_id.';
+    END IF;
+  ELSE
+    SELECT kind INTO parent_kind FROM commgrid.party_org WHERE org_id = NEW.parent_id;
+    allowed := commgrid.party_org_child_kinds(parent_kind);
+    IF parent_kind IS NOT NULL AND NOT NEW.kind = ANY (allowed) THEN
+      RAISE EXCEPTION 'a % cannot stand under a %', NEW.kind, parent_kind
+        USING ERRCODE = '23514',
+              DETAIL = format('Organisation %s (%s) is a %s; under it may stand: %s.',
+                              NEW.parent_id, commgrid.echo_value(NEW.name), parent_kind,
+                              coalesce(nullif(array_to_string(allowed, ', '), ''), 'nothing')),
+              HINT = 'committee > general_branch > branch > party_group; a committee may also hold branches directly.';
+    END IF;
+  END IF;
+  IF TG_OP = 'UPDATE' AND NEW.kind <> OLD.kind THEN
+    SELECT array_agg(DISTINCT kind) INTO child_kinds
+    FROM commgrid.party_org WHERE parent_id = NEW.org_id;
+    IF child_kinds IS NOT NULL AND NOT child_kinds <@ commgrid.party_org_child_kinds(NEW.kind) THEN
+      RAISE EXCEPTION 'organisation % cannot become a %: it holds %', NEW.org_id, NEW.kind,
+                      array_to_string(child_kinds, ', ')
+        USING ERRCODE = '23514';
+    END IF;
+    IF OLD.kind = 'branch' AND EXISTS (SELECT 1 FROM commgrid.party_member WHERE org_id = NEW.org_id) THEN
+      RAISE EXCEPTION 'branch % cannot become a %: Party members belong to it', NEW.org_id, NEW.kind
+        USING ERRCODE = '23514', HINT = 'Move its members to another branch first.';
+    END IF;
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION party_org_check_tree() FROM PUBLIC;
+COMMENT ON FUNCTION party_org_check_tree() IS
+  'Trigger: committee > general_branch > branch > party_group, each under a kind that may hold it';
+CREATE TRIGGER party_org_check_tree BEFORE INSERT OR UPDATE OF kind, parent_id ON party_org
+  FOR EACH ROW EXECUTE FUNCTION party_org_check_tree();
+-- A row scoped by its organisation takes the organisation's community when none is given.
+CREATE OR REPLACE FUNCTION take_org_community() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF NEW.community_code IS NULL THEN
+    SELECT community_code INTO NEW.community_code
+    FROM commgrid.party_org WHERE org_id = NEW.org_id;
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION take_org_community() FROM PUBLIC;
+COMMENT ON FUNCTION take_org_community() IS
+  'Trigger: fill community_code from the row''s org_id (the composite foreign key then keeps it right)';
+CREATE TRIGGER party_org_committee_take_community BEFORE INSERT ON party_org_committee
+  FOR EACH ROW EXECUTE FUNCTION take_org_community();
+COMMENT ON TABLE party_member IS
+  'A Party member in a community branch: status, category, grid and claimed post; inflow floating members are here too, attached to the branch that receives them';
+COMMENT ON COLUMN party_member.resident_id IS 'The member (a resident): the stable member id';
+COMMENT ON COLUMN party_member.org_id IS 'The branch (kind branch) the member belongs to or is received by';
+COMMENT ON COLUMN party_member.community_code IS 'The branch''s community (filled in when omitted)';
+COMMENT ON COLUMN party_member.status IS 'full (正式党员) or probationary (预备党员)';
+COMMENT ON COLUMN party_member.category IS
+  'retired (离退休), farm_to_urban (农转城), veteran (退转军人), job_seeking_graduate (待业大学生), in_service (在职), laid_off (下岗失业), other';
+COMMENT ON COLUMN party_member.joined_on IS 'Date of joining the Party; NULL when not known here (e.g. an inflow floating member)';
+COMMENT ON COLUMN party_member.grid_code IS 'The grid the member is placed in (党员划入网格); one of the community''s grids';
+COMMENT ON COLUMN party_member.claimed_post IS 'The post claimed in the grid (认领岗位), e.g. 楼栋联络员';
+-- kept by community staff and above; a grid worker reads the members placed in its grids;
+-- every change audited
 SELECT commgrid.secure_table('commgrid.party_member', '{community_code, grid_code}',
   '{district_admin, township_staff, community_staff, grid_worker}',
   '{district_admin, township_staff, community_staff}');
+SELECT commgrid.audit_table('commgrid.party_member');
+SELECT commgrid.register_dump('commgrid.party_member');
+-- Members belong to branches; the community comes from the branch.
+CREATE OR REPLACE FUNCTION party_member_check_org() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  org commgrid.party_org;
+BEGIN
+  SELECT * INTO org FROM commgrid.party_org WHERE org_id = NEW.org_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'Party organisation % does not exist', NEW.org_id
+      USING ERRCODE = '23503';
+  END IF;
+  IF org.kind <> 'branch' THEN
+    RAISE EXCEPTION 'Party members belong to a branch, and % (%) is a %', org.org_id, commgrid.echo_value(org.name), org.kind
+      USING ERRCODE = '23514',
+            HINT = 'Attach the member to one of the branches under it.';
+  END IF;
+  NEW.community_code := org.community_code;
+  IF NEW.grid_code IS NOT NULL AND NOT NEW.grid_code <@ NEW.community_code THEN  -- a grid by its domain
+    RAISE EXCEPTION 'grid % is not a grid of community %', NEW.grid_code, NEW.community_code
+      USING ERRCODE = '23514',
+            DETAIL = format('Member %s belongs to branch %s of community %s.', NEW.resident_id, org.org_id, NEW.community_code),
+            HINT = 'Place a member in a grid of the community of the member''s branch.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION party_member_check_org() FROM PUBLIC;
+COMMENT ON FUNCTION party_member_check_org() IS
+  'Trigger: a member belongs to a branch and is placed in one of its community''s grids';
+CREATE TRIGGER party_member_check_org BEFORE INSERT OR UPDATE OF org_id, grid_code, community_code ON party_member
+  FOR EACH ROW EXECUTE FUNCTION party_member_check_org();
+COMMENT ON TABLE floating_member IS
+  'Floating Party members: inflow (from elsewhere, declared with an activity certificate) and outflow (away since a date; over 6 months the membership must be transferred)';
+COMMENT ON COLUMN floating_member.resident_id IS 'The member';
+COMMENT ON COLUMN floating_member.community_code IS 'The member''s community (filled in when omitted)';
+COMMENT ON COLUMN floating_member.direction IS 'inflow or outflow';
+COMMENT ON COLUMN floating_member.since IS 'Arrived here (inflow) or left (outflow)';
+COMMENT ON COLUMN floating_member.home_org IS 'Inflow: the organisation that holds the membership';
+COMMENT ON COLUMN floating_member.destination IS 'Outflow: where the member went';
+COMMENT ON COLUMN floating_member.certificate_no IS 'Number of the activity certificate (流动党员活动证)';
+COMMENT ON COLUMN floating_member.declared_on IS 'Inflow: the day the member declared themselves (亮明身份)';
+COMMENT ON COLUMN floating_member.transferred_on IS 'Outflow: the day the membership was transferred out';
 SELECT commgrid.secure_table('commgrid.floating_member', '{community_code}',
   '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
+SELECT commgrid.mark_personal('commgrid.floating_member', '{certificate_no}', restricted => true);
+SELECT commgrid.audit_table('commgrid.floating_member');
+SELECT commgrid.register_dump('commgrid.floating_member');
+CREATE OR REPLACE FUNCTION take_member_community() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF NEW.community_code IS NULL THEN
+    SELECT community_code INTO NEW.community_code
+    FROM commgrid.party_member WHERE resident_id = NEW.resident_id;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'resident % is not a Party member', NEW.resident_id
+        USING ERRCODE = '23503', DETAIL = format('%s rows are about Party members.', TG_TABLE_NAME);
+    END IF;
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION take_member_community() FROM PUBLIC;
+COMMENT ON FUNCTION take_member_community() IS
+  'Trigger: fill community_code from the row''s member (the composite foreign key then keeps it right)';
+CREATE TRIGGER floating_member_take_community BEFORE INSERT ON floating_member
+  FOR EACH ROW EXECUTE FUNCTION take_member_community();
+COMMENT ON TABLE party_dues IS 'Party dues paid, one row per member and month';
+COMMENT ON COLUMN party_dues.resident_id IS 'The member';
+COMMENT ON COLUMN party_dues.community_code IS 'The member''s community (filled in when omitted)';
+COMMENT ON COLUMN party_dues.month IS 'The month paid for (its first day)';
+COMMENT ON COLUMN party_dues.amount IS 'Amount in yuan';
+COMMENT ON COLUMN party_dues.paid_on IS 'Day of payment';
+COMMENT ON COLUMN party_dues.paid_by_id IS
+  'Who paid (a resident); the member by default, someone else for dues paid on the member''s behalf (托人代交)';
 SELECT commgrid.secure_table('commgrid.party_dues', '{community_code}',
   '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.party_dues');
+CREATE OR REPLACE FUNCTION party_dues_paid_by_member() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  NEW.paid_by_id := coalesce(NEW.paid_by_id, NEW.resident_id);
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION party_dues_paid_by_member() IS
+  'Trigger: dues are paid by the member unless paid_by_id says otherwise';
+CREATE TRIGGER party_dues_paid_by_member BEFORE INSERT ON party_dues
+  FOR EACH ROW EXECUTE FUNCTION party_dues_paid_by_member();
+CREATE TRIGGER party_dues_take_community BEFORE INSERT ON party_dues
+  FOR EACH ROW EXECUTE FUNCTION take_member_community();
+CREATE TRIGGER canonical_location BEFORE INSERT OR UPDATE OF location ON grid_staff
+  FOR EACH ROW WHEN (commgrid.location_needs_transform(NEW.location))
+  EXECUTE FUNCTION store_location();
+CREATE TRIGGER grid_staff_keep_grid_of_location BEFORE UPDATE OF grid_code ON grid_staff
+  FOR EACH ROW WHEN (NEW.grid_code IS DISTINCT FROM OLD.grid_code)
+  EXECUTE FUNCTION keep_grid_of_location();
+-- Staff serve a grid: a duty post outside every grid is refused with a clear message (this
+-- trigger fires after the engine's, which sorts first by name).
+CREATE OR REPLACE FUNCTION grid_staff_refuse_no_grid() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  RAISE EXCEPTION 'the duty post of grid staff % lies in no grid', commgrid.echo_value(NEW.name)
+    USING ERRCODE = '23514',
+          DETAIL = format('Location %s is outside every grid of commgrid.area.', ST_AsText(NEW.location)),
+          HINT = 'Give a location inside the grid served.';
+END $$;
+COMMENT ON FUNCTION grid_staff_refuse_no_grid() IS
+  'Trigger: refuse grid staff whose duty post the engine puts in no grid';
+CREATE TRIGGER grid_staff_refuse_no_grid BEFORE INSERT OR UPDATE ON grid_staff
+  FOR EACH ROW WHEN (NEW.grid_code IS NULL) EXECUTE FUNCTION grid_staff_refuse_no_grid();
+COMMENT ON TABLE grid_staff IS
+  'Full- and part-time grid staff (专兼职人员): grid leaders, grid workers, Party group leaders, building leaders';
+COMMENT ON COLUMN grid_staff.staff_id IS 'Stable staff id';
+COMMENT ON COLUMN grid_staff.name IS 'Full name';
+COMMENT ON COLUMN grid_staff.phone IS 'Contact phone, shown to the grid''s residents';
+COMMENT ON COLUMN grid_staff.resident_id IS 'The person in the resident registry, when they live in the district';
+COMMENT ON COLUMN grid_staff.role IS
+  'grid_leader (网格长), full_time_worker (专职网格员), part_time_worker (兼职网格员), party_group_leader (党小组长), building_leader (楼栋长)';
+COMMENT ON COLUMN grid_staff.full_time IS 'Full-time (专职); a full_time_worker always, a part_time_worker never';
+COMMENT ON COLUMN grid_staff.location IS 'Duty post, a Point in EPSG:4490 (4326 input is transformed, other SRIDs refused: stored_location); it decides the grid';
+COMMENT ON COLUMN grid_staff.grid_code IS 'Grid that covers the duty post, set by the spatial engine (a post outside every grid is refused)';
+COMMENT ON COLUMN grid_staff.community_code IS 'Community of the grid (derived from grid_code)';
+COMMENT ON COLUMN grid_staff.since IS 'In the post since';
 SELECT commgrid.secure_table('commgrid.grid_staff', '{grid_code}',
   '{district_admin, township_staff, community_staff, grid_worker}',
   '{district_admin, township_staff, community_staff}');
--- The boundary history of the areas: read like the areas themselves, written only by the
--- engine's security-definer trigger.
-SELECT commgrid.secure_table('commgrid.area_boundary_history', '{code}',
-  '{district_admin, township_staff, community_staff, grid_worker}', '{}');
-CREATE POLICY staff_read ON area_boundary_history FOR SELECT USING (true);
-COMMENT ON POLICY staff_read ON area_boundary_history IS
-  'Every role granted SELECT reads the whole boundary history, as it reads the area tree';
--- Resident units and co-building (community level: grid workers do not see them).  A unit
--- liaison reads its own units' rows and keeps its own units' resources, reports, services
--- and opinions of the community.
+SELECT commgrid.mark_personal('commgrid.grid_staff', '{name, phone}');
+-- a duty post, not a home
+SELECT commgrid.mark_not_personal('commgrid.grid_staff', '{location}');
+SELECT commgrid.register_dump('commgrid.grid_staff');
+-- The report's practices (组织建在网格、党员划入网格): placing a member in a grid, and a floating
+-- member declaring themselves (亮明身份) and claiming a post in a grid.  Both run with the
+-- caller's rights, so row-level security decides whose members and grids they may touch.
+
+-- The grid argument of a practice: it must be a grid-level code of an existing grid.
+CREATE OR REPLACE FUNCTION check_grid_argument(grid gridcode) RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF grid IS NULL THEN
+    RAISE EXCEPTION 'the grid must not be NULL' USING ERRCODE = '22004';
+  END IF;
+  IF commgrid.level(grid) <> 'grid' THEN
+    RAISE EXCEPTION '% is a % code, not a grid', grid, commgrid.level(grid)
+      USING ERRCODE = '22023',
+            HINT = 'A grid code has 15 digits: the 12-digit community code and a 3-digit grid number.';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM commgrid.area WHERE code = grid AND kind = 'grid') THEN
+    RAISE EXCEPTION 'grid % does not exist', grid
+      USING ERRCODE = '22023', HINT = 'Grids are the rows of commgrid.area with kind grid.';
+  END IF;
+END $$;
+COMMENT ON FUNCTION check_grid_argument(gridcode) IS
+  'Raise 22023 unless the code names an existing grid (used by the practices functions)';
+CREATE OR REPLACE FUNCTION place_member(member bigint, grid gridcode, post text DEFAULT NULL)
+RETURNS party_member
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  m commgrid.party_member;
+BEGIN
+  PERFORM commgrid.check_grid_argument(grid);
+  IF btrim(post) = '' THEN
+    RAISE EXCEPTION 'the claimed post must not be empty' USING ERRCODE = '22023',
+      HINT = 'Pass NULL to place the member without a post.';
+  END IF;
+  SELECT * INTO m FROM commgrid.party_member WHERE resident_id = member FOR UPDATE;
+  -- under row-level security a member outside the jurisdiction and a missing one look alike:
+  -- both are refused as outside it, so the answer tells nothing about other areas
+  IF NOT FOUND AND pg_catalog.row_security_active('commgrid.party_member'::pg_catalog.regclass) THEN
+    RAISE EXCEPTION 'Party member % is not in the jurisdiction of %', member, commgrid.acting_role()
+      USING ERRCODE = '42501',
+            HINT = 'Staff place only the members of their own jurisdiction.';
+  ELSIF NOT FOUND THEN
+    RAISE EXCEPTION 'resident % is not a Party member', member
+      USING ERRCODE = '22023',
+            HINT = CASE WHEN EXISTS (SELECT 1 FROM commgrid.resident WHERE resident_id = member)
+                        THEN 'Record the membership in commgrid.party_member first.'
+                        ELSE 'No resident has this id.' END;
+  END IF;
+  IF NOT grid <@ m.community_code THEN
+    RAISE EXCEPTION 'grid % is not in community %, where member % belongs', grid, m.community_code, member
+      USING ERRCODE = '23514',
+            HINT = 'Place members in a grid of their own community, or move them to a branch of the grid''s community first.';
+  END IF;
+  UPDATE commgrid.party_member
+     SET grid_code = grid, claimed_post = coalesce(post, claimed_post)
+   WHERE resident_id = member
+  RETURNING * INTO m;
+  RETURN m;
+END $$;
+COMMENT ON FUNCTION place_member(bigint, gridcode, text) IS
+  'Place a Party member in a grid of the member''s community (党员划入网格), optionally with a claimed post; returns the member row';
+CREATE OR REPLACE FUNCTION declare_floating_member(
+  resident bigint, grid gridcode, post text, home_org text, certificate_no text,
+  arrived_on date, status text DEFAULT 'full', category text DEFAULT 'other',
+  joined_on date DEFAULT NULL, declared_on date DEFAULT commgrid.district_today())
+RETURNS party_member
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  grp commgrid.party_org;
+  m commgrid.party_member;
+BEGIN
+  PERFORM commgrid.check_grid_argument(grid);
+  IF resident IS NOT NULL AND NOT EXISTS (SELECT 1 FROM commgrid.resident r WHERE r.resident_id = resident)
+     AND pg_catalog.row_security_active('commgrid.resident'::pg_catalog.regclass) THEN
+    RAISE EXCEPTION 'resident % is not in the jurisdiction of %', resident, commgrid.acting_role()
+      USING ERRCODE = '42501',
+            HINT = 'Staff record only the residents of their own jurisdiction.';
+  END IF;
+  IF resident IS NULL OR NOT EXISTS (SELECT 1 FROM commgrid.resident r WHERE r.resident_id = resident) THEN
+    RAISE EXCEPTION 'resident % does not exist', resident
+      USING ERRCODE = '22023', HINT = 'Register the person as a resident of a household first.';
+  END IF;
+  IF coalesce(btrim(post), '') = '' THEN
+    RAISE EXCEPTION 'a floating member claims a post: post must not be empty' USING ERRCODE = '22023';
+  END IF;
+  IF coalesce(btrim(home_org), '') = '' OR coalesce(btrim(certificate_no), '') = '' THEN
+    RAISE EXCEPTION 'a floating member declares the home organisation and shows the activity certificate'
+      USING ERRCODE = '22023',
+            DETAIL = 'home_org and certificate_no must both be given (流动党员活动证).';
+  END IF;
+  IF arrived_on IS NULL OR declared_on IS NULL OR declared_on < arrived_on THEN
+    RAISE EXCEPTION 'declared on % but arrived on %', declared_on, arrived_on
+      USING ERRCODE = '22023', HINT = 'A member declares themselves on or after arriving.';
+  END IF;
+  SELECT * INTO m FROM commgrid.party_member pm WHERE pm.resident_id = resident;
+  IF FOUND THEN
+    RAISE EXCEPTION 'resident % is already a Party member of organisation %', resident, m.org_id
+      USING ERRCODE = '23505',
+            HINT = 'Use place_member to move a member already recorded here.';
+  END IF;
+  -- the member is received by the branch that holds the grid's Party group
+  SELECT * INTO grp FROM commgrid.party_org o WHERE o.grid_code = grid AND o.kind = 'party_group';
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'grid % has no Party group to receive the member', grid
+      USING ERRCODE = '23514', HINT = 'Set up the grid''s Party group first (组织建在网格).';
+  END IF;
+  INSERT INTO commgrid.party_member AS pm (resident_id, org_id, status, category, joined_on, grid_code, claimed_post)
+  VALUES (resident, grp.parent_id, status, category, joined_on, grid, post)
+  RETURNING * INTO m;
+  INSERT INTO commgrid.floating_member (resident_id, direction, since, home_org, certificate_no, declared_on)
+  VALUES (resident, 'inflow', arrived_on, home_org, certificate_no, declared_on);
+  RETURN m;
+END $$;
+COMMENT ON FUNCTION declare_floating_member(bigint, gridcode, text, text, text, date, text, text, date, date) IS
+  'An inflow floating member declares themselves (亮明身份) and claims a post in a grid: recorded under the branch of the grid''s Party group, with the home organisation and activity certificate; returns the member row';
+-- Compliance of the community Party organisations with DOMAIN.md §4 (支部工作条例, 党章 art. 30)
+-- and with the report (a Party group and about 10 staff in each grid, every member in a grid).
+-- The report views compute with their owner's rights over the whole district (so a breach or a
+-- rank never depends on what the caller may read, and no restricted column is needed from the
+-- caller) and then show each role only the rows of its jurisdiction: security_barrier views
+-- filtered by commgrid.reaches().
+
+-- The row filter of every report view: reaches(code, (SELECT commgrid.reach_scopes())).  The
+-- scopes are read once per query (an InitPlan, as in the policies) and the test is inlined, so
+-- the filter costs a comparison per row.  reach_scopes() gives the current role's jurisdiction
+-- (the policies' commgrid.jurisdiction_scopes(), sql/20_security/30_secure_table.sql; an empty array when it
+-- has none) or NULL, meaning every row, for roles that bypass row-level security: the owner, a
+-- superuser, and the security-definer functions that compute for BI.  PL/pgSQL resolves the
+-- names when called, so they may be defined later.
+CREATE OR REPLACE FUNCTION reach_scopes() RETURNS gridcode[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF NOT pg_catalog.row_security_active('commgrid.jurisdiction'::pg_catalog.regclass) THEN
+    RETURN NULL;
+  END IF;
+  RETURN COALESCE(commgrid.jurisdiction_scopes(), '{}');
+END $$;
+COMMENT ON FUNCTION reach_scopes() IS
+  'The current role''s jurisdiction codes for the report views'' filter (empty when none); NULL, meaning every row, for roles that bypass row-level security';
+CREATE OR REPLACE FUNCTION reaches(code gridcode, scopes gridcode[]) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN scopes IS NULL OR COALESCE(code OPERATOR(commgrid.<@) ANY (scopes), false);
+COMMENT ON FUNCTION reaches(gridcode, gridcode[]) IS
+  'Does the code lie under one of the scopes (NULL scopes: every code)? The report views'' row filter, called as reaches(code, (SELECT commgrid.reach_scopes()))';
+-- The unit liaison's row filter: reaches_unit(unit, (SELECT commgrid.reach_units())).
+CREATE OR REPLACE FUNCTION reach_units() RETURNS bigint[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF NOT pg_catalog.row_security_active('commgrid.liaison_unit'::pg_catalog.regclass) THEN
+    RETURN NULL;
+  END IF;
+  RETURN COALESCE(commgrid.liaison_units(), '{}');
+END $$;
+COMMENT ON FUNCTION reach_units() IS
+  'The resident units the current role is liaison for, for the report views'' filter (empty when none); NULL, meaning every unit, for roles that bypass row-level security';
+CREATE OR REPLACE FUNCTION reaches_unit(unit bigint, units bigint[]) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN units IS NULL OR COALESCE(unit OPERATOR(pg_catalog.=) ANY (units), false);
+COMMENT ON FUNCTION reaches_unit(bigint, bigint[]) IS
+  'Is the unit one of the units (NULL units: every unit)? The unit liaison''s row filter of the report views, called as reaches_unit(unit, (SELECT commgrid.reach_units()))';
+-- The report views: owner's-rights views of the schema (not bi_*) whose rewrite rule calls a
+-- row filter, commgrid.reaches (rows of the caller's jurisdiction, for staff) or
+-- commgrid.reaches_unit (rows of its own units, for unit liaisons).  grant_privileges grants
+-- them; security_findings accepts them as owner's-rights views open to staff when they are
+-- security barriers.
+CREATE OR REPLACE FUNCTION report_views() RETURNS TABLE (view_name regclass, staff boolean, unit_liaison boolean)
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT c.oid::regclass,
+         bool_or(d.refobjid = 'commgrid.reaches(commgrid.gridcode, commgrid.gridcode[])'::regprocedure),
+         bool_or(d.refobjid = 'commgrid.reaches_unit(bigint, bigint[])'::regprocedure)
+  FROM pg_catalog.pg_rewrite w
+  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = w.oid
+                              AND d.refclassid = 'pg_catalog.pg_proc'::regclass
+  JOIN pg_catalog.pg_class c ON c.oid = w.ev_class
+  WHERE c.relkind = 'v' AND c.relnamespace = 'commgrid'::regnamespace
+    AND c.relname NOT LIKE 'bi\_%'
+    AND d.refobjid IN ('commgrid.reaches(commgrid.gridcode, commgrid.gridcode[])'::regprocedure,
+                       'commgrid.reaches_unit(bigint, bigint[])'::regprocedure)
+  GROUP BY c.oid
+$$;
+COMMENT ON FUNCTION report_views() IS
+  'The report views (owner''s rights, not bi_*) and their row filters: staff = rows of the caller''s jurisdiction (reaches), unit_liaison = rows of its own units (reaches_unit)';
+COMMENT ON TABLE compliance_setting IS 'Tunable thresholds of commgrid.org_compliance';
+COMMENT ON COLUMN compliance_setting.name IS 'Setting name';
+COMMENT ON COLUMN compliance_setting.value IS 'Its value';
+COMMENT ON COLUMN compliance_setting.description IS 'What it bounds';
+-- reference data: read by every staff role, changed by the district administrator
+SELECT commgrid.secure_table('commgrid.compliance_setting', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin}');
+-- The installed values.  pg_dump keeps only the rows a user added or changed, and on restore
+-- a dumped row replaces the installed one of the same name (the trigger below, which fires
+-- in replica mode too), so a user's setting survives a dump and restore.
+CREATE OR REPLACE FUNCTION compliance_setting_defaults() RETURNS SETOF compliance_setting
+LANGUAGE sql IMMUTABLE PARALLEL SAFE BEGIN ATOMIC
+  VALUES ('staff_per_grid_min', 8::numeric, 'Fewest grid staff a grid should have (the report: about 10 per grid)'),
+         ('staff_per_grid_max', 12, 'Most grid staff a grid should have (the report: about 10 per grid)');
+END;
+COMMENT ON FUNCTION compliance_setting_defaults() IS
+  'The rows the install script puts into compliance_setting (pg_dump leaves out rows still equal to one of them)';
+INSERT INTO compliance_setting SELECT * FROM compliance_setting_defaults()
+ON CONFLICT DO NOTHING;
+SELECT commgrid.register_dump('commgrid.compliance_setting',
+  $$WHERE (name, value, description) NOT IN (SELECT d.name, d.value, d.description FROM commgrid.compliance_setting_defaults() d)$$);
+CREATE OR REPLACE FUNCTION compliance_setting_replace_default() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  DELETE FROM commgrid.compliance_setting s
+   WHERE s.name = NEW.name
+     AND (s.name, s.value, s.description) IN (SELECT d.name, d.value, d.description
+                                                FROM commgrid.compliance_setting_defaults() d);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION compliance_setting_replace_default() FROM PUBLIC;
+COMMENT ON FUNCTION compliance_setting_replace_default() IS
+  'Trigger: a row inserted with the name of a setting still at its installed value replaces it (how pg_restore brings back a changed setting)';
+CREATE TRIGGER compliance_setting_replace_default BEFORE INSERT ON compliance_setting
+  FOR EACH ROW EXECUTE FUNCTION compliance_setting_replace_default();
+ALTER TABLE compliance_setting ENABLE ALWAYS TRIGGER compliance_setting_replace_default;
+-- Members whose membership is held here: not inflow members (theirs is held elsewhere), and
+-- not outflow members whose membership has been transferred out.
+CREATE VIEW member_of_record WITH (security_barrier) AS
+SELECT m.*
+FROM commgrid.party_member m
+WHERE NOT EXISTS (
+  SELECT 1 FROM commgrid.floating_member f
+  WHERE f.resident_id = m.resident_id
+    AND (f.direction = 'inflow' OR f.transferred_on IS NOT NULL))
+  AND (commgrid.reaches(m.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches(m.grid_code, (SELECT commgrid.reach_scopes())));
+COMMENT ON VIEW member_of_record IS
+  'Party members whose membership the community holds: all but inflow floating members and transferred outflow members; what the counts and rules use; each role sees those of its jurisdiction (community or grid)';
+COMMENT ON COLUMN member_of_record.resident_id IS 'The member, as commgrid.party_member.resident_id';
+COMMENT ON COLUMN member_of_record.org_id IS 'The branch the member belongs to';
+COMMENT ON COLUMN member_of_record.community_code IS 'Community of the member''s branch';
+COMMENT ON COLUMN member_of_record.status IS 'full or probationary';
+COMMENT ON COLUMN member_of_record.category IS 'Member category, as in commgrid.party_member.category: retired, farm_to_urban, veteran, job_seeking_graduate, in_service, laid_off or other';
+COMMENT ON COLUMN member_of_record.joined_on IS 'Date of joining the Party; NULL when not known here';
+COMMENT ON COLUMN member_of_record.grid_code IS 'Grid the member is placed in; NULL when not yet placed';
+COMMENT ON COLUMN member_of_record.claimed_post IS 'Post the member claimed in the grid (认领岗位); NULL for none';
+COMMENT ON FUNCTION expected_org_kind(bigint) IS
+  'The community organisation that fits a member count: committee from 100, general_branch from 51, branch up to 50';
+CREATE VIEW compliance_kind (kind, ordinal, rule) AS VALUES
+  ('community_without_party_org', 1, 'An urban community has no Party organisation'),
+  ('community_org_kind_mismatch', 2, 'The community''s organisation kind does not fit its members: committee ≥ 100, general branch 51-99, branch ≤ 50'),
+  ('branch_too_few_full_members', 3, 'A branch has fewer than 3 full members'),
+  ('branch_without_committee', 4, 'A branch with 7 or more full members has no committee (fewer than 3 committee members)'),
+  ('branch_over_50_members', 5, 'A branch has more than 50 members'),
+  ('org_term_expired', 6, 'A committee''s or branch''s 5-year term has ended without a new one'),
+  ('grid_without_party_group', 7, 'A grid has no Party group'),
+  ('party_group_without_leader', 8, 'A Party group has no leader'),
+  ('grid_staff_out_of_range', 9, 'A grid''s staff count is outside compliance_setting staff_per_grid_min..max'),
+  ('member_not_in_grid', 10, 'A community Party member is placed in no grid'),
+  ('floating_member_without_certificate', 11, 'A member away 1-6 months has no activity certificate'),
+  ('floating_member_not_transferred', 12, 'A member away over 6 months has not been transferred');
+COMMENT ON VIEW compliance_kind IS 'Every kind of breach org_compliance reports, in report order, with its rule';
+COMMENT ON COLUMN compliance_kind.kind IS 'Kind of breach, as in org_compliance.kind';
+COMMENT ON COLUMN compliance_kind.ordinal IS 'Order in the report (1 = first)';
+COMMENT ON COLUMN compliance_kind.rule IS 'The rule the kind breaks, in words';
+-- for staff: runs with the caller's rights (grant_privileges grants such views)
+ALTER VIEW compliance_kind SET (security_invoker = true);
+CREATE VIEW org_compliance WITH (security_barrier) AS
+WITH branch_count AS (
+  SELECT o.org_id, o.name, o.community_code,
+         count(m.resident_id) AS members,
+         count(m.resident_id) FILTER (WHERE m.status = 'full') AS full_members,
+         (SELECT count(*) FROM commgrid.party_org_committee c WHERE c.org_id = o.org_id) AS committee
+  FROM commgrid.party_org o
+  LEFT JOIN commgrid.member_of_record m ON m.org_id = o.org_id
+  WHERE o.kind = 'branch'
+  GROUP BY o.org_id
+),
+community_count AS (
+  SELECT a.code, a.name, r.org_id, r.kind, r.name AS org_name,
+         (SELECT count(*) FROM commgrid.member_of_record m WHERE m.community_code = a.code) AS members
+  FROM commgrid.area a
+  LEFT JOIN commgrid.party_org r ON r.community_code = a.code AND r.parent_id IS NULL
+  WHERE a.kind = 'community'
+),
+staff_range AS (
+  SELECT (SELECT value FROM commgrid.compliance_setting WHERE name = 'staff_per_grid_min') AS lo,
+         (SELECT value FROM commgrid.compliance_setting WHERE name = 'staff_per_grid_max') AS hi
+),
+grid_staff_count AS (
+  SELECT g.code, g.name,
+         (SELECT count(*) FROM commgrid.grid_staff s WHERE s.grid_code = g.code) AS staff
+  FROM commgrid.area g
+  WHERE g.kind = 'grid'
+),
+breach AS (
+SELECT 'community_without_party_org'::text AS kind, c.code AS area_code,
+       format('community %s %s', c.code, c.name) AS subject,
+       format('no Party organisation; %s member(s) of record', c.members) AS detail
+FROM community_count c WHERE c.org_id IS NULL
+UNION ALL
+SELECT 'community_org_kind_mismatch', c.code,
+       format('%s %s (%s)', c.kind, c.org_id, c.org_name),
+       format('%s member(s) call for a %s, but the community has a %s',
+              c.members, commgrid.expected_org_kind(c.members), c.kind)
+FROM community_count c WHERE c.org_id IS NOT NULL AND c.kind <> commgrid.expected_org_kind(c.members)
+UNION ALL
+SELECT 'branch_too_few_full_members', b.community_code, format('branch %s (%s)', b.org_id, b.name),
+       format('%s full member(s); a branch needs at least 3', b.full_members)
+FROM branch_count b WHERE b.full_members < 3
+UNION ALL
+SELECT 'branch_without_committee', b.community_code, format('branch %s (%s)', b.org_id, b.name),
+       format('%s full members but %s committee member(s); from 7 full members a branch elects a committee of 3-5',
+              b.full_members, b.committee)
+FROM branch_count b WHERE b.full_members >= 7 AND b.committee < 3
+UNION ALL
+SELECT 'branch_over_50_members', b.community_code, format('branch %s (%s)', b.org_id, b.name),
+       format('%s members; a branch has at most 50, over 50 a general branch is set up', b.members)
+FROM branch_count b WHERE b.members > 50
+UNION ALL
+SELECT 'org_term_expired', o.community_code, format('%s %s (%s)', o.kind, o.org_id, o.name),
+       format('term %s to %s has ended; elect a new one', o.term_start, o.term_end)
+FROM commgrid.party_org o WHERE o.term_end < commgrid.district_today()
+UNION ALL
+SELECT 'grid_without_party_group', g.code, format('grid %s %s', g.code, g.name),
+       'no Party group (组织建在网格: every grid has one)'
+FROM commgrid.area g
+WHERE g.kind = 'grid'
+  AND NOT EXISTS (SELECT 1 FROM commgrid.party_org o WHERE o.grid_code = g.code AND o.kind = 'party_group')
+UNION ALL
+SELECT 'party_group_without_leader', o.grid_code, format('party_group %s (%s)', o.org_id, o.name),
+       'no leader (secretary_id is NULL)'
+FROM commgrid.party_org o WHERE o.kind = 'party_group' AND o.secretary_id IS NULL
+UNION ALL
+SELECT 'grid_staff_out_of_range', g.code, format('grid %s %s', g.code, g.name),
+       format('%s staff; expected %s to %s', g.staff, r.lo, r.hi)
+FROM grid_staff_count g, staff_range r WHERE g.staff < r.lo OR g.staff > r.hi
+UNION ALL
+SELECT 'member_not_in_grid', m.community_code, format('member %s', m.resident_id),
+       format('%s member of branch %s placed in no grid', m.status, m.org_id)
+FROM commgrid.member_of_record m WHERE m.grid_code IS NULL
+UNION ALL
+SELECT 'floating_member_without_certificate', f.community_code, format('member %s', f.resident_id),
+       format('away since %s with no activity certificate', f.since)
+FROM commgrid.floating_member f
+WHERE f.direction = 'outflow' AND f.transferred_on IS NULL AND f.certificate_no IS NULL
+  AND f.since <= commgrid.district_today() - interval '1 month' AND f.since >= commgrid.district_today() - interval '6 months'
+UNION ALL
+SELECT 'floating_member_not_transferred', f.community_code, format('member %s', f.resident_id),
+       format('away since %s, over 6 months, and not transferred', f.since)
+FROM commgrid.floating_member f
+WHERE f.direction = 'outflow' AND f.transferred_on IS NULL
+  AND f.since < commgrid.district_today() - interval '6 months'
+)
+-- computed over the whole district, shown for the caller's jurisdiction only
+SELECT b.kind, b.area_code, b.subject, b.detail
+FROM breach b
+WHERE commgrid.reaches(b.area_code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW org_compliance IS
+  'Every breach of the Party organisation rules (DOMAIN.md §4) and the report''s grid rules, found over the whole district and shown for the caller''s jurisdiction; kinds and rules in compliance_kind';
+COMMENT ON COLUMN org_compliance.kind IS 'Kind of breach (see compliance_kind)';
+COMMENT ON COLUMN org_compliance.area_code IS 'The community or grid the breach belongs to: filter with area_code <@ code';
+COMMENT ON COLUMN org_compliance.subject IS 'What is in breach: organisation, grid or member (by id)';
+COMMENT ON COLUMN org_compliance.detail IS 'The figures that break the rule';
+-- Compliance counts for BI: breaches of each kind per community or grid, no subject or detail
+-- (those name members by id).
+CREATE OR REPLACE FUNCTION bi_org_compliance_rows()
+RETURNS TABLE (area_code text, area_name text, area_kind text, kind text, problems int)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT c.area_code::text, a.name, a.kind, c.kind, count(*)::int
+  FROM commgrid.org_compliance c JOIN commgrid.area a ON a.code = c.area_code
+  GROUP BY c.area_code, a.name, a.kind, c.kind
+$$;
+REVOKE EXECUTE ON FUNCTION bi_org_compliance_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_org_compliance_rows() IS
+  'The rows of bi_org_compliance, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_org_compliance AS
+SELECT * FROM commgrid.bi_org_compliance_rows();
+COMMENT ON VIEW bi_org_compliance IS
+  'BI: number of compliance problems (commgrid.org_compliance) of each kind per community or grid';
+COMMENT ON COLUMN bi_org_compliance.area_code IS 'The community or grid the problems are about, as text';
+COMMENT ON COLUMN bi_org_compliance.area_name IS 'Name of the area';
+COMMENT ON COLUMN bi_org_compliance.area_kind IS 'Kind of the area: community, village or grid';
+COMMENT ON COLUMN bi_org_compliance.kind IS 'Kind of breach (commgrid.compliance_kind)';
+COMMENT ON COLUMN bi_org_compliance.problems IS 'Number of breaches of that kind there';
+-- The district report: the report's 基本情况 paragraph computed from the data, and plain-typed
+-- summary views for BI tools (text codes, no extension types, so a JDBC client reads them
+-- without pg_commgrid).  The summary views hold counts and the names of areas and
+-- organisations only, never a person's data; they compute with their owner's rights and show
+-- each role the rows of its jurisdiction (commgrid.reaches); BI reads them through the bi_*
+-- views.
+
+-- The report's indicators for any area: a district, a township, a community or a grid.  It
+-- runs with the owner's rights, after checking that the whole area lies in the caller's
+-- jurisdiction (commgrid.check_staff_reach, the staff functions' check), so every figure
+-- counts every row under the area and never needs a restricted column from the caller; a BI
+-- reader may ask for a district (the bi_* views give it every district's figures anyway).
+-- Levels are counted by depth, not by kind names, so new kinds of a level count too.
+CREATE OR REPLACE FUNCTION area_report(code gridcode)
+RETURNS TABLE (indicator text, value numeric, unit text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  d commgrid.area;
+  target commgrid.gridcode := code;
+  area_depth int := commgrid.depth(code);
+  actor name := commgrid.acting_role();
+BEGIN
+  IF NOT (area_depth = 3 AND commgrid.is_member_of(actor, 'bi_reader')) THEN
+    PERFORM commgrid.check_staff_reach(target, format('area %s', target));
+  END IF;
+  SELECT * INTO d FROM commgrid.area a WHERE a.code = target;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'area % does not exist', target
+      USING ERRCODE = '22023', HINT = 'Areas are the rows of commgrid.area.';
+  END IF;
+
+  RETURN QUERY
+  WITH sub AS (
+    SELECT commgrid.depth(a.code) AS depth, a.kind, count(*) AS n
+    FROM commgrid.area a WHERE a.code <@ target
+    GROUP BY 1, 2
+  ),
+  community AS (
+    SELECT a.code,
+           (SELECT r.kind FROM commgrid.party_org r
+            WHERE r.community_code = a.code AND r.parent_id IS NULL) AS org_kind
+    FROM commgrid.area a
+    WHERE a.code <@ target AND a.kind = 'community'
+  ),
+  unassigned_household AS (
+    SELECT h.household_id
+    FROM commgrid.household h
+    WHERE h.grid_code IS NULL AND ST_Covers(d.boundary, h.location)
+  ),
+  unassigned AS (
+    SELECT count(*) AS n
+    FROM unassigned_household h JOIN commgrid.resident r USING (household_id)
+  ),
+  assigned AS (
+    SELECT count(*) AS n FROM commgrid.resident r WHERE r.grid_code <@ target
+  ),
+  member AS (
+    SELECT count(*) AS n,
+           count(*) FILTER (WHERE m.status = 'probationary') AS probationary
+    FROM commgrid.member_of_record m
+    WHERE m.community_code <@ target OR m.grid_code <@ target
+  ),
+  floating AS (
+    SELECT count(*) FILTER (WHERE f.direction = 'inflow') AS inflow,
+           count(*) FILTER (WHERE f.direction = 'outflow' AND f.transferred_on IS NULL) AS outflow
+    FROM commgrid.floating_member f LEFT JOIN commgrid.party_member m USING (resident_id)
+    WHERE f.community_code <@ target OR m.grid_code <@ target
+  ),
+  staff AS (
+    SELECT count(*) AS n FROM commgrid.grid_staff s WHERE s.grid_code <@ target
+  ),
+  dues AS (
+    SELECT count(DISTINCT p.resident_id) AS n
+    FROM commgrid.party_dues p LEFT JOIN commgrid.party_member m USING (resident_id)
+    WHERE (p.community_code <@ target OR m.grid_code <@ target)
+      AND p.paid_by_id <> p.resident_id
+      AND p.month >= date_trunc('month', commgrid.district_today() - interval '12 months')
+  ),
+  problem AS (
+    SELECT c.kind, count(*) AS n
+    FROM commgrid.org_compliance c WHERE c.area_code <@ target
+    GROUP BY c.kind
+  ),
+  grids AS (SELECT coalesce((SELECT sum(n) FROM sub WHERE depth = 6), 0) AS n),
+  line (ordinal, indicator, value, unit) AS (
+    SELECT 1, 'area', round((ST_Area(d.boundary::geography) / 1e6)::numeric, 0), 'km²'
+    UNION ALL SELECT 2, 'townships', coalesce((SELECT sum(n) FROM sub WHERE depth = 4), 0), 'townships'
+    UNION ALL
+    SELECT 3, 'townships: ' || s.kind, s.n, 'townships' FROM sub s WHERE s.depth = 4
+    UNION ALL SELECT 4, 'resident population', (SELECT n FROM assigned) + (SELECT n FROM unassigned), 'persons'
+    UNION ALL SELECT 5, 'households', (SELECT count(*) FROM commgrid.household h WHERE h.grid_code <@ target)
+                                      + (SELECT count(*) FROM unassigned_household), 'households'
+    UNION ALL SELECT 6, 'urban communities', (SELECT count(*) FROM community), 'communities'
+    UNION ALL SELECT 7, 'communities with a Party committee', (SELECT count(*) FROM community WHERE org_kind = 'committee'), 'communities'
+    UNION ALL SELECT 8, 'communities with a Party general branch', (SELECT count(*) FROM community WHERE org_kind = 'general_branch'), 'communities'
+    UNION ALL SELECT 9, 'communities with a Party branch', (SELECT count(*) FROM community WHERE org_kind = 'branch'), 'communities'
+    UNION ALL SELECT 10, 'communities without a Party organisation', (SELECT count(*) FROM community WHERE org_kind IS NULL), 'communities'
+    UNION ALL SELECT 11, 'Party members', (SELECT n FROM member), 'members'
+    UNION ALL SELECT 12, 'probationary members', (SELECT probationary FROM member), 'members'
+    UNION ALL SELECT 13, 'floating members away (outflow)', (SELECT outflow FROM floating), 'members'
+    UNION ALL SELECT 14, 'floating members received (inflow)', (SELECT inflow FROM floating), 'members'
+    UNION ALL SELECT 15, 'members whose dues others paid (last 12 months)', (SELECT n FROM dues), 'members'
+    UNION ALL SELECT 16, 'grids', (SELECT n FROM grids), 'grids'
+    UNION ALL SELECT 17, 'grids with a Party group',
+      (SELECT count(*) FROM commgrid.party_org o WHERE o.kind = 'party_group' AND o.grid_code <@ target), 'grids'
+    UNION ALL SELECT 18, 'grid staff', (SELECT n FROM staff), 'persons'
+    UNION ALL SELECT 19, 'staff per grid',
+      CASE WHEN (SELECT n FROM grids) > 0 THEN round((SELECT n FROM staff)::numeric / (SELECT n FROM grids), 1) END, 'persons'
+    UNION ALL SELECT 20, 'residents unassigned', (SELECT n FROM unassigned), 'persons'
+    UNION ALL
+    SELECT 100 + k.ordinal, 'compliance: ' || k.kind, coalesce(p.n, 0), 'problems'
+    FROM commgrid.compliance_kind k LEFT JOIN problem p USING (kind)
+  )
+  SELECT l.indicator, l.value::numeric, l.unit FROM line l ORDER BY l.ordinal, l.indicator;
+END $$;
+REVOKE EXECUTE ON FUNCTION area_report(gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION area_report(gridcode) IS
+  'The report''s 基本情况 for any area in the caller''s jurisdiction (district, township, community or grid; 42501 outside it): area, townships (by kind), population, communities by Party organisation kind, members, grids, staff per grid, residents unassigned (must be 0), then compliance problems by kind';
+-- The district case of area_report, kept for its callers: the same figures, one source.
+CREATE OR REPLACE FUNCTION district_report(district gridcode)
+RETURNS TABLE (indicator text, value numeric, unit text)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF commgrid.depth(district) <> commgrid.level_depth('district') THEN
+    RAISE EXCEPTION '% is a % code, not a district', district, commgrid.level(district)
+      USING ERRCODE = '22023', HINT = 'A district (county-level) code has 6 digits, e.g. 500112.';
+  END IF;
+  RETURN QUERY SELECT * FROM commgrid.area_report(district);
+END $$;
+REVOKE EXECUTE ON FUNCTION district_report(gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION district_report(gridcode) IS
+  'The report''s 基本情况 for a district (area_report of a district code; 22023 for another level)';
+CREATE VIEW community_summary WITH (security_barrier) AS
+SELECT a.code::text AS community_code, a.name AS community_name,
+       t.code::text AS township_code, t.name AS township_name, t.kind AS township_kind,
+       commgrid.parent(t.code)::text AS district_code,
+       r.kind AS org_kind, r.name AS org_name, r.term_end AS org_term_end,
+       coalesce(m.members, 0) AS members,
+       coalesce(m.full_members, 0) AS full_members,
+       coalesce(m.probationary_members, 0) AS probationary_members,
+       coalesce(f.inflow, 0) AS inflow_members,
+       coalesce(f.outflow, 0) AS outflow_members,
+       (SELECT count(*) FROM commgrid.area g WHERE g.parent = a.code AND g.kind = 'grid') AS grids,
+       (SELECT count(*) FROM commgrid.party_org o WHERE o.community_code = a.code AND o.kind = 'party_group') AS party_groups,
+       (SELECT count(*) FROM commgrid.grid_staff s WHERE s.community_code = a.code) AS staff,
+       (SELECT count(*) FROM commgrid.household h WHERE h.community_code = a.code) AS households,
+       (SELECT count(*) FROM commgrid.resident p WHERE p.community_code = a.code) AS residents,
+       (SELECT count(*) FROM commgrid.org_compliance c WHERE c.area_code <@ a.code) AS compliance_problems
+FROM commgrid.area a
+JOIN commgrid.area t ON t.code = a.parent
+LEFT JOIN commgrid.party_org r ON r.community_code = a.code AND r.parent_id IS NULL
+LEFT JOIN (
+  SELECT community_code, count(*) AS members,
+         count(*) FILTER (WHERE status = 'full') AS full_members,
+         count(*) FILTER (WHERE status = 'probationary') AS probationary_members
+  FROM commgrid.member_of_record GROUP BY community_code
+) m ON m.community_code = a.code
+LEFT JOIN (
+  SELECT community_code,
+         count(*) FILTER (WHERE direction = 'inflow') AS inflow,
+         count(*) FILTER (WHERE direction = 'outflow' AND transferred_on IS NULL) AS outflow
+  FROM commgrid.floating_member GROUP BY community_code
+) f ON f.community_code = a.code
+WHERE a.kind = 'community' AND commgrid.reaches(a.code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW community_summary IS
+  'One row per urban community of the caller''s jurisdiction, with plain types for BI tools: its township, Party organisation, members, grids, staff, households, residents and compliance problems';
+COMMENT ON COLUMN community_summary.community_code IS 'Community code (12 digits), as text';
+COMMENT ON COLUMN community_summary.community_name IS 'Community name, e.g. 锦苑社区';
+COMMENT ON COLUMN community_summary.township_code IS 'Code of the subdistrict or town the community belongs to (9 digits), as text';
+COMMENT ON COLUMN community_summary.township_name IS 'Name of the subdistrict or town';
+COMMENT ON COLUMN community_summary.township_kind IS 'subdistrict, town, rural_township or township_unit (commgrid.area.kind)';
+COMMENT ON COLUMN community_summary.district_code IS 'Code of the district (6 digits), as text';
+COMMENT ON COLUMN community_summary.org_kind IS 'Kind of the community Party organisation: committee, general_branch or branch; NULL when there is none';
+COMMENT ON COLUMN community_summary.org_name IS 'Name of the community Party organisation';
+COMMENT ON COLUMN community_summary.org_term_end IS 'Last day of the community organisation''s current term (5 years from its start)';
+COMMENT ON COLUMN community_summary.members IS 'Party members of record: members whose membership the community holds (commgrid.member_of_record)';
+COMMENT ON COLUMN community_summary.full_members IS 'Members of record with status full';
+COMMENT ON COLUMN community_summary.probationary_members IS 'Members of record with status probationary (预备党员)';
+COMMENT ON COLUMN community_summary.inflow_members IS 'Floating members received from elsewhere (inflow; their membership is held at home)';
+COMMENT ON COLUMN community_summary.outflow_members IS 'Members away (outflow) whose membership has not been transferred';
+COMMENT ON COLUMN community_summary.grids IS 'Grids of the community';
+COMMENT ON COLUMN community_summary.party_groups IS 'Party groups of the community (one per grid when complete)';
+COMMENT ON COLUMN community_summary.staff IS 'Grid staff of the community';
+COMMENT ON COLUMN community_summary.households IS 'Registered households of the community';
+COMMENT ON COLUMN community_summary.residents IS 'Residents of the community';
+COMMENT ON COLUMN community_summary.compliance_problems IS 'Rows of commgrid.org_compliance under the community (its grids included)';
+CREATE VIEW grid_summary WITH (security_barrier) AS
+SELECT g.code::text AS grid_code, g.name AS grid_name,
+       c.code::text AS community_code, c.name AS community_name,
+       grp.name AS party_group_name, grp.secretary_id IS NOT NULL AS party_group_has_leader,
+       (SELECT count(*) FROM commgrid.household h WHERE h.grid_code = g.code) AS households,
+       coalesce(r.residents, 0) AS residents,
+       coalesce(r.vulnerable, 0) AS vulnerable_residents,
+       coalesce(r.empty_nest, 0) AS empty_nest_elderly,
+       (SELECT count(*) FROM commgrid.member_of_record m WHERE m.grid_code = g.code) AS members_placed,
+       (SELECT count(*) FROM commgrid.grid_staff s WHERE s.grid_code = g.code) AS staff,
+       (SELECT count(*) FROM commgrid.grid_staff s WHERE s.grid_code = g.code AND s.full_time) AS full_time_staff,
+       (SELECT count(*) FROM commgrid.org_compliance x WHERE x.area_code = g.code) AS compliance_problems
+FROM commgrid.area g
+JOIN commgrid.area c ON c.code = g.parent
+LEFT JOIN commgrid.party_org grp ON grp.grid_code = g.code AND grp.kind = 'party_group'
+LEFT JOIN (
+  SELECT grid_code, count(*) AS residents,
+         count(*) FILTER (WHERE cardinality(vulnerable_kinds) > 0) AS vulnerable,
+         count(*) FILTER (WHERE empty_nest_elderly) AS empty_nest
+  FROM commgrid.resident GROUP BY grid_code
+) r ON r.grid_code = g.code
+WHERE g.kind = 'grid' AND commgrid.reaches(g.code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW grid_summary IS
+  'One row per grid of the caller''s jurisdiction, with plain types for BI tools: its community, Party group and whether it has a leader, households, residents, vulnerable and empty-nest residents, members placed, staff and compliance problems';
+COMMENT ON COLUMN grid_summary.grid_code IS 'Grid code (15 digits), as text';
+COMMENT ON COLUMN grid_summary.grid_name IS 'Grid name, e.g. 锦苑社区第1网格';
+COMMENT ON COLUMN grid_summary.community_code IS 'Code of the grid''s community, as text';
+COMMENT ON COLUMN grid_summary.community_name IS 'Name of the grid''s community';
+COMMENT ON COLUMN grid_summary.party_group_name IS 'Name of the grid''s Party group; NULL when it has none';
+COMMENT ON COLUMN grid_summary.party_group_has_leader IS 'Whether the Party group has a leader (secretary); NULL when there is no Party group';
+COMMENT ON COLUMN grid_summary.households IS 'Registered households whose location is in the grid';
+COMMENT ON COLUMN grid_summary.residents IS 'Residents of the grid''s households';
+COMMENT ON COLUMN grid_summary.vulnerable_residents IS 'Residents in at least one vulnerable group (vulnerable_kinds not empty)';
+COMMENT ON COLUMN grid_summary.empty_nest_elderly IS 'Residents marked empty-nest elderly (空巢老人)';
+COMMENT ON COLUMN grid_summary.members_placed IS 'Party members of record placed in the grid';
+COMMENT ON COLUMN grid_summary.staff IS 'Grid staff whose duty post is in the grid';
+COMMENT ON COLUMN grid_summary.full_time_staff IS 'Grid staff of the grid who work full time';
+COMMENT ON COLUMN grid_summary.compliance_problems IS 'Rows of commgrid.org_compliance about the grid itself';
+-- The community and grid summaries of the people model, for BI: aggregates in plain types.
+-- The report views show the rows of the querying role's jurisdiction (commgrid.reaches), and
+-- the BI reader has none; so BI reads them through security-definer row functions, which run
+-- them as the owner over every district.
+CREATE OR REPLACE FUNCTION bi_community_summary_rows() RETURNS SETOF community_summary
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT * FROM commgrid.community_summary
+$$;
+REVOKE EXECUTE ON FUNCTION bi_community_summary_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_community_summary_rows() IS
+  'The rows of bi_community_summary, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_community_summary AS
+SELECT * FROM commgrid.bi_community_summary_rows();
+COMMENT ON VIEW bi_community_summary IS
+  'BI: one row per urban community (commgrid.community_summary): counts only, plain types';
+CREATE OR REPLACE FUNCTION bi_grid_summary_rows() RETURNS SETOF grid_summary
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT * FROM commgrid.grid_summary
+$$;
+REVOKE EXECUTE ON FUNCTION bi_grid_summary_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_grid_summary_rows() IS
+  'The rows of bi_grid_summary, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_grid_summary AS
+SELECT s.grid_code, s.grid_name, s.community_code, s.community_name, s.party_group_name,
+       s.party_group_has_leader, s.households, s.residents, s.vulnerable_residents, s.empty_nest_elderly,
+       s.members_placed, s.staff, s.full_time_staff, s.compliance_problems
+FROM commgrid.bi_grid_summary_rows() s;
+COMMENT ON VIEW bi_grid_summary IS
+  'BI: one row per grid (commgrid.grid_summary): counts only, plain types';
+-- the BI copies say what the report views' columns say (one text for both)
+SELECT commgrid.copy_column_comments('commgrid.bi_community_summary', 'commgrid.community_summary');
+SELECT commgrid.copy_column_comments('commgrid.bi_grid_summary', 'commgrid.grid_summary');
+-- The district figures for BI: area_report of every district, computed with the owner's rights.
+CREATE OR REPLACE FUNCTION bi_district_report_rows()
+RETURNS TABLE (district_code text, district_name text, line int, indicator text, value numeric, unit text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT a.code::text, a.name, r.line::int, r.indicator, r.value, r.unit
+  FROM commgrid.area a
+  CROSS JOIN LATERAL commgrid.area_report(a.code) WITH ORDINALITY r(indicator, value, unit, line)
+  WHERE a.kind = 'district'
+$$;
+REVOKE EXECUTE ON FUNCTION bi_district_report_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_district_report_rows() IS
+  'The rows of bi_district_report, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_district_report AS
+SELECT * FROM commgrid.bi_district_report_rows();
+COMMENT ON VIEW bi_district_report IS
+  'BI: every district''s report (commgrid.area_report), one row per indicator in report order (line)';
+COMMENT ON COLUMN bi_district_report.district_code IS 'The district (6 digits), as text';
+COMMENT ON COLUMN bi_district_report.district_name IS 'Name of the district';
+COMMENT ON COLUMN bi_district_report.line IS 'Position of the indicator in the report (1 = first): order by it';
+COMMENT ON COLUMN bi_district_report.indicator IS 'What is counted, as in commgrid.area_report (area, resident population, grids, compliance: <kind> …)';
+COMMENT ON COLUMN bi_district_report.value IS 'The figure';
+COMMENT ON COLUMN bi_district_report.unit IS 'Its unit: km², persons, households, communities, members, grids, problems …';
+COMMENT ON FUNCTION weighted_mean_accum(float8[], float8, float8) IS
+  'Transition function of weighted_mean; state {sum(v*w), its error, sum(w), its error, scale}: the weights are divided by 2^scale, just above the largest weight';
+COMMENT ON FUNCTION weighted_mean_combine(float8[], float8[]) IS
+  'Combine function of weighted_mean: merges two partial states';
+COMMENT ON FUNCTION weighted_mean_final(float8[]) IS
+  'Final function of weighted_mean: sum(v*w) / sum(w), NULL when sum(w) = 0';
+CREATE OR REPLACE AGGREGATE weighted_mean(value float8, weight float8) (
+  SFUNC = weighted_mean_accum,
+  STYPE = float8[],
+  FINALFUNC = weighted_mean_final,
+  COMBINEFUNC = weighted_mean_combine,
+  INITCOND = '{0,0,0,0,0}',
+  PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE weighted_mean(float8, float8) IS
+  'Weighted mean sum(v*w) / sum(w), with the weights scaled so that no weight from 5e-324 to 1.8e308 overflows or underflows. Rows whose value or weight is NULL are skipped, and rows of weight 0 are left out (even an Infinity or NaN value); a negative or non-finite weight is an error (22023); NULL when there are no rows or every weight is 0';
+COMMENT ON FUNCTION trimmed_mean_accum(float8[], float8, int) IS
+  'Transition function of trimmed_mean; state {trim, n, middle sum, its error, n_low, n_high, low heap, high heap}';
+COMMENT ON FUNCTION trimmed_mean_combine(float8[], float8[]) IS
+  'Combine function of trimmed_mean: merges two partial states exactly';
+COMMENT ON FUNCTION trimmed_mean_final(float8[]) IS
+  'Final function of trimmed_mean: mean of the values left after trimming';
+COMMENT ON AGGREGATE trimmed_mean(float8, int) IS
+  'Mean after dropping the trim highest and trim lowest values; with 2*trim values or fewer, the mean of all. NULL values are skipped; trim must be >= 0, not NULL and the same for every row of a group (22023)';
+COMMENT ON TYPE uscc IS
+  'Unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters of 0-9 A-H J-N P-R T-U W-Y, both check characters verified; stored in 9 bytes, sorted as its text';
+COMMENT ON FUNCTION uscc_in(cstring) IS 'Text input of uscc: validates both check characters (22P02 naming the bad part)';
+COMMENT ON FUNCTION uscc_out(uscc) IS 'Text output of uscc: the canonical 18 characters';
+COMMENT ON FUNCTION uscc_recv(internal) IS 'Binary input of uscc: the 18 characters, validated as text input is';
+COMMENT ON FUNCTION uscc_send(uscc) IS 'Binary output of uscc: the 18 characters';
+COMMENT ON FUNCTION uscc_eq(uscc, uscc) IS 'Implementation of = for uscc';
+COMMENT ON FUNCTION uscc_ne(uscc, uscc) IS 'Implementation of <> for uscc';
+COMMENT ON FUNCTION uscc_lt(uscc, uscc) IS 'Implementation of < for uscc (the order of the text)';
+COMMENT ON FUNCTION uscc_le(uscc, uscc) IS 'Implementation of <= for uscc';
+COMMENT ON FUNCTION uscc_gt(uscc, uscc) IS 'Implementation of > for uscc';
+COMMENT ON FUNCTION uscc_ge(uscc, uscc) IS 'Implementation of >= for uscc';
+COMMENT ON FUNCTION uscc_cmp(uscc, uscc) IS 'B-tree support: three-way comparison of two codes';
+COMMENT ON FUNCTION uscc_hash(uscc) IS 'Hash support: hash of the 9 stored bytes (stable across releases)';
+COMMENT ON FUNCTION uscc_hash_extended(uscc, int8) IS 'Hash support: seeded 64-bit hash of the 9 stored bytes';
+COMMENT ON OPERATOR = (uscc, uscc) IS 'same code?';
+COMMENT ON OPERATOR <> (uscc, uscc) IS 'different codes?';
+COMMENT ON OPERATOR < (uscc, uscc) IS 'before, in the order of the canonical text?';
+COMMENT ON OPERATOR <= (uscc, uscc) IS 'before or equal, in the order of the canonical text?';
+COMMENT ON OPERATOR > (uscc, uscc) IS 'after, in the order of the canonical text?';
+COMMENT ON OPERATOR >= (uscc, uscc) IS 'after or equal, in the order of the canonical text?';
+COMMENT ON FUNCTION uscc_is_valid(text) IS
+  'Would the text be accepted as a uscc? (for cleaning imported data without catching errors)';
+COMMENT ON FUNCTION uscc_part(uscc, text) IS
+  'One part of the code: registration_authority (char 1), organization_type (2), region (3-8, GB/T 2260 code of the registration authority), organization_code (9-17, GB 11714)';
+COMMENT ON FUNCTION uscc_registration_authority_name(uscc) IS
+  'The registering department for the codes every source agrees on (1 机构编制, 5 民政, 9 工商/市场监管, Y 其他); NULL for other authority codes, which GB 32100 lets the registry extend';
+COMMENT ON FUNCTION make_uscc(text, text, text, text) IS
+  'A valid code from its parts (1 + 1 + 6 + 8 characters), with the GB 11714 and GB 32100 check characters computed';
+COMMENT ON TABLE unit_vocabulary IS
+  'Codes of unit.kind, unit.affiliation and unit.rank with their Chinese labels and display order';
+COMMENT ON COLUMN unit_vocabulary.field IS 'kind, affiliation or rank';
+COMMENT ON COLUMN unit_vocabulary.code IS 'the code stored in unit';
+COMMENT ON COLUMN unit_vocabulary.label IS 'the report''s word for it';
+COMMENT ON COLUMN unit_vocabulary.sort_order IS 'display order: higher affiliation and rank first';
+-- reference data: read by every role, changed by the district administrator
+SELECT commgrid.secure_table('commgrid.unit_vocabulary', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker, unit_liaison}',
+  '{district_admin}');
+-- The installed vocabulary; pg_dump keeps the rows a user added or changed, and on restore a
+-- dumped row replaces the installed one of the same field and code (as for compliance_setting).
+CREATE OR REPLACE FUNCTION unit_vocabulary_defaults() RETURNS SETOF unit_vocabulary
+LANGUAGE sql IMMUTABLE PARALLEL SAFE BEGIN ATOMIC VALUES
+  ('kind', 'organ', '党政机关', 1),
+  ('kind', 'public_institution', '事业单位', 2),
+  ('kind', 'state_owned_enterprise', '国有企业', 3),
+  ('kind', 'non_public_enterprise', '非公企业', 4),
+  ('kind', 'social_organisation', '社会组织', 5),
+  ('kind', 'armed_police', '武警部队', 6),
+  ('affiliation', 'central', '中央', 1),
+  ('affiliation', 'provincial', '省属', 2),
+  ('affiliation', 'city', '市属', 3),
+  ('affiliation', 'district', '区属', 4),
+  ('affiliation', 'subdistrict', '街道', 5),
+  ('rank', 'bureau', '厅局级', 1),
+  ('rank', 'division', '处级', 2),
+  ('rank', 'section', '科级', 3),
+  ('rank', 'none', '无级别', 4);
+END;
+COMMENT ON FUNCTION unit_vocabulary_defaults() IS
+  'The rows the install script puts into unit_vocabulary (pg_dump leaves out rows still equal to one of them)';
+INSERT INTO unit_vocabulary SELECT * FROM unit_vocabulary_defaults()
+ON CONFLICT DO NOTHING;
+SELECT commgrid.register_dump('commgrid.unit_vocabulary',
+  $$WHERE (field, code, label, sort_order) NOT IN (SELECT d.field, d.code, d.label, d.sort_order FROM commgrid.unit_vocabulary_defaults() d)$$);
+CREATE OR REPLACE FUNCTION unit_vocabulary_replace_default() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  DELETE FROM commgrid.unit_vocabulary v
+   WHERE v.field = NEW.field AND v.code = NEW.code
+     AND (v.field, v.code, v.label, v.sort_order) IN (SELECT d.field, d.code, d.label, d.sort_order
+                                                        FROM commgrid.unit_vocabulary_defaults() d);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION unit_vocabulary_replace_default() FROM PUBLIC;
+COMMENT ON FUNCTION unit_vocabulary_replace_default() IS
+  'Trigger: a row inserted with the field and code of an entry still at its installed value replaces it (how pg_restore brings back a changed label)';
+CREATE TRIGGER unit_vocabulary_replace_default BEFORE INSERT ON unit_vocabulary
+  FOR EACH ROW EXECUTE FUNCTION unit_vocabulary_replace_default();
+ALTER TABLE unit_vocabulary ENABLE ALWAYS TRIGGER unit_vocabulary_replace_default;
+COMMENT ON TABLE unit IS
+  'Resident units (驻社区单位): each belongs to one community (the largest share of its campus) and co-builds with every community its campus overlaps (unit_community)';
+COMMENT ON COLUMN unit.unit_id IS 'Generated number of the resident unit (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN unit.name IS 'full registered name';
+COMMENT ON COLUMN unit.uscc IS 'unified social credit code (统一社会信用代码); may be NULL only for an armed police unit';
+COMMENT ON COLUMN unit.kind IS
+  'organ (党政机关), public_institution (事业单位: school, hospital …), state_owned_enterprise, non_public_enterprise, social_organisation, armed_police';
+COMMENT ON COLUMN unit.category IS 'finer kind for reports, e.g. school, hospital, bank';
+COMMENT ON COLUMN unit.affiliation IS 'who the unit answers to: central, provincial, city (市属), district (区属), subdistrict';
+COMMENT ON COLUMN unit.rank IS 'administrative rank: bureau (厅局级), division (处级), section (科级), none';
+COMMENT ON COLUMN unit.party_org_name IS 'name of the unit''s Party organisation';
+COMMENT ON COLUMN unit.party_secretary_id IS
+  'the person (resident_id) who heads the unit''s Party organisation, its Party head: by rule a member of the community''s joint meeting';
+COMMENT ON COLUMN unit.location IS 'a point for a unit without a campus (EPSG:4490; 4326 input is transformed, other SRIDs refused: stored_location)';
+COMMENT ON COLUMN unit.footprint IS 'the campus footprint, MultiPolygon (EPSG:4490; 4326 input is transformed)';
+COMMENT ON COLUMN unit.community_code IS
+  'the unit''s community, assigned from the footprint (largest share) or the location; set by hand only for a unit without either';
+-- community level (grid workers do not see units); a unit liaison reads its own units
 SELECT commgrid.secure_table('commgrid.unit', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff}', '{unit_id}');
+SELECT commgrid.register_dump('commgrid.unit');
+COMMENT ON TABLE liaison_unit IS
+  'The resident units each unit liaison (login role) acts for; change it with grant_liaison / revoke_liaison';
+COMMENT ON COLUMN liaison_unit.role_name IS
+  'Login role of the liaison, stored by OID (shown as its name): a later role with the same name does not match';
+COMMENT ON COLUMN liaison_unit.unit_id IS 'The resident unit';
+COMMENT ON COLUMN liaison_unit.granted_by IS 'Session role that granted it';
+COMMENT ON COLUMN liaison_unit.granted_at IS 'Time the unit was granted (start of the granting transaction, with zone)';
+ALTER TABLE liaison_unit ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_rows ON liaison_unit FOR SELECT
+  USING (role_name = (SELECT commgrid.role_oid(current_user)));
+-- user data, and who was given which unit is audited
+SELECT commgrid.register_dump('commgrid.liaison_unit');
+SELECT commgrid.audit_table('commgrid.liaison_unit');
+COMMENT ON TABLE unit_community IS
+  'Co-building ties from geography: every community a unit''s campus overlaps (share 1 for a point), maintained by the spatial assignment';
+COMMENT ON COLUMN unit_community.unit_id IS 'the unit';
+COMMENT ON COLUMN unit_community.community_code IS 'a community the unit co-builds with';
+COMMENT ON COLUMN unit_community.share IS 'share of the campus area in the community (1 for a unit located by a point)';
+COMMENT ON COLUMN unit_community.area_m2 IS 'campus area in the community, m² (NULL for a point)';
+COMMENT ON COLUMN unit_community.is_home IS 'true for the unit''s own community (unit.community_code)';
 SELECT commgrid.secure_table('commgrid.unit_community', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff}', '{unit_id}');
+SELECT commgrid.register_dump('commgrid.unit_community');
+-- The communities a footprint overlaps, with the share of its area in each (the spatial
+-- tools' footprint_shares, measured on the CGCS2000 ellipsoid, largest share first).
+CREATE OR REPLACE FUNCTION unit_footprint_communities(footprint geometry)
+RETURNS TABLE (community_code gridcode, share float8, area_m2 float8)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  -- a share is a ratio of sums of pieces and can exceed 1 by a rounding error
+  SELECT s.code, least(s.share, 1.0), s.area_m2 FROM commgrid.footprint_shares(footprint, 'community') s
+$$;
+COMMENT ON FUNCTION unit_footprint_communities(geometry) IS
+  'The communities a campus footprint overlaps, largest share first, with the share of its area in each and that area in m² (footprint_shares at community level)';
+-- How messages name a unit: by its name, so errors read the same whatever its id.
+CREATE OR REPLACE FUNCTION unit_label(unit bigint) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT coalesce((SELECT format('unit "%s"', commgrid.echo_value(u.name)) FROM commgrid.unit u WHERE u.unit_id = unit),
+                  format('unit %s', unit))
+$$;
+COMMENT ON FUNCTION unit_label(bigint) IS 'unit "name", as error messages name a unit';
+-- Place a unit: the community of its point, or every community its footprint overlaps.
+CREATE OR REPLACE FUNCTION unit_assign() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF NEW.location IS NOT NULL OR NEW.footprint IS NOT NULL THEN
+    -- the boundaries read below stay current until this row commits
+    PERFORM commgrid.boundary_share_lock();
+  END IF;
+  -- the location rule of every location column (households and grid staff too)
+  NEW.location := commgrid.stored_location(NEW.location);
+  IF NEW.footprint IS NOT NULL THEN
+    IF ST_SRID(NEW.footprint) = 4326 THEN
+      NEW.footprint := ST_Transform(NEW.footprint, 4490);
+    END IF;
+    IF GeometryType(NEW.footprint) = 'POLYGON' THEN
+      NEW.footprint := ST_Multi(NEW.footprint);
+    END IF;
+    -- footprint_shares lists the largest share first (ties by code)
+    SELECT s.community_code INTO NEW.community_code
+      FROM commgrid.unit_footprint_communities(NEW.footprint) s
+     LIMIT 1;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'campus of unit "%" lies in no community', commgrid.echo_value(NEW.name)
+        USING ERRCODE = '23514',
+              DETAIL = format('The footprint %s overlaps no area of kind community.', ST_AsText(ST_Envelope(NEW.footprint))),
+              HINT = 'Check the coordinates (EPSG:4490 longitude/latitude) or load the community boundaries first.';
+    END IF;
+  ELSIF NEW.location IS NOT NULL THEN
+    NEW.community_code := commgrid.locate(NEW.location, 'community');
+    IF NEW.community_code IS NULL THEN
+      RAISE EXCEPTION 'unit "%" lies in no community', commgrid.echo_value(NEW.name)
+        USING ERRCODE = '23514',
+              DETAIL = format('The point %s is in no area of kind community.', ST_AsText(NEW.location)),
+              HINT = 'Check the coordinates (EPSG:4490 longitude/latitude) or load the community boundaries first.';
+    END IF;
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION unit_assign() FROM PUBLIC;
+COMMENT ON FUNCTION unit_assign() IS
+  'Trigger: sets unit.community_code from the footprint (largest share) or the location';
+CREATE TRIGGER unit_assign BEFORE INSERT OR UPDATE OF location, footprint, community_code ON unit
+  FOR EACH ROW EXECUTE FUNCTION unit_assign();
+-- Keep unit_community in step with the unit's place.
+CREATE OR REPLACE FUNCTION unit_sync_communities() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  DELETE FROM commgrid.unit_community WHERE unit_id = NEW.unit_id;
+  IF NEW.footprint IS NOT NULL THEN
+    INSERT INTO commgrid.unit_community (unit_id, community_code, share, area_m2, is_home)
+    SELECT NEW.unit_id, s.community_code, s.share, s.area_m2, s.community_code = NEW.community_code
+      FROM commgrid.unit_footprint_communities(NEW.footprint) s;
+  ELSIF NEW.community_code IS NOT NULL THEN
+    INSERT INTO commgrid.unit_community (unit_id, community_code, share, area_m2, is_home)
+    VALUES (NEW.unit_id, NEW.community_code, 1, NULL, true);
+  END IF;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION unit_sync_communities() FROM PUBLIC;
+COMMENT ON FUNCTION unit_sync_communities() IS
+  'Trigger: rewrites unit_community for a unit whose place changed (as the owner: the ties are derived data no role writes by hand)';
+CREATE TRIGGER unit_sync_communities AFTER INSERT OR UPDATE OF location, footprint, community_code ON unit
+  FOR EACH ROW EXECUTE FUNCTION unit_sync_communities();
+-- After community boundaries change: place every unit again.
+CREATE OR REPLACE FUNCTION unit_reassign_all() RETURNS bigint
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  WITH moved AS (
+    UPDATE commgrid.unit SET footprint = footprint, location = location
+     WHERE footprint IS NOT NULL OR location IS NOT NULL
+    RETURNING 1)
+  SELECT count(*) FROM moved
+$$;
+COMMENT ON FUNCTION unit_reassign_all() IS
+  'Re-runs the spatial assignment of every unit with a point or footprint (after boundaries change); returns the number of units placed';
+-- Units follow the community boundaries: when communities are added, redrawn or removed (by
+-- commgrid.redraw or a plain UPDATE), the units whose place touches the old or new boundary are
+-- placed again.  A change that would leave a unit in no community is refused.
+CREATE OR REPLACE FUNCTION unit_follow_boundaries() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  -- each statement names only the transition tables its operation has
+  IF TG_OP = 'INSERT' THEN
+    UPDATE commgrid.unit u SET footprint = u.footprint, location = u.location
+     WHERE EXISTS (SELECT 1 FROM new_areas a
+                    WHERE a.kind IN ('community', 'village')
+                      AND ST_Intersects(a.boundary, coalesce(u.footprint, u.location)));
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE commgrid.unit u SET footprint = u.footprint, location = u.location
+     WHERE EXISTS (SELECT 1 FROM old_areas a
+                    WHERE a.kind IN ('community', 'village')
+                      AND ST_Intersects(a.boundary, coalesce(u.footprint, u.location)));
+  ELSE
+    UPDATE commgrid.unit u SET footprint = u.footprint, location = u.location
+     WHERE EXISTS (SELECT 1 FROM old_areas o JOIN new_areas n ON n.code = o.code
+                    WHERE (o.kind IN ('community', 'village') OR n.kind IN ('community', 'village'))
+                      AND o.boundary IS DISTINCT FROM n.boundary
+                      AND (ST_Intersects(o.boundary, coalesce(u.footprint, u.location))
+                           OR ST_Intersects(n.boundary, coalesce(u.footprint, u.location))));
+  END IF;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION unit_follow_boundaries() FROM PUBLIC;
+COMMENT ON FUNCTION unit_follow_boundaries() IS
+  'Statement trigger on area: re-places the units touched by added, redrawn or removed community boundaries (as the owner, so whoever may redraw areas need not have rights on units)';
+CREATE TRIGGER unit_follow_boundaries_insert AFTER INSERT ON area
+  REFERENCING NEW TABLE AS new_areas FOR EACH STATEMENT EXECUTE FUNCTION unit_follow_boundaries();
+CREATE TRIGGER unit_follow_boundaries_update AFTER UPDATE ON area
+  REFERENCING OLD TABLE AS old_areas NEW TABLE AS new_areas FOR EACH STATEMENT EXECUTE FUNCTION unit_follow_boundaries();
+CREATE TRIGGER unit_follow_boundaries_delete AFTER DELETE ON area
+  REFERENCING OLD TABLE AS old_areas FOR EACH STATEMENT EXECUTE FUNCTION unit_follow_boundaries();
+COMMENT ON TABLE leader IS
+  'Leading cadres of the city, the district and the subdistricts, with their term: the holders of contact points and area responsibility, and the conveners of joint meetings';
+COMMENT ON COLUMN leader.leader_id IS 'Generated number of the leader post (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN leader.person_id IS 'the person (resident_id)';
+COMMENT ON COLUMN leader.level IS 'city, district or subdistrict';
+COMMENT ON COLUMN leader.area_code IS 'the city (4 digits), district (6) or subdistrict/town (9) the leader belongs to';
+COMMENT ON COLUMN leader.title IS 'post, e.g. 区委副书记, 街道党工委副书记';
+COMMENT ON COLUMN leader.starts IS 'first day in post';
+COMMENT ON COLUMN leader.ends IS 'last day in post; NULL while in post';
 SELECT commgrid.secure_table('commgrid.leader', '{area_code}',
-  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff}');
+SELECT commgrid.register_dump('commgrid.leader');
+COMMENT ON FUNCTION period_in_force(date, date, date) IS
+  'Is a period [starts, ends] (ends NULL = open) in force on a day?';
+COMMENT ON TABLE contact_point IS
+  'Contact points (联系点): communities a city or district leader keeps in touch with for Party-building';
+COMMENT ON COLUMN contact_point.contact_point_id IS 'Generated number of the contact point (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN contact_point.leader_id IS 'a city or district leader';
+COMMENT ON COLUMN contact_point.community_code IS 'the contact community, inside the leader''s city or district';
+COMMENT ON COLUMN contact_point.starts IS 'First day in force (a date; compared with the district''s today)';
+COMMENT ON COLUMN contact_point.ends IS 'last day; NULL while in force';
 SELECT commgrid.secure_table('commgrid.contact_point', '{community_code}',
-  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff}');
+SELECT commgrid.register_dump('commgrid.contact_point');
+COMMENT ON TABLE area_responsibility IS
+  'Area responsibility (包片): communities or grids a subdistrict leader answers for';
+COMMENT ON COLUMN area_responsibility.responsibility_id IS 'Generated number of the area responsibility (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN area_responsibility.leader_id IS 'a subdistrict leader';
+COMMENT ON COLUMN area_responsibility.area_code IS 'a community or a grid of the leader''s subdistrict';
+COMMENT ON COLUMN area_responsibility.community_code IS 'the community of area_code (itself, or the grid''s community)';
+COMMENT ON COLUMN area_responsibility.starts IS 'First day in force (a date; compared with the district''s today)';
+COMMENT ON COLUMN area_responsibility.ends IS 'last day; NULL while in force';
 SELECT commgrid.secure_table('commgrid.area_responsibility', '{area_code, community_code}',
-  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff}',
+  '{district_admin, township_staff}');
+SELECT commgrid.register_dump('commgrid.area_responsibility');
+-- A contact point needs a city or district leader over the community; a responsibility a
+-- subdistrict leader of the community's own subdistrict.  Both: inside the leader's own area.
+CREATE OR REPLACE FUNCTION refuse_outside_leader_area(l leader, target gridcode) RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF NOT target <@ l.area_code THEN
+    RAISE EXCEPTION 'area % is outside the area % of % (person %)', target, l.area_code, l.title, l.person_id
+      USING ERRCODE = '23514',
+            DETAIL = format('%s (person %s) is a %s leader of %s; %s is not inside it.', l.title, l.person_id, l.level, l.area_code, target);
+  END IF;
+END $$;
+REVOKE EXECUTE ON FUNCTION refuse_outside_leader_area(leader, gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION refuse_outside_leader_area(leader, gridcode) IS
+  'Raises 23514 unless the area is inside the leader''s own area (contact points and area responsibility)';
+CREATE OR REPLACE FUNCTION contact_point_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  l commgrid.leader;
+BEGIN
+  SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.leader_id;
+  IF NOT FOUND THEN
+    RETURN NEW;   -- the foreign key reports it
+  END IF;
+  IF l.level NOT IN ('city', 'district') THEN
+    RAISE EXCEPTION '% (person %) is a % leader; contact points are for city and district leaders', l.title, l.person_id, l.level
+      USING ERRCODE = '23514',
+            DETAIL = format('%s (person %s) cannot take community %s as a contact point.', l.title, l.person_id, NEW.community_code),
+            HINT = 'Subdistrict leaders take area responsibility (area_responsibility) instead.';
+  END IF;
+  PERFORM commgrid.refuse_outside_leader_area(l, NEW.community_code);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION contact_point_check() FROM PUBLIC;
+COMMENT ON FUNCTION contact_point_check() IS
+  'Trigger: contact points belong to city or district leaders, inside their own area';
+CREATE OR REPLACE FUNCTION area_responsibility_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  l commgrid.leader;
+BEGIN
+  SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.leader_id;
+  IF NOT FOUND THEN
+    RETURN NEW;   -- the foreign key reports it
+  END IF;
+  IF l.level <> 'subdistrict' THEN
+    RAISE EXCEPTION '% (person %) is a % leader; area responsibility is for subdistrict leaders', l.title, l.person_id, l.level
+      USING ERRCODE = '23514',
+            DETAIL = format('%s (person %s) cannot answer for area %s.', l.title, l.person_id, NEW.area_code),
+            HINT = 'City and district leaders take contact points (contact_point) instead.';
+  END IF;
+  PERFORM commgrid.refuse_outside_leader_area(l, NEW.area_code);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION area_responsibility_check() FROM PUBLIC;
+COMMENT ON FUNCTION area_responsibility_check() IS
+  'Trigger: area responsibility belongs to subdistrict leaders, inside their own area';
+CREATE TRIGGER contact_point_check BEFORE INSERT OR UPDATE ON contact_point
+  FOR EACH ROW EXECUTE FUNCTION contact_point_check();
+CREATE TRIGGER area_responsibility_check BEFORE INSERT OR UPDATE ON area_responsibility
+  FOR EACH ROW EXECUTE FUNCTION area_responsibility_check();
+CREATE VIEW community_without_leader WITH (security_barrier) AS
+SELECT c.code::text AS community_code, c.name AS community_name,
+       c.parent::text AS subdistrict_code, s.name AS subdistrict_name
+  FROM commgrid.area c
+  LEFT JOIN commgrid.area s ON s.code = c.parent
+ WHERE c.kind IN ('community', 'village') AND commgrid.reaches(c.code, (SELECT commgrid.reach_scopes()))
+   AND NOT EXISTS (SELECT 1 FROM commgrid.contact_point p
+                    WHERE p.community_code = c.code AND commgrid.period_in_force(p.starts, p.ends, commgrid.district_today())
+                      AND EXISTS (SELECT 1 FROM commgrid.leader l WHERE l.leader_id = p.leader_id
+                                     AND commgrid.period_in_force(l.starts, l.ends, commgrid.district_today())))
+   AND NOT EXISTS (SELECT 1 FROM commgrid.area_responsibility r
+                    WHERE r.community_code = c.code AND commgrid.period_in_force(r.starts, r.ends, commgrid.district_today())
+                      AND EXISTS (SELECT 1 FROM commgrid.leader l WHERE l.leader_id = r.leader_id
+                                     AND commgrid.period_in_force(l.starts, l.ends, commgrid.district_today())));
+COMMENT ON VIEW community_without_leader IS
+  'Communities that today have neither a contact leader (联系点) nor a responsible subdistrict leader (包片) over the community or one of its grids; a leader out of post does not count';
+COMMENT ON COLUMN community_without_leader.community_code IS 'The community, as text';
+COMMENT ON COLUMN community_without_leader.community_name IS 'Name of the community';
+COMMENT ON COLUMN community_without_leader.subdistrict_code IS 'Its subdistrict or town, as text';
+COMMENT ON COLUMN community_without_leader.subdistrict_name IS 'Name of the subdistrict or town';
+COMMENT ON TABLE joint_meeting IS
+  'The community''s Party-building joint meeting (联席会议) or grand Party committee (大党委), one per community';
+COMMENT ON COLUMN joint_meeting.community_code IS 'the community';
+COMMENT ON COLUMN joint_meeting.form IS 'joint_meeting (联席会议) or grand_party_committee (大党委)';
+COMMENT ON COLUMN joint_meeting.convener_leader_id IS
+  'convener (召集人 / 大党委书记): the subdistrict leader stationed in the community; NULL when vacant';
+COMMENT ON COLUMN joint_meeting.established IS 'day it was set up';
 SELECT commgrid.secure_table('commgrid.joint_meeting', '{community_code}',
   '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.joint_meeting');
+COMMENT ON TABLE joint_meeting_member IS
+  'Members of a joint meeting: the Party heads of the resident units (unit_id set) and the community''s own Party people (unit_id NULL); the convener is a member without a row here';
+COMMENT ON COLUMN joint_meeting_member.member_id IS 'Generated number of the joint-meeting membership (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN joint_meeting_member.community_code IS 'the joint meeting''s community';
+COMMENT ON COLUMN joint_meeting_member.person_id IS 'the member';
+COMMENT ON COLUMN joint_meeting_member.unit_id IS 'the unit the member represents; NULL for the community''s own members';
+COMMENT ON COLUMN joint_meeting_member.role IS 'member, deputy_convener or secretary';
+COMMENT ON COLUMN joint_meeting_member.starts IS 'First day in force (a date; compared with the district''s today)';
+COMMENT ON COLUMN joint_meeting_member.ends IS 'last day; NULL while a member';
 SELECT commgrid.secure_table('commgrid.joint_meeting_member', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff}', '{unit_id}');
+SELECT commgrid.register_dump('commgrid.joint_meeting_member');
+COMMENT ON TABLE cobuilding_meeting IS 'Meetings held by a joint meeting / grand Party committee';
+COMMENT ON COLUMN cobuilding_meeting.meeting_id IS 'Generated number of the co-building meeting (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN cobuilding_meeting.community_code IS 'the joint meeting''s community';
+COMMENT ON COLUMN cobuilding_meeting.held_on IS 'Date the meeting was held; the joint meeting''s members of that day make its quorum';
+COMMENT ON COLUMN cobuilding_meeting.topic IS 'Agenda of the meeting';
+COMMENT ON COLUMN cobuilding_meeting.minutes IS 'Minutes of the meeting (free text)';
 SELECT commgrid.secure_table('commgrid.cobuilding_meeting', '{community_code}',
   '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.cobuilding_meeting');
+COMMENT ON TABLE cobuilding_attendance IS
+  'Who attended a meeting; only members on the day count towards the quorum';
+COMMENT ON COLUMN cobuilding_attendance.meeting_id IS 'the meeting';
+COMMENT ON COLUMN cobuilding_attendance.community_code IS 'the meeting''s community (kept equal by the foreign key)';
+COMMENT ON COLUMN cobuilding_attendance.person_id IS 'a person present';
 SELECT commgrid.secure_table('commgrid.cobuilding_attendance', '{community_code}',
   '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.cobuilding_attendance');
+COMMENT ON TABLE cobuilding_resolution IS 'Resolutions of a meeting, with who carries them out and their state';
+COMMENT ON COLUMN cobuilding_resolution.resolution_id IS 'Generated number of the resolution (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN cobuilding_resolution.meeting_id IS 'the meeting that resolved it';
+COMMENT ON COLUMN cobuilding_resolution.community_code IS 'the meeting''s community';
+COMMENT ON COLUMN cobuilding_resolution.resolution IS 'what was resolved';
+COMMENT ON COLUMN cobuilding_resolution.responsible_unit_id IS 'the unit that carries it out; NULL for the community';
+COMMENT ON COLUMN cobuilding_resolution.due_on IS 'Date by which it should be carried out; NULL for no deadline';
+COMMENT ON COLUMN cobuilding_resolution.status IS 'open, done or dropped';
+COMMENT ON COLUMN cobuilding_resolution.done_on IS 'day carried out (set exactly when status is done)';
 SELECT commgrid.secure_table('commgrid.cobuilding_resolution', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff}', '{responsible_unit_id}');
+SELECT commgrid.register_dump('commgrid.cobuilding_resolution');
+COMMENT ON TABLE cross_appointment IS
+  'Cross-appointments (交叉任职) between a community and a unit it co-builds with: the person belongs to both while in force';
+COMMENT ON COLUMN cross_appointment.appointment_id IS 'Generated number of the cross-appointment (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN cross_appointment.person_id IS 'the person appointed';
+COMMENT ON COLUMN cross_appointment.direction IS
+  'community_to_unit: a community Party person holds the post in the unit''s Party organisation; unit_to_community: a unit head holds the post in the community committee';
+COMMENT ON COLUMN cross_appointment.community_code IS 'the community';
+COMMENT ON COLUMN cross_appointment.unit_id IS 'the unit, which must co-build with the community';
+COMMENT ON COLUMN cross_appointment.post IS 'the part-time post, e.g. 兼职委员';
+COMMENT ON COLUMN cross_appointment.starts IS 'First day in force (a date; compared with the district''s today)';
+COMMENT ON COLUMN cross_appointment.ends IS 'last day; NULL while in force';
 SELECT commgrid.secure_table('commgrid.cross_appointment', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff}', '{unit_id}');
+SELECT commgrid.register_dump('commgrid.cross_appointment');
+-- A unit named beside a community must co-build with it (unit_community): the one check, and
+-- its message, for joint-meeting seats, cross-appointments, resources and dual reports.
+CREATE OR REPLACE FUNCTION refuse_unless_cobuilds(unit bigint, community gridcode, detail text, hint text DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM commgrid.unit_community uc
+              WHERE uc.unit_id = unit AND uc.community_code = community) THEN
+    RETURN;
+  END IF;
+  IF hint IS NULL THEN
+    RAISE EXCEPTION '% does not co-build with community %', commgrid.unit_label(unit), community
+      USING ERRCODE = '23514', DETAIL = detail;
+  END IF;
+  RAISE EXCEPTION '% does not co-build with community %', commgrid.unit_label(unit), community
+    USING ERRCODE = '23514', DETAIL = detail, HINT = hint;
+END $$;
+REVOKE EXECUTE ON FUNCTION refuse_unless_cobuilds(bigint, gridcode, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION refuse_unless_cobuilds(bigint, gridcode, text, text) IS
+  'Raises 23514 "unit … does not co-build with community …" (with the detail and hint given) unless unit_community ties them; called by the integrity triggers, as the owner';
+-- The convener of a community's joint meeting is a leader of its subdistrict.
+CREATE OR REPLACE FUNCTION joint_meeting_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  l commgrid.leader;
+BEGIN
+  IF NEW.convener_leader_id IS NOT NULL THEN
+    SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.convener_leader_id;
+    IF FOUND AND (l.level <> 'subdistrict' OR NOT NEW.community_code <@ l.area_code) THEN
+      RAISE EXCEPTION 'the convener of community %''s joint meeting must be a leader of its subdistrict', NEW.community_code
+        USING ERRCODE = '23514',
+              DETAIL = format('%s (person %s) is a %s leader of %s; community %s is in subdistrict %s.',
+                              l.title, l.person_id, l.level, l.area_code, NEW.community_code, commgrid.parent(NEW.community_code)),
+              HINT = 'The convener is the subdistrict leader stationed in the community.';
+    END IF;
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION joint_meeting_check() FROM PUBLIC;
+COMMENT ON FUNCTION joint_meeting_check() IS
+  'Trigger: the convener of a joint meeting is a leader of the community''s subdistrict';
+-- A unit's representative in a joint meeting comes from a unit that co-builds with it.
+CREATE OR REPLACE FUNCTION joint_meeting_member_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF NEW.unit_id IS NOT NULL THEN
+    PERFORM commgrid.refuse_unless_cobuilds(NEW.unit_id, NEW.community_code,
+      format('Person %s cannot represent %s in the joint meeting of %s: the unit''s campus is not in that community.',
+             NEW.person_id, commgrid.unit_label(NEW.unit_id), NEW.community_code));
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION joint_meeting_member_check() FROM PUBLIC;
+COMMENT ON FUNCTION joint_meeting_member_check() IS
+  'Trigger: a joint-meeting member representing a unit needs a unit that co-builds with the community';
+-- A cross-appointment joins a community and a unit that co-builds with it.
+CREATE OR REPLACE FUNCTION cross_appointment_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.refuse_unless_cobuilds(NEW.unit_id, NEW.community_code,
+    format('Cross-appointment of person %s (%s) needs a unit whose campus is in community %s.',
+           NEW.person_id, NEW.post, NEW.community_code));
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION cross_appointment_check() FROM PUBLIC;
+COMMENT ON FUNCTION cross_appointment_check() IS
+  'Trigger: a cross-appointment needs a unit that co-builds with the community';
+CREATE TRIGGER joint_meeting_check BEFORE INSERT OR UPDATE ON joint_meeting
+  FOR EACH ROW EXECUTE FUNCTION joint_meeting_check();
+CREATE TRIGGER joint_meeting_member_check BEFORE INSERT OR UPDATE ON joint_meeting_member
+  FOR EACH ROW EXECUTE FUNCTION joint_meeting_member_check();
+CREATE TRIGGER cross_appointment_check BEFORE INSERT OR UPDATE ON cross_appointment
+  FOR EACH ROW EXECUTE FUNCTION cross_appointment_check();
+-- The members of a joint meeting on a day: member rows in force, and the convener.
+CREATE OR REPLACE FUNCTION joint_meeting_members(community gridcode, on_date date)
+RETURNS TABLE (person_id bigint, unit_id bigint, is_convener bool)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT x.person_id, min(x.unit_id), bool_or(x.is_convener)
+    FROM (SELECT m.person_id, m.unit_id, false AS is_convener
+            FROM commgrid.joint_meeting_member m
+           WHERE m.community_code = community AND commgrid.period_in_force(m.starts, m.ends, on_date)
+          UNION ALL
+          SELECT l.person_id, NULL::bigint, true
+            FROM commgrid.joint_meeting j JOIN commgrid.leader l ON l.leader_id = j.convener_leader_id
+           WHERE j.community_code = community AND commgrid.period_in_force(l.starts, l.ends, on_date)) x
+   GROUP BY x.person_id
+$$;
+COMMENT ON FUNCTION joint_meeting_members(gridcode, date) IS
+  'Members of a community''s joint meeting on a day: member rows in force and the convener (if in post)';
+-- Does a person hold a post in an organisation on a day?  Used for recusal (回避).
+-- A community: a seat on the committee of one of its Party organisations or the secretary's
+-- chair, a cross-appointment with it either way, its own joint-meeting seat (not as a unit's
+-- representative), or convening its joint meeting.
+CREATE OR REPLACE FUNCTION holds_post_in_community(person bigint, community gridcode, on_date date) RETURNS bool
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM commgrid.party_org_committee c
+                  WHERE c.resident_id = person AND c.community_code = community)
+      OR EXISTS (SELECT 1 FROM commgrid.party_org o
+                  WHERE o.secretary_id = person AND o.community_code = community AND o.kind <> 'party_group')
+      OR EXISTS (SELECT 1 FROM commgrid.cross_appointment a
+                  WHERE a.person_id = person AND a.community_code = community
+                    AND commgrid.period_in_force(a.starts, a.ends, on_date))
+      OR EXISTS (SELECT 1 FROM commgrid.joint_meeting_member m
+                  WHERE m.person_id = person AND m.community_code = community AND m.unit_id IS NULL
+                    AND commgrid.period_in_force(m.starts, m.ends, on_date))
+      OR EXISTS (SELECT 1 FROM commgrid.joint_meeting j JOIN commgrid.leader l ON l.leader_id = j.convener_leader_id
+                  WHERE j.community_code = community AND l.person_id = person
+                    AND commgrid.period_in_force(l.starts, l.ends, on_date))
+$$;
+COMMENT ON FUNCTION holds_post_in_community(bigint, gridcode, date) IS
+  'Does the person hold a post in the community''s organisation on the day (committee seat or secretary of one of its Party organisations today, cross-appointment either way, own joint-meeting seat, or convener)?';
+-- A unit: its Party head, a cross-appointment with it either way, or its joint-meeting seat.
+CREATE OR REPLACE FUNCTION holds_post_in_unit(person bigint, unit bigint, on_date date) RETURNS bool
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM commgrid.unit u WHERE u.unit_id = unit AND u.party_secretary_id = person)
+      OR EXISTS (SELECT 1 FROM commgrid.cross_appointment a
+                  WHERE a.person_id = person AND a.unit_id = unit
+                    AND commgrid.period_in_force(a.starts, a.ends, on_date))
+      OR EXISTS (SELECT 1 FROM commgrid.joint_meeting_member m
+                  WHERE m.person_id = person AND m.unit_id = unit
+                    AND commgrid.period_in_force(m.starts, m.ends, on_date))
+$$;
+COMMENT ON FUNCTION holds_post_in_unit(bigint, bigint, date) IS
+  'Does the person hold a post in the unit on the day (its Party head, a cross-appointment either way, or its joint-meeting seat)?';
+-- A subdistrict: a leader of it in post.
+CREATE OR REPLACE FUNCTION holds_post_in_subdistrict(person bigint, subdistrict gridcode, on_date date) RETURNS bool
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM commgrid.leader l
+                  WHERE l.person_id = person AND l.level = 'subdistrict' AND l.area_code = subdistrict
+                    AND commgrid.period_in_force(l.starts, l.ends, on_date))
+$$;
+COMMENT ON FUNCTION holds_post_in_subdistrict(bigint, gridcode, date) IS
+  'Is the person a leader of the subdistrict on the day?';
+-- Compliance 1: units whose Party head is not a member of their community's joint meeting.
+-- The compliance views compute with their owner's rights and show the caller's jurisdiction
+-- (commgrid.reaches).  joint_meeting_members runs with the caller's rights, so it is called
+-- only for rows already in the jurisdiction: the OFFSET 0 subquery filters first.
+CREATE VIEW cobuilding_head_not_member WITH (security_barrier) AS
+SELECT u.unit_id, u.name AS unit_name, u.community_code::text AS community_code,
+       u.party_secretary_id,
+       CASE WHEN u.party_secretary_id IS NULL THEN 'no Party head recorded'
+            WHEN j.community_code IS NULL THEN 'community has no joint meeting'
+            ELSE 'Party head is not a member' END AS reason
+  FROM (SELECT * FROM commgrid.unit WHERE commgrid.reaches(community_code, (SELECT commgrid.reach_scopes())) OFFSET 0) u
+  LEFT JOIN commgrid.joint_meeting j ON j.community_code = u.community_code
+ WHERE u.community_code IS NOT NULL
+   AND (u.party_secretary_id IS NULL OR j.community_code IS NULL
+        OR NOT EXISTS (SELECT 1 FROM commgrid.joint_meeting_members(u.community_code, commgrid.district_today()) m
+                        WHERE m.person_id = u.party_secretary_id));
+COMMENT ON VIEW cobuilding_head_not_member IS
+  'Compliance: resident units whose Party head is today not a member of their own community''s joint meeting, with the reason';
+COMMENT ON COLUMN cobuilding_head_not_member.unit_id IS 'The resident unit';
+COMMENT ON COLUMN cobuilding_head_not_member.unit_name IS 'Name of the unit';
+COMMENT ON COLUMN cobuilding_head_not_member.community_code IS 'The unit''s home community, as text';
+COMMENT ON COLUMN cobuilding_head_not_member.party_secretary_id IS 'The unit''s Party head (resident_id); NULL when none is recorded';
+COMMENT ON COLUMN cobuilding_head_not_member.reason IS 'Party head is not a member, no Party head recorded, or community has no joint meeting';
+-- Compliance 2: meetings below quorum (more than half of the members on the day must attend).
+CREATE VIEW cobuilding_meeting_below_quorum WITH (security_barrier) AS
+SELECT mt.meeting_id, mt.community_code::text AS community_code, mt.held_on, mt.topic,
+       n.members::int AS members, n.present_members::int AS present_members,
+       (n.members / 2 + 1)::int AS quorum
+  FROM (SELECT * FROM commgrid.cobuilding_meeting WHERE commgrid.reaches(community_code, (SELECT commgrid.reach_scopes())) OFFSET 0) mt
+ CROSS JOIN LATERAL (
+   SELECT count(*) AS members,
+          count(*) FILTER (WHERE EXISTS (SELECT 1 FROM commgrid.cobuilding_attendance a
+                                          WHERE a.meeting_id = mt.meeting_id AND a.person_id = m.person_id)) AS present_members
+     FROM commgrid.joint_meeting_members(mt.community_code, mt.held_on) m) n
+ WHERE n.present_members * 2 <= n.members;
+COMMENT ON VIEW cobuilding_meeting_below_quorum IS
+  'Compliance: meetings attended by no more than half of the members of the day (quorum = members / 2 + 1, integer division); guests do not count';
+COMMENT ON COLUMN cobuilding_meeting_below_quorum.meeting_id IS 'The co-building meeting';
+COMMENT ON COLUMN cobuilding_meeting_below_quorum.community_code IS 'The joint meeting''s community, as text';
+COMMENT ON COLUMN cobuilding_meeting_below_quorum.held_on IS 'Day the meeting was held';
+COMMENT ON COLUMN cobuilding_meeting_below_quorum.topic IS 'Agenda of the meeting';
+COMMENT ON COLUMN cobuilding_meeting_below_quorum.members IS 'Members of the joint meeting on that day, convener included';
+COMMENT ON COLUMN cobuilding_meeting_below_quorum.present_members IS 'Of those, how many attended (guests do not count)';
+COMMENT ON COLUMN cobuilding_meeting_below_quorum.quorum IS 'Members needed: members / 2 + 1 (integer division)';
+-- Compliance 3: communities with no convener in post.
+CREATE VIEW cobuilding_community_without_convener WITH (security_barrier) AS
+SELECT c.code::text AS community_code, c.name AS community_name,
+       CASE WHEN j.community_code IS NULL THEN 'no joint meeting'
+            WHEN j.convener_leader_id IS NULL THEN 'convener vacant'
+            ELSE 'convener out of post' END AS reason
+  FROM commgrid.area c
+  LEFT JOIN commgrid.joint_meeting j ON j.community_code = c.code
+  LEFT JOIN commgrid.leader l ON l.leader_id = j.convener_leader_id
+ WHERE c.kind IN ('community', 'village') AND commgrid.reaches(c.code, (SELECT commgrid.reach_scopes()))
+   AND (j.community_code IS NULL OR l.leader_id IS NULL
+        OR NOT commgrid.period_in_force(l.starts, l.ends, commgrid.district_today()));
+COMMENT ON VIEW cobuilding_community_without_convener IS
+  'Compliance: communities today without a convener: no joint meeting, the post vacant, or the convener out of post';
+COMMENT ON COLUMN cobuilding_community_without_convener.community_code IS 'The community, as text';
+COMMENT ON COLUMN cobuilding_community_without_convener.community_name IS 'Name of the community';
+COMMENT ON COLUMN cobuilding_community_without_convener.reason IS 'no joint meeting, convener vacant, or convener out of post';
+-- Each community's two-way ties: cross-appointments in force today, in both directions.
+CREATE VIEW community_two_way_ties WITH (security_barrier) AS
+SELECT a.community_code::text AS community_code, c.name AS community_name, a.direction,
+       a.person_id, a.unit_id, u.name AS unit_name, a.post, a.starts, a.ends
+  FROM commgrid.cross_appointment a
+  JOIN commgrid.area c ON c.code = a.community_code
+  JOIN commgrid.unit u ON u.unit_id = a.unit_id
+ WHERE commgrid.period_in_force(a.starts, a.ends, commgrid.district_today()) AND commgrid.reaches(a.community_code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW community_two_way_ties IS
+  'Cross-appointments in force today: community Party people in unit Party organisations (community_to_unit) and unit heads in the community committee (unit_to_community)';
+COMMENT ON COLUMN community_two_way_ties.community_code IS 'The community, as text';
+COMMENT ON COLUMN community_two_way_ties.community_name IS 'Name of the community';
+COMMENT ON COLUMN community_two_way_ties.direction IS 'community_to_unit (a community Party person in the unit''s Party organisation) or unit_to_community (a unit head in the community committee)';
+COMMENT ON COLUMN community_two_way_ties.person_id IS 'The person appointed (resident_id)';
+COMMENT ON COLUMN community_two_way_ties.unit_id IS 'The unit';
+COMMENT ON COLUMN community_two_way_ties.unit_name IS 'Name of the unit';
+COMMENT ON COLUMN community_two_way_ties.post IS 'The part-time post, e.g. 兼职委员';
+COMMENT ON COLUMN community_two_way_ties.starts IS 'First day of the appointment';
+COMMENT ON COLUMN community_two_way_ties.ends IS 'Last day of the appointment; NULL while open-ended';
+CREATE VIEW community_two_way_tie_summary WITH (security_barrier) AS
+SELECT c.code::text AS community_code, c.name AS community_name,
+       count(*) FILTER (WHERE a.direction = 'community_to_unit')::int AS community_to_unit,
+       count(*) FILTER (WHERE a.direction = 'unit_to_community')::int AS unit_to_community,
+       count(DISTINCT a.unit_id)::int AS units_tied,
+       count(DISTINCT a.person_id)::int AS persons,
+       (count(*) FILTER (WHERE a.direction = 'community_to_unit') > 0
+        AND count(*) FILTER (WHERE a.direction = 'unit_to_community') > 0) AS two_way
+  FROM commgrid.area c
+  LEFT JOIN commgrid.cross_appointment a
+         ON a.community_code = c.code AND commgrid.period_in_force(a.starts, a.ends, commgrid.district_today())
+ WHERE c.kind IN ('community', 'village') AND commgrid.reaches(c.code, (SELECT commgrid.reach_scopes()))
+ GROUP BY c.code, c.name;
+COMMENT ON VIEW community_two_way_tie_summary IS
+  'Per community: cross-appointments in force today in each direction, units and persons tied, and whether entry runs both ways (双向进入)';
+COMMENT ON COLUMN community_two_way_tie_summary.community_code IS 'The community, as text';
+COMMENT ON COLUMN community_two_way_tie_summary.community_name IS 'Name of the community';
+COMMENT ON COLUMN community_two_way_tie_summary.community_to_unit IS 'Cross-appointments in force today from the community into units';
+COMMENT ON COLUMN community_two_way_tie_summary.unit_to_community IS 'Cross-appointments in force today from units into the community';
+COMMENT ON COLUMN community_two_way_tie_summary.units_tied IS 'Distinct units with a cross-appointment in force today';
+COMMENT ON COLUMN community_two_way_tie_summary.persons IS 'Distinct persons holding one';
+COMMENT ON COLUMN community_two_way_tie_summary.two_way IS 'Whether entry runs both ways (双向进入): at least one appointment in each direction';
+COMMENT ON TABLE cobuilding_need IS 'The needs list (需求清单): what a community asks its units for';
+COMMENT ON COLUMN cobuilding_need.need_id IS 'Generated number of the need (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN cobuilding_need.community_code IS 'the community publishing the need';
+COMMENT ON COLUMN cobuilding_need.title IS 'the need';
+COMMENT ON COLUMN cobuilding_need.category IS 'e.g. elderly care, youth, venue, employment, environment';
+COMMENT ON COLUMN cobuilding_need.detail IS 'description';
+COMMENT ON COLUMN cobuilding_need.published_on IS 'Date published; defaults to the district''s today';
+COMMENT ON COLUMN cobuilding_need.status IS 'open, matched (a project takes it up) or closed';
 SELECT commgrid.secure_table('commgrid.cobuilding_need', '{community_code}',
   '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
+SELECT commgrid.register_dump('commgrid.cobuilding_need');
+COMMENT ON TABLE cobuilding_resource IS 'The resources list (资源清单): what a unit offers a community it co-builds with';
+COMMENT ON COLUMN cobuilding_resource.resource_id IS 'Generated number of the resource (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN cobuilding_resource.unit_id IS 'the unit offering it';
+COMMENT ON COLUMN cobuilding_resource.community_code IS 'the community it is offered to (one the unit co-builds with)';
+COMMENT ON COLUMN cobuilding_resource.title IS 'the resource';
+COMMENT ON COLUMN cobuilding_resource.category IS 'e.g. venue, volunteers, expertise, funds, equipment';
+COMMENT ON COLUMN cobuilding_resource.detail IS 'description';
+COMMENT ON COLUMN cobuilding_resource.published_on IS 'Date published; defaults to the district''s today';
+COMMENT ON COLUMN cobuilding_resource.status IS 'available, committed or withdrawn';
+-- a unit liaison keeps its own units' resources
 SELECT commgrid.secure_table('commgrid.cobuilding_resource', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff, unit_liaison}', '{unit_id}', true);
+SELECT commgrid.register_dump('commgrid.cobuilding_resource');
+COMMENT ON TABLE cobuilding_project IS
+  'The projects list (项目清单): a co-building project matches a community''s need to a unit''s resource';
+COMMENT ON COLUMN cobuilding_project.project_id IS 'Generated number of the project (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN cobuilding_project.need_id IS 'the need it meets';
+COMMENT ON COLUMN cobuilding_project.resource_id IS 'the resource it uses; offered to the need''s community';
+COMMENT ON COLUMN cobuilding_project.community_code IS 'the need''s community (filled in from the need)';
+COMMENT ON COLUMN cobuilding_project.unit_id IS 'the resource''s unit (filled in from the resource)';
+COMMENT ON COLUMN cobuilding_project.title IS 'the project';
+COMMENT ON COLUMN cobuilding_project.status IS 'planned, in_progress, completed or cancelled';
+COMMENT ON COLUMN cobuilding_project.outcome IS 'what it achieved; required once completed';
+COMMENT ON COLUMN cobuilding_project.starts IS 'First day in force (a date; compared with the district''s today)';
+COMMENT ON COLUMN cobuilding_project.ends IS 'last day; required once completed';
 SELECT commgrid.secure_table('commgrid.cobuilding_project', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff}', '{unit_id}');
+SELECT commgrid.register_dump('commgrid.cobuilding_project');
+COMMENT ON TABLE unit_report IS 'Dual reporting (双报到) of units: a unit reports to a community it is based in';
+COMMENT ON COLUMN unit_report.unit_report_id IS 'Generated number of the unit report (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN unit_report.unit_id IS 'the unit';
+COMMENT ON COLUMN unit_report.community_code IS 'a community the unit co-builds with';
+COMMENT ON COLUMN unit_report.reported_on IS 'Date of the report; it is in force from this day until ended_on';
+COMMENT ON COLUMN unit_report.ended_on IS 'day the report ended (unit moved); NULL while in force';
+COMMENT ON COLUMN unit_report.liaison_id IS 'the unit''s liaison person for the community';
+-- a unit liaison keeps its own units' reports
 SELECT commgrid.secure_table('commgrid.unit_report', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff, unit_liaison}', '{unit_id}', true);
+SELECT commgrid.register_dump('commgrid.unit_report');
+COMMENT ON TABLE member_report IS
+  'Dual reporting (双报到) of in-service Party members: each reports to the community where they live or where their unit is';
+COMMENT ON COLUMN member_report.member_report_id IS 'Generated number of the member report (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN member_report.person_id IS 'the Party member';
+COMMENT ON COLUMN member_report.unit_id IS 'the unit the member works for';
+COMMENT ON COLUMN member_report.community_code IS 'the community reported to';
+COMMENT ON COLUMN member_report.basis IS 'residence (where the member lives) or workplace (a community the unit co-builds with)';
+COMMENT ON COLUMN member_report.reported_on IS 'Date of the report; it is in force from this day until ended_on';
+COMMENT ON COLUMN member_report.ended_on IS 'day the report ended; NULL while in force';
 SELECT commgrid.secure_table('commgrid.member_report', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff, unit_liaison}', '{unit_id}', true);
+SELECT commgrid.register_dump('commgrid.member_report');
+COMMENT ON TABLE service_record IS
+  'Service done in a community by a reported unit (person_id NULL) or by one of its reported members';
+COMMENT ON COLUMN service_record.service_id IS 'Generated number of the service record (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN service_record.community_code IS 'the community served';
+COMMENT ON COLUMN service_record.unit_id IS 'the unit (the member''s unit for a member''s service)';
+COMMENT ON COLUMN service_record.person_id IS 'the member who served; NULL for the unit as a whole';
+COMMENT ON COLUMN service_record.served_on IS 'Date of the service; a dual report must be in force on it';
+COMMENT ON COLUMN service_record.hours IS 'hours of service that day (per person)';
+COMMENT ON COLUMN service_record.activity IS 'what was done';
+COMMENT ON COLUMN service_record.project_id IS 'the co-building project it belongs to, if any';
 SELECT commgrid.secure_table('commgrid.service_record', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff, unit_liaison}', '{unit_id}', true);
--- Bidirectional assessment: ratings are scoped by the community (rating or rated); a liaison
--- reads the ratings about its unit and enters its unit's opinion of the community.  The
--- rating history is written by the ratings' trigger with the writer's rights.
+SELECT commgrid.register_dump('commgrid.service_record');
+-- The rules of the lists and of dual reporting.
+-- A project matches a need and a resource of one community, and takes its scope from them.
+CREATE OR REPLACE FUNCTION cobuilding_project_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  n commgrid.cobuilding_need;
+  r commgrid.cobuilding_resource;
+BEGIN
+  SELECT * INTO n FROM commgrid.cobuilding_need WHERE need_id = NEW.need_id;
+  SELECT * INTO r FROM commgrid.cobuilding_resource WHERE resource_id = NEW.resource_id;
+  IF n.need_id IS NULL OR r.resource_id IS NULL THEN
+    RETURN NEW;   -- the foreign keys report it
+  END IF;
+  IF n.community_code <> r.community_code THEN
+    RAISE EXCEPTION 'resource "%" is offered to community %, need "%" is community %''s', commgrid.echo_value(r.title), r.community_code, commgrid.echo_value(n.title), n.community_code
+      USING ERRCODE = '23514',
+            DETAIL = format('Project "%s" must match a need to a resource offered to the same community.', commgrid.echo_value(NEW.title));
+  END IF;
+  NEW.community_code := n.community_code;
+  NEW.unit_id := r.unit_id;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION cobuilding_project_check() FROM PUBLIC;
+COMMENT ON FUNCTION cobuilding_project_check() IS
+  'Trigger: a project matches a need and a resource of one community (and takes their community and unit)';
+-- A resource, a unit's dual report or a member's workplace report names a community its unit
+-- co-builds with.  Arguments: what the row is, and the hint.
+CREATE OR REPLACE FUNCTION cobuilding_tie_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.refuse_unless_cobuilds(NEW.unit_id, NEW.community_code,
+    format('A %s must name a community the unit''s campus is in.', TG_ARGV[0]), TG_ARGV[1]);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION cobuilding_tie_check() FROM PUBLIC;
+COMMENT ON FUNCTION cobuilding_tie_check() IS
+  'Trigger (arguments: what the row is, hint): the row''s unit co-builds with its community';
+-- Service is recorded for a unit, or a member, whose report to the community was in force.
+CREATE OR REPLACE FUNCTION service_record_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF NEW.person_id IS NULL THEN
+    IF NOT EXISTS (SELECT 1 FROM commgrid.unit_report ur
+                    WHERE ur.unit_id = NEW.unit_id AND ur.community_code = NEW.community_code
+                      AND NEW.served_on >= ur.reported_on AND (ur.ended_on IS NULL OR NEW.served_on <= ur.ended_on)) THEN
+      RAISE EXCEPTION '% had not reported to community % on %', commgrid.unit_label(NEW.unit_id), NEW.community_code, NEW.served_on
+        USING ERRCODE = '23514',
+              DETAIL = 'Service is recorded for units that have reported (双报到) to the community served.',
+              HINT = 'Record the unit''s report in unit_report first.';
+    END IF;
+  ELSIF NOT EXISTS (SELECT 1 FROM commgrid.member_report mr
+                     WHERE mr.person_id = NEW.person_id AND mr.unit_id = NEW.unit_id
+                       AND mr.community_code = NEW.community_code
+                       AND NEW.served_on >= mr.reported_on AND (mr.ended_on IS NULL OR NEW.served_on <= mr.ended_on)) THEN
+    RAISE EXCEPTION 'member % of % had not reported to community % on %', NEW.person_id, commgrid.unit_label(NEW.unit_id), NEW.community_code, NEW.served_on
+      USING ERRCODE = '23514',
+            DETAIL = 'Service is recorded for members who have reported (双报到) to the community served.',
+            HINT = 'Record the member''s report in member_report first.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION service_record_check() FROM PUBLIC;
+COMMENT ON FUNCTION service_record_check() IS
+  'Trigger: service needs the unit''s (or the member''s) report to the community in force on the day';
+CREATE TRIGGER cobuilding_project_check BEFORE INSERT OR UPDATE ON cobuilding_project
+  FOR EACH ROW EXECUTE FUNCTION cobuilding_project_check();
+CREATE TRIGGER cobuilding_resource_check BEFORE INSERT OR UPDATE ON cobuilding_resource
+  FOR EACH ROW EXECUTE FUNCTION cobuilding_tie_check('resource',
+    'The communities a unit co-builds with are in unit_community, from its location or footprint.');
+CREATE TRIGGER unit_report_check BEFORE INSERT OR UPDATE ON unit_report
+  FOR EACH ROW EXECUTE FUNCTION cobuilding_tie_check('unit''s dual report',
+    'The communities a unit co-builds with are in unit_community, from its location or footprint.');
+-- a member may live anywhere: only a workplace report needs the tie
+CREATE TRIGGER member_report_check BEFORE INSERT OR UPDATE ON member_report
+  FOR EACH ROW WHEN (NEW.basis <> 'residence')
+  EXECUTE FUNCTION cobuilding_tie_check('member''s workplace report',
+    'A member reports to the community of the unit (workplace) or of their home (residence).');
+CREATE TRIGGER service_record_check BEFORE INSERT OR UPDATE ON service_record
+  FOR EACH ROW EXECUTE FUNCTION service_record_check();
+COMMENT ON TABLE assessment_campaign IS
+  'Annual bidirectional assessment campaigns (双向考核) of a district; closed campaigns are read-only';
+COMMENT ON COLUMN assessment_campaign.campaign_id IS 'Generated number of the campaign (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN assessment_campaign.district_code IS 'the district';
+COMMENT ON COLUMN assessment_campaign.year IS 'the year assessed';
+COMMENT ON COLUMN assessment_campaign.name IS 'title, e.g. 2025年度区域化党建双向考核';
+COMMENT ON COLUMN assessment_campaign.status IS 'open, or closed (then nothing of it may change)';
+COMMENT ON COLUMN assessment_campaign.unit_target_weight IS
+  'share of a unit''s annual target assessment given by its co-building score (0.10: a score of 100 brings 10 points)';
+COMMENT ON COLUMN assessment_campaign.subdistrict_weight IS 'weight of the subdistrict''s rating in a community''s combined score';
+COMMENT ON COLUMN assessment_campaign.opinion_weight IS 'weight of the units'' opinion in a community''s combined score (the two weights sum to 1)';
+COMMENT ON COLUMN assessment_campaign.opinion_trim IS 'how many highest and lowest unit opinions are dropped before averaging (trimmed_mean)';
+COMMENT ON COLUMN assessment_campaign.closed_at IS 'Time the campaign was closed (stamped when status becomes closed; NULL while open)';
+-- the district's rules, read by all
+SELECT commgrid.secure_table('commgrid.assessment_campaign', '{district_code}',
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin}');
+CREATE POLICY all_read ON assessment_campaign FOR SELECT USING (true);
+COMMENT ON POLICY all_read ON assessment_campaign IS
+  'Every role granted SELECT reads the campaigns; the district administrator changes only their district''s';
+SELECT commgrid.register_dump('commgrid.assessment_campaign');
+COMMENT ON TABLE assessment_indicator IS
+  'Indicator sets of a campaign, one per rater kind: community (direction 1, rates units), subdistrict and unit (direction 2, rate communities)';
+COMMENT ON COLUMN assessment_indicator.indicator_id IS 'Generated number of the indicator (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN assessment_indicator.campaign_id IS 'the campaign';
+COMMENT ON COLUMN assessment_indicator.direction IS '1: community rates unit; 2: subdistrict rates community, units give opinions';
+COMMENT ON COLUMN assessment_indicator.rater_kind IS 'who rates with it: community (direction 1), subdistrict or unit (direction 2)';
+COMMENT ON COLUMN assessment_indicator.code IS 'short code, unique in the campaign';
+COMMENT ON COLUMN assessment_indicator.name IS 'what is rated';
+COMMENT ON COLUMN assessment_indicator.weight IS 'weight within its set (any positive scale; totals are normalised to 100)';
+COMMENT ON COLUMN assessment_indicator.max_score IS 'scores run from 0 to max_score';
+SELECT commgrid.secure_table('commgrid.assessment_indicator', NULL,
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin}');
+SELECT commgrid.register_dump('commgrid.assessment_indicator');
+COMMENT ON TABLE assessment_grade IS
+  'Grade thresholds of a campaign (default 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, 不合格 ≥ 0): a score gets the grade with the highest threshold it reaches';
+COMMENT ON COLUMN assessment_grade.campaign_id IS 'the campaign';
+COMMENT ON COLUMN assessment_grade.grade IS 'grade name';
+COMMENT ON COLUMN assessment_grade.min_score IS 'lowest score (0-100) with this grade';
+SELECT commgrid.secure_table('commgrid.assessment_grade', NULL,
+  '{district_admin, township_staff, community_staff, unit_liaison}',
+  '{district_admin}');
+SELECT commgrid.register_dump('commgrid.assessment_grade');
+COMMENT ON TABLE assessment_rating IS
+  'One score per rater, ratee and indicator; checked for scope, range and recusal, frozen when the campaign closes, every change kept in the audit log (assessment_rating_changes)';
+COMMENT ON COLUMN assessment_rating.rating_id IS 'Generated number of the rating (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
+COMMENT ON COLUMN assessment_rating.campaign_id IS 'the campaign (filled in from the indicator)';
+COMMENT ON COLUMN assessment_rating.indicator_id IS 'the indicator';
+COMMENT ON COLUMN assessment_rating.direction IS '1 or 2 (filled in from the indicator)';
+COMMENT ON COLUMN assessment_rating.rater_code IS 'the rating community (direction 1) or subdistrict (direction 2)';
+COMMENT ON COLUMN assessment_rating.rater_unit_id IS 'the unit giving its opinion (direction 2)';
+COMMENT ON COLUMN assessment_rating.ratee_unit_id IS 'the unit rated (direction 1)';
+COMMENT ON COLUMN assessment_rating.ratee_code IS 'the community rated (direction 2)';
+COMMENT ON COLUMN assessment_rating.score IS 'from 0 to the indicator''s max_score';
+COMMENT ON COLUMN assessment_rating.ratee_share IS
+  'direction 1: the share of the unit''s campus in the rating community when the rating was entered (filled in), so a closed campaign''s results stay as they were when units or boundaries move';
+COMMENT ON COLUMN assessment_rating.entered_by IS 'the person who entered (or last changed) it; must not hold posts on both sides (回避)';
+COMMENT ON COLUMN assessment_rating.entered_at IS 'Time the rating was entered or last changed (set by the trigger to the transaction''s start; ISO 8601 with zone on output); its district day is a day recusal is checked on';
+COMMENT ON COLUMN assessment_rating.note IS 'Free-text remark of the rater';
+COMMENT ON COLUMN assessment_rating.community_code IS 'scope: the rating community (direction 1) or the rated community (direction 2)';
+COMMENT ON COLUMN assessment_rating.unit_id IS 'scope: the unit concerned, rated (direction 1) or giving its opinion; NULL for a subdistrict''s rating';
+-- scoped by the community (rating or rated); a liaison reads the ratings about its unit and
+-- enters its unit's opinion of the community; every change audited
 SELECT commgrid.secure_table('commgrid.assessment_rating', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff, unit_liaison}', '{unit_id}');
@@ -4140,50 +4155,1324 @@ CREATE POLICY own_unit_opinion_delete ON assessment_rating FOR DELETE
   USING (rater_unit_id = ANY ((SELECT commgrid.liaison_units())::bigint[]));
 COMMENT ON POLICY own_unit_opinion_insert ON assessment_rating IS
   'A unit liaison enters its own unit''s opinion of the community (rater_unit_id), never a rating of its unit';
--- the history is written only by assessment_rating_audit(), which runs as the owner: no role
--- writes it directly, so nobody can plant a change that never happened
-SELECT commgrid.secure_table('commgrid.assessment_rating_history', '{community_code}',
-  '{district_admin, township_staff, community_staff, unit_liaison}', '{}', '{unit_id}', false);
--- Reference data the staff's queries and views read.
-SELECT commgrid.secure_table('commgrid.boundary_generation', NULL,
-  '{district_admin, township_staff, community_staff, grid_worker}', '{}');
-SELECT commgrid.secure_table('commgrid.compliance_setting', NULL,
-  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
--- k of the BI views: read by staff, changed by the extension owner only (a district
--- administrator scoped to one township must not weaken every district's protection)
-SELECT commgrid.secure_table('commgrid.masking_setting', NULL,
-  '{district_admin, township_staff, community_staff, grid_worker}', '{}');
-SELECT commgrid.secure_table('commgrid.assigned_table', NULL,
-  '{district_admin, township_staff, community_staff, grid_worker}', '{}');
-SELECT commgrid.secure_table('commgrid.unit_vocabulary', NULL,
-  '{district_admin, township_staff, community_staff, grid_worker, unit_liaison}', '{district_admin}');
--- the assessment's campaigns, indicators and grades are the district's rules, read by all
-SELECT commgrid.secure_table('commgrid.assessment_campaign', '{district_code}',
-  '{district_admin, township_staff, community_staff, unit_liaison}', '{district_admin}');
-CREATE POLICY all_read ON assessment_campaign FOR SELECT USING (true);
-COMMENT ON POLICY all_read ON assessment_campaign IS
-  'Every role granted SELECT reads the campaigns; the district administrator changes only their district''s';
-SELECT commgrid.secure_table('commgrid.assessment_indicator', NULL,
-  '{district_admin, township_staff, community_staff, unit_liaison}', '{district_admin}');
-SELECT commgrid.secure_table('commgrid.assessment_grade', NULL,
-  '{district_admin, township_staff, community_staff, unit_liaison}', '{district_admin}');
--- Views for staff run with the caller's rights, so row-level security applies through them;
--- grant_privileges grants every such view to the staff roles.
-ALTER VIEW compliance_kind SET (security_invoker = true);
--- Trigger functions cannot be called directly, but nothing security-definer stays open.
-REVOKE EXECUTE ON FUNCTION area_bump_generation() FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION area_record_history() FROM PUBLIC;
--- Who was given which jurisdiction or unit, and every change to residents, members and
--- ratings, is audited.
-SELECT commgrid.audit_table('commgrid.jurisdiction');
-SELECT commgrid.audit_table('commgrid.resident');
-SELECT commgrid.audit_table('commgrid.party_member');
-SELECT commgrid.audit_table('commgrid.floating_member');
-SELECT commgrid.audit_table('commgrid.liaison_unit');
 SELECT commgrid.audit_table('commgrid.assessment_rating');
+-- The changes of ratings, out of the audit log: the one record of them (there is no separate
+-- rating history).  It runs with the caller's rights, so it shows what the caller may read of
+-- the log: a district administrator the entries of its jurisdiction, superusers all.
+CREATE VIEW assessment_rating_changes WITH (security_invoker = true) AS
+SELECT a.id AS change_id, (a.row_key ->> 'rating_id')::bigint AS rating_id, a.action,
+       (r ->> 'campaign_id')::bigint AS campaign_id, (r ->> 'indicator_id')::bigint AS indicator_id,
+       (r ->> 'rater_code')::commgrid.gridcode AS rater_code, (r ->> 'rater_unit_id')::bigint AS rater_unit_id,
+       (r ->> 'ratee_unit_id')::bigint AS ratee_unit_id, (r ->> 'ratee_code')::commgrid.gridcode AS ratee_code,
+       (a.old_values ->> 'score')::numeric AS old_score, (a.new_values ->> 'score')::numeric AS new_score,
+       CASE WHEN a.action = 'DELETE' THEN a.person_id ELSE (a.new_values ->> 'entered_by')::bigint END AS changed_by,
+       a.session_role, a.acting_role, a.at AS changed_at,
+       (r ->> 'community_code')::commgrid.gridcode AS community_code, (r ->> 'unit_id')::bigint AS unit_id,
+       a.scope_code
+  FROM commgrid.audit_log a
+  CROSS JOIN LATERAL COALESCE(a.new_values, a.old_values) r
+ WHERE a.table_name = 'commgrid.assessment_rating' AND a.action IN ('INSERT', 'UPDATE', 'DELETE');
+COMMENT ON VIEW assessment_rating_changes IS
+  'Every insert, update and delete of a rating, read from the audit log (so scoped as the log is: district administrators, their jurisdiction); append-only as the log is';
+COMMENT ON COLUMN assessment_rating_changes.change_id IS 'The audit_log entry, in order of writing';
+COMMENT ON COLUMN assessment_rating_changes.rating_id IS 'The rating changed';
+COMMENT ON COLUMN assessment_rating_changes.action IS 'INSERT, UPDATE or DELETE';
+COMMENT ON COLUMN assessment_rating_changes.campaign_id IS 'The campaign';
+COMMENT ON COLUMN assessment_rating_changes.indicator_id IS 'The indicator (after the change; before it for a delete)';
+COMMENT ON COLUMN assessment_rating_changes.rater_code IS 'Rating community or subdistrict';
+COMMENT ON COLUMN assessment_rating_changes.rater_unit_id IS 'Rating unit';
+COMMENT ON COLUMN assessment_rating_changes.ratee_unit_id IS 'Rated unit';
+COMMENT ON COLUMN assessment_rating_changes.ratee_code IS 'Rated community';
+COMMENT ON COLUMN assessment_rating_changes.old_score IS 'Score before (NULL for an insert)';
+COMMENT ON COLUMN assessment_rating_changes.new_score IS 'Score after (NULL for a delete)';
+COMMENT ON COLUMN assessment_rating_changes.changed_by IS
+  'Person: entered_by of the new row; for a delete the setting commgrid.person_id of the deleting session (audit_log.person_id), if set';
+COMMENT ON COLUMN assessment_rating_changes.session_role IS 'The login role (session_user)';
+COMMENT ON COLUMN assessment_rating_changes.acting_role IS 'The role in effect (after SET ROLE), not the owner the triggers run as';
+COMMENT ON COLUMN assessment_rating_changes.changed_at IS 'Clock time of the change, with zone';
+COMMENT ON COLUMN assessment_rating_changes.community_code IS 'Scope column of the rating: the rating or rated community';
+COMMENT ON COLUMN assessment_rating_changes.unit_id IS 'Scope column of the rating: the unit concerned';
+COMMENT ON COLUMN assessment_rating_changes.scope_code IS 'The area the audit entry is scoped to (row-level security of the log)';
+SELECT commgrid.register_dump('commgrid.assessment_rating');
+-- A closed campaign is read-only: its row, indicators, grades and ratings.
+CREATE OR REPLACE FUNCTION assessment_refuse_closed(campaign bigint, what text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  c commgrid.assessment_campaign;
+BEGIN
+  SELECT * INTO c FROM commgrid.assessment_campaign WHERE campaign_id = campaign;
+  IF FOUND AND c.status = 'closed' THEN
+    RAISE EXCEPTION 'campaign "%" is closed', c.name
+      USING ERRCODE = '55000',
+            DETAIL = format('The %s cannot change: the %s campaign of %s is closed and read-only.', what, c.year, c.district_code),
+            HINT = 'A closed campaign''s results are final; correct them in the next campaign.';
+  END IF;
+END $$;
+COMMENT ON FUNCTION assessment_refuse_closed(bigint, text) IS
+  'Raises 55000 when the campaign is closed; called by the triggers of everything that belongs to a campaign';
+CREATE OR REPLACE FUNCTION assessment_campaign_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' THEN
+    IF OLD.status = 'closed' THEN
+      PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'campaign');
+    END IF;
+    IF NEW.status = 'closed' AND NEW.closed_at IS NULL THEN
+      NEW.closed_at := now();
+    END IF;
+    RETURN NEW;
+  END IF;
+  PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'campaign');
+  RETURN OLD;
+END $$;
+REVOKE EXECUTE ON FUNCTION assessment_campaign_guard() FROM PUBLIC;
+COMMENT ON FUNCTION assessment_campaign_guard() IS
+  'Trigger: a closed campaign may not change; closing stamps closed_at';
+-- The parts of a campaign (argument: what the row is, for the message).
+CREATE OR REPLACE FUNCTION assessment_part_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, TG_ARGV[0]);
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    PERFORM commgrid.assessment_refuse_closed(NEW.campaign_id, TG_ARGV[0]);
+    RETURN NEW;
+  END IF;
+  RETURN OLD;
+END $$;
+REVOKE EXECUTE ON FUNCTION assessment_part_guard() FROM PUBLIC;
+COMMENT ON FUNCTION assessment_part_guard() IS
+  'Trigger (argument: what the row is): nothing of a closed campaign may change, its indicators and grades included';
+CREATE TRIGGER assessment_campaign_guard BEFORE UPDATE OR DELETE ON assessment_campaign
+  FOR EACH ROW EXECUTE FUNCTION assessment_campaign_guard();
+CREATE TRIGGER assessment_indicator_guard BEFORE INSERT OR UPDATE OR DELETE ON assessment_indicator
+  FOR EACH ROW EXECUTE FUNCTION assessment_part_guard('indicator');
+CREATE TRIGGER assessment_grade_guard BEFORE INSERT OR UPDATE OR DELETE ON assessment_grade
+  FOR EACH ROW EXECUTE FUNCTION assessment_part_guard('grade');
+-- Every new campaign starts with the usual four grades.
+CREATE OR REPLACE FUNCTION assessment_default_grades() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  INSERT INTO commgrid.assessment_grade (campaign_id, grade, min_score)
+  VALUES (NEW.campaign_id, '优秀', 90), (NEW.campaign_id, '良好', 80),
+         (NEW.campaign_id, '合格', 60), (NEW.campaign_id, '不合格', 0);
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION assessment_default_grades() IS
+  'Trigger: gives a new campaign the grades 优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, 不合格 ≥ 0 (edit them while it is open)';
+CREATE TRIGGER assessment_default_grades AFTER INSERT ON assessment_campaign
+  FOR EACH ROW EXECUTE FUNCTION assessment_default_grades();
+-- The integrity rules of a rating, in the order they are checked.
+CREATE OR REPLACE FUNCTION assessment_rating_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  i commgrid.assessment_indicator;
+  on_day date;
+  rater_text text;
+  ratee_text text;
+  recuse bool;
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'rating');
+    IF TG_OP = 'DELETE' THEN
+      RETURN OLD;
+    END IF;
+  END IF;
+
+  SELECT * INTO i FROM commgrid.assessment_indicator WHERE indicator_id = NEW.indicator_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'indicator % does not exist', NEW.indicator_id USING ERRCODE = '23503';
+  END IF;
+  NEW.campaign_id := i.campaign_id;
+  NEW.direction := i.direction;
+  PERFORM commgrid.assessment_refuse_closed(NEW.campaign_id, 'rating');
+  IF TG_OP = 'UPDATE' THEN
+    NEW.entered_at := now();
+  END IF;
+  on_day := commgrid.district_date(NEW.entered_at);
+
+  -- who rates whom: the shape the indicator's rater kind asks for
+  IF i.rater_kind = 'community' THEN
+    IF NEW.rater_code IS NULL OR commgrid.depth(NEW.rater_code) <> 5 OR NEW.ratee_unit_id IS NULL THEN
+      RAISE EXCEPTION 'indicator % (%) is rated by a community about a unit', i.code, i.name
+        USING ERRCODE = '23514',
+              DETAIL = 'Direction 1: set rater_code to the community and ratee_unit_id to the unit.';
+    END IF;
+    rater_text := format('community %s', NEW.rater_code);
+    ratee_text := commgrid.unit_label(NEW.ratee_unit_id);
+    NEW.community_code := NEW.rater_code;
+    NEW.unit_id := NEW.ratee_unit_id;
+  ELSIF i.rater_kind = 'subdistrict' THEN
+    IF NEW.rater_code IS NULL OR commgrid.depth(NEW.rater_code) <> 4
+       OR NEW.ratee_code IS NULL OR commgrid.depth(NEW.ratee_code) <> 5 THEN
+      RAISE EXCEPTION 'indicator % (%) is rated by a subdistrict about a community', i.code, i.name
+        USING ERRCODE = '23514',
+              DETAIL = 'Direction 2: set rater_code to the subdistrict and ratee_code to the community.';
+    END IF;
+    rater_text := format('subdistrict %s', NEW.rater_code);
+    ratee_text := format('community %s', NEW.ratee_code);
+    NEW.community_code := NEW.ratee_code;
+    NEW.unit_id := NULL;
+  ELSE
+    IF NEW.rater_unit_id IS NULL OR NEW.ratee_code IS NULL OR commgrid.depth(NEW.ratee_code) <> 5 THEN
+      RAISE EXCEPTION 'indicator % (%) is an opinion of a unit about a community', i.code, i.name
+        USING ERRCODE = '23514',
+              DETAIL = 'Direction 2: set rater_unit_id to the unit and ratee_code to the community.';
+    END IF;
+    rater_text := commgrid.unit_label(NEW.rater_unit_id);
+    ratee_text := format('community %s', NEW.ratee_code);
+    NEW.community_code := NEW.ratee_code;
+    NEW.unit_id := NEW.rater_unit_id;
+  END IF;
+
+  -- rule 1: a rater rates only ratees in its scope
+  IF (i.rater_kind = 'community' AND NOT EXISTS (
+        SELECT 1 FROM commgrid.unit_community uc
+         WHERE uc.unit_id = NEW.ratee_unit_id AND uc.community_code = NEW.rater_code))
+     OR (i.rater_kind = 'subdistrict' AND commgrid.parent(NEW.ratee_code) <> NEW.rater_code)
+     OR (i.rater_kind = 'unit' AND NOT EXISTS (
+        SELECT 1 FROM commgrid.unit_community uc
+         WHERE uc.unit_id = NEW.rater_unit_id AND uc.community_code = NEW.ratee_code)) THEN
+    RAISE EXCEPTION '% may not rate %: out of its scope', rater_text, ratee_text
+      USING ERRCODE = '23514',
+            DETAIL = CASE i.rater_kind
+                       WHEN 'community' THEN 'A community rates only the units that co-build with it (unit_community).'
+                       WHEN 'subdistrict' THEN format('A subdistrict rates only its own communities; %s belongs to %s.',
+                                                     NEW.ratee_code, commgrid.parent(NEW.ratee_code))
+                       ELSE 'A unit gives its opinion only on the communities it co-builds with (unit_community).' END;
+  END IF;
+
+  IF i.rater_kind = 'community' THEN
+    SELECT uc.share INTO NEW.ratee_share FROM commgrid.unit_community uc
+     WHERE uc.unit_id = NEW.ratee_unit_id AND uc.community_code = NEW.rater_code;
+  ELSE
+    NEW.ratee_share := NULL;
+  END IF;
+
+  -- rule 2: a score stays within the indicator's range
+  IF NEW.score < 0 OR NEW.score > i.max_score THEN
+    RAISE EXCEPTION 'score % is outside the range of indicator % (%)', NEW.score, i.code, i.name
+      USING ERRCODE = '23514',
+            DETAIL = format('Scores of indicator %s run from 0 to %s.', i.code, i.max_score);
+  END IF;
+
+  -- rule 3: recusal (回避) of a person holding posts on both sides, on the day the rating is
+  -- dated or on the day it is written (so back-dating cannot dodge it)
+  SELECT bool_or(CASE i.rater_kind
+    WHEN 'community' THEN commgrid.holds_post_in_community(NEW.entered_by, NEW.rater_code, d)
+                      AND commgrid.holds_post_in_unit(NEW.entered_by, NEW.ratee_unit_id, d)
+    WHEN 'subdistrict' THEN commgrid.holds_post_in_subdistrict(NEW.entered_by, NEW.rater_code, d)
+                      AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, d)
+    ELSE commgrid.holds_post_in_unit(NEW.entered_by, NEW.rater_unit_id, d)
+                      AND commgrid.holds_post_in_community(NEW.entered_by, NEW.ratee_code, d) END)
+    INTO recuse
+    FROM (VALUES (on_day), (commgrid.district_today())) days(d);
+  IF recuse THEN
+    RAISE EXCEPTION 'person % must recuse (回避) from rating % for %', NEW.entered_by, ratee_text, rater_text
+      USING ERRCODE = '23514',
+            DETAIL = format('Person %s holds posts both in %s and in %s (cross-appointment, joint-meeting seat, Party head or convener) on the day of the rating or today.',
+                            NEW.entered_by, rater_text, ratee_text),
+            HINT = 'Another person of the rating organisation must enter this rating.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION assessment_rating_check() FROM PUBLIC;
+COMMENT ON FUNCTION assessment_rating_check() IS
+  'Trigger: a rating must fit its indicator''s rater kind, stay in the rater''s scope and the indicator''s range, not be entered by a person holding posts on both sides, and not touch a closed campaign';
+CREATE TRIGGER assessment_rating_check BEFORE INSERT OR UPDATE OR DELETE ON assessment_rating
+  FOR EACH ROW EXECUTE FUNCTION assessment_rating_check();
+-- The grade of a score under a campaign's thresholds.
+CREATE OR REPLACE FUNCTION assessment_grade_of(campaign bigint, score float8) RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT g.grade FROM commgrid.assessment_grade g
+   WHERE g.campaign_id = campaign AND g.min_score <= score
+   ORDER BY g.min_score DESC LIMIT 1
+$$;
+COMMENT ON FUNCTION assessment_grade_of(bigint, float8) IS
+  'The grade with the highest threshold the score reaches in the campaign; NULL below every threshold';
+-- Each rater's total for each ratee: indicators not rated count 0.
+CREATE VIEW assessment_rater_total AS
+WITH pairs AS (
+  SELECT DISTINCT r.campaign_id, r.direction, i.rater_kind, r.rater_code, r.rater_unit_id,
+         r.ratee_unit_id, r.ratee_code, r.community_code, r.unit_id
+    FROM commgrid.assessment_rating r JOIN commgrid.assessment_indicator i USING (indicator_id)
+)
+SELECT p.campaign_id, p.direction, p.rater_kind, p.rater_code, p.rater_unit_id, p.ratee_unit_id, p.ratee_code,
+       commgrid.weighted_mean(coalesce(100 * r.score / i.max_score, 0)::float8, i.weight::float8) AS total,
+       count(r.rating_id)::int AS indicators_rated, count(*)::int AS indicators,
+       count(r.rating_id) = count(*) AS complete,
+       max(r.ratee_share) AS ratee_share,
+       p.community_code, p.unit_id
+  FROM pairs p
+  JOIN commgrid.assessment_indicator i ON i.campaign_id = p.campaign_id AND i.rater_kind = p.rater_kind
+  LEFT JOIN commgrid.assessment_rating r
+         ON r.indicator_id = i.indicator_id
+        AND r.rater_code IS NOT DISTINCT FROM p.rater_code AND r.rater_unit_id IS NOT DISTINCT FROM p.rater_unit_id
+        AND r.ratee_code IS NOT DISTINCT FROM p.ratee_code AND r.ratee_unit_id IS NOT DISTINCT FROM p.ratee_unit_id
+ GROUP BY p.campaign_id, p.direction, p.rater_kind, p.rater_code, p.rater_unit_id, p.ratee_unit_id, p.ratee_code,
+          p.community_code, p.unit_id;
+COMMENT ON VIEW assessment_rater_total IS
+  'A rater''s total (0-100) for a ratee: 100 · Σ w·s/max / Σ w over its indicator set, an indicator not rated counting 0; ratee_share is the unit''s campus share in the rating community (direction 1)';
+COMMENT ON COLUMN assessment_rater_total.campaign_id IS 'The assessment campaign (commgrid.assessment_campaign)';
+COMMENT ON COLUMN assessment_rater_total.direction IS '1: a community rates a unit; 2: a subdistrict or a unit rates a community';
+COMMENT ON COLUMN assessment_rater_total.rater_kind IS 'community, subdistrict or unit: which indicator set the total is over';
+COMMENT ON COLUMN assessment_rater_total.rater_code IS 'The rating community (direction 1) or subdistrict (direction 2, subdistrict); NULL for a unit';
+COMMENT ON COLUMN assessment_rater_total.rater_unit_id IS 'The unit giving its opinion (direction 2, unit); NULL otherwise';
+COMMENT ON COLUMN assessment_rater_total.ratee_unit_id IS 'The unit rated (direction 1); NULL otherwise';
+COMMENT ON COLUMN assessment_rater_total.ratee_code IS 'The community rated (direction 2); NULL otherwise';
+COMMENT ON COLUMN assessment_rater_total.total IS 'The rater''s total, 0-100: 100 · Σ w·s/max / Σ w over the indicator set, an indicator not rated counting 0';
+COMMENT ON COLUMN assessment_rater_total.indicators_rated IS 'Indicators of the set this rater has rated for this ratee';
+COMMENT ON COLUMN assessment_rater_total.indicators IS 'Indicators in the rater kind''s set';
+COMMENT ON COLUMN assessment_rater_total.complete IS 'Whether every indicator of the set is rated';
+COMMENT ON COLUMN assessment_rater_total.ratee_share IS 'Direction 1: the unit''s campus share in the rating community, as entered with the ratings (the weight of this total in the unit''s score)';
+COMMENT ON COLUMN assessment_rater_total.community_code IS 'Scope: the community concerned (rating in direction 1, rated in direction 2)';
+COMMENT ON COLUMN assessment_rater_total.unit_id IS 'Scope: the unit concerned (rated in direction 1, giving its opinion in direction 2)';
+-- Direction 1: each unit's co-building score, target points, grade and rank among units of its kind.
+-- Scores and ranks are computed over the whole district with the owner's rights; the rows shown
+-- are those of the caller's jurisdiction or its own units (the filter comes after the ranks, and
+-- the grade, read with the caller's rights, only for the rows shown).
+CREATE VIEW assessment_unit_result WITH (security_barrier) AS
+WITH scored AS (
+  SELECT t.campaign_id, t.ratee_unit_id AS unit_id,
+         commgrid.weighted_mean(t.total, t.ratee_share) AS score,
+         count(*)::int AS communities_rating,
+         bool_and(t.complete) AS complete
+    FROM commgrid.assessment_rater_total t
+   WHERE t.rater_kind = 'community'
+   GROUP BY t.campaign_id, t.ratee_unit_id
+), ranked AS (
+SELECT s.campaign_id, c.year, s.unit_id, u.name AS unit_name, u.kind, u.community_code,
+       s.score, s.communities_rating, s.complete,
+       s.score * c.unit_target_weight::float8 AS target_points,
+       rank() OVER (PARTITION BY s.campaign_id, u.kind ORDER BY s.score DESC)::int AS rank_in_kind,
+       count(*) OVER (PARTITION BY s.campaign_id, u.kind)::int AS units_in_kind
+  FROM scored s
+  JOIN commgrid.assessment_campaign c ON c.campaign_id = s.campaign_id
+  JOIN commgrid.unit u ON u.unit_id = s.unit_id
+)
+SELECT r.campaign_id, r.year, r.unit_id, r.unit_name, r.kind, r.community_code,
+       r.score, r.communities_rating, r.complete, r.target_points,
+       commgrid.assessment_grade_of(r.campaign_id, r.score) AS grade,
+       r.rank_in_kind, r.units_in_kind
+  FROM ranked r
+ WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(r.unit_id, (SELECT commgrid.reach_units()));
+COMMENT ON VIEW assessment_unit_result IS
+  'Direction 1 result per unit: score = weighted_mean of the rating communities'' totals by campus share (as entered with the ratings); target_points = score × unit_target_weight (what enters the unit''s annual target assessment); grade; rank among rated units of the same kind';
+COMMENT ON COLUMN assessment_unit_result.campaign_id IS 'The assessment campaign (commgrid.assessment_campaign)';
+COMMENT ON COLUMN assessment_unit_result.year IS 'The year the campaign assesses';
+COMMENT ON COLUMN assessment_unit_result.unit_id IS 'The resident unit rated';
+COMMENT ON COLUMN assessment_unit_result.unit_name IS 'Name of the unit';
+COMMENT ON COLUMN assessment_unit_result.kind IS 'Kind of the unit (commgrid.unit.kind): ranks compare units of one kind';
+COMMENT ON COLUMN assessment_unit_result.community_code IS 'The unit''s home community';
+COMMENT ON COLUMN assessment_unit_result.score IS 'Co-building score, 0-100: weighted_mean of the rating communities'' totals, weighted by the unit''s campus share in each';
+COMMENT ON COLUMN assessment_unit_result.communities_rating IS 'How many communities rated the unit';
+COMMENT ON COLUMN assessment_unit_result.complete IS 'Whether every rating community rated every indicator';
+COMMENT ON COLUMN assessment_unit_result.target_points IS 'Points entering the unit''s annual target assessment: score × the campaign''s unit_target_weight';
+COMMENT ON COLUMN assessment_unit_result.grade IS 'Grade of the score (commgrid.assessment_grade): 优秀, 良好, 合格 or 不合格 by default';
+COMMENT ON COLUMN assessment_unit_result.rank_in_kind IS 'Rank among the rated units of the same kind in the campaign (1 = best; ties share a rank)';
+COMMENT ON COLUMN assessment_unit_result.units_in_kind IS 'Rated units of the same kind in the campaign';
+-- Direction 2: each community's subdistrict score, opinion score, combined score, grade and rank
+-- among the communities of its subdistrict.  Computed over the district, shown for the caller's
+-- jurisdiction (after the ranks).
+CREATE VIEW assessment_community_result WITH (security_barrier) AS
+WITH parts AS (
+  SELECT t.campaign_id, t.ratee_code AS community_code,
+         avg(t.total) FILTER (WHERE t.rater_kind = 'subdistrict') AS subdistrict_score,
+         commgrid.trimmed_mean(t.total, c.opinion_trim) FILTER (WHERE t.rater_kind = 'unit') AS opinion_score,
+         count(*) FILTER (WHERE t.rater_kind = 'unit')::int AS opinions,
+         bool_and(t.complete) AS complete
+    FROM commgrid.assessment_rater_total t
+    JOIN commgrid.assessment_campaign c ON c.campaign_id = t.campaign_id
+   WHERE t.direction = 2
+   GROUP BY t.campaign_id, t.ratee_code
+), combined AS (
+  SELECT p.*, (SELECT commgrid.weighted_mean(x.score, x.weight)
+                 FROM (VALUES (p.subdistrict_score, c.subdistrict_weight::float8),
+                              (p.opinion_score, c.opinion_weight::float8)) x(score, weight)) AS combined_score,
+         c.year
+    FROM parts p JOIN commgrid.assessment_campaign c ON c.campaign_id = p.campaign_id
+), ranked AS (
+SELECT b.campaign_id, b.year, b.community_code, a.name AS community_name, commgrid.parent(b.community_code) AS subdistrict_code,
+       b.subdistrict_score, b.opinion_score, b.opinions, b.combined_score, b.complete,
+       rank() OVER (PARTITION BY b.campaign_id, commgrid.parent(b.community_code) ORDER BY b.combined_score DESC)::int
+         AS rank_in_subdistrict,
+       count(*) OVER (PARTITION BY b.campaign_id, commgrid.parent(b.community_code))::int AS communities_in_subdistrict
+  FROM combined b
+  JOIN commgrid.area a ON a.code = b.community_code
+)
+SELECT r.campaign_id, r.year, r.community_code, r.community_name, r.subdistrict_code,
+       r.subdistrict_score, r.opinion_score, r.opinions, r.combined_score, r.complete,
+       commgrid.assessment_grade_of(r.campaign_id, r.combined_score) AS grade,
+       r.rank_in_subdistrict, r.communities_in_subdistrict
+  FROM ranked r
+ WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW assessment_community_result IS
+  'Direction 2 result per community: the subdistrict''s total, the trimmed_mean of its units'' opinions (campaign.opinion_trim), their weighted_mean with the campaign''s weights (a missing part drops out), grade, rank among rated communities of the same subdistrict';
+COMMENT ON COLUMN assessment_community_result.campaign_id IS 'The assessment campaign (commgrid.assessment_campaign)';
+COMMENT ON COLUMN assessment_community_result.year IS 'The year the campaign assesses';
+COMMENT ON COLUMN assessment_community_result.community_code IS 'The community rated';
+COMMENT ON COLUMN assessment_community_result.community_name IS 'Name of the community';
+COMMENT ON COLUMN assessment_community_result.subdistrict_code IS 'The community''s subdistrict or town (its parent): ranks compare its communities';
+COMMENT ON COLUMN assessment_community_result.subdistrict_score IS 'The subdistrict''s total for the community, 0-100; NULL when it has not rated';
+COMMENT ON COLUMN assessment_community_result.opinion_score IS 'trimmed_mean of the units'' opinion totals, dropping the campaign''s opinion_trim highest and lowest; NULL without opinions';
+COMMENT ON COLUMN assessment_community_result.opinions IS 'How many units gave an opinion';
+COMMENT ON COLUMN assessment_community_result.combined_score IS 'weighted_mean of subdistrict_score and opinion_score with the campaign''s subdistrict_weight and opinion_weight; a missing part drops out';
+COMMENT ON COLUMN assessment_community_result.complete IS 'Whether every rater rated every indicator';
+COMMENT ON COLUMN assessment_community_result.grade IS 'Grade of the combined score (commgrid.assessment_grade)';
+COMMENT ON COLUMN assessment_community_result.rank_in_subdistrict IS 'Rank among the rated communities of the same subdistrict (1 = best; ties share a rank)';
+COMMENT ON COLUMN assessment_community_result.communities_in_subdistrict IS 'Rated communities of the same subdistrict in the campaign';
+-- Reports for BI tools: plain-typed views (text, int, numeric, bool, date only) over the
+-- co-building and assessment model.  Scores are rounded to 2 decimals here; the exact float8
+-- values are in assessment_unit_result and assessment_community_result.  Like those, they
+-- compute with their owner's rights and show the rows of the caller's jurisdiction
+-- (commgrid.reaches); a unit liaison sees its own units' scorecards and opinions
+-- (commgrid.reaches_unit).  BI reads them through the bi_* views.
+
+CREATE VIEW unit_scorecard WITH (security_barrier) AS
+WITH yr AS (
+  SELECT c.campaign_id, c.year, c.district_code, make_date(c.year, 1, 1) AS first_day, make_date(c.year, 12, 31) AS last_day
+    FROM commgrid.assessment_campaign c
+)
+SELECT y.campaign_id, y.year, u.unit_id, u.name AS unit_name, u.uscc::text AS uscc,
+       u.kind, vk.label AS kind_label, u.affiliation, va.label AS affiliation_label, u.rank, vr.label AS rank_label,
+       u.community_code::text AS community_code, a.name AS community_name,
+       (SELECT count(*) FROM commgrid.unit_community uc WHERE uc.unit_id = u.unit_id)::int AS cobuilding_communities,
+       (u.party_secretary_id IS NOT NULL AND EXISTS (
+          SELECT 1 FROM commgrid.joint_meeting_member m
+           WHERE m.community_code = u.community_code AND m.person_id = u.party_secretary_id
+             AND m.starts <= y.last_day AND (m.ends IS NULL OR m.ends >= y.first_day))) AS party_head_in_joint_meeting,
+       (SELECT count(*) FROM commgrid.cross_appointment x
+         WHERE x.unit_id = u.unit_id AND x.starts <= y.last_day AND (x.ends IS NULL OR x.ends >= y.first_day))::int
+         AS cross_appointments,
+       (SELECT count(*) FROM commgrid.cobuilding_attendance at
+          JOIN commgrid.cobuilding_meeting mt ON mt.meeting_id = at.meeting_id
+         WHERE mt.held_on BETWEEN y.first_day AND y.last_day
+           AND at.person_id IN (SELECT m.person_id FROM commgrid.joint_meeting_member m WHERE m.unit_id = u.unit_id)
+       )::int AS meetings_attended,
+       (SELECT count(*) FROM commgrid.cobuilding_resource r
+         WHERE r.unit_id = u.unit_id AND r.published_on BETWEEN y.first_day AND y.last_day)::int AS resources_offered,
+       (SELECT count(*) FROM commgrid.cobuilding_project p
+         WHERE p.unit_id = u.unit_id AND p.status = 'completed' AND p.ends BETWEEN y.first_day AND y.last_day)::int
+         AS projects_completed,
+       coalesce((SELECT sum(s.hours) FROM commgrid.service_record s
+                  WHERE s.unit_id = u.unit_id AND s.served_on BETWEEN y.first_day AND y.last_day), 0)::numeric
+         AS service_hours,
+       round(res.score::numeric, 2) AS score,
+       res.grade,
+       res.rank_in_kind,
+       res.units_in_kind,
+       round(res.target_points::numeric, 2) AS target_points
+  FROM yr y
+  JOIN commgrid.unit u ON u.community_code <@ y.district_code
+  LEFT JOIN commgrid.area a ON a.code = u.community_code
+  LEFT JOIN commgrid.unit_vocabulary vk ON vk.field = 'kind' AND vk.code = u.kind
+  LEFT JOIN commgrid.unit_vocabulary va ON va.field = 'affiliation' AND va.code = u.affiliation
+  LEFT JOIN commgrid.unit_vocabulary vr ON vr.field = 'rank' AND vr.code = u.rank
+  LEFT JOIN commgrid.assessment_unit_result res ON res.campaign_id = y.campaign_id AND res.unit_id = u.unit_id
+ WHERE commgrid.reaches(u.community_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(u.unit_id, (SELECT commgrid.reach_units()));
+COMMENT ON VIEW unit_scorecard IS
+  'BI: per campaign and unit of its district, the unit''s co-building in the year (communities, joint-meeting seat, cross-appointments, meetings attended, resources, completed projects, service hours) and its direction-1 result (score, grade, rank in kind, points for the annual target assessment)';
+COMMENT ON COLUMN unit_scorecard.campaign_id IS 'The assessment campaign (commgrid.assessment_campaign)';
+COMMENT ON COLUMN unit_scorecard.year IS 'The year the campaign assesses';
+COMMENT ON COLUMN unit_scorecard.unit_id IS 'The resident unit';
+COMMENT ON COLUMN unit_scorecard.unit_name IS 'Name of the unit';
+COMMENT ON COLUMN unit_scorecard.uscc IS 'Unified social credit code, as text; NULL for an armed police unit';
+COMMENT ON COLUMN unit_scorecard.kind IS 'Kind code of the unit (commgrid.unit_vocabulary field kind)';
+COMMENT ON COLUMN unit_scorecard.kind_label IS 'The report''s word for the kind, e.g. 国有企业';
+COMMENT ON COLUMN unit_scorecard.affiliation IS 'Affiliation code: central, provincial, city, district or subdistrict';
+COMMENT ON COLUMN unit_scorecard.affiliation_label IS 'The report''s word for the affiliation, e.g. 区属';
+COMMENT ON COLUMN unit_scorecard.rank IS 'Administrative rank code: bureau, division, section or none';
+COMMENT ON COLUMN unit_scorecard.rank_label IS 'The report''s word for the rank, e.g. 科级';
+COMMENT ON COLUMN unit_scorecard.community_code IS 'The unit''s home community, as text';
+COMMENT ON COLUMN unit_scorecard.community_name IS 'Name of the home community';
+COMMENT ON COLUMN unit_scorecard.cobuilding_communities IS 'Communities the unit co-builds with (commgrid.unit_community)';
+COMMENT ON COLUMN unit_scorecard.party_head_in_joint_meeting IS 'Whether the unit''s Party head sat on its home community''s joint meeting at some time in the year';
+COMMENT ON COLUMN unit_scorecard.cross_appointments IS 'Cross-appointments of the unit in force at some time in the year, both directions';
+COMMENT ON COLUMN unit_scorecard.meetings_attended IS 'Attendances of the unit''s joint-meeting members at co-building meetings held in the year';
+COMMENT ON COLUMN unit_scorecard.resources_offered IS 'Resources the unit published in the year';
+COMMENT ON COLUMN unit_scorecard.projects_completed IS 'Co-building projects of the unit completed in the year';
+COMMENT ON COLUMN unit_scorecard.service_hours IS 'Hours of service the unit and its members recorded in the year';
+COMMENT ON COLUMN unit_scorecard.score IS 'Direction-1 score, 0-100, rounded to 2 decimals; NULL when the unit was not rated';
+COMMENT ON COLUMN unit_scorecard.grade IS 'Grade of the score';
+COMMENT ON COLUMN unit_scorecard.rank_in_kind IS 'Rank among the rated units of the same kind (1 = best)';
+COMMENT ON COLUMN unit_scorecard.units_in_kind IS 'Rated units of the same kind';
+COMMENT ON COLUMN unit_scorecard.target_points IS 'Points entering the unit''s annual target assessment, rounded to 2 decimals';
+CREATE VIEW community_unit_opinion WITH (security_barrier) AS
+SELECT t.campaign_id, c.year, t.ratee_code::text AS community_code, a.name AS community_name,
+       t.rater_unit_id AS unit_id, u.name AS unit_name, u.kind, round(t.total::numeric, 2) AS opinion_total,
+       t.indicators_rated, t.indicators, t.complete
+  FROM commgrid.assessment_rater_total t
+  JOIN commgrid.assessment_campaign c ON c.campaign_id = t.campaign_id
+  JOIN commgrid.area a ON a.code = t.ratee_code
+  JOIN commgrid.unit u ON u.unit_id = t.rater_unit_id
+ WHERE t.rater_kind = 'unit' AND (commgrid.reaches(t.ratee_code, (SELECT commgrid.reach_scopes())) OR commgrid.reaches_unit(t.rater_unit_id, (SELECT commgrid.reach_units())));
+COMMENT ON VIEW community_unit_opinion IS
+  'BI: each unit''s opinion total (0-100) on each community it co-builds with, per campaign';
+COMMENT ON COLUMN community_unit_opinion.campaign_id IS 'The assessment campaign (commgrid.assessment_campaign)';
+COMMENT ON COLUMN community_unit_opinion.year IS 'The year the campaign assesses';
+COMMENT ON COLUMN community_unit_opinion.community_code IS 'The community the opinion is about, as text';
+COMMENT ON COLUMN community_unit_opinion.community_name IS 'Name of the community';
+COMMENT ON COLUMN community_unit_opinion.unit_id IS 'The unit giving the opinion';
+COMMENT ON COLUMN community_unit_opinion.unit_name IS 'Name of the unit';
+COMMENT ON COLUMN community_unit_opinion.kind IS 'Kind code of the unit';
+COMMENT ON COLUMN community_unit_opinion.opinion_total IS 'The unit''s total over its indicator set, 0-100, rounded to 2 decimals; an indicator not rated counts 0';
+COMMENT ON COLUMN community_unit_opinion.indicators_rated IS 'Indicators the unit rated';
+COMMENT ON COLUMN community_unit_opinion.indicators IS 'Indicators in the unit''s set';
+COMMENT ON COLUMN community_unit_opinion.complete IS 'Whether the unit rated every indicator';
+CREATE VIEW community_assessment WITH (security_barrier) AS
+SELECT r.campaign_id, r.year, r.community_code::text AS community_code, r.community_name,
+       r.subdistrict_code::text AS subdistrict_code, s.name AS subdistrict_name,
+       round(r.subdistrict_score::numeric, 2) AS subdistrict_score,
+       round(r.opinion_score::numeric, 2) AS opinion_score,
+       r.opinions,
+       (SELECT min(o.opinion_total) FROM commgrid.community_unit_opinion o
+         WHERE o.campaign_id = r.campaign_id AND o.community_code = r.community_code::text) AS lowest_opinion,
+       (SELECT max(o.opinion_total) FROM commgrid.community_unit_opinion o
+         WHERE o.campaign_id = r.campaign_id AND o.community_code = r.community_code::text) AS highest_opinion,
+       round(r.combined_score::numeric, 2) AS combined_score,
+       r.grade, r.rank_in_subdistrict, r.communities_in_subdistrict, r.complete
+  FROM commgrid.assessment_community_result r
+  LEFT JOIN commgrid.area s ON s.code = r.subdistrict_code
+ WHERE commgrid.reaches(r.community_code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW community_assessment IS
+  'BI: per campaign and community, the subdistrict''s score, the units'' opinion score (trimmed mean; with count, lowest, highest), the combined score, grade and rank in the subdistrict';
+COMMENT ON COLUMN community_assessment.campaign_id IS 'The assessment campaign (commgrid.assessment_campaign)';
+COMMENT ON COLUMN community_assessment.year IS 'The year the campaign assesses';
+COMMENT ON COLUMN community_assessment.community_code IS 'The community, as text';
+COMMENT ON COLUMN community_assessment.community_name IS 'Name of the community';
+COMMENT ON COLUMN community_assessment.subdistrict_code IS 'Its subdistrict or town, as text';
+COMMENT ON COLUMN community_assessment.subdistrict_name IS 'Name of the subdistrict or town';
+COMMENT ON COLUMN community_assessment.subdistrict_score IS 'The subdistrict''s total for the community, 0-100, rounded to 2 decimals';
+COMMENT ON COLUMN community_assessment.opinion_score IS 'Trimmed mean of the units'' opinions, 0-100, rounded to 2 decimals';
+COMMENT ON COLUMN community_assessment.opinions IS 'How many units gave an opinion';
+COMMENT ON COLUMN community_assessment.lowest_opinion IS 'The lowest unit opinion total (before trimming)';
+COMMENT ON COLUMN community_assessment.highest_opinion IS 'The highest unit opinion total (before trimming)';
+COMMENT ON COLUMN community_assessment.combined_score IS 'The combined score, 0-100, rounded to 2 decimals';
+COMMENT ON COLUMN community_assessment.grade IS 'Grade of the combined score';
+COMMENT ON COLUMN community_assessment.rank_in_subdistrict IS 'Rank among the rated communities of the same subdistrict (1 = best)';
+COMMENT ON COLUMN community_assessment.communities_in_subdistrict IS 'Rated communities of the same subdistrict';
+COMMENT ON COLUMN community_assessment.complete IS 'Whether every rater rated every indicator';
+CREATE VIEW who_sits_at_whose_table WITH (security_barrier) AS
+SELECT uc.community_code::text AS community_code, a.name AS community_name,
+       a.parent::text AS subdistrict_code,
+       u.affiliation, va.label AS affiliation_label, u.rank, vr.label AS rank_label, u.kind, vk.label AS kind_label,
+       count(*)::int AS units,
+       count(*) FILTER (WHERE uc.is_home)::int AS home_units,
+       count(*) FILTER (WHERE EXISTS (
+         SELECT 1 FROM commgrid.joint_meeting_member m
+          WHERE m.community_code = uc.community_code AND m.person_id = u.party_secretary_id
+            AND commgrid.period_in_force(m.starts, m.ends, commgrid.district_today())))::int AS heads_at_table,
+       string_agg(u.name, '、' ORDER BY u.name) AS unit_names
+  FROM commgrid.unit_community uc
+  JOIN commgrid.unit u ON u.unit_id = uc.unit_id
+  JOIN commgrid.area a ON a.code = uc.community_code
+  LEFT JOIN commgrid.unit_vocabulary vk ON vk.field = 'kind' AND vk.code = u.kind
+  LEFT JOIN commgrid.unit_vocabulary va ON va.field = 'affiliation' AND va.code = u.affiliation
+  LEFT JOIN commgrid.unit_vocabulary vr ON vr.field = 'rank' AND vr.code = u.rank
+ WHERE commgrid.reaches(uc.community_code, (SELECT commgrid.reach_scopes()))
+ GROUP BY uc.community_code, a.name, a.parent, u.affiliation, va.label, va.sort_order, u.rank, vr.label, vr.sort_order,
+          u.kind, vk.label, vk.sort_order;
+COMMENT ON VIEW who_sits_at_whose_table IS
+  'BI: per community, the units co-building with it by affiliation × rank × kind (the report''s third problem), with how many are based there and how many Party heads sit at its joint meeting today';
+COMMENT ON COLUMN who_sits_at_whose_table.community_code IS 'The community, as text';
+COMMENT ON COLUMN who_sits_at_whose_table.community_name IS 'Name of the community';
+COMMENT ON COLUMN who_sits_at_whose_table.subdistrict_code IS 'Its subdistrict or town, as text';
+COMMENT ON COLUMN who_sits_at_whose_table.affiliation IS 'Affiliation code of the units in this row';
+COMMENT ON COLUMN who_sits_at_whose_table.affiliation_label IS 'The report''s word for the affiliation, e.g. 市属';
+COMMENT ON COLUMN who_sits_at_whose_table.rank IS 'Rank code of the units in this row';
+COMMENT ON COLUMN who_sits_at_whose_table.rank_label IS 'The report''s word for the rank, e.g. 处级';
+COMMENT ON COLUMN who_sits_at_whose_table.kind IS 'Kind code of the units in this row';
+COMMENT ON COLUMN who_sits_at_whose_table.kind_label IS 'The report''s word for the kind, e.g. 国有企业';
+COMMENT ON COLUMN who_sits_at_whose_table.units IS 'Units of this affiliation, rank and kind co-building with the community';
+COMMENT ON COLUMN who_sits_at_whose_table.home_units IS 'Of those, units whose home community it is';
+COMMENT ON COLUMN who_sits_at_whose_table.heads_at_table IS 'Of those, units whose Party head sits on the community''s joint meeting today';
+COMMENT ON COLUMN who_sits_at_whose_table.unit_names IS 'Names of the units, separated by 、';
+-- The assessment results for BI: the community assessment and the unit scorecard.
+CREATE OR REPLACE FUNCTION bi_community_assessment_rows() RETURNS SETOF community_assessment
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT * FROM commgrid.community_assessment
+$$;
+REVOKE EXECUTE ON FUNCTION bi_community_assessment_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_community_assessment_rows() IS
+  'The rows of bi_community_assessment, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_community_assessment AS
+SELECT * FROM commgrid.bi_community_assessment_rows();
+COMMENT ON VIEW bi_community_assessment IS
+  'BI: per campaign and community, its assessment (commgrid.community_assessment): scores, grade, rank';
+CREATE OR REPLACE FUNCTION bi_unit_scorecard_rows() RETURNS SETOF unit_scorecard
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  SELECT * FROM commgrid.unit_scorecard
+$$;
+REVOKE EXECUTE ON FUNCTION bi_unit_scorecard_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_unit_scorecard_rows() IS
+  'The rows of bi_unit_scorecard, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_unit_scorecard AS
+SELECT * FROM commgrid.bi_unit_scorecard_rows();
+COMMENT ON VIEW bi_unit_scorecard IS
+  'BI: per campaign and resident unit, its co-building and its assessment result (commgrid.unit_scorecard); organisations only, no person';
+-- the BI copies say what the report views' columns say (one text for both)
+SELECT commgrid.copy_column_comments('commgrid.bi_community_assessment', 'commgrid.community_assessment');
+SELECT commgrid.copy_column_comments('commgrid.bi_unit_scorecard', 'commgrid.unit_scorecard');
+-- imei: the IMEI of a wearable device (15 digits, Luhn check digit), validated on input and
+-- stored in 8 bytes (the first 14 digits as an int8, pass-by-value), as idcard is.  The check
+-- digit is recomputed on output, so the int8 order is the order of the text and comparison,
+-- hashing and sorting reuse PostgreSQL's int8 functions.
+
+CREATE TYPE imei;
+CREATE OR REPLACE FUNCTION imei_in(cstring) RETURNS imei
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION imei_out(imei) RETURNS cstring
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION imei_recv(internal) RETURNS imei
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION imei_send(imei) RETURNS bytea
+  AS 'int8send' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE imei (
+  INPUT = imei_in,
+  OUTPUT = imei_out,
+  RECEIVE = imei_recv,
+  SEND = imei_send,
+  LIKE = pg_catalog.int8,
+  CATEGORY = 'U'
+);
+COMMENT ON TYPE imei IS
+  'IMEI of a device (3GPP TS 23.003): 8-digit type allocation code, 6-digit serial, Luhn check digit; stored as the first 14 digits in 8 bytes';
+COMMENT ON FUNCTION imei_in(cstring) IS
+  'Text input of imei: exactly 15 digits with a valid Luhn check digit; 22P02 naming the bad character or the check digit';
+COMMENT ON FUNCTION imei_out(imei) IS 'Text output of imei: the 15 digits, check digit recomputed';
+COMMENT ON FUNCTION imei_recv(internal) IS 'Binary input of imei: the first 14 digits as an int64, range-checked (22P03)';
+COMMENT ON FUNCTION imei_send(imei) IS 'Binary output of imei: the first 14 digits as an int64 (int8send)';
+CREATE CAST (text AS imei) WITH INOUT AS IMPLICIT;
+CREATE CAST (varchar AS imei) WITH INOUT AS IMPLICIT;
+CREATE CAST (imei AS text) WITH INOUT AS ASSIGNMENT;
+CREATE CAST (imei AS varchar) WITH INOUT AS ASSIGNMENT;
+-- comparison: int8's own functions, which are leakproof (row-level security keeps using indexes)
+CREATE OR REPLACE FUNCTION imei_eq(imei, imei) RETURNS bool
+  AS 'int8eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_ne(imei, imei) RETURNS bool
+  AS 'int8ne' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_lt(imei, imei) RETURNS bool
+  AS 'int8lt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_le(imei, imei) RETURNS bool
+  AS 'int8le' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_gt(imei, imei) RETURNS bool
+  AS 'int8gt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_ge(imei, imei) RETURNS bool
+  AS 'int8ge' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_cmp(imei, imei) RETURNS int4
+  AS 'btint8cmp' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_sortsupport(internal) RETURNS void
+  AS 'btint8sortsupport' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+-- hashing must never change between releases: Citus places shards by it
+CREATE OR REPLACE FUNCTION imei_hash(imei) RETURNS int4
+  AS 'hashint8' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_hash_extended(imei, int8) RETURNS int8
+  AS 'hashint8extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OPERATOR = (
+  LEFTARG = imei, RIGHTARG = imei, FUNCTION = imei_eq,
+  COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR <> (
+  LEFTARG = imei, RIGHTARG = imei, FUNCTION = imei_ne,
+  COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR < (
+  LEFTARG = imei, RIGHTARG = imei, FUNCTION = imei_lt,
+  COMMUTATOR = >, NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <= (
+  LEFTARG = imei, RIGHTARG = imei, FUNCTION = imei_le,
+  COMMUTATOR = >=, NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR > (
+  LEFTARG = imei, RIGHTARG = imei, FUNCTION = imei_gt,
+  COMMUTATOR = <, NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR >= (
+  LEFTARG = imei, RIGHTARG = imei, FUNCTION = imei_ge,
+  COMMUTATOR = <=, NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
+CREATE OPERATOR CLASS imei_ops DEFAULT FOR TYPE imei USING btree AS
+  OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+  FUNCTION 1 imei_cmp(imei, imei),
+  FUNCTION 2 imei_sortsupport(internal);
+CREATE OPERATOR CLASS imei_hash_ops DEFAULT FOR TYPE imei USING hash AS
+  OPERATOR 1 =,
+  FUNCTION 1 imei_hash(imei),
+  FUNCTION 2 imei_hash_extended(imei, int8);
+COMMENT ON FUNCTION imei_eq(imei, imei) IS 'Implementation of = for imei (int8eq, leakproof)';
+COMMENT ON FUNCTION imei_ne(imei, imei) IS 'Implementation of <> for imei (int8ne, leakproof)';
+COMMENT ON FUNCTION imei_lt(imei, imei) IS 'Implementation of < for imei: the order of the canonical text';
+COMMENT ON FUNCTION imei_le(imei, imei) IS 'Implementation of <= for imei (int8le, leakproof)';
+COMMENT ON FUNCTION imei_gt(imei, imei) IS 'Implementation of > for imei (int8gt, leakproof)';
+COMMENT ON FUNCTION imei_ge(imei, imei) IS 'Implementation of >= for imei (int8ge, leakproof)';
+COMMENT ON FUNCTION imei_cmp(imei, imei) IS 'B-tree support: three-way comparison of two numbers (btint8cmp)';
+COMMENT ON FUNCTION imei_sortsupport(internal) IS 'B-tree sort support: int8''s fast comparator';
+COMMENT ON FUNCTION imei_hash(imei) IS 'Hash support: hashint8 of the first 14 digits, stable across releases';
+COMMENT ON FUNCTION imei_hash_extended(imei, int8) IS 'Hash support: seeded 64-bit hashint8extended of the first 14 digits';
+COMMENT ON OPERATOR = (imei, imei) IS 'same number?';
+COMMENT ON OPERATOR <> (imei, imei) IS 'different numbers?';
+COMMENT ON OPERATOR < (imei, imei) IS 'before, in the order of the canonical text?';
+COMMENT ON OPERATOR <= (imei, imei) IS 'before or equal, in the order of the canonical text?';
+COMMENT ON OPERATOR > (imei, imei) IS 'after, in the order of the canonical text?';
+COMMENT ON OPERATOR >= (imei, imei) IS 'after or equal, in the order of the canonical text?';
+CREATE OR REPLACE FUNCTION is_valid_imei(text) RETURNS bool
+  AS 'MODULE_PATHNAME', 'imei_is_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION is_valid_imei(text) IS
+  'Would the text be accepted as an imei? For loaders that set bad rows aside instead of failing';
+CREATE OR REPLACE FUNCTION tac(imei) RETURNS text
+  AS 'MODULE_PATHNAME', 'imei_tac' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tac(imei) IS 'Type allocation code (digits 1-8): the maker and model of the device';
+-- Wearable care (电子保姆): the settings, the devices and their bindings to residents, with the
+-- tracking consent of each binding (PIPL art. 28-29: location tracking of a person needs
+-- separate consent, by the person or a guardian; a binding without it does not track).
+
+-- One row of tunable limits, read by the ingest trigger (care_ingest) and the scheduled jobs.
+CREATE TABLE care_setting (
+  singleton            boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  ping_retention_days  int NOT NULL DEFAULT 90 CHECK (ping_retention_days >= 1),
+  jump_speed_kmh       double precision NOT NULL DEFAULT 150 CHECK (jump_speed_kmh > 0),
+  accuracy_limit_m     double precision NOT NULL DEFAULT 100 CHECK (accuracy_limit_m > 0),
+  low_battery_percent  int NOT NULL DEFAULT 15 CHECK (low_battery_percent BETWEEN 0 AND 100),
+  no_signal_intervals  int NOT NULL DEFAULT 10 CHECK (no_signal_intervals >= 1)
+);
+INSERT INTO care_setting DEFAULT VALUES
+ON CONFLICT DO NOTHING;
+COMMENT ON TABLE care_setting IS 'The limits of wearable care (one row): retention, jump filter, accuracy limit, low battery, silence';
+COMMENT ON COLUMN care_setting.singleton IS 'Always true: the table has one row';
+COMMENT ON COLUMN care_setting.ping_retention_days IS 'Days of pings kept; care_ping_drop_expired drops older day partitions';
+COMMENT ON COLUMN care_setting.jump_speed_kmh IS 'A fix implying a faster move from the last accepted fix is a jump: flagged, ignored for fences';
+COMMENT ON COLUMN care_setting.accuracy_limit_m IS 'Fixes with a worse accuracy (metres) do not count for fences';
+COMMENT ON COLUMN care_setting.low_battery_percent IS 'A battery at or below this raises one low_battery alarm until it is charged above it';
+COMMENT ON COLUMN care_setting.no_signal_intervals IS 'A bound device silent longer than this many reporting intervals raises no_signal';
+SELECT commgrid.secure_table('commgrid.care_setting', NULL, '{district_admin}', '{}');
+SELECT commgrid.register_dump('commgrid.care_setting');
+CREATE TABLE care_device (
+  device_id      bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  imei           imei NOT NULL UNIQUE,
+  sim            text CHECK (sim ~ '^\+?[0-9]{5,20}$'),
+  provider       text NOT NULL CHECK (btrim(provider) <> ''),
+  owner_code     gridcode NOT NULL,
+  grid_code      gridcode,
+  interval_s     int NOT NULL DEFAULT 30 CHECK (interval_s BETWEEN 5 AND 86400),
+  registered_at  timestamptz NOT NULL DEFAULT now(),
+  retired_at     timestamptz CHECK (retired_at >= registered_at)
+);
+COMMENT ON TABLE care_device IS 'A wearable device (watch, badge) that reports its position';
+COMMENT ON COLUMN care_device.device_id IS 'Stable device id';
+COMMENT ON COLUMN care_device.imei IS 'The device''s IMEI (15 digits, Luhn-checked)';
+COMMENT ON COLUMN care_device.sim IS 'Number of the SIM card in the device';
+COMMENT ON COLUMN care_device.provider IS 'The supplier whose service runs the device (the operations report is per provider)';
+COMMENT ON COLUMN care_device.owner_code IS
+  'The area (district, township or community) that holds the device and answers for it: scopes it while nobody wears it';
+COMMENT ON COLUMN care_device.grid_code IS
+  'The grid of its wearer (the open binding''s, kept by care_binding_state): scopes it while worn';
+COMMENT ON COLUMN care_device.interval_s IS 'Reporting interval in seconds (no_signal counts in these)';
+COMMENT ON COLUMN care_device.registered_at IS 'When the device entered service';
+COMMENT ON COLUMN care_device.retired_at IS 'When it left service; NULL while in service';
+CREATE INDEX care_device_owner_code_idx ON care_device (owner_code);
+CREATE INDEX care_device_grid_code_idx ON care_device (grid_code);
+-- jurisdiction: the holder sees its stock, the wearer's grid (and above) the worn device
+SELECT commgrid.secure_table('commgrid.care_device', '{owner_code, grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
+-- the SIM number rings the wearer
+SELECT commgrid.mark_personal('commgrid.care_device', '{sim}');
+SELECT commgrid.register_dump('commgrid.care_device');
+SELECT commgrid.audit_table('commgrid.care_device');
+-- A device worn by a resident over a time.  At most one open binding per device and per
+-- resident; history is kept by closing (bound_until), never by deleting.
+CREATE TABLE care_binding (
+  binding_id          bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  device_id           bigint NOT NULL REFERENCES care_device ON DELETE RESTRICT,
+  resident_id         bigint NOT NULL REFERENCES resident ON DELETE RESTRICT,
+  grid_code           gridcode,
+  bound_from          timestamptz NOT NULL DEFAULT now(),
+  bound_until         timestamptz CHECK (bound_until > bound_from),
+  consent_by          text CHECK (consent_by IN ('person', 'guardian')),
+  consent_signer      text CHECK (btrim(consent_signer) <> ''),
+  consent_at          timestamptz,
+  consent_withdrawn_at timestamptz CHECK (consent_withdrawn_at >= consent_at),
+  CONSTRAINT care_binding_consent_complete
+    CHECK ((consent_by IS NULL) = (consent_at IS NULL)
+           AND (consent_by IS DISTINCT FROM 'guardian' OR consent_signer IS NOT NULL))
+);
+CREATE UNIQUE INDEX care_binding_open_device_idx ON care_binding (device_id) WHERE bound_until IS NULL;
+CREATE UNIQUE INDEX care_binding_open_resident_idx ON care_binding (resident_id) WHERE bound_until IS NULL;
+CREATE INDEX care_binding_grid_code_idx ON care_binding (grid_code);
+COMMENT ON TABLE care_binding IS
+  'Binding history of a device to a resident, with the separate tracking consent of each binding (PIPL art. 28-29)';
+COMMENT ON COLUMN care_binding.binding_id IS 'Stable binding id';
+COMMENT ON COLUMN care_binding.device_id IS 'The device';
+COMMENT ON COLUMN care_binding.resident_id IS 'The resident who wears it';
+COMMENT ON COLUMN care_binding.grid_code IS 'The resident''s grid, copied on binding: scopes the binding, its pings and alarms';
+COMMENT ON COLUMN care_binding.bound_from IS 'Start of the binding';
+COMMENT ON COLUMN care_binding.bound_until IS 'End of the binding; NULL while worn';
+COMMENT ON COLUMN care_binding.consent_by IS 'Who consented to tracking: person or guardian; NULL: no consent, the device does not track';
+COMMENT ON COLUMN care_binding.consent_signer IS 'Name of the guardian who signed (required for guardian consent)';
+COMMENT ON COLUMN care_binding.consent_at IS 'When consent was given';
+COMMENT ON COLUMN care_binding.consent_withdrawn_at IS 'When consent was withdrawn; tracking stops from then';
+SELECT commgrid.secure_table('commgrid.care_binding', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff, grid_worker}');
+SELECT commgrid.mark_personal('commgrid.care_binding', '{consent_signer}');
+SELECT commgrid.register_dump('commgrid.care_binding');
+SELECT commgrid.audit_table('commgrid.care_binding');
+-- Per-device state of the ingest path, one row per device, locked (FOR UPDATE) by every ping
+-- of the device, so two backends ingesting the same device take turns and a restart
+-- continues where the last committed ping left it.  The binding columns mirror the open
+-- binding (care_binding_state keeps them), so the hot path reads one row.
+CREATE TABLE care_device_state (
+  device_id        bigint PRIMARY KEY REFERENCES care_device ON DELETE CASCADE,
+  binding_id       bigint,
+  resident_id      bigint,
+  grid_code        gridcode,
+  tracking         boolean NOT NULL DEFAULT false,
+  last_fixed_at    timestamptz,
+  last_lon         double precision,
+  last_lat         double precision,
+  newest_fixed_at  timestamptz,
+  last_seen_at     timestamptz,
+  outside_count    int NOT NULL DEFAULT 0,
+  is_out           boolean NOT NULL DEFAULT false,
+  exit_alarm_id    bigint,
+  battery_low      boolean NOT NULL DEFAULT false,
+  no_signal_since  timestamptz
+);
+COMMENT ON TABLE care_device_state IS
+  'Ingest state per device: open binding and consent, last accepted fix, fence state (hysteresis), battery and silence flags';
+COMMENT ON COLUMN care_device_state.device_id IS 'The device';
+COMMENT ON COLUMN care_device_state.binding_id IS 'Its open binding, if any';
+COMMENT ON COLUMN care_device_state.resident_id IS 'The resident of the open binding';
+COMMENT ON COLUMN care_device_state.grid_code IS 'The grid of the open binding';
+COMMENT ON COLUMN care_device_state.tracking IS 'Does the open binding have consent not withdrawn? Without it the device does not track';
+COMMENT ON COLUMN care_device_state.last_fixed_at IS 'fixed_at of the last accepted fix: older fixes are out of order';
+COMMENT ON COLUMN care_device_state.last_lon IS 'Longitude (EPSG:4490) of the last accepted fix: the last known position';
+COMMENT ON COLUMN care_device_state.last_lat IS 'Latitude (EPSG:4490) of the last accepted fix';
+COMMENT ON COLUMN care_device_state.newest_fixed_at IS 'The newest fixed_at of any fix received: a fix not newer is out of order and moves nothing';
+COMMENT ON COLUMN care_device_state.last_seen_at IS 'received_at of the last message of any kind (for no_signal)';
+COMMENT ON COLUMN care_device_state.outside_count IS 'Consecutive accepted fixes beyond every fence''s outer ring';
+COMMENT ON COLUMN care_device_state.is_out IS 'Reported out (fence_exit raised, no fence_return yet)';
+COMMENT ON COLUMN care_device_state.exit_alarm_id IS 'The fence_exit alarm of the current absence';
+COMMENT ON COLUMN care_device_state.battery_low IS 'low_battery raised and the battery not yet above the limit';
+COMMENT ON COLUMN care_device_state.no_signal_since IS 'no_signal raised for the silence that began then; cleared by the next message';
+SELECT commgrid.secure_table('commgrid.care_device_state', '{grid_code}', '{district_admin}', '{}');
+SELECT commgrid.mark_personal('commgrid.care_device_state', '{last_lon, last_lat}', restricted => true);
+SELECT commgrid.register_dump('commgrid.care_device_state');
+-- Every device has its state row; the open binding (and its consent) is mirrored into it.
+CREATE OR REPLACE FUNCTION care_device_new_state() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  INSERT INTO commgrid.care_device_state (device_id) VALUES (NEW.device_id);
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_device_new_state() FROM PUBLIC;
+COMMENT ON FUNCTION care_device_new_state() IS 'Trigger: a new device gets its ingest state row';
+CREATE TRIGGER care_device_state_row AFTER INSERT ON care_device
+  FOR EACH ROW EXECUTE FUNCTION care_device_new_state();
+CREATE OR REPLACE FUNCTION care_binding_state() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  b commgrid.care_binding;
+BEGIN
+  IF TG_OP = 'INSERT' AND NEW.grid_code IS NULL THEN
+    NEW.grid_code := (SELECT r.grid_code FROM commgrid.resident r
+                      WHERE r.resident_id OPERATOR(pg_catalog.=) NEW.resident_id);
+  END IF;
+  IF TG_WHEN = 'BEFORE' THEN
+    RETURN NEW;
+  END IF;
+  SELECT * INTO b FROM commgrid.care_binding
+  WHERE device_id OPERATOR(pg_catalog.=) NEW.device_id AND bound_until IS NULL;
+  UPDATE commgrid.care_device d SET grid_code = b.grid_code
+  WHERE d.device_id OPERATOR(pg_catalog.=) NEW.device_id
+    AND d.grid_code IS DISTINCT FROM b.grid_code;
+  UPDATE commgrid.care_device_state s
+  SET binding_id = b.binding_id, resident_id = b.resident_id, grid_code = b.grid_code,
+      tracking = COALESCE(b.consent_by IS NOT NULL AND b.consent_withdrawn_at IS NULL, false),
+      -- a new wearer starts with a clean fence state
+      outside_count = CASE WHEN s.binding_id IS DISTINCT FROM b.binding_id THEN 0 ELSE s.outside_count END,
+      is_out = CASE WHEN s.binding_id IS DISTINCT FROM b.binding_id THEN false ELSE s.is_out END
+  WHERE s.device_id OPERATOR(pg_catalog.=) NEW.device_id;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_binding_state() FROM PUBLIC;
+COMMENT ON FUNCTION care_binding_state() IS
+  'Trigger: a binding takes its resident''s grid; the device (its grid_code) and its ingest state mirror its open binding and whether it may track';
+CREATE TRIGGER care_binding_grid BEFORE INSERT ON care_binding
+  FOR EACH ROW EXECUTE FUNCTION care_binding_state();
+CREATE TRIGGER care_binding_mirror AFTER INSERT OR UPDATE ON care_binding
+  FOR EACH ROW EXECUTE FUNCTION care_binding_state();
+-- Fences: per person a circle (centre and radius in metres) or a home polygon, each with
+-- active hours in district time.  The rule (docs/guide/care.md), evaluated in C by
+-- care_ingest on every accepted fix:
+--   a circle of radius r has an outer ring at r + max(0.1 r, 20 m); a polygon is a circle of
+--   radius 0 around its shape (distance to the polygon, ring at 20 m);
+--   two consecutive accepted fixes beyond every active fence's outer ring: fence_exit (once);
+--   one accepted fix inside an active fence: fence_return; anything between changes nothing.
+CREATE TABLE care_fence (
+  fence_id     bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  resident_id  bigint NOT NULL REFERENCES resident ON DELETE CASCADE,
+  grid_code    gridcode,
+  kind         text NOT NULL CHECK (kind IN ('circle', 'polygon')),
+  centre       geometry,
+  radius_m     double precision,
+  area         geometry,
+  active_from  time,
+  active_until time,
+  CONSTRAINT care_fence_shape CHECK (CASE kind
+    WHEN 'circle' THEN centre IS NOT NULL AND radius_m > 0 AND radius_m <= 50000 AND area IS NULL
+    ELSE area IS NOT NULL AND centre IS NULL AND radius_m IS NULL END),
+  CONSTRAINT enforce_srid_centre CHECK (st_srid(centre) = 4490),
+  CONSTRAINT enforce_geotype_centre CHECK (geometrytype(centre) = 'POINT'),
+  CONSTRAINT enforce_srid_area CHECK (st_srid(area) = 4490),
+  CONSTRAINT enforce_geotype_area CHECK (geometrytype(area) = 'POLYGON'),
+  CONSTRAINT care_fence_hours CHECK ((active_from IS NULL) = (active_until IS NULL))
+);
+CREATE INDEX care_fence_resident_idx ON care_fence (resident_id);
+CREATE INDEX care_fence_grid_code_idx ON care_fence (grid_code);
+COMMENT ON TABLE care_fence IS
+  'A geofence of a person: a circle or a home polygon, optionally active only between two times of day (district time)';
+COMMENT ON COLUMN care_fence.fence_id IS 'Stable fence id';
+COMMENT ON COLUMN care_fence.resident_id IS 'The person it watches';
+COMMENT ON COLUMN care_fence.grid_code IS 'The person''s grid (set on insert): scopes the fence';
+COMMENT ON COLUMN care_fence.kind IS 'circle or polygon';
+COMMENT ON COLUMN care_fence.centre IS 'Centre of a circle, a Point in EPSG:4490';
+COMMENT ON COLUMN care_fence.radius_m IS 'Radius of a circle in metres; its outer ring is radius + max(0.1 radius, 20 m)';
+COMMENT ON COLUMN care_fence.area IS 'A home polygon in EPSG:4490; its outer ring is 20 m beyond its edge';
+COMMENT ON COLUMN care_fence.active_from IS 'Start of the active hours (district time); NULL: always active';
+COMMENT ON COLUMN care_fence.active_until IS 'End of the active hours (exclusive); may be before active_from (overnight)';
+SELECT commgrid.secure_table('commgrid.care_fence', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff, grid_worker}');
+SELECT commgrid.mark_personal('commgrid.care_fence', '{centre, area}', restricted => true);
+SELECT commgrid.register_dump('commgrid.care_fence');
+SELECT commgrid.audit_table('commgrid.care_fence');
+CREATE OR REPLACE FUNCTION care_fence_grid() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  NEW.grid_code := (SELECT r.grid_code FROM commgrid.resident r
+                    WHERE r.resident_id OPERATOR(pg_catalog.=) NEW.resident_id);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_fence_grid() FROM PUBLIC;
+COMMENT ON FUNCTION care_fence_grid() IS 'Trigger: a fence takes its person''s grid';
+CREATE TRIGGER care_fence_grid BEFORE INSERT OR UPDATE OF resident_id ON care_fence
+  FOR EACH ROW EXECUTE FUNCTION care_fence_grid();
+-- Alarms, raised by the ingest path (care_ingest) and by care_check_no_signal, each sent to
+-- listeners on channel commgrid_care_alarm at commit (NOTIFY is transactional: a rolled-back
+-- ping raises nothing).  Response times are recorded on the row.
+CREATE TABLE care_alarm (
+  alarm_id          bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  kind              text NOT NULL CHECK (kind IN ('sos', 'fall', 'low_battery', 'removed', 'power_off',
+                                                  'fence_exit', 'fence_return', 'left_district', 'no_signal')),
+  device_id         bigint NOT NULL REFERENCES care_device,
+  resident_id       bigint REFERENCES resident,
+  grid_code         gridcode,
+  ping_id           bigint,
+  fixed_at          timestamptz,
+  raised_at         timestamptz NOT NULL DEFAULT clock_timestamp(),
+  location          geometry,
+  position_assumed  boolean NOT NULL DEFAULT false,
+  acknowledged_at   timestamptz CHECK (acknowledged_at >= raised_at),
+  acknowledged_by   name,
+  arrived_at        timestamptz CHECK (arrived_at >= acknowledged_at),
+  resolved_at       timestamptz CHECK (resolved_at >= raised_at),
+  false_alarm       boolean,
+  notes             text,
+  CONSTRAINT enforce_srid_location CHECK (st_srid(location) = 4490),
+  CONSTRAINT enforce_geotype_location CHECK (geometrytype(location) = 'POINT'),
+  CONSTRAINT care_alarm_ack_by CHECK ((acknowledged_at IS NULL) = (acknowledged_by IS NULL))
+);
+CREATE INDEX care_alarm_grid_code_idx ON care_alarm (grid_code);
+CREATE INDEX care_alarm_resident_idx ON care_alarm (resident_id);
+CREATE INDEX care_alarm_device_idx ON care_alarm (device_id, raised_at);
+COMMENT ON TABLE care_alarm IS 'An alarm of a wearable device and the response to it';
+COMMENT ON COLUMN care_alarm.alarm_id IS 'Stable alarm id (in the NOTIFY payload)';
+COMMENT ON COLUMN care_alarm.kind IS 'sos, fall, low_battery, removed, power_off, fence_exit, fence_return, left_district or no_signal';
+COMMENT ON COLUMN care_alarm.device_id IS 'The device';
+COMMENT ON COLUMN care_alarm.resident_id IS 'Its wearer when raised (NULL for an unbound device)';
+COMMENT ON COLUMN care_alarm.grid_code IS 'The wearer''s grid: who must respond';
+COMMENT ON COLUMN care_alarm.ping_id IS 'The ping that raised it (care_ping.ping_id); NULL for no_signal';
+COMMENT ON COLUMN care_alarm.fixed_at IS 'fixed_at of that ping';
+COMMENT ON COLUMN care_alarm.raised_at IS 'When the server raised it';
+COMMENT ON COLUMN care_alarm.location IS 'Where: the ping''s fix, or the last known position (position_assumed)';
+COMMENT ON COLUMN care_alarm.position_assumed IS 'The ping had no fix: location is the last known position';
+COMMENT ON COLUMN care_alarm.acknowledged_at IS 'When an operator took it';
+COMMENT ON COLUMN care_alarm.acknowledged_by IS 'The operator who took it';
+COMMENT ON COLUMN care_alarm.arrived_at IS 'When someone reached the person';
+COMMENT ON COLUMN care_alarm.resolved_at IS 'When it was closed';
+COMMENT ON COLUMN care_alarm.false_alarm IS 'Closed as a false alarm (the operations report counts these per provider)';
+COMMENT ON COLUMN care_alarm.notes IS 'What was done';
+-- read by the staff of the jurisdiction; written by ingest, care_check_no_signal and
+-- care_alarm_respond only, so no alarm is made up, deleted or back-dated by hand
+SELECT commgrid.secure_table('commgrid.care_alarm', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}', '{}');
+SELECT commgrid.mark_personal('commgrid.care_alarm', '{location, notes}', restricted => true);
+SELECT commgrid.register_dump('commgrid.care_alarm');
+SELECT commgrid.audit_table('commgrid.care_alarm');
+-- The payload: alarm id, kind, device, masked name, grid and position (GeoJSON-like lon/lat).
+CREATE OR REPLACE FUNCTION care_alarm_notify() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  PERFORM pg_catalog.pg_notify('commgrid_care_alarm', pg_catalog.json_build_object(
+    'alarm_id', NEW.alarm_id, 'kind', NEW.kind, 'device_id', NEW.device_id,
+    'name', (SELECT commgrid.mask_name(r.name) FROM commgrid.resident r
+             WHERE r.resident_id OPERATOR(pg_catalog.=) NEW.resident_id),
+    'grid_code', NEW.grid_code::text,
+    'lon', public.st_x(NEW.location), 'lat', public.st_y(NEW.location),
+    'position_assumed', NEW.position_assumed, 'raised_at', NEW.raised_at)::text);
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_alarm_notify() FROM PUBLIC;
+COMMENT ON FUNCTION care_alarm_notify() IS
+  'Trigger: NOTIFY commgrid_care_alarm with the alarm as JSON (delivered at commit, never on rollback)';
+CREATE TRIGGER care_alarm_notify AFTER INSERT ON care_alarm
+  FOR EACH ROW EXECUTE FUNCTION care_alarm_notify();
+-- Response steps, for one alarm, by whom it is acknowledged, arrived, resolved.  A staff
+-- function (the owner's rights, the caller's jurisdiction checked): the time and the operator
+-- are set here, not typed by hand; each step is audited (audit_table on care_alarm).
+CREATE OR REPLACE FUNCTION care_alarm_respond(alarm bigint, step text, false_alarm boolean DEFAULT NULL,
+                                   notes text DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  area_code commgrid.gridcode;
+BEGIN
+  IF step IS NULL OR step NOT IN ('acknowledged', 'arrived', 'resolved') THEN
+    RAISE EXCEPTION 'unknown response step "%"', commgrid.echo_value(step)
+      USING ERRCODE = '22023', DETAIL = 'step must be acknowledged, arrived or resolved.';
+  END IF;
+  SELECT c.grid_code INTO area_code FROM commgrid.care_alarm c
+  WHERE c.alarm_id OPERATOR(pg_catalog.=) alarm;
+  PERFORM commgrid.check_staff_reach(area_code, format('alarm %s', alarm));
+  UPDATE commgrid.care_alarm c SET
+    acknowledged_at = CASE WHEN step = 'acknowledged' THEN clock_timestamp() ELSE c.acknowledged_at END,
+    acknowledged_by = CASE WHEN step = 'acknowledged' THEN commgrid.acting_role() ELSE c.acknowledged_by END,
+    arrived_at = CASE WHEN step = 'arrived' THEN clock_timestamp() ELSE c.arrived_at END,
+    resolved_at = CASE WHEN step = 'resolved' THEN clock_timestamp() ELSE c.resolved_at END,
+    false_alarm = COALESCE(care_alarm_respond.false_alarm, c.false_alarm),
+    notes = COALESCE(c.notes || E'\n', '') || care_alarm_respond.notes
+  WHERE c.alarm_id OPERATOR(pg_catalog.=) alarm;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_alarm_respond(bigint, text, boolean, text) FROM PUBLIC;
+COMMENT ON FUNCTION care_alarm_respond(bigint, text, boolean, text) IS
+  'Staff function: record a response step (acknowledged, arrived, resolved) of an alarm in the caller''s jurisdiction at the current time, by the acting role (SET ROLE, else the login)';
+INSERT INTO staff_function VALUES
+  ('care_alarm_respond', 'Records the response to a wearable alarm (returns nothing; the alarm is read through care_alarm)')
+ON CONFLICT DO NOTHING;
+-- Pings: what the devices report, partitioned by district day (Asia/Shanghai) on fixed_at.
+-- Loaded by COPY or INSERT, single or batched; the C trigger care_ingest (src/care_ingest.c)
+-- runs on each row: it drops duplicates, converts GCJ-02 to 4490, filters the fix for the
+-- fences (order, cell, accuracy, jump), moves the fence state and raises alarms.  Alarms
+-- (sos, fall, removed, power_off) bypass every filter.
+CREATE SEQUENCE care_ping_id_seq;
+COMMENT ON SEQUENCE care_ping_id_seq IS 'Ids of care_ping';
+CREATE TABLE care_ping (
+  ping_id        bigint NOT NULL DEFAULT nextval('commgrid.care_ping_id_seq'),
+  device_id      bigint NOT NULL REFERENCES care_device,
+  fixed_at       timestamptz NOT NULL,
+  received_at    timestamptz NOT NULL DEFAULT now(),
+  message        text NOT NULL DEFAULT 'position' CHECK (message IN ('position', 'heartbeat', 'alarm')),
+  location       geometry,
+  coord_system   text NOT NULL DEFAULT 'wgs84' CHECK (coord_system IN ('wgs84', 'cgcs2000', 'gcj02')),
+  fix_source     text NOT NULL DEFAULT 'gps' CHECK (fix_source IN ('gps', 'wifi', 'cell', 'none')),
+  geo_provider   text,
+  accuracy_m     real CHECK (accuracy_m >= 0),
+  battery        smallint CHECK (battery BETWEEN 0 AND 100),
+  sos            boolean NOT NULL DEFAULT false,
+  fall           boolean NOT NULL DEFAULT false,
+  removed        boolean NOT NULL DEFAULT false,
+  power_off      boolean NOT NULL DEFAULT false,
+  invalid_fix    boolean NOT NULL DEFAULT false,
+  -- set by care_ingest
+  resident_id    bigint,
+  grid_code      gridcode,
+  status         text NOT NULL DEFAULT 'pending',
+  position_assumed boolean NOT NULL DEFAULT false,
+  -- an Amap-resolved Wi-Fi or cell fix is GCJ-02
+  CONSTRAINT care_ping_provider_system CHECK (geo_provider IS DISTINCT FROM 'amap' OR coord_system = 'gcj02'),
+  CONSTRAINT enforce_srid_location CHECK (st_srid(location) = 4490),
+  CONSTRAINT enforce_geotype_location CHECK (geometrytype(location) = 'POINT'),
+  PRIMARY KEY (ping_id, fixed_at)
+) PARTITION BY RANGE (fixed_at);
+CREATE INDEX care_ping_device_idx ON care_ping (device_id, fixed_at);
+CREATE INDEX care_ping_grid_code_idx ON care_ping (grid_code);
+CREATE TABLE care_ping_default PARTITION OF care_ping DEFAULT;
+COMMENT ON TABLE care_ping_default IS 'Pings of days without their own partition (care_ping_create_partitions makes the coming days)';
+COMMENT ON TABLE care_ping IS 'What wearable devices report: fixes, heartbeats and alarms; partitioned by district day of fixed_at';
+COMMENT ON COLUMN care_ping.ping_id IS 'Stable ping id';
+COMMENT ON COLUMN care_ping.device_id IS 'The device';
+COMMENT ON COLUMN care_ping.fixed_at IS 'When the device took the fix (device clock); the partition key';
+COMMENT ON COLUMN care_ping.received_at IS 'When the server received it';
+COMMENT ON COLUMN care_ping.message IS 'position, heartbeat or alarm';
+COMMENT ON COLUMN care_ping.location IS 'The fix, a Point in EPSG:4490 once stored (input 4326 or 4490, in coord_system); NULL: no fix';
+COMMENT ON COLUMN care_ping.coord_system IS 'The coordinate system the input location was in: wgs84, cgcs2000 or gcj02 (converted on ingest)';
+COMMENT ON COLUMN care_ping.fix_source IS 'gps, wifi, cell (LBS, error up to kilometres: never moves fence state) or none';
+COMMENT ON COLUMN care_ping.geo_provider IS 'The geolocation service that resolved a Wi-Fi or cell fix (amap: GCJ-02)';
+COMMENT ON COLUMN care_ping.accuracy_m IS 'Accuracy in metres as the device reports it';
+COMMENT ON COLUMN care_ping.battery IS 'Battery percentage';
+COMMENT ON COLUMN care_ping.sos IS 'SOS button pressed (alarm)';
+COMMENT ON COLUMN care_ping.fall IS 'Fall detected (alarm)';
+COMMENT ON COLUMN care_ping.removed IS 'Device taken off (alarm)';
+COMMENT ON COLUMN care_ping.power_off IS 'Device switching off (alarm)';
+COMMENT ON COLUMN care_ping.invalid_fix IS 'The device says its coordinates are not a fix';
+COMMENT ON COLUMN care_ping.resident_id IS 'The wearer (open binding) when ingested';
+COMMENT ON COLUMN care_ping.grid_code IS 'The wearer''s grid: scopes the ping';
+COMMENT ON COLUMN care_ping.status IS 'What ingest made of the fix: accepted, out_of_order, cell, inaccurate, jump, no_fix, no_consent';
+COMMENT ON COLUMN care_ping.position_assumed IS 'An alarm without a fix: location is the last known position';
+SELECT commgrid.secure_table('commgrid.care_ping', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}', '{}');
+SELECT commgrid.mark_personal('commgrid.care_ping', '{location}', restricted => true);
+SELECT commgrid.register_dump('commgrid.care_ping');
+-- the default partition: under the same rule, granted to no one (read through care_ping)
+SELECT commgrid.secure_table('commgrid.care_ping_default', '{grid_code}', '{}', '{}');
+SELECT commgrid.register_dump('commgrid.care_ping_default');
+SELECT commgrid.register_dump('commgrid.care_ping_id_seq');
+CREATE OR REPLACE FUNCTION care_ingest() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'care_ingest' LANGUAGE C SECURITY DEFINER
+  SET search_path = pg_catalog, commgrid, public, pg_temp;
+REVOKE EXECUTE ON FUNCTION care_ingest() FROM PUBLIC;
+COMMENT ON FUNCTION care_ingest() IS
+  'Trigger (C): the ingest path of care_ping: duplicates dropped, GCJ-02 converted, consent, filters, fence hysteresis, alarms (docs/guide/care.md)';
+CREATE TRIGGER care_ingest BEFORE INSERT ON care_ping
+  FOR EACH ROW EXECUTE FUNCTION care_ingest();
+-- The partition of a district day: [00:00, 24:00) Asia/Shanghai.
+CREATE OR REPLACE FUNCTION care_ping_create_partitions(days int DEFAULT 7, first_day date DEFAULT commgrid.district_today())
+RETURNS int
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp
+-- secure_table's DROP POLICY IF EXISTS would say NOTICE for each new partition
+SET client_min_messages = warning AS $$
+DECLARE
+  d date;
+  made int := 0;
+  part text;
+BEGIN
+  IF days < 1 OR days > 366 THEN
+    RAISE EXCEPTION 'days must be between 1 and 366, not %', days USING ERRCODE = '22023';
+  END IF;
+  FOR i IN 0 .. days - 1 LOOP
+    d := first_day + i;
+    part := 'care_ping_' || to_char(d, 'YYYYMMDD');
+    CONTINUE WHEN to_regclass('commgrid.' || part) IS NOT NULL;
+    EXECUTE format('CREATE TABLE commgrid.%I PARTITION OF commgrid.care_ping FOR VALUES FROM (%L) TO (%L)',
+                   part, (d::timestamp AT TIME ZONE 'Asia/Shanghai'),
+                   ((d + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'));
+    -- a partition queried directly has no policy of its parent: under the same rule and
+    -- granted to no one (read through care_ping)
+    PERFORM commgrid.secure_table(format('commgrid.%I', part)::regclass, '{grid_code}', '{}', '{}');
+    made := made + 1;
+  END LOOP;
+  RETURN made;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_ping_create_partitions(int, date) FROM PUBLIC;
+COMMENT ON FUNCTION care_ping_create_partitions(int, date) IS
+  'Create the day partitions of care_ping for days district days from first_day (today) that do not exist yet, each under the jurisdiction rule and granted to no one; returns how many were made. Schedule it daily (pg_cron)';
+CREATE OR REPLACE FUNCTION care_ping_drop_expired(today date DEFAULT commgrid.district_today()) RETURNS int
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  keep_from date := today - (SELECT ping_retention_days FROM commgrid.care_setting);
+  p record;
+  dropped int := 0;
+BEGIN
+  FOR p IN SELECT c.relname FROM pg_catalog.pg_inherits i
+           JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+           WHERE i.inhparent = 'commgrid.care_ping'::regclass
+             AND c.relname ~ '^care_ping_[0-9]{8}$'
+             AND to_date(substr(c.relname, 11), 'YYYYMMDD') < keep_from
+           ORDER BY c.relname LOOP
+    DELETE FROM commgrid.secured_table WHERE table_name = format('commgrid.%I', p.relname)::regclass;
+    EXECUTE format('DROP TABLE commgrid.%I', p.relname);
+    dropped := dropped + 1;
+  END LOOP;
+  DELETE FROM commgrid.care_ping_default
+  WHERE fixed_at < (keep_from::timestamp AT TIME ZONE 'Asia/Shanghai');
+  RETURN dropped;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_ping_drop_expired(date) FROM PUBLIC;
+COMMENT ON FUNCTION care_ping_drop_expired(date) IS
+  'Drop the day partitions of care_ping older than care_setting.ping_retention_days (and such rows of the default partition); returns how many partitions were dropped. Schedule it daily (pg_cron)';
+-- no_signal: a bound, tracking device silent longer than care_setting.no_signal_intervals of
+-- its reporting interval raises one no_signal alarm per silence (cleared by its next message,
+-- care_ingest).  Meant for pg_cron, e.g. every minute:
+--   SELECT cron.schedule('care-no-signal', '* * * * *', 'SELECT commgrid.care_check_no_signal()');
+CREATE OR REPLACE FUNCTION care_check_no_signal(at timestamptz DEFAULT now()) RETURNS int
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  raised int;
+BEGIN
+  WITH silent AS (
+    UPDATE commgrid.care_device_state s SET no_signal_since = s.last_seen_at
+    FROM commgrid.care_device d, commgrid.care_setting c
+    WHERE d.device_id = s.device_id AND s.tracking AND d.retired_at IS NULL
+      AND s.last_seen_at IS NOT NULL AND s.no_signal_since IS NULL
+      AND s.last_seen_at < at - c.no_signal_intervals * d.interval_s * interval '1 second'
+    RETURNING s.device_id, s.resident_id, s.grid_code, s.last_lon, s.last_lat)
+  INSERT INTO commgrid.care_alarm (kind, device_id, resident_id, grid_code, location, position_assumed)
+  SELECT 'no_signal', device_id, resident_id, grid_code,
+         CASE WHEN last_lon IS NOT NULL THEN st_setsrid(st_makepoint(last_lon, last_lat), 4490) END,
+         last_lon IS NOT NULL
+  FROM silent;
+  GET DIAGNOSTICS raised = ROW_COUNT;
+  RETURN raised;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_check_no_signal(timestamptz) FROM PUBLIC;
+COMMENT ON FUNCTION care_check_no_signal(timestamptz) IS
+  'Raise no_signal for each tracking device silent longer than no_signal_intervals reporting intervals (once per silence); returns how many. Run by pg_cron';
+-- Reading a person's track.  The positions (care_ping.location, the last known position in
+-- care_device_state) are restricted columns: no role reads them from the tables.  The only
+-- way to them is this staff function and care_positions (67_map.sql), which check the
+-- caller's jurisdiction (the policies' reach) and write an audit row for every read.
+CREATE OR REPLACE FUNCTION care_track(resident bigint, from_at timestamptz DEFAULT now() - interval '1 day',
+                           until_at timestamptz DEFAULT now())
+RETURNS TABLE (fixed_at timestamptz, longitude float8, latitude float8, accuracy_m real,
+               fix_source text, status text, battery smallint, alarm boolean)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  area_code commgrid.gridcode;
+BEGIN
+  IF from_at IS NULL OR until_at IS NULL OR until_at <= from_at
+     OR until_at - from_at > interval '31 days' THEN
+    RAISE EXCEPTION 'bad track period [%, %)', from_at, until_at
+      USING ERRCODE = '22023', DETAIL = 'A track covers more than nothing and at most 31 days.',
+            HINT = 'Give from_at before until_at, both set, at most 31 days apart.';
+  END IF;
+  SELECT r.grid_code INTO area_code FROM commgrid.resident r
+  WHERE r.resident_id OPERATOR(pg_catalog.=) resident;
+  PERFORM commgrid.check_staff_reach(area_code, format('resident %s', resident));
+  PERFORM commgrid.audit_read('commgrid.care_ping',
+                              jsonb_build_object('resident_id', resident, 'from', from_at, 'until', until_at),
+                              'care_track', area_code);
+  RETURN QUERY
+  SELECT p.fixed_at, ST_X(p.location), ST_Y(p.location), p.accuracy_m, p.fix_source, p.status,
+         p.battery, p.sos OR p.fall OR p.removed OR p.power_off
+  FROM commgrid.care_ping p
+  WHERE p.resident_id OPERATOR(pg_catalog.=) resident
+    AND p.fixed_at >= from_at AND p.fixed_at < until_at
+  ORDER BY p.fixed_at, p.ping_id;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_track(bigint, timestamptz, timestamptz) FROM PUBLIC;
+COMMENT ON FUNCTION care_track(bigint, timestamptz, timestamptz) IS
+  'Staff function: the pings of a resident (any device they wore) in [from_at, until_at), at most 31 days, for staff whose jurisdiction holds the resident; every call audited';
+INSERT INTO staff_function VALUES
+  ('care_track', 'A resident''s wearable track: positions, fix quality, battery, alarms')
+ON CONFLICT DO NOTHING;
+-- The map (24 hours a day on the electronic map): the last known position of each tracked
+-- person in an area, as GeoJSON, with the masked name and the open alarms.  A staff function
+-- (positions are restricted columns): the area must lie in the caller's jurisdiction, and
+-- each call is audited.
+CREATE OR REPLACE FUNCTION care_positions(area gridcode) RETURNS json
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.check_staff_reach(area, format('area %s', area));
+  PERFORM commgrid.audit_read('commgrid.care_device_state', jsonb_build_object('area', area::text),
+                              'care_positions', area);
+  RETURN (
+    SELECT json_build_object('type', 'FeatureCollection',
+                             'features', COALESCE(json_agg(x.feature ORDER BY x.device_id), '[]'::json))
+    FROM (
+      SELECT s.device_id, json_build_object(
+               'type', 'Feature', 'id', s.device_id,
+               'geometry', json_build_object('type', 'Point',
+                                             'coordinates', json_build_array(s.last_lon, s.last_lat)),
+               'properties', json_build_object(
+                 'name', commgrid.mask_name(r.name), 'grid_code', s.grid_code::text,
+                 'fixed_at', s.last_fixed_at, 'out_of_fence', s.is_out,
+                 'alarms', to_json(ARRAY(SELECT DISTINCT a.kind FROM commgrid.care_alarm a
+                                         WHERE a.device_id OPERATOR(pg_catalog.=) s.device_id
+                                           AND a.resolved_at IS NULL AND a.kind <> 'fence_return'
+                                         ORDER BY a.kind)))) AS feature
+      FROM commgrid.care_device_state s
+      JOIN commgrid.resident r ON r.resident_id OPERATOR(pg_catalog.=) s.resident_id
+      WHERE s.tracking AND s.last_lon IS NOT NULL
+        AND s.grid_code OPERATOR(commgrid.<@) area) x);
+END $$;
+REVOKE EXECUTE ON FUNCTION care_positions(gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION care_positions(gridcode) IS
+  'Staff function: GeoJSON FeatureCollection of the last known position of each tracked person in an area of the caller''s jurisdiction, with masked name, fence state and unresolved alarm kinds; every call audited';
+INSERT INTO staff_function VALUES
+  ('care_positions', 'The last known position of each tracked person in an area, with masked names')
+ON CONFLICT DO NOTHING;
+-- BI: counts only, per grid and district hour; no device, person or position.
+CREATE OR REPLACE FUNCTION bi_care_activity_rows()
+RETURNS TABLE (area_code text, area_name text, hour timestamp, devices int, pings int, alarms int)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  WITH p AS (
+    SELECT grid_code, date_trunc('hour', fixed_at AT TIME ZONE 'Asia/Shanghai') AS hour,
+           count(DISTINCT device_id)::int AS devices, count(*)::int AS pings
+    FROM commgrid.care_ping WHERE grid_code IS NOT NULL GROUP BY 1, 2),
+  a AS (
+    SELECT grid_code, date_trunc('hour', COALESCE(fixed_at, raised_at) AT TIME ZONE 'Asia/Shanghai') AS hour,
+           count(*)::int AS alarms
+    FROM commgrid.care_alarm WHERE grid_code IS NOT NULL AND kind <> 'fence_return' GROUP BY 1, 2)
+  SELECT g.code::text, g.name, COALESCE(p.hour, a.hour), COALESCE(p.devices, 0), COALESCE(p.pings, 0),
+         COALESCE(a.alarms, 0)
+  FROM p FULL JOIN a ON a.grid_code = p.grid_code AND a.hour = p.hour
+  JOIN commgrid.area g ON g.code = COALESCE(p.grid_code, a.grid_code)
+$$;
+REVOKE EXECUTE ON FUNCTION bi_care_activity_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_care_activity_rows() IS
+  'The rows of bi_care_activity, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_care_activity AS
+SELECT * FROM commgrid.bi_care_activity_rows();
+COMMENT ON VIEW bi_care_activity IS
+  'BI: wearable care per grid and district hour: devices reporting, pings, alarms (counts only)';
+COMMENT ON COLUMN bi_care_activity.area_code IS 'The grid, as text';
+COMMENT ON COLUMN bi_care_activity.area_name IS 'Name of the grid';
+COMMENT ON COLUMN bi_care_activity.hour IS 'The hour, district time (Asia/Shanghai)';
+COMMENT ON COLUMN bi_care_activity.devices IS 'Devices that reported a ping fixed in that hour';
+COMMENT ON COLUMN bi_care_activity.pings IS 'Pings fixed in that hour';
+COMMENT ON COLUMN bi_care_activity.alarms IS 'Alarms of that hour (the fix of the ping that raised it, else when raised; fence returns not counted)';
+-- What the purchasing subdistrict audits: per holder, provider and district month, the devices
+-- in service, those worn, the alarms and the share of closed alarms that were false.  A report
+-- view (owner's rights, rows of the caller's jurisdiction by the holder's code); counts only.
+--   in service: registered before the month ended, not retired before it began;
+--   worn: sent at least one accepted fix in the month (a device in a drawer sends none);
+--   alarms: the kinds a person must answer (not low_battery, not fence_return), by the month
+--   of the fix that raised them, else of when they were raised;
+--   false_alarm_rate: false alarms / closed alarms (NULL: none closed).
+CREATE VIEW care_operations WITH (security_barrier) AS
+WITH worn AS (
+  SELECT d.owner_code, d.provider,
+         date_trunc('month', p.fixed_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
+         count(DISTINCT p.device_id) AS devices
+  FROM commgrid.care_ping p JOIN commgrid.care_device d ON d.device_id = p.device_id
+  WHERE p.status = 'accepted'
+  GROUP BY 1, 2, 3),
+alarm AS (
+  SELECT d.owner_code, d.provider,
+         date_trunc('month', COALESCE(a.fixed_at, a.raised_at) AT TIME ZONE 'Asia/Shanghai')::date AS month,
+         count(*) AS alarms, count(*) FILTER (WHERE a.resolved_at IS NOT NULL) AS closed,
+         count(*) FILTER (WHERE a.false_alarm) AS false_alarms
+  FROM commgrid.care_alarm a JOIN commgrid.care_device d ON d.device_id = a.device_id
+  WHERE a.kind NOT IN ('low_battery', 'fence_return')
+  GROUP BY 1, 2, 3),
+k AS (
+  SELECT owner_code, provider, month FROM worn
+  UNION
+  SELECT owner_code, provider, month FROM alarm)
+SELECT k.owner_code, k.provider, k.month,
+       (SELECT count(*) FROM commgrid.care_device d
+        WHERE d.owner_code = k.owner_code AND d.provider = k.provider
+          AND d.registered_at < ((k.month + 1 * interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai')
+          AND (d.retired_at IS NULL OR d.retired_at >= (k.month::timestamp AT TIME ZONE 'Asia/Shanghai')))
+         AS devices_in_service,
+       COALESCE(w.devices, 0) AS devices_worn,
+       COALESCE(a.alarms, 0) AS alarms,
+       COALESCE(a.false_alarms, 0) AS false_alarms,
+       round(a.false_alarms::numeric / NULLIF(a.closed, 0), 3) AS false_alarm_rate
+FROM k
+LEFT JOIN worn w ON w.owner_code = k.owner_code AND w.provider = k.provider AND w.month = k.month
+LEFT JOIN alarm a ON a.owner_code = k.owner_code AND a.provider = k.provider AND a.month = k.month
+WHERE commgrid.reaches(k.owner_code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW care_operations IS
+  'Wearable care operations per holder, provider and district month: devices in service and worn, alarms, false alarms and their share of closed alarms; rows of the caller''s jurisdiction';
+COMMENT ON COLUMN care_operations.owner_code IS 'The holder of the devices (care_device.owner_code): filter with owner_code <@ code';
+COMMENT ON COLUMN care_operations.provider IS 'The supplier whose service runs the devices';
+COMMENT ON COLUMN care_operations.month IS 'First day of the district month (Asia/Shanghai)';
+COMMENT ON COLUMN care_operations.devices_in_service IS 'Devices registered before the month ended and not retired before it began';
+COMMENT ON COLUMN care_operations.devices_worn IS 'Devices that sent at least one accepted fix in the month';
+COMMENT ON COLUMN care_operations.alarms IS 'Alarms a person must answer (not low_battery, not fence_return) of the month';
+COMMENT ON COLUMN care_operations.false_alarms IS 'Of those, closed as false alarms';
+COMMENT ON COLUMN care_operations.false_alarm_rate IS 'false_alarms / closed alarms, 3 decimals; NULL when none is closed';
 -- Hardening check: what breaks the security rules, as rows.  The regression test
 -- security_catalog asserts it is empty, so a table or function added later that breaks a
--- rule fails the build until it is fixed (see sql/88_policies.sql for the table rule).
+-- rule fails the build until it is fixed (each table declares its rule beside its CREATE TABLE).
 CREATE VIEW security_findings AS
 -- a table with per-area data (a gridcode column) outside row-level security
 SELECT 'table without row-level security'::text AS finding, c.oid::regclass::text AS object,
@@ -4191,7 +5480,7 @@ SELECT 'table without row-level security'::text AS finding, c.oid::regclass::tex
 FROM pg_class c
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p')
-  AND a.atttypid = 'commgrid.gridcode'::regtype
+  AND commgrid.is_gridcode_type(a.atttypid)
   AND NOT (c.relrowsecurity
            AND (c.oid IN (SELECT table_name FROM commgrid.secured_table)
                 OR c.oid = 'commgrid.jurisdiction'::regclass))
@@ -4206,7 +5495,8 @@ WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p')
   AND c.oid NOT IN ('commgrid.jurisdiction'::regclass, 'commgrid.audit_log'::regclass,
                     'commgrid.liaison_unit'::regclass,
                     'commgrid.secured_table'::regclass, 'commgrid.security_role'::regclass,
-                    'commgrid.staff_function'::regclass)
+                    'commgrid.staff_function'::regclass, 'commgrid.personal_column'::regclass,
+                    'commgrid.install_only_table'::regclass)
 UNION ALL
 -- a security-definer function that does not pin search_path with pg_temp last: unless pg_temp
 -- is named, PostgreSQL searches it FIRST for relations, so a caller's temporary table named
@@ -4272,7 +5562,8 @@ FROM pg_class c
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 CROSS JOIN pg_roles r
 WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p')
-  AND (col_description(c.oid, a.attnum) LIKE '[personal: restricted]%'
+  AND (EXISTS (SELECT 1 FROM commgrid.personal_column p
+               WHERE p.table_name = c.oid AND p.column_name = a.attname AND p.class = 'restricted')
        OR (c.oid = 'commgrid.audit_log'::regclass AND a.attname IN ('old_values', 'new_values')))
   AND r.rolname LIKE 'commgrid\_%' AND r.rolname <> 'commgrid_auditor'
   AND has_column_privilege(r.oid, c.oid, a.attnum, 'SELECT')
@@ -4326,6 +5617,9 @@ WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p', 'v',
   AND has_table_privilege(r.oid, c.oid, 'SELECT');
 COMMENT ON VIEW security_findings IS
   'Breaches of the security rules (tables outside row-level security, unpinned search_path, personal columns readable, non-plain BI columns, durable read audit not configured); must be empty';
+COMMENT ON COLUMN security_findings.finding IS 'What rule is broken, e.g. table without row-level security, function without pinned search_path, durable read audit not configured';
+COMMENT ON COLUMN security_findings.object IS 'The table, view, column, function, role or setting concerned';
+COMMENT ON COLUMN security_findings.detail IS 'Why it breaks the rule: the columns, privileges or settings concerned';
 REVOKE ALL ON security_findings FROM PUBLIC;
 
 -- ==== hand-written (sql/updates/hand/0.1.0--0.2.0.sql), after the new objects ====
@@ -4336,4 +5630,13 @@ ALTER TABLE cobuilding_resource ALTER COLUMN published_on SET DEFAULT commgrid.d
 
 -- ==== generated: objects of the old version that the new one no longer creates ====
 DROP FUNCTION IF EXISTS audit_read(regclass, jsonb, text);
+DROP FUNCTION IF EXISTS assessment_history_append_only();
+DROP FUNCTION IF EXISTS assessment_rating_audit();
+DROP INDEX IF EXISTS assessment_rating_history_rating_idx;
+DROP INDEX IF EXISTS assessment_rating_history_unit_idx;
+DROP INDEX IF EXISTS assessment_rating_history_community_code_idx;
+DROP TABLE IF EXISTS assessment_rating_history;
+DROP FUNCTION IF EXISTS cobuilding_list_check();
+DROP FUNCTION IF EXISTS cobuilding_check();
+DROP FUNCTION IF EXISTS leadership_check();
 DROP FUNCTION IF EXISTS resident_check_given_grid();
