@@ -151,9 +151,9 @@ SELECT pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_ping (device_
 
 -- 9. the operations report per holder, provider and month: the holder's staff read it
 SELECT pg_temp.as_role('r460102_grid2', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'resolved', true, '误按')$$) AS resolved_false;
-SELECT owner_code, provider, month, devices_in_service, devices_worn, alarms, false_alarms, false_alarm_rate
-FROM care_operations WHERE owner_code <@ '460102' ORDER BY provider, month;
-SELECT r, pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_operations WHERE owner_code <@ '460102'$$) AS operations_rows
+SELECT area_code, provider, month, devices_in_service, devices_worn, alarms, false_alarms, false_alarm_rate
+FROM care_operations WHERE area_code <@ '460102' ORDER BY provider, month;
+SELECT r, pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_operations WHERE area_code <@ '460102'$$) AS operations_rows
 FROM care_role ORDER BY ord;
 
 -- 8. BI: counts per grid and hour, nothing else

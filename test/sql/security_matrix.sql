@@ -334,7 +334,7 @@ BEGIN
       INTO f
     FROM unnest(cols) c
     WHERE c IN ('grid_code', 'community_code', 'area_code', 'code', 'township_code', 'subdistrict_code',
-                'district_code', 'rater_code', 'ratee_code', 'scope', 'scope_code', 'owner_code');
+                'district_code', 'rater_code', 'ratee_code', 'scope', 'scope_code');
   END IF;
   RETURN COALESCE(f, 'true');
 END $$;
