@@ -5446,7 +5446,7 @@ k AS (
   SELECT owner_code, provider, month FROM worn
   UNION
   SELECT owner_code, provider, month FROM alarm)
-SELECT k.owner_code, k.provider, k.month,
+SELECT k.owner_code AS area_code, k.provider, k.month,
        (SELECT count(*) FROM commgrid.care_device d
         WHERE d.owner_code = k.owner_code AND d.provider = k.provider
           AND d.registered_at < ((k.month + 1 * interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai')
@@ -5462,7 +5462,7 @@ LEFT JOIN alarm a ON a.owner_code = k.owner_code AND a.provider = k.provider AND
 WHERE commgrid.reaches(k.owner_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW care_operations IS
   'Wearable care operations per holder, provider and district month: devices in service and worn, alarms, false alarms and their share of closed alarms; rows of the caller''s jurisdiction';
-COMMENT ON COLUMN care_operations.owner_code IS 'The holder of the devices (care_device.owner_code): filter with owner_code <@ code';
+COMMENT ON COLUMN care_operations.area_code IS 'The holder of the devices (care_device.owner_code): filter with area_code <@ code';
 COMMENT ON COLUMN care_operations.provider IS 'The supplier whose service runs the devices';
 COMMENT ON COLUMN care_operations.month IS 'First day of the district month (Asia/Shanghai)';
 COMMENT ON COLUMN care_operations.devices_in_service IS 'Devices registered before the month ended and not retired before it began';
