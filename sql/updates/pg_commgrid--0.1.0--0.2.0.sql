@@ -5221,6 +5221,17 @@ SELECT commgrid.mark_personal('commgrid.care_ping', '{location}', restricted => 
 SELECT commgrid.register_dump('commgrid.care_ping');
 -- the default partition: under the same rule, granted to no one (read through care_ping)
 SELECT commgrid.secure_table('commgrid.care_ping_default', '{grid_code}', '{}', '{}');
+-- its columns say what care_ping's say (one text for both)
+DO $$
+DECLARE
+  c record;
+BEGIN
+  FOR c IN SELECT a.attname, pg_catalog.col_description(a.attrelid, a.attnum) AS txt
+           FROM pg_catalog.pg_attribute a
+           WHERE a.attrelid = 'commgrid.care_ping'::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
+    EXECUTE format('COMMENT ON COLUMN commgrid.care_ping_default.%I IS %L', c.attname, c.txt);
+  END LOOP;
+END $$;
 SELECT commgrid.register_dump('commgrid.care_ping_default');
 SELECT commgrid.register_dump('commgrid.care_ping_id_seq');
 CREATE OR REPLACE FUNCTION care_ingest() RETURNS trigger
