@@ -75,6 +75,7 @@ BEGIN
     EXECUTE format('COMMENT ON COLUMN commgrid.care_ping_default.%I IS %L', c.attname, c.txt);
   END LOOP;
 END $$;
+SELECT commgrid.mark_personal('commgrid.care_ping_default', '{location}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_ping_default');
 SELECT commgrid.register_dump('commgrid.care_ping_id_seq');
 

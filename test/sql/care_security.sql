@@ -78,6 +78,15 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
   RETURN SQLSTATE;
 END $$;
+CREATE FUNCTION pg_temp.try(stmt text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE d text;
+BEGIN
+  EXECUTE stmt;
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+  RETURN SQLSTATE || ': ' || SQLERRM || CASE WHEN d LIKE 'Failing row%' THEN '' ELSE ' | ' || d END;
+END $$;
 CREATE TEMP VIEW care_role AS
 SELECT * FROM (VALUES (1, 'r460102_admin'), (2, 'r460102_town'), (3, 'r460102_grid'),
                       (4, 'r460102_grid2'), (5, 'r460102_bi'), (6, 'r460102_nobody')) r(ord, r);
@@ -154,6 +163,26 @@ SELECT pg_temp.as_role('r460102_grid2', $$SELECT commgrid.care_alarm_respond((SE
 SELECT area_code, provider, month, devices_in_service, devices_worn, alarms, false_alarms, false_alarm_rate
 FROM care_operations WHERE area_code <@ '460102' ORDER BY provider, month;
 SELECT r, pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_operations WHERE area_code <@ '460102'$$) AS operations_rows
+FROM care_role ORDER BY ord;
+
+-- 10. lost-person cases: opened by the grid worker of the person (its grid set from the person,
+-- not typed), from the alarm or a report; counted in person-times with the time to find
+SELECT pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_case (resident_id, reported_by, alarm_id, reported_at, found_at, found_place, rescue_needed)
+  SELECT 460102000002, 'alarm', min(alarm_id), '2026-12-01 09:05+08', '2026-12-01 10:35+08', '海甸二路公园', true FROM commgrid.care_alarm$$) AS from_alarm,
+       pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_case (resident_id, reported_by, reporter, police_case_no, reported_at, found_at, found_place, rescue_needed)
+  VALUES (460102000002, 'police', '海甸派出所', 'J4601020000001', '2026-12-03 18:00+08', '2026-12-03 18:30+08', '海甸岛东部', false)$$) AS from_police,
+       pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_case (resident_id, reported_by, reporter, reported_at) VALUES (460102000001, 'family', '女儿', '2026-12-04 08:00+08')$$) AS other_grid,
+       pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_case (resident_id, reported_by, reporter, reported_at) VALUES (460102000001, 'family', '女儿', '2026-12-04 08:00+08')$$) AS own_grid,
+       pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_case SET grid_code = '460102001001002'$$) AS moved_case;
+-- the grid worker's update ran, but the case stays in its person's grid
+SELECT resident_id, grid_code, reported_by FROM care_case ORDER BY case_id;
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$INSERT INTO commgrid.care_case (resident_id, reported_by, reported_at) VALUES (460102000001, 'police', now())$$),
+  ($$INSERT INTO commgrid.care_case (resident_id, reported_by, reported_at) VALUES (460102000001, 'alarm', now())$$),
+  ($$INSERT INTO commgrid.care_case (resident_id, reported_by, reported_at, found_at, rescue_needed) VALUES (460102000001, 'family', now(), now(), false)$$)) v(stmt);
+SELECT grid_code, month, cases, found, rescued, missing, median_minutes_to_find, max_minutes_to_find
+FROM care_case_summary WHERE grid_code <@ '460102' ORDER BY grid_code, month;
+SELECT r, pg_temp.as_role(r, $$SELECT sum(cases) FROM commgrid.care_case_summary WHERE grid_code <@ '460102'$$) AS cases
 FROM care_role ORDER BY ord;
 
 -- 8. BI: counts per grid and hour, nothing else
