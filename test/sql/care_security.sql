@@ -185,6 +185,26 @@ FROM care_case_summary WHERE grid_code <@ '460102' ORDER BY grid_code, month;
 SELECT r, pg_temp.as_role(r, $$SELECT sum(cases) FROM commgrid.care_case_summary WHERE grid_code <@ '460102'$$) AS cases
 FROM care_role ORDER BY ord;
 
+-- 11. the call centre: ordered contacts, the operator's call, the escalation chain
+SELECT pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_contact (resident_id, position, name, relation, phone, consent_at) VALUES
+  (460102000002, 1, '李梅', '女儿', '13900000001', '2026-11-01 08:00+08'), (460102000002, 2, '张伯', '邻居', '13900000002', NULL)$$) AS contacts,
+       pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_contact (resident_id, position, name, relation, phone) VALUES (460102000002, 3, '王某', '朋友', '13900000003')$$) AS other_grid,
+       pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_call (alarm_id, started_at, answered_at, ended_at, outcome) SELECT min(alarm_id), '2026-12-01 09:01:20+08', NULL, '2026-12-01 09:02:00+08', 'escalated' FROM commgrid.care_alarm$$) AS call,
+       pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_escalation (alarm_id, step, target, contact_id, called_at, reached)
+  SELECT min(a.alarm_id), 1, 'contact', (SELECT contact_id FROM commgrid.care_contact WHERE position = 1), '2026-12-01 09:02+08', false FROM commgrid.care_alarm a$$) AS step_1,
+       pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_escalation (alarm_id, step, target, called_at, reached)
+  SELECT (SELECT min(alarm_id) FROM commgrid.care_alarm), v.s, v.t, v.c::timestamptz, true
+  FROM (VALUES (2, 'grid_worker', '2026-12-01 09:04+08'), (3, '120', '2026-12-01 09:10+08')) v(s, t, c)$$) AS steps_2_3;
+SELECT regexp_replace(pg_temp.try(stmt), '(alarm|contact) [0-9]+', '\1 #', 'g') AS refused FROM (VALUES
+  ($$INSERT INTO commgrid.care_escalation (alarm_id, step, target, contact_id, reached) SELECT min(alarm_id), 4, 'contact', (SELECT contact_id FROM commgrid.care_contact WHERE position = 1), true FROM commgrid.care_alarm$$),
+  ($$INSERT INTO commgrid.care_escalation (alarm_id, step, target, contact_id, reached) SELECT min(alarm_id), 0, 'contact', (SELECT contact_id FROM commgrid.care_contact WHERE position = 2), true FROM commgrid.care_alarm$$),
+  ($$INSERT INTO commgrid.care_contact (resident_id, position, name, relation, phone) VALUES (460102000002, 1, '重复', '儿子', '13900000009')$$)) v(stmt);
+SELECT c.operator, c.outcome, c.grid_code, e.step, e.target, e.reached, e.grid_code = c.grid_code AS same_grid
+FROM care_call c JOIN care_escalation e USING (alarm_id) ORDER BY e.step;
+SELECT r, pg_temp.as_role(r, 'SELECT count(*) FROM commgrid.care_contact') AS contacts,
+       pg_temp.as_role(r, 'SELECT count(*) FROM commgrid.care_escalation') AS steps
+FROM care_role ORDER BY ord;
+
 -- 8. BI: counts per grid and hour, nothing else
 SELECT pg_temp.as_role('r460102_bi', 'SELECT string_agg(format(''%s %s %s/%s/%s'', area_code, hour, devices, pings, alarms), ''; '' ORDER BY area_code, hour) FROM commgrid.bi_care_activity WHERE area_code LIKE ''460102%''') AS bi,
        pg_temp.as_role('r460102_grid', 'SELECT count(*) FROM commgrid.bi_care_activity') AS grid_reads_bi;
