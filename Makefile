@@ -21,7 +21,9 @@ OBJS = \
 	src/assign_location.o \
 	src/coordsys.o \
 	src/walk.o \
-	src/service_clock.o
+	src/service_clock.o \
+	src/imei.o \
+	src/care_ingest.o
 
 # Install SQL: one folder per area (sql/NN_area/), one file per topic inside (NN_topic.sql);
 # the numbers only order them.  Concatenated in that order into one versioned script.

@@ -26,6 +26,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "coordsys.h"
 #include "echo.h"
 #include "ewkb_reader.h"
 #include "srid.h"
@@ -203,8 +204,8 @@ invert(void (*forward) (double, double, double *, double *),
 	*out_lat = best_y;
 }
 
-/* GCJ-02 to WGS-84, by iteration from the point itself */
-static void
+/* GCJ-02 to WGS-84, by iteration from the point itself; also used by care_ingest.c */
+void
 gcj02_to_wgs84(double lon, double lat, double *out_lon, double *out_lat)
 {
 	if (gcj_out_of_china(lon, lat))

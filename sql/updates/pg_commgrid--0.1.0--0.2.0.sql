@@ -8757,6 +8757,982 @@ $$;
 REVOKE EXECUTE ON FUNCTION participation_report_lines(gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION participation_report_lines(gridcode) IS
   'The participation lines of area_report for an area (current year): activities, members who took part (young among them), members who took part in nothing, love-bank points issued, committee eligibility notices';
+-- imei: the IMEI of a wearable device (15 digits, Luhn check digit), validated on input and
+-- stored in 8 bytes (the first 14 digits as an int8, pass-by-value), as idcard is.  The check
+-- digit is recomputed on output, so the int8 order is the order of the text and comparison,
+-- hashing and sorting reuse PostgreSQL's int8 functions.
+
+CREATE TYPE imei;
+CREATE OR REPLACE FUNCTION imei_in(cstring) RETURNS imei
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION imei_out(imei) RETURNS cstring
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION imei_recv(internal) RETURNS imei
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION imei_send(imei) RETURNS bytea
+  AS 'int8send' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE imei (
+  INPUT = imei_in,
+  OUTPUT = imei_out,
+  RECEIVE = imei_recv,
+  SEND = imei_send,
+  LIKE = pg_catalog.int8,
+  CATEGORY = 'U'
+);
+COMMENT ON TYPE imei IS
+  'IMEI of a device (3GPP TS 23.003): 8-digit type allocation code, 6-digit serial, Luhn check digit; stored as the first 14 digits in 8 bytes';
+COMMENT ON FUNCTION imei_in(cstring) IS
+  'Text input of imei: exactly 15 digits with a valid Luhn check digit; 22P02 naming the bad character or the check digit';
+COMMENT ON FUNCTION imei_out(imei) IS 'Text output of imei: the 15 digits, check digit recomputed';
+COMMENT ON FUNCTION imei_recv(internal) IS 'Binary input of imei: the first 14 digits as an int64, range-checked (22P03)';
+COMMENT ON FUNCTION imei_send(imei) IS 'Binary output of imei: the first 14 digits as an int64 (int8send)';
+CREATE CAST (text AS imei) WITH INOUT AS IMPLICIT;
+CREATE CAST (varchar AS imei) WITH INOUT AS IMPLICIT;
+CREATE CAST (imei AS text) WITH INOUT AS ASSIGNMENT;
+CREATE CAST (imei AS varchar) WITH INOUT AS ASSIGNMENT;
+-- comparison: int8's own functions, which are leakproof (row-level security keeps using indexes)
+CREATE OR REPLACE FUNCTION imei_eq(imei, imei) RETURNS bool
+  AS 'int8eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_ne(imei, imei) RETURNS bool
+  AS 'int8ne' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_lt(imei, imei) RETURNS bool
+  AS 'int8lt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_le(imei, imei) RETURNS bool
+  AS 'int8le' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_gt(imei, imei) RETURNS bool
+  AS 'int8gt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_ge(imei, imei) RETURNS bool
+  AS 'int8ge' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_cmp(imei, imei) RETURNS int4
+  AS 'btint8cmp' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_sortsupport(internal) RETURNS void
+  AS 'btint8sortsupport' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+-- hashing must never change between releases: Citus places shards by it
+CREATE OR REPLACE FUNCTION imei_hash(imei) RETURNS int4
+  AS 'hashint8' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OR REPLACE FUNCTION imei_hash_extended(imei, int8) RETURNS int8
+  AS 'hashint8extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE OPERATOR = (
+  LEFTARG = imei, RIGHTARG = imei, FUNCTION = imei_eq,
+  COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR <> (
+  LEFTARG = imei, RIGHTARG = imei, FUNCTION = imei_ne,
+  COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR < (
+  LEFTARG = imei, RIGHTARG = imei, FUNCTION = imei_lt,
+  COMMUTATOR = >, NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <= (
+  LEFTARG = imei, RIGHTARG = imei, FUNCTION = imei_le,
+  COMMUTATOR = >=, NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR > (
+  LEFTARG = imei, RIGHTARG = imei, FUNCTION = imei_gt,
+  COMMUTATOR = <, NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR >= (
+  LEFTARG = imei, RIGHTARG = imei, FUNCTION = imei_ge,
+  COMMUTATOR = <=, NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
+CREATE OPERATOR CLASS imei_ops DEFAULT FOR TYPE imei USING btree AS
+  OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+  FUNCTION 1 imei_cmp(imei, imei),
+  FUNCTION 2 imei_sortsupport(internal);
+CREATE OPERATOR CLASS imei_hash_ops DEFAULT FOR TYPE imei USING hash AS
+  OPERATOR 1 =,
+  FUNCTION 1 imei_hash(imei),
+  FUNCTION 2 imei_hash_extended(imei, int8);
+COMMENT ON FUNCTION imei_eq(imei, imei) IS 'Implementation of = for imei (int8eq, leakproof)';
+COMMENT ON FUNCTION imei_ne(imei, imei) IS 'Implementation of <> for imei (int8ne, leakproof)';
+COMMENT ON FUNCTION imei_lt(imei, imei) IS 'Implementation of < for imei: the order of the canonical text';
+COMMENT ON FUNCTION imei_le(imei, imei) IS 'Implementation of <= for imei (int8le, leakproof)';
+COMMENT ON FUNCTION imei_gt(imei, imei) IS 'Implementation of > for imei (int8gt, leakproof)';
+COMMENT ON FUNCTION imei_ge(imei, imei) IS 'Implementation of >= for imei (int8ge, leakproof)';
+COMMENT ON FUNCTION imei_cmp(imei, imei) IS 'B-tree support: three-way comparison of two numbers (btint8cmp)';
+COMMENT ON FUNCTION imei_sortsupport(internal) IS 'B-tree sort support: int8''s fast comparator';
+COMMENT ON FUNCTION imei_hash(imei) IS 'Hash support: hashint8 of the first 14 digits, stable across releases';
+COMMENT ON FUNCTION imei_hash_extended(imei, int8) IS 'Hash support: seeded 64-bit hashint8extended of the first 14 digits';
+COMMENT ON OPERATOR = (imei, imei) IS 'same number?';
+COMMENT ON OPERATOR <> (imei, imei) IS 'different numbers?';
+COMMENT ON OPERATOR < (imei, imei) IS 'before, in the order of the canonical text?';
+COMMENT ON OPERATOR <= (imei, imei) IS 'before or equal, in the order of the canonical text?';
+COMMENT ON OPERATOR > (imei, imei) IS 'after, in the order of the canonical text?';
+COMMENT ON OPERATOR >= (imei, imei) IS 'after or equal, in the order of the canonical text?';
+CREATE OR REPLACE FUNCTION is_valid_imei(text) RETURNS bool
+  AS 'MODULE_PATHNAME', 'imei_is_valid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION is_valid_imei(text) IS
+  'Would the text be accepted as an imei? For loaders that set bad rows aside instead of failing';
+CREATE OR REPLACE FUNCTION tac(imei) RETURNS text
+  AS 'MODULE_PATHNAME', 'imei_tac' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION tac(imei) IS 'Type allocation code (digits 1-8): the maker and model of the device';
+-- Wearable care (电子保姆): the settings, the devices and their bindings to residents, with the
+-- tracking consent of each binding (PIPL art. 28-29: location tracking of a person needs
+-- separate consent, by the person or a guardian; a binding without it does not track).
+
+-- One row of tunable limits, read by the ingest trigger (care_ingest) and the scheduled jobs.
+CREATE TABLE care_setting (
+  singleton            boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  ping_retention_days  int NOT NULL DEFAULT 90 CHECK (ping_retention_days >= 1),
+  jump_speed_kmh       double precision NOT NULL DEFAULT 150 CHECK (jump_speed_kmh > 0),
+  accuracy_limit_m     double precision NOT NULL DEFAULT 100 CHECK (accuracy_limit_m > 0),
+  low_battery_percent  int NOT NULL DEFAULT 15 CHECK (low_battery_percent BETWEEN 0 AND 100),
+  no_signal_intervals  int NOT NULL DEFAULT 10 CHECK (no_signal_intervals >= 1)
+);
+INSERT INTO care_setting DEFAULT VALUES
+ON CONFLICT DO NOTHING;
+COMMENT ON TABLE care_setting IS 'The limits of wearable care (one row): retention, jump filter, accuracy limit, low battery, silence';
+COMMENT ON COLUMN care_setting.singleton IS 'Always true: the table has one row';
+COMMENT ON COLUMN care_setting.ping_retention_days IS 'Days of pings kept; care_ping_drop_expired drops older day partitions';
+COMMENT ON COLUMN care_setting.jump_speed_kmh IS 'A fix implying a faster move from the last accepted fix is a jump: flagged, ignored for fences';
+COMMENT ON COLUMN care_setting.accuracy_limit_m IS 'Fixes with a worse accuracy (metres) do not count for fences';
+COMMENT ON COLUMN care_setting.low_battery_percent IS 'A battery at or below this raises one low_battery alarm until it is charged above it';
+COMMENT ON COLUMN care_setting.no_signal_intervals IS 'A bound device silent longer than this many reporting intervals raises no_signal';
+SELECT commgrid.secure_table('commgrid.care_setting', NULL, '{district_admin}', '{}');
+SELECT commgrid.register_dump('commgrid.care_setting');
+CREATE TABLE care_device (
+  device_id      bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  imei           imei NOT NULL UNIQUE,
+  sim            text CHECK (sim ~ '^\+?[0-9]{5,20}$'),
+  provider       text NOT NULL CHECK (btrim(provider) <> ''),
+  owner_code     gridcode NOT NULL,
+  grid_code      gridcode,
+  interval_s     int NOT NULL DEFAULT 30 CHECK (interval_s BETWEEN 5 AND 86400),
+  registered_at  timestamptz NOT NULL DEFAULT now(),
+  retired_at     timestamptz CHECK (retired_at >= registered_at)
+);
+COMMENT ON TABLE care_device IS 'A wearable device (watch, badge) that reports its position';
+COMMENT ON COLUMN care_device.device_id IS 'Stable device id';
+COMMENT ON COLUMN care_device.imei IS 'The device''s IMEI (15 digits, Luhn-checked)';
+COMMENT ON COLUMN care_device.sim IS 'Number of the SIM card in the device';
+COMMENT ON COLUMN care_device.provider IS 'The supplier whose service runs the device (the operations report is per provider)';
+COMMENT ON COLUMN care_device.owner_code IS
+  'The area (district, township or community) that holds the device and answers for it: scopes it while nobody wears it';
+COMMENT ON COLUMN care_device.grid_code IS
+  'The grid of its wearer (the open binding''s, kept by care_binding_state): scopes it while worn';
+COMMENT ON COLUMN care_device.interval_s IS 'Reporting interval in seconds (no_signal counts in these)';
+COMMENT ON COLUMN care_device.registered_at IS 'When the device entered service';
+COMMENT ON COLUMN care_device.retired_at IS 'When it left service; NULL while in service';
+CREATE INDEX care_device_owner_code_idx ON care_device (owner_code);
+CREATE INDEX care_device_grid_code_idx ON care_device (grid_code);
+-- jurisdiction: the holder sees its stock, the wearer's grid (and above) the worn device
+SELECT commgrid.secure_table('commgrid.care_device', '{owner_code, grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
+-- the SIM number rings the wearer
+SELECT commgrid.mark_personal('commgrid.care_device', '{sim}');
+SELECT commgrid.register_dump('commgrid.care_device');
+SELECT commgrid.audit_table('commgrid.care_device');
+-- A device worn by a resident over a time.  At most one open binding per device and per
+-- resident; history is kept by closing (bound_until), never by deleting.
+CREATE TABLE care_binding (
+  binding_id          bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  device_id           bigint NOT NULL REFERENCES care_device ON DELETE RESTRICT,
+  resident_id         bigint NOT NULL REFERENCES resident ON DELETE RESTRICT,
+  grid_code           gridcode,
+  bound_from          timestamptz NOT NULL DEFAULT now(),
+  bound_until         timestamptz CHECK (bound_until > bound_from),
+  consent_by          text CHECK (consent_by IN ('person', 'guardian')),
+  consent_signer      text CHECK (btrim(consent_signer) <> ''),
+  consent_at          timestamptz,
+  consent_withdrawn_at timestamptz CHECK (consent_withdrawn_at >= consent_at),
+  CONSTRAINT care_binding_consent_complete
+    CHECK ((consent_by IS NULL) = (consent_at IS NULL)
+           AND (consent_by IS DISTINCT FROM 'guardian' OR consent_signer IS NOT NULL))
+);
+CREATE UNIQUE INDEX care_binding_open_device_idx ON care_binding (device_id) WHERE bound_until IS NULL;
+CREATE UNIQUE INDEX care_binding_open_resident_idx ON care_binding (resident_id) WHERE bound_until IS NULL;
+CREATE INDEX care_binding_grid_code_idx ON care_binding (grid_code);
+COMMENT ON TABLE care_binding IS
+  'Binding history of a device to a resident, with the separate tracking consent of each binding (PIPL art. 28-29)';
+COMMENT ON COLUMN care_binding.binding_id IS 'Stable binding id';
+COMMENT ON COLUMN care_binding.device_id IS 'The device';
+COMMENT ON COLUMN care_binding.resident_id IS 'The resident who wears it';
+COMMENT ON COLUMN care_binding.grid_code IS 'The resident''s grid, copied on binding: scopes the binding, its pings and alarms';
+COMMENT ON COLUMN care_binding.bound_from IS 'Start of the binding';
+COMMENT ON COLUMN care_binding.bound_until IS 'End of the binding; NULL while worn';
+COMMENT ON COLUMN care_binding.consent_by IS 'Who consented to tracking: person or guardian; NULL: no consent, the device does not track';
+COMMENT ON COLUMN care_binding.consent_signer IS 'Name of the guardian who signed (required for guardian consent)';
+COMMENT ON COLUMN care_binding.consent_at IS 'When consent was given';
+COMMENT ON COLUMN care_binding.consent_withdrawn_at IS 'When consent was withdrawn; tracking stops from then';
+SELECT commgrid.secure_table('commgrid.care_binding', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff, grid_worker}');
+SELECT commgrid.mark_personal('commgrid.care_binding', '{consent_signer}');
+SELECT commgrid.register_dump('commgrid.care_binding');
+SELECT commgrid.audit_table('commgrid.care_binding');
+-- Per-device state of the ingest path, one row per device, locked (FOR UPDATE) by every ping
+-- of the device, so two backends ingesting the same device take turns and a restart
+-- continues where the last committed ping left it.  The binding columns mirror the open
+-- binding (care_binding_state keeps them), so the hot path reads one row.
+CREATE TABLE care_device_state (
+  device_id        bigint PRIMARY KEY REFERENCES care_device ON DELETE CASCADE,
+  binding_id       bigint,
+  resident_id      bigint,
+  grid_code        gridcode,
+  tracking         boolean NOT NULL DEFAULT false,
+  last_fixed_at    timestamptz,
+  last_lon         double precision,
+  last_lat         double precision,
+  newest_fixed_at  timestamptz,
+  last_seen_at     timestamptz,
+  outside_count    int NOT NULL DEFAULT 0,
+  is_out           boolean NOT NULL DEFAULT false,
+  exit_alarm_id    bigint,
+  battery_low      boolean NOT NULL DEFAULT false,
+  no_signal_since  timestamptz
+);
+COMMENT ON TABLE care_device_state IS
+  'Ingest state per device: open binding and consent, last accepted fix, fence state (hysteresis), battery and silence flags';
+COMMENT ON COLUMN care_device_state.device_id IS 'The device';
+COMMENT ON COLUMN care_device_state.binding_id IS 'Its open binding, if any';
+COMMENT ON COLUMN care_device_state.resident_id IS 'The resident of the open binding';
+COMMENT ON COLUMN care_device_state.grid_code IS 'The grid of the open binding';
+COMMENT ON COLUMN care_device_state.tracking IS 'Does the open binding have consent not withdrawn? Without it the device does not track';
+COMMENT ON COLUMN care_device_state.last_fixed_at IS 'fixed_at of the last accepted fix: older fixes are out of order';
+COMMENT ON COLUMN care_device_state.last_lon IS 'Longitude (EPSG:4490) of the last accepted fix: the last known position';
+COMMENT ON COLUMN care_device_state.last_lat IS 'Latitude (EPSG:4490) of the last accepted fix';
+COMMENT ON COLUMN care_device_state.newest_fixed_at IS 'The newest fixed_at of any fix received: a fix not newer is out of order and moves nothing';
+COMMENT ON COLUMN care_device_state.last_seen_at IS 'received_at of the last message of any kind (for no_signal)';
+COMMENT ON COLUMN care_device_state.outside_count IS 'Consecutive accepted fixes beyond every fence''s outer ring';
+COMMENT ON COLUMN care_device_state.is_out IS 'Reported out (fence_exit raised, no fence_return yet)';
+COMMENT ON COLUMN care_device_state.exit_alarm_id IS 'The fence_exit alarm of the current absence';
+COMMENT ON COLUMN care_device_state.battery_low IS 'low_battery raised and the battery not yet above the limit';
+COMMENT ON COLUMN care_device_state.no_signal_since IS 'no_signal raised for the silence that began then; cleared by the next message';
+SELECT commgrid.secure_table('commgrid.care_device_state', '{grid_code}', '{district_admin}', '{}');
+SELECT commgrid.mark_personal('commgrid.care_device_state', '{last_lon, last_lat}', restricted => true);
+SELECT commgrid.register_dump('commgrid.care_device_state');
+-- Every device has its state row; the open binding (and its consent) is mirrored into it.
+CREATE OR REPLACE FUNCTION care_device_new_state() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  INSERT INTO commgrid.care_device_state (device_id) VALUES (NEW.device_id);
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_device_new_state() FROM PUBLIC;
+COMMENT ON FUNCTION care_device_new_state() IS 'Trigger: a new device gets its ingest state row';
+CREATE TRIGGER care_device_state_row AFTER INSERT ON care_device
+  FOR EACH ROW EXECUTE FUNCTION care_device_new_state();
+CREATE OR REPLACE FUNCTION care_binding_state() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  b commgrid.care_binding;
+BEGIN
+  IF TG_OP = 'INSERT' AND NEW.grid_code IS NULL THEN
+    NEW.grid_code := (SELECT r.grid_code FROM commgrid.resident r
+                      WHERE r.resident_id OPERATOR(pg_catalog.=) NEW.resident_id);
+  END IF;
+  IF TG_WHEN = 'BEFORE' THEN
+    RETURN NEW;
+  END IF;
+  SELECT * INTO b FROM commgrid.care_binding
+  WHERE device_id OPERATOR(pg_catalog.=) NEW.device_id AND bound_until IS NULL;
+  UPDATE commgrid.care_device d SET grid_code = b.grid_code
+  WHERE d.device_id OPERATOR(pg_catalog.=) NEW.device_id
+    AND d.grid_code IS DISTINCT FROM b.grid_code;
+  UPDATE commgrid.care_device_state s
+  SET binding_id = b.binding_id, resident_id = b.resident_id, grid_code = b.grid_code,
+      tracking = COALESCE(b.consent_by IS NOT NULL AND b.consent_withdrawn_at IS NULL, false),
+      -- a new wearer starts with a clean fence state
+      outside_count = CASE WHEN s.binding_id IS DISTINCT FROM b.binding_id THEN 0 ELSE s.outside_count END,
+      is_out = CASE WHEN s.binding_id IS DISTINCT FROM b.binding_id THEN false ELSE s.is_out END
+  WHERE s.device_id OPERATOR(pg_catalog.=) NEW.device_id;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_binding_state() FROM PUBLIC;
+COMMENT ON FUNCTION care_binding_state() IS
+  'Trigger: a binding takes its resident''s grid; the device (its grid_code) and its ingest state mirror its open binding and whether it may track';
+CREATE TRIGGER care_binding_grid BEFORE INSERT ON care_binding
+  FOR EACH ROW EXECUTE FUNCTION care_binding_state();
+CREATE TRIGGER care_binding_mirror AFTER INSERT OR UPDATE ON care_binding
+  FOR EACH ROW EXECUTE FUNCTION care_binding_state();
+-- Fences: per person a circle (centre and radius in metres) or a home polygon, each with
+-- active hours in district time.  The rule (docs/guide/care.md), evaluated in C by
+-- care_ingest on every accepted fix:
+--   a circle of radius r has an outer ring at r + max(0.1 r, 20 m); a polygon is a circle of
+--   radius 0 around its shape (distance to the polygon, ring at 20 m);
+--   two consecutive accepted fixes beyond every active fence's outer ring: fence_exit (once);
+--   one accepted fix inside an active fence: fence_return; anything between changes nothing.
+CREATE TABLE care_fence (
+  fence_id     bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  resident_id  bigint NOT NULL REFERENCES resident ON DELETE CASCADE,
+  grid_code    gridcode,
+  kind         text NOT NULL CHECK (kind IN ('circle', 'polygon')),
+  centre       geometry,
+  radius_m     double precision,
+  area         geometry,
+  active_from  time,
+  active_until time,
+  CONSTRAINT care_fence_shape CHECK (CASE kind
+    WHEN 'circle' THEN centre IS NOT NULL AND radius_m > 0 AND radius_m <= 50000 AND area IS NULL
+    ELSE area IS NOT NULL AND centre IS NULL AND radius_m IS NULL END),
+  CONSTRAINT enforce_srid_centre CHECK (st_srid(centre) = 4490),
+  CONSTRAINT enforce_geotype_centre CHECK (geometrytype(centre) = 'POINT'),
+  CONSTRAINT enforce_srid_area CHECK (st_srid(area) = 4490),
+  CONSTRAINT enforce_geotype_area CHECK (geometrytype(area) = 'POLYGON'),
+  CONSTRAINT care_fence_hours CHECK ((active_from IS NULL) = (active_until IS NULL))
+);
+CREATE INDEX care_fence_resident_idx ON care_fence (resident_id);
+CREATE INDEX care_fence_grid_code_idx ON care_fence (grid_code);
+COMMENT ON TABLE care_fence IS
+  'A geofence of a person: a circle or a home polygon, optionally active only between two times of day (district time)';
+COMMENT ON COLUMN care_fence.fence_id IS 'Stable fence id';
+COMMENT ON COLUMN care_fence.resident_id IS 'The person it watches';
+COMMENT ON COLUMN care_fence.grid_code IS 'The person''s grid (set on insert): scopes the fence';
+COMMENT ON COLUMN care_fence.kind IS 'circle or polygon';
+COMMENT ON COLUMN care_fence.centre IS 'Centre of a circle, a Point in EPSG:4490';
+COMMENT ON COLUMN care_fence.radius_m IS 'Radius of a circle in metres; its outer ring is radius + max(0.1 radius, 20 m)';
+COMMENT ON COLUMN care_fence.area IS 'A home polygon in EPSG:4490; its outer ring is 20 m beyond its edge';
+COMMENT ON COLUMN care_fence.active_from IS 'Start of the active hours (district time); NULL: always active';
+COMMENT ON COLUMN care_fence.active_until IS 'End of the active hours (exclusive); may be before active_from (overnight)';
+SELECT commgrid.secure_table('commgrid.care_fence', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff, grid_worker}');
+SELECT commgrid.mark_personal('commgrid.care_fence', '{centre, area}', restricted => true);
+SELECT commgrid.register_dump('commgrid.care_fence');
+SELECT commgrid.audit_table('commgrid.care_fence');
+CREATE OR REPLACE FUNCTION care_fence_grid() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  NEW.grid_code := (SELECT r.grid_code FROM commgrid.resident r
+                    WHERE r.resident_id OPERATOR(pg_catalog.=) NEW.resident_id);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_fence_grid() FROM PUBLIC;
+COMMENT ON FUNCTION care_fence_grid() IS 'Trigger: a fence takes its person''s grid';
+CREATE TRIGGER care_fence_grid BEFORE INSERT OR UPDATE OF resident_id ON care_fence
+  FOR EACH ROW EXECUTE FUNCTION care_fence_grid();
+-- Alarms, raised by the ingest path (care_ingest) and by care_check_no_signal, each sent to
+-- listeners on channel commgrid_care_alarm at commit (NOTIFY is transactional: a rolled-back
+-- ping raises nothing).  Response times are recorded on the row.
+CREATE TABLE care_alarm (
+  alarm_id          bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  kind              text NOT NULL CHECK (kind IN ('sos', 'fall', 'low_battery', 'removed', 'power_off',
+                                                  'fence_exit', 'fence_return', 'left_district', 'no_signal')),
+  device_id         bigint NOT NULL REFERENCES care_device,
+  resident_id       bigint REFERENCES resident,
+  grid_code         gridcode,
+  ping_id           bigint,
+  fixed_at          timestamptz,
+  raised_at         timestamptz NOT NULL DEFAULT clock_timestamp(),
+  location          geometry,
+  position_assumed  boolean NOT NULL DEFAULT false,
+  acknowledged_at   timestamptz CHECK (acknowledged_at >= raised_at),
+  acknowledged_by   name,
+  arrived_at        timestamptz CHECK (arrived_at >= acknowledged_at),
+  resolved_at       timestamptz CHECK (resolved_at >= raised_at),
+  false_alarm       boolean,
+  notes             text,
+  CONSTRAINT enforce_srid_location CHECK (st_srid(location) = 4490),
+  CONSTRAINT enforce_geotype_location CHECK (geometrytype(location) = 'POINT'),
+  CONSTRAINT care_alarm_ack_by CHECK ((acknowledged_at IS NULL) = (acknowledged_by IS NULL))
+);
+CREATE INDEX care_alarm_grid_code_idx ON care_alarm (grid_code);
+CREATE INDEX care_alarm_resident_idx ON care_alarm (resident_id);
+CREATE INDEX care_alarm_device_idx ON care_alarm (device_id, raised_at);
+COMMENT ON TABLE care_alarm IS 'An alarm of a wearable device and the response to it';
+COMMENT ON COLUMN care_alarm.alarm_id IS 'Stable alarm id (in the NOTIFY payload)';
+COMMENT ON COLUMN care_alarm.kind IS 'sos, fall, low_battery, removed, power_off, fence_exit, fence_return, left_district or no_signal';
+COMMENT ON COLUMN care_alarm.device_id IS 'The device';
+COMMENT ON COLUMN care_alarm.resident_id IS 'Its wearer when raised (NULL for an unbound device)';
+COMMENT ON COLUMN care_alarm.grid_code IS 'The wearer''s grid: who must respond';
+COMMENT ON COLUMN care_alarm.ping_id IS 'The ping that raised it (care_ping.ping_id); NULL for no_signal';
+COMMENT ON COLUMN care_alarm.fixed_at IS 'fixed_at of that ping';
+COMMENT ON COLUMN care_alarm.raised_at IS 'When the server raised it';
+COMMENT ON COLUMN care_alarm.location IS 'Where: the ping''s fix, or the last known position (position_assumed)';
+COMMENT ON COLUMN care_alarm.position_assumed IS 'The ping had no fix: location is the last known position';
+COMMENT ON COLUMN care_alarm.acknowledged_at IS 'When an operator took it';
+COMMENT ON COLUMN care_alarm.acknowledged_by IS 'The operator who took it';
+COMMENT ON COLUMN care_alarm.arrived_at IS 'When someone reached the person';
+COMMENT ON COLUMN care_alarm.resolved_at IS 'When it was closed';
+COMMENT ON COLUMN care_alarm.false_alarm IS 'Closed as a false alarm (the operations report counts these per provider)';
+COMMENT ON COLUMN care_alarm.notes IS 'What was done';
+-- read by the staff of the jurisdiction; written by ingest, care_check_no_signal and
+-- care_alarm_respond only, so no alarm is made up, deleted or back-dated by hand
+SELECT commgrid.secure_table('commgrid.care_alarm', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}', '{}');
+SELECT commgrid.mark_personal('commgrid.care_alarm', '{location, notes}', restricted => true);
+SELECT commgrid.register_dump('commgrid.care_alarm');
+SELECT commgrid.audit_table('commgrid.care_alarm');
+-- The payload: alarm id, kind, device, masked name, grid and position (GeoJSON-like lon/lat).
+CREATE OR REPLACE FUNCTION care_alarm_notify() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  PERFORM pg_catalog.pg_notify('commgrid_care_alarm', pg_catalog.json_build_object(
+    'alarm_id', NEW.alarm_id, 'kind', NEW.kind, 'device_id', NEW.device_id,
+    'name', (SELECT commgrid.mask_name(r.name) FROM commgrid.resident r
+             WHERE r.resident_id OPERATOR(pg_catalog.=) NEW.resident_id),
+    'grid_code', NEW.grid_code::text,
+    'lon', public.st_x(NEW.location), 'lat', public.st_y(NEW.location),
+    'position_assumed', NEW.position_assumed, 'raised_at', NEW.raised_at)::text);
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_alarm_notify() FROM PUBLIC;
+COMMENT ON FUNCTION care_alarm_notify() IS
+  'Trigger: NOTIFY commgrid_care_alarm with the alarm as JSON (delivered at commit, never on rollback)';
+CREATE TRIGGER care_alarm_notify AFTER INSERT ON care_alarm
+  FOR EACH ROW EXECUTE FUNCTION care_alarm_notify();
+-- Response steps, for one alarm, by whom it is acknowledged, arrived, resolved.  A staff
+-- function (the owner's rights, the caller's jurisdiction checked): the time and the operator
+-- are set here, not typed by hand; each step is audited (audit_table on care_alarm).
+CREATE OR REPLACE FUNCTION care_alarm_respond(alarm bigint, step text, false_alarm boolean DEFAULT NULL,
+                                   notes text DEFAULT NULL) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  area_code commgrid.gridcode;
+BEGIN
+  IF step IS NULL OR step NOT IN ('acknowledged', 'arrived', 'resolved') THEN
+    RAISE EXCEPTION 'unknown response step "%"', commgrid.echo_value(step)
+      USING ERRCODE = '22023', DETAIL = 'step must be acknowledged, arrived or resolved.';
+  END IF;
+  SELECT c.grid_code INTO area_code FROM commgrid.care_alarm c
+  WHERE c.alarm_id OPERATOR(pg_catalog.=) alarm;
+  PERFORM commgrid.check_staff_reach(area_code, format('alarm %s', alarm));
+  UPDATE commgrid.care_alarm c SET
+    acknowledged_at = CASE WHEN step = 'acknowledged' THEN clock_timestamp() ELSE c.acknowledged_at END,
+    acknowledged_by = CASE WHEN step = 'acknowledged' THEN commgrid.acting_role() ELSE c.acknowledged_by END,
+    arrived_at = CASE WHEN step = 'arrived' THEN clock_timestamp() ELSE c.arrived_at END,
+    resolved_at = CASE WHEN step = 'resolved' THEN clock_timestamp() ELSE c.resolved_at END,
+    false_alarm = COALESCE(care_alarm_respond.false_alarm, c.false_alarm),
+    notes = COALESCE(c.notes || E'\n', '') || care_alarm_respond.notes
+  WHERE c.alarm_id OPERATOR(pg_catalog.=) alarm;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_alarm_respond(bigint, text, boolean, text) FROM PUBLIC;
+COMMENT ON FUNCTION care_alarm_respond(bigint, text, boolean, text) IS
+  'Staff function: record a response step (acknowledged, arrived, resolved) of an alarm in the caller''s jurisdiction at the current time, by the acting role (SET ROLE, else the login)';
+INSERT INTO staff_function VALUES
+  ('care_alarm_respond', 'Records the response to a wearable alarm (returns nothing; the alarm is read through care_alarm)')
+ON CONFLICT DO NOTHING;
+-- Pings: what the devices report, partitioned by district day (Asia/Shanghai) on fixed_at.
+-- Loaded by COPY or INSERT, single or batched; the C trigger care_ingest (src/care_ingest.c)
+-- runs on each row: it drops duplicates, converts GCJ-02 to 4490, filters the fix for the
+-- fences (order, cell, accuracy, jump), moves the fence state and raises alarms.  Alarms
+-- (sos, fall, removed, power_off) bypass every filter.
+CREATE SEQUENCE care_ping_id_seq;
+COMMENT ON SEQUENCE care_ping_id_seq IS 'Ids of care_ping';
+CREATE TABLE care_ping (
+  ping_id        bigint NOT NULL DEFAULT nextval('commgrid.care_ping_id_seq'),
+  device_id      bigint NOT NULL REFERENCES care_device,
+  fixed_at       timestamptz NOT NULL,
+  received_at    timestamptz NOT NULL DEFAULT now(),
+  message        text NOT NULL DEFAULT 'position' CHECK (message IN ('position', 'heartbeat', 'alarm')),
+  location       geometry,
+  coord_system   text NOT NULL DEFAULT 'wgs84' CHECK (coord_system IN ('wgs84', 'cgcs2000', 'gcj02')),
+  fix_source     text NOT NULL DEFAULT 'gps' CHECK (fix_source IN ('gps', 'wifi', 'cell', 'none')),
+  geo_provider   text,
+  accuracy_m     real CHECK (accuracy_m >= 0),
+  battery        smallint CHECK (battery BETWEEN 0 AND 100),
+  sos            boolean NOT NULL DEFAULT false,
+  fall           boolean NOT NULL DEFAULT false,
+  removed        boolean NOT NULL DEFAULT false,
+  power_off      boolean NOT NULL DEFAULT false,
+  invalid_fix    boolean NOT NULL DEFAULT false,
+  -- set by care_ingest
+  resident_id    bigint,
+  grid_code      gridcode,
+  status         text NOT NULL DEFAULT 'pending',
+  position_assumed boolean NOT NULL DEFAULT false,
+  -- an Amap-resolved Wi-Fi or cell fix is GCJ-02
+  CONSTRAINT care_ping_provider_system CHECK (geo_provider IS DISTINCT FROM 'amap' OR coord_system = 'gcj02'),
+  CONSTRAINT enforce_srid_location CHECK (st_srid(location) = 4490),
+  CONSTRAINT enforce_geotype_location CHECK (geometrytype(location) = 'POINT'),
+  PRIMARY KEY (ping_id, fixed_at)
+) PARTITION BY RANGE (fixed_at);
+CREATE INDEX care_ping_device_idx ON care_ping (device_id, fixed_at);
+CREATE INDEX care_ping_grid_code_idx ON care_ping (grid_code);
+CREATE TABLE care_ping_default PARTITION OF care_ping DEFAULT;
+COMMENT ON TABLE care_ping_default IS 'Pings of days without their own partition (care_ping_create_partitions makes the coming days)';
+COMMENT ON TABLE care_ping IS 'What wearable devices report: fixes, heartbeats and alarms; partitioned by district day of fixed_at';
+COMMENT ON COLUMN care_ping.ping_id IS 'Stable ping id';
+COMMENT ON COLUMN care_ping.device_id IS 'The device';
+COMMENT ON COLUMN care_ping.fixed_at IS 'When the device took the fix (device clock); the partition key';
+COMMENT ON COLUMN care_ping.received_at IS 'When the server received it';
+COMMENT ON COLUMN care_ping.message IS 'position, heartbeat or alarm';
+COMMENT ON COLUMN care_ping.location IS 'The fix, a Point in EPSG:4490 once stored (input 4326 or 4490, in coord_system); NULL: no fix';
+COMMENT ON COLUMN care_ping.coord_system IS 'The coordinate system the input location was in: wgs84, cgcs2000 or gcj02 (converted on ingest)';
+COMMENT ON COLUMN care_ping.fix_source IS 'gps, wifi, cell (LBS, error up to kilometres: never moves fence state) or none';
+COMMENT ON COLUMN care_ping.geo_provider IS 'The geolocation service that resolved a Wi-Fi or cell fix (amap: GCJ-02)';
+COMMENT ON COLUMN care_ping.accuracy_m IS 'Accuracy in metres as the device reports it';
+COMMENT ON COLUMN care_ping.battery IS 'Battery percentage';
+COMMENT ON COLUMN care_ping.sos IS 'SOS button pressed (alarm)';
+COMMENT ON COLUMN care_ping.fall IS 'Fall detected (alarm)';
+COMMENT ON COLUMN care_ping.removed IS 'Device taken off (alarm)';
+COMMENT ON COLUMN care_ping.power_off IS 'Device switching off (alarm)';
+COMMENT ON COLUMN care_ping.invalid_fix IS 'The device says its coordinates are not a fix';
+COMMENT ON COLUMN care_ping.resident_id IS 'The wearer (open binding) when ingested';
+COMMENT ON COLUMN care_ping.grid_code IS 'The wearer''s grid: scopes the ping';
+COMMENT ON COLUMN care_ping.status IS 'What ingest made of the fix: accepted, out_of_order, cell, inaccurate, jump, no_fix, no_consent';
+COMMENT ON COLUMN care_ping.position_assumed IS 'An alarm without a fix: location is the last known position';
+SELECT commgrid.secure_table('commgrid.care_ping', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}', '{}');
+SELECT commgrid.mark_personal('commgrid.care_ping', '{location}', restricted => true);
+SELECT commgrid.register_dump('commgrid.care_ping');
+-- the default partition: under the same rule, granted to no one (read through care_ping)
+SELECT commgrid.secure_table('commgrid.care_ping_default', '{grid_code}', '{}', '{}');
+-- its columns say what care_ping's say (one text for both)
+DO $$
+DECLARE
+  c record;
+BEGIN
+  FOR c IN SELECT a.attname, pg_catalog.col_description(a.attrelid, a.attnum) AS txt
+           FROM pg_catalog.pg_attribute a
+           WHERE a.attrelid = 'commgrid.care_ping'::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
+    EXECUTE format('COMMENT ON COLUMN commgrid.care_ping_default.%I IS %L', c.attname, c.txt);
+  END LOOP;
+END $$;
+SELECT commgrid.mark_personal('commgrid.care_ping_default', '{location}', restricted => true);
+SELECT commgrid.register_dump('commgrid.care_ping_default');
+SELECT commgrid.register_dump('commgrid.care_ping_id_seq');
+CREATE OR REPLACE FUNCTION care_ingest() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'care_ingest' LANGUAGE C SECURITY DEFINER
+  SET search_path = pg_catalog, commgrid, public, pg_temp;
+REVOKE EXECUTE ON FUNCTION care_ingest() FROM PUBLIC;
+COMMENT ON FUNCTION care_ingest() IS
+  'Trigger (C): the ingest path of care_ping: duplicates dropped, GCJ-02 converted, consent, filters, fence hysteresis, alarms (docs/guide/care.md)';
+CREATE TRIGGER care_ingest BEFORE INSERT ON care_ping
+  FOR EACH ROW EXECUTE FUNCTION care_ingest();
+-- The partition of a district day: [00:00, 24:00) Asia/Shanghai.
+CREATE OR REPLACE FUNCTION care_ping_create_partitions(days int DEFAULT 7, first_day date DEFAULT commgrid.district_today())
+RETURNS int
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp
+-- secure_table's DROP POLICY IF EXISTS would say NOTICE for each new partition
+SET client_min_messages = warning AS $$
+DECLARE
+  d date;
+  made int := 0;
+  part text;
+BEGIN
+  IF days < 1 OR days > 366 THEN
+    RAISE EXCEPTION 'days must be between 1 and 366, not %', days USING ERRCODE = '22023';
+  END IF;
+  FOR i IN 0 .. days - 1 LOOP
+    d := first_day + i;
+    part := 'care_ping_' || to_char(d, 'YYYYMMDD');
+    CONTINUE WHEN to_regclass('commgrid.' || part) IS NOT NULL;
+    EXECUTE format('CREATE TABLE commgrid.%I PARTITION OF commgrid.care_ping FOR VALUES FROM (%L) TO (%L)',
+                   part, (d::timestamp AT TIME ZONE 'Asia/Shanghai'),
+                   ((d + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'));
+    -- a partition queried directly has no policy of its parent: under the same rule and
+    -- granted to no one (read through care_ping)
+    PERFORM commgrid.secure_table(format('commgrid.%I', part)::regclass, '{grid_code}', '{}', '{}');
+    made := made + 1;
+  END LOOP;
+  RETURN made;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_ping_create_partitions(int, date) FROM PUBLIC;
+COMMENT ON FUNCTION care_ping_create_partitions(int, date) IS
+  'Create the day partitions of care_ping for days district days from first_day (today) that do not exist yet, each under the jurisdiction rule and granted to no one; returns how many were made. Schedule it daily (pg_cron)';
+CREATE OR REPLACE FUNCTION care_ping_drop_expired(today date DEFAULT commgrid.district_today()) RETURNS int
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  keep_from date := today - (SELECT ping_retention_days FROM commgrid.care_setting);
+  p record;
+  dropped int := 0;
+BEGIN
+  FOR p IN SELECT c.relname FROM pg_catalog.pg_inherits i
+           JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+           WHERE i.inhparent = 'commgrid.care_ping'::regclass
+             AND c.relname ~ '^care_ping_[0-9]{8}$'
+             AND to_date(substr(c.relname, 11), 'YYYYMMDD') < keep_from
+           ORDER BY c.relname LOOP
+    DELETE FROM commgrid.secured_table WHERE table_name = format('commgrid.%I', p.relname)::regclass;
+    EXECUTE format('DROP TABLE commgrid.%I', p.relname);
+    dropped := dropped + 1;
+  END LOOP;
+  DELETE FROM commgrid.care_ping_default
+  WHERE fixed_at < (keep_from::timestamp AT TIME ZONE 'Asia/Shanghai');
+  RETURN dropped;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_ping_drop_expired(date) FROM PUBLIC;
+COMMENT ON FUNCTION care_ping_drop_expired(date) IS
+  'Drop the day partitions of care_ping older than care_setting.ping_retention_days (and such rows of the default partition); returns how many partitions were dropped. Schedule it daily (pg_cron)';
+-- no_signal: a bound, tracking device silent longer than care_setting.no_signal_intervals of
+-- its reporting interval raises one no_signal alarm per silence (cleared by its next message,
+-- care_ingest).  Meant for pg_cron, e.g. every minute:
+--   SELECT cron.schedule('care-no-signal', '* * * * *', 'SELECT commgrid.care_check_no_signal()');
+CREATE OR REPLACE FUNCTION care_check_no_signal(at timestamptz DEFAULT now()) RETURNS int
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  raised int;
+BEGIN
+  WITH silent AS (
+    UPDATE commgrid.care_device_state s SET no_signal_since = s.last_seen_at
+    FROM commgrid.care_device d, commgrid.care_setting c
+    WHERE d.device_id = s.device_id AND s.tracking AND d.retired_at IS NULL
+      AND s.last_seen_at IS NOT NULL AND s.no_signal_since IS NULL
+      AND s.last_seen_at < at - c.no_signal_intervals * d.interval_s * interval '1 second'
+    RETURNING s.device_id, s.resident_id, s.grid_code, s.last_lon, s.last_lat)
+  INSERT INTO commgrid.care_alarm (kind, device_id, resident_id, grid_code, location, position_assumed)
+  SELECT 'no_signal', device_id, resident_id, grid_code,
+         CASE WHEN last_lon IS NOT NULL THEN st_setsrid(st_makepoint(last_lon, last_lat), 4490) END,
+         last_lon IS NOT NULL
+  FROM silent;
+  GET DIAGNOSTICS raised = ROW_COUNT;
+  RETURN raised;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_check_no_signal(timestamptz) FROM PUBLIC;
+COMMENT ON FUNCTION care_check_no_signal(timestamptz) IS
+  'Raise no_signal for each tracking device silent longer than no_signal_intervals reporting intervals (once per silence); returns how many. Run by pg_cron';
+-- Reading a person's track.  The positions (care_ping.location, the last known position in
+-- care_device_state) are restricted columns: no role reads them from the tables.  The only
+-- way to them is this staff function and care_positions (67_map.sql), which check the
+-- caller's jurisdiction (the policies' reach) and write an audit row for every read.
+CREATE OR REPLACE FUNCTION care_track(resident bigint, from_at timestamptz DEFAULT now() - interval '1 day',
+                           until_at timestamptz DEFAULT now())
+RETURNS TABLE (fixed_at timestamptz, longitude float8, latitude float8, accuracy_m real,
+               fix_source text, status text, battery smallint, alarm boolean)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  area_code commgrid.gridcode;
+BEGIN
+  IF from_at IS NULL OR until_at IS NULL OR until_at <= from_at
+     OR until_at - from_at > interval '31 days' THEN
+    RAISE EXCEPTION 'bad track period [%, %)', from_at, until_at
+      USING ERRCODE = '22023', DETAIL = 'A track covers more than nothing and at most 31 days.',
+            HINT = 'Give from_at before until_at, both set, at most 31 days apart.';
+  END IF;
+  SELECT r.grid_code INTO area_code FROM commgrid.resident r
+  WHERE r.resident_id OPERATOR(pg_catalog.=) resident;
+  PERFORM commgrid.check_staff_reach(area_code, format('resident %s', resident));
+  PERFORM commgrid.audit_read('commgrid.care_ping',
+                              jsonb_build_object('resident_id', resident, 'from', from_at, 'until', until_at),
+                              'care_track', area_code);
+  RETURN QUERY
+  SELECT p.fixed_at, ST_X(p.location), ST_Y(p.location), p.accuracy_m, p.fix_source, p.status,
+         p.battery, p.sos OR p.fall OR p.removed OR p.power_off
+  FROM commgrid.care_ping p
+  WHERE p.resident_id OPERATOR(pg_catalog.=) resident
+    AND p.fixed_at >= from_at AND p.fixed_at < until_at
+  ORDER BY p.fixed_at, p.ping_id;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_track(bigint, timestamptz, timestamptz) FROM PUBLIC;
+COMMENT ON FUNCTION care_track(bigint, timestamptz, timestamptz) IS
+  'Staff function: the pings of a resident (any device they wore) in [from_at, until_at), at most 31 days, for staff whose jurisdiction holds the resident; every call audited';
+INSERT INTO staff_function VALUES
+  ('care_track', 'A resident''s wearable track: positions, fix quality, battery, alarms')
+ON CONFLICT DO NOTHING;
+-- The map (24 hours a day on the electronic map): the last known position of each tracked
+-- person in an area, as GeoJSON, with the masked name and the open alarms.  A staff function
+-- (positions are restricted columns): the area must lie in the caller's jurisdiction, and
+-- each call is audited.
+CREATE OR REPLACE FUNCTION care_positions(area gridcode) RETURNS json
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.check_staff_reach(area, format('area %s', area));
+  PERFORM commgrid.audit_read('commgrid.care_device_state', jsonb_build_object('area', area::text),
+                              'care_positions', area);
+  RETURN (
+    SELECT json_build_object('type', 'FeatureCollection',
+                             'features', COALESCE(json_agg(x.feature ORDER BY x.device_id), '[]'::json))
+    FROM (
+      SELECT s.device_id, json_build_object(
+               'type', 'Feature', 'id', s.device_id,
+               'geometry', json_build_object('type', 'Point',
+                                             'coordinates', json_build_array(s.last_lon, s.last_lat)),
+               'properties', json_build_object(
+                 'name', commgrid.mask_name(r.name), 'grid_code', s.grid_code::text,
+                 'fixed_at', s.last_fixed_at, 'out_of_fence', s.is_out,
+                 'alarms', to_json(ARRAY(SELECT DISTINCT a.kind FROM commgrid.care_alarm a
+                                         WHERE a.device_id OPERATOR(pg_catalog.=) s.device_id
+                                           AND a.resolved_at IS NULL AND a.kind <> 'fence_return'
+                                         ORDER BY a.kind)))) AS feature
+      FROM commgrid.care_device_state s
+      JOIN commgrid.resident r ON r.resident_id OPERATOR(pg_catalog.=) s.resident_id
+      WHERE s.tracking AND s.last_lon IS NOT NULL
+        AND s.grid_code OPERATOR(commgrid.<@) area) x);
+END $$;
+REVOKE EXECUTE ON FUNCTION care_positions(gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION care_positions(gridcode) IS
+  'Staff function: GeoJSON FeatureCollection of the last known position of each tracked person in an area of the caller''s jurisdiction, with masked name, fence state and unresolved alarm kinds; every call audited';
+INSERT INTO staff_function VALUES
+  ('care_positions', 'The last known position of each tracked person in an area, with masked names')
+ON CONFLICT DO NOTHING;
+-- BI: counts only, per grid and district hour; no device, person or position.
+CREATE OR REPLACE FUNCTION bi_care_activity_rows()
+RETURNS TABLE (area_code text, area_name text, hour timestamp, devices int, pings int, alarms int)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  WITH p AS (
+    SELECT grid_code, date_trunc('hour', fixed_at AT TIME ZONE 'Asia/Shanghai') AS hour,
+           count(DISTINCT device_id)::int AS devices, count(*)::int AS pings
+    FROM commgrid.care_ping WHERE grid_code IS NOT NULL GROUP BY 1, 2),
+  a AS (
+    SELECT grid_code, date_trunc('hour', COALESCE(fixed_at, raised_at) AT TIME ZONE 'Asia/Shanghai') AS hour,
+           count(*)::int AS alarms
+    FROM commgrid.care_alarm WHERE grid_code IS NOT NULL AND kind <> 'fence_return' GROUP BY 1, 2)
+  SELECT g.code::text, g.name, COALESCE(p.hour, a.hour), COALESCE(p.devices, 0), COALESCE(p.pings, 0),
+         COALESCE(a.alarms, 0)
+  FROM p FULL JOIN a ON a.grid_code = p.grid_code AND a.hour = p.hour
+  JOIN commgrid.area g ON g.code = COALESCE(p.grid_code, a.grid_code)
+$$;
+REVOKE EXECUTE ON FUNCTION bi_care_activity_rows() FROM PUBLIC;
+COMMENT ON FUNCTION bi_care_activity_rows() IS
+  'The rows of bi_care_activity, computed with the owner''s rights (for the BI reader)';
+CREATE VIEW bi_care_activity AS
+SELECT * FROM commgrid.bi_care_activity_rows();
+COMMENT ON VIEW bi_care_activity IS
+  'BI: wearable care per grid and district hour: devices reporting, pings, alarms (counts only)';
+COMMENT ON COLUMN bi_care_activity.area_code IS 'The grid, as text';
+COMMENT ON COLUMN bi_care_activity.area_name IS 'Name of the grid';
+COMMENT ON COLUMN bi_care_activity.hour IS 'The hour, district time (Asia/Shanghai)';
+COMMENT ON COLUMN bi_care_activity.devices IS 'Devices that reported a ping fixed in that hour';
+COMMENT ON COLUMN bi_care_activity.pings IS 'Pings fixed in that hour';
+COMMENT ON COLUMN bi_care_activity.alarms IS 'Alarms of that hour (the fix of the ping that raised it, else when raised; fence returns not counted)';
+-- What the purchasing subdistrict audits: per holder, provider and district month, the devices
+-- in service, those worn, the alarms and the share of closed alarms that were false.  A report
+-- view (owner's rights, rows of the caller's jurisdiction by the holder's code); counts only.
+--   in service: registered before the month ended, not retired before it began;
+--   worn: sent at least one accepted fix in the month (a device in a drawer sends none);
+--   alarms: the kinds a person must answer (not low_battery, not fence_return), by the month
+--   of the fix that raised them, else of when they were raised;
+--   false_alarm_rate: false alarms / closed alarms (NULL: none closed).
+CREATE VIEW care_operations WITH (security_barrier) AS
+WITH worn AS (
+  SELECT d.owner_code, d.provider,
+         date_trunc('month', p.fixed_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
+         count(DISTINCT p.device_id) AS devices
+  FROM commgrid.care_ping p JOIN commgrid.care_device d ON d.device_id = p.device_id
+  WHERE p.status = 'accepted'
+  GROUP BY 1, 2, 3),
+alarm AS (
+  SELECT d.owner_code, d.provider,
+         date_trunc('month', COALESCE(a.fixed_at, a.raised_at) AT TIME ZONE 'Asia/Shanghai')::date AS month,
+         count(*) AS alarms, count(*) FILTER (WHERE a.resolved_at IS NOT NULL) AS closed,
+         count(*) FILTER (WHERE a.false_alarm) AS false_alarms
+  FROM commgrid.care_alarm a JOIN commgrid.care_device d ON d.device_id = a.device_id
+  WHERE a.kind NOT IN ('low_battery', 'fence_return')
+  GROUP BY 1, 2, 3),
+k AS (
+  SELECT owner_code, provider, month FROM worn
+  UNION
+  SELECT owner_code, provider, month FROM alarm)
+SELECT k.owner_code AS area_code, k.provider, k.month,
+       (SELECT count(*) FROM commgrid.care_device d
+        WHERE d.owner_code = k.owner_code AND d.provider = k.provider
+          AND d.registered_at < ((k.month + 1 * interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai')
+          AND (d.retired_at IS NULL OR d.retired_at >= (k.month::timestamp AT TIME ZONE 'Asia/Shanghai')))
+         AS devices_in_service,
+       COALESCE(w.devices, 0) AS devices_worn,
+       COALESCE(a.alarms, 0) AS alarms,
+       COALESCE(a.false_alarms, 0) AS false_alarms,
+       round(a.false_alarms::numeric / NULLIF(a.closed, 0), 3) AS false_alarm_rate
+FROM k
+LEFT JOIN worn w ON w.owner_code = k.owner_code AND w.provider = k.provider AND w.month = k.month
+LEFT JOIN alarm a ON a.owner_code = k.owner_code AND a.provider = k.provider AND a.month = k.month
+WHERE commgrid.reaches(k.owner_code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW care_operations IS
+  'Wearable care operations per holder, provider and district month: devices in service and worn, alarms, false alarms and their share of closed alarms; rows of the caller''s jurisdiction';
+COMMENT ON COLUMN care_operations.area_code IS 'The holder of the devices (care_device.owner_code): filter with area_code <@ code';
+COMMENT ON COLUMN care_operations.provider IS 'The supplier whose service runs the devices';
+COMMENT ON COLUMN care_operations.month IS 'First day of the district month (Asia/Shanghai)';
+COMMENT ON COLUMN care_operations.devices_in_service IS 'Devices registered before the month ended and not retired before it began';
+COMMENT ON COLUMN care_operations.devices_worn IS 'Devices that sent at least one accepted fix in the month';
+COMMENT ON COLUMN care_operations.alarms IS 'Alarms a person must answer (not low_battery, not fence_return) of the month';
+COMMENT ON COLUMN care_operations.false_alarms IS 'Of those, closed as false alarms';
+COMMENT ON COLUMN care_operations.false_alarm_rate IS 'false_alarms / closed alarms, 3 decimals; NULL when none is closed';
+-- Lost-person cases (走失): opened from an alarm, or from a report by the family, the police or
+-- staff; they record the search, when and where the person was found, and whether a rescue
+-- was needed.  Counted in person-times (人次): each case is one, a person lost twice counts
+-- twice.
+CREATE TABLE care_case (
+  case_id         bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  resident_id     bigint NOT NULL REFERENCES resident ON DELETE RESTRICT,
+  grid_code       gridcode,
+  reported_by     text NOT NULL CHECK (reported_by IN ('alarm', 'family', 'police', 'staff')),
+  alarm_id        bigint REFERENCES care_alarm ON DELETE RESTRICT,
+  reporter        text CHECK (btrim(reporter) <> ''),
+  police_case_no  text CHECK (btrim(police_case_no) <> ''),
+  reported_at     timestamptz NOT NULL,
+  search_notes    text,
+  found_at        timestamptz CHECK (found_at >= reported_at),
+  found_place     text CHECK (btrim(found_place) <> ''),
+  rescue_needed   boolean,
+  closed_at       timestamptz CHECK (closed_at >= reported_at),
+  CONSTRAINT care_case_source CHECK ((reported_by = 'alarm') = (alarm_id IS NOT NULL)),
+  CONSTRAINT care_case_police_number CHECK (reported_by <> 'police' OR police_case_no IS NOT NULL),
+  CONSTRAINT care_case_found CHECK ((found_at IS NULL) = (rescue_needed IS NULL)
+                                    AND (found_at IS NULL OR found_place IS NOT NULL))
+);
+CREATE INDEX care_case_grid_code_idx ON care_case (grid_code);
+CREATE INDEX care_case_resident_idx ON care_case (resident_id);
+CREATE INDEX care_case_alarm_idx ON care_case (alarm_id);
+COMMENT ON TABLE care_case IS 'A lost-person case (走失): who reported it, the search, where and when the person was found, whether a rescue was needed';
+COMMENT ON COLUMN care_case.case_id IS 'Stable case id';
+COMMENT ON COLUMN care_case.resident_id IS 'The person lost';
+COMMENT ON COLUMN care_case.grid_code IS 'The person''s grid (set on insert): scopes the case';
+COMMENT ON COLUMN care_case.reported_by IS 'alarm (opened from alarm_id), family, police (with police_case_no) or staff';
+COMMENT ON COLUMN care_case.alarm_id IS 'The alarm it was opened from (reported_by alarm)';
+COMMENT ON COLUMN care_case.reporter IS 'Who reported it (name and relation, or the police station)';
+COMMENT ON COLUMN care_case.police_case_no IS 'The police case number (required when the police reported it)';
+COMMENT ON COLUMN care_case.reported_at IS 'When it was reported';
+COMMENT ON COLUMN care_case.search_notes IS 'The search: who searched where, when';
+COMMENT ON COLUMN care_case.found_at IS 'When the person was found; NULL while missing';
+COMMENT ON COLUMN care_case.found_place IS 'Where the person was found (required once found)';
+COMMENT ON COLUMN care_case.rescue_needed IS 'Was a rescue (first aid, hospital) needed? Set when found';
+COMMENT ON COLUMN care_case.closed_at IS 'When the case was closed';
+SELECT commgrid.secure_table('commgrid.care_case', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff, grid_worker}');
+SELECT commgrid.mark_personal('commgrid.care_case', '{reporter, search_notes, found_place}');
+SELECT commgrid.register_dump('commgrid.care_case');
+SELECT commgrid.audit_table('commgrid.care_case');
+-- the person's grid, by the fences' rule (one source)
+CREATE TRIGGER care_case_grid BEFORE INSERT OR UPDATE OF resident_id, grid_code ON care_case
+  FOR EACH ROW EXECUTE FUNCTION care_fence_grid();
+-- Per grid and district month of the report: cases, found and rescued in person-times (人次),
+-- and the time to find (minutes).  A report view: rows of the caller's jurisdiction.
+CREATE VIEW care_case_summary WITH (security_barrier) AS
+SELECT c.grid_code,
+       date_trunc('month', c.reported_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
+       count(*) AS cases,
+       count(*) FILTER (WHERE c.found_at IS NOT NULL) AS found,
+       count(*) FILTER (WHERE c.rescue_needed) AS rescued,
+       count(*) FILTER (WHERE c.found_at IS NULL) AS missing,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.found_at - c.reported_at) / 60)
+             FILTER (WHERE c.found_at IS NOT NULL))::numeric, 1) AS median_minutes_to_find,
+       round(max(extract(epoch FROM c.found_at - c.reported_at) / 60)::numeric, 1) AS max_minutes_to_find
+FROM commgrid.care_case c
+WHERE commgrid.reaches(c.grid_code, (SELECT commgrid.reach_scopes()))
+GROUP BY 1, 2;
+COMMENT ON VIEW care_case_summary IS
+  'Lost-person cases per grid and district month in person-times (人次): reported, found, rescued, still missing, and minutes to find; rows of the caller''s jurisdiction';
+COMMENT ON COLUMN care_case_summary.grid_code IS 'The person''s grid: filter with grid_code <@ code';
+COMMENT ON COLUMN care_case_summary.month IS 'First day of the district month of the report (Asia/Shanghai)';
+COMMENT ON COLUMN care_case_summary.cases IS 'Cases reported (person-times)';
+COMMENT ON COLUMN care_case_summary.found IS 'Of those, persons found (person-times)';
+COMMENT ON COLUMN care_case_summary.rescued IS 'Of those found, rescues needed (person-times)';
+COMMENT ON COLUMN care_case_summary.missing IS 'Not found yet';
+COMMENT ON COLUMN care_case_summary.median_minutes_to_find IS 'Median minutes from report to found (found cases)';
+COMMENT ON COLUMN care_case_summary.max_minutes_to_find IS 'Longest minutes from report to found';
+-- The call centre (专人管理, 及时回应呼叫): each person's ordered emergency contacts, the calls
+-- that answer an alarm, and the escalation chain from the contacts to the grid worker to
+-- 120/110, each step recorded.  All scoped by the person's grid.
+CREATE TABLE care_contact (
+  contact_id   bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  resident_id  bigint NOT NULL REFERENCES resident ON DELETE CASCADE,
+  grid_code    gridcode,
+  position     int NOT NULL CHECK (position BETWEEN 1 AND 9),
+  name         text NOT NULL CHECK (btrim(name) <> ''),
+  relation     text NOT NULL CHECK (btrim(relation) <> ''),
+  phone        text NOT NULL CHECK (phone ~ '^\+?[0-9][0-9 -]{4,19}$'),
+  consent_at   timestamptz,
+  CONSTRAINT care_contact_order UNIQUE (resident_id, position)
+);
+CREATE INDEX care_contact_grid_code_idx ON care_contact (grid_code);
+COMMENT ON TABLE care_contact IS 'A person''s emergency contacts, called in order (position 1 first)';
+COMMENT ON COLUMN care_contact.contact_id IS 'Stable contact id';
+COMMENT ON COLUMN care_contact.resident_id IS 'The person cared for';
+COMMENT ON COLUMN care_contact.grid_code IS 'The person''s grid (set by trigger): scopes the contact';
+COMMENT ON COLUMN care_contact.position IS 'Order of calling, 1 first; one contact per position';
+COMMENT ON COLUMN care_contact.name IS 'The contact''s name';
+COMMENT ON COLUMN care_contact.relation IS 'Relation to the person (daughter, neighbour, …)';
+COMMENT ON COLUMN care_contact.phone IS 'The contact''s phone';
+COMMENT ON COLUMN care_contact.consent_at IS 'When the contact agreed to be kept and called; NULL: not called (an escalation step to it is refused)';
+SELECT commgrid.secure_table('commgrid.care_contact', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff, grid_worker}');
+SELECT commgrid.mark_personal('commgrid.care_contact', '{name, relation, phone}');
+SELECT commgrid.register_dump('commgrid.care_contact');
+SELECT commgrid.audit_table('commgrid.care_contact');
+CREATE TRIGGER care_contact_grid BEFORE INSERT OR UPDATE OF resident_id, grid_code ON care_contact
+  FOR EACH ROW EXECUTE FUNCTION care_fence_grid();
+-- An operator's call answering an alarm (SOS): who, when, the outcome.
+CREATE TABLE care_call (
+  call_id      bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  alarm_id     bigint NOT NULL REFERENCES care_alarm ON DELETE RESTRICT,
+  grid_code    gridcode,
+  operator     name NOT NULL DEFAULT commgrid.acting_role(),
+  started_at   timestamptz NOT NULL DEFAULT now(),
+  answered_at  timestamptz CHECK (answered_at >= started_at),
+  ended_at     timestamptz CHECK (ended_at >= started_at),
+  outcome      text CHECK (outcome IN ('resolved_by_phone', 'dispatched', 'escalated', 'false_alarm', 'no_answer')),
+  notes        text
+);
+CREATE INDEX care_call_alarm_idx ON care_call (alarm_id);
+CREATE INDEX care_call_grid_code_idx ON care_call (grid_code);
+COMMENT ON TABLE care_call IS 'A call-centre call answering an alarm: the operator, the times and the outcome';
+COMMENT ON COLUMN care_call.call_id IS 'Stable call id';
+COMMENT ON COLUMN care_call.alarm_id IS 'The alarm answered';
+COMMENT ON COLUMN care_call.grid_code IS 'The alarm''s grid (set by trigger): scopes the call';
+COMMENT ON COLUMN care_call.operator IS 'The operator (the acting role by default)';
+COMMENT ON COLUMN care_call.started_at IS 'When the operator called (or picked up)';
+COMMENT ON COLUMN care_call.answered_at IS 'When the person answered; NULL: not answered';
+COMMENT ON COLUMN care_call.ended_at IS 'When the call ended';
+COMMENT ON COLUMN care_call.outcome IS 'resolved_by_phone, dispatched, escalated, false_alarm or no_answer';
+COMMENT ON COLUMN care_call.notes IS 'What was said and done';
+SELECT commgrid.secure_table('commgrid.care_call', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff, grid_worker}');
+SELECT commgrid.mark_personal('commgrid.care_call', '{notes}');
+SELECT commgrid.register_dump('commgrid.care_call');
+SELECT commgrid.audit_table('commgrid.care_call');
+-- One step of an alarm's escalation chain: a contact, then the grid worker, then 120 or 110.
+CREATE TABLE care_escalation (
+  escalation_id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  alarm_id      bigint NOT NULL REFERENCES care_alarm ON DELETE RESTRICT,
+  grid_code     gridcode,
+  step          int NOT NULL CHECK (step >= 1),
+  target        text NOT NULL CHECK (target IN ('contact', 'grid_worker', '120', '110')),
+  contact_id    bigint REFERENCES care_contact ON DELETE RESTRICT,
+  called_at     timestamptz NOT NULL DEFAULT now(),
+  reached       boolean NOT NULL,
+  notes         text,
+  CONSTRAINT care_escalation_order UNIQUE (alarm_id, step),
+  CONSTRAINT care_escalation_contact CHECK ((target = 'contact') = (contact_id IS NOT NULL))
+);
+CREATE INDEX care_escalation_grid_code_idx ON care_escalation (grid_code);
+CREATE INDEX care_escalation_contact_idx ON care_escalation (contact_id);
+COMMENT ON TABLE care_escalation IS
+  'A step of an alarm''s escalation chain: contacts first, then the grid worker, then 120 or 110 (never back down the chain)';
+COMMENT ON COLUMN care_escalation.escalation_id IS 'Stable step id';
+COMMENT ON COLUMN care_escalation.alarm_id IS 'The alarm';
+COMMENT ON COLUMN care_escalation.grid_code IS 'The alarm''s grid (set by trigger): scopes the step';
+COMMENT ON COLUMN care_escalation.step IS 'Order of the step within the alarm (1 first)';
+COMMENT ON COLUMN care_escalation.target IS 'contact, grid_worker, 120 (ambulance) or 110 (police)';
+COMMENT ON COLUMN care_escalation.contact_id IS 'The contact called (target contact): one of the person''s, with consent';
+COMMENT ON COLUMN care_escalation.called_at IS 'When the call was made';
+COMMENT ON COLUMN care_escalation.reached IS 'Was the target reached?';
+COMMENT ON COLUMN care_escalation.notes IS 'What was said and done';
+SELECT commgrid.secure_table('commgrid.care_escalation', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff, grid_worker}');
+SELECT commgrid.mark_personal('commgrid.care_escalation', '{notes}');
+SELECT commgrid.register_dump('commgrid.care_escalation');
+SELECT commgrid.audit_table('commgrid.care_escalation');
+-- A call or a step takes its alarm's grid; a step keeps the chain's order (its rank not below
+-- an earlier step's, not above a later one's) and calls only the person's consenting contacts.
+-- Under a lock on the alarm row, so two operators recording steps of one alarm take turns.
+CREATE OR REPLACE FUNCTION care_alarm_child_check() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  a commgrid.care_alarm;
+  rank int;
+BEGIN
+  SELECT * INTO a FROM commgrid.care_alarm
+  WHERE alarm_id OPERATOR(pg_catalog.=) NEW.alarm_id FOR UPDATE;
+  NEW.grid_code := a.grid_code;
+  IF TG_TABLE_NAME = 'care_escalation' THEN
+    rank := CASE NEW.target WHEN 'contact' THEN 1 WHEN 'grid_worker' THEN 2 ELSE 3 END;
+    IF EXISTS (SELECT 1 FROM commgrid.care_escalation e
+               WHERE e.alarm_id OPERATOR(pg_catalog.=) NEW.alarm_id
+                 AND e.escalation_id IS DISTINCT FROM NEW.escalation_id
+                 AND ((e.step < NEW.step AND CASE e.target WHEN 'contact' THEN 1 WHEN 'grid_worker' THEN 2 ELSE 3 END > rank)
+                   OR (e.step > NEW.step AND CASE e.target WHEN 'contact' THEN 1 WHEN 'grid_worker' THEN 2 ELSE 3 END < rank))) THEN
+      RAISE EXCEPTION 'escalation step % (%) of alarm % goes back down the chain', NEW.step, NEW.target, NEW.alarm_id
+        USING ERRCODE = '23514', DETAIL = 'The chain runs contacts, then the grid worker, then 120 or 110.',
+              HINT = 'Record the step with a step number after the steps of a lower rank.';
+    END IF;
+    IF NEW.target = 'contact' AND NOT EXISTS (
+         SELECT 1 FROM commgrid.care_contact c
+         WHERE c.contact_id OPERATOR(pg_catalog.=) NEW.contact_id
+           AND c.resident_id IS NOT DISTINCT FROM a.resident_id AND c.consent_at IS NOT NULL) THEN
+      RAISE EXCEPTION 'contact % may not be called for alarm %', NEW.contact_id, NEW.alarm_id
+        USING ERRCODE = '23514', DETAIL = 'A step calls a contact of the alarm''s person who consented to be called.';
+    END IF;
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_alarm_child_check() FROM PUBLIC;
+COMMENT ON FUNCTION care_alarm_child_check() IS
+  'Trigger: a call or escalation step takes its alarm''s grid; a step keeps the chain''s order and calls only the person''s consenting contacts';
+CREATE TRIGGER care_call_alarm BEFORE INSERT OR UPDATE ON care_call
+  FOR EACH ROW EXECUTE FUNCTION care_alarm_child_check();
+CREATE TRIGGER care_escalation_alarm BEFORE INSERT OR UPDATE ON care_escalation
+  FOR EACH ROW EXECUTE FUNCTION care_alarm_child_check();
 -- Party work staffing (issue 16): who holds which Party-work post in a community, on which
 -- pay scheme, since when; the person's own annual appraisal; the area's settings; and which
 -- login is which person, so that a secretary can read their own stipend.

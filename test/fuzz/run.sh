@@ -20,7 +20,7 @@ mkdir -p "$BUILD"
 
 # parser name : C sources it needs
 PARSERS=("gridcode:src/gridcode.c src/levels.c" "idcard:src/idcard.c src/gridcode.c src/levels.c" "uscc:src/uscc.c"
-         "ewkb:src/ewkb_reader.c")
+         "ewkb:src/ewkb_reader.c" "imei:src/imei.c")
 
 passed=0; failed=0
 "$CC" "${CFLAGS[@]}" -c test/fuzz/pg_stubs.c -o "$BUILD/pg_stubs.o"

@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
 public class CommgridJdbcTest {
     private static int passed = 0;
     private static int failed = 0;
@@ -231,6 +234,41 @@ public class CommgridJdbcTest {
                 expectDenied(grid, "INSERT INTO commgrid.jurisdiction (role_name, scope) VALUES ('jdbc330106_grid', '330106')"));
             check("grid worker cannot create roles (42501)", () ->
                 expectDenied(grid, "SELECT commgrid.create_roles()"));
+        }
+
+        // wearable care alarms reach a listener at commit, never from a rolled-back ping
+        try (Connection listener = connect(url, "jdbc330106_grid", "grid-330106", false);
+             Connection gateway = connect(url, "jdbc330106_gateway", "gw-330106", false)) {
+            try (Statement s = listener.createStatement()) {
+                s.execute("LISTEN commgrid_care_alarm");
+            }
+            check("care alarm: NOTIFY at commit with JSON payload; a rolled-back SOS raises nothing", () -> {
+                String sos = "INSERT INTO commgrid.care_ping (device_id, fixed_at, message, location, sos) "
+                           + "VALUES (330106000001, ?::timestamptz, 'alarm', 'SRID=4326;POINT(120.05 30.2)', true)";
+                gateway.setAutoCommit(false);
+                try (PreparedStatement ps = gateway.prepareStatement(sos)) {
+                    ps.setString(1, "2030-01-01 09:00:00+08");
+                    ps.executeUpdate();
+                    gateway.rollback();
+                    ps.setString(1, "2030-01-01 09:01:00+08");
+                    ps.executeUpdate();
+                    gateway.commit();
+                }
+                gateway.setAutoCommit(true);
+                PGConnection pg = listener.unwrap(PGConnection.class);
+                // waits for the committed alarm; the rolled-back one, had it been sent, would come first
+                PGNotification[] got = pg.getNotifications(30000);
+                expect(got != null && got.length >= 1, "a notification arrived");
+                expectEqual("commgrid_care_alarm", got[0].getName(), "channel");
+                String payload = got[0].getParameter();
+                expect(payload.contains("\"kind\" : \"sos\""), "kind sos in " + payload);
+                expect(payload.contains("\"name\" : \"张**\""), "masked name in " + payload);
+                expect(payload.contains("\"grid_code\" : \"330106001001001\""), "grid in " + payload);
+                expect(payload.contains("\"device_id\" : 330106000001"), "device in " + payload);
+                expectEqual(1L, count(listener, "SELECT count(*) FROM commgrid.care_alarm WHERE kind = 'sos'"),
+                            "alarms the grid worker sees");
+                expectEqual(1, got.length, "notifications (the rolled-back SOS sent none)");
+            });
         }
 
         System.out.println(passed + " passed, " + failed + " failed");

@@ -27,3 +27,13 @@ CREATE ROLE jdbc330106_bi LOGIN PASSWORD 'bi-330106' IN ROLE commgrid_bi_reader;
 CREATE ROLE jdbc330106_grid LOGIN PASSWORD 'grid-330106' IN ROLE commgrid_grid_worker;
 SELECT grant_jurisdiction('jdbc330106_grid', '330106001001001'),
        grant_jurisdiction('jdbc330106_grid', '330106001001002');
+-- wearable care (issue 15): a device of 张三丰 with consent, and the device gateway's login
+-- (inserts pings only; BYPASSRLS because the gateway acts for every grid)
+INSERT INTO care_device (device_id, imei, provider, owner_code) VALUES (330106000001, '490154203237518', '甲公司', '330106');
+INSERT INTO care_binding (device_id, resident_id, consent_by, consent_at)
+  VALUES (330106000001, 330106000001, 'person', now());
+DROP ROLE IF EXISTS jdbc330106_gateway;
+CREATE ROLE jdbc330106_gateway LOGIN PASSWORD 'gw-330106' BYPASSRLS;
+GRANT USAGE ON SCHEMA commgrid TO jdbc330106_gateway;
+GRANT INSERT ON care_ping TO jdbc330106_gateway;
+GRANT USAGE ON SEQUENCE care_ping_id_seq TO jdbc330106_gateway;

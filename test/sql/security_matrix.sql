@@ -14,6 +14,13 @@ SET search_path = commgrid, public;
 BEGIN;
 \i test/fixtures/security_matrix.sql
 \set VERBOSITY terse
+-- wearable care (issue 15): an alarm in the grid worker's grid and one in the community
+-- staff's community, for care_alarm_respond
+\set QUIET on
+INSERT INTO care_device (device_id, imei, provider, owner_code) VALUES (620102000901, '490154203237518', '甲公司', '620102');
+INSERT INTO care_alarm (kind, device_id, grid_code) VALUES
+  ('sos', 620102000901, '620102001002001'), ('fall', 620102000901, '620102002001001');
+\set QUIET off
 
 -- The login role of each group, and its home: the area it acts in (its jurisdiction; the
 -- liaison's unit's community; the BI reader's district).  Every group must have one.
@@ -213,7 +220,17 @@ INSERT INTO matrix_expectation VALUES
   ('request_hotspots(gridcode,timestamp with time zone,timestamp with time zone,text,double precision,integer)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'clusters the requests the caller sees (row-level security); a liaison has no area table'),
   ('service_figures', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: mass-work figures of the jurisdiction''s grids, communities and townships'),
   ('submit_request(text,text,text,geometry,text,text,text,text,bigint,text,text,boolean,timestamp with time zone,text,text,timestamp with time zone,boolean)',
-   'self', 'self', 'self', 'self', 'refused', 'refused', 'records a request in the caller''s jurisdiction (its new id); no INSERT on service_request for the others');
+   'self', 'self', 'self', 'self', 'refused', 'refused', 'records a request in the caller''s jurisdiction (its new id); no INSERT on service_request for the others'),
+-- wearable care (issue 15): tracks, the map and alarm responses through audited staff
+-- functions; the partition and no_signal jobs run as the owner (pg_cron)
+  ('care_track(bigint,timestamp with time zone,timestamp with time zone)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: a person''s track, audited'),
+  ('care_positions(gridcode)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: the map of an area in the jurisdiction, audited'),
+  ('care_alarm_respond(bigint,text,boolean,text)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: responses to the jurisdiction''s alarms'),
+  ('care_ping_create_partitions(integer,date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s daily job'),
+  ('care_ping_drop_expired(date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s daily job'),
+  ('care_check_no_signal(timestamp with time zone)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'the owner''s scheduled job'),
+  ('care_operations', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report view: rows of the holders in the jurisdiction'),
+  ('care_case_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report view: lost-person cases of the jurisdiction');
 
 -- Sample arguments, by type, name and function (the most specific row wins; none: NULL):
 -- SQL evaluated as the owner, where $home is the role's home, $own true for the call inside
@@ -236,6 +253,8 @@ INSERT INTO matrix_sample VALUES
   ('bigint', 'member', NULL, 'pg_temp.m_key(''party_member'', $home, $own)'),
   ('bigint', 'unit', NULL, 'pg_temp.m_key(''unit'', $home, $own)'),
   ('bigint', 'campaign', NULL, 'pg_temp.m_key(''assessment_campaign'', $home, $own)'),
+  ('bigint', 'alarm', 'care_alarm_respond', 'pg_temp.m_key(''care_alarm'', $home, $own)'),
+  ('text', 'step', 'care_alarm_respond', '''acknowledged'''),
   ('name', 'member', NULL, '''m620102_spare'''),
   ('text', 'level', NULL, '''grid'''),
   -- submit_request: a request in a grid of the caller's home, in both variants (the place, not

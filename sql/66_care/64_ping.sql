@@ -1,0 +1,146 @@
+-- Pings: what the devices report, partitioned by district day (Asia/Shanghai) on fixed_at.
+-- Loaded by COPY or INSERT, single or batched; the C trigger care_ingest (src/care_ingest.c)
+-- runs on each row: it drops duplicates, converts GCJ-02 to 4490, filters the fix for the
+-- fences (order, cell, accuracy, jump), moves the fence state and raises alarms.  Alarms
+-- (sos, fall, removed, power_off) bypass every filter.
+CREATE SEQUENCE care_ping_id_seq;
+COMMENT ON SEQUENCE care_ping_id_seq IS 'Ids of care_ping';
+CREATE TABLE care_ping (
+  ping_id        bigint NOT NULL DEFAULT nextval('commgrid.care_ping_id_seq'),
+  device_id      bigint NOT NULL REFERENCES care_device,
+  fixed_at       timestamptz NOT NULL,
+  received_at    timestamptz NOT NULL DEFAULT now(),
+  message        text NOT NULL DEFAULT 'position' CHECK (message IN ('position', 'heartbeat', 'alarm')),
+  location       geometry,
+  coord_system   text NOT NULL DEFAULT 'wgs84' CHECK (coord_system IN ('wgs84', 'cgcs2000', 'gcj02')),
+  fix_source     text NOT NULL DEFAULT 'gps' CHECK (fix_source IN ('gps', 'wifi', 'cell', 'none')),
+  geo_provider   text,
+  accuracy_m     real CHECK (accuracy_m >= 0),
+  battery        smallint CHECK (battery BETWEEN 0 AND 100),
+  sos            boolean NOT NULL DEFAULT false,
+  fall           boolean NOT NULL DEFAULT false,
+  removed        boolean NOT NULL DEFAULT false,
+  power_off      boolean NOT NULL DEFAULT false,
+  invalid_fix    boolean NOT NULL DEFAULT false,
+  -- set by care_ingest
+  resident_id    bigint,
+  grid_code      gridcode,
+  status         text NOT NULL DEFAULT 'pending',
+  position_assumed boolean NOT NULL DEFAULT false,
+  -- an Amap-resolved Wi-Fi or cell fix is GCJ-02
+  CONSTRAINT care_ping_provider_system CHECK (geo_provider IS DISTINCT FROM 'amap' OR coord_system = 'gcj02'),
+  CONSTRAINT enforce_srid_location CHECK (st_srid(location) = 4490),
+  CONSTRAINT enforce_geotype_location CHECK (geometrytype(location) = 'POINT'),
+  PRIMARY KEY (ping_id, fixed_at)
+) PARTITION BY RANGE (fixed_at);
+CREATE INDEX care_ping_device_idx ON care_ping (device_id, fixed_at);
+CREATE INDEX care_ping_grid_code_idx ON care_ping (grid_code);
+CREATE TABLE care_ping_default PARTITION OF care_ping DEFAULT;
+COMMENT ON TABLE care_ping_default IS 'Pings of days without their own partition (care_ping_create_partitions makes the coming days)';
+COMMENT ON TABLE care_ping IS 'What wearable devices report: fixes, heartbeats and alarms; partitioned by district day of fixed_at';
+COMMENT ON COLUMN care_ping.ping_id IS 'Stable ping id';
+COMMENT ON COLUMN care_ping.device_id IS 'The device';
+COMMENT ON COLUMN care_ping.fixed_at IS 'When the device took the fix (device clock); the partition key';
+COMMENT ON COLUMN care_ping.received_at IS 'When the server received it';
+COMMENT ON COLUMN care_ping.message IS 'position, heartbeat or alarm';
+COMMENT ON COLUMN care_ping.location IS 'The fix, a Point in EPSG:4490 once stored (input 4326 or 4490, in coord_system); NULL: no fix';
+COMMENT ON COLUMN care_ping.coord_system IS 'The coordinate system the input location was in: wgs84, cgcs2000 or gcj02 (converted on ingest)';
+COMMENT ON COLUMN care_ping.fix_source IS 'gps, wifi, cell (LBS, error up to kilometres: never moves fence state) or none';
+COMMENT ON COLUMN care_ping.geo_provider IS 'The geolocation service that resolved a Wi-Fi or cell fix (amap: GCJ-02)';
+COMMENT ON COLUMN care_ping.accuracy_m IS 'Accuracy in metres as the device reports it';
+COMMENT ON COLUMN care_ping.battery IS 'Battery percentage';
+COMMENT ON COLUMN care_ping.sos IS 'SOS button pressed (alarm)';
+COMMENT ON COLUMN care_ping.fall IS 'Fall detected (alarm)';
+COMMENT ON COLUMN care_ping.removed IS 'Device taken off (alarm)';
+COMMENT ON COLUMN care_ping.power_off IS 'Device switching off (alarm)';
+COMMENT ON COLUMN care_ping.invalid_fix IS 'The device says its coordinates are not a fix';
+COMMENT ON COLUMN care_ping.resident_id IS 'The wearer (open binding) when ingested';
+COMMENT ON COLUMN care_ping.grid_code IS 'The wearer''s grid: scopes the ping';
+COMMENT ON COLUMN care_ping.status IS 'What ingest made of the fix: accepted, out_of_order, cell, inaccurate, jump, no_fix, no_consent';
+COMMENT ON COLUMN care_ping.position_assumed IS 'An alarm without a fix: location is the last known position';
+SELECT commgrid.secure_table('commgrid.care_ping', '{grid_code}',
+  '{district_admin, township_staff, community_staff, grid_worker}', '{}');
+SELECT commgrid.mark_personal('commgrid.care_ping', '{location}', restricted => true);
+SELECT commgrid.register_dump('commgrid.care_ping');
+-- the default partition: under the same rule, granted to no one (read through care_ping)
+SELECT commgrid.secure_table('commgrid.care_ping_default', '{grid_code}', '{}', '{}');
+-- its columns say what care_ping's say (one text for both)
+DO $$
+DECLARE
+  c record;
+BEGIN
+  FOR c IN SELECT a.attname, pg_catalog.col_description(a.attrelid, a.attnum) AS txt
+           FROM pg_catalog.pg_attribute a
+           WHERE a.attrelid = 'commgrid.care_ping'::regclass AND a.attnum > 0 AND NOT a.attisdropped LOOP
+    EXECUTE format('COMMENT ON COLUMN commgrid.care_ping_default.%I IS %L', c.attname, c.txt);
+  END LOOP;
+END $$;
+SELECT commgrid.mark_personal('commgrid.care_ping_default', '{location}', restricted => true);
+SELECT commgrid.register_dump('commgrid.care_ping_default');
+SELECT commgrid.register_dump('commgrid.care_ping_id_seq');
+
+CREATE FUNCTION care_ingest() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'care_ingest' LANGUAGE C SECURITY DEFINER
+  SET search_path = pg_catalog, commgrid, public, pg_temp;
+REVOKE EXECUTE ON FUNCTION care_ingest() FROM PUBLIC;
+COMMENT ON FUNCTION care_ingest() IS
+  'Trigger (C): the ingest path of care_ping: duplicates dropped, GCJ-02 converted, consent, filters, fence hysteresis, alarms (docs/guide/care.md)';
+CREATE TRIGGER care_ingest BEFORE INSERT ON care_ping
+  FOR EACH ROW EXECUTE FUNCTION care_ingest();
+
+-- The partition of a district day: [00:00, 24:00) Asia/Shanghai.
+CREATE FUNCTION care_ping_create_partitions(days int DEFAULT 7, first_day date DEFAULT commgrid.district_today())
+RETURNS int
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp
+-- secure_table's DROP POLICY IF EXISTS would say NOTICE for each new partition
+SET client_min_messages = warning AS $$
+DECLARE
+  d date;
+  made int := 0;
+  part text;
+BEGIN
+  IF days < 1 OR days > 366 THEN
+    RAISE EXCEPTION 'days must be between 1 and 366, not %', days USING ERRCODE = '22023';
+  END IF;
+  FOR i IN 0 .. days - 1 LOOP
+    d := first_day + i;
+    part := 'care_ping_' || to_char(d, 'YYYYMMDD');
+    CONTINUE WHEN to_regclass('commgrid.' || part) IS NOT NULL;
+    EXECUTE format('CREATE TABLE commgrid.%I PARTITION OF commgrid.care_ping FOR VALUES FROM (%L) TO (%L)',
+                   part, (d::timestamp AT TIME ZONE 'Asia/Shanghai'),
+                   ((d + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'));
+    -- a partition queried directly has no policy of its parent: under the same rule and
+    -- granted to no one (read through care_ping)
+    PERFORM commgrid.secure_table(format('commgrid.%I', part)::regclass, '{grid_code}', '{}', '{}');
+    made := made + 1;
+  END LOOP;
+  RETURN made;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_ping_create_partitions(int, date) FROM PUBLIC;
+COMMENT ON FUNCTION care_ping_create_partitions(int, date) IS
+  'Create the day partitions of care_ping for days district days from first_day (today) that do not exist yet, each under the jurisdiction rule and granted to no one; returns how many were made. Schedule it daily (pg_cron)';
+
+CREATE FUNCTION care_ping_drop_expired(today date DEFAULT commgrid.district_today()) RETURNS int
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  keep_from date := today - (SELECT ping_retention_days FROM commgrid.care_setting);
+  p record;
+  dropped int := 0;
+BEGIN
+  FOR p IN SELECT c.relname FROM pg_catalog.pg_inherits i
+           JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+           WHERE i.inhparent = 'commgrid.care_ping'::regclass
+             AND c.relname ~ '^care_ping_[0-9]{8}$'
+             AND to_date(substr(c.relname, 11), 'YYYYMMDD') < keep_from
+           ORDER BY c.relname LOOP
+    DELETE FROM commgrid.secured_table WHERE table_name = format('commgrid.%I', p.relname)::regclass;
+    EXECUTE format('DROP TABLE commgrid.%I', p.relname);
+    dropped := dropped + 1;
+  END LOOP;
+  DELETE FROM commgrid.care_ping_default
+  WHERE fixed_at < (keep_from::timestamp AT TIME ZONE 'Asia/Shanghai');
+  RETURN dropped;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_ping_drop_expired(date) FROM PUBLIC;
+COMMENT ON FUNCTION care_ping_drop_expired(date) IS
+  'Drop the day partitions of care_ping older than care_setting.ping_retention_days (and such rows of the default partition); returns how many partitions were dropped. Schedule it daily (pg_cron)';

@@ -1,0 +1,52 @@
+-- What the purchasing subdistrict audits: per holder, provider and district month, the devices
+-- in service, those worn, the alarms and the share of closed alarms that were false.  A report
+-- view (owner's rights, rows of the caller's jurisdiction by the holder's code); counts only.
+--   in service: registered before the month ended, not retired before it began;
+--   worn: sent at least one accepted fix in the month (a device in a drawer sends none);
+--   alarms: the kinds a person must answer (not low_battery, not fence_return), by the month
+--   of the fix that raised them, else of when they were raised;
+--   false_alarm_rate: false alarms / closed alarms (NULL: none closed).
+CREATE VIEW care_operations WITH (security_barrier) AS
+WITH worn AS (
+  SELECT d.owner_code, d.provider,
+         date_trunc('month', p.fixed_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
+         count(DISTINCT p.device_id) AS devices
+  FROM commgrid.care_ping p JOIN commgrid.care_device d ON d.device_id = p.device_id
+  WHERE p.status = 'accepted'
+  GROUP BY 1, 2, 3),
+alarm AS (
+  SELECT d.owner_code, d.provider,
+         date_trunc('month', COALESCE(a.fixed_at, a.raised_at) AT TIME ZONE 'Asia/Shanghai')::date AS month,
+         count(*) AS alarms, count(*) FILTER (WHERE a.resolved_at IS NOT NULL) AS closed,
+         count(*) FILTER (WHERE a.false_alarm) AS false_alarms
+  FROM commgrid.care_alarm a JOIN commgrid.care_device d ON d.device_id = a.device_id
+  WHERE a.kind NOT IN ('low_battery', 'fence_return')
+  GROUP BY 1, 2, 3),
+k AS (
+  SELECT owner_code, provider, month FROM worn
+  UNION
+  SELECT owner_code, provider, month FROM alarm)
+SELECT k.owner_code AS area_code, k.provider, k.month,
+       (SELECT count(*) FROM commgrid.care_device d
+        WHERE d.owner_code = k.owner_code AND d.provider = k.provider
+          AND d.registered_at < ((k.month + 1 * interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai')
+          AND (d.retired_at IS NULL OR d.retired_at >= (k.month::timestamp AT TIME ZONE 'Asia/Shanghai')))
+         AS devices_in_service,
+       COALESCE(w.devices, 0) AS devices_worn,
+       COALESCE(a.alarms, 0) AS alarms,
+       COALESCE(a.false_alarms, 0) AS false_alarms,
+       round(a.false_alarms::numeric / NULLIF(a.closed, 0), 3) AS false_alarm_rate
+FROM k
+LEFT JOIN worn w ON w.owner_code = k.owner_code AND w.provider = k.provider AND w.month = k.month
+LEFT JOIN alarm a ON a.owner_code = k.owner_code AND a.provider = k.provider AND a.month = k.month
+WHERE commgrid.reaches(k.owner_code, (SELECT commgrid.reach_scopes()));
+COMMENT ON VIEW care_operations IS
+  'Wearable care operations per holder, provider and district month: devices in service and worn, alarms, false alarms and their share of closed alarms; rows of the caller''s jurisdiction';
+COMMENT ON COLUMN care_operations.area_code IS 'The holder of the devices (care_device.owner_code): filter with area_code <@ code';
+COMMENT ON COLUMN care_operations.provider IS 'The supplier whose service runs the devices';
+COMMENT ON COLUMN care_operations.month IS 'First day of the district month (Asia/Shanghai)';
+COMMENT ON COLUMN care_operations.devices_in_service IS 'Devices registered before the month ended and not retired before it began';
+COMMENT ON COLUMN care_operations.devices_worn IS 'Devices that sent at least one accepted fix in the month';
+COMMENT ON COLUMN care_operations.alarms IS 'Alarms a person must answer (not low_battery, not fence_return) of the month';
+COMMENT ON COLUMN care_operations.false_alarms IS 'Of those, closed as false alarms';
+COMMENT ON COLUMN care_operations.false_alarm_rate IS 'false_alarms / closed alarms, 3 decimals; NULL when none is closed';

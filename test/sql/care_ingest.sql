@@ -1,0 +1,175 @@
+-- Wearable care (issue 15): the imei type, devices, bindings and consent, the ping ingest
+-- path (duplicates, GCJ-02, filters, alarms bypassing them) and the fence rule, on hand-made
+-- areas of 460102 (美兰区), all rolled back.
+SET search_path = commgrid, public;
+BEGIN;
+\set QUIET on
+INSERT INTO area (code, name, kind, boundary)
+SELECT code, name, kind, ST_MakeEnvelope(x0, 20.00, x1, 20.06, 4490)
+FROM (VALUES
+  ('460102', '美兰区', 'district', 110.30, 110.40),
+  ('460102001', '海甸街道', 'subdistrict', 110.30, 110.40),
+  ('460102001001', '海甸社区', 'community', 110.30, 110.40),
+  ('460102001001001', '海甸第1网格', 'grid', 110.30, 110.35),
+  ('460102001001002', '海甸第2网格', 'grid', 110.35, 110.40)
+) a(code, name, kind, x0, x1) ORDER BY code;
+INSERT INTO household (household_id, address, location) VALUES
+  (460102000001, '海甸一路1号', ST_SetSRID(ST_MakePoint(110.32, 20.03), 4490)),
+  (460102000002, '海甸二路2号', ST_SetSRID(ST_MakePoint(110.37, 20.03), 4490));
+INSERT INTO resident (resident_id, name, household_id, empty_nest_elderly) VALUES
+  (460102000001, '王秀英', 460102000001, true),
+  (460102000002, '李建国', 460102000002, true),
+  (460102000003, '陈桂兰', 460102000001, true);
+\set QUIET off
+
+CREATE FUNCTION pg_temp.try(stmt text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE d text; h text;
+BEGIN
+  EXECUTE stmt;
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL, h = PG_EXCEPTION_HINT;
+  RETURN SQLSTATE || ': ' || SQLERRM || ' | ' || CASE WHEN d LIKE 'Failing row%' THEN '' ELSE d END || ' | ' || h;
+END $$;
+
+-- 1. imei: 15 digits, Luhn check digit, stored in 8 bytes by value
+SELECT '490154203237518'::imei AS imei, tac('490154203237518'), pg_column_size('490154203237518'::imei) AS bytes,
+       (SELECT typbyval FROM pg_type WHERE oid = 'imei'::regtype) AS by_value;
+SELECT is_valid_imei(x), pg_temp.try(format('SELECT %L::commgrid.imei', x)) FROM (VALUES
+  ('490154203237518'), ('490154203237519'), ('49015420323751'), ('4901542032375180'),
+  ('4901542O3237518'), (' 490154203237518'), ('49015420323751８'), (''), (repeat('9', 80))) v(x);
+-- order and hashing are those of the number
+SELECT array_agg(i ORDER BY i) FROM (VALUES ('356938035643809'::imei), ('010000000000008'), ('490154203237518')) v(i);
+SELECT count(DISTINCT i) FROM (VALUES ('356938035643809'::imei), ('356938035643809'), ('490154203237518')) v(i);
+SELECT imei_recv_ok FROM (SELECT '490154203237518'::imei::text = '490154203237518' AS imei_recv_ok) s;
+
+-- 2. devices, bindings and consent
+INSERT INTO care_device (device_id, imei, sim, provider, owner_code, interval_s) VALUES
+  (460102000001, '490154203237518', '13800000001', '甲公司', '460102002', 30),
+  (460102000002, '356938035643809', '13800000002', '乙公司', '460102002', 30),
+  (460102000003, '010000000000008', NULL, '乙公司', '460102002', 60);
+SELECT pg_temp.try($$INSERT INTO commgrid.care_device (imei, provider) VALUES ('490154203237517', 'x')$$);
+INSERT INTO care_binding (binding_id, device_id, resident_id, bound_from, consent_by, consent_at) VALUES
+  (460102000001, 460102000001, 460102000001, '2026-11-01 08:00+08', 'person', '2026-11-01 08:00+08');
+-- no consent yet: the binding exists, the device does not track
+INSERT INTO care_binding (binding_id, device_id, resident_id, bound_from) VALUES
+  (460102000002, 460102000002, 460102000002, '2026-11-01 08:00+08');
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$INSERT INTO commgrid.care_binding (device_id, resident_id) VALUES (460102000001, 460102000003)$$),
+  ($$INSERT INTO commgrid.care_binding (device_id, resident_id, consent_by, consent_at) VALUES (460102000003, 460102000003, 'guardian', now())$$),
+  ($$INSERT INTO commgrid.care_binding (device_id, resident_id, consent_by) VALUES (460102000003, 460102000003, 'neighbour')$$)) v(stmt);
+SELECT device_id, owner_code, grid_code FROM care_device ORDER BY device_id;
+SELECT device_id, binding_id, resident_id, grid_code, tracking FROM care_device_state
+WHERE device_id BETWEEN 460102000001 AND 460102000003 ORDER BY device_id;
+
+-- 3. partitions by district day, and their expiry
+SELECT care_ping_create_partitions(3, '2026-12-01');
+SELECT care_ping_create_partitions(3, '2026-12-01') AS again;
+SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+WHERE i.inhparent = 'care_ping'::regclass AND c.relname LIKE 'care_ping_202612%' ORDER BY 1;
+SELECT pg_temp.try($$SELECT commgrid.care_ping_create_partitions(0)$$);
+
+-- 4. the fence: a circle of 100 m around the home (outer ring 120 m), active all day
+INSERT INTO care_fence (fence_id, resident_id, kind, centre, radius_m) VALUES
+  (460102000001, 460102000001, 'circle', ST_SetSRID(ST_MakePoint(110.32, 20.03), 4490), 100);
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$INSERT INTO commgrid.care_fence (resident_id, kind, radius_m) VALUES (460102000001, 'circle', 100)$$),
+  ($$INSERT INTO commgrid.care_fence (resident_id, kind, area) VALUES (460102000001, 'polygon', ST_SetSRID(ST_MakePoint(110.32, 20.03), 4490))$$),
+  ($$INSERT INTO commgrid.care_fence (resident_id, kind, centre, radius_m, active_from) VALUES (460102000001, 'circle', ST_SetSRID(ST_MakePoint(110.32, 20.03), 4490), 100, '08:00')$$)) v(stmt);
+
+-- pings 30 s apart, north of the home: 50 m (inside), 300 m (beyond), 110 m (ring), 300 m,
+-- 500 m; one batched INSERT, then COPY
+CREATE FUNCTION pg_temp.north(metres float8) RETURNS geometry LANGUAGE sql AS
+  $$ SELECT ST_SetSRID(ST_MakePoint(110.32, 20.03 + metres / 111194.93), 4326) $$;
+INSERT INTO care_ping (device_id, fixed_at, location, accuracy_m, battery) VALUES
+  (460102000001, '2026-12-01 09:00:00+08', pg_temp.north(50), 10, 80),
+  (460102000001, '2026-12-01 09:00:30+08', pg_temp.north(300), 10, 80),
+  (460102000001, '2026-12-01 09:01:00+08', pg_temp.north(110), 10, 80),
+  (460102000001, '2026-12-01 09:01:30+08', pg_temp.north(300), 10, 80),
+  (460102000001, '2026-12-01 09:02:00+08', pg_temp.north(500), 10, 80),
+  -- a duplicate: ignored
+  (460102000001, '2026-12-01 09:02:00+08', pg_temp.north(500), 10, 80);
+-- filtered fixes: cell at home, inaccurate at home, a 10 km jump, an older fix at home
+COPY care_ping (device_id, fixed_at, location, fix_source, accuracy_m, battery) FROM stdin;
+460102000001	2026-12-01 09:02:30+08	SRID=4326;POINT(110.32 20.03)	cell	800	79
+460102000001	2026-12-01 09:03:00+08	SRID=4326;POINT(110.32 20.03)	gps	500	79
+460102000001	2026-12-01 09:03:30+08	SRID=4326;POINT(110.42 20.03)	gps	10	79
+460102000001	2026-12-01 09:02:15+08	SRID=4326;POINT(110.32 20.03)	gps	10	79
+\.
+-- SOS without a fix (0,0), sent twice; then home again; a GCJ-02 Wi-Fi fix from Amap; low battery twice
+INSERT INTO care_ping (device_id, fixed_at, message, location, sos, invalid_fix) VALUES
+  (460102000001, '2026-12-01 09:04:00+08', 'alarm', 'SRID=4326;POINT(0 0)', true, true),
+  (460102000001, '2026-12-01 09:04:00+08', 'alarm', 'SRID=4326;POINT(0 0)', true, true);
+INSERT INTO care_ping (device_id, fixed_at, location, accuracy_m) VALUES
+  (460102000001, '2026-12-01 09:04:30+08', pg_temp.north(50), 10);
+INSERT INTO care_ping (device_id, fixed_at, location, coord_system, fix_source, geo_provider, accuracy_m, battery) VALUES
+  (460102000001, '2026-12-01 09:05:00+08', ST_SetSRID(wgs84_to_gcj02(pg_temp.north(20)), 4326), 'gcj02', 'wifi', 'amap', 40, 15),
+  (460102000001, '2026-12-01 09:05:30+08', pg_temp.north(20), 'wgs84', 'gps', NULL, 10, 14);
+SELECT to_char(fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS fixed, message, fix_source, status,
+       round(ST_Distance(location::geography, ST_SetSRID(ST_MakePoint(110.32, 20.03), 4490)::geography)) AS from_home_m,
+       ST_SRID(location) AS srid, position_assumed, resident_id, grid_code, tableoid::regclass AS part
+FROM care_ping WHERE device_id = 460102000001 ORDER BY fixed_at, ping_id;
+SELECT kind, to_char(fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS fixed, resident_id, grid_code,
+       round(ST_Distance(location::geography, ST_SetSRID(ST_MakePoint(110.32, 20.03), 4490)::geography)) AS from_home_m,
+       position_assumed
+FROM care_alarm WHERE device_id = 460102000001 ORDER BY alarm_id;
+SELECT outside_count, is_out, exit_alarm_id IS NULL AS no_open_exit, battery_low,
+       to_char(last_fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS last_fix
+FROM care_device_state WHERE device_id = 460102000001;
+
+-- 5. no consent, no tracking: a plain ping is not kept; an SOS is, without a position
+INSERT INTO care_ping (device_id, fixed_at, location) VALUES
+  (460102000002, '2026-12-01 09:00:00+08', pg_temp.north(10)),
+  (460102000003, '2026-12-01 09:00:00+08', pg_temp.north(10));
+INSERT INTO care_ping (device_id, fixed_at, message, location, fall) VALUES
+  (460102000002, '2026-12-01 09:01:00+08', 'alarm', pg_temp.north(10), true);
+SELECT device_id, message, status, location IS NULL AS no_location, resident_id FROM care_ping
+WHERE device_id IN (460102000002, 460102000003) ORDER BY device_id, fixed_at;
+SELECT kind, device_id, resident_id, location IS NULL AS no_location, position_assumed FROM care_alarm
+WHERE device_id IN (460102000002, 460102000003);
+-- consent given: the device tracks from now on
+UPDATE care_binding SET consent_by = 'guardian', consent_signer = '李明', consent_at = '2026-12-01 09:30+08'
+WHERE binding_id = 460102000002;
+INSERT INTO care_ping (device_id, fixed_at, location) VALUES (460102000002, '2026-12-01 09:31:00+08', pg_temp.north(10));
+SELECT count(*) AS tracked FROM care_ping WHERE device_id = 460102000002 AND status = 'accepted';
+
+-- 6. bad pings: an unknown device, a location outside longitude/latitude, a projected SRID;
+-- a failed statement leaves no ping and no state change
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$INSERT INTO commgrid.care_ping (device_id, fixed_at, location) VALUES (999, now(), 'SRID=4326;POINT(110 20)')$$),
+  ($$INSERT INTO commgrid.care_ping (device_id, fixed_at, location) VALUES (460102000001, '2026-12-01 10:00+08', 'SRID=4326;POINT(200 20)')$$),
+  ($$INSERT INTO commgrid.care_ping (device_id, fixed_at, location) VALUES (460102000001, '2026-12-01 10:00+08', 'SRID=3857;POINT(200 20)')$$),
+  ($$INSERT INTO commgrid.care_ping (device_id, fixed_at, location, geo_provider) VALUES (460102000001, '2026-12-01 10:00+08', 'SRID=4326;POINT(110.32 20.03)', 'amap')$$)) v(stmt);
+SELECT count(*) AS pings, max(fixed_at) AT TIME ZONE 'Asia/Shanghai' AS last FROM care_ping WHERE device_id = 460102000001;
+
+-- 7. a polygon fence (distance to the polygon, ring 20 m) with active hours 08:00-20:00
+INSERT INTO care_fence (resident_id, kind, area, active_from, active_until) VALUES
+  (460102000002, 'polygon', ST_SetSRID(ST_MakeEnvelope(110.319, 20.029, 110.321, 20.031), 4490), '08:00', '20:00');
+-- 15 m beyond the edge (ring), 100 m beyond twice (exit), then at 21:00 far away (inactive:
+-- nothing), then inside (return)
+INSERT INTO care_ping (device_id, fixed_at, location) VALUES
+  (460102000002, '2026-12-01 10:00:00+08', pg_temp.north(111.2 + 15)),
+  (460102000002, '2026-12-01 10:00:30+08', pg_temp.north(111.2 + 100)),
+  (460102000002, '2026-12-01 10:01:00+08', pg_temp.north(111.2 + 100)),
+  (460102000002, '2026-12-01 10:01:30+08', pg_temp.north(111.2 + 120));
+SELECT kind, to_char(fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS fixed FROM care_alarm
+WHERE device_id = 460102000002 AND kind LIKE 'fence%' ORDER BY alarm_id;
+INSERT INTO care_ping (device_id, fixed_at, location) VALUES
+  (460102000002, '2026-12-01 21:00:00+08', pg_temp.north(0)),
+  (460102000002, '2026-12-02 08:00:00+08', pg_temp.north(0));
+SELECT kind, to_char(fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS fixed FROM care_alarm
+WHERE device_id = 460102000002 AND kind LIKE 'fence%' ORDER BY alarm_id;
+
+-- 8. no_signal (run by pg_cron in production; called here): device 1 reports every 30 s and
+-- is silent after its last message; 10 intervals later it is reported once
+SELECT care_check_no_signal((SELECT last_seen_at FROM care_device_state WHERE device_id = 460102000001) + interval '299 s') AS too_early;
+SELECT care_check_no_signal((SELECT last_seen_at FROM care_device_state WHERE device_id = 460102000001) + interval '301 s') AS raised;
+SELECT care_check_no_signal((SELECT last_seen_at FROM care_device_state WHERE device_id = 460102000001) + interval '900 s') AS once;
+SELECT kind, device_id, position_assumed, round(ST_Distance(location::geography, ST_SetSRID(ST_MakePoint(110.32, 20.03), 4490)::geography)) AS from_home_m
+FROM care_alarm WHERE kind = 'no_signal' ORDER BY device_id;
+
+-- 8. retention: partitions older than the limit are dropped
+UPDATE care_setting SET ping_retention_days = 30;
+SELECT care_ping_drop_expired('2027-01-01') AS dropped;
+SELECT count(*) AS left_202612 FROM pg_class WHERE relname LIKE 'care_ping_202612%' AND relkind = 'r';
+ROLLBACK;

@@ -1,0 +1,213 @@
+-- Wearable care (issue 15) as each role, honest and hostile: who sees which devices, bindings,
+-- fences, pings and alarms; positions only through the audited staff functions (care_track,
+-- care_positions); responses only through care_alarm_respond; partitions closed to direct
+-- access; BI counts only.  District 460102, all rolled back.
+SET search_path = commgrid, public;
+BEGIN;
+\set QUIET on
+-- sequences are not rolled back: kept here, restored before the ROLLBACK
+CREATE TEMP TABLE security_sequence_state AS
+SELECT format('%I.%I', schemaname, sequencename) AS seq, last_value, start_value
+FROM pg_sequences WHERE schemaname = 'commgrid';
+SELECT count(*) AS group_roles FROM commgrid.create_roles() \gset
+INSERT INTO area (code, name, kind, boundary)
+SELECT code, name, kind, ST_MakeEnvelope(x0, 20.00, x1, 20.06, 4490)
+FROM (VALUES
+  ('460102', '美兰区', 'district', 110.30, 110.40),
+  ('460102001', '海甸街道', 'subdistrict', 110.30, 110.40),
+  ('460102001001', '海甸社区', 'community', 110.30, 110.40),
+  ('460102001001001', '海甸第1网格', 'grid', 110.30, 110.35),
+  ('460102001001002', '海甸第2网格', 'grid', 110.35, 110.40)
+) a(code, name, kind, x0, x1) ORDER BY code;
+INSERT INTO household (household_id, address, location) VALUES
+  (460102000001, '海甸一路1号', ST_SetSRID(ST_MakePoint(110.32, 20.03), 4490)),
+  (460102000002, '海甸二路2号', ST_SetSRID(ST_MakePoint(110.37, 20.03), 4490));
+INSERT INTO resident (resident_id, name, household_id, empty_nest_elderly) VALUES
+  (460102000001, '王秀英', 460102000001, true),
+  (460102000002, '李建国', 460102000002, true);
+-- devices 1 and 2 worn in grids 1 and 2 (consented), device 3 in the subdistrict's stock
+INSERT INTO care_device (device_id, imei, provider, owner_code, registered_at) VALUES
+  (460102000001, '490154203237518', '甲公司', '460102001', '2026-10-01 08:00+08'),
+  (460102000002, '356938035643809', '乙公司', '460102001', '2026-10-01 08:00+08'),
+  (460102000003, '010000000000008', '乙公司', '460102001', '2026-10-01 08:00+08');
+INSERT INTO care_binding (device_id, resident_id, bound_from, consent_by, consent_at) VALUES
+  (460102000001, 460102000001, '2026-11-01 08:00+08', 'person', '2026-11-01 08:00+08'),
+  (460102000002, 460102000002, '2026-11-01 08:00+08', 'person', '2026-11-01 08:00+08');
+INSERT INTO care_fence (resident_id, kind, centre, radius_m) VALUES
+  (460102000001, 'circle', ST_SetSRID(ST_MakePoint(110.32, 20.03), 4490), 100),
+  (460102000002, 'circle', ST_SetSRID(ST_MakePoint(110.37, 20.03), 4490), 100);
+SELECT care_ping_create_partitions(1, '2026-12-01');
+INSERT INTO care_ping (device_id, fixed_at, location, accuracy_m, battery) VALUES
+  (460102000001, '2026-12-01 09:00:00+08', 'SRID=4326;POINT(110.32 20.0301)', 10, 80),
+  (460102000001, '2026-12-01 09:00:30+08', 'SRID=4326;POINT(110.32 20.0302)', 10, 80),
+  (460102000001, '2026-12-01 09:01:00+08', 'SRID=4326;POINT(110.32 20.0303)', 10, 80),
+  (460102000002, '2026-12-01 09:00:00+08', 'SRID=4326;POINT(110.37 20.0301)', 10, 70);
+INSERT INTO care_ping (device_id, fixed_at, message, location, sos) VALUES
+  (460102000002, '2026-12-01 09:01:00+08', 'alarm', 'SRID=4326;POINT(110.37 20.0302)', true);
+CREATE ROLE r460102_admin IN ROLE commgrid_district_admin;
+CREATE ROLE r460102_town IN ROLE commgrid_township_staff;
+CREATE ROLE r460102_grid IN ROLE commgrid_grid_worker;
+CREATE ROLE r460102_grid2 IN ROLE commgrid_grid_worker;
+CREATE ROLE r460102_bi IN ROLE commgrid_bi_reader;
+CREATE ROLE r460102_nobody;
+SELECT commgrid.grant_jurisdiction('r460102_admin', '460102'),
+       commgrid.grant_jurisdiction('r460102_town', '460102001'),
+       commgrid.grant_jurisdiction('r460102_grid', '460102001001001'),
+       commgrid.grant_jurisdiction('r460102_grid2', '460102001001002') \gset
+\set QUIET off
+\set ON_ERROR_ROLLBACK on
+\set VERBOSITY terse
+
+-- a statement as a role: the row count (or the one value a SELECT returns), else the SQLSTATE
+CREATE FUNCTION pg_temp.as_role(r name, stmt text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  v text;
+  n bigint;
+BEGIN
+  EXECUTE format('SET LOCAL ROLE %I', r);
+  IF stmt ~* '^\s*select' THEN
+    EXECUTE stmt INTO v;
+  ELSE
+    EXECUTE stmt;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    v := n::text;
+  END IF;
+  RESET ROLE;
+  RETURN v;
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE;
+END $$;
+CREATE FUNCTION pg_temp.try(stmt text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE d text;
+BEGIN
+  EXECUTE stmt;
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+  RETURN SQLSTATE || ': ' || SQLERRM || CASE WHEN d LIKE 'Failing row%' THEN '' ELSE ' | ' || d END;
+END $$;
+CREATE TEMP VIEW care_role AS
+SELECT * FROM (VALUES (1, 'r460102_admin'), (2, 'r460102_town'), (3, 'r460102_grid'),
+                      (4, 'r460102_grid2'), (5, 'r460102_bi'), (6, 'r460102_nobody')) r(ord, r);
+
+-- 1. rows each role sees (the grid workers their own people's; the stock device its holder's)
+SELECT t, string_agg(pg_temp.as_role(r, format('SELECT count(*) FROM commgrid.%I', t)), ' ' ORDER BY ord)
+         AS "admin town grid grid2 bi nobody"
+FROM (VALUES ('care_device'), ('care_binding'), ('care_fence'), ('care_ping'), ('care_alarm'),
+             ('care_device_state'), ('care_setting')) t(t), care_role
+GROUP BY t ORDER BY t;
+
+-- 2. positions are restricted columns: nobody reads them from the tables
+SELECT r, pg_temp.as_role(r, 'SELECT count(location) FROM commgrid.care_ping') AS ping_location,
+       pg_temp.as_role(r, 'SELECT count(location) FROM commgrid.care_alarm') AS alarm_location,
+       pg_temp.as_role(r, 'SELECT count(centre) FROM commgrid.care_fence') AS fence_centre,
+       pg_temp.as_role(r, 'SELECT count(last_lon) FROM commgrid.care_device_state') AS last_position,
+       pg_temp.as_role(r, 'SELECT count(sim) FROM commgrid.care_device') AS sim
+FROM care_role ORDER BY ord;
+
+-- 3. partitions: queried through care_ping they keep its policy; directly, no role has any
+-- privilege on them (a partition made by care_ping_create_partitions or the default one)
+SELECT r, pg_temp.as_role(r, 'SELECT count(*) FROM commgrid.care_ping_20261201') AS day_partition,
+       pg_temp.as_role(r, 'SELECT count(*) FROM commgrid.care_ping_default') AS default_partition
+FROM care_role ORDER BY ord;
+SELECT relname, relacl IS NULL AS owner_only, relrowsecurity AS rls FROM pg_class
+WHERE relname IN ('care_ping_20261201', 'care_ping_default') ORDER BY relname;
+SELECT finding, object FROM security_findings WHERE object LIKE '%care%';
+
+-- 4. the track: audited staff function, the jurisdiction checked
+SELECT r, pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_track(460102000001, '2026-12-01 00:00+08', '2026-12-02 00:00+08')$$) AS track_1,
+       pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_track(460102000002, '2026-12-01 00:00+08', '2026-12-02 00:00+08')$$) AS track_2
+FROM care_role ORDER BY ord;
+SELECT to_char(fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS fixed, round(longitude::numeric, 4) AS lon,
+       round(latitude::numeric, 4) AS lat, status, alarm
+FROM care_track(460102000002, '2026-12-01 00:00+08', '2026-12-02 00:00+08');
+SELECT acting_role, action, table_name, row_key ->> 'resident_id' AS resident, via, scope_code
+FROM audit_log WHERE via = 'care_track' ORDER BY id;
+-- bad periods: 22023 with the rule
+SELECT pg_temp.as_role('r460102_grid', $$SELECT count(*) FROM commgrid.care_track(460102000001, '2026-12-02', '2026-12-01')$$) AS reversed,
+       pg_temp.as_role('r460102_grid', $$SELECT count(*) FROM commgrid.care_track(460102000001, '2026-10-01', '2026-12-01')$$) AS two_months,
+       pg_temp.as_role('r460102_grid', $$SELECT count(*) FROM commgrid.care_track(460102999999, '2026-12-01', '2026-12-02')$$) AS no_such_resident;
+
+-- 5. the map: the features of an area in the caller's jurisdiction, masked names, audited
+SELECT r, pg_temp.as_role(r, $$SELECT json_array_length(commgrid.care_positions('460102001') -> 'features')$$) AS subdistrict,
+       pg_temp.as_role(r, $$SELECT json_array_length(commgrid.care_positions('460102001001001') -> 'features')$$) AS grid_1,
+       pg_temp.as_role(r, $$SELECT json_array_length(commgrid.care_positions('460102001001002') -> 'features')$$) AS grid_2
+FROM care_role ORDER BY ord;
+SET LOCAL TimeZone = 'Asia/Shanghai';
+SELECT jsonb_pretty(care_positions('460102001001002')::jsonb);
+RESET TimeZone;
+SELECT acting_role, scope_code FROM audit_log WHERE via = 'care_positions' ORDER BY id;
+
+-- 6. responses: through care_alarm_respond in the jurisdiction; no direct writes to alarms
+SELECT pg_temp.as_role('r460102_grid', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'acknowledged')$$) AS other_grid,
+       pg_temp.as_role('r460102_grid2', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'acknowledged')$$) AS own_grid,
+       pg_temp.as_role('r460102_grid2', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'done')$$) AS bad_step,
+       pg_temp.as_role('r460102_bi', $$SELECT commgrid.care_alarm_respond(1, 'acknowledged')$$) AS bi;
+SELECT kind, acknowledged_by, acknowledged_at IS NOT NULL AS acknowledged FROM care_alarm ORDER BY alarm_id;
+SELECT pg_temp.as_role('r460102_grid2', $$UPDATE commgrid.care_alarm SET resolved_at = now()$$) AS update_alarm,
+       pg_temp.as_role('r460102_grid2', $$DELETE FROM commgrid.care_alarm$$) AS delete_alarm,
+       pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_alarm (kind, device_id, grid_code) VALUES ('sos', 460102000002, '460102001001002')$$) AS forge_alarm;
+
+-- 7. hostile writes: pings are the gateway's; a binding or fence moved out of the grid is refused;
+-- the other grid's rows are not touched; a stock device is the administrator's
+SELECT pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_ping (device_id, fixed_at, location) VALUES (460102000001, now(), 'SRID=4326;POINT(110.32 20.03)')$$) AS grid_pings,
+       pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_binding SET grid_code = '460102001001002'$$) AS move_binding,
+       pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_fence SET radius_m = 5000 WHERE resident_id = 460102000002$$) AS other_fence,
+       pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_binding SET consent_withdrawn_at = now() WHERE resident_id = 460102000002$$) AS other_consent,
+       pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_device SET retired_at = now()$$) AS retire_device,
+       pg_temp.as_role('r460102_town', $$UPDATE commgrid.care_setting SET jump_speed_kmh = 1$$) AS settings;
+
+-- 9. the operations report per holder, provider and month: the holder's staff read it
+SELECT pg_temp.as_role('r460102_grid2', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'resolved', true, '误按')$$) AS resolved_false;
+SELECT area_code, provider, month, devices_in_service, devices_worn, alarms, false_alarms, false_alarm_rate
+FROM care_operations WHERE area_code <@ '460102' ORDER BY provider, month;
+SELECT r, pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_operations WHERE area_code <@ '460102'$$) AS operations_rows
+FROM care_role ORDER BY ord;
+
+-- 10. lost-person cases: opened by the grid worker of the person (its grid set from the person,
+-- not typed), from the alarm or a report; counted in person-times with the time to find
+SELECT pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_case (resident_id, reported_by, alarm_id, reported_at, found_at, found_place, rescue_needed)
+  SELECT 460102000002, 'alarm', min(alarm_id), '2026-12-01 09:05+08', '2026-12-01 10:35+08', '海甸二路公园', true FROM commgrid.care_alarm$$) AS from_alarm,
+       pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_case (resident_id, reported_by, reporter, police_case_no, reported_at, found_at, found_place, rescue_needed)
+  VALUES (460102000002, 'police', '海甸派出所', 'J4601020000001', '2026-12-03 18:00+08', '2026-12-03 18:30+08', '海甸岛东部', false)$$) AS from_police,
+       pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_case (resident_id, reported_by, reporter, reported_at) VALUES (460102000001, 'family', '女儿', '2026-12-04 08:00+08')$$) AS other_grid,
+       pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_case (resident_id, reported_by, reporter, reported_at) VALUES (460102000001, 'family', '女儿', '2026-12-04 08:00+08')$$) AS own_grid,
+       pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_case SET grid_code = '460102001001002'$$) AS moved_case;
+-- the grid worker's update ran, but the case stays in its person's grid
+SELECT resident_id, grid_code, reported_by FROM care_case ORDER BY case_id;
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$INSERT INTO commgrid.care_case (resident_id, reported_by, reported_at) VALUES (460102000001, 'police', now())$$),
+  ($$INSERT INTO commgrid.care_case (resident_id, reported_by, reported_at) VALUES (460102000001, 'alarm', now())$$),
+  ($$INSERT INTO commgrid.care_case (resident_id, reported_by, reported_at, found_at, rescue_needed) VALUES (460102000001, 'family', now(), now(), false)$$)) v(stmt);
+SELECT grid_code, month, cases, found, rescued, missing, median_minutes_to_find, max_minutes_to_find
+FROM care_case_summary WHERE grid_code <@ '460102' ORDER BY grid_code, month;
+SELECT r, pg_temp.as_role(r, $$SELECT sum(cases) FROM commgrid.care_case_summary WHERE grid_code <@ '460102'$$) AS cases
+FROM care_role ORDER BY ord;
+
+-- 11. the call centre: ordered contacts, the operator's call, the escalation chain
+SELECT pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_contact (resident_id, position, name, relation, phone, consent_at) VALUES
+  (460102000002, 1, '李梅', '女儿', '13900000001', '2026-11-01 08:00+08'), (460102000002, 2, '张伯', '邻居', '13900000002', NULL)$$) AS contacts,
+       pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_contact (resident_id, position, name, relation, phone) VALUES (460102000002, 3, '王某', '朋友', '13900000003')$$) AS other_grid,
+       pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_call (alarm_id, started_at, answered_at, ended_at, outcome) SELECT min(alarm_id), '2026-12-01 09:01:20+08', NULL, '2026-12-01 09:02:00+08', 'escalated' FROM commgrid.care_alarm$$) AS call,
+       pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_escalation (alarm_id, step, target, contact_id, called_at, reached)
+  SELECT min(a.alarm_id), 1, 'contact', (SELECT contact_id FROM commgrid.care_contact WHERE position = 1), '2026-12-01 09:02+08', false FROM commgrid.care_alarm a$$) AS step_1,
+       pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_escalation (alarm_id, step, target, called_at, reached)
+  SELECT (SELECT min(alarm_id) FROM commgrid.care_alarm), v.s, v.t, v.c::timestamptz, true
+  FROM (VALUES (2, 'grid_worker', '2026-12-01 09:04+08'), (3, '120', '2026-12-01 09:10+08')) v(s, t, c)$$) AS steps_2_3;
+SELECT regexp_replace(pg_temp.try(stmt), '(alarm|contact) [0-9]+', '\1 #', 'g') AS refused FROM (VALUES
+  ($$INSERT INTO commgrid.care_escalation (alarm_id, step, target, contact_id, reached) SELECT min(alarm_id), 4, 'contact', (SELECT contact_id FROM commgrid.care_contact WHERE position = 1), true FROM commgrid.care_alarm$$),
+  ($$INSERT INTO commgrid.care_escalation (alarm_id, step, target, contact_id, reached) SELECT min(alarm_id), 0, 'contact', (SELECT contact_id FROM commgrid.care_contact WHERE position = 2), true FROM commgrid.care_alarm$$),
+  ($$INSERT INTO commgrid.care_contact (resident_id, position, name, relation, phone) VALUES (460102000002, 1, '重复', '儿子', '13900000009')$$)) v(stmt);
+SELECT c.operator, c.outcome, c.grid_code, e.step, e.target, e.reached, e.grid_code = c.grid_code AS same_grid
+FROM care_call c JOIN care_escalation e USING (alarm_id) ORDER BY e.step;
+SELECT r, pg_temp.as_role(r, 'SELECT count(*) FROM commgrid.care_contact') AS contacts,
+       pg_temp.as_role(r, 'SELECT count(*) FROM commgrid.care_escalation') AS steps
+FROM care_role ORDER BY ord;
+
+-- 8. BI: counts per grid and hour, nothing else
+SELECT pg_temp.as_role('r460102_bi', 'SELECT string_agg(format(''%s %s %s/%s/%s'', area_code, hour, devices, pings, alarms), ''; '' ORDER BY area_code, hour) FROM commgrid.bi_care_activity WHERE area_code LIKE ''460102%''') AS bi,
+       pg_temp.as_role('r460102_grid', 'SELECT count(*) FROM commgrid.bi_care_activity') AS grid_reads_bi;
+
+\i test/fixtures/security_cleanup.psql
+ROLLBACK;
