@@ -101,6 +101,56 @@ JOIN activity a ON a.community_code = p.community_code AND a.starts_at < '2017-0
 UPDATE participation_setting SET value = greatest(value, (SELECT max(n) FROM (SELECT count(*) AS n FROM demo_pilot_member GROUP BY community_code) x))
 WHERE name = 'star_board_size';
 
+-- professional social work (issue 14 §3) in the pilot subdistrict, standing in for 回兴: a
+-- 2016 contract, six social workers, 121 cases (every month new ones), 69 groups and 164
+-- community activities (every week one), whatever the scale
+INSERT INTO sw_contract (provider, subdistrict_code, starts_on, ends_on, target_cases, target_groups,
+                         target_activities, evaluator, evaluated_on, evaluation_score)
+VALUES ('社会工作服务中心', :'pilot', '2016-01-04', '2016-12-31', 121, 69, 164, '第三方评估机构', '2017-01-20', 90)
+RETURNING contract_id AS sw_contract \gset
+INSERT INTO social_worker (contract_id, subdistrict_code, name, qualification)
+SELECT :sw_contract, :'pilot', '社工' || i, (ARRAY['assistant', 'intermediate', 'senior'])[1 + i % 3]
+FROM generate_series(1, 6) i;
+CREATE TEMP TABLE demo_pilot_resident AS
+SELECT resident_id, row_number() OVER (ORDER BY resident_id) - 1 AS k, count(*) OVER () AS n
+FROM resident WHERE community_code <@ :'pilot'::gridcode;
+INSERT INTO sw_case (contract_id, subdistrict_code, resident_id, worker_id, need, opened_on)
+SELECT :sw_contract, :'pilot', r.resident_id,
+       (SELECT min(worker_id) FROM social_worker WHERE contract_id = :sw_contract) + i % 6,
+       (ARRAY['独居老人照护', '困境儿童', '就业帮扶', '心理疏导', '家庭关系'])[1 + i % 5],
+       make_date(2016, 1 + i % 12, 5 + i / 12)
+FROM generate_series(0, 120) i JOIN demo_pilot_resident r ON r.k = i % r.n;
+-- the stages, one at a time: the older a case, the further it went
+DO $$
+DECLARE s text;
+BEGIN
+  FOREACH s IN ARRAY (commgrid.sw_stages())[2:] LOOP
+    UPDATE commgrid.sw_case SET stage = s
+    WHERE array_position(commgrid.sw_stages(), stage) = array_position(commgrid.sw_stages(), s) - 1
+      AND extract(month FROM opened_on) <= 13 - 2 * array_position(commgrid.sw_stages(), s) + 2;
+  END LOOP;
+END $$;
+INSERT INTO sw_group (contract_id, subdistrict_code, worker_id, name, started_on)
+SELECT :sw_contract, :'pilot', (SELECT min(worker_id) FROM social_worker WHERE contract_id = :sw_contract) + i % 6,
+       (ARRAY['长者互助小组', '亲子成长小组', '青少年成长小组', '妇女手工小组'])[1 + i % 4] || (i + 1),
+       make_date(2016, 1 + i % 12, 5 + i / 12)
+FROM generate_series(0, 68) i;
+INSERT INTO sw_group_member (group_id, resident_id, subdistrict_code, joined_on)
+SELECT DISTINCT ON (g.group_id, r.resident_id) g.group_id, r.resident_id, :'pilot', g.started_on
+FROM sw_group g, generate_series(0, 7) j JOIN demo_pilot_resident r ON true
+WHERE g.contract_id = :sw_contract AND r.k = (g.group_id * 8 + j) % r.n;
+INSERT INTO sw_group_session (group_id, subdistrict_code, held_on, attendees)
+SELECT g.group_id, :'pilot', g.started_on + 7 * j, 6 FROM sw_group g, generate_series(0, 5) j
+WHERE g.contract_id = :sw_contract;
+INSERT INTO organiser (name, kind, community_code)
+SELECT '社工站', 'social_work_team', min(community_code) FROM demo_pilot_member;
+INSERT INTO activity (organiser_id, kind, title, location, starts_at, ends_at)
+SELECT o.organiser_id, 'other', '社工社区活动',
+       (SELECT h.location FROM household h WHERE h.community_code = o.community_code LIMIT 1),
+       make_timestamptz(2016, 1, 4, 14, 0, 0, 'Asia/Shanghai') + (i % 52) * interval '7 days' + (i / 52) * interval '1 day',
+       make_timestamptz(2016, 1, 4, 16, 0, 0, 'Asia/Shanghai') + (i % 52) * interval '7 days' + (i / 52) * interval '1 day'
+FROM generate_series(0, 163) i, organiser o WHERE o.kind = 'social_work_team' AND o.community_code <@ :'pilot'::gridcode;
+
 -- earnings, in one statement
 SELECT clock_timestamp() AS t0 \gset
 SELECT post_earnings() AS credited \gset
@@ -143,6 +193,14 @@ UNION ALL SELECT 'members on the 2016 star board of the pilot subdistrict', '45'
           AND b.resident_id IN (SELECT resident_id FROM party_member))::text
 UNION ALL SELECT 'needy members earning points in 2016 (person-times)', '102',
        (SELECT sum(earnings) FROM needy_member_participation n WHERE n.community_code <@ :'pilot'::gridcode AND n.year = 2016)::text
+UNION ALL SELECT 'social-work cases (个案) in the pilot subdistrict, 2016', '121',
+       (SELECT sum(cases) FROM social_work_monthly WHERE subdistrict_code = :'pilot' AND month < '2017-01-01')::text
+UNION ALL SELECT 'social-work groups (小组) in the pilot subdistrict, 2016', '69',
+       (SELECT sum(groups) FROM social_work_monthly WHERE subdistrict_code = :'pilot' AND month < '2017-01-01')::text
+UNION ALL SELECT 'social-work community activities in the pilot subdistrict, 2016', '164',
+       (SELECT sum(activities) FROM social_work_monthly WHERE subdistrict_code = :'pilot' AND month < '2017-01-01')::text
+UNION ALL SELECT 'cadence breaches (a month without a new case, a week without an activity)', '0',
+       (SELECT count(*) FROM social_work_cadence WHERE subdistrict_code = :'pilot')::text
 UNION ALL SELECT 'branches with 12 theme days in the last year', 'every branch',
        (SELECT count(DISTINCT org_id) FROM org_meeting WHERE kind = 'theme_day' AND community_code <@ :'district'::gridcode)::text
        || ' of ' || (SELECT count(*) FROM party_org WHERE kind = 'branch' AND community_code <@ :'district'::gridcode);

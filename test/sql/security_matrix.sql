@@ -201,6 +201,12 @@ INSERT INTO matrix_expectation VALUES
   ('branch_participation', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
   ('member_never_took_part', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report for the branch secretary'),
   ('org_eligibility_notice', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance notice (issue 14 §4)'),
+-- participation (issue 14 §3): social work; case notes only for the case's social worker
+-- (no matrix role is one: refused to every group, the worker's access is in participation_social_work)
+  ('social_work_monthly', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('social_work_cadence', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
+  ('sw_case_notes(bigint)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'staff function: the notes of a case, for its social worker only, audited'),
+  ('sw_add_case_note(bigint,text)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'staff function: writes a case note, for its social worker only'),
 -- visits (issue 13, sql/62_visits)
   ('actual_population', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'the actual-population register, with the caller''s row-level security'),
   ('visit_coverage', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
