@@ -9,6 +9,7 @@ BEGIN;
 CREATE TEMP TABLE sw_sequence_state AS
 SELECT format('%I.%I', schemaname, sequencename) AS seq, last_value, start_value
 FROM pg_sequences WHERE schemaname = 'commgrid';
+SELECT setval('commgrid.sw_case_note_note_id_seq', 4501020000) AS note_ids;
 SELECT count(*) > 0 AS group_roles FROM create_roles();
 CREATE ROLE s450102_w1 IN ROLE commgrid_township_staff;
 CREATE ROLE s450102_w2 IN ROLE commgrid_township_staff;
