@@ -70,7 +70,7 @@ PACKAGES += python3
 # the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
 FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 
-.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck fuzz bench bench-security bench-visits bench-services mapcheck bench-maps
+.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck fuzz bench bench-security bench-visits bench-services mapcheck bench-maps bench-care
 deps:
 	@$(MAKE) -s install-packages LIST='$(PACKAGES)'
 install-packages:
@@ -287,3 +287,9 @@ bench-visits:
 bench-services: deps
 	$(MAKE) install
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/services.sh
+
+# wearable care ingest (issue 15): COPY and 8-client INSERT through care_ingest against a
+# PL/pgSQL trigger baseline; DEVICES, PINGS, CLIENTS, SECONDS set the size
+bench-care: deps
+	$(MAKE) install
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/care_ingest.sh

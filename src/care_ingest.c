@@ -14,7 +14,8 @@
  *		inaccurate, jump or accepted, and only an accepted fix moves the state;
  *	 5. fences (docs/guide/care.md): outer ring r + max(0.1 r, 20 m), two
  *		consecutive accepted fixes beyond it: fence_exit once; one inside r:
- *		fence_return;
+ *		fence_return; two consecutive accepted fixes outside every area of the
+ *		district level (locate_point): left_district once, until a fix is back in;
  *	 6. alarm flags raise their alarm whatever the filters said; without a fix
  *		the alarm takes the last known position and says so.
  * Alarms are rows of care_alarm, whose trigger sends NOTIFY at commit.
@@ -82,7 +83,7 @@ prepare_plans(Oid gridcode_type)
 		state_plan = prepare(
 							 "SELECT s.tracking, s.resident_id, s.grid_code, s.last_fixed_at, s.last_lon, s.last_lat,"
 							 " s.outside_count, s.is_out, s.exit_alarm_id, s.battery_low,"
-							 " s.newest_fixed_at,"
+							 " s.newest_fixed_at, s.district_outside_count, s.left_district,"
 							 " c.jump_speed_kmh, c.accuracy_limit_m, c.low_battery_percent"
 							 " FROM commgrid.care_device_state s, commgrid.care_setting c"
 							 " WHERE s.device_id OPERATOR(pg_catalog.=) $1 FOR UPDATE OF s", 1, t);
@@ -110,14 +111,15 @@ prepare_plans(Oid gridcode_type)
 	}
 	{
 		Oid			t[] = {INT8OID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID, INT4OID, BOOLOID,
-		INT8OID, BOOLOID, TIMESTAMPTZOID, BOOLOID, TIMESTAMPTZOID};
+		INT8OID, BOOLOID, TIMESTAMPTZOID, BOOLOID, TIMESTAMPTZOID, INT4OID, BOOLOID};
 
 		update_plan = prepare(
 							  "UPDATE commgrid.care_device_state SET last_fixed_at = $2, last_lon = $3, last_lat = $4,"
 							  " outside_count = $5, is_out = $6, exit_alarm_id = $7, battery_low = $8,"
 							  " last_seen_at = GREATEST(last_seen_at, $9), no_signal_since = NULL,"
-							  " newest_fixed_at = CASE WHEN $10 THEN GREATEST(newest_fixed_at, $11) ELSE newest_fixed_at END"
-							  " WHERE device_id OPERATOR(pg_catalog.=) $1", 11, t);
+							  " newest_fixed_at = CASE WHEN $10 THEN GREATEST(newest_fixed_at, $11) ELSE newest_fixed_at END,"
+							  " district_outside_count = $12, left_district = $13"
+							  " WHERE device_id OPERATOR(pg_catalog.=) $1", 13, t);
 	}
 	{
 		Oid			t[] = {TEXTOID, INT8OID, INT8OID, gridcode_type, INT8OID, TIMESTAMPTZOID,
@@ -274,6 +276,17 @@ fence_position(int64 resident, TimestampTz fixed_at, double lon, double lat)
 	return result;
 }
 
+/* The depth of the district level, looked up once */
+static int
+district_depth(void)
+{
+	static int	depth = -1;
+
+	if (depth < 0)
+		depth = locate_level_depth("district", strlen("district"));
+	return depth;
+}
+
 /* Raise one alarm (unless it is a retransmission); returns its id or 0 */
 static int64
 raise_alarm(const char *kind, int64 device, int64 resident, bool resident_null,
@@ -397,7 +410,9 @@ care_ingest(PG_FUNCTION_ARGS)
 				speed_limit,
 				accuracy_limit;
 	int			outside_count,
+				district_outside_count,
 				battery_limit;
+	bool		left_district;
 	const char *status;
 	bool		assumed = false;
 	Oid			location_type;
@@ -483,9 +498,11 @@ care_ingest(PG_FUNCTION_ARGS)
 		exit_alarm = DatumGetInt64(SPI_getbinval(st, sd, 9, &exit_alarm_null));
 		battery_low = DatumGetBool(SPI_getbinval(st, sd, 10, &isnull));
 		newest_fixed_at = DatumGetTimestampTz(SPI_getbinval(st, sd, 11, &newest_null));
-		speed_limit = DatumGetFloat8(SPI_getbinval(st, sd, 12, &isnull));
-		accuracy_limit = DatumGetFloat8(SPI_getbinval(st, sd, 13, &isnull));
-		battery_limit = DatumGetInt32(SPI_getbinval(st, sd, 14, &isnull));
+		district_outside_count = DatumGetInt32(SPI_getbinval(st, sd, 12, &isnull));
+		left_district = DatumGetBool(SPI_getbinval(st, sd, 13, &isnull));
+		speed_limit = DatumGetFloat8(SPI_getbinval(st, sd, 14, &isnull));
+		accuracy_limit = DatumGetFloat8(SPI_getbinval(st, sd, 15, &isnull));
+		battery_limit = DatumGetInt32(SPI_getbinval(st, sd, 16, &isnull));
 	}
 	/* gridcode is 8 bytes by value (gridcode.h), so it survives SPI_finish */
 	Assert(get_typbyval(grid_type));
@@ -557,6 +574,28 @@ care_ingest(PG_FUNCTION_ARGS)
 				exit_alarm_null = false;
 			}
 		}
+		/*
+		 * The district: outside every district-level area (the engine's
+		 * index, as locate() answers) on two consecutive accepted fixes, so
+		 * one fix jittering over the border raises nothing; once per
+		 * excursion, until an accepted fix is inside again.
+		 */
+		if (!resident_null)
+		{
+			GridCode	district;
+
+			if (locate_point(district_depth(), lon, lat, &district))
+			{
+				district_outside_count = 0;
+				left_district = false;
+			}
+			else if (!left_district && ++district_outside_count >= 2)
+			{
+				left_district = true;
+				raise_alarm("left_district", device, resident, resident_null, grid, grid_null,
+							ping, fixed_at, true, lon, lat, false);
+			}
+		}
 		last_fixed_at = fixed_at;
 		last_lon = lon;
 		last_lat = lat;
@@ -592,8 +631,8 @@ care_ingest(PG_FUNCTION_ARGS)
 	}
 
 	{
-		Datum		args[11];
-		char		n[11];
+		Datum		args[13];
+		char		n[13];
 
 		memset(n, ' ', sizeof(n));
 		args[0] = Int64GetDatum(device);
@@ -609,6 +648,8 @@ care_ingest(PG_FUNCTION_ARGS)
 		args[8] = TimestampTzGetDatum(received_at);
 		args[9] = BoolGetDatum(has_fix);
 		args[10] = TimestampTzGetDatum(fixed_at);
+		args[11] = Int32GetDatum(district_outside_count);
+		args[12] = BoolGetDatum(left_district);
 		if (SPI_execute_plan(update_plan, args, n, false, 0) != SPI_OK_UPDATE)
 			elog(ERROR, "care_ingest: state update failed");
 	}

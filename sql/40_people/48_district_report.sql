@@ -123,6 +123,9 @@ BEGIN
     UNION ALL
     SELECT 300 + s.ordinal, 'mass work: ' || s.indicator, s.value, s.unit
     FROM commgrid.service_report_lines(target) s
+    -- wearable care (issue 15, sql/66_care/71_report.sql)
+    UNION ALL
+    SELECT 400 + c.ordinal, c.indicator, c.value, c.unit FROM commgrid.care_report_lines(target) c
   )
   SELECT l.indicator, l.value::numeric, l.unit FROM line l ORDER BY l.ordinal, l.indicator;
 END $$;

@@ -113,7 +113,9 @@ CREATE TABLE care_device_state (
   is_out           boolean NOT NULL DEFAULT false,
   exit_alarm_id    bigint,
   battery_low      boolean NOT NULL DEFAULT false,
-  no_signal_since  timestamptz
+  no_signal_since  timestamptz,
+  district_outside_count int NOT NULL DEFAULT 0,
+  left_district    boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE care_device_state IS
   'Ingest state per device: open binding and consent, last accepted fix, fence state (hysteresis), battery and silence flags';
@@ -132,6 +134,8 @@ COMMENT ON COLUMN care_device_state.is_out IS 'Reported out (fence_exit raised, 
 COMMENT ON COLUMN care_device_state.exit_alarm_id IS 'The fence_exit alarm of the current absence';
 COMMENT ON COLUMN care_device_state.battery_low IS 'low_battery raised and the battery not yet above the limit';
 COMMENT ON COLUMN care_device_state.no_signal_since IS 'no_signal raised for the silence that began then; cleared by the next message';
+COMMENT ON COLUMN care_device_state.district_outside_count IS 'Consecutive accepted fixes outside every area of the district level';
+COMMENT ON COLUMN care_device_state.left_district IS 'left_district raised, no accepted fix inside the district since';
 SELECT commgrid.secure_table('commgrid.care_device_state', '{grid_code}', '{district_admin}', '{}');
 SELECT commgrid.mark_personal('commgrid.care_device_state', '{last_lon, last_lat}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_device_state');

@@ -3201,6 +3201,9 @@ BEGIN
     UNION ALL
     SELECT 300 + s.ordinal, 'mass work: ' || s.indicator, s.value, s.unit
     FROM commgrid.service_report_lines(target) s
+    -- wearable care (issue 15, sql/66_care/71_report.sql)
+    UNION ALL
+    SELECT 400 + c.ordinal, c.indicator, c.value, c.unit FROM commgrid.care_report_lines(target) c
   )
   SELECT l.indicator, l.value::numeric, l.unit FROM line l ORDER BY l.ordinal, l.indicator;
 END $$;
@@ -9349,7 +9352,9 @@ CREATE TABLE care_device_state (
   is_out           boolean NOT NULL DEFAULT false,
   exit_alarm_id    bigint,
   battery_low      boolean NOT NULL DEFAULT false,
-  no_signal_since  timestamptz
+  no_signal_since  timestamptz,
+  district_outside_count int NOT NULL DEFAULT 0,
+  left_district    boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE care_device_state IS
   'Ingest state per device: open binding and consent, last accepted fix, fence state (hysteresis), battery and silence flags';
@@ -9368,6 +9373,8 @@ COMMENT ON COLUMN care_device_state.is_out IS 'Reported out (fence_exit raised, 
 COMMENT ON COLUMN care_device_state.exit_alarm_id IS 'The fence_exit alarm of the current absence';
 COMMENT ON COLUMN care_device_state.battery_low IS 'low_battery raised and the battery not yet above the limit';
 COMMENT ON COLUMN care_device_state.no_signal_since IS 'no_signal raised for the silence that began then; cleared by the next message';
+COMMENT ON COLUMN care_device_state.district_outside_count IS 'Consecutive accepted fixes outside every area of the district level';
+COMMENT ON COLUMN care_device_state.left_district IS 'left_district raised, no accepted fix inside the district since';
 SELECT commgrid.secure_table('commgrid.care_device_state', '{grid_code}', '{district_admin}', '{}');
 SELECT commgrid.mark_personal('commgrid.care_device_state', '{last_lon, last_lat}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_device_state');
@@ -10108,6 +10115,42 @@ CREATE TRIGGER care_call_alarm BEFORE INSERT OR UPDATE ON care_call
   FOR EACH ROW EXECUTE FUNCTION care_alarm_child_check();
 CREATE TRIGGER care_escalation_alarm BEFORE INSERT OR UPDATE ON care_escalation
   FOR EACH ROW EXECUTE FUNCTION care_alarm_child_check();
+-- Wearable care's lines of area_report (sql/40_people/48_district_report.sql): the report's
+-- "more than 9,000 devices worn ... 137 found, 69 rescued" computed from the data.
+-- Internal to area_report: counts over the whole area, after area_report's reach check.
+-- A device belongs to an area when its holder (owner_code) or its wearer's grid lies in it;
+-- alarms are the kinds a person must answer (as care_operations counts them); cases count
+-- person-times (人次) since records began, as the report does.
+CREATE OR REPLACE FUNCTION care_report_lines(target gridcode)
+RETURNS TABLE (ordinal int, indicator text, value numeric, unit text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  WITH bounds AS (
+    SELECT (date_trunc('month', commgrid.district_today())::timestamp AT TIME ZONE 'Asia/Shanghai') AS month_start,
+           (date_trunc('year', commgrid.district_today())::timestamp AT TIME ZONE 'Asia/Shanghai') AS year_start
+  ),
+  device AS (
+    SELECT count(*) AS in_service,
+           count(*) FILTER (WHERE s.last_fixed_at >= (SELECT month_start FROM bounds)) AS worn
+    FROM commgrid.care_device d JOIN commgrid.care_device_state s ON s.device_id = d.device_id
+    WHERE d.retired_at IS NULL AND (d.owner_code <@ target OR d.grid_code <@ target)
+  ),
+  lost AS (
+    SELECT count(*) FILTER (WHERE c.found_at IS NOT NULL) AS found,
+           count(*) FILTER (WHERE c.rescue_needed) AS rescued
+    FROM commgrid.care_case c WHERE c.grid_code <@ target
+  )
+  SELECT 1, 'care devices in service', (SELECT in_service FROM device)::numeric, 'devices'
+  UNION ALL SELECT 2, 'care devices worn this month', (SELECT worn FROM device), 'devices'
+  UNION ALL SELECT 3, 'care alarms this year',
+    (SELECT count(*) FROM commgrid.care_alarm a
+     WHERE a.grid_code <@ target AND a.kind NOT IN ('low_battery', 'fence_return')
+       AND COALESCE(a.fixed_at, a.raised_at) >= (SELECT year_start FROM bounds)), 'alarms'
+  UNION ALL SELECT 4, 'lost elderly found', (SELECT found FROM lost), 'person-times'
+  UNION ALL SELECT 5, 'lost elderly rescued in an emergency', (SELECT rescued FROM lost), 'person-times'
+$$;
+REVOKE EXECUTE ON FUNCTION care_report_lines(gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION care_report_lines(gridcode) IS
+  'The wearable care lines of area_report (internal to it: counts over the whole area, after area_report''s reach check): devices in service and worn this month, alarms this year, lost elderly found and rescued (person-times, all time)';
 -- Party work staffing (issue 16): who holds which Party-work post in a community, on which
 -- pay scheme, since when; the person's own annual appraisal; the area's settings; and which
 -- login is which person, so that a secretary can read their own stipend.

@@ -168,7 +168,31 @@ SELECT care_check_no_signal((SELECT last_seen_at FROM care_device_state WHERE de
 SELECT kind, device_id, position_assumed, round(ST_Distance(location::geography, ST_SetSRID(ST_MakePoint(110.32, 20.03), 4490)::geography)) AS from_home_m
 FROM care_alarm WHERE kind = 'no_signal' ORDER BY device_id;
 
--- 8. retention: partitions older than the limit are dropped
+-- 9. left_district: two consecutive accepted fixes outside every district-level area (460102
+-- is 110.30-110.40 E here) raise it once per excursion; one fix outside, a cell fix or a jump
+-- moves nothing; an accepted fix inside ends the excursion (no alarm)
+INSERT INTO care_binding (device_id, resident_id, consent_by, consent_at) VALUES
+  (460102000003, 460102000003, 'person', '2026-12-01 10:00+08');
+CREATE FUNCTION pg_temp.east(lon float8) RETURNS geometry LANGUAGE sql AS
+  $$ SELECT ST_SetSRID(ST_MakePoint(lon, 20.03), 4326) $$;
+INSERT INTO care_ping (device_id, fixed_at, location, fix_source, accuracy_m) VALUES
+  (460102000003, '2026-12-01 11:00+08', pg_temp.east(110.395), 'gps', 10),
+  (460102000003, '2026-12-01 11:10+08', pg_temp.east(110.41), 'gps', 10),
+  (460102000003, '2026-12-01 11:20+08', pg_temp.east(110.399), 'gps', 10),
+  (460102000003, '2026-12-01 11:30+08', pg_temp.east(110.41), 'gps', 10),
+  (460102000003, '2026-12-01 11:35+08', pg_temp.east(110.45), 'cell', 900),
+  (460102000003, '2026-12-01 11:40+08', pg_temp.east(110.42), 'gps', 10),
+  (460102000003, '2026-12-01 11:50+08', pg_temp.east(110.43), 'gps', 10),
+  (460102000003, '2026-12-01 12:00+08', pg_temp.east(110.39), 'gps', 10),
+  (460102000003, '2026-12-01 12:10+08', pg_temp.east(110.41), 'gps', 10),
+  (460102000003, '2026-12-01 12:20+08', pg_temp.east(110.41), 'gps', 10),
+  (460102000003, '2026-12-01 12:30+08', pg_temp.east(110.42), 'gps', 10);
+SELECT kind, to_char(fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI') AS fixed, resident_id, grid_code,
+       round(ST_X(location)::numeric, 2) AS lon
+FROM care_alarm WHERE device_id = 460102000003 ORDER BY alarm_id;
+SELECT district_outside_count, left_district FROM care_device_state WHERE device_id = 460102000003;
+
+-- 10. retention: partitions older than the limit are dropped
 UPDATE care_setting SET ping_retention_days = 30;
 SELECT care_ping_drop_expired('2027-01-01') AS dropped;
 SELECT count(*) AS left_202612 FROM pg_class WHERE relname LIKE 'care_ping_202612%' AND relkind = 'r';

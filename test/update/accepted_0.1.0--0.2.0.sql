@@ -18,7 +18,7 @@ INSERT INTO commgrid_update_check.accepted (kind, item, reason) VALUES
   ('district_report', 'townships: subdistrict', 'issue 11: was "subdistricts"'),
   ('district_report', 'townships: town', 'issue 11: was "towns"'),
   ('table', 'commgrid.staff_function',
-   'issue 16: the staffing area registers its staff functions (my_stipends, compute_stipends, stipend_preview, training_gaps, generate_education_tasks)'),
+   'issues 13–16: the new areas register their staff functions (visit_worklist, grid_file, my_stipends, compute_stipends, stipend_preview, training_gaps, generate_education_tasks, the social-work and care functions)'),
   ('district_report', 'compliance: community_not_reviewed', 'issue 16: a new compliance kind (leaders'' reviews)'),
   ('district_report', 'compliance: education\_task\_overdue', 'issue 16: a new compliance kind (education plans)'),
   ('district_report', 'compliance: outflow\_contact\_missed', 'issue 16: a new compliance kind (tracking floating members)'),
@@ -43,4 +43,6 @@ INSERT INTO commgrid_update_check.accepted (kind, item, reason) VALUES
   ('district_report', 'vulnerable residents', 'issue 13: a new report line (return visits)'),
   ('district_report', 'vulnerable residents revisited within their interval', 'issue 13: a new report line (return visits)'),
   ('district_report', 'feel safe%', 'issue 13: a new report line (public-security index)'),
-  ('district_report', 'mass work: %', 'issue 12: new report lines (the mass-work system)');
+  ('district_report', 'mass work: %', 'issue 12: new report lines (the mass-work system)'),
+  ('district_report', 'care %', 'issue 15: new report lines (wearable care)'),
+  ('district_report', 'lost elderly %', 'issue 15: new report lines (lost-person cases)');
