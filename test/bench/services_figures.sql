@@ -28,7 +28,8 @@ CREATE TEMP TABLE bench_time (what text, ms numeric);
 CREATE FUNCTION pg_temp.timed(what text, q text) RETURNS numeric LANGUAGE plpgsql AS $$
 DECLARE t0 timestamptz := clock_timestamp(); ms numeric;
 BEGIN
-  EXECUTE 'SELECT count(*) FROM (' || q || ') x';
+  -- the whole row, so no column of the view is left out of the work
+  EXECUTE 'SELECT count(*) FROM (' || q || ') x WHERE x::text IS NOT NULL';
   ms := round(extract(epoch FROM clock_timestamp() - t0)::numeric * 1000, 1);
   INSERT INTO bench_time VALUES (what, ms);
   RETURN ms;
