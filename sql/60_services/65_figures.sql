@@ -87,7 +87,8 @@ CREATE VIEW service_request_measure WITH (security_barrier) AS
          s.extended_due IS NOT NULL AS extended,
          extract(epoch FROM s.resolved_at - s.requested_at) / 3600 AS resolve_hours,
          s.resolved_level, s.satisfaction,
-         s.request_id IN (SELECT r.request_id FROM commgrid.service_request_repeat r) AS repeat
+         -- per request (the id reaches the view's index probe), not one list of all repeats
+         EXISTS (SELECT 1 FROM commgrid.service_request_repeat r WHERE r.request_id = s.request_id) AS repeat
   FROM commgrid.service_request s
   WHERE s.status NOT IN ('merged', 'not_accepted');
 COMMENT ON VIEW service_request_measure IS
