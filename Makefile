@@ -283,7 +283,8 @@ bench-visits:
 	psql -X -v ON_ERROR_STOP=1 -f test/bench/visits_bench.sql
 
 # The services benchmark (issue 12): service_deadline in C against its PL/pgSQL reference over
-# N random instants (default 1,000,000), as a ratio.
+# N random instants (default 1,000,000), as a ratio; intake through pgbench (CLIENTS=8, T=20 s)
+# against a bare insert; the figures and hotspots over FIGURES_N=300000 requests, timed.
 bench-services: deps
 	$(MAKE) install
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/services.sh

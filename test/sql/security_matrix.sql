@@ -225,6 +225,8 @@ INSERT INTO matrix_expectation VALUES
   ('is_working_day(date)', 'all', 'all', 'all', 'all', 'all', 'all', 'the official working-day calendar'),
   ('request_hotspots(gridcode,timestamp with time zone,timestamp with time zone,text,double precision,integer)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'clusters the requests the caller sees (row-level security); a liaison has no area table'),
   ('service_figures', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: mass-work figures of the jurisdiction''s grids, communities and townships'),
+  ('service_repeat_request', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: the jurisdiction''s repeat requests (ids, category, grid, times)'),
+  ('service_category_trend', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: requests per category, grid and month (BI: bi_service_category_trend)'),
   ('submit_request(text,text,text,geometry,text,text,text,text,bigint,text,text,boolean,timestamp with time zone,text,text,timestamp with time zone,boolean)',
    'self', 'self', 'self', 'self', 'refused', 'refused', 'records a request in the caller''s jurisdiction (its new id); no INSERT on service_request for the others'),
 -- wearable care (issue 15): tracks, the map and alarm responses through audited staff

@@ -55,6 +55,34 @@ SELECT area_level, area_code, month, raised, hard_cases, resolved, open, parked,
        median_resolve_hours, p90_resolve_hours, resolved_in_grid_share, resolved_in_community_share,
        satisfaction_rate_asked, satisfaction_rate_closed
 FROM commgrid.service_figures WHERE area_code LIKE '420102%' ORDER BY area_level, area_code;
+-- repeat requests (100 m, 30 days): 2-4 repeat 1 (same category, same point); 5 another category;
+-- a sixth, 010101 at 150 m from them, is no repeat until the radius is 200 m
+SELECT area_level, area_code, month, raised, repeats
+FROM commgrid.service_figures WHERE area_code LIKE '420102%' ORDER BY area_level, area_code;
+SELECT r.request_id - (SELECT min(id) FROM req) + 1 AS n, r.category_code, r.grid_code,
+       r.earlier_request_id - (SELECT min(id) FROM req) + 1 AS repeats_n, r.distance_m
+FROM commgrid.service_repeat_request r WHERE r.grid_code LIKE '420102%' ORDER BY 1;
+-- category x grid x month trends, and their BI counterpart (the same counts)
+SELECT category_code, grid_code, community_code, month, requests, hard_cases, resolved, repeats
+FROM commgrid.service_category_trend WHERE grid_code LIKE '420102%' ORDER BY 1, 2;
+SELECT count(*) AS bi_rows_differing FROM (
+  SELECT * FROM commgrid.service_category_trend WHERE grid_code LIKE '420102%'
+  EXCEPT SELECT * FROM commgrid.bi_service_category_trend WHERE grid_code LIKE '420102%') d;
+SAVEPOINT repeat6;
+INSERT INTO req SELECT 6, commgrid.submit_request('010101', 'help', '测试6',
+    ST_SetSRID(ST_MakePoint(114.25 + 150 / (111320 * cos(radians(30.6))), 30.6), 4490),
+    requester_kind => 'anonymous', requested_at => '2026-03-20 09:00+08');
+SELECT count(*) AS repeats_100m FROM commgrid.service_repeat_request WHERE grid_code LIKE '420102%';
+UPDATE commgrid.service_setting SET value = 200 WHERE name = 'repeat_radius_m';
+SELECT r.request_id - (SELECT min(id) FROM req) + 1 AS n, r.earlier_request_id - (SELECT min(id) FROM req) + 1 AS repeats_n,
+       round(r.distance_m) AS distance_m
+FROM commgrid.service_repeat_request r WHERE r.request_id = (SELECT id FROM req WHERE n = 6);
+UPDATE commgrid.service_setting SET value = 10 WHERE name = 'repeat_days';
+SELECT count(*) AS repeats_10_days FROM commgrid.service_repeat_request WHERE grid_code LIKE '420102%';
+SAVEPOINT s;
+UPDATE commgrid.service_setting SET value = 0 WHERE name = 'repeat_days';
+ROLLBACK TO s;
+ROLLBACK TO repeat6;
 SELECT indicator, value, unit FROM commgrid.area_report('420102') WHERE indicator LIKE 'mass work:%';
 -- hotspots: the four requests of grid 1 stand at one point, grid 2's alone (min_points 2)
 SELECT cluster_id, requests, dominant_category, ST_AsText(hull) AS hull
@@ -67,6 +95,14 @@ ROLLBACK TO s;
 SET ROLE r420102_grid2;
 SELECT area_level, area_code, raised FROM commgrid.service_figures ORDER BY area_level, area_code;
 SELECT indicator, value FROM commgrid.area_report('420102001001002') WHERE indicator LIKE 'mass work:%' ORDER BY indicator LIMIT 2;
+SELECT category_code, grid_code, requests FROM commgrid.service_category_trend ORDER BY 1, 2;
+SELECT count(*) AS grid2_repeats FROM commgrid.service_repeat_request;
+SAVEPOINT s;
+SELECT count(*) FROM commgrid.bi_service_category_trend;
+ROLLBACK TO s;
+SAVEPOINT s;
+SELECT count(*) FROM commgrid.service_request_repeat;
+ROLLBACK TO s;
 SELECT count(*) AS grid2_hotspots FROM commgrid.request_hotspots('420102', '2026-03-01', '2026-04-01', NULL, 100, 1);
 SAVEPOINT s;
 SELECT count(*) FROM commgrid.service_request_measure;
