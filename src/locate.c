@@ -352,7 +352,8 @@ level_index(int depth)
 
 		cached_index_drop(c);
 		if (may_share(g))
-			c->index = shared_index_attach(depth, g.xmin, g.counter, &c->segment);
+			c->index = shared_index_attach(depth, locate_level_name(depth), g.xmin, g.counter,
+										   &c->segment);
 		if (c->index == NULL)
 		{
 			/* every operator and function qualified: the caller's search_path must not matter */
@@ -364,8 +365,8 @@ level_index(int depth)
 			{
 				PG_TRY();
 				{
-					c->index = shared_index_publish(depth, g.xmin, g.counter, latest,
-													built, &c->segment);
+					c->index = shared_index_publish(depth, locate_level_name(depth), g.xmin,
+													g.counter, latest, built, &c->segment);
 				}
 				PG_CATCH();
 				{

@@ -15,10 +15,10 @@
 
 extern void shared_index_init(void);
 extern bool shared_index_enabled(void);
-extern BoundaryIndex *shared_index_attach(int depth, TransactionId xmin, int64 counter,
-										  dsm_segment **segment);
-extern BoundaryIndex *shared_index_publish(int depth, TransactionId xmin, int64 counter,
-										   bool replace_newer, const BoundaryIndex *built,
-										   dsm_segment **segment);
+extern BoundaryIndex *shared_index_attach(int depth, const char *level, TransactionId xmin,
+										  int64 counter, dsm_segment **segment);
+extern BoundaryIndex *shared_index_publish(int depth, const char *level, TransactionId xmin,
+										   int64 counter, bool replace_newer,
+										   const BoundaryIndex *built, dsm_segment **segment);
 
 #endif							/* SHARED_INDEX_H */

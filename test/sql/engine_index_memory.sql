@@ -43,6 +43,41 @@ SELECT locate_at('SRID=4490;POINT(120.75 41.5)', now(), 'grid') AS east_now;
 SELECT level, boundaries, path FROM index_memory() WHERE boundaries = 'history';
 ROLLBACK;
 
+-- 4. When the shared copy cannot be made (the system refuses the segment: /dev/shm full, too
+--    many segments; or the index is larger than commgrid.shared_index_max_memory), locate
+--    does not fail: it keeps the index it built for itself, answers the same, and logs the
+--    reason.  The test setting makes the segment's creation fail with an error just after
+--    the segment is made, which must leave nothing behind.  A later generation is shared
+--    again once the segment can be made.
+SET commgrid.shared_index_test_failure = on;
+UPDATE area SET boundary = boundary WHERE code = '110111001001002';
+SELECT locate('SRID=4490;POINT(120.25 41.5)') AS west, locate('SRID=4490;POINT(120.5 41.5)') AS on_edge,
+       locate('SRID=4490;POINT(121.5 41.5)') AS outside;
+SELECT level, path, backend_bytes = index_bytes AS all_in_this_backend,
+       generation = (SELECT g.generation FROM boundary_generation g) AS current_generation
+FROM index_memory() WHERE level = 'grid' AND boundaries = 'current';
+RESET commgrid.shared_index_test_failure;
+SET commgrid.shared_index_max_memory = 0;
+UPDATE area SET boundary = boundary WHERE code = '110111001001002';
+SELECT locate('SRID=4490;POINT(120.25 41.5)') AS west, locate('SRID=4490;POINT(120.5 41.5)') AS on_edge,
+       locate('SRID=4490;POINT(121.5 41.5)') AS outside;
+SELECT level, path, backend_bytes = index_bytes AS all_in_this_backend,
+       generation = (SELECT g.generation FROM boundary_generation g) AS current_generation
+FROM index_memory() WHERE level = 'grid' AND boundaries = 'current';
+RESET commgrid.shared_index_max_memory;
+UPDATE area SET boundary = boundary WHERE code = '110111001001002';
+SELECT locate('SRID=4490;POINT(120.75 41.5)') AS east;
+SELECT level, path = CASE WHEN current_setting('shared_preload_libraries') LIKE '%pg_commgrid%' THEN 'shared' ELSE 'private' END
+         AS path_as_configured
+FROM index_memory() WHERE level = 'grid' AND boundaries = 'current';
+-- only a superuser may change where the indexes go
+CREATE ROLE r110111_user;
+SET ROLE r110111_user;
+SET commgrid.shared_index_max_memory = 0;
+SET commgrid.shared_index_test_failure = on;
+RESET ROLE;
+DROP ROLE r110111_user;
+
 DELETE FROM area WHERE kind = 'grid' AND code <@ '110111'::gridcode;
 DELETE FROM area WHERE kind = 'community' AND code <@ '110111'::gridcode;
 DELETE FROM area WHERE kind = 'subdistrict' AND code <@ '110111'::gridcode;
