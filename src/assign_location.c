@@ -103,6 +103,9 @@ typedef struct AssignPlan
 	Oid			code_type;		/* the code column's type: gridcode or a level domain */
 	bool		is_domain;
 	void	   *domain_extra;	/* domain_check's own cache */
+	int			natts;			/* the row's columns, taken apart once per row into: */
+	Datum	   *values;
+	bool	   *isnull;
 } AssignPlan;
 
 static AssignPlan *
@@ -111,7 +114,8 @@ assign_plan(FunctionCallInfo fcinfo, Trigger *trigger, Relation rel)
 	AssignPlan *plan = (AssignPlan *) fcinfo->flinfo->fn_extra;
 	const AssignTypes *types;
 
-	if (plan != NULL && plan->trigger == trigger->tgoid && plan->relation == RelationGetRelid(rel))
+	if (plan != NULL && plan->trigger == trigger->tgoid && plan->relation == RelationGetRelid(rel) &&
+		plan->natts == RelationGetDescr(rel)->natts)
 		return plan;
 	types = assign_types();
 	plan = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(AssignPlan));
@@ -122,6 +126,9 @@ assign_plan(FunctionCallInfo fcinfo, Trigger *trigger, Relation rel)
 	plan->depth = locate_level_depth(trigger->tgargs[2], strlen(trigger->tgargs[2]));
 	plan->code_type = TupleDescAttr(RelationGetDescr(rel), plan->code_att - 1)->atttypid;
 	plan->is_domain = plan->code_type != types->gridcode_type;
+	plan->natts = RelationGetDescr(rel)->natts;
+	plan->values = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Datum) * plan->natts);
+	plan->isnull = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(bool) * plan->natts);
 	fcinfo->flinfo->fn_extra = plan;
 	return plan;
 }
@@ -150,7 +157,8 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 	Trigger    *trigger;
 	Relation	rel;
 	AssignPlan *plan;
-	HeapTuple	tuple;
+	HeapTuple	tuple,
+				newtuple;
 	int			location_att,
 				code_att,
 				depth;
@@ -209,9 +217,23 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 	if (plan->is_domain)
 		domain_check(code_value, code_isnull, plan->code_type,
 					 &plan->domain_extra, fcinfo->flinfo->fn_mcxt);
-	tuple = heap_modify_tuple_by_cols(tuple, RelationGetDescr(rel), 1,
-									  &code_att, &code_value, &code_isnull);
-	return PointerGetDatum(tuple);
+
+	/*
+	 * The row with the code set: taken apart into the plan's arrays (no
+	 * allocation per row) and formed again, unless it holds that code already.
+	 */
+	heap_deform_tuple(tuple, RelationGetDescr(rel), plan->values, plan->isnull);
+	if (plan->isnull[code_att - 1] == code_isnull &&
+		(code_isnull || DatumGetGridCode(plan->values[code_att - 1]) == DatumGetGridCode(code_value)))
+		return PointerGetDatum(tuple);
+	plan->values[code_att - 1] = code_value;
+	plan->isnull[code_att - 1] = code_isnull;
+	newtuple = heap_form_tuple(RelationGetDescr(rel), plan->values, plan->isnull);
+	/* what heap_modify_tuple keeps of the old row */
+	newtuple->t_data->t_ctid = tuple->t_data->t_ctid;
+	newtuple->t_self = tuple->t_self;
+	newtuple->t_tableOid = tuple->t_tableOid;
+	return PointerGetDatum(newtuple);
 }
 
 /*

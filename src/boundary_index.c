@@ -20,12 +20,16 @@
  * point ST_Covers puts in some area gets exactly one of them.  Where areas
  * overlap (an invalid partition), the lowest code wins.
  *
- * The index.  A uniform raster over the level's extent.  A cell that no
- * boundary edge comes near is wholly inside one area (or outside all) and
- * stores that answer; any other cell stores the short list of areas whose
- * edges pass through it, and a point there runs the crossing test against
- * those areas only, reading only the edges of each area that span the
- * point's latitude (each area keeps its edges in horizontal bands).
+ * The index.  A uniform raster over the level's extent, 32 bits a cell.  A
+ * cell that no boundary edge comes near is wholly inside one area (or
+ * outside all) and stores that answer; any other cell stores where its short
+ * list of candidate areas begins, and a point there runs the crossing test
+ * against those areas only.  Each candidate of a cell carries the range of
+ * its area's edges that reach into the cell's row of the raster, copied
+ * there in one contiguous run, so that a lookup reads the cell, the cell's
+ * candidates and those few edges: three places in memory, whatever the
+ * level (random points miss the processor's caches, and each dependent read
+ * is a wait).
  */
 #include "postgres.h"
 
@@ -33,7 +37,6 @@
 #include <math.h>
 
 #include "miscadmin.h"
-#include "port/pg_bitutils.h"
 #include "utils/float.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -51,14 +54,7 @@ typedef struct BoundaryEdge
 				y1;
 } BoundaryEdge;
 
-/* Edges first..end-1 of the edge array */
-typedef struct EdgeRun
-{
-	int32		start;
-	int32		end;
-} EdgeRun;
-
-/* One area: its edges, their bounding box and their horizontal bands */
+/* One area while the index is built: its edges and their bounding box */
 typedef struct BoundaryArea
 {
 	GridCode	code;
@@ -68,45 +64,38 @@ typedef struct BoundaryArea
 				ymax;
 	int32		first_edge;
 	int32		nedges;
-	int32		first_band;		/* into band_start, nbands + 1 entries */
-	int32		nbands;
-	double		band_height;
+	int32		first_row;		/* its rows of the raster, and its first edge list */
+	int32		first_list;
 } BoundaryArea;
 
-/* A cell's candidate flag: the area holds the whole cell, no test needed */
+/* A candidate's flags: the area holds the whole cell, no test needed; the cell's last */
 #define CANDIDATE_WHOLE		0x40000000
-#define CANDIDATE_AREA(c)	((c) & ~CANDIDATE_WHOLE)
+#define CANDIDATE_LAST		0x20000000
+#define CANDIDATE_AREA(c)	((c) & ~(CANDIDATE_WHOLE | CANDIDATE_LAST))
 
 /*
- * While building, cells hold int32: >= 0 the one area holding the cell, -1
- * none, <= -2 mixed cell number m.  The finished raster is 16 bits a cell,
- * so that it stays in the processor's cache: an area number, CELL_OUTSIDE16
- * or CELL_MIXED16; a mixed cell's number is its rank among the mixed cells,
- * counted with a bitmap.  Levels of more than CELL_PURE_MAX + 1 areas store
- * every covered cell as a mixed cell with one whole candidate.
+ * A cell holds >= 0, the one area holding the whole cell; CELL_OUTSIDE; or
+ * CELL_MIXED(k): the cell's candidates begin at candidates[k] and end with
+ * the one flagged CANDIDATE_LAST.  While building, CELL_MIXED(m) numbers the
+ * mixed cells instead.
  */
 #define CELL_OUTSIDE		(-1)
 #define CELL_MIXED(m)		(-2 - (m))
-#define CELL_OUTSIDE16		0xFFFF
-#define CELL_MIXED16		0xFFFE
-#define CELL_PURE_MAX		0xFFFD
+#define CELL_MIXED_INDEX(v)	(-2 - (v))
 
-typedef struct MixedRank
+/* An area that may hold part of a mixed cell, with its edges near the cell's row */
+typedef struct MixedCandidate
 {
-	uint64		bits;			/* bit i: cell 64 * block + i is mixed */
-	int32		before;			/* mixed cells in earlier blocks */
-	int32		unused;
-} MixedRank;
+	int32		area;			/* area number | CANDIDATE_WHOLE | CANDIDATE_LAST */
+	int32		first_edge;		/* row_edges[first_edge .. end_edge) */
+	int32		end_edge;
+} MixedCandidate;
 
 struct BoundaryIndex
 {
 	MemoryContext context;
 	int32		nareas;
-	BoundaryArea *areas;		/* sorted by code */
-	BoundaryEdge *edges;
-	int32		nedges;
-	int32	   *band_start;
-	EdgeRun    *runs;			/* runs of consecutive edges, per band of each area */
+	GridCode   *codes;			/* per area, in code order */
 	double		x0,
 				y0,
 				xmax,
@@ -114,15 +103,15 @@ struct BoundaryIndex
 				cell_size;
 	int32		ncols,
 				nrows;
-	uint16	   *cells;			/* CELL_PURE_MAX or below: the one area */
-	MixedRank  *mixed_rank;		/* per 64 cells: which are mixed, and how many before */
-	int32	   *mixed_start;	/* nmixed + 1 entries */
-	int32	   *mixed_candidates;	/* area number | CANDIDATE_WHOLE */
-	/* the arrays' lengths, for the flat copy */
-	int32		nbands_all,
-				nruns,
-				nmixed,
-				ncandidates;
+	int32	   *cells;
+	MixedCandidate *candidates;
+	BoundaryEdge *row_edges;	/* per area and raster row: the edges reaching into the row */
+	int32		ncandidates,
+				nrow_edges;
+	/* only while building */
+	BoundaryArea *areas;		/* sorted by code */
+	BoundaryEdge *edges;		/* each area's, in ring order */
+	int32		nedges;
 };
 
 /*
@@ -308,13 +297,6 @@ clamped_step(double t, int n)
 	return t >= n ? n - 1 : (int) t;
 }
 
-/* The band of an area that holds a latitude (monotone in y, clamped) */
-static inline int
-area_band(const BoundaryArea *a, double y)
-{
-	return clamped_step((y - a->ymin) / a->band_height, a->nbands);
-}
-
 /* Cell column of a longitude (monotone, clamped into the raster) */
 static inline int
 raster_col(const BoundaryIndex *ix, double x)
@@ -327,131 +309,6 @@ static inline int
 raster_row(const BoundaryIndex *ix, double y)
 {
 	return clamped_step((y - ix->y0) / ix->cell_size, ix->nrows);
-}
-
-/*
- * Give every area horizontal bands, each listing the edges that reach into
- * it.  Edges are kept once, in ring order, and a band lists them as runs of
- * consecutive edges (a ring crosses a band in a few runs), so a lookup reads
- * a few short stretches of contiguous memory.
- */
-static void
-build_bands(BoundaryIndex *ix)
-{
-	int32		nbands_all = 0;
-	int32		nruns = 0,
-				runs_alloc = 1024;
-	int32	   *open_run = NULL;
-	int32	   *run_band = NULL;
-	EdgeRun    *tmp = NULL;
-	int32		tmp_alloc = 0;
-	int			max_bands = 0;
-	int			i;
-
-	for (i = 0; i < ix->nareas; i++)
-	{
-		BoundaryArea *a = &ix->areas[i];
-
-		a->nbands = Max(1, Min(a->nedges / 4, 4096));
-		a->band_height = (a->ymax - a->ymin) / a->nbands;
-		if (!(a->band_height > 0))
-		{
-			a->nbands = 1;
-			a->band_height = 1.0;
-		}
-		a->first_band = nbands_all;
-		nbands_all += a->nbands + 1;
-		max_bands = Max(max_bands, a->nbands);
-	}
-	ix->band_start = palloc0_array(int32, nbands_all);
-	ix->runs = palloc_array(EdgeRun, runs_alloc);
-	open_run = palloc_array(int32, max_bands);
-
-	for (i = 0; i < ix->nareas; i++)
-	{
-		BoundaryArea *a = &ix->areas[i];
-		int32	   *start = &ix->band_start[a->first_band];
-		int32		ntmp = 0;
-		int			e,
-					k;
-
-		CHECK_FOR_INTERRUPTS();
-retry:
-		for (k = 0; k < a->nbands; k++)
-			open_run[k] = -1;
-		ntmp = 0;
-
-		/* the runs of each band, in edge order */
-		for (e = a->first_edge; e < a->first_edge + a->nedges; e++)
-		{
-			int			lo = area_band(a, ix->edges[e].y0);
-			int			hi = area_band(a, ix->edges[e].y1);
-
-			for (k = lo; k <= hi; k++)
-			{
-				int32		r = open_run[k];
-
-				if (r >= 0 && tmp[r].end == e)
-					tmp[r].end = e + 1;
-				else
-				{
-					/*
-					 * Long edges broken by short ones (a comb) would give every
-					 * band a run per long edge: such an area gets fewer, taller
-					 * bands, so that its runs stay a few per edge.
-					 */
-					if (ntmp >= 4 * a->nedges + a->nbands && a->nbands > 1)
-					{
-						a->nbands = Max(1, a->nbands / 4);
-						a->band_height = (a->ymax - a->ymin) / a->nbands;
-						if (!(a->band_height > 0))
-						{
-							a->nbands = 1;
-							a->band_height = 1.0;
-						}
-						goto retry;
-					}
-					if (ntmp == tmp_alloc)
-					{
-						tmp_alloc = Max(256, tmp_alloc * 2);
-						tmp = tmp ? repalloc(tmp, sizeof(EdgeRun) * tmp_alloc) : palloc(sizeof(EdgeRun) * tmp_alloc);
-						run_band = run_band ? repalloc(run_band, sizeof(int32) * tmp_alloc) : palloc(sizeof(int32) * tmp_alloc);
-					}
-					tmp[ntmp].start = e;
-					tmp[ntmp].end = e + 1;
-					run_band[ntmp] = k;
-					open_run[k] = ntmp++;
-				}
-			}
-		}
-
-		/* grouped by band */
-		for (k = 0; k <= a->nbands; k++)
-			start[k] = 0;
-		for (e = 0; e < ntmp; e++)
-			start[run_band[e] + 1]++;
-		start[0] = nruns;
-		for (k = 1; k <= a->nbands; k++)
-			start[k] += start[k - 1];
-		if (nruns + ntmp > runs_alloc)
-		{
-			runs_alloc = Max(runs_alloc * 2, nruns + ntmp);
-			ix->runs = repalloc_huge(ix->runs, sizeof(EdgeRun) * runs_alloc);
-		}
-		for (k = 0; k < a->nbands; k++)
-			open_run[k] = start[k];
-		for (e = 0; e < ntmp; e++)
-			ix->runs[open_run[run_band[e]]++] = tmp[e];
-		nruns += ntmp;
-	}
-	ix->nbands_all = nbands_all;
-	ix->nruns = nruns;
-	pfree(open_run);
-	if (tmp)
-	{
-		pfree(tmp);
-		pfree(run_band);
-	}
 }
 
 /* A (cell, area) pair found while rasterising */
@@ -626,11 +483,24 @@ fill_interiors(BoundaryIndex *ix, int32 *cells, const bool *touched, PairList *e
 }
 
 /*
+ * The raster rows an edge reaches into, with the margin of rasterise_edge: a
+ * point on or beside the edge falls in one of them.
+ */
+static inline void
+edge_rows(const BoundaryIndex *ix, double ylo, double yhi, int *r0, int *r1)
+{
+	double		margin = ix->cell_size * 1e-6;
+
+	*r0 = raster_row(ix, ylo - margin);
+	*r1 = raster_row(ix, yhi + margin);
+}
+
+/*
  * Size the raster: cells of side cell_size, about `target` of them and never
  * more than 3 * target + 1 (however long and thin the extent), and as many
- * as fit, with the (cell, area) pairs the edges give, in
- * commgrid.index_max_memory.  Returns the number of pairs, and the memory
- * the raster needs in *needp.
+ * as fit, with the (cell, area) pairs the edges give and the copies of the
+ * edges per row, in commgrid.index_max_memory.  Returns the number of pairs,
+ * and the memory the raster needs in *needp.
  */
 static int64
 raster_fit(BoundaryIndex *ix, double width, double height, double *target, const char *level,
@@ -643,35 +513,47 @@ raster_fit(BoundaryIndex *ix, double width, double height, double *target, const
 	{
 		int64		ncells,
 					npairs = 0,
+					nrow_edges = 0,
+					nlists = 0,
 					need;
 		int			i,
-					j;
+					j,
+					r0,
+					r1;
 
 		/* square cells, but no more than target along either side */
 		ix->cell_size = Max(sqrt(width * height / *target), Max(width, height) / *target);
 		ix->ncols = Max(1, (int) Min(ceil(width / ix->cell_size), *target));
 		ix->nrows = Max(1, (int) Min(ceil(height / ix->cell_size), *target));
 		ncells = (int64) ix->ncols * ix->nrows;
-		for (i = 0; i < ix->nareas && fixed + npairs * 16 <= limit; i++)
+		for (i = 0; i < ix->nareas && fixed + npairs * 16 + nrow_edges * 32 <= limit; i++)
 		{
 			BoundaryArea *a = &ix->areas[i];
 
 			CHECK_FOR_INTERRUPTS();
+			edge_rows(ix, a->ymin, a->ymax, &r0, &r1);
+			nlists += r1 - r0 + 1;
 			for (j = a->first_edge; j < a->first_edge + a->nedges; j++)
+			{
 				npairs += rasterise_edge(ix, &ix->edges[j], (int32) i, NULL);
+				edge_rows(ix, ix->edges[j].y0, ix->edges[j].y1, &r0, &r1);
+				nrow_edges += r1 - r0 + 1;
+			}
 		}
 
 		/*
-		 * cells: int32, touched flag and pair count while building, 16 bits and
-		 * a rank after;
-		 * pairs: the list, then the candidates and their starts
+		 * At most, while the pairs are grouped: the cells (int32), their
+		 * touched flags and pair counts, the pairs and the grouped
+		 * candidates; then, while the row lists are made: the cells, the
+		 * grouped candidates and at most one MixedCandidate each, the edges
+		 * copied per row and the starts of the lists (twice).
 		 */
-		need = fixed + ncells * (2 * sizeof(int32) + sizeof(bool) + sizeof(uint16)) +
-			(ncells / 64 + 1) * sizeof(MixedRank) +
-			npairs * (sizeof(CellPair) + 2 * sizeof(int32));
-		if (ix->nareas > CELL_PURE_MAX + 1)
-			need += ncells * (sizeof(CellPair) + 2 * sizeof(int32));	/* every covered cell mixed */
-		if (need <= limit)
+		need = fixed + Max(ncells * (2 * sizeof(int32) + sizeof(bool)) +
+						   npairs * (sizeof(CellPair) + sizeof(int32)),
+						   ncells * sizeof(int32) +
+						   npairs * (sizeof(int32) + sizeof(MixedCandidate)) +
+						   nrow_edges * sizeof(BoundaryEdge) + 2 * (nlists + 1) * sizeof(int32));
+		if (need <= limit && npairs < PG_INT32_MAX && nrow_edges < PG_INT32_MAX)
 		{
 			*needp = need;
 			return npairs;
@@ -687,6 +569,67 @@ raster_fit(BoundaryIndex *ix, double width, double height, double *target, const
 					 errhint("Raise commgrid.index_max_memory, or simplify the boundaries of this level.")));
 		*target = Max(1.0, floor(*target / 4));
 	}
+}
+
+/*
+ * Copy each area's edges into lists per raster row, each list holding the
+ * edges (in ring order) that reach into the row: a point in the row can be
+ * on or across only those.  Returns the start of each list (and one past the
+ * last), numbered per area from its first_list on.
+ */
+static int32 *
+build_row_edges(BoundaryIndex *ix)
+{
+	int64		nlists = 0;
+	int32	   *list_start;
+	int32	   *fill;
+	int			i,
+				j,
+				r,
+				r0,
+				r1;
+
+	for (i = 0; i < ix->nareas; i++)
+	{
+		BoundaryArea *a = &ix->areas[i];
+
+		edge_rows(ix, a->ymin, a->ymax, &r0, &r1);
+		a->first_row = r0;
+		a->first_list = (int32) nlists;
+		nlists += r1 - r0 + 1;
+	}
+	list_start = palloc_extended(sizeof(int32) * (nlists + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	for (i = 0; i < ix->nareas; i++)
+	{
+		BoundaryArea *a = &ix->areas[i];
+
+		for (j = a->first_edge; j < a->first_edge + a->nedges; j++)
+		{
+			edge_rows(ix, ix->edges[j].y0, ix->edges[j].y1, &r0, &r1);
+			for (r = r0; r <= r1; r++)
+				list_start[a->first_list + r - a->first_row + 1]++;
+		}
+	}
+	for (i = 0; i < nlists; i++)
+		list_start[i + 1] += list_start[i];
+	ix->nrow_edges = list_start[nlists];
+	ix->row_edges = palloc_extended(sizeof(BoundaryEdge) * Max(ix->nrow_edges, 1), MCXT_ALLOC_HUGE);
+	fill = palloc_extended(sizeof(int32) * Max(nlists, 1), MCXT_ALLOC_HUGE);
+	memcpy(fill, list_start, sizeof(int32) * nlists);
+	for (i = 0; i < ix->nareas; i++)
+	{
+		BoundaryArea *a = &ix->areas[i];
+
+		CHECK_FOR_INTERRUPTS();
+		for (j = a->first_edge; j < a->first_edge + a->nedges; j++)
+		{
+			edge_rows(ix, ix->edges[j].y0, ix->edges[j].y1, &r0, &r1);
+			for (r = r0; r <= r1; r++)
+				ix->row_edges[fill[a->first_list + r - a->first_row]++] = ix->edges[j];
+		}
+	}
+	pfree(fill);
+	return list_start;
 }
 
 /* Build the raster from the areas' edges */
@@ -709,6 +652,9 @@ build_raster(BoundaryIndex *ix, const char *level)
 	int32	   *cells;
 	bool	   *touched;
 	int32	   *cell_end;
+	int32	   *cand;
+	int32	   *mixed_start;
+	int32	   *list_start;
 	int32		nmixed = 0;
 	int64		i,
 				j;
@@ -759,7 +705,7 @@ retry:
 	extra.pairs = palloc(sizeof(CellPair) * extra.alloc);
 	if (!fill_interiors(ix, cells, touched, &extra,
 						((int64) index_max_memory_kb * 1024 - need) /
-						(int64) (3 * sizeof(CellPair) + 2 * sizeof(int32))))
+						(int64) (3 * sizeof(CellPair) + sizeof(int32) + sizeof(MixedCandidate))))
 	{
 		/* overlapping areas need more: coarser cells, fewer overlap pairs */
 		pfree(cells);
@@ -784,13 +730,6 @@ retry:
 						   ix->ncols, ix->nrows, ix->x0, ix->xmax, ix->y0, ix->ymax,
 						   (long long) (need / 1024)),
 				 errhint("Lookups are slower; raise commgrid.index_max_memory, or look for a boundary far from the others, which stretches the raster.")));
-	if (ix->nareas > CELL_PURE_MAX + 1)
-	{
-		/* too many areas to number in 16 bits: every covered cell is mixed */
-		for (i = 0; i < ncells; i++)
-			if (cells[i] >= 0)
-				pair_add(&extra, (int32) i, cells[i] | CANDIDATE_WHOLE);
-	}
 	if (pairs.n + extra.n > pairs.alloc)
 	{
 		pairs.alloc = pairs.n + extra.n;
@@ -823,10 +762,10 @@ retry:
 		j += cell_end[i];
 		cell_end[i] = (int32) (j - cell_end[i]);	/* the cell's start, for now */
 	}
-	ix->mixed_candidates = palloc_extended(sizeof(int32) * Max(pairs.n, 1), MCXT_ALLOC_HUGE);
-	ix->mixed_start = palloc_extended(sizeof(int32) * (nmixed + 1), MCXT_ALLOC_HUGE);
+	cand = palloc_extended(sizeof(int32) * Max(pairs.n, 1), MCXT_ALLOC_HUGE);
+	mixed_start = palloc_extended(sizeof(int32) * (nmixed + 1), MCXT_ALLOC_HUGE);
 	for (i = 0; i < pairs.n; i++)
-		ix->mixed_candidates[cell_end[pairs.pairs[i].cell]++] = pairs.pairs[i].candidate;
+		cand[cell_end[pairs.pairs[i].cell]++] = pairs.pairs[i].candidate;
 	pfree(pairs.pairs);
 	pfree(extra.pairs);
 	pfree(touched);
@@ -836,7 +775,6 @@ retry:
 	{
 		int32		from = i == 0 ? 0 : cell_end[i - 1];
 		int32		to = cell_end[i];
-		int32	   *cand = ix->mixed_candidates;
 		int32		k,
 					m;
 
@@ -851,7 +789,7 @@ retry:
 				cand[m] = cand[m - 1];
 			cand[m] = c;
 		}
-		ix->mixed_start[nmixed] = (int32) j;
+		mixed_start[nmixed] = (int32) j;
 		cells[i] = CELL_MIXED(nmixed);
 		nmixed++;
 		for (k = from; k < to; k++)
@@ -866,44 +804,59 @@ retry:
 			cand[j++] = cand[k];
 		}
 	}
-	ix->mixed_start[nmixed] = (int32) j;
-	ix->nmixed = nmixed;
-	ix->ncandidates = (int32) j;
-	/* give back what the upper bound over-reserved */
-	ix->mixed_candidates = repalloc_huge(ix->mixed_candidates, sizeof(int32) * Max(j, 1));
+	mixed_start[nmixed] = (int32) j;
 	pfree(cell_end);
 
-	/* the 16-bit raster and the rank of its mixed cells */
-	ix->cells = palloc_extended(sizeof(uint16) * ncells, MCXT_ALLOC_HUGE);
-	ix->mixed_rank = palloc_extended(sizeof(MixedRank) * (ncells / 64 + 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	/*
+	 * The finished cells: a mixed cell points at its first candidate, and
+	 * each candidate that needs the crossing test at its area's edges in the
+	 * cell's row.
+	 */
+	list_start = build_row_edges(ix);
+	ix->ncandidates = (int32) j;
+	ix->candidates = palloc_extended(sizeof(MixedCandidate) * Max(j, 1), MCXT_ALLOC_HUGE);
 	nmixed = 0;
 	for (i = 0; i < ncells; i++)
 	{
-		MixedRank  *r = &ix->mixed_rank[i / 64];
+		int32		k;
+		int32		row = (int32) (i / ix->ncols);
 
-		if (i % 64 == 0)
-			r->before = nmixed;
-		if (cells[i] >= 0)
-			ix->cells[i] = (uint16) cells[i];
-		else if (cells[i] == CELL_OUTSIDE)
-			ix->cells[i] = CELL_OUTSIDE16;
-		else
+		if (cells[i] >= CELL_OUTSIDE)
+			continue;
+		Assert(cells[i] == CELL_MIXED(nmixed));
+		for (k = mixed_start[nmixed]; k < mixed_start[nmixed + 1]; k++)
 		{
-			Assert(-2 - cells[i] == nmixed);
-			ix->cells[i] = CELL_MIXED16;
-			r->bits |= UINT64CONST(1) << (i % 64);
-			nmixed++;
+			MixedCandidate *mc = &ix->candidates[k];
+			const BoundaryArea *a = &ix->areas[CANDIDATE_AREA(cand[k])];
+
+			mc->area = cand[k];
+			if (k == mixed_start[nmixed + 1] - 1)
+				mc->area |= CANDIDATE_LAST;
+			mc->first_edge = mc->end_edge = 0;
+			if (!(cand[k] & CANDIDATE_WHOLE))
+			{
+				int32		list = a->first_list + row - a->first_row;
+
+				mc->first_edge = list_start[list];
+				mc->end_edge = list_start[list + 1];
+			}
 		}
+		cells[i] = CELL_MIXED(mixed_start[nmixed]);
+		nmixed++;
 	}
-	pfree(cells);
+	ix->cells = cells;
+	pfree(list_start);
+	pfree(mixed_start);
+	pfree(cand);
 }
 
-/* Finish: sort the areas, band their edges, build the raster */
+/* Finish: sort the areas, build the raster, keep only what lookups read */
 BoundaryIndex *
 boundary_index_finish(BoundaryIndexBuilder *b, const char *level)
 {
 	MemoryContext old = MemoryContextSwitchTo(b->context);
 	BoundaryIndex *ix = palloc0(sizeof(BoundaryIndex));
+	int			i;
 
 	ix->context = b->context;
 	ix->nareas = b->nareas;
@@ -912,10 +865,15 @@ boundary_index_finish(BoundaryIndexBuilder *b, const char *level)
 	ix->nedges = b->nedges;
 	qsort(ix->areas, ix->nareas, sizeof(BoundaryArea), area_code_cmp);
 	if (ix->nareas > 0)
-	{
-		build_bands(ix);
 		build_raster(ix, level);
-	}
+	ix->codes = palloc(sizeof(GridCode) * Max(ix->nareas, 1));
+	for (i = 0; i < ix->nareas; i++)
+		ix->codes[i] = ix->areas[i].code;
+	/* the edges are in the row lists now; areas and edges served the build only */
+	pfree(ix->areas);
+	pfree(ix->edges);
+	ix->areas = NULL;
+	ix->edges = NULL;
 	pfree(b);
 	MemoryContextSwitchTo(old);
 	return ix;
@@ -950,62 +908,39 @@ boundary_index_keep(BoundaryIndex *ix)
 }
 
 /*
- * The crossing test of the half-open rule for one area: does the area's
- * interior hold (x + e1, y + e2)?  Only the edges of the band holding y can
- * span y.
+ * The crossing test of the half-open rule for one area, over its edges that
+ * reach into the point's row (all it has at the point's latitude): does the
+ * area's interior hold (x + e1, y + e2)?
  */
-static bool
-area_holds(const BoundaryIndex *ix, const BoundaryArea *a, double x, double y)
+static inline bool
+edges_hold(const BoundaryEdge *e, const BoundaryEdge *end, double x, double y)
 {
-	const int32 *start;
-	int			k;
 	bool		inside = false;
 
-	if (y < a->ymin || y >= a->ymax || x < a->xmin || x >= a->xmax)
-		return false;
-	start = &ix->band_start[a->first_band + area_band(a, y)];
-	for (k = start[0]; k < start[1]; k++)
+	for (; e < end; e++)
 	{
-		const BoundaryEdge *e = &ix->edges[ix->runs[k].start];
-		const BoundaryEdge *end = &ix->edges[ix->runs[k].end];
-
-		for (; e < end; e++)
+		if (e->y0 <= y && y < e->y1)
 		{
-			if (e->y0 <= y && y < e->y1)
-			{
-				if (x < e->x0 && x < e->x1)
-					inside = !inside;
-				else if ((x <= e->x0 || x <= e->x1) &&
-						 orientation(e->x0, e->y0, e->x1, e->y1, x, y) > 0)
-					inside = !inside;
-			}
+			if (x < e->x0 && x < e->x1)
+				inside = !inside;
+			else if ((x <= e->x0 || x <= e->x1) &&
+					 orientation(e->x0, e->y0, e->x1, e->y1, x, y) > 0)
+				inside = !inside;
 		}
 	}
 	return inside;
 }
 
-/* Does the point lie exactly on one of the area's edges? */
+/* Does the point lie exactly on one of these edges? */
 static bool
-area_boundary_holds(const BoundaryIndex *ix, const BoundaryArea *a, double x, double y)
+edges_touch(const BoundaryEdge *e, const BoundaryEdge *end, double x, double y)
 {
-	const int32 *start;
-	int			k;
-
-	if (y < a->ymin || y > a->ymax || x < a->xmin || x > a->xmax)
-		return false;
-	start = &ix->band_start[a->first_band + area_band(a, y)];
-	for (k = start[0]; k < start[1]; k++)
+	for (; e < end; e++)
 	{
-		const BoundaryEdge *e = &ix->edges[ix->runs[k].start];
-		const BoundaryEdge *end = &ix->edges[ix->runs[k].end];
-
-		for (; e < end; e++)
-		{
-			if (y >= e->y0 && y <= e->y1 &&
-				x >= Min(e->x0, e->x1) && x <= Max(e->x0, e->x1) &&
-				orientation(e->x0, e->y0, e->x1, e->y1, x, y) == 0)
-				return true;
-		}
+		if (y >= e->y0 && y <= e->y1 &&
+			x >= Min(e->x0, e->x1) && x <= Max(e->x0, e->x1) &&
+			orientation(e->x0, e->y0, e->x1, e->y1, x, y) == 0)
+			return true;
 	}
 	return false;
 }
@@ -1017,52 +952,47 @@ area_boundary_holds(const BoundaryIndex *ix, const BoundaryArea *a, double x, do
 bool
 boundary_index_lookup(const BoundaryIndex *ix, double x, double y, GridCode *code)
 {
-	int64		cell;
-	uint16		value;
-	const MixedRank *rank;
-	int			m,
-				k;
+	int32		value;
+	const MixedCandidate *first,
+			   *c;
 
 	if (ix->nareas == 0 ||
 		x < ix->x0 || y < ix->y0 ||
 		x > ix->xmax || y > ix->ymax)
 		return false;
-	cell = (int64) raster_row(ix, y) * ix->ncols + raster_col(ix, x);
-	value = ix->cells[cell];
-	if (value <= CELL_PURE_MAX)
+	value = ix->cells[(int64) raster_row(ix, y) * ix->ncols + raster_col(ix, x)];
+	if (value >= 0)
 	{
-		*code = ix->areas[value].code;
+		*code = ix->codes[value];
 		return true;
 	}
-	if (value == CELL_OUTSIDE16)
+	if (value == CELL_OUTSIDE)
 		return false;
 
-	rank = &ix->mixed_rank[cell / 64];
-	/* the server's popcount runs the CPU's instruction; the builtin, without -mpopcnt, a library loop */
-	m = rank->before + pg_popcount64(rank->bits & ((UINT64CONST(1) << (cell % 64)) - 1));
-	for (k = ix->mixed_start[m]; k < ix->mixed_start[m + 1]; k++)
+	first = &ix->candidates[CELL_MIXED_INDEX(value)];
+	for (c = first;; c++)
 	{
-		int32		candidate = ix->mixed_candidates[k];
-		const BoundaryArea *a = &ix->areas[CANDIDATE_AREA(candidate)];
-
-		if ((candidate & CANDIDATE_WHOLE) || area_holds(ix, a, x, y))
+		if ((c->area & CANDIDATE_WHOLE) ||
+			edges_hold(&ix->row_edges[c->first_edge], &ix->row_edges[c->end_edge], x, y))
 		{
-			*code = a->code;
+			*code = ix->codes[CANDIDATE_AREA(c->area)];
 			return true;
 		}
+		if (c->area & CANDIDATE_LAST)
+			break;
 	}
 
 	/* on the outer edge of the coverage or of a gap: the lowest code wins */
-	for (k = ix->mixed_start[m]; k < ix->mixed_start[m + 1]; k++)
+	for (c = first;; c++)
 	{
-		int32		candidate = ix->mixed_candidates[k];
-		const BoundaryArea *a = &ix->areas[CANDIDATE_AREA(candidate)];
-
-		if (!(candidate & CANDIDATE_WHOLE) && area_boundary_holds(ix, a, x, y))
+		if (!(c->area & CANDIDATE_WHOLE) &&
+			edges_touch(&ix->row_edges[c->first_edge], &ix->row_edges[c->end_edge], x, y))
 		{
-			*code = a->code;
+			*code = ix->codes[CANDIDATE_AREA(c->area)];
 			return true;
 		}
+		if (c->area & CANDIDATE_LAST)
+			break;
 	}
 	return false;
 }
@@ -1072,18 +1002,15 @@ boundary_index_lookup(const BoundaryIndex *ix, double x, double y, GridCode *cod
  * arrays at aligned offsets, so that it can be placed in shared memory and
  * read by every backend at whatever address it is mapped.
  */
-#define FLAT_INDEX_MAGIC	0x43474958	/* "CGIX" */
-#define FLAT_INDEX_ARRAYS	8
+#define FLAT_INDEX_MAGIC	0x43474932	/* "CGI2" */
+#define FLAT_INDEX_ARRAYS	4
 
 typedef struct FlatIndex
 {
 	uint32		magic;
 	int32		nareas,
-				nedges,
-				nbands_all,
-				nruns,
-				nmixed,
 				ncandidates,
+				nrow_edges,
 				ncols,
 				nrows;
 	double		x0,
@@ -1101,22 +1028,14 @@ flat_arrays(const BoundaryIndex *ix, const void **arrays, Size *bytes)
 {
 	int64		ncells = ix->nareas > 0 ? (int64) ix->ncols * ix->nrows : 0;
 
-	arrays[0] = ix->areas;
-	bytes[0] = sizeof(BoundaryArea) * ix->nareas;
-	arrays[1] = ix->edges;
-	bytes[1] = sizeof(BoundaryEdge) * ix->nedges;
-	arrays[2] = ix->band_start;
-	bytes[2] = sizeof(int32) * ix->nbands_all;
-	arrays[3] = ix->runs;
-	bytes[3] = sizeof(EdgeRun) * ix->nruns;
-	arrays[4] = ix->cells;
-	bytes[4] = sizeof(uint16) * ncells;
-	arrays[5] = ix->mixed_rank;
-	bytes[5] = ix->nareas > 0 ? sizeof(MixedRank) * (ncells / 64 + 1) : 0;
-	arrays[6] = ix->mixed_start;
-	bytes[6] = ix->nareas > 0 ? sizeof(int32) * (ix->nmixed + 1) : 0;
-	arrays[7] = ix->mixed_candidates;
-	bytes[7] = sizeof(int32) * ix->ncandidates;
+	arrays[0] = ix->codes;
+	bytes[0] = sizeof(GridCode) * ix->nareas;
+	arrays[1] = ix->cells;
+	bytes[1] = sizeof(int32) * ncells;
+	arrays[2] = ix->candidates;
+	bytes[2] = sizeof(MixedCandidate) * ix->ncandidates;
+	arrays[3] = ix->row_edges;
+	bytes[3] = sizeof(BoundaryEdge) * ix->nrow_edges;
 }
 
 /* Bytes of the flat copy */
@@ -1147,11 +1066,8 @@ boundary_index_flatten(const BoundaryIndex *ix, void *dest)
 	memset(f, 0, sizeof(FlatIndex));
 	f->magic = FLAT_INDEX_MAGIC;
 	f->nareas = ix->nareas;
-	f->nedges = ix->nedges;
-	f->nbands_all = ix->nbands_all;
-	f->nruns = ix->nruns;
-	f->nmixed = ix->nmixed;
 	f->ncandidates = ix->ncandidates;
+	f->nrow_edges = ix->nrow_edges;
 	f->ncols = ix->ncols;
 	f->nrows = ix->nrows;
 	f->x0 = ix->x0;
@@ -1189,11 +1105,8 @@ boundary_index_from_flat(const void *flat)
 	ix = MemoryContextAllocZero(context, sizeof(BoundaryIndex));
 	ix->context = context;
 	ix->nareas = f->nareas;
-	ix->nedges = f->nedges;
-	ix->nbands_all = f->nbands_all;
-	ix->nruns = f->nruns;
-	ix->nmixed = f->nmixed;
 	ix->ncandidates = f->ncandidates;
+	ix->nrow_edges = f->nrow_edges;
 	ix->ncols = f->ncols;
 	ix->nrows = f->nrows;
 	ix->x0 = f->x0;
@@ -1202,14 +1115,10 @@ boundary_index_from_flat(const void *flat)
 	ix->ymax = f->ymax;
 	ix->cell_size = f->cell_size;
 	/* read only: the lookup never writes */
-	ix->areas = (BoundaryArea *) (base + f->offset[0]);
-	ix->edges = (BoundaryEdge *) (base + f->offset[1]);
-	ix->band_start = (int32 *) (base + f->offset[2]);
-	ix->runs = (EdgeRun *) (base + f->offset[3]);
-	ix->cells = (uint16 *) (base + f->offset[4]);
-	ix->mixed_rank = (MixedRank *) (base + f->offset[5]);
-	ix->mixed_start = (int32 *) (base + f->offset[6]);
-	ix->mixed_candidates = (int32 *) (base + f->offset[7]);
+	ix->codes = (GridCode *) (base + f->offset[0]);
+	ix->cells = (int32 *) (base + f->offset[1]);
+	ix->candidates = (MixedCandidate *) (base + f->offset[2]);
+	ix->row_edges = (BoundaryEdge *) (base + f->offset[3]);
 	return ix;
 }
 

@@ -123,7 +123,7 @@ RESET commgrid.index_max_memory;
 CREATE TEMP TABLE answer_default AS SELECT location, locate(location) AS code FROM grid_probe;
 -- the generation moves, so the next locate() rebuilds the index under the new limit
 UPDATE area SET boundary = boundary WHERE code = '110106001001001';
-SET commgrid.index_max_memory = '300kB';
+SET commgrid.index_max_memory = '400kB';
 \set VERBOSITY terse
 SELECT count(*) AS probes, count(*) FILTER (WHERE d.code IS DISTINCT FROM locate(d.location)) AS different,
        count(*) FILTER (WHERE d.code IS DISTINCT FROM
