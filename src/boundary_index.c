@@ -571,10 +571,20 @@ raster_fit(BoundaryIndex *ix, double width, double height, double *target, const
 	}
 }
 
+/* Order edges by their east end, east first */
+static int
+edge_east_cmp(const void *a, const void *b)
+{
+	double		ea = Max(((const BoundaryEdge *) a)->x0, ((const BoundaryEdge *) a)->x1);
+	double		eb = Max(((const BoundaryEdge *) b)->x0, ((const BoundaryEdge *) b)->x1);
+
+	return ea > eb ? -1 : (ea < eb ? 1 : 0);
+}
+
 /*
  * Copy each area's edges into lists per raster row, each list holding the
- * edges (in ring order) that reach into the row: a point in the row can be
- * on or across only those.  Returns the start of each list (and one past the
+ * edges that reach into the row (a point in the row can be on or across only
+ * those), from east to west.  Returns the start of each list (and one past the
  * last), numbered per area from its first_list on.
  */
 static int32 *
@@ -629,6 +639,11 @@ build_row_edges(BoundaryIndex *ix)
 		}
 	}
 	pfree(fill);
+	/* each list from east to west, so that a lookup stops at the first edge west of its point */
+	for (i = 0; i < nlists; i++)
+		if (list_start[i + 1] - list_start[i] > 1)
+			qsort(&ix->row_edges[list_start[i]], list_start[i + 1] - list_start[i],
+				  sizeof(BoundaryEdge), edge_east_cmp);
 	return list_start;
 }
 
@@ -919,6 +934,9 @@ edges_hold(const BoundaryEdge *e, const BoundaryEdge *end, double x, double y)
 
 	for (; e < end; e++)
 	{
+		/* this edge and all after it lie wholly west of the point: none is crossed */
+		if (x > e->x0 && x > e->x1)
+			break;
 		if (e->y0 <= y && y < e->y1)
 		{
 			if (x < e->x0 && x < e->x1)
@@ -937,6 +955,8 @@ edges_touch(const BoundaryEdge *e, const BoundaryEdge *end, double x, double y)
 {
 	for (; e < end; e++)
 	{
+		if (x > e->x0 && x > e->x1)
+			break;				/* the rest lie west of the point */
 		if (y >= e->y0 && y <= e->y1 &&
 			x >= Min(e->x0, e->x1) && x <= Max(e->x0, e->x1) &&
 			orientation(e->x0, e->y0, e->x1, e->y1, x, y) == 0)
