@@ -140,9 +140,9 @@ RESET commgrid.index_max_memory;
 SELECT locate('SRID=4490;POINT(116 39)') AS after_reset;
 ROLLBACK;
 
--- A comb of 1000 teeth (4004 edges, long ones broken by short ones) would give each of its
--- horizontal bands a run per long edge (15 MB); it gets fewer bands, and fits in 2 MB with a
--- coarser raster.
+-- A comb of 1000 teeth (4004 edges, long ones broken by short ones) copies its long edges into
+-- every row of the raster they cross; it fits in 2 MB with a coarser raster, and the answers
+-- stay exact.
 BEGIN;
 INSERT INTO area (code, name, kind) VALUES ('110106', '丰台区', 'district'), ('110106001', '甲街道', 'subdistrict'),
   ('110106001001', '甲社区', 'community');
