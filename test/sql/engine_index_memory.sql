@@ -49,21 +49,17 @@ ROLLBACK;
 --    reason.  The test setting makes the segment's creation fail with an error just after
 --    the segment is made, which must leave nothing behind.  A later generation is shared
 --    again once the segment can be made.
+\set answers 'SELECT locate(''SRID=4490;POINT(120.25 41.5)'') AS west, locate(''SRID=4490;POINT(120.5 41.5)'') AS on_edge, locate(''SRID=4490;POINT(121.5 41.5)'') AS outside'
+\set private_current 'SELECT level, path, backend_bytes = index_bytes AS all_in_this_backend, generation = (SELECT g.generation FROM boundary_generation g) AS current_generation FROM index_memory() WHERE level = ''grid'' AND boundaries = ''current'''
 SET commgrid.shared_index_test_failure = on;
 UPDATE area SET boundary = boundary WHERE code = '110111001001002';
-SELECT locate('SRID=4490;POINT(120.25 41.5)') AS west, locate('SRID=4490;POINT(120.5 41.5)') AS on_edge,
-       locate('SRID=4490;POINT(121.5 41.5)') AS outside;
-SELECT level, path, backend_bytes = index_bytes AS all_in_this_backend,
-       generation = (SELECT g.generation FROM boundary_generation g) AS current_generation
-FROM index_memory() WHERE level = 'grid' AND boundaries = 'current';
+:answers;
+:private_current;
 RESET commgrid.shared_index_test_failure;
 SET commgrid.shared_index_max_memory = 0;
 UPDATE area SET boundary = boundary WHERE code = '110111001001002';
-SELECT locate('SRID=4490;POINT(120.25 41.5)') AS west, locate('SRID=4490;POINT(120.5 41.5)') AS on_edge,
-       locate('SRID=4490;POINT(121.5 41.5)') AS outside;
-SELECT level, path, backend_bytes = index_bytes AS all_in_this_backend,
-       generation = (SELECT g.generation FROM boundary_generation g) AS current_generation
-FROM index_memory() WHERE level = 'grid' AND boundaries = 'current';
+:answers;
+:private_current;
 RESET commgrid.shared_index_max_memory;
 UPDATE area SET boundary = boundary WHERE code = '110111001001002';
 SELECT locate('SRID=4490;POINT(120.75 41.5)') AS east;
