@@ -75,8 +75,8 @@ typedef struct BoundaryArea
 
 /*
  * A cell holds >= 0, the one area holding the whole cell; CELL_OUTSIDE; or
- * CELL_MIXED(k): the cell's candidates begin at candidates[k] and end with
- * the one flagged CANDIDATE_LAST.  While building, CELL_MIXED(m) numbers the
+ * CELL_MIXED(k): candidates[k] is the cell's subcell map, and its candidates
+ * follow, up to the one flagged CANDIDATE_LAST.  While building, CELL_MIXED(m) numbers the
  * mixed cells instead.
  */
 #define CELL_OUTSIDE		(-1)
@@ -90,6 +90,27 @@ typedef struct MixedCandidate
 	int32		first_edge;		/* row_edges[first_edge .. end_edge) */
 	int32		end_edge;
 } MixedCandidate;
+
+/*
+ * A mixed cell is also cut into 4 x 4 subcells.  Its candidates are led by
+ * a map of them, 4 bits a subcell: the number of the candidate holding the
+ * whole subcell (no edge comes near it), SUB_OUTSIDE, or SUB_TEST: run the
+ * crossing test.  So most points of a mixed cell are answered without
+ * reading an edge.
+ */
+#define SUBCELLS			4
+#define SUB_OUTSIDE			14
+#define SUB_TEST			15
+
+typedef struct SubcellMap
+{
+	uint32		lo;				/* subcells 0-7 (row by row from the south-west) */
+	uint32		hi;				/* subcells 8-15 */
+	int32		unused;
+} SubcellMap;
+
+StaticAssertDecl(sizeof(SubcellMap) == sizeof(MixedCandidate),
+				 "a subcell map takes the place of one candidate");
 
 struct BoundaryIndex
 {
@@ -309,6 +330,25 @@ static inline int
 raster_row(const BoundaryIndex *ix, double y)
 {
 	return clamped_step((y - ix->y0) / ix->cell_size, ix->nrows);
+}
+
+/*
+ * The step of t (in cells from the raster's origin) among n * SUBCELLS
+ * subcells.  t * SUBCELLS is exact (a power of two), so the subcell lies in
+ * the cell clamped_step(t, n) gives: its number there is this minus the
+ * cell's times SUBCELLS, 0 to SUBCELLS - 1.
+ */
+static inline int
+fine_step(double t, int n)
+{
+	return clamped_step(t * SUBCELLS, n * SUBCELLS);
+}
+
+/* The subcell of t within cell `cell` (which clamped_step(t, n) gave) */
+static inline int
+subcell(double t, int n, int cell)
+{
+	return fine_step(t, n) - cell * SUBCELLS;
 }
 
 /* A (cell, area) pair found while rasterising */
@@ -545,13 +585,14 @@ raster_fit(BoundaryIndex *ix, double width, double height, double *target, const
 		 * At most, while the pairs are grouped: the cells (int32), their
 		 * touched flags and pair counts, the pairs and the grouped
 		 * candidates; then, while the row lists are made: the cells, the
-		 * grouped candidates and at most one MixedCandidate each, the edges
+		 * grouped candidates and at most two MixedCandidates each (with the
+		 * subcell maps), the edges
 		 * copied per row and the starts of the lists (twice).
 		 */
 		need = fixed + Max(ncells * (2 * sizeof(int32) + sizeof(bool)) +
 						   npairs * (sizeof(CellPair) + sizeof(int32)),
 						   ncells * sizeof(int32) +
-						   npairs * (sizeof(int32) + sizeof(MixedCandidate)) +
+						   npairs * (sizeof(int32) + 2 * sizeof(MixedCandidate)) +
 						   nrow_edges * sizeof(BoundaryEdge) + 2 * (nlists + 1) * sizeof(int32));
 		if (need <= limit && npairs < PG_INT32_MAX && nrow_edges < PG_INT32_MAX)
 		{
@@ -647,6 +688,96 @@ build_row_edges(BoundaryIndex *ix)
 	return list_start;
 }
 
+static const MixedCandidate *candidates_locate(const BoundaryIndex *ix, const MixedCandidate *first,
+											   double x, double y);
+
+/*
+ * The subcell map of the mixed cell (row, col) whose candidates begin at
+ * first: which subcells an edge of a candidate comes near (with the margin
+ * of rasterise_edge, on the subcells' own grid, whose steps the lookup takes
+ * with fine_step), and, for each other subcell, the candidate holding its
+ * centre, which holds all of it.
+ */
+static void
+subcell_map(const BoundaryIndex *ix, int row, int col, const MixedCandidate *first, SubcellMap *map)
+{
+	double		margin = ix->cell_size * 1e-6;
+	double		fine = ix->cell_size / SUBCELLS;
+	uint32		touched = 0;
+	uint64		bits = 0;
+	const MixedCandidate *c;
+	int			s;
+
+	for (c = first;; c++)
+	{
+		const BoundaryEdge *e = &ix->row_edges[c->first_edge];
+		const BoundaryEdge *end = &ix->row_edges[c->end_edge];
+
+		for (; e < end; e++)
+		{
+			int			r0 = Max(fine_step((e->y0 - margin - ix->y0) / ix->cell_size, ix->nrows),
+								 row * SUBCELLS);
+			int			r1 = Min(fine_step((e->y1 + margin - ix->y0) / ix->cell_size, ix->nrows),
+								 row * SUBCELLS + SUBCELLS - 1);
+			int			r;
+
+			for (r = r0; r <= r1; r++)
+			{
+				double		ylo = ix->y0 + r * fine - margin;
+				double		yhi = ix->y0 + (r + 1) * fine + margin;
+				double		xa,
+							xb;
+				int			c0,
+							c1,
+							k;
+
+				if (e->y1 == e->y0)
+				{
+					xa = e->x0;
+					xb = e->x1;
+				}
+				else
+				{
+					double		ta = (Max(ylo, e->y0) - e->y0) / (e->y1 - e->y0);
+					double		tb = (Min(yhi, e->y1) - e->y0) / (e->y1 - e->y0);
+
+					xa = e->x0 + ta * (e->x1 - e->x0);
+					xb = e->x0 + tb * (e->x1 - e->x0);
+				}
+				c0 = Max(fine_step((Min(xa, xb) - margin - ix->x0) / ix->cell_size, ix->ncols),
+						 col * SUBCELLS);
+				c1 = Min(fine_step((Max(xa, xb) + margin - ix->x0) / ix->cell_size, ix->ncols),
+						 col * SUBCELLS + SUBCELLS - 1);
+				for (k = c0; k <= c1; k++)
+					touched |= 1U << ((r - row * SUBCELLS) * SUBCELLS + k - col * SUBCELLS);
+			}
+		}
+		if (c->area & CANDIDATE_LAST)
+			break;
+	}
+	for (s = 0; s < SUBCELLS * SUBCELLS; s++)
+	{
+		uint64		answer = SUB_TEST;
+
+		if (!(touched & (1U << s)))
+		{
+			const MixedCandidate *hit;
+
+			hit = candidates_locate(ix, first,
+									ix->x0 + (col * SUBCELLS + s % SUBCELLS + 0.5) * fine,
+									ix->y0 + (row * SUBCELLS + s / SUBCELLS + 0.5) * fine);
+			if (hit == NULL)
+				answer = SUB_OUTSIDE;
+			else if (hit - first < SUB_OUTSIDE)
+				answer = hit - first;
+		}
+		bits |= answer << (4 * s);
+	}
+	map->lo = (uint32) bits;
+	map->hi = (uint32) (bits >> 32);
+	map->unused = 0;
+}
+
 /* Build the raster from the areas' edges */
 static void
 build_raster(BoundaryIndex *ix, const char *level)
@@ -720,7 +851,7 @@ retry:
 	extra.pairs = palloc(sizeof(CellPair) * extra.alloc);
 	if (!fill_interiors(ix, cells, touched, &extra,
 						((int64) index_max_memory_kb * 1024 - need) /
-						(int64) (3 * sizeof(CellPair) + sizeof(int32) + sizeof(MixedCandidate))))
+						(int64) (3 * sizeof(CellPair) + sizeof(int32) + 2 * sizeof(MixedCandidate))))
 	{
 		/* overlapping areas need more: coarser cells, fewer overlap pairs */
 		pfree(cells);
@@ -828,20 +959,23 @@ retry:
 	 * cell's row.
 	 */
 	list_start = build_row_edges(ix);
-	ix->ncandidates = (int32) j;
-	ix->candidates = palloc_extended(sizeof(MixedCandidate) * Max(j, 1), MCXT_ALLOC_HUGE);
+	ix->ncandidates = (int32) (j + nmixed);
+	ix->candidates = palloc_extended(sizeof(MixedCandidate) * Max(j + nmixed, 1), MCXT_ALLOC_HUGE);
 	nmixed = 0;
 	for (i = 0; i < ncells; i++)
 	{
 		int32		k;
 		int32		row = (int32) (i / ix->ncols);
+		MixedCandidate *block;
 
 		if (cells[i] >= CELL_OUTSIDE)
 			continue;
 		Assert(cells[i] == CELL_MIXED(nmixed));
+		/* each earlier mixed cell has one map before its candidates */
+		block = &ix->candidates[mixed_start[nmixed] + nmixed];
 		for (k = mixed_start[nmixed]; k < mixed_start[nmixed + 1]; k++)
 		{
-			MixedCandidate *mc = &ix->candidates[k];
+			MixedCandidate *mc = &block[1 + k - mixed_start[nmixed]];
 			const BoundaryArea *a = &ix->areas[CANDIDATE_AREA(cand[k])];
 
 			mc->area = cand[k];
@@ -856,7 +990,8 @@ retry:
 				mc->end_edge = list_start[list + 1];
 			}
 		}
-		cells[i] = CELL_MIXED(mixed_start[nmixed]);
+		subcell_map(ix, row, (int) (i % ix->ncols), block + 1, (SubcellMap *) block);
+		cells[i] = CELL_MIXED(mixed_start[nmixed] + nmixed);
 		nmixed++;
 	}
 	ix->cells = cells;
@@ -966,38 +1101,19 @@ edges_touch(const BoundaryEdge *e, const BoundaryEdge *end, double x, double y)
 }
 
 /*
- * The area holding a point under the half-open rule (see the head of this
- * file).  Returns false when no area covers the point.
+ * The first of a mixed cell's candidates (up to the one flagged
+ * CANDIDATE_LAST) holding a point under the half-open rule, or NULL.
  */
-bool
-boundary_index_lookup(const BoundaryIndex *ix, double x, double y, GridCode *code)
+static const MixedCandidate *
+candidates_locate(const BoundaryIndex *ix, const MixedCandidate *first, double x, double y)
 {
-	int32		value;
-	const MixedCandidate *first,
-			   *c;
+	const MixedCandidate *c;
 
-	if (ix->nareas == 0 ||
-		x < ix->x0 || y < ix->y0 ||
-		x > ix->xmax || y > ix->ymax)
-		return false;
-	value = ix->cells[(int64) raster_row(ix, y) * ix->ncols + raster_col(ix, x)];
-	if (value >= 0)
-	{
-		*code = ix->codes[value];
-		return true;
-	}
-	if (value == CELL_OUTSIDE)
-		return false;
-
-	first = &ix->candidates[CELL_MIXED_INDEX(value)];
 	for (c = first;; c++)
 	{
 		if ((c->area & CANDIDATE_WHOLE) ||
 			edges_hold(&ix->row_edges[c->first_edge], &ix->row_edges[c->end_edge], x, y))
-		{
-			*code = ix->codes[CANDIDATE_AREA(c->area)];
-			return true;
-		}
+			return c;
 		if (c->area & CANDIDATE_LAST)
 			break;
 	}
@@ -1007,14 +1123,63 @@ boundary_index_lookup(const BoundaryIndex *ix, double x, double y, GridCode *cod
 	{
 		if (!(c->area & CANDIDATE_WHOLE) &&
 			edges_touch(&ix->row_edges[c->first_edge], &ix->row_edges[c->end_edge], x, y))
-		{
-			*code = ix->codes[CANDIDATE_AREA(c->area)];
-			return true;
-		}
+			return c;
 		if (c->area & CANDIDATE_LAST)
 			break;
 	}
-	return false;
+	return NULL;
+}
+
+/*
+ * The area holding a point under the half-open rule (see the head of this
+ * file).  Returns false when no area covers the point.
+ */
+bool
+boundary_index_lookup(const BoundaryIndex *ix, double x, double y, GridCode *code)
+{
+	/* the cell, as raster_col and raster_row find it */
+	double		tx = (x - ix->x0) / ix->cell_size;
+	double		ty = (y - ix->y0) / ix->cell_size;
+	int			col,
+				row,
+				sub;
+	int32		value;
+	const SubcellMap *map;
+	const MixedCandidate *first,
+			   *c;
+	uint32		answer;
+
+	if (ix->nareas == 0 ||
+		x < ix->x0 || y < ix->y0 ||
+		x > ix->xmax || y > ix->ymax)
+		return false;
+	col = clamped_step(tx, ix->ncols);
+	row = clamped_step(ty, ix->nrows);
+	value = ix->cells[(int64) row * ix->ncols + col];
+	if (value >= 0)
+	{
+		*code = ix->codes[value];
+		return true;
+	}
+	if (value == CELL_OUTSIDE)
+		return false;
+
+	map = (const SubcellMap *) &ix->candidates[CELL_MIXED_INDEX(value)];
+	first = (const MixedCandidate *) map + 1;
+	sub = subcell(ty, ix->nrows, row) * SUBCELLS + subcell(tx, ix->ncols, col);
+	answer = (sub < 8 ? map->lo >> (4 * sub) : map->hi >> (4 * (sub - 8))) & 0xF;
+	if (answer < SUB_OUTSIDE)
+	{
+		*code = ix->codes[CANDIDATE_AREA(first[answer].area)];
+		return true;
+	}
+	if (answer == SUB_OUTSIDE)
+		return false;
+	c = candidates_locate(ix, first, x, y);
+	if (c == NULL)
+		return false;
+	*code = ix->codes[CANDIDATE_AREA(c->area)];
+	return true;
 }
 
 /*
