@@ -1,29 +1,10 @@
 -- Postings of the love bank: earning from verified hours, transfers to relatives and
 -- reversals.  Redemption is in 67_redemption.sql.  No staff role writes the ledger's tables:
 -- the posting functions are security definer and check the acting role's reach first
--- (check_posting_reach); the ledger's triggers keep the balances and check the sums for
+-- (acting_scopes, check_posting_reach); the ledger's triggers keep the balances and check the sums for
 -- everyone alike.  grant_privileges grants redeem and transfer_points to every staff group,
 -- and the earning postings and reversals to the groups that verify hours (community level
 -- and above).
-
--- THE REACH OF A POSTING, its one source: NULL (anywhere) for the extension's owner and
--- superusers, whose bulk postings (the demo's, the benchmark's) check nothing; else the
--- acting role's jurisdiction as the policies use it (role_scopes; empty when it has none).
-CREATE FUNCTION posting_scopes() RETURNS gridcode[]
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  actor name := commgrid.acting_role();
-BEGIN
-  IF (SELECT r.rolsuper OR r.oid = n.nspowner
-      FROM pg_catalog.pg_roles r, pg_catalog.pg_namespace n
-      WHERE r.rolname = actor AND n.nspname = 'commgrid') THEN
-    RETURN NULL;
-  END IF;
-  RETURN COALESCE(commgrid.role_scopes(actor), '{}');
-END $$;
-REVOKE EXECUTE ON FUNCTION posting_scopes() FROM PUBLIC;
-COMMENT ON FUNCTION posting_scopes() IS
-  'The areas the acting role may post to the love bank for: NULL (anywhere) for the owner and superusers, else its jurisdiction (internal to the posting functions)';
 
 -- 42501 unless the area lies in the scopes; one message for a missing row and one elsewhere.
 CREATE FUNCTION check_posting_reach(scopes gridcode[], area gridcode, what text) RETURNS void
@@ -38,7 +19,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION check_posting_reach(gridcode[], gridcode, text) FROM PUBLIC;
 COMMENT ON FUNCTION check_posting_reach(gridcode[], gridcode, text) IS
-  'Raise 42501 unless the area lies in the scopes of posting_scopes() (internal to the posting functions)';
+  'Raise 42501 unless the area lies in the scopes (acting_scopes(): NULL passes everything; internal to the posting functions)';
 
 -- The area a posting for an account is checked against: a resident holder's grid (so a grid
 -- worker reaches the accounts of its grid's residents), else the account's area.
@@ -107,7 +88,7 @@ CREATE FUNCTION post_earnings(attendances bigint[] DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   cap numeric := commgrid.participation_setting('account_cap_points');
-  scopes commgrid.gridcode[] := commgrid.posting_scopes();
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   outside bigint;
   n bigint;
 BEGIN
@@ -209,7 +190,7 @@ COMMENT ON FUNCTION post_earnings(bigint[]) IS
 CREATE FUNCTION credit_attendance(attendance bigint) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  scopes commgrid.gridcode[] := commgrid.posting_scopes();
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   t commgrid.activity_attendance;
   txn bigint;
 BEGIN
@@ -247,7 +228,7 @@ CREATE FUNCTION transfer_points(from_account bigint, to_account bigint, points n
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  scopes commgrid.gridcode[] := commgrid.posting_scopes();
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   src commgrid.love_account;
   dst commgrid.love_account;
   txn bigint;
@@ -295,7 +276,7 @@ COMMENT ON FUNCTION transfer_points(bigint, bigint, numeric, text) IS
 CREATE FUNCTION reverse_transaction(original bigint, reason text) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  scopes commgrid.gridcode[] := commgrid.posting_scopes();
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   o commgrid.love_transaction;
   txn bigint;
 BEGIN

@@ -38,7 +38,7 @@ CREATE FUNCTION redeem(account bigint, item bigint, quantity int DEFAULT 1,
                        on_day date DEFAULT commgrid.district_today()) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  scopes commgrid.gridcode[] := commgrid.posting_scopes();
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   i commgrid.redemption_item;
   a commgrid.love_account;
   txn bigint;

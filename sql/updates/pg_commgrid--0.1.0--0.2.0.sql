@@ -704,6 +704,26 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION role_scopes(name) IS
   'The jurisdiction codes a role may use now: its scopes at or below the level its current staff group allows (NULL when none)';
+-- THE REACH OF A CHECKED WRITE, its one source: the scopes of the acting role as seen from
+-- inside a security-definer function, NULL (everywhere) for a superuser or the extension's
+-- owner, whose bulk work checks nothing; else role_scopes (empty when none).  The functions
+-- that let staff write through the owner's rights (the love bank's postings, the stipends)
+-- test their rows against it with commgrid.reaches().
+CREATE OR REPLACE FUNCTION acting_scopes() RETURNS gridcode[]
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  actor name := commgrid.acting_role();
+BEGIN
+  IF (SELECT r.rolsuper OR r.oid = n.nspowner
+      FROM pg_catalog.pg_roles r, pg_catalog.pg_namespace n
+      WHERE r.rolname = actor AND n.nspname = 'commgrid') THEN
+    RETURN NULL;
+  END IF;
+  RETURN COALESCE(commgrid.role_scopes(actor), '{}');
+END $$;
+REVOKE EXECUTE ON FUNCTION acting_scopes() FROM PUBLIC;
+COMMENT ON FUNCTION acting_scopes() IS
+  'The acting role''s jurisdiction for the functions that write with the owner''s rights: NULL (everywhere) for a superuser or the extension''s owner, else role_scopes (empty when none)';
 -- The caller's scopes, sorted; NULL when it has none.  Policies call it through a scalar
 -- subquery, so it runs once per statement as an InitPlan; PL/pgSQL keeps its plan across
 -- statements (a SQL function would be planned again in every statement).
@@ -8167,29 +8187,11 @@ CREATE CONSTRAINT TRIGGER love_transaction_balanced AFTER INSERT ON love_transac
 -- Postings of the love bank: earning from verified hours, transfers to relatives and
 -- reversals.  Redemption is in 67_redemption.sql.  No staff role writes the ledger's tables:
 -- the posting functions are security definer and check the acting role's reach first
--- (check_posting_reach); the ledger's triggers keep the balances and check the sums for
+-- (acting_scopes, check_posting_reach); the ledger's triggers keep the balances and check the sums for
 -- everyone alike.  grant_privileges grants redeem and transfer_points to every staff group,
 -- and the earning postings and reversals to the groups that verify hours (community level
 -- and above).
 
--- THE REACH OF A POSTING, its one source: NULL (anywhere) for the extension's owner and
--- superusers, whose bulk postings (the demo's, the benchmark's) check nothing; else the
--- acting role's jurisdiction as the policies use it (role_scopes; empty when it has none).
-CREATE OR REPLACE FUNCTION posting_scopes() RETURNS gridcode[]
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  actor name := commgrid.acting_role();
-BEGIN
-  IF (SELECT r.rolsuper OR r.oid = n.nspowner
-      FROM pg_catalog.pg_roles r, pg_catalog.pg_namespace n
-      WHERE r.rolname = actor AND n.nspname = 'commgrid') THEN
-    RETURN NULL;
-  END IF;
-  RETURN COALESCE(commgrid.role_scopes(actor), '{}');
-END $$;
-REVOKE EXECUTE ON FUNCTION posting_scopes() FROM PUBLIC;
-COMMENT ON FUNCTION posting_scopes() IS
-  'The areas the acting role may post to the love bank for: NULL (anywhere) for the owner and superusers, else its jurisdiction (internal to the posting functions)';
 -- 42501 unless the area lies in the scopes; one message for a missing row and one elsewhere.
 CREATE OR REPLACE FUNCTION check_posting_reach(scopes gridcode[], area gridcode, what text) RETURNS void
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -8203,7 +8205,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION check_posting_reach(gridcode[], gridcode, text) FROM PUBLIC;
 COMMENT ON FUNCTION check_posting_reach(gridcode[], gridcode, text) IS
-  'Raise 42501 unless the area lies in the scopes of posting_scopes() (internal to the posting functions)';
+  'Raise 42501 unless the area lies in the scopes (acting_scopes(): NULL passes everything; internal to the posting functions)';
 -- The area a posting for an account is checked against: a resident holder's grid (so a grid
 -- worker reaches the accounts of its grid's residents), else the account's area.
 CREATE OR REPLACE FUNCTION love_account_reach_area(account bigint) RETURNS gridcode
@@ -8268,7 +8270,7 @@ CREATE OR REPLACE FUNCTION post_earnings(attendances bigint[] DEFAULT NULL) RETU
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   cap numeric := commgrid.participation_setting('account_cap_points');
-  scopes commgrid.gridcode[] := commgrid.posting_scopes();
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   outside bigint;
   n bigint;
 BEGIN
@@ -8369,7 +8371,7 @@ COMMENT ON FUNCTION post_earnings(bigint[]) IS
 CREATE OR REPLACE FUNCTION credit_attendance(attendance bigint) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  scopes commgrid.gridcode[] := commgrid.posting_scopes();
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   t commgrid.activity_attendance;
   txn bigint;
 BEGIN
@@ -8406,7 +8408,7 @@ CREATE OR REPLACE FUNCTION transfer_points(from_account bigint, to_account bigin
 RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  scopes commgrid.gridcode[] := commgrid.posting_scopes();
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   src commgrid.love_account;
   dst commgrid.love_account;
   txn bigint;
@@ -8453,7 +8455,7 @@ COMMENT ON FUNCTION transfer_points(bigint, bigint, numeric, text) IS
 CREATE OR REPLACE FUNCTION reverse_transaction(original bigint, reason text) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  scopes commgrid.gridcode[] := commgrid.posting_scopes();
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   o commgrid.love_transaction;
   txn bigint;
 BEGIN
@@ -8539,7 +8541,7 @@ CREATE OR REPLACE FUNCTION redeem(account bigint, item bigint, quantity int DEFA
                        on_day date DEFAULT commgrid.district_today()) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  scopes commgrid.gridcode[] := commgrid.posting_scopes();
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   i commgrid.redemption_item;
   a commgrid.love_account;
   txn bigint;
@@ -11029,18 +11031,11 @@ REVOKE EXECUTE ON FUNCTION stipend_lines(date, bigint, gridcode[]) FROM PUBLIC;
 COMMENT ON FUNCTION stipend_lines(date, bigint, gridcode[]) IS
   'The formula: each post running in a month with its basic allowance (scale by level and grade), counted years and seniority allowance, previous year''s appraisal and performance part; under the adopted scales or a proposed one (internal to compute_stipends and stipend_preview)';
 -- The caller's scopes for the staffing functions: NULL (everything) for a superuser or the
--- owner, else the jurisdiction its staff group allows (empty when none).
+-- owner, else the jurisdiction its staff group allows (empty when none): acting_scopes.
 CREATE OR REPLACE FUNCTION staffing_scopes() RETURNS gridcode[]
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  actor name := commgrid.acting_role();
 BEGIN
-  IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = actor)
-     OR actor = (SELECT r.rolname FROM pg_catalog.pg_roles r
-                 JOIN pg_catalog.pg_namespace n ON n.nspowner = r.oid WHERE n.nspname = 'commgrid') THEN
-    RETURN NULL;
-  END IF;
-  RETURN coalesce(commgrid.role_scopes(actor), '{}');
+  RETURN commgrid.acting_scopes();
 END $$;
 REVOKE EXECUTE ON FUNCTION staffing_scopes() FROM PUBLIC;
 COMMENT ON FUNCTION staffing_scopes() IS
