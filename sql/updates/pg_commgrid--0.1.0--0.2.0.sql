@@ -9133,15 +9133,18 @@ BEGIN
     RAISE EXCEPTION 'role % is not a social worker', member
       USING ERRCODE = '22023', HINT = 'Grant it commgrid_social_worker first.';
   END IF;
-  IF EXISTS (SELECT 1 FROM commgrid.social_worker_login l
-             WHERE l.worker_id = worker AND l.role_name <> commgrid.role_oid(member)) THEN
+  -- the same link again does nothing; another login's link to the worker is refused by the
+  -- unique worker_id, also when two administrators link at once (the second waits for the
+  -- first: test/specs/participation_social_worker_link_race.spec)
+  BEGIN
+    INSERT INTO commgrid.social_worker_login (role_name, worker_id) VALUES (commgrid.role_oid(member), worker)
+      ON CONFLICT (role_name, worker_id) DO NOTHING;
+  EXCEPTION WHEN unique_violation THEN
     RAISE EXCEPTION 'social worker % already has a login', worker
       USING ERRCODE = '23505', DETAIL = format('Its login is %s.',
               (SELECT l.role_name FROM commgrid.social_worker_login l WHERE l.worker_id = worker)),
             HINT = 'Revoke that link first (revoke_social_worker).';
-  END IF;
-  INSERT INTO commgrid.social_worker_login (role_name, worker_id) VALUES (commgrid.role_oid(member), worker)
-    ON CONFLICT DO NOTHING;
+  END;
 END $$;
 REVOKE EXECUTE ON FUNCTION grant_social_worker(name, bigint) FROM PUBLIC;
 COMMENT ON FUNCTION grant_social_worker(name, bigint) IS
