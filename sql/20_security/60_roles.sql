@@ -94,11 +94,15 @@ BEGIN
                      'commgrid.post_earnings(bigint[]), commgrid.reverse_transaction(bigint, text) TO %I', r);
     END IF;
   END LOOP;
-  -- a social worker: its own cases' notes and clients, through functions that check the case
-  -- is its own (the tables of its work it reads under its own policies, secure_table grants)
+  -- a social worker: its own cases' notes, clients, stages, sessions and referrals and its own
+  -- groups' meetings, through functions that check the case or group is its own (the tables
+  -- of its work it reads under its own policies, secure_table grants)
   IF commgrid.role_exists('social_worker') THEN
     EXECUTE 'GRANT EXECUTE ON FUNCTION commgrid.sw_case_notes(bigint), '
-            'commgrid.sw_add_case_note(bigint, text), commgrid.sw_client_card(bigint) '
+            'commgrid.sw_add_case_note(bigint, text), commgrid.sw_client_card(bigint), '
+            'commgrid.sw_move_case(bigint, text), commgrid.sw_refer_case(bigint, text, date), '
+            'commgrid.sw_record_session(bigint, date, integer), '
+            'commgrid.sw_record_group_session(bigint, date, integer) '
             'TO commgrid_social_worker';
   END IF;
   -- BI: the bi_* views and nothing else

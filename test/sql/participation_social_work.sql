@@ -21,6 +21,7 @@ CREATE ROLE s450102_w3 IN ROLE commgrid_social_worker;
 CREATE ROLE s450102_town IN ROLE commgrid_township_staff;
 CREATE ROLE s450102_grid IN ROLE commgrid_grid_worker;
 CREATE ROLE s450102_admin IN ROLE commgrid_district_admin;
+CREATE ROLE s450102_bi IN ROLE commgrid_bi_reader;
 SELECT count(*) AS jurisdictions FROM (
   SELECT grant_jurisdiction('s450102_town', '450102001'), grant_jurisdiction('s450102_grid', '450102001001001'),
          grant_jurisdiction('s450102_admin', '450102')) g;
@@ -103,6 +104,10 @@ SELECT * FROM social_work_monthly WHERE subdistrict_code <@ '450102' ORDER BY mo
 SELECT breach, count(*) AS periods, min(period_start), max(period_start)
 FROM social_work_cadence WHERE contract_id = 4501020001 GROUP BY breach ORDER BY breach;
 
+-- an open case of the first worker, for its own case work below
+INSERT INTO sw_case (case_id, contract_id, subdistrict_code, resident_id, worker_id, need, opened_on)
+VALUES (4501020003, 4501020001, '450102001', 4501020005, 4501020001, '康复', '2016-06-01');
+
 -- The social workers' group role (commgrid_social_worker).  A login reaches the worker rows
 -- linked to it, linked only by grant_social_worker: a district administrator within its
 -- jurisdiction; township staff, who write social_worker, may not, nor write the map
@@ -131,6 +136,24 @@ SELECT role_name, worker_id FROM social_worker_login;
 SELECT sw_add_case_note(4501020001, '首次面谈:独居,行动不便') > 0 AS added;
 SELECT written_at IS NOT NULL AS dated, worker_id, note FROM sw_case_notes(4501020001);
 SELECT resident_id, name, address FROM sw_client_card(4501020001);
+-- its own case work: the stage one step at a time (the same rule as for staff: skipping,
+-- an unknown stage refused), a session, a referral (once, not before intake) and then
+-- closing; a closed case neither moves nor takes a referral
+SELECT case_id, stage, stage_since = district_today() AS since_today FROM sw_move_case(4501020003, 'assessment');
+SELECT stage FROM sw_move_case(4501020003, 'intervention');
+SELECT stage FROM sw_move_case(4501020003, 'bogus');
+SELECT stage FROM sw_move_case(4501020003, NULL);
+SELECT sw_record_session(4501020003, '2016-06-02', 50) > 0 AS recorded;
+SELECT sw_record_session(4501020003, NULL, 50);
+SELECT sw_record_session(4501020003, '2016-06-02', 0);
+SELECT case_id, subdistrict_code, held_on, minutes FROM sw_case_session WHERE case_id = 4501020003;
+SELECT stage FROM sw_refer_case(4501020003, ' ');
+SELECT stage FROM sw_refer_case(4501020003, '青秀区残联', '2016-05-31');
+SELECT stage, referred_to, referred_on FROM sw_refer_case(4501020003, '青秀区残联', '2016-06-20');
+SELECT stage FROM sw_refer_case(4501020003, '另一家', '2016-06-21');
+SELECT stage FROM sw_move_case(4501020003, 'closing');
+SELECT stage FROM sw_move_case(4501020003, 'evaluation');
+SELECT stage FROM sw_refer_case(4501020001, '青秀区残联');
 -- the same login as an attacker: the other worker's case, a missing one, the tables behind
 -- the functions, other residents, staff functions and reports, a change of its cases
 SELECT * FROM sw_case_notes(4501020002);
@@ -148,7 +171,17 @@ SELECT * FROM area_report('450102001');
 UPDATE sw_case SET worker_id = 4501020001 WHERE case_id = 4501020002;
 INSERT INTO sw_case_session (case_id, subdistrict_code, held_on, minutes) VALUES (4501020002, '450102001', '2016-06-08', 30);
 SELECT grant_social_worker('s450102_w1', 4501020002);
+-- the other worker's case and group, a missing one, NULL: one refusal for all, nothing written
+SELECT stage FROM sw_move_case(4501020002, 'closing');
+SELECT stage FROM sw_move_case(-1, 'plan');
+SELECT stage FROM sw_move_case(NULL, 'plan');
+SELECT sw_record_session(4501020002, '2016-06-08', 30);
+SELECT stage FROM sw_refer_case(4501020002, '冒充');
+SELECT sw_record_group_session(4501020001, '2016-05-24', 3);
+SELECT sw_record_group_session(-1, '2016-05-24', 3);
 RESET ROLE;
+SELECT (SELECT count(*) FROM sw_case_session WHERE case_id = 4501020002) AS others_sessions,
+       (SELECT count(*) FROM sw_group_session WHERE group_id = 4501020001) AS group_meetings;
 -- the other worker leads the group: its members and meetings; not the first worker's notes
 SET LOCAL ROLE s450102_w2;
 SELECT g.name, (SELECT count(*) FROM sw_group_member) AS members, (SELECT count(*) FROM sw_group_session) AS meetings
@@ -156,12 +189,23 @@ FROM sw_group g;
 SELECT case_id FROM sw_case ORDER BY 1;
 SELECT count(*) AS sessions_of_others FROM sw_case_session;
 SELECT * FROM sw_case_notes(4501020001);
+-- its own group's meetings with the members present (at most the members on the day)
+SELECT sw_record_group_session(4501020001, '2016-05-24', 2) > 0 AS recorded;
+SELECT sw_record_group_session(4501020001, '2016-05-31', 4);
+SELECT sw_record_group_session(4501020001, '2016-05-09', 1);
+SELECT sw_record_group_session(4501020001, NULL, 1);
+SELECT held_on, attendees, subdistrict_code FROM sw_group_session ORDER BY held_on;
+-- the first worker's case: no move, no session
+SELECT stage FROM sw_move_case(4501020001, 'closing');
+SELECT sw_record_session(4501020001, '2016-06-08', 30);
 RESET ROLE;
 -- a login of the group linked to no worker reaches nothing
 SET LOCAL ROLE s450102_w3;
 SELECT (SELECT count(*) FROM sw_case) AS cases, (SELECT count(*) FROM social_worker) AS workers,
        (SELECT count(*) FROM sw_contract) AS contracts, (SELECT count(*) FROM sw_group) AS groups;
 SELECT * FROM sw_case_notes(4501020001);
+SELECT stage FROM sw_move_case(4501020003, 'closing');
+SELECT sw_record_group_session(4501020001, '2016-05-24', 1);
 RESET ROLE;
 -- the link counts only while the login is in the group
 SELECT role_social_workers('s450102_w1') AS while_member;
@@ -174,10 +218,30 @@ SELECT * FROM sw_case_notes(4501020001);
 SELECT * FROM sw_client_card(4501020001);
 SELECT count(*) AS cases_seen FROM sw_case WHERE subdistrict_code <@ '450102';
 SELECT count(*) AS months FROM social_work_monthly WHERE subdistrict_code <@ '450102';
+-- township staff keep writing the cases of their subdistrict directly, under the same stage
+-- rule; the social workers' functions are not theirs
+SELECT stage FROM sw_move_case(4501020003, 'closing');
+SELECT sw_record_group_session(4501020001, '2016-05-24', 1);
+INSERT INTO sw_case (case_id, contract_id, subdistrict_code, resident_id, worker_id, need, opened_on)
+VALUES (4501020004, 4501020001, '450102001', 4501020006, 4501020002, '助学', '2016-06-15');
+UPDATE sw_case SET stage = 'plan' WHERE case_id = 4501020004;
+UPDATE sw_case SET stage = 'assessment' WHERE case_id = 4501020004;
+SELECT case_id, stage FROM sw_case WHERE case_id = 4501020004;
 RESET ROLE;
 SET LOCAL ROLE s450102_grid;
+SELECT stage FROM sw_move_case(4501020003, 'closing');
+SELECT sw_record_session(4501020003, '2016-06-08', 30);
+SELECT sw_add_case_note(4501020003, '冒充');
 SELECT count(*) FROM sw_case;
 SELECT count(*) AS contracts_seen FROM sw_contract WHERE subdistrict_code <@ '450102';
+RESET ROLE;
+-- BI: none of the social workers' functions, no case
+SET LOCAL ROLE s450102_bi;
+SELECT stage FROM sw_move_case(4501020003, 'closing');
+SELECT sw_record_session(4501020003, '2016-06-08', 30);
+SELECT stage FROM sw_refer_case(4501020003, '冒充');
+SELECT sw_record_group_session(4501020001, '2016-05-24', 1);
+SELECT count(*) FROM sw_case;
 RESET ROLE;
 -- the district administrator: no notes; in the audit log of its district who linked whom,
 -- who read which case's notes and client, and that a note was written, never its text

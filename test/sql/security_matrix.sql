@@ -225,6 +225,10 @@ INSERT INTO matrix_expectation VALUES
   ('social_work_cadence', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'compliance report'),
   ('sw_case_notes(bigint)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'own_only', 'the notes of a case, for its social worker only, audited'),
   ('sw_add_case_note(bigint,text)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'own_only', 'writes a case note, for its social worker only'),
+  ('sw_move_case(bigint,text)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'own_only', 'moves the caller''s own case to a stage (staff write sw_case directly)'),
+  ('sw_refer_case(bigint,text,date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'own_only', 'refers the client of the caller''s own case (staff write sw_case directly)'),
+  ('sw_record_session(bigint,date,integer)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'own_only', 'records a session of the caller''s own case (staff write sw_case_session directly)'),
+  ('sw_record_group_session(bigint,date,integer)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'own_only', 'records a meeting of the caller''s own group (staff write sw_group_session directly)'),
 -- visits (issue 13, sql/62_visits)
   ('actual_population', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'the actual-population register, with the caller''s row-level security'),
   ('visit_coverage', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
@@ -291,10 +295,15 @@ INSERT INTO matrix_sample VALUES
   ('text', 'relation', NULL, '''母亲'''),
   ('text', 'reason', 'reverse_transaction', '''matrix probe'''),
   ('bigint', 'original', NULL, '(SELECT min(x.transaction_id) FROM love_transaction x JOIN love_movement m USING (transaction_id) JOIN love_account a USING (account_id) JOIN resident r USING (resident_id) WHERE x.kind = ''earning'' AND pg_temp.m_in(r.grid_code, $home, $own))'),
-  -- social work: the matrix social worker's case, or the other worker's in the same township;
-  -- a worker without a login, in the home or elsewhere
+  -- social work: the matrix social worker's case and group, or the other worker's in the same
+  -- township; a worker without a login, in the home or elsewhere
   ('bigint', 'case_id', NULL, 'CASE WHEN $own THEN 620102000101 ELSE 620102000102 END'),
   ('text', 'note', NULL, '''matrix probe'''),
+  ('bigint', 'group_id', NULL, 'CASE WHEN $own THEN 620102000101 ELSE 620102000102 END'),
+  ('text', 'stage', 'sw_move_case', '''assessment'''),
+  ('text', 'referred_to', NULL, '''matrix probe'''),
+  ('integer', 'minutes', NULL, '30'),
+  ('integer', 'attendees', NULL, '0'),
   ('bigint', 'worker', NULL, '(SELECT min(worker_id) FROM social_worker w WHERE pg_temp.m_in(w.subdistrict_code, $home, $own) AND worker_id NOT IN (SELECT worker_id FROM social_worker_login))'),
   ('text', 'step', 'care_alarm_respond', '''acknowledged'''),
   ('name', 'member', NULL, '''m620102_spare'''),
