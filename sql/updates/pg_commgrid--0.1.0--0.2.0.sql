@@ -1333,11 +1333,15 @@ BEGIN
                      'commgrid.post_earnings(bigint[]), commgrid.reverse_transaction(bigint, text) TO %I', r);
     END IF;
   END LOOP;
-  -- a social worker: its own cases' notes and clients, through functions that check the case
-  -- is its own (the tables of its work it reads under its own policies, secure_table grants)
+  -- a social worker: its own cases' notes, clients, stages, sessions and referrals and its own
+  -- groups' meetings, through functions that check the case or group is its own (the tables
+  -- of its work it reads under its own policies, secure_table grants)
   IF commgrid.role_exists('social_worker') THEN
     EXECUTE 'GRANT EXECUTE ON FUNCTION commgrid.sw_case_notes(bigint), '
-            'commgrid.sw_add_case_note(bigint, text), commgrid.sw_client_card(bigint) '
+            'commgrid.sw_add_case_note(bigint, text), commgrid.sw_client_card(bigint), '
+            'commgrid.sw_move_case(bigint, text), commgrid.sw_refer_case(bigint, text, date), '
+            'commgrid.sw_record_session(bigint, date, integer), '
+            'commgrid.sw_record_group_session(bigint, date, integer) '
             'TO commgrid_social_worker';
   END IF;
   -- BI: the bi_* views and nothing else
@@ -9240,6 +9244,21 @@ BEGIN
     NEW.stage_since := COALESCE(NEW.stage_since, NEW.opened_on);
     RETURN NEW;
   END IF;
+  -- a referral is made once, on or after intake, and not after closing
+  IF (NEW.referred_to, NEW.referred_on) IS DISTINCT FROM (OLD.referred_to, OLD.referred_on) THEN
+    IF OLD.stage = 'closing' THEN
+      RAISE EXCEPTION 'case % is closed', OLD.case_id
+        USING ERRCODE = '55000', DETAIL = 'A closed case takes no referral.', HINT = 'Open a new case.';
+    END IF;
+    IF OLD.referred_on IS NOT NULL THEN
+      RAISE EXCEPTION 'case % is referred already', OLD.case_id
+        USING ERRCODE = '23514', DETAIL = format('Referred to %s on %s.', OLD.referred_to, OLD.referred_on);
+    END IF;
+    IF NEW.referred_on < NEW.opened_on THEN
+      RAISE EXCEPTION 'case % cannot be referred before its intake', OLD.case_id
+        USING ERRCODE = '23514', DETAIL = format('Intake on %s; referral on %s.', NEW.opened_on, NEW.referred_on);
+    END IF;
+  END IF;
   IF NEW.stage IS NOT DISTINCT FROM OLD.stage THEN
     RETURN NEW;
   END IF;
@@ -9262,7 +9281,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION sw_case_stage_rule() FROM PUBLIC;
 COMMENT ON FUNCTION sw_case_stage_rule() IS
-  'Trigger: a case starts at intake and moves one stage at a time (closing also after a referral), never after closing; its subdistrict is its contract''s';
+  'Trigger: a case starts at intake and moves one stage at a time (closing also after a referral), never after closing; a referral is made once, not before intake nor after closing; its subdistrict is its contract''s';
 CREATE TRIGGER sw_case_stage_rule BEFORE INSERT OR UPDATE ON sw_case
   FOR EACH ROW EXECUTE FUNCTION sw_case_stage_rule();
 CREATE TABLE sw_case_session (
@@ -9313,24 +9332,40 @@ COMMENT ON COLUMN sw_case_note.note IS 'The note';
 SELECT commgrid.secure_table('commgrid.sw_case_note', '{subdistrict_code}', '{}', '{}');
 SELECT commgrid.mark_personal('commgrid.sw_case_note', '{note}', restricted => true);
 SELECT commgrid.register_dump('commgrid.sw_case_note');
--- The case if the acting role is the case's social worker (role_social_workers); else 42501
--- (one message for a missing case and someone else's, so a probe learns nothing).
-CREATE OR REPLACE FUNCTION sw_case_of_worker(id bigint) RETURNS sw_case
+-- THE SOCIAL WORKER'S OWN WORK, its one check for the functions below: 42501 unless the
+-- worker row is one the acting role acts as (role_social_workers); one message for a missing
+-- row and someone else's, so a probe learns nothing.
+CREATE OR REPLACE FUNCTION sw_check_own(worker bigint, what text, id bigint) RETURNS void
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  -- NULL (a missing row, a login linked to nothing) is refused too
+  IF (worker = ANY (commgrid.role_social_workers(commgrid.acting_role()))) IS NOT TRUE THEN
+    RAISE EXCEPTION 'permission denied for % %', what, id
+      USING ERRCODE = '42501', DETAIL = format('A %s is open only to its own social worker.', what);
+  END IF;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_check_own(bigint, text, bigint) FROM PUBLIC;
+COMMENT ON FUNCTION sw_check_own(bigint, text, bigint) IS
+  'Raise 42501 unless the worker row is the acting social worker''s own (internal to the social worker''s functions)';
+-- The case if the acting role is the case's social worker, else 42501 (sw_check_own).  For a
+-- change the case is locked and checked again as now committed, so a case handed to another
+-- worker meanwhile is refused and two changes of one case go one after the other.
+CREATE OR REPLACE FUNCTION sw_case_of_worker(id bigint, for_change boolean DEFAULT false) RETURNS sw_case
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   c commgrid.sw_case;
 BEGIN
-  SELECT k.* INTO c FROM commgrid.sw_case k
-  WHERE k.case_id = id AND k.worker_id = ANY (commgrid.role_social_workers(commgrid.acting_role()));
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'permission denied for case %', id
-      USING ERRCODE = '42501', DETAIL = 'Case notes and clients are open only to the social worker of the case.';
+  SELECT k.* INTO c FROM commgrid.sw_case k WHERE k.case_id = id;
+  PERFORM commgrid.sw_check_own(c.worker_id, 'case', id);
+  IF for_change THEN
+    SELECT k.* INTO c FROM commgrid.sw_case k WHERE k.case_id = id FOR NO KEY UPDATE;
+    PERFORM commgrid.sw_check_own(c.worker_id, 'case', id);
   END IF;
   RETURN c;
 END $$;
-REVOKE EXECUTE ON FUNCTION sw_case_of_worker(bigint) FROM PUBLIC;
-COMMENT ON FUNCTION sw_case_of_worker(bigint) IS
-  'The case if the acting role is its social worker, else 42501 (internal to the case-note functions)';
+REVOKE EXECUTE ON FUNCTION sw_case_of_worker(bigint, boolean) FROM PUBLIC;
+COMMENT ON FUNCTION sw_case_of_worker(bigint, boolean) IS
+  'The case if the acting role is its social worker, else 42501; locked for a change (internal to the social worker''s functions)';
 CREATE OR REPLACE FUNCTION sw_case_notes(case_id bigint)
 RETURNS TABLE (note_id bigint, written_at timestamptz, worker_id bigint, note text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -9348,7 +9383,7 @@ COMMENT ON FUNCTION sw_case_notes(bigint) IS
 CREATE OR REPLACE FUNCTION sw_add_case_note(case_id bigint, note text) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_add_case_note.case_id);
+  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_add_case_note.case_id, for_change => true);
   id bigint;
 BEGIN
   INSERT INTO commgrid.sw_case_note (case_id, subdistrict_code, worker_id, note)
@@ -9363,6 +9398,66 @@ END $$;
 REVOKE EXECUTE ON FUNCTION sw_add_case_note(bigint, text) FROM PUBLIC;
 COMMENT ON FUNCTION sw_add_case_note(bigint, text) IS
   'Add a note to a case, for the case''s social worker only (42501 for anyone else); audited as a change, without the text';
+-- The social worker's own case work: the stage, a session, a referral (转介).  Township staff
+-- and district administrators write the same tables directly within their jurisdiction; the
+-- stage rule (sw_case_stage_rule) holds for both.
+CREATE OR REPLACE FUNCTION sw_move_case(case_id bigint, stage text) RETURNS sw_case
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_move_case.case_id, for_change => true);
+BEGIN
+  IF sw_move_case.stage IS NULL OR NOT sw_move_case.stage = ANY (commgrid.sw_stages()) THEN
+    RAISE EXCEPTION 'unknown stage "%"', commgrid.echo_value(sw_move_case.stage)
+      USING ERRCODE = '22023', DETAIL = format('Case %s is at %s.', c.case_id, c.stage),
+            HINT = format('A stage is one of %s.', array_to_string(commgrid.sw_stages(), ', '));
+  END IF;
+  UPDATE commgrid.sw_case k SET stage = sw_move_case.stage WHERE k.case_id = c.case_id
+  RETURNING k.* INTO c;
+  RETURN c;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_move_case(bigint, text) FROM PUBLIC;
+COMMENT ON FUNCTION sw_move_case(bigint, text) IS
+  'Move the caller''s own case to a stage (the stage rule: the next one, or closing after a referral); 42501 for anyone else''s case; returns the case';
+CREATE OR REPLACE FUNCTION sw_refer_case(case_id bigint, referred_to text, referred_on date DEFAULT NULL) RETURNS sw_case
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_refer_case.case_id, for_change => true);
+BEGIN
+  IF btrim(COALESCE(sw_refer_case.referred_to, '')) = '' THEN
+    RAISE EXCEPTION 'a referral needs where the client is referred'
+      USING ERRCODE = '22023', DETAIL = format('Case %s: referred_to is empty.', c.case_id),
+            HINT = 'Name the service or organisation the client goes to.';
+  END IF;
+  UPDATE commgrid.sw_case k
+  SET referred_to = sw_refer_case.referred_to,
+      referred_on = COALESCE(sw_refer_case.referred_on, commgrid.district_today())
+  WHERE k.case_id = c.case_id
+  RETURNING k.* INTO c;
+  RETURN c;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_refer_case(bigint, text, date) FROM PUBLIC;
+COMMENT ON FUNCTION sw_refer_case(bigint, text, date) IS
+  'Refer the client of the caller''s own case (转介) on a day (today when omitted); the case may then close (sw_move_case); 42501 for anyone else''s case; returns the case';
+CREATE OR REPLACE FUNCTION sw_record_session(case_id bigint, held_on date, minutes int) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_record_session.case_id, for_change => true);
+  id bigint;
+BEGIN
+  IF sw_record_session.held_on IS NULL OR sw_record_session.minutes IS NULL THEN
+    RAISE EXCEPTION 'a session needs its day and its length'
+      USING ERRCODE = '22023', DETAIL = format('Case %s: held_on %s, minutes %s.', c.case_id,
+                                               COALESCE(sw_record_session.held_on::text, 'missing'),
+                                               COALESCE(sw_record_session.minutes::text, 'missing'));
+  END IF;
+  INSERT INTO commgrid.sw_case_session (case_id, subdistrict_code, held_on, minutes)
+  VALUES (c.case_id, c.subdistrict_code, sw_record_session.held_on, sw_record_session.minutes)
+  RETURNING session_id INTO id;
+  RETURN id;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_record_session(bigint, date, integer) FROM PUBLIC;
+COMMENT ON FUNCTION sw_record_session(bigint, date, integer) IS
+  'Record a session of the caller''s own case (its day and minutes, 1 … 600); 42501 for anyone else''s case; returns the new session id';
 -- The client of a case, with phone and address, for the case's social worker; audited as
 -- resident_card is (a READ entry, and pgaudit's lines for the restricted columns).
 CREATE OR REPLACE FUNCTION sw_client_card(case_id bigint)
@@ -9477,6 +9572,43 @@ CREATE TRIGGER sw_group_member_subdistrict BEFORE INSERT OR UPDATE ON sw_group_m
   FOR EACH ROW EXECUTE FUNCTION sw_group_child_subdistrict();
 CREATE TRIGGER sw_group_session_subdistrict BEFORE INSERT OR UPDATE ON sw_group_session
   FOR EACH ROW EXECUTE FUNCTION sw_group_child_subdistrict();
+-- A meeting of the caller's own group, with the members present: the group is locked and
+-- checked as the case is (sw_check_own); more present than the group's members on the day is
+-- refused.
+CREATE OR REPLACE FUNCTION sw_record_group_session(group_id bigint, held_on date, attendees int) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  g commgrid.sw_group;
+  members bigint;
+  id bigint;
+BEGIN
+  SELECT x.* INTO g FROM commgrid.sw_group x WHERE x.group_id = sw_record_group_session.group_id;
+  PERFORM commgrid.sw_check_own(g.worker_id, 'group', sw_record_group_session.group_id);
+  SELECT x.* INTO g FROM commgrid.sw_group x WHERE x.group_id = sw_record_group_session.group_id FOR NO KEY UPDATE;
+  PERFORM commgrid.sw_check_own(g.worker_id, 'group', sw_record_group_session.group_id);
+  IF sw_record_group_session.held_on IS NULL OR sw_record_group_session.attendees IS NULL THEN
+    RAISE EXCEPTION 'a group session needs its day and the members present'
+      USING ERRCODE = '22023', DETAIL = format('Group %s: held_on %s, attendees %s.', g.group_id,
+                                               COALESCE(sw_record_group_session.held_on::text, 'missing'),
+                                               COALESCE(sw_record_group_session.attendees::text, 'missing'));
+  END IF;
+  SELECT count(*) INTO members FROM commgrid.sw_group_member m
+  WHERE m.group_id = g.group_id AND m.joined_on <= sw_record_group_session.held_on;
+  IF sw_record_group_session.attendees > members THEN
+    RAISE EXCEPTION 'more present than group % has members', g.group_id
+      USING ERRCODE = '22023',
+            DETAIL = format('Attendees %s; members on %s: %s.', sw_record_group_session.attendees,
+                            sw_record_group_session.held_on, members),
+            HINT = 'Township staff add the group''s members (sw_group_member).';
+  END IF;
+  INSERT INTO commgrid.sw_group_session (group_id, subdistrict_code, held_on, attendees)
+  VALUES (g.group_id, g.subdistrict_code, sw_record_group_session.held_on, sw_record_group_session.attendees)
+  RETURNING session_id INTO id;
+  RETURN id;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_record_group_session(bigint, date, integer) FROM PUBLIC;
+COMMENT ON FUNCTION sw_record_group_session(bigint, date, integer) IS
+  'Record a meeting of the caller''s own group with the number of members present (at most its members on the day); 42501 for anyone else''s group; returns the new session id';
 -- Community activities are activities (64_activity.sql) of a social_work_team organiser; they
 -- count for the subdistrict of the activity's community.
 -- Counts per subdistrict and month (the report's 121 cases, 69 groups, 164 activities).
