@@ -59,8 +59,8 @@ SELECT pg_temp.try_as('demo_grid', 'SELECT count(idcard) FROM commgrid.resident'
 SELECT action, table_name, row_key, acting_role, via FROM audit_log
 WHERE action = 'READ' ORDER BY id DESC LIMIT 1;
 
--- a social worker (the pilot's first, linked by the district): its own cases and their notes;
--- another worker's notes and the residents' table are refused
+-- a social worker (the pilot's first, linked by the district): its own cases, their notes and
+-- a session it records; another worker's notes and case and the residents' table are refused
 SELECT min(worker_id) IS NOT NULL AS has_worker, min(worker_id) AS worker FROM social_worker \gset
 \if :has_worker
 SELECT grant_social_worker('demo_social', :worker) AS linked \gset
@@ -70,9 +70,11 @@ SET ROLE demo_social;
 SELECT sw_add_case_note(:own_case, '首次面谈') AS note_id \gset
 SELECT count(*) AS cases_it_sees, count(DISTINCT worker_id) AS workers_of_them FROM sw_case;
 SELECT count(*) AS notes_of_its_case FROM sw_case_notes(:own_case);
+SELECT sw_record_session(:own_case, district_today(), 45) IS NOT NULL AS session_recorded;
 RESET ROLE;
 SELECT (SELECT count(*) FROM sw_case) AS cases_in_the_district,
        pg_temp.try_as('demo_social', format('SELECT * FROM commgrid.sw_case_notes(%s)', :other_case)) AS another_workers_notes,
+       pg_temp.try_as('demo_social', format('SELECT * FROM commgrid.sw_record_session(%s, current_date, 30)', :other_case)) AS session_on_another_workers_case,
        pg_temp.try_as('demo_social', 'SELECT count(*) FROM commgrid.resident') AS social_worker_reads_residents;
 \endif
 
