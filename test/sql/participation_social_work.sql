@@ -141,7 +141,9 @@ SELECT resident_id, name, address FROM sw_client_card(4501020001);
 -- closing; a closed case neither moves nor takes a referral
 SELECT case_id, stage, stage_since = district_today() AS since_today FROM sw_move_case(4501020003, 'assessment');
 SELECT stage FROM sw_move_case(4501020003, 'intervention');
+\set VERBOSITY default
 SELECT stage FROM sw_move_case(4501020003, 'bogus');
+\set VERBOSITY terse
 SELECT stage FROM sw_move_case(4501020003, NULL);
 SELECT sw_record_session(4501020003, '2016-06-02', 50) > 0 AS recorded;
 SELECT sw_record_session(4501020003, NULL, 50);
@@ -172,8 +174,10 @@ UPDATE sw_case SET worker_id = 4501020001 WHERE case_id = 4501020002;
 INSERT INTO sw_case_session (case_id, subdistrict_code, held_on, minutes) VALUES (4501020002, '450102001', '2016-06-08', 30);
 SELECT grant_social_worker('s450102_w1', 4501020002);
 -- the other worker's case and group, a missing one, NULL: one refusal for all, nothing written
+\set VERBOSITY default
 SELECT stage FROM sw_move_case(4501020002, 'closing');
 SELECT stage FROM sw_move_case(-1, 'plan');
+\set VERBOSITY terse
 SELECT stage FROM sw_move_case(NULL, 'plan');
 SELECT sw_record_session(4501020002, '2016-06-08', 30);
 SELECT stage FROM sw_refer_case(4501020002, '冒充');
@@ -191,7 +195,9 @@ SELECT count(*) AS sessions_of_others FROM sw_case_session;
 SELECT * FROM sw_case_notes(4501020001);
 -- its own group's meetings with the members present (at most the members on the day)
 SELECT sw_record_group_session(4501020001, '2016-05-24', 2) > 0 AS recorded;
+\set VERBOSITY default
 SELECT sw_record_group_session(4501020001, '2016-05-31', 4);
+\set VERBOSITY terse
 SELECT sw_record_group_session(4501020001, '2016-05-09', 1);
 SELECT sw_record_group_session(4501020001, NULL, 1);
 SELECT held_on, attendees, subdistrict_code FROM sw_group_session ORDER BY held_on;
