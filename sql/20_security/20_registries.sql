@@ -42,8 +42,10 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp A
 $$;
 COMMENT ON FUNCTION role_exists(text) IS 'Does the group role commgrid_<short_name> exist?';
 
--- The six group roles, by their short names (the role is commgrid_<short name>).  The
--- minimum depth is the highest level a member's jurisdiction may name.
+-- The group roles, by their short names (the role is commgrid_<short name>).  The minimum
+-- depth is the highest level a member's jurisdiction may name; NULL for the groups whose
+-- reach is a map of their own (a liaison's units, a social worker's worker rows), so they
+-- never gain an area level, not even when the login is also in a staff group.
 CREATE TABLE security_role (
   short_name text PRIMARY KEY,
   min_scope_depth int CHECK (min_scope_depth BETWEEN 3 AND 6),
@@ -55,6 +57,7 @@ INSERT INTO security_role VALUES
   ('community_staff', 5, 'Community staff: reads and writes their community'),
   ('grid_worker', 6, 'Grid worker: reads and writes their grids'),
   ('unit_liaison', NULL, 'Resident unit liaison: their own unit''s co-building data and assessments only'),
+  ('social_worker', NULL, 'Social worker: the cases, sessions, case notes, clients and groups of their own worker rows only'),
   ('bi_reader', NULL, 'BI reader: the masked and aggregate bi_* views only, never a base table');
 COMMENT ON TABLE security_role IS
   'The group roles create_roles() makes (commgrid_<short_name>), and the highest level each may be given as jurisdiction';

@@ -41,6 +41,27 @@ END $$;
 COMMENT ON FUNCTION role_scopes(name) IS
   'The jurisdiction codes a role may use now: its scopes at or below the level its current staff group allows (NULL when none)';
 
+-- THE REACH OF A CHECKED WRITE, its one source: the scopes of the acting role as seen from
+-- inside a security-definer function, NULL (everywhere) for a superuser or the extension's
+-- owner, whose bulk work checks nothing; else role_scopes (empty when none).  The functions
+-- that let staff write through the owner's rights (the love bank's postings, the stipends)
+-- test their rows against it with commgrid.reaches().
+CREATE FUNCTION acting_scopes() RETURNS gridcode[]
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  actor name := commgrid.acting_role();
+BEGIN
+  IF (SELECT r.rolsuper OR r.oid = n.nspowner
+      FROM pg_catalog.pg_roles r, pg_catalog.pg_namespace n
+      WHERE r.rolname = actor AND n.nspname = 'commgrid') THEN
+    RETURN NULL;
+  END IF;
+  RETURN COALESCE(commgrid.role_scopes(actor), '{}');
+END $$;
+REVOKE EXECUTE ON FUNCTION acting_scopes() FROM PUBLIC;
+COMMENT ON FUNCTION acting_scopes() IS
+  'The acting role''s jurisdiction for the functions that write with the owner''s rights: NULL (everywhere) for a superuser or the extension''s owner, else role_scopes (empty when none)';
+
 -- The caller's scopes, sorted; NULL when it has none.  Policies call it through a scalar
 -- subquery, so it runs once per statement as an InitPlan; PL/pgSQL keeps its plan across
 -- statements (a SQL function would be planned again in every statement).

@@ -78,7 +78,7 @@ COMMENT ON FUNCTION audit_key(jsonb, text[]) IS 'The key columns of a row, as a 
 -- so only a district administrator of the whole district (or a superuser) sees who was given
 -- what.  (A secured table's entries take the row's first non-NULL scope column: audit_change.)
 -- PL/pgSQL, so its body is bound at the first call: the unit and liaison tables come later,
--- with the units.
+-- with the units, and the social workers' logins with social work.
 CREATE FUNCTION audit_scope(tbl regclass, row_json jsonb) RETURNS gridcode
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
@@ -89,11 +89,14 @@ BEGIN
     WHEN tbl = 'commgrid.liaison_unit'::regclass THEN
       (SELECT commgrid.ancestor(u.community_code, commgrid.level_depth('district')) FROM commgrid.unit u
        WHERE u.unit_id = (row_json ->> 'unit_id')::bigint)
+    WHEN tbl = 'commgrid.social_worker_login'::regclass THEN
+      (SELECT commgrid.ancestor(w.subdistrict_code, commgrid.level_depth('district')) FROM commgrid.social_worker w
+       WHERE w.worker_id = (row_json ->> 'worker_id')::bigint)
   END;
 END $$;
 REVOKE EXECUTE ON FUNCTION audit_scope(regclass, jsonb) FROM PUBLIC;
 COMMENT ON FUNCTION audit_scope(regclass, jsonb) IS
-  'The area code an audit entry about a jurisdiction or liaison row is scoped to: its district (internal to the audit triggers)';
+  'The area code an audit entry about a jurisdiction, liaison or social-worker login row is scoped to: its district (internal to the audit triggers)';
 
 -- The area of an entry about a row: its first non-NULL scope column (secured tables have one
 -- or two), or audit_scope for the role maps (scope_cols NULL).  A SQL-standard body with no

@@ -14,7 +14,8 @@ BEGIN
   LOOP
     EXECUTE format('GRANT USAGE ON SCHEMA commgrid TO %I', r);
     IF r <> 'commgrid_bi_reader' THEN
-      EXECUTE format('GRANT SELECT ON commgrid.jurisdiction, commgrid.liaison_unit TO %I', r);
+      EXECUTE format('GRANT SELECT ON commgrid.jurisdiction, commgrid.liaison_unit, '
+                     'commgrid.social_worker_login TO %I', r);
     END IF;
     -- the level rule, read by the policies as the caller
     EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.staff_min_depth(name) TO %I', r);
@@ -31,7 +32,8 @@ BEGIN
   IF commgrid.role_exists('district_admin') THEN
     EXECUTE 'GRANT EXECUTE ON FUNCTION commgrid.grant_jurisdiction(name, commgrid.gridcode), '
             'commgrid.revoke_jurisdiction(name, commgrid.gridcode), '
-            'commgrid.grant_liaison(name, bigint), commgrid.revoke_liaison(name, bigint) '
+            'commgrid.grant_liaison(name, bigint), commgrid.revoke_liaison(name, bigint), '
+            'commgrid.grant_social_worker(name, bigint), commgrid.revoke_social_worker(name, bigint) '
             'TO commgrid_district_admin';
   END IF;
   -- pgaudit object audit: every read of the audit log and every entry written to it
@@ -78,6 +80,30 @@ BEGIN
     FOR t IN SELECT v.view_name FROM commgrid.report_views() v WHERE v.unit_liaison LOOP
       EXECUTE format('GRANT SELECT ON %s TO commgrid_unit_liaison', t);
     END LOOP;
+  END IF;
+  -- the love bank's postings (sql/64_participation): security definer, each checks that the
+  -- acting role reaches what it posts; redemptions and transfers for every staff group, the
+  -- earnings and reversals for the groups that verify hours (community level and above)
+  FOR r, t IN SELECT 'commgrid_' || short_name, min_scope_depth FROM commgrid.security_role
+              WHERE min_scope_depth IS NOT NULL AND commgrid.role_exists(short_name)
+  LOOP
+    EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.redeem(bigint, bigint, int, date), '
+                   'commgrid.transfer_points(bigint, bigint, numeric, text) TO %I', r);
+    IF t::int <= commgrid.level_depth('community') THEN
+      EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.credit_attendance(bigint), '
+                     'commgrid.post_earnings(bigint[]), commgrid.reverse_transaction(bigint, text) TO %I', r);
+    END IF;
+  END LOOP;
+  -- a social worker: its own cases' notes, clients, stages, sessions and referrals and its own
+  -- groups' meetings, through functions that check the case or group is its own (the tables
+  -- of its work it reads under its own policies, secure_table grants)
+  IF commgrid.role_exists('social_worker') THEN
+    EXECUTE 'GRANT EXECUTE ON FUNCTION commgrid.sw_case_notes(bigint), '
+            'commgrid.sw_add_case_note(bigint, text), commgrid.sw_client_card(bigint), '
+            'commgrid.sw_move_case(bigint, text), commgrid.sw_refer_case(bigint, text, date), '
+            'commgrid.sw_record_session(bigint, date, integer), '
+            'commgrid.sw_record_group_session(bigint, date, integer) '
+            'TO commgrid_social_worker';
   END IF;
   -- BI: the bi_* views and nothing else
   IF commgrid.role_exists('bi_reader') THEN

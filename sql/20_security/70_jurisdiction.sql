@@ -1,5 +1,7 @@
 -- The jurisdiction map and the four functions that change the role maps (the liaison map
--- itself, liaison_unit, lives with the units it points to).
+-- itself, liaison_unit, lives with the units it points to; the social workers' logins,
+-- social_worker_login and its two functions, with social work in 71_social_work.sql).  All
+-- make the one caller check, check_grantor.
 
 -- Which areas each login role may reach: one or more gridcodes, a district, township,
 -- community or grid; everything under a code is inside it.  A row is used only while the
@@ -147,9 +149,13 @@ BEGIN
   DELETE FROM commgrid.liaison_unit l
   WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid = l.role_name);
   GET DIAGNOSTICS m = ROW_COUNT;
+  n := n + m;
+  DELETE FROM commgrid.social_worker_login w
+  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid = w.role_name);
+  GET DIAGNOSTICS m = ROW_COUNT;
   RETURN n + m;
 END $$;
 REVOKE EXECUTE ON FUNCTION forget_dropped_roles() FROM PUBLIC;
 COMMENT ON FUNCTION forget_dropped_roles() IS
-  'Delete the jurisdiction and liaison rows of roles that no longer exist; returns how many (superuser, after DROP ROLE)';
+  'Delete the jurisdiction, liaison and social-worker login rows of roles that no longer exist; returns how many (superuser, after DROP ROLE)';
 

@@ -130,7 +130,7 @@ CREATE TABLE love_transaction (
   kind           text NOT NULL CHECK (kind IN ('earning', 'redemption', 'transfer', 'donation', 'reversal')),
   area_code      gridcode NOT NULL REFERENCES area (code) ON UPDATE CASCADE,
   posted_at      timestamptz NOT NULL DEFAULT now(),
-  posted_by      name NOT NULL DEFAULT current_user,
+  posted_by      name NOT NULL DEFAULT commgrid.acting_role(),
   value_date     date NOT NULL DEFAULT commgrid.district_today(),
   attendance_id  bigint UNIQUE REFERENCES activity_attendance ON DELETE RESTRICT,
   item_id        bigint,
@@ -153,7 +153,7 @@ COMMENT ON COLUMN love_transaction.transaction_id IS 'Stable transaction id';
 COMMENT ON COLUMN love_transaction.kind IS 'earning, redemption, transfer, donation or reversal';
 COMMENT ON COLUMN love_transaction.area_code IS 'The area of the bank that posted it';
 COMMENT ON COLUMN love_transaction.posted_at IS 'When it was posted';
-COMMENT ON COLUMN love_transaction.posted_by IS 'The role that posted it';
+COMMENT ON COLUMN love_transaction.posted_by IS 'The role that posted it (the acting role, also through the posting functions)';
 COMMENT ON COLUMN love_transaction.value_date IS
   'The day it counts for in the reports: the activity''s day for an earning, the original''s for a reversal, else the day of posting';
 COMMENT ON COLUMN love_transaction.attendance_id IS 'For an earning: the attendance credited (each at most once)';

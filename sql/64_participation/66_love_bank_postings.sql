@@ -1,7 +1,36 @@
 -- Postings of the love bank: earning from verified hours, transfers to relatives and
--- reversals.  Redemption is in 67_redemption.sql.  These functions run with the caller's
--- rights (row-level security decides whose accounts it reaches); the ledger's triggers keep
--- the balances and check the sums.
+-- reversals.  Redemption is in 67_redemption.sql.  No staff role writes the ledger's tables:
+-- the posting functions are security definer and check the acting role's reach first
+-- (acting_scopes, check_posting_reach); the ledger's triggers keep the balances and check the sums for
+-- everyone alike.  grant_privileges grants redeem and transfer_points to every staff group,
+-- and the earning postings and reversals to the groups that verify hours (community level
+-- and above).
+
+-- 42501 unless the area lies in the scopes; one message for a missing row and one elsewhere.
+CREATE FUNCTION check_posting_reach(scopes gridcode[], area gridcode, what text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF scopes IS NULL OR (area IS NOT NULL AND commgrid.reaches(area, scopes)) THEN
+    RETURN;
+  END IF;
+  RAISE EXCEPTION '% is not in the jurisdiction of %', what, commgrid.acting_role()
+    USING ERRCODE = '42501',
+          HINT = 'Staff post to the love bank only for attendances and accounts in their jurisdiction.';
+END $$;
+REVOKE EXECUTE ON FUNCTION check_posting_reach(gridcode[], gridcode, text) FROM PUBLIC;
+COMMENT ON FUNCTION check_posting_reach(gridcode[], gridcode, text) IS
+  'Raise 42501 unless the area lies in the scopes (acting_scopes(): NULL passes everything; internal to the posting functions)';
+
+-- The area a posting for an account is checked against: a resident holder's grid (so a grid
+-- worker reaches the accounts of its grid's residents), else the account's area.
+CREATE FUNCTION love_account_reach_area(account bigint) RETURNS gridcode
+LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp
+RETURN (SELECT COALESCE(r.grid_code, a.area_code) FROM commgrid.love_account a
+        LEFT JOIN commgrid.resident r ON r.resident_id = a.resident_id
+        WHERE a.account_id = account);
+REVOKE EXECUTE ON FUNCTION love_account_reach_area(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION love_account_reach_area(bigint) IS
+  'The area a posting for the account is checked against: its resident holder''s grid, else its area (internal to the posting functions)';
 
 -- The bank account (issuance, redemption or donation_pool) that serves an area: the one of the
 -- area itself or of its nearest ancestor.
@@ -53,22 +82,41 @@ COMMENT ON FUNCTION open_love_bank(gridcode) IS
 -- transaction per attendance, from the issuance account of the member's bank: hours × the rate
 -- of the activity's kind on the activity's day.  Beyond the account cap the rest goes to the
 -- donation pool.  A resident account is opened on first earning.  Returns the number credited.
+-- Staff credit the attendances of their jurisdiction (the activity's community): all of them
+-- when none are given, else every one given must be (42501 naming the first that is not).
 CREATE FUNCTION post_earnings(attendances bigint[] DEFAULT NULL) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   cap numeric := commgrid.participation_setting('account_cap_points');
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
+  outside bigint;
   n bigint;
 BEGIN
-  -- the attendances are locked, so two sessions never credit one twice; the statements below
-  -- see what a concurrent posting committed meanwhile
+  IF scopes IS NOT NULL AND attendances IS NOT NULL THEN
+    SELECT x.id INTO outside FROM unnest(attendances) x(id)
+    LEFT JOIN commgrid.activity_attendance t ON t.attendance_id = x.id
+    WHERE NOT COALESCE(commgrid.reaches(t.community_code, scopes), false) ORDER BY x.id LIMIT 1;
+    IF FOUND THEN
+      PERFORM commgrid.check_posting_reach(scopes, NULL, format('attendance %s', outside));
+    END IF;
+  END IF;
+  -- the work table is this function's own: one the caller made in its place (a trigger on it
+  -- would run with the owner's rights here) is refused
   IF pg_catalog.to_regclass('pg_temp.earning_due') IS NULL THEN
     CREATE TEMP TABLE earning_due (
       attendance_id bigint PRIMARY KEY, resident_id bigint, community_code commgrid.gridcode,
       value_date date, points numeric(12, 2), account_id bigint, issuance_id bigint, pool_id bigint) ON COMMIT DROP;
+  ELSIF (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass('pg_temp.earning_due'))
+        IS DISTINCT FROM (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) THEN
+    RAISE EXCEPTION 'the temporary table pg_temp.earning_due is not the love bank''s'
+      USING ERRCODE = '42501', HINT = 'Drop your temporary table earning_due.';
   END IF;
   TRUNCATE pg_temp.earning_due;
+  -- the attendances are locked, so two sessions never credit one twice; the statements below
+  -- see what a concurrent posting committed meanwhile
   PERFORM 1 FROM commgrid.activity_attendance t
   WHERE t.verified_on IS NOT NULL AND (attendances IS NULL OR t.attendance_id = ANY (attendances))
+    AND commgrid.reaches(t.community_code, scopes)
   ORDER BY t.attendance_id FOR UPDATE;
   INSERT INTO pg_temp.earning_due (attendance_id, resident_id, community_code, value_date, points)
   SELECT t.attendance_id, t.resident_id, r.community_code, commgrid.district_date(v.starts_at),
@@ -79,6 +127,7 @@ BEGIN
   JOIN commgrid.activity v USING (activity_id)
   JOIN commgrid.resident r ON r.resident_id = t.resident_id
   WHERE t.verified_on IS NOT NULL AND (attendances IS NULL OR t.attendance_id = ANY (attendances))
+    AND commgrid.reaches(t.community_code, scopes)
     AND NOT EXISTS (SELECT 1 FROM commgrid.love_transaction x WHERE x.attendance_id = t.attendance_id);
   IF EXISTS (SELECT 1 FROM pg_temp.earning_due WHERE points IS NULL) THEN
     RAISE EXCEPTION 'no earning rate for an activity to credit'
@@ -135,15 +184,21 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION post_earnings(bigint[]) FROM PUBLIC;
 COMMENT ON FUNCTION post_earnings(bigint[]) IS
-  'Credit the verified attendances not yet credited (all, or those given): hours × the dated rate of the activity kind, beyond the account cap to the donation pool; returns how many were credited';
+  'Credit the verified attendances not yet credited (all in the caller''s jurisdiction, or those given, each of which it must reach): hours × the dated rate of the activity kind, beyond the account cap to the donation pool; returns how many were credited';
 
 -- One attendance, refused when it cannot be credited (not verified, already credited).
 CREATE FUNCTION credit_attendance(attendance bigint) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   t commgrid.activity_attendance;
   txn bigint;
 BEGIN
+  IF scopes IS NOT NULL THEN
+    PERFORM commgrid.check_posting_reach(scopes,
+      (SELECT a.community_code FROM commgrid.activity_attendance a WHERE a.attendance_id = attendance),
+      format('attendance %s', attendance));
+  END IF;
   SELECT * INTO t FROM commgrid.activity_attendance a WHERE a.attendance_id = attendance FOR UPDATE;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no attendance %', attendance USING ERRCODE = '22023';
@@ -165,17 +220,25 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION credit_attendance(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION credit_attendance(bigint) IS
-  'Credit one verified attendance; refused when it is unverified or already credited; returns the transaction';
+  'Credit one verified attendance (staff: of an activity in their jurisdiction); refused when it is unverified or already credited; returns the transaction';
 
 -- Points to a relative: between two resident accounts, within the recipient's cap.
+-- Staff reach both holders.
 CREATE FUNCTION transfer_points(from_account bigint, to_account bigint, points numeric, relation text)
 RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   src commgrid.love_account;
   dst commgrid.love_account;
   txn bigint;
 BEGIN
+  IF scopes IS NOT NULL THEN
+    PERFORM commgrid.check_posting_reach(scopes, commgrid.love_account_reach_area(from_account),
+                                         format('account %s', from_account));
+    PERFORM commgrid.check_posting_reach(scopes, commgrid.love_account_reach_area(to_account),
+                                         format('account %s', to_account));
+  END IF;
   IF points IS NULL OR points <= 0 OR points <> round(points, 2) THEN
     RAISE EXCEPTION 'points to transfer must be positive, in hundredths'
       USING ERRCODE = '22023', DETAIL = format('Got %s.', COALESCE(points::text, 'NULL'));
@@ -205,16 +268,32 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION transfer_points(bigint, bigint, numeric, text) FROM PUBLIC;
 COMMENT ON FUNCTION transfer_points(bigint, bigint, numeric, text) IS
-  'Transfer points from a resident''s account to a relative''s (the relation is recorded); refused beyond the balance or the recipient''s cap; returns the transaction';
+  'Transfer points from a resident''s account to a relative''s (the relation is recorded; staff: both in their jurisdiction); refused beyond the balance or the recipient''s cap; returns the transaction';
 
 -- The correction: a new transaction with every movement negated, referring to the original.
--- A redemption reversed puts its items back in stock.
+-- A redemption reversed puts its items back in stock.  Staff reach every holder's account it
+-- moves (a bank-only transaction: its area).
 CREATE FUNCTION reverse_transaction(original bigint, reason text) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   o commgrid.love_transaction;
   txn bigint;
 BEGIN
+  -- none of the areas may lie outside (a missing transaction has none: refused alike)
+  IF scopes IS NOT NULL AND NOT COALESCE((
+       SELECT bool_and(commgrid.reaches(x.area, scopes))
+       FROM (SELECT commgrid.love_account_reach_area(m.account_id) AS area
+             FROM commgrid.love_movement m JOIN commgrid.love_account a USING (account_id)
+             WHERE m.transaction_id = original AND a.kind IN ('resident', 'organiser', 'donor')
+             UNION ALL
+             SELECT t.area_code FROM commgrid.love_transaction t
+             WHERE t.transaction_id = original
+               AND NOT EXISTS (SELECT 1 FROM commgrid.love_movement m JOIN commgrid.love_account a USING (account_id)
+                               WHERE m.transaction_id = original AND a.kind IN ('resident', 'organiser', 'donor'))) x),
+       false) THEN
+    PERFORM commgrid.check_posting_reach(scopes, NULL, format('transaction %s', original));
+  END IF;
   IF reason IS NULL OR btrim(reason) = '' THEN
     RAISE EXCEPTION 'a reversal needs a reason' USING ERRCODE = '22023';
   END IF;
@@ -243,4 +322,4 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION reverse_transaction(bigint, text) FROM PUBLIC;
 COMMENT ON FUNCTION reverse_transaction(bigint, text) IS
-  'Undo a transaction by a new one with every movement negated, referring to it (once; a reversed redemption restocks its items); returns the reversal';
+  'Undo a transaction by a new one with every movement negated, referring to it (once; a reversed redemption restocks its items; staff: every holder it moves in their jurisdiction); returns the reversal';

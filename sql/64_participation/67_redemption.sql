@@ -32,15 +32,21 @@ SELECT commgrid.register_dump('commgrid.redemption_item');
 -- Redeem: the item's stock is taken first with a guarded UPDATE (a second session waits on the
 -- row and then sees the stock the first left), then the points move from the account to the
 -- bank's redemption account (the movement trigger locks the account and refuses a negative
--- balance).  Returns the transaction.
+-- balance).  Returns the transaction.  Staff (every staff group: community and grid staff
+-- record redemptions) reach the account's holder (check_posting_reach, 66_love_bank_postings.sql).
 CREATE FUNCTION redeem(account bigint, item bigint, quantity int DEFAULT 1,
                        on_day date DEFAULT commgrid.district_today()) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   i commgrid.redemption_item;
   a commgrid.love_account;
   txn bigint;
 BEGIN
+  IF scopes IS NOT NULL THEN
+    PERFORM commgrid.check_posting_reach(scopes, commgrid.love_account_reach_area(account),
+                                         format('account %s', account));
+  END IF;
   IF quantity IS NULL OR quantity <= 0 THEN
     RAISE EXCEPTION 'quantity to redeem must be positive'
       USING ERRCODE = '22023', DETAIL = format('Got %s.', COALESCE(quantity::text, 'NULL'));
@@ -74,7 +80,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION redeem(bigint, bigint, int, date) FROM PUBLIC;
 COMMENT ON FUNCTION redeem(bigint, bigint, int, date) IS
-  'Redeem points of a resident account for a catalogue item: stock and balance both checked under lock, never below zero; returns the transaction';
+  'Redeem points of a resident account for a catalogue item (staff: an account in their jurisdiction): stock and balance both checked under lock, never below zero; returns the transaction';
 
 -- The ledger's invariants; empty when all hold.  Runs after every test scenario.
 CREATE FUNCTION ledger_check() RETURNS TABLE (problem text, id bigint, detail text)

@@ -1,7 +1,9 @@
 -- Professional social work (issue 14 §3): the purchase-of-service contract, social workers,
 -- cases (个案) through the six stages, sessions, referral, case notes only for the case's
--- workers, groups (小组), counts per subdistrict and month, and the cadence rule.  A social
--- worker's jurisdiction is its subdistrict: every table is scoped by subdistrict_code.
+-- workers, groups (小组), counts per subdistrict and month, and the cadence rule.  Every table
+-- is scoped by subdistrict_code for staff.  A social worker's login (commgrid_social_worker)
+-- reaches only its own work: the worker rows linked to it (social_worker_login), their
+-- contracts, cases, sessions, case notes, clients and groups.
 
 -- 以购买社会服务的方式: the district buys the service from a provider for a period and targets.
 CREATE TABLE sw_contract (
@@ -35,7 +37,7 @@ COMMENT ON COLUMN sw_contract.evaluator IS 'The third-party evaluator (第三方
 COMMENT ON COLUMN sw_contract.evaluated_on IS 'Day of the evaluation; NULL: not yet evaluated';
 COMMENT ON COLUMN sw_contract.evaluation_score IS 'The evaluation''s score, 0 … 100';
 SELECT commgrid.secure_table('commgrid.sw_contract', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff, grid_worker, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_contract');
 
 CREATE TABLE social_worker (
@@ -44,8 +46,7 @@ CREATE TABLE social_worker (
   subdistrict_code gridcode NOT NULL REFERENCES area (code) ON UPDATE CASCADE
                    CHECK (commgrid.depth(subdistrict_code) = 4),
   name             text NOT NULL CHECK (btrim(name) <> ''),
-  qualification    text NOT NULL CHECK (qualification IN ('none', 'assistant', 'intermediate', 'senior')),
-  role_name        name UNIQUE
+  qualification    text NOT NULL CHECK (qualification IN ('none', 'assistant', 'intermediate', 'senior'))
 );
 CREATE INDEX social_worker_contract_idx ON social_worker (contract_id);
 CREATE INDEX social_worker_subdistrict_idx ON social_worker (subdistrict_code);
@@ -55,10 +56,110 @@ COMMENT ON COLUMN social_worker.contract_id IS 'The contract the worker serves u
 COMMENT ON COLUMN social_worker.subdistrict_code IS 'The subdistrict the worker serves (its jurisdiction)';
 COMMENT ON COLUMN social_worker.name IS 'Name';
 COMMENT ON COLUMN social_worker.qualification IS 'none, assistant (助理社会工作师), intermediate (社会工作师) or senior (高级社会工作师)';
-COMMENT ON COLUMN social_worker.role_name IS 'The worker''s login role: the one that may read and write the notes of its cases';
 SELECT commgrid.secure_table('commgrid.social_worker', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff, grid_worker, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.social_worker');
+
+-- The social workers' logins: which worker rows a member of commgrid_social_worker acts as (a
+-- worker serving under two contracts has two rows).  As the liaison map: keyed by role OID,
+-- each role reads its own rows, changed only through grant_social_worker and
+-- revoke_social_worker (a district administrator within its jurisdiction), every change
+-- audited.  Township staff, who write social_worker, cannot point a login at a worker.
+CREATE TABLE social_worker_login (
+  role_name  regrole NOT NULL,
+  worker_id  bigint NOT NULL UNIQUE REFERENCES social_worker ON DELETE CASCADE,
+  granted_by name NOT NULL DEFAULT session_user,
+  granted_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (role_name, worker_id)
+);
+COMMENT ON TABLE social_worker_login IS
+  'The worker rows each social worker''s login (a member of commgrid_social_worker) acts as; change it with grant_social_worker / revoke_social_worker';
+COMMENT ON COLUMN social_worker_login.role_name IS
+  'Login role of the social worker, stored by OID (shown as its name): a later role with the same name does not match';
+COMMENT ON COLUMN social_worker_login.worker_id IS 'The worker row (one login per row)';
+COMMENT ON COLUMN social_worker_login.granted_by IS 'Session role that linked them';
+COMMENT ON COLUMN social_worker_login.granted_at IS 'Time of the link (start of the granting transaction, with zone)';
+ALTER TABLE social_worker_login ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_rows ON social_worker_login FOR SELECT
+  USING (role_name = (SELECT commgrid.role_oid(current_user)));
+SELECT commgrid.register_dump('commgrid.social_worker_login');
+SELECT commgrid.audit_table('commgrid.social_worker_login');
+
+-- THE SOCIAL WORKER'S REACH, its one source: the worker rows linked to a role while it is a
+-- member of commgrid_social_worker (NULL otherwise).  Called as the role (the policies,
+-- through social_worker_ids) it sees only its own links; the case functions call it for the
+-- acting role.
+CREATE FUNCTION role_social_workers(member name) RETURNS bigint[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  ids bigint[];
+BEGIN
+  IF NOT commgrid.is_member_of(member, 'social_worker') THEN
+    RETURN NULL;
+  END IF;
+  SELECT array_agg(l.worker_id ORDER BY l.worker_id) INTO ids
+  FROM commgrid.social_worker_login l WHERE l.role_name = commgrid.role_oid(member);
+  RETURN ids;
+END $$;
+COMMENT ON FUNCTION role_social_workers(name) IS
+  'The worker rows a role acts as while it belongs to commgrid_social_worker (NULL when none); another role''s links are hidden by the map''s own-rows policy';
+
+-- The caller's worker rows: an InitPlan in the social worker's policies.
+CREATE FUNCTION social_worker_ids() RETURNS bigint[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  RETURN commgrid.role_social_workers(current_user);
+END $$;
+COMMENT ON FUNCTION social_worker_ids() IS
+  'The worker rows the current role acts as, while it belongs to commgrid_social_worker (NULL when none)';
+
+-- Link a social worker's login to a worker row: a district administrator whose jurisdiction
+-- holds the worker's subdistrict (check_grantor, 42501 also for a missing worker).
+CREATE FUNCTION grant_social_worker(member name, worker bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.check_grantor(
+    (SELECT w.subdistrict_code FROM commgrid.social_worker w WHERE w.worker_id = worker),
+    'link social workers', format('social worker %s', worker));
+  IF NOT commgrid.is_member_of(member, 'social_worker') THEN
+    RAISE EXCEPTION 'role % is not a social worker', member
+      USING ERRCODE = '22023', HINT = 'Grant it commgrid_social_worker first.';
+  END IF;
+  -- the same link again does nothing; another login's link to the worker is refused by the
+  -- unique worker_id, also when two administrators link at once (the second waits for the
+  -- first: test/specs/participation_social_worker_link_race.spec)
+  BEGIN
+    INSERT INTO commgrid.social_worker_login (role_name, worker_id) VALUES (commgrid.role_oid(member), worker)
+      ON CONFLICT (role_name, worker_id) DO NOTHING;
+  EXCEPTION WHEN unique_violation THEN
+    RAISE EXCEPTION 'social worker % already has a login', worker
+      USING ERRCODE = '23505', DETAIL = format('Its login is %s.',
+              (SELECT l.role_name FROM commgrid.social_worker_login l WHERE l.worker_id = worker)),
+            HINT = 'Revoke that link first (revoke_social_worker).';
+  END;
+END $$;
+REVOKE EXECUTE ON FUNCTION grant_social_worker(name, bigint) FROM PUBLIC;
+COMMENT ON FUNCTION grant_social_worker(name, bigint) IS
+  'Link a login of commgrid_social_worker to a social worker row (superuser, or a district administrator for workers in their district)';
+
+CREATE FUNCTION revoke_social_worker(member name, worker bigint) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.check_grantor(
+    (SELECT w.subdistrict_code FROM commgrid.social_worker w WHERE w.worker_id = worker),
+    'unlink social workers', format('social worker %s', worker));
+  DELETE FROM commgrid.social_worker_login l
+  WHERE l.role_name = commgrid.role_oid(member) AND l.worker_id = worker;
+  RETURN FOUND;
+END $$;
+REVOKE EXECUTE ON FUNCTION revoke_social_worker(name, bigint) FROM PUBLIC;
+COMMENT ON FUNCTION revoke_social_worker(name, bigint) IS
+  'Unlink a social worker''s login from a worker row (superuser, or a district administrator for workers in their district); true when it was linked';
+
+-- A social worker reads its own row; staff read by the jurisdiction policy.
+CREATE POLICY own_work ON social_worker FOR SELECT
+  USING (worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[]));
+COMMENT ON POLICY own_work ON social_worker IS 'A social worker reads its own worker rows (social_worker_login)';
 
 -- The stages in their order, as data: a case moves one step at a time.
 CREATE FUNCTION sw_stages() RETURNS text[]
@@ -98,8 +199,16 @@ COMMENT ON COLUMN sw_case.stage_since IS 'Day the current stage began';
 COMMENT ON COLUMN sw_case.referred_to IS 'Where the client was referred (转介); a referred case may go straight to closing';
 COMMENT ON COLUMN sw_case.referred_on IS 'Day of the referral';
 SELECT commgrid.secure_table('commgrid.sw_case', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_case');
+-- the social worker's own cases, and the contracts it serves under
+CREATE POLICY own_work ON sw_case FOR SELECT
+  USING (worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[]));
+COMMENT ON POLICY own_work ON sw_case IS 'A social worker reads its own cases';
+CREATE POLICY own_work ON sw_contract FOR SELECT
+  USING (contract_id IN (SELECT w.contract_id FROM commgrid.social_worker w
+                         WHERE w.worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[])));
+COMMENT ON POLICY own_work ON sw_contract IS 'A social worker reads the contracts it serves under';
 
 -- One source for the stage rule: a new case starts at intake; a stage is followed only by
 -- the next one (or by closing after a referral); a closed case does not move.
@@ -128,6 +237,21 @@ BEGIN
     NEW.stage_since := COALESCE(NEW.stage_since, NEW.opened_on);
     RETURN NEW;
   END IF;
+  -- a referral is made once, on or after intake, and not after closing
+  IF (NEW.referred_to, NEW.referred_on) IS DISTINCT FROM (OLD.referred_to, OLD.referred_on) THEN
+    IF OLD.stage = 'closing' THEN
+      RAISE EXCEPTION 'case % is closed', OLD.case_id
+        USING ERRCODE = '55000', DETAIL = 'A closed case takes no referral.', HINT = 'Open a new case.';
+    END IF;
+    IF OLD.referred_on IS NOT NULL THEN
+      RAISE EXCEPTION 'case % is referred already', OLD.case_id
+        USING ERRCODE = '23514', DETAIL = format('Referred to %s on %s.', OLD.referred_to, OLD.referred_on);
+    END IF;
+    IF NEW.referred_on < NEW.opened_on THEN
+      RAISE EXCEPTION 'case % cannot be referred before its intake', OLD.case_id
+        USING ERRCODE = '23514', DETAIL = format('Intake on %s; referral on %s.', NEW.opened_on, NEW.referred_on);
+    END IF;
+  END IF;
   IF NEW.stage IS NOT DISTINCT FROM OLD.stage THEN
     RETURN NEW;
   END IF;
@@ -150,7 +274,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION sw_case_stage_rule() FROM PUBLIC;
 COMMENT ON FUNCTION sw_case_stage_rule() IS
-  'Trigger: a case starts at intake and moves one stage at a time (closing also after a referral), never after closing; its subdistrict is its contract''s';
+  'Trigger: a case starts at intake and moves one stage at a time (closing also after a referral), never after closing; a referral is made once, not before intake nor after closing; its subdistrict is its contract''s';
 CREATE TRIGGER sw_case_stage_rule BEFORE INSERT OR UPDATE ON sw_case
   FOR EACH ROW EXECUTE FUNCTION sw_case_stage_rule();
 
@@ -170,11 +294,18 @@ COMMENT ON COLUMN sw_case_session.subdistrict_code IS 'The case''s subdistrict (
 COMMENT ON COLUMN sw_case_session.held_on IS 'Day of the session';
 COMMENT ON COLUMN sw_case_session.minutes IS 'Length in minutes';
 SELECT commgrid.secure_table('commgrid.sw_case_session', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_case_session');
+CREATE POLICY own_work ON sw_case_session FOR SELECT
+  USING (case_id IN (SELECT k.case_id FROM commgrid.sw_case k
+                     WHERE k.worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[])));
+COMMENT ON POLICY own_work ON sw_case_session IS 'A social worker reads the sessions of its own cases';
 
--- Case notes: no staff group reads the table; the case's own worker reads and writes them
--- through sw_case_notes / sw_add_case_note, which audit every call.
+-- Case notes: no role reads the table, not even the district administrator; the case's own
+-- social worker reads and writes them through sw_case_notes / sw_add_case_note.  The note is
+-- restricted, so pgaudit (commgrid_auditor) logs every read of it in the server log, and
+-- sw_case_notes writes a READ entry.  Changes are audited by sw_add_case_note without the
+-- text: the audit log, which district administrators read, must not carry the notes.
 CREATE TABLE sw_case_note (
   note_id          bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
   case_id          bigint NOT NULL REFERENCES sw_case ON DELETE RESTRICT,
@@ -186,7 +317,7 @@ CREATE TABLE sw_case_note (
 CREATE INDEX sw_case_note_case_idx ON sw_case_note (case_id);
 CREATE INDEX sw_case_note_worker_idx ON sw_case_note (worker_id);
 CREATE INDEX sw_case_note_subdistrict_idx ON sw_case_note (subdistrict_code);
-COMMENT ON TABLE sw_case_note IS 'Case notes (个案记录): readable only by the social worker of the case, through sw_case_notes()';
+COMMENT ON TABLE sw_case_note IS 'Case notes (个案记录): readable only by the social worker of the case, through sw_case_notes() (audited)';
 COMMENT ON COLUMN sw_case_note.note_id IS 'Stable note id';
 COMMENT ON COLUMN sw_case_note.case_id IS 'The case';
 COMMENT ON COLUMN sw_case_note.subdistrict_code IS 'The case''s subdistrict';
@@ -194,29 +325,44 @@ COMMENT ON COLUMN sw_case_note.worker_id IS 'The worker who wrote it';
 COMMENT ON COLUMN sw_case_note.written_at IS 'When it was written';
 COMMENT ON COLUMN sw_case_note.note IS 'The note';
 SELECT commgrid.secure_table('commgrid.sw_case_note', '{subdistrict_code}', '{}', '{}');
-SELECT commgrid.mark_personal('commgrid.sw_case_note', '{note}');
-SELECT commgrid.audit_table('commgrid.sw_case_note');
+SELECT commgrid.mark_personal('commgrid.sw_case_note', '{note}', restricted => true);
 SELECT commgrid.register_dump('commgrid.sw_case_note');
 
--- The case and its subdistrict if the acting role is the case's social worker; else 42501
--- (one message for a missing case and someone else's, so a probe learns nothing).
-CREATE FUNCTION sw_case_of_worker(id bigint) RETURNS sw_case
+-- THE SOCIAL WORKER'S OWN WORK, its one check for the functions below: 42501 unless the
+-- worker row is one the acting role acts as (role_social_workers); one message for a missing
+-- row and someone else's, so a probe learns nothing.
+CREATE FUNCTION sw_check_own(worker bigint, what text, id bigint) RETURNS void
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  -- NULL (a missing row, a login linked to nothing) is refused too
+  IF (worker = ANY (commgrid.role_social_workers(commgrid.acting_role()))) IS NOT TRUE THEN
+    RAISE EXCEPTION 'permission denied for % %', what, id
+      USING ERRCODE = '42501', DETAIL = format('A %s is open only to its own social worker.', what);
+  END IF;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_check_own(bigint, text, bigint) FROM PUBLIC;
+COMMENT ON FUNCTION sw_check_own(bigint, text, bigint) IS
+  'Raise 42501 unless the worker row is the acting social worker''s own (internal to the social worker''s functions)';
+
+-- The case if the acting role is the case's social worker, else 42501 (sw_check_own).  For a
+-- change the case is locked and checked again as now committed, so a case handed to another
+-- worker meanwhile is refused and two changes of one case go one after the other.
+CREATE FUNCTION sw_case_of_worker(id bigint, for_change boolean DEFAULT false) RETURNS sw_case
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   c commgrid.sw_case;
 BEGIN
-  SELECT k.* INTO c FROM commgrid.sw_case k
-  JOIN commgrid.social_worker w ON w.worker_id = k.worker_id
-  WHERE k.case_id = id AND w.role_name = commgrid.acting_role();
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'permission denied for the notes of case %', id
-      USING ERRCODE = '42501', DETAIL = 'Case notes are open only to the social worker of the case.';
+  SELECT k.* INTO c FROM commgrid.sw_case k WHERE k.case_id = id;
+  PERFORM commgrid.sw_check_own(c.worker_id, 'case', id);
+  IF for_change THEN
+    SELECT k.* INTO c FROM commgrid.sw_case k WHERE k.case_id = id FOR NO KEY UPDATE;
+    PERFORM commgrid.sw_check_own(c.worker_id, 'case', id);
   END IF;
   RETURN c;
 END $$;
-REVOKE EXECUTE ON FUNCTION sw_case_of_worker(bigint) FROM PUBLIC;
-COMMENT ON FUNCTION sw_case_of_worker(bigint) IS
-  'The case if the acting role is its social worker, else 42501 (internal to the case-note functions)';
+REVOKE EXECUTE ON FUNCTION sw_case_of_worker(bigint, boolean) FROM PUBLIC;
+COMMENT ON FUNCTION sw_case_of_worker(bigint, boolean) IS
+  'The case if the acting role is its social worker, else 42501; locked for a change (internal to the social worker''s functions)';
 
 CREATE FUNCTION sw_case_notes(case_id bigint)
 RETURNS TABLE (note_id bigint, written_at timestamptz, worker_id bigint, note text)
@@ -231,24 +377,112 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION sw_case_notes(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION sw_case_notes(bigint) IS
-  'Staff function: the notes of a case, for the case''s social worker only (42501 for anyone else); every call audited';
+  'The notes of a case, for the case''s social worker only (42501 for anyone else); every call audited';
 
 CREATE FUNCTION sw_add_case_note(case_id bigint, note text) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_add_case_note.case_id);
+  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_add_case_note.case_id, for_change => true);
   id bigint;
 BEGIN
   INSERT INTO commgrid.sw_case_note (case_id, subdistrict_code, worker_id, note)
   VALUES (c.case_id, c.subdistrict_code, c.worker_id, sw_add_case_note.note) RETURNING note_id INTO id;
+  -- the change, without its text
+  INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, new_values, via, scope_code)
+  SELECT session_user, commgrid.acting_role(), 'INSERT', 'commgrid.sw_case_note',
+         jsonb_build_object('note_id', n.note_id), to_jsonb(n) - 'note', 'sw_add_case_note', n.subdistrict_code
+  FROM commgrid.sw_case_note n WHERE n.note_id = id;
   RETURN id;
 END $$;
 REVOKE EXECUTE ON FUNCTION sw_add_case_note(bigint, text) FROM PUBLIC;
 COMMENT ON FUNCTION sw_add_case_note(bigint, text) IS
-  'Staff function: add a note to a case, for the case''s social worker only (42501 for anyone else); audited as a change';
-INSERT INTO staff_function VALUES
-  ('sw_case_notes', 'The notes of a social-work case, for its social worker'),
-  ('sw_add_case_note', 'Writes a note of a social-work case, for its social worker');
+  'Add a note to a case, for the case''s social worker only (42501 for anyone else); audited as a change, without the text';
+
+-- The social worker's own case work: the stage, a session, a referral (转介).  Township staff
+-- and district administrators write the same tables directly within their jurisdiction; the
+-- stage rule (sw_case_stage_rule) holds for both.
+CREATE FUNCTION sw_move_case(case_id bigint, stage text) RETURNS sw_case
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_move_case.case_id, for_change => true);
+BEGIN
+  IF sw_move_case.stage IS NULL OR NOT sw_move_case.stage = ANY (commgrid.sw_stages()) THEN
+    RAISE EXCEPTION 'unknown stage "%"', commgrid.echo_value(sw_move_case.stage)
+      USING ERRCODE = '22023', DETAIL = format('Case %s is at %s.', c.case_id, c.stage),
+            HINT = format('A stage is one of %s.', array_to_string(commgrid.sw_stages(), ', '));
+  END IF;
+  UPDATE commgrid.sw_case k SET stage = sw_move_case.stage WHERE k.case_id = c.case_id
+  RETURNING k.* INTO c;
+  RETURN c;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_move_case(bigint, text) FROM PUBLIC;
+COMMENT ON FUNCTION sw_move_case(bigint, text) IS
+  'Move the caller''s own case to a stage (the stage rule: the next one, or closing after a referral); 42501 for anyone else''s case; returns the case';
+
+CREATE FUNCTION sw_refer_case(case_id bigint, referred_to text, referred_on date DEFAULT NULL) RETURNS sw_case
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_refer_case.case_id, for_change => true);
+BEGIN
+  IF btrim(COALESCE(sw_refer_case.referred_to, '')) = '' THEN
+    RAISE EXCEPTION 'a referral needs where the client is referred'
+      USING ERRCODE = '22023', DETAIL = format('Case %s: referred_to is empty.', c.case_id),
+            HINT = 'Name the service or organisation the client goes to.';
+  END IF;
+  UPDATE commgrid.sw_case k
+  SET referred_to = sw_refer_case.referred_to,
+      referred_on = COALESCE(sw_refer_case.referred_on, commgrid.district_today())
+  WHERE k.case_id = c.case_id
+  RETURNING k.* INTO c;
+  RETURN c;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_refer_case(bigint, text, date) FROM PUBLIC;
+COMMENT ON FUNCTION sw_refer_case(bigint, text, date) IS
+  'Refer the client of the caller''s own case (转介) on a day (today when omitted); the case may then close (sw_move_case); 42501 for anyone else''s case; returns the case';
+
+CREATE FUNCTION sw_record_session(case_id bigint, held_on date, minutes int) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_record_session.case_id, for_change => true);
+  id bigint;
+BEGIN
+  IF sw_record_session.held_on IS NULL OR sw_record_session.minutes IS NULL THEN
+    RAISE EXCEPTION 'a session needs its day and its length'
+      USING ERRCODE = '22023', DETAIL = format('Case %s: held_on %s, minutes %s.', c.case_id,
+                                               COALESCE(sw_record_session.held_on::text, 'missing'),
+                                               COALESCE(sw_record_session.minutes::text, 'missing'));
+  END IF;
+  INSERT INTO commgrid.sw_case_session (case_id, subdistrict_code, held_on, minutes)
+  VALUES (c.case_id, c.subdistrict_code, sw_record_session.held_on, sw_record_session.minutes)
+  RETURNING session_id INTO id;
+  RETURN id;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_record_session(bigint, date, integer) FROM PUBLIC;
+COMMENT ON FUNCTION sw_record_session(bigint, date, integer) IS
+  'Record a session of the caller''s own case (its day and minutes, 1 … 600); 42501 for anyone else''s case; returns the new session id';
+
+-- The client of a case, with phone and address, for the case's social worker; audited as
+-- resident_card is (a READ entry, and pgaudit's lines for the restricted columns).
+CREATE FUNCTION sw_client_card(case_id bigint)
+RETURNS TABLE (resident_id bigint, name text, sex text, birth_date date, phone text, address text,
+               grid_code gridcode)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_client_card.case_id);
+BEGIN
+  PERFORM commgrid.audit_read('commgrid.resident', jsonb_build_object('resident_id', c.resident_id),
+                              'sw_client_card', (SELECT r.grid_code FROM commgrid.resident r
+                                                 WHERE r.resident_id = c.resident_id));
+  RETURN QUERY
+  SELECT r.resident_id, r.name, commgrid.sex(r.idcard), commgrid.birth_date(r.idcard), r.phone,
+         h.address, r.grid_code
+  FROM commgrid.resident r JOIN commgrid.household h ON h.household_id = r.household_id
+  WHERE r.resident_id = c.resident_id;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_client_card(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION sw_client_card(bigint) IS
+  'The client of a case (name, sex, birth date, phone, address), for the case''s social worker only (42501 for anyone else); every call audited';
 
 -- A session belongs to its case's subdistrict.
 CREATE FUNCTION sw_child_subdistrict() RETURNS trigger
@@ -283,8 +517,11 @@ COMMENT ON COLUMN sw_group.worker_id IS 'The leading social worker';
 COMMENT ON COLUMN sw_group.name IS 'Name, e.g. 长者互助小组';
 COMMENT ON COLUMN sw_group.started_on IS 'First day; counts for its month';
 SELECT commgrid.secure_table('commgrid.sw_group', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group');
+CREATE POLICY own_work ON sw_group FOR SELECT
+  USING (worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[]));
+COMMENT ON POLICY own_work ON sw_group IS 'A social worker reads the groups it leads';
 
 CREATE TABLE sw_group_member (
   group_id         bigint NOT NULL REFERENCES sw_group ON DELETE RESTRICT,
@@ -301,8 +538,12 @@ COMMENT ON COLUMN sw_group_member.resident_id IS 'The member, a resident';
 COMMENT ON COLUMN sw_group_member.subdistrict_code IS 'The group''s subdistrict (filled in)';
 COMMENT ON COLUMN sw_group_member.joined_on IS 'Day the member joined';
 SELECT commgrid.secure_table('commgrid.sw_group_member', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group_member');
+CREATE POLICY own_work ON sw_group_member FOR SELECT
+  USING (group_id IN (SELECT g.group_id FROM commgrid.sw_group g
+                      WHERE g.worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[])));
+COMMENT ON POLICY own_work ON sw_group_member IS 'A social worker reads the members of the groups it leads';
 
 CREATE TABLE sw_group_session (
   session_id       bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
@@ -320,8 +561,12 @@ COMMENT ON COLUMN sw_group_session.subdistrict_code IS 'The group''s subdistrict
 COMMENT ON COLUMN sw_group_session.held_on IS 'Day of the meeting';
 COMMENT ON COLUMN sw_group_session.attendees IS 'Members present';
 SELECT commgrid.secure_table('commgrid.sw_group_session', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group_session');
+CREATE POLICY own_work ON sw_group_session FOR SELECT
+  USING (group_id IN (SELECT g.group_id FROM commgrid.sw_group g
+                      WHERE g.worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[])));
+COMMENT ON POLICY own_work ON sw_group_session IS 'A social worker reads the meetings of the groups it leads';
 
 CREATE FUNCTION sw_group_child_subdistrict() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -335,6 +580,44 @@ CREATE TRIGGER sw_group_member_subdistrict BEFORE INSERT OR UPDATE ON sw_group_m
   FOR EACH ROW EXECUTE FUNCTION sw_group_child_subdistrict();
 CREATE TRIGGER sw_group_session_subdistrict BEFORE INSERT OR UPDATE ON sw_group_session
   FOR EACH ROW EXECUTE FUNCTION sw_group_child_subdistrict();
+
+-- A meeting of the caller's own group, with the members present: the group is locked and
+-- checked as the case is (sw_check_own); more present than the group's members on the day is
+-- refused.
+CREATE FUNCTION sw_record_group_session(group_id bigint, held_on date, attendees int) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  g commgrid.sw_group;
+  members bigint;
+  id bigint;
+BEGIN
+  SELECT x.* INTO g FROM commgrid.sw_group x WHERE x.group_id = sw_record_group_session.group_id;
+  PERFORM commgrid.sw_check_own(g.worker_id, 'group', sw_record_group_session.group_id);
+  SELECT x.* INTO g FROM commgrid.sw_group x WHERE x.group_id = sw_record_group_session.group_id FOR NO KEY UPDATE;
+  PERFORM commgrid.sw_check_own(g.worker_id, 'group', sw_record_group_session.group_id);
+  IF sw_record_group_session.held_on IS NULL OR sw_record_group_session.attendees IS NULL THEN
+    RAISE EXCEPTION 'a group session needs its day and the members present'
+      USING ERRCODE = '22023', DETAIL = format('Group %s: held_on %s, attendees %s.', g.group_id,
+                                               COALESCE(sw_record_group_session.held_on::text, 'missing'),
+                                               COALESCE(sw_record_group_session.attendees::text, 'missing'));
+  END IF;
+  SELECT count(*) INTO members FROM commgrid.sw_group_member m
+  WHERE m.group_id = g.group_id AND m.joined_on <= sw_record_group_session.held_on;
+  IF sw_record_group_session.attendees > members THEN
+    RAISE EXCEPTION 'more present than group % has members', g.group_id
+      USING ERRCODE = '22023',
+            DETAIL = format('Attendees %s; members on %s: %s.', sw_record_group_session.attendees,
+                            sw_record_group_session.held_on, members),
+            HINT = 'Township staff add the group''s members (sw_group_member).';
+  END IF;
+  INSERT INTO commgrid.sw_group_session (group_id, subdistrict_code, held_on, attendees)
+  VALUES (g.group_id, g.subdistrict_code, sw_record_group_session.held_on, sw_record_group_session.attendees)
+  RETURNING session_id INTO id;
+  RETURN id;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_record_group_session(bigint, date, integer) FROM PUBLIC;
+COMMENT ON FUNCTION sw_record_group_session(bigint, date, integer) IS
+  'Record a meeting of the caller''s own group with the number of members present (at most its members on the day); 42501 for anyone else''s group; returns the new session id';
 
 -- Community activities are activities (64_activity.sql) of a social_work_team organiser; they
 -- count for the subdistrict of the activity's community.

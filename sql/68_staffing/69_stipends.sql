@@ -266,18 +266,11 @@ COMMENT ON FUNCTION stipend_lines(date, bigint, gridcode[]) IS
   'The formula: each post running in a month with its basic allowance (scale by level and grade), counted years and seniority allowance, previous year''s appraisal and performance part; under the adopted scales or a proposed one (internal to compute_stipends and stipend_preview)';
 
 -- The caller's scopes for the staffing functions: NULL (everything) for a superuser or the
--- owner, else the jurisdiction its staff group allows (empty when none).
+-- owner, else the jurisdiction its staff group allows (empty when none): acting_scopes.
 CREATE FUNCTION staffing_scopes() RETURNS gridcode[]
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  actor name := commgrid.acting_role();
 BEGIN
-  IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = actor)
-     OR actor = (SELECT r.rolname FROM pg_catalog.pg_roles r
-                 JOIN pg_catalog.pg_namespace n ON n.nspowner = r.oid WHERE n.nspname = 'commgrid') THEN
-    RETURN NULL;
-  END IF;
-  RETURN coalesce(commgrid.role_scopes(actor), '{}');
+  RETURN commgrid.acting_scopes();
 END $$;
 REVOKE EXECUTE ON FUNCTION staffing_scopes() FROM PUBLIC;
 COMMENT ON FUNCTION staffing_scopes() IS

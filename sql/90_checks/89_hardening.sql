@@ -21,7 +21,7 @@ FROM pg_class c
 WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p')
   AND c.oid NOT IN (SELECT table_name FROM commgrid.secured_table)
   AND c.oid NOT IN ('commgrid.jurisdiction'::regclass, 'commgrid.audit_log'::regclass,
-                    'commgrid.liaison_unit'::regclass,
+                    'commgrid.liaison_unit'::regclass, 'commgrid.social_worker_login'::regclass,
                     'commgrid.secured_table'::regclass, 'commgrid.security_role'::regclass,
                     'commgrid.staff_function'::regclass, 'commgrid.personal_column'::regclass,
                     'commgrid.install_only_table'::regclass)
@@ -52,7 +52,10 @@ SELECT 'rows of a dropped role', 'commgrid.' || x.tbl,
 FROM (SELECT 'jurisdiction' AS tbl, j.role_name::oid AS role_oid, j.scope::text AS what
       FROM commgrid.jurisdiction j
       UNION ALL
-      SELECT 'liaison_unit', l.role_name::oid, 'unit ' || l.unit_id FROM commgrid.liaison_unit l) x
+      SELECT 'liaison_unit', l.role_name::oid, 'unit ' || l.unit_id FROM commgrid.liaison_unit l
+      UNION ALL
+      SELECT 'social_worker_login', w.role_name::oid, 'social worker ' || w.worker_id
+      FROM commgrid.social_worker_login w) x
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = x.role_oid)
 UNION ALL
 -- belt and braces: a security-definer or trigger function that names a catalog relation

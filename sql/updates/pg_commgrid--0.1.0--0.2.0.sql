@@ -612,6 +612,15 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, pg_temp A
   SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'commgrid_' || short_name)
 $$;
 COMMENT ON FUNCTION role_exists(text) IS 'Does the group role commgrid_<short_name> exist?';
+INSERT INTO security_role VALUES
+  ('district_admin', 3, 'District administrator: reads and writes the whole district, grants jurisdictions, reads the audit log'),
+  ('township_staff', 4, 'Subdistrict or town staff: reads and writes their township'),
+  ('community_staff', 5, 'Community staff: reads and writes their community'),
+  ('grid_worker', 6, 'Grid worker: reads and writes their grids'),
+  ('unit_liaison', NULL, 'Resident unit liaison: their own unit''s co-building data and assessments only'),
+  ('social_worker', NULL, 'Social worker: the cases, sessions, case notes, clients and groups of their own worker rows only'),
+  ('bi_reader', NULL, 'BI reader: the masked and aggregate bi_* views only, never a base table')
+ON CONFLICT DO NOTHING;
 COMMENT ON TABLE security_role IS
   'The group roles create_roles() makes (commgrid_<short_name>), and the highest level each may be given as jurisdiction';
 COMMENT ON COLUMN security_role.short_name IS 'Role name without the commgrid_ prefix';
@@ -695,6 +704,26 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION role_scopes(name) IS
   'The jurisdiction codes a role may use now: its scopes at or below the level its current staff group allows (NULL when none)';
+-- THE REACH OF A CHECKED WRITE, its one source: the scopes of the acting role as seen from
+-- inside a security-definer function, NULL (everywhere) for a superuser or the extension's
+-- owner, whose bulk work checks nothing; else role_scopes (empty when none).  The functions
+-- that let staff write through the owner's rights (the love bank's postings, the stipends)
+-- test their rows against it with commgrid.reaches().
+CREATE OR REPLACE FUNCTION acting_scopes() RETURNS gridcode[]
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  actor name := commgrid.acting_role();
+BEGIN
+  IF (SELECT r.rolsuper OR r.oid = n.nspowner
+      FROM pg_catalog.pg_roles r, pg_catalog.pg_namespace n
+      WHERE r.rolname = actor AND n.nspname = 'commgrid') THEN
+    RETURN NULL;
+  END IF;
+  RETURN COALESCE(commgrid.role_scopes(actor), '{}');
+END $$;
+REVOKE EXECUTE ON FUNCTION acting_scopes() FROM PUBLIC;
+COMMENT ON FUNCTION acting_scopes() IS
+  'The acting role''s jurisdiction for the functions that write with the owner''s rights: NULL (everywhere) for a superuser or the extension''s owner, else role_scopes (empty when none)';
 -- The caller's scopes, sorted; NULL when it has none.  Policies call it through a scalar
 -- subquery, so it runs once per statement as an InitPlan; PL/pgSQL keeps its plan across
 -- statements (a SQL function would be planned again in every statement).
@@ -1036,7 +1065,7 @@ COMMENT ON FUNCTION audit_key(jsonb, text[]) IS 'The key columns of a row, as a 
 -- so only a district administrator of the whole district (or a superuser) sees who was given
 -- what.  (A secured table's entries take the row's first non-NULL scope column: audit_change.)
 -- PL/pgSQL, so its body is bound at the first call: the unit and liaison tables come later,
--- with the units.
+-- with the units, and the social workers' logins with social work.
 CREATE OR REPLACE FUNCTION audit_scope(tbl regclass, row_json jsonb) RETURNS gridcode
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
@@ -1047,11 +1076,14 @@ BEGIN
     WHEN tbl = 'commgrid.liaison_unit'::regclass THEN
       (SELECT commgrid.ancestor(u.community_code, commgrid.level_depth('district')) FROM commgrid.unit u
        WHERE u.unit_id = (row_json ->> 'unit_id')::bigint)
+    WHEN tbl = 'commgrid.social_worker_login'::regclass THEN
+      (SELECT commgrid.ancestor(w.subdistrict_code, commgrid.level_depth('district')) FROM commgrid.social_worker w
+       WHERE w.worker_id = (row_json ->> 'worker_id')::bigint)
   END;
 END $$;
 REVOKE EXECUTE ON FUNCTION audit_scope(regclass, jsonb) FROM PUBLIC;
 COMMENT ON FUNCTION audit_scope(regclass, jsonb) IS
-  'The area code an audit entry about a jurisdiction or liaison row is scoped to: its district (internal to the audit triggers)';
+  'The area code an audit entry about a jurisdiction, liaison or social-worker login row is scoped to: its district (internal to the audit triggers)';
 -- The area of an entry about a row: its first non-NULL scope column (secured tables have one
 -- or two), or audit_scope for the role maps (scope_cols NULL).  A SQL-standard body with no
 -- subquery, so the planner inlines it: no function call per audited row.
@@ -1221,7 +1253,8 @@ BEGIN
   LOOP
     EXECUTE format('GRANT USAGE ON SCHEMA commgrid TO %I', r);
     IF r <> 'commgrid_bi_reader' THEN
-      EXECUTE format('GRANT SELECT ON commgrid.jurisdiction, commgrid.liaison_unit TO %I', r);
+      EXECUTE format('GRANT SELECT ON commgrid.jurisdiction, commgrid.liaison_unit, '
+                     'commgrid.social_worker_login TO %I', r);
     END IF;
     -- the level rule, read by the policies as the caller
     EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.staff_min_depth(name) TO %I', r);
@@ -1238,7 +1271,8 @@ BEGIN
   IF commgrid.role_exists('district_admin') THEN
     EXECUTE 'GRANT EXECUTE ON FUNCTION commgrid.grant_jurisdiction(name, commgrid.gridcode), '
             'commgrid.revoke_jurisdiction(name, commgrid.gridcode), '
-            'commgrid.grant_liaison(name, bigint), commgrid.revoke_liaison(name, bigint) '
+            'commgrid.grant_liaison(name, bigint), commgrid.revoke_liaison(name, bigint), '
+            'commgrid.grant_social_worker(name, bigint), commgrid.revoke_social_worker(name, bigint) '
             'TO commgrid_district_admin';
   END IF;
   -- pgaudit object audit: every read of the audit log and every entry written to it
@@ -1285,6 +1319,30 @@ BEGIN
     FOR t IN SELECT v.view_name FROM commgrid.report_views() v WHERE v.unit_liaison LOOP
       EXECUTE format('GRANT SELECT ON %s TO commgrid_unit_liaison', t);
     END LOOP;
+  END IF;
+  -- the love bank's postings (sql/64_participation): security definer, each checks that the
+  -- acting role reaches what it posts; redemptions and transfers for every staff group, the
+  -- earnings and reversals for the groups that verify hours (community level and above)
+  FOR r, t IN SELECT 'commgrid_' || short_name, min_scope_depth FROM commgrid.security_role
+              WHERE min_scope_depth IS NOT NULL AND commgrid.role_exists(short_name)
+  LOOP
+    EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.redeem(bigint, bigint, int, date), '
+                   'commgrid.transfer_points(bigint, bigint, numeric, text) TO %I', r);
+    IF t::int <= commgrid.level_depth('community') THEN
+      EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.credit_attendance(bigint), '
+                     'commgrid.post_earnings(bigint[]), commgrid.reverse_transaction(bigint, text) TO %I', r);
+    END IF;
+  END LOOP;
+  -- a social worker: its own cases' notes, clients, stages, sessions and referrals and its own
+  -- groups' meetings, through functions that check the case or group is its own (the tables
+  -- of its work it reads under its own policies, secure_table grants)
+  IF commgrid.role_exists('social_worker') THEN
+    EXECUTE 'GRANT EXECUTE ON FUNCTION commgrid.sw_case_notes(bigint), '
+            'commgrid.sw_add_case_note(bigint, text), commgrid.sw_client_card(bigint), '
+            'commgrid.sw_move_case(bigint, text), commgrid.sw_refer_case(bigint, text, date), '
+            'commgrid.sw_record_session(bigint, date, integer), '
+            'commgrid.sw_record_group_session(bigint, date, integer) '
+            'TO commgrid_social_worker';
   END IF;
   -- BI: the bi_* views and nothing else
   IF commgrid.role_exists('bi_reader') THEN
@@ -1462,11 +1520,15 @@ BEGIN
   DELETE FROM commgrid.liaison_unit l
   WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid = l.role_name);
   GET DIAGNOSTICS m = ROW_COUNT;
+  n := n + m;
+  DELETE FROM commgrid.social_worker_login w
+  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid = w.role_name);
+  GET DIAGNOSTICS m = ROW_COUNT;
   RETURN n + m;
 END $$;
 REVOKE EXECUTE ON FUNCTION forget_dropped_roles() FROM PUBLIC;
 COMMENT ON FUNCTION forget_dropped_roles() IS
-  'Delete the jurisdiction and liaison rows of roles that no longer exist; returns how many (superuser, after DROP ROLE)';
+  'Delete the jurisdiction, liaison and social-worker login rows of roles that no longer exist; returns how many (superuser, after DROP ROLE)';
 -- The area table of the core (sql/10_core/20_area.sql), secured here: it is created before
 -- this machinery, because the machinery's jurisdiction refers to it, so its policy follows
 -- the machinery instead of its CREATE TABLE.  (Its pg_dump registration stays beside it.)
@@ -7975,7 +8037,7 @@ CREATE TABLE love_transaction (
   kind           text NOT NULL CHECK (kind IN ('earning', 'redemption', 'transfer', 'donation', 'reversal')),
   area_code      gridcode NOT NULL REFERENCES area (code) ON UPDATE CASCADE,
   posted_at      timestamptz NOT NULL DEFAULT now(),
-  posted_by      name NOT NULL DEFAULT current_user,
+  posted_by      name NOT NULL DEFAULT commgrid.acting_role(),
   value_date     date NOT NULL DEFAULT commgrid.district_today(),
   attendance_id  bigint UNIQUE REFERENCES activity_attendance ON DELETE RESTRICT,
   item_id        bigint,
@@ -7998,7 +8060,7 @@ COMMENT ON COLUMN love_transaction.transaction_id IS 'Stable transaction id';
 COMMENT ON COLUMN love_transaction.kind IS 'earning, redemption, transfer, donation or reversal';
 COMMENT ON COLUMN love_transaction.area_code IS 'The area of the bank that posted it';
 COMMENT ON COLUMN love_transaction.posted_at IS 'When it was posted';
-COMMENT ON COLUMN love_transaction.posted_by IS 'The role that posted it';
+COMMENT ON COLUMN love_transaction.posted_by IS 'The role that posted it (the acting role, also through the posting functions)';
 COMMENT ON COLUMN love_transaction.value_date IS
   'The day it counts for in the reports: the activity''s day for an earning, the original''s for a reversal, else the day of posting';
 COMMENT ON COLUMN love_transaction.attendance_id IS 'For an earning: the attendance credited (each at most once)';
@@ -8127,10 +8189,37 @@ COMMENT ON FUNCTION love_transaction_check_balanced() IS
 CREATE CONSTRAINT TRIGGER love_transaction_balanced AFTER INSERT ON love_transaction
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION love_transaction_check_balanced();
 -- Postings of the love bank: earning from verified hours, transfers to relatives and
--- reversals.  Redemption is in 67_redemption.sql.  These functions run with the caller's
--- rights (row-level security decides whose accounts it reaches); the ledger's triggers keep
--- the balances and check the sums.
+-- reversals.  Redemption is in 67_redemption.sql.  No staff role writes the ledger's tables:
+-- the posting functions are security definer and check the acting role's reach first
+-- (acting_scopes, check_posting_reach); the ledger's triggers keep the balances and check the sums for
+-- everyone alike.  grant_privileges grants redeem and transfer_points to every staff group,
+-- and the earning postings and reversals to the groups that verify hours (community level
+-- and above).
 
+-- 42501 unless the area lies in the scopes; one message for a missing row and one elsewhere.
+CREATE OR REPLACE FUNCTION check_posting_reach(scopes gridcode[], area gridcode, what text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF scopes IS NULL OR (area IS NOT NULL AND commgrid.reaches(area, scopes)) THEN
+    RETURN;
+  END IF;
+  RAISE EXCEPTION '% is not in the jurisdiction of %', what, commgrid.acting_role()
+    USING ERRCODE = '42501',
+          HINT = 'Staff post to the love bank only for attendances and accounts in their jurisdiction.';
+END $$;
+REVOKE EXECUTE ON FUNCTION check_posting_reach(gridcode[], gridcode, text) FROM PUBLIC;
+COMMENT ON FUNCTION check_posting_reach(gridcode[], gridcode, text) IS
+  'Raise 42501 unless the area lies in the scopes (acting_scopes(): NULL passes everything; internal to the posting functions)';
+-- The area a posting for an account is checked against: a resident holder's grid (so a grid
+-- worker reaches the accounts of its grid's residents), else the account's area.
+CREATE OR REPLACE FUNCTION love_account_reach_area(account bigint) RETURNS gridcode
+LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp
+RETURN (SELECT COALESCE(r.grid_code, a.area_code) FROM commgrid.love_account a
+        LEFT JOIN commgrid.resident r ON r.resident_id = a.resident_id
+        WHERE a.account_id = account);
+REVOKE EXECUTE ON FUNCTION love_account_reach_area(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION love_account_reach_area(bigint) IS
+  'The area a posting for the account is checked against: its resident holder''s grid, else its area (internal to the posting functions)';
 -- The bank account (issuance, redemption or donation_pool) that serves an area: the one of the
 -- area itself or of its nearest ancestor.
 CREATE OR REPLACE FUNCTION love_bank_account(area gridcode, kind text) RETURNS bigint
@@ -8179,22 +8268,41 @@ COMMENT ON FUNCTION open_love_bank(gridcode) IS
 -- transaction per attendance, from the issuance account of the member's bank: hours × the rate
 -- of the activity's kind on the activity's day.  Beyond the account cap the rest goes to the
 -- donation pool.  A resident account is opened on first earning.  Returns the number credited.
+-- Staff credit the attendances of their jurisdiction (the activity's community): all of them
+-- when none are given, else every one given must be (42501 naming the first that is not).
 CREATE OR REPLACE FUNCTION post_earnings(attendances bigint[] DEFAULT NULL) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   cap numeric := commgrid.participation_setting('account_cap_points');
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
+  outside bigint;
   n bigint;
 BEGIN
-  -- the attendances are locked, so two sessions never credit one twice; the statements below
-  -- see what a concurrent posting committed meanwhile
+  IF scopes IS NOT NULL AND attendances IS NOT NULL THEN
+    SELECT x.id INTO outside FROM unnest(attendances) x(id)
+    LEFT JOIN commgrid.activity_attendance t ON t.attendance_id = x.id
+    WHERE NOT COALESCE(commgrid.reaches(t.community_code, scopes), false) ORDER BY x.id LIMIT 1;
+    IF FOUND THEN
+      PERFORM commgrid.check_posting_reach(scopes, NULL, format('attendance %s', outside));
+    END IF;
+  END IF;
+  -- the work table is this function's own: one the caller made in its place (a trigger on it
+  -- would run with the owner's rights here) is refused
   IF pg_catalog.to_regclass('pg_temp.earning_due') IS NULL THEN
     CREATE TEMP TABLE earning_due (
       attendance_id bigint PRIMARY KEY, resident_id bigint, community_code commgrid.gridcode,
       value_date date, points numeric(12, 2), account_id bigint, issuance_id bigint, pool_id bigint) ON COMMIT DROP;
+  ELSIF (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass('pg_temp.earning_due'))
+        IS DISTINCT FROM (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) THEN
+    RAISE EXCEPTION 'the temporary table pg_temp.earning_due is not the love bank''s'
+      USING ERRCODE = '42501', HINT = 'Drop your temporary table earning_due.';
   END IF;
   TRUNCATE pg_temp.earning_due;
+  -- the attendances are locked, so two sessions never credit one twice; the statements below
+  -- see what a concurrent posting committed meanwhile
   PERFORM 1 FROM commgrid.activity_attendance t
   WHERE t.verified_on IS NOT NULL AND (attendances IS NULL OR t.attendance_id = ANY (attendances))
+    AND commgrid.reaches(t.community_code, scopes)
   ORDER BY t.attendance_id FOR UPDATE;
   INSERT INTO pg_temp.earning_due (attendance_id, resident_id, community_code, value_date, points)
   SELECT t.attendance_id, t.resident_id, r.community_code, commgrid.district_date(v.starts_at),
@@ -8205,6 +8313,7 @@ BEGIN
   JOIN commgrid.activity v USING (activity_id)
   JOIN commgrid.resident r ON r.resident_id = t.resident_id
   WHERE t.verified_on IS NOT NULL AND (attendances IS NULL OR t.attendance_id = ANY (attendances))
+    AND commgrid.reaches(t.community_code, scopes)
     AND NOT EXISTS (SELECT 1 FROM commgrid.love_transaction x WHERE x.attendance_id = t.attendance_id);
   IF EXISTS (SELECT 1 FROM pg_temp.earning_due WHERE points IS NULL) THEN
     RAISE EXCEPTION 'no earning rate for an activity to credit'
@@ -8261,14 +8370,20 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION post_earnings(bigint[]) FROM PUBLIC;
 COMMENT ON FUNCTION post_earnings(bigint[]) IS
-  'Credit the verified attendances not yet credited (all, or those given): hours × the dated rate of the activity kind, beyond the account cap to the donation pool; returns how many were credited';
+  'Credit the verified attendances not yet credited (all in the caller''s jurisdiction, or those given, each of which it must reach): hours × the dated rate of the activity kind, beyond the account cap to the donation pool; returns how many were credited';
 -- One attendance, refused when it cannot be credited (not verified, already credited).
 CREATE OR REPLACE FUNCTION credit_attendance(attendance bigint) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   t commgrid.activity_attendance;
   txn bigint;
 BEGIN
+  IF scopes IS NOT NULL THEN
+    PERFORM commgrid.check_posting_reach(scopes,
+      (SELECT a.community_code FROM commgrid.activity_attendance a WHERE a.attendance_id = attendance),
+      format('attendance %s', attendance));
+  END IF;
   SELECT * INTO t FROM commgrid.activity_attendance a WHERE a.attendance_id = attendance FOR UPDATE;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no attendance %', attendance USING ERRCODE = '22023';
@@ -8290,16 +8405,24 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION credit_attendance(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION credit_attendance(bigint) IS
-  'Credit one verified attendance; refused when it is unverified or already credited; returns the transaction';
+  'Credit one verified attendance (staff: of an activity in their jurisdiction); refused when it is unverified or already credited; returns the transaction';
 -- Points to a relative: between two resident accounts, within the recipient's cap.
+-- Staff reach both holders.
 CREATE OR REPLACE FUNCTION transfer_points(from_account bigint, to_account bigint, points numeric, relation text)
 RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   src commgrid.love_account;
   dst commgrid.love_account;
   txn bigint;
 BEGIN
+  IF scopes IS NOT NULL THEN
+    PERFORM commgrid.check_posting_reach(scopes, commgrid.love_account_reach_area(from_account),
+                                         format('account %s', from_account));
+    PERFORM commgrid.check_posting_reach(scopes, commgrid.love_account_reach_area(to_account),
+                                         format('account %s', to_account));
+  END IF;
   IF points IS NULL OR points <= 0 OR points <> round(points, 2) THEN
     RAISE EXCEPTION 'points to transfer must be positive, in hundredths'
       USING ERRCODE = '22023', DETAIL = format('Got %s.', COALESCE(points::text, 'NULL'));
@@ -8329,15 +8452,31 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION transfer_points(bigint, bigint, numeric, text) FROM PUBLIC;
 COMMENT ON FUNCTION transfer_points(bigint, bigint, numeric, text) IS
-  'Transfer points from a resident''s account to a relative''s (the relation is recorded); refused beyond the balance or the recipient''s cap; returns the transaction';
+  'Transfer points from a resident''s account to a relative''s (the relation is recorded; staff: both in their jurisdiction); refused beyond the balance or the recipient''s cap; returns the transaction';
 -- The correction: a new transaction with every movement negated, referring to the original.
--- A redemption reversed puts its items back in stock.
+-- A redemption reversed puts its items back in stock.  Staff reach every holder's account it
+-- moves (a bank-only transaction: its area).
 CREATE OR REPLACE FUNCTION reverse_transaction(original bigint, reason text) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   o commgrid.love_transaction;
   txn bigint;
 BEGIN
+  -- none of the areas may lie outside (a missing transaction has none: refused alike)
+  IF scopes IS NOT NULL AND NOT COALESCE((
+       SELECT bool_and(commgrid.reaches(x.area, scopes))
+       FROM (SELECT commgrid.love_account_reach_area(m.account_id) AS area
+             FROM commgrid.love_movement m JOIN commgrid.love_account a USING (account_id)
+             WHERE m.transaction_id = original AND a.kind IN ('resident', 'organiser', 'donor')
+             UNION ALL
+             SELECT t.area_code FROM commgrid.love_transaction t
+             WHERE t.transaction_id = original
+               AND NOT EXISTS (SELECT 1 FROM commgrid.love_movement m JOIN commgrid.love_account a USING (account_id)
+                               WHERE m.transaction_id = original AND a.kind IN ('resident', 'organiser', 'donor'))) x),
+       false) THEN
+    PERFORM commgrid.check_posting_reach(scopes, NULL, format('transaction %s', original));
+  END IF;
   IF reason IS NULL OR btrim(reason) = '' THEN
     RAISE EXCEPTION 'a reversal needs a reason' USING ERRCODE = '22023';
   END IF;
@@ -8366,7 +8505,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION reverse_transaction(bigint, text) FROM PUBLIC;
 COMMENT ON FUNCTION reverse_transaction(bigint, text) IS
-  'Undo a transaction by a new one with every movement negated, referring to it (once; a reversed redemption restocks its items); returns the reversal';
+  'Undo a transaction by a new one with every movement negated, referring to it (once; a reversed redemption restocks its items; staff: every holder it moves in their jurisdiction); returns the reversal';
 -- Redeeming points (issue 14 §2): a catalogue of goods and services with stock and a price in
 -- points.  Neither a balance nor a stock goes below zero, also when two sessions take the last
 -- points or the last item at once (test/specs/participation_redeem_race.spec,
@@ -8400,15 +8539,21 @@ SELECT commgrid.register_dump('commgrid.redemption_item');
 -- Redeem: the item's stock is taken first with a guarded UPDATE (a second session waits on the
 -- row and then sees the stock the first left), then the points move from the account to the
 -- bank's redemption account (the movement trigger locks the account and refuses a negative
--- balance).  Returns the transaction.
+-- balance).  Returns the transaction.  Staff (every staff group: community and grid staff
+-- record redemptions) reach the account's holder (check_posting_reach, 66_love_bank_postings.sql).
 CREATE OR REPLACE FUNCTION redeem(account bigint, item bigint, quantity int DEFAULT 1,
                        on_day date DEFAULT commgrid.district_today()) RETURNS bigint
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
   i commgrid.redemption_item;
   a commgrid.love_account;
   txn bigint;
 BEGIN
+  IF scopes IS NOT NULL THEN
+    PERFORM commgrid.check_posting_reach(scopes, commgrid.love_account_reach_area(account),
+                                         format('account %s', account));
+  END IF;
   IF quantity IS NULL OR quantity <= 0 THEN
     RAISE EXCEPTION 'quantity to redeem must be positive'
       USING ERRCODE = '22023', DETAIL = format('Got %s.', COALESCE(quantity::text, 'NULL'));
@@ -8442,7 +8587,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION redeem(bigint, bigint, int, date) FROM PUBLIC;
 COMMENT ON FUNCTION redeem(bigint, bigint, int, date) IS
-  'Redeem points of a resident account for a catalogue item: stock and balance both checked under lock, never below zero; returns the transaction';
+  'Redeem points of a resident account for a catalogue item (staff: an account in their jurisdiction): stock and balance both checked under lock, never below zero; returns the transaction';
 -- The ledger's invariants; empty when all hold.  Runs after every test scenario.
 CREATE OR REPLACE FUNCTION ledger_check() RETURNS TABLE (problem text, id bigint, detail text)
 LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -8872,8 +9017,10 @@ COMMENT ON FUNCTION participation_report_lines(gridcode) IS
   'The participation lines of area_report for an area (current year): activities, members who took part (young among them), members who took part in nothing, love-bank points issued, committee eligibility notices';
 -- Professional social work (issue 14 §3): the purchase-of-service contract, social workers,
 -- cases (个案) through the six stages, sessions, referral, case notes only for the case's
--- workers, groups (小组), counts per subdistrict and month, and the cadence rule.  A social
--- worker's jurisdiction is its subdistrict: every table is scoped by subdistrict_code.
+-- workers, groups (小组), counts per subdistrict and month, and the cadence rule.  Every table
+-- is scoped by subdistrict_code for staff.  A social worker's login (commgrid_social_worker)
+-- reaches only its own work: the worker rows linked to it (social_worker_login), their
+-- contracts, cases, sessions, case notes, clients and groups.
 
 -- 以购买社会服务的方式: the district buys the service from a provider for a period and targets.
 CREATE TABLE sw_contract (
@@ -8907,7 +9054,7 @@ COMMENT ON COLUMN sw_contract.evaluator IS 'The third-party evaluator (第三方
 COMMENT ON COLUMN sw_contract.evaluated_on IS 'Day of the evaluation; NULL: not yet evaluated';
 COMMENT ON COLUMN sw_contract.evaluation_score IS 'The evaluation''s score, 0 … 100';
 SELECT commgrid.secure_table('commgrid.sw_contract', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff, grid_worker, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_contract');
 CREATE TABLE social_worker (
   worker_id        bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
@@ -8915,8 +9062,7 @@ CREATE TABLE social_worker (
   subdistrict_code gridcode NOT NULL REFERENCES area (code) ON UPDATE CASCADE
                    CHECK (commgrid.depth(subdistrict_code) = 4),
   name             text NOT NULL CHECK (btrim(name) <> ''),
-  qualification    text NOT NULL CHECK (qualification IN ('none', 'assistant', 'intermediate', 'senior')),
-  role_name        name UNIQUE
+  qualification    text NOT NULL CHECK (qualification IN ('none', 'assistant', 'intermediate', 'senior'))
 );
 CREATE INDEX social_worker_contract_idx ON social_worker (contract_id);
 CREATE INDEX social_worker_subdistrict_idx ON social_worker (subdistrict_code);
@@ -8926,10 +9072,104 @@ COMMENT ON COLUMN social_worker.contract_id IS 'The contract the worker serves u
 COMMENT ON COLUMN social_worker.subdistrict_code IS 'The subdistrict the worker serves (its jurisdiction)';
 COMMENT ON COLUMN social_worker.name IS 'Name';
 COMMENT ON COLUMN social_worker.qualification IS 'none, assistant (助理社会工作师), intermediate (社会工作师) or senior (高级社会工作师)';
-COMMENT ON COLUMN social_worker.role_name IS 'The worker''s login role: the one that may read and write the notes of its cases';
 SELECT commgrid.secure_table('commgrid.social_worker', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff, grid_worker, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.social_worker');
+-- The social workers' logins: which worker rows a member of commgrid_social_worker acts as (a
+-- worker serving under two contracts has two rows).  As the liaison map: keyed by role OID,
+-- each role reads its own rows, changed only through grant_social_worker and
+-- revoke_social_worker (a district administrator within its jurisdiction), every change
+-- audited.  Township staff, who write social_worker, cannot point a login at a worker.
+CREATE TABLE social_worker_login (
+  role_name  regrole NOT NULL,
+  worker_id  bigint NOT NULL UNIQUE REFERENCES social_worker ON DELETE CASCADE,
+  granted_by name NOT NULL DEFAULT session_user,
+  granted_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (role_name, worker_id)
+);
+COMMENT ON TABLE social_worker_login IS
+  'The worker rows each social worker''s login (a member of commgrid_social_worker) acts as; change it with grant_social_worker / revoke_social_worker';
+COMMENT ON COLUMN social_worker_login.role_name IS
+  'Login role of the social worker, stored by OID (shown as its name): a later role with the same name does not match';
+COMMENT ON COLUMN social_worker_login.worker_id IS 'The worker row (one login per row)';
+COMMENT ON COLUMN social_worker_login.granted_by IS 'Session role that linked them';
+COMMENT ON COLUMN social_worker_login.granted_at IS 'Time of the link (start of the granting transaction, with zone)';
+ALTER TABLE social_worker_login ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_rows ON social_worker_login FOR SELECT
+  USING (role_name = (SELECT commgrid.role_oid(current_user)));
+SELECT commgrid.register_dump('commgrid.social_worker_login');
+SELECT commgrid.audit_table('commgrid.social_worker_login');
+-- THE SOCIAL WORKER'S REACH, its one source: the worker rows linked to a role while it is a
+-- member of commgrid_social_worker (NULL otherwise).  Called as the role (the policies,
+-- through social_worker_ids) it sees only its own links; the case functions call it for the
+-- acting role.
+CREATE OR REPLACE FUNCTION role_social_workers(member name) RETURNS bigint[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  ids bigint[];
+BEGIN
+  IF NOT commgrid.is_member_of(member, 'social_worker') THEN
+    RETURN NULL;
+  END IF;
+  SELECT array_agg(l.worker_id ORDER BY l.worker_id) INTO ids
+  FROM commgrid.social_worker_login l WHERE l.role_name = commgrid.role_oid(member);
+  RETURN ids;
+END $$;
+COMMENT ON FUNCTION role_social_workers(name) IS
+  'The worker rows a role acts as while it belongs to commgrid_social_worker (NULL when none); another role''s links are hidden by the map''s own-rows policy';
+-- The caller's worker rows: an InitPlan in the social worker's policies.
+CREATE OR REPLACE FUNCTION social_worker_ids() RETURNS bigint[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  RETURN commgrid.role_social_workers(current_user);
+END $$;
+COMMENT ON FUNCTION social_worker_ids() IS
+  'The worker rows the current role acts as, while it belongs to commgrid_social_worker (NULL when none)';
+-- Link a social worker's login to a worker row: a district administrator whose jurisdiction
+-- holds the worker's subdistrict (check_grantor, 42501 also for a missing worker).
+CREATE OR REPLACE FUNCTION grant_social_worker(member name, worker bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.check_grantor(
+    (SELECT w.subdistrict_code FROM commgrid.social_worker w WHERE w.worker_id = worker),
+    'link social workers', format('social worker %s', worker));
+  IF NOT commgrid.is_member_of(member, 'social_worker') THEN
+    RAISE EXCEPTION 'role % is not a social worker', member
+      USING ERRCODE = '22023', HINT = 'Grant it commgrid_social_worker first.';
+  END IF;
+  -- the same link again does nothing; another login's link to the worker is refused by the
+  -- unique worker_id, also when two administrators link at once (the second waits for the
+  -- first: test/specs/participation_social_worker_link_race.spec)
+  BEGIN
+    INSERT INTO commgrid.social_worker_login (role_name, worker_id) VALUES (commgrid.role_oid(member), worker)
+      ON CONFLICT (role_name, worker_id) DO NOTHING;
+  EXCEPTION WHEN unique_violation THEN
+    RAISE EXCEPTION 'social worker % already has a login', worker
+      USING ERRCODE = '23505', DETAIL = format('Its login is %s.',
+              (SELECT l.role_name FROM commgrid.social_worker_login l WHERE l.worker_id = worker)),
+            HINT = 'Revoke that link first (revoke_social_worker).';
+  END;
+END $$;
+REVOKE EXECUTE ON FUNCTION grant_social_worker(name, bigint) FROM PUBLIC;
+COMMENT ON FUNCTION grant_social_worker(name, bigint) IS
+  'Link a login of commgrid_social_worker to a social worker row (superuser, or a district administrator for workers in their district)';
+CREATE OR REPLACE FUNCTION revoke_social_worker(member name, worker bigint) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.check_grantor(
+    (SELECT w.subdistrict_code FROM commgrid.social_worker w WHERE w.worker_id = worker),
+    'unlink social workers', format('social worker %s', worker));
+  DELETE FROM commgrid.social_worker_login l
+  WHERE l.role_name = commgrid.role_oid(member) AND l.worker_id = worker;
+  RETURN FOUND;
+END $$;
+REVOKE EXECUTE ON FUNCTION revoke_social_worker(name, bigint) FROM PUBLIC;
+COMMENT ON FUNCTION revoke_social_worker(name, bigint) IS
+  'Unlink a social worker''s login from a worker row (superuser, or a district administrator for workers in their district); true when it was linked';
+-- A social worker reads its own row; staff read by the jurisdiction policy.
+CREATE POLICY own_work ON social_worker FOR SELECT
+  USING (worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[]));
+COMMENT ON POLICY own_work ON social_worker IS 'A social worker reads its own worker rows (social_worker_login)';
 -- The stages in their order, as data: a case moves one step at a time.
 CREATE OR REPLACE FUNCTION sw_stages() RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -8967,8 +9207,16 @@ COMMENT ON COLUMN sw_case.stage_since IS 'Day the current stage began';
 COMMENT ON COLUMN sw_case.referred_to IS 'Where the client was referred (转介); a referred case may go straight to closing';
 COMMENT ON COLUMN sw_case.referred_on IS 'Day of the referral';
 SELECT commgrid.secure_table('commgrid.sw_case', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_case');
+-- the social worker's own cases, and the contracts it serves under
+CREATE POLICY own_work ON sw_case FOR SELECT
+  USING (worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[]));
+COMMENT ON POLICY own_work ON sw_case IS 'A social worker reads its own cases';
+CREATE POLICY own_work ON sw_contract FOR SELECT
+  USING (contract_id IN (SELECT w.contract_id FROM commgrid.social_worker w
+                         WHERE w.worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[])));
+COMMENT ON POLICY own_work ON sw_contract IS 'A social worker reads the contracts it serves under';
 -- One source for the stage rule: a new case starts at intake; a stage is followed only by
 -- the next one (or by closing after a referral); a closed case does not move.
 CREATE OR REPLACE FUNCTION sw_case_stage_rule() RETURNS trigger
@@ -8996,6 +9244,21 @@ BEGIN
     NEW.stage_since := COALESCE(NEW.stage_since, NEW.opened_on);
     RETURN NEW;
   END IF;
+  -- a referral is made once, on or after intake, and not after closing
+  IF (NEW.referred_to, NEW.referred_on) IS DISTINCT FROM (OLD.referred_to, OLD.referred_on) THEN
+    IF OLD.stage = 'closing' THEN
+      RAISE EXCEPTION 'case % is closed', OLD.case_id
+        USING ERRCODE = '55000', DETAIL = 'A closed case takes no referral.', HINT = 'Open a new case.';
+    END IF;
+    IF OLD.referred_on IS NOT NULL THEN
+      RAISE EXCEPTION 'case % is referred already', OLD.case_id
+        USING ERRCODE = '23514', DETAIL = format('Referred to %s on %s.', OLD.referred_to, OLD.referred_on);
+    END IF;
+    IF NEW.referred_on < NEW.opened_on THEN
+      RAISE EXCEPTION 'case % cannot be referred before its intake', OLD.case_id
+        USING ERRCODE = '23514', DETAIL = format('Intake on %s; referral on %s.', NEW.opened_on, NEW.referred_on);
+    END IF;
+  END IF;
   IF NEW.stage IS NOT DISTINCT FROM OLD.stage THEN
     RETURN NEW;
   END IF;
@@ -9018,7 +9281,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION sw_case_stage_rule() FROM PUBLIC;
 COMMENT ON FUNCTION sw_case_stage_rule() IS
-  'Trigger: a case starts at intake and moves one stage at a time (closing also after a referral), never after closing; its subdistrict is its contract''s';
+  'Trigger: a case starts at intake and moves one stage at a time (closing also after a referral), never after closing; a referral is made once, not before intake nor after closing; its subdistrict is its contract''s';
 CREATE TRIGGER sw_case_stage_rule BEFORE INSERT OR UPDATE ON sw_case
   FOR EACH ROW EXECUTE FUNCTION sw_case_stage_rule();
 CREATE TABLE sw_case_session (
@@ -9037,10 +9300,17 @@ COMMENT ON COLUMN sw_case_session.subdistrict_code IS 'The case''s subdistrict (
 COMMENT ON COLUMN sw_case_session.held_on IS 'Day of the session';
 COMMENT ON COLUMN sw_case_session.minutes IS 'Length in minutes';
 SELECT commgrid.secure_table('commgrid.sw_case_session', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_case_session');
--- Case notes: no staff group reads the table; the case's own worker reads and writes them
--- through sw_case_notes / sw_add_case_note, which audit every call.
+CREATE POLICY own_work ON sw_case_session FOR SELECT
+  USING (case_id IN (SELECT k.case_id FROM commgrid.sw_case k
+                     WHERE k.worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[])));
+COMMENT ON POLICY own_work ON sw_case_session IS 'A social worker reads the sessions of its own cases';
+-- Case notes: no role reads the table, not even the district administrator; the case's own
+-- social worker reads and writes them through sw_case_notes / sw_add_case_note.  The note is
+-- restricted, so pgaudit (commgrid_auditor) logs every read of it in the server log, and
+-- sw_case_notes writes a READ entry.  Changes are audited by sw_add_case_note without the
+-- text: the audit log, which district administrators read, must not carry the notes.
 CREATE TABLE sw_case_note (
   note_id          bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
   case_id          bigint NOT NULL REFERENCES sw_case ON DELETE RESTRICT,
@@ -9052,7 +9322,7 @@ CREATE TABLE sw_case_note (
 CREATE INDEX sw_case_note_case_idx ON sw_case_note (case_id);
 CREATE INDEX sw_case_note_worker_idx ON sw_case_note (worker_id);
 CREATE INDEX sw_case_note_subdistrict_idx ON sw_case_note (subdistrict_code);
-COMMENT ON TABLE sw_case_note IS 'Case notes (个案记录): readable only by the social worker of the case, through sw_case_notes()';
+COMMENT ON TABLE sw_case_note IS 'Case notes (个案记录): readable only by the social worker of the case, through sw_case_notes() (audited)';
 COMMENT ON COLUMN sw_case_note.note_id IS 'Stable note id';
 COMMENT ON COLUMN sw_case_note.case_id IS 'The case';
 COMMENT ON COLUMN sw_case_note.subdistrict_code IS 'The case''s subdistrict';
@@ -9060,28 +9330,42 @@ COMMENT ON COLUMN sw_case_note.worker_id IS 'The worker who wrote it';
 COMMENT ON COLUMN sw_case_note.written_at IS 'When it was written';
 COMMENT ON COLUMN sw_case_note.note IS 'The note';
 SELECT commgrid.secure_table('commgrid.sw_case_note', '{subdistrict_code}', '{}', '{}');
-SELECT commgrid.mark_personal('commgrid.sw_case_note', '{note}');
-SELECT commgrid.audit_table('commgrid.sw_case_note');
+SELECT commgrid.mark_personal('commgrid.sw_case_note', '{note}', restricted => true);
 SELECT commgrid.register_dump('commgrid.sw_case_note');
--- The case and its subdistrict if the acting role is the case's social worker; else 42501
--- (one message for a missing case and someone else's, so a probe learns nothing).
-CREATE OR REPLACE FUNCTION sw_case_of_worker(id bigint) RETURNS sw_case
+-- THE SOCIAL WORKER'S OWN WORK, its one check for the functions below: 42501 unless the
+-- worker row is one the acting role acts as (role_social_workers); one message for a missing
+-- row and someone else's, so a probe learns nothing.
+CREATE OR REPLACE FUNCTION sw_check_own(worker bigint, what text, id bigint) RETURNS void
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  -- NULL (a missing row, a login linked to nothing) is refused too
+  IF (worker = ANY (commgrid.role_social_workers(commgrid.acting_role()))) IS NOT TRUE THEN
+    RAISE EXCEPTION 'permission denied for % %', what, id
+      USING ERRCODE = '42501', DETAIL = format('A %s is open only to its own social worker.', what);
+  END IF;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_check_own(bigint, text, bigint) FROM PUBLIC;
+COMMENT ON FUNCTION sw_check_own(bigint, text, bigint) IS
+  'Raise 42501 unless the worker row is the acting social worker''s own (internal to the social worker''s functions)';
+-- The case if the acting role is the case's social worker, else 42501 (sw_check_own).  For a
+-- change the case is locked and checked again as now committed, so a case handed to another
+-- worker meanwhile is refused and two changes of one case go one after the other.
+CREATE OR REPLACE FUNCTION sw_case_of_worker(id bigint, for_change boolean DEFAULT false) RETURNS sw_case
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   c commgrid.sw_case;
 BEGIN
-  SELECT k.* INTO c FROM commgrid.sw_case k
-  JOIN commgrid.social_worker w ON w.worker_id = k.worker_id
-  WHERE k.case_id = id AND w.role_name = commgrid.acting_role();
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'permission denied for the notes of case %', id
-      USING ERRCODE = '42501', DETAIL = 'Case notes are open only to the social worker of the case.';
+  SELECT k.* INTO c FROM commgrid.sw_case k WHERE k.case_id = id;
+  PERFORM commgrid.sw_check_own(c.worker_id, 'case', id);
+  IF for_change THEN
+    SELECT k.* INTO c FROM commgrid.sw_case k WHERE k.case_id = id FOR NO KEY UPDATE;
+    PERFORM commgrid.sw_check_own(c.worker_id, 'case', id);
   END IF;
   RETURN c;
 END $$;
-REVOKE EXECUTE ON FUNCTION sw_case_of_worker(bigint) FROM PUBLIC;
-COMMENT ON FUNCTION sw_case_of_worker(bigint) IS
-  'The case if the acting role is its social worker, else 42501 (internal to the case-note functions)';
+REVOKE EXECUTE ON FUNCTION sw_case_of_worker(bigint, boolean) FROM PUBLIC;
+COMMENT ON FUNCTION sw_case_of_worker(bigint, boolean) IS
+  'The case if the acting role is its social worker, else 42501; locked for a change (internal to the social worker''s functions)';
 CREATE OR REPLACE FUNCTION sw_case_notes(case_id bigint)
 RETURNS TABLE (note_id bigint, written_at timestamptz, worker_id bigint, note text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -9095,24 +9379,107 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION sw_case_notes(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION sw_case_notes(bigint) IS
-  'Staff function: the notes of a case, for the case''s social worker only (42501 for anyone else); every call audited';
+  'The notes of a case, for the case''s social worker only (42501 for anyone else); every call audited';
 CREATE OR REPLACE FUNCTION sw_add_case_note(case_id bigint, note text) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
-  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_add_case_note.case_id);
+  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_add_case_note.case_id, for_change => true);
   id bigint;
 BEGIN
   INSERT INTO commgrid.sw_case_note (case_id, subdistrict_code, worker_id, note)
   VALUES (c.case_id, c.subdistrict_code, c.worker_id, sw_add_case_note.note) RETURNING note_id INTO id;
+  -- the change, without its text
+  INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, new_values, via, scope_code)
+  SELECT session_user, commgrid.acting_role(), 'INSERT', 'commgrid.sw_case_note',
+         jsonb_build_object('note_id', n.note_id), to_jsonb(n) - 'note', 'sw_add_case_note', n.subdistrict_code
+  FROM commgrid.sw_case_note n WHERE n.note_id = id;
   RETURN id;
 END $$;
 REVOKE EXECUTE ON FUNCTION sw_add_case_note(bigint, text) FROM PUBLIC;
 COMMENT ON FUNCTION sw_add_case_note(bigint, text) IS
-  'Staff function: add a note to a case, for the case''s social worker only (42501 for anyone else); audited as a change';
-INSERT INTO staff_function VALUES
-  ('sw_case_notes', 'The notes of a social-work case, for its social worker'),
-  ('sw_add_case_note', 'Writes a note of a social-work case, for its social worker')
-ON CONFLICT DO NOTHING;
+  'Add a note to a case, for the case''s social worker only (42501 for anyone else); audited as a change, without the text';
+-- The social worker's own case work: the stage, a session, a referral (转介).  Township staff
+-- and district administrators write the same tables directly within their jurisdiction; the
+-- stage rule (sw_case_stage_rule) holds for both.
+CREATE OR REPLACE FUNCTION sw_move_case(case_id bigint, stage text) RETURNS sw_case
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_move_case.case_id, for_change => true);
+BEGIN
+  IF sw_move_case.stage IS NULL OR NOT sw_move_case.stage = ANY (commgrid.sw_stages()) THEN
+    RAISE EXCEPTION 'unknown stage "%"', commgrid.echo_value(sw_move_case.stage)
+      USING ERRCODE = '22023', DETAIL = format('Case %s is at %s.', c.case_id, c.stage),
+            HINT = format('A stage is one of %s.', array_to_string(commgrid.sw_stages(), ', '));
+  END IF;
+  UPDATE commgrid.sw_case k SET stage = sw_move_case.stage WHERE k.case_id = c.case_id
+  RETURNING k.* INTO c;
+  RETURN c;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_move_case(bigint, text) FROM PUBLIC;
+COMMENT ON FUNCTION sw_move_case(bigint, text) IS
+  'Move the caller''s own case to a stage (the stage rule: the next one, or closing after a referral); 42501 for anyone else''s case; returns the case';
+CREATE OR REPLACE FUNCTION sw_refer_case(case_id bigint, referred_to text, referred_on date DEFAULT NULL) RETURNS sw_case
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_refer_case.case_id, for_change => true);
+BEGIN
+  IF btrim(COALESCE(sw_refer_case.referred_to, '')) = '' THEN
+    RAISE EXCEPTION 'a referral needs where the client is referred'
+      USING ERRCODE = '22023', DETAIL = format('Case %s: referred_to is empty.', c.case_id),
+            HINT = 'Name the service or organisation the client goes to.';
+  END IF;
+  UPDATE commgrid.sw_case k
+  SET referred_to = sw_refer_case.referred_to,
+      referred_on = COALESCE(sw_refer_case.referred_on, commgrid.district_today())
+  WHERE k.case_id = c.case_id
+  RETURNING k.* INTO c;
+  RETURN c;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_refer_case(bigint, text, date) FROM PUBLIC;
+COMMENT ON FUNCTION sw_refer_case(bigint, text, date) IS
+  'Refer the client of the caller''s own case (转介) on a day (today when omitted); the case may then close (sw_move_case); 42501 for anyone else''s case; returns the case';
+CREATE OR REPLACE FUNCTION sw_record_session(case_id bigint, held_on date, minutes int) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_record_session.case_id, for_change => true);
+  id bigint;
+BEGIN
+  IF sw_record_session.held_on IS NULL OR sw_record_session.minutes IS NULL THEN
+    RAISE EXCEPTION 'a session needs its day and its length'
+      USING ERRCODE = '22023', DETAIL = format('Case %s: held_on %s, minutes %s.', c.case_id,
+                                               COALESCE(sw_record_session.held_on::text, 'missing'),
+                                               COALESCE(sw_record_session.minutes::text, 'missing'));
+  END IF;
+  INSERT INTO commgrid.sw_case_session (case_id, subdistrict_code, held_on, minutes)
+  VALUES (c.case_id, c.subdistrict_code, sw_record_session.held_on, sw_record_session.minutes)
+  RETURNING session_id INTO id;
+  RETURN id;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_record_session(bigint, date, integer) FROM PUBLIC;
+COMMENT ON FUNCTION sw_record_session(bigint, date, integer) IS
+  'Record a session of the caller''s own case (its day and minutes, 1 … 600); 42501 for anyone else''s case; returns the new session id';
+-- The client of a case, with phone and address, for the case's social worker; audited as
+-- resident_card is (a READ entry, and pgaudit's lines for the restricted columns).
+CREATE OR REPLACE FUNCTION sw_client_card(case_id bigint)
+RETURNS TABLE (resident_id bigint, name text, sex text, birth_date date, phone text, address text,
+               grid_code gridcode)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  c commgrid.sw_case := commgrid.sw_case_of_worker(sw_client_card.case_id);
+BEGIN
+  PERFORM commgrid.audit_read('commgrid.resident', jsonb_build_object('resident_id', c.resident_id),
+                              'sw_client_card', (SELECT r.grid_code FROM commgrid.resident r
+                                                 WHERE r.resident_id = c.resident_id));
+  RETURN QUERY
+  SELECT r.resident_id, r.name, commgrid.sex(r.idcard), commgrid.birth_date(r.idcard), r.phone,
+         h.address, r.grid_code
+  FROM commgrid.resident r JOIN commgrid.household h ON h.household_id = r.household_id
+  WHERE r.resident_id = c.resident_id;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_client_card(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION sw_client_card(bigint) IS
+  'The client of a case (name, sex, birth date, phone, address), for the case''s social worker only (42501 for anyone else); every call audited';
 -- A session belongs to its case's subdistrict.
 CREATE OR REPLACE FUNCTION sw_child_subdistrict() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -9145,8 +9512,11 @@ COMMENT ON COLUMN sw_group.worker_id IS 'The leading social worker';
 COMMENT ON COLUMN sw_group.name IS 'Name, e.g. 长者互助小组';
 COMMENT ON COLUMN sw_group.started_on IS 'First day; counts for its month';
 SELECT commgrid.secure_table('commgrid.sw_group', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group');
+CREATE POLICY own_work ON sw_group FOR SELECT
+  USING (worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[]));
+COMMENT ON POLICY own_work ON sw_group IS 'A social worker reads the groups it leads';
 CREATE TABLE sw_group_member (
   group_id         bigint NOT NULL REFERENCES sw_group ON DELETE RESTRICT,
   resident_id      bigint NOT NULL REFERENCES resident ON DELETE RESTRICT,
@@ -9162,8 +9532,12 @@ COMMENT ON COLUMN sw_group_member.resident_id IS 'The member, a resident';
 COMMENT ON COLUMN sw_group_member.subdistrict_code IS 'The group''s subdistrict (filled in)';
 COMMENT ON COLUMN sw_group_member.joined_on IS 'Day the member joined';
 SELECT commgrid.secure_table('commgrid.sw_group_member', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group_member');
+CREATE POLICY own_work ON sw_group_member FOR SELECT
+  USING (group_id IN (SELECT g.group_id FROM commgrid.sw_group g
+                      WHERE g.worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[])));
+COMMENT ON POLICY own_work ON sw_group_member IS 'A social worker reads the members of the groups it leads';
 CREATE TABLE sw_group_session (
   session_id       bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
   group_id         bigint NOT NULL REFERENCES sw_group ON DELETE RESTRICT,
@@ -9180,8 +9554,12 @@ COMMENT ON COLUMN sw_group_session.subdistrict_code IS 'The group''s subdistrict
 COMMENT ON COLUMN sw_group_session.held_on IS 'Day of the meeting';
 COMMENT ON COLUMN sw_group_session.attendees IS 'Members present';
 SELECT commgrid.secure_table('commgrid.sw_group_session', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group_session');
+CREATE POLICY own_work ON sw_group_session FOR SELECT
+  USING (group_id IN (SELECT g.group_id FROM commgrid.sw_group g
+                      WHERE g.worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[])));
+COMMENT ON POLICY own_work ON sw_group_session IS 'A social worker reads the meetings of the groups it leads';
 CREATE OR REPLACE FUNCTION sw_group_child_subdistrict() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
@@ -9194,6 +9572,43 @@ CREATE TRIGGER sw_group_member_subdistrict BEFORE INSERT OR UPDATE ON sw_group_m
   FOR EACH ROW EXECUTE FUNCTION sw_group_child_subdistrict();
 CREATE TRIGGER sw_group_session_subdistrict BEFORE INSERT OR UPDATE ON sw_group_session
   FOR EACH ROW EXECUTE FUNCTION sw_group_child_subdistrict();
+-- A meeting of the caller's own group, with the members present: the group is locked and
+-- checked as the case is (sw_check_own); more present than the group's members on the day is
+-- refused.
+CREATE OR REPLACE FUNCTION sw_record_group_session(group_id bigint, held_on date, attendees int) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  g commgrid.sw_group;
+  members bigint;
+  id bigint;
+BEGIN
+  SELECT x.* INTO g FROM commgrid.sw_group x WHERE x.group_id = sw_record_group_session.group_id;
+  PERFORM commgrid.sw_check_own(g.worker_id, 'group', sw_record_group_session.group_id);
+  SELECT x.* INTO g FROM commgrid.sw_group x WHERE x.group_id = sw_record_group_session.group_id FOR NO KEY UPDATE;
+  PERFORM commgrid.sw_check_own(g.worker_id, 'group', sw_record_group_session.group_id);
+  IF sw_record_group_session.held_on IS NULL OR sw_record_group_session.attendees IS NULL THEN
+    RAISE EXCEPTION 'a group session needs its day and the members present'
+      USING ERRCODE = '22023', DETAIL = format('Group %s: held_on %s, attendees %s.', g.group_id,
+                                               COALESCE(sw_record_group_session.held_on::text, 'missing'),
+                                               COALESCE(sw_record_group_session.attendees::text, 'missing'));
+  END IF;
+  SELECT count(*) INTO members FROM commgrid.sw_group_member m
+  WHERE m.group_id = g.group_id AND m.joined_on <= sw_record_group_session.held_on;
+  IF sw_record_group_session.attendees > members THEN
+    RAISE EXCEPTION 'more present than group % has members', g.group_id
+      USING ERRCODE = '22023',
+            DETAIL = format('Attendees %s; members on %s: %s.', sw_record_group_session.attendees,
+                            sw_record_group_session.held_on, members),
+            HINT = 'Township staff add the group''s members (sw_group_member).';
+  END IF;
+  INSERT INTO commgrid.sw_group_session (group_id, subdistrict_code, held_on, attendees)
+  VALUES (g.group_id, g.subdistrict_code, sw_record_group_session.held_on, sw_record_group_session.attendees)
+  RETURNING session_id INTO id;
+  RETURN id;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_record_group_session(bigint, date, integer) FROM PUBLIC;
+COMMENT ON FUNCTION sw_record_group_session(bigint, date, integer) IS
+  'Record a meeting of the caller''s own group with the number of members present (at most its members on the day); 42501 for anyone else''s group; returns the new session id';
 -- Community activities are activities (64_activity.sql) of a social_work_team organiser; they
 -- count for the subdistrict of the activity's community.
 -- Counts per subdistrict and month (the report's 121 cases, 69 groups, 164 activities).
@@ -10751,18 +11166,11 @@ REVOKE EXECUTE ON FUNCTION stipend_lines(date, bigint, gridcode[]) FROM PUBLIC;
 COMMENT ON FUNCTION stipend_lines(date, bigint, gridcode[]) IS
   'The formula: each post running in a month with its basic allowance (scale by level and grade), counted years and seniority allowance, previous year''s appraisal and performance part; under the adopted scales or a proposed one (internal to compute_stipends and stipend_preview)';
 -- The caller's scopes for the staffing functions: NULL (everything) for a superuser or the
--- owner, else the jurisdiction its staff group allows (empty when none).
+-- owner, else the jurisdiction its staff group allows (empty when none): acting_scopes.
 CREATE OR REPLACE FUNCTION staffing_scopes() RETURNS gridcode[]
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
-DECLARE
-  actor name := commgrid.acting_role();
 BEGIN
-  IF (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = actor)
-     OR actor = (SELECT r.rolname FROM pg_catalog.pg_roles r
-                 JOIN pg_catalog.pg_namespace n ON n.nspowner = r.oid WHERE n.nspname = 'commgrid') THEN
-    RETURN NULL;
-  END IF;
-  RETURN coalesce(commgrid.role_scopes(actor), '{}');
+  RETURN commgrid.acting_scopes();
 END $$;
 REVOKE EXECUTE ON FUNCTION staffing_scopes() FROM PUBLIC;
 COMMENT ON FUNCTION staffing_scopes() IS
@@ -12278,7 +12686,7 @@ FROM pg_class c
 WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p')
   AND c.oid NOT IN (SELECT table_name FROM commgrid.secured_table)
   AND c.oid NOT IN ('commgrid.jurisdiction'::regclass, 'commgrid.audit_log'::regclass,
-                    'commgrid.liaison_unit'::regclass,
+                    'commgrid.liaison_unit'::regclass, 'commgrid.social_worker_login'::regclass,
                     'commgrid.secured_table'::regclass, 'commgrid.security_role'::regclass,
                     'commgrid.staff_function'::regclass, 'commgrid.personal_column'::regclass,
                     'commgrid.install_only_table'::regclass)
@@ -12309,7 +12717,10 @@ SELECT 'rows of a dropped role', 'commgrid.' || x.tbl,
 FROM (SELECT 'jurisdiction' AS tbl, j.role_name::oid AS role_oid, j.scope::text AS what
       FROM commgrid.jurisdiction j
       UNION ALL
-      SELECT 'liaison_unit', l.role_name::oid, 'unit ' || l.unit_id FROM commgrid.liaison_unit l) x
+      SELECT 'liaison_unit', l.role_name::oid, 'unit ' || l.unit_id FROM commgrid.liaison_unit l
+      UNION ALL
+      SELECT 'social_worker_login', w.role_name::oid, 'social worker ' || w.worker_id
+      FROM commgrid.social_worker_login w) x
 WHERE NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.oid = x.role_oid)
 UNION ALL
 -- belt and braces: a security-definer or trigger function that names a catalog relation

@@ -18,7 +18,7 @@ PGBENCH=${PGBENCH:-$BINDIR/pgbench}
 DB=commgrid_bench_participation
 export PGDATABASE=postgres
 WORK=$(mktemp -d)
-cleanup() { psql -X -q -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
+cleanup() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 cleanup
 WORK=$(mktemp -d)

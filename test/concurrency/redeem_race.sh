@@ -4,8 +4,10 @@
 # PGHOST/PGPORT/PGUSER, in a database of its own, commgrid_redeem_race, on district 450102:
 # 4 resident accounts (101..104) of 100 points each and 3 catalogue items (stock 20, 20, 5).  Eight
 # pgbench clients run TRANSACTIONS transactions each: a redemption of a random item by a
-# random account (weight 8), an earning of 10 points by a random account (weight 1) and a
-# transfer of 5 points between two random accounts (weight 1).  Refusals (no points, no stock)
+# random account (weight 8: half as the owner, half as the grid's grid worker through the
+# staff path, security definer with the reach checked), an earning of 10 points by a random
+# account (weight 1) and a transfer of 5 points between two random accounts (weight 1, as the
+# community's staff).  Refusals (no points, no stock)
 # are expected and counted; afterwards ledger_check() must be empty, every balance and stock
 # must be at or above zero, and the points and items must add up.  Prints one line per check
 # and `N passed, M failed`; exits non-zero on a failure.
@@ -18,11 +20,12 @@ DB=commgrid_redeem_race
 export PGDATABASE=postgres
 WORK=$(mktemp -d)
 roles_before=$(psql -X -At -c "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'commgrid\_%'")
-cleanup() {
-  psql -X -q -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+cleanup() {  # from the postgres database: PGDATABASE is the race's own by then
+  psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+  psql -X -q -d postgres -c "DROP ROLE IF EXISTS rr450102_grid, rr450102_comm" >/dev/null 2>&1 || true
   if [ "$roles_before" = 0 ]; then
-    for r in $(psql -X -At -c "SELECT rolname FROM pg_roles WHERE rolname LIKE 'commgrid\_%'" 2>/dev/null); do
-      psql -X -q -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
+    for r in $(psql -X -At -d postgres -c "SELECT rolname FROM pg_roles WHERE rolname LIKE 'commgrid\_%'" 2>/dev/null); do
+      psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
     done
   fi
   rm -rf "$WORK"
@@ -56,6 +59,11 @@ SELECT FROM setval(pg_get_serial_sequence('commgrid.love_transaction', 'transact
 INSERT INTO redemption_item (item_id, area_code, name, kind, price_points, stock) VALUES
  (1, '450102001', '大米5kg', 'goods', 15, 20), (2, '450102001', '食用油5L', 'goods', 10, 20),
  (3, '450102001', '家政服务1小时', 'household_help', 30, 5);
+-- staff: the grid worker of the accounts' grid and the community's staff
+SELECT count(*) FROM create_roles();
+CREATE ROLE rr450102_grid IN ROLE commgrid_grid_worker;
+CREATE ROLE rr450102_comm IN ROLE commgrid_community_staff;
+SELECT grant_jurisdiction('rr450102_grid', '450102001001001'), grant_jurisdiction('rr450102_comm', '450102001001');
 -- the earnings of the run: each a donation of 10 points from the issuance account
 CREATE SCHEMA redeem_race;
 CREATE FUNCTION redeem_race.earn(account bigint) RETURNS void LANGUAGE sql AS $$
@@ -65,20 +73,34 @@ CREATE FUNCTION redeem_race.earn(account bigint) RETURNS void LANGUAGE sql AS $$
   SELECT transaction_id, x.account_id, x.amount FROM t,
     (VALUES (account, 10::numeric), (commgrid.love_bank_account('450102001', 'issuance'), -10)) x (account_id, amount)
 $$;
--- one attempt, its refusal (no points, no stock) counted instead of raised
+-- one attempt (as a staff role when one is given), its refusal (no points, no stock)
+-- counted instead of raised; the outcome is written as the owner (the role is local to the
+-- attempt's block)
 CREATE TABLE redeem_race.outcome (what text NOT NULL, sqlstate text);
-CREATE FUNCTION redeem_race.try(what text, stmt text) RETURNS void LANGUAGE plpgsql AS $$
+CREATE FUNCTION redeem_race.try(what text, stmt text, as_role name DEFAULT NULL) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  EXECUTE stmt;
+  BEGIN
+    IF as_role IS NOT NULL THEN
+      EXECUTE format('SET LOCAL ROLE %I', as_role);
+    END IF;
+    EXECUTE stmt;
+    RESET ROLE;
+  EXCEPTION WHEN check_violation THEN
+    INSERT INTO redeem_race.outcome VALUES (what, SQLSTATE);
+    RETURN;
+  END;
   INSERT INTO redeem_race.outcome VALUES (what, NULL);
-EXCEPTION WHEN check_violation THEN
-  INSERT INTO redeem_race.outcome VALUES (what, SQLSTATE);
 END $$;
 SQL
 cat > "$WORK/redeem.sql" <<'SQL'
 \set a random(101, 104)
 \set i random(1, 3)
 SELECT redeem_race.try('redeem', format('SELECT commgrid.redeem(%s, %s)', :a, :i));
+SQL
+cat > "$WORK/staff_redeem.sql" <<'SQL'
+\set a random(101, 104)
+\set i random(1, 3)
+SELECT redeem_race.try('redeem', format('SELECT commgrid.redeem(%s, %s)', :a, :i), 'rr450102_grid');
 SQL
 cat > "$WORK/earn.sql" <<'SQL'
 \set a random(101, 104)
@@ -87,11 +109,11 @@ SQL
 cat > "$WORK/transfer.sql" <<'SQL'
 \set a random(101, 104)
 \set b random(1, 3)
-SELECT redeem_race.try('transfer', format('SELECT commgrid.transfer_points(%s, %s, 5, %L)', :a, (:a - 101 + :b) % 4 + 101, '亲属'));
+SELECT redeem_race.try('transfer', format('SELECT commgrid.transfer_points(%s, %s, 5, %L)', :a, (:a - 101 + :b) % 4 + 101, '亲属'), 'rr450102_comm');
 SQL
 
 status=0
-"$PGBENCH" -n -c 8 -j 8 -t "$TRANSACTIONS" --max-tries=10 -f "$WORK/redeem.sql@8" -f "$WORK/earn.sql@1" -f "$WORK/transfer.sql@1" \
+"$PGBENCH" -n -c 8 -j 8 -t "$TRANSACTIONS" --max-tries=10 -f "$WORK/redeem.sql@4" -f "$WORK/staff_redeem.sql@4" -f "$WORK/earn.sql@1" -f "$WORK/transfer.sql@1" \
   > "$WORK/pgbench.log" 2>&1 || status=1
 passed=0
 failed=0
@@ -113,6 +135,7 @@ check "balances below zero" 0 "$(q "SELECT count(*) FROM commgrid.love_account W
 check "stock below zero" 0 "$(q "SELECT count(*) FROM commgrid.redemption_item WHERE stock < 0")"
 check "items redeemed + stock = items at start" 45 "$(q "SELECT sum(stock) + (SELECT COALESCE(sum(quantity), 0) FROM commgrid.love_transaction WHERE kind = 'redemption') FROM commgrid.redemption_item")"
 check "points held + redeemed = points issued" t "$(q "SELECT (SELECT sum(balance) FROM commgrid.love_account WHERE kind = 'resident') + (SELECT COALESCE(sum(amount), 0) FROM commgrid.love_movement WHERE account_id = commgrid.love_bank_account('450102001', 'redemption')) = -(SELECT sum(amount) FROM commgrid.love_movement WHERE account_id = commgrid.love_bank_account('450102001', 'issuance'))")"
+check "redemptions and transfers posted by the staff roles" t "$(q "SELECT count(DISTINCT posted_by) FILTER (WHERE kind = 'redemption' AND posted_by = 'rr450102_grid') = 1 AND count(*) FILTER (WHERE kind = 'transfer' AND posted_by <> 'rr450102_comm') = 0 FROM commgrid.love_transaction")"
 check "successful redemptions = redemption transactions" "$(q "SELECT count(*) FROM redeem_race.outcome WHERE what = 'redeem' AND sqlstate IS NULL")" "$(q "SELECT count(*) FROM commgrid.love_transaction WHERE kind = 'redemption'")"
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

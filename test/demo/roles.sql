@@ -1,7 +1,8 @@
 -- The demo's login roles, one for each group with a jurisdiction (docs/demo.md): the README's
 -- tour (test/demo/tour.sql) runs as any of them.  FOR THE DEMO ONLY: each password is the role's
 -- name.  Their areas are the first township of the district, its first community and that
--- community's first grid; the liaison speaks for the first unit of that community.
+-- community's first grid; the liaison speaks for the first unit of that community; the social
+-- worker is the first social worker of the pilot subdistrict (when the participation step ran).
 -- Run by test/demo/cluster.sh and test/demo/tour_check.sh after the demo's steps.
 SET search_path = commgrid, public;
 \set QUIET on
@@ -20,12 +21,14 @@ BEGIN
                                  ('demo_community_staff', 'commgrid_community_staff'),
                                  ('demo_grid_worker', 'commgrid_grid_worker'),
                                  ('demo_bi_reader', 'commgrid_bi_reader'),
-                                 ('demo_unit_liaison', 'commgrid_unit_liaison')) x(login, grp)
+                                 ('demo_unit_liaison', 'commgrid_unit_liaison'),
+                                 ('demo_social_worker', 'commgrid_social_worker')) x(login, grp)
   LOOP
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = r.login) THEN
       EXECUTE format('DROP OWNED BY %I', r.login);
       DELETE FROM commgrid.jurisdiction WHERE role_name::text = r.login;
       DELETE FROM commgrid.liaison_unit WHERE role_name::text = r.login;
+      DELETE FROM commgrid.social_worker_login WHERE role_name::text = r.login;
       EXECUTE format('DROP ROLE %I', r.login);
     END IF;
     EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L IN ROLE %I', r.login, r.login, r.grp);
@@ -37,6 +40,10 @@ SELECT count(*) AS granted FROM (VALUES (grant_jurisdiction('demo_district_admin
                                          (grant_jurisdiction('demo_community_staff', :'comm')),
                                          (grant_jurisdiction('demo_grid_worker', :'grid')),
                                          (grant_liaison('demo_unit_liaison', :unit))) g \gset
+SELECT min(worker_id) IS NOT NULL AS has_worker, min(worker_id) AS worker FROM social_worker \gset
+\if :has_worker
+SELECT grant_social_worker('demo_social_worker', :worker) AS linked \gset
+\endif
 RESET client_min_messages;
 \set QUIET off
 \ir roles_list.sql

@@ -31,7 +31,7 @@ IFS='|' read -r town comm grid point inside outside < <(psql -X -q -At -F '|' -d
     AND g.role_name = 'demo_grid_worker'::regrole AND a.code = g.scope")
 : > "$OUT/tour.summary"
 for r in demo_grid_worker:$grid demo_community_staff:$comm demo_township_staff:$town \
-         demo_district_admin:500112 demo_bi_reader:500112 demo_unit_liaison:$comm; do
+         demo_district_admin:500112 demo_bi_reader:500112 demo_unit_liaison:$comm demo_social_worker:$town; do
   role=${r%%:*} scope=${r#*:}
   psql -X -d $DB -v point="$point" -v scope="$scope" -v inside="$inside" -v outside="$outside" \
        -v VERBOSITY=sqlstate -c "SET SESSION AUTHORIZATION $role" -f test/demo/tour.sql > "$OUT/$role.out" 2>&1
@@ -48,7 +48,7 @@ while read -r line; do
 done < <(grep -v '^#' test/demo/tour_check.expected)
 if [ -z "${KEEP:-}" ]; then
   dropdb $DB
-  for r in demo_grid_worker demo_community_staff demo_township_staff demo_district_admin demo_bi_reader demo_unit_liaison; do
+  for r in demo_grid_worker demo_community_staff demo_township_staff demo_district_admin demo_bi_reader demo_unit_liaison demo_social_worker; do
     psql -X -q -c "DROP ROLE IF EXISTS $r" postgres
   done
   if [ "$roles_before" = 0 ]; then

@@ -1,6 +1,6 @@
--- Reads of restricted data leave a durable trace: pgaudit writes each one to the server log
--- as it runs, so neither a caller's rollback nor an error caught per card undoes it, while
--- the entry in commgrid.audit_log goes with the caller's transaction.  Needs the cluster
+-- Reads of restricted data (residents' and households' cards, a social worker's case notes
+-- and client) leave a durable trace: pgaudit writes each one to the server log as it runs,
+-- so neither a caller's rollback nor an error caught per card undoes it, while the entry in commgrid.audit_log goes with the caller's transaction.  Needs the cluster
 -- `make test` starts (shared_preload_libraries = pgaudit, pgaudit.role = commgrid_auditor,
 -- pgaudit.log_parameter = on, logging_collector = on): it reads the log as the superuser.
 SET search_path = commgrid, public;
@@ -12,6 +12,17 @@ BEGIN;
 \i test/fixtures/security.psql
 \set ON_ERROR_ROLLBACK on
 \set VERBOSITY terse
+-- a social worker with a case and a note (read in step 4)
+INSERT INTO sw_contract (contract_id, provider, subdistrict_code, starts_on, ends_on, target_cases, target_groups, target_activities)
+VALUES (330106000001, '测试社工', '330106001', '2026-01-01', '2026-12-31', 1, 0, 0);
+INSERT INTO social_worker (worker_id, contract_id, subdistrict_code, name, qualification)
+VALUES (330106000001, 330106000001, '330106001', '社工甲', 'assistant');
+INSERT INTO sw_case (case_id, contract_id, subdistrict_code, resident_id, worker_id, need, opened_on)
+VALUES (330106000001, 330106000001, '330106001', 330106000001, 330106000001, '照护', '2026-01-05');
+INSERT INTO sw_case_note (case_id, subdistrict_code, worker_id, note)
+VALUES (330106000001, '330106001', 330106000001, '初次面谈');
+CREATE ROLE r330106_social IN ROLE commgrid_social_worker;
+SELECT grant_social_worker('r330106_social', 330106000001);
 SELECT max(id) AS audit_start FROM audit_log \gset
 -- where the server log stands: the lines read below are those written after this point
 SELECT pg_current_logfile() AS log_file, (pg_stat_file(pg_current_logfile())).size AS log_offset \gset
@@ -53,6 +64,14 @@ RESET ROLE;
 SET ROLE r330106_admin;
 SELECT count(*) AS entries_this_transaction FROM audit_log WHERE xact_id = txid_current();
 RESET ROLE;
+
+-- 4. the social worker reads its case's notes and its client, then rolls back: the notes are
+-- a restricted column (the auditor's privilege), so both reads stay in the server log
+SAVEPOINT social;
+SET ROLE r330106_social;
+SELECT note FROM sw_case_notes(330106000001);
+SELECT name FROM sw_client_card(330106000001);
+ROLLBACK TO SAVEPOINT social;
 
 -- the server log since the starting point, read as the superuser; the log collector writes
 -- lines in the order it receives them, so once a line logged after all of the above is

@@ -7,6 +7,9 @@
 --            role's rows; a call with an argument outside the jurisdiction is refused (42501)
 --   filtered permitted for any argument: the owner's result filtered to the role's rows
 --   self     permitted; the result depends on the caller, so it is not compared
+--   own_only permitted within the jurisdiction (or for the caller's own rows: a social
+--            worker's cases), the result not compared (a new id, or data of the caller's
+--            own); a call with an argument outside is refused (42501)
 --   refused  every call is refused with 42501
 -- The test prints only the mismatches, a summary per group, and the catalog check: every object
 -- granted to a group role must have its expectation (a row, or the bi_* naming rule).
@@ -31,7 +34,8 @@ INSERT INTO matrix_role VALUES
   ('community_staff', 'm620102_comm', '620102002001', 3),
   ('grid_worker', 'm620102_grid', '620102001002001', 4),
   ('bi_reader', 'm620102_bi', '620102', 5),
-  ('unit_liaison', 'm620102_liaison', '620102001001', 6);
+  ('unit_liaison', 'm620102_liaison', '620102001001', 6),
+  ('social_worker', 'm620102_social', '620102001', 7);
 SELECT short_name AS group_without_matrix_role FROM security_role
 WHERE short_name NOT IN (SELECT grp FROM matrix_role);
 
@@ -43,7 +47,7 @@ WHERE short_name NOT IN (SELECT grp FROM matrix_role);
 CREATE TEMP TABLE matrix_expectation (
   object text PRIMARY KEY,
   district_admin text, township_staff text, community_staff text, grid_worker text,
-  bi_reader text, unit_liaison text,
+  bi_reader text, unit_liaison text, social_worker text,
   why text NOT NULL
 );
 CREATE TEMP VIEW matrix_object AS
@@ -80,165 +84,183 @@ $$;
 -- group is refused to all, and anything else granted to a group fails the catalog check.
 INSERT INTO matrix_expectation VALUES
 -- report views: every staff group, its jurisdiction's rows (issue 9 item 9)
-  ('assessment_community_result', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('assessment_rater_total', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'the totals behind assessment_unit_result and community_assessment, not a report'),
-  ('assessment_unit_result', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'report; a liaison: its unit''s result'),
-  ('cobuilding_community_without_convener', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
-  ('cobuilding_head_not_member', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
-  ('cobuilding_meeting_below_quorum', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
-  ('community_assessment', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('community_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('community_two_way_tie_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('community_two_way_ties', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('community_unit_opinion', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'report; a liaison: its unit''s opinions'),
-  ('community_without_leader', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
-  ('compliance_kind', 'all', 'all', 'all', 'all', 'refused', 'refused', 'reference data of org_compliance'),
-  ('grid_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('member_of_record', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('org_compliance', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
-  ('security_findings', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'the owner''s hardening check'),
-  ('unit_scorecard', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'report; a liaison: its unit''s scorecard'),
-  ('who_sits_at_whose_table', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
+  ('assessment_community_result', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('assessment_rater_total', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'the totals behind assessment_unit_result and community_assessment, not a report'),
+  ('assessment_unit_result', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'refused', 'report; a liaison: its unit''s result'),
+  ('cobuilding_community_without_convener', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'compliance report'),
+  ('cobuilding_head_not_member', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'compliance report'),
+  ('cobuilding_meeting_below_quorum', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'compliance report'),
+  ('community_assessment', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('community_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('community_two_way_tie_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('community_two_way_ties', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('community_unit_opinion', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'refused', 'report; a liaison: its unit''s opinions'),
+  ('community_without_leader', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'compliance report'),
+  ('compliance_kind', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'reference data of org_compliance'),
+  ('grid_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('member_of_record', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('org_compliance', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'compliance report'),
+  ('security_findings', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'the owner''s hardening check'),
+  ('unit_scorecard', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'refused', 'report; a liaison: its unit''s scorecard'),
+  ('who_sits_at_whose_table', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
 -- the security tables: each role its own rows; the audit log for district administrators
 -- within their jurisdiction (item 6)
-  ('audit_log', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'audit log (item 6)'),
-  ('assessment_rating_changes', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'the audit log''s rating entries, with the caller''s rights: as audit_log (issue 11)'),
-  ('jurisdiction', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'own rows only'),
-  ('liaison_unit', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'own rows only'),
+  ('audit_log', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'audit log (item 6)'),
+  ('assessment_rating_changes', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'the audit log''s rating entries, with the caller''s rights: as audit_log (issue 11)'),
+  ('jurisdiction', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'scoped', 'own rows only'),
+  ('liaison_unit', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'scoped', 'own rows only'),
 -- maps (issue 17): the shapes are public to staff, the figures come from the report views;
 -- so the result depends on the caller (the owner's has every figure); nothing for BI or liaisons
-  ('community_unit_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report (maps)'),
-  ('map_compliance_count', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report (maps)'),
-  ('areas_geojson(gridcode,text,text[],integer)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
-  ('area_tile(integer,integer,integer,text)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
-  ('choropleth_svg(gridcode,text,text,text)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
-  ('choropleth_classes(gridcode,text,text,integer)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
-  ('map_shapes(gridcode,text,integer)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'area tree'),
-  ('map_properties(text,text[],gridcode[])', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
-  ('map_indicator_values(text,text,gridcode[])', 'self', 'self', 'self', 'self', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
-  ('map_indicators(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'the indicator registry (reference data)'),
-  ('map_indicators_checked(text,text[])', 'all', 'all', 'all', 'all', 'refused', 'refused', 'the indicator registry (reference data)'),
+  ('community_unit_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report (maps)'),
+  ('map_compliance_count', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report (maps)'),
+  ('areas_geojson(gridcode,text,text[],integer)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
+  ('area_tile(integer,integer,integer,text)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
+  ('choropleth_svg(gridcode,text,text,text)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
+  ('choropleth_classes(gridcode,text,text,integer)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
+  ('map_shapes(gridcode,text,integer)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'area tree'),
+  ('map_properties(text,text[],gridcode[])', 'self', 'self', 'self', 'self', 'refused', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
+  ('map_indicator_values(text,text,gridcode[])', 'self', 'self', 'self', 'self', 'refused', 'refused', 'refused', 'map: figures of the caller''s jurisdiction'),
+  ('map_indicators(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'the indicator registry (reference data)'),
+  ('map_indicators_checked(text,text[])', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'the indicator registry (reference data)'),
 -- report and staff functions
-  ('area_report(gridcode)', 'scoped', 'scoped', 'scoped', 'scoped', 'all', 'refused', 'report of any area in the jurisdiction; BI: figures of any area (item 9)'),
-  ('district_report(gridcode)', 'scoped', 'refused', 'refused', 'refused', 'all', 'refused', 'the district case of area_report (item 9)'),
-  ('resident_card(bigint)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function'),
-  ('household_card(bigint)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function'),
-  ('grant_jurisdiction(name,gridcode)', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'district administrator within the jurisdiction (item 10)'),
-  ('revoke_jurisdiction(name,gridcode)', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'district administrator within the jurisdiction (item 10)'),
-  ('grant_liaison(name,bigint)', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'district administrator within the jurisdiction (item 10)'),
-  ('revoke_liaison(name,bigint)', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'district administrator within the jurisdiction (item 10)'),
+  ('area_report(gridcode)', 'scoped', 'scoped', 'scoped', 'scoped', 'all', 'refused', 'refused', 'report of any area in the jurisdiction; BI: figures of any area (item 9)'),
+  ('district_report(gridcode)', 'scoped', 'refused', 'refused', 'refused', 'all', 'refused', 'refused', 'the district case of area_report (item 9)'),
+  ('resident_card(bigint)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'staff function'),
+  ('household_card(bigint)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'staff function'),
+  ('grant_jurisdiction(name,gridcode)', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'district administrator within the jurisdiction (item 10)'),
+  ('revoke_jurisdiction(name,gridcode)', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'district administrator within the jurisdiction (item 10)'),
+  ('grant_liaison(name,bigint)', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'district administrator within the jurisdiction (item 10)'),
+  ('revoke_liaison(name,bigint)', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'district administrator within the jurisdiction (item 10)'),
 -- the caller's own security context
-  ('acting_role()', 'self', 'self', 'self', 'self', 'self', 'self', 'the caller''s role'),
-  ('jurisdiction_scopes()', 'self', 'self', 'self', 'self', 'self', 'self', 'the caller''s jurisdiction'),
-  ('jurisdiction_envelope()', 'self', 'self', 'self', 'self', 'self', 'self', 'the caller''s jurisdiction'),
-  ('liaison_units()', 'self', 'self', 'self', 'self', 'self', 'self', 'the caller''s units'),
-  ('is_member_of(name,text)', 'all', 'all', 'all', 'all', 'all', 'all', 'role membership is public in pg_roles'),
-  ('role_exists(text)', 'all', 'all', 'all', 'all', 'all', 'all', 'role names are public in pg_roles'),
+  ('acting_role()', 'self', 'self', 'self', 'self', 'self', 'self', 'self', 'the caller''s role'),
+  ('jurisdiction_scopes()', 'self', 'self', 'self', 'self', 'self', 'self', 'self', 'the caller''s jurisdiction'),
+  ('jurisdiction_envelope()', 'self', 'self', 'self', 'self', 'self', 'self', 'self', 'the caller''s jurisdiction'),
+  ('liaison_units()', 'self', 'self', 'self', 'self', 'self', 'self', 'self', 'the caller''s units'),
+  ('is_member_of(name,text)', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'role membership is public in pg_roles'),
+  ('role_exists(text)', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'role names are public in pg_roles'),
 -- the security context of reports, boundaries and dates
-  ('reach_scopes()', 'self', 'self', 'self', 'self', 'self', 'self', 'the report views'' row filter: the caller''s own scopes'),
-  ('reach_units()', 'self', 'self', 'self', 'self', 'self', 'self', 'the report views'' row filter: the caller''s own units'),
-  ('area_boundary_writer(name)', 'all', 'all', 'all', 'all', 'all', 'all', 'whether a role may write boundaries directly: public facts of pg_roles'),
-  ('age_band(idcard)', 'all', 'all', 'all', 'all', 'all', 'all', 'computed from its argument and the day'),
-  ('report_views()', 'all', 'all', 'all', 'all', 'all', 'all', 'names of the report views, from the catalog'),
-  ('is_gridcode_type(oid)', 'all', 'all', 'all', 'all', 'all', 'all', 'whether a type is gridcode or a domain over it: public facts of pg_type'),
-  ('role_oid(name)', 'all', 'all', 'all', 'all', 'all', 'all', 'role names are public in pg_roles'),
-  ('role_scopes(name)', 'all', 'all', 'all', 'all', 'refused', 'all', 'another role''s scopes: hidden by the jurisdiction''s own-rows policy'),
-  ('staff_min_depth(name)', 'all', 'all', 'all', 'all', 'all', 'all', 'the level a role''s group allows'),
-  ('district_today()', 'all', 'all', 'all', 'all', 'all', 'all', 'the district''s date'),
-  ('boundary_share_lock()', 'all', 'all', 'all', 'all', 'all', 'all', 'a lock, no data'),
+  ('reach_scopes()', 'self', 'self', 'self', 'self', 'self', 'self', 'self', 'the report views'' row filter: the caller''s own scopes'),
+  ('reach_units()', 'self', 'self', 'self', 'self', 'self', 'self', 'self', 'the report views'' row filter: the caller''s own units'),
+  ('area_boundary_writer(name)', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'whether a role may write boundaries directly: public facts of pg_roles'),
+  ('age_band(idcard)', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'computed from its argument and the day'),
+  ('report_views()', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'names of the report views, from the catalog'),
+  ('is_gridcode_type(oid)', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'whether a type is gridcode or a domain over it: public facts of pg_type'),
+  ('role_oid(name)', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'role names are public in pg_roles'),
+  ('role_scopes(name)', 'all', 'all', 'all', 'all', 'refused', 'all', 'all', 'another role''s scopes: hidden by the jurisdiction''s own-rows policy'),
+  ('staff_min_depth(name)', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'the level a role''s group allows'),
+  ('district_today()', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'the district''s date'),
+  ('boundary_share_lock()', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'a lock, no data'),
 -- the spatial engine reads the area tree, which every staff role reads whole
-  ('index_memory()', 'all', 'all', 'all', 'all', 'all', 'all', 'the calling backend''s own index cache: sizes, path and generation counter, no area or personal data'),
-  ('locate(geometry,text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'area tree'),
-  ('locate_at(geometry,timestamp with time zone,text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'area tree'),
-  ('locate_nearest(geometry,double precision,text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'area tree'),
-  ('footprint_shares(geometry,text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'area tree'),
-  ('unit_footprint_communities(geometry)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'area tree'),
-  ('coverage_problems(gridcode)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'area tree'),
-  ('check_grid_argument(gridcode)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'area tree'),
+  ('index_memory()', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'the calling backend''s own index cache: sizes, path and generation counter, no area or personal data'),
+  ('locate(geometry,text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'area tree'),
+  ('locate_at(geometry,timestamp with time zone,text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'area tree'),
+  ('locate_nearest(geometry,double precision,text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'area tree'),
+  ('footprint_shares(geometry,text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'area tree'),
+  ('unit_footprint_communities(geometry)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'area tree'),
+  ('coverage_problems(gridcode)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'area tree'),
+  ('check_grid_argument(gridcode)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'area tree'),
 -- writers: only through their checked paths, inside the jurisdiction
-  ('redraw(gridcode[],geometry[])', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'refused', 'boundaries: district and township staff in their jurisdiction (item 5)'),
-  ('unit_reassign_all()', 'self', 'self', 'self', 'refused', 'refused', 'refused', 're-places the units the caller may change (row-level security): a count of its own'),
-  ('register_assigned_table(regclass,name,name,text)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s tool'),
-  ('unregister_assigned_table(regclass)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s tool'),
-  ('place_member(bigint,gridcode,text)', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'party members are kept by community staff and above'),
-  ('declare_floating_member(bigint,gridcode,text,text,text,date,text,text,date,date)', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'party members are kept by community staff and above'),
+  ('redraw(gridcode[],geometry[])', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'boundaries: district and township staff in their jurisdiction (item 5)'),
+  ('unit_reassign_all()', 'self', 'self', 'self', 'refused', 'refused', 'refused', 'refused', 're-places the units the caller may change (row-level security): a count of its own'),
+  ('register_assigned_table(regclass,name,name,text)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s tool'),
+  ('unregister_assigned_table(regclass)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s tool'),
+  ('place_member(bigint,gridcode,text)', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'refused', 'party members are kept by community staff and above'),
+  ('declare_floating_member(bigint,gridcode,text,text,text,date,text,text,date,date)', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'refused', 'party members are kept by community staff and above'),
 -- helpers of the triggers and checks, reading what the caller may read
-  ('assessment_grade_of(bigint,double precision)', 'all', 'all', 'all', 'refused', 'refused', 'all', 'the campaigns'' grades are read by all assessment readers'),
-  ('assessment_refuse_closed(bigint,text)', 'all', 'all', 'all', 'refused', 'refused', 'all', 'the campaigns are read by all assessment readers'),
-  ('holds_post_in_community(bigint,gridcode,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'posts: community level and above'),
-  ('holds_post_in_subdistrict(bigint,gridcode,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'posts: community level and above'),
-  ('holds_post_in_unit(bigint,bigint,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'filtered', 'posts: community level and above, a liaison its own unit'),
-  ('joint_meeting_members(gridcode,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'joint meetings: community level and above'),
+  ('assessment_grade_of(bigint,double precision)', 'all', 'all', 'all', 'refused', 'refused', 'all', 'refused', 'the campaigns'' grades are read by all assessment readers'),
+  ('assessment_refuse_closed(bigint,text)', 'all', 'all', 'all', 'refused', 'refused', 'all', 'refused', 'the campaigns are read by all assessment readers'),
+  ('holds_post_in_community(bigint,gridcode,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'refused', 'posts: community level and above'),
+  ('holds_post_in_subdistrict(bigint,gridcode,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'refused', 'posts: community level and above'),
+  ('holds_post_in_unit(bigint,bigint,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'filtered', 'refused', 'posts: community level and above, a liaison its own unit'),
+  ('joint_meeting_members(gridcode,date)', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'refused', 'joint meetings: community level and above'),
 -- Party work staffing (issue 16, sql/68_staffing): stipends are personal data, staff their
 -- jurisdiction, a person their own (my_stipends), BI the distribution only (bi_*)
-  ('community_not_reviewed', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: communities a leader has not reviewed'),
-  ('community_staffing', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: staffing against the norms'),
-  ('compute_stipends(date)', 'self', 'self', 'refused', 'refused', 'refused', 'refused', 'writes the stipends of the caller''s jurisdiction: district and township staff'),
-  ('education_completion', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('education_plan', 'all', 'all', 'all', 'all', 'refused', 'refused', 'reference data of the education tasks'),
-  ('education_task_status', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('generate_education_tasks(date)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'writes the tasks of the caller''s jurisdiction: a count of its own'),
-  ('my_stipends()', 'self', 'self', 'self', 'self', 'refused', 'refused', 'the caller''s own stipends (person_login)'),
-  ('outflow_missed_contact', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
-  ('payroll_export', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'payroll of the jurisdiction (personal data: not for BI)'),
-  ('staffing_compliance', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
-  ('staffing_value(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'a staffing setting, read by the report views as the caller'),
-  ('stipend_distribution', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report by township (BI: bi_stipend_distribution)'),
-  ('stipend_preview(bigint,date)', 'self', 'self', 'refused', 'refused', 'refused', 'refused', 'a proposed scale''s effect in the caller''s jurisdiction: district and township staff'),
-  ('stipend_scale_for(text,date)', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'reads the scales as the caller'),
-  ('training_gaps(integer)', 'filtered', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'training gaps of the caller''s jurisdiction'),
-  ('unit_label(bigint)', 'self', 'self', 'self', 'refused', 'refused', 'self', 'names a unit in messages: by name when the caller sees it, else by id'),
+  ('community_not_reviewed', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report: communities a leader has not reviewed'),
+  ('community_staffing', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report: staffing against the norms'),
+  ('compute_stipends(date)', 'self', 'self', 'refused', 'refused', 'refused', 'refused', 'refused', 'writes the stipends of the caller''s jurisdiction: district and township staff'),
+  ('education_completion', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('education_plan', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'reference data of the education tasks'),
+  ('education_task_status', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('generate_education_tasks(date)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'refused', 'writes the tasks of the caller''s jurisdiction: a count of its own'),
+  ('my_stipends()', 'self', 'self', 'self', 'self', 'refused', 'refused', 'refused', 'the caller''s own stipends (person_login)'),
+  ('outflow_missed_contact', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'compliance report'),
+  ('payroll_export', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'payroll of the jurisdiction (personal data: not for BI)'),
+  ('staffing_compliance', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'compliance report'),
+  ('staffing_value(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'a staffing setting, read by the report views as the caller'),
+  ('stipend_distribution', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report by township (BI: bi_stipend_distribution)'),
+  ('stipend_preview(bigint,date)', 'self', 'self', 'refused', 'refused', 'refused', 'refused', 'refused', 'a proposed scale''s effect in the caller''s jurisdiction: district and township staff'),
+  ('stipend_scale_for(text,date)', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'refused', 'reads the scales as the caller'),
+  ('training_gaps(integer)', 'filtered', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'training gaps of the caller''s jurisdiction'),
+  ('unit_label(bigint)', 'self', 'self', 'self', 'refused', 'refused', 'self', 'refused', 'names a unit in messages: by name when the caller sees it, else by id'),
 -- participation (issue 14): the love bank's reports, every staff group its jurisdiction's rows
-  ('love_bank_dormant', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('love_bank_monthly', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('love_bank_star_board', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('needy_member_participation', 'scoped', 'scoped', 'scoped', 'self', 'refused', 'refused', 'report (member ids and counts); no rows for a grid worker, who may not read the register (needy_member)'),
-  ('redemption_stock', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('participation_setting(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'reads participation_setting, reference data of every staff group (the report views call it)'),
-  ('star_level(numeric)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'reads volunteer_star_level, reference data of every staff group (the report views call it)'),
-  ('org_life_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('member_participation', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report (member ids and counts, as member_of_record)'),
-  ('branch_participation', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('member_never_took_part', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report for the branch secretary'),
-  ('org_eligibility_notice', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance notice (issue 14 §4)'),
--- participation (issue 14 §3): social work; case notes only for the case's social worker
--- (no matrix role is one: refused to every group, the worker's access is in participation_social_work)
-  ('social_work_monthly', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('social_work_cadence', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
-  ('sw_case_notes(bigint)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'staff function: the notes of a case, for its social worker only, audited'),
-  ('sw_add_case_note(bigint,text)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'staff function: writes a case note, for its social worker only'),
+  ('love_bank_dormant', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('love_bank_monthly', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('love_bank_star_board', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('needy_member_participation', 'scoped', 'scoped', 'scoped', 'self', 'refused', 'refused', 'refused', 'report (member ids and counts); no rows for a grid worker, who may not read the register (needy_member)'),
+  ('redemption_stock', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('participation_setting(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'reads participation_setting, reference data of every staff group (the report views call it)'),
+  ('star_level(numeric)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'reads volunteer_star_level, reference data of every staff group (the report views call it)'),
+  ('org_life_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('member_participation', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report (member ids and counts, as member_of_record)'),
+  ('branch_participation', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('member_never_took_part', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report for the branch secretary'),
+  ('org_eligibility_notice', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'compliance notice (issue 14 §4)'),
+-- participation (issue 14 §2): the love bank's postings, security definer with the caller's
+-- reach checked: earnings and reversals by community staff and above, redemptions and
+-- transfers by every staff group (a new transaction id each)
+  ('credit_attendance(bigint)', 'own_only', 'own_only', 'own_only', 'refused', 'refused', 'refused', 'refused', 'credits a verified attendance of an activity in the jurisdiction'),
+  ('post_earnings(bigint[])', 'self', 'self', 'self', 'refused', 'refused', 'refused', 'refused', 'credits the jurisdiction''s verified attendances: a count of its own'),
+  ('redeem(bigint,bigint,integer,date)', 'own_only', 'own_only', 'own_only', 'own_only', 'refused', 'refused', 'refused', 'redeems for an account whose holder lives in the jurisdiction'),
+  ('transfer_points(bigint,bigint,numeric,text)', 'own_only', 'own_only', 'own_only', 'own_only', 'refused', 'refused', 'refused', 'transfers between two accounts whose holders live in the jurisdiction'),
+  ('reverse_transaction(bigint,text)', 'own_only', 'own_only', 'own_only', 'refused', 'refused', 'refused', 'refused', 'reverses a posting whose holders live in the jurisdiction'),
+-- participation (issue 14 §3): social work; case notes and clients only for the case's social
+-- worker (commgrid_social_worker, linked to its worker rows by a district administrator)
+  ('social_worker_login', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'scoped', 'scoped', 'own rows only'),
+  ('grant_social_worker(name,bigint)', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'district administrator within the jurisdiction'),
+  ('revoke_social_worker(name,bigint)', 'scoped', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'district administrator within the jurisdiction'),
+  ('role_social_workers(name)', 'all', 'all', 'all', 'all', 'refused', 'all', 'all', 'another role''s worker rows: hidden by the map''s own-rows policy'),
+  ('social_worker_ids()', 'self', 'self', 'self', 'self', 'self', 'self', 'self', 'the caller''s worker rows'),
+  ('sw_client_card(bigint)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'own_only', 'the client of a case, for its social worker only, audited'),
+  ('social_work_monthly', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('social_work_cadence', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'compliance report'),
+  ('sw_case_notes(bigint)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'own_only', 'the notes of a case, for its social worker only, audited'),
+  ('sw_add_case_note(bigint,text)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'own_only', 'writes a case note, for its social worker only'),
+  ('sw_move_case(bigint,text)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'own_only', 'moves the caller''s own case to a stage (staff write sw_case directly)'),
+  ('sw_refer_case(bigint,text,date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'own_only', 'refers the client of the caller''s own case (staff write sw_case directly)'),
+  ('sw_record_session(bigint,date,integer)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'own_only', 'records a session of the caller''s own case (staff write sw_case_session directly)'),
+  ('sw_record_group_session(bigint,date,integer)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'own_only', 'records a meeting of the caller''s own group (staff write sw_group_session directly)'),
 -- visits (issue 13, sql/62_visits)
-  ('actual_population', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'the actual-population register, with the caller''s row-level security'),
-  ('visit_coverage', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report'),
-  ('must_visit_overdue', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'compliance report'),
-  ('visit_worklist(gridcode,date)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: a grid''s worklist'),
-  ('return_visit_due(date,gridcode)', 'filtered', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'the caller''s vulnerable residents (row-level security)'),
-  ('may_see_kind(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'the special-category policy''s test: reads the catalogue, which staff read'),
-  ('security_index', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: community rows'),
+  ('actual_population', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'the actual-population register, with the caller''s row-level security'),
+  ('visit_coverage', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('must_visit_overdue', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'compliance report'),
+  ('visit_worklist(gridcode,date)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'staff function: a grid''s worklist'),
+  ('return_visit_due(date,gridcode)', 'filtered', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'the caller''s vulnerable residents (row-level security)'),
+  ('may_see_kind(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'the special-category policy''s test: reads the catalogue, which staff read'),
+  ('security_index', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report: community rows'),
 -- the element inventory (issue 13, sql/63_elements)
-  ('grid_file(gridcode)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: the grid file (counts)');
+  ('grid_file(gridcode)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'staff function: the grid file (counts)');
 -- services (issue 12)
 INSERT INTO matrix_expectation VALUES
-  ('service_deadline(timestamp with time zone,text)', 'all', 'all', 'all', 'all', 'all', 'all', 'the district''s public service-time rule'),
-  ('working_time_between(timestamp with time zone,timestamp with time zone)', 'all', 'all', 'all', 'all', 'all', 'all', 'the official working-day calendar'),
-  ('add_working_time(timestamp with time zone,interval)', 'all', 'all', 'all', 'all', 'all', 'all', 'the official working-day calendar'),
-  ('is_working_day(date)', 'all', 'all', 'all', 'all', 'all', 'all', 'the official working-day calendar'),
-  ('request_hotspots(gridcode,timestamp with time zone,timestamp with time zone,text,double precision,integer)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'clusters the requests the caller sees (row-level security); a liaison has no area table'),
-  ('service_figures', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: mass-work figures of the jurisdiction''s grids, communities and townships'),
-  ('service_repeat_request', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: the jurisdiction''s repeat requests (ids, category, grid, times)'),
-  ('service_category_trend', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report: requests per category, grid and month (BI: bi_service_category_trend)'),
+  ('service_deadline(timestamp with time zone,text)', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'the district''s public service-time rule'),
+  ('working_time_between(timestamp with time zone,timestamp with time zone)', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'the official working-day calendar'),
+  ('add_working_time(timestamp with time zone,interval)', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'the official working-day calendar'),
+  ('is_working_day(date)', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'the official working-day calendar'),
+  ('request_hotspots(gridcode,timestamp with time zone,timestamp with time zone,text,double precision,integer)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'refused', 'clusters the requests the caller sees (row-level security); a liaison has no area table'),
+  ('service_figures', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report: mass-work figures of the jurisdiction''s grids, communities and townships'),
+  ('service_repeat_request', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report: the jurisdiction''s repeat requests (ids, category, grid, times)'),
+  ('service_category_trend', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report: requests per category, grid and month (BI: bi_service_category_trend)'),
   ('submit_request(text,text,text,geometry,text,text,text,text,bigint,text,text,boolean,timestamp with time zone,text,text,timestamp with time zone,boolean)',
-   'self', 'self', 'self', 'self', 'refused', 'refused', 'records a request in the caller''s jurisdiction (its new id); no INSERT on service_request for the others'),
+   'self', 'self', 'self', 'self', 'refused', 'refused', 'refused', 'records a request in the caller''s jurisdiction (its new id); no INSERT on service_request for the others'),
 -- wearable care (issue 15): tracks, the map and alarm responses through audited staff
 -- functions; the partition and no_signal jobs run as the owner (pg_cron)
-  ('care_track(bigint,timestamp with time zone,timestamp with time zone)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: a person''s track, audited'),
-  ('care_positions(gridcode)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: the map of an area in the jurisdiction, audited'),
-  ('care_alarm_respond(bigint,text,boolean,text)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'staff function: responses to the jurisdiction''s alarms'),
-  ('care_ping_create_partitions(integer,date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s daily job'),
-  ('care_ping_drop_expired(date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s daily job'),
-  ('care_check_no_signal(timestamp with time zone)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'the owner''s scheduled job'),
-  ('care_operations', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report view: rows of the holders in the jurisdiction'),
-  ('care_case_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'report view: lost-person cases of the jurisdiction');
+  ('care_track(bigint,timestamp with time zone,timestamp with time zone)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'staff function: a person''s track, audited'),
+  ('care_positions(gridcode)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'staff function: the map of an area in the jurisdiction, audited'),
+  ('care_alarm_respond(bigint,text,boolean,text)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'staff function: responses to the jurisdiction''s alarms'),
+  ('care_ping_create_partitions(integer,date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s daily job'),
+  ('care_ping_drop_expired(date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s daily job'),
+  ('care_check_no_signal(timestamp with time zone)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'the owner''s scheduled job'),
+  ('care_operations', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report view: rows of the holders in the jurisdiction'),
+  ('care_case_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report view: lost-person cases of the jurisdiction');
 
 -- Sample arguments, by type, name and function (the most specific row wins; none: NULL):
 -- SQL evaluated as the owner, where $home is the role's home, $own true for the call inside
@@ -262,6 +284,27 @@ INSERT INTO matrix_sample VALUES
   ('bigint', 'unit', NULL, 'pg_temp.m_key(''unit'', $home, $own)'),
   ('bigint', 'campaign', NULL, 'pg_temp.m_key(''assessment_campaign'', $home, $own)'),
   ('bigint', 'alarm', 'care_alarm_respond', 'pg_temp.m_key(''care_alarm'', $home, $own)'),
+  -- the love bank: a verified attendance not credited, a resident's account, a posting, in
+  -- a community of the home or elsewhere (the fixture's 620102000101 … ids)
+  ('bigint', 'attendance', NULL, '(SELECT min(attendance_id) FROM activity_attendance t WHERE pg_temp.m_in(t.community_code, $home, $own) AND verified_on IS NOT NULL AND attendance_id NOT IN (SELECT attendance_id FROM love_transaction WHERE attendance_id IS NOT NULL))'),
+  ('bigint', 'account', NULL, '(SELECT min(a.account_id) FROM love_account a JOIN resident r USING (resident_id) WHERE pg_temp.m_in(r.grid_code, $home, $own))'),
+  ('bigint', 'from_account', NULL, '(SELECT min(a.account_id) FROM love_account a JOIN resident r USING (resident_id) WHERE pg_temp.m_in(r.grid_code, $home, $own))'),
+  ('bigint', 'to_account', NULL, '(SELECT max(a.account_id) FROM love_account a JOIN resident r USING (resident_id) WHERE pg_temp.m_in(r.grid_code, $home, $own))'),
+  ('bigint', 'item', 'redeem', '620102000101'),
+  ('numeric', 'points', NULL, '1'),
+  ('text', 'relation', NULL, '''母亲'''),
+  ('text', 'reason', 'reverse_transaction', '''matrix probe'''),
+  ('bigint', 'original', NULL, '(SELECT min(x.transaction_id) FROM love_transaction x JOIN love_movement m USING (transaction_id) JOIN love_account a USING (account_id) JOIN resident r USING (resident_id) WHERE x.kind = ''earning'' AND pg_temp.m_in(r.grid_code, $home, $own))'),
+  -- social work: the matrix social worker's case and group, or the other worker's in the same
+  -- township; a worker without a login, in the home or elsewhere
+  ('bigint', 'case_id', NULL, 'CASE WHEN $own THEN 620102000101 ELSE 620102000102 END'),
+  ('text', 'note', NULL, '''matrix probe'''),
+  ('bigint', 'group_id', NULL, 'CASE WHEN $own THEN 620102000101 ELSE 620102000102 END'),
+  ('text', 'stage', 'sw_move_case', '''assessment'''),
+  ('text', 'referred_to', NULL, '''matrix probe'''),
+  ('integer', 'minutes', NULL, '30'),
+  ('integer', 'attendees', NULL, '0'),
+  ('bigint', 'worker', NULL, '(SELECT min(worker_id) FROM social_worker w WHERE pg_temp.m_in(w.subdistrict_code, $home, $own) AND worker_id NOT IN (SELECT worker_id FROM social_worker_login))'),
   ('text', 'step', 'care_alarm_respond', '''acknowledged'''),
   ('name', 'member', NULL, '''m620102_spare'''),
   ('text', 'level', NULL, '''grid'''),
@@ -464,12 +507,12 @@ BEGIN
       FOR c IN SELECT * FROM pg_temp.m_calls(o.kind, o.oid, r.home) LOOP
         mine := pg_temp.m_try(r.role_name, c.query, 'true');
         got := CASE WHEN mine.outcome = 'ok' THEN 'permitted' ELSE mine.outcome END;
-        IF want IS NULL OR want = 'refused' OR (want = 'scoped' AND c.variant = 'foreign') THEN
+        IF want IS NULL OR want = 'refused' OR (want IN ('scoped', 'own_only') AND c.variant = 'foreign') THEN
           INSERT INTO matrix_result VALUES (r.grp, o.object, c.variant, COALESCE(want, 'missing'),
                                             left(mine.outcome, 5), got, mine.outcome LIKE '42501 %');
           CONTINUE;
         END IF;
-        IF mine.outcome <> 'ok' OR want = 'self' THEN
+        IF mine.outcome <> 'ok' OR want IN ('self', 'own_only') THEN
           INSERT INTO matrix_result VALUES (r.grp, o.object, c.variant, want, left(mine.outcome, 5), got,
                                             mine.outcome = 'ok');
           CONTINUE;
@@ -519,7 +562,7 @@ GRANT SELECT ON bi_area TO commgrid_grid_worker;
 CREATE VIEW commgrid.canary_residents AS SELECT resident_id, grid_code FROM commgrid.resident;
 GRANT SELECT ON commgrid.canary_residents TO commgrid_grid_worker;
 INSERT INTO matrix_expectation VALUES
-  ('canary_residents', 'refused', 'refused', 'refused', 'scoped', 'refused', 'refused', 'the canary');
+  ('canary_residents', 'refused', 'refused', 'refused', 'scoped', 'refused', 'refused', 'refused', 'the canary');
 CREATE VIEW commgrid.canary_unlisted WITH (security_invoker = true) AS SELECT code FROM commgrid.area;
 GRANT SELECT ON commgrid.canary_unlisted TO commgrid_township_staff;
 CREATE FUNCTION commgrid.canary_count(g gridcode) RETURNS bigint LANGUAGE sql STABLE

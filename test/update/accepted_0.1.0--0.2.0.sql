@@ -25,6 +25,7 @@ INSERT INTO commgrid_update_check.accepted (kind, item, reason) VALUES
   ('district_report', 'compliance: staffing\_below\_norm', 'issue 16: a new compliance kind (staffing norms)'),
   ('district_report', 'compliance: training\_%', 'issue 16: new compliance kinds (training in class hours)'),
   ('district_report', 'education tasks due%', 'issue 16: new report lines (education plans)'),
+  ('table', 'commgrid.security_role', 'issue 14: the social workers'' group role (commgrid_social_worker)'),
   ('table', 'commgrid.assigned_table', 'issue 14 and later areas: their tables placed by the engine (activity, …) are registered with register_assigned_table'),
   ('district_report', 'communities that may set up a Party committee (notice)', 'issue 14: the ≥ 100 members rule as an eligibility notice'),
   ('district_report', 'love-bank points issued this year', 'issue 14: a new report line (love bank)'),
