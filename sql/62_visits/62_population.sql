@@ -46,11 +46,24 @@ SELECT commgrid.mark_personal('commgrid.residence_event', '{permit_no}', restric
 SELECT commgrid.audit_table('commgrid.residence_event');
 SELECT commgrid.register_dump('commgrid.residence_event');
 
--- Rows that belong to a resident take the resident's grid (as the owner: row-level security
--- never hides the resident it reads; the writer's policy then checks the row).
-CREATE FUNCTION take_resident_grid() RETURNS trigger
+-- Each event, as it is written (as the owner: row-level security never hides the resident
+-- it reads; the writer's policy then checks the row): not in the future (an arrival written
+-- late is dated when it happened, not when it was typed); the resident's row locked, one
+-- writer per person at a time, so the order check below and the household's grid read after
+-- the lock see what a concurrent writer or household move committed.  Only lookups by key:
+-- the cost per row does not grow with the register.
+CREATE FUNCTION residence_event_prepare() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
+  IF TG_OP = 'INSERT' OR NEW.on_date IS DISTINCT FROM OLD.on_date OR NEW.resident_id IS DISTINCT FROM OLD.resident_id THEN
+    IF NEW.on_date > commgrid.district_today() THEN
+      RAISE EXCEPTION 'a residence event cannot be in the future'
+        USING ERRCODE = '23514',
+              DETAIL = format('on_date is %s; today in the district (Asia/Shanghai) is %s.', NEW.on_date, commgrid.district_today()),
+              HINT = 'Date the event on the day the person arrived or left.';
+    END IF;
+    PERFORM 1 FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id FOR NO KEY UPDATE;
+  END IF;
   PERFORM commgrid.boundary_share_lock();
   -- the household's grid, which the resident's always equals once its triggers have run
   SELECT h.grid_code INTO NEW.grid_code
@@ -58,44 +71,65 @@ BEGIN
   WHERE r.resident_id = NEW.resident_id;
   RETURN NEW;
 END $$;
-REVOKE EXECUTE ON FUNCTION take_resident_grid() FROM PUBLIC;
-COMMENT ON FUNCTION take_resident_grid() IS
-  'Trigger: a row about a resident takes the resident''s grid_code (as the owner, so row-level security cannot hide the resident)';
+REVOKE EXECUTE ON FUNCTION residence_event_prepare() FROM PUBLIC;
+COMMENT ON FUNCTION residence_event_prepare() IS
+  'Trigger: a residence event is not in the future (23514), locks its resident (one writer per person) and takes the grid of the resident''s household';
+CREATE TRIGGER residence_event_prepare BEFORE INSERT OR UPDATE ON residence_event
+  FOR EACH ROW EXECUTE FUNCTION residence_event_prepare();
 
-CREATE TRIGGER residence_event_take_grid BEFORE INSERT OR UPDATE ON residence_event
-  FOR EACH ROW EXECUTE FUNCTION take_resident_grid();
-
--- Events are a history: each one dated on or after the person's previous event, and not in
--- the future (an arrival written late is dated when it happened, not when it was typed).
+-- Events are a history: once per statement, over all its rows, no new or re-dated event lies
+-- before the latest of the person's other events.  Set-based, so a district's bulk import
+-- (one INSERT ... SELECT or COPY of many arrivals) costs one join, not a search per row; a
+-- statement's own events of one person need no order among themselves (each is dated).  The
+-- residents are locked by residence_event_prepare before this runs.
 CREATE FUNCTION residence_event_check_order() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
-  latest date;
+  changed bigint[];
+  bad record;
 BEGIN
-  IF NEW.on_date > commgrid.district_today() THEN
-    RAISE EXCEPTION 'a residence event cannot be in the future'
-      USING ERRCODE = '23514',
-            DETAIL = format('on_date is %s; today in the district (Asia/Shanghai) is %s.', NEW.on_date, commgrid.district_today()),
-            HINT = 'Date the event on the day the person arrived or left.';
+  IF TG_OP = 'INSERT' THEN
+    SELECT array_agg(n.event_id) INTO changed FROM new_rows n;
+  ELSE
+    SELECT array_agg(n.event_id) INTO changed
+    FROM new_rows n LEFT JOIN old_rows o ON o.event_id = n.event_id
+    WHERE o.event_id IS NULL OR n.on_date <> o.on_date OR n.resident_id <> o.resident_id;
   END IF;
-  -- one writer per person at a time: two sessions cannot both pass the check below
-  PERFORM 1 FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id FOR NO KEY UPDATE;
-  SELECT max(e.on_date) INTO latest FROM commgrid.residence_event e
-  WHERE e.resident_id = NEW.resident_id AND e.event_id <> NEW.event_id;
-  IF NEW.on_date < latest THEN
-    RAISE EXCEPTION 'a residence event of resident % is dated before their latest event', NEW.resident_id
+  IF changed IS NULL THEN
+    RETURN NULL;
+  END IF;
+  -- planned for this statement's rows (EXECUTE): a plan cached while the register was small
+  -- would scan it once per person
+  EXECUTE $q$
+    WITH c AS (SELECT e.event_id, e.resident_id, e.on_date FROM commgrid.residence_event e
+               WHERE e.event_id = ANY ($1)),
+    person AS (SELECT c.resident_id, array_agg(c.event_id) AS mine, min(c.on_date) AS first_new
+               FROM c GROUP BY c.resident_id)
+    SELECT p.resident_id, p.first_new AS on_date, max(e.on_date) AS latest
+    FROM person p JOIN commgrid.residence_event e
+      ON e.resident_id = p.resident_id AND e.event_id <> ALL (p.mine)
+    GROUP BY p.resident_id, p.first_new
+    HAVING p.first_new < max(e.on_date)
+    ORDER BY p.resident_id LIMIT 1 $q$
+  INTO bad USING changed;
+  IF bad.resident_id IS NOT NULL THEN
+    RAISE EXCEPTION 'a residence event of resident % is dated before their latest event', bad.resident_id
       USING ERRCODE = '23514',
-            DETAIL = format('on_date is %s; the latest event is on %s.', NEW.on_date, latest),
+            DETAIL = format('on_date is %s; the latest event is on %s.', bad.on_date, bad.latest),
             HINT = 'Events are a history: add a new event, do not rewrite an old one.';
   END IF;
-  RETURN NEW;
+  RETURN NULL;
 END $$;
 REVOKE EXECUTE ON FUNCTION residence_event_check_order() FROM PUBLIC;
 COMMENT ON FUNCTION residence_event_check_order() IS
-  'Trigger: a residence event is not in the future and not before the person''s latest event (23514)';
+  'Statement trigger: no inserted or re-dated residence event lies before the latest of the person''s other events (23514); set-based over the statement''s rows';
 
-CREATE TRIGGER residence_event_check_order BEFORE INSERT OR UPDATE OF on_date, resident_id ON residence_event
-  FOR EACH ROW EXECUTE FUNCTION residence_event_check_order();
+CREATE TRIGGER residence_event_check_order AFTER INSERT ON residence_event
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION residence_event_check_order();
+CREATE TRIGGER residence_event_check_reorder AFTER UPDATE ON residence_event
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION residence_event_check_order();
 
 -- The current status of every resident the caller may read (its own row-level security).
 CREATE VIEW actual_population WITH (security_invoker = true) AS
@@ -195,38 +229,67 @@ SELECT commgrid.mark_personal('commgrid.tenancy', '{starts_on, ends_on}');
 SELECT commgrid.audit_table('commgrid.tenancy');
 SELECT commgrid.register_dump('commgrid.tenancy');
 
--- Takes the rental's grid, and refuses a tenancy that overlaps the same tenant's other
--- tenancy of the same dwelling (the owner sees every tenancy of the dwelling).
-CREATE FUNCTION tenancy_check() RETURNS trigger
+-- A tenancy takes the rental's grid, with the rental's row locked: two sessions adding
+-- tenancies of one dwelling take turns, so the overlap check below sees the other's rows.
+CREATE FUNCTION tenancy_prepare() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  other bigint;
 BEGIN
   PERFORM commgrid.boundary_share_lock();
-  -- the rental row locked: two sessions cannot both add overlapping tenancies
   SELECT l.grid_code INTO NEW.grid_code FROM commgrid.rental l WHERE l.rental_id = NEW.rental_id
   FOR NO KEY UPDATE;
-  IF NEW.ends_on < NEW.starts_on THEN
-    RETURN NEW;  -- tenancy_dates_in_order refuses it
-  END IF;
-  SELECT t.tenancy_id INTO other FROM commgrid.tenancy t
-  WHERE t.rental_id = NEW.rental_id AND t.resident_id = NEW.resident_id
-    AND t.tenancy_id <> NEW.tenancy_id
-    AND daterange(t.starts_on, t.ends_on, '[]') && daterange(NEW.starts_on, NEW.ends_on, '[]')
-  LIMIT 1;
-  IF other IS NOT NULL THEN
-    RAISE EXCEPTION 'tenancy of resident % in rental % overlaps tenancy %', NEW.resident_id, NEW.rental_id, other
-      USING ERRCODE = '23P01',
-            DETAIL = format('The new tenancy runs from %s to %s.', NEW.starts_on, COALESCE(NEW.ends_on::text, 'open')),
-            HINT = 'End the running tenancy (ends_on) before starting another.';
-  END IF;
   RETURN NEW;
 END $$;
-REVOKE EXECUTE ON FUNCTION tenancy_check() FROM PUBLIC;
-COMMENT ON FUNCTION tenancy_check() IS
-  'Trigger: a tenancy takes its rental''s grid and may not overlap the same tenant''s other tenancy of the dwelling (23P01)';
-CREATE TRIGGER tenancy_check BEFORE INSERT OR UPDATE ON tenancy
-  FOR EACH ROW EXECUTE FUNCTION tenancy_check();
+REVOKE EXECUTE ON FUNCTION tenancy_prepare() FROM PUBLIC;
+COMMENT ON FUNCTION tenancy_prepare() IS
+  'Trigger: a tenancy takes its rental''s grid and locks the rental (writers of one dwelling take turns)';
+CREATE TRIGGER tenancy_prepare BEFORE INSERT OR UPDATE ON tenancy
+  FOR EACH ROW EXECUTE FUNCTION tenancy_prepare();
+
+-- A tenant's tenancies of one dwelling may not overlap: once per statement, over all its rows
+-- (set-based, as the residence events' order; the owner sees every tenancy of the dwelling).
+CREATE FUNCTION tenancy_check_overlap() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  changed bigint[];
+  bad record;
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    SELECT array_agg(n.tenancy_id) INTO changed FROM new_rows n;
+  ELSE
+    SELECT array_agg(n.tenancy_id) INTO changed
+    FROM new_rows n LEFT JOIN old_rows o ON o.tenancy_id = n.tenancy_id
+    WHERE o.tenancy_id IS NULL
+       OR (n.rental_id, n.resident_id, n.starts_on, n.ends_on) IS DISTINCT FROM (o.rental_id, o.resident_id, o.starts_on, o.ends_on);
+  END IF;
+  IF changed IS NULL THEN
+    RETURN NULL;
+  END IF;
+  -- planned for this statement's rows (EXECUTE), as residence_event_check_order
+  EXECUTE $q$
+    SELECT n.tenancy_id, n.rental_id, n.resident_id, n.starts_on, n.ends_on, t.tenancy_id AS other
+    FROM commgrid.tenancy n JOIN commgrid.tenancy t
+      ON t.rental_id = n.rental_id AND t.resident_id = n.resident_id AND t.tenancy_id <> n.tenancy_id
+     AND daterange(t.starts_on, t.ends_on, '[]') && daterange(n.starts_on, n.ends_on, '[]')
+    WHERE n.tenancy_id = ANY ($1)
+    ORDER BY n.tenancy_id, t.tenancy_id LIMIT 1 $q$
+  INTO bad USING changed;
+  IF bad.tenancy_id IS NOT NULL THEN
+    RAISE EXCEPTION 'tenancy of resident % in rental % overlaps tenancy %', bad.resident_id, bad.rental_id, bad.other
+      USING ERRCODE = '23P01',
+            DETAIL = format('The new tenancy runs from %s to %s.', bad.starts_on, COALESCE(bad.ends_on::text, 'open')),
+            HINT = 'End the running tenancy (ends_on) before starting another.';
+  END IF;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION tenancy_check_overlap() FROM PUBLIC;
+COMMENT ON FUNCTION tenancy_check_overlap() IS
+  'Statement trigger: no inserted or changed tenancy overlaps the same tenant''s other tenancy of the dwelling (23P01); set-based over the statement''s rows';
+CREATE TRIGGER tenancy_check_overlap AFTER INSERT ON tenancy
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION tenancy_check_overlap();
+CREATE TRIGGER tenancy_check_overlap_update AFTER UPDATE ON tenancy
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION tenancy_check_overlap();
 -- rows about a household follow it when the engine moves it (as the owner)
 CREATE FUNCTION household_pass_grid_to_population() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$

@@ -44,14 +44,23 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public
   WITH v AS (
     SELECT r.resident_id, r.household_id, r.grid_code, r.registered_on,
            min(i.days) AS interval_days, bool_and(i.remote_counts) AS remote_counts
-    FROM commgrid.resident r
+    -- every resident, or those under the area by the grid index: two branches, one skipped
+    -- at run time, since "area IS NULL OR grid_code <@ area" would scan every resident for
+    -- one grid (the function is planned once for any area)
+    FROM (SELECT x.resident_id, x.household_id, x.grid_code, x.registered_on, x.vulnerable_kinds,
+                 x.empty_nest_elderly, x.living_alone, x.disability
+          FROM commgrid.resident x WHERE area IS NULL
+          UNION ALL
+          SELECT x.resident_id, x.household_id, x.grid_code, x.registered_on, x.vulnerable_kinds,
+                 x.empty_nest_elderly, x.living_alone, x.disability
+          FROM commgrid.resident x WHERE x.grid_code <@ area) r
     JOIN commgrid.return_interval i
       ON i.category = ANY (r.vulnerable_kinds)
       OR (i.category = 'empty_nest_elderly' AND r.empty_nest_elderly)
       OR (i.category = 'living_alone' AND r.living_alone)
       OR (i.category = 'disability' AND r.disability)
-    WHERE r.registered_on <= at AND (area IS NULL OR r.grid_code <@ area)
-    GROUP BY r.resident_id
+    WHERE r.registered_on <= at
+    GROUP BY r.resident_id, r.household_id, r.grid_code, r.registered_on
   )
   SELECT v.resident_id, v.household_id, v.grid_code, v.interval_days, l.day,
          COALESCE(l.day, v.registered_on) + v.interval_days,

@@ -12,7 +12,8 @@ BEGIN
   PERFORM commgrid.check_grid_argument(grid);
   PERFORM commgrid.check_staff_reach(grid, format('grid %s', grid));
   RETURN QUERY
-  WITH pop AS (SELECT p.status, count(*) AS n FROM commgrid.actual_population p WHERE p.grid_code = grid GROUP BY 1),
+  -- MATERIALIZED: read once, not once per status line below
+  WITH pop AS MATERIALIZED (SELECT p.status, count(*) AS n FROM commgrid.actual_population p WHERE p.grid_code = grid GROUP BY 1),
   res AS (
     SELECT count(*) FILTER (WHERE cardinality(r.vulnerable_kinds) > 0) AS vulnerable,
            count(*) FILTER (WHERE r.empty_nest_elderly) AS empty_nest,
