@@ -87,6 +87,26 @@ COMMENT ON FUNCTION care_ingest() IS
   'Trigger (C): the ingest path of care_ping: duplicates dropped, GCJ-02 converted, consent, filters, fence hysteresis, alarms (docs/guide/care.md)';
 CREATE TRIGGER care_ingest BEFORE INSERT ON care_ping
   FOR EACH ROW EXECUTE FUNCTION care_ingest();
+-- Per statement (COPY batch or INSERT): the state rows each device's first ping locked and
+-- read are written back once, in one UPDATE, at the end (docs/guide/care.md, the hot path).
+-- A ping inserted straight into a partition fires no statement trigger of care_ping: its
+-- state is written with the ping.
+CREATE FUNCTION care_ingest_statement() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'care_ingest_statement' LANGUAGE C SECURITY DEFINER
+  SET search_path = pg_catalog, commgrid, public, pg_temp;
+REVOKE EXECUTE ON FUNCTION care_ingest_statement() FROM PUBLIC;
+COMMENT ON FUNCTION care_ingest_statement() IS
+  'Trigger (C): begins (settings read) and ends (device states written in one UPDATE) a statement of care_ping ingest';
+CREATE TRIGGER care_ingest_begin BEFORE INSERT ON care_ping
+  FOR EACH STATEMENT EXECUTE FUNCTION care_ingest_statement();
+CREATE TRIGGER care_ingest_end AFTER INSERT ON care_ping
+  FOR EACH STATEMENT EXECUTE FUNCTION care_ingest_statement();
+
+CREATE FUNCTION care_ingest_cache(OUT devices bigint, OUT bytes bigint)
+  AS 'MODULE_PATHNAME', 'care_ingest_cache' LANGUAGE C VOLATILE STRICT;
+REVOKE EXECUTE ON FUNCTION care_ingest_cache() FROM PUBLIC;
+COMMENT ON FUNCTION care_ingest_cache() IS
+  'The fence cache of care_ingest in this backend: devices cached and bytes allocated (the benchmark prints bytes per device)';
 
 -- The partition of a district day: [00:00, 24:00) Asia/Shanghai.
 CREATE FUNCTION care_ping_create_partitions(days int DEFAULT 7, first_day date DEFAULT commgrid.district_today())
