@@ -553,7 +553,8 @@ device_fences(StateEntry *st)
 
 	if (fe != NULL && fe->resident == st->resident && fe->version == st->fence_version)
 		return fe;
-	if (SPI_execute_plan(fence_plan, args, NULL, true, 0) != SPI_OK_SELECT)
+	/* not read-only: a fresh snapshot, taken after the wait for the state row's lock */
+	if (SPI_execute_plan(fence_plan, args, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "care_ingest: fence query failed");
 	n = (int) SPI_processed;
 	old = MemoryContextSwitchTo(fence_cxt);
