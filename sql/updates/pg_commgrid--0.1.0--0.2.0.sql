@@ -9464,7 +9464,9 @@ CREATE TABLE care_device_state (
   battery_low      boolean NOT NULL DEFAULT false,
   no_signal_since  timestamptz,
   district_outside_count int NOT NULL DEFAULT 0,
-  left_district    boolean NOT NULL DEFAULT false
+  left_district    boolean NOT NULL DEFAULT false,
+  newest_stored_at timestamptz,
+  fence_version    bigint NOT NULL DEFAULT 0
 );
 COMMENT ON TABLE care_device_state IS
   'Ingest state per device: open binding and consent, last accepted fix, fence state (hysteresis), battery and silence flags';
@@ -9485,9 +9487,18 @@ COMMENT ON COLUMN care_device_state.battery_low IS 'low_battery raised and the b
 COMMENT ON COLUMN care_device_state.no_signal_since IS 'no_signal raised for the silence that began then; cleared by the next message';
 COMMENT ON COLUMN care_device_state.district_outside_count IS 'Consecutive accepted fixes outside every area of the district level';
 COMMENT ON COLUMN care_device_state.left_district IS 'left_district raised, no accepted fix inside the district since';
+COMMENT ON COLUMN care_device_state.newest_stored_at IS
+  'The newest fixed_at of any ping stored: a newer ping cannot be a duplicate, so ingest looks for one only when not newer';
+COMMENT ON COLUMN care_device_state.fence_version IS
+  'Changed (care_fence_version_seq) whenever the fences of the wearer or the binding change: ingest''s cached fences are valid while it is equal';
 SELECT commgrid.secure_table('commgrid.care_device_state', '{grid_code}', '{district_admin}', '{}');
 SELECT commgrid.mark_personal('commgrid.care_device_state', '{last_lon, last_lat}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_device_state');
+-- Never reused (a rolled-back change's value is never seen again), so a fence cache entry
+-- loaded at a version is stale as soon as the state row shows another.
+CREATE SEQUENCE care_fence_version_seq;
+COMMENT ON SEQUENCE care_fence_version_seq IS 'Values of care_device_state.fence_version';
+SELECT commgrid.register_dump('commgrid.care_fence_version_seq');
 -- Every device has its state row; the open binding (and its consent) is mirrored into it.
 CREATE OR REPLACE FUNCTION care_device_new_state() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -9521,7 +9532,9 @@ BEGIN
       tracking = COALESCE(b.consent_by IS NOT NULL AND b.consent_withdrawn_at IS NULL, false),
       -- a new wearer starts with a clean fence state
       outside_count = CASE WHEN s.binding_id IS DISTINCT FROM b.binding_id THEN 0 ELSE s.outside_count END,
-      is_out = CASE WHEN s.binding_id IS DISTINCT FROM b.binding_id THEN false ELSE s.is_out END
+      is_out = CASE WHEN s.binding_id IS DISTINCT FROM b.binding_id THEN false ELSE s.is_out END,
+      -- the wearer's fences may be others now
+      fence_version = pg_catalog.nextval('commgrid.care_fence_version_seq')
   WHERE s.device_id OPERATOR(pg_catalog.=) NEW.device_id;
   RETURN NULL;
 END $$;
@@ -9588,6 +9601,39 @@ REVOKE EXECUTE ON FUNCTION care_fence_grid() FROM PUBLIC;
 COMMENT ON FUNCTION care_fence_grid() IS 'Trigger: a fence takes its person''s grid';
 CREATE TRIGGER care_fence_grid BEFORE INSERT OR UPDATE OF resident_id ON care_fence
   FOR EACH ROW EXECUTE FUNCTION care_fence_grid();
+-- A changed fence makes the wearer's cached fences stale in every backend: the device's
+-- state row gets a new fence_version (care_ingest compares it under the row lock it takes
+-- anyway).  Per statement, so loading many fences updates each state row once.
+CREATE OR REPLACE FUNCTION care_fence_version() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    UPDATE commgrid.care_device_state SET fence_version = nextval('commgrid.care_fence_version_seq');
+  ELSIF TG_OP = 'INSERT' THEN
+    UPDATE commgrid.care_device_state s SET fence_version = nextval('commgrid.care_fence_version_seq')
+    WHERE s.resident_id IN (SELECT n.resident_id FROM care_fence_new n);
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE commgrid.care_device_state s SET fence_version = nextval('commgrid.care_fence_version_seq')
+    WHERE s.resident_id IN (SELECT o.resident_id FROM care_fence_old o);
+  ELSE
+    UPDATE commgrid.care_device_state s SET fence_version = nextval('commgrid.care_fence_version_seq')
+    WHERE s.resident_id IN (SELECT n.resident_id FROM care_fence_new n
+                            UNION SELECT o.resident_id FROM care_fence_old o);
+  END IF;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_fence_version() FROM PUBLIC;
+COMMENT ON FUNCTION care_fence_version() IS
+  'Trigger: a new, changed or deleted fence gives its wearer''s device state a new fence_version (ingest reloads its cached fences)';
+CREATE TRIGGER care_fence_version_insert AFTER INSERT ON care_fence
+  REFERENCING NEW TABLE AS care_fence_new FOR EACH STATEMENT EXECUTE FUNCTION care_fence_version();
+CREATE TRIGGER care_fence_version_update AFTER UPDATE ON care_fence
+  REFERENCING NEW TABLE AS care_fence_new OLD TABLE AS care_fence_old
+  FOR EACH STATEMENT EXECUTE FUNCTION care_fence_version();
+CREATE TRIGGER care_fence_version_delete AFTER DELETE ON care_fence
+  REFERENCING OLD TABLE AS care_fence_old FOR EACH STATEMENT EXECUTE FUNCTION care_fence_version();
+CREATE TRIGGER care_fence_version_truncate AFTER TRUNCATE ON care_fence
+  FOR EACH STATEMENT EXECUTE FUNCTION care_fence_version();
 -- Alarms, raised by the ingest path (care_ingest) and by care_check_no_signal, each sent to
 -- listeners on channel commgrid_care_alarm at commit (NOTIFY is transactional: a rolled-back
 -- ping raises nothing).  Response times are recorded on the row.
@@ -9698,7 +9744,10 @@ CREATE SEQUENCE care_ping_id_seq;
 COMMENT ON SEQUENCE care_ping_id_seq IS 'Ids of care_ping';
 CREATE TABLE care_ping (
   ping_id        bigint NOT NULL DEFAULT nextval('commgrid.care_ping_id_seq'),
-  device_id      bigint NOT NULL REFERENCES care_device,
+  -- no foreign key: its check (a query and a row lock on care_device per ping) halved the
+  -- ingest rate; care_ingest refuses an unknown device (23503) under the lock of its state
+  -- row, and care_device_keep_pings refuses to delete a device that has pings
+  device_id      bigint NOT NULL,
   fixed_at       timestamptz NOT NULL,
   received_at    timestamptz NOT NULL DEFAULT now(),
   message        text NOT NULL DEFAULT 'position' CHECK (message IN ('position', 'heartbeat', 'alarm')),
@@ -9777,6 +9826,44 @@ COMMENT ON FUNCTION care_ingest() IS
   'Trigger (C): the ingest path of care_ping: duplicates dropped, GCJ-02 converted, consent, filters, fence hysteresis, alarms (docs/guide/care.md)';
 CREATE TRIGGER care_ingest BEFORE INSERT ON care_ping
   FOR EACH ROW EXECUTE FUNCTION care_ingest();
+-- Per statement (COPY batch or INSERT): the state rows each device's first ping locked and
+-- read are written back once, in one UPDATE, at the end (docs/guide/care.md, the hot path).
+-- A ping inserted straight into a partition fires no statement trigger of care_ping: its
+-- state is written with the ping.
+CREATE OR REPLACE FUNCTION care_ingest_statement() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'care_ingest_statement' LANGUAGE C SECURITY DEFINER
+  SET search_path = pg_catalog, commgrid, public, pg_temp;
+REVOKE EXECUTE ON FUNCTION care_ingest_statement() FROM PUBLIC;
+COMMENT ON FUNCTION care_ingest_statement() IS
+  'Trigger (C): begins (settings read) and ends (device states written in one UPDATE) a statement of care_ping ingest';
+CREATE TRIGGER care_ingest_begin BEFORE INSERT ON care_ping
+  FOR EACH STATEMENT EXECUTE FUNCTION care_ingest_statement();
+CREATE TRIGGER care_ingest_end AFTER INSERT ON care_ping
+  FOR EACH STATEMENT EXECUTE FUNCTION care_ingest_statement();
+CREATE OR REPLACE FUNCTION care_ingest_cache(OUT devices bigint, OUT bytes bigint)
+  AS 'MODULE_PATHNAME', 'care_ingest_cache' LANGUAGE C VOLATILE STRICT;
+REVOKE EXECUTE ON FUNCTION care_ingest_cache() FROM PUBLIC;
+COMMENT ON FUNCTION care_ingest_cache() IS
+  'The fence cache of care_ingest in this backend: devices cached and bytes allocated (the benchmark prints bytes per device)';
+-- What the foreign key did for deletes: a device with pings stays.  The state row is locked
+-- first, so a ping being ingested (it holds that lock) is committed and seen before the check.
+CREATE OR REPLACE FUNCTION care_device_keep_pings() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  PERFORM 1 FROM commgrid.care_device_state s
+  WHERE s.device_id OPERATOR(pg_catalog.=) OLD.device_id FOR UPDATE;
+  IF EXISTS (SELECT 1 FROM commgrid.care_ping p WHERE p.device_id OPERATOR(pg_catalog.=) OLD.device_id) THEN
+    RAISE EXCEPTION 'device % still has pings', OLD.device_id
+      USING ERRCODE = '23503', DETAIL = 'care_ping holds pings of device ' || OLD.device_id || '.',
+            HINT = 'Retire it (retired_at) instead; its pings go with their partitions (care_ping_drop_expired).';
+  END IF;
+  RETURN OLD;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_device_keep_pings() FROM PUBLIC;
+COMMENT ON FUNCTION care_device_keep_pings() IS
+  'Trigger: a device that has pings cannot be deleted (23503), as a foreign key of care_ping would say';
+CREATE TRIGGER care_device_keep_pings BEFORE DELETE ON care_device
+  FOR EACH ROW EXECUTE FUNCTION care_device_keep_pings();
 -- The partition of a district day: [00:00, 24:00) Asia/Shanghai.
 CREATE OR REPLACE FUNCTION care_ping_create_partitions(days int DEFAULT 7, first_day date DEFAULT commgrid.district_today())
 RETURNS int
