@@ -141,7 +141,9 @@ static HTAB *fence_cache = NULL;
 static MemoryContext stmt_cxt = NULL;
 static HTAB *stmt_states = NULL;
 static bool stmt_active = false;	/* between the statement triggers */
+static int	stmt_depth = 0;			/* statements of care_ping open (a writable CTE has two) */
 static int	stmt_level = 0;			/* the transaction nest level it began at */
+static bool stmt_lost = false;		/* a subtransaction inside it rolled back */
 static double speed_limit,
 			accuracy_limit;
 static int	battery_limit;
@@ -150,6 +152,8 @@ static void
 stmt_reset(void)
 {
 	stmt_active = false;
+	stmt_depth = 0;
+	stmt_lost = false;
 	stmt_states = NULL;
 	if (stmt_cxt != NULL)
 		MemoryContextReset(stmt_cxt);
@@ -168,9 +172,18 @@ static void
 care_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 					  SubTransactionId parentSubid, void *arg)
 {
-	if (event == SUBXACT_EVENT_ABORT_SUB && stmt_active &&
-		GetCurrentTransactionNestLevel() <= stmt_level)
+	if (event != SUBXACT_EVENT_ABORT_SUB || !stmt_active)
+		return;
+	if (GetCurrentTransactionNestLevel() <= stmt_level)
 		stmt_reset();
+	else
+	{
+		/*
+		 * Pings ingested inside a subtransaction that rolled back moved the
+		 * statement's states in memory: the statement cannot go on.
+		 */
+		stmt_lost = true;
+	}
 }
 
 static void
@@ -326,6 +339,18 @@ stmt_begin(void)
 	stmt_states_init();
 	stmt_level = GetCurrentTransactionNestLevel();
 	stmt_active = true;
+	stmt_depth = 1;
+}
+
+static void
+stmt_check(void)
+{
+	if (stmt_lost)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("care_ping ingest state lost to a rolled-back subtransaction"),
+				 errdetail("Pings were ingested in a subtransaction that rolled back inside the statement."),
+				 errhint("Repeat the statement.")));
 }
 
 /* The device's state: from the statement cache, else locked and read (its first ping) */
@@ -815,9 +840,15 @@ care_ingest_statement(PG_FUNCTION_ARGS)
 		prepare_plans(TupleDescAttr(desc, attnum_of(desc, "grid_code") - 1)->atttypid);
 	}
 	if (TRIGGER_FIRED_BEFORE(trig->tg_event))
-		stmt_begin();
-	else if (stmt_active)
 	{
+		if (!stmt_active)
+			stmt_begin();
+		else
+			stmt_depth++;
+	}
+	else if (stmt_active && --stmt_depth == 0)
+	{
+		stmt_check();
 		stmt_flush();
 		stmt_reset();
 	}
@@ -934,6 +965,7 @@ care_ingest(PG_FUNCTION_ARGS)
 	own_statement = !stmt_active;
 	if (own_statement)
 		stmt_begin();
+	stmt_check();
 
 	/* the device's state, locked by its first ping of the statement */
 	st = device_state(device);
