@@ -9835,7 +9835,7 @@ CREATE OR REPLACE FUNCTION care_ingest_statement() RETURNS trigger
   SET search_path = pg_catalog, commgrid, public, pg_temp;
 REVOKE EXECUTE ON FUNCTION care_ingest_statement() FROM PUBLIC;
 COMMENT ON FUNCTION care_ingest_statement() IS
-  'Trigger (C): begins (settings read) and ends (device states written in one UPDATE) a statement of care_ping ingest';
+  'Trigger (C): begins (the statement cache opened) and ends (device states written in one UPDATE) a statement of care_ping ingest';
 CREATE TRIGGER care_ingest_begin BEFORE INSERT ON care_ping
   FOR EACH STATEMENT EXECUTE FUNCTION care_ingest_statement();
 CREATE TRIGGER care_ingest_end AFTER INSERT ON care_ping
