@@ -186,11 +186,22 @@ care_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	}
 }
 
-static void
-caches_init(void)
+/* A hash keyed by device id (int64) in a memory context */
+static HTAB *
+device_hash(const char *name, Size entrysize, MemoryContext cxt)
 {
 	HASHCTL		ctl;
 
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = entrysize;
+	ctl.hcxt = cxt;
+	return hash_create(name, 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+static void
+caches_init(void)
+{
 	if (stmt_cxt == NULL)
 	{
 		stmt_cxt = AllocSetContextCreate(TopMemoryContext, "care_ingest statement",
@@ -203,26 +214,14 @@ caches_init(void)
 		if (fence_cxt == NULL)
 			fence_cxt = AllocSetContextCreate(TopMemoryContext, "care_ingest fences",
 											  ALLOCSET_DEFAULT_SIZES);
-		memset(&ctl, 0, sizeof(ctl));
-		ctl.keysize = sizeof(int64);
-		ctl.entrysize = sizeof(FenceEntry);
-		ctl.hcxt = fence_cxt;
-		fence_cache = hash_create("care_ingest fences", 1024, &ctl,
-								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		fence_cache = device_hash("care_ingest fences", sizeof(FenceEntry), fence_cxt);
 	}
 }
 
 static void
 stmt_states_init(void)
 {
-	HASHCTL		ctl;
-
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(int64);
-	ctl.entrysize = sizeof(StateEntry);
-	ctl.hcxt = stmt_cxt;
-	stmt_states = hash_create("care_ingest states", 1024, &ctl,
-							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	stmt_states = device_hash("care_ingest states", sizeof(StateEntry), stmt_cxt);
 }
 
 static SPIPlanPtr
