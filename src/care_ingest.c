@@ -66,6 +66,7 @@
 #define FENCE_CACHE_MAX 200000
 
 /* The plans, prepared once per backend */
+static SPIPlanPtr setting_plan = NULL;
 static SPIPlanPtr state_plan = NULL;
 static SPIPlanPtr duplicate_plan = NULL;
 static SPIPlanPtr fence_plan = NULL;
@@ -143,7 +144,7 @@ static bool stmt_active = false;	/* between the statement triggers */
 static int	stmt_depth = 0;			/* statements of care_ping open (a writable CTE has two) */
 static int	stmt_level = 0;			/* the transaction nest level it began at */
 static bool stmt_lost = false;		/* a subtransaction inside it rolled back */
-/* care_setting's limits, read with each state row */
+/* care_setting's limits, read once per statement */
 static double speed_limit,
 			accuracy_limit;
 static int	battery_limit;
@@ -227,7 +228,12 @@ stmt_states_init(void)
 static SPIPlanPtr
 prepare(const char *sql, int nargs, Oid *types)
 {
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
+	/*
+	 * Generic plans only: a custom plan of the flush for a one-row INSERT
+	 * looks cheaper than the generic one, so the plan cache would plan it
+	 * again for every statement.
+	 */
+	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
 
 	if (plan == NULL)
 		elog(ERROR, "care_ingest: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
@@ -240,6 +246,8 @@ prepare_plans(Oid gridcode_type)
 {
 	if (state_plan != NULL)
 		return;
+	setting_plan = prepare("SELECT c.jump_speed_kmh, c.accuracy_limit_m, c.low_battery_percent"
+						   " FROM commgrid.care_setting c", 0, NULL);
 	{
 		Oid			t[] = {INT8OID};
 
@@ -247,9 +255,8 @@ prepare_plans(Oid gridcode_type)
 							 "SELECT s.tracking, s.resident_id, s.grid_code, s.last_fixed_at, s.last_lon, s.last_lat,"
 							 " s.outside_count, s.is_out, s.exit_alarm_id, s.battery_low,"
 							 " s.newest_fixed_at, s.district_outside_count, s.left_district,"
-							 " s.fence_version, s.newest_stored_at,"
-							 " c.jump_speed_kmh, c.accuracy_limit_m, c.low_battery_percent"
-							 " FROM commgrid.care_device_state s, commgrid.care_setting c"
+							 " s.fence_version, s.newest_stored_at"
+							 " FROM commgrid.care_device_state s"
 							 " WHERE s.device_id OPERATOR(pg_catalog.=) $1 FOR UPDATE OF s", 1, t);
 	}
 	{
@@ -310,12 +317,30 @@ prepare_plans(Oid gridcode_type)
 	}
 }
 
+/* The limits of care_setting, read once per statement (a join with each state row costs more) */
+static void
+read_settings(void)
+{
+	bool		isnull;
+	HeapTuple	tup;
+	TupleDesc	desc;
+
+	if (SPI_execute_plan(setting_plan, NULL, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "care_ingest: care_setting has no row");
+	tup = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	speed_limit = DatumGetFloat8(SPI_getbinval(tup, desc, 1, &isnull));
+	accuracy_limit = DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull));
+	battery_limit = DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull));
+}
+
 /* Begin a statement of ingest (SPI connected) */
 static void
 stmt_begin(void)
 {
 	caches_init();
 	stmt_reset();
+	read_settings();
 	stmt_states_init();
 	stmt_level = GetCurrentTransactionNestLevel();
 	stmt_active = true;
@@ -374,10 +399,6 @@ device_state(int64 device)
 	e.left_district = DatumGetBool(SPI_getbinval(tup, d, 13, &isnull));
 	e.fence_version = DatumGetInt64(SPI_getbinval(tup, d, 14, &isnull));
 	e.newest_stored_at = DatumGetTimestampTz(SPI_getbinval(tup, d, 15, &e.stored_null));
-	/* the limits come with the state: no query of their own per statement */
-	speed_limit = DatumGetFloat8(SPI_getbinval(tup, d, 16, &isnull));
-	accuracy_limit = DatumGetFloat8(SPI_getbinval(tup, d, 17, &isnull));
-	battery_limit = DatumGetInt32(SPI_getbinval(tup, d, 18, &isnull));
 	e.seen_null = true;
 	/* gridcode is 8 bytes by value (gridcode.h), so it outlives the SPI result */
 	st = hash_search(stmt_states, &device, HASH_ENTER, &found);

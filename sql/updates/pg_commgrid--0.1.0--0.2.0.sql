@@ -9467,7 +9467,9 @@ CREATE TABLE care_device_state (
   left_district    boolean NOT NULL DEFAULT false,
   newest_stored_at timestamptz,
   fence_version    bigint NOT NULL DEFAULT 0
-);
+-- room on each page for the new version of a row, so that ingest's update of it is HOT (no
+-- index entry, no new page)
+) WITH (fillfactor = 50);
 COMMENT ON TABLE care_device_state IS
   'Ingest state per device: open binding and consent, last accepted fix, fence state (hysteresis), battery and silence flags';
 COMMENT ON COLUMN care_device_state.device_id IS 'The device';
