@@ -35,8 +35,13 @@
 
 #include <math.h>
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relscan.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -52,6 +57,12 @@
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/snapmgr.h"
+#include "executor/tuptable.h"
+#include "access/stratnum.h"
+#include "utils/fmgroids.h"
 #include "utils/timestamp.h"
 
 #include "coordsys.h"
@@ -67,7 +78,6 @@
 
 /* The plans, prepared once per backend */
 static SPIPlanPtr setting_plan = NULL;
-static SPIPlanPtr state_plan = NULL;
 static SPIPlanPtr duplicate_plan = NULL;
 static SPIPlanPtr fence_plan = NULL;
 static SPIPlanPtr flush_plan = NULL;
@@ -244,21 +254,10 @@ prepare(const char *sql, int nargs, Oid *types)
 static void
 prepare_plans(Oid gridcode_type)
 {
-	if (state_plan != NULL)
+	if (alarm_plan != NULL)
 		return;
 	setting_plan = prepare("SELECT c.jump_speed_kmh, c.accuracy_limit_m, c.low_battery_percent"
 						   " FROM commgrid.care_setting c", 0, NULL);
-	{
-		Oid			t[] = {INT8OID};
-
-		state_plan = prepare(
-							 "SELECT s.tracking, s.resident_id, s.grid_code, s.last_fixed_at, s.last_lon, s.last_lat,"
-							 " s.outside_count, s.is_out, s.exit_alarm_id, s.battery_low,"
-							 " s.newest_fixed_at, s.district_outside_count, s.left_district,"
-							 " s.fence_version, s.newest_stored_at"
-							 " FROM commgrid.care_device_state s"
-							 " WHERE s.device_id OPERATOR(pg_catalog.=) $1 FOR UPDATE OF s", 1, t);
-	}
 	{
 		Oid			t[] = {INT8OID, TIMESTAMPTZOID, TEXTOID};
 
@@ -358,49 +357,146 @@ stmt_check(void)
 				 errhint("Repeat the statement.")));
 }
 
+static int	attnum_of(TupleDesc desc, const char *name);
+
+/* The columns of care_device_state device_state reads, in this order */
+static const char *const state_columns[] = {
+	"tracking", "resident_id", "grid_code", "last_fixed_at", "last_lon", "last_lat",
+	"outside_count", "is_out", "exit_alarm_id", "battery_low", "newest_fixed_at",
+	"district_outside_count", "left_district", "fence_version", "newest_stored_at"
+};
+#define STATE_COLUMNS lengthof(state_columns)
+
+/*
+ * Lock a device's state row and read it: what SELECT ... FOR UPDATE does,
+ * without a query.  The row is found by the primary key under the newest
+ * snapshot (READ COMMITTED; the transaction's otherwise) and locked; if
+ * another transaction updated it meanwhile, the lock waits for it and takes
+ * the newest version (as EvalPlanQual would; under REPEATABLE READ that is a
+ * serialization failure).  Returns false when there is no row.
+ */
+static bool
+lock_state_row(int64 device, Datum *values, bool *nulls)
+{
+	static Oid	relid = InvalidOid;
+	static AttrNumber att[STATE_COLUMNS];
+	Oid			nsp = get_namespace_oid("commgrid", false);
+	Oid			rel_oid = get_relname_relid("care_device_state", nsp);
+	Relation	rel,
+				idx;
+	Oid			pkey;
+	Snapshot	snap;
+	ScanKeyData key;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	bool		found;
+	ItemPointerData tid;
+	TM_FailureData tmfd;
+	TM_Result	result;
+	bool		xact_snapshot = IsolationUsesXactSnapshot();
+
+	if (!OidIsValid(rel_oid))
+		elog(ERROR, "care_ingest: commgrid.care_device_state not found");
+	rel = table_open(rel_oid, RowExclusiveLock);
+	if (relid != rel_oid)
+	{
+		relid = InvalidOid;
+		for (int i = 0; i < (int) STATE_COLUMNS; i++)
+			att[i] = attnum_of(RelationGetDescr(rel), state_columns[i]);
+		relid = rel_oid;
+	}
+	pkey = RelationGetPrimaryKeyIndex(rel);
+	if (!OidIsValid(pkey))
+		elog(ERROR, "care_ingest: care_device_state has no primary key");
+	idx = index_open(pkey, AccessShareLock);
+	snap = RegisterSnapshot(xact_snapshot ? GetTransactionSnapshot() : GetLatestSnapshot());
+	slot = table_slot_create(rel, NULL);
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(device));
+	scan = index_beginscan(rel, idx, snap, 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	if (found)
+		tid = slot->tts_tid;
+	index_endscan(scan);
+	if (found)
+	{
+		result = table_tuple_lock(rel, &tid, snap, slot, GetCurrentCommandId(true),
+								  LockTupleExclusive, LockWaitBlock,
+								  xact_snapshot ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+		switch (result)
+		{
+			case TM_Ok:
+				break;
+			case TM_Deleted:
+				if (xact_snapshot)
+					ereport(ERROR,
+							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+							 errmsg("could not serialize access due to concurrent delete")));
+				found = false;
+				break;
+			case TM_Updated:
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent update")));
+				break;
+			default:
+				elog(ERROR, "care_ingest: unexpected result %d locking the state of device %lld",
+					 (int) result, (long long) device);
+		}
+	}
+	if (found)
+		for (int i = 0; i < (int) STATE_COLUMNS; i++)
+			values[i] = slot_getattr(slot, att[i], &nulls[i]);
+	/* every column read is by value (gridcode too), so nothing points into the slot */
+	ExecDropSingleTupleTableSlot(slot);
+	UnregisterSnapshot(snap);
+	index_close(idx, AccessShareLock);
+	table_close(rel, NoLock);
+	return found;
+}
+
 /* The device's state: from the statement cache, else locked and read (its first ping) */
 static StateEntry *
 device_state(int64 device)
 {
 	bool		found;
 	StateEntry *st = hash_search(stmt_states, &device, HASH_FIND, NULL);
-	Datum		args[1] = {Int64GetDatum(device)};
-	HeapTuple	tup;
-	TupleDesc	d;
-	bool		isnull;
+	Datum		v[STATE_COLUMNS];
+	bool		n[STATE_COLUMNS];
 	StateEntry	e;
 
 	if (st != NULL)
 		return st;
-	if (SPI_execute_plan(state_plan, args, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "care_ingest: state query failed");
-	if (SPI_processed == 0)
+	if (!lock_state_row(device, v, n))
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("device %lld is not registered", (long long) device),
 				 errdetail("No row of commgrid.care_device has device_id %lld.", (long long) device),
 				 errhint("Register the device (care_device) before loading its pings.")));
-	tup = SPI_tuptable->vals[0];
-	d = SPI_tuptable->tupdesc;
 	memset(&e, 0, sizeof(e));
 	e.device = device;
-	e.tracking = DatumGetBool(SPI_getbinval(tup, d, 1, &isnull));
-	e.resident = DatumGetInt64(SPI_getbinval(tup, d, 2, &e.resident_null));
-	e.grid = SPI_getbinval(tup, d, 3, &e.grid_null);
-	e.last_fixed_at = DatumGetTimestampTz(SPI_getbinval(tup, d, 4, &e.last_null));
-	e.last_lon = DatumGetFloat8(SPI_getbinval(tup, d, 5, &isnull));
-	e.last_lat = DatumGetFloat8(SPI_getbinval(tup, d, 6, &isnull));
-	e.outside_count = DatumGetInt32(SPI_getbinval(tup, d, 7, &isnull));
-	e.is_out = DatumGetBool(SPI_getbinval(tup, d, 8, &isnull));
-	e.exit_alarm = DatumGetInt64(SPI_getbinval(tup, d, 9, &e.exit_alarm_null));
-	e.battery_low = DatumGetBool(SPI_getbinval(tup, d, 10, &isnull));
-	e.newest_fixed_at = DatumGetTimestampTz(SPI_getbinval(tup, d, 11, &e.newest_null));
-	e.district_outside_count = DatumGetInt32(SPI_getbinval(tup, d, 12, &isnull));
-	e.left_district = DatumGetBool(SPI_getbinval(tup, d, 13, &isnull));
-	e.fence_version = DatumGetInt64(SPI_getbinval(tup, d, 14, &isnull));
-	e.newest_stored_at = DatumGetTimestampTz(SPI_getbinval(tup, d, 15, &e.stored_null));
+	e.tracking = DatumGetBool(v[0]);
+	e.resident = DatumGetInt64(v[1]);
+	e.resident_null = n[1];
+	e.grid = v[2];
+	e.grid_null = n[2];
+	e.last_fixed_at = DatumGetTimestampTz(v[3]);
+	e.last_null = n[3];
+	e.last_lon = n[4] ? 0 : DatumGetFloat8(v[4]);
+	e.last_lat = n[5] ? 0 : DatumGetFloat8(v[5]);
+	e.outside_count = DatumGetInt32(v[6]);
+	e.is_out = DatumGetBool(v[7]);
+	e.exit_alarm = DatumGetInt64(v[8]);
+	e.exit_alarm_null = n[8];
+	e.battery_low = DatumGetBool(v[9]);
+	e.newest_fixed_at = DatumGetTimestampTz(v[10]);
+	e.newest_null = n[10];
+	e.district_outside_count = DatumGetInt32(v[11]);
+	e.left_district = DatumGetBool(v[12]);
+	e.fence_version = DatumGetInt64(v[13]);
+	e.newest_stored_at = DatumGetTimestampTz(v[14]);
+	e.stored_null = n[14];
 	e.seen_null = true;
-	/* gridcode is 8 bytes by value (gridcode.h), so it outlives the SPI result */
 	st = hash_search(stmt_states, &device, HASH_ENTER, &found);
 	*st = e;
 	return st;
@@ -787,7 +883,7 @@ attnum_of(TupleDesc desc, const char *name)
 	int			n = SPI_fnumber(desc, name);
 
 	if (n <= 0)
-		elog(ERROR, "care_ingest: care_ping has no column %s", name);
+		elog(ERROR, "care_ingest: no column %s", name);
 	return n;
 }
 
