@@ -22,14 +22,15 @@
  * Alarms are rows of care_alarm, whose trigger sends NOTIFY at commit.
  *
  * The hot path (docs/guide/care.md#the-hot-path): per statement, a device's
- * state row is locked and read once (its first ping) into a statement cache,
+ * state row is locked and read once (its first ping, by the primary key and
+ * table_tuple_lock, no query) into a statement cache,
  * moved in memory by every ping of the statement, and written back for all
  * devices in one UPDATE by the AFTER STATEMENT trigger.  Fences are parsed
  * once into a backend cache, valid while the state row's fence_version (read
  * under the lock, bumped by every fence or binding change) is the one they
  * were loaded at.  A ping of a device whose state is newer than any stored
  * ping (newest_stored_at) cannot be a duplicate and is not looked up.  So a
- * ping costs no query but its device's first in the statement.
+ * ping runs no query of its own; a statement runs two (settings, write-back).
  */
 #include "postgres.h"
 
