@@ -120,7 +120,7 @@ mkdir -p "$work/java"
 javac -Xlint:all -Werror -d "$work/java" -cp "$jar" test/bench/CareIngestBench.java
 host=${PGHOST:-localhost}
 case "$host" in /*) host=localhost ;; esac
-url="jdbc:postgresql://$host:${PGPORT:-5432}/$db?user=${PGUSER:-postgres}"
+url="jdbc:postgresql://$host:${PGPORT:-5432}/$db?user=${PGUSER:-$(id -un)}${PGPASSWORD:+&password=$PGPASSWORD}"
 copy_run() {  # table [--listen] -> the program's output
   java -cp "$work/java:$jar" CareIngestBench "$url" "$@" "$work"/batch.*
 }
