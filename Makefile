@@ -289,8 +289,9 @@ bench-services: deps
 	$(MAKE) install
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/services.sh
 
-# wearable care ingest (issue 15): COPY and 8-client INSERT through care_ingest against a
-# PL/pgSQL trigger baseline; DEVICES, PINGS, CLIENTS, SECONDS set the size
+# wearable care ingest (issue 15): COPY (Java, with an alarm listener) and 8-client INSERT
+# through care_ingest against a PL/pgSQL trigger baseline and the no-trigger ceiling; DEVICES,
+# PINGS, CLIENTS, SECONDS set the size
 bench-care: deps
 	$(MAKE) install
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/care_ingest.sh

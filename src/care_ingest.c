@@ -1,10 +1,11 @@
 /*
  * care_ingest.c
- *	  The ingest path of wearable care: the BEFORE INSERT trigger of
- *	  commgrid.care_ping, for COPY and INSERT alike.
+ *	  The ingest path of wearable care: the BEFORE INSERT row trigger of
+ *	  commgrid.care_ping, for COPY and INSERT alike, and its statement triggers.
  *
- * Per ping, under the device's state row locked FOR UPDATE (so two backends
- * ingesting one device take turns, and a restart continues from the table):
+ * Per ping (a device's state row locked FOR UPDATE by its first ping of the
+ * statement, so two backends ingesting one device take turns, and a restart
+ * continues from the table):
  *	 1. a duplicate (device, fixed_at, message, no alarm flag) is dropped;
  *	 2. without a consented binding a ping is dropped; an alarm is kept
  *		without a position (PIPL: no consent, no tracking);
@@ -19,21 +20,50 @@
  *	 6. alarm flags raise their alarm whatever the filters said; without a fix
  *		the alarm takes the last known position and says so.
  * Alarms are rows of care_alarm, whose trigger sends NOTIFY at commit.
+ *
+ * The hot path (docs/guide/care.md#the-hot-path): per statement, a device's
+ * state row is locked and read once (its first ping, by the primary key and
+ * table_tuple_lock, no query) into a statement cache,
+ * moved in memory by every ping of the statement, and written back for all
+ * devices in one UPDATE by the AFTER STATEMENT trigger.  Fences are parsed
+ * once into a backend cache, valid while the state row's fence_version (read
+ * under the lock, bumped by every fence or binding change) is the one they
+ * were loaded at.  A ping of a device whose state is newer than any stored
+ * ping (newest_stored_at) cannot be a duplicate and is not looked up.  So a
+ * ping runs no query of its own; a statement runs two (settings, write-back).
  */
 #include "postgres.h"
 
 #include <math.h>
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relscan.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "pgtime.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/snapmgr.h"
+#include "executor/tuptable.h"
+#include "access/stratnum.h"
+#include "utils/fmgroids.h"
 #include "utils/timestamp.h"
 
 #include "coordsys.h"
@@ -44,12 +74,14 @@
 #define EARTH_RADIUS_M	6371008.8
 #define DEG				(M_PI / 180.0)
 #define RING_MIN_M		20.0
+/* the fence cache is dropped whole beyond this many devices (memory bound) */
+#define FENCE_CACHE_MAX 200000
 
 /* The plans, prepared once per backend */
-static SPIPlanPtr state_plan = NULL;
+static SPIPlanPtr setting_plan = NULL;
 static SPIPlanPtr duplicate_plan = NULL;
 static SPIPlanPtr fence_plan = NULL;
-static SPIPlanPtr update_plan = NULL;
+static SPIPlanPtr flush_plan = NULL;
 static SPIPlanPtr alarm_plan = NULL;
 
 /* Where a fix stands against the active fences */
@@ -61,10 +93,158 @@ typedef enum FencePosition
 	FENCE_BEYOND				/* beyond every outer ring */
 } FencePosition;
 
+/* One fence, parsed */
+typedef struct CareFence
+{
+	bool		circle;
+	double		cx,
+				cy,
+				r;				/* circle: centre (4490) and radius in metres */
+	bytea	   *wkb;			/* polygon: its well-known binary */
+	bool		hours;			/* active hours? */
+	TimeADT		from,
+				until;
+} CareFence;
+
+/* The backend's fence cache: a device's wearer's fences at a fence_version */
+typedef struct FenceEntry
+{
+	int64		device;			/* hash key */
+	int64		resident;
+	int64		version;
+	int			nfences;
+	CareFence  *fences;
+} FenceEntry;
+
+/* The statement cache: a device's state row, locked, as the statement moves it */
+typedef struct StateEntry
+{
+	int64		device;			/* hash key */
+	bool		dirty;
+	bool		tracking;
+	bool		resident_null;
+	int64		resident;
+	bool		grid_null;
+	Datum		grid;			/* gridcode: by value */
+	bool		last_null;
+	TimestampTz last_fixed_at;
+	double		last_lon,
+				last_lat;
+	int			outside_count;
+	bool		is_out;
+	bool		exit_alarm_null;
+	int64		exit_alarm;
+	bool		battery_low;
+	bool		newest_null;
+	TimestampTz newest_fixed_at;
+	int			district_outside_count;
+	bool		left_district;
+	int64		fence_version;
+	bool		stored_null;
+	TimestampTz newest_stored_at;
+	bool		seen_null;
+	TimestampTz seen_at;		/* newest received_at of the statement */
+} StateEntry;
+
+static MemoryContext fence_cxt = NULL;
+static HTAB *fence_cache = NULL;
+
+static MemoryContext stmt_cxt = NULL;
+static HTAB *stmt_states = NULL;
+static bool stmt_active = false;	/* between the statement triggers */
+static int	stmt_depth = 0;			/* statements of care_ping open (a writable CTE has two) */
+static int	stmt_level = 0;			/* the transaction nest level it began at */
+static bool stmt_lost = false;		/* a subtransaction inside it rolled back */
+/* care_setting's limits, read once per statement */
+static double speed_limit,
+			accuracy_limit;
+static int	battery_limit;
+
+static void
+stmt_reset(void)
+{
+	stmt_active = false;
+	stmt_depth = 0;
+	stmt_lost = false;
+	stmt_states = NULL;
+	if (stmt_cxt != NULL)
+		MemoryContextReset(stmt_cxt);
+}
+
+/* An error undoes the statement: its locks are gone, its cache with them */
+static void
+care_xact_callback(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_COMMIT ||
+		event == XACT_EVENT_PARALLEL_ABORT || event == XACT_EVENT_PREPARE)
+		stmt_reset();
+}
+
+static void
+care_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					  SubTransactionId parentSubid, void *arg)
+{
+	if (event != SUBXACT_EVENT_ABORT_SUB || !stmt_active)
+		return;
+	if (GetCurrentTransactionNestLevel() <= stmt_level)
+		stmt_reset();
+	else
+	{
+		/*
+		 * Pings ingested inside a subtransaction that rolled back moved the
+		 * statement's states in memory: the statement cannot go on.
+		 */
+		stmt_lost = true;
+	}
+}
+
+/* A hash keyed by device id (int64) in a memory context */
+static HTAB *
+device_hash(const char *name, Size entrysize, MemoryContext cxt)
+{
+	HASHCTL		ctl;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = entrysize;
+	ctl.hcxt = cxt;
+	return hash_create(name, 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+static void
+caches_init(void)
+{
+	if (stmt_cxt == NULL)
+	{
+		stmt_cxt = AllocSetContextCreate(TopMemoryContext, "care_ingest statement",
+										 ALLOCSET_DEFAULT_SIZES);
+		RegisterXactCallback(care_xact_callback, NULL);
+		RegisterSubXactCallback(care_subxact_callback, NULL);
+	}
+	if (fence_cache == NULL)
+	{
+		if (fence_cxt == NULL)
+			fence_cxt = AllocSetContextCreate(TopMemoryContext, "care_ingest fences",
+											  ALLOCSET_DEFAULT_SIZES);
+		fence_cache = device_hash("care_ingest fences", sizeof(FenceEntry), fence_cxt);
+	}
+}
+
+static void
+stmt_states_init(void)
+{
+	stmt_states = device_hash("care_ingest states", sizeof(StateEntry), stmt_cxt);
+}
+
 static SPIPlanPtr
 prepare(const char *sql, int nargs, Oid *types)
 {
-	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
+	/*
+	 * Generic plans only: a custom plan of the flush for a one-row INSERT
+	 * looks cheaper than the generic one, so the plan cache would plan it
+	 * again for every statement.
+	 */
+	SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
 
 	if (plan == NULL)
 		elog(ERROR, "care_ingest: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
@@ -75,19 +255,10 @@ prepare(const char *sql, int nargs, Oid *types)
 static void
 prepare_plans(Oid gridcode_type)
 {
-	if (state_plan != NULL)
+	if (alarm_plan != NULL)
 		return;
-	{
-		Oid			t[] = {INT8OID};
-
-		state_plan = prepare(
-							 "SELECT s.tracking, s.resident_id, s.grid_code, s.last_fixed_at, s.last_lon, s.last_lat,"
-							 " s.outside_count, s.is_out, s.exit_alarm_id, s.battery_low,"
-							 " s.newest_fixed_at, s.district_outside_count, s.left_district,"
-							 " c.jump_speed_kmh, c.accuracy_limit_m, c.low_battery_percent"
-							 " FROM commgrid.care_device_state s, commgrid.care_setting c"
-							 " WHERE s.device_id OPERATOR(pg_catalog.=) $1 FOR UPDATE OF s", 1, t);
-	}
+	setting_plan = prepare("SELECT c.jump_speed_kmh, c.accuracy_limit_m, c.low_battery_percent"
+						   " FROM commgrid.care_setting c", 0, NULL);
 	{
 		Oid			t[] = {INT8OID, TIMESTAMPTZOID, TEXTOID};
 
@@ -97,29 +268,36 @@ prepare_plans(Oid gridcode_type)
 								 " AND NOT (p.sos OR p.fall OR p.removed OR p.power_off) LIMIT 1", 3, t);
 	}
 	{
-		Oid			t[] = {INT8OID, TIMESTAMPTZOID};
+		Oid			t[] = {INT8OID};
 
 		fence_plan = prepare(
-							 "WITH t AS (SELECT ($2 AT TIME ZONE 'Asia/Shanghai')::pg_catalog.time AS tod)"
-							 " SELECT f.kind OPERATOR(pg_catalog.=) 'circle', public.st_x(f.centre), public.st_y(f.centre),"
-							 " f.radius_m, public.st_asbinary(f.area)"
-							 " FROM commgrid.care_fence f, t WHERE f.resident_id OPERATOR(pg_catalog.=) $1"
-							 " AND (f.active_from IS NULL OR CASE WHEN f.active_from OPERATOR(pg_catalog.<=) f.active_until"
-							 " THEN t.tod OPERATOR(pg_catalog.>=) f.active_from AND t.tod OPERATOR(pg_catalog.<) f.active_until"
-							 " ELSE t.tod OPERATOR(pg_catalog.>=) f.active_from OR t.tod OPERATOR(pg_catalog.<) f.active_until END)",
-							 2, t);
+							 "SELECT f.kind OPERATOR(pg_catalog.=) 'circle', public.st_x(f.centre), public.st_y(f.centre),"
+							 " f.radius_m, public.st_asbinary(f.area), f.active_from, f.active_until"
+							 " FROM commgrid.care_fence f WHERE f.resident_id OPERATOR(pg_catalog.=) $1"
+							 " ORDER BY f.fence_id", 1, t);
 	}
 	{
-		Oid			t[] = {INT8OID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID, INT4OID, BOOLOID,
-		INT8OID, BOOLOID, TIMESTAMPTZOID, BOOLOID, TIMESTAMPTZOID, INT4OID, BOOLOID};
+		Oid			t[] = {INT8ARRAYOID, TIMESTAMPTZARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID,
+			INT4ARRAYOID, BOOLARRAYOID, INT8ARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID,
+		TIMESTAMPTZARRAYOID, INT4ARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID};
 
-		update_plan = prepare(
-							  "UPDATE commgrid.care_device_state SET last_fixed_at = $2, last_lon = $3, last_lat = $4,"
-							  " outside_count = $5, is_out = $6, exit_alarm_id = $7, battery_low = $8,"
-							  " last_seen_at = GREATEST(last_seen_at, $9), no_signal_since = NULL,"
-							  " newest_fixed_at = CASE WHEN $10 THEN GREATEST(newest_fixed_at, $11) ELSE newest_fixed_at END,"
-							  " district_outside_count = $12, left_district = $13"
-							  " WHERE device_id OPERATOR(pg_catalog.=) $1", 13, t);
+		/* every device of the statement at once; the rows are locked by its pings already */
+		flush_plan = prepare(
+							 "UPDATE commgrid.care_device_state s SET last_fixed_at = u.last_fixed_at,"
+							 " last_lon = u.last_lon, last_lat = u.last_lat, outside_count = u.outside_count,"
+							 " is_out = u.is_out, exit_alarm_id = u.exit_alarm_id, battery_low = u.battery_low,"
+							 " last_seen_at = CASE WHEN u.seen_at IS NULL THEN s.last_seen_at"
+							 " ELSE GREATEST(s.last_seen_at, u.seen_at) END,"
+							 " no_signal_since = CASE WHEN u.seen_at IS NULL THEN s.no_signal_since END,"
+							 " newest_fixed_at = u.newest_fixed_at, district_outside_count = u.district_outside_count,"
+							 " left_district = u.left_district, newest_stored_at = u.newest_stored_at"
+							 " FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5),"
+							 " pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10),"
+							 " pg_catalog.unnest($11), pg_catalog.unnest($12), pg_catalog.unnest($13))"
+							 " AS u(device_id, last_fixed_at, last_lon, last_lat, outside_count, is_out,"
+							 " exit_alarm_id, battery_low, seen_at, newest_fixed_at, district_outside_count,"
+							 " left_district, newest_stored_at)"
+							 " WHERE s.device_id OPERATOR(pg_catalog.=) u.device_id", 13, t);
 	}
 	{
 		Oid			t[] = {TEXTOID, INT8OID, INT8OID, gridcode_type, INT8OID, TIMESTAMPTZOID,
@@ -137,6 +315,263 @@ prepare_plans(Oid gridcode_type)
 							 " ('{fence_exit,fence_return}'::text[]))"
 							 " RETURNING alarm_id", 9, t);
 	}
+}
+
+/* The limits of care_setting, read once per statement (a join with each state row costs more) */
+static void
+read_settings(void)
+{
+	bool		isnull;
+	HeapTuple	tup;
+	TupleDesc	desc;
+
+	if (SPI_execute_plan(setting_plan, NULL, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "care_ingest: care_setting has no row");
+	tup = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	speed_limit = DatumGetFloat8(SPI_getbinval(tup, desc, 1, &isnull));
+	accuracy_limit = DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull));
+	battery_limit = DatumGetInt32(SPI_getbinval(tup, desc, 3, &isnull));
+}
+
+/* Begin a statement of ingest (SPI connected) */
+static void
+stmt_begin(void)
+{
+	caches_init();
+	stmt_reset();
+	read_settings();
+	stmt_states_init();
+	stmt_level = GetCurrentTransactionNestLevel();
+	stmt_active = true;
+	stmt_depth = 1;
+}
+
+static void
+stmt_check(void)
+{
+	if (stmt_lost)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("care_ping ingest state lost to a rolled-back subtransaction"),
+				 errdetail("Pings were ingested in a subtransaction that rolled back inside the statement."),
+				 errhint("Repeat the statement.")));
+}
+
+static int	attnum_of(TupleDesc desc, const char *name);
+
+/* The columns of care_device_state device_state reads, in this order */
+static const char *const state_columns[] = {
+	"tracking", "resident_id", "grid_code", "last_fixed_at", "last_lon", "last_lat",
+	"outside_count", "is_out", "exit_alarm_id", "battery_low", "newest_fixed_at",
+	"district_outside_count", "left_district", "fence_version", "newest_stored_at"
+};
+#define STATE_COLUMNS lengthof(state_columns)
+
+/*
+ * Lock a device's state row and read it: what SELECT ... FOR UPDATE does,
+ * without a query.  The row is found by the primary key under the newest
+ * snapshot (READ COMMITTED; the transaction's otherwise) and locked; if
+ * another transaction updated it meanwhile, the lock waits for it and takes
+ * the newest version (as EvalPlanQual would; under REPEATABLE READ that is a
+ * serialization failure).  Returns false when there is no row.
+ */
+static bool
+lock_state_row(int64 device, Datum *values, bool *nulls)
+{
+	static Oid	relid = InvalidOid;
+	static AttrNumber att[STATE_COLUMNS];
+	Oid			nsp = get_namespace_oid("commgrid", false);
+	Oid			rel_oid = get_relname_relid("care_device_state", nsp);
+	Relation	rel,
+				idx;
+	Oid			pkey;
+	Snapshot	snap;
+	ScanKeyData key;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	bool		found;
+	ItemPointerData tid;
+	TM_FailureData tmfd;
+	TM_Result	result;
+	bool		xact_snapshot = IsolationUsesXactSnapshot();
+
+	if (!OidIsValid(rel_oid))
+		elog(ERROR, "care_ingest: commgrid.care_device_state not found");
+	rel = table_open(rel_oid, RowExclusiveLock);
+	if (relid != rel_oid)
+	{
+		relid = InvalidOid;
+		for (int i = 0; i < (int) STATE_COLUMNS; i++)
+			att[i] = attnum_of(RelationGetDescr(rel), state_columns[i]);
+		relid = rel_oid;
+	}
+	pkey = RelationGetPrimaryKeyIndex(rel);
+	if (!OidIsValid(pkey))
+		elog(ERROR, "care_ingest: care_device_state has no primary key");
+	idx = index_open(pkey, AccessShareLock);
+	snap = RegisterSnapshot(xact_snapshot ? GetTransactionSnapshot() : GetLatestSnapshot());
+	slot = table_slot_create(rel, NULL);
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(device));
+	scan = index_beginscan(rel, idx, snap, 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	if (found)
+		tid = slot->tts_tid;
+	index_endscan(scan);
+	if (found)
+	{
+		result = table_tuple_lock(rel, &tid, snap, slot, GetCurrentCommandId(true),
+								  LockTupleExclusive, LockWaitBlock,
+								  xact_snapshot ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+		switch (result)
+		{
+			case TM_Ok:
+				break;
+			case TM_Deleted:
+				if (xact_snapshot)
+					ereport(ERROR,
+							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+							 errmsg("could not serialize access due to concurrent delete")));
+				found = false;
+				break;
+			case TM_Updated:
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent update")));
+				break;
+			default:
+				elog(ERROR, "care_ingest: unexpected result %d locking the state of device %lld",
+					 (int) result, (long long) device);
+		}
+	}
+	if (found)
+		for (int i = 0; i < (int) STATE_COLUMNS; i++)
+			values[i] = slot_getattr(slot, att[i], &nulls[i]);
+	/* every column read is by value (gridcode too), so nothing points into the slot */
+	ExecDropSingleTupleTableSlot(slot);
+	UnregisterSnapshot(snap);
+	index_close(idx, AccessShareLock);
+	table_close(rel, NoLock);
+	return found;
+}
+
+/* The device's state: from the statement cache, else locked and read (its first ping) */
+static StateEntry *
+device_state(int64 device)
+{
+	bool		found;
+	StateEntry *st = hash_search(stmt_states, &device, HASH_FIND, NULL);
+	Datum		v[STATE_COLUMNS];
+	bool		n[STATE_COLUMNS];
+	StateEntry	e;
+
+	if (st != NULL)
+		return st;
+	if (!lock_state_row(device, v, n))
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("device %lld is not registered", (long long) device),
+				 errdetail("No row of commgrid.care_device has device_id %lld.", (long long) device),
+				 errhint("Register the device (care_device) before loading its pings.")));
+	memset(&e, 0, sizeof(e));
+	e.device = device;
+	e.tracking = DatumGetBool(v[0]);
+	e.resident = DatumGetInt64(v[1]);
+	e.resident_null = n[1];
+	e.grid = v[2];
+	e.grid_null = n[2];
+	e.last_fixed_at = DatumGetTimestampTz(v[3]);
+	e.last_null = n[3];
+	e.last_lon = n[4] ? 0 : DatumGetFloat8(v[4]);
+	e.last_lat = n[5] ? 0 : DatumGetFloat8(v[5]);
+	e.outside_count = DatumGetInt32(v[6]);
+	e.is_out = DatumGetBool(v[7]);
+	e.exit_alarm = DatumGetInt64(v[8]);
+	e.exit_alarm_null = n[8];
+	e.battery_low = DatumGetBool(v[9]);
+	e.newest_fixed_at = DatumGetTimestampTz(v[10]);
+	e.newest_null = n[10];
+	e.district_outside_count = DatumGetInt32(v[11]);
+	e.left_district = DatumGetBool(v[12]);
+	e.fence_version = DatumGetInt64(v[13]);
+	e.newest_stored_at = DatumGetTimestampTz(v[14]);
+	e.stored_null = n[14];
+	e.seen_null = true;
+	st = hash_search(stmt_states, &device, HASH_ENTER, &found);
+	*st = e;
+	return st;
+}
+
+/* Write back every state the statement moved, in one UPDATE (SPI connected) */
+static void
+stmt_flush(void)
+{
+	HASH_SEQ_STATUS seq;
+	StateEntry *st;
+	long		n = hash_get_num_entries(stmt_states),
+				k = 0;
+	int			c;
+	Datum	   *v[13];
+	bool	   *nl[13];
+	Oid			types[13] = {INT8OID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID, INT4OID, BOOLOID,
+		INT8OID, BOOLOID, TIMESTAMPTZOID, TIMESTAMPTZOID, INT4OID, BOOLOID, TIMESTAMPTZOID};
+	Datum		args[13];
+	MemoryContext old;
+
+	if (n == 0)
+		return;
+	old = MemoryContextSwitchTo(stmt_cxt);
+	for (c = 0; c < 13; c++)
+	{
+		v[c] = palloc(n * sizeof(Datum));
+		nl[c] = palloc0(n * sizeof(bool));
+	}
+	hash_seq_init(&seq, stmt_states);
+	while ((st = hash_seq_search(&seq)) != NULL)
+	{
+		if (!st->dirty)
+			continue;
+		v[0][k] = Int64GetDatum(st->device);
+		v[1][k] = TimestampTzGetDatum(st->last_fixed_at);
+		v[2][k] = Float8GetDatum(st->last_lon);
+		v[3][k] = Float8GetDatum(st->last_lat);
+		nl[1][k] = nl[2][k] = nl[3][k] = st->last_null;
+		v[4][k] = Int32GetDatum(st->outside_count);
+		v[5][k] = BoolGetDatum(st->is_out);
+		v[6][k] = Int64GetDatum(st->exit_alarm);
+		nl[6][k] = st->exit_alarm_null;
+		v[7][k] = BoolGetDatum(st->battery_low);
+		v[8][k] = TimestampTzGetDatum(st->seen_at);
+		nl[8][k] = st->seen_null;
+		v[9][k] = TimestampTzGetDatum(st->newest_fixed_at);
+		nl[9][k] = st->newest_null;
+		v[10][k] = Int32GetDatum(st->district_outside_count);
+		v[11][k] = BoolGetDatum(st->left_district);
+		v[12][k] = TimestampTzGetDatum(st->newest_stored_at);
+		nl[12][k] = st->stored_null;
+		k++;
+	}
+	if (k > 0)
+	{
+		for (c = 0; c < 13; c++)
+		{
+			int16		typlen;
+			bool		typbyval;
+			char		typalign;
+			int			dims[1] = {(int) k};
+			int			lbs[1] = {1};
+
+			get_typlenbyvalalign(types[c], &typlen, &typbyval, &typalign);
+			args[c] = PointerGetDatum(construct_md_array(v[c], nl[c], 1, dims, lbs,
+														 types[c], typlen, typbyval, typalign));
+		}
+		MemoryContextSwitchTo(old);
+		if (SPI_execute_plan(flush_plan, args, NULL, false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "care_ingest: state update failed");
+	}
+	else
+		MemoryContextSwitchTo(old);
 }
 
 /* Metres between two lon/lat points, on the local tangent plane (fences are small) */
@@ -232,41 +667,134 @@ polygon_distance_m(bytea *wkb, double lon, double lat)
 	return inside ? 0.0 : best;
 }
 
-/* Where the fix lies against the person's fences active at fixed_at */
-static FencePosition
-fence_position(int64 resident, TimestampTz fixed_at, double lon, double lat)
+/* The wearer's fences at the state's fence_version: cached, else read and parsed (SPI connected) */
+static FenceEntry *
+device_fences(StateEntry *st)
 {
-	Datum		args[2] = {Int64GetDatum(resident), TimestampTzGetDatum(fixed_at)};
-	FencePosition result = FENCE_NONE;
-	uint64		i;
+	FenceEntry *fe = hash_search(fence_cache, &st->device, HASH_FIND, NULL);
+	Datum		args[1] = {Int64GetDatum(st->resident)};
+	CareFence  *fences = NULL;
+	int			n;
+	bool		found;
+	MemoryContext old;
 
-	if (SPI_execute_plan(fence_plan, args, NULL, true, 0) != SPI_OK_SELECT)
+	if (fe != NULL && fe->resident == st->resident && fe->version == st->fence_version)
+		return fe;
+	/* not read-only: a fresh snapshot, taken after the wait for the state row's lock */
+	if (SPI_execute_plan(fence_plan, args, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "care_ingest: fence query failed");
-	for (i = 0; i < SPI_processed; i++)
+	n = (int) SPI_processed;
+	old = MemoryContextSwitchTo(fence_cxt);
+	if (n > 0)
+		fences = palloc0(n * sizeof(CareFence));
+	for (int i = 0; i < n; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
-		bool		circle = DatumGetBool(SPI_getbinval(tup, desc, 1, &isnull));
-		double		d,
-					r,
-					ring;
+		CareFence  *f = &fences[i];
 
-		if (circle)
+		f->circle = DatumGetBool(SPI_getbinval(tup, desc, 1, &isnull));
+		if (f->circle)
 		{
-			double		cx = DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull));
-			double		cy = DatumGetFloat8(SPI_getbinval(tup, desc, 3, &isnull));
-
-			r = DatumGetFloat8(SPI_getbinval(tup, desc, 4, &isnull));
-			d = distance_m(cx, cy, lon, lat);
+			f->cx = DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull));
+			f->cy = DatumGetFloat8(SPI_getbinval(tup, desc, 3, &isnull));
+			f->r = DatumGetFloat8(SPI_getbinval(tup, desc, 4, &isnull));
 		}
 		else
 		{
-			r = 0.0;
-			d = polygon_distance_m(DatumGetByteaPP(SPI_getbinval(tup, desc, 5, &isnull)), lon, lat);
+			bytea	   *wkb = DatumGetByteaPP(SPI_getbinval(tup, desc, 5, &isnull));
+			Size		len = VARSIZE_ANY_EXHDR(wkb);
+
+			f->wkb = palloc(len + VARHDRSZ);
+			SET_VARSIZE(f->wkb, len + VARHDRSZ);
+			memcpy(VARDATA(f->wkb), VARDATA_ANY(wkb), len);
+			f->r = 0.0;
 		}
-		ring = r + fmax(0.1 * r, RING_MIN_M);
-		if (d <= r)
+		f->from = DatumGetTimeADT(SPI_getbinval(tup, desc, 6, &isnull));
+		f->hours = !isnull;
+		f->until = DatumGetTimeADT(SPI_getbinval(tup, desc, 7, &isnull));
+	}
+	MemoryContextSwitchTo(old);
+	/* bounded: beyond the limit the cache starts again */
+	if (fe == NULL && hash_get_num_entries(fence_cache) >= FENCE_CACHE_MAX)
+	{
+		fence_cache = NULL;
+		MemoryContextReset(fence_cxt);
+		caches_init();
+		return device_fences(st);
+	}
+	fe = hash_search(fence_cache, &st->device, HASH_ENTER, &found);
+	if (found && fe->fences != NULL)
+	{
+		for (int i = 0; i < fe->nfences; i++)
+			if (fe->fences[i].wkb != NULL)
+				pfree(fe->fences[i].wkb);
+		pfree(fe->fences);
+	}
+	fe->resident = st->resident;
+	fe->version = st->fence_version;
+	fe->nfences = n;
+	fe->fences = fences;
+	return fe;
+}
+
+/* The time of day in district time (Asia/Shanghai), as a time value */
+static TimeADT
+district_time_of_day(TimestampTz t)
+{
+	static pg_tz *tz = NULL;
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tzoff;
+
+	if (tz == NULL)
+	{
+		tz = pg_tzset("Asia/Shanghai");
+		if (tz == NULL)
+			elog(ERROR, "care_ingest: time zone Asia/Shanghai not found");
+	}
+	if (timestamp2tm(t, &tzoff, &tm, &fsec, NULL, tz) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return ((((tm.tm_hour * MINS_PER_HOUR) + tm.tm_min) * SECS_PER_MINUTE) + tm.tm_sec) * USECS_PER_SEC + fsec;
+}
+
+/* Where the fix lies against the person's fences active at fixed_at */
+static FencePosition
+fence_position(StateEntry *st, TimestampTz fixed_at, double lon, double lat)
+{
+	FenceEntry *fe = device_fences(st);
+	FencePosition result = FENCE_NONE;
+	TimeADT		tod = 0;
+	bool		tod_known = false;
+
+	for (int i = 0; i < fe->nfences; i++)
+	{
+		CareFence  *f = &fe->fences[i];
+		double		d,
+					ring;
+
+		if (f->hours)
+		{
+			bool		active;
+
+			if (!tod_known)
+				tod = district_time_of_day(fixed_at), tod_known = true;
+			if (f->from <= f->until)
+				active = tod >= f->from && tod < f->until;
+			else
+				active = tod >= f->from || tod < f->until;
+			if (!active)
+				continue;
+		}
+		if (f->circle)
+			d = distance_m(f->cx, f->cy, lon, lat);
+		else
+			d = polygon_distance_m(f->wkb, lon, lat);
+		ring = f->r + fmax(0.1 * f->r, RING_MIN_M);
+		if (d <= f->r)
 			return FENCE_INSIDE;
 		if (d <= ring)
 			result = FENCE_RING;
@@ -356,12 +884,95 @@ attnum_of(TupleDesc desc, const char *name)
 	int			n = SPI_fnumber(desc, name);
 
 	if (n <= 0)
-		elog(ERROR, "care_ingest: care_ping has no column %s", name);
+		elog(ERROR, "care_ingest: no column %s", name);
 	return n;
 }
 
-#define GET(name) \
-	heap_getattr(tuple, attnum_of(desc, name), desc, &isnull)
+/* The columns of care_ping the trigger reads and sets, per partition (looked up once) */
+enum
+{
+	C_DEVICE, C_PING, C_FIXED, C_RECEIVED, C_MESSAGE, C_FIX_SOURCE, C_COORD, C_SOS, C_FALL,
+	C_REMOVED, C_POWER_OFF, C_INVALID, C_ACCURACY, C_BATTERY, C_LOCATION, C_RESIDENT,
+	C_GRID, C_STATUS, C_ASSUMED, C_COUNT
+};
+static const char *const column_names[C_COUNT] = {
+	"device_id", "ping_id", "fixed_at", "received_at", "message", "fix_source", "coord_system",
+	"sos", "fall", "removed", "power_off", "invalid_fix", "accuracy_m", "battery", "location",
+	"resident_id", "grid_code", "status", "position_assumed"
+};
+
+static const int *
+ping_columns(Relation rel)
+{
+	static Oid	relid = InvalidOid;
+	static int	cols[C_COUNT];
+
+	if (relid != RelationGetRelid(rel))
+	{
+		TupleDesc	desc = RelationGetDescr(rel);
+
+		relid = InvalidOid;
+		for (int i = 0; i < C_COUNT; i++)
+			cols[i] = attnum_of(desc, column_names[i]);
+		relid = RelationGetRelid(rel);
+	}
+	return cols;
+}
+
+#define GET(c) \
+	heap_getattr(tuple, col[c], desc, &isnull)
+
+/* One statement of ingest: its beginning opens the statement cache, its end writes the states */
+PG_FUNCTION_INFO_V1(care_ingest_statement);
+Datum
+care_ingest_statement(PG_FUNCTION_ARGS)
+{
+	TriggerData *trig = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_INSERT(trig->tg_event) ||
+		TRIGGER_FIRED_FOR_ROW(trig->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("care_ingest_statement must be an INSERT statement trigger")));
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "care_ingest: SPI_connect failed");
+	{
+		TupleDesc	desc = RelationGetDescr(trig->tg_relation);
+
+		prepare_plans(TupleDescAttr(desc, attnum_of(desc, "grid_code") - 1)->atttypid);
+	}
+	if (TRIGGER_FIRED_BEFORE(trig->tg_event))
+	{
+		if (!stmt_active)
+			stmt_begin();
+		else
+			stmt_depth++;
+	}
+	else if (stmt_active && --stmt_depth == 0)
+	{
+		stmt_check();
+		stmt_flush();
+		stmt_reset();
+	}
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}
+
+/* The fence cache of this backend: devices and bytes */
+PG_FUNCTION_INFO_V1(care_ingest_cache);
+Datum
+care_ingest_cache(PG_FUNCTION_ARGS)
+{
+	TupleDesc	desc;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "care_ingest_cache: return type must be a row type");
+	values[0] = Int64GetDatum(fence_cache ? hash_get_num_entries(fence_cache) : 0);
+	values[1] = Int64GetDatum(fence_cxt ? MemoryContextMemAllocated(fence_cxt, true) : 0);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
+}
 
 PG_FUNCTION_INFO_V1(care_ingest);
 Datum
@@ -370,6 +981,7 @@ care_ingest(PG_FUNCTION_ARGS)
 	TriggerData *trig = (TriggerData *) fcinfo->context;
 	HeapTuple	tuple;
 	TupleDesc	desc;
+	const int  *col;
 	bool		isnull;
 	int64		device,
 				ping;
@@ -391,28 +1003,8 @@ care_ingest(PG_FUNCTION_ARGS)
 				battery_null;
 	double		accuracy;
 	int			battery;
-	/* state */
-	bool		tracking,
-				resident_null,
-				grid_null,
-				last_null,
-				is_out,
-				battery_low;
-	int64		resident = 0,
-				exit_alarm;
-	bool		exit_alarm_null;
-	Datum		grid;
-	TimestampTz last_fixed_at = 0;
-	TimestampTz newest_fixed_at = 0;
-	bool		newest_null;
-	double		last_lon = 0,
-				last_lat = 0,
-				speed_limit,
-				accuracy_limit;
-	int			outside_count,
-				district_outside_count,
-				battery_limit;
-	bool		left_district;
+	StateEntry *st;
+	bool		own_statement;
 	const char *status;
 	bool		assumed = false;
 	Oid			location_type;
@@ -430,28 +1022,29 @@ care_ingest(PG_FUNCTION_ARGS)
 				 errmsg("care_ingest must be a BEFORE INSERT row trigger")));
 	tuple = trig->tg_trigtuple;
 	desc = RelationGetDescr(trig->tg_relation);
-	location_type = TupleDescAttr(desc, attnum_of(desc, "location") - 1)->atttypid;
-	grid_type = TupleDescAttr(desc, attnum_of(desc, "grid_code") - 1)->atttypid;
+	col = ping_columns(trig->tg_relation);
+	location_type = TupleDescAttr(desc, col[C_LOCATION] - 1)->atttypid;
+	grid_type = TupleDescAttr(desc, col[C_GRID] - 1)->atttypid;
 
-	device = DatumGetInt64(GET("device_id"));
-	ping = DatumGetInt64(GET("ping_id"));
-	fixed_at = DatumGetTimestampTz(GET("fixed_at"));
-	received_at = DatumGetTimestampTz(GET("received_at"));
-	message = DatumGetTextPP(GET("message"));
-	fix_source = TextDatumGetCString(GET("fix_source"));
-	coord_system = TextDatumGetCString(GET("coord_system"));
-	sos = DatumGetBool(GET("sos"));
-	fall = DatumGetBool(GET("fall"));
-	removed = DatumGetBool(GET("removed"));
-	power_off = DatumGetBool(GET("power_off"));
-	invalid_fix = DatumGetBool(GET("invalid_fix"));
+	device = DatumGetInt64(GET(C_DEVICE));
+	ping = DatumGetInt64(GET(C_PING));
+	fixed_at = DatumGetTimestampTz(GET(C_FIXED));
+	received_at = DatumGetTimestampTz(GET(C_RECEIVED));
+	message = DatumGetTextPP(GET(C_MESSAGE));
+	fix_source = TextDatumGetCString(GET(C_FIX_SOURCE));
+	coord_system = TextDatumGetCString(GET(C_COORD));
+	sos = DatumGetBool(GET(C_SOS));
+	fall = DatumGetBool(GET(C_FALL));
+	removed = DatumGetBool(GET(C_REMOVED));
+	power_off = DatumGetBool(GET(C_POWER_OFF));
+	invalid_fix = DatumGetBool(GET(C_INVALID));
 	alarm = sos || fall || removed || power_off;
-	accuracy = DatumGetFloat4(GET("accuracy_m"));
+	accuracy = DatumGetFloat4(GET(C_ACCURACY));
 	accuracy_null = isnull;
-	battery = DatumGetInt16(GET("battery"));
+	battery = DatumGetInt16(GET(C_BATTERY));
 	battery_null = isnull;
 	{
-		Datum		loc = GET("location");
+		Datum		loc = GET(C_LOCATION);
 
 		if (!isnull && point_read_lonlat(loc, &lon, &lat) && !invalid_fix &&
 			strcmp(fix_source, "none") != 0 && !(lon == 0.0 && lat == 0.0))
@@ -470,45 +1063,17 @@ care_ingest(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "care_ingest: SPI_connect failed");
 	prepare_plans(grid_type);
+	/* straight into a partition: no statement trigger, the ping is its own statement */
+	own_statement = !stmt_active;
+	if (own_statement)
+		stmt_begin();
+	stmt_check();
 
-	/* the device's state, locked: pings of one device are ingested one at a time */
-	{
-		Datum		args[1] = {Int64GetDatum(device)};
-		HeapTuple	st;
-		TupleDesc	sd;
+	/* the device's state, locked by its first ping of the statement */
+	st = device_state(device);
 
-		if (SPI_execute_plan(state_plan, args, NULL, false, 1) != SPI_OK_SELECT)
-			elog(ERROR, "care_ingest: state query failed");
-		if (SPI_processed == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-					 errmsg("device %lld is not registered", (long long) device),
-					 errdetail("No row of commgrid.care_device has device_id %lld.", (long long) device),
-					 errhint("Register the device (care_device) before loading its pings.")));
-		st = SPI_tuptable->vals[0];
-		sd = SPI_tuptable->tupdesc;
-		tracking = DatumGetBool(SPI_getbinval(st, sd, 1, &isnull));
-		resident = DatumGetInt64(SPI_getbinval(st, sd, 2, &resident_null));
-		grid = SPI_getbinval(st, sd, 3, &grid_null);
-		last_fixed_at = DatumGetTimestampTz(SPI_getbinval(st, sd, 4, &last_null));
-		last_lon = DatumGetFloat8(SPI_getbinval(st, sd, 5, &isnull));
-		last_lat = DatumGetFloat8(SPI_getbinval(st, sd, 6, &isnull));
-		outside_count = DatumGetInt32(SPI_getbinval(st, sd, 7, &isnull));
-		is_out = DatumGetBool(SPI_getbinval(st, sd, 8, &isnull));
-		exit_alarm = DatumGetInt64(SPI_getbinval(st, sd, 9, &exit_alarm_null));
-		battery_low = DatumGetBool(SPI_getbinval(st, sd, 10, &isnull));
-		newest_fixed_at = DatumGetTimestampTz(SPI_getbinval(st, sd, 11, &newest_null));
-		district_outside_count = DatumGetInt32(SPI_getbinval(st, sd, 12, &isnull));
-		left_district = DatumGetBool(SPI_getbinval(st, sd, 13, &isnull));
-		speed_limit = DatumGetFloat8(SPI_getbinval(st, sd, 14, &isnull));
-		accuracy_limit = DatumGetFloat8(SPI_getbinval(st, sd, 15, &isnull));
-		battery_limit = DatumGetInt32(SPI_getbinval(st, sd, 16, &isnull));
-	}
-	/* gridcode is 8 bytes by value (gridcode.h), so it survives SPI_finish */
-	Assert(get_typbyval(grid_type));
-
-	/* a duplicate is dropped; an alarm never is */
-	if (!alarm)
+	/* a duplicate is dropped; an alarm never is.  A ping newer than any stored is none */
+	if (!alarm && (st->stored_null || fixed_at <= st->newest_stored_at))
 	{
 		Datum		args[3] = {Int64GetDatum(device), TimestampTzGetDatum(fixed_at), PointerGetDatum(message)};
 
@@ -516,16 +1081,20 @@ care_ingest(PG_FUNCTION_ARGS)
 			elog(ERROR, "care_ingest: duplicate query failed");
 		if (SPI_processed > 0)
 		{
+			if (own_statement)
+				stmt_reset();
 			SPI_finish();
 			return PointerGetDatum(NULL);
 		}
 	}
 
 	/* no consent, no tracking: a plain ping is not kept; an alarm is, without position */
-	if (!tracking)
+	if (!st->tracking)
 	{
 		if (!alarm)
 		{
+			if (own_statement)
+				stmt_reset();
 			SPI_finish();
 			return PointerGetDatum(NULL);
 		}
@@ -534,44 +1103,44 @@ care_ingest(PG_FUNCTION_ARGS)
 	}
 	else if (!has_fix)
 		status = "no_fix";
-	else if (!newest_null && fixed_at <= newest_fixed_at)
+	else if (!st->newest_null && fixed_at <= st->newest_fixed_at)
 		status = "out_of_order";
 	else if (strcmp(fix_source, "cell") == 0)
 		status = "cell";
 	else if (!accuracy_null && accuracy > accuracy_limit)
 		status = "inaccurate";
-	else if (!last_null &&
-			 distance_m(last_lon, last_lat, lon, lat) * 3.6 >
-			 speed_limit * ((double) (fixed_at - last_fixed_at) / USECS_PER_SEC))
+	else if (!st->last_null &&
+			 distance_m(st->last_lon, st->last_lat, lon, lat) * 3.6 >
+			 speed_limit * ((double) (fixed_at - st->last_fixed_at) / USECS_PER_SEC))
 		status = "jump";
 	else
 		status = "accepted";
 
 	if (strcmp(status, "accepted") == 0)
 	{
-		FencePosition where = resident_null ? FENCE_NONE :
-			fence_position(resident, fixed_at, lon, lat);
+		FencePosition where = st->resident_null ? FENCE_NONE :
+			fence_position(st, fixed_at, lon, lat);
 
 		if (where == FENCE_INSIDE)
 		{
-			outside_count = 0;
-			if (is_out)
+			st->outside_count = 0;
+			if (st->is_out)
 			{
-				is_out = false;
-				exit_alarm_null = true;
-				raise_alarm("fence_return", device, resident, resident_null, grid, grid_null,
+				st->is_out = false;
+				st->exit_alarm_null = true;
+				raise_alarm("fence_return", device, st->resident, st->resident_null, st->grid, st->grid_null,
 							ping, fixed_at, true, lon, lat, false);
 			}
 		}
-		else if (where == FENCE_BEYOND && !is_out)
+		else if (where == FENCE_BEYOND && !st->is_out)
 		{
-			outside_count++;
-			if (outside_count >= 2)
+			st->outside_count++;
+			if (st->outside_count >= 2)
 			{
-				is_out = true;
-				exit_alarm = raise_alarm("fence_exit", device, resident, resident_null, grid, grid_null,
-										 ping, fixed_at, true, lon, lat, false);
-				exit_alarm_null = false;
+				st->is_out = true;
+				st->exit_alarm = raise_alarm("fence_exit", device, st->resident, st->resident_null,
+											 st->grid, st->grid_null, ping, fixed_at, true, lon, lat, false);
+				st->exit_alarm_null = false;
 			}
 		}
 		/*
@@ -580,100 +1149,101 @@ care_ingest(PG_FUNCTION_ARGS)
 		 * one fix jittering over the border raises nothing; once per
 		 * excursion, until an accepted fix is inside again.
 		 */
-		if (!resident_null)
+		if (!st->resident_null)
 		{
 			GridCode	district;
 
 			if (locate_point(district_depth(), lon, lat, &district))
 			{
-				district_outside_count = 0;
-				left_district = false;
+				st->district_outside_count = 0;
+				st->left_district = false;
 			}
-			else if (!left_district && ++district_outside_count >= 2)
+			else if (!st->left_district && ++st->district_outside_count >= 2)
 			{
-				left_district = true;
-				raise_alarm("left_district", device, resident, resident_null, grid, grid_null,
+				st->left_district = true;
+				raise_alarm("left_district", device, st->resident, st->resident_null, st->grid, st->grid_null,
 							ping, fixed_at, true, lon, lat, false);
 			}
 		}
-		last_fixed_at = fixed_at;
-		last_lon = lon;
-		last_lat = lat;
-		last_null = false;
+		st->last_fixed_at = fixed_at;
+		st->last_lon = lon;
+		st->last_lat = lat;
+		st->last_null = false;
 	}
 
 	/* alarms: whatever the filters said; without a fix, the last known position */
 	if (alarm || (!battery_null && strcmp(status, "out_of_order") != 0))
 	{
-		bool		pos = has_fix || (tracking && !last_null);
-		double		alon = has_fix ? lon : last_lon;
-		double		alat = has_fix ? lat : last_lat;
+		bool		pos = has_fix || (st->tracking && !st->last_null);
+		double		alon = has_fix ? lon : st->last_lon;
+		double		alat = has_fix ? lat : st->last_lat;
 
 		assumed = !has_fix && pos;
 		if (sos)
-			raise_alarm("sos", device, resident, resident_null, grid, grid_null, ping, fixed_at, pos, alon, alat, assumed);
+			raise_alarm("sos", device, st->resident, st->resident_null, st->grid, st->grid_null, ping, fixed_at, pos, alon, alat, assumed);
 		if (fall)
-			raise_alarm("fall", device, resident, resident_null, grid, grid_null, ping, fixed_at, pos, alon, alat, assumed);
+			raise_alarm("fall", device, st->resident, st->resident_null, st->grid, st->grid_null, ping, fixed_at, pos, alon, alat, assumed);
 		if (removed)
-			raise_alarm("removed", device, resident, resident_null, grid, grid_null, ping, fixed_at, pos, alon, alat, assumed);
+			raise_alarm("removed", device, st->resident, st->resident_null, st->grid, st->grid_null, ping, fixed_at, pos, alon, alat, assumed);
 		if (power_off)
-			raise_alarm("power_off", device, resident, resident_null, grid, grid_null, ping, fixed_at, pos, alon, alat, assumed);
-		if (!battery_null && strcmp(status, "out_of_order") != 0 && tracking)
+			raise_alarm("power_off", device, st->resident, st->resident_null, st->grid, st->grid_null, ping, fixed_at, pos, alon, alat, assumed);
+		if (!battery_null && strcmp(status, "out_of_order") != 0 && st->tracking)
 		{
-			if (battery <= battery_limit && !battery_low)
+			if (battery <= battery_limit && !st->battery_low)
 			{
-				battery_low = true;
-				raise_alarm("low_battery", device, resident, resident_null, grid, grid_null, ping, fixed_at, pos, alon, alat, assumed);
+				st->battery_low = true;
+				raise_alarm("low_battery", device, st->resident, st->resident_null, st->grid, st->grid_null, ping, fixed_at, pos, alon, alat, assumed);
 			}
 			else if (battery > battery_limit)
-				battery_low = false;
+				st->battery_low = false;
 		}
 	}
 
+	/* the state as the ping leaves it, written at the end of the statement */
+	if (has_fix && (st->newest_null || fixed_at > st->newest_fixed_at))
+		st->newest_fixed_at = fixed_at, st->newest_null = false;
+	if (st->stored_null || fixed_at > st->newest_stored_at)
+		st->newest_stored_at = fixed_at, st->stored_null = false;
+	if (st->seen_null || received_at > st->seen_at)
+		st->seen_at = received_at, st->seen_null = false;
+	st->dirty = true;
+
+	/* what the stored row takes from the state, which the end of an own statement drops */
 	{
-		Datum		args[13];
-		char		n[13];
+		int64		resident = st->resident;
+		bool		resident_null = st->resident_null;
+		Datum		grid = st->grid;
+		bool		grid_null = st->grid_null;
+		double		last_lon = st->last_lon,
+					last_lat = st->last_lat;
 
-		memset(n, ' ', sizeof(n));
-		args[0] = Int64GetDatum(device);
-		args[1] = TimestampTzGetDatum(last_fixed_at);
-		args[2] = Float8GetDatum(last_lon);
-		args[3] = Float8GetDatum(last_lat);
-		n[1] = n[2] = n[3] = last_null ? 'n' : ' ';
-		args[4] = Int32GetDatum(outside_count);
-		args[5] = BoolGetDatum(is_out);
-		args[6] = Int64GetDatum(exit_alarm);
-		n[6] = exit_alarm_null ? 'n' : ' ';
-		args[7] = BoolGetDatum(battery_low);
-		args[8] = TimestampTzGetDatum(received_at);
-		args[9] = BoolGetDatum(has_fix);
-		args[10] = TimestampTzGetDatum(fixed_at);
-		args[11] = Int32GetDatum(district_outside_count);
-		args[12] = BoolGetDatum(left_district);
-		if (SPI_execute_plan(update_plan, args, n, false, 0) != SPI_OK_UPDATE)
-			elog(ERROR, "care_ingest: state update failed");
+		if (own_statement)
+		{
+			stmt_flush();
+			stmt_reset();
+		}
+		SPI_finish();
+
+		/* the stored row: 4490 location (or the last known one for an alarm), wearer, status */
+		cols[0] = col[C_LOCATION];
+		if (has_fix)
+			values[0] = make_point_4490(location_type, lon, lat), nulls[0] = false;
+		else if (assumed)
+			values[0] = make_point_4490(location_type, last_lon, last_lat), nulls[0] = false;
+		else
+			values[0] = (Datum) 0, nulls[0] = true;
+		cols[1] = col[C_RESIDENT];
+		values[1] = Int64GetDatum(resident);
+		nulls[1] = resident_null;
+		cols[2] = col[C_GRID];
+		values[2] = grid;
+		nulls[2] = grid_null;
+		cols[3] = col[C_STATUS];
+		values[3] = CStringGetTextDatum(status);
+		nulls[3] = false;
+		cols[4] = col[C_ASSUMED];
+		values[4] = BoolGetDatum(assumed);
+		nulls[4] = false;
 	}
-	SPI_finish();
-
-	/* the stored row: 4490 location (or the last known one for an alarm), wearer, status */
-	cols[0] = attnum_of(desc, "location");
-	if (has_fix)
-		values[0] = make_point_4490(location_type, lon, lat), nulls[0] = false;
-	else if (assumed)
-		values[0] = make_point_4490(location_type, last_lon, last_lat), nulls[0] = false;
-	else
-		values[0] = (Datum) 0, nulls[0] = true;
-	cols[1] = attnum_of(desc, "resident_id");
-	values[1] = Int64GetDatum(resident);
-	nulls[1] = resident_null;
-	cols[2] = attnum_of(desc, "grid_code");
-	values[2] = grid;
-	nulls[2] = grid_null;
-	cols[3] = attnum_of(desc, "status");
-	values[3] = CStringGetTextDatum(status);
-	nulls[3] = false;
-	cols[4] = attnum_of(desc, "position_assumed");
-	values[4] = BoolGetDatum(assumed);
-	nulls[4] = false;
 	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, 5, cols, values, nulls));
 }

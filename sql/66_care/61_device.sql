@@ -115,8 +115,12 @@ CREATE TABLE care_device_state (
   battery_low      boolean NOT NULL DEFAULT false,
   no_signal_since  timestamptz,
   district_outside_count int NOT NULL DEFAULT 0,
-  left_district    boolean NOT NULL DEFAULT false
-);
+  left_district    boolean NOT NULL DEFAULT false,
+  newest_stored_at timestamptz,
+  fence_version    bigint NOT NULL DEFAULT 0
+-- room on each page for the new version of a row, so that ingest's update of it is HOT (no
+-- index entry, no new page)
+) WITH (fillfactor = 50);
 COMMENT ON TABLE care_device_state IS
   'Ingest state per device: open binding and consent, last accepted fix, fence state (hysteresis), battery and silence flags';
 COMMENT ON COLUMN care_device_state.device_id IS 'The device';
@@ -136,9 +140,19 @@ COMMENT ON COLUMN care_device_state.battery_low IS 'low_battery raised and the b
 COMMENT ON COLUMN care_device_state.no_signal_since IS 'no_signal raised for the silence that began then; cleared by the next message';
 COMMENT ON COLUMN care_device_state.district_outside_count IS 'Consecutive accepted fixes outside every area of the district level';
 COMMENT ON COLUMN care_device_state.left_district IS 'left_district raised, no accepted fix inside the district since';
+COMMENT ON COLUMN care_device_state.newest_stored_at IS
+  'The newest fixed_at of any ping stored: a newer ping cannot be a duplicate, so ingest looks for one only when not newer';
+COMMENT ON COLUMN care_device_state.fence_version IS
+  'Changed (care_fence_version_seq) whenever the fences of the wearer or the binding change: ingest''s cached fences are valid while it is equal';
 SELECT commgrid.secure_table('commgrid.care_device_state', '{grid_code}', '{district_admin}', '{}');
 SELECT commgrid.mark_personal('commgrid.care_device_state', '{last_lon, last_lat}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_device_state');
+
+-- Never reused (a rolled-back change's value is never seen again), so a fence cache entry
+-- loaded at a version is stale as soon as the state row shows another.
+CREATE SEQUENCE care_fence_version_seq;
+COMMENT ON SEQUENCE care_fence_version_seq IS 'Values of care_device_state.fence_version';
+SELECT commgrid.register_dump('commgrid.care_fence_version_seq');
 
 -- Every device has its state row; the open binding (and its consent) is mirrored into it.
 CREATE FUNCTION care_device_new_state() RETURNS trigger
@@ -174,7 +188,9 @@ BEGIN
       tracking = COALESCE(b.consent_by IS NOT NULL AND b.consent_withdrawn_at IS NULL, false),
       -- a new wearer starts with a clean fence state
       outside_count = CASE WHEN s.binding_id IS DISTINCT FROM b.binding_id THEN 0 ELSE s.outside_count END,
-      is_out = CASE WHEN s.binding_id IS DISTINCT FROM b.binding_id THEN false ELSE s.is_out END
+      is_out = CASE WHEN s.binding_id IS DISTINCT FROM b.binding_id THEN false ELSE s.is_out END,
+      -- the wearer's fences may be others now
+      fence_version = pg_catalog.nextval('commgrid.care_fence_version_seq')
   WHERE s.device_id OPERATOR(pg_catalog.=) NEW.device_id;
   RETURN NULL;
 END $$;

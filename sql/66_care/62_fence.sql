@@ -55,3 +55,37 @@ REVOKE EXECUTE ON FUNCTION care_fence_grid() FROM PUBLIC;
 COMMENT ON FUNCTION care_fence_grid() IS 'Trigger: a fence takes its person''s grid';
 CREATE TRIGGER care_fence_grid BEFORE INSERT OR UPDATE OF resident_id ON care_fence
   FOR EACH ROW EXECUTE FUNCTION care_fence_grid();
+
+-- A changed fence makes the wearer's cached fences stale in every backend: the device's
+-- state row gets a new fence_version (care_ingest compares it under the row lock it takes
+-- anyway).  Per statement, so loading many fences updates each state row once.
+CREATE FUNCTION care_fence_version() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    UPDATE commgrid.care_device_state SET fence_version = nextval('commgrid.care_fence_version_seq');
+  ELSIF TG_OP = 'INSERT' THEN
+    UPDATE commgrid.care_device_state s SET fence_version = nextval('commgrid.care_fence_version_seq')
+    WHERE s.resident_id IN (SELECT n.resident_id FROM care_fence_new n);
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE commgrid.care_device_state s SET fence_version = nextval('commgrid.care_fence_version_seq')
+    WHERE s.resident_id IN (SELECT o.resident_id FROM care_fence_old o);
+  ELSE
+    UPDATE commgrid.care_device_state s SET fence_version = nextval('commgrid.care_fence_version_seq')
+    WHERE s.resident_id IN (SELECT n.resident_id FROM care_fence_new n
+                            UNION SELECT o.resident_id FROM care_fence_old o);
+  END IF;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_fence_version() FROM PUBLIC;
+COMMENT ON FUNCTION care_fence_version() IS
+  'Trigger: a new, changed or deleted fence gives its wearer''s device state a new fence_version (ingest reloads its cached fences)';
+CREATE TRIGGER care_fence_version_insert AFTER INSERT ON care_fence
+  REFERENCING NEW TABLE AS care_fence_new FOR EACH STATEMENT EXECUTE FUNCTION care_fence_version();
+CREATE TRIGGER care_fence_version_update AFTER UPDATE ON care_fence
+  REFERENCING NEW TABLE AS care_fence_new OLD TABLE AS care_fence_old
+  FOR EACH STATEMENT EXECUTE FUNCTION care_fence_version();
+CREATE TRIGGER care_fence_version_delete AFTER DELETE ON care_fence
+  REFERENCING OLD TABLE AS care_fence_old FOR EACH STATEMENT EXECUTE FUNCTION care_fence_version();
+CREATE TRIGGER care_fence_version_truncate AFTER TRUNCATE ON care_fence
+  FOR EACH STATEMENT EXECUTE FUNCTION care_fence_version();

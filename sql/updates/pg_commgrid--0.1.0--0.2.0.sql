@@ -9954,8 +9954,12 @@ CREATE TABLE care_device_state (
   battery_low      boolean NOT NULL DEFAULT false,
   no_signal_since  timestamptz,
   district_outside_count int NOT NULL DEFAULT 0,
-  left_district    boolean NOT NULL DEFAULT false
-);
+  left_district    boolean NOT NULL DEFAULT false,
+  newest_stored_at timestamptz,
+  fence_version    bigint NOT NULL DEFAULT 0
+-- room on each page for the new version of a row, so that ingest's update of it is HOT (no
+-- index entry, no new page)
+) WITH (fillfactor = 50);
 COMMENT ON TABLE care_device_state IS
   'Ingest state per device: open binding and consent, last accepted fix, fence state (hysteresis), battery and silence flags';
 COMMENT ON COLUMN care_device_state.device_id IS 'The device';
@@ -9975,9 +9979,18 @@ COMMENT ON COLUMN care_device_state.battery_low IS 'low_battery raised and the b
 COMMENT ON COLUMN care_device_state.no_signal_since IS 'no_signal raised for the silence that began then; cleared by the next message';
 COMMENT ON COLUMN care_device_state.district_outside_count IS 'Consecutive accepted fixes outside every area of the district level';
 COMMENT ON COLUMN care_device_state.left_district IS 'left_district raised, no accepted fix inside the district since';
+COMMENT ON COLUMN care_device_state.newest_stored_at IS
+  'The newest fixed_at of any ping stored: a newer ping cannot be a duplicate, so ingest looks for one only when not newer';
+COMMENT ON COLUMN care_device_state.fence_version IS
+  'Changed (care_fence_version_seq) whenever the fences of the wearer or the binding change: ingest''s cached fences are valid while it is equal';
 SELECT commgrid.secure_table('commgrid.care_device_state', '{grid_code}', '{district_admin}', '{}');
 SELECT commgrid.mark_personal('commgrid.care_device_state', '{last_lon, last_lat}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_device_state');
+-- Never reused (a rolled-back change's value is never seen again), so a fence cache entry
+-- loaded at a version is stale as soon as the state row shows another.
+CREATE SEQUENCE care_fence_version_seq;
+COMMENT ON SEQUENCE care_fence_version_seq IS 'Values of care_device_state.fence_version';
+SELECT commgrid.register_dump('commgrid.care_fence_version_seq');
 -- Every device has its state row; the open binding (and its consent) is mirrored into it.
 CREATE OR REPLACE FUNCTION care_device_new_state() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -10011,7 +10024,9 @@ BEGIN
       tracking = COALESCE(b.consent_by IS NOT NULL AND b.consent_withdrawn_at IS NULL, false),
       -- a new wearer starts with a clean fence state
       outside_count = CASE WHEN s.binding_id IS DISTINCT FROM b.binding_id THEN 0 ELSE s.outside_count END,
-      is_out = CASE WHEN s.binding_id IS DISTINCT FROM b.binding_id THEN false ELSE s.is_out END
+      is_out = CASE WHEN s.binding_id IS DISTINCT FROM b.binding_id THEN false ELSE s.is_out END,
+      -- the wearer's fences may be others now
+      fence_version = pg_catalog.nextval('commgrid.care_fence_version_seq')
   WHERE s.device_id OPERATOR(pg_catalog.=) NEW.device_id;
   RETURN NULL;
 END $$;
@@ -10078,6 +10093,39 @@ REVOKE EXECUTE ON FUNCTION care_fence_grid() FROM PUBLIC;
 COMMENT ON FUNCTION care_fence_grid() IS 'Trigger: a fence takes its person''s grid';
 CREATE TRIGGER care_fence_grid BEFORE INSERT OR UPDATE OF resident_id ON care_fence
   FOR EACH ROW EXECUTE FUNCTION care_fence_grid();
+-- A changed fence makes the wearer's cached fences stale in every backend: the device's
+-- state row gets a new fence_version (care_ingest compares it under the row lock it takes
+-- anyway).  Per statement, so loading many fences updates each state row once.
+CREATE OR REPLACE FUNCTION care_fence_version() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    UPDATE commgrid.care_device_state SET fence_version = nextval('commgrid.care_fence_version_seq');
+  ELSIF TG_OP = 'INSERT' THEN
+    UPDATE commgrid.care_device_state s SET fence_version = nextval('commgrid.care_fence_version_seq')
+    WHERE s.resident_id IN (SELECT n.resident_id FROM care_fence_new n);
+  ELSIF TG_OP = 'DELETE' THEN
+    UPDATE commgrid.care_device_state s SET fence_version = nextval('commgrid.care_fence_version_seq')
+    WHERE s.resident_id IN (SELECT o.resident_id FROM care_fence_old o);
+  ELSE
+    UPDATE commgrid.care_device_state s SET fence_version = nextval('commgrid.care_fence_version_seq')
+    WHERE s.resident_id IN (SELECT n.resident_id FROM care_fence_new n
+                            UNION SELECT o.resident_id FROM care_fence_old o);
+  END IF;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_fence_version() FROM PUBLIC;
+COMMENT ON FUNCTION care_fence_version() IS
+  'Trigger: a new, changed or deleted fence gives its wearer''s device state a new fence_version (ingest reloads its cached fences)';
+CREATE TRIGGER care_fence_version_insert AFTER INSERT ON care_fence
+  REFERENCING NEW TABLE AS care_fence_new FOR EACH STATEMENT EXECUTE FUNCTION care_fence_version();
+CREATE TRIGGER care_fence_version_update AFTER UPDATE ON care_fence
+  REFERENCING NEW TABLE AS care_fence_new OLD TABLE AS care_fence_old
+  FOR EACH STATEMENT EXECUTE FUNCTION care_fence_version();
+CREATE TRIGGER care_fence_version_delete AFTER DELETE ON care_fence
+  REFERENCING OLD TABLE AS care_fence_old FOR EACH STATEMENT EXECUTE FUNCTION care_fence_version();
+CREATE TRIGGER care_fence_version_truncate AFTER TRUNCATE ON care_fence
+  FOR EACH STATEMENT EXECUTE FUNCTION care_fence_version();
 -- Alarms, raised by the ingest path (care_ingest) and by care_check_no_signal, each sent to
 -- listeners on channel commgrid_care_alarm at commit (NOTIFY is transactional: a rolled-back
 -- ping raises nothing).  Response times are recorded on the row.
@@ -10188,7 +10236,10 @@ CREATE SEQUENCE care_ping_id_seq;
 COMMENT ON SEQUENCE care_ping_id_seq IS 'Ids of care_ping';
 CREATE TABLE care_ping (
   ping_id        bigint NOT NULL DEFAULT nextval('commgrid.care_ping_id_seq'),
-  device_id      bigint NOT NULL REFERENCES care_device,
+  -- no foreign key: its check (a query and a row lock on care_device per ping) halved the
+  -- ingest rate; care_ingest refuses an unknown device (23503) under the lock of its state
+  -- row, and care_device_keep_pings refuses to delete a device that has pings
+  device_id      bigint NOT NULL,
   fixed_at       timestamptz NOT NULL,
   received_at    timestamptz NOT NULL DEFAULT now(),
   message        text NOT NULL DEFAULT 'position' CHECK (message IN ('position', 'heartbeat', 'alarm')),
@@ -10267,6 +10318,44 @@ COMMENT ON FUNCTION care_ingest() IS
   'Trigger (C): the ingest path of care_ping: duplicates dropped, GCJ-02 converted, consent, filters, fence hysteresis, alarms (docs/guide/care.md)';
 CREATE TRIGGER care_ingest BEFORE INSERT ON care_ping
   FOR EACH ROW EXECUTE FUNCTION care_ingest();
+-- Per statement (COPY batch or INSERT): the state rows each device's first ping locked and
+-- read are written back once, in one UPDATE, at the end (docs/guide/care.md, the hot path).
+-- A ping inserted straight into a partition fires no statement trigger of care_ping: its
+-- state is written with the ping.
+CREATE OR REPLACE FUNCTION care_ingest_statement() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'care_ingest_statement' LANGUAGE C SECURITY DEFINER
+  SET search_path = pg_catalog, commgrid, public, pg_temp;
+REVOKE EXECUTE ON FUNCTION care_ingest_statement() FROM PUBLIC;
+COMMENT ON FUNCTION care_ingest_statement() IS
+  'Trigger (C): begins (the statement cache opened) and ends (device states written in one UPDATE) a statement of care_ping ingest';
+CREATE TRIGGER care_ingest_begin BEFORE INSERT ON care_ping
+  FOR EACH STATEMENT EXECUTE FUNCTION care_ingest_statement();
+CREATE TRIGGER care_ingest_end AFTER INSERT ON care_ping
+  FOR EACH STATEMENT EXECUTE FUNCTION care_ingest_statement();
+CREATE OR REPLACE FUNCTION care_ingest_cache(OUT devices bigint, OUT bytes bigint)
+  AS 'MODULE_PATHNAME', 'care_ingest_cache' LANGUAGE C VOLATILE STRICT;
+REVOKE EXECUTE ON FUNCTION care_ingest_cache() FROM PUBLIC;
+COMMENT ON FUNCTION care_ingest_cache() IS
+  'The fence cache of care_ingest in this backend: devices cached and bytes allocated (the benchmark prints bytes per device)';
+-- What the foreign key did for deletes: a device with pings stays.  The state row is locked
+-- first, so a ping being ingested (it holds that lock) is committed and seen before the check.
+CREATE OR REPLACE FUNCTION care_device_keep_pings() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  PERFORM 1 FROM commgrid.care_device_state s
+  WHERE s.device_id OPERATOR(pg_catalog.=) OLD.device_id FOR UPDATE;
+  IF EXISTS (SELECT 1 FROM commgrid.care_ping p WHERE p.device_id OPERATOR(pg_catalog.=) OLD.device_id) THEN
+    RAISE EXCEPTION 'device % still has pings', OLD.device_id
+      USING ERRCODE = '23503', DETAIL = 'care_ping holds pings of device ' || OLD.device_id || '.',
+            HINT = 'Retire it (retired_at) instead; its pings go with their partitions (care_ping_drop_expired).';
+  END IF;
+  RETURN OLD;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_device_keep_pings() FROM PUBLIC;
+COMMENT ON FUNCTION care_device_keep_pings() IS
+  'Trigger: a device that has pings cannot be deleted (23503), as a foreign key of care_ping would say';
+CREATE TRIGGER care_device_keep_pings BEFORE DELETE ON care_device
+  FOR EACH ROW EXECUTE FUNCTION care_device_keep_pings();
 -- The partition of a district day: [00:00, 24:00) Asia/Shanghai.
 CREATE OR REPLACE FUNCTION care_ping_create_partitions(days int DEFAULT 7, first_day date DEFAULT commgrid.district_today())
 RETURNS int
@@ -10751,6 +10840,69 @@ $$;
 REVOKE EXECUTE ON FUNCTION care_report_lines(gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION care_report_lines(gridcode) IS
   'The wearable care lines of area_report (internal to it: counts over the whole area, after area_report''s reach check): devices in service and worn this month, alarms this year, lost elderly found and rescued (person-times, all time)';
+-- Response times of wearable care, per grid and per community and district month: how fast
+-- the alarms a person must answer (not low_battery, not fence_return) were acknowledged,
+-- reached and resolved (minutes from raised_at), and how fast lost persons were found
+-- (minutes from the report, care_case).  Medians do not add up, so the community has its
+-- own rows (level 'community', its code the grids' ancestor at depth 5) beside its grids'.
+-- A report view: rows of the caller's jurisdiction by area_code (a grid worker sees its
+-- grid's rows, not its community's).  Counts and minutes only, plain types.
+CREATE VIEW care_response_times WITH (security_barrier) AS
+WITH alarm AS (
+  SELECT a.grid_code,
+         date_trunc('month', a.raised_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
+         extract(epoch FROM a.acknowledged_at - a.raised_at) / 60 AS ack,
+         extract(epoch FROM a.arrived_at - a.raised_at) / 60 AS arrive,
+         extract(epoch FROM a.resolved_at - a.raised_at) / 60 AS resolve,
+         a.false_alarm
+  FROM commgrid.care_alarm a
+  WHERE a.kind NOT IN ('low_battery', 'fence_return') AND a.grid_code IS NOT NULL),
+lost AS (
+  SELECT c.grid_code,
+         date_trunc('month', c.reported_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
+         extract(epoch FROM c.found_at - c.reported_at) / 60 AS find
+  FROM commgrid.care_case c WHERE c.grid_code IS NOT NULL),
+event AS (
+  SELECT l.level, l.area_code, x.month, x.ack, x.arrive, x.resolve, x.false_alarm, NULL::float8 AS find, true AS is_alarm
+  FROM alarm x CROSS JOIN LATERAL (VALUES ('grid', x.grid_code), ('community', commgrid.ancestor(x.grid_code, 5))) l(level, area_code)
+  UNION ALL
+  SELECT l.level, l.area_code, y.month, NULL, NULL, NULL, NULL, y.find, false
+  FROM lost y CROSS JOIN LATERAL (VALUES ('grid', y.grid_code), ('community', commgrid.ancestor(y.grid_code, 5))) l(level, area_code))
+SELECT e.area_code, e.level, e.month,
+       count(*) FILTER (WHERE e.is_alarm) AS alarms,
+       count(e.ack) AS acknowledged,
+       count(e.arrive) AS arrived,
+       count(e.resolve) AS resolved,
+       count(*) FILTER (WHERE e.false_alarm) AS false_alarms,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY e.ack))::numeric, 1) AS median_minutes_to_acknowledge,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY e.arrive))::numeric, 1) AS median_minutes_to_arrive,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY e.resolve))::numeric, 1) AS median_minutes_to_resolve,
+       round(max(e.ack)::numeric, 1) AS max_minutes_to_acknowledge,
+       count(*) FILTER (WHERE NOT e.is_alarm) AS lost_cases,
+       count(e.find) AS lost_found,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY e.find))::numeric, 1) AS median_minutes_to_find,
+       round(max(e.find)::numeric, 1) AS max_minutes_to_find
+FROM event e
+WHERE commgrid.reaches(e.area_code, (SELECT commgrid.reach_scopes()))
+GROUP BY 1, 2, 3;
+COMMENT ON VIEW care_response_times IS
+  'Wearable care response times per grid and per community and district month: alarms acknowledged, reached and resolved (minutes from raised), lost persons found (minutes from the report); rows of the caller''s jurisdiction';
+COMMENT ON COLUMN care_response_times.area_code IS 'The grid, or the community of the grids (level): filter with area_code <@ code';
+COMMENT ON COLUMN care_response_times.level IS 'grid or community (its own medians over all its grids)';
+COMMENT ON COLUMN care_response_times.month IS 'First day of the district month of the alarm (raised) or the case (reported), Asia/Shanghai';
+COMMENT ON COLUMN care_response_times.alarms IS 'Alarms a person must answer (not low_battery, not fence_return)';
+COMMENT ON COLUMN care_response_times.acknowledged IS 'Of those, acknowledged by an operator';
+COMMENT ON COLUMN care_response_times.arrived IS 'Of those, someone reached the person';
+COMMENT ON COLUMN care_response_times.resolved IS 'Of those, closed';
+COMMENT ON COLUMN care_response_times.false_alarms IS 'Of those, closed as false alarms';
+COMMENT ON COLUMN care_response_times.median_minutes_to_acknowledge IS 'Median minutes from raised to acknowledged';
+COMMENT ON COLUMN care_response_times.median_minutes_to_arrive IS 'Median minutes from raised to someone reaching the person';
+COMMENT ON COLUMN care_response_times.median_minutes_to_resolve IS 'Median minutes from raised to closed';
+COMMENT ON COLUMN care_response_times.max_minutes_to_acknowledge IS 'Longest minutes from raised to acknowledged';
+COMMENT ON COLUMN care_response_times.lost_cases IS 'Lost-person cases reported (person-times, 人次)';
+COMMENT ON COLUMN care_response_times.lost_found IS 'Of those, persons found (person-times)';
+COMMENT ON COLUMN care_response_times.median_minutes_to_find IS 'Median minutes from report to found (found cases)';
+COMMENT ON COLUMN care_response_times.max_minutes_to_find IS 'Longest minutes from report to found';
 -- Party work staffing (issue 16): who holds which Party-work post in a community, on which
 -- pay scheme, since when; the person's own annual appraisal; the area's settings; and which
 -- login is which person, so that a secretary can read their own stipend.

@@ -2,12 +2,17 @@
 # Wearable care ingest (issue 15 §4) against the server in PGHOST/PGPORT, in a throwaway
 # database: DEVICES devices (default 9,000) at home in 200 m circle fences, PINGS per device
 # (default 40; jittered walks, one device in twenty leaving its fence, one fix in 200 a GPS
-# jump, batteries running low).  The same pings go (1) by COPY in batches of 1,000 and (2) as
+# jump, batteries running low).  The same pings go (1) by COPY in batches of 1,000, one
+# transaction each (CareIngestBench.java, Java 17 and Debian's JDBC driver), and (2) as
 # single-row INSERTs from CLIENTS pgbench clients (default 8, SECONDS each, default 20) into
 # commgrid.care_ping (the C trigger care_ingest: filters, fences, alarms) and into a baseline
-# table of the same columns whose PL/pgSQL trigger does the plain PostGIS checks per ping
-# (state row locked, ST_DWithin / ST_Covers against each fence, alarms on exit and return).
-# Prints pings/s and the ratios measured in the same run; never fails on a time.
+# of the same schema (a partitioned copy of care_ping with its indexes and checks) whose
+# PL/pgSQL trigger does the plain PostGIS checks per ping (state row locked, ST_DWithin /
+# ST_Covers against each fence, alarms on exit and return), and by COPY into the same table
+# without any trigger (the ceiling: what storing the rows costs).  While care_ping is loaded
+# by COPY a listener measures each alarm's latency from its batch's commit to the listener.
+# Prints pings/s, the ratios measured in the same run, the latency and the memory per device;
+# never fails on a time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DEVICES=${DEVICES:-9000}
@@ -46,7 +51,20 @@ SELECT d, 'circle', public.bench_home(d), 200 FROM generate_series(1, :devices) 
 SELECT care_ping_create_partitions(3, district_today() - 1);
 
 -- the baseline: same columns, a PL/pgSQL trigger with the plain PostGIS checks
-CREATE TABLE public.base_ping (LIKE commgrid.care_ping INCLUDING DEFAULTS);
+CREATE TABLE public.base_ping (LIKE commgrid.care_ping INCLUDING ALL) PARTITION BY RANGE (fixed_at);
+CREATE TABLE public.bare_ping (LIKE commgrid.care_ping INCLUDING ALL) PARTITION BY RANGE (fixed_at);
+DO $$
+DECLARE p record;
+BEGIN
+  FOR p IN SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) AS bound
+           FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+           WHERE i.inhparent = 'commgrid.care_ping'::regclass LOOP
+    EXECUTE format('CREATE TABLE public.%I PARTITION OF public.base_ping %s', replace(p.relname, 'care_ping', 'base_ping'), p.bound);
+    EXECUTE format('CREATE TABLE public.%I PARTITION OF public.bare_ping %s', replace(p.relname, 'care_ping', 'bare_ping'), p.bound);
+  END LOOP;
+END $$;
+-- the ceiling stores the input as it comes (4326): no trigger sets 4490
+ALTER TABLE public.bare_ping DROP CONSTRAINT enforce_srid_location;
 CREATE TABLE public.base_state (device_id bigint PRIMARY KEY, resident_id bigint, last_fixed_at timestamptz,
   outside_count int NOT NULL DEFAULT 0, is_out boolean NOT NULL DEFAULT false);
 INSERT INTO public.base_state (device_id, resident_id) SELECT d, d FROM generate_series(1, :devices) d;
@@ -97,20 +115,23 @@ q -v devices="$DEVICES" -v pings="$PINGS" -c "\\copy (SELECT d, now() - interval
 total=$(wc -l < "$work/pings.tsv")
 split -l 1000 -d -a 5 "$work/pings.tsv" "$work/batch."
 
-copy_run() {  # table -> seconds
-  local t=$1 f=$work/copy_$1.sql
-  : > "$f"
-  for b in "$work"/batch.*; do
-    echo "\\copy $t (device_id, fixed_at, location, accuracy_m, battery) FROM '$b'" >> "$f"
-  done
-  local t0 t1
-  t0=$(date +%s.%N)
-  q -c 'SET commgrid.audit = off' -f "$f"
-  t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc -l
+jar=${PGJDBC_JAR:-/usr/share/java/postgresql.jar}
+mkdir -p "$work/java"
+javac -Xlint:all -Werror -d "$work/java" -cp "$jar" test/bench/CareIngestBench.java
+host=${PGHOST:-localhost}
+case "$host" in /*) host=localhost ;; esac
+url="jdbc:postgresql://$host:${PGPORT:-5432}/$db?user=${PGUSER:-$(id -un)}${PGPASSWORD:+&password=$PGPASSWORD}"
+copy_run() {  # table [--listen] -> the program's output
+  java -cp "$work/java:$jar" CareIngestBench "$url" "$@" "$work"/batch.*
 }
-s_ext=$(copy_run commgrid.care_ping)
-s_base=$(copy_run public.base_ping)
+copy_run commgrid.care_ping --listen > "$work/ext.out"
+copy_run public.base_ping > "$work/base.out"
+copy_run public.bare_ping > "$work/bare.out"
+s_ext=$(sed -n 's/^seconds //p' "$work/ext.out")
+s_base=$(sed -n 's/^seconds //p' "$work/base.out")
+s_bare=$(sed -n 's/^seconds //p' "$work/bare.out")
+cache_devices=$(sed -n 's/^cache devices \([0-9]*\) bytes.*/\1/p' "$work/ext.out")
+cache_bytes=$(sed -n 's/^cache devices [0-9]* bytes \([0-9]*\)/\1/p' "$work/ext.out")
 
 # single-row INSERTs from CLIENTS clients: a device at random, fixed now (always newest)
 cat > "$work/ext.pgb" <<EOF2
@@ -126,6 +147,8 @@ q -At <<SQL
 SELECT format('devices %s, pings per device %s, COPY pings %s (batches of 1,000)', $DEVICES, $PINGS, $total);
 SELECT format('COPY   care_ingest (C): %s pings/s; PL/pgSQL baseline: %s pings/s; ratio %s',
   round($total / $s_ext), round($total / $s_base), round(($s_base / $s_ext)::numeric, 1));
+SELECT format('COPY   same table, no trigger (the ceiling): %s pings/s; care_ingest reaches %s of it, the baseline %s',
+  round($total / $s_bare), round(($s_bare / $s_ext)::numeric, 2), round(($s_bare / $s_base)::numeric, 2));
 SELECT format('INSERT %s clients, single row: care_ingest %s pings/s; baseline %s pings/s; ratio %s',
   $CLIENTS, round($i_ext), round($i_base), round(($i_ext / $i_base)::numeric, 1));
 SELECT format('alarms: care_ingest %s (%s), baseline %s (%s)',
@@ -137,4 +160,7 @@ SELECT format('pings by status: %s', (SELECT string_agg(status || ' ' || n, ', '
   FROM (SELECT status, count(*) n FROM commgrid.care_ping GROUP BY 1) s));
 SELECT format('state per device: %s bytes (care_device_state with its index, %s devices)',
   round(pg_total_relation_size('commgrid.care_device_state')::numeric / $DEVICES), $DEVICES);
+SELECT format('fence cache of the ingesting backend: %s devices, %s bytes, %s bytes per device (bounded: at most 200,000 devices)',
+  $cache_devices, $cache_bytes, round($cache_bytes::numeric / greatest($cache_devices, 1)));
 SQL
+sed -n 's/^\(alarms\|commit_to\|raised_to\)/alarm latency (COPY, listener): &/p' "$work/ext.out"

@@ -71,6 +71,16 @@ CROSS JOIN LATERAL (SELECT (ARRAY['family', 'police', 'staff'])[1 + k % 3] AS sr
   make_date(2019, 1, 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
     + (k - 1) * (date_trunc('month', now()) - interval '1 month' - make_date(2019, 1, 1)::timestamp AT TIME ZONE 'Asia/Shanghai') / 137
     AS rep) r;
+-- the responses to yesterday's alarms a person must answer: raised 5 s after the fix (the day
+-- is history here), acknowledged within 1-4 minutes, reached within 8-30, closed within 20-60;
+-- one in ten closed as a false alarm
+UPDATE care_alarm a SET raised_at = a.fixed_at + interval '5 s',
+       acknowledged_at = a.fixed_at + interval '5 s' + (60 + floor(random() * 180)) * interval '1 s',
+       acknowledged_by = 'demo_operator',
+       arrived_at = a.fixed_at + interval '5 s' + (480 + floor(random() * 1320)) * interval '1 s',
+       resolved_at = a.fixed_at + interval '5 s' + (1800 + floor(random() * 1800)) * interval '1 s',
+       false_alarm = a.alarm_id % 10 = 0
+WHERE a.kind NOT IN ('low_battery', 'fence_return') AND a.fixed_at IS NOT NULL;
 COMMIT;
 ANALYZE care_ping;
 \set QUIET off
@@ -94,5 +104,11 @@ FROM care_alarm GROUP BY 1 ORDER BY 1;
 SELECT sum(cases) AS cases, sum(found) AS found, sum(rescued) AS rescued, sum(missing) AS missing,
        round(avg(median_minutes_to_find)) AS mean_monthly_median_minutes, max(max_minutes_to_find) AS longest_minutes
 FROM care_case_summary;
+\echo == response times (care_response_times): grids and communities, medians in minutes
+SELECT level, count(*) AS areas, sum(alarms) AS alarms, sum(acknowledged) AS acknowledged, sum(resolved) AS resolved,
+       round(avg(median_minutes_to_acknowledge), 1) AS mean_median_ack, round(avg(median_minutes_to_arrive), 1) AS mean_median_arrive,
+       round(avg(median_minutes_to_resolve), 1) AS mean_median_resolve, sum(lost_found) AS found,
+       round(avg(median_minutes_to_find)) AS mean_median_find
+FROM care_response_times WHERE area_code <@ :'district' GROUP BY level ORDER BY level DESC;
 \echo == the map: features of the district
 SELECT json_array_length(care_positions(:'district')->'features') AS map_features;

@@ -192,6 +192,41 @@ SELECT kind, to_char(fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI') AS fixed,
 FROM care_alarm WHERE device_id = 460102000003 ORDER BY alarm_id;
 SELECT district_outside_count, left_district FROM care_device_state WHERE device_id = 460102000003;
 
+-- 9a. the hot path: a device's state row is locked and read by its first ping of a statement
+-- and written back at the statement's end; fences are cached per backend, reloaded when a
+-- change gives the state a new fence_version.  A fence widened to 1 km in this session:
+-- two fixes 500 m out are inside it
+UPDATE care_fence SET radius_m = 1000 WHERE fence_id = 460102000001;
+INSERT INTO care_ping (device_id, fixed_at, location) VALUES
+  (460102000001, '2026-12-01 13:00:00+08', pg_temp.north(500)),
+  (460102000001, '2026-12-01 13:00:30+08', pg_temp.north(500));
+UPDATE care_fence SET radius_m = 100 WHERE fence_id = 460102000001;
+-- back to 100 m: two fixes beyond raise an exit, undone with their savepoint
+SAVEPOINT pings;
+INSERT INTO care_ping (device_id, fixed_at, location) VALUES
+  (460102000001, '2026-12-01 13:01:00+08', pg_temp.north(500)),
+  (460102000001, '2026-12-01 13:01:30+08', pg_temp.north(500));
+SELECT count(*) AS exits_in_savepoint FROM care_alarm WHERE device_id = 460102000001 AND fixed_at >= '2026-12-01 13:00+08';
+ROLLBACK TO SAVEPOINT pings;
+-- the state continues from before the savepoint: one fix beyond, then one straight into the
+-- day's partition (no statement trigger of care_ping: its state is written with it), exit
+INSERT INTO care_ping (device_id, fixed_at, location) VALUES (460102000001, '2026-12-01 13:02:00+08', pg_temp.north(500));
+INSERT INTO care_ping_20261201 (device_id, fixed_at, location) VALUES (460102000001, '2026-12-01 13:02:30+08', pg_temp.north(500));
+-- a retransmission of an older ping is looked up and dropped; a newer one is not looked up
+INSERT INTO care_ping (device_id, fixed_at, location) VALUES
+  (460102000001, '2026-12-01 13:00:00+08', pg_temp.north(500)),
+  (460102000001, '2026-12-01 13:03:00+08', pg_temp.north(500));
+SELECT to_char(fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS fixed, status, tableoid::regclass AS part
+FROM care_ping WHERE device_id = 460102000001 AND fixed_at >= '2026-12-01 13:00+08' ORDER BY fixed_at;
+SELECT kind, to_char(fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS fixed
+FROM care_alarm WHERE device_id = 460102000001 AND fixed_at >= '2026-12-01 13:00+08' ORDER BY alarm_id;
+SELECT outside_count, is_out, to_char(newest_stored_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS newest_stored
+FROM care_device_state WHERE device_id = 460102000001;
+-- what the foreign key did: a device with pings is not deleted
+SELECT pg_temp.try($$DELETE FROM commgrid.care_device WHERE device_id = 460102000001$$);
+-- the fence cache of this backend: the three devices whose accepted fixes met their fences
+SELECT devices, bytes > 0 AS has_bytes FROM care_ingest_cache();
+
 -- 10. retention: partitions older than the limit are dropped
 UPDATE care_setting SET ping_retention_days = 30;
 SELECT care_ping_drop_expired('2027-01-01') AS dropped;

@@ -205,6 +205,22 @@ SELECT r, pg_temp.as_role(r, 'SELECT count(*) FROM commgrid.care_contact') AS co
        pg_temp.as_role(r, 'SELECT count(*) FROM commgrid.care_escalation') AS steps
 FROM care_role ORDER BY ord;
 
+-- 12. response times per grid and community: the SOS of grid 2 (set here to 2, 15 and 40
+-- minutes after it was raised) and a fall in grid 1 (5 minutes to acknowledge, not reached
+-- yet), beside the lost-person cases of 10; a grid worker reads its grid's rows, not its
+-- community's; BI reads nothing
+UPDATE care_alarm SET raised_at = '2026-12-01 09:01:05+08', acknowledged_at = '2026-12-01 09:03:05+08',
+  arrived_at = '2026-12-01 09:16:05+08', resolved_at = '2026-12-01 09:41:05+08' WHERE kind = 'sos';
+INSERT INTO care_alarm (kind, device_id, resident_id, grid_code, raised_at, acknowledged_at, acknowledged_by) VALUES
+  ('fall', 460102000001, 460102000001, '460102001001001', '2026-12-01 10:00+08', '2026-12-01 10:05+08', 'r460102_grid');
+SELECT area_code, level, month, alarms, acknowledged, arrived, resolved, false_alarms,
+       median_minutes_to_acknowledge AS ack, median_minutes_to_arrive AS arrive, median_minutes_to_resolve AS resolve,
+       max_minutes_to_acknowledge AS max_ack, lost_cases, lost_found, median_minutes_to_find AS find, max_minutes_to_find AS max_find
+FROM care_response_times WHERE area_code <@ '460102' ORDER BY level DESC, area_code, month;
+SELECT r, pg_temp.as_role(r, $$SELECT string_agg(format('%s %s %s', level, area_code, alarms), '; ' ORDER BY level DESC, area_code)
+                                FROM commgrid.care_response_times WHERE month = '2026-12-01'$$) AS rows
+FROM care_role ORDER BY ord;
+
 -- 8. BI: counts per grid and hour, nothing else
 SELECT pg_temp.as_role('r460102_bi', 'SELECT string_agg(format(''%s %s %s/%s/%s'', area_code, hour, devices, pings, alarms), ''; '' ORDER BY area_code, hour) FROM commgrid.bi_care_activity WHERE area_code LIKE ''460102%''') AS bi,
        pg_temp.as_role('r460102_grid', 'SELECT count(*) FROM commgrid.bi_care_activity') AS grid_reads_bi;

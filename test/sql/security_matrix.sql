@@ -260,7 +260,8 @@ INSERT INTO matrix_expectation VALUES
   ('care_ping_drop_expired(date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s daily job'),
   ('care_check_no_signal(timestamp with time zone)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'the owner''s scheduled job'),
   ('care_operations', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report view: rows of the holders in the jurisdiction'),
-  ('care_case_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report view: lost-person cases of the jurisdiction');
+  ('care_case_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report view: lost-person cases of the jurisdiction'),
+  ('care_response_times', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report view: response times of the jurisdiction''s grids and communities');
 
 -- Sample arguments, by type, name and function (the most specific row wins; none: NULL):
 -- SQL evaluated as the owner, where $home is the role's home, $own true for the call inside
