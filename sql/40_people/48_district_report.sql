@@ -123,7 +123,7 @@ BEGIN
     UNION ALL
     SELECT 300 + s.ordinal, 'mass work: ' || s.indicator, s.value, s.unit
     FROM commgrid.service_report_lines(target) s
-    -- wearable care (issue 15, sql/66_care/71_report.sql)
+    -- wearable care (issue 15, sql/66_care/73_report.sql)
     UNION ALL
     SELECT 400 + c.ordinal, c.indicator, c.value, c.unit FROM commgrid.care_report_lines(target) c
   )

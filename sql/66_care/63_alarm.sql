@@ -51,6 +51,14 @@ SELECT commgrid.mark_personal('commgrid.care_alarm', '{location, notes}', restri
 SELECT commgrid.register_dump('commgrid.care_alarm');
 SELECT commgrid.audit_table('commgrid.care_alarm');
 
+-- The alarms a person must answer: every kind but a low battery and a return into the fence.
+-- One rule for the operations report, the response times and area_report's care lines.
+CREATE FUNCTION care_alarm_needs_response(kind text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN kind NOT IN ('low_battery', 'fence_return');
+COMMENT ON FUNCTION care_alarm_needs_response(text) IS
+  'Whether an alarm of this kind must be answered by a person (every kind but low_battery and fence_return)';
+
 -- The payload: alarm id, kind, device, masked name, grid and position (GeoJSON-like lon/lat).
 CREATE FUNCTION care_alarm_notify() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$

@@ -6,6 +6,14 @@
 --   alarms: the kinds a person must answer (not low_battery, not fence_return), by the month
 --   of the fix that raised them, else of when they were raised;
 --   false_alarm_rate: false alarms / closed alarms (NULL: none closed).
+-- The false-alarm share: of the closed alarms, those closed as false (3 decimals; NULL when
+-- none is closed).  One rule for care_operations and area_report's care lines.
+CREATE FUNCTION care_false_alarm_rate(false_alarms bigint, closed bigint) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN round(false_alarms::numeric / NULLIF(closed, 0), 3);
+COMMENT ON FUNCTION care_false_alarm_rate(bigint, bigint) IS
+  'False alarms / closed alarms, 3 decimals; NULL when none is closed';
+
 CREATE VIEW care_operations WITH (security_barrier) AS
 WITH worn AS (
   SELECT d.owner_code, d.provider,
@@ -20,7 +28,7 @@ alarm AS (
          count(*) AS alarms, count(*) FILTER (WHERE a.resolved_at IS NOT NULL) AS closed,
          count(*) FILTER (WHERE a.false_alarm) AS false_alarms
   FROM commgrid.care_alarm a JOIN commgrid.care_device d ON d.device_id = a.device_id
-  WHERE a.kind NOT IN ('low_battery', 'fence_return')
+  WHERE commgrid.care_alarm_needs_response(a.kind)
   GROUP BY 1, 2, 3),
 k AS (
   SELECT owner_code, provider, month FROM worn
@@ -35,7 +43,7 @@ SELECT k.owner_code AS area_code, k.provider, k.month,
        COALESCE(w.devices, 0) AS devices_worn,
        COALESCE(a.alarms, 0) AS alarms,
        COALESCE(a.false_alarms, 0) AS false_alarms,
-       round(a.false_alarms::numeric / NULLIF(a.closed, 0), 3) AS false_alarm_rate
+       commgrid.care_false_alarm_rate(a.false_alarms, a.closed) AS false_alarm_rate
 FROM k
 LEFT JOIN worn w ON w.owner_code = k.owner_code AND w.provider = k.provider AND w.month = k.month
 LEFT JOIN alarm a ON a.owner_code = k.owner_code AND a.provider = k.provider AND a.month = k.month

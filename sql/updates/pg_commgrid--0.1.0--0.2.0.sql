@@ -3263,7 +3263,7 @@ BEGIN
     UNION ALL
     SELECT 300 + s.ordinal, 'mass work: ' || s.indicator, s.value, s.unit
     FROM commgrid.service_report_lines(target) s
-    -- wearable care (issue 15, sql/66_care/71_report.sql)
+    -- wearable care (issue 15, sql/66_care/73_report.sql)
     UNION ALL
     SELECT 400 + c.ordinal, c.indicator, c.value, c.unit FROM commgrid.care_report_lines(target) c
   )
@@ -10178,6 +10178,13 @@ SELECT commgrid.secure_table('commgrid.care_alarm', '{grid_code}',
 SELECT commgrid.mark_personal('commgrid.care_alarm', '{location, notes}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_alarm');
 SELECT commgrid.audit_table('commgrid.care_alarm');
+-- The alarms a person must answer: every kind but a low battery and a return into the fence.
+-- One rule for the operations report, the response times and area_report's care lines.
+CREATE OR REPLACE FUNCTION care_alarm_needs_response(kind text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN kind NOT IN ('low_battery', 'fence_return');
+COMMENT ON FUNCTION care_alarm_needs_response(text) IS
+  'Whether an alarm of this kind must be answered by a person (every kind but low_battery and fence_return)';
 -- The payload: alarm id, kind, device, masked name, grid and position (GeoJSON-like lon/lat).
 CREATE OR REPLACE FUNCTION care_alarm_notify() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
@@ -10551,6 +10558,13 @@ COMMENT ON COLUMN bi_care_activity.alarms IS 'Alarms of that hour (the fix of th
 --   alarms: the kinds a person must answer (not low_battery, not fence_return), by the month
 --   of the fix that raised them, else of when they were raised;
 --   false_alarm_rate: false alarms / closed alarms (NULL: none closed).
+-- The false-alarm share: of the closed alarms, those closed as false (3 decimals; NULL when
+-- none is closed).  One rule for care_operations and area_report's care lines.
+CREATE OR REPLACE FUNCTION care_false_alarm_rate(false_alarms bigint, closed bigint) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN round(false_alarms::numeric / NULLIF(closed, 0), 3);
+COMMENT ON FUNCTION care_false_alarm_rate(bigint, bigint) IS
+  'False alarms / closed alarms, 3 decimals; NULL when none is closed';
 CREATE VIEW care_operations WITH (security_barrier) AS
 WITH worn AS (
   SELECT d.owner_code, d.provider,
@@ -10565,7 +10579,7 @@ alarm AS (
          count(*) AS alarms, count(*) FILTER (WHERE a.resolved_at IS NOT NULL) AS closed,
          count(*) FILTER (WHERE a.false_alarm) AS false_alarms
   FROM commgrid.care_alarm a JOIN commgrid.care_device d ON d.device_id = a.device_id
-  WHERE a.kind NOT IN ('low_battery', 'fence_return')
+  WHERE commgrid.care_alarm_needs_response(a.kind)
   GROUP BY 1, 2, 3),
 k AS (
   SELECT owner_code, provider, month FROM worn
@@ -10580,7 +10594,7 @@ SELECT k.owner_code AS area_code, k.provider, k.month,
        COALESCE(w.devices, 0) AS devices_worn,
        COALESCE(a.alarms, 0) AS alarms,
        COALESCE(a.false_alarms, 0) AS false_alarms,
-       round(a.false_alarms::numeric / NULLIF(a.closed, 0), 3) AS false_alarm_rate
+       commgrid.care_false_alarm_rate(a.false_alarms, a.closed) AS false_alarm_rate
 FROM k
 LEFT JOIN worn w ON w.owner_code = k.owner_code AND w.provider = k.provider AND w.month = k.month
 LEFT JOIN alarm a ON a.owner_code = k.owner_code AND a.provider = k.provider AND a.month = k.month
@@ -10804,12 +10818,103 @@ CREATE TRIGGER care_call_alarm BEFORE INSERT OR UPDATE ON care_call
   FOR EACH ROW EXECUTE FUNCTION care_alarm_child_check();
 CREATE TRIGGER care_escalation_alarm BEFORE INSERT OR UPDATE ON care_escalation
   FOR EACH ROW EXECUTE FUNCTION care_alarm_child_check();
+-- The median of response minutes, to one decimal: one rule for care_response_times and
+-- area_report's care lines (NULLs, steps not yet taken, are left out).
+CREATE OR REPLACE FUNCTION care_median_minutes_final(minutes numeric[]) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN (SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY m))::numeric, 1) FROM unnest(minutes) m);
+COMMENT ON FUNCTION care_median_minutes_final(numeric[]) IS
+  'Final function of care_median_minutes: the median of the minutes, one decimal (NULL when none)';
+CREATE OR REPLACE AGGREGATE care_median_minutes(numeric) (
+  SFUNC = array_append, STYPE = numeric[], FINALFUNC = care_median_minutes_final, INITCOND = '{}');
+COMMENT ON AGGREGATE care_median_minutes(numeric) IS
+  'Median of response minutes, one decimal, NULLs left out (care_response_times, area_report)';
+-- The rows the response times are computed from, one per alarm a person must answer and one
+-- per lost-person case of a grid: when it counts (an alarm by the fix that raised it, else
+-- when it was raised, as care_operations counts alarms; a case when it was reported) and its
+-- minutes (an alarm's from raised, a case's from the report).  The one source of these
+-- definitions for care_response_times and area_report's care lines (care_report_lines).
+-- Internal: granted to no role (the owner's views and functions read it).
+CREATE VIEW care_response_event AS
+SELECT a.grid_code, COALESCE(a.fixed_at, a.raised_at) AS counted_at, true AS is_alarm,
+       extract(epoch FROM a.acknowledged_at - a.raised_at) / 60 AS ack,
+       extract(epoch FROM a.arrived_at - a.raised_at) / 60 AS arrive,
+       extract(epoch FROM a.resolved_at - a.raised_at) / 60 AS resolve,
+       a.false_alarm, NULL::numeric AS find
+FROM commgrid.care_alarm a
+WHERE commgrid.care_alarm_needs_response(a.kind) AND a.grid_code IS NOT NULL
+UNION ALL
+SELECT c.grid_code, c.reported_at, false, NULL, NULL, NULL, NULL,
+       extract(epoch FROM c.found_at - c.reported_at) / 60
+FROM commgrid.care_case c WHERE c.grid_code IS NOT NULL;
+REVOKE ALL ON care_response_event FROM PUBLIC;
+COMMENT ON VIEW care_response_event IS
+  'Internal: each alarm a person must answer and each lost-person case, with its grid, when it counts and its minutes to acknowledge, arrive, resolve or find (the source of care_response_times and area_report''s care lines)';
+COMMENT ON COLUMN care_response_event.grid_code IS 'The grid of the alarm (who must respond) or of the case';
+COMMENT ON COLUMN care_response_event.counted_at IS 'When it counts: an alarm''s fix, else when it was raised; a case''s report';
+COMMENT ON COLUMN care_response_event.is_alarm IS 'An alarm (true) or a lost-person case (false)';
+COMMENT ON COLUMN care_response_event.ack IS 'Minutes from raised to acknowledged (NULL: not yet, or a case)';
+COMMENT ON COLUMN care_response_event.arrive IS 'Minutes from raised to someone reaching the person';
+COMMENT ON COLUMN care_response_event.resolve IS 'Minutes from raised to closed';
+COMMENT ON COLUMN care_response_event.false_alarm IS 'Closed as a false alarm';
+COMMENT ON COLUMN care_response_event.find IS 'Minutes from a case''s report to the person found (NULL: not found, or an alarm)';
+-- Response times of wearable care, per grid and per community and district month: how fast
+-- the alarms a person must answer (care_alarm_needs_response) were acknowledged, reached and
+-- resolved (minutes from raised_at), and how fast lost persons were found (minutes from the
+-- report, care_case), all from care_response_event.  Medians do not add up, so the
+-- community has its own rows (level 'community', its code the grids' ancestor at depth 5) beside its grids'.
+-- A report view: rows of the caller's jurisdiction by area_code (a grid worker sees its
+-- grid's rows, not its community's).  Counts and minutes only, plain types.
+CREATE VIEW care_response_times WITH (security_barrier) AS
+WITH event AS (
+  SELECT l.level, l.area_code,
+         date_trunc('month', x.counted_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
+         x.ack, x.arrive, x.resolve, x.false_alarm, x.find, x.is_alarm
+  FROM commgrid.care_response_event x
+  CROSS JOIN LATERAL (VALUES ('grid', x.grid_code), ('community', commgrid.ancestor(x.grid_code, 5))) l(level, area_code))
+SELECT e.area_code, e.level, e.month,
+       count(*) FILTER (WHERE e.is_alarm) AS alarms,
+       count(e.ack) AS acknowledged,
+       count(e.arrive) AS arrived,
+       count(e.resolve) AS resolved,
+       count(*) FILTER (WHERE e.false_alarm) AS false_alarms,
+       commgrid.care_median_minutes(e.ack) AS median_minutes_to_acknowledge,
+       commgrid.care_median_minutes(e.arrive) AS median_minutes_to_arrive,
+       commgrid.care_median_minutes(e.resolve) AS median_minutes_to_resolve,
+       round(max(e.ack)::numeric, 1) AS max_minutes_to_acknowledge,
+       count(*) FILTER (WHERE NOT e.is_alarm) AS lost_cases,
+       count(e.find) AS lost_found,
+       commgrid.care_median_minutes(e.find) AS median_minutes_to_find,
+       round(max(e.find)::numeric, 1) AS max_minutes_to_find
+FROM event e
+WHERE commgrid.reaches(e.area_code, (SELECT commgrid.reach_scopes()))
+GROUP BY 1, 2, 3;
+COMMENT ON VIEW care_response_times IS
+  'Wearable care response times per grid and per community and district month: alarms acknowledged, reached and resolved (minutes from raised), lost persons found (minutes from the report); rows of the caller''s jurisdiction';
+COMMENT ON COLUMN care_response_times.area_code IS 'The grid, or the community of the grids (level): filter with area_code <@ code';
+COMMENT ON COLUMN care_response_times.level IS 'grid or community (its own medians over all its grids)';
+COMMENT ON COLUMN care_response_times.month IS 'First day of the district month of the alarm (its fix, else raised) or the case (reported), Asia/Shanghai';
+COMMENT ON COLUMN care_response_times.alarms IS 'Alarms a person must answer (not low_battery, not fence_return: care_alarm_needs_response)';
+COMMENT ON COLUMN care_response_times.acknowledged IS 'Of those, acknowledged by an operator';
+COMMENT ON COLUMN care_response_times.arrived IS 'Of those, someone reached the person';
+COMMENT ON COLUMN care_response_times.resolved IS 'Of those, closed';
+COMMENT ON COLUMN care_response_times.false_alarms IS 'Of those, closed as false alarms';
+COMMENT ON COLUMN care_response_times.median_minutes_to_acknowledge IS 'Median minutes from raised to acknowledged';
+COMMENT ON COLUMN care_response_times.median_minutes_to_arrive IS 'Median minutes from raised to someone reaching the person';
+COMMENT ON COLUMN care_response_times.median_minutes_to_resolve IS 'Median minutes from raised to closed';
+COMMENT ON COLUMN care_response_times.max_minutes_to_acknowledge IS 'Longest minutes from raised to acknowledged';
+COMMENT ON COLUMN care_response_times.lost_cases IS 'Lost-person cases reported (person-times, 人次)';
+COMMENT ON COLUMN care_response_times.lost_found IS 'Of those, persons found (person-times)';
+COMMENT ON COLUMN care_response_times.median_minutes_to_find IS 'Median minutes from report to found (found cases)';
+COMMENT ON COLUMN care_response_times.max_minutes_to_find IS 'Longest minutes from report to found';
 -- Wearable care's lines of area_report (sql/40_people/48_district_report.sql): the report's
 -- "more than 9,000 devices worn ... 137 found, 69 rescued" computed from the data.
 -- Internal to area_report: counts over the whole area, after area_report's reach check.
 -- A device belongs to an area when its holder (owner_code) or its wearer's grid lies in it;
--- alarms are the kinds a person must answer (as care_operations counts them); cases count
--- person-times (人次) since records began, as the report does.
+-- alarms are the kinds a person must answer, counted this year and timed as
+-- care_response_times times them (both from care_response_event), the false-alarm share as
+-- care_operations computes it; cases count person-times (人次) since records began, as the
+-- report does, and so does their median time to find.
 CREATE OR REPLACE FUNCTION care_report_lines(target gridcode)
 RETURNS TABLE (ordinal int, indicator text, value numeric, unit text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
@@ -10823,6 +10928,16 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pub
     FROM commgrid.care_device d JOIN commgrid.care_device_state s ON s.device_id = d.device_id
     WHERE d.retired_at IS NULL AND (d.owner_code <@ target OR d.grid_code <@ target)
   ),
+  alarm AS (
+    SELECT count(*) AS alarms,
+           count(e.resolve) AS closed,
+           count(*) FILTER (WHERE e.false_alarm) AS false_alarms,
+           commgrid.care_median_minutes(e.ack) AS ack,
+           commgrid.care_median_minutes(e.arrive) AS arrive,
+           commgrid.care_median_minutes(e.resolve) AS resolve
+    FROM commgrid.care_response_event e
+    WHERE e.is_alarm AND e.grid_code <@ target AND e.counted_at >= (SELECT year_start FROM bounds)
+  ),
   lost AS (
     SELECT count(*) FILTER (WHERE c.found_at IS NOT NULL) AS found,
            count(*) FILTER (WHERE c.rescue_needed) AS rescued
@@ -10830,79 +10945,21 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pub
   )
   SELECT 1, 'care devices in service', (SELECT in_service FROM device)::numeric, 'devices'
   UNION ALL SELECT 2, 'care devices worn this month', (SELECT worn FROM device), 'devices'
-  UNION ALL SELECT 3, 'care alarms this year',
-    (SELECT count(*) FROM commgrid.care_alarm a
-     WHERE a.grid_code <@ target AND a.kind NOT IN ('low_battery', 'fence_return')
-       AND COALESCE(a.fixed_at, a.raised_at) >= (SELECT year_start FROM bounds)), 'alarms'
+  UNION ALL SELECT 3, 'care alarms this year', (SELECT alarms FROM alarm), 'alarms'
   UNION ALL SELECT 4, 'lost elderly found', (SELECT found FROM lost), 'person-times'
   UNION ALL SELECT 5, 'lost elderly rescued in an emergency', (SELECT rescued FROM lost), 'person-times'
+  UNION ALL SELECT 6, 'care alarms this year: median minutes to acknowledge', (SELECT ack FROM alarm), 'minutes'
+  UNION ALL SELECT 7, 'care alarms this year: median minutes to arrive', (SELECT arrive FROM alarm), 'minutes'
+  UNION ALL SELECT 8, 'care alarms this year: median minutes to resolve', (SELECT resolve FROM alarm), 'minutes'
+  UNION ALL SELECT 9, 'care alarms this year: false alarms per closed alarm',
+    (SELECT commgrid.care_false_alarm_rate(false_alarms, closed) FROM alarm), 'share'
+  UNION ALL SELECT 10, 'lost elderly found: median minutes to find',
+    (SELECT commgrid.care_median_minutes(e.find)
+     FROM commgrid.care_response_event e WHERE NOT e.is_alarm AND e.grid_code <@ target), 'minutes'
 $$;
 REVOKE EXECUTE ON FUNCTION care_report_lines(gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION care_report_lines(gridcode) IS
-  'The wearable care lines of area_report (internal to it: counts over the whole area, after area_report''s reach check): devices in service and worn this month, alarms this year, lost elderly found and rescued (person-times, all time)';
--- Response times of wearable care, per grid and per community and district month: how fast
--- the alarms a person must answer (not low_battery, not fence_return) were acknowledged,
--- reached and resolved (minutes from raised_at), and how fast lost persons were found
--- (minutes from the report, care_case).  Medians do not add up, so the community has its
--- own rows (level 'community', its code the grids' ancestor at depth 5) beside its grids'.
--- A report view: rows of the caller's jurisdiction by area_code (a grid worker sees its
--- grid's rows, not its community's).  Counts and minutes only, plain types.
-CREATE VIEW care_response_times WITH (security_barrier) AS
-WITH alarm AS (
-  SELECT a.grid_code,
-         date_trunc('month', a.raised_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
-         extract(epoch FROM a.acknowledged_at - a.raised_at) / 60 AS ack,
-         extract(epoch FROM a.arrived_at - a.raised_at) / 60 AS arrive,
-         extract(epoch FROM a.resolved_at - a.raised_at) / 60 AS resolve,
-         a.false_alarm
-  FROM commgrid.care_alarm a
-  WHERE a.kind NOT IN ('low_battery', 'fence_return') AND a.grid_code IS NOT NULL),
-lost AS (
-  SELECT c.grid_code,
-         date_trunc('month', c.reported_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
-         extract(epoch FROM c.found_at - c.reported_at) / 60 AS find
-  FROM commgrid.care_case c WHERE c.grid_code IS NOT NULL),
-event AS (
-  SELECT l.level, l.area_code, x.month, x.ack, x.arrive, x.resolve, x.false_alarm, NULL::float8 AS find, true AS is_alarm
-  FROM alarm x CROSS JOIN LATERAL (VALUES ('grid', x.grid_code), ('community', commgrid.ancestor(x.grid_code, 5))) l(level, area_code)
-  UNION ALL
-  SELECT l.level, l.area_code, y.month, NULL, NULL, NULL, NULL, y.find, false
-  FROM lost y CROSS JOIN LATERAL (VALUES ('grid', y.grid_code), ('community', commgrid.ancestor(y.grid_code, 5))) l(level, area_code))
-SELECT e.area_code, e.level, e.month,
-       count(*) FILTER (WHERE e.is_alarm) AS alarms,
-       count(e.ack) AS acknowledged,
-       count(e.arrive) AS arrived,
-       count(e.resolve) AS resolved,
-       count(*) FILTER (WHERE e.false_alarm) AS false_alarms,
-       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY e.ack))::numeric, 1) AS median_minutes_to_acknowledge,
-       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY e.arrive))::numeric, 1) AS median_minutes_to_arrive,
-       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY e.resolve))::numeric, 1) AS median_minutes_to_resolve,
-       round(max(e.ack)::numeric, 1) AS max_minutes_to_acknowledge,
-       count(*) FILTER (WHERE NOT e.is_alarm) AS lost_cases,
-       count(e.find) AS lost_found,
-       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY e.find))::numeric, 1) AS median_minutes_to_find,
-       round(max(e.find)::numeric, 1) AS max_minutes_to_find
-FROM event e
-WHERE commgrid.reaches(e.area_code, (SELECT commgrid.reach_scopes()))
-GROUP BY 1, 2, 3;
-COMMENT ON VIEW care_response_times IS
-  'Wearable care response times per grid and per community and district month: alarms acknowledged, reached and resolved (minutes from raised), lost persons found (minutes from the report); rows of the caller''s jurisdiction';
-COMMENT ON COLUMN care_response_times.area_code IS 'The grid, or the community of the grids (level): filter with area_code <@ code';
-COMMENT ON COLUMN care_response_times.level IS 'grid or community (its own medians over all its grids)';
-COMMENT ON COLUMN care_response_times.month IS 'First day of the district month of the alarm (raised) or the case (reported), Asia/Shanghai';
-COMMENT ON COLUMN care_response_times.alarms IS 'Alarms a person must answer (not low_battery, not fence_return)';
-COMMENT ON COLUMN care_response_times.acknowledged IS 'Of those, acknowledged by an operator';
-COMMENT ON COLUMN care_response_times.arrived IS 'Of those, someone reached the person';
-COMMENT ON COLUMN care_response_times.resolved IS 'Of those, closed';
-COMMENT ON COLUMN care_response_times.false_alarms IS 'Of those, closed as false alarms';
-COMMENT ON COLUMN care_response_times.median_minutes_to_acknowledge IS 'Median minutes from raised to acknowledged';
-COMMENT ON COLUMN care_response_times.median_minutes_to_arrive IS 'Median minutes from raised to someone reaching the person';
-COMMENT ON COLUMN care_response_times.median_minutes_to_resolve IS 'Median minutes from raised to closed';
-COMMENT ON COLUMN care_response_times.max_minutes_to_acknowledge IS 'Longest minutes from raised to acknowledged';
-COMMENT ON COLUMN care_response_times.lost_cases IS 'Lost-person cases reported (person-times, 人次)';
-COMMENT ON COLUMN care_response_times.lost_found IS 'Of those, persons found (person-times)';
-COMMENT ON COLUMN care_response_times.median_minutes_to_find IS 'Median minutes from report to found (found cases)';
-COMMENT ON COLUMN care_response_times.max_minutes_to_find IS 'Longest minutes from report to found';
+  'The wearable care lines of area_report (internal to it: counts over the whole area, after area_report''s reach check): devices in service and worn this month, alarms this year with their median minutes to acknowledge, reach and resolve and their false-alarm share, lost elderly found and rescued (person-times, all time) and the median minutes to find them';
 -- Party work staffing (issue 16): who holds which Party-work post in a community, on which
 -- pay scheme, since when; the person's own annual appraisal; the area's settings; and which
 -- login is which person, so that a secretary can read their own stipend.

@@ -225,5 +225,44 @@ FROM care_role ORDER BY ord;
 SELECT pg_temp.as_role('r460102_bi', 'SELECT string_agg(format(''%s %s %s/%s/%s'', area_code, hour, devices, pings, alarms), ''; '' ORDER BY area_code, hour) FROM commgrid.bi_care_activity WHERE area_code LIKE ''460102%''') AS bi,
        pg_temp.as_role('r460102_grid', 'SELECT count(*) FROM commgrid.bi_care_activity') AS grid_reads_bi;
 
+-- 13. the response times in area_report (lines 406-410, from care_response_event as the
+-- view; after 8, which counts alarms by hour): the alarms above moved into this year (the
+-- same minutes), beside an SOS of last year in grid 2 (99/100/120 minutes, closed as real)
+-- that the year's lines leave out, and a case of last year found after 500 minutes that the
+-- all-time median to find takes in.  Community:
+-- medians 3.5, 15, 40; 1 false of 1 closed; cases found after 30, 90 and 500 minutes.
+-- Grid 1: the fall only (nothing reached or closed yet), its case not found: NULLs.
+SELECT (date_trunc('year', district_today())::timestamp AT TIME ZONE 'Asia/Shanghai') AS year_start \gset
+UPDATE care_alarm SET raised_at = raised_at + (:'year_start'::timestamptz + interval '30 days' - '2026-12-01 00:00+08'),
+  fixed_at = fixed_at + (:'year_start'::timestamptz + interval '30 days' - '2026-12-01 00:00+08'),
+  acknowledged_at = acknowledged_at + (:'year_start'::timestamptz + interval '30 days' - '2026-12-01 00:00+08'),
+  arrived_at = arrived_at + (:'year_start'::timestamptz + interval '30 days' - '2026-12-01 00:00+08'),
+  resolved_at = resolved_at + (:'year_start'::timestamptz + interval '30 days' - '2026-12-01 00:00+08');
+INSERT INTO care_alarm (kind, device_id, resident_id, grid_code, raised_at, acknowledged_at, acknowledged_by,
+                        arrived_at, resolved_at, false_alarm) VALUES
+  ('sos', 460102000002, 460102000002, '460102001001002', :'year_start'::timestamptz - interval '1 day',
+   :'year_start'::timestamptz - interval '1 day' + interval '99 minutes', 'r460102_grid2',
+   :'year_start'::timestamptz - interval '1 day' + interval '100 minutes',
+   :'year_start'::timestamptz - interval '1 day' + interval '120 minutes', false);
+INSERT INTO care_case (resident_id, reported_by, reporter, reported_at, found_at, found_place, rescue_needed) VALUES
+  (460102000002, 'family', '儿子', :'year_start'::timestamptz - interval '2 days',
+   :'year_start'::timestamptz - interval '2 days' + interval '500 minutes', '海甸三路', false);
+SELECT a.code, r.indicator, r.value, r.unit
+FROM (VALUES ('460102001001'), ('460102001001001'), ('460102001001002')) a(code)
+CROSS JOIN LATERAL area_report(a.code::gridcode) WITH ORDINALITY r(indicator, value, unit, n)
+WHERE r.indicator LIKE 'care alarms%' OR r.indicator LIKE 'lost elderly%' ORDER BY a.code, r.n;
+-- as each role (the five lines): the district's to its admin and to BI (area_report's rule:
+-- BI reads district figures), the community's to its staff, a grid's to its worker only
+SELECT r, pg_temp.as_role(r, $$SELECT string_agg(r.value::text, ' ' ORDER BY r.n)
+                                FROM commgrid.area_report('460102') WITH ORDINALITY r(indicator, value, unit, n)
+                                WHERE r.indicator LIKE '%median minutes%' OR r.indicator LIKE '%false alarms%'$$) AS district,
+       pg_temp.as_role(r, $$SELECT string_agg(r.value::text, ' ' ORDER BY r.n)
+                                FROM commgrid.area_report('460102001001') WITH ORDINALITY r(indicator, value, unit, n)
+                                WHERE r.indicator LIKE '%median minutes%' OR r.indicator LIKE '%false alarms%'$$) AS community,
+       pg_temp.as_role(r, $$SELECT string_agg(COALESCE(r.value::text, '-'), ' ' ORDER BY r.n)
+                                FROM commgrid.area_report('460102001001002') WITH ORDINALITY r(indicator, value, unit, n)
+                                WHERE r.indicator LIKE '%median minutes%' OR r.indicator LIKE '%false alarms%'$$) AS grid_2
+FROM care_role ORDER BY ord;
+
 \i test/fixtures/security_cleanup.psql
 ROLLBACK;
