@@ -73,12 +73,20 @@ INSERT INTO req SELECT 6, commgrid.submit_request('010101', 'help', '测试6',
     ST_SetSRID(ST_MakePoint(114.25 + 150 / (111320 * cos(radians(30.6))), 30.6), 4490),
     requester_kind => 'anonymous', requested_at => '2026-03-20 09:00+08');
 SELECT count(*) AS repeats_100m FROM commgrid.service_repeat_request WHERE grid_code LIKE '420102%';
+-- a new rule is for the requests that come in from then on: 6 stays judged under 100 m until
+-- the owner applies the rule to the period (recompute_repeats: the six requests change rule)
 UPDATE commgrid.service_setting SET value = 200 WHERE name = 'repeat_radius_m';
+SELECT count(*) AS repeats_after_new_rule FROM commgrid.service_repeat_request WHERE grid_code LIKE '420102%';
+SELECT commgrid.recompute_repeats('2026-03-01 00:00+08', '2026-04-01 00:00+08') AS rejudged;
 SELECT r.request_id - (SELECT min(id) FROM req) + 1 AS n, r.earlier_request_id - (SELECT min(id) FROM req) + 1 AS repeats_n,
-       round(r.distance_m) AS distance_m
+       round(r.distance_m) AS distance_m, r.radius_m, r.days
 FROM commgrid.service_repeat_request r WHERE r.request_id = (SELECT id FROM req WHERE n = 6);
 UPDATE commgrid.service_setting SET value = 10 WHERE name = 'repeat_days';
+SELECT commgrid.recompute_repeats('2026-03-01 00:00+08', '2026-04-01 00:00+08') AS rejudged;
 SELECT count(*) AS repeats_10_days FROM commgrid.service_repeat_request WHERE grid_code LIKE '420102%';
+SAVEPOINT s;
+SELECT commgrid.recompute_repeats('2026-04-01', '2026-03-01');
+ROLLBACK TO s;
 SAVEPOINT s;
 UPDATE commgrid.service_setting SET value = 0 WHERE name = 'repeat_days';
 ROLLBACK TO s;
