@@ -19,11 +19,8 @@ CREATE VIEW service_request_measure WITH (security_barrier) AS
               WHEN now() > s.response_due THEN false END AS responded_on_time,
          CASE WHEN s.resolved_at IS NOT NULL THEN s.resolved_at <= coalesce(s.extended_due, s.resolution_due)
               WHEN now() > coalesce(s.extended_due, s.resolution_due) THEN false END AS resolved_on_time,
-         extract(epoch FROM (SELECT min(e.at) FROM commgrid.request_event e
-                             WHERE e.request_id = s.request_id AND e.action = 'sign_for') - s.requested_at) / 3600
-           AS sign_for_hours,
-         EXISTS (SELECT 1 FROM commgrid.request_event e WHERE e.request_id = s.request_id AND e.action = 'return')
-           AS returned,
+         extract(epoch FROM s.first_signed_at - s.requested_at) / 3600 AS sign_for_hours,
+         s.returned,
          s.extended_due IS NOT NULL AS extended,
          extract(epoch FROM s.resolved_at - s.requested_at) / 3600 AS resolve_hours,
          s.resolved_level, s.satisfaction,
@@ -58,7 +55,8 @@ COMMENT ON COLUMN service_request_measure.repeat IS 'A repeat request (service_r
 CREATE VIEW service_figures WITH (security_barrier) AS
 SELECT f.area_level, f.code::text AS area_code, f.month, f.raised, f.hard_cases, f.resolved, f.open, f.parked,
        f.completion_rate, f.response_on_time_rate, f.resolution_on_time_rate, f.median_sign_for_hours,
-       f.return_rate, f.extension_rate, f.median_resolve_hours, f.p90_resolve_hours,
+       f.return_rate, f.extension_rate,
+       round(f.resolve_hours[1]::numeric, 2) AS median_resolve_hours, round(f.resolve_hours[2]::numeric, 2) AS p90_resolve_hours,
        f.resolved_in_grid_share, f.resolved_in_community_share,
        f.satisfaction_rate_asked, f.satisfaction_rate_closed, f.repeats
 FROM (
@@ -77,8 +75,8 @@ FROM (
          round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m.sign_for_hours)::numeric, 2) AS median_sign_for_hours,
          round(avg(m.returned::int)::numeric, 4) AS return_rate,
          round(avg(m.extended::int)::numeric, 4) AS extension_rate,
-         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m.resolve_hours)::numeric, 2) AS median_resolve_hours,
-         round(percentile_cont(0.9) WITHIN GROUP (ORDER BY m.resolve_hours)::numeric, 2) AS p90_resolve_hours,
+         -- both percentiles from one sort per group
+         percentile_cont('{0.5, 0.9}'::float8[]) WITHIN GROUP (ORDER BY m.resolve_hours) AS resolve_hours,
          round(avg((m.resolved_level = 'grid')::int)::numeric, 4) AS resolved_in_grid_share,
          round(avg((m.resolved_level IN ('grid', 'community'))::int)::numeric, 4) AS resolved_in_community_share,
          round((count(*) FILTER (WHERE m.satisfaction IN ('satisfied', 'basically_satisfied')))::numeric

@@ -4,13 +4,13 @@
 \set ON_ERROR_STOP 1
 SET session_replication_role = replica;
 INSERT INTO commgrid.service_request (category_code, nature, description, location, grid_code, requester_kind,
-  channel, requested_at, response_due, resolution_due, handling_level, status, responded_at, signed_at,
-  resolved_at, resolved_level, satisfaction, closed_at)
+  channel, requested_at, response_due, resolution_due, handling_level, status, responded_at, signed_at, first_signed_at,
+  returned, resolved_at, resolved_level, satisfaction, closed_at)
 SELECT b.code, 'help', '基准', ST_SetSRID(ST_MakePoint(114.20 + x, 30.50 + y), 4490),
        '420102001001' || lpad((floor(y / 0.02) * 10 + floor(x / 0.02) + 1)::int::text, 3, '0'),
        'anonymous', 'walk_in', t, commgrid.service_deadline(t), t + interval '7 days', b.default_level,
        CASE WHEN r < 0.95 THEN 'closed' WHEN r < 0.98 THEN 'in_progress' ELSE 'parked' END,
-       t + interval '2 hours', t + interval '1 hour',
+       t + interval '2 hours', t + interval '1 hour', t + interval '1 hour', floor(r * 1000)::int % 30 = 0,
        CASE WHEN r < 0.95 THEN t + r * interval '5 days' END,
        CASE WHEN r < 0.95 THEN (ARRAY['grid', 'grid', 'grid', 'community', 'township'])[1 + floor(r * 5)::int] END,
        CASE WHEN r < 0.94 THEN 'satisfied' WHEN r < 0.95 THEN 'dissatisfied' END,
