@@ -50,6 +50,14 @@ SELECT id, 'escalate', '2026-03-02 13:10+08', 'community', '邻里纠纷需社�
 INSERT INTO commgrid.request_event (request_id, action, at) SELECT id, 'sign_for', '2026-03-02 13:20+08' FROM req WHERE n = 5;
 INSERT INTO commgrid.request_event (request_id, action, at, note) SELECT id, 'resolve', '2026-03-04 13:00+08', '调解成功' FROM req WHERE n = 5;
 RESET ROLE;
+-- the first signing for and the returns the events keep on the request, against the events
+SELECT count(*) AS requests,
+       count(*) FILTER (WHERE s.first_signed_at IS DISTINCT FROM
+                          (SELECT min(e.at) FROM commgrid.request_event e WHERE e.request_id = s.request_id AND e.action = 'sign_for')
+                        OR s.returned <> EXISTS (SELECT 1 FROM commgrid.request_event e
+                                                 WHERE e.request_id = s.request_id AND e.action = 'return')) AS differing,
+       count(*) FILTER (WHERE s.returned) AS returned
+FROM commgrid.service_request s WHERE s.request_id IN (SELECT id FROM req);
 SELECT area_level, area_code, month, raised, hard_cases, resolved, open, parked, completion_rate,
        response_on_time_rate, resolution_on_time_rate, median_sign_for_hours, return_rate, extension_rate,
        median_resolve_hours, p90_resolve_hours, resolved_in_grid_share, resolved_in_community_share,
