@@ -5870,7 +5870,9 @@ BEGIN
   INSERT INTO commgrid.service_repeat AS x (request_id, rule_id, earlier_request_id, distance_m)
   SELECT s.request_id, u.rule_id, p.request_id,
          round(ST_Distance(p.location::geography, s.location::geography)::numeric, 1)
-  FROM commgrid.service_request s
+  -- a join, not = ANY: a statement may bring 100,000 ids
+  FROM (SELECT DISTINCT unnest(ids) AS id) i
+  JOIN commgrid.service_request s ON s.request_id = i.id
   LEFT JOIN commgrid.service_repeat r ON r.request_id = s.request_id
   JOIN commgrid.service_repeat_rule u ON u.rule_id = coalesce(as_rule, r.rule_id, current_rule)
   LEFT JOIN LATERAL (
@@ -5889,7 +5891,6 @@ BEGIN
       AND (e.requested_at, e.request_id) < (s.requested_at, s.request_id)
       AND ST_DWithin(e.location::geography, s.location::geography, u.radius_m::float8)
     ORDER BY e.requested_at DESC, e.request_id DESC LIMIT 1) p ON true
-  WHERE s.request_id = ANY (ids)
   ON CONFLICT (request_id) DO UPDATE
     SET rule_id = EXCLUDED.rule_id, earlier_request_id = EXCLUDED.earlier_request_id,
         distance_m = EXCLUDED.distance_m
@@ -5908,22 +5909,24 @@ CREATE OR REPLACE FUNCTION service_repeat_neighbours(ids bigint[]) RETURNS bigin
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
   WITH widest AS (SELECT max(radius_m)::float8 AS radius_m, max(days) * interval '1 day' AS span
                   FROM commgrid.service_repeat_rule),
-  given AS (SELECT DISTINCT unnest(ids) AS id)
+  given AS (SELECT DISTINCT unnest(ids) AS id),
+  -- the latest intake of the other requests: a request taken in after it has no later
+  -- neighbour to look for (every intake in the normal course, and a bulk load into nothing)
+  newest AS (SELECT t.requested_at AS at FROM commgrid.service_request t
+             WHERE NOT EXISTS (SELECT 1 FROM given g WHERE g.id = t.request_id)
+             ORDER BY t.requested_at DESC LIMIT 1)
   SELECT coalesce(array_agg(DISTINCT x.n), '{}') FROM (
-    SELECT r.request_id AS n FROM commgrid.service_repeat r WHERE r.earlier_request_id = ANY (ids)
+    SELECT r.request_id AS n FROM given g JOIN commgrid.service_repeat r ON r.earlier_request_id = g.id
     UNION ALL
     SELECT l.request_id
-    FROM commgrid.service_request s CROSS JOIN widest w
+    FROM given g JOIN commgrid.service_request s ON s.request_id = g.id CROSS JOIN widest w CROSS JOIN newest
     CROSS JOIN LATERAL (
       SELECT c.request_id, c.requested_at, c.location, c.category_code
       FROM commgrid.service_request c
       WHERE c.location OPERATOR(public.&&) ST_Expand(s.location,
               w.radius_m / (111000 * greatest(cos(radians(ST_Y(s.location))), 0.01)))
       OFFSET 0) l
-    WHERE s.request_id = ANY (ids)
-      -- a request taken in now, after every other, has no later neighbour to look for
-      AND EXISTS (SELECT 1 FROM commgrid.service_request t
-                  WHERE t.requested_at >= s.requested_at AND t.request_id <> s.request_id)
+    WHERE s.requested_at <= newest.at
       AND l.category_code = s.category_code
       AND (l.requested_at, l.request_id) > (s.requested_at, s.request_id)
       AND l.requested_at <= s.requested_at + w.span
@@ -5982,10 +5985,11 @@ BEGIN
       USING ERRCODE = '22023', DETAIL = format('from %s to %s.', from_time, to_time),
             HINT = 'e.g. recompute_repeats(''2026-01-01'', ''2026-04-01'')';
   END IF;
+  PERFORM commgrid.service_repeat_take_turns(
+    ARRAY(SELECT DISTINCT category_code FROM commgrid.service_request
+          WHERE requested_at >= from_time AND requested_at < to_time));
   ids := ARRAY(SELECT request_id FROM commgrid.service_request
                WHERE requested_at >= from_time AND requested_at < to_time);
-  PERFORM commgrid.service_repeat_take_turns(
-    ARRAY(SELECT DISTINCT category_code FROM commgrid.service_request WHERE request_id = ANY (ids)));
   RETURN commgrid.service_repeat_judge(ids, commgrid.service_repeat_current_rule());
 END $$;
 REVOKE EXECUTE ON FUNCTION recompute_repeats(timestamptz, timestamptz) FROM PUBLIC;

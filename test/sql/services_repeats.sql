@@ -15,7 +15,7 @@ SELECT s.request_id,
         WHERE e.category_code = s.category_code AND e.status NOT IN ('merged', 'not_accepted')
           AND e.requested_at >= s.requested_at - u.days * interval '1 day'
           AND (e.requested_at, e.request_id) < (s.requested_at, s.request_id)
-          AND ST_Distance(e.location::geography, s.location::geography) <= u.radius_m
+          AND ST_DWithin(e.location::geography, s.location::geography, u.radius_m::float8)
         ORDER BY e.requested_at DESC, e.request_id DESC LIMIT 1) AS earlier_request_id
 FROM commgrid.service_request s
 JOIN commgrid.service_repeat r USING (request_id)
