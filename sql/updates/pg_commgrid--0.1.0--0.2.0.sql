@@ -5806,6 +5806,7 @@ CREATE TABLE service_repeat (
   CHECK ((earlier_request_id IS NULL) = (distance_m IS NULL))
 );
 CREATE INDEX service_repeat_earlier_idx ON service_repeat (earlier_request_id) WHERE earlier_request_id IS NOT NULL;
+CREATE INDEX service_repeat_rule_idx ON service_repeat (rule_id);
 COMMENT ON TABLE service_repeat IS 'Each request''s repeat flag, judged at intake under the rule then in force and kept current by the repeat triggers; granted to nobody (service_request_repeat, service_request_measure read it)';
 COMMENT ON COLUMN service_repeat.request_id IS 'The request';
 COMMENT ON COLUMN service_repeat.rule_id IS 'The rule it is judged under (service_repeat_rule)';
@@ -5822,6 +5823,7 @@ COMMENT ON TABLE service_repeat_turn IS 'A row per category, updated by every ju
 COMMENT ON COLUMN service_repeat_turn.category_code IS 'The category';
 COMMENT ON COLUMN service_repeat_turn.turns IS 'Judgements so far';
 SELECT commgrid.secure_table('commgrid.service_repeat_turn', NULL, '{}', '{}');
+SELECT commgrid.register_dump('commgrid.service_repeat_turn');
 -- The rule in force (service_setting), as a service_repeat_rule row.
 CREATE OR REPLACE FUNCTION service_repeat_current_rule() RETURNS int
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
