@@ -121,5 +121,6 @@ SELECT s.indicator, s.value AS ours, s.unit,
        CASE s.ordinal WHEN 2 THEN '> 30,000 × scale' WHEN 4 THEN '100 % (hard cases)' WHEN 6 THEN '> 99 %' END AS report
 FROM service_report_lines('500112') s ORDER BY s.ordinal;
 SELECT count(*) FILTER (WHERE hard_case) AS hard_cases,
-       round(100.0 * count(*) FILTER (WHERE hard_case AND resolved) / nullif(count(*) FILTER (WHERE hard_case), 0), 2) AS hard_case_completion_pct
+       round(100.0 * count(*) FILTER (WHERE hard_case AND resolved) / nullif(count(*) FILTER (WHERE hard_case), 0), 2) AS hard_case_completion_pct,
+       count(*) FILTER (WHERE repeat) AS repeats_judged_at_intake
 FROM service_request_measure;
