@@ -154,15 +154,20 @@ COMMENT ON FUNCTION service_repeat_judge(bigint[], int) IS
 -- (within the widest rule in use), which it may now repeat or be repeated by.
 CREATE FUNCTION service_repeat_neighbours(ids bigint[]) RETURNS bigint[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  -- set operations, not NOT EXISTS: the planner cannot tell how many ids come (a statement
+  -- may bring 100,000), and a nested loop over them would cost their square
   WITH widest AS (SELECT max(radius_m)::float8 AS radius_m, max(days) * interval '1 day' AS span
                   FROM commgrid.service_repeat_rule),
-  given AS (SELECT DISTINCT unnest(ids) AS id),
-  -- the latest intake of the other requests: a request taken in after it has no later
-  -- neighbour to look for (every intake in the normal course, and a bulk load into nothing)
-  newest AS (SELECT t.requested_at AS at FROM commgrid.service_request t
-             WHERE NOT EXISTS (SELECT 1 FROM given g WHERE g.id = t.request_id)
-             ORDER BY t.requested_at DESC LIMIT 1)
-  SELECT coalesce(array_agg(DISTINCT x.n), '{}') FROM (
+  given AS MATERIALIZED (SELECT DISTINCT unnest(ids) AS id),
+  -- the latest intake of the other requests (among the newest ones, one more than there are
+  -- ids): a request taken in after it has no later neighbour to look for (every intake in the
+  -- normal course, and a bulk load into nothing)
+  newest AS (SELECT max(t.requested_at) AS at FROM commgrid.service_request t
+             WHERE t.request_id IN (SELECT n.request_id FROM (
+                                      SELECT c.request_id FROM commgrid.service_request c
+                                      ORDER BY c.requested_at DESC LIMIT cardinality(ids) + 1) n
+                                    EXCEPT SELECT g.id FROM given g)),
+  near AS (
     SELECT r.request_id AS n FROM given g JOIN commgrid.service_repeat r ON r.earlier_request_id = g.id
     UNION ALL
     SELECT l.request_id
@@ -177,8 +182,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pub
       AND l.category_code = s.category_code
       AND (l.requested_at, l.request_id) > (s.requested_at, s.request_id)
       AND l.requested_at <= s.requested_at + w.span
-      AND ST_DWithin(l.location::geography, s.location::geography, w.radius_m)) x
-  WHERE NOT EXISTS (SELECT 1 FROM given g WHERE g.id = x.n)
+      AND ST_DWithin(l.location::geography, s.location::geography, w.radius_m))
+  SELECT coalesce(array_agg(x.n), '{}') FROM (SELECT n FROM near EXCEPT SELECT id FROM given) x
 $$;
 REVOKE EXECUTE ON FUNCTION service_repeat_neighbours(bigint[]) FROM PUBLIC;
 COMMENT ON FUNCTION service_repeat_neighbours(bigint[]) IS
