@@ -39,6 +39,8 @@ CREATE TABLE service_request (
   parked_until      date,
   responded_at      timestamptz,
   signed_at         timestamptz,
+  first_signed_at   timestamptz,
+  returned          boolean NOT NULL DEFAULT false,
   resolved_at       timestamptz,
   resolved_level    text CHECK (resolved_level IN ('grid', 'community', 'township', 'department')),
   resolution        text,
@@ -99,6 +101,8 @@ COMMENT ON COLUMN service_request.merged_into IS 'The earlier request it was mer
 COMMENT ON COLUMN service_request.parked_until IS 'Review date of a parked request (挂账)';
 COMMENT ON COLUMN service_request.responded_at IS 'First action of the handler (start or resolve): the response clock stops here';
 COMMENT ON COLUMN service_request.signed_at IS 'Last signing for (签收)';
+COMMENT ON COLUMN service_request.first_signed_at IS 'Earliest signing for (签收): the signing-for latency runs from intake to here';
+COMMENT ON COLUMN service_request.returned IS 'Returned (退单) at least once';
 COMMENT ON COLUMN service_request.resolved_at IS 'Last resolution by the handler';
 COMMENT ON COLUMN service_request.resolved_level IS 'Level at which it was resolved (小事不出网格,矛盾不出社区)';
 COMMENT ON COLUMN service_request.resolution IS 'What was done';
@@ -148,7 +152,7 @@ BEGIN
   NEW.status := 'submitted';
   NEW.extended_due := NULL;
   NEW.handler := NULL;
-  NEW.responded_at := NULL; NEW.signed_at := NULL; NEW.resolved_at := NULL; NEW.closed_at := NULL;
+  NEW.responded_at := NULL; NEW.signed_at := NULL; NEW.first_signed_at := NULL; NEW.returned := false; NEW.resolved_at := NULL; NEW.closed_at := NULL;
   NEW.resolved_level := NULL; NEW.satisfaction := NULL; NEW.merged_into := NULL; NEW.parked_until := NULL;
   NEW.referred_unit_id := NULL; NEW.referred_department := NULL;
   RETURN NEW;

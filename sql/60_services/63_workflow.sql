@@ -266,6 +266,8 @@ BEGIN
                    WHEN NEW.action IN ('reassign', 'rule_dispute', 'return', 'refer') THEN NEW.handler
                    ELSE s.handler END,
     signed_at = CASE WHEN NEW.action = 'sign_for' THEN NEW.at ELSE s.signed_at END,
+    first_signed_at = CASE WHEN NEW.action = 'sign_for' THEN least(s.first_signed_at, NEW.at) ELSE s.first_signed_at END,
+    returned = s.returned OR NEW.action = 'return',
     responded_at = CASE WHEN NEW.action IN ('start', 'resolve') THEN coalesce(s.responded_at, NEW.at) ELSE s.responded_at END,
     handling_level = CASE WHEN NEW.action IN ('reassign', 'rule_dispute', 'escalate') THEN NEW.handling_level
                           WHEN NEW.action = 'refer' AND NEW.department IS NOT NULL THEN 'department'
@@ -319,12 +321,12 @@ BEGIN
   IF (NEW.status, NEW.handler, NEW.handling_level, NEW.response_due, NEW.resolution_due, NEW.extended_due,
       NEW.satisfaction, NEW.resolved_level, NEW.resolved_at, NEW.closed_at, NEW.merged_into,
       NEW.referred_unit_id, NEW.referred_department, NEW.parked_until, NEW.requested_at, NEW.responded_at,
-      NEW.signed_at, NEW.resolution)
+      NEW.signed_at, NEW.first_signed_at, NEW.returned, NEW.resolution)
      IS DISTINCT FROM
      (OLD.status, OLD.handler, OLD.handling_level, OLD.response_due, OLD.resolution_due, OLD.extended_due,
       OLD.satisfaction, OLD.resolved_level, OLD.resolved_at, OLD.closed_at, OLD.merged_into,
       OLD.referred_unit_id, OLD.referred_department, OLD.parked_until, OLD.requested_at, OLD.responded_at,
-      OLD.signed_at, OLD.resolution)
+      OLD.signed_at, OLD.first_signed_at, OLD.returned, OLD.resolution)
      AND current_setting('commgrid.applying_event', true) IS DISTINCT FROM OLD.request_id::text THEN
     RAISE EXCEPTION 'request % is %: its workflow changes only through request_event', OLD.request_id, OLD.status
       USING ERRCODE = '55000',

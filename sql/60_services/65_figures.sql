@@ -2,66 +2,6 @@
 -- community and township, and the report's lines.  Rates are shares (0-1) of the requests
 -- they are about; NULL when there is nothing to divide by.
 
--- Settings of the figures: what counts as a repeat request (the same category within
--- repeat_radius_m metres and repeat_days days of an earlier one).
-CREATE TABLE service_setting (
-  name        text PRIMARY KEY CHECK (name IN ('repeat_radius_m', 'repeat_days')),
-  value       numeric NOT NULL CHECK (value > 0),
-  description text NOT NULL
-);
-COMMENT ON TABLE service_setting IS 'Tunable rules of the mass-work figures: the radius and the days within which a request of the same category is a repeat';
-COMMENT ON COLUMN service_setting.name IS 'Setting name';
-COMMENT ON COLUMN service_setting.value IS 'Its value';
-COMMENT ON COLUMN service_setting.description IS 'What it rules';
-SELECT commgrid.secure_table('commgrid.service_setting', NULL,
-  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
-INSERT INTO service_setting VALUES
-  ('repeat_radius_m', 100, 'A request of the same category within this many metres of an earlier one is a repeat'),
-  ('repeat_days', 30, 'A request of the same category within this many days after an earlier one is a repeat');
-SELECT commgrid.register_dump('commgrid.service_setting',
-  $$WHERE (name, value) NOT IN (VALUES ('repeat_radius_m', 100::numeric), ('repeat_days', 30::numeric))$$);
-
--- Repeat requests (重复诉求): each request (merged and not accepted ones left out, on both
--- sides) with the latest earlier one of its category within the radius and the days.  The
--- box in degrees (the radius over a degree of longitude at that latitude) lets the location
--- index find the candidates; the distance on the spheroid decides.  Owner's rights, granted
--- to nobody: service_request_measure and service_repeat_request read it.
-CREATE VIEW service_request_repeat WITH (security_barrier) AS
-  SELECT s.request_id, s.category_code, s.grid_code, s.community_code, s.requested_at,
-         p.request_id AS earlier_request_id, p.requested_at AS earlier_requested_at,
-         round(ST_Distance(p.location::geography, s.location::geography)::numeric, 1) AS distance_m
-  FROM commgrid.service_request s
-  CROSS JOIN (SELECT max(c.value) FILTER (WHERE c.name = 'repeat_radius_m')::float8 AS radius_m,
-                     max(c.value) FILTER (WHERE c.name = 'repeat_days') * interval '1 day' AS span
-              FROM commgrid.service_setting c) cfg
-  CROSS JOIN LATERAL (
-    -- candidates by place only (OFFSET 0 keeps the other tests out of the index scan: a
-    -- category or time range scan per request costs thousands of rows each)
-    SELECT e.request_id, e.requested_at, e.location
-    FROM (SELECT c.request_id, c.requested_at, c.location, c.category_code, c.status
-          FROM commgrid.service_request c
-          WHERE c.location OPERATOR(public.&&) ST_Expand(s.location,
-                  cfg.radius_m / (111000 * greatest(cos(radians(ST_Y(s.location))), 0.01)))
-          OFFSET 0) e
-    WHERE e.category_code = s.category_code
-      AND e.status NOT IN ('merged', 'not_accepted')
-      AND e.requested_at >= s.requested_at - cfg.span
-      AND (e.requested_at, e.request_id) < (s.requested_at, s.request_id)
-      AND ST_DWithin(e.location::geography, s.location::geography, cfg.radius_m)
-    ORDER BY e.requested_at DESC, e.request_id DESC LIMIT 1) p
-  WHERE s.status NOT IN ('merged', 'not_accepted');
-COMMENT ON VIEW service_request_repeat IS
-  'Repeat requests: each request with the latest earlier one of the same category within service_setting repeat_radius_m metres and repeat_days days (merged and not accepted ones left out); granted to nobody, read by service_request_measure and service_repeat_request';
-REVOKE ALL ON service_request_repeat FROM PUBLIC;
-COMMENT ON COLUMN service_request_repeat.request_id IS 'The repeat request';
-COMMENT ON COLUMN service_request_repeat.category_code IS 'Its category';
-COMMENT ON COLUMN service_request_repeat.grid_code IS 'Its grid';
-COMMENT ON COLUMN service_request_repeat.community_code IS 'Its community';
-COMMENT ON COLUMN service_request_repeat.requested_at IS 'Its intake';
-COMMENT ON COLUMN service_request_repeat.earlier_request_id IS 'The latest earlier request it repeats';
-COMMENT ON COLUMN service_request_repeat.earlier_requested_at IS 'That request''s intake';
-COMMENT ON COLUMN service_request_repeat.distance_m IS 'Metres between the two (on the spheroid)';
-
 -- One row per request with what the figures count (merged and not accepted requests left
 -- out).  An owner's-rights view granted to nobody: service_figures and area_report read it
 -- and filter by the caller's jurisdiction themselves.
@@ -79,17 +19,15 @@ CREATE VIEW service_request_measure WITH (security_barrier) AS
               WHEN now() > s.response_due THEN false END AS responded_on_time,
          CASE WHEN s.resolved_at IS NOT NULL THEN s.resolved_at <= coalesce(s.extended_due, s.resolution_due)
               WHEN now() > coalesce(s.extended_due, s.resolution_due) THEN false END AS resolved_on_time,
-         extract(epoch FROM (SELECT min(e.at) FROM commgrid.request_event e
-                             WHERE e.request_id = s.request_id AND e.action = 'sign_for') - s.requested_at) / 3600
-           AS sign_for_hours,
-         EXISTS (SELECT 1 FROM commgrid.request_event e WHERE e.request_id = s.request_id AND e.action = 'return')
-           AS returned,
+         extract(epoch FROM s.first_signed_at - s.requested_at) / 3600 AS sign_for_hours,
+         s.returned,
          s.extended_due IS NOT NULL AS extended,
          extract(epoch FROM s.resolved_at - s.requested_at) / 3600 AS resolve_hours,
          s.resolved_level, s.satisfaction,
-         -- per request (the id reaches the view's index probe), not one list of all repeats
-         EXISTS (SELECT 1 FROM commgrid.service_request_repeat r WHERE r.request_id = s.request_id) AS repeat
+         -- judged at intake (64_repeats.sql)
+         rp.earlier_request_id IS NOT NULL AS repeat
   FROM commgrid.service_request s
+  LEFT JOIN commgrid.service_repeat rp ON rp.request_id = s.request_id
   WHERE s.status NOT IN ('merged', 'not_accepted');
 COMMENT ON VIEW service_request_measure IS
   'One row per request (merged and not accepted ones left out) with what the mass-work figures count; read by service_figures and area_report, granted to nobody';
@@ -112,12 +50,13 @@ COMMENT ON COLUMN service_request_measure.extended IS 'Has an approved extension
 COMMENT ON COLUMN service_request_measure.resolve_hours IS 'Hours from intake to resolution';
 COMMENT ON COLUMN service_request_measure.resolved_level IS 'Level it was resolved at';
 COMMENT ON COLUMN service_request_measure.satisfaction IS 'The satisfaction answer';
-COMMENT ON COLUMN service_request_measure.repeat IS 'A repeat request (service_request_repeat)';
+COMMENT ON COLUMN service_request_measure.repeat IS 'A repeat request (service_repeat: judged at intake under the rule then in force)';
 
 CREATE VIEW service_figures WITH (security_barrier) AS
 SELECT f.area_level, f.code::text AS area_code, f.month, f.raised, f.hard_cases, f.resolved, f.open, f.parked,
        f.completion_rate, f.response_on_time_rate, f.resolution_on_time_rate, f.median_sign_for_hours,
-       f.return_rate, f.extension_rate, f.median_resolve_hours, f.p90_resolve_hours,
+       f.return_rate, f.extension_rate,
+       round(f.resolve_hours[1]::numeric, 2) AS median_resolve_hours, round(f.resolve_hours[2]::numeric, 2) AS p90_resolve_hours,
        f.resolved_in_grid_share, f.resolved_in_community_share,
        f.satisfaction_rate_asked, f.satisfaction_rate_closed, f.repeats
 FROM (
@@ -136,8 +75,8 @@ FROM (
          round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m.sign_for_hours)::numeric, 2) AS median_sign_for_hours,
          round(avg(m.returned::int)::numeric, 4) AS return_rate,
          round(avg(m.extended::int)::numeric, 4) AS extension_rate,
-         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m.resolve_hours)::numeric, 2) AS median_resolve_hours,
-         round(percentile_cont(0.9) WITHIN GROUP (ORDER BY m.resolve_hours)::numeric, 2) AS p90_resolve_hours,
+         -- both percentiles from one sort per group
+         percentile_cont('{0.5, 0.9}'::float8[]) WITHIN GROUP (ORDER BY m.resolve_hours) AS resolve_hours,
          round(avg((m.resolved_level = 'grid')::int)::numeric, 4) AS resolved_in_grid_share,
          round(avg((m.resolved_level IN ('grid', 'community'))::int)::numeric, 4) AS resolved_in_community_share,
          round((count(*) FILTER (WHERE m.satisfaction IN ('satisfied', 'basically_satisfied')))::numeric
@@ -172,16 +111,16 @@ COMMENT ON COLUMN service_figures.resolved_in_grid_share IS 'Share of the reques
 COMMENT ON COLUMN service_figures.resolved_in_community_share IS 'Share resolved at grid or community level (矛盾不出社区)';
 COMMENT ON COLUMN service_figures.satisfaction_rate_asked IS 'Satisfied or basically satisfied, over the answers given';
 COMMENT ON COLUMN service_figures.satisfaction_rate_closed IS 'Satisfied or basically satisfied, over all closed requests';
-COMMENT ON COLUMN service_figures.repeats IS 'Repeat requests: the same category within service_setting repeat_radius_m metres and repeat_days days of an earlier one';
+COMMENT ON COLUMN service_figures.repeats IS 'Repeat requests: the same category within the metres and days of the repeat rule in force at intake (service_setting) of an earlier one';
 
 -- For staff: the repeat requests of the jurisdiction, with the request each repeats.
 CREATE VIEW service_repeat_request WITH (security_barrier) AS
 SELECT r.request_id, r.category_code, r.grid_code::text AS grid_code, r.community_code::text AS community_code,
-       r.requested_at, r.earlier_request_id, r.earlier_requested_at, r.distance_m
+       r.requested_at, r.earlier_request_id, r.earlier_requested_at, r.distance_m, r.radius_m, r.days
 FROM commgrid.service_request_repeat r
 WHERE commgrid.reaches(r.grid_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW service_repeat_request IS
-  'Repeat requests in the caller''s jurisdiction: the same category within service_setting repeat_radius_m metres and repeat_days days of an earlier request, with that request (no description, no requester)';
+  'Repeat requests in the caller''s jurisdiction: the same category within the metres and days of the repeat rule in force at intake (service_setting) of an earlier request, with that request and the rule (no description, no requester)';
 SELECT commgrid.copy_column_comments('commgrid.service_repeat_request', 'commgrid.service_request_repeat');
 
 -- What people ask for where (大数据分析群众诉求): requests per category, grid and month.

@@ -5320,6 +5320,8 @@ CREATE TABLE service_request (
   parked_until      date,
   responded_at      timestamptz,
   signed_at         timestamptz,
+  first_signed_at   timestamptz,
+  returned          boolean NOT NULL DEFAULT false,
   resolved_at       timestamptz,
   resolved_level    text CHECK (resolved_level IN ('grid', 'community', 'township', 'department')),
   resolution        text,
@@ -5379,6 +5381,8 @@ COMMENT ON COLUMN service_request.merged_into IS 'The earlier request it was mer
 COMMENT ON COLUMN service_request.parked_until IS 'Review date of a parked request (挂账)';
 COMMENT ON COLUMN service_request.responded_at IS 'First action of the handler (start or resolve): the response clock stops here';
 COMMENT ON COLUMN service_request.signed_at IS 'Last signing for (签收)';
+COMMENT ON COLUMN service_request.first_signed_at IS 'Earliest signing for (签收): the signing-for latency runs from intake to here';
+COMMENT ON COLUMN service_request.returned IS 'Returned (退单) at least once';
 COMMENT ON COLUMN service_request.resolved_at IS 'Last resolution by the handler';
 COMMENT ON COLUMN service_request.resolved_level IS 'Level at which it was resolved (小事不出网格,矛盾不出社区)';
 COMMENT ON COLUMN service_request.resolution IS 'What was done';
@@ -5426,7 +5430,7 @@ BEGIN
   NEW.status := 'submitted';
   NEW.extended_due := NULL;
   NEW.handler := NULL;
-  NEW.responded_at := NULL; NEW.signed_at := NULL; NEW.resolved_at := NULL; NEW.closed_at := NULL;
+  NEW.responded_at := NULL; NEW.signed_at := NULL; NEW.first_signed_at := NULL; NEW.returned := false; NEW.resolved_at := NULL; NEW.closed_at := NULL;
   NEW.resolved_level := NULL; NEW.satisfaction := NULL; NEW.merged_into := NULL; NEW.parked_until := NULL;
   NEW.referred_unit_id := NULL; NEW.referred_department := NULL;
   RETURN NEW;
@@ -5746,6 +5750,8 @@ BEGIN
                    WHEN NEW.action IN ('reassign', 'rule_dispute', 'return', 'refer') THEN NEW.handler
                    ELSE s.handler END,
     signed_at = CASE WHEN NEW.action = 'sign_for' THEN NEW.at ELSE s.signed_at END,
+    first_signed_at = CASE WHEN NEW.action = 'sign_for' THEN least(s.first_signed_at, NEW.at) ELSE s.first_signed_at END,
+    returned = s.returned OR NEW.action = 'return',
     responded_at = CASE WHEN NEW.action IN ('start', 'resolve') THEN coalesce(s.responded_at, NEW.at) ELSE s.responded_at END,
     handling_level = CASE WHEN NEW.action IN ('reassign', 'rule_dispute', 'escalate') THEN NEW.handling_level
                           WHEN NEW.action = 'refer' AND NEW.department IS NOT NULL THEN 'department'
@@ -5797,12 +5803,12 @@ BEGIN
   IF (NEW.status, NEW.handler, NEW.handling_level, NEW.response_due, NEW.resolution_due, NEW.extended_due,
       NEW.satisfaction, NEW.resolved_level, NEW.resolved_at, NEW.closed_at, NEW.merged_into,
       NEW.referred_unit_id, NEW.referred_department, NEW.parked_until, NEW.requested_at, NEW.responded_at,
-      NEW.signed_at, NEW.resolution)
+      NEW.signed_at, NEW.first_signed_at, NEW.returned, NEW.resolution)
      IS DISTINCT FROM
      (OLD.status, OLD.handler, OLD.handling_level, OLD.response_due, OLD.resolution_due, OLD.extended_due,
       OLD.satisfaction, OLD.resolved_level, OLD.resolved_at, OLD.closed_at, OLD.merged_into,
       OLD.referred_unit_id, OLD.referred_department, OLD.parked_until, OLD.requested_at, OLD.responded_at,
-      OLD.signed_at, OLD.resolution)
+      OLD.signed_at, OLD.first_signed_at, OLD.returned, OLD.resolution)
      AND current_setting('commgrid.applying_event', true) IS DISTINCT FROM OLD.request_id::text THEN
     RAISE EXCEPTION 'request % is %: its workflow changes only through request_event', OLD.request_id, OLD.status
       USING ERRCODE = '55000',
@@ -5815,6 +5821,273 @@ COMMENT ON FUNCTION service_request_guard() IS
   'Trigger: the workflow columns and the intake deadlines of a request change only through request_event (55000)';
 CREATE TRIGGER service_request_guard BEFORE UPDATE ON service_request
   FOR EACH ROW EXECUTE FUNCTION service_request_guard();
+-- Repeat requests (重复诉求): a request repeats the latest earlier request of its category
+-- within repeat_radius_m metres and repeat_days days (merged and not accepted requests left
+-- out, on both sides).  The flag is judged once, when a request comes in, under the rule then
+-- in force, and stored with that rule (as the deadlines are): the figures read it instead of
+-- searching the neighbourhood of every request, and changing the rule later does not rewrite
+-- old flags.  recompute_repeats applies the current rule to a period on purpose.
+
+-- Settings: what counts as a repeat for requests that come in from now on.
+CREATE TABLE service_setting (
+  name        text PRIMARY KEY CHECK (name IN ('repeat_radius_m', 'repeat_days')),
+  value       numeric NOT NULL CHECK (value > 0),
+  description text NOT NULL
+);
+COMMENT ON TABLE service_setting IS 'Tunable rules of the mass-work figures: the radius and the days within which a request of the same category is a repeat (for requests coming in from now on; recompute_repeats applies them to a period)';
+COMMENT ON COLUMN service_setting.name IS 'Setting name';
+COMMENT ON COLUMN service_setting.value IS 'Its value';
+COMMENT ON COLUMN service_setting.description IS 'What it rules';
+SELECT commgrid.secure_table('commgrid.service_setting', NULL,
+  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
+INSERT INTO service_setting VALUES
+  ('repeat_radius_m', 100, 'A request of the same category within this many metres of an earlier one is a repeat'),
+  ('repeat_days', 30, 'A request of the same category within this many days after an earlier one is a repeat')
+ON CONFLICT DO NOTHING;
+SELECT commgrid.register_dump('commgrid.service_setting',
+  $$WHERE (name, value) NOT IN (VALUES ('repeat_radius_m', 100::numeric), ('repeat_days', 30::numeric))$$);
+-- The rules repeats were judged under, one row per pair of values ever used.
+CREATE TABLE service_repeat_rule (
+  rule_id  int GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  radius_m numeric NOT NULL CHECK (radius_m > 0),
+  days     numeric NOT NULL CHECK (days > 0),
+  UNIQUE (radius_m, days)
+);
+COMMENT ON TABLE service_repeat_rule IS 'The repeat rules (radius, days) requests were judged under; written by the repeat triggers, granted to nobody';
+COMMENT ON COLUMN service_repeat_rule.rule_id IS 'Rule id';
+COMMENT ON COLUMN service_repeat_rule.radius_m IS 'repeat_radius_m then in force';
+COMMENT ON COLUMN service_repeat_rule.days IS 'repeat_days then in force';
+SELECT commgrid.secure_table('commgrid.service_repeat_rule', NULL, '{}', '{}');
+SELECT commgrid.register_dump('commgrid.service_repeat_rule');
+-- One row per request: the rule it was judged under and the request it repeats (NULL: none).
+CREATE TABLE service_repeat (
+  request_id         bigint PRIMARY KEY REFERENCES service_request ON DELETE CASCADE,
+  rule_id            int NOT NULL REFERENCES service_repeat_rule,
+  earlier_request_id bigint REFERENCES service_request ON DELETE RESTRICT,
+  distance_m         numeric,
+  CHECK ((earlier_request_id IS NULL) = (distance_m IS NULL))
+);
+CREATE INDEX service_repeat_earlier_idx ON service_repeat (earlier_request_id) WHERE earlier_request_id IS NOT NULL;
+CREATE INDEX service_repeat_rule_idx ON service_repeat (rule_id);
+COMMENT ON TABLE service_repeat IS 'Each request''s repeat flag, judged at intake under the rule then in force and kept current by the repeat triggers; granted to nobody (service_request_repeat, service_request_measure read it)';
+COMMENT ON COLUMN service_repeat.request_id IS 'The request';
+COMMENT ON COLUMN service_repeat.rule_id IS 'The rule it is judged under (service_repeat_rule)';
+COMMENT ON COLUMN service_repeat.earlier_request_id IS 'The latest earlier request of its category within the rule''s metres and days; NULL: not a repeat';
+COMMENT ON COLUMN service_repeat.distance_m IS 'Metres between the two (on the spheroid, 0.1 m)';
+SELECT commgrid.secure_table('commgrid.service_repeat', NULL, '{}', '{}');
+SELECT commgrid.register_dump('commgrid.service_repeat');
+-- One row per category whose requests were judged: its row lock is the turn (below).
+CREATE TABLE service_repeat_turn (
+  category_code text PRIMARY KEY,
+  turns         bigint NOT NULL DEFAULT 1
+);
+COMMENT ON TABLE service_repeat_turn IS 'A row per category, updated by every judgement of its requests so that two are never judged at once; granted to nobody';
+COMMENT ON COLUMN service_repeat_turn.category_code IS 'The category';
+COMMENT ON COLUMN service_repeat_turn.turns IS 'Judgements so far';
+SELECT commgrid.secure_table('commgrid.service_repeat_turn', NULL, '{}', '{}');
+SELECT commgrid.register_dump('commgrid.service_repeat_turn');
+-- The rule in force (service_setting), as a service_repeat_rule row.
+CREATE OR REPLACE FUNCTION service_repeat_current_rule() RETURNS int
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  radius numeric := (SELECT value FROM commgrid.service_setting WHERE name = 'repeat_radius_m');
+  span numeric := (SELECT value FROM commgrid.service_setting WHERE name = 'repeat_days');
+  id int;
+BEGIN
+  SELECT rule_id INTO id FROM commgrid.service_repeat_rule WHERE radius_m = radius AND days = span;
+  IF id IS NULL THEN
+    INSERT INTO commgrid.service_repeat_rule (radius_m, days) VALUES (radius, span)
+      ON CONFLICT (radius_m, days) DO UPDATE SET radius_m = EXCLUDED.radius_m
+      RETURNING rule_id INTO id;
+  END IF;
+  RETURN id;
+END $$;
+REVOKE EXECUTE ON FUNCTION service_repeat_current_rule() FROM PUBLIC;
+COMMENT ON FUNCTION service_repeat_current_rule() IS
+  'The repeat rule in force (service_setting) as a service_repeat_rule id, added on first use';
+-- Judging waits its turn per category: the turn row stays locked until the transaction ends,
+-- so of two requests of one category coming in at once the second judges after the first has
+-- committed, and (READ COMMITTED: each statement of the trigger sees what committed before it)
+-- sees it.  Under REPEATABLE READ or SERIALIZABLE the second fails with 40001 instead of
+-- missing the first: retry it.  Categories are taken in code order within a statement; two
+-- transactions that take several categories in opposite orders may deadlock (40P01): retry.
+CREATE OR REPLACE FUNCTION service_repeat_take_turns(categories text[]) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  INSERT INTO commgrid.service_repeat_turn AS t (category_code)
+  SELECT DISTINCT c FROM unnest(categories) c WHERE c IS NOT NULL ORDER BY 1
+  ON CONFLICT (category_code) DO UPDATE SET turns = t.turns + 1
+$$;
+REVOKE EXECUTE ON FUNCTION service_repeat_take_turns(text[]) FROM PUBLIC;
+COMMENT ON FUNCTION service_repeat_take_turns(text[]) IS
+  'Lock the turn rows of the categories (in code order) until the transaction ends, so that two judgements of one category never run at once';
+-- Judge requests: each under its stored rule (a new one under the rule in force; with
+-- as_rule, under that rule).  The latest earlier request of the category whose place lies
+-- within the radius and whose intake within the days: the box in degrees (the radius over a
+-- degree of longitude at that latitude) lets the location index find the candidates, the
+-- distance on the spheroid decides.  Returns the rows whose flag changed.
+CREATE OR REPLACE FUNCTION service_repeat_judge(ids bigint[], as_rule int DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  current_rule int := commgrid.service_repeat_current_rule();
+  changed bigint;
+BEGIN
+  INSERT INTO commgrid.service_repeat AS x (request_id, rule_id, earlier_request_id, distance_m)
+  SELECT s.request_id, u.rule_id, p.request_id,
+         round(ST_Distance(p.location::geography, s.location::geography)::numeric, 1)
+  -- a join, not = ANY: a statement may bring 100,000 ids
+  FROM (SELECT DISTINCT unnest(ids) AS id) i
+  JOIN commgrid.service_request s ON s.request_id = i.id
+  LEFT JOIN commgrid.service_repeat r ON r.request_id = s.request_id
+  JOIN commgrid.service_repeat_rule u ON u.rule_id = coalesce(as_rule, r.rule_id, current_rule)
+  LEFT JOIN LATERAL (
+    -- candidates by place only (OFFSET 0 keeps the other tests out of the index scan: a
+    -- category or time range scan per request costs thousands of rows each)
+    SELECT e.request_id, e.location
+    FROM (SELECT c.request_id, c.requested_at, c.location, c.category_code, c.status
+          FROM commgrid.service_request c
+          WHERE c.location OPERATOR(public.&&) ST_Expand(s.location,
+                  u.radius_m::float8 / (111000 * greatest(cos(radians(ST_Y(s.location))), 0.01)))
+          OFFSET 0) e
+    WHERE s.status NOT IN ('merged', 'not_accepted')
+      AND e.category_code = s.category_code
+      AND e.status NOT IN ('merged', 'not_accepted')
+      AND e.requested_at >= s.requested_at - u.days * interval '1 day'
+      AND (e.requested_at, e.request_id) < (s.requested_at, s.request_id)
+      AND ST_DWithin(e.location::geography, s.location::geography, u.radius_m::float8)
+    ORDER BY e.requested_at DESC, e.request_id DESC LIMIT 1) p ON true
+  ON CONFLICT (request_id) DO UPDATE
+    SET rule_id = EXCLUDED.rule_id, earlier_request_id = EXCLUDED.earlier_request_id,
+        distance_m = EXCLUDED.distance_m
+    WHERE (x.rule_id, x.earlier_request_id, x.distance_m)
+          IS DISTINCT FROM (EXCLUDED.rule_id, EXCLUDED.earlier_request_id, EXCLUDED.distance_m);
+  GET DIAGNOSTICS changed = ROW_COUNT;
+  RETURN changed;
+END $$;
+REVOKE EXECUTE ON FUNCTION service_repeat_judge(bigint[], int) FROM PUBLIC;
+COMMENT ON FUNCTION service_repeat_judge(bigint[], int) IS
+  'Judge whether requests are repeats (each under its stored rule, a new one under the rule in force, or under as_rule) and store the result; returns the rows changed';
+-- The requests whose flag a request (new, or changed in category, place or standing) may
+-- change besides its own: those that repeated it, and the later ones of its category near it
+-- (within the widest rule in use), which it may now repeat or be repeated by.
+CREATE OR REPLACE FUNCTION service_repeat_neighbours(ids bigint[]) RETURNS bigint[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  -- set operations, not NOT EXISTS: the planner cannot tell how many ids come (a statement
+  -- may bring 100,000), and a nested loop over them would cost their square
+  WITH widest AS (SELECT max(radius_m)::float8 AS radius_m, max(days) * interval '1 day' AS span
+                  FROM commgrid.service_repeat_rule),
+  given AS MATERIALIZED (SELECT DISTINCT unnest(ids) AS id),
+  -- the latest intake of the other requests (among the newest ones, one more than there are
+  -- ids): a request taken in after it has no later neighbour to look for (every intake in the
+  -- normal course, and a bulk load into nothing)
+  newest AS (SELECT max(t.requested_at) AS at FROM commgrid.service_request t
+             WHERE t.request_id IN (SELECT n.request_id FROM (
+                                      SELECT c.request_id FROM commgrid.service_request c
+                                      ORDER BY c.requested_at DESC LIMIT cardinality(ids) + 1) n
+                                    EXCEPT SELECT g.id FROM given g)),
+  near AS (
+    SELECT r.request_id AS n FROM given g JOIN commgrid.service_repeat r ON r.earlier_request_id = g.id
+    UNION ALL
+    SELECT l.request_id
+    FROM given g JOIN commgrid.service_request s ON s.request_id = g.id CROSS JOIN widest w CROSS JOIN newest
+    CROSS JOIN LATERAL (
+      SELECT c.request_id, c.requested_at, c.location, c.category_code
+      FROM commgrid.service_request c
+      WHERE c.location OPERATOR(public.&&) ST_Expand(s.location,
+              w.radius_m / (111000 * greatest(cos(radians(ST_Y(s.location))), 0.01)))
+      OFFSET 0) l
+    WHERE s.requested_at <= newest.at
+      AND l.category_code = s.category_code
+      AND (l.requested_at, l.request_id) > (s.requested_at, s.request_id)
+      AND l.requested_at <= s.requested_at + w.span
+      AND ST_DWithin(l.location::geography, s.location::geography, w.radius_m))
+  SELECT coalesce(array_agg(x.n), '{}') FROM (SELECT n FROM near EXCEPT SELECT id FROM given) x
+$$;
+REVOKE EXECUTE ON FUNCTION service_repeat_neighbours(bigint[]) FROM PUBLIC;
+COMMENT ON FUNCTION service_repeat_neighbours(bigint[]) IS
+  'The other requests whose repeat flag the given ones may change: those repeating them, and the later ones of their categories near them';
+-- Intake: judge the new requests of the statement and their neighbours, in their turn.
+CREATE OR REPLACE FUNCTION service_request_judge_new() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  ids bigint[];
+BEGIN
+  PERFORM commgrid.service_repeat_take_turns(ARRAY(SELECT category_code FROM new_requests));
+  ids := ARRAY(SELECT request_id FROM new_requests);
+  PERFORM commgrid.service_repeat_judge(ids || commgrid.service_repeat_neighbours(ids));
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION service_request_judge_new() FROM PUBLIC;
+COMMENT ON FUNCTION service_request_judge_new() IS
+  'Trigger: judge whether the new requests are repeats (and the later requests near them), each category in its turn';
+CREATE TRIGGER service_request_judge_new AFTER INSERT ON service_request
+  REFERENCING NEW TABLE AS new_requests
+  FOR EACH STATEMENT EXECUTE FUNCTION service_request_judge_new();
+-- A request that changes category or place, or is merged or not accepted (or comes back):
+-- judge it again with its stored rule, and the requests around its old and new standing.
+CREATE OR REPLACE FUNCTION service_request_judge_change() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  ids bigint[] := ARRAY[NEW.request_id];
+BEGIN
+  PERFORM commgrid.service_repeat_take_turns(ARRAY[OLD.category_code, NEW.category_code]);
+  PERFORM commgrid.service_repeat_judge(ids || commgrid.service_repeat_neighbours(ids));
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION service_request_judge_change() FROM PUBLIC;
+COMMENT ON FUNCTION service_request_judge_change() IS
+  'Trigger: judge a request again after a change of category, place, or of being merged or not accepted, with the requests around it';
+CREATE TRIGGER service_request_judge_change AFTER UPDATE OF category_code, location, status ON service_request
+  FOR EACH ROW WHEN (OLD.category_code IS DISTINCT FROM NEW.category_code
+                     OR OLD.location IS DISTINCT FROM NEW.location
+                     OR (OLD.status IN ('merged', 'not_accepted')) IS DISTINCT FROM (NEW.status IN ('merged', 'not_accepted')))
+  EXECUTE FUNCTION service_request_judge_change();
+-- The current rule applied to a period on purpose (after service_setting changed): judges
+-- again every request raised in [from_time, to_time) under it.  The owner's maintenance,
+-- granted to nobody.  Returns the requests whose flag or rule changed.
+CREATE OR REPLACE FUNCTION recompute_repeats(from_time timestamptz, to_time timestamptz) RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  ids bigint[];
+BEGIN
+  IF from_time IS NULL OR to_time IS NULL OR from_time > to_time THEN
+    RAISE EXCEPTION 'recompute_repeats needs a period'
+      USING ERRCODE = '22023', DETAIL = format('from %s to %s.', from_time, to_time),
+            HINT = 'e.g. recompute_repeats(''2026-01-01'', ''2026-04-01'')';
+  END IF;
+  PERFORM commgrid.service_repeat_take_turns(
+    ARRAY(SELECT DISTINCT category_code FROM commgrid.service_request
+          WHERE requested_at >= from_time AND requested_at < to_time));
+  ids := ARRAY(SELECT request_id FROM commgrid.service_request
+               WHERE requested_at >= from_time AND requested_at < to_time);
+  RETURN commgrid.service_repeat_judge(ids, commgrid.service_repeat_current_rule());
+END $$;
+REVOKE EXECUTE ON FUNCTION recompute_repeats(timestamptz, timestamptz) FROM PUBLIC;
+COMMENT ON FUNCTION recompute_repeats(timestamptz, timestamptz) IS
+  'Judge again, under the repeat rule now in service_setting, every request raised in [from_time, to_time); returns the requests changed (the owner''s maintenance after a change of the rule)';
+-- Repeat requests (merged and not accepted ones left out) with the request each repeats.
+-- Owner's rights, granted to nobody: service_request_measure and service_repeat_request read it.
+CREATE VIEW service_request_repeat WITH (security_barrier) AS
+  SELECT s.request_id, s.category_code, s.grid_code, s.community_code, s.requested_at,
+         r.earlier_request_id, p.requested_at AS earlier_requested_at, r.distance_m,
+         u.radius_m, u.days
+  FROM commgrid.service_repeat r
+  JOIN commgrid.service_request s ON s.request_id = r.request_id
+  JOIN commgrid.service_request p ON p.request_id = r.earlier_request_id
+  JOIN commgrid.service_repeat_rule u ON u.rule_id = r.rule_id
+  WHERE s.status NOT IN ('merged', 'not_accepted');
+COMMENT ON VIEW service_request_repeat IS
+  'Repeat requests: each request with the latest earlier one of the same category within the metres and days of the rule it was judged under (merged and not accepted ones left out); granted to nobody, read by service_request_measure and service_repeat_request';
+REVOKE ALL ON service_request_repeat FROM PUBLIC;
+COMMENT ON COLUMN service_request_repeat.request_id IS 'The repeat request';
+COMMENT ON COLUMN service_request_repeat.category_code IS 'Its category';
+COMMENT ON COLUMN service_request_repeat.grid_code IS 'Its grid';
+COMMENT ON COLUMN service_request_repeat.community_code IS 'Its community';
+COMMENT ON COLUMN service_request_repeat.requested_at IS 'Its intake';
+COMMENT ON COLUMN service_request_repeat.earlier_request_id IS 'The latest earlier request it repeats';
+COMMENT ON COLUMN service_request_repeat.earlier_requested_at IS 'That request''s intake';
+COMMENT ON COLUMN service_request_repeat.distance_m IS 'Metres between the two (on the spheroid)';
+COMMENT ON COLUMN service_request_repeat.radius_m IS 'The radius of the rule it was judged under';
+COMMENT ON COLUMN service_request_repeat.days IS 'The days of the rule it was judged under';
 -- Supervision (督办): yellow warnings before a deadline and red cards when it is missed
 -- (红黄牌), recorded as request events addressed to the handler's superior level.  Idempotent:
 -- one event per request, deadline and colour (request_event_supervision_once), so it can run
@@ -5886,65 +6159,6 @@ COMMENT ON FUNCTION flag_overdue(timestamptz, interval, interval) IS
 -- community and township, and the report's lines.  Rates are shares (0-1) of the requests
 -- they are about; NULL when there is nothing to divide by.
 
--- Settings of the figures: what counts as a repeat request (the same category within
--- repeat_radius_m metres and repeat_days days of an earlier one).
-CREATE TABLE service_setting (
-  name        text PRIMARY KEY CHECK (name IN ('repeat_radius_m', 'repeat_days')),
-  value       numeric NOT NULL CHECK (value > 0),
-  description text NOT NULL
-);
-COMMENT ON TABLE service_setting IS 'Tunable rules of the mass-work figures: the radius and the days within which a request of the same category is a repeat';
-COMMENT ON COLUMN service_setting.name IS 'Setting name';
-COMMENT ON COLUMN service_setting.value IS 'Its value';
-COMMENT ON COLUMN service_setting.description IS 'What it rules';
-SELECT commgrid.secure_table('commgrid.service_setting', NULL,
-  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
-INSERT INTO service_setting VALUES
-  ('repeat_radius_m', 100, 'A request of the same category within this many metres of an earlier one is a repeat'),
-  ('repeat_days', 30, 'A request of the same category within this many days after an earlier one is a repeat')
-ON CONFLICT DO NOTHING;
-SELECT commgrid.register_dump('commgrid.service_setting',
-  $$WHERE (name, value) NOT IN (VALUES ('repeat_radius_m', 100::numeric), ('repeat_days', 30::numeric))$$);
--- Repeat requests (重复诉求): each request (merged and not accepted ones left out, on both
--- sides) with the latest earlier one of its category within the radius and the days.  The
--- box in degrees (the radius over a degree of longitude at that latitude) lets the location
--- index find the candidates; the distance on the spheroid decides.  Owner's rights, granted
--- to nobody: service_request_measure and service_repeat_request read it.
-CREATE VIEW service_request_repeat WITH (security_barrier) AS
-  SELECT s.request_id, s.category_code, s.grid_code, s.community_code, s.requested_at,
-         p.request_id AS earlier_request_id, p.requested_at AS earlier_requested_at,
-         round(ST_Distance(p.location::geography, s.location::geography)::numeric, 1) AS distance_m
-  FROM commgrid.service_request s
-  CROSS JOIN (SELECT max(c.value) FILTER (WHERE c.name = 'repeat_radius_m')::float8 AS radius_m,
-                     max(c.value) FILTER (WHERE c.name = 'repeat_days') * interval '1 day' AS span
-              FROM commgrid.service_setting c) cfg
-  CROSS JOIN LATERAL (
-    -- candidates by place only (OFFSET 0 keeps the other tests out of the index scan: a
-    -- category or time range scan per request costs thousands of rows each)
-    SELECT e.request_id, e.requested_at, e.location
-    FROM (SELECT c.request_id, c.requested_at, c.location, c.category_code, c.status
-          FROM commgrid.service_request c
-          WHERE c.location OPERATOR(public.&&) ST_Expand(s.location,
-                  cfg.radius_m / (111000 * greatest(cos(radians(ST_Y(s.location))), 0.01)))
-          OFFSET 0) e
-    WHERE e.category_code = s.category_code
-      AND e.status NOT IN ('merged', 'not_accepted')
-      AND e.requested_at >= s.requested_at - cfg.span
-      AND (e.requested_at, e.request_id) < (s.requested_at, s.request_id)
-      AND ST_DWithin(e.location::geography, s.location::geography, cfg.radius_m)
-    ORDER BY e.requested_at DESC, e.request_id DESC LIMIT 1) p
-  WHERE s.status NOT IN ('merged', 'not_accepted');
-COMMENT ON VIEW service_request_repeat IS
-  'Repeat requests: each request with the latest earlier one of the same category within service_setting repeat_radius_m metres and repeat_days days (merged and not accepted ones left out); granted to nobody, read by service_request_measure and service_repeat_request';
-REVOKE ALL ON service_request_repeat FROM PUBLIC;
-COMMENT ON COLUMN service_request_repeat.request_id IS 'The repeat request';
-COMMENT ON COLUMN service_request_repeat.category_code IS 'Its category';
-COMMENT ON COLUMN service_request_repeat.grid_code IS 'Its grid';
-COMMENT ON COLUMN service_request_repeat.community_code IS 'Its community';
-COMMENT ON COLUMN service_request_repeat.requested_at IS 'Its intake';
-COMMENT ON COLUMN service_request_repeat.earlier_request_id IS 'The latest earlier request it repeats';
-COMMENT ON COLUMN service_request_repeat.earlier_requested_at IS 'That request''s intake';
-COMMENT ON COLUMN service_request_repeat.distance_m IS 'Metres between the two (on the spheroid)';
 -- One row per request with what the figures count (merged and not accepted requests left
 -- out).  An owner's-rights view granted to nobody: service_figures and area_report read it
 -- and filter by the caller's jurisdiction themselves.
@@ -5962,17 +6176,15 @@ CREATE VIEW service_request_measure WITH (security_barrier) AS
               WHEN now() > s.response_due THEN false END AS responded_on_time,
          CASE WHEN s.resolved_at IS NOT NULL THEN s.resolved_at <= coalesce(s.extended_due, s.resolution_due)
               WHEN now() > coalesce(s.extended_due, s.resolution_due) THEN false END AS resolved_on_time,
-         extract(epoch FROM (SELECT min(e.at) FROM commgrid.request_event e
-                             WHERE e.request_id = s.request_id AND e.action = 'sign_for') - s.requested_at) / 3600
-           AS sign_for_hours,
-         EXISTS (SELECT 1 FROM commgrid.request_event e WHERE e.request_id = s.request_id AND e.action = 'return')
-           AS returned,
+         extract(epoch FROM s.first_signed_at - s.requested_at) / 3600 AS sign_for_hours,
+         s.returned,
          s.extended_due IS NOT NULL AS extended,
          extract(epoch FROM s.resolved_at - s.requested_at) / 3600 AS resolve_hours,
          s.resolved_level, s.satisfaction,
-         -- per request (the id reaches the view's index probe), not one list of all repeats
-         EXISTS (SELECT 1 FROM commgrid.service_request_repeat r WHERE r.request_id = s.request_id) AS repeat
+         -- judged at intake (64_repeats.sql)
+         rp.earlier_request_id IS NOT NULL AS repeat
   FROM commgrid.service_request s
+  LEFT JOIN commgrid.service_repeat rp ON rp.request_id = s.request_id
   WHERE s.status NOT IN ('merged', 'not_accepted');
 COMMENT ON VIEW service_request_measure IS
   'One row per request (merged and not accepted ones left out) with what the mass-work figures count; read by service_figures and area_report, granted to nobody';
@@ -5995,11 +6207,12 @@ COMMENT ON COLUMN service_request_measure.extended IS 'Has an approved extension
 COMMENT ON COLUMN service_request_measure.resolve_hours IS 'Hours from intake to resolution';
 COMMENT ON COLUMN service_request_measure.resolved_level IS 'Level it was resolved at';
 COMMENT ON COLUMN service_request_measure.satisfaction IS 'The satisfaction answer';
-COMMENT ON COLUMN service_request_measure.repeat IS 'A repeat request (service_request_repeat)';
+COMMENT ON COLUMN service_request_measure.repeat IS 'A repeat request (service_repeat: judged at intake under the rule then in force)';
 CREATE VIEW service_figures WITH (security_barrier) AS
 SELECT f.area_level, f.code::text AS area_code, f.month, f.raised, f.hard_cases, f.resolved, f.open, f.parked,
        f.completion_rate, f.response_on_time_rate, f.resolution_on_time_rate, f.median_sign_for_hours,
-       f.return_rate, f.extension_rate, f.median_resolve_hours, f.p90_resolve_hours,
+       f.return_rate, f.extension_rate,
+       round(f.resolve_hours[1]::numeric, 2) AS median_resolve_hours, round(f.resolve_hours[2]::numeric, 2) AS p90_resolve_hours,
        f.resolved_in_grid_share, f.resolved_in_community_share,
        f.satisfaction_rate_asked, f.satisfaction_rate_closed, f.repeats
 FROM (
@@ -6018,8 +6231,8 @@ FROM (
          round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m.sign_for_hours)::numeric, 2) AS median_sign_for_hours,
          round(avg(m.returned::int)::numeric, 4) AS return_rate,
          round(avg(m.extended::int)::numeric, 4) AS extension_rate,
-         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY m.resolve_hours)::numeric, 2) AS median_resolve_hours,
-         round(percentile_cont(0.9) WITHIN GROUP (ORDER BY m.resolve_hours)::numeric, 2) AS p90_resolve_hours,
+         -- both percentiles from one sort per group
+         percentile_cont('{0.5, 0.9}'::float8[]) WITHIN GROUP (ORDER BY m.resolve_hours) AS resolve_hours,
          round(avg((m.resolved_level = 'grid')::int)::numeric, 4) AS resolved_in_grid_share,
          round(avg((m.resolved_level IN ('grid', 'community'))::int)::numeric, 4) AS resolved_in_community_share,
          round((count(*) FILTER (WHERE m.satisfaction IN ('satisfied', 'basically_satisfied')))::numeric
@@ -6054,15 +6267,15 @@ COMMENT ON COLUMN service_figures.resolved_in_grid_share IS 'Share of the reques
 COMMENT ON COLUMN service_figures.resolved_in_community_share IS 'Share resolved at grid or community level (矛盾不出社区)';
 COMMENT ON COLUMN service_figures.satisfaction_rate_asked IS 'Satisfied or basically satisfied, over the answers given';
 COMMENT ON COLUMN service_figures.satisfaction_rate_closed IS 'Satisfied or basically satisfied, over all closed requests';
-COMMENT ON COLUMN service_figures.repeats IS 'Repeat requests: the same category within service_setting repeat_radius_m metres and repeat_days days of an earlier one';
+COMMENT ON COLUMN service_figures.repeats IS 'Repeat requests: the same category within the metres and days of the repeat rule in force at intake (service_setting) of an earlier one';
 -- For staff: the repeat requests of the jurisdiction, with the request each repeats.
 CREATE VIEW service_repeat_request WITH (security_barrier) AS
 SELECT r.request_id, r.category_code, r.grid_code::text AS grid_code, r.community_code::text AS community_code,
-       r.requested_at, r.earlier_request_id, r.earlier_requested_at, r.distance_m
+       r.requested_at, r.earlier_request_id, r.earlier_requested_at, r.distance_m, r.radius_m, r.days
 FROM commgrid.service_request_repeat r
 WHERE commgrid.reaches(r.grid_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW service_repeat_request IS
-  'Repeat requests in the caller''s jurisdiction: the same category within service_setting repeat_radius_m metres and repeat_days days of an earlier request, with that request (no description, no requester)';
+  'Repeat requests in the caller''s jurisdiction: the same category within the metres and days of the repeat rule in force at intake (service_setting) of an earlier request, with that request and the rule (no description, no requester)';
 SELECT commgrid.copy_column_comments('commgrid.service_repeat_request', 'commgrid.service_request_repeat');
 -- What people ask for where (大数据分析群众诉求): requests per category, grid and month.
 CREATE VIEW service_category_trend WITH (security_barrier) AS

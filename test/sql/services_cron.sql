@@ -37,6 +37,7 @@ WHERE d.command = 'SELECT commgrid.flag_overdue()' AND d.status = 'succeeded';
 -- the probe goes (events are append-only: removed with triggers off, as the superuser)
 SET session_replication_role = replica;
 DELETE FROM commgrid.request_event WHERE request_id = :probe;
+DELETE FROM commgrid.service_repeat WHERE request_id = :probe;
 DELETE FROM commgrid.service_request WHERE request_id = :probe;
 RESET session_replication_role;
 SELECT count(*) AS probes_left FROM commgrid.service_request WHERE description = 'cron probe';

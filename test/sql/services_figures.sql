@@ -50,6 +50,14 @@ SELECT id, 'escalate', '2026-03-02 13:10+08', 'community', '邻里纠纷需社�
 INSERT INTO commgrid.request_event (request_id, action, at) SELECT id, 'sign_for', '2026-03-02 13:20+08' FROM req WHERE n = 5;
 INSERT INTO commgrid.request_event (request_id, action, at, note) SELECT id, 'resolve', '2026-03-04 13:00+08', '调解成功' FROM req WHERE n = 5;
 RESET ROLE;
+-- the first signing for and the returns the events keep on the request, against the events
+SELECT count(*) AS requests,
+       count(*) FILTER (WHERE s.first_signed_at IS DISTINCT FROM
+                          (SELECT min(e.at) FROM commgrid.request_event e WHERE e.request_id = s.request_id AND e.action = 'sign_for')
+                        OR s.returned <> EXISTS (SELECT 1 FROM commgrid.request_event e
+                                                 WHERE e.request_id = s.request_id AND e.action = 'return')) AS differing,
+       count(*) FILTER (WHERE s.returned) AS returned
+FROM commgrid.service_request s WHERE s.request_id IN (SELECT id FROM req);
 SELECT area_level, area_code, month, raised, hard_cases, resolved, open, parked, completion_rate,
        response_on_time_rate, resolution_on_time_rate, median_sign_for_hours, return_rate, extension_rate,
        median_resolve_hours, p90_resolve_hours, resolved_in_grid_share, resolved_in_community_share,
@@ -73,12 +81,20 @@ INSERT INTO req SELECT 6, commgrid.submit_request('010101', 'help', '测试6',
     ST_SetSRID(ST_MakePoint(114.25 + 150 / (111320 * cos(radians(30.6))), 30.6), 4490),
     requester_kind => 'anonymous', requested_at => '2026-03-20 09:00+08');
 SELECT count(*) AS repeats_100m FROM commgrid.service_repeat_request WHERE grid_code LIKE '420102%';
+-- a new rule is for the requests that come in from then on: 6 stays judged under 100 m until
+-- the owner applies the rule to the period (recompute_repeats: the six requests change rule)
 UPDATE commgrid.service_setting SET value = 200 WHERE name = 'repeat_radius_m';
+SELECT count(*) AS repeats_after_new_rule FROM commgrid.service_repeat_request WHERE grid_code LIKE '420102%';
+SELECT commgrid.recompute_repeats('2026-03-01 00:00+08', '2026-04-01 00:00+08') AS rejudged;
 SELECT r.request_id - (SELECT min(id) FROM req) + 1 AS n, r.earlier_request_id - (SELECT min(id) FROM req) + 1 AS repeats_n,
-       round(r.distance_m) AS distance_m
+       round(r.distance_m) AS distance_m, r.radius_m, r.days
 FROM commgrid.service_repeat_request r WHERE r.request_id = (SELECT id FROM req WHERE n = 6);
 UPDATE commgrid.service_setting SET value = 10 WHERE name = 'repeat_days';
+SELECT commgrid.recompute_repeats('2026-03-01 00:00+08', '2026-04-01 00:00+08') AS rejudged;
 SELECT count(*) AS repeats_10_days FROM commgrid.service_repeat_request WHERE grid_code LIKE '420102%';
+SAVEPOINT s;
+SELECT commgrid.recompute_repeats('2026-04-01', '2026-03-01');
+ROLLBACK TO s;
 SAVEPOINT s;
 UPDATE commgrid.service_setting SET value = 0 WHERE name = 'repeat_days';
 ROLLBACK TO s;
