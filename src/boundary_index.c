@@ -380,6 +380,28 @@ pair_add(PairList *l, int32 cell, int32 candidate)
 }
 
 /*
+ * The x at which edge e enters and leaves the band ylo..yhi (clipped to the edge's own ends),
+ * in the edge's direction: the columns of a row band it crosses lie between them.
+ */
+static inline void
+edge_span(const BoundaryEdge *e, double ylo, double yhi, double *xa, double *xb)
+{
+	if (e->y1 == e->y0)
+	{
+		*xa = e->x0;
+		*xb = e->x1;
+	}
+	else
+	{
+		double		ta = (Max(ylo, e->y0) - e->y0) / (e->y1 - e->y0);
+		double		tb = (Min(yhi, e->y1) - e->y0) / (e->y1 - e->y0);
+
+		*xa = e->x0 + ta * (e->x1 - e->x0);
+		*xb = e->x0 + tb * (e->x1 - e->x0);
+	}
+}
+
+/*
  * Every cell an edge comes near, with a margin of a millionth of a cell so
  * that rounding in the cell of a query point can never miss an edge.
  */
@@ -402,19 +424,7 @@ rasterise_edge(BoundaryIndex *ix, const BoundaryEdge *e, int32 area, PairList *l
 					c1,
 					c;
 
-		if (e->y1 == e->y0)
-		{
-			xa = e->x0;
-			xb = e->x1;
-		}
-		else
-		{
-			double		ta = (Max(ylo, e->y0) - e->y0) / (e->y1 - e->y0);
-			double		tb = (Min(yhi, e->y1) - e->y0) / (e->y1 - e->y0);
-
-			xa = e->x0 + ta * (e->x1 - e->x0);
-			xb = e->x0 + tb * (e->x1 - e->x0);
-		}
+		edge_span(e, ylo, yhi, &xa, &xb);
 		c0 = raster_col(ix, Min(xa, xb) - margin);
 		c1 = raster_col(ix, Max(xa, xb) + margin);
 		npairs += c1 - c0 + 1;
@@ -731,19 +741,7 @@ subcell_map(const BoundaryIndex *ix, int row, int col, const MixedCandidate *fir
 							c1,
 							k;
 
-				if (e->y1 == e->y0)
-				{
-					xa = e->x0;
-					xb = e->x1;
-				}
-				else
-				{
-					double		ta = (Max(ylo, e->y0) - e->y0) / (e->y1 - e->y0);
-					double		tb = (Min(yhi, e->y1) - e->y0) / (e->y1 - e->y0);
-
-					xa = e->x0 + ta * (e->x1 - e->x0);
-					xb = e->x0 + tb * (e->x1 - e->x0);
-				}
+				edge_span(e, ylo, yhi, &xa, &xb);
 				c0 = Max(fine_step((Min(xa, xb) - margin - ix->x0) / ix->cell_size, ix->ncols),
 						 col * SUBCELLS);
 				c1 = Min(fine_step((Max(xa, xb) + margin - ix->x0) / ix->cell_size, ix->ncols),
