@@ -3,19 +3,25 @@
 # empty table with every trigger on (location assignment, deadlines, the submit event, repeats
 # judged by the statement trigger), against the demo's former way: the same INSERT with the
 # repeat trigger disabled, then recompute_repeats over it.  Each in its own session (plans are
-# cached per session) and rolled back.  Prints rows, seconds, rows/s and the ratio; the repeats
+# cached per session) and rolled back.  BEFORE_SQL: a file run in each database before the
+# ANALYZE (to measure an older definition).  Prints rows, seconds, rows/s and the ratio; the repeats
 # found both ways must be equal.  Never fails on a time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SIZES=${SIZES:-"18000 60000 120000"}
 db=services_bulk_$$
-createdb "$db"
 trap 'dropdb --if-exists "$db"' EXIT
-psql -X -q -d "$db" -c 'CREATE EXTENSION postgis' -c 'CREATE EXTENSION pg_commgrid'
-psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f test/bench/services_setup.sql
-# analysed while it has no requests, as the demo's step 20 does (ANALYZE): the planner then
-# takes request_event for empty, and a plan cached on that stays for the whole statement
-psql -X -q -d "$db" -c 'ANALYZE'
+# each run in a database of its own, made afresh and analysed while it has no requests, as the
+# demo's step 20 leaves it (ANALYZE): a run rolled back leaves pages behind that change the
+# plans of the next
+fresh() {
+  dropdb --if-exists "$db"
+  createdb "$db"
+  psql -X -q -d "$db" -c 'CREATE EXTENSION postgis' -c 'CREATE EXTENSION pg_commgrid'
+  psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f test/bench/services_setup.sql
+  if [ -n "${BEFORE_SQL:-}" ]; then psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$BEFORE_SQL"; fi
+  psql -X -q -d "$db" -c 'ANALYZE'
+}
 run() {  # $1 rows, $2 on|off: prints seconds and repeats
   psql -X -qAt -v ON_ERROR_STOP=1 -d "$db" -v n="$1" -v way="$2" <<'SQL'
 SET client_min_messages = warning;
@@ -50,7 +56,9 @@ SQL
 }
 echo "rows|trigger_s|trigger_rows_per_s|disabled_then_recompute_s|ratio|repeats_trigger|repeats_recompute"
 for n in $SIZES; do
+  fresh
   IFS="|" read -r on rep_on < <(run "$n" on | tail -1)
+  fresh
   IFS="|" read -r off rep_off < <(run "$n" off | tail -1)
   psql -X -qAt -d "$db" -c "SELECT $n, $on, round($n / $on), $off, round($on / $off, 2), $rep_on, $rep_off"
 done
