@@ -139,6 +139,7 @@ DECLARE
   t commgrid.request_transition;
   last_at timestamptz;
   pending commgrid.request_event;
+  submitted_before boolean;
   fail text;
 BEGIN
   NEW.actor := commgrid.acting_role();
@@ -161,7 +162,11 @@ BEGIN
   NEW.grid_code := r.grid_code;
   NEW.from_status := r.status;
   IF NEW.action = 'submit' THEN
-    IF EXISTS (SELECT 1 FROM commgrid.request_event e WHERE e.request_id = r.request_id) THEN
+    -- planned at each call (EXECUTE): a cached plan made while request_event was empty scans
+    -- it whole for every request of a bulk intake, which then costs the square of its rows
+    EXECUTE 'SELECT EXISTS (SELECT 1 FROM commgrid.request_event e WHERE e.request_id = $1)'
+      INTO submitted_before USING r.request_id;
+    IF submitted_before THEN
       RAISE EXCEPTION 'request % is %: cannot submit it again', r.request_id, r.status
         USING ERRCODE = '55000', DETAIL = format('Current state %s, requested action submit.', r.status);
     END IF;

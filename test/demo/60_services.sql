@@ -35,10 +35,8 @@ SELECT g AS n,
        (ARRAY['visit', 'phone', 'walk_in', 'app', 'grid_patrol', 'grid_patrol', 'hotline_12345'])[1 + floor(random() * 7)::int] AS channel,
        random() AS fate
 FROM generate_series(1, :n_requests) g, demo_category c;
--- one statement of 120,000 requests: their repeats are judged once after it, as intake would
--- have judged them one by one (judging a statement's requests in its trigger grows faster than
--- their number: docs/guide/services.md)
-ALTER TABLE service_request DISABLE TRIGGER service_request_judge_new;
+-- one statement of 120,000 requests, with every trigger on: repeats judged at intake by its
+-- statement trigger, as a bulk intake is
 INSERT INTO service_request (category_code, nature, description, location, address, requester_kind,
                              contact_name, channel, external_ticket, source_system, requested_at, hard_case,
                              response_due, resolution_due, handling_level)
@@ -48,8 +46,6 @@ SELECT d.category_code, d.nature, '群众诉求 ' || d.n, h.location, '演示地
        'infinity', 'infinity', NULL
 FROM demo_request d JOIN household h ON h.household_id = d.household_id
 ORDER BY d.requested_at;
-ALTER TABLE service_request ENABLE TRIGGER service_request_judge_new;
-SELECT recompute_repeats('-infinity', 'infinity') AS judged \gset
 CREATE TEMP TABLE demo_flow AS
 SELECT r.request_id, r.requested_at, r.handling_level, d.fate,
        r.requested_at + (0.1 + random() * (CASE WHEN random() < 0.9 THEN 1.2 ELSE 14 END)) * interval '1 hour' AS signed,
