@@ -284,10 +284,11 @@ bench-visits:
 
 # The services benchmark (issue 12): service_deadline in C against its PL/pgSQL reference over
 # N random instants (default 1,000,000), as a ratio; intake through pgbench (CLIENTS=8, T=20 s)
-# against a bare insert; the figures and hotspots over FIGURES_N=300000 requests, timed.
+# against a bare insert; the figures and hotspots over FIGURES_N=300000 requests, timed; then
+# bulk intake and bulk workflow moves in one statement (rows/s as the size grows).
 bench-services: deps
 	$(MAKE) install
-	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) bash test/bench/services.sh
+	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) sh -c 'bash test/bench/services.sh && bash test/bench/services_bulk_intake.sh && bash test/bench/services_bulk_moves.sh'
 
 # wearable care ingest (issue 15): COPY (Java, with an alarm listener) and 8-client INSERT
 # through care_ingest against a PL/pgSQL trigger baseline and the no-trigger ceiling; DEVICES,

@@ -131,15 +131,19 @@ COMMENT ON FUNCTION level_rank(text) IS 'Handling levels in order: grid 1, commu
 -- The one check of a move, and its effect on the request.  As the owner, so row-level
 -- security never hides the request or an earlier event; the writer's own policy on
 -- request_event still decides whether it may record the event at all.
+-- Every lookup here is by key.  Its plan is kept for the session, and one made while the
+-- tables were small (a new district, a table analysed empty) would scan them whole for every
+-- event of a later bulk import, which then costs the square of its rows: enable_seqscan off
+-- keeps the keyed plans whatever the size (test/bench/services_bulk_moves.sh).
 CREATE FUNCTION request_event_apply() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   r commgrid.service_request;
   c commgrid.service_category;
   t commgrid.request_transition;
   last_at timestamptz;
   pending commgrid.request_event;
-  submitted_before boolean;
   fail text;
 BEGIN
   NEW.actor := commgrid.acting_role();
@@ -162,11 +166,7 @@ BEGIN
   NEW.grid_code := r.grid_code;
   NEW.from_status := r.status;
   IF NEW.action = 'submit' THEN
-    -- planned at each call (EXECUTE): a cached plan made while request_event was empty scans
-    -- it whole for every request of a bulk intake, which then costs the square of its rows
-    EXECUTE 'SELECT EXISTS (SELECT 1 FROM commgrid.request_event e WHERE e.request_id = $1)'
-      INTO submitted_before USING r.request_id;
-    IF submitted_before THEN
+    IF EXISTS (SELECT 1 FROM commgrid.request_event e WHERE e.request_id = r.request_id) THEN
       RAISE EXCEPTION 'request % is %: cannot submit it again', r.request_id, r.status
         USING ERRCODE = '55000', DETAIL = format('Current state %s, requested action submit.', r.status);
     END IF;

@@ -106,9 +106,12 @@ COMMENT ON FUNCTION service_repeat_take_turns(text[]) IS
 -- as_rule, under that rule).  The latest earlier request of the category whose place lies
 -- within the radius and whose intake within the days: the box in degrees (the radius over a
 -- degree of longitude at that latitude) lets the location index find the candidates, the
--- distance on the spheroid decides.  Returns the rows whose flag changed.
+-- distance on the spheroid decides.  Returns the rows whose flag changed.  enable_seqscan off
+-- as in request_event_apply: the foreign-key checks of the rows it writes keep their plans for
+-- the session, and plans made on a small service_request scan it whole for every row later.
 CREATE FUNCTION service_repeat_judge(ids bigint[], as_rule int DEFAULT NULL) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   current_rule int := commgrid.service_repeat_current_rule();
   changed bigint;
