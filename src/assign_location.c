@@ -252,8 +252,12 @@ row_with_room_for_code(HeapTuple tuple, TupleDesc desc, AssignPlan *plan, char *
 	dst = (char *) td + hoff;
 	memcpy(dst, src, prefix);
 	for (i = code + 1; i < natts; i++)
-		if (bits == NULL || !att_isnull(i, bits))
-			memcpy(dst + plan->to[i], src + plan->from[i], att_addlength_pointer(0, TupleDescAttr(desc, i)->attlen, src + plan->from[i]));
+	{
+		if (bits != NULL && att_isnull(i, bits))
+			continue;
+		len = att_addlength_pointer(0, TupleDescAttr(desc, i)->attlen, src + plan->from[i]);
+		memcpy(dst + plan->to[i], src + plan->from[i], len);
+	}
 	*code_at = dst + code_off;
 	return result;
 }
