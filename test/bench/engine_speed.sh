@@ -8,9 +8,11 @@
 #       statement of the backend), median of ENGINE_COLD_RUNS new connections
 #   (g) 2 parallel workers against none: count(locate(location)) and the scan floor
 #   (h) the index memory of a backend (commgrid.index_memory())
-#   (i) bulk INSERT of ENGINE_BULK_ROWS rows with the assignment trigger, with locate() inline,
-#       and plain (the code left NULL), interleaved, median of ENGINE_BULK_RUNS each, into the
-#       smallest registered table (id, location, grid): the worst case
+#   (i) bulk INSERT of ENGINE_BULK_ROWS rows with the assignment trigger; with locate() inline;
+#       with the code given (computed beforehand, as an application that knows it would); and
+#       plain (the code left NULL, issue 19's "without the trigger"), interleaved, median of
+#       ENGINE_BULK_RUNS each, into the smallest registered table (id, location, grid): the
+#       worst case
 #   (j) the same into copies of the extension's registered tables service_request, element
 #       and activity (CREATE TABLE ... (LIKE commgrid.<table> INCLUDING ALL): their columns,
 #       defaults, generated columns, CHECK constraints and indexes; not their foreign keys nor
@@ -60,8 +62,10 @@ done
 echo "== (i) bulk INSERT of $BULK_ROWS rows: trigger, locate() inline, plain; $BULK_RUNS runs, interleaved"
 q <<SQL
 DROP TABLE IF EXISTS engine_bulk_source, engine_bulk_plain, engine_bulk_assigned;
--- the rows to insert, alone in their table: the INSERT reads no row it does not write
-CREATE TABLE engine_bulk_source AS SELECT id, location FROM bench_resident WHERE id <= $BULK_ROWS ORDER BY id;
+-- the rows to insert, alone in their table (the INSERT reads no row it does not write), with
+-- their codes for the INSERT that is given them
+CREATE TABLE engine_bulk_source AS
+SELECT id, location, commgrid.locate(location) AS grid FROM bench_resident WHERE id <= $BULK_ROWS ORDER BY id;
 VACUUM ANALYZE engine_bulk_source;
 CREATE TABLE engine_bulk_plain (id bigserial PRIMARY KEY, location geometry(Point, 4490), grid commgrid.gridcode);
 CREATE TABLE engine_bulk_assigned (id bigserial PRIMARY KEY, location geometry(Point, 4490), grid commgrid.gridcode);
@@ -78,6 +82,7 @@ for i in $(seq "$BULK_RUNS"); do
   bulk 'i plain' engine_bulk_plain location location
   bulk 'i trigger' engine_bulk_assigned location location
   bulk 'i inline' engine_bulk_plain 'location, grid' 'location, commgrid.locate(location)'
+  bulk 'i given' engine_bulk_plain 'location, grid' 'location, grid'
 done
 
 echo "== (j) bulk INSERT of $BULK_ROWS rows into copies of service_request, element, activity; $BULK_RUNS runs"
@@ -104,6 +109,7 @@ for i in $(seq "$BULK_RUNS"); do
     bulk "j $t plain" "engine_${t}_plain" "$cols" "$vals"
     bulk "j $t trigger" "engine_${t}_assigned" "$cols" "$vals"
     bulk "j $t inline" "engine_${t}_plain" "$cols, grid_code" "$vals, commgrid.locate(location)"
+    bulk "j $t given" "engine_${t}_plain" "$cols, grid_code" "$vals, grid"
   done
 done
 
@@ -129,11 +135,17 @@ SELECT r.goal, r.path, round(r.value::numeric, 2) AS value, r.target FROM (
   SELECT '(i) bulk INSERT, locate() inline / plain - 1, %', '', 100 * (a.ms / b.ms - 1), '' FROM m a, m b
    WHERE a.what = 'i inline' AND b.what = 'i plain'
   UNION ALL
+  SELECT '(i) bulk INSERT, trigger / code given - 1, %', '', 100 * (a.ms / b.ms - 1), '' FROM m a, m b
+   WHERE a.what = 'i trigger' AND b.what = 'i given'
+  UNION ALL
   SELECT '(j) ' || split_part(a.what, ' ', 2) || ': trigger / plain - 1, %', '', 100 * (a.ms / b.ms - 1), '<= 15' FROM m a, m b
    WHERE a.what LIKE 'j % trigger' AND b.what = replace(a.what, 'trigger', 'plain')
   UNION ALL
   SELECT '(j) ' || split_part(a.what, ' ', 2) || ': locate() inline / plain - 1, %', '', 100 * (a.ms / b.ms - 1), '' FROM m a, m b
-   WHERE a.what LIKE 'j % inline' AND b.what = replace(a.what, 'inline', 'plain')) r
+   WHERE a.what LIKE 'j % inline' AND b.what = replace(a.what, 'inline', 'plain')
+  UNION ALL
+  SELECT '(j) ' || split_part(a.what, ' ', 2) || ': trigger / code given - 1, %', '', 100 * (a.ms / b.ms - 1), '' FROM m a, m b
+   WHERE a.what LIKE 'j % trigger' AND b.what = replace(a.what, 'trigger', 'given')) r
 ORDER BY 1, 2;
 SQL
 q -c "DROP TABLE engine_bulk_source, engine_bulk_plain, engine_bulk_assigned, engine_time" \
