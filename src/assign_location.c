@@ -103,9 +103,12 @@ typedef struct AssignPlan
 	Oid			code_type;		/* the code column's type: gridcode or a level domain */
 	bool		is_domain;
 	void	   *domain_extra;	/* domain_check's own cache */
-	int			natts;			/* the row's columns, taken apart once per row into: */
+	bool		code_in_place;	/* the code column is stored as gridcode: 8 bytes, aligned 'd' */
+	int			natts;			/* the row's columns, taken apart (when a row must be) into: */
 	Datum	   *values;
 	bool	   *isnull;
+	uint32	   *from;			/* per column after the code's: where it is, where it goes */
+	uint32	   *to;
 } AssignPlan;
 
 static AssignPlan *
@@ -126,9 +129,17 @@ assign_plan(FunctionCallInfo fcinfo, Trigger *trigger, Relation rel)
 	plan->depth = locate_level_depth(trigger->tgargs[2], strlen(trigger->tgargs[2]));
 	plan->code_type = TupleDescAttr(RelationGetDescr(rel), plan->code_att - 1)->atttypid;
 	plan->is_domain = plan->code_type != types->gridcode_type;
+	{
+		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), plan->code_att - 1);
+
+		plan->code_in_place = att->attlen == sizeof(GridCode) && att->attbyval &&
+			att->attalign == TYPALIGN_DOUBLE;
+	}
 	plan->natts = RelationGetDescr(rel)->natts;
 	plan->values = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(Datum) * plan->natts);
 	plan->isnull = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(bool) * plan->natts);
+	plan->from = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(uint32) * plan->natts);
+	plan->to = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(uint32) * plan->natts);
 	fcinfo->flinfo->fn_extra = plan;
 	return plan;
 }
@@ -145,6 +156,113 @@ same_varlena(Datum a, Datum b)
 }
 
 /*
+ * The row with room for a code, made by copying its bytes instead of taking
+ * it apart and forming it again (heap_modify_tuple's way), for a row whose
+ * code column is NULL (an INSERT that leaves the code to the trigger).  The columns before the code's keep
+ * their place; the code goes at its alignment; each column after it is
+ * moved as heap_fill_tuple would place it (a varlena with a short header
+ * unaligned, any other at its alignment), and the null bitmap loses the
+ * code's bit (the whole bitmap when no other column is NULL).  The padding
+ * stays zero.  Returns NULL when the row is not of that shape (fewer stored
+ * columns than the table has, a code that is not NULL, or a code column not
+ * stored as gridcode), else the row and in *code_at where the code goes.
+ */
+static HeapTuple
+row_with_room_for_code(HeapTuple tuple, TupleDesc desc, AssignPlan *plan, char **code_at)
+{
+	HeapTupleHeader old = tuple->t_data;
+	HeapTupleHeader td;
+	HeapTuple	result;
+	bits8	   *bits = HeapTupleHasNulls(tuple) ? old->t_bits : NULL;
+	char	   *src = (char *) old + old->t_hoff;
+	char	   *dst;
+	int			natts = desc->natts;
+	int			code = plan->code_att - 1;
+	bool		other_nulls = false;
+	uint32		off = 0,
+				prefix,
+				code_off,
+				to,
+				len;
+	int			i;
+	Size		hoff;
+
+	if (!plan->code_in_place || HeapTupleHeaderGetNatts(old) != natts ||
+		bits == NULL || !att_isnull(code, bits))
+		return NULL;
+
+	/* where the columns before the code's end */
+	for (i = 0; i < code; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (bits != NULL && att_isnull(i, bits))
+		{
+			other_nulls = true;
+			continue;
+		}
+		off = att_align_pointer(off, att->attalign, att->attlen, src + off);
+		off = att_addlength_pointer(off, att->attlen, src + off);
+	}
+	prefix = off;
+	code_off = att_align_nominal(off, TYPALIGN_DOUBLE);
+
+	/* where each column after it is, and where it goes */
+	to = code_off + sizeof(GridCode);
+	for (i = code + 1; i < natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (bits != NULL && att_isnull(i, bits))
+		{
+			other_nulls = true;
+			continue;
+		}
+		off = att_align_pointer(off, att->attalign, att->attlen, src + off);
+		if (att->attlen == -1 && VARATT_IS_1B(src + off))
+			plan->to[i] = to;
+		else
+			plan->to[i] = att_align_nominal(to, att->attalign);
+		plan->from[i] = off;
+		len = att_addlength_pointer(0, att->attlen, src + off);
+		off += len;
+		to = plan->to[i] + len;
+	}
+
+	/* as heap_form_tuple makes it, with heap_modify_tuple's t_ctid, t_self and t_tableOid */
+	hoff = MAXALIGN(other_nulls ? SizeofHeapTupleHeader + BITMAPLEN(natts) : SizeofHeapTupleHeader);
+	result = (HeapTuple) palloc0(HEAPTUPLESIZE + hoff + to);
+	result->t_len = hoff + to;
+	result->t_self = tuple->t_self;
+	result->t_tableOid = tuple->t_tableOid;
+	result->t_data = td = (HeapTupleHeader) ((char *) result + HEAPTUPLESIZE);
+	HeapTupleHeaderSetDatumLength(td, hoff + to);
+	HeapTupleHeaderSetTypeId(td, desc->tdtypeid);
+	HeapTupleHeaderSetTypMod(td, desc->tdtypmod);
+	td->t_ctid = old->t_ctid;
+	HeapTupleHeaderSetNatts(td, natts);
+	td->t_hoff = hoff;
+	td->t_infomask = old->t_infomask & (HEAP_HASVARWIDTH | HEAP_HASEXTERNAL);
+	if (other_nulls)
+	{
+		td->t_infomask |= HEAP_HASNULL;
+		memcpy(td->t_bits, bits, BITMAPLEN(natts));
+		td->t_bits[code >> 3] |= 1 << (code & 0x07);
+	}
+	dst = (char *) td + hoff;
+	memcpy(dst, src, prefix);
+	for (i = code + 1; i < natts; i++)
+	{
+		if (bits != NULL && att_isnull(i, bits))
+			continue;
+		len = att_addlength_pointer(0, TupleDescAttr(desc, i)->attlen, src + plan->from[i]);
+		memcpy(dst + plan->to[i], src + plan->from[i], len);
+	}
+	*code_at = dst + code_off;
+	return result;
+}
+
+/*
  * Set the code column from the location column on INSERT, and on UPDATE
  * when the location changed.  A NULL or empty location gives a NULL code,
  * as does a location outside every area of the level.
@@ -158,7 +276,8 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 	Relation	rel;
 	AssignPlan *plan;
 	HeapTuple	tuple,
-				newtuple;
+				newtuple = NULL;
+	char	   *code_at = NULL;
 	int			location_att,
 				code_att,
 				depth;
@@ -207,16 +326,36 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 			return PointerGetDatum(tuple);
 	}
 
-	/* under the boundary lock, so a concurrent redraw cannot leave this row behind */
-	if (!isnull && point_read_lonlat(location, &x, &y) && locate_point_for_write(depth, x, y, &code))
+	if (!isnull && point_read_lonlat(location, &x, &y))
 	{
-		code_value = GridCodeGetDatum(code);
-		code_isnull = false;
+		/*
+		 * The lookup of a row of a bulk INSERT waits for memory (the rows
+		 * written since the last evict the index from the caches): start
+		 * fetching its cell, and make the new row while it comes.
+		 */
+		locate_prefetch(depth, x, y);
+		newtuple = row_with_room_for_code(tuple, RelationGetDescr(rel), plan, &code_at);
+		/* under the boundary lock, so a concurrent redraw cannot leave this row behind */
+		if (locate_point_for_write(depth, x, y, &code))
+		{
+			code_value = GridCodeGetDatum(code);
+			code_isnull = false;
+		}
 	}
 	/* a level domain (commgrid.grid_code, ...) checks the code as an INSERT would */
 	if (plan->is_domain)
 		domain_check(code_value, code_isnull, plan->code_type,
 					 &plan->domain_extra, fcinfo->flinfo->fn_mcxt);
+
+	if (newtuple != NULL)
+	{
+		if (!code_isnull)
+		{
+			store_att_byval(code_at, code_value, sizeof(GridCode));
+			return PointerGetDatum(newtuple);
+		}
+		heap_freetuple(newtuple);	/* outside every area: the slow way below */
+	}
 
 	/*
 	 * The row with the code set: taken apart into the plan's arrays (no

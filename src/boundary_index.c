@@ -1129,6 +1129,22 @@ candidates_locate(const BoundaryIndex *ix, const MixedCandidate *first, double x
 }
 
 /*
+ * Ask the processor to fetch the raster cell of a point, so that a caller
+ * with other work to do before the lookup (the trigger forms its row)
+ * overlaps that work with the wait for memory.  Only a hint: it reads
+ * nothing.
+ */
+void
+boundary_index_prefetch(const BoundaryIndex *ix, double x, double y)
+{
+#if defined(__GNUC__) || defined(__clang__)
+	if (ix->nareas == 0 || !(x >= ix->x0 && y >= ix->y0 && x <= ix->xmax && y <= ix->ymax))
+		return;
+	__builtin_prefetch(&ix->cells[(int64) raster_row(ix, y) * ix->ncols + raster_col(ix, x)]);
+#endif
+}
+
+/*
  * The area holding a point under the half-open rule (see the head of this
  * file).  Returns false when no area covers the point.
  */

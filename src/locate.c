@@ -433,6 +433,17 @@ locate_point(int depth, double x, double y, GridCode *code)
 }
 
 /*
+ * Start fetching the cell of a point in the index this backend used last for
+ * the level (a hint for a lookup to come, which validates the index first).
+ */
+void
+locate_prefetch(int depth, double x, double y)
+{
+	if (level_cache[depth].index != NULL)
+		boundary_index_prefetch(level_cache[depth].index, x, y);
+}
+
+/*
  * The boundary lock.  Every write that derives an area code from the
  * boundaries (the assignment trigger, the SQL triggers that place residents,
  * units and hand-set grids) holds it shared until its transaction ends;

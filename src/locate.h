@@ -19,6 +19,7 @@ extern bool point_read_lonlat(Datum geometry, double *x, double *y);
 extern int	locate_level_depth(const char *name, int len);
 extern const char *locate_level_name(int depth);
 extern bool locate_point(int depth, double x, double y, GridCode *code);
+extern void locate_prefetch(int depth, double x, double y);
 extern void boundary_lock_for_write(void);
 extern bool locate_point_for_write(int depth, double x, double y, GridCode *code);
 

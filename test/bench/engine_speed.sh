@@ -8,14 +8,22 @@
 #       statement of the backend), median of ENGINE_COLD_RUNS new connections
 #   (g) 2 parallel workers against none: count(locate(location)) and the scan floor
 #   (h) the index memory of a backend (commgrid.index_memory())
-#   (i) bulk INSERT of ENGINE_BULK_ROWS rows with the assignment trigger, with locate() inline,
-#       and plain, median of 3 each
+#   (i) bulk INSERT of ENGINE_BULK_ROWS rows with the assignment trigger; with locate() inline;
+#       with the code given (computed beforehand, as an application that knows it would); and
+#       plain (the code left NULL, issue 19's "without the trigger"), interleaved, median of
+#       ENGINE_BULK_RUNS each, into the smallest registered table (id, location, grid): the
+#       worst case
+#   (j) the same into copies of the extension's registered tables service_request, element
+#       and activity (CREATE TABLE ... (LIKE commgrid.<table> INCLUDING ALL): their columns,
+#       defaults, generated columns, CHECK constraints and indexes; not their foreign keys nor
+#       their other triggers), one registered and one not
 # It prints times and ratios; it never fails on a time.
 set -euo pipefail
 DB=${DB:-commgrid_bench}
 COLD_RUNS=${ENGINE_COLD_RUNS:-9}
 PAR_RUNS=${ENGINE_PARALLEL_RUNS:-3}
 BULK_ROWS=${ENGINE_BULK_ROWS:-200000}
+BULK_RUNS=${ENGINE_BULK_RUNS:-5}
 q() { PGOPTIONS="${PGOPTIONS_EXTRA:-} -c search_path=public,commgrid" psql -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 
 q <<'SQL'
@@ -51,21 +59,58 @@ for path in shared private; do
   PGOPTIONS_EXTRA="$opt" q -c "SELECT commgrid.locate('$PROBE'::geometry) IS NOT NULL AS located" -c "SELECT * FROM commgrid.index_memory()"
 done
 
-echo "== (i) bulk INSERT of $BULK_ROWS rows: trigger, locate() inline, plain; 3 runs"
+echo "== (i) bulk INSERT of $BULK_ROWS rows: trigger, locate() inline, plain; $BULK_RUNS runs, interleaved"
 q <<SQL
-DROP TABLE IF EXISTS engine_bulk_plain, engine_bulk_assigned;
+DROP TABLE IF EXISTS engine_bulk_source, engine_bulk_plain, engine_bulk_assigned;
+-- the rows to insert, alone in their table (the INSERT reads no row it does not write), with
+-- their codes for the INSERT that is given them
+CREATE TABLE engine_bulk_source AS
+SELECT id, location, commgrid.locate(location) AS grid FROM bench_resident WHERE id <= $BULK_ROWS ORDER BY id;
+VACUUM ANALYZE engine_bulk_source;
 CREATE TABLE engine_bulk_plain (id bigserial PRIMARY KEY, location geometry(Point, 4490), grid commgrid.gridcode);
 CREATE TABLE engine_bulk_assigned (id bigserial PRIMARY KEY, location geometry(Point, 4490), grid commgrid.gridcode);
 SELECT commgrid.register_assigned_table('engine_bulk_assigned', 'location', 'grid', 'grid');
 SQL
-for i in 1 2 3; do
-  q -c "SELECT commgrid.locate('$PROBE'::geometry)" >/dev/null
-  q -c "SET max_parallel_workers_per_gather = 0" -c "TRUNCATE engine_bulk_plain, engine_bulk_assigned" \
+# bulk WHAT TABLE COLUMNS VALUES: one timed INSERT of the first $BULK_ROWS residents in a backend
+# whose index is ready, after a checkpoint (so that no run pays for another's dirty pages)
+bulk() {
+  q -c "SET max_parallel_workers_per_gather = 0" -c "TRUNCATE $2" -c "CHECKPOINT" \
     -c "SELECT commgrid.locate('$PROBE'::geometry)" \
-    -c "INSERT INTO engine_time SELECT 'i trigger', '', bench_ms('INSERT INTO engine_bulk_assigned (location) SELECT location FROM bench_resident WHERE id <= $BULK_ROWS')" \
-    -c "INSERT INTO engine_time SELECT 'i inline', '', bench_ms('INSERT INTO engine_bulk_plain (location, grid) SELECT location, commgrid.locate(location) FROM bench_resident WHERE id <= $BULK_ROWS')" \
-    -c "TRUNCATE engine_bulk_plain" \
-    -c "INSERT INTO engine_time SELECT 'i plain', '', bench_ms('INSERT INTO engine_bulk_plain (location) SELECT location FROM bench_resident WHERE id <= $BULK_ROWS')" >/dev/null
+    -c "INSERT INTO engine_time SELECT '$1', '', bench_ms(\$q\$INSERT INTO $2 ($3) SELECT $4 FROM engine_bulk_source\$q\$)" >/dev/null
+}
+for i in $(seq "$BULK_RUNS"); do
+  bulk 'i plain' engine_bulk_plain location location
+  bulk 'i trigger' engine_bulk_assigned location location
+  bulk 'i inline' engine_bulk_plain 'location, grid' 'location, commgrid.locate(location)'
+  bulk 'i given' engine_bulk_plain 'location, grid' 'location, grid'
+done
+
+echo "== (j) bulk INSERT of $BULK_ROWS rows into copies of service_request, element, activity; $BULK_RUNS runs"
+for t in service_request element activity; do
+  q -c "DROP TABLE IF EXISTS engine_${t}_plain, engine_${t}_assigned" \
+    -c "CREATE TABLE engine_${t}_plain (LIKE commgrid.$t INCLUDING ALL)" \
+    -c "CREATE TABLE engine_${t}_assigned (LIKE commgrid.$t INCLUDING ALL)" \
+    -c "SELECT commgrid.register_assigned_table('engine_${t}_assigned', 'location', 'grid_code', 'grid')" >/dev/null
+done
+# the columns each table requires, from the resident's point
+SR_COLS="category_code, nature, description, location, requester_kind, channel, response_due, resolution_due, handling_level"
+SR_VALS="'c', 'help', 'bench', location, 'anonymous', 'app', now() + interval '1 day', now() + interval '5 days', 'grid'"
+EL_COLS="type_code, shape, location, department"
+EL_VALS="'t', location, location, 'bench'"
+AC_COLS="organiser_id, kind, title, location, starts_at, ends_at"
+AC_VALS="1, 'k', 'bench', location, now(), now() + interval '2 hours'"
+for i in $(seq "$BULK_RUNS"); do
+  for t in service_request element activity; do
+    case $t in
+      service_request) cols=$SR_COLS; vals=$SR_VALS;;
+      element) cols=$EL_COLS; vals=$EL_VALS;;
+      activity) cols=$AC_COLS; vals=$AC_VALS;;
+    esac
+    bulk "j $t plain" "engine_${t}_plain" "$cols" "$vals"
+    bulk "j $t trigger" "engine_${t}_assigned" "$cols" "$vals"
+    bulk "j $t inline" "engine_${t}_plain" "$cols, grid_code" "$vals, commgrid.locate(location)"
+    bulk "j $t given" "engine_${t}_plain" "$cols, grid_code" "$vals, grid"
+  done
 done
 
 echo "== engine results (medians, ms)"
@@ -88,7 +133,20 @@ SELECT r.goal, r.path, round(r.value::numeric, 2) AS value, r.target FROM (
    WHERE a.what = 'i trigger' AND b.what = 'i plain'
   UNION ALL
   SELECT '(i) bulk INSERT, locate() inline / plain - 1, %', '', 100 * (a.ms / b.ms - 1), '' FROM m a, m b
-   WHERE a.what = 'i inline' AND b.what = 'i plain') r
+   WHERE a.what = 'i inline' AND b.what = 'i plain'
+  UNION ALL
+  SELECT '(i) bulk INSERT, trigger / code given - 1, %', '', 100 * (a.ms / b.ms - 1), '' FROM m a, m b
+   WHERE a.what = 'i trigger' AND b.what = 'i given'
+  UNION ALL
+  SELECT '(j) ' || split_part(a.what, ' ', 2) || ': trigger / plain - 1, %', '', 100 * (a.ms / b.ms - 1), '<= 15' FROM m a, m b
+   WHERE a.what LIKE 'j % trigger' AND b.what = replace(a.what, 'trigger', 'plain')
+  UNION ALL
+  SELECT '(j) ' || split_part(a.what, ' ', 2) || ': locate() inline / plain - 1, %', '', 100 * (a.ms / b.ms - 1), '' FROM m a, m b
+   WHERE a.what LIKE 'j % inline' AND b.what = replace(a.what, 'inline', 'plain')
+  UNION ALL
+  SELECT '(j) ' || split_part(a.what, ' ', 2) || ': trigger / code given - 1, %', '', 100 * (a.ms / b.ms - 1), '' FROM m a, m b
+   WHERE a.what LIKE 'j % trigger' AND b.what = replace(a.what, 'trigger', 'given')) r
 ORDER BY 1, 2;
 SQL
-q -c "DROP TABLE engine_bulk_plain, engine_bulk_assigned, engine_time"
+q -c "DROP TABLE engine_bulk_source, engine_bulk_plain, engine_bulk_assigned, engine_time" \
+  -c "DROP TABLE engine_service_request_plain, engine_service_request_assigned, engine_element_plain, engine_element_assigned, engine_activity_plain, engine_activity_assigned"

@@ -167,14 +167,18 @@ SELECT r.ratio, r.value, r.target, r.met FROM v, LATERAL (VALUES
   ('(b) ST_Covers join / (a) locate', round((b / a)::numeric, 1), '>= 20', b / a >= 20),
   ('(c) best PostGIS plan / (a) locate', round((c / a)::numeric, 1), '>= 4', c / a >= 4),
   ('(a) locate / (d) scan floor', round((a / d)::numeric, 2), '<= 4', a / d <= 4),
-  ('(e) INSERT tps with trigger / without, %', round((100 * ta / tp)::numeric, 1), '>= 80', ta / tp >= 0.8)
+  ('(e) INSERT tps with trigger / without, %', round((100 * ta / tp)::numeric, 1), '>= 80', ta / tp >= 0.8),
+  ('(e) single-row INSERT with trigger: time / without - 1, %', round((100 * (tp / ta - 1))::numeric, 1), '<= 10 (issue 19)', tp / ta <= 1.1)
 ) r(ratio, value, target, met);
 SELECT what AS one_session, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY us_per_row)::numeric, 1) AS cpu_us_per_insert,
        count(*) AS rounds
 FROM bench_cpu GROUP BY what ORDER BY what;
 SELECT round((100 * (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY us_per_row) FROM bench_cpu WHERE what = 'plain')
                   / (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY us_per_row) FROM bench_cpu WHERE what = 'assigned'))::numeric, 1)
-       AS "(e') CPU throughput with trigger / without, %";
+       AS "(e') CPU throughput with trigger / without, %",
+       round((100 * ((SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY us_per_row) FROM bench_cpu WHERE what = 'assigned')
+                   / (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY us_per_row) FROM bench_cpu WHERE what = 'plain') - 1))::numeric, 1)
+       AS "(e') CPU per INSERT with trigger / without - 1, % (<= 10)";
 SELECT what AS pgbench, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY tps)::numeric) AS median_tps, count(*) AS rounds
 FROM bench_tps GROUP BY what ORDER BY what;
 SQL

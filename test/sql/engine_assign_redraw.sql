@@ -47,6 +47,49 @@ INSERT INTO misconfigured VALUES ('SRID=4490;POINT(116.25 39.5)');
 DROP TABLE misconfigured;
 DROP TABLE resident_probe;
 
+-- the trigger writes the code into a copy of the row's bytes (no deform and form): every
+-- alignment, NULLs, short and long values before and after the code column, a dropped
+-- column, more than eight columns; rows read back exactly as the same INSERT with the code
+-- given, and a row outside every area keeps its NULL
+CREATE TABLE row_shapes (n int2, b text, c int8, location geometry, d bool, grid gridcode,
+  e "char", f text, dropped int4, g int4, h numeric, i float8, j text, k int2);
+ALTER TABLE row_shapes DROP COLUMN dropped;
+CREATE TABLE row_shapes_given (LIKE row_shapes);
+CREATE TRIGGER assign BEFORE INSERT OR UPDATE ON row_shapes
+  FOR EACH ROW EXECUTE FUNCTION assign_location('location', 'grid', 'grid');
+CREATE VIEW row_shapes_source AS
+SELECT s::int2 AS n,
+       CASE s % 3 WHEN 0 THEN NULL WHEN 1 THEN 'b' ELSE repeat('B', 200) END AS b,
+       CASE WHEN s % 5 = 0 THEN NULL ELSE s::int8 * 1000000007 END AS c,
+       CASE WHEN s % 11 = 0 THEN 'SRID=4490;POINT(120 30)'::geometry
+            ELSE ST_SetSRID(ST_MakePoint(116.1 + (s % 8) * 0.1, 39.5), 4490) END AS location,
+       CASE WHEN s % 4 = 0 THEN NULL ELSE s % 2 = 0 END AS d,
+       CASE WHEN s % 6 = 0 THEN NULL ELSE chr(65 + s % 26)::"char" END AS e,
+       CASE s % 4 WHEN 0 THEN NULL WHEN 1 THEN 'f' WHEN 2 THEN repeat('F', 3000) ELSE '' END AS f,
+       CASE WHEN s % 7 = 0 THEN NULL ELSE s * 7 END AS g,
+       CASE WHEN s % 3 = 1 THEN NULL ELSE s / 7.0 END AS h,
+       CASE WHEN s % 9 = 0 THEN NULL ELSE s * 0.5 END AS i,
+       CASE WHEN s % 2 = 0 THEN NULL ELSE repeat('j', s % 150) END AS j,
+       CASE WHEN s % 10 = 0 THEN NULL ELSE s::int2 END AS k
+FROM generate_series(1, 120) s;
+INSERT INTO row_shapes (n, b, c, location, d, e, f, g, h, i, j, k) SELECT * FROM row_shapes_source;
+INSERT INTO row_shapes_given (n, b, c, location, d, grid, e, f, g, h, i, j, k)
+SELECT n, b, c, location, d, locate(location), e, f, g, h, i, j, k FROM row_shapes_source;
+SELECT count(*) AS rows, count(grid) AS located,
+       (SELECT count(*) FROM (SELECT shaped::text FROM row_shapes shaped EXCEPT ALL
+                              SELECT given::text FROM row_shapes_given given) x) AS differ
+FROM row_shapes;
+-- an UPDATE that gives a row without a code a new location takes the same way
+UPDATE row_shapes SET location = 'SRID=4490;POINT(116.25 39.25)' WHERE grid IS NULL;
+UPDATE row_shapes_given SET location = 'SRID=4490;POINT(116.25 39.25)',
+  grid = locate('SRID=4490;POINT(116.25 39.25)'::geometry) WHERE grid IS NULL;
+SELECT count(*) AS rows, count(grid) AS located,
+       (SELECT count(*) FROM (SELECT shaped::text FROM row_shapes shaped EXCEPT ALL
+                              SELECT given::text FROM row_shapes_given given) x) AS differ
+FROM row_shapes;
+DROP VIEW row_shapes_source;
+DROP TABLE row_shapes, row_shapes_given;
+
 -- registered tables: residents by grid, service requests by community
 CREATE TABLE probe_resident (id int PRIMARY KEY, location geometry(Point, 4490), grid gridcode, name text);
 CREATE TABLE probe_request (id int PRIMARY KEY, location geometry, community gridcode);
