@@ -597,8 +597,13 @@ stmt_flush(void)
 		tup = heap_modify_tuple_by_cols(st->row, desc, FLUSH_COLUMNS, cols, v, nl);
 		ExecStoreHeapTuple(tup, slot, true);
 		simple_table_tuple_update(rel, &st->tid, slot, snap, &update_indexes);
+		/*
+		 * Not HOT: index entries for the new version.  update = false: its
+		 * hint (the key unchanged) would look up the updated columns in a
+		 * range table this executor state does not have.
+		 */
 		if (update_indexes)
-			(void) ExecInsertIndexTuples(rri, slot, estate, true, false, NULL, NIL);
+			(void) ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL);
 		ExecClearTuple(slot);
 	}
 	if (rel != NULL)
