@@ -56,6 +56,7 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -1119,8 +1120,20 @@ care_ingest(PG_FUNCTION_ARGS)
 	if (!alarm && (st->stored_null || fixed_at <= st->newest_stored_at))
 	{
 		Datum		args[3] = {Int64GetDatum(device), TimestampTzGetDatum(fixed_at), PointerGetDatum(message)};
+		int			nest = NewGUCNestLevel();
+		int			spi;
 
-		if (SPI_execute_plan(duplicate_plan, args, NULL, false, 1) != SPI_OK_SELECT)
+		/*
+		 * By the index, whatever the statistics say: the day's partition is
+		 * empty when it is made, and a plan made while it looked empty (a
+		 * sequential scan) would be kept while it fills.  The plan is made
+		 * (and remade) when it is run, so the setting holds at that moment.
+		 */
+		(void) set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+		spi = SPI_execute_plan(duplicate_plan, args, NULL, false, 1);
+		AtEOXact_GUC(true, nest);
+		if (spi != SPI_OK_SELECT)
 			elog(ERROR, "care_ingest: duplicate query failed");
 		if (SPI_processed > 0)
 		{
