@@ -67,7 +67,7 @@ public class CareIngestBench {
         Connection c = DriverManager.getConnection(url);
         try (Statement s = c.createStatement()) { s.execute("SET commgrid.audit = off"); }
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-        String sql = "COPY " + table + " (device_id, fixed_at, location, accuracy_m, battery) FROM STDIN";
+        String sql = "COPY " + table + " (device_id, fixed_at, message, location, fix_source, accuracy_m, battery, sos, fall) FROM STDIN";
         long[] start = new long[files.size()], commit = new long[files.size()];
         long t0 = System.nanoTime();
         for (int i = 0; i < files.size(); i++) {

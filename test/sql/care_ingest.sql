@@ -226,6 +226,31 @@ FROM care_device_state WHERE device_id = 460102000001;
 SELECT pg_temp.try($$DELETE FROM commgrid.care_device WHERE device_id = 460102000001$$);
 -- the fence cache of this backend: the three devices whose accepted fixes met their fences
 SELECT devices, bytes > 0 AS has_bytes FROM care_ingest_cache();
+-- 9b. many statements of one device in one transaction: the state row's versions fill its page
+-- (none can be pruned before the commit), so write-backs stop being HOT and give the new
+-- version its index entry (as an UPDATE does); the row is found by the index and by a scan
+SELECT pg_stat_get_xact_tuples_updated('care_device_state'::regclass)
+       - pg_stat_get_xact_tuples_hot_updated('care_device_state'::regclass) AS not_hot_before,
+       (SELECT max(fixed_at) FROM care_ping WHERE device_id = 460102000002) AS t0 \gset
+DO $$
+BEGIN
+  FOR i IN 1..150 LOOP
+    INSERT INTO commgrid.care_ping (device_id, fixed_at, location)
+    SELECT 460102000002, max(fixed_at) + interval '30 s', pg_temp.north(10)
+    FROM commgrid.care_ping WHERE device_id = 460102000002;
+  END LOOP;
+END $$;
+SELECT pg_stat_get_xact_tuples_updated('care_device_state'::regclass)
+       - pg_stat_get_xact_tuples_hot_updated('care_device_state'::regclass) > :not_hot_before AS some_not_hot;
+SELECT newest_stored_at - :'t0' AS newest_stored, last_fixed_at - :'t0' AS last_fixed
+FROM care_device_state WHERE device_id = 460102000002;
+SET LOCAL enable_indexscan = off;
+SET LOCAL enable_bitmapscan = off;
+SELECT count(*) AS rows, max(newest_stored_at) - :'t0' AS newest_stored
+FROM care_device_state WHERE device_id = 460102000002;
+RESET enable_indexscan;
+RESET enable_bitmapscan;
+SELECT status, count(*) FROM care_ping WHERE device_id = 460102000002 AND fixed_at > :'t0' GROUP BY 1;
 
 -- 10. retention: partitions older than the limit are dropped
 UPDATE care_setting SET ping_retention_days = 30;
