@@ -11,17 +11,7 @@ cd "$(dirname "$0")/../.."
 SIZES=${SIZES:-"18000 60000 120000"}
 db=services_bulk_$$
 trap 'dropdb --if-exists "$db"' EXIT
-# each run in a database of its own, made afresh and analysed while it has no requests, as the
-# demo's step 20 leaves it (ANALYZE): a run rolled back leaves pages behind that change the
-# plans of the next
-fresh() {
-  dropdb --if-exists "$db"
-  createdb "$db"
-  psql -X -q -d "$db" -c 'CREATE EXTENSION postgis' -c 'CREATE EXTENSION pg_commgrid'
-  psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f test/bench/services_setup.sql
-  if [ -n "${BEFORE_SQL:-}" ]; then psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$BEFORE_SQL"; fi
-  psql -X -q -d "$db" -c 'ANALYZE'
-}
+. test/bench/services_fresh_db.sh
 run() {  # $1 rows, $2 on|off: prints seconds and repeats
   psql -X -qAt -v ON_ERROR_STOP=1 -d "$db" -v n="$1" -v way="$2" <<'SQL'
 SET client_min_messages = warning;

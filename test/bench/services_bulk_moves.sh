@@ -13,14 +13,7 @@ SIZES=${SIZES:-"10000 30000"}
 FIRST=${FIRST:-10}  # the session's first moves, one by one (0: none)
 db=services_moves_$$
 trap 'dropdb --if-exists "$db"' EXIT
-fresh() {
-  dropdb --if-exists "$db"
-  createdb "$db"
-  psql -X -q -d "$db" -c 'CREATE EXTENSION postgis' -c 'CREATE EXTENSION pg_commgrid'
-  psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f test/bench/services_setup.sql
-  if [ -n "${BEFORE_SQL:-}" ]; then psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$BEFORE_SQL"; fi
-  psql -X -q -d "$db" -c 'ANALYZE'
-}
+. test/bench/services_fresh_db.sh
 run() {  # $1 rows: prints intake s, sign_for s, resolve s, requests resolved, events out of order
   psql -X -qAt -v ON_ERROR_STOP=1 -d "$db" -v n="$1" -v first="$FIRST" <<'SQL'
 SET client_min_messages = warning;
