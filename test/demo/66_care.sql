@@ -110,7 +110,7 @@ SELECT level, count(*) AS areas, sum(alarms) AS alarms, sum(acknowledged) AS ack
        round(avg(median_minutes_to_resolve), 1) AS mean_median_resolve, sum(lost_found) AS found,
        round(avg(median_minutes_to_find)) AS mean_median_find
 FROM care_response_times WHERE area_code <@ :'district' GROUP BY level ORDER BY level DESC;
-\echo == response times in area_report: the district's own medians (alarms of this year; to find: all cases)
+\echo == response times in area_report: medians of the whole district (alarms of this year; to find: all cases)
 SELECT l.indicator, l.value, l.unit
 FROM area_report(:'district') WITH ORDINALITY l(indicator, value, unit, n)
 WHERE l.indicator LIKE '%median minutes%' OR l.indicator LIKE '%false alarms%' ORDER BY l.n;
