@@ -17,6 +17,11 @@
 # KEEP=1 keeps the two databases (commgrid_update_old, commgrid_update_fresh) to look at.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+# Every session on the district's clock, as the district's server runs: 0.1.0 took "today"
+# from the session's time zone (current_date), 0.2.0 takes the district's day
+# (district_today(), Asia/Shanghai) whatever the server's.  On a server in UTC the two differ
+# from 16:00 to 24:00 UTC, and reports that count by date would differ for that reason alone.
+export PGTZ=Asia/Shanghai
 FROM=${FROM:-0.1.0}
 SCALE=${SCALE:-0.01}
 SEED=${SEED:-2016}
