@@ -159,6 +159,23 @@ SELECT pg_typeof(grid) AS code_type, count(*) FILTER (WHERE grid = '110105001001
        count(*) FILTER (WHERE grid = '110105001001002') AS east FROM code_middle GROUP BY 1;
 DROP VIEW code_middle_source;
 DROP TABLE code_middle, code_middle_given, long_text_source;
+-- a partition whose columns stand in another order (and one dropped) than its parent's: the
+-- trigger, cloned to it, copies the row in the partition's own shape
+CREATE TABLE code_parted (id int, location geometry, grid gridcode, t text) PARTITION BY RANGE (id);
+CREATE TRIGGER assign BEFORE INSERT OR UPDATE ON code_parted
+  FOR EACH ROW EXECUTE FUNCTION assign_location('location', 'grid', 'grid');
+CREATE TABLE code_parted_a (t text, gone float8, grid gridcode, id int, location geometry);
+ALTER TABLE code_parted_a DROP COLUMN gone;
+ALTER TABLE code_parted ATTACH PARTITION code_parted_a FOR VALUES FROM (0) TO (100);
+CREATE TABLE code_parted_b PARTITION OF code_parted FOR VALUES FROM (100) TO (200);
+INSERT INTO code_parted (id, location, t)
+SELECT id, ST_SetSRID(ST_MakePoint(116.1 + (id % 8) * 0.1, 39.5), 4490), CASE WHEN id % 3 = 0 THEN NULL ELSE repeat('p', id) END
+FROM (SELECT generate_series(1, 6) UNION ALL SELECT generate_series(101, 106)) i(id);
+SELECT tableoid::regclass AS part, count(*) AS rows,
+       count(*) FILTER (WHERE grid IS NOT DISTINCT FROM locate(location)) AS right_code,
+       count(*) FILTER (WHERE t IS NOT DISTINCT FROM CASE WHEN id % 3 = 0 THEN NULL ELSE repeat('p', id) END) AS right_text
+FROM code_parted GROUP BY 1 ORDER BY 1;
+DROP TABLE code_parted;
 
 -- registered tables: residents by grid, service requests by community
 CREATE TABLE probe_resident (id int PRIMARY KEY, location geometry(Point, 4490), grid gridcode, name text);
