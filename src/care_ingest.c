@@ -58,6 +58,7 @@
 #include "utils/datetime.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -162,6 +163,37 @@ static bool stmt_lost = false;		/* a subtransaction inside it rolled back */
 static double speed_limit,
 			accuracy_limit;
 static int	battery_limit;
+
+/*
+ * The column numbers cached per relation (care_device_state's, a care_ping
+ * partition's) are keyed by its OID: an ALTER TABLE that keeps the OID but
+ * moves a column (dropped and added again) invalidates them.
+ */
+static Oid	lock_relid = InvalidOid;	/* lock_state_row's columns */
+static Oid	flush_relid = InvalidOid;	/* stmt_flush's */
+static Oid	ping_relid = InvalidOid;	/* ping_columns' */
+static bool relcache_callback_registered = false;
+
+static void
+care_relcache_callback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == lock_relid)
+		lock_relid = InvalidOid;
+	if (relid == InvalidOid || relid == flush_relid)
+		flush_relid = InvalidOid;
+	if (relid == InvalidOid || relid == ping_relid)
+		ping_relid = InvalidOid;
+}
+
+static void
+relcache_callback_init(void)
+{
+	if (!relcache_callback_registered)
+	{
+		CacheRegisterRelcacheCallback(care_relcache_callback, (Datum) 0);
+		relcache_callback_registered = true;
+	}
+}
 
 static void
 stmt_reset(void)
@@ -369,7 +401,6 @@ state_relid(void)
 static bool
 lock_state_row(int64 device, Datum *values, bool *nulls, ItemPointer locked, HeapTuple *row)
 {
-	static Oid	relid = InvalidOid;
 	static AttrNumber att[STATE_COLUMNS];
 	Oid			rel_oid = state_relid();
 	Relation	rel,
@@ -385,13 +416,14 @@ lock_state_row(int64 device, Datum *values, bool *nulls, ItemPointer locked, Hea
 	TM_Result	result;
 	bool		xact_snapshot = IsolationUsesXactSnapshot();
 
+	relcache_callback_init();
 	rel = table_open(rel_oid, RowExclusiveLock);
-	if (relid != rel_oid)
+	if (lock_relid != rel_oid)
 	{
-		relid = InvalidOid;
+		lock_relid = InvalidOid;
 		for (int i = 0; i < (int) STATE_COLUMNS; i++)
 			att[i] = attnum_of(RelationGetDescr(rel), state_columns[i]);
-		relid = rel_oid;
+		lock_relid = rel_oid;
 	}
 	pkey = RelationGetPrimaryKeyIndex(rel);
 	if (!OidIsValid(pkey))
@@ -426,6 +458,14 @@ lock_state_row(int64 device, Datum *values, bool *nulls, ItemPointer locked, Hea
 				ereport(ERROR,
 						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 						 errmsg("could not serialize access due to concurrent update")));
+				break;
+			case TM_SelfModified:
+				/* changed by this command (a writable CTE): what UPDATE says of such a row */
+				ereport(ERROR,
+						(errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
+						 errmsg("the state of device %lld was changed by the statement that ingests its pings",
+								(long long) device),
+						 errhint("Change commgrid.care_device_state and load pings in separate statements.")));
 				break;
 			default:
 				elog(ERROR, "care_ingest: unexpected result %d locking the state of device %lld",
@@ -523,7 +563,6 @@ static const char *const flush_columns[] = {
 static void
 stmt_flush(void)
 {
-	static Oid	relid = InvalidOid;
 	static int	cols[FLUSH_COLUMNS];
 	HASH_SEQ_STATUS seq;
 	StateEntry *st;
@@ -549,14 +588,15 @@ stmt_flush(void)
 			continue;
 		if (rel == NULL)
 		{
+			relcache_callback_init();
 			rel = table_open(state_relid(), RowExclusiveLock);
 			desc = RelationGetDescr(rel);
-			if (relid != RelationGetRelid(rel))
+			if (flush_relid != RelationGetRelid(rel))
 			{
-				relid = InvalidOid;
+				flush_relid = InvalidOid;
 				for (int i = 0; i < (int) FLUSH_COLUMNS; i++)
 					cols[i] = attnum_of(desc, flush_columns[i]);
-				relid = RelationGetRelid(rel);
+				flush_relid = RelationGetRelid(rel);
 			}
 			estate = CreateExecutorState();
 			rri = makeNode(ResultRelInfo);
@@ -948,17 +988,17 @@ static const char *const column_names[C_COUNT] = {
 static const int *
 ping_columns(Relation rel)
 {
-	static Oid	relid = InvalidOid;
 	static int	cols[C_COUNT];
 
-	if (relid != RelationGetRelid(rel))
+	relcache_callback_init();
+	if (ping_relid != RelationGetRelid(rel))
 	{
 		TupleDesc	desc = RelationGetDescr(rel);
 
-		relid = InvalidOid;
+		ping_relid = InvalidOid;
 		for (int i = 0; i < C_COUNT; i++)
 			cols[i] = attnum_of(desc, column_names[i]);
-		relid = RelationGetRelid(rel);
+		ping_relid = RelationGetRelid(rel);
 	}
 	return cols;
 }
@@ -992,11 +1032,19 @@ care_ingest_statement(PG_FUNCTION_ARGS)
 		else
 			stmt_depth++;
 	}
-	else if (stmt_active && --stmt_depth == 0)
+	else if (stmt_active)
 	{
+		/*
+		 * Checked at every end, not only the outermost: a nested statement
+		 * rolled back inside this one never reached its end, so the depth
+		 * would not come back to 0 and the states would never be written.
+		 */
 		stmt_check();
-		stmt_flush();
-		stmt_reset();
+		if (--stmt_depth == 0)
+		{
+			stmt_flush();
+			stmt_reset();
+		}
 	}
 	SPI_finish();
 	return PointerGetDatum(NULL);

@@ -252,6 +252,101 @@ RESET enable_indexscan;
 RESET enable_bitmapscan;
 SELECT status, count(*) FROM care_ping WHERE device_id = 460102000002 AND fixed_at > :'t0' GROUP BY 1;
 
+-- 9c. statements of one device around savepoints: one rolled back to its savepoint leaves the
+-- state as the statement before it wrote it, and the next continues from there (the low
+-- battery of the undone COPY is raised again); a released one is kept; one undone by an
+-- exception block after its end is gone with its pings
+SELECT max(fixed_at) AT TIME ZONE 'Asia/Shanghai' AS before_9c FROM care_ping WHERE device_id = 460102000002;
+CREATE TEMP TABLE state_seen (step text, state text);
+INSERT INTO care_ping (device_id, fixed_at, received_at, location, battery) VALUES
+  (460102000002, '2026-12-02 09:15:30+08', '2026-12-02 09:15:31+08', pg_temp.north(10), 50);
+INSERT INTO state_seen SELECT 'a', s::text FROM care_device_state s WHERE device_id = 460102000002;
+SAVEPOINT b;
+COPY care_ping (device_id, fixed_at, received_at, location, battery) FROM stdin;
+460102000002	2026-12-02 09:16:00+08	2026-12-02 09:16:01+08	SRID=4326;POINT(110.32 20.03009)	10
+\.
+SELECT battery_low, newest_stored_at AT TIME ZONE 'Asia/Shanghai' AS newest_stored FROM care_device_state WHERE device_id = 460102000002;
+ROLLBACK TO SAVEPOINT b;
+SELECT (SELECT s::text FROM care_device_state s WHERE device_id = 460102000002) =
+       (SELECT state FROM state_seen WHERE step = 'a') AS state_as_after_a;
+INSERT INTO care_ping (device_id, fixed_at, received_at, location, battery) VALUES
+  (460102000002, '2026-12-02 09:16:30+08', '2026-12-02 09:16:31+08', pg_temp.north(10), 12);
+SAVEPOINT d;
+INSERT INTO care_ping (device_id, fixed_at, received_at, location, battery) VALUES
+  (460102000002, '2026-12-02 09:17:00+08', '2026-12-02 09:17:01+08', pg_temp.north(10), 80);
+RELEASE SAVEPOINT d;
+INSERT INTO state_seen SELECT 'e', s::text FROM care_device_state s WHERE device_id = 460102000002;
+DO $$
+BEGIN
+  BEGIN
+    INSERT INTO commgrid.care_ping (device_id, fixed_at, received_at, location, battery) VALUES
+      (460102000002, '2026-12-02 09:17:30+08', '2026-12-02 09:17:31+08', pg_temp.north(10), 5);
+    RAISE EXCEPTION 'undone after the statement';
+  EXCEPTION WHEN raise_exception THEN NULL;
+  END;
+END $$;
+SELECT (SELECT s::text FROM care_device_state s WHERE device_id = 460102000002) =
+       (SELECT state FROM state_seen WHERE step = 'e') AS state_as_after_e;
+SELECT to_char(fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS fixed, status, battery
+FROM care_ping WHERE device_id = 460102000002 AND fixed_at > '2026-12-02 09:15+08' ORDER BY fixed_at;
+SELECT kind, to_char(fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS fixed
+FROM care_alarm WHERE device_id = 460102000002 AND fixed_at > '2026-12-02 09:15+08' ORDER BY alarm_id;
+SELECT battery_low, to_char(newest_stored_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS newest_stored,
+       to_char(last_fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS last_fixed
+FROM care_device_state WHERE device_id = 460102000002;
+-- two statements of care_ping in one writable CTE: the state is written once, with both
+WITH x AS (INSERT INTO care_ping (device_id, fixed_at, received_at, location) VALUES
+             (460102000002, '2026-12-02 09:18:00+08', '2026-12-02 09:18:01+08', pg_temp.north(10))),
+     y AS (INSERT INTO care_ping (device_id, fixed_at, received_at, location) VALUES
+             (460102000002, '2026-12-02 09:18:30+08', '2026-12-02 09:18:31+08', pg_temp.north(10)))
+SELECT;
+SELECT to_char(newest_stored_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS newest_stored
+FROM care_device_state WHERE device_id = 460102000002;
+INSERT INTO state_seen SELECT 'f', s::text FROM care_device_state s WHERE device_id = 460102000002;
+-- a statement of care_ping nested in another (a function of a writable CTE's rows) that fails
+-- and is caught never reaches its end: the outer statement fails too (55000), not ending with
+-- its states unwritten; nothing of it stays
+CREATE FUNCTION pg_temp.nested_failed_ping() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+  BEGIN
+    INSERT INTO commgrid.care_ping (device_id, fixed_at, location) VALUES (999, now(), 'SRID=4326;POINT(110 20)');
+  EXCEPTION WHEN foreign_key_violation THEN NULL;
+  END;
+  RETURN 1;
+END $$;
+SELECT pg_temp.try($$WITH p AS (INSERT INTO commgrid.care_ping (device_id, fixed_at, location)
+  VALUES (460102000002, '2026-12-02 09:19:00+08', pg_temp.north(10)) RETURNING ping_id)
+  SELECT pg_temp.nested_failed_ping() FROM p$$) AS nested_failure;
+-- the state row changed by the statement that ingests (a writable CTE, as the owner): the
+-- statement fails, after the lock (27000) or at the write-back (55000), and nothing stays
+SELECT left(pg_temp.try($$WITH p AS (INSERT INTO commgrid.care_ping (device_id, fixed_at, location)
+  VALUES (460102000002, '2026-12-02 09:19:00+08', pg_temp.north(10)) RETURNING device_id)
+  UPDATE commgrid.care_device_state s SET battery_low = true FROM p WHERE s.device_id = p.device_id$$), 5) AS changed_after_lock;
+SELECT pg_temp.try($$WITH u AS (UPDATE commgrid.care_device_state SET battery_low = true
+  WHERE device_id = 460102000002 RETURNING device_id)
+  INSERT INTO commgrid.care_ping (device_id, fixed_at, location) SELECT device_id, '2026-12-02 09:19:00+08', pg_temp.north(10) FROM u$$) AS changed_before_lock;
+SELECT count(*) AS pings_after_0918 FROM care_ping WHERE device_id = 460102000002 AND fixed_at > '2026-12-02 09:18:30+08';
+SELECT (SELECT s::text FROM care_device_state s WHERE device_id = 460102000002) =
+       (SELECT state FROM state_seen WHERE step = 'f') AS state_as_after_f;
+-- a column of care_device_state dropped and added again keeps the table's OID but not the
+-- column's number: ingest, which keeps the numbers per backend, reads and writes the new one
+-- (last_seen_at was set by 9b's pings, received now: later than any received_at given here)
+SELECT last_seen_at AS seen_before FROM care_device_state WHERE device_id = 460102000002 \gset
+SAVEPOINT altered;
+ALTER TABLE care_device_state RENAME COLUMN last_seen_at TO last_seen_at_before;
+ALTER TABLE care_device_state ADD COLUMN last_seen_at timestamptz;
+INSERT INTO care_ping (device_id, fixed_at, received_at, location) VALUES
+  (460102000002, '2026-12-02 09:20:00+08', '2026-12-02 09:20:01+08', pg_temp.north(10));
+SELECT to_char(last_seen_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS last_seen,
+       last_seen_at_before = :'seen_before' AS renamed_column_unchanged
+FROM care_device_state WHERE device_id = 460102000002;
+ROLLBACK TO SAVEPOINT altered;
+INSERT INTO care_ping (device_id, fixed_at, received_at, location) VALUES
+  (460102000002, '2026-12-02 09:20:30+08', '2026-12-02 09:20:31+08', pg_temp.north(10));
+SELECT to_char(newest_stored_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS newest_stored,
+       last_seen_at = :'seen_before' AS last_seen_unchanged
+FROM care_device_state WHERE device_id = 460102000002;
+
 -- 10. retention: partitions older than the limit are dropped
 UPDATE care_setting SET ping_retention_days = 30;
 SELECT care_ping_drop_expired('2027-01-01') AS dropped;
