@@ -2,6 +2,7 @@
 -- by the engine (point, line, polygon by its largest share), their attributes, and the grid
 -- file.  On hand-made areas of 430102 (芙蓉区), all rolled back.
 SET search_path = commgrid, public;
+\i test/fixtures/district_day_under_way.sql
 BEGIN;
 \i test/fixtures/visits.sql
 

@@ -2,11 +2,7 @@
 -- coverage and return visits, the area report's lines and the worklist.  On hand-made areas
 -- of 430102 (芙蓉区), all rolled back.
 SET search_path = commgrid, public;
--- the visits below are stamped up to two minutes before the transaction's start and counted
--- as today's (and this year's): in the first three minutes of a district day (16:00 UTC) wait
-SELECT 'the district day is under way' AS clock
-FROM (SELECT pg_sleep(greatest(0, 180 - extract(epoch FROM clock_timestamp()
-        - (district_date(clock_timestamp())::timestamp AT TIME ZONE 'Asia/Shanghai'))))) s;
+\i test/fixtures/district_day_under_way.sql
 BEGIN;
 \i test/fixtures/visits.sql
 
