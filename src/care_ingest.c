@@ -185,14 +185,27 @@ care_relcache_callback(Datum arg, Oid relid)
 		ping_relid = InvalidOid;
 }
 
+static int	attnum_of(TupleDesc desc, const char *name);
+
+/*
+ * The numbers of the named columns of rel into attnums, looked up again only
+ * when rel is not the relation *mapped names (another partition, or the
+ * callback above forgot it).
+ */
 static void
-relcache_callback_init(void)
+map_columns(Relation rel, const char *const *names, int n, int *attnums, Oid *mapped)
 {
 	if (!relcache_callback_registered)
 	{
 		CacheRegisterRelcacheCallback(care_relcache_callback, (Datum) 0);
 		relcache_callback_registered = true;
 	}
+	if (*mapped == RelationGetRelid(rel))
+		return;
+	*mapped = InvalidOid;		/* a column missing leaves nothing mapped */
+	for (int i = 0; i < n; i++)
+		attnums[i] = attnum_of(RelationGetDescr(rel), names[i]);
+	*mapped = RelationGetRelid(rel);
 }
 
 static void
@@ -370,8 +383,6 @@ stmt_check(void)
 				 errhint("Repeat the statement.")));
 }
 
-static int	attnum_of(TupleDesc desc, const char *name);
-
 /* The columns of care_device_state device_state reads, in this order */
 static const char *const state_columns[] = {
 	"tracking", "resident_id", "grid_code", "last_fixed_at", "last_lon", "last_lat",
@@ -401,7 +412,7 @@ state_relid(void)
 static bool
 lock_state_row(int64 device, Datum *values, bool *nulls, ItemPointer locked, HeapTuple *row)
 {
-	static AttrNumber att[STATE_COLUMNS];
+	static int	att[STATE_COLUMNS];
 	Oid			rel_oid = state_relid();
 	Relation	rel,
 				idx;
@@ -416,15 +427,8 @@ lock_state_row(int64 device, Datum *values, bool *nulls, ItemPointer locked, Hea
 	TM_Result	result;
 	bool		xact_snapshot = IsolationUsesXactSnapshot();
 
-	relcache_callback_init();
 	rel = table_open(rel_oid, RowExclusiveLock);
-	if (lock_relid != rel_oid)
-	{
-		lock_relid = InvalidOid;
-		for (int i = 0; i < (int) STATE_COLUMNS; i++)
-			att[i] = attnum_of(RelationGetDescr(rel), state_columns[i]);
-		lock_relid = rel_oid;
-	}
+	map_columns(rel, state_columns, STATE_COLUMNS, att, &lock_relid);
 	pkey = RelationGetPrimaryKeyIndex(rel);
 	if (!OidIsValid(pkey))
 		elog(ERROR, "care_ingest: care_device_state has no primary key");
@@ -588,16 +592,9 @@ stmt_flush(void)
 			continue;
 		if (rel == NULL)
 		{
-			relcache_callback_init();
 			rel = table_open(state_relid(), RowExclusiveLock);
 			desc = RelationGetDescr(rel);
-			if (flush_relid != RelationGetRelid(rel))
-			{
-				flush_relid = InvalidOid;
-				for (int i = 0; i < (int) FLUSH_COLUMNS; i++)
-					cols[i] = attnum_of(desc, flush_columns[i]);
-				flush_relid = RelationGetRelid(rel);
-			}
+			map_columns(rel, flush_columns, FLUSH_COLUMNS, cols, &flush_relid);
 			estate = CreateExecutorState();
 			rri = makeNode(ResultRelInfo);
 			InitResultRelInfo(rri, rel, 1, NULL, 0);
@@ -990,16 +987,7 @@ ping_columns(Relation rel)
 {
 	static int	cols[C_COUNT];
 
-	relcache_callback_init();
-	if (ping_relid != RelationGetRelid(rel))
-	{
-		TupleDesc	desc = RelationGetDescr(rel);
-
-		ping_relid = InvalidOid;
-		for (int i = 0; i < C_COUNT; i++)
-			cols[i] = attnum_of(desc, column_names[i]);
-		ping_relid = RelationGetRelid(rel);
-	}
+	map_columns(rel, column_names, C_COUNT, cols, &ping_relid);
 	return cols;
 }
 
