@@ -133,16 +133,19 @@ COMMENT ON COLUMN visit_coverage.visit_rate IS 'households_visited / households,
 COMMENT ON COLUMN visit_coverage.vulnerable_residents IS 'Vulnerable residents (by return_interval), as of the year''s last day or today';
 COMMENT ON COLUMN visit_coverage.revisited_in_interval IS 'Of them, those met by a counting visit within their interval (回访率 numerator; a resident never met counts as not revisited, even before the first visit is due)';
 
--- Open must-visit tasks past their due day, per task (counts only: a compliance problem of
--- the grid, named by its situation's order, so no special category is spelled out).
+-- Open must-visit tasks past their due day, per task (a compliance problem of the grid, named
+-- by its situation's order).  A row per task names its kind (the catalogue, which every staff
+-- role reads, turns the number back into the name), so a special category's tasks are left
+-- out for the roles its kind does not name (may_see_kind: the acting role, as the policy).
 CREATE VIEW must_visit_overdue WITH (security_barrier) AS
 SELECT t.grid_code::text AS grid_code, t.task_id, k.ordinal AS situation_ordinal, t.due_on,
        commgrid.district_today() - t.due_on AS days_overdue
 FROM commgrid.must_visit_task t JOIN commgrid.must_visit_kind k ON k.kind = t.situation
 WHERE t.closed_on IS NULL AND t.due_on < commgrid.district_today()
-  AND commgrid.reaches(t.grid_code, (SELECT commgrid.reach_scopes()));
+  AND commgrid.reaches(t.grid_code, (SELECT commgrid.reach_scopes()))
+  AND commgrid.may_see_kind(t.situation);
 COMMENT ON VIEW must_visit_overdue IS
-  'Open must-visit tasks past their due day (compliance problems), for the caller''s jurisdiction; the situation by its catalogue number only';
+  'Open must-visit tasks past their due day (compliance problems), for the caller''s jurisdiction; the situation by its catalogue number; a special category (PIPL art. 28) only for the roles its kind names';
 COMMENT ON COLUMN must_visit_overdue.grid_code IS 'Grid of the task (text)';
 COMMENT ON COLUMN must_visit_overdue.task_id IS 'The task';
 COMMENT ON COLUMN must_visit_overdue.situation_ordinal IS 'must_visit_kind.ordinal of the situation';

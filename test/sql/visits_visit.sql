@@ -89,6 +89,18 @@ SELECT grid_code, situation_ordinal, days_overdue FROM must_visit_overdue ORDER 
 SET ROLE v430102_grid;
 SELECT situation FROM must_visit_task ORDER BY situation;
 SELECT count(*) AS special_tasks_seen FROM must_visit_task WHERE situation = 'released_prisoner';
+-- nor through the overdue report, whose situation number the catalogue turns back into its
+-- name: an overdue community-correction task of grid 001 is the community staff's row only
+RESET ROLE;
+SAVEPOINT special_overdue;
+INSERT INTO must_visit_task (situation, resident_id, raised_on) VALUES ('community_correction', 430102000006, district_today() - 30);
+SET ROLE v430102_grid;
+SELECT o.grid_code, o.situation_ordinal, k.kind FROM must_visit_overdue o JOIN must_visit_kind k ON k.ordinal = o.situation_ordinal ORDER BY o.task_id;
+SET ROLE v430102_comm;
+SELECT o.grid_code, o.situation_ordinal, k.kind FROM must_visit_overdue o JOIN must_visit_kind k ON k.ordinal = o.situation_ordinal ORDER BY o.task_id;
+RESET ROLE;
+ROLLBACK TO SAVEPOINT special_overdue;
+SET ROLE v430102_grid;
 SELECT pg_temp.try($$INSERT INTO commgrid.must_visit_task (situation, resident_id) VALUES ('drug_rehabilitation', 430102000005)$$);
 SELECT pg_temp.try($$INSERT INTO commgrid.visit_finding (visit_id, kind, situation, detail) VALUES (430102000001, 'must_visit', 'severe_mental_illness', '疑似')$$);
 -- the worker's own finding acts with the worker's rights: a flag in another grid is refused
