@@ -171,11 +171,11 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_tem
 DECLARE
   b commgrid.care_binding;
 BEGIN
-  IF TG_OP = 'INSERT' AND NEW.grid_code IS NULL THEN
+  -- always the resident's grid, never a typed one: a binding scoped to the writer's grid but
+  -- naming a resident elsewhere would put that person's pings on the writer's map
+  IF TG_WHEN = 'BEFORE' THEN
     NEW.grid_code := (SELECT r.grid_code FROM commgrid.resident r
                       WHERE r.resident_id OPERATOR(pg_catalog.=) NEW.resident_id);
-  END IF;
-  IF TG_WHEN = 'BEFORE' THEN
     RETURN NEW;
   END IF;
   SELECT * INTO b FROM commgrid.care_binding
@@ -196,8 +196,8 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION care_binding_state() FROM PUBLIC;
 COMMENT ON FUNCTION care_binding_state() IS
-  'Trigger: a binding takes its resident''s grid; the device (its grid_code) and its ingest state mirror its open binding and whether it may track';
-CREATE TRIGGER care_binding_grid BEFORE INSERT ON care_binding
+  'Trigger: a binding takes its resident''s grid (on insert and on any change of resident_id or grid_code); the device (its grid_code) and its ingest state mirror its open binding and whether it may track';
+CREATE TRIGGER care_binding_grid BEFORE INSERT OR UPDATE OF resident_id, grid_code ON care_binding
   FOR EACH ROW EXECUTE FUNCTION care_binding_state();
 CREATE TRIGGER care_binding_mirror AFTER INSERT OR UPDATE ON care_binding
   FOR EACH ROW EXECUTE FUNCTION care_binding_state();

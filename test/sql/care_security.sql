@@ -149,14 +149,21 @@ SELECT pg_temp.as_role('r460102_grid2', $$UPDATE commgrid.care_alarm SET resolve
        pg_temp.as_role('r460102_grid2', $$DELETE FROM commgrid.care_alarm$$) AS delete_alarm,
        pg_temp.as_role('r460102_grid2', $$INSERT INTO commgrid.care_alarm (kind, device_id, grid_code) VALUES ('sos', 460102000002, '460102001001002')$$) AS forge_alarm;
 
--- 7. hostile writes: pings are the gateway's; a binding or fence moved out of the grid is refused;
--- the other grid's rows are not touched; a stock device is the administrator's
+-- 7. hostile writes: pings are the gateway's; a binding moved to another grid stays in its
+-- person's grid; the other grid's rows are not touched; a stock device is the administrator's
 SELECT pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_ping (device_id, fixed_at, location) VALUES (460102000001, now(), 'SRID=4326;POINT(110.32 20.03)')$$) AS grid_pings,
        pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_binding SET grid_code = '460102001001002'$$) AS move_binding,
        pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_fence SET radius_m = 5000 WHERE resident_id = 460102000002$$) AS other_fence,
        pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_binding SET consent_withdrawn_at = now() WHERE resident_id = 460102000002$$) AS other_consent,
        pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_device SET retired_at = now()$$) AS retire_device,
        pg_temp.as_role('r460102_town', $$UPDATE commgrid.care_setting SET jump_speed_kmh = 1$$) AS settings;
+-- a binding takes its resident's grid, never a typed one: the grid worker of grid 1 binding the
+-- stock device to grid 2's resident under its own grid (which would put that person's pings on
+-- its map), or moving its own binding to grid 2's resident, is refused; nothing was bound
+SELECT pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_binding (device_id, resident_id, grid_code, consent_by, consent_at) VALUES (460102000003, 460102000002, '460102001001001', 'person', now())$$) AS bind_other_resident,
+       pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_binding SET resident_id = 460102000002$$) AS rebind_other_resident;
+SELECT binding_id, device_id, resident_id, grid_code FROM care_binding ORDER BY binding_id;
+SELECT device_id, grid_code FROM care_device ORDER BY device_id;
 
 -- 9. the operations report per holder, provider and month: the holder's staff read it
 SELECT pg_temp.as_role('r460102_grid2', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'resolved', true, '误按')$$) AS resolved_false;
