@@ -10409,22 +10409,20 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN kind NOT IN ('low_battery', 'fence_return');
 COMMENT ON FUNCTION care_alarm_needs_response(text) IS
   'Whether an alarm of this kind must be answered by a person (every kind but low_battery and fence_return)';
--- The payload: alarm id, kind, device, masked name, grid and position (GeoJSON-like lon/lat).
+-- The payload: alarm id, kind and when it was raised, nothing else.  Any login may LISTEN on
+-- any channel (PostgreSQL has no privilege for it), so whatever the payload holds reaches every
+-- role, BI and other jurisdictions included, with no audit: a listener reads the rest (person,
+-- grid, position) through care_alarm_card, which checks its jurisdiction and audits the read.
 CREATE OR REPLACE FUNCTION care_alarm_notify() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
   PERFORM pg_catalog.pg_notify('commgrid_care_alarm', pg_catalog.json_build_object(
-    'alarm_id', NEW.alarm_id, 'kind', NEW.kind, 'device_id', NEW.device_id,
-    'name', (SELECT commgrid.mask_name(r.name) FROM commgrid.resident r
-             WHERE r.resident_id OPERATOR(pg_catalog.=) NEW.resident_id),
-    'grid_code', NEW.grid_code::text,
-    'lon', public.st_x(NEW.location), 'lat', public.st_y(NEW.location),
-    'position_assumed', NEW.position_assumed, 'raised_at', NEW.raised_at)::text);
+    'alarm_id', NEW.alarm_id, 'kind', NEW.kind, 'raised_at', NEW.raised_at)::text);
   RETURN NULL;
 END $$;
 REVOKE EXECUTE ON FUNCTION care_alarm_notify() FROM PUBLIC;
 COMMENT ON FUNCTION care_alarm_notify() IS
-  'Trigger: NOTIFY commgrid_care_alarm with the alarm as JSON (delivered at commit, never on rollback)';
+  'Trigger: NOTIFY commgrid_care_alarm with the alarm''s id, kind and raised_at as JSON (delivered at commit, never on rollback; any login may listen, so nothing more)';
 CREATE TRIGGER care_alarm_notify AFTER INSERT ON care_alarm
   FOR EACH ROW EXECUTE FUNCTION care_alarm_notify();
 -- Response steps, for one alarm, by whom it is acknowledged, arrived, resolved.  A staff
@@ -10457,6 +10455,36 @@ COMMENT ON FUNCTION care_alarm_respond(bigint, text, boolean, text) IS
   'Staff function: record a response step (acknowledged, arrived, resolved) of an alarm in the caller''s jurisdiction at the current time, by the acting role (SET ROLE, else the login)';
 INSERT INTO staff_function VALUES
   ('care_alarm_respond', 'Records the response to a wearable alarm (returns nothing; the alarm is read through care_alarm)')
+ON CONFLICT DO NOTHING;
+-- The alarm a listener was told of (the payload has its id, kind and time only, see care_alarm_notify): the
+-- person (masked name), grid and position, for staff whose jurisdiction holds the alarm's grid.
+-- A staff function (the position is a restricted column): one 42501 for "elsewhere" and
+-- "missing", and every call audited (a READ entry, and pgaudit's line for the location).
+CREATE OR REPLACE FUNCTION care_alarm_card(alarm bigint)
+RETURNS TABLE (alarm_id bigint, kind text, device_id bigint, name text, grid_code text,
+               longitude float8, latitude float8, position_assumed boolean, raised_at timestamptz)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  area_code commgrid.gridcode;
+BEGIN
+  SELECT c.grid_code INTO area_code FROM commgrid.care_alarm c
+  WHERE c.alarm_id OPERATOR(pg_catalog.=) alarm;
+  PERFORM commgrid.check_staff_reach(area_code, format('alarm %s', alarm));
+  PERFORM commgrid.audit_read('commgrid.care_alarm', jsonb_build_object('alarm_id', alarm),
+                              'care_alarm_card', area_code);
+  RETURN QUERY
+  SELECT a.alarm_id, a.kind, a.device_id, commgrid.mask_name(r.name), a.grid_code::text,
+         ST_X(a.location), ST_Y(a.location), a.position_assumed, a.raised_at
+  FROM commgrid.care_alarm a
+  LEFT JOIN commgrid.resident r ON r.resident_id OPERATOR(pg_catalog.=) a.resident_id
+  WHERE a.alarm_id OPERATOR(pg_catalog.=) alarm;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_alarm_card(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION care_alarm_card(bigint) IS
+  'Staff function: an alarm of the caller''s jurisdiction with its wearer''s masked name, grid and position (what the NOTIFY payload leaves out); 42501 elsewhere or missing; every call audited';
+INSERT INTO staff_function VALUES
+  ('care_alarm_card', 'A wearable alarm''s masked name, grid and position (the NOTIFY payload has its id, kind and time only)')
 ON CONFLICT DO NOTHING;
 -- Pings: what the devices report, partitioned by district day (Asia/Shanghai) on fixed_at.
 -- Loaded by COPY or INSERT, single or batched; the C trigger care_ingest (src/care_ingest.c)

@@ -256,6 +256,7 @@ INSERT INTO matrix_expectation VALUES
   ('care_track(bigint,timestamp with time zone,timestamp with time zone)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'staff function: a person''s track, audited'),
   ('care_positions(gridcode)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'staff function: the map of an area in the jurisdiction, audited'),
   ('care_alarm_respond(bigint,text,boolean,text)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'staff function: responses to the jurisdiction''s alarms'),
+  ('care_alarm_card(bigint)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'staff function: an alarm''s masked name, grid and position (the NOTIFY payload has none), audited'),
   ('care_ping_create_partitions(integer,date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s daily job'),
   ('care_ping_drop_expired(date)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'DDL: the owner''s daily job'),
   ('care_check_no_signal(timestamp with time zone)', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'the owner''s scheduled job'),
@@ -285,6 +286,7 @@ INSERT INTO matrix_sample VALUES
   ('bigint', 'unit', NULL, 'pg_temp.m_key(''unit'', $home, $own)'),
   ('bigint', 'campaign', NULL, 'pg_temp.m_key(''assessment_campaign'', $home, $own)'),
   ('bigint', 'alarm', 'care_alarm_respond', 'pg_temp.m_key(''care_alarm'', $home, $own)'),
+  ('bigint', 'alarm', 'care_alarm_card', 'pg_temp.m_key(''care_alarm'', $home, $own)'),
   -- the love bank: a verified attendance not credited, a resident's account, a posting, in
   -- a community of the home or elsewhere (the fixture's 620102000101 … ids)
   ('bigint', 'attendance', NULL, '(SELECT min(attendance_id) FROM activity_attendance t WHERE pg_temp.m_in(t.community_code, $home, $own) AND verified_on IS NOT NULL AND attendance_id NOT IN (SELECT attendance_id FROM love_transaction WHERE attendance_id IS NOT NULL))'),
