@@ -10772,22 +10772,31 @@ COMMENT ON FUNCTION care_positions(gridcode) IS
 INSERT INTO staff_function VALUES
   ('care_positions', 'The last known position of each tracked person in an area, with masked names')
 ON CONFLICT DO NOTHING;
--- BI: counts only, per grid and district hour; no device, person or position.
+-- BI: counts only, per grid and district hour; no device, person or position.  A grid-hour
+-- is shown only when at least k devices (masking_setting bi_min_group_size, as bi_resident's
+-- groups) pinged or raised an alarm in it: a grid with one wearer would otherwise tell BI
+-- when that person was out, and that they pressed SOS at 09:00.
 CREATE OR REPLACE FUNCTION bi_care_activity_rows()
 RETURNS TABLE (area_code text, area_name text, hour timestamp, devices int, pings int, alarms int)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
   WITH p AS (
-    SELECT grid_code, date_trunc('hour', fixed_at AT TIME ZONE 'Asia/Shanghai') AS hour,
-           count(DISTINCT device_id)::int AS devices, count(*)::int AS pings
-    FROM commgrid.care_ping WHERE grid_code IS NOT NULL GROUP BY 1, 2),
+    SELECT grid_code, date_trunc('hour', fixed_at AT TIME ZONE 'Asia/Shanghai') AS hour, device_id,
+           count(*) AS pings
+    FROM commgrid.care_ping WHERE grid_code IS NOT NULL GROUP BY 1, 2, 3),
   a AS (
     SELECT grid_code, date_trunc('hour', COALESCE(fixed_at, raised_at) AT TIME ZONE 'Asia/Shanghai') AS hour,
-           count(*)::int AS alarms
-    FROM commgrid.care_alarm WHERE grid_code IS NOT NULL AND kind <> 'fence_return' GROUP BY 1, 2)
-  SELECT g.code::text, g.name, COALESCE(p.hour, a.hour), COALESCE(p.devices, 0), COALESCE(p.pings, 0),
-         COALESCE(a.alarms, 0)
-  FROM p FULL JOIN a ON a.grid_code = p.grid_code AND a.hour = p.hour
-  JOIN commgrid.area g ON g.code = COALESCE(p.grid_code, a.grid_code)
+           device_id, count(*) AS alarms
+    FROM commgrid.care_alarm WHERE grid_code IS NOT NULL AND kind <> 'fence_return' GROUP BY 1, 2, 3),
+  -- one row per device of the grid-hour: count(*) is the group the k test counts
+  d AS (
+    SELECT COALESCE(p.grid_code, a.grid_code) AS grid_code, COALESCE(p.hour, a.hour) AS hour,
+           count(p.device_id) AS devices, sum(p.pings) AS pings, sum(a.alarms) AS alarms,
+           count(*) AS senders
+    FROM p FULL JOIN a ON a.grid_code = p.grid_code AND a.hour = p.hour AND a.device_id = p.device_id
+    GROUP BY 1, 2)
+  SELECT g.code::text, g.name, d.hour, d.devices::int, COALESCE(d.pings, 0)::int, COALESCE(d.alarms, 0)::int
+  FROM d JOIN commgrid.area g ON g.code = d.grid_code
+  WHERE d.senders >= (SELECT s.value FROM commgrid.masking_setting s WHERE s.name = 'bi_min_group_size')
 $$;
 REVOKE EXECUTE ON FUNCTION bi_care_activity_rows() FROM PUBLIC;
 COMMENT ON FUNCTION bi_care_activity_rows() IS
@@ -10795,7 +10804,7 @@ COMMENT ON FUNCTION bi_care_activity_rows() IS
 CREATE VIEW bi_care_activity AS
 SELECT * FROM commgrid.bi_care_activity_rows();
 COMMENT ON VIEW bi_care_activity IS
-  'BI: wearable care per grid and district hour: devices reporting, pings, alarms (counts only)';
+  'BI: wearable care per grid and district hour: devices reporting, pings, alarms (counts only); a grid-hour of fewer than k devices (masking_setting bi_min_group_size) pinging or alarming is left out';
 COMMENT ON COLUMN bi_care_activity.area_code IS 'The grid, as text';
 COMMENT ON COLUMN bi_care_activity.area_name IS 'Name of the grid';
 COMMENT ON COLUMN bi_care_activity.hour IS 'The hour, district time (Asia/Shanghai)';
