@@ -151,9 +151,9 @@ BEGIN
   IF NOT FOUND THEN
     RETURN NEW;                          -- the foreign key reports it
   END IF;
-  -- the writer acts only on requests it can reach: its jurisdiction, or its unit's referrals
-  -- (one 42501 for elsewhere and missing alike would be kinder; here the id is known to exist)
-  IF NEW.action <> 'submit'
+  -- reach (its jurisdiction, its unit's referrals); only the first event, the submit written with
+  -- the request, needs none: a submit again is refused here, before its error names the state
+  IF (NEW.action <> 'submit' OR EXISTS (SELECT 1 FROM commgrid.request_event e WHERE e.request_id = r.request_id))
      AND NOT coalesce((SELECT u.rolsuper FROM pg_catalog.pg_roles u WHERE u.rolname = NEW.actor), false)
      AND NOT coalesce(r.grid_code OPERATOR(commgrid.<@) ANY (commgrid.role_scopes(NEW.actor)), false)
      AND NOT (r.referred_unit_id IS NOT NULL AND commgrid.is_member_of(NEW.actor, 'unit_liaison')

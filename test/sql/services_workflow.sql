@@ -190,6 +190,9 @@ SELECT count(*) AS grid2_sees FROM commgrid.service_request;
 SAVEPOINT s;
 INSERT INTO commgrid.request_event (request_id, action) VALUES (:bd_request, 'start');
 ROLLBACK TO s;
+-- a submit again is refused alike, before its error could name the other grid's request state
+INSERT INTO commgrid.request_event (request_id, action) VALUES (:bd_request, 'submit');
+ROLLBACK TO s;
 SELECT contact_phone FROM commgrid.service_request;
 ROLLBACK TO s;
 RESET ROLE;
