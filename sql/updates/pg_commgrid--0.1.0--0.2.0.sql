@@ -11440,6 +11440,15 @@ COMMENT ON FUNCTION person_login_check() IS
   'Trigger: a login is mapped to a person of the writer''s jurisdiction only (42501 otherwise)';
 CREATE TRIGGER person_login_check BEFORE INSERT OR UPDATE ON person_login
   FOR EACH ROW EXECUTE FUNCTION person_login_check();
+-- ... and sees, changes and deletes the mappings of those persons only (the resident's own
+-- policy decides, read as the caller): the table has no area column of its own, and without
+-- this one district's administrator read every district's logins and deleted their mappings.
+ALTER TABLE person_login ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_persons ON person_login
+  USING (EXISTS (SELECT 1 FROM commgrid.resident r
+                 WHERE r.resident_id OPERATOR(pg_catalog.=) person_login.resident_id));
+COMMENT ON POLICY own_persons ON person_login IS
+  'The mappings of persons the caller reaches (commgrid.resident under its own policy)';
 -- The acting login's person (NULL when it is nobody).
 CREATE OR REPLACE FUNCTION my_person_id() RETURNS bigint
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$

@@ -103,6 +103,20 @@ RESET ROLE;
 SET ROLE s520102_admin;
 INSERT INTO person_login VALUES ('s520102_grid'::regrole, 320508000001);
 RESET ROLE;
+-- ... and reads, changes and deletes the mappings of its own jurisdiction's persons only: an
+-- administrator of township 002 alone neither sees, deletes nor takes over the mapping of
+-- resident 5 (township 001), and maps its own resident 9
+CREATE ROLE s520102_admin2 IN ROLE commgrid_district_admin;
+SELECT count(*) AS granted FROM (SELECT grant_jurisdiction('s520102_admin2', '520102002')) g;
+SET ROLE s520102_admin2;
+SELECT role_name, resident_id FROM person_login ORDER BY resident_id;
+DELETE FROM person_login WHERE resident_id = 520102000005;
+UPDATE person_login SET role_name = 's520102_admin2'::regrole WHERE resident_id = 520102000005;
+INSERT INTO person_login VALUES ('s520102_admin2'::regrole, 520102000009);
+SELECT role_name, resident_id FROM person_login ORDER BY resident_id;
+RESET ROLE;
+SELECT role_name, resident_id FROM person_login ORDER BY resident_id;
+DELETE FROM person_login WHERE role_name = 's520102_admin2'::regrole;
 SET ROLE s520102_sec;
 SELECT post_id, post, total, community_assessment_grade FROM my_stipends();
 SELECT count(*) AS community_rows FROM payroll_export;
