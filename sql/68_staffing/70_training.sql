@@ -60,6 +60,48 @@ SELECT commgrid.register_dump('commgrid.training_attendance');
 CREATE TRIGGER training_attendance_take_community BEFORE INSERT ON training_attendance
   FOR EACH ROW EXECUTE FUNCTION take_member_community();
 
+-- Courses and sessions are shared (a district course, a township's topic), so they carry no
+-- area of their own; what they hold is the attendances, which are under the jurisdiction rule.
+-- A change or deletion of a session or course rewrites its attendees' hours (a cascade
+-- ignores row-level security): it is refused (42501) when an attendance lies outside the
+-- acting role's reach (acting_scopes), so one township's staff cannot delete another's hours.
+CREATE FUNCTION training_keep_others_attendance() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
+  outside boolean;
+  id bigint;
+BEGIN
+  IF scopes IS NOT NULL THEN
+    IF TG_TABLE_NAME = 'training_session' THEN
+      id := OLD.session_id;
+      outside := EXISTS (SELECT 1 FROM commgrid.training_attendance a
+                         WHERE a.session_id OPERATOR(pg_catalog.=) OLD.session_id
+                           AND NOT commgrid.reaches(a.community_code, scopes));
+    ELSE
+      id := OLD.course_id;
+      outside := EXISTS (SELECT 1 FROM commgrid.training_attendance a
+                         JOIN commgrid.training_session s ON s.session_id OPERATOR(pg_catalog.=) a.session_id
+                         WHERE s.course_id OPERATOR(pg_catalog.=) OLD.course_id
+                           AND NOT commgrid.reaches(a.community_code, scopes));
+    END IF;
+    IF outside THEN
+      RAISE EXCEPTION '% of % % refused: it holds attendances outside the jurisdiction of %', TG_OP,
+        replace(TG_TABLE_NAME, '_', ' '), id, commgrid.acting_role()
+        USING ERRCODE = '42501',
+              HINT = 'A shared session or course is changed by staff whose jurisdiction holds every attendee''s community.';
+    END IF;
+  END IF;
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+REVOKE EXECUTE ON FUNCTION training_keep_others_attendance() FROM PUBLIC;
+COMMENT ON FUNCTION training_keep_others_attendance() IS
+  'Trigger: an UPDATE or DELETE of a training session or course is refused (42501) when it holds attendances outside the acting role''s jurisdiction';
+CREATE TRIGGER training_session_keep_others BEFORE UPDATE OR DELETE ON training_session
+  FOR EACH ROW EXECUTE FUNCTION training_keep_others_attendance();
+CREATE TRIGGER training_course_keep_others BEFORE UPDATE OR DELETE ON training_course
+  FOR EACH ROW EXECUTE FUNCTION training_keep_others_attendance();
+
 CREATE FUNCTION training_attendance_hours() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE

@@ -44,6 +44,22 @@ SELECT * FROM training_gaps(NULL);
 UPDATE staffing_setting SET value = 16 WHERE name = 'training_member_hours';
 SELECT resident_id, done FROM training_gaps(2025) WHERE rule = 'member_hours' AND community_code LIKE '520102001%' ORDER BY 1;
 UPDATE staffing_setting SET value = 32 WHERE name = 'training_member_hours';
+-- sessions and courses are shared: 甲街道's township staff may not change or delete one that a
+-- member of 乙镇 attended (the cascade would take resident 9's hours), only one whose attendees
+-- are all its own (session 3)
+SELECT count(*) > 0 AS roles FROM create_roles();
+CREATE ROLE t520102_town IN ROLE commgrid_township_staff;
+SELECT count(*) AS granted FROM (SELECT grant_jurisdiction('t520102_town', '520102001')) g;
+SAVEPOINT shared_training;
+SET ROLE t520102_town;
+DELETE FROM training_session WHERE session_id = 520102000001;
+UPDATE training_session SET class_hours = 1 WHERE session_id = 520102000001;
+DELETE FROM training_course WHERE course_id = 520102000001;
+UPDATE training_session SET centralised = true WHERE session_id = 520102000003;
+RESET ROLE;
+SELECT session_id, count(*) AS attendances FROM training_attendance
+WHERE session_id IN (520102000001, 520102000002) GROUP BY 1 ORDER BY 1;
+ROLLBACK TO SAVEPOINT shared_training;
 
 -- education: resident 4 is away (outflow) since 95 days ago, resident 11 came in (inflow)
 INSERT INTO floating_member (resident_id, direction, since, destination)
