@@ -231,21 +231,32 @@ COMMENT ON FUNCTION assessment_campaign_guard() IS
   'Trigger: a closed campaign may not change; closing stamps closed_at';
 
 -- The parts of a campaign (argument: what the row is, for the message).
+-- The parts have no area of their own: they are changed only by a writer whose jurisdiction
+-- holds the campaign's district (acting_scopes; 42501 alike for another district's campaign
+-- and a missing one), as the campaign itself is, or one district's administrator would set
+-- another district's weights and grades.
 CREATE FUNCTION assessment_part_guard() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
+  campaign bigint;
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, TG_ARGV[0]);
-  END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    PERFORM commgrid.assessment_refuse_closed(NEW.campaign_id, TG_ARGV[0]);
-    RETURN NEW;
-  END IF;
-  RETURN OLD;
+  FOREACH campaign IN ARRAY CASE TG_OP WHEN 'INSERT' THEN ARRAY[NEW.campaign_id]
+                                       WHEN 'DELETE' THEN ARRAY[OLD.campaign_id]
+                                       ELSE ARRAY[OLD.campaign_id, NEW.campaign_id] END LOOP
+    IF NOT commgrid.reaches((SELECT c.district_code FROM commgrid.assessment_campaign c
+                             WHERE c.campaign_id = campaign), scopes) THEN
+      RAISE EXCEPTION 'campaign % is not in the jurisdiction of %', campaign, commgrid.acting_role()
+        USING ERRCODE = '42501',
+              HINT = format('The %s of a campaign is changed by the administrators of its district.', TG_ARGV[0]);
+    END IF;
+    PERFORM commgrid.assessment_refuse_closed(campaign, TG_ARGV[0]);
+  END LOOP;
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END $$;
 REVOKE EXECUTE ON FUNCTION assessment_part_guard() FROM PUBLIC;
 COMMENT ON FUNCTION assessment_part_guard() IS
-  'Trigger (argument: what the row is): nothing of a closed campaign may change, its indicators and grades included';
+  'Trigger (argument: what the row is): a campaign''s indicators and grades change only by a writer whose jurisdiction holds its district (42501), and nothing of a closed campaign changes';
 
 CREATE TRIGGER assessment_campaign_guard BEFORE UPDATE OR DELETE ON assessment_campaign
   FOR EACH ROW EXECUTE FUNCTION assessment_campaign_guard();

@@ -95,6 +95,18 @@ SELECT pg_temp.as_role('r330106_liaison', 'SELECT FROM commgrid.party_org_commit
   VALUES (%s, %s, '330106001001', 95, 330106000001)$$, :opinion_indicator, :jia_unit)) AS opinion_by_person_on_both_sides,
        pg_temp.as_role('r330106_liaison', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_unit_id, ratee_code, score, entered_by)
   VALUES (%s, %s, '330106001001', 85, 330106000002)$$, :opinion_indicator, :jia_unit)) AS opinion_by_another_person;
+-- a campaign's indicators and grades have no area of their own: an administrator of 乙镇
+-- alone may not set the district campaign's weights or grades, nor add an indicator; the
+-- district's administrator may
+CREATE ROLE r330106_admin_yi IN ROLE commgrid_district_admin;
+SELECT count(*) AS granted FROM (SELECT commgrid.grant_jurisdiction('r330106_admin_yi', '330106002')) g;
+SELECT regexp_replace(x, 'campaign [0-9]+', 'campaign N') AS refused FROM (VALUES
+  (pg_temp.as_role('r330106_admin_yi', 'UPDATE commgrid.assessment_indicator SET weight = 50')),
+  (pg_temp.as_role('r330106_admin_yi', 'UPDATE commgrid.assessment_grade SET min_score = 1')),
+  (pg_temp.as_role('r330106_admin_yi', format($$INSERT INTO commgrid.assessment_indicator (campaign_id, direction, rater_kind, code, name, weight, max_score)
+  SELECT campaign_id, 1, 'community', 'C9', '乙镇加的', 99, 100 FROM commgrid.assessment_indicator WHERE indicator_id = %s$$, :opinion_indicator)))) v(x);
+SELECT pg_temp.as_role('r330106_admin', 'UPDATE commgrid.assessment_indicator SET weight = 2') AS district_weights;
+SELECT code, weight FROM assessment_indicator WHERE indicator_id >= :opinion_indicator ORDER BY code;
 
 -- nothing was planted
 SELECT (SELECT count(*) FROM resident WHERE name = '冒名居民') AS planted_residents,
