@@ -5623,6 +5623,17 @@ CREATE OR REPLACE FUNCTION level_rank(level text) RETURNS int
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN array_position(ARRAY['grid', 'community', 'township', 'department'], level);
 COMMENT ON FUNCTION level_rank(text) IS 'Handling levels in order: grid 1, community 2, township 3, department 4';
+-- THE REACH OF A REQUEST, its one source: a superuser, the staff whose jurisdiction holds its
+-- grid, or the liaison of the unit it is referred to (for request_event_apply, as the owner).
+CREATE OR REPLACE FUNCTION request_reached_by(grid gridcode, unit bigint, actor name) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp
+RETURN coalesce((SELECT u.rolsuper FROM pg_catalog.pg_roles u WHERE u.rolname = actor), false)
+    OR coalesce(grid OPERATOR(commgrid.<@) ANY (commgrid.role_scopes(actor)), false)
+    OR (unit IS NOT NULL AND commgrid.is_member_of(actor, 'unit_liaison')
+        AND unit IN (SELECT l.unit_id FROM commgrid.liaison_unit l WHERE l.role_name = commgrid.role_oid(actor)));
+REVOKE EXECUTE ON FUNCTION request_reached_by(gridcode, bigint, name) FROM PUBLIC;
+COMMENT ON FUNCTION request_reached_by(gridcode, bigint, name) IS
+  'Does the role reach a request of this grid, referred to this unit (a superuser; staff of the grid and above; the unit''s liaison)? Internal to request_event_apply';
 -- The one check of a move, and its effect on the request.  As the owner, so row-level
 -- security never hides the request or an earlier event; the writer's own policy on
 -- request_event still decides whether it may record the event at all.
@@ -5646,14 +5657,14 @@ BEGIN
   IF NOT FOUND THEN
     RETURN NEW;                          -- the foreign key reports it
   END IF;
+  -- a merge's target too (one 42501 for elsewhere and missing): the merge rule never probes it
+  IF NEW.action = 'merge' AND NOT coalesce((SELECT commgrid.request_reached_by(m.grid_code, m.referred_unit_id, NEW.actor) FROM commgrid.service_request m WHERE m.request_id = NEW.merged_into), NEW.merged_into IS NULL) THEN
+    RAISE EXCEPTION 'request % is not in the jurisdiction of %', NEW.merged_into, NEW.actor USING ERRCODE = '42501', HINT = 'A request is merged only into one its writer also reaches.';
+  END IF;
   -- reach (its jurisdiction, its unit's referrals); only the first event, the submit written with
   -- the request, needs none: a submit again is refused here, before its error names the state
   IF (NEW.action <> 'submit' OR EXISTS (SELECT 1 FROM commgrid.request_event e WHERE e.request_id = r.request_id))
-     AND NOT coalesce((SELECT u.rolsuper FROM pg_catalog.pg_roles u WHERE u.rolname = NEW.actor), false)
-     AND NOT coalesce(r.grid_code OPERATOR(commgrid.<@) ANY (commgrid.role_scopes(NEW.actor)), false)
-     AND NOT (r.referred_unit_id IS NOT NULL AND commgrid.is_member_of(NEW.actor, 'unit_liaison')
-              AND r.referred_unit_id IN (SELECT l.unit_id FROM commgrid.liaison_unit l
-                                         WHERE l.role_name = commgrid.role_oid(NEW.actor))) THEN
+     AND NOT commgrid.request_reached_by(r.grid_code, r.referred_unit_id, NEW.actor) THEN
     RAISE EXCEPTION 'request % is not in the jurisdiction of %', r.request_id, NEW.actor
       USING ERRCODE = '42501', HINT = 'A request is handled by the staff of its grid and above, or by the liaison of the unit it is referred to.';
   END IF;

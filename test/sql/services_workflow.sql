@@ -193,6 +193,11 @@ ROLLBACK TO s;
 -- a submit again is refused alike, before its error could name the other grid's request state
 INSERT INTO commgrid.request_event (request_id, action) VALUES (:bd_request, 'submit');
 ROLLBACK TO s;
+-- its own request merged into the other grid's earlier one: refused alike (the merge rule
+-- would tell whether that request exists, is earlier and is not merged or refused)
+SELECT commgrid.submit_request('010101', 'help', '垃圾', ST_SetSRID(ST_MakePoint(114.35, 30.6), 4490)) AS grid2_request \gset
+INSERT INTO commgrid.request_event (request_id, action, merged_into) VALUES (:grid2_request, 'merge', :bd_request);
+ROLLBACK TO s;
 SELECT contact_phone FROM commgrid.service_request;
 ROLLBACK TO s;
 RESET ROLE;
