@@ -144,6 +144,12 @@ DECLARE
   a commgrid.activity;
   taken bigint;
 BEGIN
+  -- another jurisdiction's activity: its community, and the policy refuses the row (42501)
+  -- before the rules below could tell how full that activity is; its row is not locked
+  NEW.community_code := (SELECT x.community_code FROM commgrid.activity x WHERE x.activity_id = NEW.activity_id);
+  IF NOT commgrid.reaches(NEW.community_code, commgrid.acting_scopes()) THEN
+    RETURN NEW;
+  END IF;
   SELECT * INTO a FROM commgrid.activity WHERE activity_id = NEW.activity_id FOR UPDATE;
   IF NOT FOUND THEN
     RETURN NEW;  -- the foreign key reports it

@@ -157,4 +157,15 @@ RESET ROLE;
 \set VERBOSITY default
 SELECT count(*) AS postings, count(DISTINCT posted_by) AS posters FROM love_transaction WHERE area_code <@ '450102';
 SELECT * FROM ledger_check();
+
+-- a sign-up for another community's activity is refused by the policy before the capacity
+-- rule could tell how full that activity is (甲's repair, capacity 3, is full here); its own
+-- community's staff are told
+INSERT INTO activity_attendance (activity_id, resident_id) VALUES (4501020001, 4501020003);
+SET LOCAL ROLE p450102_comm2;
+INSERT INTO activity_attendance (activity_id, resident_id) VALUES (4501020001, 4501020007);
+RESET ROLE;
+SET LOCAL ROLE p450102_comm1;
+INSERT INTO activity_attendance (activity_id, resident_id) VALUES (4501020001, 4501020004);
+RESET ROLE;
 ROLLBACK;
