@@ -255,4 +255,24 @@ END $$;
 REVOKE EXECUTE ON FUNCTION check_staff_reach(gridcode, text) FROM PUBLIC;
 COMMENT ON FUNCTION check_staff_reach(gridcode, text) IS
   'Raise 42501 unless the acting role is staff and the area is in its jurisdiction (internal to the staff functions)';
+
+-- The check a trigger makes before it reads, with the owner's rights, a row the writer names
+-- (the resident, household, task or alarm a new row refers to): its rules must never answer
+-- about another jurisdiction's rows ("resident 3 does not live in household 1" tells where
+-- resident 3 lives).  The acting role's reach as acting_scopes gives it (the owner and
+-- superusers pass); one 42501 for a row elsewhere and a missing one.
+CREATE FUNCTION check_writer_reach(area gridcode, what text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
+BEGIN
+  IF scopes IS NULL OR COALESCE(area OPERATOR(commgrid.<@) ANY (scopes), false) THEN
+    RETURN;
+  END IF;
+  RAISE EXCEPTION '% is not in the jurisdiction of %', what, commgrid.acting_role()
+    USING ERRCODE = '42501', HINT = 'A row refers only to rows of its writer''s jurisdiction.';
+END $$;
+REVOKE EXECUTE ON FUNCTION check_writer_reach(gridcode, text) FROM PUBLIC;
+COMMENT ON FUNCTION check_writer_reach(gridcode, text) IS
+  'Raise 42501 unless the acting role reaches the area (acting_scopes; the owner and superusers always): the check of the triggers that read a referenced row with the owner''s rights';
 REVOKE EXECUTE ON FUNCTION audit_change() FROM PUBLIC;

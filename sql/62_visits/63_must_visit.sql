@@ -163,6 +163,15 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 DECLARE
   home bigint;
 BEGIN
+  -- the rows it names are the writer's, before the rule below answers about them
+  IF NEW.resident_id IS NOT NULL THEN
+    PERFORM commgrid.check_writer_reach((SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id),
+                                        format('resident %s', NEW.resident_id));
+  END IF;
+  IF NEW.household_id IS NOT NULL THEN
+    PERFORM commgrid.check_writer_reach((SELECT h.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id),
+                                        format('household %s', NEW.household_id));
+  END IF;
   IF NEW.resident_id IS NOT NULL THEN
     SELECT r.household_id INTO home FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id;
     IF NEW.household_id IS NULL THEN

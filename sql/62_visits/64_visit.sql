@@ -74,6 +74,19 @@ BEGIN
       USING ERRCODE = '23514', DETAIL = format('visited_at is %s, now is %s.', NEW.visited_at, pg_catalog.now()),
             HINT = 'Record a visit after it happened.';
   END IF;
+  -- the rows it names are the writer's, before the rules below answer about them
+  IF NEW.resident_id IS NOT NULL THEN
+    PERFORM commgrid.check_writer_reach((SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id),
+                                        format('resident %s', NEW.resident_id));
+  END IF;
+  IF NEW.household_id IS NOT NULL THEN
+    PERFORM commgrid.check_writer_reach((SELECT h.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id),
+                                        format('household %s', NEW.household_id));
+  END IF;
+  IF NEW.task_id IS NOT NULL THEN
+    PERFORM commgrid.check_writer_reach((SELECT x.grid_code FROM commgrid.must_visit_task x WHERE x.task_id = NEW.task_id),
+                                        format('task %s', NEW.task_id));
+  END IF;
   IF NEW.resident_id IS NOT NULL THEN
     SELECT r.household_id INTO home FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id;
     IF NEW.household_id IS NULL THEN
@@ -195,6 +208,8 @@ DECLARE
   v commgrid.visit;
 BEGIN
   SELECT * INTO v FROM commgrid.visit x WHERE x.visit_id = NEW.visit_id;
+  -- the visit is the writer's, before the rule below names its household
+  PERFORM commgrid.check_writer_reach(v.grid_code, format('visit %s', NEW.visit_id));
   NEW.grid_code := v.grid_code;
   IF NEW.resident_id IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM commgrid.resident r

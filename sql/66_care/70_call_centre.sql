@@ -105,6 +105,10 @@ DECLARE
   a commgrid.care_alarm;
   rank int;
 BEGIN
+  -- the alarm is the writer's, before it is locked and its chain answers about it
+  PERFORM commgrid.check_writer_reach(
+    (SELECT x.grid_code FROM commgrid.care_alarm x WHERE x.alarm_id OPERATOR(pg_catalog.=) NEW.alarm_id),
+    format('alarm %s', NEW.alarm_id));
   SELECT * INTO a FROM commgrid.care_alarm
   WHERE alarm_id OPERATOR(pg_catalog.=) NEW.alarm_id FOR UPDATE;
   NEW.grid_code := a.grid_code;

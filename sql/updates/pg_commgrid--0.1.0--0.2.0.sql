@@ -1236,6 +1236,25 @@ END $$;
 REVOKE EXECUTE ON FUNCTION check_staff_reach(gridcode, text) FROM PUBLIC;
 COMMENT ON FUNCTION check_staff_reach(gridcode, text) IS
   'Raise 42501 unless the acting role is staff and the area is in its jurisdiction (internal to the staff functions)';
+-- The check a trigger makes before it reads, with the owner's rights, a row the writer names
+-- (the resident, household, task or alarm a new row refers to): its rules must never answer
+-- about another jurisdiction's rows ("resident 3 does not live in household 1" tells where
+-- resident 3 lives).  The acting role's reach as acting_scopes gives it (the owner and
+-- superusers pass); one 42501 for a row elsewhere and a missing one.
+CREATE OR REPLACE FUNCTION check_writer_reach(area gridcode, what text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
+BEGIN
+  IF scopes IS NULL OR COALESCE(area OPERATOR(commgrid.<@) ANY (scopes), false) THEN
+    RETURN;
+  END IF;
+  RAISE EXCEPTION '% is not in the jurisdiction of %', what, commgrid.acting_role()
+    USING ERRCODE = '42501', HINT = 'A row refers only to rows of its writer''s jurisdiction.';
+END $$;
+REVOKE EXECUTE ON FUNCTION check_writer_reach(gridcode, text) FROM PUBLIC;
+COMMENT ON FUNCTION check_writer_reach(gridcode, text) IS
+  'Raise 42501 unless the acting role reaches the area (acting_scopes; the owner and superusers always): the check of the triggers that read a referenced row with the owner''s rights';
 REVOKE EXECUTE ON FUNCTION audit_change() FROM PUBLIC;
 -- The grants: create_roles() makes the group roles once per cluster and grant_privileges()
 -- grants this database's objects to them, from the registries (secured_table,
@@ -7030,6 +7049,15 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 DECLARE
   home bigint;
 BEGIN
+  -- the rows it names are the writer's, before the rule below answers about them
+  IF NEW.resident_id IS NOT NULL THEN
+    PERFORM commgrid.check_writer_reach((SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id),
+                                        format('resident %s', NEW.resident_id));
+  END IF;
+  IF NEW.household_id IS NOT NULL THEN
+    PERFORM commgrid.check_writer_reach((SELECT h.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id),
+                                        format('household %s', NEW.household_id));
+  END IF;
   IF NEW.resident_id IS NOT NULL THEN
     SELECT r.household_id INTO home FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id;
     IF NEW.household_id IS NULL THEN
@@ -7128,6 +7156,19 @@ BEGIN
     RAISE EXCEPTION 'a visit cannot be in the future'
       USING ERRCODE = '23514', DETAIL = format('visited_at is %s, now is %s.', NEW.visited_at, pg_catalog.now()),
             HINT = 'Record a visit after it happened.';
+  END IF;
+  -- the rows it names are the writer's, before the rules below answer about them
+  IF NEW.resident_id IS NOT NULL THEN
+    PERFORM commgrid.check_writer_reach((SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id),
+                                        format('resident %s', NEW.resident_id));
+  END IF;
+  IF NEW.household_id IS NOT NULL THEN
+    PERFORM commgrid.check_writer_reach((SELECT h.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id),
+                                        format('household %s', NEW.household_id));
+  END IF;
+  IF NEW.task_id IS NOT NULL THEN
+    PERFORM commgrid.check_writer_reach((SELECT x.grid_code FROM commgrid.must_visit_task x WHERE x.task_id = NEW.task_id),
+                                        format('task %s', NEW.task_id));
   END IF;
   IF NEW.resident_id IS NOT NULL THEN
     SELECT r.household_id INTO home FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id;
@@ -7247,6 +7288,8 @@ DECLARE
   v commgrid.visit;
 BEGIN
   SELECT * INTO v FROM commgrid.visit x WHERE x.visit_id = NEW.visit_id;
+  -- the visit is the writer's, before the rule below names its household
+  PERFORM commgrid.check_writer_reach(v.grid_code, format('visit %s', NEW.visit_id));
   NEW.grid_code := v.grid_code;
   IF NEW.resident_id IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM commgrid.resident r
@@ -11076,6 +11119,10 @@ DECLARE
   a commgrid.care_alarm;
   rank int;
 BEGIN
+  -- the alarm is the writer's, before it is locked and its chain answers about it
+  PERFORM commgrid.check_writer_reach(
+    (SELECT x.grid_code FROM commgrid.care_alarm x WHERE x.alarm_id OPERATOR(pg_catalog.=) NEW.alarm_id),
+    format('alarm %s', NEW.alarm_id));
   SELECT * INTO a FROM commgrid.care_alarm
   WHERE alarm_id OPERATOR(pg_catalog.=) NEW.alarm_id FOR UPDATE;
   NEW.grid_code := a.grid_code;

@@ -108,6 +108,14 @@ SELECT pg_temp.try($$INSERT INTO commgrid.visit (household_id, staff_id, visited
 -- the grid worker of 燕山街 sees no visit of 识字岭
 SET ROLE v430102_grid2;
 SELECT count(*) AS visits, (SELECT count(*) FROM visit_finding) AS findings FROM visit;
+-- nor learns who lives where in 识字岭: a visit or task naming 识字岭's resident and household
+-- is refused alike whether the resident lives there or not (the household rule answered
+-- "does not live in" for one and the policy refused the other); a finding on 识字岭's visit alike
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$INSERT INTO commgrid.visit (household_id, resident_id, staff_id, visited_at, kind, outcome) VALUES (430102000001, 430102000001, 430102000003, now(), 'routine', 'visited')$$),
+  ($$INSERT INTO commgrid.visit (household_id, resident_id, staff_id, visited_at, kind, outcome) VALUES (430102000001, 430102000003, 430102000003, now(), 'routine', 'visited')$$),
+  ($$INSERT INTO commgrid.must_visit_task (situation, resident_id, household_id) VALUES ('birth', 430102000003, 430102000001)$$),
+  ($$INSERT INTO commgrid.visit_finding (visit_id, kind, resident_id, detail) VALUES (430102000001, 'note', 430102000008, 'x')$$)) v(stmt);
 RESET ROLE;
 
 -- coverage this year: grid 001 has 5 households, 2 met in person (1 visited, 4 vacant), 1
