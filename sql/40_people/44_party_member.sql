@@ -131,6 +131,11 @@ BEGIN
     SELECT community_code INTO NEW.community_code
     FROM commgrid.party_member WHERE resident_id = NEW.resident_id;
     IF NOT FOUND THEN
+      -- a member elsewhere is refused by the policy: so is anyone elsewhere, before the answer
+      -- "not a Party member" tells another jurisdiction's resident's membership
+      PERFORM commgrid.check_writer_reach(
+        (SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id),
+        format('resident %s', NEW.resident_id));
       RAISE EXCEPTION 'resident % is not a Party member', NEW.resident_id
         USING ERRCODE = '23503', DETAIL = format('%s rows are about Party members.', TG_TABLE_NAME);
     END IF;
@@ -139,7 +144,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION take_member_community() FROM PUBLIC;
 COMMENT ON FUNCTION take_member_community() IS
-  'Trigger: fill community_code from the row''s member (the composite foreign key then keeps it right)';
+  'Trigger: fill community_code from the row''s member (the composite foreign key then keeps it right); a non-member is refused with 23503, or with 42501 outside the writer''s jurisdiction';
 
 CREATE TRIGGER floating_member_take_community BEFORE INSERT ON floating_member
   FOR EACH ROW EXECUTE FUNCTION take_member_community();

@@ -60,6 +60,17 @@ RESET ROLE;
 SELECT session_id, count(*) AS attendances FROM training_attendance
 WHERE session_id IN (520102000001, 520102000002) GROUP BY 1 ORDER BY 1;
 ROLLBACK TO SAVEPOINT shared_training;
+-- nor learns who in 乙镇 is a Party member: resident 9 (a member of 乙一) and resident 13 (not a
+-- member, living in 乙一) are refused alike, resident 13 as "not a Party member" to 乙镇's own staff
+INSERT INTO resident (resident_id, name, household_id) VALUES (520102000013, '人员13', 520102000003);
+CREATE ROLE t520102_yi IN ROLE commgrid_township_staff;
+SELECT count(*) AS granted FROM (SELECT grant_jurisdiction('t520102_yi', '520102002')) g;
+SET ROLE t520102_town;
+INSERT INTO training_attendance (session_id, resident_id) VALUES (520102000003, 520102000009);
+INSERT INTO training_attendance (session_id, resident_id) VALUES (520102000003, 520102000013);
+SET ROLE t520102_yi;
+INSERT INTO training_attendance (session_id, resident_id) VALUES (520102000003, 520102000013);
+RESET ROLE;
 
 -- education: resident 4 is away (outflow) since 95 days ago, resident 11 came in (inflow)
 INSERT INTO floating_member (resident_id, direction, since, destination)
