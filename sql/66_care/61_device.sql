@@ -50,8 +50,8 @@ CREATE INDEX care_device_grid_code_idx ON care_device (grid_code);
 -- jurisdiction: the holder sees its stock, the wearer's grid (and above) the worn device
 SELECT commgrid.secure_table('commgrid.care_device', '{owner_code, grid_code}',
   '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
--- the SIM number rings the wearer
-SELECT commgrid.mark_personal('commgrid.care_device', '{sim}');
+-- the SIM number rings the wearer: a phone, read only through care_alarm_card, audited
+SELECT commgrid.mark_personal('commgrid.care_device', '{sim}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_device');
 SELECT commgrid.audit_table('commgrid.care_device');
 

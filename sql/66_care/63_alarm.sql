@@ -107,12 +107,13 @@ COMMENT ON FUNCTION care_alarm_respond(bigint, text, boolean, text) IS
 INSERT INTO staff_function VALUES
   ('care_alarm_respond', 'Records the response to a wearable alarm (returns nothing; the alarm is read through care_alarm)');
 
--- The alarm a listener was told of (the payload has its id, kind and time only, see care_alarm_notify): the
--- person (masked name), grid and position, for staff whose jurisdiction holds the alarm's grid.
+-- The alarm a listener was told of (the payload has its id, kind and time only, see
+-- care_alarm_notify): the device's SIM number (to call the wearer), the person (masked name),
+-- grid and position, for staff whose jurisdiction holds the alarm's grid.
 -- A staff function (the position is a restricted column): one 42501 for "elsewhere" and
 -- "missing", and every call audited (a READ entry, and pgaudit's line for the location).
 CREATE FUNCTION care_alarm_card(alarm bigint)
-RETURNS TABLE (alarm_id bigint, kind text, device_id bigint, name text, grid_code text,
+RETURNS TABLE (alarm_id bigint, kind text, device_id bigint, sim text, name text, grid_code text,
                longitude float8, latitude float8, position_assumed boolean, raised_at timestamptz)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 #variable_conflict use_column
@@ -125,14 +126,15 @@ BEGIN
   PERFORM commgrid.audit_read('commgrid.care_alarm', jsonb_build_object('alarm_id', alarm),
                               'care_alarm_card', area_code);
   RETURN QUERY
-  SELECT a.alarm_id, a.kind, a.device_id, commgrid.mask_name(r.name), a.grid_code::text,
+  SELECT a.alarm_id, a.kind, a.device_id, d.sim, commgrid.mask_name(r.name), a.grid_code::text,
          ST_X(a.location), ST_Y(a.location), a.position_assumed, a.raised_at
   FROM commgrid.care_alarm a
+  JOIN commgrid.care_device d ON d.device_id OPERATOR(pg_catalog.=) a.device_id
   LEFT JOIN commgrid.resident r ON r.resident_id OPERATOR(pg_catalog.=) a.resident_id
   WHERE a.alarm_id OPERATOR(pg_catalog.=) alarm;
 END $$;
 REVOKE EXECUTE ON FUNCTION care_alarm_card(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION care_alarm_card(bigint) IS
-  'Staff function: an alarm of the caller''s jurisdiction with its wearer''s masked name, grid and position (what the NOTIFY payload leaves out); 42501 elsewhere or missing; every call audited';
+  'Staff function: an alarm of the caller''s jurisdiction with its device''s SIM number, its wearer''s masked name, grid and position (what the NOTIFY payload leaves out); 42501 elsewhere or missing; every call audited';
 INSERT INTO staff_function VALUES
-  ('care_alarm_card', 'A wearable alarm''s masked name, grid and position (the NOTIFY payload has its id, kind and time only)');
+  ('care_alarm_card', 'A wearable alarm''s SIM number, masked name, grid and position (the NOTIFY payload has its id, kind and time only)');

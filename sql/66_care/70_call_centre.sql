@@ -25,7 +25,9 @@ COMMENT ON COLUMN care_contact.consent_at IS 'When the contact agreed to be kept
 SELECT commgrid.secure_table('commgrid.care_contact', '{grid_code}',
   '{district_admin, township_staff, community_staff, grid_worker}',
   '{district_admin, township_staff, community_staff, grid_worker}');
-SELECT commgrid.mark_personal('commgrid.care_contact', '{name, relation, phone}');
+SELECT commgrid.mark_personal('commgrid.care_contact', '{name, relation}');
+-- a phone, as a resident's: read only through care_contacts, audited
+SELECT commgrid.mark_personal('commgrid.care_contact', '{phone}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_contact');
 SELECT commgrid.audit_table('commgrid.care_contact');
 CREATE TRIGGER care_contact_grid BEFORE INSERT OR UPDATE OF resident_id, grid_code ON care_contact
@@ -140,3 +142,28 @@ CREATE TRIGGER care_call_alarm BEFORE INSERT OR UPDATE ON care_call
   FOR EACH ROW EXECUTE FUNCTION care_alarm_child_check();
 CREATE TRIGGER care_escalation_alarm BEFORE INSERT OR UPDATE ON care_escalation
   FOR EACH ROW EXECUTE FUNCTION care_alarm_child_check();
+
+-- A person's emergency contacts with their phones, in calling order, for staff whose
+-- jurisdiction holds the person's grid (the phone is a restricted column): one 42501 for
+-- "elsewhere" and "missing", and every call audited (a READ entry, and pgaudit's line).
+CREATE FUNCTION care_contacts(resident bigint)
+RETURNS TABLE (contact_id bigint, "position" int, name text, relation text, phone text, consent_at timestamptz)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  area_code commgrid.gridcode;
+BEGIN
+  SELECT r.grid_code INTO area_code FROM commgrid.resident r
+  WHERE r.resident_id OPERATOR(pg_catalog.=) care_contacts.resident;
+  PERFORM commgrid.check_staff_reach(area_code, format('resident %s', care_contacts.resident));
+  PERFORM commgrid.audit_read('commgrid.care_contact', jsonb_build_object('resident_id', care_contacts.resident),
+                              'care_contacts', area_code);
+  RETURN QUERY
+  SELECT c.contact_id, c.position, c.name, c.relation, c.phone, c.consent_at FROM commgrid.care_contact c
+  WHERE c.resident_id OPERATOR(pg_catalog.=) care_contacts.resident ORDER BY c.position;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_contacts(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION care_contacts(bigint) IS
+  'Staff function: a person''s emergency contacts in calling order with their phones, for staff whose jurisdiction holds the person; every call audited';
+INSERT INTO staff_function VALUES
+  ('care_contacts', 'A person''s emergency contacts with their phones, in calling order');

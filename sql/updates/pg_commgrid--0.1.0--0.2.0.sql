@@ -10191,8 +10191,8 @@ CREATE INDEX care_device_grid_code_idx ON care_device (grid_code);
 -- jurisdiction: the holder sees its stock, the wearer's grid (and above) the worn device
 SELECT commgrid.secure_table('commgrid.care_device', '{owner_code, grid_code}',
   '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin}');
--- the SIM number rings the wearer
-SELECT commgrid.mark_personal('commgrid.care_device', '{sim}');
+-- the SIM number rings the wearer: a phone, read only through care_alarm_card, audited
+SELECT commgrid.mark_personal('commgrid.care_device', '{sim}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_device');
 SELECT commgrid.audit_table('commgrid.care_device');
 -- A device worn by a resident over a time.  At most one open binding per device and per
@@ -10532,12 +10532,13 @@ COMMENT ON FUNCTION care_alarm_respond(bigint, text, boolean, text) IS
 INSERT INTO staff_function VALUES
   ('care_alarm_respond', 'Records the response to a wearable alarm (returns nothing; the alarm is read through care_alarm)')
 ON CONFLICT DO NOTHING;
--- The alarm a listener was told of (the payload has its id, kind and time only, see care_alarm_notify): the
--- person (masked name), grid and position, for staff whose jurisdiction holds the alarm's grid.
+-- The alarm a listener was told of (the payload has its id, kind and time only, see
+-- care_alarm_notify): the device's SIM number (to call the wearer), the person (masked name),
+-- grid and position, for staff whose jurisdiction holds the alarm's grid.
 -- A staff function (the position is a restricted column): one 42501 for "elsewhere" and
 -- "missing", and every call audited (a READ entry, and pgaudit's line for the location).
 CREATE OR REPLACE FUNCTION care_alarm_card(alarm bigint)
-RETURNS TABLE (alarm_id bigint, kind text, device_id bigint, name text, grid_code text,
+RETURNS TABLE (alarm_id bigint, kind text, device_id bigint, sim text, name text, grid_code text,
                longitude float8, latitude float8, position_assumed boolean, raised_at timestamptz)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 #variable_conflict use_column
@@ -10550,17 +10551,18 @@ BEGIN
   PERFORM commgrid.audit_read('commgrid.care_alarm', jsonb_build_object('alarm_id', alarm),
                               'care_alarm_card', area_code);
   RETURN QUERY
-  SELECT a.alarm_id, a.kind, a.device_id, commgrid.mask_name(r.name), a.grid_code::text,
+  SELECT a.alarm_id, a.kind, a.device_id, d.sim, commgrid.mask_name(r.name), a.grid_code::text,
          ST_X(a.location), ST_Y(a.location), a.position_assumed, a.raised_at
   FROM commgrid.care_alarm a
+  JOIN commgrid.care_device d ON d.device_id OPERATOR(pg_catalog.=) a.device_id
   LEFT JOIN commgrid.resident r ON r.resident_id OPERATOR(pg_catalog.=) a.resident_id
   WHERE a.alarm_id OPERATOR(pg_catalog.=) alarm;
 END $$;
 REVOKE EXECUTE ON FUNCTION care_alarm_card(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION care_alarm_card(bigint) IS
-  'Staff function: an alarm of the caller''s jurisdiction with its wearer''s masked name, grid and position (what the NOTIFY payload leaves out); 42501 elsewhere or missing; every call audited';
+  'Staff function: an alarm of the caller''s jurisdiction with its device''s SIM number, its wearer''s masked name, grid and position (what the NOTIFY payload leaves out); 42501 elsewhere or missing; every call audited';
 INSERT INTO staff_function VALUES
-  ('care_alarm_card', 'A wearable alarm''s masked name, grid and position (the NOTIFY payload has its id, kind and time only)')
+  ('care_alarm_card', 'A wearable alarm''s SIM number, masked name, grid and position (the NOTIFY payload has its id, kind and time only)')
 ON CONFLICT DO NOTHING;
 -- Pings: what the devices report, partitioned by district day (Asia/Shanghai) on fixed_at.
 -- Loaded by COPY or INSERT, single or batched; the C trigger care_ingest (src/care_ingest.c)
@@ -11047,7 +11049,9 @@ COMMENT ON COLUMN care_contact.consent_at IS 'When the contact agreed to be kept
 SELECT commgrid.secure_table('commgrid.care_contact', '{grid_code}',
   '{district_admin, township_staff, community_staff, grid_worker}',
   '{district_admin, township_staff, community_staff, grid_worker}');
-SELECT commgrid.mark_personal('commgrid.care_contact', '{name, relation, phone}');
+SELECT commgrid.mark_personal('commgrid.care_contact', '{name, relation}');
+-- a phone, as a resident's: read only through care_contacts, audited
+SELECT commgrid.mark_personal('commgrid.care_contact', '{phone}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_contact');
 SELECT commgrid.audit_table('commgrid.care_contact');
 CREATE TRIGGER care_contact_grid BEFORE INSERT OR UPDATE OF resident_id, grid_code ON care_contact
@@ -11159,6 +11163,31 @@ CREATE TRIGGER care_call_alarm BEFORE INSERT OR UPDATE ON care_call
   FOR EACH ROW EXECUTE FUNCTION care_alarm_child_check();
 CREATE TRIGGER care_escalation_alarm BEFORE INSERT OR UPDATE ON care_escalation
   FOR EACH ROW EXECUTE FUNCTION care_alarm_child_check();
+-- A person's emergency contacts with their phones, in calling order, for staff whose
+-- jurisdiction holds the person's grid (the phone is a restricted column): one 42501 for
+-- "elsewhere" and "missing", and every call audited (a READ entry, and pgaudit's line).
+CREATE OR REPLACE FUNCTION care_contacts(resident bigint)
+RETURNS TABLE (contact_id bigint, "position" int, name text, relation text, phone text, consent_at timestamptz)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  area_code commgrid.gridcode;
+BEGIN
+  SELECT r.grid_code INTO area_code FROM commgrid.resident r
+  WHERE r.resident_id OPERATOR(pg_catalog.=) care_contacts.resident;
+  PERFORM commgrid.check_staff_reach(area_code, format('resident %s', care_contacts.resident));
+  PERFORM commgrid.audit_read('commgrid.care_contact', jsonb_build_object('resident_id', care_contacts.resident),
+                              'care_contacts', area_code);
+  RETURN QUERY
+  SELECT c.contact_id, c.position, c.name, c.relation, c.phone, c.consent_at FROM commgrid.care_contact c
+  WHERE c.resident_id OPERATOR(pg_catalog.=) care_contacts.resident ORDER BY c.position;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_contacts(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION care_contacts(bigint) IS
+  'Staff function: a person''s emergency contacts in calling order with their phones, for staff whose jurisdiction holds the person; every call audited';
+INSERT INTO staff_function VALUES
+  ('care_contacts', 'A person''s emergency contacts with their phones, in calling order')
+ON CONFLICT DO NOTHING;
 -- The median of response minutes, to one decimal: one rule for care_response_times and
 -- area_report's care lines (NULLs, steps not yet taken, are left out).
 CREATE OR REPLACE FUNCTION care_median_minutes_final(minutes numeric[]) RETURNS numeric

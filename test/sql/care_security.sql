@@ -98,7 +98,8 @@ FROM (VALUES ('care_device'), ('care_binding'), ('care_fence'), ('care_ping'), (
              ('care_device_state'), ('care_setting')) t(t), care_role
 GROUP BY t ORDER BY t;
 
--- 2. positions are restricted columns: nobody reads them from the tables
+-- 2. positions and the SIM numbers (they ring the wearer) are restricted columns: nobody
+-- reads them from the tables
 SELECT r, pg_temp.as_role(r, 'SELECT count(location) FROM commgrid.care_ping') AS ping_location,
        pg_temp.as_role(r, 'SELECT count(location) FROM commgrid.care_alarm') AS alarm_location,
        pg_temp.as_role(r, 'SELECT count(centre) FROM commgrid.care_fence') AS fence_centre,
@@ -144,7 +145,7 @@ SELECT acting_role, scope_code FROM audit_log WHERE via = 'care_positions' ORDER
 SELECT r, pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_alarm_card((SELECT min(alarm_id) FROM commgrid.care_alarm WHERE kind = 'sos'))$$) AS sos_card,
        pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_alarm_card(460102999999)$$) AS no_such_alarm
 FROM care_role ORDER BY ord;
-SELECT kind, device_id, name, grid_code, round(longitude::numeric, 4) AS lon, round(latitude::numeric, 4) AS lat, position_assumed
+SELECT kind, device_id, sim, name, grid_code, round(longitude::numeric, 4) AS lon, round(latitude::numeric, 4) AS lat, position_assumed
 FROM care_alarm_card((SELECT min(alarm_id) FROM care_alarm WHERE kind = 'sos'));
 SELECT acting_role, action, table_name, scope_code FROM audit_log WHERE via = 'care_alarm_card' ORDER BY id;
 
@@ -220,6 +221,13 @@ FROM care_call c JOIN care_escalation e USING (alarm_id) ORDER BY e.step;
 SELECT r, pg_temp.as_role(r, 'SELECT count(*) FROM commgrid.care_contact') AS contacts,
        pg_temp.as_role(r, 'SELECT count(*) FROM commgrid.care_escalation') AS steps
 FROM care_role ORDER BY ord;
+-- the contacts' phones are restricted, as a resident's: not from the table, only through
+-- care_contacts, in the person's jurisdiction (one 42501 for elsewhere and missing), audited
+SELECT r, pg_temp.as_role(r, 'SELECT count(phone) FROM commgrid.care_contact') AS phone_from_table,
+       pg_temp.as_role(r, 'SELECT string_agg(phone, '','' ORDER BY position) FROM commgrid.care_contacts(460102000002)') AS contacts_2,
+       pg_temp.as_role(r, 'SELECT count(*) FROM commgrid.care_contacts(460102999999)') AS no_such_resident
+FROM care_role ORDER BY ord;
+SELECT acting_role, action, table_name, row_key, scope_code FROM audit_log WHERE via = 'care_contacts' ORDER BY id;
 
 -- 12. response times per grid and community: the SOS of grid 2 (set here to 2, 15 and 40
 -- minutes after it was raised) and a fall in grid 1 (5 minutes to acknowledge, not reached
