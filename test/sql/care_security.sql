@@ -172,7 +172,7 @@ SELECT pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_ping (device_
 -- its map), or moving its own binding to grid 2's resident, is refused; nothing was bound
 SELECT pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_binding (device_id, resident_id, grid_code, consent_by, consent_at) VALUES (460102000003, 460102000002, '460102001001001', 'person', now())$$) AS bind_other_resident,
        pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_binding SET resident_id = 460102000002$$) AS rebind_other_resident;
-SELECT binding_id, device_id, resident_id, grid_code FROM care_binding ORDER BY binding_id;
+SELECT device_id, resident_id, grid_code FROM care_binding ORDER BY device_id;
 SELECT device_id, grid_code FROM care_device ORDER BY device_id;
 
 -- 9. the operations report per holder, provider and month: the holder's staff read it
