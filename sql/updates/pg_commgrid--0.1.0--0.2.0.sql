@@ -12051,14 +12051,16 @@ COMMENT ON COLUMN stipend_distribution.below_50 IS 'Allowance only: posts below 
 COMMENT ON COLUMN stipend_distribution.within_50_200 IS 'Allowance only: posts within 50-200 yuan';
 COMMENT ON COLUMN stipend_distribution.above_200 IS 'Allowance only: posts above 200 yuan';
 -- BI: distributions only; the amounts of a group of fewer than k persons are withheld (the
--- lowest of one person is their stipend; k is masking_setting bi_min_group_size).
+-- lowest of one person is their stipend; k is masking_setting bi_min_group_size), and so are
+-- its counts against the report's range (a township's one secretary "within 50-200" is them).
 CREATE OR REPLACE FUNCTION bi_stipend_distribution_rows() RETURNS SETOF stipend_distribution
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
   SELECT d.month, d.scheme, d.post, d.township_code, d.township_name, d.headcount,
          CASE WHEN k.ok THEN d.lowest END, CASE WHEN k.ok THEN d.lower_quartile END,
          CASE WHEN k.ok THEN d.median END, CASE WHEN k.ok THEN d.upper_quartile END,
          CASE WHEN k.ok THEN d.highest END, CASE WHEN k.ok THEN d.mean END,
-         CASE WHEN k.ok THEN d.cost END, d.below_50, d.within_50_200, d.above_200
+         CASE WHEN k.ok THEN d.cost END, CASE WHEN k.ok THEN d.below_50 END,
+         CASE WHEN k.ok THEN d.within_50_200 END, CASE WHEN k.ok THEN d.above_200 END
   FROM commgrid.stipend_distribution d
   CROSS JOIN LATERAL (SELECT d.headcount >= (SELECT s.value FROM commgrid.masking_setting s
                                              WHERE s.name = 'bi_min_group_size') AS ok) k
@@ -12069,7 +12071,7 @@ COMMENT ON FUNCTION bi_stipend_distribution_rows() IS
 CREATE VIEW bi_stipend_distribution AS
 SELECT * FROM commgrid.bi_stipend_distribution_rows();
 COMMENT ON VIEW bi_stipend_distribution IS
-  'BI: the stipend distribution per month, scheme, post and township (commgrid.stipend_distribution); amounts withheld for groups of fewer than k persons (masking_setting bi_min_group_size); no person''s row';
+  'BI: the stipend distribution per month, scheme, post and township (commgrid.stipend_distribution); amounts and the counts against 50-200 yuan withheld for groups of fewer than k persons (masking_setting bi_min_group_size); no person''s row';
 SELECT commgrid.copy_column_comments('commgrid.bi_stipend_distribution', 'commgrid.stipend_distribution');
 -- The effect of a proposed scale before adopting it: per post and township, the month under
 -- the adopted scale and under the proposal, beside the report's 50-200 yuan.

@@ -126,9 +126,17 @@ SET ROLE s520102_grid;
 SELECT count(*) AS own FROM my_stipends();
 SELECT count(*) FROM stipend;
 RESET ROLE;
+-- BI: groups of fewer than k (5) persons show their headcount only, not even how many lie
+-- within 50-200 yuan (乙镇's one secretary's would be theirs); with k = 1 everything shows
 SET ROLE s520102_bi;
 SELECT township_code, post, headcount, lowest, median, within_50_200 FROM bi_stipend_distribution
 WHERE township_code LIKE '520102%' ORDER BY 1, 2;
 SELECT count(*) FROM payroll_export;
 RESET ROLE;
+UPDATE masking_setting SET value = 1 WHERE name = 'bi_min_group_size';
+SET ROLE s520102_bi;
+SELECT township_code, post, headcount, lowest, median, within_50_200 FROM bi_stipend_distribution
+WHERE township_code LIKE '520102%' ORDER BY 1, 2;
+RESET ROLE;
+UPDATE masking_setting SET value = 5 WHERE name = 'bi_min_group_size';
 ROLLBACK;
