@@ -7,6 +7,7 @@ PGVERSION  = 15
 MODULE_big = pg_commgrid
 OBJS = \
 	src/pg_commgrid.o \
+	src/care_listen.o \
 	src/gridcode.o \
 	src/point_reader.o \
 	src/ewkb_reader.o \

@@ -9,6 +9,7 @@
 #include "utils/builtins.h"
 
 #include "boundary_index.h"
+#include "care_listen.h"
 #include "echo.h"
 #include "shared_index.h"
 
@@ -36,4 +37,5 @@ _PG_init(void)
 {
 	boundary_index_define_settings();
 	shared_index_init();
+	care_listen_init();
 }

@@ -59,20 +59,100 @@ RETURN kind NOT IN ('low_battery', 'fence_return');
 COMMENT ON FUNCTION care_alarm_needs_response(text) IS
   'Whether an alarm of this kind must be answered by a person (every kind but low_battery and fence_return)';
 
--- The payload: alarm id, kind and when it was raised, nothing else.  Any login may LISTEN on
--- any channel (PostgreSQL has no privilege for it), so whatever the payload holds reaches every
--- role, BI and other jurisdictions included, with no audit: a listener reads the rest (person,
--- grid, position) through care_alarm_card, which checks its jurisdiction and audits the read.
+-- Who hears an alarm.  PostgreSQL has no privilege on LISTEN: any login hears every NOTIFY of
+-- its database.  With pg_commgrid in shared_preload_libraries every LISTEN on these channels
+-- passes care_alarm_listen_check (src/care_listen.c), and the payload is the alarm: id, kind,
+-- device, masked name, grid and position.  Without the preload a backend may lack that check,
+-- so the payload is the alarm's id, kind and time only, and a listener reads the rest through
+-- care_alarm_card (its jurisdiction checked, audited).
+CREATE FUNCTION care_alarm_listen_guarded() RETURNS boolean
+  AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+REVOKE EXECUTE ON FUNCTION care_alarm_listen_guarded() FROM PUBLIC;
+COMMENT ON FUNCTION care_alarm_listen_guarded() IS
+  'Whether every LISTEN on the care alarm channels is checked (pg_commgrid in shared_preload_libraries): then the NOTIFY payload carries the person and the position';
+
+-- The check of a LISTEN on a care alarm channel (called by the library, never granted):
+-- commgrid_care_alarm, every alarm of the database, for a superuser or the extension's owner
+-- (the district's own systems); commgrid_care_alarm_<area code>, the alarms of that area, for
+-- staff whose jurisdiction holds it.  One 42501 for "elsewhere" and "no such area"; each
+-- LISTEN allowed is audited, as the alarms it brings are personal data.
+CREATE FUNCTION care_alarm_listen_check(channel text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
+  suffix text := substr(channel, length('commgrid_care_alarm_') + 1);
+  area_code commgrid.gridcode;
+BEGIN
+  IF channel = 'commgrid_care_alarm' THEN
+    IF scopes IS NOT NULL THEN
+      RAISE EXCEPTION 'permission denied to listen on channel "commgrid_care_alarm"'
+        USING ERRCODE = '42501',
+              DETAIL = 'That channel carries every care alarm of the database, for the district''s own systems.',
+              HINT = 'LISTEN on commgrid_care_alarm_<area code> for an area of your jurisdiction.';
+    END IF;
+  ELSE
+    IF suffix !~ '^[0-9]{2,15}$' THEN
+      RAISE EXCEPTION 'channel "%" names no area', commgrid.echo_value(channel)
+        USING ERRCODE = '22023',
+              DETAIL = format('After commgrid_care_alarm_ comes an area code; got %s.', commgrid.echo_value(suffix)),
+              HINT = 'Use the area''s code as commgrid.gridcode prints it, e.g. commgrid_care_alarm_330106.';
+    END IF;
+    BEGIN
+      area_code := suffix::commgrid.gridcode;
+    EXCEPTION WHEN invalid_text_representation THEN
+      RAISE EXCEPTION 'channel "%" names no area', commgrid.echo_value(channel)
+        USING ERRCODE = '22023', DETAIL = SQLERRM,
+              HINT = 'Use the area''s code as commgrid.gridcode prints it, e.g. commgrid_care_alarm_330106.';
+    END;
+    IF area_code::text <> suffix THEN
+      -- alarms go to the printed form only: a listener on another spelling would hear nothing
+      RAISE EXCEPTION 'channel "%" names area % in another form', commgrid.echo_value(channel), area_code
+        USING ERRCODE = '22023',
+              DETAIL = 'Alarms are sent on the code as commgrid.gridcode prints it.',
+              HINT = format('LISTEN on commgrid_care_alarm_%s.', area_code);
+    END IF;
+    IF scopes IS NOT NULL AND NOT COALESCE(area_code OPERATOR(commgrid.<@) ANY (scopes), false) THEN
+      RAISE EXCEPTION 'area % is not in the jurisdiction of %', area_code, commgrid.acting_role()
+        USING ERRCODE = '42501',
+              HINT = 'LISTEN on commgrid_care_alarm_<area code> for an area of your jurisdiction.';
+    END IF;
+  END IF;
+  PERFORM commgrid.audit_read('commgrid.care_alarm', pg_catalog.jsonb_build_object('listen', channel),
+                              'LISTEN', area_code);
+END $$;
+REVOKE EXECUTE ON FUNCTION care_alarm_listen_check(text) FROM PUBLIC;
+COMMENT ON FUNCTION care_alarm_listen_check(text) IS
+  'The check of a LISTEN on a care alarm channel (called by the library): commgrid_care_alarm for a superuser or the owner, commgrid_care_alarm_<area> for staff whose jurisdiction holds the area; 42501 otherwise; each LISTEN allowed audited';
+
+-- The NOTIFY of an alarm, at commit (never on rollback): on commgrid_care_alarm and on the
+-- channel of the alarm's grid and of each area above it.
 CREATE FUNCTION care_alarm_notify() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  payload text;
 BEGIN
-  PERFORM pg_catalog.pg_notify('commgrid_care_alarm', pg_catalog.json_build_object(
-    'alarm_id', NEW.alarm_id, 'kind', NEW.kind, 'raised_at', NEW.raised_at)::text);
+  IF NOT commgrid.care_alarm_listen_guarded() THEN
+    PERFORM pg_catalog.pg_notify('commgrid_care_alarm', pg_catalog.json_build_object(
+      'alarm_id', NEW.alarm_id, 'kind', NEW.kind, 'raised_at', NEW.raised_at)::text);
+    RETURN NULL;
+  END IF;
+  payload := pg_catalog.json_build_object(
+    'alarm_id', NEW.alarm_id, 'kind', NEW.kind, 'device_id', NEW.device_id,
+    'name', (SELECT commgrid.mask_name(r.name) FROM commgrid.resident r
+             WHERE r.resident_id OPERATOR(pg_catalog.=) NEW.resident_id),
+    'grid_code', NEW.grid_code::text,
+    'lon', public.st_x(NEW.location), 'lat', public.st_y(NEW.location),
+    'position_assumed', NEW.position_assumed, 'raised_at', NEW.raised_at)::text;
+  PERFORM pg_catalog.pg_notify('commgrid_care_alarm', payload);
+  -- the same notification twice in a transaction is sent once (a city without counties)
+  FOR d IN 1 .. COALESCE(commgrid.depth(NEW.grid_code), 0) LOOP
+    PERFORM pg_catalog.pg_notify('commgrid_care_alarm_' || commgrid.ancestor(NEW.grid_code, d)::text, payload);
+  END LOOP;
   RETURN NULL;
 END $$;
 REVOKE EXECUTE ON FUNCTION care_alarm_notify() FROM PUBLIC;
 COMMENT ON FUNCTION care_alarm_notify() IS
-  'Trigger: NOTIFY commgrid_care_alarm with the alarm''s id, kind and raised_at as JSON (delivered at commit, never on rollback; any login may listen, so nothing more)';
+  'Trigger: NOTIFY the alarm as JSON at commit on commgrid_care_alarm and commgrid_care_alarm_<area> of its grid and each area above (with the preload: id, kind, device, masked name, grid, position; without it: id, kind, raised_at)';
 CREATE TRIGGER care_alarm_notify AFTER INSERT ON care_alarm
   FOR EACH ROW EXECUTE FUNCTION care_alarm_notify();
 
@@ -107,9 +187,9 @@ COMMENT ON FUNCTION care_alarm_respond(bigint, text, boolean, text) IS
 INSERT INTO staff_function VALUES
   ('care_alarm_respond', 'Records the response to a wearable alarm (returns nothing; the alarm is read through care_alarm)');
 
--- The alarm a listener was told of (the payload has its id, kind and time only, see
--- care_alarm_notify): the device's SIM number (to call the wearer), the person (masked name),
--- grid and position, for staff whose jurisdiction holds the alarm's grid.
+-- The alarm a listener was told of (without the preload the payload has its id, kind and time
+-- only): the device's SIM number (to call the wearer), the person (masked name), grid and
+-- position, for staff whose jurisdiction holds the alarm's grid.
 -- A staff function (the position is a restricted column): one 42501 for "elsewhere" and
 -- "missing", and every call audited (a READ entry, and pgaudit's line for the location).
 CREATE FUNCTION care_alarm_card(alarm bigint)
@@ -135,6 +215,6 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION care_alarm_card(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION care_alarm_card(bigint) IS
-  'Staff function: an alarm of the caller''s jurisdiction with its device''s SIM number, its wearer''s masked name, grid and position (what the NOTIFY payload leaves out); 42501 elsewhere or missing; every call audited';
+  'Staff function: an alarm of the caller''s jurisdiction with its device''s SIM number, its wearer''s masked name, grid and position; 42501 elsewhere or missing; every call audited';
 INSERT INTO staff_function VALUES
-  ('care_alarm_card', 'A wearable alarm''s SIM number, masked name, grid and position (the NOTIFY payload has its id, kind and time only)');
+  ('care_alarm_card', 'A wearable alarm''s SIM number, masked name, grid and position (the NOTIFY payload carries no SIM number, and without the preload only the alarm''s id, kind and time)');

@@ -44,9 +44,11 @@ BEGIN
   INSERT INTO public.base_alarm (kind, device_id, resident_id, grid_code, ping_id, fixed_at, location, position_assumed)
   VALUES (alarm_kind, device, resident, grid, ping, fixed, fix, assumed)
   RETURNING * INTO a;
-  -- the extension's payload (care_alarm_notify): id, kind and time only
   PERFORM pg_notify('commgrid_care_alarm', json_build_object(
-    'alarm_id', a.alarm_id, 'kind', a.kind, 'raised_at', a.raised_at)::text);
+    'alarm_id', a.alarm_id, 'kind', a.kind, 'device_id', a.device_id,
+    'name', (SELECT commgrid.mask_name(r.name) FROM commgrid.resident r WHERE r.resident_id = a.resident_id),
+    'grid_code', a.grid_code::text, 'lon', ST_X(a.location), 'lat', ST_Y(a.location),
+    'position_assumed', a.position_assumed, 'raised_at', a.raised_at)::text);
   RETURN a.alarm_id;
 END $$;
 

@@ -236,11 +236,17 @@ public class CommgridJdbcTest {
                 expectDenied(grid, "SELECT commgrid.create_roles()"));
         }
 
-        // wearable care alarms reach a listener at commit, never from a rolled-back ping
+        // wearable care alarms reach a listener at commit, never from a rolled-back ping; with the
+        // library preloaded (as here) only those whose jurisdiction holds the area may listen
         try (Connection listener = connect(url, "jdbc330106_grid", "grid-330106", false);
-             Connection gateway = connect(url, "jdbc330106_gateway", "gw-330106", false)) {
+             Connection gateway = connect(url, "jdbc330106_gateway", "gw-330106", false);
+             Connection bi = connect(url, "jdbc330106_bi", "bi-330106", false)) {
+            check("care alarm: BI may not listen to alarms (42501)", () ->
+                expectDenied(bi, "LISTEN commgrid_care_alarm_330106001001001"));
+            check("care alarm: a grid worker may not listen to every alarm (42501)", () ->
+                expectDenied(listener, "LISTEN commgrid_care_alarm"));
             try (Statement s = listener.createStatement()) {
-                s.execute("LISTEN commgrid_care_alarm");
+                s.execute("LISTEN commgrid_care_alarm_330106001001001");
             }
             check("care alarm: NOTIFY at commit with JSON payload; a rolled-back SOS raises nothing", () -> {
                 String sos = "INSERT INTO commgrid.care_ping (device_id, fixed_at, message, location, sos) "
@@ -259,17 +265,18 @@ public class CommgridJdbcTest {
                 // waits for the committed alarm; the rolled-back one, had it been sent, would come first
                 PGNotification[] got = pg.getNotifications(30000);
                 expect(got != null && got.length >= 1, "a notification arrived");
-                expectEqual("commgrid_care_alarm", got[0].getName(), "channel");
+                expectEqual("commgrid_care_alarm_330106001001001", got[0].getName(), "channel");
                 String payload = got[0].getParameter();
                 expect(payload.contains("\"kind\" : \"sos\""), "kind sos in " + payload);
-                // any login may LISTEN: the payload names no person, grid or place
-                expect(!payload.contains("name") && !payload.contains("grid_code") && !payload.contains("lon")
-                       && !payload.contains("lat") && !payload.contains("device_id"), "nothing personal in " + payload);
+                expect(payload.contains("\"name\" : \"张**\""), "masked name in " + payload);
+                expect(payload.contains("\"grid_code\" : \"330106001001001\""), "grid in " + payload);
+                expect(payload.contains("\"device_id\" : 330106000001"), "device in " + payload);
+                expect(payload.contains("\"lon\" : ") && payload.contains("\"lat\" : "), "position in " + payload);
                 java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"alarm_id\" : ([0-9]+)").matcher(payload);
                 expect(id.find(), "alarm_id in " + payload);
                 expectEqual(1L, count(listener, "SELECT count(*) FROM commgrid.care_alarm WHERE kind = 'sos'"),
                             "alarms the grid worker sees");
-                // the grid worker reads the rest through the audited staff function
+                // the same through the audited staff function
                 expectEqual(1L, count(listener, "SELECT count(*) FROM commgrid.care_alarm_card(" + id.group(1)
                                                 + ") WHERE name = '张**' AND grid_code = '330106001001001' AND device_id = 330106000001"),
                             "the alarm's card: masked name, grid, device");

@@ -139,15 +139,30 @@ SET LOCAL TimeZone = 'Asia/Shanghai';
 SELECT jsonb_pretty(care_positions('460102001001002')::jsonb);
 RESET TimeZone;
 SELECT acting_role, scope_code FROM audit_log WHERE via = 'care_positions' ORDER BY id;
--- 5a. an alarm's person and place: the NOTIFY payload has the alarm's id, kind and time only
--- (any login may LISTEN: test/specs/care_alarm_notify.spec), the rest through care_alarm_card,
--- in the caller's jurisdiction (one 42501 for elsewhere and missing), audited
+-- 5a. an alarm's person and place through care_alarm_card (what the NOTIFY payload has only
+-- with the preload, §5b), in the caller's jurisdiction (one 42501 for elsewhere and missing),
+-- audited
 SELECT r, pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_alarm_card((SELECT min(alarm_id) FROM commgrid.care_alarm WHERE kind = 'sos'))$$) AS sos_card,
        pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_alarm_card(460102999999)$$) AS no_such_alarm
 FROM care_role ORDER BY ord;
 SELECT kind, device_id, sim, name, grid_code, round(longitude::numeric, 4) AS lon, round(latitude::numeric, 4) AS lat, position_assumed
 FROM care_alarm_card((SELECT min(alarm_id) FROM care_alarm WHERE kind = 'sos'));
 SELECT acting_role, action, table_name, scope_code FROM audit_log WHERE via = 'care_alarm_card' ORDER BY id;
+-- 5b. who may LISTEN (with the preload, src/care_listen.c): commgrid_care_alarm, every alarm of
+-- the database, for the owner's systems only; an area's channel for staff whose jurisdiction
+-- holds the area; each LISTEN allowed audited
+SELECT care_alarm_listen_guarded() AS guarded;
+SELECT r, pg_temp.as_role(r, 'LISTEN commgrid_care_alarm') AS every_alarm,
+       pg_temp.as_role(r, 'LISTEN commgrid_care_alarm_460102') AS district,
+       pg_temp.as_role(r, 'LISTEN commgrid_care_alarm_460102001001001') AS grid1,
+       pg_temp.as_role(r, 'LISTEN commgrid_care_alarm_460102001001002') AS grid2,
+       pg_temp.as_role(r, 'LISTEN commgrid_care_alarm_460105') AS other_district,
+       pg_temp.as_role(r, 'LISTEN "COMMGRID_CARE_ALARM"') AS other_channel
+FROM care_role ORDER BY ord;
+SELECT c, pg_temp.try(format('LISTEN %I', c))
+FROM unnest(ARRAY['commgrid_care_alarm', 'commgrid_care_alarm_460102001', 'commgrid_care_alarm_460102000',
+                  'commgrid_care_alarm_4601020', 'commgrid_care_alarm_x', 'commgrid_care_alarm_']) c;
+SELECT acting_role, row_key->>'listen' AS channel, scope_code FROM audit_log WHERE via = 'LISTEN' ORDER BY id;
 
 -- 6. responses: through care_alarm_respond in the jurisdiction; no direct writes to alarms
 SELECT pg_temp.as_role('r460102_grid', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'acknowledged')$$) AS other_grid,
