@@ -60,8 +60,10 @@ SELECT commgrid.register_dump('commgrid.training_attendance');
 CREATE TRIGGER training_attendance_take_community BEFORE INSERT ON training_attendance
   FOR EACH ROW EXECUTE FUNCTION take_member_community();
 
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION training_attendance_hours() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   session_hours numeric;
 BEGIN
