@@ -14,7 +14,7 @@
 # its load, which makes the session plan them again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SIZES=${SIZES:-"2000 6000"}
+SIZES=${SIZES:-"3000 9000"}
 FIRST=${FIRST:-10}  # the session's first rows of each table, one statement each (0: none)
 ANALYZE_STEPS=${ANALYZE_STEPS:-0}
 db=people_plans_$$
