@@ -1,17 +1,19 @@
 #!/bin/bash
-# Bulk loads after a session's first rows (the cached plans of the people and visits triggers,
+# Bulk loads after a session's first rows (the cached plans of the keyed-lookup triggers,
 # docs/design/cached-plans.md): in one session of a fresh database analysed empty, FIRST rows of
 # each table are written one statement each (the session's first rows, on nearly empty tables),
 # then each table is loaded with ONE statement: N households, 2N residents, 2N residence events,
-# N must-visit tasks, N visits closing them and N findings flagging the residents.  A plan kept
-# from the first rows scans a whole table for every row of the bulk loads.
+# N must-visit tasks, N visits closing them, N findings flagging the residents, N Party members,
+# N dues, 2N sign-ups to activities (a hundred each) and N resident units.  A plan kept from the
+# first rows scans a whole table for every row of the bulk loads; the sign-ups and the units'
+# communities look up the table their own statement fills, which degrades even with FIRST=0.
 #   "before": the same database with the triggers' enable_seqscan setting reset (every function
 #   of the extension that has it, but those of the services round); "after": as installed.
-# Prints rows/s per load before and after, measured in the same run, and checks that every row
-# took its household's grid, every task was closed by its visit and every finding acted; exits
-# non-zero if not.  Never fails on a time.  The foreign-key checks keep plans made by the first
-# rows too (PostgreSQL's own, outside any function): ANALYZE_STEPS=1 analyses each table after
-# its load, which makes the session plan them again.
+# Prints rows/s per load before and after, measured in the same run, and checks the rows (every
+# grid and community taken, every task closed by its visit, every finding and due applied, the
+# counts); exits non-zero if not.  Never fails on a time.  PostgreSQL's own foreign-key checks
+# keep plans made by the first rows too (outside any function of the extension): ANALYZE_STEPS=1
+# analyses each table after its load, which makes the session plan them again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SIZES=${SIZES:-"3000 9000"}
@@ -75,9 +77,9 @@ SELECT format('INSERT INTO activity (organiser_id, kind, title, location, starts
 FROM generate_series(1, :first) g \gexec
 SELECT format('INSERT INTO activity_attendance (activity_id, resident_id) VALUES (%s, %s)', activity_id, activity_id)
 FROM activity ORDER BY activity_id \gexec
-SELECT max(household_id) AS h0, (SELECT max(resident_id) FROM resident) AS r0,
-       (SELECT max(task_id) FROM must_visit_task) AS t0, (SELECT max(visit_id) FROM visit) AS v0,
-       (SELECT coalesce(max(activity_id), 0) FROM activity) AS a0
+SELECT coalesce(max(household_id), 0) AS h0, (SELECT coalesce(max(resident_id), 0) FROM resident) AS r0,
+       (SELECT coalesce(max(task_id), 0) FROM must_visit_task) AS t0,
+       (SELECT coalesce(max(visit_id), 0) FROM visit) AS v0, (SELECT coalesce(max(activity_id), 0) FROM activity) AS a0
 FROM household \gset
 -- the bulk loads: one statement each
 SELECT clock_timestamp() AS c0 \gset
@@ -125,9 +127,14 @@ SELECT clock_timestamp() AS c8 \gset
 INSERT INTO activity_attendance (activity_id, resident_id)
 SELECT :a0 + 1 + (resident_id - :r0 - 1) / 100, resident_id FROM resident WHERE resident_id > :r0 ORDER BY resident_id;
 SELECT clock_timestamp() AS c9 \gset
+INSERT INTO unit (name, kind, affiliation, location)
+SELECT '批量' || g, 'armed_police', 'district', ST_SetSRID(ST_MakePoint(114.20 + random() * 0.2, 30.50 + random() * 0.2), 4490)
+FROM generate_series(1, :n) g;
+SELECT clock_timestamp() AS c10 \gset
 SELECT string_agg(round(extract(epoch FROM b - a)::numeric, 3)::text, '|' ORDER BY a)
 FROM (VALUES (:'c0'::timestamptz, :'c1'::timestamptz), (:'c1', :'c2'), (:'c2', :'c3'), (:'c3', :'c4'),
-             (:'c4', :'c5'), (:'c5', :'c6'), (:'c6', :'c7'), (:'c7', :'c8'), (:'c8', :'c9')) t(a, b);
+             (:'c4', :'c5'), (:'c5', :'c6'), (:'c6', :'c7'), (:'c7', :'c8'), (:'c8', :'c9'),
+             (:'c9', :'c10')) t(a, b);
 SELECT (SELECT count(*) FROM resident r JOIN household h USING (household_id)
         WHERE r.grid_code IS DISTINCT FROM h.grid_code::gridcode OR h.grid_code IS NULL)
      + (SELECT count(*) FROM residence_event e JOIN resident r USING (resident_id) WHERE e.grid_code IS DISTINCT FROM r.grid_code)
@@ -140,11 +147,13 @@ SELECT (SELECT count(*) FROM resident r JOIN household h USING (household_id)
      + abs((SELECT count(*) FROM party_dues d JOIN party_member m USING (resident_id)
             WHERE d.community_code = '420102001001' AND m.community_code = '420102001001' AND d.paid_by_id = d.resident_id) - :n - :first)
      + abs((SELECT count(*) FROM activity_attendance t JOIN activity a USING (activity_id)
-            WHERE t.community_code = a.community_code) - 2 * :n - :first);
+            WHERE t.community_code = a.community_code) - 2 * :n - :first)
+     + abs((SELECT count(*) FROM unit_community c JOIN unit u USING (unit_id)
+            WHERE c.is_home AND c.community_code = u.community_code AND c.share = 1) - :n);
 ROLLBACK;
 SQL
 }
-steps="households residents residence_events must_visit_tasks visits findings party_members party_dues attendances"
+steps="households residents residence_events must_visit_tasks visits findings party_members party_dues attendances units"
 echo "N|load|rows|before_s|after_s|before_rows_per_s|after_rows_per_s|after/before"
 for n in $SIZES; do
   declare -A secs=()
@@ -163,7 +172,7 @@ for n in $SIZES; do
   IFS='|' read -r -a a <<<"${secs[after]}"
   i=0
   for step in $steps; do
-    case $step in households|must_visit_tasks|visits|findings|party_members|party_dues) rows=$n;; *) rows=$((2 * n));; esac
+    case $step in households|must_visit_tasks|visits|findings|party_members|party_dues|units) rows=$n;; *) rows=$((2 * n));; esac
     awk -v n="$n" -v s="$step" -v r="$rows" -v b="${b[$i]}" -v a="${a[$i]}" 'BEGIN {
       printf "%d|%s|%d|%.3f|%.3f|%.0f|%.0f|%.2f\n", n, s, r, b, a, r / (b > 0 ? b : 0.005), r / (a > 0 ? a : 0.005), (b > 0 ? b : 0.005) / (a > 0 ? a : 0.005) }'
     i=$((i + 1))
