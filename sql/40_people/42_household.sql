@@ -141,8 +141,10 @@ CREATE TRIGGER resident_check_birth BEFORE INSERT OR UPDATE OF idcard, registere
 -- it reads; the writer's policy then checks the row with the household's grid, so nobody can
 -- put a resident into a household outside their jurisdiction (a given grid_code is put right
 -- first, and refused when that grid is not the writer's).
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION resident_take_household_grid() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   -- under the boundary lock: a redraw cannot pass its households' grids on before this row commits
   PERFORM commgrid.boundary_share_lock();

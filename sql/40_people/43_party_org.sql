@@ -89,8 +89,10 @@ COMMENT ON FUNCTION party_org_child_kinds(text) IS
   'Kinds that may stand under an organisation of this kind: committee > general_branch > branch > party_group, and a committee may hold branches directly';
 
 -- The tree's shape checked with clear messages.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION party_org_check_tree() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   parent_kind text;
   allowed text[];
@@ -137,8 +139,10 @@ CREATE TRIGGER party_org_check_tree BEFORE INSERT OR UPDATE OF kind, parent_id O
   FOR EACH ROW EXECUTE FUNCTION party_org_check_tree();
 
 -- A row scoped by its organisation takes the organisation's community when none is given.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION take_org_community() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   IF NEW.community_code IS NULL THEN
     SELECT community_code INTO NEW.community_code

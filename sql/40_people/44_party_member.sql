@@ -44,8 +44,10 @@ SELECT commgrid.audit_table('commgrid.party_member');
 SELECT commgrid.register_dump('commgrid.party_member');
 
 -- Members belong to branches; the community comes from the branch.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION party_member_check_org() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   org commgrid.party_org;
 BEGIN
@@ -124,8 +126,10 @@ SELECT commgrid.mark_personal('commgrid.floating_member', '{certificate_no}', re
 SELECT commgrid.audit_table('commgrid.floating_member');
 SELECT commgrid.register_dump('commgrid.floating_member');
 
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION take_member_community() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   IF NEW.community_code IS NULL THEN
     SELECT community_code INTO NEW.community_code

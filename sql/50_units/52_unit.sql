@@ -233,8 +233,10 @@ CREATE TRIGGER unit_assign BEFORE INSERT OR UPDATE OF location, footprint, commu
   FOR EACH ROW EXECUTE FUNCTION unit_assign();
 
 -- Keep unit_community in step with the unit's place.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION unit_sync_communities() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   DELETE FROM commgrid.unit_community WHERE unit_id = NEW.unit_id;
   IF NEW.footprint IS NOT NULL THEN

@@ -151,9 +151,11 @@ SELECT commgrid.register_dump('commgrid.cross_appointment');
 
 -- A unit named beside a community must co-build with it (unit_community): the one check, and
 -- its message, for joint-meeting seats, cross-appointments, resources and dual reports.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION refuse_unless_cobuilds(unit bigint, community gridcode, detail text, hint text DEFAULT NULL)
 RETURNS void
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM commgrid.unit_community uc
               WHERE uc.unit_id = unit AND uc.community_code = community) THEN

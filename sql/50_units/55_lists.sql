@@ -207,8 +207,10 @@ COMMENT ON FUNCTION cobuilding_tie_check() IS
   'Trigger (arguments: what the row is, hint): the row''s unit co-builds with its community';
 
 -- Service is recorded for a unit, or a member, whose report to the community was in force.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION service_record_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   IF NEW.person_id IS NULL THEN
     IF NOT EXISTS (SELECT 1 FROM commgrid.unit_report ur

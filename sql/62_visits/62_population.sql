@@ -52,8 +52,10 @@ SELECT commgrid.register_dump('commgrid.residence_event');
 -- writer per person at a time, so the order check below and the household's grid read after
 -- the lock see what a concurrent writer or household move committed.  Only lookups by key:
 -- the cost per row does not grow with the register.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION residence_event_prepare() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   IF TG_OP = 'INSERT' OR NEW.on_date IS DISTINCT FROM OLD.on_date OR NEW.resident_id IS DISTINCT FROM OLD.resident_id THEN
     IF NEW.on_date > commgrid.district_today() THEN
@@ -189,8 +191,10 @@ SELECT commgrid.mark_personal('commgrid.rental', '{landlord_phone}', restricted 
 SELECT commgrid.audit_table('commgrid.rental');
 SELECT commgrid.register_dump('commgrid.rental');
 
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION take_household_grid() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   PERFORM commgrid.boundary_share_lock();
   SELECT h.grid_code INTO NEW.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id;
@@ -231,8 +235,10 @@ SELECT commgrid.register_dump('commgrid.tenancy');
 
 -- A tenancy takes the rental's grid, with the rental's row locked: two sessions adding
 -- tenancies of one dwelling take turns, so the overlap check below sees the other's rows.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION tenancy_prepare() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   PERFORM commgrid.boundary_share_lock();
   SELECT l.grid_code INTO NEW.grid_code FROM commgrid.rental l WHERE l.rental_id = NEW.rental_id

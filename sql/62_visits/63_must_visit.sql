@@ -158,8 +158,10 @@ SELECT commgrid.mark_personal('commgrid.must_visit_task', '{situation, note}');
 SELECT commgrid.audit_table('commgrid.must_visit_task');
 SELECT commgrid.register_dump('commgrid.must_visit_task');
 
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION must_visit_task_prepare() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   home bigint;
 BEGIN

@@ -63,8 +63,10 @@ ALTER TABLE must_visit_task
   ADD FOREIGN KEY (raised_by_visit) REFERENCES visit ON DELETE SET NULL,
   ADD FOREIGN KEY (closed_by_visit) REFERENCES visit ON DELETE SET NULL;
 
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION visit_prepare() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   home bigint;
   t commgrid.must_visit_task;
@@ -119,8 +121,10 @@ CREATE TRIGGER visit_prepare BEFORE INSERT OR UPDATE ON visit
   FOR EACH ROW EXECUTE FUNCTION visit_prepare();
 
 -- A must-visit visit that met the household closes its task (the first such visit).
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION visit_close_task() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   UPDATE commgrid.must_visit_task t
      SET closed_by_visit = NEW.visit_id, closed_on = commgrid.district_date(NEW.visited_at)
@@ -202,8 +206,10 @@ SELECT commgrid.audit_table('commgrid.visit_finding');
 SELECT commgrid.register_dump('commgrid.visit_finding');
 
 -- The finding's checks (as the owner: the visit and household may be hidden from nobody here)
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION visit_finding_prepare() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   v commgrid.visit;
 BEGIN
@@ -231,8 +237,10 @@ CREATE TRIGGER visit_finding_1_prepare BEFORE INSERT ON visit_finding
 
 -- The finding's effects, with the writer's rights: a grid worker changes only residents of
 -- their grids, and the resident's audit trigger records who changed which flag.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION visit_finding_apply() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   v_day date;
   v_household bigint;

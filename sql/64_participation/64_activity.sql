@@ -138,8 +138,10 @@ SELECT commgrid.register_dump('commgrid.activity_attendance');
 
 -- The community of the activity, and the capacity: sign-ups beyond it are refused.  The
 -- activity row is locked, so two sessions cannot both take the last place.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION activity_attendance_admit() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   a commgrid.activity;
   taken bigint;

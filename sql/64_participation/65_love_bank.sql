@@ -205,8 +205,10 @@ CREATE TRIGGER love_movement_append_only BEFORE UPDATE OR DELETE ON love_movemen
 CREATE TRIGGER love_movement_no_truncate BEFORE TRUNCATE ON love_movement
   FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
 
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION love_movement_take_area() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   SELECT a.area_code INTO NEW.area_code FROM commgrid.love_account a WHERE a.account_id = NEW.account_id;
   RETURN NEW;
@@ -266,8 +268,10 @@ CREATE TRIGGER love_movement_apply AFTER INSERT ON love_movement
   REFERENCING NEW TABLE AS new_movement FOR EACH STATEMENT EXECUTE FUNCTION love_movement_apply();
 
 -- Balanced at commit: a deferred constraint trigger per transaction sums its movements.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION love_transaction_check_balanced() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   legs bigint;
   total numeric;

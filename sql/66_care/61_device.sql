@@ -155,8 +155,10 @@ COMMENT ON SEQUENCE care_fence_version_seq IS 'Values of care_device_state.fence
 SELECT commgrid.register_dump('commgrid.care_fence_version_seq');
 
 -- Every device has its state row; the open binding (and its consent) is mirrored into it.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION care_device_new_state() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   INSERT INTO commgrid.care_device_state (device_id) VALUES (NEW.device_id);
   RETURN NULL;
@@ -166,8 +168,10 @@ COMMENT ON FUNCTION care_device_new_state() IS 'Trigger: a new device gets its i
 CREATE TRIGGER care_device_state_row AFTER INSERT ON care_device
   FOR EACH ROW EXECUTE FUNCTION care_device_new_state();
 
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION care_binding_state() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   b commgrid.care_binding;
 BEGIN

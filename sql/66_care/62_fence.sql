@@ -44,8 +44,10 @@ SELECT commgrid.mark_personal('commgrid.care_fence', '{centre, area}', restricte
 SELECT commgrid.register_dump('commgrid.care_fence');
 SELECT commgrid.audit_table('commgrid.care_fence');
 
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION care_fence_grid() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   NEW.grid_code := (SELECT r.grid_code FROM commgrid.resident r
                     WHERE r.resident_id OPERATOR(pg_catalog.=) NEW.resident_id);

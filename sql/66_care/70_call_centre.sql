@@ -101,8 +101,10 @@ SELECT commgrid.audit_table('commgrid.care_escalation');
 -- A call or a step takes its alarm's grid; a step keeps the chain's order (its rank not below
 -- an earlier step's, not above a later one's) and calls only the person's consenting contacts.
 -- Under a lock on the alarm row, so two operators recording steps of one alarm take turns.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION care_alarm_child_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   a commgrid.care_alarm;
   rank int;

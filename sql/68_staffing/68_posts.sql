@@ -132,8 +132,10 @@ SELECT commgrid.register_dump('commgrid.party_work_post');
 -- A side post belongs to the same person as its main post, overlaps it, and the main post
 -- is not itself held on the side.  The owner's rights: the main post may lie outside the
 -- writer's view.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION party_work_post_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   main commgrid.party_work_post;
   org_kind text;

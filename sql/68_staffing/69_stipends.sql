@@ -127,8 +127,10 @@ SELECT commgrid.audit_table('commgrid.stipend');
 SELECT commgrid.register_dump('commgrid.stipend');
 
 -- Rows are history: only paid_on may change, once, and only on the month's last revision.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION stipend_guard() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   IF OLD.paid_on IS NOT NULL THEN
     RAISE EXCEPTION 'the stipend of post % for % (revision %) was paid on % and cannot change',

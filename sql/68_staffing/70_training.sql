@@ -102,8 +102,10 @@ CREATE TRIGGER training_session_keep_others BEFORE UPDATE OR DELETE ON training_
 CREATE TRIGGER training_course_keep_others BEFORE UPDATE OR DELETE ON training_course
   FOR EACH ROW EXECUTE FUNCTION training_keep_others_attendance();
 
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION training_attendance_hours() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   session_hours numeric;
 BEGIN

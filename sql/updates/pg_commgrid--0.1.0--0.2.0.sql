@@ -2400,8 +2400,10 @@ CREATE TRIGGER resident_check_birth BEFORE INSERT OR UPDATE OF idcard, registere
 -- it reads; the writer's policy then checks the row with the household's grid, so nobody can
 -- put a resident into a household outside their jurisdiction (a given grid_code is put right
 -- first, and refused when that grid is not the writer's).
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION resident_take_household_grid() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   -- under the boundary lock: a redraw cannot pass its households' grids on before this row commits
   PERFORM commgrid.boundary_share_lock();
@@ -2553,8 +2555,10 @@ SELECT commgrid.register_dump('commgrid.party_org_committee');
 COMMENT ON FUNCTION party_org_child_kinds(text) IS
   'Kinds that may stand under an organisation of this kind: committee > general_branch > branch > party_group, and a committee may hold branches directly';
 -- The tree's shape checked with clear messages.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION party_org_check_tree() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   parent_kind text;
   allowed text[];
@@ -2599,8 +2603,10 @@ COMMENT ON FUNCTION party_org_check_tree() IS
 CREATE TRIGGER party_org_check_tree BEFORE INSERT OR UPDATE OF kind, parent_id ON party_org
   FOR EACH ROW EXECUTE FUNCTION party_org_check_tree();
 -- A row scoped by its organisation takes the organisation's community when none is given.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION take_org_community() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   IF NEW.community_code IS NULL THEN
     SELECT community_code INTO NEW.community_code
@@ -2632,8 +2638,10 @@ SELECT commgrid.secure_table('commgrid.party_member', '{community_code, grid_cod
 SELECT commgrid.audit_table('commgrid.party_member');
 SELECT commgrid.register_dump('commgrid.party_member');
 -- Members belong to branches; the community comes from the branch.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION party_member_check_org() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   org commgrid.party_org;
 BEGIN
@@ -2678,8 +2686,10 @@ SELECT commgrid.secure_table('commgrid.floating_member', '{community_code}',
 SELECT commgrid.mark_personal('commgrid.floating_member', '{certificate_no}', restricted => true);
 SELECT commgrid.audit_table('commgrid.floating_member');
 SELECT commgrid.register_dump('commgrid.floating_member');
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION take_member_community() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   IF NEW.community_code IS NULL THEN
     SELECT community_code INTO NEW.community_code
@@ -3669,8 +3679,10 @@ COMMENT ON FUNCTION unit_assign() IS
 CREATE TRIGGER unit_assign BEFORE INSERT OR UPDATE OF location, footprint, community_code ON unit
   FOR EACH ROW EXECUTE FUNCTION unit_assign();
 -- Keep unit_community in step with the unit's place.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION unit_sync_communities() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   DELETE FROM commgrid.unit_community WHERE unit_id = NEW.unit_id;
   IF NEW.footprint IS NOT NULL THEN
@@ -3927,9 +3939,11 @@ SELECT commgrid.secure_table('commgrid.cross_appointment', '{community_code}',
 SELECT commgrid.register_dump('commgrid.cross_appointment');
 -- A unit named beside a community must co-build with it (unit_community): the one check, and
 -- its message, for joint-meeting seats, cross-appointments, resources and dual reports.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION refuse_unless_cobuilds(unit bigint, community gridcode, detail text, hint text DEFAULT NULL)
 RETURNS void
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM commgrid.unit_community uc
               WHERE uc.unit_id = unit AND uc.community_code = community) THEN
@@ -4283,8 +4297,10 @@ REVOKE EXECUTE ON FUNCTION cobuilding_tie_check() FROM PUBLIC;
 COMMENT ON FUNCTION cobuilding_tie_check() IS
   'Trigger (arguments: what the row is, hint): the row''s unit co-builds with its community';
 -- Service is recorded for a unit, or a member, whose report to the community was in force.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION service_record_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   IF NEW.person_id IS NULL THEN
     IF NOT EXISTS (SELECT 1 FROM commgrid.unit_report ur
@@ -6642,8 +6658,10 @@ SELECT commgrid.register_dump('commgrid.residence_event');
 -- writer per person at a time, so the order check below and the household's grid read after
 -- the lock see what a concurrent writer or household move committed.  Only lookups by key:
 -- the cost per row does not grow with the register.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION residence_event_prepare() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   IF TG_OP = 'INSERT' OR NEW.on_date IS DISTINCT FROM OLD.on_date OR NEW.resident_id IS DISTINCT FROM OLD.resident_id THEN
     IF NEW.on_date > commgrid.district_today() THEN
@@ -6774,8 +6792,10 @@ SELECT commgrid.mark_personal('commgrid.rental', '{landlord_name}');
 SELECT commgrid.mark_personal('commgrid.rental', '{landlord_phone}', restricted => true);
 SELECT commgrid.audit_table('commgrid.rental');
 SELECT commgrid.register_dump('commgrid.rental');
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION take_household_grid() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   PERFORM commgrid.boundary_share_lock();
   SELECT h.grid_code INTO NEW.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id;
@@ -6814,8 +6834,10 @@ SELECT commgrid.audit_table('commgrid.tenancy');
 SELECT commgrid.register_dump('commgrid.tenancy');
 -- A tenancy takes the rental's grid, with the rental's row locked: two sessions adding
 -- tenancies of one dwelling take turns, so the overlap check below sees the other's rows.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION tenancy_prepare() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   PERFORM commgrid.boundary_share_lock();
   SELECT l.grid_code INTO NEW.grid_code FROM commgrid.rental l WHERE l.rental_id = NEW.rental_id
@@ -7049,8 +7071,10 @@ SELECT commgrid.protect_special_category('commgrid.must_visit_task');
 SELECT commgrid.mark_personal('commgrid.must_visit_task', '{situation, note}');
 SELECT commgrid.audit_table('commgrid.must_visit_task');
 SELECT commgrid.register_dump('commgrid.must_visit_task');
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION must_visit_task_prepare() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   home bigint;
 BEGIN
@@ -7151,8 +7175,10 @@ SELECT commgrid.register_dump('commgrid.visit');
 ALTER TABLE must_visit_task
   ADD FOREIGN KEY (raised_by_visit) REFERENCES visit ON DELETE SET NULL,
   ADD FOREIGN KEY (closed_by_visit) REFERENCES visit ON DELETE SET NULL;
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION visit_prepare() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   home bigint;
   t commgrid.must_visit_task;
@@ -7206,8 +7232,10 @@ COMMENT ON FUNCTION visit_prepare() IS
 CREATE TRIGGER visit_prepare BEFORE INSERT OR UPDATE ON visit
   FOR EACH ROW EXECUTE FUNCTION visit_prepare();
 -- A must-visit visit that met the household closes its task (the first such visit).
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION visit_close_task() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   UPDATE commgrid.must_visit_task t
      SET closed_by_visit = NEW.visit_id, closed_on = commgrid.district_date(NEW.visited_at)
@@ -7287,8 +7315,10 @@ SELECT commgrid.mark_personal('commgrid.visit_finding',
 SELECT commgrid.audit_table('commgrid.visit_finding');
 SELECT commgrid.register_dump('commgrid.visit_finding');
 -- The finding's checks (as the owner: the visit and household may be hidden from nobody here)
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION visit_finding_prepare() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   v commgrid.visit;
 BEGIN
@@ -7315,8 +7345,10 @@ CREATE TRIGGER visit_finding_1_prepare BEFORE INSERT ON visit_finding
   FOR EACH ROW EXECUTE FUNCTION visit_finding_prepare();
 -- The finding's effects, with the writer's rights: a grid worker changes only residents of
 -- their grids, and the resident's audit trigger records who changed which flag.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION visit_finding_apply() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   v_day date;
   v_household bigint;
@@ -8225,8 +8257,10 @@ SELECT commgrid.mark_personal('commgrid.activity_attendance', '{volunteer_id}');
 SELECT commgrid.register_dump('commgrid.activity_attendance');
 -- The community of the activity, and the capacity: sign-ups beyond it are refused.  The
 -- activity row is locked, so two sessions cannot both take the last place.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION activity_attendance_admit() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   a commgrid.activity;
   taken bigint;
@@ -8484,8 +8518,10 @@ CREATE TRIGGER love_movement_append_only BEFORE UPDATE OR DELETE ON love_movemen
   FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
 CREATE TRIGGER love_movement_no_truncate BEFORE TRUNCATE ON love_movement
   FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change();
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION love_movement_take_area() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   SELECT a.area_code INTO NEW.area_code FROM commgrid.love_account a WHERE a.account_id = NEW.account_id;
   RETURN NEW;
@@ -8543,8 +8579,10 @@ COMMENT ON FUNCTION love_movement_apply() IS
 CREATE TRIGGER love_movement_apply AFTER INSERT ON love_movement
   REFERENCING NEW TABLE AS new_movement FOR EACH STATEMENT EXECUTE FUNCTION love_movement_apply();
 -- Balanced at commit: a deferred constraint trigger per transaction sums its movements.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION love_transaction_check_balanced() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   legs bigint;
   total numeric;
@@ -10292,8 +10330,10 @@ CREATE SEQUENCE care_fence_version_seq;
 COMMENT ON SEQUENCE care_fence_version_seq IS 'Values of care_device_state.fence_version';
 SELECT commgrid.register_dump('commgrid.care_fence_version_seq');
 -- Every device has its state row; the open binding (and its consent) is mirrored into it.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION care_device_new_state() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   INSERT INTO commgrid.care_device_state (device_id) VALUES (NEW.device_id);
   RETURN NULL;
@@ -10302,8 +10342,10 @@ REVOKE EXECUTE ON FUNCTION care_device_new_state() FROM PUBLIC;
 COMMENT ON FUNCTION care_device_new_state() IS 'Trigger: a new device gets its ingest state row';
 CREATE TRIGGER care_device_state_row AFTER INSERT ON care_device
   FOR EACH ROW EXECUTE FUNCTION care_device_new_state();
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION care_binding_state() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   b commgrid.care_binding;
 BEGIN
@@ -10382,8 +10424,10 @@ SELECT commgrid.secure_table('commgrid.care_fence', '{grid_code}',
 SELECT commgrid.mark_personal('commgrid.care_fence', '{centre, area}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_fence');
 SELECT commgrid.audit_table('commgrid.care_fence');
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION care_fence_grid() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   NEW.grid_code := (SELECT r.grid_code FROM commgrid.resident r
                     WHERE r.resident_id OPERATOR(pg_catalog.=) NEW.resident_id);
@@ -11200,8 +11244,10 @@ SELECT commgrid.audit_table('commgrid.care_escalation');
 -- A call or a step takes its alarm's grid; a step keeps the chain's order (its rank not below
 -- an earlier step's, not above a later one's) and calls only the person's consenting contacts.
 -- Under a lock on the alarm row, so two operators recording steps of one alarm take turns.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION care_alarm_child_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   a commgrid.care_alarm;
   rank int;
@@ -11537,8 +11583,10 @@ SELECT commgrid.register_dump('commgrid.party_work_post');
 -- A side post belongs to the same person as its main post, overlaps it, and the main post
 -- is not itself held on the side.  The owner's rights: the main post may lie outside the
 -- writer's view.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION party_work_post_check() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   main commgrid.party_work_post;
   org_kind text;
@@ -11770,8 +11818,10 @@ SELECT commgrid.mark_personal('commgrid.stipend',
 SELECT commgrid.audit_table('commgrid.stipend');
 SELECT commgrid.register_dump('commgrid.stipend');
 -- Rows are history: only paid_on may change, once, and only on the month's last revision.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION stipend_guard() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 BEGIN
   IF OLD.paid_on IS NOT NULL THEN
     RAISE EXCEPTION 'the stipend of post % for % (revision %) was paid on % and cannot change',
@@ -12294,8 +12344,10 @@ CREATE TRIGGER training_session_keep_others BEFORE UPDATE OR DELETE ON training_
   FOR EACH ROW EXECUTE FUNCTION training_keep_others_attendance();
 CREATE TRIGGER training_course_keep_others BEFORE UPDATE OR DELETE ON training_course
   FOR EACH ROW EXECUTE FUNCTION training_keep_others_attendance();
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION training_attendance_hours() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   session_hours numeric;
 BEGIN

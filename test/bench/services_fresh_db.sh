@@ -1,6 +1,7 @@
-# Sourced by the services bulk benchmarks: fresh makes the database $db anew with the services
-# benchmarks' district (services_setup.sql), runs BEFORE_SQL if given (to measure an older
-# definition), and analyses it while it has no requests, as the demo's step 20 leaves it.  Each
+# Sourced by the bulk benchmarks (services_bulk_*, people_bulk_plans.sh): fresh makes the
+# database $db anew with the services benchmarks' district (services_setup.sql), runs BEFORE_SQL
+# if given (to measure an older definition), and analyses it while it has no requests or people,
+# as the demo's step 20 leaves the requests.  Each
 # run gets a database of its own: a run rolled back leaves pages behind that change the plans of
 # the next.
 fresh() {

@@ -14,8 +14,9 @@ cleanup() {
   psql -X -q -c 'DROP DATABASE IF EXISTS commgrid_jdbc' >/dev/null 2>&1 || true
   psql -X -q -f teardown.sql >/dev/null 2>&1 || true
   if [ "$roles_before" = 0 ]; then
-    for r in district_admin township_staff community_staff grid_worker unit_liaison bi_reader; do
-      psql -X -q -c "DROP ROLE IF EXISTS commgrid_$r" >/dev/null 2>&1 || true
+    # every group role create_roles() made (the list grows with the areas)
+    for r in $(psql -X -At -c "SELECT rolname FROM pg_roles WHERE rolname LIKE 'commgrid\_%'" 2>/dev/null); do
+      psql -X -q -c "DROP ROLE IF EXISTS \"$r\"" >/dev/null 2>&1 || true
     done
   fi
 }
