@@ -293,5 +293,21 @@ SELECT r, pg_temp.as_role(r, $$SELECT string_agg(r.value::text, ' ' ORDER BY r.n
                                 WHERE r.indicator LIKE '%median minutes%' OR r.indicator LIKE '%false alarms%'$$) AS grid_2
 FROM care_role ORDER BY ord;
 
+-- 14. a person who moves takes their care along: household 1 (王秀英, device 1) moved into
+-- grid 2 by the engine; the binding, the device, its state and the fence follow, so the map
+-- of grid 1 no longer shows her live position to grid 1's worker (care_track already refused
+-- it) and grid 2's does; her pings stay where they were taken
+UPDATE household SET location = ST_SetSRID(ST_MakePoint(110.38, 20.03), 4490) WHERE household_id = 460102000001;
+SELECT (SELECT grid_code FROM resident WHERE resident_id = 460102000001) AS resident,
+       (SELECT grid_code FROM care_binding WHERE resident_id = 460102000001 AND bound_until IS NULL) AS binding,
+       (SELECT grid_code FROM care_device WHERE device_id = 460102000001) AS device,
+       (SELECT grid_code FROM care_device_state WHERE device_id = 460102000001) AS state,
+       (SELECT string_agg(DISTINCT grid_code::text, ',') FROM care_fence WHERE resident_id = 460102000001) AS fence,
+       (SELECT string_agg(DISTINCT grid_code::text, ',') FROM care_ping WHERE device_id = 460102000001) AS pings;
+SELECT r, pg_temp.as_role(r, $$SELECT json_array_length(commgrid.care_positions('460102001001001') -> 'features')$$) AS grid_1_map,
+       pg_temp.as_role(r, $$SELECT json_array_length(commgrid.care_positions('460102001001002') -> 'features')$$) AS grid_2_map,
+       pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_track(460102000001, '2026-12-01 00:00+08', '2026-12-02 00:00+08')$$) AS track_1
+FROM care_role WHERE r IN ('r460102_grid', 'r460102_grid2') ORDER BY ord;
+
 \i test/fixtures/security_cleanup.psql
 ROLLBACK;
