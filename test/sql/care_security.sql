@@ -167,6 +167,13 @@ SELECT pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_ping (device_
        pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_binding SET consent_withdrawn_at = now() WHERE resident_id = 460102000002$$) AS other_consent,
        pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_device SET retired_at = now()$$) AS retire_device,
        pg_temp.as_role('r460102_town', $$UPDATE commgrid.care_setting SET jump_speed_kmh = 1$$) AS settings;
+-- a device's two scopes are held apart: its grid is its binding's (a typed one is put back),
+-- and the district's administrator may not hand a worn device to another district's stock
+SELECT pg_temp.as_role('r460102_admin', $$UPDATE commgrid.care_device SET owner_code = '460103001' WHERE device_id = 460102000001$$) AS to_other_district,
+       pg_temp.as_role('r460102_admin', $$UPDATE commgrid.care_device SET grid_code = '460103001001001' WHERE device_id = 460102000002$$) AS typed_grid,
+       pg_temp.as_role('r460102_admin', $$UPDATE commgrid.care_device SET owner_code = '460102001001' WHERE device_id = 460102000003$$) AS to_own_community;
+SELECT device_id, owner_code, grid_code FROM care_device ORDER BY device_id;
+UPDATE care_device SET owner_code = '460102001' WHERE device_id = 460102000003;
 -- a binding takes its resident's grid, never a typed one: the grid worker of grid 1 binding the
 -- stock device to grid 2's resident under its own grid (which would put that person's pings on
 -- its map), or moving its own binding to grid 2's resident, is refused; nothing was bound
