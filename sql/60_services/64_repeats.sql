@@ -259,7 +259,7 @@ COMMENT ON FUNCTION recompute_repeats(timestamptz, timestamptz) IS
 CREATE VIEW service_request_repeat WITH (security_barrier) AS
   SELECT s.request_id, s.category_code, s.grid_code, s.community_code, s.requested_at,
          r.earlier_request_id, p.requested_at AS earlier_requested_at, r.distance_m,
-         u.radius_m, u.days
+         u.radius_m, u.days, p.grid_code AS earlier_grid_code
   FROM commgrid.service_repeat r
   JOIN commgrid.service_request s ON s.request_id = r.request_id
   JOIN commgrid.service_request p ON p.request_id = r.earlier_request_id
@@ -278,3 +278,4 @@ COMMENT ON COLUMN service_request_repeat.earlier_requested_at IS 'That request''
 COMMENT ON COLUMN service_request_repeat.distance_m IS 'Metres between the two (on the spheroid)';
 COMMENT ON COLUMN service_request_repeat.radius_m IS 'The radius of the rule it was judged under';
 COMMENT ON COLUMN service_request_repeat.days IS 'The days of the rule it was judged under';
+COMMENT ON COLUMN service_request_repeat.earlier_grid_code IS 'The grid of the request it repeats (which may lie across a border)';

@@ -113,15 +113,27 @@ COMMENT ON COLUMN service_figures.satisfaction_rate_asked IS 'Satisfied or basic
 COMMENT ON COLUMN service_figures.satisfaction_rate_closed IS 'Satisfied or basically satisfied, over all closed requests';
 COMMENT ON COLUMN service_figures.repeats IS 'Repeat requests: the same category within the metres and days of the repeat rule in force at intake (service_setting) of an earlier one';
 
--- For staff: the repeat requests of the jurisdiction, with the request each repeats.
+-- For staff: the repeat requests of the jurisdiction, with the request each repeats.  A
+-- repeat across the border names that earlier request (its id, time and distance) only when
+-- the caller reaches it too: it is another jurisdiction's request otherwise.
 CREATE VIEW service_repeat_request WITH (security_barrier) AS
 SELECT r.request_id, r.category_code, r.grid_code::text AS grid_code, r.community_code::text AS community_code,
-       r.requested_at, r.earlier_request_id, r.earlier_requested_at, r.distance_m, r.radius_m, r.days
+       r.requested_at,
+       CASE WHEN e.reached THEN r.earlier_request_id END AS earlier_request_id,
+       CASE WHEN e.reached THEN r.earlier_requested_at END AS earlier_requested_at,
+       CASE WHEN e.reached THEN r.distance_m END AS distance_m, r.radius_m, r.days
 FROM commgrid.service_request_repeat r
+CROSS JOIN LATERAL (SELECT commgrid.reaches(r.earlier_grid_code, (SELECT commgrid.reach_scopes())) AS reached) e
 WHERE commgrid.reaches(r.grid_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW service_repeat_request IS
   'Repeat requests in the caller''s jurisdiction: the same category within the metres and days of the repeat rule in force at intake (service_setting) of an earlier request, with that request and the rule (no description, no requester)';
 SELECT commgrid.copy_column_comments('commgrid.service_repeat_request', 'commgrid.service_request_repeat');
+COMMENT ON COLUMN service_repeat_request.earlier_request_id IS
+  'The latest earlier request it repeats; NULL when that request lies outside the caller''s jurisdiction';
+COMMENT ON COLUMN service_repeat_request.earlier_requested_at IS
+  'That request''s intake; NULL when it lies outside the caller''s jurisdiction';
+COMMENT ON COLUMN service_repeat_request.distance_m IS
+  'Metres between the two (on the spheroid); NULL when the earlier request lies outside the caller''s jurisdiction';
 
 -- What people ask for where (大数据分析群众诉求): requests per category, grid and month.
 CREATE VIEW service_category_trend WITH (security_barrier) AS

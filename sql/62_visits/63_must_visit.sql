@@ -158,6 +158,28 @@ SELECT commgrid.mark_personal('commgrid.must_visit_task', '{situation, note}');
 SELECT commgrid.audit_table('commgrid.must_visit_task');
 SELECT commgrid.register_dump('commgrid.must_visit_task');
 
+-- The resident and the household a task or a visit names are the writer's (check_writer_reach),
+-- before the rule "the resident lives in the household" answers about them: that answer, against
+-- a policy refusal, told a grid worker where another grid's resident lives.  Called by the
+-- security-definer triggers, so it reads both as the owner.
+CREATE FUNCTION check_writer_reaches_home(resident bigint, household bigint) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF check_writer_reaches_home.resident IS NOT NULL THEN
+    PERFORM commgrid.check_writer_reach(
+      (SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = check_writer_reaches_home.resident),
+      format('resident %s', check_writer_reaches_home.resident));
+  END IF;
+  IF check_writer_reaches_home.household IS NOT NULL THEN
+    PERFORM commgrid.check_writer_reach(
+      (SELECT h.grid_code FROM commgrid.household h WHERE h.household_id = check_writer_reaches_home.household),
+      format('household %s', check_writer_reaches_home.household));
+  END IF;
+END $$;
+REVOKE EXECUTE ON FUNCTION check_writer_reaches_home(bigint, bigint) FROM PUBLIC;
+COMMENT ON FUNCTION check_writer_reaches_home(bigint, bigint) IS
+  'Raise 42501 unless the acting role reaches the resident and the household given (either may be NULL); internal to the must-visit and visit triggers';
+
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION must_visit_task_prepare() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
@@ -165,15 +187,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 DECLARE
   home bigint;
 BEGIN
-  -- the rows it names are the writer's, before the rule below answers about them
-  IF NEW.resident_id IS NOT NULL THEN
-    PERFORM commgrid.check_writer_reach((SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id),
-                                        format('resident %s', NEW.resident_id));
-  END IF;
-  IF NEW.household_id IS NOT NULL THEN
-    PERFORM commgrid.check_writer_reach((SELECT h.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id),
-                                        format('household %s', NEW.household_id));
-  END IF;
+  PERFORM commgrid.check_writer_reaches_home(NEW.resident_id, NEW.household_id);
   IF NEW.resident_id IS NOT NULL THEN
     SELECT r.household_id INTO home FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id;
     IF NEW.household_id IS NULL THEN

@@ -77,14 +77,7 @@ BEGIN
             HINT = 'Record a visit after it happened.';
   END IF;
   -- the rows it names are the writer's, before the rules below answer about them
-  IF NEW.resident_id IS NOT NULL THEN
-    PERFORM commgrid.check_writer_reach((SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id),
-                                        format('resident %s', NEW.resident_id));
-  END IF;
-  IF NEW.household_id IS NOT NULL THEN
-    PERFORM commgrid.check_writer_reach((SELECT h.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id),
-                                        format('household %s', NEW.household_id));
-  END IF;
+  PERFORM commgrid.check_writer_reaches_home(NEW.resident_id, NEW.household_id);
   IF NEW.task_id IS NOT NULL THEN
     PERFORM commgrid.check_writer_reach((SELECT x.grid_code FROM commgrid.must_visit_task x WHERE x.task_id = NEW.task_id),
                                         format('task %s', NEW.task_id));

@@ -205,3 +205,24 @@ CREATE TRIGGER care_binding_grid BEFORE INSERT OR UPDATE OF resident_id, grid_co
   FOR EACH ROW EXECUTE FUNCTION care_binding_state();
 CREATE TRIGGER care_binding_mirror AFTER INSERT OR UPDATE ON care_binding
   FOR EACH ROW EXECUTE FUNCTION care_binding_state();
+
+-- A device has two scope columns and the policy lets a writer through when either is its own,
+-- so each is held here: grid_code is always the open binding's (care_binding_state writes it;
+-- a typed one is put back), and a new holder (owner_code) must lie in the writer's
+-- jurisdiction (check_writer_reach), or a district's administrator would hand its worn devices
+-- to another district's stock and figures.
+CREATE FUNCTION care_device_scopes() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'INSERT' OR NEW.owner_code IS DISTINCT FROM OLD.owner_code THEN
+    PERFORM commgrid.check_writer_reach(NEW.owner_code, format('area %s', NEW.owner_code));
+  END IF;
+  NEW.grid_code := (SELECT b.grid_code FROM commgrid.care_binding b
+                    WHERE b.device_id OPERATOR(pg_catalog.=) NEW.device_id AND b.bound_until IS NULL);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_device_scopes() FROM PUBLIC;
+COMMENT ON FUNCTION care_device_scopes() IS
+  'Trigger: a device''s grid is its open binding''s; a new holder (owner_code) must lie in the writer''s jurisdiction (42501)';
+CREATE TRIGGER care_device_scopes BEFORE INSERT OR UPDATE OF owner_code, grid_code ON care_device
+  FOR EACH ROW EXECUTE FUNCTION care_device_scopes();

@@ -6139,7 +6139,7 @@ COMMENT ON FUNCTION recompute_repeats(timestamptz, timestamptz) IS
 CREATE VIEW service_request_repeat WITH (security_barrier) AS
   SELECT s.request_id, s.category_code, s.grid_code, s.community_code, s.requested_at,
          r.earlier_request_id, p.requested_at AS earlier_requested_at, r.distance_m,
-         u.radius_m, u.days
+         u.radius_m, u.days, p.grid_code AS earlier_grid_code
   FROM commgrid.service_repeat r
   JOIN commgrid.service_request s ON s.request_id = r.request_id
   JOIN commgrid.service_request p ON p.request_id = r.earlier_request_id
@@ -6158,6 +6158,7 @@ COMMENT ON COLUMN service_request_repeat.earlier_requested_at IS 'That request''
 COMMENT ON COLUMN service_request_repeat.distance_m IS 'Metres between the two (on the spheroid)';
 COMMENT ON COLUMN service_request_repeat.radius_m IS 'The radius of the rule it was judged under';
 COMMENT ON COLUMN service_request_repeat.days IS 'The days of the rule it was judged under';
+COMMENT ON COLUMN service_request_repeat.earlier_grid_code IS 'The grid of the request it repeats (which may lie across a border)';
 -- Supervision (督办): yellow warnings before a deadline and red cards when it is missed
 -- (红黄牌), recorded as request events addressed to the handler's superior level.  Idempotent:
 -- one event per request, deadline and colour (request_event_supervision_once), so it can run
@@ -6338,15 +6339,27 @@ COMMENT ON COLUMN service_figures.resolved_in_community_share IS 'Share resolved
 COMMENT ON COLUMN service_figures.satisfaction_rate_asked IS 'Satisfied or basically satisfied, over the answers given';
 COMMENT ON COLUMN service_figures.satisfaction_rate_closed IS 'Satisfied or basically satisfied, over all closed requests';
 COMMENT ON COLUMN service_figures.repeats IS 'Repeat requests: the same category within the metres and days of the repeat rule in force at intake (service_setting) of an earlier one';
--- For staff: the repeat requests of the jurisdiction, with the request each repeats.
+-- For staff: the repeat requests of the jurisdiction, with the request each repeats.  A
+-- repeat across the border names that earlier request (its id, time and distance) only when
+-- the caller reaches it too: it is another jurisdiction's request otherwise.
 CREATE VIEW service_repeat_request WITH (security_barrier) AS
 SELECT r.request_id, r.category_code, r.grid_code::text AS grid_code, r.community_code::text AS community_code,
-       r.requested_at, r.earlier_request_id, r.earlier_requested_at, r.distance_m, r.radius_m, r.days
+       r.requested_at,
+       CASE WHEN e.reached THEN r.earlier_request_id END AS earlier_request_id,
+       CASE WHEN e.reached THEN r.earlier_requested_at END AS earlier_requested_at,
+       CASE WHEN e.reached THEN r.distance_m END AS distance_m, r.radius_m, r.days
 FROM commgrid.service_request_repeat r
+CROSS JOIN LATERAL (SELECT commgrid.reaches(r.earlier_grid_code, (SELECT commgrid.reach_scopes())) AS reached) e
 WHERE commgrid.reaches(r.grid_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW service_repeat_request IS
   'Repeat requests in the caller''s jurisdiction: the same category within the metres and days of the repeat rule in force at intake (service_setting) of an earlier request, with that request and the rule (no description, no requester)';
 SELECT commgrid.copy_column_comments('commgrid.service_repeat_request', 'commgrid.service_request_repeat');
+COMMENT ON COLUMN service_repeat_request.earlier_request_id IS
+  'The latest earlier request it repeats; NULL when that request lies outside the caller''s jurisdiction';
+COMMENT ON COLUMN service_repeat_request.earlier_requested_at IS
+  'That request''s intake; NULL when it lies outside the caller''s jurisdiction';
+COMMENT ON COLUMN service_repeat_request.distance_m IS
+  'Metres between the two (on the spheroid); NULL when the earlier request lies outside the caller''s jurisdiction';
 -- What people ask for where (大数据分析群众诉求): requests per category, grid and month.
 CREATE VIEW service_category_trend WITH (security_barrier) AS
 SELECT t.category_code, t.grid_code::text AS grid_code, t.community_code::text AS community_code, t.month,
@@ -7071,6 +7084,27 @@ SELECT commgrid.protect_special_category('commgrid.must_visit_task');
 SELECT commgrid.mark_personal('commgrid.must_visit_task', '{situation, note}');
 SELECT commgrid.audit_table('commgrid.must_visit_task');
 SELECT commgrid.register_dump('commgrid.must_visit_task');
+-- The resident and the household a task or a visit names are the writer's (check_writer_reach),
+-- before the rule "the resident lives in the household" answers about them: that answer, against
+-- a policy refusal, told a grid worker where another grid's resident lives.  Called by the
+-- security-definer triggers, so it reads both as the owner.
+CREATE OR REPLACE FUNCTION check_writer_reaches_home(resident bigint, household bigint) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF check_writer_reaches_home.resident IS NOT NULL THEN
+    PERFORM commgrid.check_writer_reach(
+      (SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = check_writer_reaches_home.resident),
+      format('resident %s', check_writer_reaches_home.resident));
+  END IF;
+  IF check_writer_reaches_home.household IS NOT NULL THEN
+    PERFORM commgrid.check_writer_reach(
+      (SELECT h.grid_code FROM commgrid.household h WHERE h.household_id = check_writer_reaches_home.household),
+      format('household %s', check_writer_reaches_home.household));
+  END IF;
+END $$;
+REVOKE EXECUTE ON FUNCTION check_writer_reaches_home(bigint, bigint) FROM PUBLIC;
+COMMENT ON FUNCTION check_writer_reaches_home(bigint, bigint) IS
+  'Raise 42501 unless the acting role reaches the resident and the household given (either may be NULL); internal to the must-visit and visit triggers';
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION must_visit_task_prepare() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
@@ -7078,15 +7112,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 DECLARE
   home bigint;
 BEGIN
-  -- the rows it names are the writer's, before the rule below answers about them
-  IF NEW.resident_id IS NOT NULL THEN
-    PERFORM commgrid.check_writer_reach((SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id),
-                                        format('resident %s', NEW.resident_id));
-  END IF;
-  IF NEW.household_id IS NOT NULL THEN
-    PERFORM commgrid.check_writer_reach((SELECT h.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id),
-                                        format('household %s', NEW.household_id));
-  END IF;
+  PERFORM commgrid.check_writer_reaches_home(NEW.resident_id, NEW.household_id);
   IF NEW.resident_id IS NOT NULL THEN
     SELECT r.household_id INTO home FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id;
     IF NEW.household_id IS NULL THEN
@@ -7189,14 +7215,7 @@ BEGIN
             HINT = 'Record a visit after it happened.';
   END IF;
   -- the rows it names are the writer's, before the rules below answer about them
-  IF NEW.resident_id IS NOT NULL THEN
-    PERFORM commgrid.check_writer_reach((SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id),
-                                        format('resident %s', NEW.resident_id));
-  END IF;
-  IF NEW.household_id IS NOT NULL THEN
-    PERFORM commgrid.check_writer_reach((SELECT h.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id),
-                                        format('household %s', NEW.household_id));
-  END IF;
+  PERFORM commgrid.check_writer_reaches_home(NEW.resident_id, NEW.household_id);
   IF NEW.task_id IS NOT NULL THEN
     PERFORM commgrid.check_writer_reach((SELECT x.grid_code FROM commgrid.must_visit_task x WHERE x.task_id = NEW.task_id),
                                         format('task %s', NEW.task_id));
@@ -10379,6 +10398,26 @@ CREATE TRIGGER care_binding_grid BEFORE INSERT OR UPDATE OF resident_id, grid_co
   FOR EACH ROW EXECUTE FUNCTION care_binding_state();
 CREATE TRIGGER care_binding_mirror AFTER INSERT OR UPDATE ON care_binding
   FOR EACH ROW EXECUTE FUNCTION care_binding_state();
+-- A device has two scope columns and the policy lets a writer through when either is its own,
+-- so each is held here: grid_code is always the open binding's (care_binding_state writes it;
+-- a typed one is put back), and a new holder (owner_code) must lie in the writer's
+-- jurisdiction (check_writer_reach), or a district's administrator would hand its worn devices
+-- to another district's stock and figures.
+CREATE OR REPLACE FUNCTION care_device_scopes() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'INSERT' OR NEW.owner_code IS DISTINCT FROM OLD.owner_code THEN
+    PERFORM commgrid.check_writer_reach(NEW.owner_code, format('area %s', NEW.owner_code));
+  END IF;
+  NEW.grid_code := (SELECT b.grid_code FROM commgrid.care_binding b
+                    WHERE b.device_id OPERATOR(pg_catalog.=) NEW.device_id AND b.bound_until IS NULL);
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_device_scopes() FROM PUBLIC;
+COMMENT ON FUNCTION care_device_scopes() IS
+  'Trigger: a device''s grid is its open binding''s; a new holder (owner_code) must lie in the writer''s jurisdiction (42501)';
+CREATE TRIGGER care_device_scopes BEFORE INSERT OR UPDATE OF owner_code, grid_code ON care_device
+  FOR EACH ROW EXECUTE FUNCTION care_device_scopes();
 -- Fences: per person a circle (centre and radius in metres) or a home polygon, each with
 -- active hours in district time.  The rule (docs/guide/care.md), evaluated in C by
 -- care_ingest on every accepted fix:
@@ -11312,6 +11351,37 @@ COMMENT ON FUNCTION care_contacts(bigint) IS
 INSERT INTO staff_function VALUES
   ('care_contacts', 'A person''s emergency contacts with their phones, in calling order')
 ON CONFLICT DO NOTHING;
+-- A person who moves (their household relocated and placed by the engine, or they moved to
+-- another household) takes their care with them: the open binding (and with it the device
+-- and its ingest state, care_binding_state), the fences and the emergency contacts now belong
+-- to the new grid's staff.  Otherwise the old grid's worker kept the person's live position
+-- on its map (care_positions reads the device state) while care_track already refused it, and
+-- the new grid's worker had neither.  Pings, alarms, calls, escalation steps and cases stay
+-- with the grid where they happened.  As the owner: whoever moved the person need not see
+-- their care rows.
+CREATE OR REPLACE FUNCTION resident_pass_grid_to_care() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  UPDATE commgrid.care_binding b SET grid_code = n.grid_code
+  FROM new_residents n JOIN old_residents o ON o.resident_id OPERATOR(pg_catalog.=) n.resident_id
+  WHERE b.resident_id OPERATOR(pg_catalog.=) n.resident_id AND b.bound_until IS NULL
+    AND n.grid_code IS DISTINCT FROM o.grid_code AND b.grid_code IS DISTINCT FROM n.grid_code;
+  UPDATE commgrid.care_fence f SET grid_code = n.grid_code
+  FROM new_residents n JOIN old_residents o ON o.resident_id OPERATOR(pg_catalog.=) n.resident_id
+  WHERE f.resident_id OPERATOR(pg_catalog.=) n.resident_id
+    AND n.grid_code IS DISTINCT FROM o.grid_code AND f.grid_code IS DISTINCT FROM n.grid_code;
+  UPDATE commgrid.care_contact c SET grid_code = n.grid_code
+  FROM new_residents n JOIN old_residents o ON o.resident_id OPERATOR(pg_catalog.=) n.resident_id
+  WHERE c.resident_id OPERATOR(pg_catalog.=) n.resident_id
+    AND n.grid_code IS DISTINCT FROM o.grid_code AND c.grid_code IS DISTINCT FROM n.grid_code;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION resident_pass_grid_to_care() FROM PUBLIC;
+COMMENT ON FUNCTION resident_pass_grid_to_care() IS
+  'Trigger: a resident whose grid changes takes their open care binding (device and ingest state with it), fences and emergency contacts to the new grid';
+CREATE TRIGGER resident_pass_grid_to_care AFTER UPDATE ON resident
+  REFERENCING NEW TABLE AS new_residents OLD TABLE AS old_residents
+  FOR EACH STATEMENT EXECUTE FUNCTION resident_pass_grid_to_care();
 -- The median of response minutes, to one decimal: one rule for care_response_times and
 -- area_report's care lines (NULLs, steps not yet taken, are left out).
 CREATE OR REPLACE FUNCTION care_median_minutes_final(minutes numeric[]) RETURNS numeric

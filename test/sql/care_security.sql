@@ -182,6 +182,13 @@ SELECT pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_ping (device_
        pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_binding SET consent_withdrawn_at = now() WHERE resident_id = 460102000002$$) AS other_consent,
        pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_device SET retired_at = now()$$) AS retire_device,
        pg_temp.as_role('r460102_town', $$UPDATE commgrid.care_setting SET jump_speed_kmh = 1$$) AS settings;
+-- a device's two scopes are held apart: its grid is its binding's (a typed one is put back),
+-- and the district's administrator may not hand a worn device to another district's stock
+SELECT pg_temp.as_role('r460102_admin', $$UPDATE commgrid.care_device SET owner_code = '460103001' WHERE device_id = 460102000001$$) AS to_other_district,
+       pg_temp.as_role('r460102_admin', $$UPDATE commgrid.care_device SET grid_code = '460103001001001' WHERE device_id = 460102000002$$) AS typed_grid,
+       pg_temp.as_role('r460102_admin', $$UPDATE commgrid.care_device SET owner_code = '460102001001' WHERE device_id = 460102000003$$) AS to_own_community;
+SELECT device_id, owner_code, grid_code FROM care_device ORDER BY device_id;
+UPDATE care_device SET owner_code = '460102001' WHERE device_id = 460102000003;
 -- a binding takes its resident's grid, never a typed one: the grid worker of grid 1 binding the
 -- stock device to grid 2's resident under its own grid (which would put that person's pings on
 -- its map), or moving its own binding to grid 2's resident, is refused; nothing was bound
@@ -307,6 +314,22 @@ SELECT r, pg_temp.as_role(r, $$SELECT string_agg(r.value::text, ' ' ORDER BY r.n
                                 FROM commgrid.area_report('460102001001002') WITH ORDINALITY r(indicator, value, unit, n)
                                 WHERE r.indicator LIKE '%median minutes%' OR r.indicator LIKE '%false alarms%'$$) AS grid_2
 FROM care_role ORDER BY ord;
+
+-- 14. a person who moves takes their care along: household 1 (王秀英, device 1) moved into
+-- grid 2 by the engine; the binding, the device, its state and the fence follow, so the map
+-- of grid 1 no longer shows her live position to grid 1's worker (care_track already refused
+-- it) and grid 2's does; her pings stay where they were taken
+UPDATE household SET location = ST_SetSRID(ST_MakePoint(110.38, 20.03), 4490) WHERE household_id = 460102000001;
+SELECT (SELECT grid_code FROM resident WHERE resident_id = 460102000001) AS resident,
+       (SELECT grid_code FROM care_binding WHERE resident_id = 460102000001 AND bound_until IS NULL) AS binding,
+       (SELECT grid_code FROM care_device WHERE device_id = 460102000001) AS device,
+       (SELECT grid_code FROM care_device_state WHERE device_id = 460102000001) AS state,
+       (SELECT string_agg(DISTINCT grid_code::text, ',') FROM care_fence WHERE resident_id = 460102000001) AS fence,
+       (SELECT string_agg(DISTINCT grid_code::text, ',') FROM care_ping WHERE device_id = 460102000001) AS pings;
+SELECT r, pg_temp.as_role(r, $$SELECT json_array_length(commgrid.care_positions('460102001001001') -> 'features')$$) AS grid_1_map,
+       pg_temp.as_role(r, $$SELECT json_array_length(commgrid.care_positions('460102001001002') -> 'features')$$) AS grid_2_map,
+       pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_track(460102000001, '2026-12-01 00:00+08', '2026-12-02 00:00+08')$$) AS track_1
+FROM care_role WHERE r IN ('r460102_grid', 'r460102_grid2') ORDER BY ord;
 
 \i test/fixtures/security_cleanup.psql
 ROLLBACK;

@@ -113,6 +113,24 @@ SELECT area_level, area_code, raised FROM commgrid.service_figures ORDER BY area
 SELECT indicator, value FROM commgrid.area_report('420102001001002') WHERE indicator LIKE 'mass work:%' ORDER BY indicator LIMIT 2;
 SELECT category_code, grid_code, requests FROM commgrid.service_category_trend ORDER BY 1, 2;
 SELECT count(*) AS grid2_repeats FROM commgrid.service_repeat_request;
+-- a repeat across the border: grid 2's request 20 m from an earlier one of grid 1 is grid 2's
+-- repeat, but the earlier request (its id, time and distance) is grid 1's, and grid 2's worker
+-- is not told them; the centre is
+RESET ROLE;
+SAVEPOINT border;
+INSERT INTO req SELECT 6 + n, commgrid.submit_request('010101', 'help', '边界' || n, ST_SetSRID(ST_MakePoint(114.2999 + 0.0002 * n, 30.6), 4490),
+    requester_kind => 'anonymous', requested_at => timestamptz '2026-03-05 09:00+08' + n * interval '1 day')
+FROM generate_series(0, 1) n;
+SET ROLE r420102_grid2;
+SELECT r.request_id - (SELECT min(id) FROM req) + 1 AS n, r.grid_code, r.earlier_request_id, r.earlier_requested_at, r.distance_m
+FROM commgrid.service_repeat_request r;
+SET ROLE r420102_centre;
+SELECT r.request_id - (SELECT min(id) FROM req) + 1 AS n, r.grid_code, r.earlier_request_id - (SELECT min(id) FROM req) + 1 AS repeats_n,
+       r.earlier_requested_at AT TIME ZONE 'Asia/Shanghai' AS earlier_at, round(r.distance_m) AS distance_m
+FROM commgrid.service_repeat_request r WHERE r.request_id = (SELECT id FROM req WHERE n = 7);
+RESET ROLE;
+ROLLBACK TO SAVEPOINT border;
+SET ROLE r420102_grid2;
 SAVEPOINT s;
 SELECT count(*) FROM commgrid.bi_service_category_trend;
 ROLLBACK TO s;
