@@ -55,6 +55,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/datum.h"
 #include "utils/datetime.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
@@ -148,7 +149,8 @@ typedef struct StateEntry
 	bool		seen_null;
 	TimestampTz seen_at;		/* newest received_at of the statement */
 	ItemPointerData tid;		/* the version locked, which the write-back replaces */
-	HeapTuple	row;			/* a copy of it (in stmt_cxt) */
+	Datum	   *row_values;		/* its columns (in stmt_cxt), which the */
+	bool	   *row_nulls;		/* write-back's new version starts from */
 } StateEntry;
 
 static MemoryContext fence_cxt = NULL;
@@ -463,6 +465,8 @@ static const char *const state_columns[] = {
 };
 #define STATE_COLUMNS lengthof(state_columns)
 #define STATE_DEVICE (STATE_COLUMNS - 1)
+/* their numbers in care_device_state (map_columns) */
+static int	state_att[STATE_COLUMNS];
 
 static Oid
 state_relid(void)
@@ -581,9 +585,9 @@ lock_state_version(int64 device, const int *att, bool xact_snapshot)
  * when there is no row.
  */
 static bool
-lock_state_row(int64 device, Datum *values, bool *nulls, ItemPointer locked, HeapTuple *row)
+lock_state_row(int64 device, ItemPointer locked, Datum **row_values, bool **row_nulls)
 {
-	static int	att[STATE_COLUMNS];
+	int		   *att = state_att;
 	bool		xact_snapshot = IsolationUsesXactSnapshot();
 	ResourceOwner saved_owner = CurrentResourceOwner;
 	MemoryContext saved_cxt = MemoryContextSwitchTo(stmt_cxt);
@@ -607,12 +611,26 @@ lock_state_row(int64 device, Datum *values, bool *nulls, ItemPointer locked, Hea
 		}
 		if (found)
 		{
-			/* the version locked: the statement's write-back replaces it */
-			*locked = lookup.slot->tts_tid;
-			*row = ExecCopySlotHeapTuple(lookup.slot);
-			/* every column read is by value (gridcode too), so nothing points into the slot */
-			for (int i = 0; i < (int) STATE_COLUMNS; i++)
-				values[i] = slot_getattr(lookup.slot, att[i], &nulls[i]);
+			TupleTableSlot *slot = lookup.slot;
+			TupleDesc	desc = slot->tts_tupleDescriptor;
+			Datum	   *v = palloc(desc->natts * (sizeof(Datum) + sizeof(bool)));
+			bool	   *n = (bool *) (v + desc->natts);
+
+			/*
+			 * The version locked, which the statement's write-back replaces:
+			 * its columns, deformed once (a column by reference copied)
+			 */
+			*locked = slot->tts_tid;
+			slot_getallattrs(slot);
+			for (int i = 0; i < desc->natts; i++)
+			{
+				Form_pg_attribute a = TupleDescAttr(desc, i);
+
+				n[i] = slot->tts_isnull[i];
+				v[i] = n[i] ? (Datum) 0 : datumCopy(slot->tts_values[i], a->attbyval, a->attlen);
+			}
+			*row_values = v;
+			*row_nulls = n;
 		}
 		ExecClearTuple(lookup.slot);
 	}
@@ -631,46 +649,50 @@ device_state(int64 device)
 {
 	bool		found;
 	StateEntry *st = hash_search(stmt_states, &device, HASH_FIND, NULL);
-	Datum		v[STATE_COLUMNS];
-	bool		n[STATE_COLUMNS];
 	StateEntry	e;
 	ItemPointerData tid;
-	HeapTuple	row;
+	Datum	   *rv;
+	bool	   *rn;
 
 	if (st != NULL)
 		return st;
-	if (!lock_state_row(device, v, n, &tid, &row))
+	if (!lock_state_row(device, &tid, &rv, &rn))
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("device %lld is not registered", (long long) device),
 				 errdetail("No row of commgrid.care_device has device_id %lld.", (long long) device),
 				 errhint("Register the device (care_device) before loading its pings.")));
+#define V(i) rv[state_att[i] - 1]
+#define N(i) rn[state_att[i] - 1]
 	memset(&e, 0, sizeof(e));
 	e.device = device;
-	e.tracking = DatumGetBool(v[0]);
-	e.resident = DatumGetInt64(v[1]);
-	e.resident_null = n[1];
-	e.grid = v[2];
-	e.grid_null = n[2];
-	e.last_fixed_at = DatumGetTimestampTz(v[3]);
-	e.last_null = n[3];
-	e.last_lon = n[4] ? 0 : DatumGetFloat8(v[4]);
-	e.last_lat = n[5] ? 0 : DatumGetFloat8(v[5]);
-	e.outside_count = DatumGetInt32(v[6]);
-	e.is_out = DatumGetBool(v[7]);
-	e.exit_alarm = DatumGetInt64(v[8]);
-	e.exit_alarm_null = n[8];
-	e.battery_low = DatumGetBool(v[9]);
-	e.newest_fixed_at = DatumGetTimestampTz(v[10]);
-	e.newest_null = n[10];
-	e.district_outside_count = DatumGetInt32(v[11]);
-	e.left_district = DatumGetBool(v[12]);
-	e.fence_version = DatumGetInt64(v[13]);
-	e.newest_stored_at = DatumGetTimestampTz(v[14]);
-	e.stored_null = n[14];
+	e.tracking = DatumGetBool(V(0));
+	e.resident = DatumGetInt64(V(1));
+	e.resident_null = N(1);
+	e.grid = V(2);
+	e.grid_null = N(2);
+	e.last_fixed_at = DatumGetTimestampTz(V(3));
+	e.last_null = N(3);
+	e.last_lon = N(4) ? 0 : DatumGetFloat8(V(4));
+	e.last_lat = N(5) ? 0 : DatumGetFloat8(V(5));
+	e.outside_count = DatumGetInt32(V(6));
+	e.is_out = DatumGetBool(V(7));
+	e.exit_alarm = DatumGetInt64(V(8));
+	e.exit_alarm_null = N(8);
+	e.battery_low = DatumGetBool(V(9));
+	e.newest_fixed_at = DatumGetTimestampTz(V(10));
+	e.newest_null = N(10);
+	e.district_outside_count = DatumGetInt32(V(11));
+	e.left_district = DatumGetBool(V(12));
+	e.fence_version = DatumGetInt64(V(13));
+	e.newest_stored_at = DatumGetTimestampTz(V(14));
+	e.stored_null = N(14);
+#undef V
+#undef N
 	e.seen_null = true;
 	e.tid = tid;
-	e.row = row;
+	e.row_values = rv;
+	e.row_nulls = rn;
 	st = hash_search(stmt_states, &device, HASH_ENTER, &found);
 	*st = e;
 	return st;
@@ -716,7 +738,6 @@ stmt_flush(void)
 	{
 		Datum		v[FLUSH_COLUMNS];
 		bool		nl[FLUSH_COLUMNS];
-		bool		isnull;
 		HeapTuple	tup;
 		bool		update_indexes;
 
@@ -754,17 +775,23 @@ stmt_flush(void)
 		v[10] = TimestampTzGetDatum(st->newest_stored_at);
 		nl[10] = st->stored_null;
 		/* a message clears the silence; last_seen_at only moves forward */
-		v[11] = heap_getattr(st->row, cols[11], desc, &isnull);
-		nl[11] = isnull;
-		v[12] = heap_getattr(st->row, cols[12], desc, &isnull);
-		nl[12] = isnull;
+		v[11] = st->row_values[cols[11] - 1];
+		nl[11] = st->row_nulls[cols[11] - 1];
+		v[12] = st->row_values[cols[12] - 1];
+		nl[12] = st->row_nulls[cols[12] - 1];
 		if (!st->seen_null)
 		{
 			if (nl[11] || DatumGetTimestampTz(v[11]) < st->seen_at)
 				v[11] = TimestampTzGetDatum(st->seen_at), nl[11] = false;
 			nl[12] = true;
 		}
-		tup = heap_modify_tuple_by_cols(st->row, desc, FLUSH_COLUMNS, cols, v, nl);
+		/* the new version: the locked one's columns, deformed when it was locked, with these */
+		for (int i = 0; i < (int) FLUSH_COLUMNS; i++)
+		{
+			st->row_values[cols[i] - 1] = v[i];
+			st->row_nulls[cols[i] - 1] = nl[i];
+		}
+		tup = heap_form_tuple(desc, st->row_values, st->row_nulls);
 		ExecStoreHeapTuple(tup, slot, true);
 		simple_table_tuple_update(rel, &st->tid, slot, snap, &update_indexes);
 		/*
