@@ -23,7 +23,8 @@
  *
  * The hot path (docs/guide/care.md#the-hot-path): per statement, a device's
  * state row is locked and read once (its first ping, by the primary key and
- * table_tuple_lock, no query) into a statement cache,
+ * table_tuple_lock, no query; the table, its index scan and the snapshot are
+ * the statement's, lock_state_row) into a statement cache,
  * moved in memory by every ping of the statement, and written back by the
  * AFTER STATEMENT trigger: each locked version replaced by its new one, as
  * an UPDATE would, without a query (stmt_flush).  Fences are parsed
