@@ -23,7 +23,8 @@
  *
  * The hot path (docs/guide/care.md#the-hot-path): per statement, a device's
  * state row is locked and read once (its first ping, by the primary key and
- * table_tuple_lock, no query) into a statement cache,
+ * table_tuple_lock, no query; the table, its index scan and the snapshot are
+ * the statement's, lock_state_row) into a statement cache,
  * moved in memory by every ping of the statement, and written back by the
  * AFTER STATEMENT trigger: each locked version replaced by its new one, as
  * an UPDATE would, without a query (stmt_flush).  Fences are parsed
@@ -55,6 +56,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
+#include "utils/datum.h"
 #include "utils/datetime.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
@@ -63,6 +65,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
+#include "utils/resowner.h"
 #include "utils/snapmgr.h"
 #include "executor/tuptable.h"
 #include "access/stratnum.h"
@@ -147,7 +150,8 @@ typedef struct StateEntry
 	bool		seen_null;
 	TimestampTz seen_at;		/* newest received_at of the statement */
 	ItemPointerData tid;		/* the version locked, which the write-back replaces */
-	HeapTuple	row;			/* a copy of it (in stmt_cxt) */
+	Datum	   *row_values;		/* its columns (in stmt_cxt), which the */
+	bool	   *row_nulls;		/* write-back's new version starts from */
 } StateEntry;
 
 static MemoryContext fence_cxt = NULL;
@@ -208,9 +212,75 @@ map_columns(Relation rel, const char *const *names, int n, int *attnums, Oid *ma
 	*mapped = RelationGetRelid(rel);
 }
 
-static void
-stmt_reset(void)
+/*
+ * The statement's lookup of state rows (lock_state_row): the table, its
+ * primary key, a slot and an index scan, opened by the statement's first
+ * device and rescanned for each next one, with the snapshot they look under.
+ * They belong to the resource owner the statement began under, so that a
+ * subtransaction inside the statement neither takes them along (rolled
+ * back) nor hands them over (committed).
+ */
+typedef struct StateLookup
 {
+	bool		open;
+	ResourceOwner owner;
+	Relation	rel;
+	Relation	idx;
+	TupleTableSlot *slot;
+	IndexScanDesc scan;			/* under snap; NULL until the first lookup */
+	Snapshot	snap;			/* registered on owner */
+	CommandId	snap_cid;		/* the command it was taken in */
+} StateLookup;
+
+static StateLookup lookup;
+
+static void
+lookup_release_snapshot(void)
+{
+	if (lookup.scan != NULL)
+		index_endscan(lookup.scan);
+	lookup.scan = NULL;
+	if (lookup.snap != NULL)
+		UnregisterSnapshotFromOwner(lookup.snap, lookup.owner);
+	lookup.snap = NULL;
+}
+
+/* Close the statement's lookup (its normal end) */
+static void
+lookup_close(void)
+{
+	ResourceOwner saved = CurrentResourceOwner;
+
+	if (!lookup.open)
+		return;
+	CurrentResourceOwner = lookup.owner;
+	PG_TRY();
+	{
+		lookup_release_snapshot();
+		if (lookup.slot != NULL)
+			ExecDropSingleTupleTableSlot(lookup.slot);
+		if (lookup.idx != NULL)
+			index_close(lookup.idx, AccessShareLock);
+		table_close(lookup.rel, NoLock);
+	}
+	PG_FINALLY();
+	{
+		CurrentResourceOwner = saved;
+	}
+	PG_END_TRY();
+	memset(&lookup, 0, sizeof(lookup));
+}
+
+/*
+ * The statement's end (or its error, when release is false: the resource
+ * owners release what the lookup held, and it is only forgotten).
+ */
+static void
+stmt_reset(bool release)
+{
+	if (release)
+		lookup_close();
+	memset(&lookup, 0, sizeof(lookup));
 	stmt_active = false;
 	stmt_depth = 0;
 	stmt_lost = false;
@@ -225,7 +295,7 @@ care_xact_callback(XactEvent event, void *arg)
 {
 	if (event == XACT_EVENT_ABORT || event == XACT_EVENT_COMMIT ||
 		event == XACT_EVENT_PARALLEL_ABORT || event == XACT_EVENT_PREPARE)
-		stmt_reset();
+		stmt_reset(false);
 }
 
 static void
@@ -235,7 +305,7 @@ care_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	if (event != SUBXACT_EVENT_ABORT_SUB || !stmt_active)
 		return;
 	if (GetCurrentTransactionNestLevel() <= stmt_level)
-		stmt_reset();
+		stmt_reset(false);
 	else
 	{
 		/*
@@ -364,10 +434,11 @@ static void
 stmt_begin(void)
 {
 	caches_init();
-	stmt_reset();
+	stmt_reset(true);
 	read_settings();
 	stmt_states_init();
 	stmt_level = GetCurrentTransactionNestLevel();
+	lookup.owner = CurrentResourceOwner;
 	stmt_active = true;
 	stmt_depth = 1;
 }
@@ -383,13 +454,20 @@ stmt_check(void)
 				 errhint("Repeat the statement.")));
 }
 
-/* The columns of care_device_state device_state reads, in this order */
+/*
+ * The columns of care_device_state device_state reads, in this order, and
+ * device_id last: the version locked must still be the device's.
+ */
 static const char *const state_columns[] = {
 	"tracking", "resident_id", "grid_code", "last_fixed_at", "last_lon", "last_lat",
 	"outside_count", "is_out", "exit_alarm_id", "battery_low", "newest_fixed_at",
-	"district_outside_count", "left_district", "fence_version", "newest_stored_at"
+	"district_outside_count", "left_district", "fence_version", "newest_stored_at",
+	"device_id"
 };
 #define STATE_COLUMNS lengthof(state_columns)
+#define STATE_DEVICE (STATE_COLUMNS - 1)
+/* their numbers in care_device_state (map_columns) */
+static int	state_att[STATE_COLUMNS];
 
 static Oid
 state_relid(void)
@@ -401,97 +479,168 @@ state_relid(void)
 	return rel_oid;
 }
 
+/* Open the statement's lookup, at its first device (under its owner and in stmt_cxt) */
+static void
+lookup_open(void)
+{
+	Oid			pkey;
+
+	lookup.rel = table_open(state_relid(), RowExclusiveLock);
+	lookup.open = true;			/* from here on lookup_close closes what is set */
+	pkey = RelationGetPrimaryKeyIndex(lookup.rel);
+	if (!OidIsValid(pkey))
+		elog(ERROR, "care_ingest: care_device_state has no primary key");
+	lookup.idx = index_open(pkey, AccessShareLock);
+	lookup.slot = table_slot_create(lookup.rel, NULL);
+}
+
 /*
- * Lock a device's state row and read it: what SELECT ... FOR UPDATE does,
- * without a query.  The row is found by the primary key under the newest
- * snapshot (READ COMMITTED; the transaction's otherwise) and locked; if
- * another transaction updated it meanwhile, the lock waits for it and takes
- * the newest version (as EvalPlanQual would; under REPEATABLE READ that is a
- * serialization failure).  Returns false when there is no row.
+ * The snapshot the lookup looks under, and its scan: the statement's, taken
+ * again when the command moved on (this transaction's own changes are seen
+ * as by a fresh one) or when fresh is asked.  Returns whether it was taken
+ * now.  Under REPEATABLE READ it is the transaction's anyway.
  */
 static bool
-lock_state_row(int64 device, Datum *values, bool *nulls, ItemPointer locked, HeapTuple *row)
+lookup_snapshot(bool fresh)
 {
-	static int	att[STATE_COLUMNS];
-	Oid			rel_oid = state_relid();
-	Relation	rel,
-				idx;
-	Oid			pkey;
-	Snapshot	snap;
+	CommandId	cid = GetCurrentCommandId(false);
+
+	if (lookup.snap != NULL && !fresh && lookup.snap_cid == cid)
+		return false;
+	lookup_release_snapshot();
+	lookup.snap = RegisterSnapshotOnOwner(IsolationUsesXactSnapshot() ? GetTransactionSnapshot() : GetLatestSnapshot(),
+										  lookup.owner);
+	lookup.snap_cid = cid;
+	lookup.scan = index_beginscan(lookup.rel, lookup.idx, lookup.snap, 1, 0);
+	return true;
+}
+
+/*
+ * Find the device's row by the primary key under the lookup's snapshot and
+ * lock it, into lookup.slot.  If another transaction updated it since, the
+ * lock waits for it and takes the newest version (as EvalPlanQual would;
+ * under REPEATABLE READ that is a serialization failure).  Returns false
+ * when there is no row, it was deleted, or the newest version is another
+ * device's.
+ */
+static bool
+lock_state_version(int64 device, const int *att, bool xact_snapshot)
+{
 	ScanKeyData key;
-	IndexScanDesc scan;
-	TupleTableSlot *slot;
-	bool		found;
+	TupleTableSlot *slot = lookup.slot;
 	ItemPointerData tid;
 	TM_FailureData tmfd;
 	TM_Result	result;
-	bool		xact_snapshot = IsolationUsesXactSnapshot();
+	bool		isnull;
 
-	rel = table_open(rel_oid, RowExclusiveLock);
-	map_columns(rel, state_columns, STATE_COLUMNS, att, &lock_relid);
-	pkey = RelationGetPrimaryKeyIndex(rel);
-	if (!OidIsValid(pkey))
-		elog(ERROR, "care_ingest: care_device_state has no primary key");
-	idx = index_open(pkey, AccessShareLock);
-	snap = RegisterSnapshot(xact_snapshot ? GetTransactionSnapshot() : GetLatestSnapshot());
-	slot = table_slot_create(rel, NULL);
 	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(device));
-	scan = index_beginscan(rel, idx, snap, 1, 0);
-	index_rescan(scan, &key, 1, NULL, 0);
-	found = index_getnext_slot(scan, ForwardScanDirection, slot);
-	if (found)
-		tid = slot->tts_tid;
-	index_endscan(scan);
-	if (found)
+	index_rescan(lookup.scan, &key, 1, NULL, 0);
+	if (!index_getnext_slot(lookup.scan, ForwardScanDirection, slot))
+		return false;
+	tid = slot->tts_tid;
+	result = table_tuple_lock(lookup.rel, &tid, lookup.snap, slot, GetCurrentCommandId(true),
+							  LockTupleExclusive, LockWaitBlock,
+							  xact_snapshot ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+	switch (result)
 	{
-		result = table_tuple_lock(rel, &tid, snap, slot, GetCurrentCommandId(true),
-								  LockTupleExclusive, LockWaitBlock,
-								  xact_snapshot ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
-		switch (result)
-		{
-			case TM_Ok:
-				break;
-			case TM_Deleted:
-				if (xact_snapshot)
-					ereport(ERROR,
-							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-							 errmsg("could not serialize access due to concurrent delete")));
-				found = false;
-				break;
-			case TM_Updated:
+		case TM_Ok:
+			break;
+		case TM_Deleted:
+			if (xact_snapshot)
 				ereport(ERROR,
 						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-						 errmsg("could not serialize access due to concurrent update")));
-				break;
-			case TM_SelfModified:
-				/* changed by this command (a writable CTE): what UPDATE says of such a row */
-				ereport(ERROR,
-						(errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
-						 errmsg("the state of device %lld was changed by the statement that ingests its pings",
-								(long long) device),
-						 errhint("Change commgrid.care_device_state and load pings in separate statements.")));
-				break;
-			default:
-				elog(ERROR, "care_ingest: unexpected result %d locking the state of device %lld",
-					 (int) result, (long long) device);
-		}
+						 errmsg("could not serialize access due to concurrent delete")));
+			return false;
+		case TM_Updated:
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("could not serialize access due to concurrent update")));
+			break;
+		case TM_SelfModified:
+			/* changed by this command (a writable CTE): what UPDATE says of such a row */
+			ereport(ERROR,
+					(errcode(ERRCODE_TRIGGERED_DATA_CHANGE_VIOLATION),
+					 errmsg("the state of device %lld was changed by the statement that ingests its pings",
+							(long long) device),
+					 errhint("Change commgrid.care_device_state and load pings in separate statements.")));
+			break;
+		default:
+			elog(ERROR, "care_ingest: unexpected result %d locking the state of device %lld",
+				 (int) result, (long long) device);
 	}
-	if (found)
-	{
-		MemoryContext old = MemoryContextSwitchTo(stmt_cxt);
+	/* the update chain followed may end in a version whose key was changed */
+	return DatumGetInt64(slot_getattr(slot, att[STATE_DEVICE], &isnull)) == device && !isnull;
+}
 
-		/* the version locked: the statement's write-back replaces it */
-		*locked = slot->tts_tid;
-		*row = ExecCopySlotHeapTuple(slot);
-		MemoryContextSwitchTo(old);
-		for (int i = 0; i < (int) STATE_COLUMNS; i++)
-			values[i] = slot_getattr(slot, att[i], &nulls[i]);
+/*
+ * Lock a device's state row and read it: what SELECT ... FOR UPDATE does,
+ * without a query.  The table, its primary key, the slot and the index scan
+ * are the statement's (opened by its first device), and so is the snapshot
+ * the row is found under while the command does not move on (READ
+ * COMMITTED; the transaction's otherwise): a row updated since is followed
+ * to its newest version by the lock, and one the statement's snapshot does
+ * not find, or finds deleted or changed by the time it is locked (a device
+ * registered, or deleted and registered again, by a transaction committed
+ * meanwhile), is looked up once more under the newest snapshot, as it was
+ * for each device before (docs/guide/care.md#the-hot-path).  Returns false
+ * when there is no row.
+ */
+static bool
+lock_state_row(int64 device, ItemPointer locked, Datum **row_values, bool **row_nulls)
+{
+	int		   *att = state_att;
+	bool		xact_snapshot = IsolationUsesXactSnapshot();
+	ResourceOwner saved_owner = CurrentResourceOwner;
+	MemoryContext saved_cxt = MemoryContextSwitchTo(stmt_cxt);
+	bool		found;
+
+	/* the scan lives across pings: none of it in a ping's memory or a subtransaction's owner */
+	CurrentResourceOwner = lookup.owner;
+	PG_TRY();
+	{
+		bool		fresh;
+
+		if (!lookup.open)
+			lookup_open();
+		map_columns(lookup.rel, state_columns, STATE_COLUMNS, att, &lock_relid);
+		fresh = lookup_snapshot(false);
+		found = lock_state_version(device, att, xact_snapshot);
+		if (!found && !fresh && !xact_snapshot)
+		{
+			(void) lookup_snapshot(true);
+			found = lock_state_version(device, att, xact_snapshot);
+		}
+		if (found)
+		{
+			TupleTableSlot *slot = lookup.slot;
+			TupleDesc	desc = slot->tts_tupleDescriptor;
+			Datum	   *v = palloc(desc->natts * (sizeof(Datum) + sizeof(bool)));
+			bool	   *n = (bool *) (v + desc->natts);
+
+			/*
+			 * The version locked, which the statement's write-back replaces:
+			 * its columns, deformed once (a column by reference copied)
+			 */
+			*locked = slot->tts_tid;
+			slot_getallattrs(slot);
+			for (int i = 0; i < desc->natts; i++)
+			{
+				Form_pg_attribute a = TupleDescAttr(desc, i);
+
+				n[i] = slot->tts_isnull[i];
+				v[i] = n[i] ? (Datum) 0 : datumCopy(slot->tts_values[i], a->attbyval, a->attlen);
+			}
+			*row_values = v;
+			*row_nulls = n;
+		}
+		ExecClearTuple(lookup.slot);
 	}
-	/* every column read is by value (gridcode too), so nothing points into the slot */
-	ExecDropSingleTupleTableSlot(slot);
-	UnregisterSnapshot(snap);
-	index_close(idx, AccessShareLock);
-	table_close(rel, NoLock);
+	PG_FINALLY();
+	{
+		CurrentResourceOwner = saved_owner;
+		MemoryContextSwitchTo(saved_cxt);
+	}
+	PG_END_TRY();
 	return found;
 }
 
@@ -501,46 +650,50 @@ device_state(int64 device)
 {
 	bool		found;
 	StateEntry *st = hash_search(stmt_states, &device, HASH_FIND, NULL);
-	Datum		v[STATE_COLUMNS];
-	bool		n[STATE_COLUMNS];
 	StateEntry	e;
 	ItemPointerData tid;
-	HeapTuple	row;
+	Datum	   *rv;
+	bool	   *rn;
 
 	if (st != NULL)
 		return st;
-	if (!lock_state_row(device, v, n, &tid, &row))
+	if (!lock_state_row(device, &tid, &rv, &rn))
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("device %lld is not registered", (long long) device),
 				 errdetail("No row of commgrid.care_device has device_id %lld.", (long long) device),
 				 errhint("Register the device (care_device) before loading its pings.")));
+#define V(i) rv[state_att[i] - 1]
+#define N(i) rn[state_att[i] - 1]
 	memset(&e, 0, sizeof(e));
 	e.device = device;
-	e.tracking = DatumGetBool(v[0]);
-	e.resident = DatumGetInt64(v[1]);
-	e.resident_null = n[1];
-	e.grid = v[2];
-	e.grid_null = n[2];
-	e.last_fixed_at = DatumGetTimestampTz(v[3]);
-	e.last_null = n[3];
-	e.last_lon = n[4] ? 0 : DatumGetFloat8(v[4]);
-	e.last_lat = n[5] ? 0 : DatumGetFloat8(v[5]);
-	e.outside_count = DatumGetInt32(v[6]);
-	e.is_out = DatumGetBool(v[7]);
-	e.exit_alarm = DatumGetInt64(v[8]);
-	e.exit_alarm_null = n[8];
-	e.battery_low = DatumGetBool(v[9]);
-	e.newest_fixed_at = DatumGetTimestampTz(v[10]);
-	e.newest_null = n[10];
-	e.district_outside_count = DatumGetInt32(v[11]);
-	e.left_district = DatumGetBool(v[12]);
-	e.fence_version = DatumGetInt64(v[13]);
-	e.newest_stored_at = DatumGetTimestampTz(v[14]);
-	e.stored_null = n[14];
+	e.tracking = DatumGetBool(V(0));
+	e.resident = DatumGetInt64(V(1));
+	e.resident_null = N(1);
+	e.grid = V(2);
+	e.grid_null = N(2);
+	e.last_fixed_at = DatumGetTimestampTz(V(3));
+	e.last_null = N(3);
+	e.last_lon = N(4) ? 0 : DatumGetFloat8(V(4));
+	e.last_lat = N(5) ? 0 : DatumGetFloat8(V(5));
+	e.outside_count = DatumGetInt32(V(6));
+	e.is_out = DatumGetBool(V(7));
+	e.exit_alarm = DatumGetInt64(V(8));
+	e.exit_alarm_null = N(8);
+	e.battery_low = DatumGetBool(V(9));
+	e.newest_fixed_at = DatumGetTimestampTz(V(10));
+	e.newest_null = N(10);
+	e.district_outside_count = DatumGetInt32(V(11));
+	e.left_district = DatumGetBool(V(12));
+	e.fence_version = DatumGetInt64(V(13));
+	e.newest_stored_at = DatumGetTimestampTz(V(14));
+	e.stored_null = N(14);
+#undef V
+#undef N
 	e.seen_null = true;
 	e.tid = tid;
-	e.row = row;
+	e.row_values = rv;
+	e.row_nulls = rn;
 	st = hash_search(stmt_states, &device, HASH_ENTER, &found);
 	*st = e;
 	return st;
@@ -577,6 +730,8 @@ stmt_flush(void)
 	TupleDesc	desc = NULL;
 	Snapshot	snap = GetActiveSnapshot();
 
+	/* the lookup's scan and pins are done with */
+	lookup_close();
 	if (hash_get_num_entries(stmt_states) == 0)
 		return;
 	hash_seq_init(&seq, stmt_states);
@@ -584,7 +739,6 @@ stmt_flush(void)
 	{
 		Datum		v[FLUSH_COLUMNS];
 		bool		nl[FLUSH_COLUMNS];
-		bool		isnull;
 		HeapTuple	tup;
 		bool		update_indexes;
 
@@ -622,17 +776,23 @@ stmt_flush(void)
 		v[10] = TimestampTzGetDatum(st->newest_stored_at);
 		nl[10] = st->stored_null;
 		/* a message clears the silence; last_seen_at only moves forward */
-		v[11] = heap_getattr(st->row, cols[11], desc, &isnull);
-		nl[11] = isnull;
-		v[12] = heap_getattr(st->row, cols[12], desc, &isnull);
-		nl[12] = isnull;
+		v[11] = st->row_values[cols[11] - 1];
+		nl[11] = st->row_nulls[cols[11] - 1];
+		v[12] = st->row_values[cols[12] - 1];
+		nl[12] = st->row_nulls[cols[12] - 1];
 		if (!st->seen_null)
 		{
 			if (nl[11] || DatumGetTimestampTz(v[11]) < st->seen_at)
 				v[11] = TimestampTzGetDatum(st->seen_at), nl[11] = false;
 			nl[12] = true;
 		}
-		tup = heap_modify_tuple_by_cols(st->row, desc, FLUSH_COLUMNS, cols, v, nl);
+		/* the new version: the locked one's columns, deformed when it was locked, with these */
+		for (int i = 0; i < (int) FLUSH_COLUMNS; i++)
+		{
+			st->row_values[cols[i] - 1] = v[i];
+			st->row_nulls[cols[i] - 1] = nl[i];
+		}
+		tup = heap_form_tuple(desc, st->row_values, st->row_nulls);
 		ExecStoreHeapTuple(tup, slot, true);
 		simple_table_tuple_update(rel, &st->tid, slot, snap, &update_indexes);
 		/*
@@ -991,8 +1151,13 @@ ping_columns(Relation rel)
 	return cols;
 }
 
+/*
+ * The ping's columns from the trigger's slot: deformed once, up to the last
+ * column read (heap_getattr on the tuple walks it again for each column
+ * after a null or a varlena).
+ */
 #define GET(c) \
-	heap_getattr(tuple, col[c], desc, &isnull)
+	slot_getattr(trig->tg_trigslot, col[c], &isnull)
 
 /* One statement of ingest: its beginning opens the statement cache, its end writes the states */
 PG_FUNCTION_INFO_V1(care_ingest_statement);
@@ -1031,7 +1196,7 @@ care_ingest_statement(PG_FUNCTION_ARGS)
 		if (--stmt_depth == 0)
 		{
 			stmt_flush();
-			stmt_reset();
+			stmt_reset(true);
 		}
 	}
 	SPI_finish();
@@ -1096,7 +1261,8 @@ care_ingest(PG_FUNCTION_ARGS)
 	int			cols[5];
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trig->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(trig->tg_event) || !TRIGGER_FIRED_BY_INSERT(trig->tg_event))
+		!TRIGGER_FIRED_FOR_ROW(trig->tg_event) || !TRIGGER_FIRED_BY_INSERT(trig->tg_event) ||
+		trig->tg_trigslot == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("care_ingest must be a BEFORE INSERT row trigger")));
@@ -1174,7 +1340,7 @@ care_ingest(PG_FUNCTION_ARGS)
 		if (SPI_processed > 0)
 		{
 			if (own_statement)
-				stmt_reset();
+				stmt_reset(true);
 			SPI_finish();
 			return PointerGetDatum(NULL);
 		}
@@ -1186,7 +1352,7 @@ care_ingest(PG_FUNCTION_ARGS)
 		if (!alarm)
 		{
 			if (own_statement)
-				stmt_reset();
+				stmt_reset(true);
 			SPI_finish();
 			return PointerGetDatum(NULL);
 		}
@@ -1312,7 +1478,7 @@ care_ingest(PG_FUNCTION_ARGS)
 		if (own_statement)
 		{
 			stmt_flush();
-			stmt_reset();
+			stmt_reset(true);
 		}
 		SPI_finish();
 
@@ -1337,5 +1503,28 @@ care_ingest(PG_FUNCTION_ARGS)
 		values[4] = BoolGetDatum(assumed);
 		nulls[4] = false;
 	}
-	return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, 5, cols, values, nulls));
+	/*
+	 * The stored row: the slot's columns, deformed above (heap_modify_tuple
+	 * would deform the tuple again), with these five replaced, and the
+	 * tuple's identification, as heap_modify_tuple_by_cols sets them.
+	 */
+	{
+		TupleTableSlot *slot = trig->tg_trigslot;
+		HeapTuple	result;
+		Datum	   *v;
+		bool	   *n;
+
+		slot_getallattrs(slot);
+		v = palloc(desc->natts * sizeof(Datum));
+		n = palloc(desc->natts * sizeof(bool));
+		memcpy(v, slot->tts_values, desc->natts * sizeof(Datum));
+		memcpy(n, slot->tts_isnull, desc->natts * sizeof(bool));
+		for (int i = 0; i < 5; i++)
+			v[cols[i] - 1] = values[i], n[cols[i] - 1] = nulls[i];
+		result = heap_form_tuple(desc, v, n);
+		result->t_data->t_ctid = tuple->t_data->t_ctid;
+		result->t_self = tuple->t_self;
+		result->t_tableOid = tuple->t_tableOid;
+		return PointerGetDatum(result);
+	}
 }

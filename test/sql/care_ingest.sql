@@ -328,6 +328,23 @@ SELECT pg_temp.try($$WITH u AS (UPDATE commgrid.care_device_state SET battery_lo
 SELECT count(*) AS pings_after_0918 FROM care_ping WHERE device_id = 460102000002 AND fixed_at > '2026-12-02 09:18:30+08';
 SELECT (SELECT s::text FROM care_device_state s WHERE device_id = 460102000002) =
        (SELECT state FROM state_seen WHERE step = 'f') AS state_as_after_f;
+-- a statement of care_ping nested in another, in a subtransaction that commits (a function
+-- with an exception block, run for the outer statement's row): the lookup of state rows that
+-- the nested ping opens is the outer statement's, not the subtransaction's, and serves the
+-- outer row's device next (nothing handed over at the subtransaction's end, no warning)
+CREATE FUNCTION pg_temp.nested_ping(t timestamptz) RETURNS timestamptz LANGUAGE plpgsql AS $$
+BEGIN
+  BEGIN
+    INSERT INTO commgrid.care_ping (device_id, fixed_at, location) VALUES (460102000002, t, pg_temp.north(10));
+  EXCEPTION WHEN foreign_key_violation THEN NULL;
+  END;
+  RETURN t;
+END $$;
+INSERT INTO care_ping (device_id, fixed_at, location)
+SELECT 460102000001, pg_temp.nested_ping('2026-12-02 09:19:30+08'), pg_temp.north(10);
+SELECT device_id, status, to_char(s.newest_stored_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS newest_stored
+FROM care_ping p JOIN care_device_state s USING (device_id)
+WHERE p.fixed_at = '2026-12-02 09:19:30+08' ORDER BY device_id;
 -- a column of care_device_state dropped and added again keeps the table's OID but not the
 -- column's number: ingest, which keeps the numbers per backend, reads and writes the new one
 -- (last_seen_at was set by 9b's pings, received now: later than any received_at given here)
