@@ -149,6 +149,10 @@ SELECT pg_temp.try($$SELECT * FROM commgrid.visit_worklist('430102001001001', NU
 SET ROLE v430102_comm;
 SELECT count(*) AS stops_with_special FROM visit_worklist('430102001001001') WHERE 'must visit: released_prisoner' = ANY (reasons);
 RESET ROLE;
+-- the legs are measured between the households' locations (restricted): every call that
+-- returned a worklist is audited, the refused ones not
+SELECT acting_role, action, table_name, row_key ->> 'grid' AS grid, (row_key ->> 'day')::date - district_today() AS days_ahead, scope_code
+FROM audit_log WHERE via = 'visit_worklist' ORDER BY id;
 -- the route against the same stops by household id (= by address here) and in reverse
 WITH w AS (SELECT w.stop, h.household_id, h.location FROM visit_worklist('430102001001001', district_today() + 100) w
            JOIN household h USING (household_id))
