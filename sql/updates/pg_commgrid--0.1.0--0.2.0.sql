@@ -7029,6 +7029,18 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_tem
 $$;
 COMMENT ON FUNCTION may_see_kind(text) IS
   'May the acting role see rows of this must-visit kind? Always for ordinary kinds (NULL too); for a special category (PIPL art. 28) only a member of a role in its visible_to, or a superuser';
+-- Do a must-visit kind's tasks count in the figures of an area for the acting role?  Where
+-- it may see them (may_see_kind): a grid worker's count of its grid's tasks would otherwise
+-- tell it that a household has a special category's task.  The owner's figures and the
+-- district's (the district administrator's and BI's, where no one is singled out) count
+-- every kind.  Internal to grid_file and area_report.
+CREATE OR REPLACE FUNCTION may_count_kind(kind text, area gridcode) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT commgrid.depth(area) = 3 OR commgrid.acting_scopes() IS NULL OR commgrid.may_see_kind(kind)
+$$;
+REVOKE EXECUTE ON FUNCTION may_count_kind(text, gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION may_count_kind(text, gridcode) IS
+  'Do tasks of this must-visit kind count in an area''s figures for the acting role? The kinds it may see (may_see_kind); every kind in a district''s figures and for the owner (internal to grid_file and area_report)';
 -- Add the special-category policy to a table with a kind column (beside its secure_table).
 CREATE OR REPLACE FUNCTION protect_special_category(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -7656,6 +7668,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pub
     SELECT count(*) FILTER (WHERE t.closed_on IS NULL) AS open,
            count(*) FILTER (WHERE t.closed_on IS NULL AND t.due_on < commgrid.district_today()) AS overdue
     FROM commgrid.must_visit_task t WHERE t.grid_code <@ target
+      AND t.situation IN (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, target))
   )
   SELECT 1, 'households visited in person this year', COALESCE((SELECT visited FROM cov), 0), 'households'
   UNION ALL SELECT 2, 'household visit rate (入户率)',
@@ -7681,7 +7694,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pub
 $$;
 REVOKE EXECUTE ON FUNCTION visit_report_lines(gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION visit_report_lines(gridcode) IS
-  'The visit and actual-population lines of area_report (internal to it: counts over the whole area, after area_report''s reach check)';
+  'The visit and actual-population lines of area_report (internal to it: counts over the whole area, after area_report''s reach check; must-visit tasks of the kinds that count for the caller, may_count_kind)';
 -- A grid worker's worklist: the households of a grid not yet met in person this year, the
 -- vulnerable residents whose return visit is overdue and the open must-visit tasks, one stop
 -- per household, ordered as a walking route.  The route is a nearest-neighbour tour: from the
@@ -8062,7 +8075,8 @@ CREATE TRIGGER anchor_element BEFORE INSERT OR UPDATE ON element
 SELECT commgrid.register_assigned_table('commgrid.element', 'location', 'grid_code', 'grid');
 -- The grid file (一格一档): everything about one grid in one call, counts only, for staff
 -- whose jurisdiction holds the grid: people by category, households, rented dwellings and
--- units, elements by type, visit coverage and must-visit tasks, the Party group and staff.
+-- units, elements by type, visit coverage and must-visit tasks (of the kinds the caller may
+-- see), the Party group and staff.
 -- Buildings and service requests have no tables yet (the services area will add requests).
 CREATE OR REPLACE FUNCTION grid_file(grid gridcode)
 RETURNS TABLE (section text, item text, value numeric)
@@ -8100,6 +8114,8 @@ BEGIN
            (SELECT count(*) FROM commgrid.return_visit_due(commgrid.district_today(), grid) d
             WHERE d.last_visit IS NOT NULL AND NOT d.overdue) AS revisited_in_interval
   ),
+  -- the must-visit kinds whose tasks count for the caller (may_count_kind)
+  seen_kind AS (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, grid)),
   lines (ord, section, item, value) AS (
     SELECT 1, 'people', 'residents: ' || s.status, (SELECT n FROM pop WHERE pop.status = s.status)
     FROM unnest('{registered_resident, floating, registered_away, departed}'::text[]) s(status)
@@ -8125,10 +8141,12 @@ BEGIN
     UNION ALL SELECT 32, 'visits', 'households never found at home', (SELECT households_never_home FROM cov)
     UNION ALL SELECT 33, 'visits', 'vulnerable residents revisited within their interval', (SELECT revisited_in_interval FROM cov)
     UNION ALL SELECT 34, 'visits', 'open must-visit tasks',
-      (SELECT count(*) FROM commgrid.must_visit_task t WHERE t.grid_code = grid AND t.closed_on IS NULL)
+      (SELECT count(*) FROM commgrid.must_visit_task t WHERE t.grid_code = grid AND t.closed_on IS NULL
+                                                          AND t.situation IN (SELECT kind FROM seen_kind))
     UNION ALL SELECT 35, 'visits', 'overdue must-visit tasks',
       (SELECT count(*) FROM commgrid.must_visit_task t WHERE t.grid_code = grid AND t.closed_on IS NULL
-                                                          AND t.due_on < commgrid.district_today())
+                                                          AND t.due_on < commgrid.district_today()
+                                                          AND t.situation IN (SELECT kind FROM seen_kind))
     UNION ALL SELECT 40, 'party', COALESCE((SELECT o.name FROM commgrid.party_org o WHERE o.grid_code = grid AND o.kind = 'party_group'),
                                            'no Party group'),
       (SELECT count(*) FROM commgrid.party_org o WHERE o.grid_code = grid AND o.kind = 'party_group')
@@ -8139,7 +8157,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION grid_file(gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION grid_file(gridcode) IS
-  'The grid file (一格一档) of one grid in the caller''s jurisdiction (42501 outside it), counts only: people by residence status and vulnerability, members, households, rented dwellings, units, elements by type, visit coverage and must-visit tasks, the Party group and staff by role';
+  'The grid file (一格一档) of one grid in the caller''s jurisdiction (42501 outside it), counts only: people by residence status and vulnerability, members, households, rented dwellings, units, elements by type, visit coverage and must-visit tasks (special categories only for the roles that may see them), the Party group and staff by role';
 INSERT INTO staff_function VALUES
   ('grid_file', 'Counts of one grid''s people, places, elements, visits, Party group and staff')
 ON CONFLICT DO NOTHING;
