@@ -101,6 +101,19 @@ $$;
 COMMENT ON FUNCTION may_see_kind(text) IS
   'May the acting role see rows of this must-visit kind? Always for ordinary kinds (NULL too); for a special category (PIPL art. 28) only a member of a role in its visible_to, or a superuser';
 
+-- Do a must-visit kind's tasks count in the figures of an area for the acting role?  Where
+-- it may see them (may_see_kind): a grid worker's count of its grid's tasks would otherwise
+-- tell it that a household has a special category's task.  The owner's figures and the
+-- district's (the district administrator's and BI's, where no one is singled out) count
+-- every kind.  Internal to grid_file and area_report.
+CREATE FUNCTION may_count_kind(kind text, area gridcode) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT commgrid.depth(area) = 3 OR commgrid.acting_scopes() IS NULL OR commgrid.may_see_kind(kind)
+$$;
+REVOKE EXECUTE ON FUNCTION may_count_kind(text, gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION may_count_kind(text, gridcode) IS
+  'Do tasks of this must-visit kind count in an area''s figures for the acting role? The kinds it may see (may_see_kind); every kind in a district''s figures and for the owner (internal to grid_file and area_report)';
+
 -- Add the special-category policy to a table with a kind column (beside its secure_table).
 CREATE FUNCTION protect_special_category(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$

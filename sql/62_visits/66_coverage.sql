@@ -174,6 +174,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pub
     SELECT count(*) FILTER (WHERE t.closed_on IS NULL) AS open,
            count(*) FILTER (WHERE t.closed_on IS NULL AND t.due_on < commgrid.district_today()) AS overdue
     FROM commgrid.must_visit_task t WHERE t.grid_code <@ target
+      AND t.situation IN (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, target))
   )
   SELECT 1, 'households visited in person this year', COALESCE((SELECT visited FROM cov), 0), 'households'
   UNION ALL SELECT 2, 'household visit rate (入户率)',
@@ -199,4 +200,4 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pub
 $$;
 REVOKE EXECUTE ON FUNCTION visit_report_lines(gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION visit_report_lines(gridcode) IS
-  'The visit and actual-population lines of area_report (internal to it: counts over the whole area, after area_report''s reach check)';
+  'The visit and actual-population lines of area_report (internal to it: counts over the whole area, after area_report''s reach check; must-visit tasks of the kinds that count for the caller, may_count_kind)';

@@ -78,6 +78,10 @@ BEGIN
     RAISE EXCEPTION 'the day must not be NULL' USING ERRCODE = '22004';
   END IF;
   PERFORM commgrid.check_staff_reach(grid, format('grid %s', grid));
+  -- the legs are measured between the households' locations (restricted columns, one
+  -- household a stop): the read is audited as care_positions' is
+  PERFORM commgrid.audit_read('commgrid.household', jsonb_build_object('grid', grid::text, 'day', at),
+                              'visit_worklist', grid);
   start := commgrid.worklist_start(grid);
   RETURN QUERY
   WITH need AS (
@@ -128,7 +132,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION visit_worklist(gridcode, date) FROM PUBLIC;
 COMMENT ON FUNCTION visit_worklist(gridcode, date) IS
-  'A grid worker''s worklist for a day (42501 outside the caller''s jurisdiction): households not met in person this year, overdue return visits and open must-visit tasks (special categories only for the roles that may see them), one stop per household in nearest-neighbour walking order from the grid''s duty post, with the metres of each leg and so far';
+  'A grid worker''s worklist for a day (42501 outside the caller''s jurisdiction; every call audited): households not met in person this year, overdue return visits and open must-visit tasks (special categories only for the roles that may see them), one stop per household in nearest-neighbour walking order from the grid''s duty post, with the metres of each leg and so far';
 
 INSERT INTO staff_function VALUES
   ('visit_worklist', 'A grid''s households and residents due for a visit, as a walking route');

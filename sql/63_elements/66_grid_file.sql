@@ -1,6 +1,7 @@
 -- The grid file (一格一档): everything about one grid in one call, counts only, for staff
 -- whose jurisdiction holds the grid: people by category, households, rented dwellings and
--- units, elements by type, visit coverage and must-visit tasks, the Party group and staff.
+-- units, elements by type, visit coverage and must-visit tasks (of the kinds the caller may
+-- see), the Party group and staff.
 -- Buildings and service requests have no tables yet (the services area will add requests).
 CREATE FUNCTION grid_file(grid gridcode)
 RETURNS TABLE (section text, item text, value numeric)
@@ -38,6 +39,8 @@ BEGIN
            (SELECT count(*) FROM commgrid.return_visit_due(commgrid.district_today(), grid) d
             WHERE d.last_visit IS NOT NULL AND NOT d.overdue) AS revisited_in_interval
   ),
+  -- the must-visit kinds whose tasks count for the caller (may_count_kind)
+  seen_kind AS (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, grid)),
   lines (ord, section, item, value) AS (
     SELECT 1, 'people', 'residents: ' || s.status, (SELECT n FROM pop WHERE pop.status = s.status)
     FROM unnest('{registered_resident, floating, registered_away, departed}'::text[]) s(status)
@@ -63,10 +66,12 @@ BEGIN
     UNION ALL SELECT 32, 'visits', 'households never found at home', (SELECT households_never_home FROM cov)
     UNION ALL SELECT 33, 'visits', 'vulnerable residents revisited within their interval', (SELECT revisited_in_interval FROM cov)
     UNION ALL SELECT 34, 'visits', 'open must-visit tasks',
-      (SELECT count(*) FROM commgrid.must_visit_task t WHERE t.grid_code = grid AND t.closed_on IS NULL)
+      (SELECT count(*) FROM commgrid.must_visit_task t WHERE t.grid_code = grid AND t.closed_on IS NULL
+                                                          AND t.situation IN (SELECT kind FROM seen_kind))
     UNION ALL SELECT 35, 'visits', 'overdue must-visit tasks',
       (SELECT count(*) FROM commgrid.must_visit_task t WHERE t.grid_code = grid AND t.closed_on IS NULL
-                                                          AND t.due_on < commgrid.district_today())
+                                                          AND t.due_on < commgrid.district_today()
+                                                          AND t.situation IN (SELECT kind FROM seen_kind))
     UNION ALL SELECT 40, 'party', COALESCE((SELECT o.name FROM commgrid.party_org o WHERE o.grid_code = grid AND o.kind = 'party_group'),
                                            'no Party group'),
       (SELECT count(*) FROM commgrid.party_org o WHERE o.grid_code = grid AND o.kind = 'party_group')
@@ -77,7 +82,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION grid_file(gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION grid_file(gridcode) IS
-  'The grid file (一格一档) of one grid in the caller''s jurisdiction (42501 outside it), counts only: people by residence status and vulnerability, members, households, rented dwellings, units, elements by type, visit coverage and must-visit tasks, the Party group and staff by role';
+  'The grid file (一格一档) of one grid in the caller''s jurisdiction (42501 outside it), counts only: people by residence status and vulnerability, members, households, rented dwellings, units, elements by type, visit coverage and must-visit tasks (special categories only for the roles that may see them), the Party group and staff by role';
 
 INSERT INTO staff_function VALUES
   ('grid_file', 'Counts of one grid''s people, places, elements, visits, Party group and staff');

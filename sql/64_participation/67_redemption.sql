@@ -33,7 +33,8 @@ SELECT commgrid.register_dump('commgrid.redemption_item');
 -- row and then sees the stock the first left), then the points move from the account to the
 -- bank's redemption account (the movement trigger locks the account and refuses a negative
 -- balance).  Returns the transaction.  Staff (every staff group: community and grid staff
--- record redemptions) reach the account's holder (check_posting_reach, 66_love_bank_postings.sql).
+-- record redemptions) reach the account's holder (check_posting_reach, 66_love_bank_postings.sql)
+-- and only items offered to that account.
 CREATE FUNCTION redeem(account bigint, item bigint, quantity int DEFAULT 1,
                        on_day date DEFAULT commgrid.district_today()) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -55,6 +56,13 @@ BEGIN
   IF a.kind IS DISTINCT FROM 'resident' THEN
     RAISE EXCEPTION 'account % is not a resident''s account', account
       USING ERRCODE = '22023', DETAIL = format('Its kind is %s.', COALESCE(a.kind, 'unknown (no such account)'));
+  END IF;
+  -- a staff caller is refused an item not offered to the account (another area's, or none)
+  -- with one 42501 before the stock and area rules below could name it or its stock
+  IF scopes IS NOT NULL AND NOT EXISTS (
+      SELECT FROM commgrid.redemption_item x
+      WHERE x.item_id = item AND a.area_code OPERATOR(commgrid.<@) x.area_code) THEN
+    PERFORM commgrid.check_posting_reach(scopes, NULL, format('item %s', item));
   END IF;
   UPDATE commgrid.redemption_item x SET stock = x.stock - quantity
   WHERE x.item_id = item AND x.stock >= quantity

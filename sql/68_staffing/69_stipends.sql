@@ -307,7 +307,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_tem
 DECLARE
   m date := month;
   scopes commgrid.gridcode[] := commgrid.staffing_scopes();
-  bad record;
+  bad_post bigint; bad_scheme text; bad_level text; bad_grade int; bad_scale bigint;
   n_new int;
   n_corr int;
   n_end int;
@@ -326,63 +326,71 @@ BEGIN
   END IF;
   PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('commgrid.compute_stipends'),
                                            (extract(year FROM m) * 100 + extract(month FROM m))::int);
-  CREATE TEMP TABLE stipend_line_now ON COMMIT DROP AS
-    SELECT * FROM commgrid.stipend_lines(m, NULL, scopes);
-  SELECT l.post_id, l.scheme, l.post_level, l.grade, l.scale_id INTO bad
-  FROM stipend_line_now l WHERE l.basic IS NULL ORDER BY l.post_id LIMIT 1;
-  IF FOUND THEN
-    DROP TABLE stipend_line_now;
-    IF bad.scale_id IS NULL THEN
-      RAISE EXCEPTION 'no adopted % scale for %', bad.scheme, to_char(m, 'YYYY-MM')
-        USING ERRCODE = '22023', DETAIL = format('Post %s needs one.', bad.post_id),
-              HINT = 'Adopt a stipend_scale of the scheme valid from this month or earlier.';
-    END IF;
-    RAISE EXCEPTION 'grade % of level % is not in stipend scale %', bad.grade, bad.post_level, bad.scale_id
-      USING ERRCODE = '23514', DETAIL = format('Post %s (%s) has that grade.', bad.post_id, bad.scheme),
-            HINT = 'Correct the post''s grade, or add the grade to a new scale.';
-  END IF;
-  CREATE TEMP TABLE stipend_last ON COMMIT DROP AS
+  -- one statement, no work table: a temporary table of this function's would clash with one
+  -- of the session's of the same name and bar PREPARE TRANSACTION.  Nothing is written when
+  -- a post lacks its scale or grade (bad); that is raised below.
+  WITH line AS MATERIALIZED (
+    SELECT * FROM commgrid.stipend_lines(m, NULL, scopes)
+  ),
+  bad AS (
+    SELECT l.post_id, l.scheme, l.post_level, l.grade, l.scale_id
+    FROM line l WHERE l.basic IS NULL ORDER BY l.post_id LIMIT 1
+  ),
+  last AS MATERIALIZED (
     SELECT DISTINCT ON (s.post_id) s.*
     FROM commgrid.stipend s
     WHERE s.month = m AND commgrid.reaches(s.community_code, scopes)
-    ORDER BY s.post_id, s.revision DESC;
-
-  INSERT INTO commgrid.stipend (month, post_id, revision, resident_id, community_code, post, scheme,
-                                scale_id, post_level, grade, basic, seniority_years, seniority,
-                                appraisal_grade, performance, previous_total, reason)
-  SELECT m, l.post_id, coalesce(s.revision, 0) + 1, l.resident_id, l.community_code, l.post, l.scheme,
-         l.scale_id, l.post_level, l.grade, l.basic, l.seniority_years, l.seniority,
-         l.appraisal_grade, l.performance, s.total, CASE WHEN s.post_id IS NULL THEN 'computed' ELSE 'correction' END
-  FROM stipend_line_now l LEFT JOIN stipend_last s USING (post_id)
-  WHERE s.post_id IS NULL
-     OR (l.resident_id, l.community_code, l.post, l.scale_id, l.post_level, l.grade, l.basic,
-         l.seniority_years, l.seniority, l.appraisal_grade, l.performance)
-        IS DISTINCT FROM
-        (s.resident_id, s.community_code, s.post, s.scale_id, s.post_level, s.grade, s.basic,
-         s.seniority_years, s.seniority, s.appraisal_grade, s.performance);
-  GET DIAGNOSTICS n_new = ROW_COUNT;
-  SELECT count(*) FILTER (WHERE s.post_id IS NOT NULL) INTO n_corr
-  FROM stipend_line_now l LEFT JOIN stipend_last s USING (post_id)
-  WHERE s.post_id IS NULL
-     OR (l.resident_id, l.community_code, l.post, l.scale_id, l.post_level, l.grade, l.basic,
-         l.seniority_years, l.seniority, l.appraisal_grade, l.performance)
-        IS DISTINCT FROM
-        (s.resident_id, s.community_code, s.post, s.scale_id, s.post_level, s.grade, s.basic,
-         s.seniority_years, s.seniority, s.appraisal_grade, s.performance);
-
+    ORDER BY s.post_id, s.revision DESC
+  ),
+  changed AS MATERIALIZED (
+    SELECT l.*, s.revision AS last_revision, s.total AS last_total, s.post_id IS NOT NULL AS correction
+    FROM line l LEFT JOIN last s USING (post_id)
+    WHERE NOT EXISTS (SELECT FROM bad)
+      AND (s.post_id IS NULL
+           OR (l.resident_id, l.community_code, l.post, l.scale_id, l.post_level, l.grade, l.basic,
+               l.seniority_years, l.seniority, l.appraisal_grade, l.performance)
+              IS DISTINCT FROM
+              (s.resident_id, s.community_code, s.post, s.scale_id, s.post_level, s.grade, s.basic,
+               s.seniority_years, s.seniority, s.appraisal_grade, s.performance))
+  ),
+  written AS (
+    INSERT INTO commgrid.stipend (month, post_id, revision, resident_id, community_code, post, scheme,
+                                  scale_id, post_level, grade, basic, seniority_years, seniority,
+                                  appraisal_grade, performance, previous_total, reason)
+    SELECT m, c.post_id, coalesce(c.last_revision, 0) + 1, c.resident_id, c.community_code, c.post, c.scheme,
+           c.scale_id, c.post_level, c.grade, c.basic, c.seniority_years, c.seniority,
+           c.appraisal_grade, c.performance, c.last_total, CASE WHEN c.correction THEN 'correction' ELSE 'computed' END
+    FROM changed c
+    RETURNING 1
+  ),
   -- a post computed before that no longer runs in the month: a zero revision
-  INSERT INTO commgrid.stipend (month, post_id, revision, resident_id, community_code, post, scheme,
-                                scale_id, post_level, grade, basic, seniority_years, seniority,
-                                appraisal_grade, performance, previous_total, reason)
-  SELECT m, s.post_id, s.revision + 1, s.resident_id, s.community_code, s.post, s.scheme,
-         NULL, NULL, NULL, 0, 0, 0, NULL, 0, s.total, 'post_ended'
-  FROM stipend_last s
-  WHERE s.reason <> 'post_ended'
-    AND NOT EXISTS (SELECT 1 FROM stipend_line_now l WHERE l.post_id = s.post_id);
-  GET DIAGNOSTICS n_end = ROW_COUNT;
-  SELECT count(*) INTO n_same FROM stipend_line_now;
-  DROP TABLE stipend_line_now;
-  DROP TABLE stipend_last;
+  ended AS (
+    INSERT INTO commgrid.stipend (month, post_id, revision, resident_id, community_code, post, scheme,
+                                  scale_id, post_level, grade, basic, seniority_years, seniority,
+                                  appraisal_grade, performance, previous_total, reason)
+    SELECT m, s.post_id, s.revision + 1, s.resident_id, s.community_code, s.post, s.scheme,
+           NULL, NULL, NULL, 0, 0, 0, NULL, 0, s.total, 'post_ended'
+    FROM last s
+    WHERE NOT EXISTS (SELECT FROM bad)
+      AND s.reason <> 'post_ended'
+      AND NOT EXISTS (SELECT 1 FROM line l WHERE l.post_id = s.post_id)
+    RETURNING 1
+  )
+  SELECT b.post_id, b.scheme, b.post_level, b.grade, b.scale_id,
+         (SELECT count(*) FROM written), (SELECT count(*) FROM changed WHERE correction),
+         (SELECT count(*) FROM ended), (SELECT count(*) FROM line)
+  INTO bad_post, bad_scheme, bad_level, bad_grade, bad_scale, n_new, n_corr, n_end, n_same
+  FROM (SELECT 1) one LEFT JOIN bad b ON true;
+  IF bad_post IS NOT NULL THEN
+    IF bad_scale IS NULL THEN
+      RAISE EXCEPTION 'no adopted % scale for %', bad_scheme, to_char(m, 'YYYY-MM')
+        USING ERRCODE = '22023', DETAIL = format('Post %s needs one.', bad_post),
+              HINT = 'Adopt a stipend_scale of the scheme valid from this month or earlier.';
+    END IF;
+    RAISE EXCEPTION 'grade % of level % is not in stipend scale %', bad_grade, bad_level, bad_scale
+      USING ERRCODE = '23514', DETAIL = format('Post %s (%s) has that grade.', bad_post, bad_scheme),
+            HINT = 'Correct the post''s grade, or add the grade to a new scale.';
+  END IF;
   RETURN QUERY SELECT n_new - n_corr, n_corr, n_end, n_same - n_new;
 END $$;
 REVOKE EXECUTE ON FUNCTION compute_stipends(date) FROM PUBLIC;

@@ -7029,6 +7029,18 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, pg_tem
 $$;
 COMMENT ON FUNCTION may_see_kind(text) IS
   'May the acting role see rows of this must-visit kind? Always for ordinary kinds (NULL too); for a special category (PIPL art. 28) only a member of a role in its visible_to, or a superuser';
+-- Do a must-visit kind's tasks count in the figures of an area for the acting role?  Where
+-- it may see them (may_see_kind): a grid worker's count of its grid's tasks would otherwise
+-- tell it that a household has a special category's task.  The owner's figures and the
+-- district's (the district administrator's and BI's, where no one is singled out) count
+-- every kind.  Internal to grid_file and area_report.
+CREATE OR REPLACE FUNCTION may_count_kind(kind text, area gridcode) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT commgrid.depth(area) = 3 OR commgrid.acting_scopes() IS NULL OR commgrid.may_see_kind(kind)
+$$;
+REVOKE EXECUTE ON FUNCTION may_count_kind(text, gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION may_count_kind(text, gridcode) IS
+  'Do tasks of this must-visit kind count in an area''s figures for the acting role? The kinds it may see (may_see_kind); every kind in a district''s figures and for the owner (internal to grid_file and area_report)';
 -- Add the special-category policy to a table with a kind column (beside its secure_table).
 CREATE OR REPLACE FUNCTION protect_special_category(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -7656,6 +7668,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pub
     SELECT count(*) FILTER (WHERE t.closed_on IS NULL) AS open,
            count(*) FILTER (WHERE t.closed_on IS NULL AND t.due_on < commgrid.district_today()) AS overdue
     FROM commgrid.must_visit_task t WHERE t.grid_code <@ target
+      AND t.situation IN (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, target))
   )
   SELECT 1, 'households visited in person this year', COALESCE((SELECT visited FROM cov), 0), 'households'
   UNION ALL SELECT 2, 'household visit rate (入户率)',
@@ -7681,7 +7694,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pub
 $$;
 REVOKE EXECUTE ON FUNCTION visit_report_lines(gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION visit_report_lines(gridcode) IS
-  'The visit and actual-population lines of area_report (internal to it: counts over the whole area, after area_report''s reach check)';
+  'The visit and actual-population lines of area_report (internal to it: counts over the whole area, after area_report''s reach check; must-visit tasks of the kinds that count for the caller, may_count_kind)';
 -- A grid worker's worklist: the households of a grid not yet met in person this year, the
 -- vulnerable residents whose return visit is overdue and the open must-visit tasks, one stop
 -- per household, ordered as a walking route.  The route is a nearest-neighbour tour: from the
@@ -7757,6 +7770,10 @@ BEGIN
     RAISE EXCEPTION 'the day must not be NULL' USING ERRCODE = '22004';
   END IF;
   PERFORM commgrid.check_staff_reach(grid, format('grid %s', grid));
+  -- the legs are measured between the households' locations (restricted columns, one
+  -- household a stop): the read is audited as care_positions' is
+  PERFORM commgrid.audit_read('commgrid.household', jsonb_build_object('grid', grid::text, 'day', at),
+                              'visit_worklist', grid);
   start := commgrid.worklist_start(grid);
   RETURN QUERY
   WITH need AS (
@@ -7807,7 +7824,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION visit_worklist(gridcode, date) FROM PUBLIC;
 COMMENT ON FUNCTION visit_worklist(gridcode, date) IS
-  'A grid worker''s worklist for a day (42501 outside the caller''s jurisdiction): households not met in person this year, overdue return visits and open must-visit tasks (special categories only for the roles that may see them), one stop per household in nearest-neighbour walking order from the grid''s duty post, with the metres of each leg and so far';
+  'A grid worker''s worklist for a day (42501 outside the caller''s jurisdiction; every call audited): households not met in person this year, overdue return visits and open must-visit tasks (special categories only for the roles that may see them), one stop per household in nearest-neighbour walking order from the grid''s duty post, with the metres of each leg and so far';
 INSERT INTO staff_function VALUES
   ('visit_worklist', 'A grid''s households and residents due for a visit, as a walking route')
 ON CONFLICT DO NOTHING;
@@ -8058,7 +8075,8 @@ CREATE TRIGGER anchor_element BEFORE INSERT OR UPDATE ON element
 SELECT commgrid.register_assigned_table('commgrid.element', 'location', 'grid_code', 'grid');
 -- The grid file (一格一档): everything about one grid in one call, counts only, for staff
 -- whose jurisdiction holds the grid: people by category, households, rented dwellings and
--- units, elements by type, visit coverage and must-visit tasks, the Party group and staff.
+-- units, elements by type, visit coverage and must-visit tasks (of the kinds the caller may
+-- see), the Party group and staff.
 -- Buildings and service requests have no tables yet (the services area will add requests).
 CREATE OR REPLACE FUNCTION grid_file(grid gridcode)
 RETURNS TABLE (section text, item text, value numeric)
@@ -8096,6 +8114,8 @@ BEGIN
            (SELECT count(*) FROM commgrid.return_visit_due(commgrid.district_today(), grid) d
             WHERE d.last_visit IS NOT NULL AND NOT d.overdue) AS revisited_in_interval
   ),
+  -- the must-visit kinds whose tasks count for the caller (may_count_kind)
+  seen_kind AS (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, grid)),
   lines (ord, section, item, value) AS (
     SELECT 1, 'people', 'residents: ' || s.status, (SELECT n FROM pop WHERE pop.status = s.status)
     FROM unnest('{registered_resident, floating, registered_away, departed}'::text[]) s(status)
@@ -8121,10 +8141,12 @@ BEGIN
     UNION ALL SELECT 32, 'visits', 'households never found at home', (SELECT households_never_home FROM cov)
     UNION ALL SELECT 33, 'visits', 'vulnerable residents revisited within their interval', (SELECT revisited_in_interval FROM cov)
     UNION ALL SELECT 34, 'visits', 'open must-visit tasks',
-      (SELECT count(*) FROM commgrid.must_visit_task t WHERE t.grid_code = grid AND t.closed_on IS NULL)
+      (SELECT count(*) FROM commgrid.must_visit_task t WHERE t.grid_code = grid AND t.closed_on IS NULL
+                                                          AND t.situation IN (SELECT kind FROM seen_kind))
     UNION ALL SELECT 35, 'visits', 'overdue must-visit tasks',
       (SELECT count(*) FROM commgrid.must_visit_task t WHERE t.grid_code = grid AND t.closed_on IS NULL
-                                                          AND t.due_on < commgrid.district_today())
+                                                          AND t.due_on < commgrid.district_today()
+                                                          AND t.situation IN (SELECT kind FROM seen_kind))
     UNION ALL SELECT 40, 'party', COALESCE((SELECT o.name FROM commgrid.party_org o WHERE o.grid_code = grid AND o.kind = 'party_group'),
                                            'no Party group'),
       (SELECT count(*) FROM commgrid.party_org o WHERE o.grid_code = grid AND o.kind = 'party_group')
@@ -8135,7 +8157,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION grid_file(gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION grid_file(gridcode) IS
-  'The grid file (一格一档) of one grid in the caller''s jurisdiction (42501 outside it), counts only: people by residence status and vulnerability, members, households, rented dwellings, units, elements by type, visit coverage and must-visit tasks, the Party group and staff by role';
+  'The grid file (一格一档) of one grid in the caller''s jurisdiction (42501 outside it), counts only: people by residence status and vulnerability, members, households, rented dwellings, units, elements by type, visit coverage and must-visit tasks (special categories only for the roles that may see them), the Party group and staff by role';
 INSERT INTO staff_function VALUES
   ('grid_file', 'Counts of one grid''s people, places, elements, visits, Party group and staff')
 ON CONFLICT DO NOTHING;
@@ -8972,7 +8994,8 @@ SELECT commgrid.register_dump('commgrid.redemption_item');
 -- row and then sees the stock the first left), then the points move from the account to the
 -- bank's redemption account (the movement trigger locks the account and refuses a negative
 -- balance).  Returns the transaction.  Staff (every staff group: community and grid staff
--- record redemptions) reach the account's holder (check_posting_reach, 66_love_bank_postings.sql).
+-- record redemptions) reach the account's holder (check_posting_reach, 66_love_bank_postings.sql)
+-- and only items offered to that account.
 CREATE OR REPLACE FUNCTION redeem(account bigint, item bigint, quantity int DEFAULT 1,
                        on_day date DEFAULT commgrid.district_today()) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -8994,6 +9017,13 @@ BEGIN
   IF a.kind IS DISTINCT FROM 'resident' THEN
     RAISE EXCEPTION 'account % is not a resident''s account', account
       USING ERRCODE = '22023', DETAIL = format('Its kind is %s.', COALESCE(a.kind, 'unknown (no such account)'));
+  END IF;
+  -- a staff caller is refused an item not offered to the account (another area's, or none)
+  -- with one 42501 before the stock and area rules below could name it or its stock
+  IF scopes IS NOT NULL AND NOT EXISTS (
+      SELECT FROM commgrid.redemption_item x
+      WHERE x.item_id = item AND a.area_code OPERATOR(commgrid.<@) x.area_code) THEN
+    PERFORM commgrid.check_posting_reach(scopes, NULL, format('item %s', item));
   END IF;
   UPDATE commgrid.redemption_item x SET stock = x.stock - quantity
   WHERE x.item_id = item AND x.stock >= quantity
@@ -12064,7 +12094,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_tem
 DECLARE
   m date := month;
   scopes commgrid.gridcode[] := commgrid.staffing_scopes();
-  bad record;
+  bad_post bigint; bad_scheme text; bad_level text; bad_grade int; bad_scale bigint;
   n_new int;
   n_corr int;
   n_end int;
@@ -12083,63 +12113,71 @@ BEGIN
   END IF;
   PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('commgrid.compute_stipends'),
                                            (extract(year FROM m) * 100 + extract(month FROM m))::int);
-  CREATE TEMP TABLE stipend_line_now ON COMMIT DROP AS
-    SELECT * FROM commgrid.stipend_lines(m, NULL, scopes);
-  SELECT l.post_id, l.scheme, l.post_level, l.grade, l.scale_id INTO bad
-  FROM stipend_line_now l WHERE l.basic IS NULL ORDER BY l.post_id LIMIT 1;
-  IF FOUND THEN
-    DROP TABLE stipend_line_now;
-    IF bad.scale_id IS NULL THEN
-      RAISE EXCEPTION 'no adopted % scale for %', bad.scheme, to_char(m, 'YYYY-MM')
-        USING ERRCODE = '22023', DETAIL = format('Post %s needs one.', bad.post_id),
-              HINT = 'Adopt a stipend_scale of the scheme valid from this month or earlier.';
-    END IF;
-    RAISE EXCEPTION 'grade % of level % is not in stipend scale %', bad.grade, bad.post_level, bad.scale_id
-      USING ERRCODE = '23514', DETAIL = format('Post %s (%s) has that grade.', bad.post_id, bad.scheme),
-            HINT = 'Correct the post''s grade, or add the grade to a new scale.';
-  END IF;
-  CREATE TEMP TABLE stipend_last ON COMMIT DROP AS
+  -- one statement, no work table: a temporary table of this function's would clash with one
+  -- of the session's of the same name and bar PREPARE TRANSACTION.  Nothing is written when
+  -- a post lacks its scale or grade (bad); that is raised below.
+  WITH line AS MATERIALIZED (
+    SELECT * FROM commgrid.stipend_lines(m, NULL, scopes)
+  ),
+  bad AS (
+    SELECT l.post_id, l.scheme, l.post_level, l.grade, l.scale_id
+    FROM line l WHERE l.basic IS NULL ORDER BY l.post_id LIMIT 1
+  ),
+  last AS MATERIALIZED (
     SELECT DISTINCT ON (s.post_id) s.*
     FROM commgrid.stipend s
     WHERE s.month = m AND commgrid.reaches(s.community_code, scopes)
-    ORDER BY s.post_id, s.revision DESC;
-
-  INSERT INTO commgrid.stipend (month, post_id, revision, resident_id, community_code, post, scheme,
-                                scale_id, post_level, grade, basic, seniority_years, seniority,
-                                appraisal_grade, performance, previous_total, reason)
-  SELECT m, l.post_id, coalesce(s.revision, 0) + 1, l.resident_id, l.community_code, l.post, l.scheme,
-         l.scale_id, l.post_level, l.grade, l.basic, l.seniority_years, l.seniority,
-         l.appraisal_grade, l.performance, s.total, CASE WHEN s.post_id IS NULL THEN 'computed' ELSE 'correction' END
-  FROM stipend_line_now l LEFT JOIN stipend_last s USING (post_id)
-  WHERE s.post_id IS NULL
-     OR (l.resident_id, l.community_code, l.post, l.scale_id, l.post_level, l.grade, l.basic,
-         l.seniority_years, l.seniority, l.appraisal_grade, l.performance)
-        IS DISTINCT FROM
-        (s.resident_id, s.community_code, s.post, s.scale_id, s.post_level, s.grade, s.basic,
-         s.seniority_years, s.seniority, s.appraisal_grade, s.performance);
-  GET DIAGNOSTICS n_new = ROW_COUNT;
-  SELECT count(*) FILTER (WHERE s.post_id IS NOT NULL) INTO n_corr
-  FROM stipend_line_now l LEFT JOIN stipend_last s USING (post_id)
-  WHERE s.post_id IS NULL
-     OR (l.resident_id, l.community_code, l.post, l.scale_id, l.post_level, l.grade, l.basic,
-         l.seniority_years, l.seniority, l.appraisal_grade, l.performance)
-        IS DISTINCT FROM
-        (s.resident_id, s.community_code, s.post, s.scale_id, s.post_level, s.grade, s.basic,
-         s.seniority_years, s.seniority, s.appraisal_grade, s.performance);
-
+    ORDER BY s.post_id, s.revision DESC
+  ),
+  changed AS MATERIALIZED (
+    SELECT l.*, s.revision AS last_revision, s.total AS last_total, s.post_id IS NOT NULL AS correction
+    FROM line l LEFT JOIN last s USING (post_id)
+    WHERE NOT EXISTS (SELECT FROM bad)
+      AND (s.post_id IS NULL
+           OR (l.resident_id, l.community_code, l.post, l.scale_id, l.post_level, l.grade, l.basic,
+               l.seniority_years, l.seniority, l.appraisal_grade, l.performance)
+              IS DISTINCT FROM
+              (s.resident_id, s.community_code, s.post, s.scale_id, s.post_level, s.grade, s.basic,
+               s.seniority_years, s.seniority, s.appraisal_grade, s.performance))
+  ),
+  written AS (
+    INSERT INTO commgrid.stipend (month, post_id, revision, resident_id, community_code, post, scheme,
+                                  scale_id, post_level, grade, basic, seniority_years, seniority,
+                                  appraisal_grade, performance, previous_total, reason)
+    SELECT m, c.post_id, coalesce(c.last_revision, 0) + 1, c.resident_id, c.community_code, c.post, c.scheme,
+           c.scale_id, c.post_level, c.grade, c.basic, c.seniority_years, c.seniority,
+           c.appraisal_grade, c.performance, c.last_total, CASE WHEN c.correction THEN 'correction' ELSE 'computed' END
+    FROM changed c
+    RETURNING 1
+  ),
   -- a post computed before that no longer runs in the month: a zero revision
-  INSERT INTO commgrid.stipend (month, post_id, revision, resident_id, community_code, post, scheme,
-                                scale_id, post_level, grade, basic, seniority_years, seniority,
-                                appraisal_grade, performance, previous_total, reason)
-  SELECT m, s.post_id, s.revision + 1, s.resident_id, s.community_code, s.post, s.scheme,
-         NULL, NULL, NULL, 0, 0, 0, NULL, 0, s.total, 'post_ended'
-  FROM stipend_last s
-  WHERE s.reason <> 'post_ended'
-    AND NOT EXISTS (SELECT 1 FROM stipend_line_now l WHERE l.post_id = s.post_id);
-  GET DIAGNOSTICS n_end = ROW_COUNT;
-  SELECT count(*) INTO n_same FROM stipend_line_now;
-  DROP TABLE stipend_line_now;
-  DROP TABLE stipend_last;
+  ended AS (
+    INSERT INTO commgrid.stipend (month, post_id, revision, resident_id, community_code, post, scheme,
+                                  scale_id, post_level, grade, basic, seniority_years, seniority,
+                                  appraisal_grade, performance, previous_total, reason)
+    SELECT m, s.post_id, s.revision + 1, s.resident_id, s.community_code, s.post, s.scheme,
+           NULL, NULL, NULL, 0, 0, 0, NULL, 0, s.total, 'post_ended'
+    FROM last s
+    WHERE NOT EXISTS (SELECT FROM bad)
+      AND s.reason <> 'post_ended'
+      AND NOT EXISTS (SELECT 1 FROM line l WHERE l.post_id = s.post_id)
+    RETURNING 1
+  )
+  SELECT b.post_id, b.scheme, b.post_level, b.grade, b.scale_id,
+         (SELECT count(*) FROM written), (SELECT count(*) FROM changed WHERE correction),
+         (SELECT count(*) FROM ended), (SELECT count(*) FROM line)
+  INTO bad_post, bad_scheme, bad_level, bad_grade, bad_scale, n_new, n_corr, n_end, n_same
+  FROM (SELECT 1) one LEFT JOIN bad b ON true;
+  IF bad_post IS NOT NULL THEN
+    IF bad_scale IS NULL THEN
+      RAISE EXCEPTION 'no adopted % scale for %', bad_scheme, to_char(m, 'YYYY-MM')
+        USING ERRCODE = '22023', DETAIL = format('Post %s needs one.', bad_post),
+              HINT = 'Adopt a stipend_scale of the scheme valid from this month or earlier.';
+    END IF;
+    RAISE EXCEPTION 'grade % of level % is not in stipend scale %', bad_grade, bad_level, bad_scale
+      USING ERRCODE = '23514', DETAIL = format('Post %s (%s) has that grade.', bad_post, bad_scheme),
+            HINT = 'Correct the post''s grade, or add the grade to a new scale.';
+  END IF;
   RETURN QUERY SELECT n_new - n_corr, n_corr, n_end, n_same - n_new;
 END $$;
 REVOKE EXECUTE ON FUNCTION compute_stipends(date) FROM PUBLIC;

@@ -99,6 +99,15 @@ SELECT post_id, total FROM stipend ORDER BY post_id, revision;
 SELECT township_code, post, headcount FROM stipend_distribution ORDER BY 1, 2;
 SELECT * FROM compute_stipends('2026-03-01');
 RESET ROLE;
+-- the township computes its month again in this transaction beside temporary tables of its
+-- session named as compute_stipends' work tables once were: no clash, nothing changes
+SET ROLE s520102_town;
+CREATE TEMP TABLE stipend_line_now (note text);
+CREATE TEMP TABLE stipend_last (note text);
+SELECT * FROM compute_stipends('2026-03-01');
+SELECT * FROM compute_stipends('2026-03-01');
+DROP TABLE pg_temp.stipend_line_now, pg_temp.stipend_last;
+RESET ROLE;
 -- the district administrator maps logins to persons of the district only
 SET ROLE s520102_admin;
 INSERT INTO person_login VALUES ('s520102_grid'::regrole, 320508000001);

@@ -99,6 +99,23 @@ SELECT o.grid_code, o.situation_ordinal, k.kind FROM must_visit_overdue o JOIN m
 SET ROLE v430102_comm;
 SELECT o.grid_code, o.situation_ordinal, k.kind FROM must_visit_overdue o JOIN must_visit_kind k ON k.ordinal = o.situation_ordinal ORDER BY o.task_id;
 RESET ROLE;
+-- nor through the counts of grid 001 (its grid file and area report): the open and overdue
+-- tasks of the kinds the caller may see; the community staff and the owner count all three,
+-- and the district's figures (BI's) count every kind
+CREATE FUNCTION pg_temp.must_visit_counts() RETURNS TABLE (source text, item text, value numeric) LANGUAGE sql AS $$
+  SELECT 'grid_file', f.item, f.value FROM commgrid.grid_file('430102001001001') f WHERE f.item ~ 'must-visit'
+  UNION ALL
+  SELECT 'area_report', r.indicator, r.value FROM commgrid.area_report('430102001001001') r WHERE r.indicator ~ 'must-visit'
+$$;
+SET ROLE v430102_grid;
+SELECT * FROM pg_temp.must_visit_counts();
+SET ROLE v430102_comm;
+SELECT * FROM pg_temp.must_visit_counts();
+RESET ROLE;
+SELECT * FROM pg_temp.must_visit_counts();
+SET ROLE v430102_bi;
+SELECT indicator, value FROM area_report('430102') WHERE indicator ~ 'must-visit';
+RESET ROLE;
 ROLLBACK TO SAVEPOINT special_overdue;
 SET ROLE v430102_grid;
 SELECT pg_temp.try($$INSERT INTO commgrid.must_visit_task (situation, resident_id) VALUES ('drug_rehabilitation', 430102000005)$$);
@@ -149,6 +166,10 @@ SELECT pg_temp.try($$SELECT * FROM commgrid.visit_worklist('430102001001001', NU
 SET ROLE v430102_comm;
 SELECT count(*) AS stops_with_special FROM visit_worklist('430102001001001') WHERE 'must visit: released_prisoner' = ANY (reasons);
 RESET ROLE;
+-- the legs are measured between the households' locations (restricted): every call that
+-- returned a worklist is audited, the refused ones not
+SELECT acting_role, action, table_name, row_key ->> 'grid' AS grid, (row_key ->> 'day')::date - district_today() AS days_ahead, scope_code
+FROM audit_log WHERE via = 'visit_worklist' ORDER BY id;
 -- the route against the same stops by household id (= by address here) and in reverse
 WITH w AS (SELECT w.stop, h.household_id, h.location FROM visit_worklist('430102001001001', district_today() + 100) w
            JOIN household h USING (household_id))
