@@ -8968,6 +8968,14 @@ SELECT commgrid.secure_table('commgrid.redemption_item', '{area_code}',
   '{district_admin, township_staff, community_staff, grid_worker}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.register_dump('commgrid.redemption_item');
+-- Staff also read the catalogue of the banks above their jurisdiction: redeem takes an item of
+-- a bank whose area holds the account's, and community staff and grid workers record
+-- redemptions (the jurisdiction policy alone hid a township bank's items from them).  What
+-- they write is still the jurisdiction policy's.
+CREATE POLICY offered ON redemption_item FOR SELECT
+  USING (area_code OPERATOR(commgrid.@>) ANY ((SELECT commgrid.jurisdiction_scopes())::commgrid.gridcode[]));
+COMMENT ON POLICY offered ON redemption_item IS
+  'Staff read the items of the banks above their jurisdiction (offered to their residents)';
 -- Redeem: the item's stock is taken first with a guarded UPDATE (a second session waits on the
 -- row and then sees the stock the first left), then the points move from the account to the
 -- bank's redemption account (the movement trigger locks the account and refuses a negative
@@ -9138,8 +9146,10 @@ SELECT i.area_code, i.item_id, i.name, i.kind, i.price_points, i.stock,
                  LEFT JOIN commgrid.love_transaction o ON o.transaction_id = t.reverses_id
                  WHERE t.item_id = i.item_id OR o.item_id = i.item_id), 0) AS redeemed
 FROM commgrid.redemption_item i
-WHERE commgrid.reaches(i.area_code, (SELECT commgrid.reach_scopes()));
-COMMENT ON VIEW redemption_stock IS 'The catalogue''s stock: per item the stock left and how many were redeemed (net of reversals)';
+-- the items of the jurisdiction's banks and of the banks above it (offered to its residents)
+WHERE commgrid.reaches(i.area_code, (SELECT commgrid.reach_scopes()))
+   OR i.area_code OPERATOR(commgrid.@>) ANY ((SELECT commgrid.reach_scopes())::commgrid.gridcode[]);
+COMMENT ON VIEW redemption_stock IS 'The catalogue''s stock: per item the stock left and how many were redeemed (net of reversals); staff see the items of their jurisdiction''s banks and of those above it';
 COMMENT ON COLUMN redemption_stock.area_code IS 'The area of the bank that offers it';
 COMMENT ON COLUMN redemption_stock.item_id IS 'The item';
 COMMENT ON COLUMN redemption_stock.name IS 'Its name';
