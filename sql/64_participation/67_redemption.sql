@@ -28,6 +28,14 @@ SELECT commgrid.secure_table('commgrid.redemption_item', '{area_code}',
   '{district_admin, township_staff, community_staff, grid_worker}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.register_dump('commgrid.redemption_item');
+-- Staff also read the catalogue of the banks above their jurisdiction: redeem takes an item of
+-- a bank whose area holds the account's, and community staff and grid workers record
+-- redemptions (the jurisdiction policy alone hid a township bank's items from them).  What
+-- they write is still the jurisdiction policy's.
+CREATE POLICY offered ON redemption_item FOR SELECT
+  USING (area_code OPERATOR(commgrid.@>) ANY ((SELECT commgrid.jurisdiction_scopes())::commgrid.gridcode[]));
+COMMENT ON POLICY offered ON redemption_item IS
+  'Staff read the items of the banks above their jurisdiction (offered to their residents)';
 
 -- Redeem: the item's stock is taken first with a guarded UPDATE (a second session waits on the
 -- row and then sees the stock the first left), then the points move from the account to the

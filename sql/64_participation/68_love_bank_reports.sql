@@ -93,8 +93,10 @@ SELECT i.area_code, i.item_id, i.name, i.kind, i.price_points, i.stock,
                  LEFT JOIN commgrid.love_transaction o ON o.transaction_id = t.reverses_id
                  WHERE t.item_id = i.item_id OR o.item_id = i.item_id), 0) AS redeemed
 FROM commgrid.redemption_item i
-WHERE commgrid.reaches(i.area_code, (SELECT commgrid.reach_scopes()));
-COMMENT ON VIEW redemption_stock IS 'The catalogue''s stock: per item the stock left and how many were redeemed (net of reversals)';
+-- the items of the jurisdiction's banks and of the banks above it (offered to its residents)
+WHERE commgrid.reaches(i.area_code, (SELECT commgrid.reach_scopes()))
+   OR i.area_code OPERATOR(commgrid.@>) ANY ((SELECT commgrid.reach_scopes())::commgrid.gridcode[]);
+COMMENT ON VIEW redemption_stock IS 'The catalogue''s stock: per item the stock left and how many were redeemed (net of reversals); staff see the items of their jurisdiction''s banks and of those above it';
 COMMENT ON COLUMN redemption_stock.area_code IS 'The area of the bank that offers it';
 COMMENT ON COLUMN redemption_stock.item_id IS 'The item';
 COMMENT ON COLUMN redemption_stock.name IS 'Its name';

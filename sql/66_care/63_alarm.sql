@@ -158,12 +158,17 @@ CREATE TRIGGER care_alarm_notify AFTER INSERT ON care_alarm
 
 -- Response steps, for one alarm, by whom it is acknowledged, arrived, resolved.  A staff
 -- function (the owner's rights, the caller's jurisdiction checked): the time and the operator
--- are set here, not typed by hand; each step is audited (audit_table on care_alarm).
+-- are set here, not typed by hand; each step is audited (audit_table on care_alarm).  A step
+-- is recorded once, by the first to record it: the alarm goes to the channels of every area
+-- above its grid, so several staff answer it, and a second acknowledgement overwrote the first
+-- (its time and operator, the response times of the reports).  The guarded update makes a
+-- second session wait for the first and then find the step taken (55000).
 CREATE FUNCTION care_alarm_respond(alarm bigint, step text, false_alarm boolean DEFAULT NULL,
                                    notes text DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   area_code commgrid.gridcode;
+  taken commgrid.care_alarm;
 BEGIN
   IF step IS NULL OR step NOT IN ('acknowledged', 'arrived', 'resolved') THEN
     RAISE EXCEPTION 'unknown response step "%"', commgrid.echo_value(step)
@@ -179,11 +184,23 @@ BEGIN
     resolved_at = CASE WHEN step = 'resolved' THEN clock_timestamp() ELSE c.resolved_at END,
     false_alarm = COALESCE(care_alarm_respond.false_alarm, c.false_alarm),
     notes = COALESCE(c.notes || E'\n', '') || care_alarm_respond.notes
-  WHERE c.alarm_id OPERATOR(pg_catalog.=) alarm;
+  WHERE c.alarm_id OPERATOR(pg_catalog.=) alarm
+    AND CASE step WHEN 'acknowledged' THEN c.acknowledged_at IS NULL
+                  WHEN 'arrived' THEN c.arrived_at IS NULL
+                  ELSE c.resolved_at IS NULL END;
+  IF NOT FOUND THEN
+    SELECT * INTO taken FROM commgrid.care_alarm c WHERE c.alarm_id OPERATOR(pg_catalog.=) alarm;
+    RAISE EXCEPTION 'alarm % is already %', alarm, step
+      USING ERRCODE = '55000',
+            DETAIL = CASE step WHEN 'acknowledged' THEN format('Acknowledged at %s by %s.', taken.acknowledged_at, taken.acknowledged_by)
+                               WHEN 'arrived' THEN format('Arrived at %s.', taken.arrived_at)
+                               ELSE format('Resolved at %s.', taken.resolved_at) END,
+            HINT = 'Each step is recorded once, by the first responder.';
+  END IF;
 END $$;
 REVOKE EXECUTE ON FUNCTION care_alarm_respond(bigint, text, boolean, text) FROM PUBLIC;
 COMMENT ON FUNCTION care_alarm_respond(bigint, text, boolean, text) IS
-  'Staff function: record a response step (acknowledged, arrived, resolved) of an alarm in the caller''s jurisdiction at the current time, by the acting role (SET ROLE, else the login)';
+  'Staff function: record a response step (acknowledged, arrived, resolved) of an alarm in the caller''s jurisdiction at the current time, by the acting role (SET ROLE, else the login); a step already recorded is refused (55000)';
 INSERT INTO staff_function VALUES
   ('care_alarm_respond', 'Records the response to a wearable alarm (returns nothing; the alarm is read through care_alarm)');
 

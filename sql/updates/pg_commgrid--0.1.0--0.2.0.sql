@@ -8990,6 +8990,14 @@ SELECT commgrid.secure_table('commgrid.redemption_item', '{area_code}',
   '{district_admin, township_staff, community_staff, grid_worker}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.register_dump('commgrid.redemption_item');
+-- Staff also read the catalogue of the banks above their jurisdiction: redeem takes an item of
+-- a bank whose area holds the account's, and community staff and grid workers record
+-- redemptions (the jurisdiction policy alone hid a township bank's items from them).  What
+-- they write is still the jurisdiction policy's.
+CREATE POLICY offered ON redemption_item FOR SELECT
+  USING (area_code OPERATOR(commgrid.@>) ANY ((SELECT commgrid.jurisdiction_scopes())::commgrid.gridcode[]));
+COMMENT ON POLICY offered ON redemption_item IS
+  'Staff read the items of the banks above their jurisdiction (offered to their residents)';
 -- Redeem: the item's stock is taken first with a guarded UPDATE (a second session waits on the
 -- row and then sees the stock the first left), then the points move from the account to the
 -- bank's redemption account (the movement trigger locks the account and refuses a negative
@@ -9168,8 +9176,10 @@ SELECT i.area_code, i.item_id, i.name, i.kind, i.price_points, i.stock,
                  LEFT JOIN commgrid.love_transaction o ON o.transaction_id = t.reverses_id
                  WHERE t.item_id = i.item_id OR o.item_id = i.item_id), 0) AS redeemed
 FROM commgrid.redemption_item i
-WHERE commgrid.reaches(i.area_code, (SELECT commgrid.reach_scopes()));
-COMMENT ON VIEW redemption_stock IS 'The catalogue''s stock: per item the stock left and how many were redeemed (net of reversals)';
+-- the items of the jurisdiction's banks and of the banks above it (offered to its residents)
+WHERE commgrid.reaches(i.area_code, (SELECT commgrid.reach_scopes()))
+   OR i.area_code OPERATOR(commgrid.@>) ANY ((SELECT commgrid.reach_scopes())::commgrid.gridcode[]);
+COMMENT ON VIEW redemption_stock IS 'The catalogue''s stock: per item the stock left and how many were redeemed (net of reversals); staff see the items of their jurisdiction''s banks and of those above it';
 COMMENT ON COLUMN redemption_stock.area_code IS 'The area of the bank that offers it';
 COMMENT ON COLUMN redemption_stock.item_id IS 'The item';
 COMMENT ON COLUMN redemption_stock.name IS 'Its name';
@@ -10694,12 +10704,17 @@ CREATE TRIGGER care_alarm_notify AFTER INSERT ON care_alarm
   FOR EACH ROW EXECUTE FUNCTION care_alarm_notify();
 -- Response steps, for one alarm, by whom it is acknowledged, arrived, resolved.  A staff
 -- function (the owner's rights, the caller's jurisdiction checked): the time and the operator
--- are set here, not typed by hand; each step is audited (audit_table on care_alarm).
+-- are set here, not typed by hand; each step is audited (audit_table on care_alarm).  A step
+-- is recorded once, by the first to record it: the alarm goes to the channels of every area
+-- above its grid, so several staff answer it, and a second acknowledgement overwrote the first
+-- (its time and operator, the response times of the reports).  The guarded update makes a
+-- second session wait for the first and then find the step taken (55000).
 CREATE OR REPLACE FUNCTION care_alarm_respond(alarm bigint, step text, false_alarm boolean DEFAULT NULL,
                                    notes text DEFAULT NULL) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   area_code commgrid.gridcode;
+  taken commgrid.care_alarm;
 BEGIN
   IF step IS NULL OR step NOT IN ('acknowledged', 'arrived', 'resolved') THEN
     RAISE EXCEPTION 'unknown response step "%"', commgrid.echo_value(step)
@@ -10715,11 +10730,23 @@ BEGIN
     resolved_at = CASE WHEN step = 'resolved' THEN clock_timestamp() ELSE c.resolved_at END,
     false_alarm = COALESCE(care_alarm_respond.false_alarm, c.false_alarm),
     notes = COALESCE(c.notes || E'\n', '') || care_alarm_respond.notes
-  WHERE c.alarm_id OPERATOR(pg_catalog.=) alarm;
+  WHERE c.alarm_id OPERATOR(pg_catalog.=) alarm
+    AND CASE step WHEN 'acknowledged' THEN c.acknowledged_at IS NULL
+                  WHEN 'arrived' THEN c.arrived_at IS NULL
+                  ELSE c.resolved_at IS NULL END;
+  IF NOT FOUND THEN
+    SELECT * INTO taken FROM commgrid.care_alarm c WHERE c.alarm_id OPERATOR(pg_catalog.=) alarm;
+    RAISE EXCEPTION 'alarm % is already %', alarm, step
+      USING ERRCODE = '55000',
+            DETAIL = CASE step WHEN 'acknowledged' THEN format('Acknowledged at %s by %s.', taken.acknowledged_at, taken.acknowledged_by)
+                               WHEN 'arrived' THEN format('Arrived at %s.', taken.arrived_at)
+                               ELSE format('Resolved at %s.', taken.resolved_at) END,
+            HINT = 'Each step is recorded once, by the first responder.';
+  END IF;
 END $$;
 REVOKE EXECUTE ON FUNCTION care_alarm_respond(bigint, text, boolean, text) FROM PUBLIC;
 COMMENT ON FUNCTION care_alarm_respond(bigint, text, boolean, text) IS
-  'Staff function: record a response step (acknowledged, arrived, resolved) of an alarm in the caller''s jurisdiction at the current time, by the acting role (SET ROLE, else the login)';
+  'Staff function: record a response step (acknowledged, arrived, resolved) of an alarm in the caller''s jurisdiction at the current time, by the acting role (SET ROLE, else the login); a step already recorded is refused (55000)';
 INSERT INTO staff_function VALUES
   ('care_alarm_respond', 'Records the response to a wearable alarm (returns nothing; the alarm is read through care_alarm)')
 ON CONFLICT DO NOTHING;

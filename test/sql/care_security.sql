@@ -164,9 +164,12 @@ FROM unnest(ARRAY['commgrid_care_alarm', 'commgrid_care_alarm_460102001', 'commg
                   'commgrid_care_alarm_4601020', 'commgrid_care_alarm_x', 'commgrid_care_alarm_']) c;
 SELECT acting_role, row_key->>'listen' AS channel, scope_code FROM audit_log WHERE via = 'LISTEN' ORDER BY id;
 
--- 6. responses: through care_alarm_respond in the jurisdiction; no direct writes to alarms
+-- 6. responses: through care_alarm_respond in the jurisdiction; no direct writes to alarms;
+-- a step is recorded once (the township's second acknowledgement is refused, 55000, and the
+-- grid worker's stays: test/specs/care_respond_race.spec for two at once)
 SELECT pg_temp.as_role('r460102_grid', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'acknowledged')$$) AS other_grid,
        pg_temp.as_role('r460102_grid2', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'acknowledged')$$) AS own_grid,
+       pg_temp.as_role('r460102_town', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'acknowledged')$$) AS second_ack,
        pg_temp.as_role('r460102_grid2', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'done')$$) AS bad_step,
        pg_temp.as_role('r460102_bi', $$SELECT commgrid.care_alarm_respond(1, 'acknowledged')$$) AS bi;
 SELECT kind, acknowledged_by, acknowledged_at IS NOT NULL AS acknowledged FROM care_alarm ORDER BY alarm_id;
@@ -198,7 +201,8 @@ SELECT device_id, resident_id, grid_code FROM care_binding ORDER BY device_id;
 SELECT device_id, grid_code FROM care_device ORDER BY device_id;
 
 -- 9. the operations report per holder, provider and month: the holder's staff read it
-SELECT pg_temp.as_role('r460102_grid2', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'resolved', true, '误按')$$) AS resolved_false;
+SELECT pg_temp.as_role('r460102_grid2', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'resolved', true, '误按')$$) AS resolved_false,
+       pg_temp.as_role('r460102_town', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'resolved', false)$$) AS resolved_again;
 SELECT area_code, provider, month, devices_in_service, devices_worn, alarms, false_alarms, false_alarm_rate
 FROM care_operations WHERE area_code <@ '460102' ORDER BY provider, month;
 SELECT r, pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_operations WHERE area_code <@ '460102'$$) AS operations_rows

@@ -87,6 +87,32 @@ SELECT (SELECT account_id FROM love_account WHERE resident_id = 4501020001) AS r
 INSERT INTO redemption_item (item_id, area_code, name, kind, price_points, stock) VALUES
  (4501020001, '450102001', '大米5kg', 'goods', 10, 2),
  (4501020002, '450102001', '家政服务1小时', 'household_help', 100, 5);
+-- the catalogue as each staff group sees it: the subdistrict bank's items (they are offered to
+-- every resident below it) and a community bank's items in that community only; the grid
+-- worker and the community staff read the subdistrict's items but do not change them
+INSERT INTO redemption_item (item_id, area_code, name, kind, price_points, stock) VALUES
+ (4501020003, '450102001002', '理发券', 'household_help', 5, 3);
+SET LOCAL ROLE p450102_grid1;
+SELECT item_id, area_code, name FROM redemption_item ORDER BY 1;
+SELECT item_id, stock, redeemed FROM redemption_stock ORDER BY 1;
+UPDATE redemption_item SET stock = 99 WHERE item_id = 4501020001;
+RESET ROLE;
+SET LOCAL ROLE p450102_comm1;
+SELECT item_id, area_code, name FROM redemption_item ORDER BY 1;
+SELECT item_id, stock, redeemed FROM redemption_stock ORDER BY 1;
+UPDATE redemption_item SET stock = 99 WHERE item_id IN (4501020001, 4501020003);
+RESET ROLE;
+SET LOCAL ROLE p450102_comm2;
+SELECT item_id, area_code, name FROM redemption_item ORDER BY 1;
+SELECT item_id, stock, redeemed FROM redemption_stock ORDER BY 1;
+RESET ROLE;
+SET LOCAL ROLE p450102_town;
+SELECT item_id, area_code, name FROM redemption_item ORDER BY 1;
+RESET ROLE;
+SET LOCAL ROLE p450102_bi;
+SELECT item_id FROM redemption_stock;
+RESET ROLE;
+SELECT item_id, stock FROM redemption_item WHERE item_id BETWEEN 4501020001 AND 4501020003 ORDER BY 1;
 -- redemptions: a grid worker for the residents of its grid only (another grid's, a missing
 -- account: one refusal); the stock and the balance still refuse what is not there
 SET LOCAL ROLE p450102_grid2;

@@ -197,7 +197,7 @@ INSERT INTO matrix_expectation VALUES
   ('love_bank_monthly', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
   ('love_bank_star_board', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
   ('needy_member_participation', 'scoped', 'scoped', 'scoped', 'self', 'refused', 'refused', 'refused', 'report (member ids and counts); no rows for a grid worker, who may not read the register (needy_member)'),
-  ('redemption_stock', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
+  ('redemption_stock', 'self', 'self', 'self', 'self', 'refused', 'refused', 'refused', 'report: the items of the jurisdiction''s banks and of those above it (offered to its residents), exact in participation_love_bank_staff'),
   ('participation_setting(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'reads participation_setting, reference data of every staff group (the report views call it)'),
   ('star_level(numeric)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'reads volunteer_star_level, reference data of every staff group (the report views call it)'),
   ('org_life_summary', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report'),
