@@ -2561,6 +2561,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
   SET enable_seqscan = off AS $$
 DECLARE
   parent_kind text;
+  parent_community commgrid.gridcode;
   allowed text[];
   child_kinds text[];
 BEGIN
@@ -2571,7 +2572,10 @@ BEGIN
               HINT = 'A Party group stands under a branch; set parent_id.';
     END IF;
   ELSE
-    SELECT kind INTO parent_kind FROM commgrid.party_org WHERE org_id = NEW.parent_id;
+    SELECT kind, community_code INTO parent_kind, parent_community
+    FROM commgrid.party_org WHERE org_id = NEW.parent_id;
+    -- another jurisdiction's organisation is refused before the shape rule tells its kind
+    PERFORM commgrid.check_writer_reach(parent_community, format('Party organisation %s', NEW.parent_id));
     allowed := commgrid.party_org_child_kinds(parent_kind);
     IF parent_kind IS NOT NULL AND NOT NEW.kind = ANY (allowed) THEN
       RAISE EXCEPTION 'a % cannot stand under a %', NEW.kind, parent_kind
@@ -2646,7 +2650,9 @@ DECLARE
   org commgrid.party_org;
 BEGIN
   SELECT * INTO org FROM commgrid.party_org WHERE org_id = NEW.org_id;
-  IF NOT FOUND THEN
+  -- another jurisdiction's organisation is refused before the kind rule names it
+  PERFORM commgrid.check_writer_reach(org.community_code, format('Party organisation %s', NEW.org_id));
+  IF org.org_id IS NULL THEN
     RAISE EXCEPTION 'Party organisation % does not exist', NEW.org_id
       USING ERRCODE = '23503';
   END IF;
@@ -2669,6 +2675,33 @@ COMMENT ON FUNCTION party_member_check_org() IS
   'Trigger: a member belongs to a branch and is placed in one of its community''s grids';
 CREATE TRIGGER party_member_check_org BEFORE INSERT OR UPDATE OF org_id, grid_code, community_code ON party_member
   FOR EACH ROW EXECUTE FUNCTION party_member_check_org();
+-- The person a row names as a member, a secretary or a committee member lives in the writer's
+-- jurisdiction (check_writer_reach on the resident's grid) before the keys answer about them:
+-- party_member's primary key (23505) and the foreign keys to it (23503 or success) told a
+-- community's staff whether a resident of any district is a Party member, and let it enrol
+-- or seat another district's resident.  The column is the trigger's argument.
+CREATE OR REPLACE FUNCTION party_person_in_reach() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  person bigint := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
+BEGIN
+  IF person IS NOT NULL
+     AND (TG_OP = 'INSERT' OR person IS DISTINCT FROM (to_jsonb(OLD) ->> TG_ARGV[0])::bigint) THEN
+    PERFORM commgrid.check_writer_reach(
+      (SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = person),
+      format('resident %s', person));
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION party_person_in_reach() FROM PUBLIC;
+COMMENT ON FUNCTION party_person_in_reach() IS
+  'Trigger: the resident named by the column given as argument (a member, secretary or committee member) lies in the writer''s jurisdiction (42501 otherwise, the same for a missing one)';
+CREATE TRIGGER party_member_person_in_reach BEFORE INSERT OR UPDATE OF resident_id ON party_member
+  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('resident_id');
+CREATE TRIGGER party_org_secretary_in_reach BEFORE INSERT OR UPDATE OF secretary_id ON party_org
+  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('secretary_id');
+CREATE TRIGGER party_org_committee_person_in_reach BEFORE INSERT OR UPDATE OF resident_id ON party_org_committee
+  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('resident_id');
 COMMENT ON TABLE floating_member IS
   'Floating Party members: inflow (from elsewhere, declared with an activity certificate) and outflow (away since a date; over 6 months the membership must be transferred)';
 COMMENT ON COLUMN floating_member.resident_id IS 'The member';
