@@ -68,15 +68,20 @@ SELECT pg_temp.as_role('r330106_comm', $$INSERT INTO commgrid.party_org_committe
        pg_temp.as_role('r330106_comm', $$INSERT INTO commgrid.floating_member (resident_id, direction, since, destination)
   VALUES (330106000008, 'outflow', date '2026-01-01', '上海')$$) AS plant_floating;
 
--- leaders: 甲's township staff cannot see 乙's leader, 甲一's community staff no leader at all
-SELECT pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.contact_point (leader_id, community_code, starts)
-  VALUES (%s, '330106001001', date '2026-01-01')$$, :yi_leader)) AS contact_point_of_township_leader,
-       pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.area_responsibility (leader_id, area_code, starts)
-  VALUES (%s, '330106001001', date '2026-01-01')$$, :yi_leader)) AS responsibility_outside_leaders_area,
+-- leaders: 甲's township staff cannot see 乙's leader, 甲一's community staff no leader at all;
+-- the rules refuse 乙's leader as outside the writer's jurisdiction before their messages
+-- describe them (title, person, level, area); the district's leader, above the community,
+-- is named by the rule
+SELECT regexp_replace(pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.contact_point (leader_id, community_code, starts)
+  VALUES (%s, '330106001001', date '2026-01-01')$$, :yi_leader)), 'leader [0-9]+', 'leader N') AS contact_point_of_township_leader,
+       regexp_replace(pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.area_responsibility (leader_id, area_code, starts)
+  VALUES (%s, '330106001001', date '2026-01-01')$$, :yi_leader)), 'leader [0-9]+', 'leader N') AS responsibility_outside_leaders_area,
        pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.area_responsibility (leader_id, area_code, starts)
   VALUES (%s, '330106001001', date '2026-01-01')$$, :jia_leader)) AS responsibility_of_own_leader,
-       pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.joint_meeting (community_code, convener_leader_id, established)
-  VALUES ('330106001001', %s, date '2026-01-01')$$, :yi_leader)) AS convener_of_other_township;
+       regexp_replace(pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.joint_meeting (community_code, convener_leader_id, established)
+  VALUES ('330106001001', %s, date '2026-01-01')$$, :yi_leader)), 'leader [0-9]+', 'leader N') AS convener_of_other_township;
+SELECT pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.area_responsibility (leader_id, area_code, starts)
+  VALUES (%s, '330106001001', date '2026-01-01')$$, :district_leader)) AS responsibility_of_district_leader;
 
 -- co-building lists: a project may not match 甲一's need with 乙一's resource
 SELECT pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.cobuilding_project (need_id, resource_id, community_code, unit_id, title)
