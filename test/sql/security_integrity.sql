@@ -83,9 +83,10 @@ SELECT regexp_replace(pg_temp.as_role('r330106_town', format($$INSERT INTO commg
 SELECT pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.area_responsibility (leader_id, area_code, starts)
   VALUES (%s, '330106001001', date '2026-01-01')$$, :district_leader)) AS responsibility_of_district_leader;
 
--- co-building lists: a project may not match 甲一's need with 乙一's resource
-SELECT pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.cobuilding_project (need_id, resource_id, community_code, unit_id, title)
-  VALUES (%s, %s, '330106001001', %s, '错配项目')$$, :jia_need, :yi_resource, :jia_unit)) AS project_with_other_resource;
+-- co-building lists: a project may not match 甲一's need with 乙一's resource, and the refusal
+-- does not tell 乙一's resource's title and community (the policy hides it)
+SELECT regexp_replace(pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.cobuilding_project (need_id, resource_id, community_code, unit_id, title)
+  VALUES (%s, %s, '330106001001', %s, '错配项目')$$, :jia_need, :yi_resource, :jia_unit)), 'resource [0-9]+', 'resource N') AS project_with_other_resource;
 
 -- assessment: the liaison of 测试一中 enters the unit's opinion of 甲一 in the name of resident 1,
 -- who is 测试一中's Party head and sits on 甲一's committee, which the liaison cannot read: the
