@@ -2371,9 +2371,13 @@ SELECT commgrid.mark_personal('commgrid.resident', '{idcard, phone}', restricted
 SELECT commgrid.audit_table('commgrid.resident');
 SELECT commgrid.register_dump('commgrid.resident');
 -- A person is registered on or after the day they were born, and not in the future: a birth
--- date after it is a mistyped ID number (and would have no age in any report).
+-- date after it is a mistyped ID number (and would have no age in any report).  When the
+-- statement changes the registration day alone, the stored ID number answers: a read of it,
+-- traced as resident_card's (audit_read, security definer for it), and the message names no
+-- birth date (a grid worker read a resident's birth date, digits 7-14 of the restricted ID
+-- number, from a rolled-back update, with no trace).
 CREATE OR REPLACE FUNCTION resident_check_birth() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   born date := commgrid.birth_date(NEW.idcard);
 BEGIN
@@ -2383,6 +2387,13 @@ BEGIN
             DETAIL = format('Today in the district (Asia/Shanghai) is %s.', commgrid.district_today()),
             HINT = 'Leave registered_on out to register today.';
   END IF;
+  IF born > NEW.registered_on AND TG_OP = 'UPDATE' AND NEW.idcard = OLD.idcard THEN
+    PERFORM commgrid.audit_read('commgrid.resident', jsonb_build_object('resident_id', NEW.resident_id),
+                                'resident_check_birth', NEW.grid_code);
+    RAISE EXCEPTION 'registration day % is before the birth date of resident %''s citizen ID', NEW.registered_on, NEW.resident_id
+      USING ERRCODE = '23514',
+            HINT = 'resident_card shows the ID number and birth date (audited).';
+  END IF;
   IF born > NEW.registered_on THEN
     RAISE EXCEPTION 'birth date % is after the registration day %', born, NEW.registered_on
       USING ERRCODE = '23514',
@@ -2391,8 +2402,9 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION resident_check_birth() FROM PUBLIC;
 COMMENT ON FUNCTION resident_check_birth() IS
-  'Trigger: refuses a birth date (from the ID number) after the registration day, and a registration day after today (23514)';
+  'Trigger: refuses a birth date (from the ID number) after the registration day, and a registration day after today (23514); a refusal by the stored ID number is an audited read';
 CREATE TRIGGER resident_check_birth BEFORE INSERT OR UPDATE OF idcard, registered_on ON resident
   FOR EACH ROW EXECUTE FUNCTION resident_check_birth();
 -- A resident's grid is the household's: taken on every insert and update, so it cannot drift.

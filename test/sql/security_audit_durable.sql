@@ -73,6 +73,13 @@ SELECT note FROM sw_case_notes(330106000001);
 SELECT name FROM sw_client_card(330106000001);
 ROLLBACK TO SAVEPOINT social;
 
+-- 5. the grid worker moves resident 1's registration day before the birth date in the ID
+-- number it may not read: refused without the birth date, and the stored ID number's answer
+-- is a read in the server log (a rolled-back probe once told the birth date, untraced)
+SET ROLE r330106_grid;
+UPDATE resident SET registered_on = date '1900-01-01' WHERE resident_id = 330106000001;
+RESET ROLE;
+
 -- the server log since the starting point, read as the superuser; the log collector writes
 -- lines in the order it receives them, so once a line logged after all of the above is
 -- there, so are they (bounded wait: 600 polls)
