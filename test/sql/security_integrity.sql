@@ -35,6 +35,7 @@ INSERT INTO cobuilding_need (community_code, title, category) VALUES ('330106001
 SELECT need_id AS jia_need FROM cobuilding_need WHERE title = '甲一需要场地' \gset
 SELECT resource_id AS yi_resource FROM cobuilding_resource WHERE community_code = '330106002001' \gset
 SELECT unit_id AS jia_unit FROM unit WHERE name = '测试一中' \gset
+SELECT unit_id AS yi_unit FROM unit WHERE name = '测试医院' \gset
 
 -- what each writer cannot see: the other township's household, org, members, leaders, resource
 SELECT pg_temp.as_role('r330106_grid2', 'SELECT FROM commgrid.household WHERE household_id = 330106000001') AS grid2_sees_household_1,
@@ -87,6 +88,16 @@ SELECT pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.area_respon
 -- does not tell 乙一's resource's title and community (the policy hides it)
 SELECT regexp_replace(pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.cobuilding_project (need_id, resource_id, community_code, unit_id, title)
   VALUES (%s, %s, '330106001001', %s, '错配项目')$$, :jia_need, :yi_resource, :jia_unit)), 'resource [0-9]+', 'resource N') AS project_with_other_resource;
+
+-- a unit named in a refused row is named by its name only to a writer who may see it: 甲一's
+-- community staff names 乙一's unit 测试医院 (id only) and its own 测试一中 (by name) in dual
+-- reports to a community they do not co-build with; the liaison of 测试一中 names 测试医院
+SELECT regexp_replace(pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.unit_report (unit_id, community_code, reported_on)
+  VALUES (%s, '330106001001', date '2026-01-01')$$, :yi_unit)), 'unit [0-9]+', 'unit N') AS report_of_other_unit,
+       pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.unit_report (unit_id, community_code, reported_on)
+  VALUES (%s, '330106001002', date '2026-01-01')$$, :jia_unit)) AS report_of_own_unit,
+       regexp_replace(pg_temp.as_role('r330106_liaison', format($$INSERT INTO commgrid.cobuilding_resource (unit_id, community_code, title, category)
+  VALUES (%s, '330106001001', '冒名', 'venue')$$, :yi_unit)), 'unit [0-9]+', 'unit N') AS liaison_names_other_unit;
 
 -- assessment: the liaison of 测试一中 enters the unit's opinion of 甲一 in the name of resident 1,
 -- who is 测试一中's Party head and sits on 甲一's committee, which the liaison cannot read: the
