@@ -148,6 +148,38 @@ COMMENT ON FUNCTION resident_check_birth() IS
 CREATE TRIGGER resident_check_birth BEFORE INSERT OR UPDATE OF idcard, registered_on ON resident
   FOR EACH ROW EXECUTE FUNCTION resident_check_birth();
 
+-- An ID number is registered once (the unique index), and the answer "taken" is about the
+-- person who holds it: a read of that person's ID number, traced as resident_card's
+-- (audit_read), and refused as another jurisdiction's row (42501, no resident named) when the
+-- writer does not reach them.  The bare unique violation (23505) told a grid worker, with no
+-- trace, whether an ID number it guessed belongs to someone registered anywhere.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE FUNCTION resident_idcard_taken() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  holder bigint;
+  holder_grid commgrid.gridcode;
+BEGIN
+  SELECT r.resident_id, r.grid_code INTO holder, holder_grid
+  FROM commgrid.resident r
+  WHERE r.idcard = NEW.idcard AND r.resident_id IS DISTINCT FROM NEW.resident_id;
+  IF holder IS NOT NULL THEN
+    PERFORM commgrid.audit_read('commgrid.resident', jsonb_build_object('resident_id', holder),
+                                'resident_idcard_taken', holder_grid);
+    PERFORM commgrid.check_writer_reach(holder_grid, format('the resident with ID number %s', commgrid.mask(NEW.idcard)));
+    RAISE EXCEPTION 'ID number % is already registered, to resident %', commgrid.mask(NEW.idcard), holder
+      USING ERRCODE = '23505', HINT = 'A person is registered once: change that resident''s row instead.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION resident_idcard_taken() FROM PUBLIC;
+COMMENT ON FUNCTION resident_idcard_taken() IS
+  'Trigger: an ID number already registered is refused as an audited read of its holder: 23505 naming them inside the writer''s jurisdiction, 42501 outside it';
+
+CREATE TRIGGER resident_idcard_taken BEFORE INSERT OR UPDATE OF idcard ON resident
+  FOR EACH ROW WHEN (NEW.idcard IS NOT NULL) EXECUTE FUNCTION resident_idcard_taken();
+
 -- A resident's grid is the household's: taken on every insert and update, so it cannot drift.
 -- The trigger runs with the owner's rights, so row-level security never hides the household
 -- it reads; the writer's policy then checks the row with the household's grid, so nobody can

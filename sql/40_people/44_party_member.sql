@@ -90,8 +90,10 @@ ALTER TABLE party_org_committee ADD FOREIGN KEY (resident_id) REFERENCES party_m
 -- party_member's primary key (23505) and the foreign keys to it (23503 or success) told a
 -- community's staff whether a resident of any district is a Party member, and let it enrol
 -- or seat another district's resident.  The column is the trigger's argument.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION party_person_in_reach() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
 DECLARE
   person bigint := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
 BEGIN
