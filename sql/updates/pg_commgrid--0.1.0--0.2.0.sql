@@ -3751,6 +3751,15 @@ BEGIN
     IF GeometryType(NEW.footprint) = 'POLYGON' THEN
       NEW.footprint := ST_Multi(NEW.footprint);
     END IF;
+    -- every community the campus overlaps gets a co-building tie (unit_sync_communities, as
+    -- the owner), so a new or changed campus lies in the writer's jurisdiction: else a
+    -- township's staff tied its unit to another district's communities, whose opinions its
+    -- liaison could then give
+    IF TG_OP = 'INSERT' OR NEW.footprint IS DISTINCT FROM OLD.footprint THEN
+      PERFORM commgrid.check_writer_reach(s.community_code,
+                format('community %s, under the campus of unit "%s",', s.community_code, commgrid.echo_value(NEW.name)))
+        FROM commgrid.unit_footprint_communities(NEW.footprint) s;
+    END IF;
     -- footprint_shares lists the largest share first (ties by code)
     SELECT s.community_code INTO NEW.community_code
       FROM commgrid.unit_footprint_communities(NEW.footprint) s

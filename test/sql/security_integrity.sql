@@ -99,6 +99,21 @@ SELECT regexp_replace(pg_temp.as_role('r330106_comm', format($$INSERT INTO commg
        regexp_replace(pg_temp.as_role('r330106_liaison', format($$INSERT INTO commgrid.cobuilding_resource (unit_id, community_code, title, category)
   VALUES (%s, '330106001001', '冒名', 'venue')$$, :yi_unit)), 'unit [0-9]+', 'unit N') AS liaison_names_other_unit;
 
+-- a campus ties its unit to every community it overlaps: 甲's township staff may not give a
+-- unit a campus reaching into 乙一 (a new unit at home in 甲二, or 测试一中 of 甲一), and may
+-- give one across its own communities 甲一 and 甲二
+SELECT pg_temp.as_role('r330106_town', $$INSERT INTO commgrid.unit (name, uscc, kind, affiliation, footprint)
+  VALUES ('跨界单位', commgrid.make_uscc('9', '1', '330106', '00000011'), 'non_public_enterprise', 'district',
+          ST_MakeEnvelope(120.05, 30.1, 120.25, 30.3, 4490))$$) AS new_campus_into_yi,
+       pg_temp.as_role('r330106_town', format($$UPDATE commgrid.unit SET footprint = ST_Multi(ST_MakeEnvelope(120.01, 30.1, 120.3, 30.3, 4490))
+  WHERE unit_id = %s$$, :jia_unit)) AS campus_of_own_unit_into_yi,
+       pg_temp.as_role('r330106_town', $$INSERT INTO commgrid.unit (name, uscc, kind, affiliation, footprint)
+  VALUES ('甲街道单位', commgrid.make_uscc('9', '1', '330106', '00000012'), 'non_public_enterprise', 'district',
+          ST_MakeEnvelope(120.05, 30.1, 120.15, 30.3, 4490))$$) AS campus_across_own_communities;
+SELECT u.name, array_agg(uc.community_code::text ORDER BY uc.community_code) AS ties
+FROM unit u JOIN unit_community uc USING (unit_id)
+WHERE u.name IN ('跨界单位', '甲街道单位', '测试一中') GROUP BY u.name ORDER BY u.name;
+
 -- assessment: the liaison of 测试一中 enters the unit's opinion of 甲一 in the name of resident 1,
 -- who is 测试一中's Party head and sits on 甲一's committee, which the liaison cannot read: the
 -- recusal rule still sees both posts
