@@ -170,5 +170,19 @@ WHERE p.pronamespace = 'commgrid'::regnamespace
                     'assessment_part_guard', 'assessment_rating_check')
 ORDER BY p.proname;
 
+-- a rating belongs to its campaign's district: 甲一's community staff may not rate 测试一中 with
+-- an indicator of district 330108's campaign (which 330108's administrators could neither see
+-- nor remove), and may with its own district's
+INSERT INTO area (code, name, kind) VALUES ('330108', '测试二区', 'district');
+INSERT INTO assessment_campaign (district_code, year, name) VALUES ('330108', 2026, '二区考核');
+INSERT INTO assessment_indicator (campaign_id, direction, rater_kind, code, name, weight, max_score)
+SELECT campaign_id, 1, 'community', 'C8', '二区指标', 1, 100 FROM assessment_campaign WHERE district_code = '330108';
+INSERT INTO assessment_indicator (campaign_id, direction, rater_kind, code, name, weight, max_score)
+SELECT campaign_id, 1, 'community', 'C1', '参与共建', 1, 100 FROM assessment_campaign WHERE district_code = '330106';
+SELECT pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_code, ratee_unit_id, score, entered_by)
+  SELECT indicator_id, '330106001001', %s, 90, 330106000002 FROM commgrid.assessment_indicator WHERE code = 'C8'$$, :jia_unit)) AS rating_in_other_districts_campaign,
+       pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_code, ratee_unit_id, score, entered_by)
+  SELECT indicator_id, '330106001001', %s, 90, 330106000002 FROM commgrid.assessment_indicator WHERE code = 'C1'$$, :jia_unit)) AS rating_in_own_campaign;
+
 \i test/fixtures/security_cleanup.psql
 ROLLBACK;
