@@ -117,6 +117,18 @@ COMMENT ON FUNCTION area_boundary_writer(name) IS
 CREATE FUNCTION area_boundary_by_redraw() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
+  -- deleting an area with a boundary takes its ground out of the tiling that redraw keeps
+  -- whole (a township's staff left a gap in its community, where new households belong to
+  -- no grid): the direct writers' alone, as the boundary itself
+  IF TG_OP = 'DELETE' THEN
+    IF OLD.boundary IS NULL OR commgrid.area_boundary_writer(current_user) THEN
+      RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'role % may not delete area %, which has a boundary', current_user, OLD.code
+      USING ERRCODE = '42501',
+            DETAIL = 'Its ground would belong to no area of its level: staff change boundaries only through commgrid.redraw, which keeps the children of an area tiling it.',
+            HINT = 'Ask the district to remove the area (and to redraw its neighbours over its ground).';
+  END IF;
   IF TG_OP = 'INSERT' AND NEW.boundary IS NULL THEN
     RETURN NEW;
   END IF;
@@ -135,10 +147,10 @@ BEGIN
           HINT = 'Insert a new area without a boundary, then give it one with commgrid.redraw(codes, boundaries), together with the neighbours it takes ground from.';
 END $$;
 COMMENT ON FUNCTION area_boundary_by_redraw() IS
-  'Trigger: refuses (42501) an INSERT with a boundary, or an UPDATE of boundary or code, by a role that is not a direct boundary writer (see area_boundary_writer)';
+  'Trigger: refuses (42501) an INSERT with a boundary, an UPDATE of boundary or code, or the DELETE of an area with a boundary, by a role that is not a direct boundary writer (see area_boundary_writer)';
 
 -- named to fire before area_check_boundary: the privilege is checked before the shape
-CREATE TRIGGER area_boundary_by_redraw BEFORE INSERT OR UPDATE OF code, boundary ON area
+CREATE TRIGGER area_boundary_by_redraw BEFORE INSERT OR UPDATE OF code, boundary OR DELETE ON area
   FOR EACH ROW EXECUTE FUNCTION area_boundary_by_redraw();
 
 -- A clearer refusal than the foreign key's when an area still has children.

@@ -110,9 +110,13 @@ SELECT commgrid.audit_table('commgrid.resident');
 SELECT commgrid.register_dump('commgrid.resident');
 
 -- A person is registered on or after the day they were born, and not in the future: a birth
--- date after it is a mistyped ID number (and would have no age in any report).
+-- date after it is a mistyped ID number (and would have no age in any report).  When the
+-- statement changes the registration day alone, the stored ID number answers: a read of it,
+-- traced as resident_card's (audit_read, security definer for it), and the message names no
+-- birth date (a grid worker read a resident's birth date, digits 7-14 of the restricted ID
+-- number, from a rolled-back update, with no trace).
 CREATE FUNCTION resident_check_birth() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   born date := commgrid.birth_date(NEW.idcard);
 BEGIN
@@ -122,6 +126,13 @@ BEGIN
             DETAIL = format('Today in the district (Asia/Shanghai) is %s.', commgrid.district_today()),
             HINT = 'Leave registered_on out to register today.';
   END IF;
+  IF born > NEW.registered_on AND TG_OP = 'UPDATE' AND NEW.idcard = OLD.idcard THEN
+    PERFORM commgrid.audit_read('commgrid.resident', jsonb_build_object('resident_id', NEW.resident_id),
+                                'resident_check_birth', NEW.grid_code);
+    RAISE EXCEPTION 'registration day % is before the birth date of resident %''s citizen ID', NEW.registered_on, NEW.resident_id
+      USING ERRCODE = '23514',
+            HINT = 'resident_card shows the ID number and birth date (audited).';
+  END IF;
   IF born > NEW.registered_on THEN
     RAISE EXCEPTION 'birth date % is after the registration day %', born, NEW.registered_on
       USING ERRCODE = '23514',
@@ -130,11 +141,44 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION resident_check_birth() FROM PUBLIC;
 COMMENT ON FUNCTION resident_check_birth() IS
-  'Trigger: refuses a birth date (from the ID number) after the registration day, and a registration day after today (23514)';
+  'Trigger: refuses a birth date (from the ID number) after the registration day, and a registration day after today (23514); a refusal by the stored ID number is an audited read';
 
 CREATE TRIGGER resident_check_birth BEFORE INSERT OR UPDATE OF idcard, registered_on ON resident
   FOR EACH ROW EXECUTE FUNCTION resident_check_birth();
+
+-- An ID number is registered once (the unique index), and the answer "taken" is about the
+-- person who holds it: a read of that person's ID number, traced as resident_card's
+-- (audit_read), and refused as another jurisdiction's row (42501, no resident named) when the
+-- writer does not reach them.  The bare unique violation (23505) told a grid worker, with no
+-- trace, whether an ID number it guessed belongs to someone registered anywhere.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE FUNCTION resident_idcard_taken() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  holder bigint;
+  holder_grid commgrid.gridcode;
+BEGIN
+  SELECT r.resident_id, r.grid_code INTO holder, holder_grid
+  FROM commgrid.resident r
+  WHERE r.idcard = NEW.idcard AND r.resident_id IS DISTINCT FROM NEW.resident_id;
+  IF holder IS NOT NULL THEN
+    PERFORM commgrid.audit_read('commgrid.resident', jsonb_build_object('resident_id', holder),
+                                'resident_idcard_taken', holder_grid);
+    PERFORM commgrid.check_writer_reach(holder_grid, format('the resident with ID number %s', commgrid.mask(NEW.idcard)));
+    RAISE EXCEPTION 'ID number % is already registered, to resident %', commgrid.mask(NEW.idcard), holder
+      USING ERRCODE = '23505', HINT = 'A person is registered once: change that resident''s row instead.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION resident_idcard_taken() FROM PUBLIC;
+COMMENT ON FUNCTION resident_idcard_taken() IS
+  'Trigger: an ID number already registered is refused as an audited read of its holder: 23505 naming them inside the writer''s jurisdiction, 42501 outside it';
+
+CREATE TRIGGER resident_idcard_taken BEFORE INSERT OR UPDATE OF idcard ON resident
+  FOR EACH ROW WHEN (NEW.idcard IS NOT NULL) EXECUTE FUNCTION resident_idcard_taken();
 
 -- A resident's grid is the household's: taken on every insert and update, so it cannot drift.
 -- The trigger runs with the owner's rights, so row-level security never hides the household

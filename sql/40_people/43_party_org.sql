@@ -95,6 +95,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
   SET enable_seqscan = off AS $$
 DECLARE
   parent_kind text;
+  parent_community commgrid.gridcode;
   allowed text[];
   child_kinds text[];
 BEGIN
@@ -105,7 +106,10 @@ BEGIN
               HINT = 'A Party group stands under a branch; set parent_id.';
     END IF;
   ELSE
-    SELECT kind INTO parent_kind FROM commgrid.party_org WHERE org_id = NEW.parent_id;
+    SELECT kind, community_code INTO parent_kind, parent_community
+    FROM commgrid.party_org WHERE org_id = NEW.parent_id;
+    -- another jurisdiction's organisation is refused before the shape rule tells its kind
+    PERFORM commgrid.check_writer_reach(parent_community, format('Party organisation %s', NEW.parent_id));
     allowed := commgrid.party_org_child_kinds(parent_kind);
     IF parent_kind IS NOT NULL AND NOT NEW.kind = ANY (allowed) THEN
       RAISE EXCEPTION 'a % cannot stand under a %', NEW.kind, parent_kind

@@ -52,7 +52,9 @@ DECLARE
   org commgrid.party_org;
 BEGIN
   SELECT * INTO org FROM commgrid.party_org WHERE org_id = NEW.org_id;
-  IF NOT FOUND THEN
+  -- another jurisdiction's organisation is refused before the kind rule names it
+  PERFORM commgrid.check_writer_reach(org.community_code, format('Party organisation %s', NEW.org_id));
+  IF org.org_id IS NULL THEN
     RAISE EXCEPTION 'Party organisation % does not exist', NEW.org_id
       USING ERRCODE = '23503';
   END IF;
@@ -82,6 +84,37 @@ ALTER TABLE party_org ADD FOREIGN KEY (secretary_id) REFERENCES party_member (re
   ON DELETE SET NULL;
 ALTER TABLE party_org_committee ADD FOREIGN KEY (resident_id) REFERENCES party_member (resident_id)
   ON DELETE CASCADE;
+
+-- The person a row names as a member, a secretary or a committee member lives in the writer's
+-- jurisdiction (check_writer_reach on the resident's grid) before the keys answer about them:
+-- party_member's primary key (23505) and the foreign keys to it (23503 or success) told a
+-- community's staff whether a resident of any district is a Party member, and let it enrol
+-- or seat another district's resident.  The column is the trigger's argument.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE FUNCTION party_person_in_reach() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  person bigint := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
+BEGIN
+  IF person IS NOT NULL
+     AND (TG_OP = 'INSERT' OR person IS DISTINCT FROM (to_jsonb(OLD) ->> TG_ARGV[0])::bigint) THEN
+    PERFORM commgrid.check_writer_reach(
+      (SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = person),
+      format('resident %s', person));
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION party_person_in_reach() FROM PUBLIC;
+COMMENT ON FUNCTION party_person_in_reach() IS
+  'Trigger: the resident named by the column given as argument (a member, secretary or committee member) lies in the writer''s jurisdiction (42501 otherwise, the same for a missing one)';
+
+CREATE TRIGGER party_member_person_in_reach BEFORE INSERT OR UPDATE OF resident_id ON party_member
+  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('resident_id');
+CREATE TRIGGER party_org_secretary_in_reach BEFORE INSERT OR UPDATE OF secretary_id ON party_org
+  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('secretary_id');
+CREATE TRIGGER party_org_committee_person_in_reach BEFORE INSERT OR UPDATE OF resident_id ON party_org_committee
+  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('resident_id');
 
 -- Floating members: inflow (from an organisation elsewhere, showing the activity certificate)
 -- and outflow (away from the community).  DOMAIN §4: away 1-6 months → an activity

@@ -178,14 +178,36 @@ $$;
 COMMENT ON FUNCTION unit_footprint_communities(geometry) IS
   'The communities a campus footprint overlaps, largest share first, with the share of its area in each and that area in m² (footprint_shares at community level)';
 
--- How messages name a unit: by its name, so errors read the same whatever its id.
+-- How messages name a unit: by its name, so errors read the same whatever its id, when the
+-- acting role may see the unit; else by its id.  Its callers are the rules' security-definer
+-- triggers, where the owner reads every unit: there the acting role's reach decides (its
+-- jurisdiction holds the unit's community, or it is the unit's liaison), as row-level security
+-- decides for a direct call; a community's staff read any district's unit names by naming
+-- unit ids in rows the rules refused.
 CREATE FUNCTION unit_label(unit bigint) RETURNS text
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT coalesce((SELECT format('unit "%s"', commgrid.echo_value(u.name)) FROM commgrid.unit u WHERE u.unit_id = unit),
-                  format('unit %s', unit))
-$$;
-COMMENT ON FUNCTION unit_label(bigint) IS 'unit "name", as error messages name a unit';
+DECLARE
+  u commgrid.unit;
+  actor name := commgrid.acting_role();
+  scopes commgrid.gridcode[];
+BEGIN
+  SELECT * INTO u FROM commgrid.unit x WHERE x.unit_id = unit;
+  IF u.unit_id IS NOT NULL AND current_user <> actor THEN
+    scopes := commgrid.acting_scopes();
+    IF NOT (scopes IS NULL OR commgrid.reaches(u.community_code, scopes)
+            OR (commgrid.is_member_of(actor, 'unit_liaison')
+                AND EXISTS (SELECT 1 FROM commgrid.liaison_unit l
+                            WHERE l.role_name = commgrid.role_oid(actor) AND l.unit_id = u.unit_id))) THEN
+      u := NULL;
+    END IF;
+  END IF;
+  IF u.unit_id IS NULL THEN
+    RETURN format('unit %s', unit);
+  END IF;
+  RETURN format('unit "%s"', commgrid.echo_value(u.name));
+END $$;
+COMMENT ON FUNCTION unit_label(bigint) IS 'unit "name", as error messages name a unit, for an acting role that may see it; else unit <id>';
 
 -- Place a unit: the community of its point, or every community its footprint overlaps.
 CREATE FUNCTION unit_assign() RETURNS trigger
@@ -203,6 +225,15 @@ BEGIN
     END IF;
     IF GeometryType(NEW.footprint) = 'POLYGON' THEN
       NEW.footprint := ST_Multi(NEW.footprint);
+    END IF;
+    -- every community the campus overlaps gets a co-building tie (unit_sync_communities, as
+    -- the owner), so a new or changed campus lies in the writer's jurisdiction: else a
+    -- township's staff tied its unit to another district's communities, whose opinions its
+    -- liaison could then give
+    IF TG_OP = 'INSERT' OR NEW.footprint IS DISTINCT FROM OLD.footprint THEN
+      PERFORM commgrid.check_writer_reach(s.community_code,
+                format('community %s, under the campus of unit "%s",', s.community_code, commgrid.echo_value(NEW.name)))
+        FROM commgrid.unit_footprint_communities(NEW.footprint) s;
     END IF;
     -- footprint_shares lists the largest share first (ties by code)
     SELECT s.community_code INTO NEW.community_code

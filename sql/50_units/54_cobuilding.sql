@@ -179,8 +179,8 @@ DECLARE
   l commgrid.leader;
 BEGIN
   IF NEW.convener_leader_id IS NOT NULL THEN
-    SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.convener_leader_id;
-    IF FOUND AND (l.level <> 'subdistrict' OR NOT NEW.community_code <@ l.area_code) THEN
+    l := commgrid.leader_named(NEW.convener_leader_id, NEW.community_code);
+    IF l.leader_id IS NOT NULL AND (l.level <> 'subdistrict' OR NOT NEW.community_code <@ l.area_code) THEN
       RAISE EXCEPTION 'the convener of community %''s joint meeting must be a leader of its subdistrict', NEW.community_code
         USING ERRCODE = '23514',
               DETAIL = format('%s (person %s) is a %s leader of %s; community %s is in subdistrict %s.',

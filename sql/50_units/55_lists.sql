@@ -180,6 +180,9 @@ BEGIN
   IF n.need_id IS NULL OR r.resource_id IS NULL THEN
     RETURN NEW;   -- the foreign keys report it
   END IF;
+  -- another jurisdiction's need or resource is refused before the rule tells its title and community
+  PERFORM commgrid.check_writer_reach(n.community_code, format('need %s', n.need_id));
+  PERFORM commgrid.check_writer_reach(r.community_code, format('resource %s', r.resource_id));
   IF n.community_code <> r.community_code THEN
     RAISE EXCEPTION 'resource "%" is offered to community %, need "%" is community %''s', commgrid.echo_value(r.title), r.community_code, commgrid.echo_value(n.title), n.community_code
       USING ERRCODE = '23514',

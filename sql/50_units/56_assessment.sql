@@ -342,6 +342,17 @@ BEGIN
     NEW.unit_id := NEW.rater_unit_id;
   END IF;
 
+  -- rule 0: a rating belongs to its campaign's district (the community it is scoped to lies
+  -- there): one district's staff or liaison put ratings into another district's campaign,
+  -- whose administrators could neither see nor remove them
+  IF NOT NEW.community_code <@ (SELECT c.district_code FROM commgrid.assessment_campaign c
+                                 WHERE c.campaign_id = NEW.campaign_id) THEN
+    RAISE EXCEPTION 'indicator % (%) belongs to another district''s campaign', i.code, i.name
+      USING ERRCODE = '23514',
+            DETAIL = format('Campaign %s is not the campaign of the district of community %s.', NEW.campaign_id, NEW.community_code),
+            HINT = 'Rate with an indicator of your own district''s campaign.';
+  END IF;
+
   -- rule 1: a rater rates only ratees in its scope
   IF (i.rater_kind = 'community' AND NOT EXISTS (
         SELECT 1 FROM commgrid.unit_community uc

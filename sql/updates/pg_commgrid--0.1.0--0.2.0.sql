@@ -475,6 +475,18 @@ COMMENT ON FUNCTION area_boundary_writer(name) IS
 CREATE OR REPLACE FUNCTION area_boundary_by_redraw() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 BEGIN
+  -- deleting an area with a boundary takes its ground out of the tiling that redraw keeps
+  -- whole (a township's staff left a gap in its community, where new households belong to
+  -- no grid): the direct writers' alone, as the boundary itself
+  IF TG_OP = 'DELETE' THEN
+    IF OLD.boundary IS NULL OR commgrid.area_boundary_writer(current_user) THEN
+      RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'role % may not delete area %, which has a boundary', current_user, OLD.code
+      USING ERRCODE = '42501',
+            DETAIL = 'Its ground would belong to no area of its level: staff change boundaries only through commgrid.redraw, which keeps the children of an area tiling it.',
+            HINT = 'Ask the district to remove the area (and to redraw its neighbours over its ground).';
+  END IF;
   IF TG_OP = 'INSERT' AND NEW.boundary IS NULL THEN
     RETURN NEW;
   END IF;
@@ -493,9 +505,9 @@ BEGIN
           HINT = 'Insert a new area without a boundary, then give it one with commgrid.redraw(codes, boundaries), together with the neighbours it takes ground from.';
 END $$;
 COMMENT ON FUNCTION area_boundary_by_redraw() IS
-  'Trigger: refuses (42501) an INSERT with a boundary, or an UPDATE of boundary or code, by a role that is not a direct boundary writer (see area_boundary_writer)';
+  'Trigger: refuses (42501) an INSERT with a boundary, an UPDATE of boundary or code, or the DELETE of an area with a boundary, by a role that is not a direct boundary writer (see area_boundary_writer)';
 -- named to fire before area_check_boundary: the privilege is checked before the shape
-CREATE TRIGGER area_boundary_by_redraw BEFORE INSERT OR UPDATE OF code, boundary ON area
+CREATE TRIGGER area_boundary_by_redraw BEFORE INSERT OR UPDATE OF code, boundary OR DELETE ON area
   FOR EACH ROW EXECUTE FUNCTION area_boundary_by_redraw();
 -- A clearer refusal than the foreign key's when an area still has children.
 CREATE OR REPLACE FUNCTION area_refuse_orphans() RETURNS trigger
@@ -2371,9 +2383,13 @@ SELECT commgrid.mark_personal('commgrid.resident', '{idcard, phone}', restricted
 SELECT commgrid.audit_table('commgrid.resident');
 SELECT commgrid.register_dump('commgrid.resident');
 -- A person is registered on or after the day they were born, and not in the future: a birth
--- date after it is a mistyped ID number (and would have no age in any report).
+-- date after it is a mistyped ID number (and would have no age in any report).  When the
+-- statement changes the registration day alone, the stored ID number answers: a read of it,
+-- traced as resident_card's (audit_read, security definer for it), and the message names no
+-- birth date (a grid worker read a resident's birth date, digits 7-14 of the restricted ID
+-- number, from a rolled-back update, with no trace).
 CREATE OR REPLACE FUNCTION resident_check_birth() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   born date := commgrid.birth_date(NEW.idcard);
 BEGIN
@@ -2383,6 +2399,13 @@ BEGIN
             DETAIL = format('Today in the district (Asia/Shanghai) is %s.', commgrid.district_today()),
             HINT = 'Leave registered_on out to register today.';
   END IF;
+  IF born > NEW.registered_on AND TG_OP = 'UPDATE' AND NEW.idcard = OLD.idcard THEN
+    PERFORM commgrid.audit_read('commgrid.resident', jsonb_build_object('resident_id', NEW.resident_id),
+                                'resident_check_birth', NEW.grid_code);
+    RAISE EXCEPTION 'registration day % is before the birth date of resident %''s citizen ID', NEW.registered_on, NEW.resident_id
+      USING ERRCODE = '23514',
+            HINT = 'resident_card shows the ID number and birth date (audited).';
+  END IF;
   IF born > NEW.registered_on THEN
     RAISE EXCEPTION 'birth date % is after the registration day %', born, NEW.registered_on
       USING ERRCODE = '23514',
@@ -2391,10 +2414,41 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
+REVOKE EXECUTE ON FUNCTION resident_check_birth() FROM PUBLIC;
 COMMENT ON FUNCTION resident_check_birth() IS
-  'Trigger: refuses a birth date (from the ID number) after the registration day, and a registration day after today (23514)';
+  'Trigger: refuses a birth date (from the ID number) after the registration day, and a registration day after today (23514); a refusal by the stored ID number is an audited read';
 CREATE TRIGGER resident_check_birth BEFORE INSERT OR UPDATE OF idcard, registered_on ON resident
   FOR EACH ROW EXECUTE FUNCTION resident_check_birth();
+-- An ID number is registered once (the unique index), and the answer "taken" is about the
+-- person who holds it: a read of that person's ID number, traced as resident_card's
+-- (audit_read), and refused as another jurisdiction's row (42501, no resident named) when the
+-- writer does not reach them.  The bare unique violation (23505) told a grid worker, with no
+-- trace, whether an ID number it guessed belongs to someone registered anywhere.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE OR REPLACE FUNCTION resident_idcard_taken() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  holder bigint;
+  holder_grid commgrid.gridcode;
+BEGIN
+  SELECT r.resident_id, r.grid_code INTO holder, holder_grid
+  FROM commgrid.resident r
+  WHERE r.idcard = NEW.idcard AND r.resident_id IS DISTINCT FROM NEW.resident_id;
+  IF holder IS NOT NULL THEN
+    PERFORM commgrid.audit_read('commgrid.resident', jsonb_build_object('resident_id', holder),
+                                'resident_idcard_taken', holder_grid);
+    PERFORM commgrid.check_writer_reach(holder_grid, format('the resident with ID number %s', commgrid.mask(NEW.idcard)));
+    RAISE EXCEPTION 'ID number % is already registered, to resident %', commgrid.mask(NEW.idcard), holder
+      USING ERRCODE = '23505', HINT = 'A person is registered once: change that resident''s row instead.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION resident_idcard_taken() FROM PUBLIC;
+COMMENT ON FUNCTION resident_idcard_taken() IS
+  'Trigger: an ID number already registered is refused as an audited read of its holder: 23505 naming them inside the writer''s jurisdiction, 42501 outside it';
+CREATE TRIGGER resident_idcard_taken BEFORE INSERT OR UPDATE OF idcard ON resident
+  FOR EACH ROW WHEN (NEW.idcard IS NOT NULL) EXECUTE FUNCTION resident_idcard_taken();
 -- A resident's grid is the household's: taken on every insert and update, so it cannot drift.
 -- The trigger runs with the owner's rights, so row-level security never hides the household
 -- it reads; the writer's policy then checks the row with the household's grid, so nobody can
@@ -2561,6 +2615,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
   SET enable_seqscan = off AS $$
 DECLARE
   parent_kind text;
+  parent_community commgrid.gridcode;
   allowed text[];
   child_kinds text[];
 BEGIN
@@ -2571,7 +2626,10 @@ BEGIN
               HINT = 'A Party group stands under a branch; set parent_id.';
     END IF;
   ELSE
-    SELECT kind INTO parent_kind FROM commgrid.party_org WHERE org_id = NEW.parent_id;
+    SELECT kind, community_code INTO parent_kind, parent_community
+    FROM commgrid.party_org WHERE org_id = NEW.parent_id;
+    -- another jurisdiction's organisation is refused before the shape rule tells its kind
+    PERFORM commgrid.check_writer_reach(parent_community, format('Party organisation %s', NEW.parent_id));
     allowed := commgrid.party_org_child_kinds(parent_kind);
     IF parent_kind IS NOT NULL AND NOT NEW.kind = ANY (allowed) THEN
       RAISE EXCEPTION 'a % cannot stand under a %', NEW.kind, parent_kind
@@ -2646,7 +2704,9 @@ DECLARE
   org commgrid.party_org;
 BEGIN
   SELECT * INTO org FROM commgrid.party_org WHERE org_id = NEW.org_id;
-  IF NOT FOUND THEN
+  -- another jurisdiction's organisation is refused before the kind rule names it
+  PERFORM commgrid.check_writer_reach(org.community_code, format('Party organisation %s', NEW.org_id));
+  IF org.org_id IS NULL THEN
     RAISE EXCEPTION 'Party organisation % does not exist', NEW.org_id
       USING ERRCODE = '23503';
   END IF;
@@ -2669,6 +2729,35 @@ COMMENT ON FUNCTION party_member_check_org() IS
   'Trigger: a member belongs to a branch and is placed in one of its community''s grids';
 CREATE TRIGGER party_member_check_org BEFORE INSERT OR UPDATE OF org_id, grid_code, community_code ON party_member
   FOR EACH ROW EXECUTE FUNCTION party_member_check_org();
+-- The person a row names as a member, a secretary or a committee member lives in the writer's
+-- jurisdiction (check_writer_reach on the resident's grid) before the keys answer about them:
+-- party_member's primary key (23505) and the foreign keys to it (23503 or success) told a
+-- community's staff whether a resident of any district is a Party member, and let it enrol
+-- or seat another district's resident.  The column is the trigger's argument.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE OR REPLACE FUNCTION party_person_in_reach() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  person bigint := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
+BEGIN
+  IF person IS NOT NULL
+     AND (TG_OP = 'INSERT' OR person IS DISTINCT FROM (to_jsonb(OLD) ->> TG_ARGV[0])::bigint) THEN
+    PERFORM commgrid.check_writer_reach(
+      (SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = person),
+      format('resident %s', person));
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION party_person_in_reach() FROM PUBLIC;
+COMMENT ON FUNCTION party_person_in_reach() IS
+  'Trigger: the resident named by the column given as argument (a member, secretary or committee member) lies in the writer''s jurisdiction (42501 otherwise, the same for a missing one)';
+CREATE TRIGGER party_member_person_in_reach BEFORE INSERT OR UPDATE OF resident_id ON party_member
+  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('resident_id');
+CREATE TRIGGER party_org_secretary_in_reach BEFORE INSERT OR UPDATE OF secretary_id ON party_org
+  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('secretary_id');
+CREATE TRIGGER party_org_committee_person_in_reach BEFORE INSERT OR UPDATE OF resident_id ON party_org_committee
+  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('resident_id');
 COMMENT ON TABLE floating_member IS
   'Floating Party members: inflow (from elsewhere, declared with an activity certificate) and outflow (away since a date; over 6 months the membership must be transferred)';
 COMMENT ON COLUMN floating_member.resident_id IS 'The member';
@@ -3627,14 +3716,36 @@ SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 $$;
 COMMENT ON FUNCTION unit_footprint_communities(geometry) IS
   'The communities a campus footprint overlaps, largest share first, with the share of its area in each and that area in m² (footprint_shares at community level)';
--- How messages name a unit: by its name, so errors read the same whatever its id.
+-- How messages name a unit: by its name, so errors read the same whatever its id, when the
+-- acting role may see the unit; else by its id.  Its callers are the rules' security-definer
+-- triggers, where the owner reads every unit: there the acting role's reach decides (its
+-- jurisdiction holds the unit's community, or it is the unit's liaison), as row-level security
+-- decides for a direct call; a community's staff read any district's unit names by naming
+-- unit ids in rows the rules refused.
 CREATE OR REPLACE FUNCTION unit_label(unit bigint) RETURNS text
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT coalesce((SELECT format('unit "%s"', commgrid.echo_value(u.name)) FROM commgrid.unit u WHERE u.unit_id = unit),
-                  format('unit %s', unit))
-$$;
-COMMENT ON FUNCTION unit_label(bigint) IS 'unit "name", as error messages name a unit';
+DECLARE
+  u commgrid.unit;
+  actor name := commgrid.acting_role();
+  scopes commgrid.gridcode[];
+BEGIN
+  SELECT * INTO u FROM commgrid.unit x WHERE x.unit_id = unit;
+  IF u.unit_id IS NOT NULL AND current_user <> actor THEN
+    scopes := commgrid.acting_scopes();
+    IF NOT (scopes IS NULL OR commgrid.reaches(u.community_code, scopes)
+            OR (commgrid.is_member_of(actor, 'unit_liaison')
+                AND EXISTS (SELECT 1 FROM commgrid.liaison_unit l
+                            WHERE l.role_name = commgrid.role_oid(actor) AND l.unit_id = u.unit_id))) THEN
+      u := NULL;
+    END IF;
+  END IF;
+  IF u.unit_id IS NULL THEN
+    RETURN format('unit %s', unit);
+  END IF;
+  RETURN format('unit "%s"', commgrid.echo_value(u.name));
+END $$;
+COMMENT ON FUNCTION unit_label(bigint) IS 'unit "name", as error messages name a unit, for an acting role that may see it; else unit <id>';
 -- Place a unit: the community of its point, or every community its footprint overlaps.
 CREATE OR REPLACE FUNCTION unit_assign() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
@@ -3651,6 +3762,15 @@ BEGIN
     END IF;
     IF GeometryType(NEW.footprint) = 'POLYGON' THEN
       NEW.footprint := ST_Multi(NEW.footprint);
+    END IF;
+    -- every community the campus overlaps gets a co-building tie (unit_sync_communities, as
+    -- the owner), so a new or changed campus lies in the writer's jurisdiction: else a
+    -- township's staff tied its unit to another district's communities, whose opinions its
+    -- liaison could then give
+    IF TG_OP = 'INSERT' OR NEW.footprint IS DISTINCT FROM OLD.footprint THEN
+      PERFORM commgrid.check_writer_reach(s.community_code,
+                format('community %s, under the campus of unit "%s",', s.community_code, commgrid.echo_value(NEW.name)))
+        FROM commgrid.unit_footprint_communities(NEW.footprint) s;
     END IF;
     -- footprint_shares lists the largest share first (ties by code)
     SELECT s.community_code INTO NEW.community_code
@@ -3800,13 +3920,33 @@ END $$;
 REVOKE EXECUTE ON FUNCTION refuse_outside_leader_area(leader, gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION refuse_outside_leader_area(leader, gridcode) IS
   'Raises 23514 unless the area is inside the leader''s own area (contact points and area responsibility)';
+-- The leader a row names, read as the owner for the rules below.  A leader whose area does
+-- not hold the row's area is refused unless the writer reaches the leader's area, before a
+-- rule's message describes them: 甲's township staff read the title, person and area of 乙's
+-- leader, whom its policy hides.  A leader above the row's area (a city or district leader
+-- over the community) stays nameable by the staff below.  NULL when there is no such leader
+-- (the foreign key reports it).
+CREATE OR REPLACE FUNCTION leader_named(leader bigint, target gridcode) RETURNS leader
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  l commgrid.leader;
+BEGIN
+  SELECT * INTO l FROM commgrid.leader x WHERE x.leader_id = leader_named.leader;
+  IF l.leader_id IS NOT NULL AND NOT COALESCE(target <@ l.area_code, false) THEN
+    PERFORM commgrid.check_writer_reach(l.area_code, format('leader %s', l.leader_id));
+  END IF;
+  RETURN l;
+END $$;
+REVOKE EXECUTE ON FUNCTION leader_named(bigint, gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION leader_named(bigint, gridcode) IS
+  'The leader a row names (NULL when none), 42501 when the leader''s area does not hold the row''s area and lies outside the writer''s jurisdiction; internal to the leader rules, called as the owner';
 CREATE OR REPLACE FUNCTION contact_point_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   l commgrid.leader;
 BEGIN
-  SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.leader_id;
-  IF NOT FOUND THEN
+  l := commgrid.leader_named(NEW.leader_id, NEW.community_code);
+  IF l.leader_id IS NULL THEN
     RETURN NEW;   -- the foreign key reports it
   END IF;
   IF l.level NOT IN ('city', 'district') THEN
@@ -3826,8 +3966,8 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 DECLARE
   l commgrid.leader;
 BEGIN
-  SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.leader_id;
-  IF NOT FOUND THEN
+  l := commgrid.leader_named(NEW.leader_id, NEW.area_code);
+  IF l.leader_id IS NULL THEN
     RETURN NEW;   -- the foreign key reports it
   END IF;
   IF l.level <> 'subdistrict' THEN
@@ -3966,8 +4106,8 @@ DECLARE
   l commgrid.leader;
 BEGIN
   IF NEW.convener_leader_id IS NOT NULL THEN
-    SELECT * INTO l FROM commgrid.leader WHERE leader_id = NEW.convener_leader_id;
-    IF FOUND AND (l.level <> 'subdistrict' OR NOT NEW.community_code <@ l.area_code) THEN
+    l := commgrid.leader_named(NEW.convener_leader_id, NEW.community_code);
+    IF l.leader_id IS NOT NULL AND (l.level <> 'subdistrict' OR NOT NEW.community_code <@ l.area_code) THEN
       RAISE EXCEPTION 'the convener of community %''s joint meeting must be a leader of its subdistrict', NEW.community_code
         USING ERRCODE = '23514',
               DETAIL = format('%s (person %s) is a %s leader of %s; community %s is in subdistrict %s.',
@@ -4272,6 +4412,9 @@ BEGIN
   IF n.need_id IS NULL OR r.resource_id IS NULL THEN
     RETURN NEW;   -- the foreign keys report it
   END IF;
+  -- another jurisdiction's need or resource is refused before the rule tells its title and community
+  PERFORM commgrid.check_writer_reach(n.community_code, format('need %s', n.need_id));
+  PERFORM commgrid.check_writer_reach(r.community_code, format('resource %s', r.resource_id));
   IF n.community_code <> r.community_code THEN
     RAISE EXCEPTION 'resource "%" is offered to community %, need "%" is community %''s', commgrid.echo_value(r.title), r.community_code, commgrid.echo_value(n.title), n.community_code
       USING ERRCODE = '23514',
@@ -4598,6 +4741,17 @@ BEGIN
     ratee_text := format('community %s', NEW.ratee_code);
     NEW.community_code := NEW.ratee_code;
     NEW.unit_id := NEW.rater_unit_id;
+  END IF;
+
+  -- rule 0: a rating belongs to its campaign's district (the community it is scoped to lies
+  -- there): one district's staff or liaison put ratings into another district's campaign,
+  -- whose administrators could neither see nor remove them
+  IF NOT NEW.community_code <@ (SELECT c.district_code FROM commgrid.assessment_campaign c
+                                 WHERE c.campaign_id = NEW.campaign_id) THEN
+    RAISE EXCEPTION 'indicator % (%) belongs to another district''s campaign', i.code, i.name
+      USING ERRCODE = '23514',
+            DETAIL = format('Campaign %s is not the campaign of the district of community %s.', NEW.campaign_id, NEW.community_code),
+            HINT = 'Rate with an indicator of your own district''s campaign.';
   END IF;
 
   -- rule 1: a rater rates only ratees in its scope

@@ -4,7 +4,7 @@
 -- Lists each function of the list that lacks the setting, or is missing: none.
 SELECT f.name, p.proconfig
 FROM (VALUES ('resident_take_household_grid'), ('take_member_community'), ('take_org_community'),
-             ('party_member_check_org'), ('party_org_check_tree'),
+             ('party_member_check_org'), ('party_org_check_tree'), ('party_person_in_reach'), ('resident_idcard_taken'),
              ('residence_event_prepare'), ('take_household_grid'), ('tenancy_prepare'),
              ('must_visit_task_prepare'), ('visit_prepare'), ('visit_close_task'),
              ('visit_finding_prepare'), ('visit_finding_apply'),

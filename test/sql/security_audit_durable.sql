@@ -73,6 +73,25 @@ SELECT note FROM sw_case_notes(330106000001);
 SELECT name FROM sw_client_card(330106000001);
 ROLLBACK TO SAVEPOINT social;
 
+-- 5. the grid worker moves resident 1's registration day before the birth date in the ID
+-- number it may not read: refused without the birth date, and the stored ID number's answer
+-- is a read in the server log (a rolled-back probe once told the birth date, untraced)
+SET ROLE r330106_grid;
+UPDATE resident SET registered_on = date '1900-01-01' WHERE resident_id = 330106000001;
+RESET ROLE;
+
+-- 6. the grid worker registers a newcomer with the ID number of resident 8 (乙一, outside its
+-- grids), then with that of resident 2 (its own grid): the first is refused as another
+-- jurisdiction's (42501, nobody named), the second names resident 2, and both answers are
+-- reads of the holder's ID number in the server log (a bare 23505 once told, untraced,
+-- whether a guessed ID number is registered anywhere)
+SET ROLE r330106_grid;
+INSERT INTO resident (name, household_id, idcard)
+SELECT '新来者', 330106000001, make_idcard('330106', date '1950-01-01' + 8 * 400, 8);
+INSERT INTO resident (name, household_id, idcard)
+SELECT '新来者', 330106000001, make_idcard('330106', date '1950-01-01' + 2 * 400, 2);
+RESET ROLE;
+
 -- the server log since the starting point, read as the superuser; the log collector writes
 -- lines in the order it receives them, so once a line logged after all of the above is
 -- there, so are they (bounded wait: 600 polls)

@@ -57,6 +57,15 @@ INSERT INTO area_boundary_history (code, boundary, valid_from) VALUES ('33010600
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
 UPDATE area_boundary_history SET boundary = ST_Multi(:district) WHERE code = '330106001001';
 \echo SQLSTATE :LAST_ERROR_SQLSTATE
+-- DELETE of a grid with a boundary and nothing in it (a new household there would belong to
+-- no grid): 甲二社区's grid, emptied of its household and staff member first (moved to grid 1,
+-- and back after)
+UPDATE household SET location = pg_temp.grid_point(1) WHERE household_id = 330106000003;
+UPDATE grid_staff SET location = pg_temp.grid_point(1) WHERE staff_id = 330106000003;
+DELETE FROM area WHERE code = '330106001002001';
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+UPDATE household SET location = pg_temp.grid_point(3) WHERE household_id = 330106000003;
+UPDATE grid_staff SET location = pg_temp.grid_point(3) WHERE staff_id = 330106000003;
 -- redraw: the community alone, the community with its grids, a new community without a
 -- boundary yet, the township itself, every township, the district
 SELECT * FROM redraw('{330106001001}', ARRAY[:district::geometry]);

@@ -35,6 +35,7 @@ INSERT INTO cobuilding_need (community_code, title, category) VALUES ('330106001
 SELECT need_id AS jia_need FROM cobuilding_need WHERE title = '甲一需要场地' \gset
 SELECT resource_id AS yi_resource FROM cobuilding_resource WHERE community_code = '330106002001' \gset
 SELECT unit_id AS jia_unit FROM unit WHERE name = '测试一中' \gset
+SELECT unit_id AS yi_unit FROM unit WHERE name = '测试医院' \gset
 
 -- what each writer cannot see: the other township's household, org, members, leaders, resource
 SELECT pg_temp.as_role('r330106_grid2', 'SELECT FROM commgrid.household WHERE household_id = 330106000001') AS grid2_sees_household_1,
@@ -68,19 +69,50 @@ SELECT pg_temp.as_role('r330106_comm', $$INSERT INTO commgrid.party_org_committe
        pg_temp.as_role('r330106_comm', $$INSERT INTO commgrid.floating_member (resident_id, direction, since, destination)
   VALUES (330106000008, 'outflow', date '2026-01-01', '上海')$$) AS plant_floating;
 
--- leaders: 甲's township staff cannot see 乙's leader, 甲一's community staff no leader at all
-SELECT pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.contact_point (leader_id, community_code, starts)
-  VALUES (%s, '330106001001', date '2026-01-01')$$, :yi_leader)) AS contact_point_of_township_leader,
-       pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.area_responsibility (leader_id, area_code, starts)
-  VALUES (%s, '330106001001', date '2026-01-01')$$, :yi_leader)) AS responsibility_outside_leaders_area,
+-- leaders: 甲's township staff cannot see 乙's leader, 甲一's community staff no leader at all;
+-- the rules refuse 乙's leader as outside the writer's jurisdiction before their messages
+-- describe them (title, person, level, area); the district's leader, above the community,
+-- is named by the rule
+SELECT regexp_replace(pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.contact_point (leader_id, community_code, starts)
+  VALUES (%s, '330106001001', date '2026-01-01')$$, :yi_leader)), 'leader [0-9]+', 'leader N') AS contact_point_of_township_leader,
+       regexp_replace(pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.area_responsibility (leader_id, area_code, starts)
+  VALUES (%s, '330106001001', date '2026-01-01')$$, :yi_leader)), 'leader [0-9]+', 'leader N') AS responsibility_outside_leaders_area,
        pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.area_responsibility (leader_id, area_code, starts)
   VALUES (%s, '330106001001', date '2026-01-01')$$, :jia_leader)) AS responsibility_of_own_leader,
-       pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.joint_meeting (community_code, convener_leader_id, established)
-  VALUES ('330106001001', %s, date '2026-01-01')$$, :yi_leader)) AS convener_of_other_township;
+       regexp_replace(pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.joint_meeting (community_code, convener_leader_id, established)
+  VALUES ('330106001001', %s, date '2026-01-01')$$, :yi_leader)), 'leader [0-9]+', 'leader N') AS convener_of_other_township;
+SELECT pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.area_responsibility (leader_id, area_code, starts)
+  VALUES (%s, '330106001001', date '2026-01-01')$$, :district_leader)) AS responsibility_of_district_leader;
 
--- co-building lists: a project may not match 甲一's need with 乙一's resource
-SELECT pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.cobuilding_project (need_id, resource_id, community_code, unit_id, title)
-  VALUES (%s, %s, '330106001001', %s, '错配项目')$$, :jia_need, :yi_resource, :jia_unit)) AS project_with_other_resource;
+-- co-building lists: a project may not match 甲一's need with 乙一's resource, and the refusal
+-- does not tell 乙一's resource's title and community (the policy hides it)
+SELECT regexp_replace(pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.cobuilding_project (need_id, resource_id, community_code, unit_id, title)
+  VALUES (%s, %s, '330106001001', %s, '错配项目')$$, :jia_need, :yi_resource, :jia_unit)), 'resource [0-9]+', 'resource N') AS project_with_other_resource;
+
+-- a unit named in a refused row is named by its name only to a writer who may see it: 甲一's
+-- community staff names 乙一's unit 测试医院 (id only) and its own 测试一中 (by name) in dual
+-- reports to a community they do not co-build with; the liaison of 测试一中 names 测试医院
+SELECT regexp_replace(pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.unit_report (unit_id, community_code, reported_on)
+  VALUES (%s, '330106001001', date '2026-01-01')$$, :yi_unit)), 'unit [0-9]+', 'unit N') AS report_of_other_unit,
+       pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.unit_report (unit_id, community_code, reported_on)
+  VALUES (%s, '330106001002', date '2026-01-01')$$, :jia_unit)) AS report_of_own_unit,
+       regexp_replace(pg_temp.as_role('r330106_liaison', format($$INSERT INTO commgrid.cobuilding_resource (unit_id, community_code, title, category)
+  VALUES (%s, '330106001001', '冒名', 'venue')$$, :yi_unit)), 'unit [0-9]+', 'unit N') AS liaison_names_other_unit;
+
+-- a campus ties its unit to every community it overlaps: 甲's township staff may not give a
+-- unit a campus reaching into 乙一 (a new unit at home in 甲二, or 测试一中 of 甲一), and may
+-- give one across its own communities 甲一 and 甲二
+SELECT pg_temp.as_role('r330106_town', $$INSERT INTO commgrid.unit (name, uscc, kind, affiliation, footprint)
+  VALUES ('跨界单位', commgrid.make_uscc('9', '1', '330106', '00000011'), 'non_public_enterprise', 'district',
+          ST_MakeEnvelope(120.05, 30.1, 120.25, 30.3, 4490))$$) AS new_campus_into_yi,
+       pg_temp.as_role('r330106_town', format($$UPDATE commgrid.unit SET footprint = ST_Multi(ST_MakeEnvelope(120.01, 30.1, 120.3, 30.3, 4490))
+  WHERE unit_id = %s$$, :jia_unit)) AS campus_of_own_unit_into_yi,
+       pg_temp.as_role('r330106_town', $$INSERT INTO commgrid.unit (name, uscc, kind, affiliation, footprint)
+  VALUES ('甲街道单位', commgrid.make_uscc('9', '1', '330106', '00000012'), 'non_public_enterprise', 'district',
+          ST_MakeEnvelope(120.05, 30.1, 120.15, 30.3, 4490))$$) AS campus_across_own_communities;
+SELECT u.name, array_agg(uc.community_code::text ORDER BY uc.community_code) AS ties
+FROM unit u JOIN unit_community uc USING (unit_id)
+WHERE u.name IN ('跨界单位', '甲街道单位', '测试一中') GROUP BY u.name ORDER BY u.name;
 
 -- assessment: the liaison of 测试一中 enters the unit's opinion of 甲一 in the name of resident 1,
 -- who is 测试一中's Party head and sits on 甲一's committee, which the liaison cannot read: the
@@ -137,6 +169,20 @@ WHERE p.pronamespace = 'commgrid'::regnamespace
                     'cobuilding_tie_check', 'service_record_check', 'assessment_campaign_guard',
                     'assessment_part_guard', 'assessment_rating_check')
 ORDER BY p.proname;
+
+-- a rating belongs to its campaign's district: 甲一's community staff may not rate 测试一中 with
+-- an indicator of district 330108's campaign (which 330108's administrators could neither see
+-- nor remove), and may with its own district's
+INSERT INTO area (code, name, kind) VALUES ('330108', '测试二区', 'district');
+INSERT INTO assessment_campaign (district_code, year, name) VALUES ('330108', 2026, '二区考核');
+INSERT INTO assessment_indicator (campaign_id, direction, rater_kind, code, name, weight, max_score)
+SELECT campaign_id, 1, 'community', 'C8', '二区指标', 1, 100 FROM assessment_campaign WHERE district_code = '330108';
+INSERT INTO assessment_indicator (campaign_id, direction, rater_kind, code, name, weight, max_score)
+SELECT campaign_id, 1, 'community', 'C1', '参与共建', 1, 100 FROM assessment_campaign WHERE district_code = '330106';
+SELECT pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_code, ratee_unit_id, score, entered_by)
+  SELECT indicator_id, '330106001001', %s, 90, 330106000002 FROM commgrid.assessment_indicator WHERE code = 'C8'$$, :jia_unit)) AS rating_in_other_districts_campaign,
+       pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.assessment_rating (indicator_id, rater_code, ratee_unit_id, score, entered_by)
+  SELECT indicator_id, '330106001001', %s, 90, 330106000002 FROM commgrid.assessment_indicator WHERE code = 'C1'$$, :jia_unit)) AS rating_in_own_campaign;
 
 \i test/fixtures/security_cleanup.psql
 ROLLBACK;

@@ -181,6 +181,41 @@ RESET ROLE;
 SELECT mask_phone('13812341234') AS mobile, mask_phone('+86 138 1234 1234') AS international,
        mask_phone('1234567') AS short, mask_name('张三丰') AS name, mask_name('李') AS one_char;
 
+-- Party membership is not told across jurisdictions: 甲一's community staff names residents 8
+-- (a member in 乙一) and 9 (in 乙一, no member) as its branch's member, as a secretary and as
+-- a committee member, and 乙一's branch as a member's branch and as a new organisation's
+-- parent.  Each is refused alike, before a key (23505, 23503 or success) or a rule tells
+-- the resident's membership or the other organisation's community and kind.
+CREATE TEMP TABLE party_before AS
+SELECT (SELECT string_agg(format('%s:%s:%s', resident_id, org_id, grid_code), ',' ORDER BY resident_id) FROM party_member) AS members,
+       (SELECT string_agg(format('%s:%s', org_id, secretary_id), ',' ORDER BY org_id) FROM party_org) AS orgs,
+       (SELECT string_agg(format('%s:%s', org_id, resident_id), ',' ORDER BY org_id, resident_id) FROM party_org_committee) AS committees;
+SELECT w, pg_temp.as_role('r330106_comm', q) AS comm
+FROM (VALUES
+  ('enrol member 8', $$INSERT INTO commgrid.party_member (resident_id, org_id, status, category) VALUES (330106000008, 330106000001, 'full', 'retired')$$),
+  ('enrol resident 9', $$INSERT INTO commgrid.party_member (resident_id, org_id, status, category) VALUES (330106000009, 330106000001, 'full', 'retired')$$),
+  ('member 4 becomes 8', $$UPDATE commgrid.party_member SET resident_id = 330106000008 WHERE resident_id = 330106000004$$),
+  ('member 4 becomes 9', $$UPDATE commgrid.party_member SET resident_id = 330106000009 WHERE resident_id = 330106000004$$),
+  ('secretary 8', $$UPDATE commgrid.party_org SET secretary_id = 330106000008 WHERE org_id = 330106000001$$),
+  ('secretary 9', $$UPDATE commgrid.party_org SET secretary_id = 330106000009 WHERE org_id = 330106000001$$),
+  ('committee 8', $$INSERT INTO commgrid.party_org_committee (org_id, resident_id, post) VALUES (330106000001, 330106000008, 'member')$$),
+  ('committee 9', $$INSERT INTO commgrid.party_org_committee (org_id, resident_id, post) VALUES (330106000001, 330106000009, 'member')$$)
+) x(w, q) ORDER BY 1;
+SET ROLE r330106_comm;
+UPDATE party_member SET org_id = 330106000003 WHERE resident_id = 330106000001;
+INSERT INTO party_org (name, kind, parent_id, community_code, term_start)
+VALUES ('甲一第二支部', 'branch', 330106000003, '330106001001', date '2024-01-01');
+RESET ROLE;
+SELECT (SELECT string_agg(format('%s:%s:%s', resident_id, org_id, grid_code), ',' ORDER BY resident_id) FROM party_member) = members AS members_kept,
+       (SELECT string_agg(format('%s:%s', org_id, secretary_id), ',' ORDER BY org_id) FROM party_org) = orgs AS orgs_kept,
+       (SELECT string_agg(format('%s:%s', org_id, resident_id), ',' ORDER BY org_id, resident_id) FROM party_org_committee) = committees AS committees_kept
+FROM party_before;
+-- inside its jurisdiction the same writes go through: resident 2 (a member of 甲一) on the
+-- committee and as secretary, resident 3 (甲一, no member) enrolled
+SELECT pg_temp.as_role('r330106_comm', $$INSERT INTO commgrid.party_org_committee (org_id, resident_id, post) VALUES (330106000001, 330106000002, 'member')$$) AS committee_2,
+       pg_temp.as_role('r330106_comm', $$UPDATE commgrid.party_org SET secretary_id = 330106000002 WHERE org_id = 330106000001$$) AS secretary_2,
+       pg_temp.as_role('r330106_comm', $$INSERT INTO commgrid.party_member (resident_id, org_id, status, category) VALUES (330106000003, 330106000001, 'probationary', 'other')$$) AS enrol_3;
+
 -- the plan: a grid worker's count of residents is an index range on grid_code, bounded by
 -- the jurisdiction envelope as a parameter, with the exact grids as a filter
 SET enable_seqscan = off;
