@@ -127,11 +127,11 @@ RESET ROLE;
 -- an item not offered to the account (another community's, out of stock or not, or none):
 -- one refusal that names neither its name, its area nor its stock
 INSERT INTO redemption_item (item_id, area_code, name, kind, price_points, stock) VALUES
- (4501020003, '450102001002', '乙社区食用油', 'goods', 1, 3),
- (4501020004, '450102001002', '乙社区理发', 'household_help', 1, 0);
+ (4501020013, '450102001002', '乙社区食用油', 'goods', 1, 3),
+ (4501020014, '450102001002', '乙社区理发', 'household_help', 1, 0);
 SET LOCAL ROLE p450102_grid1;
-SELECT redeem(:r1, 4501020003);
-SELECT redeem(:r1, 4501020004);
+SELECT redeem(:r1, 4501020013);
+SELECT redeem(:r1, 4501020014);
 SELECT redeem(:r1, 4501029999);
 RESET ROLE;
 SET LOCAL ROLE p450102_comm2;
@@ -142,7 +142,7 @@ RESET ROLE;
 SET LOCAL ROLE p450102_bi;
 SELECT redeem(:r1, 4501020001);
 RESET ROLE;
-SELECT item_id, stock FROM redemption_item WHERE item_id IN (4501020001, 4501020002, 4501020003, 4501020004) ORDER BY 1;
+SELECT item_id, stock FROM redemption_item WHERE item_id IN (4501020001, 4501020002, 4501020003, 4501020013, 4501020014) ORDER BY 1;
 SELECT t.posted_by, a.resident_id, m.amount FROM love_transaction t JOIN love_movement m USING (transaction_id)
 JOIN love_account a USING (account_id) WHERE t.kind = 'redemption' AND a.kind = 'resident' AND t.area_code <@ '450102' ORDER BY 2;
 SELECT * FROM ledger_check();
