@@ -109,6 +109,22 @@ SELECT commgrid.mark_personal('commgrid.resident', '{idcard, phone}', restricted
 SELECT commgrid.audit_table('commgrid.resident');
 SELECT commgrid.register_dump('commgrid.resident');
 
+-- The one check that a resident a new row names lies in the writer's reach (check_writer_reach,
+-- 42501 for elsewhere and missing alike), made before any rule answers about that resident
+-- (their membership, their home).  Called by the security-definer triggers, so it reads as the
+-- owner.
+CREATE FUNCTION check_writer_reaches_resident(resident bigint) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.check_writer_reach(
+    (SELECT r.grid_code FROM commgrid.resident r
+     WHERE r.resident_id OPERATOR(pg_catalog.=) check_writer_reaches_resident.resident),
+    format('resident %s', check_writer_reaches_resident.resident));
+END $$;
+REVOKE EXECUTE ON FUNCTION check_writer_reaches_resident(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION check_writer_reaches_resident(bigint) IS
+  'Raise 42501 unless the acting role reaches the resident (missing or elsewhere alike); internal to the triggers of rows that name a resident';
+
 -- A person is registered on or after the day they were born, and not in the future: a birth
 -- date after it is a mistyped ID number (and would have no age in any report).  When the
 -- statement changes the registration day alone, the stored ID number answers: a read of it,

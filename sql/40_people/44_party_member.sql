@@ -99,9 +99,7 @@ DECLARE
 BEGIN
   IF person IS NOT NULL
      AND (TG_OP = 'INSERT' OR person IS DISTINCT FROM (to_jsonb(OLD) ->> TG_ARGV[0])::bigint) THEN
-    PERFORM commgrid.check_writer_reach(
-      (SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = person),
-      format('resident %s', person));
+    PERFORM commgrid.check_writer_reaches_resident(person);
   END IF;
   RETURN NEW;
 END $$;
@@ -170,9 +168,7 @@ BEGIN
     IF NOT FOUND THEN
       -- a member elsewhere is refused by the policy: so is anyone elsewhere, before the answer
       -- "not a Party member" tells another jurisdiction's resident's membership
-      PERFORM commgrid.check_writer_reach(
-        (SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id),
-        format('resident %s', NEW.resident_id));
+      PERFORM commgrid.check_writer_reaches_resident(NEW.resident_id);
       RAISE EXCEPTION 'resident % is not a Party member', NEW.resident_id
         USING ERRCODE = '23503', DETAIL = format('%s rows are about Party members.', TG_TABLE_NAME);
     END IF;

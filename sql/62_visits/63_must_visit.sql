@@ -179,9 +179,7 @@ CREATE FUNCTION check_writer_reaches_home(resident bigint, household bigint) RET
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
   IF check_writer_reaches_home.resident IS NOT NULL THEN
-    PERFORM commgrid.check_writer_reach(
-      (SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = check_writer_reaches_home.resident),
-      format('resident %s', check_writer_reaches_home.resident));
+    PERFORM commgrid.check_writer_reaches_resident(check_writer_reaches_home.resident);
   END IF;
   IF check_writer_reaches_home.household IS NOT NULL THEN
     PERFORM commgrid.check_writer_reach(

@@ -2382,6 +2382,21 @@ SELECT commgrid.mark_personal('commgrid.resident', '{name, vulnerable_kinds, emp
 SELECT commgrid.mark_personal('commgrid.resident', '{idcard, phone}', restricted => true);
 SELECT commgrid.audit_table('commgrid.resident');
 SELECT commgrid.register_dump('commgrid.resident');
+-- The one check that a resident a new row names lies in the writer's reach (check_writer_reach,
+-- 42501 for elsewhere and missing alike), made before any rule answers about that resident
+-- (their membership, their home).  Called by the security-definer triggers, so it reads as the
+-- owner.
+CREATE OR REPLACE FUNCTION check_writer_reaches_resident(resident bigint) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  PERFORM commgrid.check_writer_reach(
+    (SELECT r.grid_code FROM commgrid.resident r
+     WHERE r.resident_id OPERATOR(pg_catalog.=) check_writer_reaches_resident.resident),
+    format('resident %s', check_writer_reaches_resident.resident));
+END $$;
+REVOKE EXECUTE ON FUNCTION check_writer_reaches_resident(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION check_writer_reaches_resident(bigint) IS
+  'Raise 42501 unless the acting role reaches the resident (missing or elsewhere alike); internal to the triggers of rows that name a resident';
 -- A person is registered on or after the day they were born, and not in the future: a birth
 -- date after it is a mistyped ID number (and would have no age in any report).  When the
 -- statement changes the registration day alone, the stored ID number answers: a read of it,
@@ -2743,9 +2758,7 @@ DECLARE
 BEGIN
   IF person IS NOT NULL
      AND (TG_OP = 'INSERT' OR person IS DISTINCT FROM (to_jsonb(OLD) ->> TG_ARGV[0])::bigint) THEN
-    PERFORM commgrid.check_writer_reach(
-      (SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = person),
-      format('resident %s', person));
+    PERFORM commgrid.check_writer_reaches_resident(person);
   END IF;
   RETURN NEW;
 END $$;
@@ -2786,9 +2799,7 @@ BEGIN
     IF NOT FOUND THEN
       -- a member elsewhere is refused by the policy: so is anyone elsewhere, before the answer
       -- "not a Party member" tells another jurisdiction's resident's membership
-      PERFORM commgrid.check_writer_reach(
-        (SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id),
-        format('resident %s', NEW.resident_id));
+      PERFORM commgrid.check_writer_reaches_resident(NEW.resident_id);
       RAISE EXCEPTION 'resident % is not a Party member', NEW.resident_id
         USING ERRCODE = '23503', DETAIL = format('%s rows are about Party members.', TG_TABLE_NAME);
     END IF;
@@ -7258,9 +7269,7 @@ CREATE OR REPLACE FUNCTION check_writer_reaches_home(resident bigint, household 
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
   IF check_writer_reaches_home.resident IS NOT NULL THEN
-    PERFORM commgrid.check_writer_reach(
-      (SELECT r.grid_code FROM commgrid.resident r WHERE r.resident_id = check_writer_reaches_home.resident),
-      format('resident %s', check_writer_reaches_home.resident));
+    PERFORM commgrid.check_writer_reaches_resident(check_writer_reaches_home.resident);
   END IF;
   IF check_writer_reaches_home.household IS NOT NULL THEN
     PERFORM commgrid.check_writer_reach(
