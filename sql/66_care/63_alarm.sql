@@ -82,6 +82,7 @@ DECLARE
   scopes commgrid.gridcode[] := commgrid.acting_scopes();
   suffix text := substr(channel, length('commgrid_care_alarm_') + 1);
   area_code commgrid.gridcode;
+  bad text;
 BEGIN
   IF channel = 'commgrid_care_alarm' THEN
     IF scopes IS NOT NULL THEN
@@ -91,17 +92,13 @@ BEGIN
               HINT = 'LISTEN on commgrid_care_alarm_<area code> for an area of your jurisdiction.';
     END IF;
   ELSE
-    IF suffix !~ '^[0-9]{2,15}$' THEN
-      RAISE EXCEPTION 'channel "%" names no area', commgrid.echo_value(channel)
-        USING ERRCODE = '22023',
-              DETAIL = format('After commgrid_care_alarm_ comes an area code; got %s.', commgrid.echo_value(suffix)),
-              HINT = 'Use the area''s code as commgrid.gridcode prints it, e.g. commgrid_care_alarm_330106.';
-    END IF;
+    -- what an area code is, is the gridcode type's to say (its detail names the bad part)
     BEGIN
       area_code := suffix::commgrid.gridcode;
     EXCEPTION WHEN invalid_text_representation THEN
+      GET STACKED DIAGNOSTICS bad = PG_EXCEPTION_DETAIL;
       RAISE EXCEPTION 'channel "%" names no area', commgrid.echo_value(channel)
-        USING ERRCODE = '22023', DETAIL = SQLERRM,
+        USING ERRCODE = '22023', DETAIL = format('After commgrid_care_alarm_ comes an area code: %s', bad),
               HINT = 'Use the area''s code as commgrid.gridcode prints it, e.g. commgrid_care_alarm_330106.';
     END;
     IF area_code::text <> suffix THEN

@@ -162,6 +162,17 @@ FROM care_role ORDER BY ord;
 SELECT c, pg_temp.try(format('LISTEN %I', c))
 FROM unnest(ARRAY['commgrid_care_alarm', 'commgrid_care_alarm_460102001', 'commgrid_care_alarm_460102000',
                   'commgrid_care_alarm_4601020', 'commgrid_care_alarm_x', 'commgrid_care_alarm_']) c;
+-- the other groups: community staff on their community (and not the district); a unit's
+-- liaison and a social worker, whose reach is no area, nowhere
+CREATE ROLE r460102_comm IN ROLE commgrid_community_staff;
+CREATE ROLE r460102_liaison IN ROLE commgrid_unit_liaison;
+CREATE ROLE r460102_social IN ROLE commgrid_social_worker;
+SELECT commgrid.grant_jurisdiction('r460102_comm', '460102001001') \gset
+SELECT r, pg_temp.as_role(r, 'LISTEN commgrid_care_alarm') AS every_alarm,
+       pg_temp.as_role(r, 'LISTEN commgrid_care_alarm_460102') AS district,
+       pg_temp.as_role(r, 'LISTEN commgrid_care_alarm_460102001001') AS community,
+       pg_temp.as_role(r, 'LISTEN commgrid_care_alarm_460102001001002') AS grid2
+FROM unnest(ARRAY['r460102_comm', 'r460102_liaison', 'r460102_social']) r;
 SELECT acting_role, row_key->>'listen' AS channel, scope_code FROM audit_log WHERE via = 'LISTEN' ORDER BY id;
 
 -- 6. responses: through care_alarm_respond in the jurisdiction; no direct writes to alarms;
