@@ -79,11 +79,46 @@ FROM love_transaction t JOIN love_movement m USING (transaction_id) JOIN love_ac
 WHERE t.kind = 'earning' AND a.kind = 'resident' AND t.area_code <@ '450102' ORDER BY 1;
 SELECT * FROM ledger_check();
 
--- the accounts, looked up as the owner (a grid worker does not read love_account rows of its
--- residents' community)
+-- the accounts each staff group reads: a resident account lies in its holder's community,
+-- which no grid lies above, yet the grid worker records its residents' redemptions and
+-- transfers: it reads the accounts of the residents it reaches (the resident's policy), and no
+-- bank account or other account; community staff their community's; BI none
+SET LOCAL ROLE p450102_grid1;
+SELECT kind, resident_id, balance FROM love_account ORDER BY account_id;
+SELECT count(*) AS movements, count(DISTINCT transaction_id) AS transactions FROM love_movement;
+RESET ROLE;
+SET LOCAL ROLE p450102_grid2;
+SELECT kind, resident_id, balance FROM love_account ORDER BY account_id;
+RESET ROLE;
+SET LOCAL ROLE p450102_comm1;
+SELECT kind, area_code, resident_id FROM love_account ORDER BY account_id;
+RESET ROLE;
+SET LOCAL ROLE p450102_bi;
+SELECT count(*) FROM love_account;
+RESET ROLE;
+-- a holder who moves keeps the account of the community where it was opened: the new grid's
+-- worker and community's staff read it (they reach the holder, and post for it), the old
+-- grid's worker no longer does
+SAVEPOINT moved;
+UPDATE resident SET household_id = 4501020002 WHERE resident_id = 4501020002;
+SET LOCAL ROLE p450102_grid1;
+SELECT resident_id FROM love_account ORDER BY resident_id;
+RESET ROLE;
+SET LOCAL ROLE p450102_grid2;
+SELECT resident_id, area_code FROM love_account ORDER BY resident_id;
+RESET ROLE;
+SET LOCAL ROLE p450102_comm2;
+SELECT resident_id, area_code FROM love_account WHERE kind = 'resident' ORDER BY resident_id;
+RESET ROLE;
+ROLLBACK TO SAVEPOINT moved;
+-- so a grid worker looks the accounts up itself, as at the counter
+SET LOCAL ROLE p450102_grid1;
 SELECT (SELECT account_id FROM love_account WHERE resident_id = 4501020001) AS r1,
-       (SELECT account_id FROM love_account WHERE resident_id = 4501020002) AS r2,
-       (SELECT account_id FROM love_account WHERE resident_id = 4501020007) AS r7 \gset
+       (SELECT account_id FROM love_account WHERE resident_id = 4501020002) AS r2 \gset
+RESET ROLE;
+SET LOCAL ROLE p450102_grid2;
+SELECT account_id AS r7 FROM love_account WHERE resident_id = 4501020007 \gset
+RESET ROLE;
 INSERT INTO redemption_item (item_id, area_code, name, kind, price_points, stock) VALUES
  (4501020001, '450102001', '大米5kg', 'goods', 10, 2),
  (4501020002, '450102001', '家政服务1小时', 'household_help', 100, 5);
