@@ -29,6 +29,17 @@ SELECT commgrid.secure_table('commgrid.leader', '{area_code}',
   '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.leader');
+-- Staff also read the leaders above their jurisdiction: the subdistrict's leaders convene its
+-- communities' joint meetings and answer for their communities and grids (包片), the city's
+-- and the district's keep contact points in them.  A leader's area is a city, district or
+-- subdistrict, which no community lies above, so community staff saw none of them: not the
+-- convener of their own joint meeting (joint_meeting_members left it out), nor the leaders to
+-- choose one from.  The rules already name a leader above the row's area to the staff below
+-- (leader_named); what they write is still the jurisdiction policy's.
+CREATE POLICY over_jurisdiction ON leader FOR SELECT
+  USING (area_code OPERATOR(commgrid.@>) ANY ((SELECT commgrid.jurisdiction_scopes())::commgrid.gridcode[]));
+COMMENT ON POLICY over_jurisdiction ON leader IS
+  'Staff read the leaders whose area holds their jurisdiction (the conveners, contact-point and area-responsibility leaders over them)';
 
 -- Is a leader, or any row with a starts/ends period, in force on a day?
 CREATE FUNCTION period_in_force(starts date, ends date, on_date date) RETURNS bool

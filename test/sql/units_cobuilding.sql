@@ -122,6 +122,36 @@ INSERT INTO joint_meeting_member (community_code, person_id, unit_id, starts)
 SELECT '440305001001', 5005, unit_id, '2021-05-01' FROM unit WHERE name = '武警某中队';
 SELECT m.person_id, u.name AS unit, m.is_convener FROM joint_meeting_members('440305001001', '2025-06-01') m
 LEFT JOIN unit u USING (unit_id) ORDER BY m.person_id;
+-- as staff: 甲一's community staff see their joint meeting's convener (a leader of 甲, whose
+-- area no community lies above) and the leaders over their community (those who keep contact
+-- points or answer for it, and those to choose a convener from), not 乙's; 甲's township staff
+-- the district's and the city's too; neither changes a leader above it; grid workers read no
+-- leader
+SELECT count(*) > 0 AS group_roles FROM create_roles();
+CREATE ROLE u440305_comm IN ROLE commgrid_community_staff;
+CREATE ROLE u440305_town IN ROLE commgrid_township_staff;
+CREATE ROLE u440305_grid IN ROLE commgrid_grid_worker;
+SELECT count(*) AS granted FROM (
+  SELECT grant_jurisdiction('u440305_comm', '440305001001'), grant_jurisdiction('u440305_town', '440305001'),
+         grant_jurisdiction('u440305_grid', '440305001001001')) g;
+SET LOCAL ROLE u440305_comm;
+SELECT m.person_id, m.unit_id IS NOT NULL AS for_unit, m.is_convener
+FROM joint_meeting_members('440305001001', '2025-06-01') m ORDER BY m.person_id;
+SELECT j.community_code, l.person_id, l.title FROM joint_meeting j JOIN leader l ON l.leader_id = j.convener_leader_id;
+SELECT person_id, level, area_code, title FROM leader ORDER BY person_id;
+SELECT count(*) AS contact_points_with_leader FROM contact_point p JOIN leader l USING (leader_id);
+\set VERBOSITY terse
+UPDATE leader SET title = title;
+RESET ROLE;
+SET LOCAL ROLE u440305_town;
+SELECT person_id, level, area_code FROM leader ORDER BY person_id;
+UPDATE leader SET title = title WHERE level <> 'subdistrict';
+UPDATE leader SET title = title;
+RESET ROLE;
+SET LOCAL ROLE u440305_grid;
+SELECT count(*) FROM leader;
+RESET ROLE;
+\set VERBOSITY default
 -- units whose head is not at their own community's table: 区人民医院 (not a member), 某科技公司 (no
 -- head), 市供电公司 (home 甲二, whose joint meeting lacks it), 武警某中队 (乙一 has no joint meeting)
 SELECT unit_name, community_code, party_secretary_id, reason FROM cobuilding_head_not_member
