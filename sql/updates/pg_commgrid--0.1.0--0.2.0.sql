@@ -11294,6 +11294,10 @@ COMMENT ON COLUMN bi_care_activity.alarms IS 'Alarms of that hour (the fix of th
 -- What the purchasing subdistrict audits: per holder, provider and district month, the devices
 -- in service, those worn, the alarms and the share of closed alarms that were false.  A report
 -- view (owner's rights, rows of the caller's jurisdiction by the holder's code); counts only.
+-- A row for every month a holder had devices of a provider in service, up to this district
+-- month, worn or not: a holder's stock nobody wears (a district's or a township's reserve)
+-- sends no fix and raises no alarm, and the rows once came only from fixes and alarms, so the
+-- devices in a drawer, the share the audit looks for, were never counted.
 --   in service: registered before the month ended, not retired before it began;
 --   worn: sent at least one accepted fix in the month (a device in a drawer sends none);
 --   alarms: the kinds a person must answer (not low_battery, not fence_return), by the month
@@ -11307,7 +11311,14 @@ RETURN round(false_alarms::numeric / NULLIF(closed, 0), 3);
 COMMENT ON FUNCTION care_false_alarm_rate(bigint, bigint) IS
   'False alarms / closed alarms, 3 decimals; NULL when none is closed';
 CREATE VIEW care_operations WITH (security_barrier) AS
-WITH worn AS (
+WITH in_service AS (
+  SELECT d.owner_code, d.provider, m.month::date AS month, count(*) AS devices
+  FROM commgrid.care_device d,
+       LATERAL generate_series(date_trunc('month', d.registered_at AT TIME ZONE 'Asia/Shanghai'),
+                               date_trunc('month', LEAST(d.retired_at, pg_catalog.now()) AT TIME ZONE 'Asia/Shanghai'),
+                               interval '1 month') m(month)
+  GROUP BY 1, 2, 3),
+worn AS (
   SELECT d.owner_code, d.provider,
          date_trunc('month', p.fixed_at AT TIME ZONE 'Asia/Shanghai')::date AS month,
          count(DISTINCT p.device_id) AS devices
@@ -11323,25 +11334,24 @@ alarm AS (
   WHERE commgrid.care_alarm_needs_response(a.kind)
   GROUP BY 1, 2, 3),
 k AS (
+  SELECT owner_code, provider, month FROM in_service
+  UNION
   SELECT owner_code, provider, month FROM worn
   UNION
   SELECT owner_code, provider, month FROM alarm)
 SELECT k.owner_code AS area_code, k.provider, k.month,
-       (SELECT count(*) FROM commgrid.care_device d
-        WHERE d.owner_code = k.owner_code AND d.provider = k.provider
-          AND d.registered_at < ((k.month + 1 * interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai')
-          AND (d.retired_at IS NULL OR d.retired_at >= (k.month::timestamp AT TIME ZONE 'Asia/Shanghai')))
-         AS devices_in_service,
+       COALESCE(s.devices, 0) AS devices_in_service,
        COALESCE(w.devices, 0) AS devices_worn,
        COALESCE(a.alarms, 0) AS alarms,
        COALESCE(a.false_alarms, 0) AS false_alarms,
        commgrid.care_false_alarm_rate(a.false_alarms, a.closed) AS false_alarm_rate
 FROM k
+LEFT JOIN in_service s ON s.owner_code = k.owner_code AND s.provider = k.provider AND s.month = k.month
 LEFT JOIN worn w ON w.owner_code = k.owner_code AND w.provider = k.provider AND w.month = k.month
 LEFT JOIN alarm a ON a.owner_code = k.owner_code AND a.provider = k.provider AND a.month = k.month
 WHERE commgrid.reaches(k.owner_code, (SELECT commgrid.reach_scopes()));
 COMMENT ON VIEW care_operations IS
-  'Wearable care operations per holder, provider and district month: devices in service and worn, alarms, false alarms and their share of closed alarms; rows of the caller''s jurisdiction';
+  'Wearable care operations per holder, provider and district month (every month with devices in service up to this one, worn or not): devices in service and worn, alarms, false alarms and their share of closed alarms; rows of the caller''s jurisdiction';
 COMMENT ON COLUMN care_operations.area_code IS 'The holder of the devices (care_device.owner_code): filter with area_code <@ code';
 COMMENT ON COLUMN care_operations.provider IS 'The supplier whose service runs the devices';
 COMMENT ON COLUMN care_operations.month IS 'First day of the district month (Asia/Shanghai)';

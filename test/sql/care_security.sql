@@ -214,10 +214,22 @@ SELECT device_id, grid_code FROM care_device ORDER BY device_id;
 -- 9. the operations report per holder, provider and month: the holder's staff read it
 SELECT pg_temp.as_role('r460102_grid2', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'resolved', true, '误按')$$) AS resolved_false,
        pg_temp.as_role('r460102_town', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'resolved', false)$$) AS resolved_again;
+-- every month a holder has devices in service is a row, worn or not (up to this month: the
+-- test looks at October to December 2026): the subdistrict's devices entered service on
+-- 1 October and were first worn in December; the district keeps two of 丙公司 in stock since
+-- 15 November, one retired on 20 November, which no one wears (they were never counted; undone
+-- after this section)
+SAVEPOINT district_stock;
+INSERT INTO care_device (device_id, imei, provider, owner_code, registered_at, retired_at) VALUES
+  (460102000004, '356938035643817', '丙公司', '460102', '2026-11-15 08:00+08', NULL),
+  (460102000005, '356938035643825', '丙公司', '460102', '2026-11-15 08:00+08', '2026-11-20 08:00+08');
 SELECT area_code, provider, month, devices_in_service, devices_worn, alarms, false_alarms, false_alarm_rate
-FROM care_operations WHERE area_code <@ '460102' ORDER BY provider, month;
-SELECT r, pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_operations WHERE area_code <@ '460102'$$) AS operations_rows
+FROM care_operations WHERE area_code <@ '460102' AND month <= '2026-12-01' ORDER BY area_code, provider, month;
+-- the holder's staff read its rows: the district's stock the district's administrator only
+SELECT r, pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_operations WHERE area_code <@ '460102' AND month <= '2026-12-01'$$) AS operations_rows,
+       pg_temp.as_role(r, $$SELECT sum(devices_in_service) FROM commgrid.care_operations WHERE area_code = '460102' AND month = '2026-12-01'$$) AS district_stock_december
 FROM care_role ORDER BY ord;
+ROLLBACK TO SAVEPOINT district_stock;
 
 -- 10. lost-person cases: opened by the grid worker of the person (its grid set from the person,
 -- not typed), from the alarm or a report; counted in person-times with the time to find
