@@ -218,19 +218,34 @@ COMMENT ON FUNCTION audit_table(regclass) IS
 -- loaded and pgaudit.role = commgrid_auditor, pgaudit logs this INSERT (the auditor role holds
 -- INSERT on the log) when it runs, with every value as a parameter (pgaudit.log_parameter):
 -- one line per read naming the login, the acting role, the table, the row and the function.
+-- A READ ONLY transaction (a JDBC connection with readOnly=true, a hot standby) cannot write
+-- the entry, and PostgreSQL allows reads and LISTEN there: the entry then goes to the server
+-- log only, as one LOG line "pg_commgrid audit: READ {…}" with the same fields and the acting
+-- role's jurisdiction, written when the read happens (log_min_messages is a superuser
+-- setting, LOG is logged by default), like pgaudit's line for a rolled-back entry.
 CREATE FUNCTION audit_read(tbl regclass, row_key jsonb, via text, area_code gridcode) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  table_name text := (SELECT format('%I.%I', n.nspname, c.relname) FROM pg_catalog.pg_class c
+                      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+                      WHERE c.oid OPERATOR(pg_catalog.=) tbl);
+  actor name := commgrid.acting_role();
 BEGIN
+  IF pg_catalog.current_setting('transaction_read_only')::boolean THEN
+    RAISE LOG 'pg_commgrid audit: READ %', pg_catalog.jsonb_build_object(
+      'session_role', session_user, 'acting_role', actor,
+      'person_id', NULLIF(pg_catalog.current_setting('commgrid.person_id', true), ''),
+      'table_name', table_name, 'row_key', row_key, 'via', via, 'scope_code', area_code::text,
+      'jurisdiction', commgrid.role_scopes(actor)::text[],
+      'xact', 'read only')::text;
+    RETURN;
+  END IF;
   EXECUTE 'INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, via, scope_code) VALUES ($1, $2, ''READ'', $3, $4, $5, $6)'
-    USING session_user, commgrid.acting_role(),
-          (SELECT format('%I.%I', n.nspname, c.relname) FROM pg_catalog.pg_class c
-           JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
-           WHERE c.oid OPERATOR(pg_catalog.=) tbl),
-          row_key, via, area_code;
+    USING session_user, actor, table_name, row_key, via, area_code;
 END $$;
 REVOKE EXECUTE ON FUNCTION audit_read(regclass, jsonb, text, gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION audit_read(regclass, jsonb, text, gridcode) IS
-  'Record that a staff function returned a row''s personal data (internal to the staff functions); with pgaudit configured, also in the server log';
+  'Record that a staff function returned a row''s personal data (internal to the staff functions); with pgaudit configured, also in the server log; in a READ ONLY transaction in the server log only (a LOG line "pg_commgrid audit: READ {…}")';
 
 -- The check every staff function makes before returning personal data: the acting role
 -- must be staff and the row's area inside its jurisdiction.  One message for "missing" and

@@ -75,7 +75,8 @@ COMMENT ON FUNCTION care_alarm_listen_guarded() IS
 -- commgrid_care_alarm, every alarm of the database, for a superuser or the extension's owner
 -- (the district's own systems); commgrid_care_alarm_<area code>, the alarms of that area, for
 -- staff whose jurisdiction holds it.  One 42501 for "elsewhere" and "no such area"; each
--- LISTEN allowed is audited, as the alarms it brings are personal data.
+-- LISTEN allowed is audited, as the alarms it brings are personal data (audit_read: in a READ
+-- ONLY transaction, where PostgreSQL allows LISTEN, in the server log).
 CREATE FUNCTION care_alarm_listen_check(channel text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE

@@ -173,6 +173,27 @@ SELECT r, pg_temp.as_role(r, 'LISTEN commgrid_care_alarm') AS every_alarm,
        pg_temp.as_role(r, 'LISTEN commgrid_care_alarm_460102001001') AS community,
        pg_temp.as_role(r, 'LISTEN commgrid_care_alarm_460102001001002') AS grid2
 FROM unnest(ARRAY['r460102_comm', 'r460102_liaison', 'r460102_social']) r;
+-- in a READ ONLY transaction (PostgreSQL allows LISTEN there; JDBC readOnly=true): the same
+-- answers, the allowed ones traced in the server log instead of audit_log (its LOG line is
+-- checked in security_audit_durable)
+-- (a subtransaction's end puts back the read-only state it began with, psql's savepoint per
+-- statement included: the function makes the transaction read only inside the statement)
+CREATE FUNCTION pg_temp.as_role_read_only(r name, stmt text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+  SET LOCAL transaction_read_only = on;
+  RETURN pg_temp.as_role(r, stmt)
+         || CASE WHEN current_setting('transaction_read_only')::boolean THEN '' ELSE ' (read write!)' END;
+END $$;
+SAVEPOINT read_only;
+SELECT r, pg_temp.as_role_read_only(r, 'LISTEN commgrid_care_alarm') AS every_alarm,
+       pg_temp.as_role_read_only(r, 'LISTEN commgrid_care_alarm_460102') AS district,
+       pg_temp.as_role_read_only(r, 'LISTEN commgrid_care_alarm_460102001001') AS community,
+       pg_temp.as_role_read_only(r, 'LISTEN commgrid_care_alarm_460102001001002') AS grid2,
+       pg_temp.as_role_read_only(r, 'LISTEN commgrid_care_alarm_460105') AS other_district
+FROM (SELECT r FROM care_role UNION ALL SELECT unnest(ARRAY['r460102_comm', 'r460102_liaison', 'r460102_social'])) r
+ORDER BY r;
+ROLLBACK TO SAVEPOINT read_only;
 SELECT acting_role, row_key->>'listen' AS channel, scope_code FROM audit_log WHERE via = 'LISTEN' ORDER BY id;
 
 -- 6. responses: through care_alarm_respond in the jurisdiction; no direct writes to alarms;

@@ -92,6 +92,43 @@ INSERT INTO resident (name, household_id, idcard)
 SELECT '新来者', 330106000001, make_idcard('330106', date '1950-01-01' + 2 * 400, 2);
 RESET ROLE;
 
+-- 7. a READ ONLY transaction (a JDBC connection with readOnly=true): the grid worker reads a
+-- card of its grid and LISTENs on its grid's care alarm channel, both allowed although the
+-- READ entry cannot be written to audit_log; each leaves a LOG line "pg_commgrid audit: READ
+-- {…}" with the login, acting role, row or channel, area and the role's jurisdiction.  What
+-- must be refused still is, and leaves no line.  (A subtransaction's end puts back the read-only
+-- state it started with, psql's ON_ERROR_ROLLBACK savepoint included, so the statements run
+-- inside one call that makes the transaction read only first.)
+CREATE FUNCTION pg_temp.read_only_as(r name, stmt text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  v text;
+BEGIN
+  SET LOCAL transaction_read_only = on;
+  BEGIN
+    EXECUTE format('SET LOCAL ROLE %I', r);
+    IF stmt ~* '^\s*select' THEN
+      EXECUTE stmt INTO v;
+    ELSE
+      EXECUTE stmt;
+      v := 'done';
+    END IF;
+    v := v || CASE WHEN current_setting('transaction_read_only')::boolean THEN ' (read only)' ELSE ' (read write)' END;
+  EXCEPTION WHEN OTHERS THEN
+    v := SQLSTATE || ': ' || SQLERRM;
+  END;
+  RESET ROLE;
+  RETURN v;
+END $$;
+SELECT stmt, pg_temp.read_only_as('r330106_grid', stmt) AS outcome
+FROM unnest(ARRAY['SELECT name FROM commgrid.resident_card(330106000003)',
+                  'LISTEN commgrid_care_alarm_330106001001002',
+                  'SELECT name FROM commgrid.resident_card(330106000008)',
+                  'LISTEN commgrid_care_alarm_330106001',
+                  'LISTEN commgrid_care_alarm']) WITH ORDINALITY s(stmt, n)
+ORDER BY n;
+SHOW transaction_read_only;
+
 -- the server log since the starting point, read as the superuser; the log collector writes
 -- lines in the order it receives them, so once a line logged after all of the above is
 -- there, so are they (bounded wait: 600 polls)
@@ -118,17 +155,20 @@ BEGIN
 END $$;
 -- pgaudit's lines (the first line of each; a statement of several lines continues below it),
 -- without the statement numbers, the CSV quoting of the parameters, and the login's name
+-- this backend's lines only (log_line_prefix has [%p]): another session's audit lines may
+-- reach the log between the marker and the end
+CREATE TEMP TABLE server_log_line AS
+SELECT n, line
+FROM regexp_split_to_table(pg_temp.server_log_since(:'log_file', :log_offset,
+                                                    'pg_commgrid durable audit test ' || pg_backend_pid()),
+                           '\n') WITH ORDINALITY l(line, n)
+WHERE line LIKE '%[' || pg_backend_pid() || ']%';
 CREATE TEMP TABLE audit_line AS
 SELECT n, replace(regexp_replace(regexp_replace(substring(line FROM 'AUDIT: (.*)$'),
                                                 '^(\w+),\d+,\d+,', '\1,'), '"+', '"', 'g'),
                   ',"' || session_user || ',', ',"<login>,') AS line
-FROM regexp_split_to_table(pg_temp.server_log_since(:'log_file', :log_offset,
-                                                    'pg_commgrid durable audit test ' || pg_backend_pid()),
-                           '\n') WITH ORDINALITY l(line, n)
-WHERE line ~ '\mLOG:  AUDIT: (SESSION|OBJECT),'
-  -- this backend's lines only (log_line_prefix has [%p]): another session's audit lines may
-  -- reach the log between the marker and the end
-  AND line LIKE '%[' || pg_backend_pid() || ']%';
+FROM server_log_line
+WHERE line ~ '\mLOG:  AUDIT: (SESSION|OBJECT),';
 
 -- what the server log holds: every card delivered, each as the INSERT of its READ entry with
 -- the login, acting role, table, row, function and area as parameters, and as the reads of
@@ -138,6 +178,9 @@ FROM audit_line GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT substring(line FROM '\)",(.*)$') AS read_entry
 FROM audit_line WHERE line LIKE 'OBJECT,WRITE,INSERT,TABLE,commgrid.audit_log,%' ORDER BY n;
 SELECT line FROM audit_line WHERE line LIKE '%,commgrid.audit_log,SELECT%' ORDER BY n;
+-- the READ ONLY transaction's reads (step 7): the card and the LISTEN, each one LOG line
+SELECT replace(substring(line FROM 'LOG:  pg_commgrid audit: (.*)$'), '"' || session_user || '"', '"<login>"') AS read_only_entry
+FROM server_log_line WHERE line ~ '\mLOG:  pg_commgrid audit: ' ORDER BY n;
 -- while the database keeps none of these reads: each was rolled back
 SELECT count(*) AS read_entries_kept FROM audit_log WHERE id > :audit_start AND action = 'READ';
 
