@@ -245,6 +245,22 @@ public class CommgridJdbcTest {
                 expectDenied(bi, "LISTEN commgrid_care_alarm_330106001001001"));
             check("care alarm: a grid worker may not listen to every alarm (42501)", () ->
                 expectDenied(listener, "LISTEN commgrid_care_alarm"));
+            // a connection with readOnly=true (the driver's BEGIN READ ONLY): LISTEN is allowed in a
+            // read-only transaction, and so is the audited card (their audit goes to the server log)
+            check("readOnly connection: LISTEN on its grid's channel and a card work; another area is 42501", () -> {
+                try (Connection ro = connect(url, "jdbc330106_grid", "grid-330106", false)) {
+                    ro.setAutoCommit(false);
+                    ro.setReadOnly(true);
+                    try (Statement s = ro.createStatement()) {
+                        s.execute("LISTEN commgrid_care_alarm_330106001001001");
+                        withRow(ro, "SHOW transaction_read_only", rs -> expectEqual("on", rs.getString(1), "read only"));
+                        expectEqual(1L, count(ro, "SELECT count(*) FROM commgrid.resident_card(330106000001)"), "card");
+                    }
+                    ro.commit();
+                    expectDenied(ro, "LISTEN commgrid_care_alarm_330106002");
+                    ro.rollback();
+                }
+            });
             try (Statement s = listener.createStatement()) {
                 s.execute("LISTEN commgrid_care_alarm_330106001001001");
             }
