@@ -229,7 +229,11 @@ CREATE TRIGGER visit_finding_1_prepare BEFORE INSERT ON visit_finding
   FOR EACH ROW EXECUTE FUNCTION visit_finding_prepare();
 
 -- The finding's effects, with the writer's rights: a grid worker changes only residents of
--- their grids, and the resident's audit trigger records who changed which flag.
+-- their grids, and the resident's audit trigger records who changed which flag.  An effect
+-- runs only with what it needs (an arrival its newcomer and status, a task its situation): a
+-- finding without them does not fit its kind, which the table's check then says
+-- (visit_finding_fits_kind, 23514); the arrival once went to the register naming no one and a
+-- grid worker was told that residence_event's policy refused it.
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION visit_finding_apply() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, public, pg_temp
@@ -250,11 +254,17 @@ BEGIN
            disability = COALESCE(NEW.disability, r.disability)
      WHERE r.resident_id = NEW.resident_id;
   WHEN 'must_visit' THEN
+    IF NEW.situation IS NULL THEN
+      RETURN NEW;
+    END IF;
     INSERT INTO commgrid.must_visit_task (situation, resident_id, household_id, raised_on, note, raised_by_visit)
     VALUES (NEW.situation, NEW.resident_id, CASE WHEN NEW.resident_id IS NULL THEN v_household END,
             v_day, NEW.detail, NEW.visit_id)
     RETURNING task_id INTO NEW.task_id;
   WHEN 'new_arrival' THEN
+    IF NEW.resident_id IS NULL OR NEW.arrival_status IS NULL THEN
+      RETURN NEW;
+    END IF;
     INSERT INTO commgrid.residence_event (resident_id, kind, status, on_date, origin)
     VALUES (NEW.resident_id, 'arrival', NEW.arrival_status, NEW.arrived_on, NEW.origin)
     RETURNING event_id INTO NEW.event_id;

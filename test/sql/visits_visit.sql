@@ -120,6 +120,14 @@ ROLLBACK TO SAVEPOINT special_overdue;
 SET ROLE v430102_grid;
 SELECT pg_temp.try($$INSERT INTO commgrid.must_visit_task (situation, resident_id) VALUES ('drug_rehabilitation', 430102000005)$$);
 SELECT pg_temp.try($$INSERT INTO commgrid.visit_finding (visit_id, kind, situation, detail) VALUES (430102000001, 'must_visit', 'severe_mental_illness', '疑似')$$);
+-- the grid worker's findings that do not fit their kind (a new arrival without the newcomer,
+-- or without a status; a must-visit without its situation) are told so by the finding's own
+-- rule, before any effect: the arrival once reached the register with no one named, and the
+-- worker was told that residence_event's row-level security refused it
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$INSERT INTO commgrid.visit_finding (visit_id, kind, arrival_status, origin) VALUES (430102000001, 'new_arrival', 'floating', '湖北省孝感市')$$),
+  ($$INSERT INTO commgrid.visit_finding (visit_id, kind, resident_id) VALUES (430102000001, 'new_arrival', 430102000002)$$),
+  ($$INSERT INTO commgrid.visit_finding (visit_id, kind, detail) VALUES (430102000001, 'must_visit', '需要走访')$$)) v(stmt);
 -- the worker's own finding acts with the worker's rights: a flag in another grid is refused
 SELECT pg_temp.try($$INSERT INTO commgrid.visit (household_id, staff_id, visited_at, kind, outcome) VALUES (430102000007, 430102000003, now(), 'routine', 'visited')$$);
 -- the grid worker of 燕山街 sees no visit of 识字岭
