@@ -129,6 +129,19 @@ FROM unnest(ARRAY['SELECT name FROM commgrid.resident_card(330106000003)',
 ORDER BY n;
 SHOW transaction_read_only;
 
+-- 8. any role can write a LOG line of its own (RAISE LOG in a DO block): the grid worker
+-- forges a read-only entry that names the administrator's login reading resident 8.  The
+-- LOG line proves nothing; the entry is pgaudit's line for audit_read's query on
+-- commgrid.audit_read_witness, which no role of the extension may read (so only the
+-- extension's code, the owner or a superuser makes such a line)
+SET ROLE r330106_grid;
+DO $$
+BEGIN
+  RAISE LOG 'pg_commgrid audit: READ %', '{"via": "resident_card", "xact": "read only", "row_key": {"resident_id": 330106000008}, "person_id": null, "scope_code": "330106002001001", "table_name": "commgrid.resident", "acting_role": "r330106_admin", "jurisdiction": ["330106"], "session_role": "r330106_admin"}';
+END $$;
+SELECT count(*) FROM commgrid.audit_read_witness;
+RESET ROLE;
+
 -- the server log since the starting point, read as the superuser; the log collector writes
 -- lines in the order it receives them, so once a line logged after all of the above is
 -- there, so are they (bounded wait: 600 polls)
@@ -178,9 +191,14 @@ FROM audit_line GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT substring(line FROM '\)",(.*)$') AS read_entry
 FROM audit_line WHERE line LIKE 'OBJECT,WRITE,INSERT,TABLE,commgrid.audit_log,%' ORDER BY n;
 SELECT line FROM audit_line WHERE line LIKE '%,commgrid.audit_log,SELECT%' ORDER BY n;
--- the READ ONLY transaction's reads (step 7): the card and the LISTEN, each one LOG line
+-- the READ ONLY transaction's reads (step 7): the card and the LISTEN, each one LOG line,
+-- and the grid worker's forgery (step 8), a LOG line like them
 SELECT replace(substring(line FROM 'LOG:  pg_commgrid audit: (.*)$'), '"' || session_user || '"', '"<login>"') AS read_only_entry
 FROM server_log_line WHERE line ~ '\mLOG:  pg_commgrid audit: ' ORDER BY n;
+-- the proof of each: pgaudit's line for audit_read's query on the witness table, with the
+-- entry as its parameter; the forgery has none
+SELECT replace(substring(line FROM '\$1",(.*)$'), '"' || session_user || '"', '"<login>"') AS read_only_entry_proven
+FROM audit_line WHERE line LIKE 'OBJECT,READ,SELECT,TABLE,commgrid.audit_read_witness,%' ORDER BY n;
 -- while the database keeps none of these reads: each was rolled back
 SELECT count(*) AS read_entries_kept FROM audit_log WHERE id > :audit_start AND action = 'READ';
 
