@@ -212,6 +212,21 @@ REVOKE EXECUTE ON FUNCTION audit_table(regclass) FROM PUBLIC;
 COMMENT ON FUNCTION audit_table(regclass) IS
   'Record every change to a table in the audit log (statement triggers keyed by its primary key)';
 
+-- The proof of a read-only transaction's READ entry (see audit_read): a table that never
+-- holds a row and that no role of the extension may read.  audit_read selects from it with
+-- the entry as the parameter, and pgaudit, through the auditor role's SELECT on it
+-- (grant_privileges), logs that query with the entry; a role that RAISEs a look-alike LOG
+-- line cannot make this one.
+CREATE TABLE audit_read_witness (
+  entry jsonb,
+  CONSTRAINT audit_read_witness_holds_no_row CHECK (false)
+);
+COMMENT ON TABLE audit_read_witness IS
+  'Never holds a row: audit_read''s query on it, with the entry as its parameter, is the proof pgaudit logs of a READ entry in a read-only transaction (no role of the extension reads it)';
+COMMENT ON COLUMN audit_read_witness.entry IS 'The READ entry audit_read''s query names (never stored)';
+SELECT commgrid.secure_table('commgrid.audit_read_witness', NULL, '{}', '{}');
+SELECT commgrid.mark_install_only('commgrid.audit_read_witness', 'holds no row (CHECK false): the proof pgaudit logs of a read-only READ entry');
+
 -- A staff function's read of personal data; called only from inside security-definer
 -- staff functions (no role may execute it).  The entry is written in the caller's
 -- transaction, so a rollback removes it: the durable record is the server log.  With pgaudit
@@ -222,7 +237,11 @@ COMMENT ON FUNCTION audit_table(regclass) IS
 -- the entry, and PostgreSQL allows reads and LISTEN there: the entry then goes to the server
 -- log only, as one LOG line "pg_commgrid audit: READ {…}" with the same fields and the acting
 -- role's jurisdiction, written when the read happens (log_min_messages is a superuser
--- setting, LOG is logged by default), like pgaudit's line for a rolled-back entry.
+-- setting, LOG is logged by default), like pgaudit's line for a rolled-back entry.  Any role
+-- can RAISE LOG such a line in a DO block, naming any login, so the LOG line proves nothing:
+-- the entry is also the parameter of a query on audit_read_witness, which no role of the
+-- extension may read, and pgaudit logs that query (the auditor role holds SELECT on it), a
+-- line only the extension's code, its owner or a superuser can cause.
 CREATE FUNCTION audit_read(tbl regclass, row_key jsonb, via text, area_code gridcode) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
@@ -230,14 +249,18 @@ DECLARE
                       JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
                       WHERE c.oid OPERATOR(pg_catalog.=) tbl);
   actor name := commgrid.acting_role();
+  entry jsonb;
 BEGIN
   IF pg_catalog.current_setting('transaction_read_only')::boolean THEN
-    RAISE LOG 'pg_commgrid audit: READ %', pg_catalog.jsonb_build_object(
+    entry := pg_catalog.jsonb_build_object(
       'session_role', session_user, 'acting_role', actor,
       'person_id', NULLIF(pg_catalog.current_setting('commgrid.person_id', true), ''),
       'table_name', table_name, 'row_key', row_key, 'via', via, 'scope_code', area_code::text,
       'jurisdiction', commgrid.role_scopes(actor)::text[],
-      'xact', 'read only')::text;
+      'xact', 'read only');
+    RAISE LOG 'pg_commgrid audit: READ %', entry::text;
+    EXECUTE 'SELECT FROM commgrid.audit_read_witness w WHERE w.entry OPERATOR(pg_catalog.=) $1'
+      USING entry;
     RETURN;
   END IF;
   EXECUTE 'INSERT INTO commgrid.audit_log (session_role, acting_role, action, table_name, row_key, via, scope_code) VALUES ($1, $2, ''READ'', $3, $4, $5, $6)'
@@ -245,7 +268,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION audit_read(regclass, jsonb, text, gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION audit_read(regclass, jsonb, text, gridcode) IS
-  'Record that a staff function returned a row''s personal data (internal to the staff functions); with pgaudit configured, also in the server log; in a READ ONLY transaction in the server log only (a LOG line "pg_commgrid audit: READ {…}")';
+  'Record that a staff function returned a row''s personal data (internal to the staff functions); with pgaudit configured, also in the server log; in a READ ONLY transaction in the server log only (a LOG line "pg_commgrid audit: READ {…}", proven by pgaudit''s line for its query on audit_read_witness)';
 
 -- The check every staff function makes before returning personal data: the acting role
 -- must be staff and the row's area inside its jurisdiction.  One message for "missing" and

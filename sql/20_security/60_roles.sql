@@ -39,6 +39,8 @@ BEGIN
   -- pgaudit object audit: every read of the audit log and every entry written to it
   IF commgrid.role_exists('auditor') THEN
     EXECUTE 'GRANT SELECT, INSERT ON commgrid.audit_log TO commgrid_auditor';
+    -- the proof of a read-only transaction's READ entry (audit_read)
+    EXECUTE 'GRANT SELECT ON commgrid.audit_read_witness TO commgrid_auditor';
   END IF;
   -- boundaries: the roles that write areas change them only through redraw (sql/33_redraw.sql)
   FOR r IN SELECT 'commgrid_' || x FROM commgrid.secured_table, unnest(writers) x

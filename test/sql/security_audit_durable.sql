@@ -197,7 +197,7 @@ SELECT replace(substring(line FROM 'LOG:  pg_commgrid audit: (.*)$'), '"' || ses
 FROM server_log_line WHERE line ~ '\mLOG:  pg_commgrid audit: ' ORDER BY n;
 -- the proof of each: pgaudit's line for audit_read's query on the witness table, with the
 -- entry as its parameter; the forgery has none
-SELECT replace(substring(line FROM '\$1",(.*)$'), '"' || session_user || '"', '"<login>"') AS read_only_entry_proven
+SELECT replace(substring(line FROM '\$1,"(.*)"$'), '"' || session_user || '"', '"<login>"') AS read_only_entry_proven
 FROM audit_line WHERE line LIKE 'OBJECT,READ,SELECT,TABLE,commgrid.audit_read_witness,%' ORDER BY n;
 -- while the database keeps none of these reads: each was rolled back
 SELECT count(*) AS read_entries_kept FROM audit_log WHERE id > :audit_start AND action = 'READ';
