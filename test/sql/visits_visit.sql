@@ -117,6 +117,8 @@ SET ROLE v430102_bi;
 SELECT indicator, value FROM area_report('430102') WHERE indicator ~ 'must-visit';
 RESET ROLE;
 ROLLBACK TO SAVEPOINT special_overdue;
+SELECT task_id AS hidden_task FROM must_visit_task WHERE situation = 'released_prisoner' \gset
+SELECT event_id AS arrival_event FROM visit_finding WHERE finding_id = 430102000003 \gset
 SET ROLE v430102_grid;
 SELECT pg_temp.try($$INSERT INTO commgrid.must_visit_task (situation, resident_id) VALUES ('drug_rehabilitation', 430102000005)$$);
 SELECT pg_temp.try($$INSERT INTO commgrid.visit_finding (visit_id, kind, situation, detail) VALUES (430102000001, 'must_visit', 'severe_mental_illness', '疑似')$$);
@@ -128,6 +130,15 @@ SELECT pg_temp.try(stmt) FROM (VALUES
   ($$INSERT INTO commgrid.visit_finding (visit_id, kind, arrival_status, origin) VALUES (430102000001, 'new_arrival', 'floating', '湖北省孝感市')$$),
   ($$INSERT INTO commgrid.visit_finding (visit_id, kind, resident_id) VALUES (430102000001, 'new_arrival', 430102000002)$$),
   ($$INSERT INTO commgrid.visit_finding (visit_id, kind, detail) VALUES (430102000001, 'must_visit', '需要走访')$$)) v(stmt);
+-- a finding cites only the task or the arrival it made itself: the grid worker's note citing
+-- the released prisoner's task of its grid (a special category it may not see) was taken,
+-- one citing a task that does not exist was refused by the reference (so the answer told the
+-- hidden task was there), and a flag change citing the arrival event of another finding was
+-- taken; each is refused alike by the finding's rule
+SELECT pg_temp.try(format(stmt, :hidden_task, :arrival_event)) FROM (VALUES
+  ($$INSERT INTO commgrid.visit_finding (visit_id, kind, detail, task_id) VALUES (430102000001, 'note', '见过', %s)$$),
+  ($$INSERT INTO commgrid.visit_finding (visit_id, kind, detail, task_id) VALUES (430102000001, 'note', '见过', %s + 1000)$$),
+  ($$INSERT INTO commgrid.visit_finding (visit_id, kind, resident_id, disability, event_id) VALUES (430102000001, 'flag_change', 430102000002, false, %2$s)$$)) v(stmt);
 -- the worker's own finding acts with the worker's rights: a flag in another grid is refused
 SELECT pg_temp.try($$INSERT INTO commgrid.visit (household_id, staff_id, visited_at, kind, outcome) VALUES (430102000007, 430102000003, now(), 'routine', 'visited')$$);
 -- the grid worker of 燕山街 sees no visit of 识字岭
