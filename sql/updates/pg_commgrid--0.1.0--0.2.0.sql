@@ -7523,7 +7523,12 @@ CREATE TABLE visit_finding (
   CONSTRAINT visit_finding_flags_only_for_flag_change CHECK (
     kind = 'flag_change' OR num_nonnulls(add_vulnerable, remove_vulnerable, empty_nest_elderly, living_alone, disability) = 0),
   CONSTRAINT visit_finding_arrival_only_for_new_arrival CHECK (
-    kind = 'new_arrival' OR num_nonnulls(arrival_status, arrived_on, origin) = 0)
+    kind = 'new_arrival' OR num_nonnulls(arrival_status, arrived_on, origin) = 0),
+  -- the task and the arrival event are the ones the finding's effect made (visit_finding_apply
+  -- sets them): a finding of another kind cited any task or event, out of the writer's reach
+  -- too, and the reference's answer told whether a hidden one existed
+  CONSTRAINT visit_finding_cites_own_effect CHECK (
+    (task_id IS NULL OR kind = 'must_visit') AND (event_id IS NULL OR kind = 'new_arrival'))
 );
 CREATE INDEX visit_finding_visit_idx ON visit_finding (visit_id);
 CREATE INDEX visit_finding_grid_code_idx ON visit_finding (grid_code);
@@ -7548,8 +7553,8 @@ COMMENT ON COLUMN visit_finding.arrival_status IS '[personal] new_arrival: regis
 COMMENT ON COLUMN visit_finding.arrived_on IS '[personal] new_arrival: day of arrival (the visit''s day when omitted)';
 COMMENT ON COLUMN visit_finding.origin IS '[personal] new_arrival: where a floating person comes from';
 COMMENT ON COLUMN visit_finding.detail IS '[personal] What was found (required for service_request and note)';
-COMMENT ON COLUMN visit_finding.task_id IS 'must_visit: the task it registered';
-COMMENT ON COLUMN visit_finding.event_id IS 'new_arrival: the residence event it recorded';
+COMMENT ON COLUMN visit_finding.task_id IS 'must_visit: the task it registered (set by its trigger; NULL for the other kinds)';
+COMMENT ON COLUMN visit_finding.event_id IS 'new_arrival: the residence event it recorded (set by its trigger; NULL for the other kinds)';
 SELECT commgrid.secure_table('commgrid.visit_finding', '{grid_code}',
   '{district_admin, township_staff, community_staff, grid_worker}',
   '{district_admin, township_staff, community_staff, grid_worker}');
