@@ -128,6 +128,12 @@ FROM unnest(ARRAY['SELECT name FROM commgrid.resident_card(330106000003)',
                   'LISTEN commgrid_care_alarm']) WITH ORDINALITY s(stmt, n)
 ORDER BY n;
 SHOW transaction_read_only;
+-- the person the application names (commgrid.person_id) is a resident id there as in
+-- audit_log (whose column is a bigint): anything else is refused (22P02) in both, so no entry
+-- carries a text of the caller's choosing
+SELECT set_config('commgrid.person_id', '3006 (the director, not me)', true) IS NOT NULL AS person_named;
+SELECT pg_temp.read_only_as('r330106_grid', 'SELECT name FROM commgrid.resident_card(330106000003)') AS outcome;
+SELECT set_config('commgrid.person_id', '', true) = '' AS person_cleared;
 
 -- 8. any role can write a LOG line of its own (RAISE LOG in a DO block): the grid worker
 -- forges a read-only entry that names the administrator's login reading resident 8.  The
