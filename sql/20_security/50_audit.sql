@@ -241,7 +241,9 @@ SELECT commgrid.mark_install_only('commgrid.audit_read_witness', 'holds no row (
 -- can RAISE LOG such a line in a DO block, naming any login, so the LOG line proves nothing:
 -- the entry is also the parameter of a query on audit_read_witness, which no role of the
 -- extension may read, and pgaudit logs that query (the auditor role holds SELECT on it), a
--- line only the extension's code, its owner or a superuser can cause.
+-- line only the extension's code, its owner or a superuser can cause.  The person the
+-- application names is a resident id there as in audit_log's bigint column (22P02 otherwise),
+-- so no entry carries a text of the caller's choosing.
 CREATE FUNCTION audit_read(tbl regclass, row_key jsonb, via text, area_code gridcode) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
@@ -254,7 +256,7 @@ BEGIN
   IF pg_catalog.current_setting('transaction_read_only')::boolean THEN
     entry := pg_catalog.jsonb_build_object(
       'session_role', session_user, 'acting_role', actor,
-      'person_id', NULLIF(pg_catalog.current_setting('commgrid.person_id', true), ''),
+      'person_id', NULLIF(pg_catalog.current_setting('commgrid.person_id', true), '')::bigint,
       'table_name', table_name, 'row_key', row_key, 'via', via, 'scope_code', area_code::text,
       'jurisdiction', commgrid.role_scopes(actor)::text[],
       'xact', 'read only');
