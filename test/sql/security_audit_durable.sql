@@ -136,14 +136,17 @@ SELECT pg_temp.read_only_as('r330106_grid', 'SELECT name FROM commgrid.resident_
 SELECT set_config('commgrid.person_id', '', true) = '' AS person_cleared;
 
 -- 8. any role can write a LOG line of its own (RAISE LOG in a DO block): the grid worker
--- forges a read-only entry that names the administrator's login reading resident 8.  The
--- LOG line proves nothing; the entry is pgaudit's line for audit_read's query on
--- commgrid.audit_read_witness, which no role of the extension may read (so only the
--- extension's code, the owner or a superuser makes such a line)
+-- forges a read-only entry that names the administrator's login reading resident 8, and
+-- pgaudit's line for it.  The "pg_commgrid audit" LOG line proves nothing; the entry is
+-- pgaudit's line for audit_read's query on commgrid.audit_read_witness, which no role of the
+-- extension may read (so only the extension's code, the owner or a superuser makes it), and
+-- pgaudit writes its lines without a CONTEXT line (errhidecontext), which every RAISE of a
+-- role carries
 SET ROLE r330106_grid;
 DO $$
 BEGIN
   RAISE LOG 'pg_commgrid audit: READ %', '{"via": "resident_card", "xact": "read only", "row_key": {"resident_id": 330106000008}, "person_id": null, "scope_code": "330106002001001", "table_name": "commgrid.resident", "acting_role": "r330106_admin", "jurisdiction": ["330106"], "session_role": "r330106_admin"}';
+  RAISE LOG 'AUDIT: OBJECT,1,1,READ,SELECT,TABLE,commgrid.audit_read_witness,SELECT FROM commgrid.audit_read_witness w WHERE w.entry OPERATOR(pg_catalog.=) $1,"""{""""via"""": """"resident_card"""", """"session_role"""": """"r330106_admin""""}"""';
 END $$;
 SELECT count(*) FROM commgrid.audit_read_witness;
 RESET ROLE;
@@ -186,8 +189,13 @@ CREATE TEMP TABLE audit_line AS
 SELECT n, replace(regexp_replace(regexp_replace(substring(line FROM 'AUDIT: (.*)$'),
                                                 '^(\w+),\d+,\d+,', '\1,'), '"+', '"', 'g'),
                   ',"' || session_user || ',', ',"<login>,') AS line
-FROM server_log_line
-WHERE line ~ '\mLOG:  AUDIT: (SESSION|OBJECT),';
+FROM server_log_line l
+WHERE line ~ '\mLOG:  AUDIT: (SESSION|OBJECT),'
+  AND NOT EXISTS (SELECT 1 FROM server_log_line c WHERE c.n = l.n + 1 AND c.line ~ '\mCONTEXT:  ');
+-- a look-alike of pgaudit's line, RAISEd by a role (step 8), is followed by its CONTEXT line
+SELECT count(*) AS audit_look_alikes FROM server_log_line l
+WHERE line ~ '\mLOG:  AUDIT: '
+  AND EXISTS (SELECT 1 FROM server_log_line c WHERE c.n = l.n + 1 AND c.line ~ '\mCONTEXT:  PL/pgSQL function inline_code_block ');
 
 -- what the server log holds: every card delivered, each as the INSERT of its READ entry with
 -- the login, acting role, table, row, function and area as parameters, and as the reads of
