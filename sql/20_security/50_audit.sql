@@ -241,7 +241,8 @@ SELECT commgrid.mark_install_only('commgrid.audit_read_witness', 'holds no row (
 -- can RAISE LOG such a line in a DO block, naming any login, so the LOG line proves nothing:
 -- the entry is also the parameter of a query on audit_read_witness, which no role of the
 -- extension may read, and pgaudit logs that query (the auditor role holds SELECT on it), a
--- line only the extension's code, its owner or a superuser can cause.  The person the
+-- line only the extension's code, its owner or a superuser can cause (a role's RAISE of a
+-- look-alike is followed by a CONTEXT line, which pgaudit never writes).  The person the
 -- application names is a resident id there as in audit_log's bigint column (22P02 otherwise),
 -- so no entry carries a text of the caller's choosing.
 CREATE FUNCTION audit_read(tbl regclass, row_key jsonb, via text, area_code gridcode) RETURNS void
