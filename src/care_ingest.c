@@ -53,6 +53,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "storage/bufmgr.h"
 #include "pgtime.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -113,10 +114,17 @@ typedef struct CareFence
 				until;
 } CareFence;
 
-/* The backend's fence cache: a device's wearer's fences at a fence_version */
+/*
+ * The backend's device cache: a device's wearer's fences at a fence_version,
+ * and where the device's state row was last found (the root of its HOT
+ * chain, which the primary key points to), so that the next statement finds
+ * it without descending the index (lock_state_version checks what it finds).
+ */
 typedef struct FenceEntry
 {
 	int64		device;			/* hash key */
+	ItemPointerData state_root; /* in the state table state_root_relid; or invalid */
+	bool		loaded;			/* fences read (else only the state row's place is known) */
 	int64		resident;
 	int64		version;
 	int			nfences;
@@ -152,6 +160,7 @@ typedef struct StateEntry
 	TimestampTz newest_stored_at;
 	bool		seen_null;
 	TimestampTz seen_at;		/* newest received_at of the statement */
+	FenceEntry *fence;			/* its entry in the device cache (NULL: look it up) */
 	ItemPointerData tid;		/* the version locked, which the write-back replaces */
 	Datum	   *row_values;		/* its columns (in stmt_cxt), which the */
 	bool	   *row_nulls;		/* write-back's new version starts from */
@@ -159,6 +168,7 @@ typedef struct StateEntry
 
 static MemoryContext fence_cxt = NULL;
 static HTAB *fence_cache = NULL;
+static Oid	state_root_relid = InvalidOid;	/* the table the cache's state_root are in */
 
 static MemoryContext stmt_cxt = NULL;
 static HTAB *stmt_states = NULL;
@@ -232,6 +242,7 @@ care_relcache_callback(Datum arg, Oid relid)
 }
 
 static int	attnum_of(TupleDesc desc, const char *name);
+static FenceEntry *device_entry(int64 device);
 
 /*
  * The numbers of the named columns of rel into attnums, looked up again only
@@ -272,6 +283,7 @@ typedef struct StateLookup
 	IndexScanDesc scan;			/* under snap; NULL until the first lookup */
 	Snapshot	snap;			/* registered on owner */
 	CommandId	snap_cid;		/* the command it was taken in */
+	BlockNumber nblocks;		/* the table's size (no VACUUM truncates it while it is open) */
 } StateLookup;
 
 static StateLookup lookup;
@@ -579,6 +591,18 @@ lookup_open(void)
 		elog(ERROR, "care_ingest: care_device_state has no primary key");
 	lookup.idx = index_open(pkey, AccessShareLock);
 	lookup.slot = table_slot_create(lookup.rel, NULL);
+	lookup.nblocks = RelationGetNumberOfBlocks(lookup.rel);
+	/* the places the device cache holds are in this table, or forgotten */
+	if (state_root_relid != RelationGetRelid(lookup.rel))
+	{
+		HASH_SEQ_STATUS seq;
+		FenceEntry *fe;
+
+		hash_seq_init(&seq, fence_cache);
+		while ((fe = hash_seq_search(&seq)) != NULL)
+			ItemPointerSetInvalid(&fe->state_root);
+		state_root_relid = RelationGetRelid(lookup.rel);
+	}
 }
 
 /*
@@ -611,7 +635,7 @@ lookup_snapshot(bool fresh)
  * device's.
  */
 static bool
-lock_state_version(int64 device, const int *att, bool xact_snapshot)
+lock_state_version(int64 device, const int *att, bool xact_snapshot, ItemPointer root)
 {
 	ScanKeyData key;
 	TupleTableSlot *slot = lookup.slot;
@@ -619,11 +643,57 @@ lock_state_version(int64 device, const int *att, bool xact_snapshot)
 	TM_FailureData tmfd;
 	TM_Result	result;
 	bool		isnull;
+	bool		placed = false;
 
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(device));
-	index_rescan(lookup.scan, &key, 1, NULL, 0);
-	if (!index_getnext_slot(lookup.scan, ForwardScanDirection, slot))
-		return false;
+	/*
+	 * Where the row was found before: the HOT chain from there, under the
+	 * snapshot, as the index scan would fetch it.  Only the device's row
+	 * visible to the snapshot is taken (the primary key allows one), else
+	 * the place is forgotten and the index looked up: a version moved off
+	 * the page by an update, a line pointer pruned and reused, a table
+	 * rewritten.
+	 */
+	if (ItemPointerIsValid(root))
+	{
+		if (ItemPointerGetBlockNumber(root) < lookup.nblocks)
+		{
+			ItemPointerData t = *root;
+			bool		call_again = false;
+			bool		all_dead = false;
+
+			placed = table_index_fetch_tuple(lookup.scan->xs_heapfetch, &t, lookup.snap, slot,
+											 &call_again, &all_dead) &&
+				DatumGetInt64(slot_getattr(slot, att[STATE_DEVICE], &isnull)) == device && !isnull;
+			if (!placed)
+				ExecClearTuple(slot);
+		}
+		if (!placed)
+			ItemPointerSetInvalid(root);
+	}
+	if (!placed)
+	{
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(device));
+		index_rescan(lookup.scan, &key, 1, NULL, 0);
+
+		/*
+		 * index_getnext_slot, keeping the heap TID of the index entry that
+		 * led to the row: the root of its HOT chain (the fetch moves
+		 * xs_heaptid to the version found)
+		 */
+		for (;;)
+		{
+			if (!lookup.scan->xs_heap_continue)
+			{
+				ItemPointer entry = index_getnext_tid(lookup.scan, ForwardScanDirection);
+
+				if (entry == NULL)
+					return false;
+				*root = *entry;
+			}
+			if (index_fetch_heap(lookup.scan, slot))
+				break;
+		}
+	}
 	tid = slot->tts_tid;
 	result = table_tuple_lock(lookup.rel, &tid, lookup.snap, slot, GetCurrentCommandId(true),
 							  LockTupleExclusive, LockWaitBlock,
@@ -656,7 +726,10 @@ lock_state_version(int64 device, const int *att, bool xact_snapshot)
 				 (int) result, (long long) device);
 	}
 	/* the update chain followed may end in a version whose key was changed */
-	return DatumGetInt64(slot_getattr(slot, att[STATE_DEVICE], &isnull)) == device && !isnull;
+	if (DatumGetInt64(slot_getattr(slot, att[STATE_DEVICE], &isnull)) == device && !isnull)
+		return true;
+	ItemPointerSetInvalid(root);
+	return false;
 }
 
 /*
@@ -673,7 +746,7 @@ lock_state_version(int64 device, const int *att, bool xact_snapshot)
  * when there is no row.
  */
 static bool
-lock_state_row(int64 device, ItemPointer locked, Datum **row_values, bool **row_nulls)
+lock_state_row(int64 device, ItemPointer root, ItemPointer locked, Datum **row_values, bool **row_nulls)
 {
 	int		   *att = state_att;
 	bool		xact_snapshot = IsolationUsesXactSnapshot();
@@ -691,11 +764,11 @@ lock_state_row(int64 device, ItemPointer locked, Datum **row_values, bool **row_
 			lookup_open();
 		map_columns(lookup.rel, state_columns, STATE_COLUMNS, att, &lock_relid);
 		fresh = lookup_snapshot(false);
-		found = lock_state_version(device, att, xact_snapshot);
+		found = lock_state_version(device, att, xact_snapshot, root);
 		if (!found && !fresh && !xact_snapshot)
 		{
 			(void) lookup_snapshot(true);
-			found = lock_state_version(device, att, xact_snapshot);
+			found = lock_state_version(device, att, xact_snapshot, root);
 		}
 		if (found)
 		{
@@ -742,9 +815,12 @@ device_state(int64 device)
 	Datum	   *rv;
 	bool	   *rn;
 
+	FenceEntry *fe;
+
 	if (st != NULL)
 		return st;
-	if (!lock_state_row(device, &tid, &rv, &rn))
+	fe = device_entry(device);
+	if (!lock_state_row(device, &fe->state_root, &tid, &rv, &rn))
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("device %lld is not registered", (long long) device),
@@ -778,6 +854,7 @@ device_state(int64 device)
 #undef V
 #undef N
 	e.seen_null = true;
+	e.fence = fe;
 	e.tid = tid;
 	e.row_values = rv;
 	e.row_nulls = rn;
@@ -995,18 +1072,57 @@ polygon_distance_m(bytea *wkb, double lon, double lat)
 	return inside ? 0.0 : best;
 }
 
+/*
+ * The device's entry in the device cache, made (fences not loaded, state row
+ * not placed) when missing.  Bounded: beyond the limit the cache starts
+ * again, and the statement's states forget their entries.
+ */
+static FenceEntry *
+device_entry(int64 device)
+{
+	FenceEntry *fe = hash_search(fence_cache, &device, HASH_FIND, NULL);
+	bool		found;
+
+	if (fe != NULL)
+		return fe;
+	if (hash_get_num_entries(fence_cache) >= FENCE_CACHE_MAX)
+	{
+		if (stmt_states != NULL)
+		{
+			HASH_SEQ_STATUS seq;
+			StateEntry *st;
+
+			hash_seq_init(&seq, stmt_states);
+			while ((st = hash_seq_search(&seq)) != NULL)
+				st->fence = NULL;
+		}
+		fence_cache = NULL;
+		MemoryContextReset(fence_cxt);
+		caches_init();
+	}
+	fe = hash_search(fence_cache, &device, HASH_ENTER, &found);
+	ItemPointerSetInvalid(&fe->state_root);
+	fe->loaded = false;
+	fe->resident = 0;
+	fe->version = 0;
+	fe->nfences = 0;
+	fe->fences = NULL;
+	return fe;
+}
+
 /* The wearer's fences at the state's fence_version: cached, else read and parsed (SPI connected) */
 static FenceEntry *
 device_fences(StateEntry *st, SpiScope *spi)
 {
-	FenceEntry *fe = hash_search(fence_cache, &st->device, HASH_FIND, NULL);
+	FenceEntry *fe = st->fence;
 	Datum		args[1] = {Int64GetDatum(st->resident)};
 	CareFence  *fences = NULL;
 	int			n;
-	bool		found;
 	MemoryContext old;
 
-	if (fe != NULL && fe->resident == st->resident && fe->version == st->fence_version)
+	if (fe == NULL)
+		fe = st->fence = device_entry(st->device);
+	if (fe->loaded && fe->resident == st->resident && fe->version == st->fence_version)
 		return fe;
 	/* not read-only: a fresh snapshot, taken after the wait for the state row's lock */
 	spi_open(spi);
@@ -1045,22 +1161,14 @@ device_fences(StateEntry *st, SpiScope *spi)
 		f->until = DatumGetTimeADT(SPI_getbinval(tup, desc, 7, &isnull));
 	}
 	MemoryContextSwitchTo(old);
-	/* bounded: beyond the limit the cache starts again */
-	if (fe == NULL && hash_get_num_entries(fence_cache) >= FENCE_CACHE_MAX)
-	{
-		fence_cache = NULL;
-		MemoryContextReset(fence_cxt);
-		caches_init();
-		return device_fences(st, spi);
-	}
-	fe = hash_search(fence_cache, &st->device, HASH_ENTER, &found);
-	if (found && fe->fences != NULL)
+	if (fe->fences != NULL)
 	{
 		for (int i = 0; i < fe->nfences; i++)
 			if (fe->fences[i].wkb != NULL)
 				pfree(fe->fences[i].wkb);
 		pfree(fe->fences);
 	}
+	fe->loaded = true;
 	fe->resident = st->resident;
 	fe->version = st->fence_version;
 	fe->nfences = n;
@@ -1464,7 +1572,21 @@ care_ingest_cache(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "care_ingest_cache: return type must be a row type");
-	values[0] = Int64GetDatum(fence_cache ? hash_get_num_entries(fence_cache) : 0);
+	{
+		int64		loaded = 0;
+
+		/* devices whose fences it holds (the others, only where their state row is) */
+		if (fence_cache != NULL)
+		{
+			HASH_SEQ_STATUS seq;
+			FenceEntry *fe;
+
+			hash_seq_init(&seq, fence_cache);
+			while ((fe = hash_seq_search(&seq)) != NULL)
+				loaded += fe->loaded ? 1 : 0;
+		}
+		values[0] = Int64GetDatum(loaded);
+	}
 	values[1] = Int64GetDatum(fence_cxt ? MemoryContextMemAllocated(fence_cxt, true) : 0);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }
@@ -1560,8 +1682,13 @@ ingest_ping(FunctionCallInfo fcinfo)
 	/* the device's state, locked by its first ping of the statement */
 	st = device_state(device);
 
-	/* a duplicate is dropped; an alarm never is.  A ping newer than any stored is none */
-	if (!alarm && (st->stored_null || fixed_at <= st->newest_stored_at))
+	/*
+	 * A duplicate is dropped; an alarm never is.  A ping newer than any
+	 * stored is none, and so is the first of a device with none stored
+	 * (newest_stored_at NULL: the state row starts with the newest ping
+	 * stored before it was made, care_device_new_state).
+	 */
+	if (!alarm && !st->stored_null && fixed_at <= st->newest_stored_at)
 	{
 		Datum		args[3] = {Int64GetDatum(device), TimestampTzGetDatum(fixed_at), PointerGetDatum(message)};
 		int			nest;
