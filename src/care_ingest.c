@@ -809,16 +809,21 @@ static StateEntry *
 device_state(int64 device)
 {
 	bool		found;
-	StateEntry *st = hash_search(stmt_states, &device, HASH_FIND, NULL);
+	StateEntry *st = hash_search(stmt_states, &device, HASH_ENTER, &found);
 	StateEntry	e;
 	ItemPointerData tid;
 	Datum	   *rv;
 	bool	   *rn;
-
 	FenceEntry *fe;
 
-	if (st != NULL)
+	/*
+	 * Entered at once (one lookup per ping), filled below: an error on the
+	 * way ends the statement (caught in a subtransaction, it is lost:
+	 * stmt_check), so an entry left unfilled is never read.
+	 */
+	if (found)
 		return st;
+	st->dirty = false;
 	fe = device_entry(device);
 	if (!lock_state_row(device, &fe->state_root, &tid, &rv, &rn))
 		ereport(ERROR,
@@ -858,7 +863,6 @@ device_state(int64 device)
 	e.tid = tid;
 	e.row_values = rv;
 	e.row_nulls = rn;
-	st = hash_search(stmt_states, &device, HASH_ENTER, &found);
 	*st = e;
 	return st;
 }
