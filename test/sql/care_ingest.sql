@@ -364,7 +364,7 @@ SELECT to_char(newest_stored_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS n
        last_seen_at = :'seen_before' AS last_seen_unchanged
 FROM care_device_state WHERE device_id = 460102000002;
 
--- 9c. the triggers of care_ping are no SECURITY DEFINER functions but run as their owner
+-- 9d. the triggers of care_ping are no SECURITY DEFINER functions but run as their owner
 -- (run_as_owner), and each query they run has its own search path: a loader that may insert
 -- pings and nothing else, on a path leading to look-alikes of the tables ingest reads and
 -- writes, ingests an SOS as any loader does; its alarm is care_alarm's, audited as the
