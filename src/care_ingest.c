@@ -45,6 +45,7 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -52,6 +53,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "storage/bufmgr.h"
 #include "pgtime.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -65,6 +67,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
+#include "utils/syscache.h"
 #include "utils/resowner.h"
 #include "utils/snapmgr.h"
 #include "executor/tuptable.h"
@@ -111,10 +114,17 @@ typedef struct CareFence
 				until;
 } CareFence;
 
-/* The backend's fence cache: a device's wearer's fences at a fence_version */
+/*
+ * The backend's device cache: a device's wearer's fences at a fence_version,
+ * and where the device's state row was last found (the root of its HOT
+ * chain, which the primary key points to), so that the next statement finds
+ * it without descending the index (lock_state_version checks what it finds).
+ */
 typedef struct FenceEntry
 {
 	int64		device;			/* hash key */
+	ItemPointerData state_root; /* in the state table state_root_relid; or invalid */
+	bool		loaded;			/* fences read (else only the state row's place is known) */
 	int64		resident;
 	int64		version;
 	int			nfences;
@@ -139,6 +149,7 @@ typedef struct StateEntry
 	bool		is_out;
 	bool		exit_alarm_null;
 	int64		exit_alarm;
+	int			exit_pending;	/* its fence_exit still pending: index + 1 (0: none) */
 	bool		battery_low;
 	bool		newest_null;
 	TimestampTz newest_fixed_at;
@@ -149,6 +160,7 @@ typedef struct StateEntry
 	TimestampTz newest_stored_at;
 	bool		seen_null;
 	TimestampTz seen_at;		/* newest received_at of the statement */
+	FenceEntry *fence;			/* its entry in the device cache (NULL: look it up) */
 	ItemPointerData tid;		/* the version locked, which the write-back replaces */
 	Datum	   *row_values;		/* its columns (in stmt_cxt), which the */
 	bool	   *row_nulls;		/* write-back's new version starts from */
@@ -156,6 +168,7 @@ typedef struct StateEntry
 
 static MemoryContext fence_cxt = NULL;
 static HTAB *fence_cache = NULL;
+static Oid	state_root_relid = InvalidOid;	/* the table the cache's state_root are in */
 
 static MemoryContext stmt_cxt = NULL;
 static HTAB *stmt_states = NULL;
@@ -163,6 +176,45 @@ static bool stmt_active = false;	/* between the statement triggers */
 static int	stmt_depth = 0;			/* statements of care_ping open (a writable CTE has two) */
 static int	stmt_level = 0;			/* the transaction nest level it began at */
 static bool stmt_lost = false;		/* a subtransaction inside it rolled back */
+/*
+ * The alarms the statement raised, inserted at its end in one INSERT (each
+ * alarm's own INSERT, with its statement's triggers, cost about 230 us).
+ */
+typedef struct PendingAlarm
+{
+	const char *kind;
+	int64		device;
+	int64		resident;
+	bool		resident_null;
+	Datum		grid;
+	bool		grid_null;
+	int64		ping;
+	TimestampTz fixed_at;
+	TimestampTz raised_at;
+	bool		has_position;
+	double		lon,
+				lat;
+	bool		assumed;
+} PendingAlarm;
+
+static PendingAlarm *pending = NULL;	/* in stmt_cxt */
+static int	npending = 0,
+			maxpending = 0;
+
+/*
+ * SPI, connected only when a query is run (a ping mostly runs none), with
+ * the search path pinned as a SECURITY DEFINER's SET clause would pin it:
+ * the trigger runs as its owner (run_as_owner) but is no SECURITY DEFINER,
+ * whose SET clause cost a GUC nest level and two search_path settings per
+ * ping.
+ */
+typedef struct SpiScope
+{
+	bool		open;
+	int			guc_nest;
+	Oid			gridcode_type;	/* care_ping.grid_code's, for the alarm plan */
+} SpiScope;
+
 /* care_setting's limits, read once per statement */
 static double speed_limit,
 			accuracy_limit;
@@ -190,6 +242,7 @@ care_relcache_callback(Datum arg, Oid relid)
 }
 
 static int	attnum_of(TupleDesc desc, const char *name);
+static FenceEntry *device_entry(int64 device);
 
 /*
  * The numbers of the named columns of rel into attnums, looked up again only
@@ -230,6 +283,7 @@ typedef struct StateLookup
 	IndexScanDesc scan;			/* under snap; NULL until the first lookup */
 	Snapshot	snap;			/* registered on owner */
 	CommandId	snap_cid;		/* the command it was taken in */
+	BlockNumber nblocks;		/* the table's size (no VACUUM truncates it while it is open) */
 } StateLookup;
 
 static StateLookup lookup;
@@ -285,6 +339,8 @@ stmt_reset(bool release)
 	stmt_depth = 0;
 	stmt_lost = false;
 	stmt_states = NULL;
+	pending = NULL;
+	npending = maxpending = 0;
 	if (stmt_cxt != NULL)
 		MemoryContextReset(stmt_cxt);
 }
@@ -395,31 +451,74 @@ prepare_plans(Oid gridcode_type)
 							 " ORDER BY f.fence_id", 1, t);
 	}
 	{
-		Oid			t[] = {TEXTOID, INT8OID, INT8OID, gridcode_type, INT8OID, TIMESTAMPTZOID,
-		FLOAT8OID, FLOAT8OID, BOOLOID};
+		Oid			t[] = {TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID, get_array_type(gridcode_type), INT8ARRAYOID,
+		TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID, BOOLARRAYOID};
 
-		/* a retransmitted alarm message is stored again but raises its alarm once */
+		if (!OidIsValid(t[3]))
+			elog(ERROR, "care_ingest: gridcode has no array type");
+
+		/*
+		 * A statement's alarms, in the order raised (the ids, the triggers'
+		 * transition table and the NOTIFYs follow it).  A retransmitted alarm
+		 * message is stored again but raises its alarm once: one raised by an
+		 * earlier statement is skipped here, one of this statement in
+		 * raise_alarm.  The OR keeps the check a subplan per alarm (the
+		 * device's alarms by the index), never an anti join over all alarms.
+		 */
 		alarm_plan = prepare(
 							 "INSERT INTO commgrid.care_alarm (kind, device_id, resident_id, grid_code, ping_id, fixed_at,"
-							 " location, position_assumed)"
-							 " SELECT $1, $2, $3, $4, $5, $6,"
-							 " CASE WHEN $7 IS NOT NULL THEN public.st_setsrid(public.st_makepoint($7, $8), 4490) END, $9"
-							 " WHERE NOT EXISTS (SELECT 1 FROM commgrid.care_alarm a"
-							 " WHERE a.device_id OPERATOR(pg_catalog.=) $2 AND a.kind OPERATOR(pg_catalog.=) $1"
-							 " AND a.fixed_at OPERATOR(pg_catalog.=) $6 AND $1 OPERATOR(pg_catalog.<>) ALL"
-							 " ('{fence_exit,fence_return}'::text[]))"
-							 " RETURNING alarm_id", 9, t);
+							 " raised_at, location, position_assumed)"
+							 " SELECT a.kind, a.device_id, a.resident_id, a.grid_code, a.ping_id, a.fixed_at, a.raised_at,"
+							 " CASE WHEN a.lon IS NOT NULL THEN public.st_setsrid(public.st_makepoint(a.lon, a.lat), 4490) END,"
+							 " a.assumed"
+							 " FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3),"
+							 " pg_catalog.unnest($4), pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7),"
+							 " pg_catalog.unnest($8), pg_catalog.unnest($9), pg_catalog.unnest($10)) WITH ORDINALITY"
+							 " AS a(kind, device_id, resident_id, grid_code, ping_id, fixed_at, raised_at, lon, lat, assumed, ord)"
+							 " WHERE a.kind OPERATOR(pg_catalog.=) ANY ('{fence_exit,fence_return}'::pg_catalog.text[])"
+							 " OR NOT EXISTS (SELECT 1 FROM commgrid.care_alarm x"
+							 " WHERE x.device_id OPERATOR(pg_catalog.=) a.device_id AND x.kind OPERATOR(pg_catalog.=) a.kind"
+							 " AND x.fixed_at OPERATOR(pg_catalog.=) a.fixed_at)"
+							 " ORDER BY a.ord"
+							 " RETURNING alarm_id, device_id, kind, fixed_at", 10, t);
 	}
+}
+
+/* Connect SPI, the search path pinned (the plans prepared once per backend) */
+static void
+spi_open(SpiScope *spi)
+{
+	if (spi->open)
+		return;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "care_ingest: SPI_connect failed");
+	spi->guc_nest = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, commgrid, public, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	spi->open = true;
+	prepare_plans(spi->gridcode_type);
+}
+
+static void
+spi_close(SpiScope *spi)
+{
+	if (!spi->open)
+		return;
+	AtEOXact_GUC(true, spi->guc_nest);
+	if (SPI_finish() != SPI_OK_FINISH)
+		elog(ERROR, "care_ingest: SPI_finish failed");
+	spi->open = false;
 }
 
 /* The limits of care_setting, read once per statement (a join with each state row costs more) */
 static void
-read_settings(void)
+read_settings(SpiScope *spi)
 {
 	bool		isnull;
 	HeapTuple	tup;
 	TupleDesc	desc;
 
+	spi_open(spi);
 	if (SPI_execute_plan(setting_plan, NULL, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "care_ingest: care_setting has no row");
 	tup = SPI_tuptable->vals[0];
@@ -431,11 +530,11 @@ read_settings(void)
 
 /* Begin a statement of ingest (SPI connected) */
 static void
-stmt_begin(void)
+stmt_begin(SpiScope *spi)
 {
 	caches_init();
 	stmt_reset(true);
-	read_settings();
+	read_settings(spi);
 	stmt_states_init();
 	stmt_level = GetCurrentTransactionNestLevel();
 	lookup.owner = CurrentResourceOwner;
@@ -492,6 +591,18 @@ lookup_open(void)
 		elog(ERROR, "care_ingest: care_device_state has no primary key");
 	lookup.idx = index_open(pkey, AccessShareLock);
 	lookup.slot = table_slot_create(lookup.rel, NULL);
+	lookup.nblocks = RelationGetNumberOfBlocks(lookup.rel);
+	/* the places the device cache holds are in this table, or forgotten */
+	if (state_root_relid != RelationGetRelid(lookup.rel))
+	{
+		HASH_SEQ_STATUS seq;
+		FenceEntry *fe;
+
+		hash_seq_init(&seq, fence_cache);
+		while ((fe = hash_seq_search(&seq)) != NULL)
+			ItemPointerSetInvalid(&fe->state_root);
+		state_root_relid = RelationGetRelid(lookup.rel);
+	}
 }
 
 /*
@@ -524,7 +635,7 @@ lookup_snapshot(bool fresh)
  * device's.
  */
 static bool
-lock_state_version(int64 device, const int *att, bool xact_snapshot)
+lock_state_version(int64 device, const int *att, bool xact_snapshot, ItemPointer root)
 {
 	ScanKeyData key;
 	TupleTableSlot *slot = lookup.slot;
@@ -532,11 +643,57 @@ lock_state_version(int64 device, const int *att, bool xact_snapshot)
 	TM_FailureData tmfd;
 	TM_Result	result;
 	bool		isnull;
+	bool		placed = false;
 
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(device));
-	index_rescan(lookup.scan, &key, 1, NULL, 0);
-	if (!index_getnext_slot(lookup.scan, ForwardScanDirection, slot))
-		return false;
+	/*
+	 * Where the row was found before: the HOT chain from there, under the
+	 * snapshot, as the index scan would fetch it.  Only the device's row
+	 * visible to the snapshot is taken (the primary key allows one), else
+	 * the place is forgotten and the index looked up: a version moved off
+	 * the page by an update, a line pointer pruned and reused, a table
+	 * rewritten.
+	 */
+	if (ItemPointerIsValid(root))
+	{
+		if (ItemPointerGetBlockNumber(root) < lookup.nblocks)
+		{
+			ItemPointerData t = *root;
+			bool		call_again = false;
+			bool		all_dead = false;
+
+			placed = table_index_fetch_tuple(lookup.scan->xs_heapfetch, &t, lookup.snap, slot,
+											 &call_again, &all_dead) &&
+				DatumGetInt64(slot_getattr(slot, att[STATE_DEVICE], &isnull)) == device && !isnull;
+			if (!placed)
+				ExecClearTuple(slot);
+		}
+		if (!placed)
+			ItemPointerSetInvalid(root);
+	}
+	if (!placed)
+	{
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(device));
+		index_rescan(lookup.scan, &key, 1, NULL, 0);
+
+		/*
+		 * index_getnext_slot, keeping the heap TID of the index entry that
+		 * led to the row: the root of its HOT chain (the fetch moves
+		 * xs_heaptid to the version found)
+		 */
+		for (;;)
+		{
+			if (!lookup.scan->xs_heap_continue)
+			{
+				ItemPointer entry = index_getnext_tid(lookup.scan, ForwardScanDirection);
+
+				if (entry == NULL)
+					return false;
+				*root = *entry;
+			}
+			if (index_fetch_heap(lookup.scan, slot))
+				break;
+		}
+	}
 	tid = slot->tts_tid;
 	result = table_tuple_lock(lookup.rel, &tid, lookup.snap, slot, GetCurrentCommandId(true),
 							  LockTupleExclusive, LockWaitBlock,
@@ -569,7 +726,10 @@ lock_state_version(int64 device, const int *att, bool xact_snapshot)
 				 (int) result, (long long) device);
 	}
 	/* the update chain followed may end in a version whose key was changed */
-	return DatumGetInt64(slot_getattr(slot, att[STATE_DEVICE], &isnull)) == device && !isnull;
+	if (DatumGetInt64(slot_getattr(slot, att[STATE_DEVICE], &isnull)) == device && !isnull)
+		return true;
+	ItemPointerSetInvalid(root);
+	return false;
 }
 
 /*
@@ -586,7 +746,7 @@ lock_state_version(int64 device, const int *att, bool xact_snapshot)
  * when there is no row.
  */
 static bool
-lock_state_row(int64 device, ItemPointer locked, Datum **row_values, bool **row_nulls)
+lock_state_row(int64 device, ItemPointer root, ItemPointer locked, Datum **row_values, bool **row_nulls)
 {
 	int		   *att = state_att;
 	bool		xact_snapshot = IsolationUsesXactSnapshot();
@@ -604,11 +764,11 @@ lock_state_row(int64 device, ItemPointer locked, Datum **row_values, bool **row_
 			lookup_open();
 		map_columns(lookup.rel, state_columns, STATE_COLUMNS, att, &lock_relid);
 		fresh = lookup_snapshot(false);
-		found = lock_state_version(device, att, xact_snapshot);
+		found = lock_state_version(device, att, xact_snapshot, root);
 		if (!found && !fresh && !xact_snapshot)
 		{
 			(void) lookup_snapshot(true);
-			found = lock_state_version(device, att, xact_snapshot);
+			found = lock_state_version(device, att, xact_snapshot, root);
 		}
 		if (found)
 		{
@@ -649,15 +809,23 @@ static StateEntry *
 device_state(int64 device)
 {
 	bool		found;
-	StateEntry *st = hash_search(stmt_states, &device, HASH_FIND, NULL);
+	StateEntry *st = hash_search(stmt_states, &device, HASH_ENTER, &found);
 	StateEntry	e;
 	ItemPointerData tid;
 	Datum	   *rv;
 	bool	   *rn;
+	FenceEntry *fe;
 
-	if (st != NULL)
+	/*
+	 * Entered at once (one lookup per ping), filled below: an error on the
+	 * way ends the statement (caught in a subtransaction, it is lost:
+	 * stmt_check), so an entry left unfilled is never read.
+	 */
+	if (found)
 		return st;
-	if (!lock_state_row(device, &tid, &rv, &rn))
+	st->dirty = false;
+	fe = device_entry(device);
+	if (!lock_state_row(device, &fe->state_root, &tid, &rv, &rn))
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("device %lld is not registered", (long long) device),
@@ -691,10 +859,10 @@ device_state(int64 device)
 #undef V
 #undef N
 	e.seen_null = true;
+	e.fence = fe;
 	e.tid = tid;
 	e.row_values = rv;
 	e.row_nulls = rn;
-	st = hash_search(stmt_states, &device, HASH_ENTER, &found);
 	*st = e;
 	return st;
 }
@@ -908,20 +1076,60 @@ polygon_distance_m(bytea *wkb, double lon, double lat)
 	return inside ? 0.0 : best;
 }
 
+/*
+ * The device's entry in the device cache, made (fences not loaded, state row
+ * not placed) when missing.  Bounded: beyond the limit the cache starts
+ * again, and the statement's states forget their entries.
+ */
+static FenceEntry *
+device_entry(int64 device)
+{
+	FenceEntry *fe = hash_search(fence_cache, &device, HASH_FIND, NULL);
+	bool		found;
+
+	if (fe != NULL)
+		return fe;
+	if (hash_get_num_entries(fence_cache) >= FENCE_CACHE_MAX)
+	{
+		if (stmt_states != NULL)
+		{
+			HASH_SEQ_STATUS seq;
+			StateEntry *st;
+
+			hash_seq_init(&seq, stmt_states);
+			while ((st = hash_seq_search(&seq)) != NULL)
+				st->fence = NULL;
+		}
+		fence_cache = NULL;
+		MemoryContextReset(fence_cxt);
+		caches_init();
+	}
+	fe = hash_search(fence_cache, &device, HASH_ENTER, &found);
+	ItemPointerSetInvalid(&fe->state_root);
+	fe->loaded = false;
+	fe->resident = 0;
+	fe->version = 0;
+	fe->nfences = 0;
+	fe->fences = NULL;
+	return fe;
+}
+
 /* The wearer's fences at the state's fence_version: cached, else read and parsed (SPI connected) */
 static FenceEntry *
-device_fences(StateEntry *st)
+device_fences(StateEntry *st, SpiScope *spi)
 {
-	FenceEntry *fe = hash_search(fence_cache, &st->device, HASH_FIND, NULL);
+	FenceEntry *fe = st->fence;
 	Datum		args[1] = {Int64GetDatum(st->resident)};
 	CareFence  *fences = NULL;
 	int			n;
-	bool		found;
 	MemoryContext old;
 
-	if (fe != NULL && fe->resident == st->resident && fe->version == st->fence_version)
+	if (fe == NULL)
+		fe = st->fence = device_entry(st->device);
+	if (fe->loaded && fe->resident == st->resident && fe->version == st->fence_version)
 		return fe;
 	/* not read-only: a fresh snapshot, taken after the wait for the state row's lock */
+	spi_open(spi);
 	if (SPI_execute_plan(fence_plan, args, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "care_ingest: fence query failed");
 	n = (int) SPI_processed;
@@ -957,22 +1165,14 @@ device_fences(StateEntry *st)
 		f->until = DatumGetTimeADT(SPI_getbinval(tup, desc, 7, &isnull));
 	}
 	MemoryContextSwitchTo(old);
-	/* bounded: beyond the limit the cache starts again */
-	if (fe == NULL && hash_get_num_entries(fence_cache) >= FENCE_CACHE_MAX)
-	{
-		fence_cache = NULL;
-		MemoryContextReset(fence_cxt);
-		caches_init();
-		return device_fences(st);
-	}
-	fe = hash_search(fence_cache, &st->device, HASH_ENTER, &found);
-	if (found && fe->fences != NULL)
+	if (fe->fences != NULL)
 	{
 		for (int i = 0; i < fe->nfences; i++)
 			if (fe->fences[i].wkb != NULL)
 				pfree(fe->fences[i].wkb);
 		pfree(fe->fences);
 	}
+	fe->loaded = true;
 	fe->resident = st->resident;
 	fe->version = st->fence_version;
 	fe->nfences = n;
@@ -1004,9 +1204,9 @@ district_time_of_day(TimestampTz t)
 
 /* Where the fix lies against the person's fences active at fixed_at */
 static FencePosition
-fence_position(StateEntry *st, TimestampTz fixed_at, double lon, double lat)
+fence_position(StateEntry *st, TimestampTz fixed_at, double lon, double lat, SpiScope *spi)
 {
-	FenceEntry *fe = device_fences(st);
+	FenceEntry *fe = device_fences(st, spi);
 	FencePosition result = FENCE_NONE;
 	TimeADT		tod = 0;
 	bool		tod_known = false;
@@ -1056,34 +1256,150 @@ district_depth(void)
 	return depth;
 }
 
-/* Raise one alarm (unless it is a retransmission); returns its id or 0 */
-static int64
+/*
+ * Raise one alarm, inserted at the statement's end (alarm_flush), unless it
+ * is a retransmission of one this statement raised already (a fence alarm
+ * never is); returns its place in the statement's list + 1, or 0.
+ */
+static int
 raise_alarm(const char *kind, int64 device, int64 resident, bool resident_null,
 			Datum grid, bool grid_null, int64 ping, TimestampTz fixed_at,
 			bool has_position, double lon, double lat, bool assumed)
 {
-	Datum		args[9];
-	char		nulls[9];
-	bool		isnull;
+	PendingAlarm *a;
 
-	memset(nulls, ' ', sizeof(nulls));
-	args[0] = CStringGetTextDatum(kind);
-	args[1] = Int64GetDatum(device);
-	args[2] = Int64GetDatum(resident);
-	nulls[2] = resident_null ? 'n' : ' ';
-	args[3] = grid;
-	nulls[3] = grid_null ? 'n' : ' ';
-	args[4] = Int64GetDatum(ping);
-	args[5] = TimestampTzGetDatum(fixed_at);
-	args[6] = Float8GetDatum(lon);
-	args[7] = Float8GetDatum(lat);
-	nulls[6] = nulls[7] = has_position ? ' ' : 'n';
-	args[8] = BoolGetDatum(assumed);
-	if (SPI_execute_plan(alarm_plan, args, nulls, false, 0) != SPI_OK_INSERT_RETURNING)
+	if (strncmp(kind, "fence_", 6) != 0)
+		for (int i = 0; i < npending; i++)
+			if (pending[i].device == device && pending[i].fixed_at == fixed_at &&
+				strcmp(pending[i].kind, kind) == 0)
+				return 0;
+	if (npending == maxpending)
+	{
+		maxpending = maxpending == 0 ? 64 : maxpending * 2;
+		pending = pending == NULL ?
+			MemoryContextAlloc(stmt_cxt, maxpending * sizeof(PendingAlarm)) :
+			repalloc(pending, maxpending * sizeof(PendingAlarm));
+	}
+	a = &pending[npending++];
+	a->kind = kind;				/* a string constant */
+	a->device = device;
+	a->resident = resident;
+	a->resident_null = resident_null;
+	a->grid = grid;
+	a->grid_null = grid_null;
+	a->ping = ping;
+	a->fixed_at = fixed_at;
+	a->raised_at = GetCurrentTimestamp();
+	a->has_position = has_position;
+	a->lon = lon;
+	a->lat = lat;
+	a->assumed = assumed;
+	return npending;
+}
+
+/* An array of n values of a type (nulls may be NULL) */
+static Datum
+make_array(Datum *values, bool *nulls, int n, Oid type)
+{
+	int16		len;
+	bool		byval;
+	char		align;
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+
+	get_typlenbyvalalign(type, &len, &byval, &align);
+	return PointerGetDatum(construct_md_array(values, nulls, 1, dims, lbs, type, len, byval, align));
+}
+
+/*
+ * Insert the statement's alarms, in one INSERT, in the order raised; a
+ * fence_exit's id goes to its device's state (exit_alarm_id) before the
+ * states are written back.
+ */
+static void
+alarm_flush(SpiScope *spi)
+{
+	int			n = npending;
+	Datum	   *v;
+	bool	   *nl;
+	Datum		args[10];
+	uint64		returned;
+	int			next = 0;
+	int			nest;
+	int			ret;
+
+	if (n == 0)
+		return;
+	spi_open(spi);
+	v = palloc(n * sizeof(Datum));
+	nl = palloc0(n * sizeof(bool));
+#define COLUMN(arg, type, expr, isnull) \
+	do { \
+		for (int i = 0; i < n; i++) \
+		{ \
+			PendingAlarm *a = &pending[i]; \
+			nl[i] = (isnull); \
+			v[i] = nl[i] ? (Datum) 0 : (expr); \
+		} \
+		args[arg] = make_array(v, nl, n, type); \
+	} while (0)
+	COLUMN(0, TEXTOID, CStringGetTextDatum(a->kind), false);
+	COLUMN(1, INT8OID, Int64GetDatum(a->device), false);
+	COLUMN(2, INT8OID, Int64GetDatum(a->resident), a->resident_null);
+	COLUMN(3, spi->gridcode_type, a->grid, a->grid_null);
+	COLUMN(4, INT8OID, Int64GetDatum(a->ping), false);
+	COLUMN(5, TIMESTAMPTZOID, TimestampTzGetDatum(a->fixed_at), false);
+	COLUMN(6, TIMESTAMPTZOID, TimestampTzGetDatum(a->raised_at), false);
+	COLUMN(7, FLOAT8OID, Float8GetDatum(a->lon), !a->has_position);
+	COLUMN(8, FLOAT8OID, Float8GetDatum(a->lat), !a->has_position);
+	COLUMN(9, BOOLOID, BoolGetDatum(a->assumed), false);
+#undef COLUMN
+	/* flushed: an error from here on ends the statement anyway */
+	npending = 0;
+
+	/*
+	 * The retransmission check by the index, whatever the statistics say: a
+	 * generic plan made while care_alarm was empty (a hash of its sequential
+	 * scan) would be kept while it fills, a scan of every alarm per statement.
+	 */
+	nest = NewGUCNestLevel();
+	(void) set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	ret = SPI_execute_plan(alarm_plan, args, NULL, false, 0);
+	AtEOXact_GUC(true, nest);
+	if (ret != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "care_ingest: alarm insert failed");
-	if (SPI_processed == 0)
-		return 0;
-	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	/* the rows come back in the order inserted: those skipped (retransmissions) are missing */
+	returned = SPI_processed;
+	for (uint64 r = 0; r < returned; r++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[r];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		int64		id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		int64		device = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		char	   *kind = TextDatumGetCString(SPI_getbinval(tup, desc, 3, &isnull));
+		TimestampTz fixed_at = DatumGetTimestampTz(SPI_getbinval(tup, desc, 4, &isnull));
+
+		while (next < n && !(pending[next].device == device && pending[next].fixed_at == fixed_at &&
+							 strcmp(pending[next].kind, kind) == 0))
+			next++;
+		if (next == n)
+			elog(ERROR, "care_ingest: alarm %lld of device %lld was not raised by this statement",
+				 (long long) id, (long long) device);
+		if (strcmp(kind, "fence_exit") == 0)
+		{
+			StateEntry *st = hash_search(stmt_states, &device, HASH_FIND, NULL);
+
+			if (st != NULL && st->exit_pending == next + 1)
+			{
+				st->exit_alarm = id;
+				st->exit_alarm_null = false;
+				st->exit_pending = 0;
+			}
+		}
+		next++;
+	}
 }
 
 /* The geometry type's binary input, found from the location column */
@@ -1159,29 +1475,60 @@ ping_columns(Relation rel)
 #define GET(c) \
 	slot_getattr(trig->tg_trigslot, col[c], &isnull)
 
+/*
+ * A trigger of care_ping runs as the function's owner, as a SECURITY DEFINER
+ * function would, but switches the user itself: fmgr's definer call set and
+ * reset the SET clause's search_path in a GUC nest level per ping (4.5 % of
+ * the ingest).  What the trigger does without a query depends on no search
+ * path (relations by OID, types from the columns); each query it runs has
+ * the path pinned (spi_open), so the caller's search_path reaches nothing.
+ * An error undoes the switch with the (sub)transaction, as for a definer.
+ */
+typedef Datum (*TriggerBody) (FunctionCallInfo fcinfo);
+
+static Datum
+run_as_owner(FunctionCallInfo fcinfo, TriggerBody body)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+	Oid			save_user;
+	int			save_sec;
+	Datum		result;
+
+	if (flinfo->fn_extra == NULL)
+	{
+		HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(flinfo->fn_oid));
+		Oid		   *owner;
+
+		if (!HeapTupleIsValid(tup))
+			elog(ERROR, "cache lookup failed for function %u", flinfo->fn_oid);
+		owner = MemoryContextAlloc(flinfo->fn_mcxt, sizeof(Oid));
+		*owner = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
+		ReleaseSysCache(tup);
+		flinfo->fn_extra = owner;
+	}
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	SetUserIdAndSecContext(*(Oid *) flinfo->fn_extra, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	result = body(fcinfo);
+	SetUserIdAndSecContext(save_user, save_sec);
+	return result;
+}
+
 /* One statement of ingest: its beginning opens the statement cache, its end writes the states */
-PG_FUNCTION_INFO_V1(care_ingest_statement);
-Datum
-care_ingest_statement(PG_FUNCTION_ARGS)
+static Datum
+ingest_statement(FunctionCallInfo fcinfo)
 {
 	TriggerData *trig = (TriggerData *) fcinfo->context;
+	SpiScope	spi = {false};
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_INSERT(trig->tg_event) ||
-		TRIGGER_FIRED_FOR_ROW(trig->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("care_ingest_statement must be an INSERT statement trigger")));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "care_ingest: SPI_connect failed");
 	{
 		TupleDesc	desc = RelationGetDescr(trig->tg_relation);
 
-		prepare_plans(TupleDescAttr(desc, attnum_of(desc, "grid_code") - 1)->atttypid);
+		spi.gridcode_type = TupleDescAttr(desc, attnum_of(desc, "grid_code") - 1)->atttypid;
 	}
 	if (TRIGGER_FIRED_BEFORE(trig->tg_event))
 	{
 		if (!stmt_active)
-			stmt_begin();
+			stmt_begin(&spi);
 		else
 			stmt_depth++;
 	}
@@ -1195,12 +1542,27 @@ care_ingest_statement(PG_FUNCTION_ARGS)
 		stmt_check();
 		if (--stmt_depth == 0)
 		{
+			alarm_flush(&spi);
 			stmt_flush();
 			stmt_reset(true);
 		}
 	}
-	SPI_finish();
+	spi_close(&spi);
 	return PointerGetDatum(NULL);
+}
+
+PG_FUNCTION_INFO_V1(care_ingest_statement);
+Datum
+care_ingest_statement(PG_FUNCTION_ARGS)
+{
+	TriggerData *trig = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BY_INSERT(trig->tg_event) ||
+		TRIGGER_FIRED_FOR_ROW(trig->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("care_ingest_statement must be an INSERT statement trigger")));
+	return run_as_owner(fcinfo, ingest_statement);
 }
 
 /* The fence cache of this backend: devices and bytes */
@@ -1214,16 +1576,30 @@ care_ingest_cache(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "care_ingest_cache: return type must be a row type");
-	values[0] = Int64GetDatum(fence_cache ? hash_get_num_entries(fence_cache) : 0);
+	{
+		int64		loaded = 0;
+
+		/* devices whose fences it holds (the others, only where their state row is) */
+		if (fence_cache != NULL)
+		{
+			HASH_SEQ_STATUS seq;
+			FenceEntry *fe;
+
+			hash_seq_init(&seq, fence_cache);
+			while ((fe = hash_seq_search(&seq)) != NULL)
+				loaded += fe->loaded ? 1 : 0;
+		}
+		values[0] = Int64GetDatum(loaded);
+	}
 	values[1] = Int64GetDatum(fence_cxt ? MemoryContextMemAllocated(fence_cxt, true) : 0);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }
 
-PG_FUNCTION_INFO_V1(care_ingest);
-Datum
-care_ingest(PG_FUNCTION_ARGS)
+static Datum
+ingest_ping(FunctionCallInfo fcinfo)
 {
 	TriggerData *trig = (TriggerData *) fcinfo->context;
+	SpiScope	spi = {false};
 	HeapTuple	tuple;
 	TupleDesc	desc;
 	const int  *col;
@@ -1260,17 +1636,12 @@ care_ingest(PG_FUNCTION_ARGS)
 	bool		nulls[5];
 	int			cols[5];
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trig->tg_event) ||
-		!TRIGGER_FIRED_FOR_ROW(trig->tg_event) || !TRIGGER_FIRED_BY_INSERT(trig->tg_event) ||
-		trig->tg_trigslot == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("care_ingest must be a BEFORE INSERT row trigger")));
 	tuple = trig->tg_trigtuple;
 	desc = RelationGetDescr(trig->tg_relation);
 	col = ping_columns(trig->tg_relation);
 	location_type = TupleDescAttr(desc, col[C_LOCATION] - 1)->atttypid;
 	grid_type = TupleDescAttr(desc, col[C_GRID] - 1)->atttypid;
+	spi.gridcode_type = grid_type;
 
 	device = DatumGetInt64(GET(C_DEVICE));
 	ping = DatumGetInt64(GET(C_PING));
@@ -1306,24 +1677,29 @@ care_ingest(PG_FUNCTION_ARGS)
 		}
 	}
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "care_ingest: SPI_connect failed");
-	prepare_plans(grid_type);
 	/* straight into a partition: no statement trigger, the ping is its own statement */
 	own_statement = !stmt_active;
 	if (own_statement)
-		stmt_begin();
+		stmt_begin(&spi);
 	stmt_check();
 
 	/* the device's state, locked by its first ping of the statement */
 	st = device_state(device);
 
-	/* a duplicate is dropped; an alarm never is.  A ping newer than any stored is none */
-	if (!alarm && (st->stored_null || fixed_at <= st->newest_stored_at))
+	/*
+	 * A duplicate is dropped; an alarm never is.  A ping newer than any
+	 * stored is none, and so is the first of a device with none stored
+	 * (newest_stored_at NULL: the state row starts with the newest ping
+	 * stored before it was made, care_device_new_state).
+	 */
+	if (!alarm && !st->stored_null && fixed_at <= st->newest_stored_at)
 	{
 		Datum		args[3] = {Int64GetDatum(device), TimestampTzGetDatum(fixed_at), PointerGetDatum(message)};
-		int			nest = NewGUCNestLevel();
-		int			spi;
+		int			nest;
+		int			ret;
+
+		spi_open(&spi);
+		nest = NewGUCNestLevel();
 
 		/*
 		 * By the index, whatever the statistics say: the day's partition is
@@ -1333,15 +1709,15 @@ care_ingest(PG_FUNCTION_ARGS)
 		 */
 		(void) set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION,
 								 GUC_ACTION_SAVE, true, 0, false);
-		spi = SPI_execute_plan(duplicate_plan, args, NULL, false, 1);
+		ret = SPI_execute_plan(duplicate_plan, args, NULL, false, 1);
 		AtEOXact_GUC(true, nest);
-		if (spi != SPI_OK_SELECT)
+		if (ret != SPI_OK_SELECT)
 			elog(ERROR, "care_ingest: duplicate query failed");
 		if (SPI_processed > 0)
 		{
 			if (own_statement)
 				stmt_reset(true);
-			SPI_finish();
+			spi_close(&spi);
 			return PointerGetDatum(NULL);
 		}
 	}
@@ -1353,7 +1729,7 @@ care_ingest(PG_FUNCTION_ARGS)
 		{
 			if (own_statement)
 				stmt_reset(true);
-			SPI_finish();
+			spi_close(&spi);
 			return PointerGetDatum(NULL);
 		}
 		status = "no_consent";
@@ -1377,7 +1753,7 @@ care_ingest(PG_FUNCTION_ARGS)
 	if (strcmp(status, "accepted") == 0)
 	{
 		FencePosition where = st->resident_null ? FENCE_NONE :
-			fence_position(st, fixed_at, lon, lat);
+			fence_position(st, fixed_at, lon, lat, &spi);
 
 		if (where == FENCE_INSIDE)
 		{
@@ -1386,6 +1762,7 @@ care_ingest(PG_FUNCTION_ARGS)
 			{
 				st->is_out = false;
 				st->exit_alarm_null = true;
+				st->exit_pending = 0;
 				raise_alarm("fence_return", device, st->resident, st->resident_null, st->grid, st->grid_null,
 							ping, fixed_at, true, lon, lat, false);
 			}
@@ -1396,8 +1773,10 @@ care_ingest(PG_FUNCTION_ARGS)
 			if (st->outside_count >= 2)
 			{
 				st->is_out = true;
-				st->exit_alarm = raise_alarm("fence_exit", device, st->resident, st->resident_null,
-											 st->grid, st->grid_null, ping, fixed_at, true, lon, lat, false);
+				/* its id comes with the statement's alarms, inserted at its end */
+				st->exit_pending = raise_alarm("fence_exit", device, st->resident, st->resident_null,
+											   st->grid, st->grid_null, ping, fixed_at, true, lon, lat, false);
+				st->exit_alarm = 0;
 				st->exit_alarm_null = false;
 			}
 		}
@@ -1477,10 +1856,11 @@ care_ingest(PG_FUNCTION_ARGS)
 
 		if (own_statement)
 		{
+			alarm_flush(&spi);
 			stmt_flush();
 			stmt_reset(true);
 		}
-		SPI_finish();
+		spi_close(&spi);
 
 		/* the stored row: 4490 location (or the last known one for an alarm), wearer, status */
 		cols[0] = col[C_LOCATION];
@@ -1527,4 +1907,19 @@ care_ingest(PG_FUNCTION_ARGS)
 		result->t_tableOid = tuple->t_tableOid;
 		return PointerGetDatum(result);
 	}
+}
+
+PG_FUNCTION_INFO_V1(care_ingest);
+Datum
+care_ingest(PG_FUNCTION_ARGS)
+{
+	TriggerData *trig = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trig->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trig->tg_event) || !TRIGGER_FIRED_BY_INSERT(trig->tg_event) ||
+		trig->tg_trigslot == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("care_ingest must be a BEFORE INSERT row trigger")));
+	return run_as_owner(fcinfo, ingest_ping);
 }

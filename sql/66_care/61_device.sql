@@ -141,7 +141,7 @@ COMMENT ON COLUMN care_device_state.no_signal_since IS 'no_signal raised for the
 COMMENT ON COLUMN care_device_state.district_outside_count IS 'Consecutive accepted fixes outside every area of the district level';
 COMMENT ON COLUMN care_device_state.left_district IS 'left_district raised, no accepted fix inside the district since';
 COMMENT ON COLUMN care_device_state.newest_stored_at IS
-  'The newest fixed_at of any ping stored: a newer ping cannot be a duplicate, so ingest looks for one only when not newer';
+  'The newest fixed_at of any ping stored (NULL: none): a newer ping cannot be a duplicate, so ingest looks for one only when not newer';
 COMMENT ON COLUMN care_device_state.fence_version IS
   'Changed (care_fence_version_seq) whenever the fences of the wearer or the binding change: ingest''s cached fences are valid while it is equal';
 SELECT commgrid.secure_table('commgrid.care_device_state', '{grid_code}', '{district_admin}', '{}');
@@ -155,12 +155,17 @@ COMMENT ON SEQUENCE care_fence_version_seq IS 'Values of care_device_state.fence
 SELECT commgrid.register_dump('commgrid.care_fence_version_seq');
 
 -- Every device has its state row; the open binding (and its consent) is mirrored into it.
+-- It starts with the newest ping stored of the device id (none, unless stored around ingest),
+-- so that newest_stored_at NULL says no ping is stored: ingest looks for no duplicate of a
+-- device's first ping.
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION care_device_new_state() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
   SET enable_seqscan = off AS $$
 BEGIN
-  INSERT INTO commgrid.care_device_state (device_id) VALUES (NEW.device_id);
+  INSERT INTO commgrid.care_device_state (device_id, newest_stored_at)
+  VALUES (NEW.device_id, (SELECT max(p.fixed_at) FROM commgrid.care_ping p
+                          WHERE p.device_id OPERATOR(pg_catalog.=) NEW.device_id));
   RETURN NULL;
 END $$;
 REVOKE EXECUTE ON FUNCTION care_device_new_state() FROM PUBLIC;

@@ -123,36 +123,39 @@ COMMENT ON FUNCTION care_alarm_listen_check(text) IS
   'The check of a LISTEN on a care alarm channel (called by the library): commgrid_care_alarm for a superuser or the owner, commgrid_care_alarm_<area> for staff whose jurisdiction holds the area; 42501 otherwise; each LISTEN allowed audited';
 
 -- The NOTIFY of an alarm, at commit (never on rollback): on commgrid_care_alarm and on the
--- channel of the alarm's grid and of each area above it.
+-- channel of the alarm's grid and of each area above it.  A statement trigger: one query sends
+-- the statement's alarms (ingest inserts a statement's alarms at once), in the order inserted,
+-- each on commgrid_care_alarm first, then from the top area down to its grid.
 CREATE FUNCTION care_alarm_notify() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  payload text;
 BEGIN
   IF NOT commgrid.care_alarm_listen_guarded() THEN
     PERFORM pg_catalog.pg_notify('commgrid_care_alarm', pg_catalog.json_build_object(
-      'alarm_id', NEW.alarm_id, 'kind', NEW.kind, 'raised_at', NEW.raised_at)::text);
+      'alarm_id', n.alarm_id, 'kind', n.kind, 'raised_at', n.raised_at)::text)
+    FROM new_alarms n;
     RETURN NULL;
   END IF;
-  payload := pg_catalog.json_build_object(
-    'alarm_id', NEW.alarm_id, 'kind', NEW.kind, 'device_id', NEW.device_id,
-    'name', (SELECT commgrid.mask_name(r.name) FROM commgrid.resident r
-             WHERE r.resident_id OPERATOR(pg_catalog.=) NEW.resident_id),
-    'grid_code', NEW.grid_code::text,
-    'lon', public.st_x(NEW.location), 'lat', public.st_y(NEW.location),
-    'position_assumed', NEW.position_assumed, 'raised_at', NEW.raised_at)::text;
-  PERFORM pg_catalog.pg_notify('commgrid_care_alarm', payload);
   -- the same notification twice in a transaction is sent once (a city without counties)
-  FOR d IN 1 .. COALESCE(commgrid.depth(NEW.grid_code), 0) LOOP
-    PERFORM pg_catalog.pg_notify('commgrid_care_alarm_' || commgrid.ancestor(NEW.grid_code, d)::text, payload);
-  END LOOP;
+  PERFORM pg_catalog.pg_notify(
+    CASE WHEN d.d OPERATOR(pg_catalog.=) 0 THEN 'commgrid_care_alarm'
+         ELSE 'commgrid_care_alarm_' || commgrid.ancestor(p.grid_code, d.d)::text END, p.payload)
+  -- OFFSET 0: each payload made once, the alarms in the order inserted
+  FROM (SELECT n.grid_code, pg_catalog.json_build_object(
+          'alarm_id', n.alarm_id, 'kind', n.kind, 'device_id', n.device_id,
+          'name', (SELECT commgrid.mask_name(r.name) FROM commgrid.resident r
+                   WHERE r.resident_id OPERATOR(pg_catalog.=) n.resident_id),
+          'grid_code', n.grid_code::text,
+          'lon', public.st_x(n.location), 'lat', public.st_y(n.location),
+          'position_assumed', n.position_assumed, 'raised_at', n.raised_at)::text AS payload
+        FROM new_alarms n OFFSET 0) p,
+       LATERAL pg_catalog.generate_series(0, COALESCE(commgrid.depth(p.grid_code), 0)) d(d);
   RETURN NULL;
 END $$;
 REVOKE EXECUTE ON FUNCTION care_alarm_notify() FROM PUBLIC;
 COMMENT ON FUNCTION care_alarm_notify() IS
-  'Trigger: NOTIFY the alarm as JSON at commit on commgrid_care_alarm and commgrid_care_alarm_<area> of its grid and each area above (with the preload: id, kind, device, masked name, grid, position; without it: id, kind, raised_at)';
+  'Statement trigger: NOTIFY each inserted alarm as JSON at commit on commgrid_care_alarm and commgrid_care_alarm_<area> of its grid and each area above (with the preload: id, kind, device, masked name, grid, position; without it: id, kind, raised_at)';
 CREATE TRIGGER care_alarm_notify AFTER INSERT ON care_alarm
-  FOR EACH ROW EXECUTE FUNCTION care_alarm_notify();
+  REFERENCING NEW TABLE AS new_alarms FOR EACH STATEMENT EXECUTE FUNCTION care_alarm_notify();
 
 -- Response steps, for one alarm, by whom it is acknowledged, arrived, resolved.  A staff
 -- function (the owner's rights, the caller's jurisdiction checked): the time and the operator

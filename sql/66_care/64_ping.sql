@@ -82,24 +82,28 @@ SELECT commgrid.mark_personal('commgrid.care_ping_default', '{location}', restri
 SELECT commgrid.register_dump('commgrid.care_ping_default');
 SELECT commgrid.register_dump('commgrid.care_ping_id_seq');
 
+-- The triggers of care_ping run as their owner, as SECURITY DEFINER functions would, but
+-- switch the user themselves (src/care_ingest.c, run_as_owner): a definer's SET clause cost a
+-- GUC nest level and two search_path settings per ping.  What they do without a query depends
+-- on no search path (relations by OID, types from the columns); each query they run has
+-- search_path pinned to pg_catalog, commgrid, public, pg_temp, as the SET clause did.
 CREATE FUNCTION care_ingest() RETURNS trigger
-  AS 'MODULE_PATHNAME', 'care_ingest' LANGUAGE C SECURITY DEFINER
-  SET search_path = pg_catalog, commgrid, public, pg_temp;
+  AS 'MODULE_PATHNAME', 'care_ingest' LANGUAGE C;
 REVOKE EXECUTE ON FUNCTION care_ingest() FROM PUBLIC;
 COMMENT ON FUNCTION care_ingest() IS
   'Trigger (C): the ingest path of care_ping: duplicates dropped, GCJ-02 converted, consent, filters, fence hysteresis, alarms (docs/guide/care.md)';
 CREATE TRIGGER care_ingest BEFORE INSERT ON care_ping
   FOR EACH ROW EXECUTE FUNCTION care_ingest();
 -- Per statement (COPY batch or INSERT): the state rows each device's first ping locked and
--- read are written back once, in one UPDATE, at the end (docs/guide/care.md, the hot path).
+-- read are written back once at the end, after the statement's alarms, inserted in one INSERT
+-- (docs/guide/care.md, the hot path).
 -- A ping inserted straight into a partition fires no statement trigger of care_ping: its
 -- state is written with the ping.
 CREATE FUNCTION care_ingest_statement() RETURNS trigger
-  AS 'MODULE_PATHNAME', 'care_ingest_statement' LANGUAGE C SECURITY DEFINER
-  SET search_path = pg_catalog, commgrid, public, pg_temp;
+  AS 'MODULE_PATHNAME', 'care_ingest_statement' LANGUAGE C;
 REVOKE EXECUTE ON FUNCTION care_ingest_statement() FROM PUBLIC;
 COMMENT ON FUNCTION care_ingest_statement() IS
-  'Trigger (C): begins (the statement cache opened) and ends (device states written in one UPDATE) a statement of care_ping ingest';
+  'Trigger (C): begins (the statement cache opened) and ends (the statement''s alarms inserted, device states written back) a statement of care_ping ingest';
 CREATE TRIGGER care_ingest_begin BEFORE INSERT ON care_ping
   FOR EACH STATEMENT EXECUTE FUNCTION care_ingest_statement();
 CREATE TRIGGER care_ingest_end AFTER INSERT ON care_ping

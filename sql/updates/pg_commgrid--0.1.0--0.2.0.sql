@@ -10621,7 +10621,7 @@ COMMENT ON COLUMN care_device_state.no_signal_since IS 'no_signal raised for the
 COMMENT ON COLUMN care_device_state.district_outside_count IS 'Consecutive accepted fixes outside every area of the district level';
 COMMENT ON COLUMN care_device_state.left_district IS 'left_district raised, no accepted fix inside the district since';
 COMMENT ON COLUMN care_device_state.newest_stored_at IS
-  'The newest fixed_at of any ping stored: a newer ping cannot be a duplicate, so ingest looks for one only when not newer';
+  'The newest fixed_at of any ping stored (NULL: none): a newer ping cannot be a duplicate, so ingest looks for one only when not newer';
 COMMENT ON COLUMN care_device_state.fence_version IS
   'Changed (care_fence_version_seq) whenever the fences of the wearer or the binding change: ingest''s cached fences are valid while it is equal';
 SELECT commgrid.secure_table('commgrid.care_device_state', '{grid_code}', '{district_admin}', '{}');
@@ -10633,12 +10633,17 @@ CREATE SEQUENCE care_fence_version_seq;
 COMMENT ON SEQUENCE care_fence_version_seq IS 'Values of care_device_state.fence_version';
 SELECT commgrid.register_dump('commgrid.care_fence_version_seq');
 -- Every device has its state row; the open binding (and its consent) is mirrored into it.
+-- It starts with the newest ping stored of the device id (none, unless stored around ingest),
+-- so that newest_stored_at NULL says no ping is stored: ingest looks for no duplicate of a
+-- device's first ping.
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION care_device_new_state() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
   SET enable_seqscan = off AS $$
 BEGIN
-  INSERT INTO commgrid.care_device_state (device_id) VALUES (NEW.device_id);
+  INSERT INTO commgrid.care_device_state (device_id, newest_stored_at)
+  VALUES (NEW.device_id, (SELECT max(p.fixed_at) FROM commgrid.care_ping p
+                          WHERE p.device_id OPERATOR(pg_catalog.=) NEW.device_id));
   RETURN NULL;
 END $$;
 REVOKE EXECUTE ON FUNCTION care_device_new_state() FROM PUBLIC;
@@ -10914,36 +10919,39 @@ REVOKE EXECUTE ON FUNCTION care_alarm_listen_check(text) FROM PUBLIC;
 COMMENT ON FUNCTION care_alarm_listen_check(text) IS
   'The check of a LISTEN on a care alarm channel (called by the library): commgrid_care_alarm for a superuser or the owner, commgrid_care_alarm_<area> for staff whose jurisdiction holds the area; 42501 otherwise; each LISTEN allowed audited';
 -- The NOTIFY of an alarm, at commit (never on rollback): on commgrid_care_alarm and on the
--- channel of the alarm's grid and of each area above it.
+-- channel of the alarm's grid and of each area above it.  A statement trigger: one query sends
+-- the statement's alarms (ingest inserts a statement's alarms at once), in the order inserted,
+-- each on commgrid_care_alarm first, then from the top area down to its grid.
 CREATE OR REPLACE FUNCTION care_alarm_notify() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-DECLARE
-  payload text;
 BEGIN
   IF NOT commgrid.care_alarm_listen_guarded() THEN
     PERFORM pg_catalog.pg_notify('commgrid_care_alarm', pg_catalog.json_build_object(
-      'alarm_id', NEW.alarm_id, 'kind', NEW.kind, 'raised_at', NEW.raised_at)::text);
+      'alarm_id', n.alarm_id, 'kind', n.kind, 'raised_at', n.raised_at)::text)
+    FROM new_alarms n;
     RETURN NULL;
   END IF;
-  payload := pg_catalog.json_build_object(
-    'alarm_id', NEW.alarm_id, 'kind', NEW.kind, 'device_id', NEW.device_id,
-    'name', (SELECT commgrid.mask_name(r.name) FROM commgrid.resident r
-             WHERE r.resident_id OPERATOR(pg_catalog.=) NEW.resident_id),
-    'grid_code', NEW.grid_code::text,
-    'lon', public.st_x(NEW.location), 'lat', public.st_y(NEW.location),
-    'position_assumed', NEW.position_assumed, 'raised_at', NEW.raised_at)::text;
-  PERFORM pg_catalog.pg_notify('commgrid_care_alarm', payload);
   -- the same notification twice in a transaction is sent once (a city without counties)
-  FOR d IN 1 .. COALESCE(commgrid.depth(NEW.grid_code), 0) LOOP
-    PERFORM pg_catalog.pg_notify('commgrid_care_alarm_' || commgrid.ancestor(NEW.grid_code, d)::text, payload);
-  END LOOP;
+  PERFORM pg_catalog.pg_notify(
+    CASE WHEN d.d OPERATOR(pg_catalog.=) 0 THEN 'commgrid_care_alarm'
+         ELSE 'commgrid_care_alarm_' || commgrid.ancestor(p.grid_code, d.d)::text END, p.payload)
+  -- OFFSET 0: each payload made once, the alarms in the order inserted
+  FROM (SELECT n.grid_code, pg_catalog.json_build_object(
+          'alarm_id', n.alarm_id, 'kind', n.kind, 'device_id', n.device_id,
+          'name', (SELECT commgrid.mask_name(r.name) FROM commgrid.resident r
+                   WHERE r.resident_id OPERATOR(pg_catalog.=) n.resident_id),
+          'grid_code', n.grid_code::text,
+          'lon', public.st_x(n.location), 'lat', public.st_y(n.location),
+          'position_assumed', n.position_assumed, 'raised_at', n.raised_at)::text AS payload
+        FROM new_alarms n OFFSET 0) p,
+       LATERAL pg_catalog.generate_series(0, COALESCE(commgrid.depth(p.grid_code), 0)) d(d);
   RETURN NULL;
 END $$;
 REVOKE EXECUTE ON FUNCTION care_alarm_notify() FROM PUBLIC;
 COMMENT ON FUNCTION care_alarm_notify() IS
-  'Trigger: NOTIFY the alarm as JSON at commit on commgrid_care_alarm and commgrid_care_alarm_<area> of its grid and each area above (with the preload: id, kind, device, masked name, grid, position; without it: id, kind, raised_at)';
+  'Statement trigger: NOTIFY each inserted alarm as JSON at commit on commgrid_care_alarm and commgrid_care_alarm_<area> of its grid and each area above (with the preload: id, kind, device, masked name, grid, position; without it: id, kind, raised_at)';
 CREATE TRIGGER care_alarm_notify AFTER INSERT ON care_alarm
-  FOR EACH ROW EXECUTE FUNCTION care_alarm_notify();
+  REFERENCING NEW TABLE AS new_alarms FOR EACH STATEMENT EXECUTE FUNCTION care_alarm_notify();
 -- Response steps, for one alarm, by whom it is acknowledged, arrived, resolved.  A staff
 -- function (the owner's rights, the caller's jurisdiction checked): the time and the operator
 -- are set here, not typed by hand; each step is audited (audit_table on care_alarm).  A step
@@ -11107,24 +11115,28 @@ END $$;
 SELECT commgrid.mark_personal('commgrid.care_ping_default', '{location}', restricted => true);
 SELECT commgrid.register_dump('commgrid.care_ping_default');
 SELECT commgrid.register_dump('commgrid.care_ping_id_seq');
+-- The triggers of care_ping run as their owner, as SECURITY DEFINER functions would, but
+-- switch the user themselves (src/care_ingest.c, run_as_owner): a definer's SET clause cost a
+-- GUC nest level and two search_path settings per ping.  What they do without a query depends
+-- on no search path (relations by OID, types from the columns); each query they run has
+-- search_path pinned to pg_catalog, commgrid, public, pg_temp, as the SET clause did.
 CREATE OR REPLACE FUNCTION care_ingest() RETURNS trigger
-  AS 'MODULE_PATHNAME', 'care_ingest' LANGUAGE C SECURITY DEFINER
-  SET search_path = pg_catalog, commgrid, public, pg_temp;
+  AS 'MODULE_PATHNAME', 'care_ingest' LANGUAGE C;
 REVOKE EXECUTE ON FUNCTION care_ingest() FROM PUBLIC;
 COMMENT ON FUNCTION care_ingest() IS
   'Trigger (C): the ingest path of care_ping: duplicates dropped, GCJ-02 converted, consent, filters, fence hysteresis, alarms (docs/guide/care.md)';
 CREATE TRIGGER care_ingest BEFORE INSERT ON care_ping
   FOR EACH ROW EXECUTE FUNCTION care_ingest();
 -- Per statement (COPY batch or INSERT): the state rows each device's first ping locked and
--- read are written back once, in one UPDATE, at the end (docs/guide/care.md, the hot path).
+-- read are written back once at the end, after the statement's alarms, inserted in one INSERT
+-- (docs/guide/care.md, the hot path).
 -- A ping inserted straight into a partition fires no statement trigger of care_ping: its
 -- state is written with the ping.
 CREATE OR REPLACE FUNCTION care_ingest_statement() RETURNS trigger
-  AS 'MODULE_PATHNAME', 'care_ingest_statement' LANGUAGE C SECURITY DEFINER
-  SET search_path = pg_catalog, commgrid, public, pg_temp;
+  AS 'MODULE_PATHNAME', 'care_ingest_statement' LANGUAGE C;
 REVOKE EXECUTE ON FUNCTION care_ingest_statement() FROM PUBLIC;
 COMMENT ON FUNCTION care_ingest_statement() IS
-  'Trigger (C): begins (the statement cache opened) and ends (device states written in one UPDATE) a statement of care_ping ingest';
+  'Trigger (C): begins (the statement cache opened) and ends (the statement''s alarms inserted, device states written back) a statement of care_ping ingest';
 CREATE TRIGGER care_ingest_begin BEFORE INSERT ON care_ping
   FOR EACH STATEMENT EXECUTE FUNCTION care_ingest_statement();
 CREATE TRIGGER care_ingest_end AFTER INSERT ON care_ping

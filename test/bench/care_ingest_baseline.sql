@@ -75,7 +75,7 @@ BEGIN
     RAISE EXCEPTION 'device % is not registered', NEW.device_id USING ERRCODE = '23503';
   END IF;
   -- a duplicate is dropped; an alarm never is
-  IF NOT alarm AND (s.newest_stored_at IS NULL OR NEW.fixed_at <= s.newest_stored_at) AND EXISTS (
+  IF NOT alarm AND s.newest_stored_at IS NOT NULL AND NEW.fixed_at <= s.newest_stored_at AND EXISTS (
        SELECT 1 FROM public.base_ping p
        WHERE p.device_id = NEW.device_id AND p.fixed_at = NEW.fixed_at AND p.message = NEW.message
          AND NOT (p.sos OR p.fall OR p.removed OR p.power_off)) THEN

@@ -364,6 +364,41 @@ SELECT to_char(newest_stored_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS n
        last_seen_at = :'seen_before' AS last_seen_unchanged
 FROM care_device_state WHERE device_id = 460102000002;
 
+-- 9d. the triggers of care_ping are no SECURITY DEFINER functions but run as their owner
+-- (run_as_owner), and each query they run has its own search path: a loader that may insert
+-- pings and nothing else, on a path leading to look-alikes of the tables ingest reads and
+-- writes, ingests an SOS as any loader does; its alarm is care_alarm's, audited as the
+-- loader's, and the look-alikes are not touched
+CREATE ROLE r460102_loader BYPASSRLS;
+GRANT USAGE ON SCHEMA commgrid TO r460102_loader;
+GRANT INSERT ON care_ping TO r460102_loader;
+GRANT USAGE ON SEQUENCE care_ping_id_seq TO r460102_loader;
+CREATE SCHEMA r460102_lookalike;
+CREATE TABLE r460102_lookalike.care_alarm (LIKE commgrid.care_alarm);
+CREATE TABLE r460102_lookalike.care_setting (jump_speed_kmh float8, accuracy_limit_m float8, low_battery_percent int);
+INSERT INTO r460102_lookalike.care_setting VALUES (1, 1, 100);
+GRANT ALL ON SCHEMA r460102_lookalike TO r460102_loader;
+GRANT ALL ON ALL TABLES IN SCHEMA r460102_lookalike TO r460102_loader;
+SET ROLE r460102_loader;
+SET search_path = r460102_lookalike, pg_catalog, commgrid, public;
+SELECT pg_temp.try($$SELECT count(*) FROM commgrid.care_device_state$$) AS loader_reads_states;
+INSERT INTO commgrid.care_ping (device_id, fixed_at, message, location, accuracy_m, battery, sos) VALUES
+  (460102000001, '2026-12-02 09:21:00+08', 'alarm', 'SRID=4326;POINT(110.32 20.03)', 10, 90, true);
+RESET ROLE;
+SET search_path = commgrid, public;
+SELECT status, resident_id, grid_code FROM care_ping
+WHERE device_id = 460102000001 AND fixed_at = '2026-12-02 09:21:00+08';
+SELECT a.kind, a.position_assumed, l.acting_role, l.action
+FROM care_alarm a
+JOIN audit_log l ON l.table_name = 'commgrid.care_alarm' AND l.row_key ->> 'alarm_id' = a.alarm_id::text
+WHERE a.device_id = 460102000001 AND a.fixed_at = '2026-12-02 09:21:00+08';
+SELECT (SELECT count(*) FROM r460102_lookalike.care_alarm) AS lookalike_alarms,
+       (SELECT jump_speed_kmh FROM r460102_lookalike.care_setting) AS lookalike_setting;
+SELECT p.proname, p.prosecdef, p.proconfig, has_function_privilege('public', p.oid, 'EXECUTE') AS public_executes
+FROM pg_proc p
+WHERE p.pronamespace = 'commgrid'::regnamespace AND p.proname IN ('care_ingest', 'care_ingest_statement')
+ORDER BY p.proname;
+
 -- 10. retention: partitions older than the limit are dropped
 UPDATE care_setting SET ping_retention_days = 30;
 SELECT care_ping_drop_expired('2027-01-01') AS dropped;
