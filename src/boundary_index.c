@@ -713,6 +713,8 @@ subcell_map(const BoundaryIndex *ix, int row, int col, const MixedCandidate *fir
 {
 	double		margin = ix->cell_size * 1e-6;
 	double		fine = ix->cell_size / SUBCELLS;
+	double		cell_west = ix->x0 + col * ix->cell_size - fine;
+	double		cell_east = ix->x0 + (col + 1) * ix->cell_size + fine;
 	uint32		touched = 0;
 	uint64		bits = 0;
 	const MixedCandidate *c;
@@ -725,11 +727,17 @@ subcell_map(const BoundaryIndex *ix, int row, int col, const MixedCandidate *fir
 
 		for (; e < end; e++)
 		{
-			int			r0 = Max(fine_step((e->y0 - margin - ix->y0) / ix->cell_size, ix->nrows),
-								 row * SUBCELLS);
-			int			r1 = Min(fine_step((e->y1 + margin - ix->y0) / ix->cell_size, ix->nrows),
-								 row * SUBCELLS + SUBCELLS - 1);
-			int			r;
+			int			r0,
+						r1,
+						r;
+
+			/* the run holds the area's edges of the whole row: skip those far from this cell */
+			if (Max(e->x0, e->x1) + margin < cell_west || Min(e->x0, e->x1) - margin > cell_east)
+				continue;
+			r0 = Max(fine_step((e->y0 - margin - ix->y0) / ix->cell_size, ix->nrows),
+					 row * SUBCELLS);
+			r1 = Min(fine_step((e->y1 + margin - ix->y0) / ix->cell_size, ix->nrows),
+					 row * SUBCELLS + SUBCELLS - 1);
 
 			for (r = r0; r <= r1; r++)
 			{

@@ -57,7 +57,18 @@ SELECT 'on edge', ST_SetSRID(ST_MakePoint(ST_X(a) + (ST_X(b) - ST_X(a)) * f, ST_
 FROM (SELECT ST_PointN(ring, k) a, ST_PointN(ring, k + 1) b
       FROM (SELECT ST_ExteriorRing((ST_Dump(boundary)).geom) ring FROM area WHERE kind = 'grid' AND code <@ '110105'::gridcode) r,
            generate_series(1, 4) k WHERE k < ST_NPoints(ring)) e,
-     (VALUES (0.25), (0.5), (0.75)) f(f);
+     (VALUES (0.25), (0.5), (0.75)) f(f)
+UNION ALL
+-- beside each edge, at distances from a ten-millionth of a degree to a third of a raster cell,
+-- on both sides: the subcells an edge comes near (the crossing test) and the ones beside them
+-- (decided by the subcell map, one centre for each group of them)
+SELECT 'near edge', ST_SetSRID(ST_MakePoint(mx - dy / len * d * side, my + dx / len * d * side), 4490)
+FROM (SELECT (ST_X(a) + ST_X(b)) / 2 mx, (ST_Y(a) + ST_Y(b)) / 2 my, ST_X(b) - ST_X(a) dx, ST_Y(b) - ST_Y(a) dy,
+             sqrt((ST_X(b) - ST_X(a)) ^ 2 + (ST_Y(b) - ST_Y(a)) ^ 2) len
+      FROM (SELECT ST_PointN(ring, k) a, ST_PointN(ring, k + 1) b
+            FROM (SELECT ST_ExteriorRing((ST_Dump(boundary)).geom) ring FROM area WHERE kind = 'grid' AND code <@ '110105'::gridcode) r,
+                 generate_series(1, 4) k WHERE k < ST_NPoints(ring)) e) m,
+     (VALUES (1e-7), (3e-6), (0.0001), (0.0003), (0.0007)) dist(d), (VALUES (1), (-1)) s(side);
 
 CREATE TEMP TABLE answer AS
 SELECT p.sort, p.location, locate(p.location) AS located,
