@@ -45,6 +45,7 @@
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/partition.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
@@ -1486,28 +1487,64 @@ ping_columns(Relation rel)
  */
 typedef Datum (*TriggerBody) (FunctionCallInfo fcinfo);
 
+/* What run_as_owner keeps in fn_extra (the trigger's FmgrInfo is its table's) */
+typedef struct OwnerCall
+{
+	Oid			owner;			/* the function's owner */
+	Oid			checked_relid;	/* the table found to be care_ping or its partition */
+} OwnerCall;
+
+/*
+ * The table is care_ping of the function's schema or one of its partitions:
+ * the function acts as its owner, so a trigger made with it on any other
+ * table (by a role someone granted EXECUTE) is refused before it does
+ * anything.
+ */
+static void
+check_ingest_table(Oid fn_namespace, Relation rel)
+{
+	Oid			ping = get_relname_relid("care_ping", fn_namespace);
+	Oid			relid = RelationGetRelid(rel);
+	bool		ok = OidIsValid(ping) && relid == ping;
+
+	if (!ok && OidIsValid(ping) && rel->rd_rel->relispartition)
+		ok = list_member_oid(get_partition_ancestors(relid), ping);
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("care ingest runs only on commgrid.care_ping"),
+				 errdetail("The trigger fired on table \"%s\".", RelationGetRelationName(rel)),
+				 errhint("Insert pings into commgrid.care_ping.")));
+}
+
 static Datum
 run_as_owner(FunctionCallInfo fcinfo, TriggerBody body)
 {
 	FmgrInfo   *flinfo = fcinfo->flinfo;
+	Relation	rel = ((TriggerData *) fcinfo->context)->tg_relation;
+	OwnerCall  *call = (OwnerCall *) flinfo->fn_extra;
 	Oid			save_user;
 	int			save_sec;
 	Datum		result;
 
-	if (flinfo->fn_extra == NULL)
+	if (call == NULL || call->checked_relid != RelationGetRelid(rel))
 	{
 		HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(flinfo->fn_oid));
-		Oid		   *owner;
+		Form_pg_proc proc;
 
 		if (!HeapTupleIsValid(tup))
 			elog(ERROR, "cache lookup failed for function %u", flinfo->fn_oid);
-		owner = MemoryContextAlloc(flinfo->fn_mcxt, sizeof(Oid));
-		*owner = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
+		proc = (Form_pg_proc) GETSTRUCT(tup);
+		check_ingest_table(proc->pronamespace, rel);
+		if (call == NULL)
+			call = MemoryContextAlloc(flinfo->fn_mcxt, sizeof(OwnerCall));
+		call->owner = proc->proowner;
+		call->checked_relid = RelationGetRelid(rel);
 		ReleaseSysCache(tup);
-		flinfo->fn_extra = owner;
+		flinfo->fn_extra = call;
 	}
 	GetUserIdAndSecContext(&save_user, &save_sec);
-	SetUserIdAndSecContext(*(Oid *) flinfo->fn_extra, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	SetUserIdAndSecContext(call->owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
 	result = body(fcinfo);
 	SetUserIdAndSecContext(save_user, save_sec);
 	return result;

@@ -399,6 +399,23 @@ FROM pg_proc p
 WHERE p.pronamespace = 'commgrid'::regnamespace AND p.proname IN ('care_ingest', 'care_ingest_statement')
 ORDER BY p.proname;
 
+-- 9e. the triggers act as their owner, so they run on care_ping alone: attached to another
+-- table (by a role someone granted EXECUTE) they refuse before doing anything (42501)
+CREATE TABLE r460102_lookalike.other_ping (LIKE commgrid.care_ping);
+CREATE TRIGGER other_ingest BEFORE INSERT ON r460102_lookalike.other_ping
+  FOR EACH ROW EXECUTE FUNCTION commgrid.care_ingest();
+CREATE TRIGGER other_ingest_begin BEFORE INSERT ON r460102_lookalike.other_ping
+  FOR EACH STATEMENT EXECUTE FUNCTION commgrid.care_ingest_statement();
+SAVEPOINT other;
+INSERT INTO r460102_lookalike.other_ping (ping_id, device_id, fixed_at, location)
+VALUES (1, 460102000001, '2026-12-02 09:22:00+08', 'SRID=4326;POINT(110.32 20.03)');
+ROLLBACK TO SAVEPOINT other;
+DROP TRIGGER other_ingest_begin ON r460102_lookalike.other_ping;
+INSERT INTO r460102_lookalike.other_ping (ping_id, device_id, fixed_at, location)
+VALUES (1, 460102000001, '2026-12-02 09:22:00+08', 'SRID=4326;POINT(110.32 20.03)');
+ROLLBACK TO SAVEPOINT other;
+SELECT count(*) AS other_pings FROM r460102_lookalike.other_ping;
+
 -- 10. retention: partitions older than the limit are dropped
 UPDATE care_setting SET ping_retention_days = 30;
 SELECT care_ping_drop_expired('2027-01-01') AS dropped;
