@@ -109,6 +109,11 @@ typedef struct AssignPlan
 	bool	   *isnull;
 	uint32	   *from;			/* per column after the code's: where it is, where it goes */
 	uint32	   *to;
+	/* the header heap_form_tuple gives a row of header_desc (row_header) */
+	TupleDesc	header_desc;
+	Oid			header_typeid;
+	int32		header_typmod;
+	ItemPointerData header_ctid;
 } AssignPlan;
 
 static AssignPlan *
@@ -142,6 +147,30 @@ assign_plan(FunctionCallInfo fcinfo, Trigger *trigger, Relation rel)
 	plan->to = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(uint32) * plan->natts);
 	fcinfo->flinfo->fn_extra = plan;
 	return plan;
+}
+
+/*
+ * The identification heap_form_tuple writes in the header of a row of desc:
+ * its type, typmod and t_ctid, read from an all-NULL row formed once per
+ * statement (the plan lives as long as the statement's trigger).  Since
+ * 15.20 they also say which version of the descriptor formed the row, and
+ * the executor refuses a row whose version is not its slot's (22P07).
+ */
+static void
+row_header(AssignPlan *plan, TupleDesc desc)
+{
+	HeapTuple	t;
+
+	if (plan->header_desc == desc)
+		return;
+	for (int i = 0; i < desc->natts; i++)
+		plan->isnull[i] = true;
+	t = heap_form_tuple(desc, plan->values, plan->isnull);
+	plan->header_typeid = HeapTupleHeaderGetTypeId(t->t_data);
+	plan->header_typmod = HeapTupleHeaderGetTypMod(t->t_data);
+	plan->header_ctid = t->t_data->t_ctid;
+	plan->header_desc = desc;
+	heap_freetuple(t);
 }
 
 /* True when two non-null varlena datums hold the same bytes */
@@ -229,7 +258,8 @@ row_with_room_for_code(HeapTuple tuple, TupleDesc desc, AssignPlan *plan, char *
 		to = plan->to[i] + len;
 	}
 
-	/* as heap_form_tuple makes it, with heap_modify_tuple's t_ctid, t_self and t_tableOid */
+	/* as heap_form_tuple makes it, with heap_modify_tuple's t_self and t_tableOid */
+	row_header(plan, desc);
 	hoff = MAXALIGN(other_nulls ? SizeofHeapTupleHeader + BITMAPLEN(natts) : SizeofHeapTupleHeader);
 	result = (HeapTuple) palloc0(HEAPTUPLESIZE + hoff + to);
 	result->t_len = hoff + to;
@@ -237,9 +267,9 @@ row_with_room_for_code(HeapTuple tuple, TupleDesc desc, AssignPlan *plan, char *
 	result->t_tableOid = tuple->t_tableOid;
 	result->t_data = td = (HeapTupleHeader) ((char *) result + HEAPTUPLESIZE);
 	HeapTupleHeaderSetDatumLength(td, hoff + to);
-	HeapTupleHeaderSetTypeId(td, desc->tdtypeid);
-	HeapTupleHeaderSetTypMod(td, desc->tdtypmod);
-	td->t_ctid = old->t_ctid;
+	HeapTupleHeaderSetTypeId(td, plan->header_typeid);
+	HeapTupleHeaderSetTypMod(td, plan->header_typmod);
+	td->t_ctid = plan->header_ctid;
 	HeapTupleHeaderSetNatts(td, natts);
 	td->t_hoff = hoff;
 	td->t_infomask = old->t_infomask & (HEAP_HASVARWIDTH | HEAP_HASEXTERNAL);
@@ -277,6 +307,7 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 	AssignPlan *plan;
 	HeapTuple	tuple,
 				newtuple = NULL;
+	TupleTableSlot *slot;
 	char	   *code_at = NULL;
 	int			location_att,
 				code_att,
@@ -313,6 +344,8 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 	depth = plan->depth;
 
 	tuple = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? td->tg_trigtuple : td->tg_newtuple;
+	/* the row goes back into this slot: made with its descriptor */
+	slot = TRIGGER_FIRED_BY_INSERT(td->tg_event) ? td->tg_trigslot : td->tg_newslot;
 	location = heap_getattr(tuple, location_att, RelationGetDescr(rel), &isnull);
 
 	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
@@ -334,7 +367,7 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 		 * fetching its cell, and make the new row while it comes.
 		 */
 		locate_prefetch(depth, x, y);
-		newtuple = row_with_room_for_code(tuple, RelationGetDescr(rel), plan, &code_at);
+		newtuple = row_with_room_for_code(tuple, slot->tts_tupleDescriptor, plan, &code_at);
 		/* under the boundary lock, so a concurrent redraw cannot leave this row behind */
 		if (locate_point_for_write(depth, x, y, &code))
 		{
@@ -361,15 +394,16 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 	 * The row with the code set: taken apart into the plan's arrays (no
 	 * allocation per row) and formed again, unless it holds that code already.
 	 */
-	heap_deform_tuple(tuple, RelationGetDescr(rel), plan->values, plan->isnull);
+	slot_getallattrs(slot);
+	memcpy(plan->values, slot->tts_values, plan->natts * sizeof(Datum));
+	memcpy(plan->isnull, slot->tts_isnull, plan->natts * sizeof(bool));
 	if (plan->isnull[code_att - 1] == code_isnull &&
 		(code_isnull || DatumGetGridCode(plan->values[code_att - 1]) == DatumGetGridCode(code_value)))
 		return PointerGetDatum(tuple);
 	plan->values[code_att - 1] = code_value;
 	plan->isnull[code_att - 1] = code_isnull;
-	newtuple = heap_form_tuple(RelationGetDescr(rel), plan->values, plan->isnull);
-	/* what heap_modify_tuple keeps of the old row */
-	newtuple->t_data->t_ctid = tuple->t_data->t_ctid;
+	newtuple = heap_form_tuple(slot->tts_tupleDescriptor, plan->values, plan->isnull);
+	/* what heap_modify_tuple keeps of the old row (not t_ctid: see row_header) */
 	newtuple->t_self = tuple->t_self;
 	newtuple->t_tableOid = tuple->t_tableOid;
 	return PointerGetDatum(newtuple);

@@ -1922,8 +1922,13 @@ ingest_ping(FunctionCallInfo fcinfo)
 	}
 	/*
 	 * The stored row: the slot's columns, deformed above (heap_modify_tuple
-	 * would deform the tuple again), with these five replaced, and the
-	 * tuple's identification, as heap_modify_tuple_by_cols sets them.
+	 * would deform the tuple again), with these five replaced, formed with
+	 * the slot's descriptor (the executor stores it back in that slot) and
+	 * the tuple's t_self and t_tableOid, as heap_modify_tuple_by_cols keeps
+	 * them.  Not its t_ctid: since 15.20 the header of a formed tuple says
+	 * which version of the descriptor formed it, and a copied t_ctid made a
+	 * COPY into a new partition fail (22P07, "row type of datum tuple was
+	 * altered").
 	 */
 	{
 		TupleTableSlot *slot = trig->tg_trigslot;
@@ -1938,8 +1943,7 @@ ingest_ping(FunctionCallInfo fcinfo)
 		memcpy(n, slot->tts_isnull, desc->natts * sizeof(bool));
 		for (int i = 0; i < 5; i++)
 			v[cols[i] - 1] = values[i], n[cols[i] - 1] = nulls[i];
-		result = heap_form_tuple(desc, v, n);
-		result->t_data->t_ctid = tuple->t_data->t_ctid;
+		result = heap_form_tuple(slot->tts_tupleDescriptor, v, n);
 		result->t_self = tuple->t_self;
 		result->t_tableOid = tuple->t_tableOid;
 		return PointerGetDatum(result);
