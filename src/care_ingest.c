@@ -47,6 +47,7 @@
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -1632,6 +1633,29 @@ care_ingest_cache(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }
 
+/*
+ * Is this the last BEFORE INSERT row trigger of the table to fire?  The
+ * executor fires them in the order of its trigger descriptor, whatever
+ * their enabled state (checked here conservatively).
+ */
+static bool
+last_before_insert_row_trigger(TriggerData *trig)
+{
+	TriggerDesc *td = trig->tg_relation->trigdesc;
+	bool		after_this = false;
+
+	for (int i = 0; i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+
+		if (after_this && TRIGGER_TYPE_MATCHES(t->tgtype, TRIGGER_TYPE_ROW, TRIGGER_TYPE_BEFORE, TRIGGER_TYPE_INSERT))
+			return false;
+		if (t->tgoid == trig->tg_trigger->tgoid)
+			after_this = true;
+	}
+	return after_this;
+}
+
 static Datum
 ingest_ping(FunctionCallInfo fcinfo)
 {
@@ -1921,14 +1945,12 @@ ingest_ping(FunctionCallInfo fcinfo)
 		nulls[4] = false;
 	}
 	/*
-	 * The stored row: the slot's columns, deformed above (heap_modify_tuple
-	 * would deform the tuple again), with these five replaced, formed with
-	 * the slot's descriptor (the executor stores it back in that slot) and
-	 * the tuple's t_self and t_tableOid, as heap_modify_tuple_by_cols keeps
-	 * them.  Not its t_ctid: since 15.20 the header of a formed tuple says
-	 * which version of the descriptor formed it, and a copied t_ctid made a
-	 * COPY into a new partition fail (22P07, "row type of datum tuple was
-	 * altered").
+	 * The stored row: the slot's columns with these five replaced.  A virtual
+	 * slot (COPY and INSERT into care_ping) takes them in place and the
+	 * trigger returns its own tuple, which leaves the slot as it is: no row
+	 * formed and taken apart again, and no partition check (fixed_at, the
+	 * key, is not changed).  Only when no BEFORE row trigger fires after this
+	 * one, since the next would be given the tuple without them.
 	 */
 	{
 		TupleTableSlot *slot = trig->tg_trigslot;
@@ -1937,6 +1959,21 @@ ingest_ping(FunctionCallInfo fcinfo)
 		bool	   *n;
 
 		slot_getallattrs(slot);
+		if (TTS_IS_VIRTUAL(slot) && last_before_insert_row_trigger(trig))
+		{
+			for (int i = 0; i < 5; i++)
+				slot->tts_values[cols[i] - 1] = values[i], slot->tts_isnull[cols[i] - 1] = nulls[i];
+			return PointerGetDatum(tuple);
+		}
+
+		/*
+		 * Else a new row, formed with the slot's descriptor (the executor
+		 * stores it back in that slot) and the tuple's t_self and
+		 * t_tableOid, as heap_modify_tuple_by_cols keeps them.  Not its
+		 * t_ctid: since 15.20 the header of a formed tuple says which version
+		 * of the descriptor formed it, and a copied t_ctid made a COPY into a
+		 * new partition fail (22P07, "row type of datum tuple was altered").
+		 */
 		v = palloc(desc->natts * sizeof(Datum));
 		n = palloc(desc->natts * sizeof(bool));
 		memcpy(v, slot->tts_values, desc->natts * sizeof(Datum));

@@ -416,6 +416,29 @@ VALUES (1, 460102000001, '2026-12-02 09:22:00+08', 'SRID=4326;POINT(110.32 20.03
 ROLLBACK TO SAVEPOINT other;
 SELECT count(*) AS other_pings FROM r460102_lookalike.other_ping;
 
+-- 9f. what ingest sets reaches the stored row however the row comes: by INSERT and COPY
+-- (care_ingest sets the columns in the executor's row in place), by an INSERT straight into
+-- a partition, and with another BEFORE row trigger firing after care_ingest (given a new row)
+CREATE FUNCTION pg_temp.stamp_battery() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.battery := 42;
+  RETURN NEW;
+END $$;
+INSERT INTO care_ping (device_id, fixed_at, received_at, location, accuracy_m) VALUES
+  (460102000001, '2026-12-02 09:23:00+08', '2026-12-02 09:23:01+08', 'SRID=4326;POINT(110.32 20.03)', 10)
+RETURNING status, resident_id, grid_code, ST_SRID(location) AS srid;
+INSERT INTO care_ping_20261202 (device_id, fixed_at, received_at, location, accuracy_m) VALUES
+  (460102000001, '2026-12-02 09:23:30+08', '2026-12-02 09:23:31+08', 'SRID=4326;POINT(110.32 20.03)', 10);
+CREATE TRIGGER zz_stamp BEFORE INSERT ON care_ping FOR EACH ROW EXECUTE FUNCTION pg_temp.stamp_battery();
+COPY care_ping (device_id, fixed_at, received_at, location, accuracy_m) FROM stdin;
+460102000001	2026-12-02 09:24:00+08	2026-12-02 09:24:01+08	SRID=4326;POINT(110.32 20.03)	10
+\.
+DROP TRIGGER zz_stamp ON care_ping;
+SELECT to_char(fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS fixed, status, resident_id, grid_code,
+       ST_SRID(location) AS srid, battery, tableoid::regclass AS part
+FROM care_ping WHERE device_id = 460102000001 AND fixed_at BETWEEN '2026-12-02 09:23+08' AND '2026-12-02 09:24+08'
+ORDER BY fixed_at;
+
 -- 10. retention: partitions older than the limit are dropped
 UPDATE care_setting SET ping_retention_days = 30;
 SELECT care_ping_drop_expired('2027-01-01') AS dropped;
