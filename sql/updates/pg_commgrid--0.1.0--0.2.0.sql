@@ -13977,6 +13977,16 @@ WHERE p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef
   AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) x
                                    WHERE x.grantee = 0 AND x.privilege_type = 'EXECUTE'))
 UNION ALL
+-- a C function that acts as its owner by switching the user itself, as a definer would (the
+-- care_ping triggers: src/care_ingest.c, run_as_owner), is held to the definer rule: by its
+-- C symbol, so that any function made on that symbol is covered
+SELECT 'owner-rights C function executable by PUBLIC', p.oid::regprocedure::text,
+       'runs as its owner (C symbol ' || p.prosrc || '): REVOKE EXECUTE … FROM PUBLIC'
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+WHERE l.lanname = 'c' AND p.prosrc IN ('care_ingest', 'care_ingest_statement')
+  AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) x
+                                   WHERE x.grantee = 0 AND x.privilege_type = 'EXECUTE'))
+UNION ALL
 -- a BI view column in a type a BI tool may not know
 SELECT 'BI view column of a non-plain type', c.oid::regclass::text,
        a.attname || ' is ' || format_type(a.atttypid, a.atttypmod)
@@ -14047,7 +14057,7 @@ WHERE c.relnamespace = 'commgrid'::regnamespace AND c.relkind IN ('r', 'p', 'v',
   AND c.relname NOT LIKE 'bi\_%' AND r.rolname = 'commgrid_bi_reader'
   AND has_table_privilege(r.oid, c.oid, 'SELECT');
 COMMENT ON VIEW security_findings IS
-  'Breaches of the security rules (tables outside row-level security, unpinned search_path, personal columns readable, non-plain BI columns, durable read audit not configured); must be empty';
+  'Breaches of the security rules (tables outside row-level security, unpinned search_path, definer or owner-rights functions executable by PUBLIC, personal columns readable, non-plain BI columns, durable read audit not configured); must be empty';
 COMMENT ON COLUMN security_findings.finding IS 'What rule is broken, e.g. table without row-level security, function without pinned search_path, durable read audit not configured';
 COMMENT ON COLUMN security_findings.object IS 'The table, view, column, function, role or setting concerned';
 COMMENT ON COLUMN security_findings.detail IS 'Why it breaks the rule: the columns, privileges or settings concerned';

@@ -398,6 +398,12 @@ SELECT p.proname, p.prosecdef, p.proconfig, has_function_privilege('public', p.o
 FROM pg_proc p
 WHERE p.pronamespace = 'commgrid'::regnamespace AND p.proname IN ('care_ingest', 'care_ingest_statement')
 ORDER BY p.proname;
+-- granted to PUBLIC by mistake, they are a finding of the hardening check, as a definer would be
+SAVEPOINT grant_public;
+GRANT EXECUTE ON FUNCTION care_ingest(), care_ingest_statement() TO PUBLIC;
+SELECT finding, object, detail FROM security_findings WHERE finding LIKE 'owner-rights%' ORDER BY object;
+ROLLBACK TO SAVEPOINT grant_public;
+SELECT count(*) AS owner_rights_findings FROM security_findings WHERE finding LIKE 'owner-rights%';
 
 -- 9e. the triggers act as their owner, so they run on care_ping alone: attached to another
 -- table (by a role someone granted EXECUTE) they refuse before doing anything (42501)
