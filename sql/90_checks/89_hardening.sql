@@ -69,21 +69,17 @@ WHERE p.pronamespace = 'commgrid'::regnamespace
               WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relname = m[1])
 GROUP BY p.oid
 UNION ALL
--- a security-definer function anybody may call
-SELECT 'security definer executable by PUBLIC', p.oid::regprocedure::text,
-       'REVOKE EXECUTE … FROM PUBLIC and grant it to the roles that need it'
-FROM pg_proc p
-WHERE p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef
-  AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) x
-                                   WHERE x.grantee = 0 AND x.privilege_type = 'EXECUTE'))
-UNION ALL
--- a C function that acts as its owner by switching the user itself, as a definer would (the
--- care_ping triggers: src/care_ingest.c, run_as_owner), is held to the definer rule: by its
--- C symbol, so that any function made on that symbol is covered
-SELECT 'owner-rights C function executable by PUBLIC', p.oid::regprocedure::text,
-       'runs as its owner (C symbol ' || p.prosrc || '): REVOKE EXECUTE … FROM PUBLIC'
+-- a function that acts as its owner anybody may call: a security definer, or a C function
+-- that switches to its owner itself (the care_ping triggers: src/care_ingest.c, run_as_owner),
+-- known by its C symbol in any schema, so that any function made on that symbol is covered
+SELECT CASE WHEN p.prosecdef THEN 'security definer executable by PUBLIC'
+            ELSE 'owner-rights C function executable by PUBLIC' END,
+       p.oid::regprocedure::text,
+       CASE WHEN p.prosecdef THEN 'REVOKE EXECUTE … FROM PUBLIC and grant it to the roles that need it'
+            ELSE 'runs as its owner (C symbol ' || p.prosrc || '): REVOKE EXECUTE … FROM PUBLIC' END
 FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
-WHERE l.lanname = 'c' AND p.prosrc IN ('care_ingest', 'care_ingest_statement')
+WHERE (p.pronamespace = 'commgrid'::regnamespace AND p.prosecdef
+       OR l.lanname = 'c' AND p.prosrc IN ('care_ingest', 'care_ingest_statement'))
   AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) x
                                    WHERE x.grantee = 0 AND x.privilege_type = 'EXECUTE'))
 UNION ALL
