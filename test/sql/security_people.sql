@@ -163,7 +163,8 @@ WHERE id > :audit_start AND action = 'READ' ORDER BY id;
 SELECT action, row_key, old_values ->> 'phone' AS old_phone, new_values ->> 'phone' AS new_phone, acting_role
 FROM audit_log WHERE table_name = 'commgrid.resident' AND row_key ->> 'resident_id' LIKE '3301060000%'
   AND action <> 'READ' AND xact_id = txid_current() AND acting_role LIKE 'r330106%'
-ORDER BY id;
+-- by resident: one statement (the household's move) updates residents 6 and 7 in scan order
+ORDER BY action, (row_key ->> 'resident_id')::bigint;
 
 -- BI: aggregates, never a person's row or a base table
 SET ROLE r330106_bi;
