@@ -101,6 +101,28 @@ $$;
 COMMENT ON FUNCTION may_see_kind(text) IS
   'May the acting role see rows of this must-visit kind? Always for ordinary kinds (NULL too); for a special category (PIPL art. 28) only a member of a role in its visible_to, or a superuser';
 
+-- Refuse, clearly, a row of a special category the acting role may not see: the policy's own
+-- error (new row violates row-level security policy "special_category") names neither the
+-- category nor who may record it.  Called first by the triggers that write such rows; it tells
+-- only what the catalogue, readable by every staff role, already says.
+CREATE FUNCTION check_writer_may_see_kind(kind text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF commgrid.may_see_kind(check_writer_may_see_kind.kind) THEN
+    RETURN;
+  END IF;
+  RAISE EXCEPTION 'must-visit situation "%" is a special category that % may not record', kind, commgrid.acting_role()
+    USING ERRCODE = '42501',
+          DETAIL = format('Special categories of personal data (PIPL art. 28) are recorded and seen only by members of %s.',
+                          (SELECT string_agg('commgrid_' || v, ', ' ORDER BY v)
+                           FROM commgrid.must_visit_kind k, unnest(k.visible_to) v
+                           WHERE k.kind = check_writer_may_see_kind.kind)),
+          HINT = 'Ask a member of one of those roles to register it.';
+END $$;
+REVOKE EXECUTE ON FUNCTION check_writer_may_see_kind(text) FROM PUBLIC;
+COMMENT ON FUNCTION check_writer_may_see_kind(text) IS
+  'Raise 42501, naming the roles that may, unless the acting role may see rows of this must-visit kind (may_see_kind); internal to the must-visit triggers';
+
 -- Do a must-visit kind's tasks count in the figures of an area for the acting role?  Where
 -- it may see them (may_see_kind): a grid worker's count of its grid's tasks would otherwise
 -- tell it that a household has a special category's task.  The owner's figures and the
@@ -198,6 +220,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 DECLARE
   home bigint;
 BEGIN
+  PERFORM commgrid.check_writer_may_see_kind(NEW.situation);
   PERFORM commgrid.check_writer_reaches_home(NEW.resident_id, NEW.household_id);
   IF NEW.resident_id IS NOT NULL THEN
     SELECT r.household_id INTO home FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id;
@@ -221,6 +244,6 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION must_visit_task_prepare() FROM PUBLIC;
 COMMENT ON FUNCTION must_visit_task_prepare() IS
-  'Trigger: a task takes its resident''s household (refusing another, 23514), the household''s grid, and its due day from the kind';
+  'Trigger: a task of a special category only by a role that may see it (42501); it takes its resident''s household (refusing another, 23514), the household''s grid, and its due day from the kind';
 CREATE TRIGGER must_visit_task_prepare BEFORE INSERT OR UPDATE OF situation, resident_id, household_id, raised_on, grid_code
   ON must_visit_task FOR EACH ROW EXECUTE FUNCTION must_visit_task_prepare();

@@ -78,8 +78,11 @@ BEGIN
   END IF;
   -- the rows it names are the writer's, before the rules below answer about them
   PERFORM commgrid.check_writer_reaches_home(NEW.resident_id, NEW.household_id);
+  -- a task of a special category the writer may not see is as unknown as one of another grid:
+  -- its household below, or the policy's refusal of its situation, told that it was there
   IF NEW.task_id IS NOT NULL THEN
-    PERFORM commgrid.check_writer_reach((SELECT x.grid_code FROM commgrid.must_visit_task x WHERE x.task_id = NEW.task_id),
+    PERFORM commgrid.check_writer_reach((SELECT x.grid_code FROM commgrid.must_visit_task x
+                                         WHERE x.task_id = NEW.task_id AND commgrid.may_see_kind(x.situation)),
                                         format('task %s', NEW.task_id));
   END IF;
   IF NEW.resident_id IS NOT NULL THEN

@@ -119,9 +119,32 @@ RESET ROLE;
 ROLLBACK TO SAVEPOINT special_overdue;
 SELECT task_id AS hidden_task FROM must_visit_task WHERE situation = 'released_prisoner' \gset
 SELECT event_id AS arrival_event FROM visit_finding WHERE finding_id = 430102000003 \gset
+SELECT household_id AS hidden_home FROM must_visit_task WHERE situation = 'released_prisoner' \gset
+CREATE FUNCTION pg_temp.told(stmt text, OUT state text, OUT message text, OUT detail text, OUT hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE stmt;
+  state := 'ok';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL,
+                          hint = PG_EXCEPTION_HINT;
+END $$;
 SET ROLE v430102_grid;
-SELECT pg_temp.try($$INSERT INTO commgrid.must_visit_task (situation, resident_id) VALUES ('drug_rehabilitation', 430102000005)$$);
-SELECT pg_temp.try($$INSERT INTO commgrid.visit_finding (visit_id, kind, situation, detail) VALUES (430102000001, 'must_visit', 'severe_mental_illness', '疑似')$$);
+-- the grid worker registers no special category, directly or by a finding, and is told which
+-- roles may (the policy's own refusal named neither)
+\x on
+SELECT * FROM pg_temp.told($$INSERT INTO commgrid.must_visit_task (situation, resident_id) VALUES ('drug_rehabilitation', 430102000005)$$);
+SELECT * FROM pg_temp.told($$INSERT INTO commgrid.visit_finding (visit_id, kind, situation, detail) VALUES (430102000001, 'must_visit', 'severe_mental_illness', '疑似')$$);
+\x off
+-- a visit citing the released prisoner's task of its grid (a special category it may not see)
+-- is refused as one citing a task that does not exist, with the task's household or another:
+-- the household rule named the hidden task's household, and the policy's refusal of the
+-- visit's situation told that the task was there
+SELECT regexp_replace(pg_temp.try(format(stmt, :hidden_task, :hidden_home)), 'task [0-9]+', 'task N') AS refused
+FROM (VALUES
+  ($$INSERT INTO commgrid.visit (household_id, staff_id, visited_at, kind, outcome, task_id) VALUES (%2$s, 430102000001, now(), 'must_visit', 'visited', %1$s)$$),
+  ($$INSERT INTO commgrid.visit (household_id, staff_id, visited_at, kind, outcome, task_id) VALUES (430102000001, 430102000001, now(), 'must_visit', 'visited', %1$s)$$),
+  ($$INSERT INTO commgrid.visit (household_id, staff_id, visited_at, kind, outcome, task_id) VALUES (430102000001, 430102000001, now(), 'must_visit', 'visited', %1$s + 1000)$$)) v(stmt);
 -- the grid worker's findings that do not fit their kind (a new arrival without the newcomer,
 -- or without a status; a must-visit without its situation) are told so by the finding's own
 -- rule, before any effect: the arrival once reached the register with no one named, and the
