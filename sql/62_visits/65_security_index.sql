@@ -46,8 +46,10 @@ COMMENT ON COLUMN security_survey.surveyor IS 'The third party that ran it (e.g.
 COMMENT ON COLUMN security_survey.sample_size IS 'Respondents';
 COMMENT ON COLUMN security_survey.answers IS 'Respondents per level 1-5 (security_survey_level); they add up to sample_size';
 COMMENT ON COLUMN security_survey.imported_on IS 'Day the figures were entered';
+-- filed under a community: a grid worker's jurisdiction (a grid) never holds such a row, so it
+-- is not granted one either
 SELECT commgrid.secure_table('commgrid.security_survey', '{community_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.security_survey');
 
 -- The index per community and year beside the target; for an area, the sample-weighted

@@ -25,8 +25,10 @@ COMMENT ON COLUMN organiser.kind IS 'service_station, vanguard_team, party_org, 
 COMMENT ON COLUMN organiser.community_code IS 'The community the organiser serves';
 COMMENT ON COLUMN organiser.unit_id IS 'The resident unit, for kind resident_unit (its activities count as its co-building service)';
 COMMENT ON COLUMN organiser.org_id IS 'The Party organisation, for kind party_org';
+-- filed under a community: a grid worker's jurisdiction (a grid) never holds such a row, so it
+-- is not granted one either
 SELECT commgrid.secure_table('commgrid.organiser', '{community_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.register_dump('commgrid.organiser');
 
@@ -130,8 +132,9 @@ COMMENT ON COLUMN activity_attendance.attended IS 'Did the person attend?';
 COMMENT ON COLUMN activity_attendance.hours IS 'Hours served (set when attended)';
 COMMENT ON COLUMN activity_attendance.verified_by IS 'Who at the organiser verified the hours';
 COMMENT ON COLUMN activity_attendance.verified_on IS 'When the hours were verified; NULL: not yet, no points';
+-- filed under a community: not for grid workers (see organiser)
 SELECT commgrid.secure_table('commgrid.activity_attendance', '{community_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.mark_personal('commgrid.activity_attendance', '{volunteer_id}');
 SELECT commgrid.register_dump('commgrid.activity_attendance');

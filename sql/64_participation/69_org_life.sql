@@ -25,8 +25,10 @@ COMMENT ON COLUMN org_meeting.community_code IS 'The organisation''s community (
 COMMENT ON COLUMN org_meeting.kind IS 'branch_meeting, committee_meeting, group_meeting, party_lecture or theme_day';
 COMMENT ON COLUMN org_meeting.held_on IS 'Day it was held';
 COMMENT ON COLUMN org_meeting.topic IS 'Topic';
+-- filed under a community: a grid worker's jurisdiction (a grid) never holds such a row, so it
+-- is not granted one either (nor below)
 SELECT commgrid.secure_table('commgrid.org_meeting', '{community_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.register_dump('commgrid.org_meeting');
 CREATE TRIGGER org_meeting_take_community BEFORE INSERT ON org_meeting
@@ -52,7 +54,7 @@ COMMENT ON COLUMN org_meeting_attendance.community_code IS 'The member''s commun
 COMMENT ON COLUMN org_meeting_attendance.attended IS 'Did the member attend?';
 COMMENT ON COLUMN org_meeting_attendance.absence_reason IS 'Why not (请假 reason), when absent';
 SELECT commgrid.secure_table('commgrid.org_meeting_attendance', '{community_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.register_dump('commgrid.org_meeting_attendance');
 CREATE TRIGGER org_meeting_attendance_take_community BEFORE INSERT ON org_meeting_attendance
@@ -79,7 +81,7 @@ COMMENT ON COLUMN self_study.studied_on IS 'Day of study';
 COMMENT ON COLUMN self_study.course IS 'Course or material';
 COMMENT ON COLUMN self_study.minutes IS 'Minutes studied';
 SELECT commgrid.secure_table('commgrid.self_study', '{community_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.register_dump('commgrid.self_study');
 CREATE TRIGGER self_study_take_community BEFORE INSERT ON self_study

@@ -198,8 +198,10 @@ COMMENT ON COLUMN sw_case.stage IS 'Current stage (sw_stages()); only the next o
 COMMENT ON COLUMN sw_case.stage_since IS 'Day the current stage began';
 COMMENT ON COLUMN sw_case.referred_to IS 'Where the client was referred (转介); a referred case may go straight to closing';
 COMMENT ON COLUMN sw_case.referred_on IS 'Day of the referral';
+-- filed under a subdistrict: a community's staff never reach such a row, so they are not
+-- granted one either (nor below)
 SELECT commgrid.secure_table('commgrid.sw_case', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_case');
 -- the social worker's own cases, and the contracts it serves under
 CREATE POLICY own_work ON sw_case FOR SELECT
@@ -294,7 +296,7 @@ COMMENT ON COLUMN sw_case_session.subdistrict_code IS 'The case''s subdistrict (
 COMMENT ON COLUMN sw_case_session.held_on IS 'Day of the session';
 COMMENT ON COLUMN sw_case_session.minutes IS 'Length in minutes';
 SELECT commgrid.secure_table('commgrid.sw_case_session', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_case_session');
 CREATE POLICY own_work ON sw_case_session FOR SELECT
   USING (case_id IN (SELECT k.case_id FROM commgrid.sw_case k
@@ -517,7 +519,7 @@ COMMENT ON COLUMN sw_group.worker_id IS 'The leading social worker';
 COMMENT ON COLUMN sw_group.name IS 'Name, e.g. 长者互助小组';
 COMMENT ON COLUMN sw_group.started_on IS 'First day; counts for its month';
 SELECT commgrid.secure_table('commgrid.sw_group', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group');
 CREATE POLICY own_work ON sw_group FOR SELECT
   USING (worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[]));
@@ -538,7 +540,7 @@ COMMENT ON COLUMN sw_group_member.resident_id IS 'The member, a resident';
 COMMENT ON COLUMN sw_group_member.subdistrict_code IS 'The group''s subdistrict (filled in)';
 COMMENT ON COLUMN sw_group_member.joined_on IS 'Day the member joined';
 SELECT commgrid.secure_table('commgrid.sw_group_member', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group_member');
 CREATE POLICY own_work ON sw_group_member FOR SELECT
   USING (group_id IN (SELECT g.group_id FROM commgrid.sw_group g
@@ -561,7 +563,7 @@ COMMENT ON COLUMN sw_group_session.subdistrict_code IS 'The group''s subdistrict
 COMMENT ON COLUMN sw_group_session.held_on IS 'Day of the meeting';
 COMMENT ON COLUMN sw_group_session.attendees IS 'Members present';
 SELECT commgrid.secure_table('commgrid.sw_group_session', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group_session');
 CREATE POLICY own_work ON sw_group_session FOR SELECT
   USING (group_id IN (SELECT g.group_id FROM commgrid.sw_group g

@@ -7729,8 +7729,10 @@ COMMENT ON COLUMN security_survey.surveyor IS 'The third party that ran it (e.g.
 COMMENT ON COLUMN security_survey.sample_size IS 'Respondents';
 COMMENT ON COLUMN security_survey.answers IS 'Respondents per level 1-5 (security_survey_level); they add up to sample_size';
 COMMENT ON COLUMN security_survey.imported_on IS 'Day the figures were entered';
+-- filed under a community: a grid worker's jurisdiction (a grid) never holds such a row, so it
+-- is not granted one either
 SELECT commgrid.secure_table('commgrid.security_survey', '{community_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.security_survey');
 -- The index per community and year beside the target; for an area, the sample-weighted
 -- figures of its communities (security_index_of).
@@ -8444,8 +8446,10 @@ COMMENT ON COLUMN organiser.kind IS 'service_station, vanguard_team, party_org, 
 COMMENT ON COLUMN organiser.community_code IS 'The community the organiser serves';
 COMMENT ON COLUMN organiser.unit_id IS 'The resident unit, for kind resident_unit (its activities count as its co-building service)';
 COMMENT ON COLUMN organiser.org_id IS 'The Party organisation, for kind party_org';
+-- filed under a community: a grid worker's jurisdiction (a grid) never holds such a row, so it
+-- is not granted one either
 SELECT commgrid.secure_table('commgrid.organiser', '{community_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.register_dump('commgrid.organiser');
 -- The kinds of activity; the earning rate of each is dated (earning_rate, 65_love_bank.sql).
@@ -8547,8 +8551,9 @@ COMMENT ON COLUMN activity_attendance.attended IS 'Did the person attend?';
 COMMENT ON COLUMN activity_attendance.hours IS 'Hours served (set when attended)';
 COMMENT ON COLUMN activity_attendance.verified_by IS 'Who at the organiser verified the hours';
 COMMENT ON COLUMN activity_attendance.verified_on IS 'When the hours were verified; NULL: not yet, no points';
+-- filed under a community: not for grid workers (see organiser)
 SELECT commgrid.secure_table('commgrid.activity_attendance', '{community_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.mark_personal('commgrid.activity_attendance', '{volunteer_id}');
 SELECT commgrid.register_dump('commgrid.activity_attendance');
@@ -9504,8 +9509,10 @@ COMMENT ON COLUMN org_meeting.community_code IS 'The organisation''s community (
 COMMENT ON COLUMN org_meeting.kind IS 'branch_meeting, committee_meeting, group_meeting, party_lecture or theme_day';
 COMMENT ON COLUMN org_meeting.held_on IS 'Day it was held';
 COMMENT ON COLUMN org_meeting.topic IS 'Topic';
+-- filed under a community: a grid worker's jurisdiction (a grid) never holds such a row, so it
+-- is not granted one either (nor below)
 SELECT commgrid.secure_table('commgrid.org_meeting', '{community_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.register_dump('commgrid.org_meeting');
 CREATE TRIGGER org_meeting_take_community BEFORE INSERT ON org_meeting
@@ -9530,7 +9537,7 @@ COMMENT ON COLUMN org_meeting_attendance.community_code IS 'The member''s commun
 COMMENT ON COLUMN org_meeting_attendance.attended IS 'Did the member attend?';
 COMMENT ON COLUMN org_meeting_attendance.absence_reason IS 'Why not (请假 reason), when absent';
 SELECT commgrid.secure_table('commgrid.org_meeting_attendance', '{community_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.register_dump('commgrid.org_meeting_attendance');
 CREATE TRIGGER org_meeting_attendance_take_community BEFORE INSERT ON org_meeting_attendance
@@ -9556,7 +9563,7 @@ COMMENT ON COLUMN self_study.studied_on IS 'Day of study';
 COMMENT ON COLUMN self_study.course IS 'Course or material';
 COMMENT ON COLUMN self_study.minutes IS 'Minutes studied';
 SELECT commgrid.secure_table('commgrid.self_study', '{community_code}',
-  '{district_admin, township_staff, community_staff, grid_worker}',
+  '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.register_dump('commgrid.self_study');
 CREATE TRIGGER self_study_take_community BEFORE INSERT ON self_study
@@ -9947,8 +9954,10 @@ COMMENT ON COLUMN sw_case.stage IS 'Current stage (sw_stages()); only the next o
 COMMENT ON COLUMN sw_case.stage_since IS 'Day the current stage began';
 COMMENT ON COLUMN sw_case.referred_to IS 'Where the client was referred (转介); a referred case may go straight to closing';
 COMMENT ON COLUMN sw_case.referred_on IS 'Day of the referral';
+-- filed under a subdistrict: a community's staff never reach such a row, so they are not
+-- granted one either (nor below)
 SELECT commgrid.secure_table('commgrid.sw_case', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_case');
 -- the social worker's own cases, and the contracts it serves under
 CREATE POLICY own_work ON sw_case FOR SELECT
@@ -10041,7 +10050,7 @@ COMMENT ON COLUMN sw_case_session.subdistrict_code IS 'The case''s subdistrict (
 COMMENT ON COLUMN sw_case_session.held_on IS 'Day of the session';
 COMMENT ON COLUMN sw_case_session.minutes IS 'Length in minutes';
 SELECT commgrid.secure_table('commgrid.sw_case_session', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_case_session');
 CREATE POLICY own_work ON sw_case_session FOR SELECT
   USING (case_id IN (SELECT k.case_id FROM commgrid.sw_case k
@@ -10253,7 +10262,7 @@ COMMENT ON COLUMN sw_group.worker_id IS 'The leading social worker';
 COMMENT ON COLUMN sw_group.name IS 'Name, e.g. 长者互助小组';
 COMMENT ON COLUMN sw_group.started_on IS 'First day; counts for its month';
 SELECT commgrid.secure_table('commgrid.sw_group', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group');
 CREATE POLICY own_work ON sw_group FOR SELECT
   USING (worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[]));
@@ -10273,7 +10282,7 @@ COMMENT ON COLUMN sw_group_member.resident_id IS 'The member, a resident';
 COMMENT ON COLUMN sw_group_member.subdistrict_code IS 'The group''s subdistrict (filled in)';
 COMMENT ON COLUMN sw_group_member.joined_on IS 'Day the member joined';
 SELECT commgrid.secure_table('commgrid.sw_group_member', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group_member');
 CREATE POLICY own_work ON sw_group_member FOR SELECT
   USING (group_id IN (SELECT g.group_id FROM commgrid.sw_group g
@@ -10295,7 +10304,7 @@ COMMENT ON COLUMN sw_group_session.subdistrict_code IS 'The group''s subdistrict
 COMMENT ON COLUMN sw_group_session.held_on IS 'Day of the meeting';
 COMMENT ON COLUMN sw_group_session.attendees IS 'Members present';
 SELECT commgrid.secure_table('commgrid.sw_group_session', '{subdistrict_code}',
-  '{district_admin, township_staff, community_staff, social_worker}', '{district_admin, township_staff}');
+  '{district_admin, township_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group_session');
 CREATE POLICY own_work ON sw_group_session FOR SELECT
   USING (group_id IN (SELECT g.group_id FROM commgrid.sw_group g
