@@ -71,7 +71,7 @@ PACKAGES += python3
 # the libFuzzer harnesses (test/fuzz): clang-14's libFuzzer and sanitizer runtimes
 FUZZ_PACKAGES = clang-14 libclang-rt-14-dev
 
-.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck fuzz bench bench-security bench-visits bench-services mapcheck bench-maps bench-care
+.PHONY: deps demo test clang-check assert-check install-packages jdbccheck concurrencycheck walcheck fuzz bench bench-security bench-visits bench-services mapcheck bench-maps bench-care
 deps:
 	@$(MAKE) -s install-packages LIST='$(PACKAGES)'
 install-packages:
@@ -127,7 +127,8 @@ assert-check: deps
 # First what needs no server and fails fast: the update script regenerated from the install SQL
 # (stale when someone changed the install SQL without `make update-script`) and META.json.
 # Inside one throwaway cluster: pg_regress, the reference check, the JDBC client test and the
-# tour, then the maps browser test; then the concurrency run, the update path from the last release; then a short fuzz.
+# tour, then the maps browser test; then the concurrency run, the update path from the last release;
+# then the triggers' rows across a 4 GB boundary of WAL, in a cluster of its own; then a short fuzz.
 test: deps clang-check
 	$(MAKE) update-script-check
 	$(MAKE) metacheck
@@ -136,8 +137,14 @@ test: deps clang-check
 	pg_virtualenv -v $(PGVERSION) -o shared_preload_libraries=pgaudit $(SERVER_OPTS_BASE) $(MAKE) installcheck $(ENGINE_PRIVATE_TESTS)
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) concurrencycheck
 	pg_virtualenv -v $(PGVERSION) $(SERVER_OPTS) $(MAKE) updatecheck
+	$(MAKE) walcheck
 	$(MAKE) fuzz FUZZ_RUNS=500000 FUZZ_TIME=20
 	$(MAKE) clean
+
+# The C triggers' rows across a 4 GB boundary of WAL (PostgreSQL 15.20's descriptor versions),
+# in a cluster of its own started just below it; prints `N passed, M failed`.
+walcheck:
+	PG_CONFIG=$(PG_CONFIG) bash test/wal_versions/run.sh
 
 # Inserts racing redraws, with pgbench, against the running server (as jdbccheck): a fixed
 # number of transactions, then every assignment checked; prints `N passed, M failed`.
