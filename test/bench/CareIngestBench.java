@@ -7,6 +7,11 @@
 // one clock).  Prints `seconds S`, then with --listen `alarms N`, `commit_to_listener_ms
 // median M p99 P max X`, `raised_to_listener_ms ...` and `cache devices D bytes B` (the fence
 // cache of the ingesting backend).
+// With --paired TABLE2 (after --listen, if any), the same batches also go into TABLE2 over a
+// connection of its own, alternately: batch i into one table, then into the other, the first
+// swapped every batch, so both tables load through the same minutes of a shared machine and
+// their ratio does not depend on when each ran.  Prints `seconds2 S` for TABLE2's batches and
+// `paired_ratio_median R`, the median over batches of TABLE2's time over TABLE's.
 import java.io.FileReader;
 import java.io.Reader;
 import java.sql.Connection;
@@ -29,12 +34,16 @@ public class CareIngestBench {
 
     public static void main(String[] args) throws Exception {
         String url = args[0], table = args[1];
-        boolean listen = args.length > 2 && args[2].equals("--listen");
+        int a = 2;
+        boolean listen = args.length > a && args[a].equals("--listen");
+        if (listen) a++;
+        String table2 = null;
+        if (args.length > a + 1 && args[a].equals("--paired")) { table2 = args[a + 1]; a += 2; }
         List<String> files = new ArrayList<>();
-        for (int i = listen ? 3 : 2; i < args.length; i++) files.add(args[i]);
+        for (int i = a; i < args.length; i++) files.add(args[i]);
         Collections.sort(files);
 
-        List<long[]> received = Collections.synchronizedList(new ArrayList<>());  // {recv_us, raised_us}
+        List<long[]> received = Collections.synchronizedList(new ArrayList<>());  // {recv_us, raised_us, sender pid}
         Pattern raisedAt = Pattern.compile("\"raised_at\" : \"([^\"]+)\"");
         Thread listener = null;
         final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
@@ -51,7 +60,7 @@ public class CareIngestBench {
                             for (PGNotification n : got) {
                                 Matcher m = raisedAt.matcher(n.getParameter());
                                 long raised = m.find() ? micros(OffsetDateTime.parse(m.group(1)).toInstant()) : -1;
-                                received.add(new long[] {now, raised});
+                                received.add(new long[] {now, raised, n.getPID()});
                             }
                         else if (stop.get())
                             break;
@@ -65,18 +74,41 @@ public class CareIngestBench {
         }
 
         Connection c = DriverManager.getConnection(url);
-        try (Statement s = c.createStatement()) { s.execute("SET commgrid.audit = off"); }
+        long pid;
+        try (Statement s = c.createStatement()) {
+            s.execute("SET commgrid.audit = off");
+            try (ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) { rs.next(); pid = rs.getLong(1); }
+        }
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-        String sql = "COPY " + table + " (device_id, fixed_at, message, location, fix_source, accuracy_m, battery, sos, fall) FROM STDIN";
+        String columns = " (device_id, fixed_at, message, location, fix_source, accuracy_m, battery, sos, fall) FROM STDIN";
+        String sql = "COPY " + table + columns;
+        Connection c2 = table2 == null ? null : DriverManager.getConnection(url);
+        CopyManager copy2 = c2 == null ? null : c2.unwrap(PGConnection.class).getCopyAPI();
+        String sql2 = "COPY " + table2 + columns;
         long[] start = new long[files.size()], commit = new long[files.size()];
-        long t0 = System.nanoTime();
+        long[] took2 = new long[files.size()];
+        long nanos = 0, nanos2 = 0;
         for (int i = 0; i < files.size(); i++) {
+            boolean secondFirst = c2 != null && i % 2 == 1;
+            if (secondFirst) took2[i] = copyOne(copy2, sql2, files.get(i));
+            long t = System.nanoTime();
             start[i] = micros(Instant.now());
             try (Reader r = new FileReader(files.get(i))) { copy.copyIn(sql, r); }
             commit[i] = micros(Instant.now());
+            nanos += System.nanoTime() - t;
+            if (c2 != null && !secondFirst) took2[i] = copyOne(copy2, sql2, files.get(i));
+            nanos2 += took2[i];
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("seconds %.3f%n", seconds);
+        System.out.printf("seconds %.3f%n", nanos / 1e9);
+        if (c2 != null) {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++)
+                ratios.add((double) took2[i] / Math.max(1, (commit[i] - start[i]) * 1000L));
+            Collections.sort(ratios);
+            System.out.printf("seconds2 %.3f%n", nanos2 / 1e9);
+            System.out.printf("paired_ratio_median %.2f%n", ratios.get(ratios.size() / 2));
+            c2.close();
+        }
         if (!listen) { c.close(); return; }
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT devices, bytes FROM commgrid.care_ingest_cache()")) {
@@ -89,6 +121,7 @@ public class CareIngestBench {
         listener.join();
 
         List<Double> fromCommit = new ArrayList<>(), fromRaised = new ArrayList<>();
+        received.removeIf(n -> n[2] != pid);   // the paired table's alarms notify too
         for (long[] n : received) {
             fromRaised.add((n[0] - n[1]) / 1000.0);
             for (int i = 0; i < files.size(); i++)
@@ -97,6 +130,13 @@ public class CareIngestBench {
         System.out.printf("alarms %d (%d matched to their batch)%n", received.size(), fromCommit.size());
         print("commit_to_listener_ms", fromCommit);
         print("raised_to_listener_ms", fromRaised);
+    }
+
+    // one batch by COPY, its time in nanoseconds
+    static long copyOne(CopyManager copy, String sql, String file) throws Exception {
+        long t = System.nanoTime();
+        try (Reader r = new FileReader(file)) { copy.copyIn(sql, r); }
+        return System.nanoTime() - t;
     }
 
     static void print(String what, List<Double> v) {
