@@ -80,7 +80,9 @@ BEGIN
   PERFORM commgrid.check_writer_reaches_home(NEW.resident_id, NEW.household_id);
   -- a task of a special category the writer may not see is as unknown as one of another grid:
   -- its household below, or the policy's refusal of its situation, told that it was there
-  IF NEW.task_id IS NOT NULL THEN
+  -- (an UPDATE that keeps the task, as the resident's deletion setting resident_id NULL on a
+  -- hidden visit, asks nothing of it: its refusal named the hidden task)
+  IF NEW.task_id IS NOT NULL AND (TG_OP = 'INSERT' OR NEW.task_id IS DISTINCT FROM OLD.task_id) THEN
     PERFORM commgrid.check_writer_reach((SELECT x.grid_code FROM commgrid.must_visit_task x
                                          WHERE x.task_id = NEW.task_id AND commgrid.may_see_kind(x.situation)),
                                         format('task %s', NEW.task_id));
@@ -215,8 +217,11 @@ DECLARE
   v commgrid.visit;
 BEGIN
   SELECT * INTO v FROM commgrid.visit x WHERE x.visit_id = NEW.visit_id;
-  -- the visit is the writer's, before the rule below names its household
-  PERFORM commgrid.check_writer_reach(v.grid_code, format('visit %s', NEW.visit_id));
+  -- the visit is the writer's, before the rule below names its household; a visit of a special
+  -- category the writer may not see is as unknown as one of another grid: the rule named its
+  -- household, a note on it was taken (so it was there), and an arrival took its day
+  PERFORM commgrid.check_writer_reach(CASE WHEN commgrid.may_see_kind(v.situation) THEN v.grid_code END,
+                                      format('visit %s', NEW.visit_id));
   NEW.grid_code := v.grid_code;
   IF NEW.resident_id IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM commgrid.resident r

@@ -162,6 +162,31 @@ SELECT pg_temp.try(format(stmt, :hidden_task, :arrival_event)) FROM (VALUES
   ($$INSERT INTO commgrid.visit_finding (visit_id, kind, detail, task_id) VALUES (430102000001, 'note', '见过', %s)$$),
   ($$INSERT INTO commgrid.visit_finding (visit_id, kind, detail, task_id) VALUES (430102000001, 'note', '见过', %s + 1000)$$),
   ($$INSERT INTO commgrid.visit_finding (visit_id, kind, resident_id, disability, event_id) VALUES (430102000001, 'flag_change', 430102000002, false, %2$s)$$)) v(stmt);
+-- a finding on community staff's visit of the released prisoner's task (a special category
+-- the worker may not see) is refused as one on a visit that does not exist: the household rule
+-- named the visit's household, a note on it was taken (so the visit was there), and an arrival
+-- took the hidden visit's day
+RESET ROLE;
+SAVEPOINT hidden_visit;
+SET ROLE v430102_comm;
+INSERT INTO visit (visit_id, household_id, resident_id, staff_id, visited_at, kind, outcome, task_id)
+VALUES (430102000050, :hidden_home, 430102000006, 430102000001, now() - interval '1 minute', 'must_visit', 'visited', :hidden_task);
+SET ROLE v430102_grid;
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$INSERT INTO commgrid.visit_finding (visit_id, kind, resident_id, detail) VALUES (430102000050, 'note', 430102000001, '见过')$$),
+  ($$INSERT INTO commgrid.visit_finding (visit_id, kind, detail) VALUES (430102000050, 'note', '见过')$$),
+  ($$INSERT INTO commgrid.visit_finding (visit_id, kind, resident_id, arrival_status) VALUES (430102000050, 'new_arrival', 430102000006, 'registered_resident')$$),
+  ($$INSERT INTO commgrid.visit_finding (visit_id, kind, detail) VALUES (430102000051, 'note', '见过')$$)) v(stmt);
+-- nor does deleting the released prisoner tell: the hidden visit's resident_id set NULL was
+-- refused naming the hidden task, and the task's cascade was refused by the visit citing it;
+-- the task stays with the household (resident_id NULL), its visit too
+SELECT pg_temp.try($$DELETE FROM commgrid.resident WHERE resident_id = 430102000006$$);
+RESET ROLE;
+SELECT task_id = :hidden_task AS hidden_task, situation, resident_id, household_id = :hidden_home AS hidden_home
+FROM must_visit_task WHERE situation = 'released_prisoner';
+SELECT visit_id, resident_id, situation, task_id = :hidden_task AS hidden_task FROM visit WHERE visit_id = 430102000050;
+ROLLBACK TO SAVEPOINT hidden_visit;
+SET ROLE v430102_grid;
 -- the worker's own finding acts with the worker's rights: a flag in another grid is refused
 SELECT pg_temp.try($$INSERT INTO commgrid.visit (household_id, staff_id, visited_at, kind, outcome) VALUES (430102000007, 430102000003, now(), 'routine', 'visited')$$);
 -- the grid worker of 燕山街 sees no visit of 识字岭
