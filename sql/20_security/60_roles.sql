@@ -76,6 +76,8 @@ BEGIN
     END LOOP;
     EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.area_report(commgrid.gridcode), '
                    'commgrid.district_report(commgrid.gridcode) TO %I', r);
+    -- which must-visit kinds count in the caller's figures (visit_coverage, return_visit_due)
+    EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.may_count_kind(text, commgrid.gridcode) TO %I', r);
   END LOOP;
   -- a unit liaison: the report views filtered by its own units (reaches_unit)
   IF commgrid.role_exists('unit_liaison') THEN

@@ -123,18 +123,23 @@ REVOKE EXECUTE ON FUNCTION check_writer_may_see_kind(text) FROM PUBLIC;
 COMMENT ON FUNCTION check_writer_may_see_kind(text) IS
   'Raise 42501, naming the roles that may, unless the acting role may see rows of this must-visit kind (may_see_kind); internal to the must-visit triggers';
 
--- Do a must-visit kind's tasks count in the figures of an area for the acting role?  Where
--- it may see them (may_see_kind): a grid worker's count of its grid's tasks would otherwise
--- tell it that a household has a special category's task.  The owner's figures and the
--- district's (the district administrator's and BI's, where no one is singled out) count
--- every kind.  Internal to grid_file and area_report.
+-- Do a must-visit kind's tasks and visits count in the figures of an area for the acting role?
+-- Where it may see them (may_see_kind): a grid worker's count of its grid's tasks or visits would
+-- otherwise tell it that a household has a special category's task, or when it was visited.
+-- The owner's figures and the district's count every kind: a district's figure (the district
+-- administrator's and BI's, where no one is singled out), and with no area (visit_coverage's
+-- rows, read by area_report for BI's district) those of a BI reader with no jurisdiction.  With
+-- the owner's rights, so that staff reading visit_coverage or return_visit_due (which call it)
+-- need no right on acting_scopes; it answers only about the acting role.
 CREATE FUNCTION may_count_kind(kind text, area gridcode) RETURNS boolean
-LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
-  SELECT commgrid.depth(area) = 3 OR commgrid.acting_scopes() IS NULL OR commgrid.may_see_kind(kind)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT commgrid.depth(area) = 3 OR commgrid.acting_scopes() IS NULL
+      OR (area IS NULL AND commgrid.acting_scopes() = '{}' AND commgrid.is_member_of(commgrid.acting_role(), 'bi_reader'))
+      OR commgrid.may_see_kind(kind)
 $$;
 REVOKE EXECUTE ON FUNCTION may_count_kind(text, gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION may_count_kind(text, gridcode) IS
-  'Do tasks of this must-visit kind count in an area''s figures for the acting role? The kinds it may see (may_see_kind); every kind in a district''s figures and for the owner (internal to grid_file and area_report)';
+  'Do tasks and visits of this must-visit kind count in an area''s figures for the acting role? The kinds it may see (may_see_kind); every kind in a district''s figures (with no area: for a BI reader without a jurisdiction) and for the owner; granted to staff, for visit_coverage and return_visit_due';
 
 -- Add the special-category policy to a table with a kind column (beside its secure_table).
 CREATE FUNCTION protect_special_category(tbl regclass) RETURNS void

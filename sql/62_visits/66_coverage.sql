@@ -40,8 +40,9 @@ ALTER TABLE return_interval ENABLE ALWAYS TRIGGER return_interval_keep;
 CREATE FUNCTION return_visit_due(at date DEFAULT commgrid.district_today(), area gridcode DEFAULT NULL)
 RETURNS TABLE (resident_id bigint, household_id bigint, grid_code gridcode, interval_days int,
                last_visit date, due_on date, overdue boolean)
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  WITH v AS (
+LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  WITH counted_kind AS (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, area)),
+  v AS (
     SELECT r.resident_id, r.household_id, r.grid_code, r.registered_on,
            min(i.days) AS interval_days, bool_and(i.remote_counts) AS remote_counts
     -- every resident, or those under the area by the grid index: two branches, one skipped
@@ -70,10 +71,13 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public
     SELECT max(commgrid.district_date(x.visited_at)) AS day FROM commgrid.visit x
     WHERE (x.resident_id = v.resident_id OR (x.resident_id IS NULL AND x.household_id = v.household_id))
       AND x.outcome = 'visited' AND (x.mode = 'in_person' OR v.remote_counts)
-      AND commgrid.district_date(x.visited_at) <= at) l ON true
+      AND commgrid.district_date(x.visited_at) <= at
+      -- read with the owner's rights (the figures, the worklist): not a visit of a special
+      -- category the caller may not see, whose day it would tell
+      AND (x.situation IS NULL OR x.situation IN (SELECT k.kind FROM counted_kind k))) l ON true
 $$;
 COMMENT ON FUNCTION return_visit_due(date, gridcode) IS
-  'Vulnerable residents the caller may read (under an area, when given), as of a day: the shortest return interval of their kinds, the last visit that met them (a household visit counts; phone or video only where every kind allows it), the day the next is due and whether it is overdue';
+  'Vulnerable residents the caller may read (under an area, when given), as of a day: the shortest return interval of their kinds, the last visit that met them (a household visit counts; phone or video only where every kind allows it; a visit of a special category only where it counts for the caller, may_count_kind), the day the next is due and whether it is overdue';
 
 -- Coverage per grid and year (from the first year with a visit to this year): households
 -- met in person over households, attempts, households never found at home, and vulnerable
@@ -85,12 +89,16 @@ WITH years AS (
              extract(year FROM commgrid.district_today())::int),
     extract(year FROM commgrid.district_today())::int) y
 ),
+-- the visits of the kinds that count for the caller (may_count_kind): a grid worker's figures
+-- must not tell which household a special category's visit met, or when
 per_household AS (
   SELECT v.household_id, extract(year FROM commgrid.district_date(v.visited_at))::int AS year,
          bool_or(v.mode = 'in_person' AND v.outcome IN ('visited', 'new_occupants', 'vacant')) AS met,
          COALESCE(bool_and(v.outcome = 'nobody_home') FILTER (WHERE v.mode = 'in_person'), false) AS never_home,
          count(*) FILTER (WHERE v.mode = 'in_person') AS attempts
   FROM commgrid.visit v
+  WHERE v.situation IS NULL
+     OR v.situation IN (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, NULL))
   GROUP BY 1, 2
 ),
 -- the vulnerable residents once per year (as of its last day, or today), not once per grid

@@ -84,7 +84,8 @@ BEGIN
                               'visit_worklist', grid);
   start := commgrid.worklist_start(grid);
   RETURN QUERY
-  WITH need AS (
+  WITH counted_kind AS (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, grid)),
+  need AS (
     SELECT h.household_id, 'not visited this year'::text AS reason, NULL::bigint AS resident_id,
            NULL::bigint AS task_id, make_date(extract(year FROM at)::int, 12, 31) AS due_on
     FROM commgrid.household h
@@ -92,7 +93,10 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM commgrid.visit v
                       WHERE v.household_id = h.household_id AND v.mode = 'in_person'
                         AND v.outcome IN ('visited', 'new_occupants', 'vacant')
-                        AND commgrid.district_date(v.visited_at) BETWEEN year_start AND at)
+                        AND commgrid.district_date(v.visited_at) BETWEEN year_start AND at
+                        -- a visit of a special category the caller may not see does not
+                        -- count: the list would tell which household it met, and when
+                        AND (v.situation IS NULL OR v.situation IN (SELECT k.kind FROM counted_kind k)))
     UNION ALL
     SELECT d.household_id, 'return visit overdue', d.resident_id, NULL, d.due_on
     FROM commgrid.return_visit_due(at, grid) d WHERE d.overdue

@@ -22,6 +22,8 @@ BEGIN
            count(*) FILTER (WHERE r.disability) AS disability
     FROM commgrid.resident r WHERE r.grid_code = grid
   ),
+  -- the must-visit kinds whose tasks and visits count for the caller (may_count_kind)
+  seen_kind AS (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, grid)),
   -- the grid's own coverage, computed for it alone (visit_coverage computes every grid)
   met AS (
     SELECT h.household_id,
@@ -29,6 +31,7 @@ BEGIN
            COALESCE(bool_and(v.outcome = 'nobody_home') FILTER (WHERE v.mode = 'in_person'), false) AS never_home
     FROM commgrid.household h JOIN commgrid.visit v USING (household_id)
     WHERE h.grid_code = grid AND v.visited_at >= make_date(this_year, 1, 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+      AND (v.situation IS NULL OR v.situation IN (SELECT k.kind FROM seen_kind k))
     GROUP BY h.household_id
   ),
   cov AS (
@@ -39,8 +42,6 @@ BEGIN
            (SELECT count(*) FROM commgrid.return_visit_due(commgrid.district_today(), grid) d
             WHERE d.last_visit IS NOT NULL AND NOT d.overdue) AS revisited_in_interval
   ),
-  -- the must-visit kinds whose tasks count for the caller (may_count_kind)
-  seen_kind AS (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, grid)),
   lines (ord, section, item, value) AS (
     SELECT 1, 'people', 'residents: ' || s.status, (SELECT n FROM pop WHERE pop.status = s.status)
     FROM unnest('{registered_resident, floating, registered_away, departed}'::text[]) s(status)

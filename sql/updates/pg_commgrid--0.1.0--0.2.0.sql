@@ -1386,6 +1386,8 @@ BEGIN
     END LOOP;
     EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.area_report(commgrid.gridcode), '
                    'commgrid.district_report(commgrid.gridcode) TO %I', r);
+    -- which must-visit kinds count in the caller's figures (visit_coverage, return_visit_due)
+    EXECUTE format('GRANT EXECUTE ON FUNCTION commgrid.may_count_kind(text, commgrid.gridcode) TO %I', r);
   END LOOP;
   -- a unit liaison: the report views filtered by its own units (reaches_unit)
   IF commgrid.role_exists('unit_liaison') THEN
@@ -7268,18 +7270,23 @@ END $$;
 REVOKE EXECUTE ON FUNCTION check_writer_may_see_kind(text) FROM PUBLIC;
 COMMENT ON FUNCTION check_writer_may_see_kind(text) IS
   'Raise 42501, naming the roles that may, unless the acting role may see rows of this must-visit kind (may_see_kind); internal to the must-visit triggers';
--- Do a must-visit kind's tasks count in the figures of an area for the acting role?  Where
--- it may see them (may_see_kind): a grid worker's count of its grid's tasks would otherwise
--- tell it that a household has a special category's task.  The owner's figures and the
--- district's (the district administrator's and BI's, where no one is singled out) count
--- every kind.  Internal to grid_file and area_report.
+-- Do a must-visit kind's tasks and visits count in the figures of an area for the acting role?
+-- Where it may see them (may_see_kind): a grid worker's count of its grid's tasks or visits would
+-- otherwise tell it that a household has a special category's task, or when it was visited.
+-- The owner's figures and the district's count every kind: a district's figure (the district
+-- administrator's and BI's, where no one is singled out), and with no area (visit_coverage's
+-- rows, read by area_report for BI's district) those of a BI reader with no jurisdiction.  With
+-- the owner's rights, so that staff reading visit_coverage or return_visit_due (which call it)
+-- need no right on acting_scopes; it answers only about the acting role.
 CREATE OR REPLACE FUNCTION may_count_kind(kind text, area gridcode) RETURNS boolean
-LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
-  SELECT commgrid.depth(area) = 3 OR commgrid.acting_scopes() IS NULL OR commgrid.may_see_kind(kind)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT commgrid.depth(area) = 3 OR commgrid.acting_scopes() IS NULL
+      OR (area IS NULL AND commgrid.acting_scopes() = '{}' AND commgrid.is_member_of(commgrid.acting_role(), 'bi_reader'))
+      OR commgrid.may_see_kind(kind)
 $$;
 REVOKE EXECUTE ON FUNCTION may_count_kind(text, gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION may_count_kind(text, gridcode) IS
-  'Do tasks of this must-visit kind count in an area''s figures for the acting role? The kinds it may see (may_see_kind); every kind in a district''s figures and for the owner (internal to grid_file and area_report)';
+  'Do tasks and visits of this must-visit kind count in an area''s figures for the acting role? The kinds it may see (may_see_kind); every kind in a district''s figures (with no area: for a BI reader without a jurisdiction) and for the owner; granted to staff, for visit_coverage and return_visit_due';
 -- Add the special-category policy to a table with a kind column (beside its secure_table).
 CREATE OR REPLACE FUNCTION protect_special_category(tbl regclass) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
@@ -7808,8 +7815,9 @@ ALTER TABLE return_interval ENABLE ALWAYS TRIGGER return_interval_keep;
 CREATE OR REPLACE FUNCTION return_visit_due(at date DEFAULT commgrid.district_today(), area gridcode DEFAULT NULL)
 RETURNS TABLE (resident_id bigint, household_id bigint, grid_code gridcode, interval_days int,
                last_visit date, due_on date, overdue boolean)
-LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  WITH v AS (
+LANGUAGE sql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+  WITH counted_kind AS (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, area)),
+  v AS (
     SELECT r.resident_id, r.household_id, r.grid_code, r.registered_on,
            min(i.days) AS interval_days, bool_and(i.remote_counts) AS remote_counts
     -- every resident, or those under the area by the grid index: two branches, one skipped
@@ -7838,10 +7846,13 @@ LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, commgrid, public
     SELECT max(commgrid.district_date(x.visited_at)) AS day FROM commgrid.visit x
     WHERE (x.resident_id = v.resident_id OR (x.resident_id IS NULL AND x.household_id = v.household_id))
       AND x.outcome = 'visited' AND (x.mode = 'in_person' OR v.remote_counts)
-      AND commgrid.district_date(x.visited_at) <= at) l ON true
+      AND commgrid.district_date(x.visited_at) <= at
+      -- read with the owner's rights (the figures, the worklist): not a visit of a special
+      -- category the caller may not see, whose day it would tell
+      AND (x.situation IS NULL OR x.situation IN (SELECT k.kind FROM counted_kind k))) l ON true
 $$;
 COMMENT ON FUNCTION return_visit_due(date, gridcode) IS
-  'Vulnerable residents the caller may read (under an area, when given), as of a day: the shortest return interval of their kinds, the last visit that met them (a household visit counts; phone or video only where every kind allows it), the day the next is due and whether it is overdue';
+  'Vulnerable residents the caller may read (under an area, when given), as of a day: the shortest return interval of their kinds, the last visit that met them (a household visit counts; phone or video only where every kind allows it; a visit of a special category only where it counts for the caller, may_count_kind), the day the next is due and whether it is overdue';
 -- Coverage per grid and year (from the first year with a visit to this year): households
 -- met in person over households, attempts, households never found at home, and vulnerable
 -- residents revisited within their interval (as of the year's last day, or today).
@@ -7852,12 +7863,16 @@ WITH years AS (
              extract(year FROM commgrid.district_today())::int),
     extract(year FROM commgrid.district_today())::int) y
 ),
+-- the visits of the kinds that count for the caller (may_count_kind): a grid worker's figures
+-- must not tell which household a special category's visit met, or when
 per_household AS (
   SELECT v.household_id, extract(year FROM commgrid.district_date(v.visited_at))::int AS year,
          bool_or(v.mode = 'in_person' AND v.outcome IN ('visited', 'new_occupants', 'vacant')) AS met,
          COALESCE(bool_and(v.outcome = 'nobody_home') FILTER (WHERE v.mode = 'in_person'), false) AS never_home,
          count(*) FILTER (WHERE v.mode = 'in_person') AS attempts
   FROM commgrid.visit v
+  WHERE v.situation IS NULL
+     OR v.situation IN (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, NULL))
   GROUP BY 1, 2
 ),
 -- the vulnerable residents once per year (as of its last day, or today), not once per grid
@@ -8047,7 +8062,8 @@ BEGIN
                               'visit_worklist', grid);
   start := commgrid.worklist_start(grid);
   RETURN QUERY
-  WITH need AS (
+  WITH counted_kind AS (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, grid)),
+  need AS (
     SELECT h.household_id, 'not visited this year'::text AS reason, NULL::bigint AS resident_id,
            NULL::bigint AS task_id, make_date(extract(year FROM at)::int, 12, 31) AS due_on
     FROM commgrid.household h
@@ -8055,7 +8071,10 @@ BEGIN
       AND NOT EXISTS (SELECT 1 FROM commgrid.visit v
                       WHERE v.household_id = h.household_id AND v.mode = 'in_person'
                         AND v.outcome IN ('visited', 'new_occupants', 'vacant')
-                        AND commgrid.district_date(v.visited_at) BETWEEN year_start AND at)
+                        AND commgrid.district_date(v.visited_at) BETWEEN year_start AND at
+                        -- a visit of a special category the caller may not see does not
+                        -- count: the list would tell which household it met, and when
+                        AND (v.situation IS NULL OR v.situation IN (SELECT k.kind FROM counted_kind k)))
     UNION ALL
     SELECT d.household_id, 'return visit overdue', d.resident_id, NULL, d.due_on
     FROM commgrid.return_visit_due(at, grid) d WHERE d.overdue
@@ -8368,6 +8387,8 @@ BEGIN
            count(*) FILTER (WHERE r.disability) AS disability
     FROM commgrid.resident r WHERE r.grid_code = grid
   ),
+  -- the must-visit kinds whose tasks and visits count for the caller (may_count_kind)
+  seen_kind AS (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, grid)),
   -- the grid's own coverage, computed for it alone (visit_coverage computes every grid)
   met AS (
     SELECT h.household_id,
@@ -8375,6 +8396,7 @@ BEGIN
            COALESCE(bool_and(v.outcome = 'nobody_home') FILTER (WHERE v.mode = 'in_person'), false) AS never_home
     FROM commgrid.household h JOIN commgrid.visit v USING (household_id)
     WHERE h.grid_code = grid AND v.visited_at >= make_date(this_year, 1, 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+      AND (v.situation IS NULL OR v.situation IN (SELECT k.kind FROM seen_kind k))
     GROUP BY h.household_id
   ),
   cov AS (
@@ -8385,8 +8407,6 @@ BEGIN
            (SELECT count(*) FROM commgrid.return_visit_due(commgrid.district_today(), grid) d
             WHERE d.last_visit IS NOT NULL AND NOT d.overdue) AS revisited_in_interval
   ),
-  -- the must-visit kinds whose tasks count for the caller (may_count_kind)
-  seen_kind AS (SELECT k.kind FROM commgrid.must_visit_kind k WHERE commgrid.may_count_kind(k.kind, grid)),
   lines (ord, section, item, value) AS (
     SELECT 1, 'people', 'residents: ' || s.status, (SELECT n FROM pop WHERE pop.status = s.status)
     FROM unnest('{registered_resident, floating, registered_away, departed}'::text[]) s(status)

@@ -236,6 +236,7 @@ INSERT INTO matrix_expectation VALUES
   ('visit_worklist(gridcode,date)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'staff function: a grid''s worklist'),
   ('return_visit_due(date,gridcode)', 'filtered', 'filtered', 'filtered', 'filtered', 'refused', 'refused', 'refused', 'the caller''s vulnerable residents (row-level security)'),
   ('may_see_kind(text)', 'all', 'all', 'all', 'all', 'refused', 'refused', 'refused', 'the special-category policy''s test: reads the catalogue, which staff read'),
+  ('may_count_kind(text,gridcode)', 'self', 'self', 'self', 'self', 'refused', 'refused', 'refused', 'which must-visit kinds count in the caller''s figures: an answer about the acting role only'),
   ('security_index', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'report: community rows'),
 -- the element inventory (issue 13, sql/63_elements)
   ('grid_file(gridcode)', 'scoped', 'scoped', 'scoped', 'scoped', 'refused', 'refused', 'refused', 'staff function: the grid file (counts)');
