@@ -196,6 +196,21 @@ COMMENT ON FUNCTION resident_idcard_taken() IS
 CREATE TRIGGER resident_idcard_taken BEFORE INSERT OR UPDATE OF idcard ON resident
   FOR EACH ROW WHEN (NEW.idcard IS NOT NULL) EXECUTE FUNCTION resident_idcard_taken();
 
+-- The grid of a household, for a row about to copy it (a resident, a rental, a must-visit
+-- task, a visit), with the household's row locked FOR SHARE until the writer's transaction
+-- ends.  A move of the household (its location, or a redraw) updates that row, so a move and a
+-- writer take turns: a writer after an uncommitted move waits and reads the new grid, and a
+-- move after an uncommitted writer waits, then its triggers pass the new grid on to the
+-- writer's row.  Without the lock, a row written while a move was uncommitted kept the old grid
+-- for good.  Under REPEATABLE READ a writer that meets a move fails with 40001.
+CREATE FUNCTION household_grid_for_write(household_id bigint) RETURNS gridcode
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT h.grid_code FROM commgrid.household h WHERE h.household_id = $1 FOR SHARE
+$$;
+REVOKE EXECUTE ON FUNCTION household_grid_for_write(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION household_grid_for_write(bigint) IS
+  'The household''s grid_code, its row locked FOR SHARE until the transaction ends, so that a concurrent move of the household and a row copying its grid take turns (internal to the triggers that copy it)';
+
 -- A resident's grid is the household's: taken on every insert and update, so it cannot drift.
 -- The trigger runs with the owner's rights, so row-level security never hides the household
 -- it reads; the writer's policy then checks the row with the household's grid, so nobody can
@@ -208,8 +223,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 BEGIN
   -- under the boundary lock: a redraw cannot pass its households' grids on before this row commits
   PERFORM commgrid.boundary_share_lock();
-  SELECT h.grid_code INTO NEW.grid_code
-  FROM commgrid.household h WHERE h.household_id = NEW.household_id;
+  NEW.grid_code := commgrid.household_grid_for_write(NEW.household_id);
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION resident_take_household_grid() FROM PUBLIC;

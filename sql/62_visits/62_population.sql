@@ -68,9 +68,8 @@ BEGIN
   END IF;
   PERFORM commgrid.boundary_share_lock();
   -- the household's grid, which the resident's always equals once its triggers have run
-  SELECT h.grid_code INTO NEW.grid_code
-  FROM commgrid.resident r JOIN commgrid.household h USING (household_id)
-  WHERE r.resident_id = NEW.resident_id;
+  SELECT commgrid.household_grid_for_write(r.household_id) INTO NEW.grid_code
+  FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id;
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION residence_event_prepare() FROM PUBLIC;
@@ -197,7 +196,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
   SET enable_seqscan = off AS $$
 BEGIN
   PERFORM commgrid.boundary_share_lock();
-  SELECT h.grid_code INTO NEW.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id;
+  NEW.grid_code := commgrid.household_grid_for_write(NEW.household_id);
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION take_household_grid() FROM PUBLIC;

@@ -228,6 +228,12 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 DECLARE
   home bigint;
 BEGIN
+  -- only the grid changed (the household moved: household_pass_grid_to_visits): it is the
+  -- household's again, and nothing else is asked
+  IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - 'grid_code') = (to_jsonb(OLD) - 'grid_code') THEN
+    NEW.grid_code := commgrid.household_grid_for_write(NEW.household_id);
+    RETURN NEW;
+  END IF;
   -- an UPDATE that keeps the situation asks nothing of it: only the owner's rights reach a
   -- hidden task's row (a resident's deletion setting resident_id NULL, the engine moving the
   -- household), and the refusal told the acting grid worker that the task was there
@@ -251,7 +257,7 @@ BEGIN
             DETAIL = format('Today in the district (Asia/Shanghai) is %s.', commgrid.district_today());
   END IF;
   PERFORM commgrid.boundary_share_lock();
-  SELECT h.grid_code INTO NEW.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id;
+  NEW.grid_code := commgrid.household_grid_for_write(NEW.household_id);
   NEW.due_on := NEW.raised_on + (SELECT k.due_days FROM commgrid.must_visit_kind k WHERE k.kind = NEW.situation);
   RETURN NEW;
 END $$;

@@ -71,6 +71,12 @@ DECLARE
   home bigint;
   t commgrid.must_visit_task;
 BEGIN
+  -- only the grid changed (the household moved: household_pass_grid_to_visits): it is the
+  -- household's again, and nothing else is asked (the visit's resident may live elsewhere now)
+  IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - 'grid_code') = (to_jsonb(OLD) - 'grid_code') THEN
+    NEW.grid_code := commgrid.household_grid_for_write(NEW.household_id);
+    RETURN NEW;
+  END IF;
   IF NEW.visited_at > pg_catalog.now() THEN
     RAISE EXCEPTION 'a visit cannot be in the future'
       USING ERRCODE = '23514', DETAIL = format('visited_at is %s, now is %s.', NEW.visited_at, pg_catalog.now()),
@@ -109,7 +115,7 @@ BEGIN
     NEW.situation := NULL;
   END IF;
   PERFORM commgrid.boundary_share_lock();
-  SELECT h.grid_code INTO NEW.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id;
+  NEW.grid_code := commgrid.household_grid_for_write(NEW.household_id);
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION visit_prepare() FROM PUBLIC;
@@ -216,7 +222,9 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 DECLARE
   v commgrid.visit;
 BEGIN
-  SELECT * INTO v FROM commgrid.visit x WHERE x.visit_id = NEW.visit_id;
+  -- the visit locked FOR SHARE: a move of its household passes the new grid on to the visit
+  -- and then to its findings, so it waits for this finding, or this finding for it
+  SELECT * INTO v FROM commgrid.visit x WHERE x.visit_id = NEW.visit_id FOR SHARE;
   -- the visit is the writer's, before the rule below names its household; a visit of a special
   -- category the writer may not see is as unknown as one of another grid: the rule named its
   -- household, a note on it was taken (so it was there), and an arrival took its day
@@ -295,11 +303,44 @@ CREATE TRIGGER visit_finding_2_apply BEFORE INSERT ON visit_finding
 CREATE FUNCTION visit_finding_refuse_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
+  -- only the grid changed (the visit's household moved: household_pass_grid_to_visits): it
+  -- is the visit's again
+  IF (to_jsonb(NEW) - 'grid_code') = (to_jsonb(OLD) - 'grid_code') THEN
+    SELECT v.grid_code INTO NEW.grid_code FROM commgrid.visit v WHERE v.visit_id = NEW.visit_id;
+    RETURN NEW;
+  END IF;
   RAISE EXCEPTION 'a visit finding cannot be changed'
     USING ERRCODE = '23514', DETAIL = format('Finding %s has already acted.', OLD.finding_id),
           HINT = 'Record a new finding (e.g. a flag_change that undoes it).';
 END $$;
 COMMENT ON FUNCTION visit_finding_refuse_change() IS
-  'Trigger: a finding has acted when recorded, so an UPDATE is refused (23514); record a new finding instead';
+  'Trigger: a finding has acted when recorded, so an UPDATE is refused (23514); record a new finding instead. Only its grid follows the visit''s (its household moved)';
 CREATE TRIGGER visit_finding_refuse_change BEFORE UPDATE ON visit_finding
   FOR EACH ROW EXECUTE FUNCTION visit_finding_refuse_change();
+
+-- Tasks, visits and findings follow their household when its grid changes (its location moved,
+-- or a redraw reassigned it), as residents, rentals and residence events do: the grid of each
+-- is its household's, and the jurisdiction rule reads it.  A household's tasks and visits stayed
+-- in the old grid: the old grid's worker kept them, the new grid's never saw them.  As the
+-- owner: derived data follows even where the writer cannot see every row (a special category's).
+CREATE FUNCTION household_pass_grid_to_visits() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  UPDATE commgrid.must_visit_task t SET grid_code = n.grid_code
+  FROM new_households n JOIN old_households o USING (household_id)
+  WHERE t.household_id = n.household_id AND n.grid_code IS DISTINCT FROM o.grid_code;
+  UPDATE commgrid.visit v SET grid_code = n.grid_code
+  FROM new_households n JOIN old_households o USING (household_id)
+  WHERE v.household_id = n.household_id AND n.grid_code IS DISTINCT FROM o.grid_code;
+  UPDATE commgrid.visit_finding f SET grid_code = v.grid_code
+  FROM commgrid.visit v JOIN new_households n USING (household_id) JOIN old_households o USING (household_id)
+  WHERE f.visit_id = v.visit_id AND n.grid_code IS DISTINCT FROM o.grid_code
+    AND f.grid_code IS DISTINCT FROM v.grid_code;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION household_pass_grid_to_visits() FROM PUBLIC;
+COMMENT ON FUNCTION household_pass_grid_to_visits() IS
+  'Trigger: must-visit tasks, visits and their findings follow their household when its grid changes';
+CREATE TRIGGER household_pass_grid_to_visits AFTER UPDATE ON household
+  REFERENCING NEW TABLE AS new_households OLD TABLE AS old_households
+  FOR EACH STATEMENT EXECUTE FUNCTION household_pass_grid_to_visits();

@@ -2508,6 +2508,20 @@ COMMENT ON FUNCTION resident_idcard_taken() IS
   'Trigger: an ID number already registered is refused as an audited read of its holder: 23505 naming them inside the writer''s jurisdiction, 42501 outside it';
 CREATE TRIGGER resident_idcard_taken BEFORE INSERT OR UPDATE OF idcard ON resident
   FOR EACH ROW WHEN (NEW.idcard IS NOT NULL) EXECUTE FUNCTION resident_idcard_taken();
+-- The grid of a household, for a row about to copy it (a resident, a rental, a must-visit
+-- task, a visit), with the household's row locked FOR SHARE until the writer's transaction
+-- ends.  A move of the household (its location, or a redraw) updates that row, so a move and a
+-- writer take turns: a writer after an uncommitted move waits and reads the new grid, and a
+-- move after an uncommitted writer waits, then its triggers pass the new grid on to the
+-- writer's row.  Without the lock, a row written while a move was uncommitted kept the old grid
+-- for good.  Under REPEATABLE READ a writer that meets a move fails with 40001.
+CREATE OR REPLACE FUNCTION household_grid_for_write(household_id bigint) RETURNS gridcode
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, commgrid, pg_temp AS $$
+  SELECT h.grid_code FROM commgrid.household h WHERE h.household_id = $1 FOR SHARE
+$$;
+REVOKE EXECUTE ON FUNCTION household_grid_for_write(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION household_grid_for_write(bigint) IS
+  'The household''s grid_code, its row locked FOR SHARE until the transaction ends, so that a concurrent move of the household and a row copying its grid take turns (internal to the triggers that copy it)';
 -- A resident's grid is the household's: taken on every insert and update, so it cannot drift.
 -- The trigger runs with the owner's rights, so row-level security never hides the household
 -- it reads; the writer's policy then checks the row with the household's grid, so nobody can
@@ -2520,8 +2534,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 BEGIN
   -- under the boundary lock: a redraw cannot pass its households' grids on before this row commits
   PERFORM commgrid.boundary_share_lock();
-  SELECT h.grid_code INTO NEW.grid_code
-  FROM commgrid.household h WHERE h.household_id = NEW.household_id;
+  NEW.grid_code := commgrid.household_grid_for_write(NEW.household_id);
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION resident_take_household_grid() FROM PUBLIC;
@@ -6907,9 +6920,8 @@ BEGIN
   END IF;
   PERFORM commgrid.boundary_share_lock();
   -- the household's grid, which the resident's always equals once its triggers have run
-  SELECT h.grid_code INTO NEW.grid_code
-  FROM commgrid.resident r JOIN commgrid.household h USING (household_id)
-  WHERE r.resident_id = NEW.resident_id;
+  SELECT commgrid.household_grid_for_write(r.household_id) INTO NEW.grid_code
+  FROM commgrid.resident r WHERE r.resident_id = NEW.resident_id;
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION residence_event_prepare() FROM PUBLIC;
@@ -7031,7 +7043,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
   SET enable_seqscan = off AS $$
 BEGIN
   PERFORM commgrid.boundary_share_lock();
-  SELECT h.grid_code INTO NEW.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id;
+  NEW.grid_code := commgrid.household_grid_for_write(NEW.household_id);
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION take_household_grid() FROM PUBLIC;
@@ -7371,6 +7383,12 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 DECLARE
   home bigint;
 BEGIN
+  -- only the grid changed (the household moved: household_pass_grid_to_visits): it is the
+  -- household's again, and nothing else is asked
+  IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - 'grid_code') = (to_jsonb(OLD) - 'grid_code') THEN
+    NEW.grid_code := commgrid.household_grid_for_write(NEW.household_id);
+    RETURN NEW;
+  END IF;
   -- an UPDATE that keeps the situation asks nothing of it: only the owner's rights reach a
   -- hidden task's row (a resident's deletion setting resident_id NULL, the engine moving the
   -- household), and the refusal told the acting grid worker that the task was there
@@ -7394,7 +7412,7 @@ BEGIN
             DETAIL = format('Today in the district (Asia/Shanghai) is %s.', commgrid.district_today());
   END IF;
   PERFORM commgrid.boundary_share_lock();
-  SELECT h.grid_code INTO NEW.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id;
+  NEW.grid_code := commgrid.household_grid_for_write(NEW.household_id);
   NEW.due_on := NEW.raised_on + (SELECT k.due_days FROM commgrid.must_visit_kind k WHERE k.kind = NEW.situation);
   RETURN NEW;
 END $$;
@@ -7474,6 +7492,12 @@ DECLARE
   home bigint;
   t commgrid.must_visit_task;
 BEGIN
+  -- only the grid changed (the household moved: household_pass_grid_to_visits): it is the
+  -- household's again, and nothing else is asked (the visit's resident may live elsewhere now)
+  IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - 'grid_code') = (to_jsonb(OLD) - 'grid_code') THEN
+    NEW.grid_code := commgrid.household_grid_for_write(NEW.household_id);
+    RETURN NEW;
+  END IF;
   IF NEW.visited_at > pg_catalog.now() THEN
     RAISE EXCEPTION 'a visit cannot be in the future'
       USING ERRCODE = '23514', DETAIL = format('visited_at is %s, now is %s.', NEW.visited_at, pg_catalog.now()),
@@ -7512,7 +7536,7 @@ BEGIN
     NEW.situation := NULL;
   END IF;
   PERFORM commgrid.boundary_share_lock();
-  SELECT h.grid_code INTO NEW.grid_code FROM commgrid.household h WHERE h.household_id = NEW.household_id;
+  NEW.grid_code := commgrid.household_grid_for_write(NEW.household_id);
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION visit_prepare() FROM PUBLIC;
@@ -7616,7 +7640,9 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 DECLARE
   v commgrid.visit;
 BEGIN
-  SELECT * INTO v FROM commgrid.visit x WHERE x.visit_id = NEW.visit_id;
+  -- the visit locked FOR SHARE: a move of its household passes the new grid on to the visit
+  -- and then to its findings, so it waits for this finding, or this finding for it
+  SELECT * INTO v FROM commgrid.visit x WHERE x.visit_id = NEW.visit_id FOR SHARE;
   -- the visit is the writer's, before the rule below names its household; a visit of a special
   -- category the writer may not see is as unknown as one of another grid: the rule named its
   -- household, a note on it was taken (so it was there), and an arrival took its day
@@ -7693,14 +7719,46 @@ CREATE TRIGGER visit_finding_2_apply BEFORE INSERT ON visit_finding
 CREATE OR REPLACE FUNCTION visit_finding_refuse_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
+  -- only the grid changed (the visit's household moved: household_pass_grid_to_visits): it
+  -- is the visit's again
+  IF (to_jsonb(NEW) - 'grid_code') = (to_jsonb(OLD) - 'grid_code') THEN
+    SELECT v.grid_code INTO NEW.grid_code FROM commgrid.visit v WHERE v.visit_id = NEW.visit_id;
+    RETURN NEW;
+  END IF;
   RAISE EXCEPTION 'a visit finding cannot be changed'
     USING ERRCODE = '23514', DETAIL = format('Finding %s has already acted.', OLD.finding_id),
           HINT = 'Record a new finding (e.g. a flag_change that undoes it).';
 END $$;
 COMMENT ON FUNCTION visit_finding_refuse_change() IS
-  'Trigger: a finding has acted when recorded, so an UPDATE is refused (23514); record a new finding instead';
+  'Trigger: a finding has acted when recorded, so an UPDATE is refused (23514); record a new finding instead. Only its grid follows the visit''s (its household moved)';
 CREATE TRIGGER visit_finding_refuse_change BEFORE UPDATE ON visit_finding
   FOR EACH ROW EXECUTE FUNCTION visit_finding_refuse_change();
+-- Tasks, visits and findings follow their household when its grid changes (its location moved,
+-- or a redraw reassigned it), as residents, rentals and residence events do: the grid of each
+-- is its household's, and the jurisdiction rule reads it.  A household's tasks and visits stayed
+-- in the old grid: the old grid's worker kept them, the new grid's never saw them.  As the
+-- owner: derived data follows even where the writer cannot see every row (a special category's).
+CREATE OR REPLACE FUNCTION household_pass_grid_to_visits() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+BEGIN
+  UPDATE commgrid.must_visit_task t SET grid_code = n.grid_code
+  FROM new_households n JOIN old_households o USING (household_id)
+  WHERE t.household_id = n.household_id AND n.grid_code IS DISTINCT FROM o.grid_code;
+  UPDATE commgrid.visit v SET grid_code = n.grid_code
+  FROM new_households n JOIN old_households o USING (household_id)
+  WHERE v.household_id = n.household_id AND n.grid_code IS DISTINCT FROM o.grid_code;
+  UPDATE commgrid.visit_finding f SET grid_code = v.grid_code
+  FROM commgrid.visit v JOIN new_households n USING (household_id) JOIN old_households o USING (household_id)
+  WHERE f.visit_id = v.visit_id AND n.grid_code IS DISTINCT FROM o.grid_code
+    AND f.grid_code IS DISTINCT FROM v.grid_code;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION household_pass_grid_to_visits() FROM PUBLIC;
+COMMENT ON FUNCTION household_pass_grid_to_visits() IS
+  'Trigger: must-visit tasks, visits and their findings follow their household when its grid changes';
+CREATE TRIGGER household_pass_grid_to_visits AFTER UPDATE ON household
+  REFERENCING NEW TABLE AS new_households OLD TABLE AS old_households
+  FOR EACH STATEMENT EXECUTE FUNCTION household_pass_grid_to_visits();
 -- The public-security index (群众安全感): a third party surveys each community once a year and
 -- reports the answers over five levels.  Published reports give two figures: the share who
 -- feel safe (安全感率: the levels counted as safe over the sample) and an index score (the
