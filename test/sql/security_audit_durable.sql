@@ -24,8 +24,12 @@ VALUES (330106000001, '330106001', 330106000001, '初次面谈');
 CREATE ROLE r330106_social IN ROLE commgrid_social_worker;
 SELECT grant_social_worker('r330106_social', 330106000001);
 SELECT max(id) AS audit_start FROM audit_log \gset
--- where the server log stands: the lines read below are those written after this point
+-- where the server log stands: the lines read below are those written after this point.  The
+-- log collector writes a backend's lines in order, but later than the statement: the audit
+-- lines of the statements above could still reach the file after this size was taken, so the
+-- lines read below also start after this marker's
 SELECT pg_current_logfile() AS log_file, (pg_stat_file(pg_current_logfile())).size AS log_offset \gset
+DO $$ BEGIN RAISE LOG 'pg_commgrid durable audit start %', pg_backend_pid(); END $$;
 
 -- 1. BEGIN; SELECT … FROM resident_card(…); ROLLBACK; (here a savepoint, as the fixture's
 -- roles live in this transaction): the card is delivered, its audit_log entry rolled back
@@ -180,11 +184,14 @@ END $$;
 -- this backend's lines only (log_line_prefix has [%p]): another session's audit lines may
 -- reach the log between the marker and the end
 CREATE TEMP TABLE server_log_line AS
-SELECT n, line
-FROM regexp_split_to_table(pg_temp.server_log_since(:'log_file', :log_offset,
-                                                    'pg_commgrid durable audit test ' || pg_backend_pid()),
-                           '\n') WITH ORDINALITY l(line, n)
-WHERE line LIKE '%[' || pg_backend_pid() || ']%';
+WITH l AS (
+  SELECT n, line
+  FROM regexp_split_to_table(pg_temp.server_log_since(:'log_file', :log_offset,
+                                                      'pg_commgrid durable audit test ' || pg_backend_pid()),
+                             '\n') WITH ORDINALITY l(line, n)
+  WHERE line LIKE '%[' || pg_backend_pid() || ']%')
+SELECT n, line FROM l
+WHERE n > (SELECT max(n) FROM l WHERE line LIKE '%pg_commgrid durable audit start%');
 CREATE TEMP TABLE audit_line AS
 SELECT n, replace(regexp_replace(regexp_replace(substring(line FROM 'AUDIT: (.*)$'),
                                                 '^(\w+),\d+,\d+,', '\1,'), '"+', '"', 'g'),
