@@ -7495,10 +7495,12 @@ DECLARE
   home bigint;
   t commgrid.must_visit_task;
 BEGIN
-  -- only the grid changed (the household moved: household_pass_grid_to_visits): it is the
-  -- household's again, and nothing else is asked (the visit's resident may live elsewhere now)
-  IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - 'grid_code') = (to_jsonb(OLD) - 'grid_code') THEN
+  -- only what the visit takes from others changed (its household moved:
+  -- household_pass_grid_to_visits; its task's situation changed: task_pass_situation_to_visits):
+  -- both are taken again, and nothing else is asked (the visit's resident may live elsewhere now)
+  IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - 'grid_code' - 'situation') = (to_jsonb(OLD) - 'grid_code' - 'situation') THEN
     NEW.grid_code := commgrid.household_grid_for_write(NEW.household_id);
+    NEW.situation := (SELECT x.situation FROM commgrid.must_visit_task x WHERE x.task_id = NEW.task_id);
     RETURN NEW;
   END IF;
   IF NEW.visited_at > pg_catalog.now() THEN
@@ -7547,6 +7549,24 @@ COMMENT ON FUNCTION visit_prepare() IS
   'Trigger: a visit is not in the future, takes its resident''s household (refusing another), its task''s situation (refusing another household''s task) and its household''s grid';
 CREATE TRIGGER visit_prepare BEFORE INSERT OR UPDATE ON visit
   FOR EACH ROW EXECUTE FUNCTION visit_prepare();
+-- A task's visits carry its situation, which the special_category policy reads: when the
+-- situation changes (to or from a special category), its visits take the new one.  A visit of
+-- a birth task made a released prisoner's stayed visible to the grid worker, with what was seen
+-- and heard.  As the owner: the writer may not see every visit of the task.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE OR REPLACE FUNCTION task_pass_situation_to_visits() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
+BEGIN
+  UPDATE commgrid.visit v SET situation = NEW.situation WHERE v.task_id = NEW.task_id;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION task_pass_situation_to_visits() FROM PUBLIC;
+COMMENT ON FUNCTION task_pass_situation_to_visits() IS
+  'Trigger: the visits of a must-visit task take its new situation';
+CREATE TRIGGER task_pass_situation_to_visits AFTER UPDATE OF situation ON must_visit_task
+  FOR EACH ROW WHEN (NEW.situation IS DISTINCT FROM OLD.situation)
+  EXECUTE FUNCTION task_pass_situation_to_visits();
 -- A must-visit visit that met the household closes its task (the first such visit).
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION visit_close_task() RETURNS trigger

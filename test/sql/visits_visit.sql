@@ -239,6 +239,27 @@ SELECT b.who, b.what, b.value AS before, a.value - b.value AS change
 FROM figure b JOIN figure a USING (who, what) WHERE b.moment = 'before' AND a.moment = 'after'
 ORDER BY b.who DESC, b.what;
 ROLLBACK TO SAVEPOINT hidden_figures;
+-- a task's visits carry its situation: when community staff find that the birth task of
+-- household 1 is a released prisoner's, its two visits (what was seen and heard) leave the
+-- grid worker's sight with it, and come back when it is changed back (they stayed visible)
+SAVEPOINT situation_change;
+CREATE FUNCTION pg_temp.birth_task_seen() RETURNS TABLE (tasks bigint, visits bigint) LANGUAGE sql AS $$
+  SELECT (SELECT count(*) FROM commgrid.must_visit_task WHERE household_id = 430102000001),
+         (SELECT count(*) FROM commgrid.visit WHERE household_id = 430102000001 AND kind = 'must_visit') $$;
+GRANT EXECUTE ON FUNCTION pg_temp.birth_task_seen() TO PUBLIC;
+SET ROLE v430102_grid;
+SELECT 'before' AS moment, * FROM pg_temp.birth_task_seen();
+SET ROLE v430102_comm;
+UPDATE must_visit_task SET situation = 'released_prisoner' WHERE household_id = 430102000001 AND situation = 'birth';
+SET ROLE v430102_grid;
+SELECT 'special' AS moment, * FROM pg_temp.birth_task_seen();
+SET ROLE v430102_comm;
+UPDATE must_visit_task SET situation = 'birth' WHERE household_id = 430102000001 AND situation = 'released_prisoner';
+SET ROLE v430102_grid;
+SELECT 'back' AS moment, * FROM pg_temp.birth_task_seen();
+RESET ROLE;
+SELECT DISTINCT v.situation FROM visit v JOIN must_visit_task t USING (task_id) WHERE t.household_id = 430102000001;
+ROLLBACK TO SAVEPOINT situation_change;
 SET ROLE v430102_grid;
 -- the worker's own finding acts with the worker's rights: a flag in another grid is refused
 SELECT pg_temp.try($$INSERT INTO commgrid.visit (household_id, staff_id, visited_at, kind, outcome) VALUES (430102000007, 430102000003, now(), 'routine', 'visited')$$);
