@@ -136,11 +136,13 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
   SET enable_seqscan = off AS $$
 BEGIN
   UPDATE commgrid.visit v SET situation = NEW.situation WHERE v.task_id = NEW.task_id;
+  UPDATE commgrid.visit_finding f SET visit_situation = NEW.situation
+  FROM commgrid.visit v WHERE v.task_id = NEW.task_id AND f.visit_id = v.visit_id;
   RETURN NULL;
 END $$;
 REVOKE EXECUTE ON FUNCTION task_pass_situation_to_visits() FROM PUBLIC;
 COMMENT ON FUNCTION task_pass_situation_to_visits() IS
-  'Trigger: the visits of a must-visit task take its new situation';
+  'Trigger: the visits of a must-visit task, and their findings, take its new situation';
 CREATE TRIGGER task_pass_situation_to_visits AFTER UPDATE OF situation ON must_visit_task
   FOR EACH ROW WHEN (NEW.situation IS DISTINCT FROM OLD.situation)
   EXECUTE FUNCTION task_pass_situation_to_visits();
@@ -174,6 +176,9 @@ CREATE TABLE visit_finding (
   kind        text NOT NULL CHECK (kind IN ('flag_change', 'must_visit', 'new_arrival', 'service_request', 'note')),
   resident_id bigint REFERENCES resident ON DELETE CASCADE,
   situation   text REFERENCES must_visit_kind (kind) ON UPDATE CASCADE,
+  -- the visit's situation (its task's kind), which the special-category policy reads too: a
+  -- note on a special category's visit told a grid worker what community staff had seen
+  visit_situation text REFERENCES must_visit_kind (kind) ON UPDATE CASCADE,
   add_vulnerable    text[],
   remove_vulnerable text[],
   empty_nest_elderly boolean,
@@ -205,6 +210,7 @@ CREATE INDEX visit_finding_visit_idx ON visit_finding (visit_id);
 CREATE INDEX visit_finding_grid_code_idx ON visit_finding (grid_code);
 CREATE INDEX visit_finding_resident_idx ON visit_finding (resident_id);
 CREATE INDEX visit_finding_situation_idx ON visit_finding (situation);
+CREATE INDEX visit_finding_visit_situation_idx ON visit_finding (visit_situation);
 CREATE INDEX visit_finding_task_idx ON visit_finding (task_id);
 CREATE INDEX visit_finding_event_idx ON visit_finding (event_id);
 COMMENT ON TABLE visit_finding IS
@@ -215,6 +221,7 @@ COMMENT ON COLUMN visit_finding.grid_code IS 'Grid of the visit, kept by trigger
 COMMENT ON COLUMN visit_finding.kind IS 'flag_change, must_visit, new_arrival, service_request or note';
 COMMENT ON COLUMN visit_finding.resident_id IS 'The person concerned: a member of the visited household';
 COMMENT ON COLUMN visit_finding.situation IS '[personal] must_visit: the situation found (must_visit_kind)';
+COMMENT ON COLUMN visit_finding.visit_situation IS '[personal] The situation of the visit''s task (kept by trigger): a finding of a special category''s visit is that category''s';
 COMMENT ON COLUMN visit_finding.add_vulnerable IS '[personal] flag_change: vulnerable kinds to add (resident.vulnerable_kinds)';
 COMMENT ON COLUMN visit_finding.remove_vulnerable IS '[personal] flag_change: vulnerable kinds to remove';
 COMMENT ON COLUMN visit_finding.empty_nest_elderly IS '[personal] flag_change: new value of resident.empty_nest_elderly';
@@ -229,9 +236,9 @@ COMMENT ON COLUMN visit_finding.event_id IS 'new_arrival: the residence event it
 SELECT commgrid.secure_table('commgrid.visit_finding', '{grid_code}',
   '{district_admin, township_staff, community_staff, grid_worker}',
   '{district_admin, township_staff, community_staff, grid_worker}');
-SELECT commgrid.protect_special_category('commgrid.visit_finding');
+SELECT commgrid.protect_special_category('commgrid.visit_finding', '{situation, visit_situation}');
 SELECT commgrid.mark_personal('commgrid.visit_finding',
-  '{situation, add_vulnerable, remove_vulnerable, empty_nest_elderly, living_alone, disability, arrival_status, arrived_on, origin, detail}');
+  '{situation, visit_situation, add_vulnerable, remove_vulnerable, empty_nest_elderly, living_alone, disability, arrival_status, arrived_on, origin, detail}');
 SELECT commgrid.audit_table('commgrid.visit_finding');
 SELECT commgrid.register_dump('commgrid.visit_finding');
 
@@ -252,6 +259,7 @@ BEGIN
   PERFORM commgrid.check_writer_reach(CASE WHEN commgrid.may_see_kind(v.situation) THEN v.grid_code END,
                                       format('visit %s', NEW.visit_id));
   NEW.grid_code := v.grid_code;
+  NEW.visit_situation := v.situation;
   IF NEW.resident_id IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM commgrid.resident r
                      WHERE r.resident_id = NEW.resident_id AND r.household_id = v.household_id) THEN
@@ -324,10 +332,11 @@ CREATE TRIGGER visit_finding_2_apply BEFORE INSERT ON visit_finding
 CREATE FUNCTION visit_finding_refuse_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
-  -- only the grid changed (the visit's household moved: household_pass_grid_to_visits): it
-  -- is the visit's again
-  IF (to_jsonb(NEW) - 'grid_code') = (to_jsonb(OLD) - 'grid_code') THEN
-    SELECT v.grid_code INTO NEW.grid_code FROM commgrid.visit v WHERE v.visit_id = NEW.visit_id;
+  -- only what it takes from its visit changed (the household moved: household_pass_grid_to_visits;
+  -- the task's situation changed: task_pass_situation_to_visits): both are the visit's again
+  IF (to_jsonb(NEW) - 'grid_code' - 'visit_situation') = (to_jsonb(OLD) - 'grid_code' - 'visit_situation') THEN
+    SELECT v.grid_code, v.situation INTO NEW.grid_code, NEW.visit_situation
+    FROM commgrid.visit v WHERE v.visit_id = NEW.visit_id;
     RETURN NEW;
   END IF;
   RAISE EXCEPTION 'a visit finding cannot be changed'

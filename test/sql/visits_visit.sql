@@ -171,7 +171,12 @@ SAVEPOINT hidden_visit;
 SET ROLE v430102_comm;
 INSERT INTO visit (visit_id, household_id, resident_id, staff_id, visited_at, kind, outcome, task_id)
 VALUES (430102000050, :hidden_home, 430102000006, 430102000001, now() - interval '1 minute', 'must_visit', 'visited', :hidden_task);
+INSERT INTO visit_finding (visit_id, kind, detail) VALUES (430102000050, 'note', '刑满释放后情绪稳定');
+SELECT count(*) AS notes_on_the_visit_for_community_staff FROM visit_finding WHERE visit_id = 430102000050;
 SET ROLE v430102_grid;
+-- community staff's note on that visit is hidden with it (a note has no situation of its own,
+-- and the worker read what community staff had seen)
+SELECT count(*) AS notes_on_the_visit_for_the_worker FROM visit_finding WHERE visit_id = 430102000050;
 SELECT pg_temp.try(stmt) FROM (VALUES
   ($$INSERT INTO commgrid.visit_finding (visit_id, kind, resident_id, detail) VALUES (430102000050, 'note', 430102000001, '见过')$$),
   ($$INSERT INTO commgrid.visit_finding (visit_id, kind, detail) VALUES (430102000050, 'note', '见过')$$),
@@ -240,14 +245,17 @@ FROM figure b JOIN figure a USING (who, what) WHERE b.moment = 'before' AND a.mo
 ORDER BY b.who DESC, b.what;
 ROLLBACK TO SAVEPOINT hidden_figures;
 -- a task's visits carry its situation: when community staff find that the birth task of
--- household 1 is a released prisoner's, its two visits (what was seen and heard) leave the
--- grid worker's sight with it, and come back when it is changed back (they stayed visible)
+-- household 1 is a released prisoner's, its two visits (what was seen and heard) and their
+-- findings leave the grid worker's sight with it, and come back when it is changed back (they
+-- stayed visible)
 SAVEPOINT situation_change;
-CREATE FUNCTION pg_temp.birth_task_seen() RETURNS TABLE (tasks bigint, visits bigint) LANGUAGE sql AS $$
+CREATE FUNCTION pg_temp.birth_task_seen() RETURNS TABLE (tasks bigint, visits bigint, findings bigint) LANGUAGE sql AS $$
   SELECT (SELECT count(*) FROM commgrid.must_visit_task WHERE household_id = 430102000001),
-         (SELECT count(*) FROM commgrid.visit WHERE household_id = 430102000001 AND kind = 'must_visit') $$;
+         (SELECT count(*) FROM commgrid.visit WHERE household_id = 430102000001 AND kind = 'must_visit'),
+         (SELECT count(*) FROM commgrid.visit_finding f WHERE f.visit_id IN (430102000007, 430102000008)) $$;
 GRANT EXECUTE ON FUNCTION pg_temp.birth_task_seen() TO PUBLIC;
 SET ROLE v430102_grid;
+INSERT INTO visit_finding (visit_id, kind, detail) VALUES (430102000008, 'note', '产妇恢复良好');
 SELECT 'before' AS moment, * FROM pg_temp.birth_task_seen();
 SET ROLE v430102_comm;
 UPDATE must_visit_task SET situation = 'released_prisoner' WHERE household_id = 430102000001 AND situation = 'birth';
