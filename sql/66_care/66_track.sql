@@ -10,6 +10,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 #variable_conflict use_column
 DECLARE
   area_code commgrid.gridcode;
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
 BEGIN
   IF from_at IS NULL OR until_at IS NULL OR until_at <= from_at
      OR until_at - from_at > interval '31 days' THEN
@@ -29,11 +30,15 @@ BEGIN
   FROM commgrid.care_ping p
   WHERE p.resident_id OPERATOR(pg_catalog.=) resident
     AND p.fixed_at >= from_at AND p.fixed_at < until_at
+    -- a ping stays with the grid where it was taken (71_person_moves.sql): the pings of a
+    -- person who moved in are shown only where the caller reaches their grid, as care_ping's
+    -- policy would (the new grid's worker learnt where she was before she moved)
+    AND commgrid.reaches(p.grid_code, scopes)
   ORDER BY p.fixed_at, p.ping_id;
 END $$;
 REVOKE EXECUTE ON FUNCTION care_track(bigint, timestamptz, timestamptz) FROM PUBLIC;
 COMMENT ON FUNCTION care_track(bigint, timestamptz, timestamptz) IS
-  'Staff function: the pings of a resident (any device they wore) in [from_at, until_at), at most 31 days, for staff whose jurisdiction holds the resident; every call audited';
+  'Staff function: the pings of a resident (any device they wore) in [from_at, until_at), at most 31 days, for staff whose jurisdiction holds the resident: those taken in a grid of that jurisdiction (a ping stays with its grid when the person moves); every call audited';
 
 INSERT INTO staff_function VALUES
   ('care_track', 'A resident''s wearable track: positions, fix quality, battery, alarms');

@@ -4,6 +4,8 @@
 -- each call is audited.
 CREATE FUNCTION care_positions(area gridcode) RETURNS json
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
 BEGIN
   PERFORM commgrid.check_staff_reach(area, format('area %s', area));
   PERFORM commgrid.audit_read('commgrid.care_device_state', jsonb_build_object('area', area::text),
@@ -22,6 +24,8 @@ BEGIN
                  'alarms', to_json(ARRAY(SELECT DISTINCT a.kind FROM commgrid.care_alarm a
                                          WHERE a.device_id OPERATOR(pg_catalog.=) s.device_id
                                            AND a.resolved_at IS NULL AND a.kind <> 'fence_return'
+                                           -- an alarm stays with its grid when the wearer moves
+                                           AND commgrid.reaches(a.grid_code, scopes)
                                          ORDER BY a.kind)))) AS feature
       FROM commgrid.care_device_state s
       JOIN commgrid.resident r ON r.resident_id OPERATOR(pg_catalog.=) s.resident_id

@@ -11420,6 +11420,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 #variable_conflict use_column
 DECLARE
   area_code commgrid.gridcode;
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
 BEGIN
   IF from_at IS NULL OR until_at IS NULL OR until_at <= from_at
      OR until_at - from_at > interval '31 days' THEN
@@ -11439,11 +11440,15 @@ BEGIN
   FROM commgrid.care_ping p
   WHERE p.resident_id OPERATOR(pg_catalog.=) resident
     AND p.fixed_at >= from_at AND p.fixed_at < until_at
+    -- a ping stays with the grid where it was taken (71_person_moves.sql): the pings of a
+    -- person who moved in are shown only where the caller reaches their grid, as care_ping's
+    -- policy would (the new grid's worker learnt where she was before she moved)
+    AND commgrid.reaches(p.grid_code, scopes)
   ORDER BY p.fixed_at, p.ping_id;
 END $$;
 REVOKE EXECUTE ON FUNCTION care_track(bigint, timestamptz, timestamptz) FROM PUBLIC;
 COMMENT ON FUNCTION care_track(bigint, timestamptz, timestamptz) IS
-  'Staff function: the pings of a resident (any device they wore) in [from_at, until_at), at most 31 days, for staff whose jurisdiction holds the resident; every call audited';
+  'Staff function: the pings of a resident (any device they wore) in [from_at, until_at), at most 31 days, for staff whose jurisdiction holds the resident: those taken in a grid of that jurisdiction (a ping stays with its grid when the person moves); every call audited';
 INSERT INTO staff_function VALUES
   ('care_track', 'A resident''s wearable track: positions, fix quality, battery, alarms')
 ON CONFLICT DO NOTHING;
@@ -11453,6 +11458,8 @@ ON CONFLICT DO NOTHING;
 -- each call is audited.
 CREATE OR REPLACE FUNCTION care_positions(area gridcode) RETURNS json
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
+DECLARE
+  scopes commgrid.gridcode[] := commgrid.acting_scopes();
 BEGIN
   PERFORM commgrid.check_staff_reach(area, format('area %s', area));
   PERFORM commgrid.audit_read('commgrid.care_device_state', jsonb_build_object('area', area::text),
@@ -11471,6 +11478,8 @@ BEGIN
                  'alarms', to_json(ARRAY(SELECT DISTINCT a.kind FROM commgrid.care_alarm a
                                          WHERE a.device_id OPERATOR(pg_catalog.=) s.device_id
                                            AND a.resolved_at IS NULL AND a.kind <> 'fence_return'
+                                           -- an alarm stays with its grid when the wearer moves
+                                           AND commgrid.reaches(a.grid_code, scopes)
                                          ORDER BY a.kind)))) AS feature
       FROM commgrid.care_device_state s
       JOIN commgrid.resident r ON r.resident_id OPERATOR(pg_catalog.=) s.resident_id

@@ -366,8 +366,14 @@ FROM care_role ORDER BY ord;
 -- 14. a person who moves takes their care along: household 1 (王秀英, device 1) moved into
 -- grid 2 by the engine; the binding, the device, its state and the fence follow, so the map
 -- of grid 1 no longer shows her live position to grid 1's worker (care_track already refused
--- it) and grid 2's does; her pings stay where they were taken
+-- it) and grid 2's does; her pings stay where they were taken, and a ping after the move is
+-- grid 2's
+-- (an unresolved low-battery alarm of hers in grid 1 first: it stays there too)
+INSERT INTO care_alarm (kind, device_id, resident_id, grid_code, raised_at)
+VALUES ('low_battery', 460102000001, 460102000001, '460102001001001', '2026-12-01 09:02+08');
 UPDATE household SET location = ST_SetSRID(ST_MakePoint(110.38, 20.03), 4490) WHERE household_id = 460102000001;
+INSERT INTO care_ping (device_id, fixed_at, location, accuracy_m, battery) VALUES
+  (460102000001, '2026-12-01 09:30:00+08', 'SRID=4326;POINT(110.38 20.0301)', 10, 80);
 SELECT (SELECT grid_code FROM resident WHERE resident_id = 460102000001) AS resident,
        (SELECT grid_code FROM care_binding WHERE resident_id = 460102000001 AND bound_until IS NULL) AS binding,
        (SELECT grid_code FROM care_device WHERE device_id = 460102000001) AS device,
@@ -378,6 +384,18 @@ SELECT r, pg_temp.as_role(r, $$SELECT json_array_length(commgrid.care_positions(
        pg_temp.as_role(r, $$SELECT json_array_length(commgrid.care_positions('460102001001002') -> 'features')$$) AS grid_2_map,
        pg_temp.as_role(r, $$SELECT count(*) FROM commgrid.care_track(460102000001, '2026-12-01 00:00+08', '2026-12-02 00:00+08')$$) AS track_1
 FROM care_role WHERE r IN ('r460102_grid', 'r460102_grid2') ORDER BY ord;
+-- the track shows grid 2's worker only the pings taken in grid 2 (it showed the three taken
+-- in grid 1 before she moved: where she had been, a jurisdiction it does not hold); the
+-- township and the district, who hold both grids, see all four
+SELECT r, pg_temp.as_role(r, $$SELECT string_agg(to_char(fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS'), ' ' ORDER BY fixed_at)
+                                FROM commgrid.care_track(460102000001, '2026-12-01 00:00+08', '2026-12-02 00:00+08')$$) AS track_1
+FROM care_role WHERE r IN ('r460102_admin', 'r460102_town', 'r460102_grid2') ORDER BY ord;
+-- so does the map's list of her unresolved alarms: grid 1's low battery is not grid 2's
+SELECT r, pg_temp.as_role(r, $$SELECT f -> 'properties' ->> 'alarms' FROM json_array_elements(commgrid.care_positions('460102001') -> 'features') f
+                                WHERE (f ->> 'id')::bigint = 460102000001$$) AS town_map,
+       pg_temp.as_role(r, $$SELECT f -> 'properties' ->> 'alarms' FROM json_array_elements(commgrid.care_positions('460102001001002') -> 'features') f
+                                WHERE (f ->> 'id')::bigint = 460102000001$$) AS grid_2_map
+FROM care_role WHERE r IN ('r460102_admin', 'r460102_town', 'r460102_grid2') ORDER BY ord;
 
 \i test/fixtures/security_cleanup.psql
 ROLLBACK;
