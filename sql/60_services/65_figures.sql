@@ -161,10 +161,16 @@ COMMENT ON COLUMN service_category_trend.resolved IS 'Resolved, verified or clos
 COMMENT ON COLUMN service_category_trend.repeats IS 'Repeat requests among them';
 
 
--- BI: the same counts for the whole district (the owner reaches every row; no request, no person).
+-- BI: the same counts for the whole district (the owner reaches every row; no request, no
+-- person), except that a category whose requests are never public (family disputes, elder care,
+-- reports about people) shows a grid-month only when it has at least k requests (masking_setting
+-- bi_min_group_size, as bi_resident's groups): "one report about a person in this grid this
+-- month" came close to naming someone.
 CREATE FUNCTION bi_service_category_trend_rows() RETURNS SETOF service_category_trend
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
-  SELECT * FROM commgrid.service_category_trend
+  SELECT t.* FROM commgrid.service_category_trend t
+  JOIN commgrid.service_category c ON c.code = t.category_code
+  WHERE c.public OR t.requests >= (SELECT s.value FROM commgrid.masking_setting s WHERE s.name = 'bi_min_group_size')
 $$;
 REVOKE EXECUTE ON FUNCTION bi_service_category_trend_rows() FROM PUBLIC;
 COMMENT ON FUNCTION bi_service_category_trend_rows() IS
@@ -172,7 +178,7 @@ COMMENT ON FUNCTION bi_service_category_trend_rows() IS
 CREATE VIEW bi_service_category_trend AS
 SELECT * FROM commgrid.bi_service_category_trend_rows();
 COMMENT ON VIEW bi_service_category_trend IS
-  'BI: requests per category, grid and month of the whole district (commgrid.service_category_trend), counts only';
+  'BI: requests per category, grid and month of the whole district (commgrid.service_category_trend), counts only; a non-public category''s grid-month only with at least k requests (masking_setting bi_min_group_size)';
 SELECT commgrid.copy_column_comments('commgrid.bi_service_category_trend', 'commgrid.service_category_trend');
 
 -- area_report's mass-work lines (ordinals 1-8, placed by area_report)
