@@ -159,19 +159,23 @@ DECLARE
   fail text;
 BEGIN
   NEW.actor := commgrid.acting_role();
-  SELECT * INTO r FROM commgrid.service_request WHERE request_id = NEW.request_id FOR UPDATE;
-  IF NOT FOUND THEN
-    RETURN NEW;                          -- the foreign key reports it
-  END IF;
   -- a merge's target too (one 42501 for elsewhere and missing): the merge rule never probes it
   IF NEW.action = 'merge' AND NOT coalesce((SELECT commgrid.request_reached_by(m.grid_code, m.referred_unit_id, NEW.actor) FROM commgrid.service_request m WHERE m.request_id = NEW.merged_into), NEW.merged_into IS NULL) THEN
     RAISE EXCEPTION 'request % is not in the jurisdiction of %', NEW.merged_into, NEW.actor USING ERRCODE = '42501', HINT = 'A request is merged only into one its writer also reaches.';
   END IF;
+  SELECT * INTO r FROM commgrid.service_request WHERE request_id = NEW.request_id FOR UPDATE;
+  -- a missing request: the foreign key reports it to whom every request is reached; anyone
+  -- else is refused below by the very error of a request elsewhere (the policy's own refusal
+  -- of a missing one told the two apart)
+  IF NOT FOUND AND commgrid.request_reached_by(NULL, NULL, NEW.actor) THEN
+    RETURN NEW;
+  END IF;
   -- reach (its jurisdiction, its unit's referrals); only the first event, the submit written with
   -- the request, needs none: a submit again is refused here, before its error names the state
-  IF (NEW.action <> 'submit' OR EXISTS (SELECT 1 FROM commgrid.request_event e WHERE e.request_id = r.request_id))
-     AND NOT commgrid.request_reached_by(r.grid_code, r.referred_unit_id, NEW.actor) THEN
-    RAISE EXCEPTION 'request % is not in the jurisdiction of %', r.request_id, NEW.actor
+  IF r.request_id IS NULL
+     OR ((NEW.action <> 'submit' OR EXISTS (SELECT 1 FROM commgrid.request_event e WHERE e.request_id = r.request_id))
+         AND NOT commgrid.request_reached_by(r.grid_code, r.referred_unit_id, NEW.actor)) THEN
+    RAISE EXCEPTION 'request % is not in the jurisdiction of %', NEW.request_id, NEW.actor
       USING ERRCODE = '42501', HINT = 'A request is handled by the staff of its grid and above, or by the liaison of the unit it is referred to.';
   END IF;
   SELECT * INTO c FROM commgrid.service_category WHERE code = r.category_code;

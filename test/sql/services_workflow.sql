@@ -198,6 +198,12 @@ ROLLBACK TO s;
 SELECT commgrid.submit_request('010101', 'help', '垃圾', ST_SetSRID(ST_MakePoint(114.35, 30.6), 4490)) AS grid2_request \gset
 INSERT INTO commgrid.request_event (request_id, action, merged_into) VALUES (:grid2_request, 'merge', :bd_request);
 ROLLBACK TO s;
+-- a request that does not exist is refused as the other grid's is (the policy's refusal of
+-- the event row, and the foreign key, told the two apart), for a move and a merge
+INSERT INTO commgrid.request_event (request_id, action) VALUES (420102999999, 'start');
+ROLLBACK TO s;
+INSERT INTO commgrid.request_event (request_id, action, merged_into) VALUES (420102999999, 'merge', :bd_request);
+ROLLBACK TO s;
 SELECT contact_phone FROM commgrid.service_request;
 ROLLBACK TO s;
 RESET ROLE;
