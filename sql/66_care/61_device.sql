@@ -183,6 +183,16 @@ BEGIN
   -- always the resident's grid, never a typed one: a binding scoped to the writer's grid but
   -- naming a resident elsewhere would put that person's pings on the writer's map
   IF TG_WHEN = 'BEFORE' THEN
+    -- the device is one the writer may see (its holder's area or its wearer's grid), before
+    -- anything answers about it: a grid worker bound another township's unworn device to a
+    -- resident of its grid and took it over (the device, its IMEI and its pings), and a worn
+    -- one's unique index told that it existed and was worn
+    IF TG_OP = 'INSERT' OR NEW.device_id IS DISTINCT FROM OLD.device_id THEN
+      PERFORM commgrid.check_writer_reach(
+        (SELECT CASE WHEN commgrid.reaches(d.grid_code, commgrid.acting_scopes()) THEN d.grid_code ELSE d.owner_code END
+         FROM commgrid.care_device d WHERE d.device_id OPERATOR(pg_catalog.=) NEW.device_id),
+        format('device %s', NEW.device_id));
+    END IF;
     NEW.grid_code := (SELECT r.grid_code FROM commgrid.resident r
                       WHERE r.resident_id OPERATOR(pg_catalog.=) NEW.resident_id);
     RETURN NEW;
@@ -205,8 +215,8 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION care_binding_state() FROM PUBLIC;
 COMMENT ON FUNCTION care_binding_state() IS
-  'Trigger: a binding takes its resident''s grid (on insert and on any change of resident_id or grid_code); the device (its grid_code) and its ingest state mirror its open binding and whether it may track';
-CREATE TRIGGER care_binding_grid BEFORE INSERT OR UPDATE OF resident_id, grid_code ON care_binding
+  'Trigger: a binding''s device must be one the writer may see (42501, as for a device that does not exist); it takes its resident''s grid (on insert and on any change of device_id, resident_id or grid_code); the device (its grid_code) and its ingest state mirror its open binding and whether it may track';
+CREATE TRIGGER care_binding_grid BEFORE INSERT OR UPDATE OF device_id, resident_id, grid_code ON care_binding
   FOR EACH ROW EXECUTE FUNCTION care_binding_state();
 CREATE TRIGGER care_binding_mirror AFTER INSERT OR UPDATE ON care_binding
   FOR EACH ROW EXECUTE FUNCTION care_binding_state();

@@ -231,6 +231,24 @@ SELECT pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_binding (devi
        pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_binding SET resident_id = 460102000002$$) AS rebind_other_resident;
 SELECT device_id, resident_id, grid_code FROM care_binding ORDER BY device_id;
 SELECT device_id, grid_code FROM care_device ORDER BY device_id;
+-- nor does it bind a device it may not see, to its own grid's resident either: the subdistrict's
+-- stock device was taken (the device, its IMEI and its pings became the grid's), grid 2's worn
+-- one answered with its unique index (so it existed and was worn); each is now refused as a
+-- device that does not exist
+CREATE FUNCTION pg_temp.as_role_told(r name, stmt text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('SET LOCAL ROLE %I', r);
+  EXECUTE stmt;
+  RESET ROLE;
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ': ' || regexp_replace(SQLERRM, '[0-9]{12}', 'N', 'g');
+END $$;
+SELECT d AS device, pg_temp.as_role_told('r460102_grid', format(
+         'INSERT INTO commgrid.care_binding (device_id, resident_id, consent_by, consent_at) VALUES (%s, 460102000001, ''person'', now())', d)) AS bind
+FROM (VALUES ('stock 460102000003'), ('worn elsewhere 460102000002'), ('missing 460102000099')) v(x),
+     LATERAL (SELECT split_part(x, ' ', -1) AS d) i;
+SELECT device_id, resident_id, grid_code FROM care_binding ORDER BY device_id;
 
 -- 9. the operations report per holder, provider and month: the holder's staff read it
 SELECT pg_temp.as_role('r460102_grid2', $$SELECT commgrid.care_alarm_respond((SELECT min(alarm_id) FROM commgrid.care_alarm), 'resolved', true, '误按')$$) AS resolved_false,
