@@ -12173,7 +12173,10 @@ DECLARE
   org_kind text;
 BEGIN
   IF NEW.org_id IS NOT NULL THEN
-    SELECT o.kind INTO org_kind FROM commgrid.party_org o WHERE o.org_id = NEW.org_id;
+    -- within the post's community only: another community's organisation is refused by the
+    -- foreign key as a missing one is (its kind, told here, was a hidden row's)
+    SELECT o.kind INTO org_kind FROM commgrid.party_org o
+    WHERE o.org_id = NEW.org_id AND o.community_code = NEW.community_code;
     IF (org_kind = 'party_group') <> (NEW.post = 'party_group_leader') THEN
       RAISE EXCEPTION 'a % post cannot be held in a %', NEW.post, org_kind
         USING ERRCODE = '23514',

@@ -69,6 +69,12 @@ INSERT INTO party_work_post (resident_id, community_code, org_id, post, post_lev
 VALUES (520102000006, '520102001002', 520102000003, 'committee_member', 'other', 1, '2025-01-01', '2025-01-01', 520102000004);
 INSERT INTO party_work_post (resident_id, community_code, org_id, post, post_level, grade, service_start, starts)
 VALUES (520102000006, '520102001001', 520102000002, 'secretary', 'other', 1, '2025-01-01', '2025-01-01');
+-- an organisation of another community answers as a missing one does (the foreign key), not
+-- with its kind: the kind was that of a row the writer may not see
+INSERT INTO party_work_post (resident_id, community_code, org_id, post, post_level, grade, service_start, starts)
+VALUES (520102000006, '520102001002', 520102000002, 'secretary', 'other', 1, '2025-01-01', '2025-01-01');
+INSERT INTO party_work_post (resident_id, community_code, org_id, post, post_level, grade, service_start, starts)
+VALUES (520102000006, '520102001002', 520102999999, 'secretary', 'other', 1, '2025-01-01', '2025-01-01');
 SELECT * FROM stipend_preview(999);
 \set VERBOSITY terse
 
