@@ -136,13 +136,11 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
   SET enable_seqscan = off AS $$
 BEGIN
   UPDATE commgrid.visit v SET situation = NEW.situation WHERE v.task_id = NEW.task_id;
-  UPDATE commgrid.visit_finding f SET visit_situation = NEW.situation
-  FROM commgrid.visit v WHERE v.task_id = NEW.task_id AND f.visit_id = v.visit_id;
   RETURN NULL;
 END $$;
 REVOKE EXECUTE ON FUNCTION task_pass_situation_to_visits() FROM PUBLIC;
 COMMENT ON FUNCTION task_pass_situation_to_visits() IS
-  'Trigger: the visits of a must-visit task, and their findings, take its new situation';
+  'Trigger: the visits of a must-visit task take its new situation (and pass it on to their findings)';
 CREATE TRIGGER task_pass_situation_to_visits AFTER UPDATE OF situation ON must_visit_task
   FOR EACH ROW WHEN (NEW.situation IS DISTINCT FROM OLD.situation)
   EXECUTE FUNCTION task_pass_situation_to_visits();
@@ -332,8 +330,7 @@ CREATE TRIGGER visit_finding_2_apply BEFORE INSERT ON visit_finding
 CREATE FUNCTION visit_finding_refuse_change() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
-  -- only what it takes from its visit changed (the household moved: household_pass_grid_to_visits;
-  -- the task's situation changed: task_pass_situation_to_visits): both are the visit's again
+  -- only what it takes from its visit changed (visit_pass_to_findings): both are the visit's again
   IF (to_jsonb(NEW) - 'grid_code' - 'visit_situation') = (to_jsonb(OLD) - 'grid_code' - 'visit_situation') THEN
     SELECT v.grid_code, v.situation INTO NEW.grid_code, NEW.visit_situation
     FROM commgrid.visit v WHERE v.visit_id = NEW.visit_id;
@@ -344,7 +341,7 @@ BEGIN
           HINT = 'Record a new finding (e.g. a flag_change that undoes it).';
 END $$;
 COMMENT ON FUNCTION visit_finding_refuse_change() IS
-  'Trigger: a finding has acted when recorded, so an UPDATE is refused (23514); record a new finding instead. Only its grid follows the visit''s (its household moved)';
+  'Trigger: a finding has acted when recorded, so an UPDATE is refused (23514); record a new finding instead. Only what it takes from its visit (grid_code, visit_situation) follows the visit';
 CREATE TRIGGER visit_finding_refuse_change BEFORE UPDATE ON visit_finding
   FOR EACH ROW EXECUTE FUNCTION visit_finding_refuse_change();
 
@@ -362,15 +359,29 @@ BEGIN
   UPDATE commgrid.visit v SET grid_code = n.grid_code
   FROM new_households n JOIN old_households o USING (household_id)
   WHERE v.household_id = n.household_id AND n.grid_code IS DISTINCT FROM o.grid_code;
-  UPDATE commgrid.visit_finding f SET grid_code = v.grid_code
-  FROM commgrid.visit v JOIN new_households n USING (household_id) JOIN old_households o USING (household_id)
-  WHERE f.visit_id = v.visit_id AND n.grid_code IS DISTINCT FROM o.grid_code
-    AND f.grid_code IS DISTINCT FROM v.grid_code;
   RETURN NULL;
 END $$;
 REVOKE EXECUTE ON FUNCTION household_pass_grid_to_visits() FROM PUBLIC;
 COMMENT ON FUNCTION household_pass_grid_to_visits() IS
-  'Trigger: must-visit tasks, visits and their findings follow their household when its grid changes';
+  'Trigger: must-visit tasks and visits (and through them their findings) follow their household when its grid changes';
 CREATE TRIGGER household_pass_grid_to_visits AFTER UPDATE ON household
   REFERENCING NEW TABLE AS new_households OLD TABLE AS old_households
   FOR EACH STATEMENT EXECUTE FUNCTION household_pass_grid_to_visits();
+
+-- A finding's grid and visit_situation are its visit's, whatever changed them (the household
+-- moved, the task's situation changed): one place passes both on.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE FUNCTION visit_pass_to_findings() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
+  SET enable_seqscan = off AS $$
+BEGIN
+  UPDATE commgrid.visit_finding f SET grid_code = NEW.grid_code, visit_situation = NEW.situation
+  WHERE f.visit_id = NEW.visit_id;
+  RETURN NULL;
+END $$;
+REVOKE EXECUTE ON FUNCTION visit_pass_to_findings() FROM PUBLIC;
+COMMENT ON FUNCTION visit_pass_to_findings() IS
+  'Trigger: a visit''s findings take its new grid and situation';
+CREATE TRIGGER visit_pass_to_findings AFTER UPDATE OF grid_code, situation ON visit
+  FOR EACH ROW WHEN (NEW.grid_code IS DISTINCT FROM OLD.grid_code OR NEW.situation IS DISTINCT FROM OLD.situation)
+  EXECUTE FUNCTION visit_pass_to_findings();

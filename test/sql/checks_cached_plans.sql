@@ -6,7 +6,7 @@ SELECT f.name, p.proconfig
 FROM (VALUES ('resident_take_household_grid'), ('take_member_community'), ('take_org_community'),
              ('party_member_check_org'), ('party_org_check_tree'), ('party_person_in_reach'), ('resident_idcard_taken'),
              ('residence_event_prepare'), ('take_household_grid'), ('tenancy_prepare'),
-             ('must_visit_task_prepare'), ('visit_prepare'), ('visit_close_task'), ('task_pass_situation_to_visits'),
+             ('must_visit_task_prepare'), ('visit_prepare'), ('visit_close_task'), ('task_pass_situation_to_visits'), ('visit_pass_to_findings'),
              ('visit_finding_prepare'), ('visit_finding_apply'),
              ('activity_attendance_admit'), ('love_movement_take_area'), ('love_transaction_check_balanced'),
              ('training_attendance_hours'), ('party_work_post_check'), ('stipend_guard'),
