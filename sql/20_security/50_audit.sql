@@ -316,4 +316,31 @@ END $$;
 REVOKE EXECUTE ON FUNCTION check_writer_reach(gridcode, text) FROM PUBLIC;
 COMMENT ON FUNCTION check_writer_reach(gridcode, text) IS
   'Raise 42501 unless the acting role reaches the area (acting_scopes; the owner and superusers always): the check of the triggers that read a referenced row with the owner''s rights';
+
+-- The row a foreign key names lies in the writer's reach, checked before the key itself: a
+-- plain foreign key accepts a row the writer may not see, where a missing one gets 23503, so
+-- stepping ids told which exist elsewhere (and let a community credit hours to, or file a
+-- request for, another district's resident).  One 42501 for elsewhere and missing.
+-- Arguments: the column, the table it refers to (in commgrid), that table's key and the
+-- column that files its rows (grid_code or community_code).
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE FUNCTION referenced_row_in_reach() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  id bigint := (pg_catalog.to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
+  area commgrid.gridcode;
+BEGIN
+  IF id IS NULL OR commgrid.acting_scopes() IS NULL
+     OR (TG_OP = 'UPDATE' AND id IS NOT DISTINCT FROM (pg_catalog.to_jsonb(OLD) ->> TG_ARGV[0])::bigint) THEN
+    RETURN NEW;
+  END IF;
+  EXECUTE format('SELECT %I FROM commgrid.%I WHERE %I OPERATOR(pg_catalog.=) $1', TG_ARGV[3], TG_ARGV[1], TG_ARGV[2])
+    INTO area USING id;
+  PERFORM commgrid.check_writer_reach(area, format('%s %s', TG_ARGV[1], id));
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION referenced_row_in_reach() FROM PUBLIC;
+COMMENT ON FUNCTION referenced_row_in_reach() IS
+  'Trigger (column, table, key, filing column): the row the column names lies in the writer''s jurisdiction, 42501 otherwise and the same for a missing one, before the foreign key answers';
 REVOKE EXECUTE ON FUNCTION audit_change() FROM PUBLIC;

@@ -86,33 +86,16 @@ ALTER TABLE party_org_committee ADD FOREIGN KEY (resident_id) REFERENCES party_m
   ON DELETE CASCADE;
 
 -- The person a row names as a member, a secretary or a committee member lives in the writer's
--- jurisdiction (check_writer_reach on the resident's grid) before the keys answer about them:
--- party_member's primary key (23505) and the foreign keys to it (23503 or success) told a
--- community's staff whether a resident of any district is a Party member, and let it enrol
--- or seat another district's resident.  The column is the trigger's argument.
--- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
-CREATE FUNCTION party_person_in_reach() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
-  SET enable_seqscan = off AS $$
-DECLARE
-  person bigint := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
-BEGIN
-  IF person IS NOT NULL
-     AND (TG_OP = 'INSERT' OR person IS DISTINCT FROM (to_jsonb(OLD) ->> TG_ARGV[0])::bigint) THEN
-    PERFORM commgrid.check_writer_reaches_resident(person);
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION party_person_in_reach() FROM PUBLIC;
-COMMENT ON FUNCTION party_person_in_reach() IS
-  'Trigger: the resident named by the column given as argument (a member, secretary or committee member) lies in the writer''s jurisdiction (42501 otherwise, the same for a missing one)';
-
+-- jurisdiction (referenced_row_in_reach) before the keys answer about them: party_member's
+-- primary key (23505) and the foreign keys to it (23503 or success) told a community's staff
+-- whether a resident of any district is a Party member, and let it enrol or seat another
+-- district's resident.
 CREATE TRIGGER party_member_person_in_reach BEFORE INSERT OR UPDATE OF resident_id ON party_member
-  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('resident_id');
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 CREATE TRIGGER party_org_secretary_in_reach BEFORE INSERT OR UPDATE OF secretary_id ON party_org
-  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('secretary_id');
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('secretary_id', 'resident', 'resident_id', 'grid_code');
 CREATE TRIGGER party_org_committee_person_in_reach BEFORE INSERT OR UPDATE OF resident_id ON party_org_committee
-  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('resident_id');
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 
 -- Floating members: inflow (from an organisation elsewhere, showing the activity certificate)
 -- and outflow (away from the community).  DOMAIN §4: away 1-6 months → an activity

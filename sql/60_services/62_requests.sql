@@ -162,6 +162,9 @@ COMMENT ON FUNCTION service_request_intake() IS
   'Trigger: a new request takes a minor class, its deadlines and handling level from its category (fixed at intake) and starts submitted';
 CREATE TRIGGER service_request_intake BEFORE INSERT ON service_request
   FOR EACH ROW EXECUTE FUNCTION service_request_intake();
+-- the requester is a resident of the writer's jurisdiction (one who lives elsewhere is a contact)
+CREATE TRIGGER service_request_resident_in_reach BEFORE INSERT OR UPDATE OF resident_id ON service_request
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 
 -- The intake function the district's systems call: converts a GCJ-02 or BD-09 point from a
 -- resident's app (SRID 0, so the location rule alone would refuse it) and records the request.

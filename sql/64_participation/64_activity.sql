@@ -99,6 +99,9 @@ CREATE TRIGGER canonical_location BEFORE INSERT OR UPDATE OF location ON activit
 CREATE TRIGGER activity_keep_grid_of_location BEFORE UPDATE OF grid_code ON activity
   FOR EACH ROW WHEN (NEW.grid_code IS DISTINCT FROM OLD.grid_code)
   EXECUTE FUNCTION keep_grid_of_location();
+-- the organiser is one of the writer's jurisdiction
+CREATE TRIGGER activity_organiser_in_reach BEFORE INSERT OR UPDATE OF organiser_id ON activity
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('organiser_id', 'organiser', 'organiser_id', 'community_code');
 
 -- Sign-up and attendance, one row per person and activity.  Hours count only once the
 -- organiser has verified them (verified_by, verified_on); points derive from verified hours.
@@ -178,6 +181,11 @@ COMMENT ON FUNCTION activity_attendance_admit() IS
   'Trigger: take the activity''s community and refuse sign-ups beyond its capacity (the activity row locked)';
 CREATE TRIGGER activity_attendance_admit BEFORE INSERT OR UPDATE OF activity_id, community_code
   ON activity_attendance FOR EACH ROW EXECUTE FUNCTION activity_attendance_admit();
+-- the volunteer is a resident of the writer's jurisdiction: hours credited to an outside
+-- person's love-bank account are recorded by the level that reaches both
+CREATE TRIGGER activity_attendance_resident_in_reach BEFORE INSERT OR UPDATE OF resident_id
+  ON activity_attendance
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 
 -- The published star levels (星级志愿者) by cumulative verified hours, as data.
 CREATE TABLE volunteer_star_level (

@@ -47,6 +47,31 @@ SELECT commgrid.audit_table('commgrid.care_case');
 -- the person's grid, by the fences' rule (one source)
 CREATE TRIGGER care_case_grid BEFORE INSERT OR UPDATE OF resident_id, grid_code ON care_case
   FOR EACH ROW EXECUTE FUNCTION care_fence_grid();
+-- The alarm a case is opened from is one the writer may see (checked first, as for a missing
+-- one), and it was raised for the person lost.
+CREATE TRIGGER care_case_alarm_in_reach BEFORE INSERT OR UPDATE OF alarm_id ON care_case
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('alarm_id', 'care_alarm', 'alarm_id', 'grid_code');
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE FUNCTION care_case_alarm_wearer() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  wearer bigint;
+BEGIN
+  SELECT a.resident_id INTO wearer FROM commgrid.care_alarm a WHERE a.alarm_id = NEW.alarm_id;
+  IF FOUND AND wearer IS DISTINCT FROM NEW.resident_id THEN
+    RAISE EXCEPTION 'alarm % was not raised for resident %', NEW.alarm_id, NEW.resident_id
+      USING ERRCODE = '23514',
+            DETAIL = 'A case opened from an alarm is about the person who wore the device.',
+            HINT = 'Open it from one of the person''s alarms, or as reported by family, police or staff.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_case_alarm_wearer() FROM PUBLIC;
+COMMENT ON FUNCTION care_case_alarm_wearer() IS
+  'Trigger: a case opened from an alarm is about the alarm''s wearer (23514 otherwise)';
+CREATE TRIGGER care_case_alarm_wearer BEFORE INSERT OR UPDATE OF alarm_id, resident_id ON care_case
+  FOR EACH ROW WHEN (NEW.alarm_id IS NOT NULL) EXECUTE FUNCTION care_case_alarm_wearer();
 
 -- Per grid and district month of the report: cases, found and rescued in person-times (人次),
 -- and the time to find (minutes).  A report view: rows of the caller's jurisdiction.

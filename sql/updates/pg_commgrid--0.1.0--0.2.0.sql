@@ -1307,6 +1307,32 @@ END $$;
 REVOKE EXECUTE ON FUNCTION check_writer_reach(gridcode, text) FROM PUBLIC;
 COMMENT ON FUNCTION check_writer_reach(gridcode, text) IS
   'Raise 42501 unless the acting role reaches the area (acting_scopes; the owner and superusers always): the check of the triggers that read a referenced row with the owner''s rights';
+-- The row a foreign key names lies in the writer's reach, checked before the key itself: a
+-- plain foreign key accepts a row the writer may not see, where a missing one gets 23503, so
+-- stepping ids told which exist elsewhere (and let a community credit hours to, or file a
+-- request for, another district's resident).  One 42501 for elsewhere and missing.
+-- Arguments: the column, the table it refers to (in commgrid), that table's key and the
+-- column that files its rows (grid_code or community_code).
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE OR REPLACE FUNCTION referenced_row_in_reach() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  id bigint := (pg_catalog.to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
+  area commgrid.gridcode;
+BEGIN
+  IF id IS NULL OR commgrid.acting_scopes() IS NULL
+     OR (TG_OP = 'UPDATE' AND id IS NOT DISTINCT FROM (pg_catalog.to_jsonb(OLD) ->> TG_ARGV[0])::bigint) THEN
+    RETURN NEW;
+  END IF;
+  EXECUTE format('SELECT %I FROM commgrid.%I WHERE %I OPERATOR(pg_catalog.=) $1', TG_ARGV[3], TG_ARGV[1], TG_ARGV[2])
+    INTO area USING id;
+  PERFORM commgrid.check_writer_reach(area, format('%s %s', TG_ARGV[1], id));
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION referenced_row_in_reach() FROM PUBLIC;
+COMMENT ON FUNCTION referenced_row_in_reach() IS
+  'Trigger (column, table, key, filing column): the row the column names lies in the writer''s jurisdiction, 42501 otherwise and the same for a missing one, before the foreign key answers';
 REVOKE EXECUTE ON FUNCTION audit_change() FROM PUBLIC;
 -- The grants: create_roles() makes the group roles once per cluster and grant_privileges()
 -- grants this database's objects to them, from the registries (secured_table,
@@ -2805,32 +2831,16 @@ COMMENT ON FUNCTION party_member_check_org() IS
 CREATE TRIGGER party_member_check_org BEFORE INSERT OR UPDATE OF org_id, grid_code, community_code ON party_member
   FOR EACH ROW EXECUTE FUNCTION party_member_check_org();
 -- The person a row names as a member, a secretary or a committee member lives in the writer's
--- jurisdiction (check_writer_reach on the resident's grid) before the keys answer about them:
--- party_member's primary key (23505) and the foreign keys to it (23503 or success) told a
--- community's staff whether a resident of any district is a Party member, and let it enrol
--- or seat another district's resident.  The column is the trigger's argument.
--- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
-CREATE OR REPLACE FUNCTION party_person_in_reach() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
-  SET enable_seqscan = off AS $$
-DECLARE
-  person bigint := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
-BEGIN
-  IF person IS NOT NULL
-     AND (TG_OP = 'INSERT' OR person IS DISTINCT FROM (to_jsonb(OLD) ->> TG_ARGV[0])::bigint) THEN
-    PERFORM commgrid.check_writer_reaches_resident(person);
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION party_person_in_reach() FROM PUBLIC;
-COMMENT ON FUNCTION party_person_in_reach() IS
-  'Trigger: the resident named by the column given as argument (a member, secretary or committee member) lies in the writer''s jurisdiction (42501 otherwise, the same for a missing one)';
+-- jurisdiction (referenced_row_in_reach) before the keys answer about them: party_member's
+-- primary key (23505) and the foreign keys to it (23503 or success) told a community's staff
+-- whether a resident of any district is a Party member, and let it enrol or seat another
+-- district's resident.
 CREATE TRIGGER party_member_person_in_reach BEFORE INSERT OR UPDATE OF resident_id ON party_member
-  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('resident_id');
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 CREATE TRIGGER party_org_secretary_in_reach BEFORE INSERT OR UPDATE OF secretary_id ON party_org
-  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('secretary_id');
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('secretary_id', 'resident', 'resident_id', 'grid_code');
 CREATE TRIGGER party_org_committee_person_in_reach BEFORE INSERT OR UPDATE OF resident_id ON party_org_committee
-  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('resident_id');
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 COMMENT ON TABLE floating_member IS
   'Floating Party members: inflow (from elsewhere, declared with an activity certificate) and outflow (away since a date; over 6 months the membership must be transferred)';
 COMMENT ON COLUMN floating_member.resident_id IS 'The member';
@@ -5727,6 +5737,9 @@ COMMENT ON FUNCTION service_request_intake() IS
   'Trigger: a new request takes a minor class, its deadlines and handling level from its category (fixed at intake) and starts submitted';
 CREATE TRIGGER service_request_intake BEFORE INSERT ON service_request
   FOR EACH ROW EXECUTE FUNCTION service_request_intake();
+-- the requester is a resident of the writer's jurisdiction (one who lives elsewhere is a contact)
+CREATE TRIGGER service_request_resident_in_reach BEFORE INSERT OR UPDATE OF resident_id ON service_request
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 -- The intake function the district's systems call: converts a GCJ-02 or BD-09 point from a
 -- resident's app (SRID 0, so the location rule alone would refuse it) and records the request.
 CREATE OR REPLACE FUNCTION submit_request(category_code text, nature text, description text,
@@ -8666,6 +8679,9 @@ CREATE TRIGGER canonical_location BEFORE INSERT OR UPDATE OF location ON activit
 CREATE TRIGGER activity_keep_grid_of_location BEFORE UPDATE OF grid_code ON activity
   FOR EACH ROW WHEN (NEW.grid_code IS DISTINCT FROM OLD.grid_code)
   EXECUTE FUNCTION keep_grid_of_location();
+-- the organiser is one of the writer's jurisdiction
+CREATE TRIGGER activity_organiser_in_reach BEFORE INSERT OR UPDATE OF organiser_id ON activity
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('organiser_id', 'organiser', 'organiser_id', 'community_code');
 -- Sign-up and attendance, one row per person and activity.  Hours count only once the
 -- organiser has verified them (verified_by, verified_on); points derive from verified hours.
 CREATE TABLE activity_attendance (
@@ -8743,6 +8759,11 @@ COMMENT ON FUNCTION activity_attendance_admit() IS
   'Trigger: take the activity''s community and refuse sign-ups beyond its capacity (the activity row locked)';
 CREATE TRIGGER activity_attendance_admit BEFORE INSERT OR UPDATE OF activity_id, community_code
   ON activity_attendance FOR EACH ROW EXECUTE FUNCTION activity_attendance_admit();
+-- the volunteer is a resident of the writer's jurisdiction: hours credited to an outside
+-- person's love-bank account are recorded by the level that reaches both
+CREATE TRIGGER activity_attendance_resident_in_reach BEFORE INSERT OR UPDATE OF resident_id
+  ON activity_attendance
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 -- The published star levels (星级志愿者) by cumulative verified hours, as data.
 CREATE TABLE volunteer_star_level (
   stars     int PRIMARY KEY CHECK (stars BETWEEN 1 AND 5),
@@ -11679,6 +11700,31 @@ SELECT commgrid.audit_table('commgrid.care_case');
 -- the person's grid, by the fences' rule (one source)
 CREATE TRIGGER care_case_grid BEFORE INSERT OR UPDATE OF resident_id, grid_code ON care_case
   FOR EACH ROW EXECUTE FUNCTION care_fence_grid();
+-- The alarm a case is opened from is one the writer may see (checked first, as for a missing
+-- one), and it was raised for the person lost.
+CREATE TRIGGER care_case_alarm_in_reach BEFORE INSERT OR UPDATE OF alarm_id ON care_case
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('alarm_id', 'care_alarm', 'alarm_id', 'grid_code');
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE OR REPLACE FUNCTION care_case_alarm_wearer() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  wearer bigint;
+BEGIN
+  SELECT a.resident_id INTO wearer FROM commgrid.care_alarm a WHERE a.alarm_id = NEW.alarm_id;
+  IF FOUND AND wearer IS DISTINCT FROM NEW.resident_id THEN
+    RAISE EXCEPTION 'alarm % was not raised for resident %', NEW.alarm_id, NEW.resident_id
+      USING ERRCODE = '23514',
+            DETAIL = 'A case opened from an alarm is about the person who wore the device.',
+            HINT = 'Open it from one of the person''s alarms, or as reported by family, police or staff.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION care_case_alarm_wearer() FROM PUBLIC;
+COMMENT ON FUNCTION care_case_alarm_wearer() IS
+  'Trigger: a case opened from an alarm is about the alarm''s wearer (23514 otherwise)';
+CREATE TRIGGER care_case_alarm_wearer BEFORE INSERT OR UPDATE OF alarm_id, resident_id ON care_case
+  FOR EACH ROW WHEN (NEW.alarm_id IS NOT NULL) EXECUTE FUNCTION care_case_alarm_wearer();
 -- Per grid and district month of the report: cases, found and rescued in person-times (人次),
 -- and the time to find (minutes).  A report view: rows of the caller's jurisdiction.
 CREATE VIEW care_case_summary WITH (security_barrier) AS

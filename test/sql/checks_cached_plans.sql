@@ -4,13 +4,13 @@
 -- Lists each function of the list that lacks the setting, or is missing: none.
 SELECT f.name, p.proconfig
 FROM (VALUES ('resident_take_household_grid'), ('take_member_community'), ('take_org_community'),
-             ('party_member_check_org'), ('party_org_check_tree'), ('party_person_in_reach'), ('resident_idcard_taken'),
+             ('party_member_check_org'), ('party_org_check_tree'), ('referenced_row_in_reach'), ('resident_idcard_taken'),
              ('residence_event_prepare'), ('take_household_grid'), ('tenancy_prepare'),
              ('must_visit_task_prepare'), ('visit_prepare'), ('visit_close_task'), ('task_pass_situation_to_visits'), ('visit_pass_to_findings'),
              ('visit_finding_prepare'), ('visit_finding_apply'),
              ('activity_attendance_admit'), ('love_movement_take_area'), ('love_transaction_check_balanced'),
              ('training_attendance_hours'), ('party_work_post_check'), ('stipend_guard'),
-             ('care_fence_grid'), ('care_binding_state'), ('care_alarm_child_check'), ('care_device_new_state'),
+             ('care_fence_grid'), ('care_binding_state'), ('care_alarm_child_check'), ('care_device_new_state'), ('care_case_alarm_wearer'),
              ('unit_sync_communities'), ('refuse_unless_cobuilds'), ('service_record_check'),
              ('request_event_apply'), ('service_repeat_judge')) f(name)
 LEFT JOIN pg_proc p ON p.proname = f.name AND p.pronamespace = 'commgrid'::regnamespace
