@@ -241,6 +241,26 @@ SELECT commgrid.audit_table('commgrid.visit_finding');
 SELECT commgrid.register_dump('commgrid.visit_finding');
 
 -- The finding's checks (as the owner: the visit and household may be hidden from nobody here)
+-- A visit a new row names (a finding's, a task's that it raised), for a trigger that reads it
+-- with the owner's rights: locked FOR SHARE (a move of its household passes the new grid on to
+-- the visit and then to its findings, so it waits for the writer, or the writer for it), and
+-- refused unless the writer reaches it, a visit of a special category the writer may not see
+-- as unknown as one elsewhere or missing (one 42501).
+CREATE FUNCTION visit_for_writer(id bigint) RETURNS commgrid.visit
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  v commgrid.visit;
+BEGIN
+  SELECT * INTO v FROM commgrid.visit x WHERE x.visit_id = visit_for_writer.id FOR SHARE;
+  PERFORM commgrid.check_writer_reach(CASE WHEN commgrid.may_see_kind(v.situation) THEN v.grid_code END,
+                                      format('visit %s', visit_for_writer.id));
+  RETURN v;
+END $$;
+REVOKE EXECUTE ON FUNCTION visit_for_writer(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION visit_for_writer(bigint) IS
+  'The visit a new row names, locked FOR SHARE, or 42501 unless the acting role reaches it and may see its kind (missing alike); internal to the triggers that read it with the owner''s rights';
+
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION visit_finding_prepare() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
@@ -248,14 +268,10 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 DECLARE
   v commgrid.visit;
 BEGIN
-  -- the visit locked FOR SHARE: a move of its household passes the new grid on to the visit
-  -- and then to its findings, so it waits for this finding, or this finding for it
-  SELECT * INTO v FROM commgrid.visit x WHERE x.visit_id = NEW.visit_id FOR SHARE;
   -- the visit is the writer's, before the rule below names its household; a visit of a special
   -- category the writer may not see is as unknown as one of another grid: the rule named its
   -- household, a note on it was taken (so it was there), and an arrival took its day
-  PERFORM commgrid.check_writer_reach(CASE WHEN commgrid.may_see_kind(v.situation) THEN v.grid_code END,
-                                      format('visit %s', NEW.visit_id));
+  v := commgrid.visit_for_writer(NEW.visit_id);
   NEW.grid_code := v.grid_code;
   NEW.visit_situation := v.situation;
   IF NEW.resident_id IS NOT NULL

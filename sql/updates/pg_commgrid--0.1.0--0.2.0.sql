@@ -7436,6 +7436,15 @@ BEGIN
               HINT = 'Leave household_id out: it is taken from the resident.';
     END IF;
   END IF;
+  -- the visit that raised it (a finding's, visit_finding_apply, with the writer's rights) is one
+  -- the writer may see, before the rule names its household
+  IF TG_OP = 'INSERT' AND NEW.raised_by_visit IS NOT NULL THEN
+    home := (commgrid.visit_for_writer(NEW.raised_by_visit)).household_id;
+    IF home IS DISTINCT FROM NEW.household_id THEN
+      RAISE EXCEPTION 'visit % was not to household %', NEW.raised_by_visit, NEW.household_id
+        USING ERRCODE = '23514', DETAIL = 'A task raised by a visit is for the visited household.';
+    END IF;
+  END IF;
   IF NEW.raised_on > commgrid.district_today() THEN
     RAISE EXCEPTION 'situation registered on % is in the future', NEW.raised_on
       USING ERRCODE = '23514',
@@ -7443,7 +7452,11 @@ BEGIN
   END IF;
   PERFORM commgrid.boundary_share_lock();
   NEW.grid_code := commgrid.household_grid_for_write(NEW.household_id);
-  NEW.due_on := NEW.raised_on + (SELECT k.due_days FROM commgrid.must_visit_kind k WHERE k.kind = NEW.situation);
+  -- the due day follows the situation and its day only: a resident's deletion or a move to
+  -- another household does not re-date a task by a catalogue changed since it was raised
+  IF TG_OP = 'INSERT' OR (NEW.situation, NEW.raised_on) IS DISTINCT FROM (OLD.situation, OLD.raised_on) THEN
+    NEW.due_on := NEW.raised_on + (SELECT k.due_days FROM commgrid.must_visit_kind k WHERE k.kind = NEW.situation);
+  END IF;
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION must_visit_task_prepare() FROM PUBLIC;
@@ -7451,6 +7464,45 @@ COMMENT ON FUNCTION must_visit_task_prepare() IS
   'Trigger: a task of a special category only by a role that may see it (42501); it takes its resident''s household (refusing another, 23514), the household''s grid, and its due day from the kind';
 CREATE TRIGGER must_visit_task_prepare BEFORE INSERT OR UPDATE OF situation, resident_id, household_id, raised_on, grid_code
   ON must_visit_task FOR EACH ROW EXECUTE FUNCTION must_visit_task_prepare();
+-- The columns the system keeps: the due day (from the situation's kind), the visit that closed
+-- the task and its day (visit_close_task), and, once the task exists, the visit that raised it.
+-- Staff write none of them: a grid worker closed its overdue tasks without a visit, or moved
+-- their due days, and its coverage figures followed.  visit_close_task and the foreign key's
+-- ON DELETE SET NULL run as the owner, who passes.  Not a security definer: current_user is the
+-- writer.
+CREATE OR REPLACE FUNCTION must_visit_task_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  changed text[];
+BEGIN
+  IF (SELECT r.rolsuper OR r.oid = n.nspowner FROM pg_catalog.pg_roles r, pg_catalog.pg_namespace n
+      WHERE r.rolname = current_user AND n.nspname = 'commgrid') THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    changed := array_remove(ARRAY[
+      CASE WHEN NEW.closed_by_visit IS NOT NULL THEN 'closed_by_visit' END,
+      CASE WHEN NEW.closed_on IS NOT NULL THEN 'closed_on' END], NULL);
+  ELSE
+    changed := array_remove(ARRAY[
+      CASE WHEN NEW.due_on IS DISTINCT FROM OLD.due_on THEN 'due_on' END,
+      CASE WHEN NEW.closed_by_visit IS DISTINCT FROM OLD.closed_by_visit THEN 'closed_by_visit' END,
+      CASE WHEN NEW.closed_on IS DISTINCT FROM OLD.closed_on THEN 'closed_on' END,
+      CASE WHEN NEW.raised_by_visit IS DISTINCT FROM OLD.raised_by_visit THEN 'raised_by_visit' END], NULL);
+  END IF;
+  IF changed <> '{}' THEN
+    RAISE EXCEPTION 'column % of must_visit_task is kept by the system', changed[1]
+      USING ERRCODE = '428C9',
+            DETAIL = format('The statement sets %s.', array_to_string(changed, ', ')),
+            HINT = 'A visit citing the task (visit.task_id) closes it; the due day follows the situation and raised_on.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION must_visit_task_guard() FROM PUBLIC;
+COMMENT ON FUNCTION must_visit_task_guard() IS
+  'Trigger: staff do not write due_on, closed_by_visit or closed_on of a task, nor change raised_by_visit (428C9); the system''s own functions do';
+CREATE TRIGGER must_visit_task_guard BEFORE INSERT OR UPDATE ON must_visit_task
+  FOR EACH ROW EXECUTE FUNCTION must_visit_task_guard();
 -- Household visits (入户走访).  One record per attempt serves every report: a visit that found
 -- nobody home is a row too, so a household never found at home shows up as such.  No
 -- busywork (the 2023 rules against 指尖上的形式主义): a visit at any hour is accepted, and
@@ -7688,6 +7740,25 @@ SELECT commgrid.mark_personal('commgrid.visit_finding',
 SELECT commgrid.audit_table('commgrid.visit_finding');
 SELECT commgrid.register_dump('commgrid.visit_finding');
 -- The finding's checks (as the owner: the visit and household may be hidden from nobody here)
+-- A visit a new row names (a finding's, a task's that it raised), for a trigger that reads it
+-- with the owner's rights: locked FOR SHARE (a move of its household passes the new grid on to
+-- the visit and then to its findings, so it waits for the writer, or the writer for it), and
+-- refused unless the writer reaches it, a visit of a special category the writer may not see
+-- as unknown as one elsewhere or missing (one 42501).
+CREATE OR REPLACE FUNCTION visit_for_writer(id bigint) RETURNS commgrid.visit
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  v commgrid.visit;
+BEGIN
+  SELECT * INTO v FROM commgrid.visit x WHERE x.visit_id = visit_for_writer.id FOR SHARE;
+  PERFORM commgrid.check_writer_reach(CASE WHEN commgrid.may_see_kind(v.situation) THEN v.grid_code END,
+                                      format('visit %s', visit_for_writer.id));
+  RETURN v;
+END $$;
+REVOKE EXECUTE ON FUNCTION visit_for_writer(bigint) FROM PUBLIC;
+COMMENT ON FUNCTION visit_for_writer(bigint) IS
+  'The visit a new row names, locked FOR SHARE, or 42501 unless the acting role reaches it and may see its kind (missing alike); internal to the triggers that read it with the owner''s rights';
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION visit_finding_prepare() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
@@ -7695,14 +7766,10 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public
 DECLARE
   v commgrid.visit;
 BEGIN
-  -- the visit locked FOR SHARE: a move of its household passes the new grid on to the visit
-  -- and then to its findings, so it waits for this finding, or this finding for it
-  SELECT * INTO v FROM commgrid.visit x WHERE x.visit_id = NEW.visit_id FOR SHARE;
   -- the visit is the writer's, before the rule below names its household; a visit of a special
   -- category the writer may not see is as unknown as one of another grid: the rule named its
   -- household, a note on it was taken (so it was there), and an arrival took its day
-  PERFORM commgrid.check_writer_reach(CASE WHEN commgrid.may_see_kind(v.situation) THEN v.grid_code END,
-                                      format('visit %s', NEW.visit_id));
+  v := commgrid.visit_for_writer(NEW.visit_id);
   NEW.grid_code := v.grid_code;
   NEW.visit_situation := v.situation;
   IF NEW.resident_id IS NOT NULL

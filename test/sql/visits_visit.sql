@@ -337,4 +337,37 @@ SELECT pg_temp.try(stmt) FROM (VALUES
   ($$SELECT commgrid.nearest_neighbour_walk('{1, Infinity}', '{1, 2}')$$)
 ) t(stmt);
 SELECT nearest_neighbour_walk('{3, 1, 2, -1}', '{0, 0, 0, 0}') AS walk_along_a_line, nearest_neighbour_walk('{}', '{}') AS none;
+
+-- The columns the system keeps on a task: staff do not close a task without a visit, move its
+-- due day, or change the visit that raised it (428C9: a grid worker closed its overdue tasks
+-- and its coverage followed); the task raised by a visit names a visit the worker may see, of
+-- the task's household.  A visit of 甲二 (another grid) stands for one the worker may not see.
+SAVEPOINT system_columns;
+INSERT INTO visit (visit_id, household_id, staff_id, visited_at, kind, outcome)
+VALUES (430102000060, 430102000007, 430102000001, now() - interval '1 minute', 'routine', 'visited');
+SET ROLE v430102_grid;
+INSERT INTO must_visit_task (task_id, situation, resident_id, raised_on)
+VALUES (430102000090, 'family_dispute', 430102000003, district_today() - 10);
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$UPDATE commgrid.must_visit_task SET closed_on = commgrid.district_today() WHERE task_id = 430102000090$$),
+  ($$UPDATE commgrid.must_visit_task SET due_on = due_on + 30 WHERE task_id = 430102000090$$),
+  ($$UPDATE commgrid.must_visit_task SET raised_by_visit = 430102000002 WHERE task_id = 430102000090$$),
+  ($$INSERT INTO commgrid.must_visit_task (situation, resident_id, closed_by_visit, closed_on) VALUES ('birth', 430102000003, 430102000002, commgrid.district_today())$$),
+  ($$INSERT INTO commgrid.must_visit_task (situation, resident_id, raised_by_visit) VALUES ('birth', 430102000003, 430102000060)$$),
+  ($$INSERT INTO commgrid.must_visit_task (situation, resident_id, raised_by_visit) VALUES ('birth', 430102000003, 430102000999)$$),
+  ($$INSERT INTO commgrid.must_visit_task (situation, resident_id, raised_by_visit) VALUES ('birth', 430102000003, 430102000001)$$),
+  ($$INSERT INTO commgrid.must_visit_task (situation, resident_id, raised_by_visit) VALUES ('birth', 430102000003, 430102000002)$$)
+) t(stmt);
+-- the task stays overdue and open; a new situation re-dates it (family dispute 3 days, serious
+-- illness 7)
+SELECT situation, due_on - raised_on AS due_days, closed_on FROM must_visit_task WHERE task_id = 430102000090;
+UPDATE must_visit_task SET situation = 'serious_illness' WHERE task_id = 430102000090;
+SELECT situation, due_on - raised_on AS due_days FROM must_visit_task WHERE task_id = 430102000090;
+RESET ROLE;
+-- a catalogue changed later does not re-date it when its resident leaves it (a deletion sets
+-- resident_id NULL): only its situation and its day do
+UPDATE must_visit_kind SET due_days = 30 WHERE kind = 'serious_illness';
+UPDATE must_visit_task SET resident_id = NULL WHERE task_id = 430102000090;
+SELECT situation, resident_id, due_on - raised_on AS due_days FROM must_visit_task WHERE task_id = 430102000090;
+ROLLBACK TO SAVEPOINT system_columns;
 ROLLBACK;
