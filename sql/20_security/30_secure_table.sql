@@ -46,14 +46,24 @@ COMMENT ON FUNCTION role_scopes(name) IS
 -- owner, whose bulk work checks nothing; else role_scopes (empty when none).  The functions
 -- that let staff write through the owner's rights (the love bank's postings, the stipends)
 -- test their rows against it with commgrid.reaches().
+-- Is the role a superuser or the extension's owner (the schema's)?  For the acting role, the
+-- reach below; for current_user, the guards of the columns only the owner's own functions write.
+CREATE FUNCTION is_owner(role name) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT COALESCE((SELECT r.rolsuper OR r.oid = n.nspowner
+                   FROM pg_catalog.pg_roles r, pg_catalog.pg_namespace n
+                   WHERE r.rolname = is_owner.role AND n.nspname = 'commgrid'), false)
+$$;
+-- open to all: the guards call it with the writer's rights, and pg_roles tells the same
+COMMENT ON FUNCTION is_owner(name) IS
+  'Is the role a superuser or the owner of schema commgrid? (acting_scopes, and the guards of the columns only the extension''s own functions write)';
+
 CREATE FUNCTION acting_scopes() RETURNS gridcode[]
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   actor name := commgrid.acting_role();
 BEGIN
-  IF (SELECT r.rolsuper OR r.oid = n.nspowner
-      FROM pg_catalog.pg_roles r, pg_catalog.pg_namespace n
-      WHERE r.rolname = actor AND n.nspname = 'commgrid') THEN
+  IF commgrid.is_owner(actor) THEN
     RETURN NULL;
   END IF;
   RETURN COALESCE(commgrid.role_scopes(actor), '{}');

@@ -295,8 +295,7 @@ LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   changed text[];
 BEGIN
-  IF (SELECT r.rolsuper OR r.oid = n.nspowner FROM pg_catalog.pg_roles r, pg_catalog.pg_namespace n
-      WHERE r.rolname = current_user AND n.nspname = 'commgrid') THEN
+  IF commgrid.is_owner(current_user) THEN
     RETURN NEW;
   END IF;
   IF TG_OP = 'INSERT' THEN

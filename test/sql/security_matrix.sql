@@ -138,6 +138,7 @@ INSERT INTO matrix_expectation VALUES
   ('liaison_units()', 'self', 'self', 'self', 'self', 'self', 'self', 'self', 'the caller''s units'),
   ('is_member_of(name,text)', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'role membership is public in pg_roles'),
   ('role_exists(text)', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'role names are public in pg_roles'),
+  ('is_owner(name)', 'all', 'all', 'all', 'all', 'all', 'all', 'all', 'superusers and the schema''s owner are public in pg_roles and pg_namespace'),
 -- the security context of reports, boundaries and dates
   ('reach_scopes()', 'self', 'self', 'self', 'self', 'self', 'self', 'self', 'the report views'' row filter: the caller''s own scopes'),
   ('reach_units()', 'self', 'self', 'self', 'self', 'self', 'self', 'self', 'the report views'' row filter: the caller''s own units'),

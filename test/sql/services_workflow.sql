@@ -117,6 +117,13 @@ UPDATE commgrid.service_request SET status = 'submitted' WHERE request_id = :gcj
 ROLLBACK TO s;
 UPDATE commgrid.service_request SET response_due = response_due + interval '1 day' WHERE request_id = :gcj_request;
 ROLLBACK TO s;
+-- the marker of the event path counts only inside it: a grid worker who sets it himself still
+-- cannot close a request by an UPDATE (it could, and the request's clock stopped)
+SET ROLE r420102_grid;
+SET commgrid.applying_event = :'bd_request';
+UPDATE commgrid.service_request SET status = 'closed', closed_at = now() WHERE request_id = :bd_request;
+ROLLBACK TO s;
+SELECT current_user, status FROM commgrid.service_request WHERE request_id = :bd_request;
 DELETE FROM commgrid.service_request WHERE request_id = :gcj_request;
 ROLLBACK TO s;
 -- an event out of order
