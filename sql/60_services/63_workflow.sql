@@ -69,7 +69,11 @@ CREATE TABLE request_event (
   deadline         timestamptz,
   addressed_to     text,
   grid_code        gridcode,
-  referred_unit_id bigint
+  referred_unit_id bigint,
+  -- only a merge names a request, only a referral a unit: another action kept any id it was
+  -- given, a hidden request's too, where a missing one got 23503
+  CONSTRAINT request_event_merged_into_by_merge CHECK (merged_into IS NULL OR action = 'merge'),
+  CONSTRAINT request_event_unit_by_refer CHECK (unit_id IS NULL OR action = 'refer')
 );
 CREATE INDEX request_event_request_idx ON request_event (request_id, event_id);
 CREATE INDEX request_event_grid_code_idx ON request_event (grid_code);

@@ -204,6 +204,10 @@ COMMENT ON FUNCTION take_household_grid() IS
   'Trigger: a row about a household takes the household''s grid_code (as the owner, so row-level security cannot hide the household)';
 CREATE TRIGGER rental_take_grid BEFORE INSERT OR UPDATE ON rental
   FOR EACH ROW EXECUTE FUNCTION take_household_grid();
+-- a landlord named by id lives in the writer's jurisdiction; one who lives elsewhere is
+-- landlord_name
+CREATE TRIGGER rental_landlord_in_reach BEFORE INSERT OR UPDATE OF landlord_id ON rental
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('landlord_id', 'resident', 'resident_id', 'grid_code');
 
 -- A tenant and the dates of their tenancy; the rental's grid scopes it.
 CREATE TABLE tenancy (
@@ -249,6 +253,9 @@ COMMENT ON FUNCTION tenancy_prepare() IS
   'Trigger: a tenancy takes its rental''s grid and locks the rental (writers of one dwelling take turns)';
 CREATE TRIGGER tenancy_prepare BEFORE INSERT OR UPDATE ON tenancy
   FOR EACH ROW EXECUTE FUNCTION tenancy_prepare();
+-- the tenant is a resident of the writer's jurisdiction
+CREATE TRIGGER tenancy_resident_in_reach BEFORE INSERT OR UPDATE OF resident_id ON tenancy
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 
 -- A tenant's tenancies of one dwelling may not overlap: once per statement, over all its rows
 -- (set-based, as the residence events' order; the owner sees every tenancy of the dwelling).

@@ -125,6 +125,9 @@ COMMENT ON FUNCTION visit_prepare() IS
   'Trigger: a visit is not in the future, takes its resident''s household (refusing another), its task''s situation (refusing another household''s task) and its household''s grid';
 CREATE TRIGGER visit_prepare BEFORE INSERT OR UPDATE ON visit
   FOR EACH ROW EXECUTE FUNCTION visit_prepare();
+-- the visiting staff member is one of the writer's jurisdiction
+CREATE TRIGGER visit_staff_in_reach BEFORE INSERT OR UPDATE OF staff_id ON visit
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('staff_id', 'grid_staff', 'staff_id', 'grid_code');
 
 -- A task's visits carry its situation, which the special_category policy reads: when the
 -- situation changes (to or from a special category), its visits take the new one.  A visit of

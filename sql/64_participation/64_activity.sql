@@ -30,6 +30,9 @@ COMMENT ON COLUMN organiser.org_id IS 'The Party organisation, for kind party_or
 SELECT commgrid.secure_table('commgrid.organiser', '{community_code}',
   '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
+-- a Party organisation that organises is one of the writer's jurisdiction
+CREATE TRIGGER organiser_org_in_reach BEFORE INSERT OR UPDATE OF org_id ON organiser
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('org_id', 'party_org', 'org_id', 'community_code');
 SELECT commgrid.register_dump('commgrid.organiser');
 
 -- The kinds of activity; the earning rate of each is dated (earning_rate, 65_love_bank.sql).

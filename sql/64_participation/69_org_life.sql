@@ -59,6 +59,9 @@ SELECT commgrid.secure_table('commgrid.org_meeting_attendance', '{community_code
 SELECT commgrid.register_dump('commgrid.org_meeting_attendance');
 CREATE TRIGGER org_meeting_attendance_take_community BEFORE INSERT ON org_meeting_attendance
   FOR EACH ROW EXECUTE FUNCTION take_member_community();
+-- the meeting is one of the writer's jurisdiction
+CREATE TRIGGER org_meeting_attendance_meeting_in_reach BEFORE INSERT OR UPDATE OF meeting_id ON org_meeting_attendance
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('meeting_id', 'org_meeting', 'meeting_id', 'community_code');
 
 -- Online self-study: its own mode, never counted as attending organisational life.
 CREATE TABLE self_study (
