@@ -99,7 +99,7 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
   GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL,
                           hint = PG_EXCEPTION_HINT, context = PG_EXCEPTION_CONTEXT;
-  message := regexp_replace(message, '(leader|need|resource|social_worker|sw_contract) [0-9]+', '\1 N');
+  message := regexp_replace(message, '(leader|need|resource|social_worker|sw_contract|resident) [0-9]+', '\1 N');
   -- the statement itself (its ids) and this function are the caller's, not the refusal's
   context := regexp_replace(context, E'\nSQL statement "(INSERT INTO|UPDATE) commgrid\\.[^\n]*\nPL/pgSQL function pg_temp_[0-9]+\\.refusal[^\n]*$', '');
 END $$;
@@ -143,10 +143,12 @@ SELECT code AS own_need_and_resource FROM pg_temp.refusal('r330106_comm', format
   $$INSERT INTO commgrid.cobuilding_project (need_id, resource_id, title) VALUES (%s, %s, '项目')$$, :jia_need, :jia_resource));
 ROLLBACK TO lists;
 
--- social work: a case and a group name a contract and a worker of the writer's subdistrict.
--- 乙镇's (the stage rule told which contract its worker serves; a group given to her let her
--- read it and its members) and a missing one get the very same refusal, also when a case is
--- handed over; 甲街道's own are taken, and the rule still answers about them
+-- social work: a case and a group name a contract and a worker of the writer's subdistrict,
+-- and a client or member who lives there.  乙镇's (the stage rule told which contract its
+-- worker serves; a group given to her let her read it and its members; its resident was taken
+-- as a client, whose card the case's worker reads) and a missing one get the very same
+-- refusal, also when a case is handed over; 甲街道's own are taken, and the rule still answers
+-- about them
 SAVEPOINT social_work;
 INSERT INTO sw_contract (contract_id, provider, subdistrict_code, starts_on, ends_on, target_cases, target_groups, target_activities) VALUES
   (330106000001, '甲社工中心', '330106001', '2026-01-01', '2026-12-31', 10, 2, 2),
@@ -157,6 +159,8 @@ INSERT INTO social_worker (worker_id, contract_id, subdistrict_code, name, quali
   (330106000002, 330106000002, '330106002', '社工乙', 'assistant');
 INSERT INTO sw_case (case_id, contract_id, subdistrict_code, resident_id, worker_id, need, opened_on)
 VALUES (330106000001, 330106000001, '330106001', 330106000002, 330106000001, '助老', date '2026-01-15');
+INSERT INTO sw_group (group_id, contract_id, subdistrict_code, worker_id, name, started_on)
+VALUES (330106000001, 330106000001, '330106001', 330106000001, '长者互助小组', date '2026-01-15');
 SELECT v.named, h.code || ': ' || h.message AS other_townships, m.code || ': ' || m.message AS missing,
        (h.detail, h.hint, h.context) IS NOT DISTINCT FROM (m.detail, m.hint, m.context) AS same_detail_hint_context
 FROM (VALUES
@@ -164,16 +168,19 @@ FROM (VALUES
   (2, 'a case''s contract', $$INSERT INTO commgrid.sw_case (contract_id, subdistrict_code, resident_id, worker_id, need, opened_on) VALUES (%s, '330106001', 330106000001, 330106000001, '助老', date '2026-02-01')$$),
   (3, 'a case handed over', $$UPDATE commgrid.sw_case SET worker_id = %s WHERE case_id = 330106000001$$),
   (4, 'a group''s worker', $$INSERT INTO commgrid.sw_group (contract_id, subdistrict_code, worker_id, name, started_on) VALUES (330106000001, '330106001', %s, '长者小组', date '2026-02-01')$$),
-  (5, 'a group''s contract', $$INSERT INTO commgrid.sw_group (contract_id, subdistrict_code, worker_id, name, started_on) VALUES (%s, '330106001', 330106000001, '长者小组', date '2026-02-01')$$)
+  (5, 'a group''s contract', $$INSERT INTO commgrid.sw_group (contract_id, subdistrict_code, worker_id, name, started_on) VALUES (%s, '330106001', 330106000001, '长者小组', date '2026-02-01')$$),
+  (6, 'a case''s client', $$INSERT INTO commgrid.sw_case (contract_id, subdistrict_code, resident_id, worker_id, need, opened_on) VALUES (330106000001, '330106001', %s, 330106000001, '助老', date '2026-02-01')$$),
+  (7, 'a group''s member', $$INSERT INTO commgrid.sw_group_member (group_id, resident_id, subdistrict_code, joined_on) VALUES (330106000001, %s, '330106001', date '2026-02-01')$$)
 ) v(ord, named, sql)
-CROSS JOIN LATERAL pg_temp.refusal('r330106_town', format(v.sql, 330106000002)) h
+CROSS JOIN LATERAL pg_temp.refusal('r330106_town', format(v.sql, CASE WHEN v.ord >= 6 THEN 330106000008 ELSE 330106000002 END)) h
 CROSS JOIN LATERAL pg_temp.refusal('r330106_town', format(v.sql, 330106999999)) m
 ORDER BY v.ord;
 SELECT v.named, x.code, x.message, x.detail
 FROM (VALUES
   (1, 'a case of its own', $$INSERT INTO commgrid.sw_case (contract_id, subdistrict_code, resident_id, worker_id, need, opened_on) VALUES (330106000001, '330106001', 330106000001, 330106000001, '助老', date '2026-02-01')$$),
   (2, 'a group of its own', $$INSERT INTO commgrid.sw_group (contract_id, subdistrict_code, worker_id, name, started_on) VALUES (330106000001, '330106001', 330106000001, '长者小组', date '2026-02-01')$$),
-  (3, 'its worker, its other contract', $$INSERT INTO commgrid.sw_case (contract_id, subdistrict_code, resident_id, worker_id, need, opened_on) VALUES (330106000003, '330106001', 330106000001, 330106000001, '助老', date '2026-02-01')$$)
+  (3, 'its worker, its other contract', $$INSERT INTO commgrid.sw_case (contract_id, subdistrict_code, resident_id, worker_id, need, opened_on) VALUES (330106000003, '330106001', 330106000001, 330106000001, '助老', date '2026-02-01')$$),
+  (4, 'a member of its own', $$INSERT INTO commgrid.sw_group_member (group_id, resident_id, subdistrict_code, joined_on) VALUES (330106000001, 330106000006, '330106001', date '2026-02-01')$$)
 ) v(ord, named, sql)
 CROSS JOIN LATERAL pg_temp.refusal('r330106_town', v.sql) x
 ORDER BY v.ord;
