@@ -10229,6 +10229,10 @@ CREATE TRIGGER sw_case_contract_in_reach BEFORE INSERT OR UPDATE OF contract_id 
   FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('contract_id', 'sw_contract', 'contract_id', 'subdistrict_code');
 CREATE TRIGGER sw_case_worker_in_reach BEFORE INSERT OR UPDATE OF worker_id ON sw_case
   FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('worker_id', 'social_worker', 'worker_id', 'subdistrict_code');
+-- the client too: a hidden resident was taken where a missing one got 23503, and the case's
+-- worker then read the client's card (sw_client_card)
+CREATE TRIGGER sw_case_resident_in_reach BEFORE INSERT OR UPDATE OF resident_id ON sw_case
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 -- The worker in charge serves the case's contract.
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION sw_case_worker_serves_contract() RETURNS trigger
@@ -10569,6 +10573,9 @@ COMMENT ON COLUMN sw_group_member.joined_on IS 'Day the member joined';
 SELECT commgrid.secure_table('commgrid.sw_group_member', '{subdistrict_code}',
   '{district_admin, township_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group_member');
+-- a member is a resident of the writer's jurisdiction, as a case's client
+CREATE TRIGGER sw_group_member_resident_in_reach BEFORE INSERT OR UPDATE OF resident_id ON sw_group_member
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 CREATE POLICY own_work ON sw_group_member FOR SELECT
   USING (group_id IN (SELECT g.group_id FROM commgrid.sw_group g
                       WHERE g.worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[])));
