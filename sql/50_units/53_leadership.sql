@@ -110,26 +110,28 @@ REVOKE EXECUTE ON FUNCTION refuse_outside_leader_area(leader, gridcode) FROM PUB
 COMMENT ON FUNCTION refuse_outside_leader_area(leader, gridcode) IS
   'Raises 23514 unless the area is inside the leader''s own area (contact points and area responsibility)';
 
--- The leader a row names, read as the owner for the rules below.  A leader whose area does
--- not hold the row's area is refused unless the writer reaches the leader's area, before a
--- rule's message describes them: 甲's township staff read the title, person and area of 乙's
--- leader, whom its policy hides.  A leader above the row's area (a city or district leader
--- over the community) stays nameable by the staff below.  NULL when there is no such leader
--- (the foreign key reports it).
+-- The leader a row names, read as the owner for the rules below, once the writer may see it
+-- (check_writer_reach, before a rule's message describes the leader: 甲's township staff read
+-- the title, person and area of 乙's leader, whom its policy hides).  The writer sees a leader
+-- of its jurisdiction, and a leader above the row's area when the row's area is its own (a
+-- city or district leader over the community, whom over_jurisdiction shows to the staff
+-- below); a leader above a row's area elsewhere is as hidden as the row.  A missing leader is
+-- refused with the same 42501 (the foreign key's answer told which ids exist); for the owner
+-- and superusers, who pass, NULL and the foreign key reports it.
 CREATE FUNCTION leader_named(leader bigint, target gridcode) RETURNS leader
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   l commgrid.leader;
 BEGIN
   SELECT * INTO l FROM commgrid.leader x WHERE x.leader_id = leader_named.leader;
-  IF l.leader_id IS NOT NULL AND NOT COALESCE(target <@ l.area_code, false) THEN
-    PERFORM commgrid.check_writer_reach(l.area_code, format('leader %s', l.leader_id));
-  END IF;
+  PERFORM commgrid.check_writer_reach(
+    CASE WHEN COALESCE(target <@ l.area_code, false) THEN target ELSE l.area_code END,
+    format('leader %s', leader_named.leader));
   RETURN l;
 END $$;
 REVOKE EXECUTE ON FUNCTION leader_named(bigint, gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION leader_named(bigint, gridcode) IS
-  'The leader a row names (NULL when none), 42501 when the leader''s area does not hold the row''s area and lies outside the writer''s jurisdiction; internal to the leader rules, called as the owner';
+  'The leader a row names (NULL when none, for the owner), 42501 unless the writer sees it: the leader''s area in the writer''s jurisdiction, or the row''s area, when the leader''s area holds it; a missing leader alike; internal to the leader rules, called as the owner';
 
 CREATE FUNCTION contact_point_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
@@ -138,7 +140,7 @@ DECLARE
 BEGIN
   l := commgrid.leader_named(NEW.leader_id, NEW.community_code);
   IF l.leader_id IS NULL THEN
-    RETURN NEW;   -- the foreign key reports it
+    RETURN NEW;   -- the owner: the foreign key reports it
   END IF;
   IF l.level NOT IN ('city', 'district') THEN
     RAISE EXCEPTION '% (person %) is a % leader; contact points are for city and district leaders', l.title, l.person_id, l.level
@@ -160,7 +162,7 @@ DECLARE
 BEGIN
   l := commgrid.leader_named(NEW.leader_id, NEW.area_code);
   IF l.leader_id IS NULL THEN
-    RETURN NEW;   -- the foreign key reports it
+    RETURN NEW;   -- the owner: the foreign key reports it
   END IF;
   IF l.level <> 'subdistrict' THEN
     RAISE EXCEPTION '% (person %) is a % leader; area responsibility is for subdistrict leaders', l.title, l.person_id, l.level

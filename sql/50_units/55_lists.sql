@@ -169,6 +169,9 @@ SELECT commgrid.register_dump('commgrid.service_record');
 
 -- The rules of the lists and of dual reporting.
 -- A project matches a need and a resource of one community, and takes its scope from them.
+-- Another jurisdiction's need or resource is refused before the rule tells its title and
+-- community, and a missing one with the very same 42501 (check_writer_reach): it was left to
+-- the foreign key, so a missing and a hidden resource answered differently.
 CREATE FUNCTION cobuilding_project_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
@@ -177,12 +180,11 @@ DECLARE
 BEGIN
   SELECT * INTO n FROM commgrid.cobuilding_need WHERE need_id = NEW.need_id;
   SELECT * INTO r FROM commgrid.cobuilding_resource WHERE resource_id = NEW.resource_id;
+  PERFORM commgrid.check_writer_reach(n.community_code, format('need %s', NEW.need_id));
+  PERFORM commgrid.check_writer_reach(r.community_code, format('resource %s', NEW.resource_id));
   IF n.need_id IS NULL OR r.resource_id IS NULL THEN
-    RETURN NEW;   -- the foreign keys report it
+    RETURN NEW;   -- the owner: the foreign keys report it
   END IF;
-  -- another jurisdiction's need or resource is refused before the rule tells its title and community
-  PERFORM commgrid.check_writer_reach(n.community_code, format('need %s', n.need_id));
-  PERFORM commgrid.check_writer_reach(r.community_code, format('resource %s', r.resource_id));
   IF n.community_code <> r.community_code THEN
     RAISE EXCEPTION 'resource "%" is offered to community %, need "%" is community %''s', commgrid.echo_value(r.title), r.community_code, commgrid.echo_value(n.title), n.community_code
       USING ERRCODE = '23514',
@@ -194,7 +196,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION cobuilding_project_check() FROM PUBLIC;
 COMMENT ON FUNCTION cobuilding_project_check() IS
-  'Trigger: a project matches a need and a resource of one community (and takes their community and unit)';
+  'Trigger: a project names a need and a resource the writer reaches (42501 otherwise, as for missing ones) of one community, and takes their community and unit';
 
 -- A resource, a unit's dual report or a member's workplace report names a community its unit
 -- co-builds with.  Arguments: what the row is, and the hint.

@@ -212,6 +212,46 @@ CREATE POLICY own_work ON sw_contract FOR SELECT
                          WHERE w.worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[])));
 COMMENT ON POLICY own_work ON sw_contract IS 'A social worker reads the contracts it serves under';
 
+-- The contract and the worker a case names are the writer's (referenced_row_in_reach on
+-- their subdistricts, 42501 for elsewhere and missing alike), before the rules below read
+-- them with the owner's rights: "the worker serves contract 62" told which contract another
+-- township's worker serves.  BEFORE triggers fire in the order of their names: the two
+-- *_in_reach triggers come before sw_case_stage_rule (which takes the contract's subdistrict)
+-- and sw_case_worker_serves_contract.  A change that keeps both (the social worker's own
+-- sw_move_case, which reaches no area) asks nothing of them.
+CREATE TRIGGER sw_case_contract_in_reach BEFORE INSERT OR UPDATE OF contract_id ON sw_case
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('contract_id', 'sw_contract', 'contract_id', 'subdistrict_code');
+CREATE TRIGGER sw_case_worker_in_reach BEFORE INSERT OR UPDATE OF worker_id ON sw_case
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('worker_id', 'social_worker', 'worker_id', 'subdistrict_code');
+-- the client too: a hidden resident was taken where a missing one got 23503, and the case's
+-- worker then read the client's card (sw_client_card)
+CREATE TRIGGER sw_case_resident_in_reach BEFORE INSERT OR UPDATE OF resident_id ON sw_case
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
+
+-- The worker in charge serves the case's contract.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE FUNCTION sw_case_worker_serves_contract() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  serves bigint;
+BEGIN
+  IF TG_OP = 'UPDATE' AND (NEW.contract_id, NEW.worker_id) IS NOT DISTINCT FROM (OLD.contract_id, OLD.worker_id) THEN
+    RETURN NEW;
+  END IF;
+  SELECT w.contract_id INTO serves FROM commgrid.social_worker w WHERE w.worker_id = NEW.worker_id;
+  IF FOUND AND serves IS DISTINCT FROM NEW.contract_id THEN
+    RAISE EXCEPTION 'social worker % does not serve contract %', NEW.worker_id, NEW.contract_id
+      USING ERRCODE = '23514', DETAIL = format('The worker serves contract %s.', serves);
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_case_worker_serves_contract() FROM PUBLIC;
+COMMENT ON FUNCTION sw_case_worker_serves_contract() IS
+  'Trigger: a case''s social worker serves its contract (23514 naming the worker''s contract, after sw_case_worker_in_reach)';
+CREATE TRIGGER sw_case_worker_serves_contract BEFORE INSERT OR UPDATE OF contract_id, worker_id ON sw_case
+  FOR EACH ROW EXECUTE FUNCTION sw_case_worker_serves_contract();
+
 -- One source for the stage rule: a new case starts at intake; a stage is followed only by
 -- the next one (or by closing after a referral); a closed case does not move.
 CREATE FUNCTION sw_case_stage_rule() RETURNS trigger
@@ -221,14 +261,8 @@ DECLARE
   cur int;
   req int;
   c commgrid.sw_contract;
-  w commgrid.social_worker;
 BEGIN
   SELECT * INTO c FROM commgrid.sw_contract WHERE contract_id = NEW.contract_id;
-  SELECT * INTO w FROM commgrid.social_worker WHERE worker_id = NEW.worker_id;
-  IF FOUND AND w.contract_id IS DISTINCT FROM NEW.contract_id THEN
-    RAISE EXCEPTION 'social worker % does not serve contract %', NEW.worker_id, NEW.contract_id
-      USING ERRCODE = '23514', DETAIL = format('The worker serves contract %s.', w.contract_id);
-  END IF;
   NEW.subdistrict_code := COALESCE(c.subdistrict_code, NEW.subdistrict_code);
   IF TG_OP = 'INSERT' THEN
     IF NEW.stage <> 'intake' THEN
@@ -525,6 +559,13 @@ CREATE POLICY own_work ON sw_group FOR SELECT
   USING (worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[]));
 COMMENT ON POLICY own_work ON sw_group IS 'A social worker reads the groups it leads';
 
+-- A group's contract and leading worker are the writer's, as a case's: township staff gave
+-- their group to another township's worker, who then read it and its members (own_work).
+CREATE TRIGGER sw_group_contract_in_reach BEFORE INSERT OR UPDATE OF contract_id ON sw_group
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('contract_id', 'sw_contract', 'contract_id', 'subdistrict_code');
+CREATE TRIGGER sw_group_worker_in_reach BEFORE INSERT OR UPDATE OF worker_id ON sw_group
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('worker_id', 'social_worker', 'worker_id', 'subdistrict_code');
+
 CREATE TABLE sw_group_member (
   group_id         bigint NOT NULL REFERENCES sw_group ON DELETE RESTRICT,
   resident_id      bigint NOT NULL REFERENCES resident ON DELETE RESTRICT,
@@ -542,6 +583,9 @@ COMMENT ON COLUMN sw_group_member.joined_on IS 'Day the member joined';
 SELECT commgrid.secure_table('commgrid.sw_group_member', '{subdistrict_code}',
   '{district_admin, township_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group_member');
+-- a member is a resident of the writer's jurisdiction, as a case's client
+CREATE TRIGGER sw_group_member_resident_in_reach BEFORE INSERT OR UPDATE OF resident_id ON sw_group_member
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 CREATE POLICY own_work ON sw_group_member FOR SELECT
   USING (group_id IN (SELECT g.group_id FROM commgrid.sw_group g
                       WHERE g.worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[])));

@@ -130,8 +130,14 @@ SELECT commgrid.audit_table('commgrid.party_work_post');
 SELECT commgrid.register_dump('commgrid.party_work_post');
 
 -- A side post belongs to the same person as its main post, overlaps it, and the main post
--- is not itself held on the side.  The owner's rights: the main post may lie outside the
--- writer's view.
+-- is not itself held on the side.  The main post is one the writer reaches (its community in
+-- the writer's jurisdiction, check_writer_reach: 42501 for elsewhere and missing alike),
+-- checked before any rule answers about it: the rules read it with the owner's rights, and
+-- "post 51 is held by resident 330106000008" about another community's post mapped every post
+-- to its holder.  So a side post in one community on a main post in another is recorded by
+-- the level that reaches both (township staff, the district administrator).  An update that
+-- keeps the main post, the holder and the period asks nothing of the main post (a recoded
+-- community's cascade, a new grade).
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION party_work_post_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
@@ -139,7 +145,16 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_tem
 DECLARE
   main commgrid.party_work_post;
   org_kind text;
+  names_main boolean := NEW.concurrent_with IS NOT NULL
+    AND (TG_OP = 'INSERT'
+         OR (NEW.concurrent_with, NEW.resident_id, NEW.starts, NEW.ends)
+            IS DISTINCT FROM (OLD.concurrent_with, OLD.resident_id, OLD.starts, OLD.ends));
 BEGIN
+  IF names_main THEN
+    PERFORM commgrid.check_writer_reach(
+      (SELECT p.community_code FROM commgrid.party_work_post p WHERE p.post_id = NEW.concurrent_with),
+      format('post %s', NEW.concurrent_with));
+  END IF;
   IF NEW.org_id IS NOT NULL THEN
     -- within the post's community only: another community's organisation is refused by the
     -- foreign key as a missing one is (its kind, told here, was a hidden row's)
@@ -152,7 +167,7 @@ BEGIN
               HINT = 'A Party group has a party_group_leader; committees and branches have secretaries, deputies and members.';
     END IF;
   END IF;
-  IF NEW.concurrent_with IS NULL THEN
+  IF NOT names_main THEN
     RETURN NEW;
   END IF;
   SELECT * INTO main FROM commgrid.party_work_post p WHERE p.post_id = NEW.concurrent_with;
@@ -174,7 +189,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION party_work_post_check() FROM PUBLIC;
 COMMENT ON FUNCTION party_work_post_check() IS
-  'Trigger: a Party group has leaders only, other organisations no leaders; a side post (兼任) names an overlapping main post of the same holder';
+  'Trigger: a Party group has leaders only, other organisations no leaders; a side post (兼任) names an overlapping main post of the same holder, one the writer reaches (42501 for another jurisdiction''s post and a missing one alike)';
 CREATE TRIGGER party_work_post_check BEFORE INSERT OR UPDATE ON party_work_post
   FOR EACH ROW EXECUTE FUNCTION party_work_post_check();
 

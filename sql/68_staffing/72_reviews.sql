@@ -91,13 +91,22 @@ SELECT commgrid.secure_table('commgrid.review_decision', '{community_code}',
   '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.review_decision');
 
--- A decision is about a community inside the meeting's leader's area.
+-- A decision is about a community inside the meeting's leader's area.  The meeting is one
+-- the writer reaches (check_writer_reach on its area, 42501 for elsewhere and missing alike)
+-- before the rule names its area: "outside the area 330106002 of meeting 7" told township
+-- staff where another township's (or the district's) meetings were held.  So a decision of a
+-- district leader's meeting is recorded at the district.  An update that keeps the meeting
+-- and the community asks nothing of the meeting.
 CREATE FUNCTION review_decision_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   area commgrid.gridcode;
 BEGIN
+  IF TG_OP = 'UPDATE' AND (NEW.meeting_id, NEW.community_code) IS NOT DISTINCT FROM (OLD.meeting_id, OLD.community_code) THEN
+    RETURN NEW;
+  END IF;
   SELECT m.area_code INTO area FROM commgrid.review_meeting m WHERE m.meeting_id = NEW.meeting_id;
+  PERFORM commgrid.check_writer_reach(area, format('review meeting %s', NEW.meeting_id));
   IF area IS NOT NULL AND NOT NEW.community_code OPERATOR(commgrid.<@) area THEN
     RAISE EXCEPTION 'community % is outside the area % of meeting %', NEW.community_code, area, NEW.meeting_id
       USING ERRCODE = '23514', HINT = 'A leader reviews the communities of their own area.';
@@ -105,7 +114,7 @@ BEGIN
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION review_decision_check() FROM PUBLIC;
-COMMENT ON FUNCTION review_decision_check() IS 'Trigger: a review decision is about a community in the leader''s area';
+COMMENT ON FUNCTION review_decision_check() IS 'Trigger: a review decision names a meeting the writer reaches (42501 otherwise, as for a missing one) and is about a community in its leader''s area';
 CREATE TRIGGER review_decision_check BEFORE INSERT OR UPDATE ON review_decision
   FOR EACH ROW EXECUTE FUNCTION review_decision_check();
 

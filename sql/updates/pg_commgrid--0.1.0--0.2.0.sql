@@ -4021,26 +4021,28 @@ END $$;
 REVOKE EXECUTE ON FUNCTION refuse_outside_leader_area(leader, gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION refuse_outside_leader_area(leader, gridcode) IS
   'Raises 23514 unless the area is inside the leader''s own area (contact points and area responsibility)';
--- The leader a row names, read as the owner for the rules below.  A leader whose area does
--- not hold the row's area is refused unless the writer reaches the leader's area, before a
--- rule's message describes them: 甲's township staff read the title, person and area of 乙's
--- leader, whom its policy hides.  A leader above the row's area (a city or district leader
--- over the community) stays nameable by the staff below.  NULL when there is no such leader
--- (the foreign key reports it).
+-- The leader a row names, read as the owner for the rules below, once the writer may see it
+-- (check_writer_reach, before a rule's message describes the leader: 甲's township staff read
+-- the title, person and area of 乙's leader, whom its policy hides).  The writer sees a leader
+-- of its jurisdiction, and a leader above the row's area when the row's area is its own (a
+-- city or district leader over the community, whom over_jurisdiction shows to the staff
+-- below); a leader above a row's area elsewhere is as hidden as the row.  A missing leader is
+-- refused with the same 42501 (the foreign key's answer told which ids exist); for the owner
+-- and superusers, who pass, NULL and the foreign key reports it.
 CREATE OR REPLACE FUNCTION leader_named(leader bigint, target gridcode) RETURNS leader
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   l commgrid.leader;
 BEGIN
   SELECT * INTO l FROM commgrid.leader x WHERE x.leader_id = leader_named.leader;
-  IF l.leader_id IS NOT NULL AND NOT COALESCE(target <@ l.area_code, false) THEN
-    PERFORM commgrid.check_writer_reach(l.area_code, format('leader %s', l.leader_id));
-  END IF;
+  PERFORM commgrid.check_writer_reach(
+    CASE WHEN COALESCE(target <@ l.area_code, false) THEN target ELSE l.area_code END,
+    format('leader %s', leader_named.leader));
   RETURN l;
 END $$;
 REVOKE EXECUTE ON FUNCTION leader_named(bigint, gridcode) FROM PUBLIC;
 COMMENT ON FUNCTION leader_named(bigint, gridcode) IS
-  'The leader a row names (NULL when none), 42501 when the leader''s area does not hold the row''s area and lies outside the writer''s jurisdiction; internal to the leader rules, called as the owner';
+  'The leader a row names (NULL when none, for the owner), 42501 unless the writer sees it: the leader''s area in the writer''s jurisdiction, or the row''s area, when the leader''s area holds it; a missing leader alike; internal to the leader rules, called as the owner';
 CREATE OR REPLACE FUNCTION contact_point_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
@@ -4048,7 +4050,7 @@ DECLARE
 BEGIN
   l := commgrid.leader_named(NEW.leader_id, NEW.community_code);
   IF l.leader_id IS NULL THEN
-    RETURN NEW;   -- the foreign key reports it
+    RETURN NEW;   -- the owner: the foreign key reports it
   END IF;
   IF l.level NOT IN ('city', 'district') THEN
     RAISE EXCEPTION '% (person %) is a % leader; contact points are for city and district leaders', l.title, l.person_id, l.level
@@ -4069,7 +4071,7 @@ DECLARE
 BEGIN
   l := commgrid.leader_named(NEW.leader_id, NEW.area_code);
   IF l.leader_id IS NULL THEN
-    RETURN NEW;   -- the foreign key reports it
+    RETURN NEW;   -- the owner: the foreign key reports it
   END IF;
   IF l.level <> 'subdistrict' THEN
     RAISE EXCEPTION '% (person %) is a % leader; area responsibility is for subdistrict leaders', l.title, l.person_id, l.level
@@ -4502,6 +4504,9 @@ SELECT commgrid.secure_table('commgrid.service_record', '{community_code}',
 SELECT commgrid.register_dump('commgrid.service_record');
 -- The rules of the lists and of dual reporting.
 -- A project matches a need and a resource of one community, and takes its scope from them.
+-- Another jurisdiction's need or resource is refused before the rule tells its title and
+-- community, and a missing one with the very same 42501 (check_writer_reach): it was left to
+-- the foreign key, so a missing and a hidden resource answered differently.
 CREATE OR REPLACE FUNCTION cobuilding_project_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
@@ -4510,12 +4515,11 @@ DECLARE
 BEGIN
   SELECT * INTO n FROM commgrid.cobuilding_need WHERE need_id = NEW.need_id;
   SELECT * INTO r FROM commgrid.cobuilding_resource WHERE resource_id = NEW.resource_id;
+  PERFORM commgrid.check_writer_reach(n.community_code, format('need %s', NEW.need_id));
+  PERFORM commgrid.check_writer_reach(r.community_code, format('resource %s', NEW.resource_id));
   IF n.need_id IS NULL OR r.resource_id IS NULL THEN
-    RETURN NEW;   -- the foreign keys report it
+    RETURN NEW;   -- the owner: the foreign keys report it
   END IF;
-  -- another jurisdiction's need or resource is refused before the rule tells its title and community
-  PERFORM commgrid.check_writer_reach(n.community_code, format('need %s', n.need_id));
-  PERFORM commgrid.check_writer_reach(r.community_code, format('resource %s', r.resource_id));
   IF n.community_code <> r.community_code THEN
     RAISE EXCEPTION 'resource "%" is offered to community %, need "%" is community %''s', commgrid.echo_value(r.title), r.community_code, commgrid.echo_value(n.title), n.community_code
       USING ERRCODE = '23514',
@@ -4527,7 +4531,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION cobuilding_project_check() FROM PUBLIC;
 COMMENT ON FUNCTION cobuilding_project_check() IS
-  'Trigger: a project matches a need and a resource of one community (and takes their community and unit)';
+  'Trigger: a project names a need and a resource the writer reaches (42501 otherwise, as for missing ones) of one community, and takes their community and unit';
 -- A resource, a unit's dual report or a member's workplace report names a community its unit
 -- co-builds with.  Arguments: what the row is, and the hint.
 CREATE OR REPLACE FUNCTION cobuilding_tie_check() RETURNS trigger
@@ -10234,6 +10238,44 @@ CREATE POLICY own_work ON sw_contract FOR SELECT
   USING (contract_id IN (SELECT w.contract_id FROM commgrid.social_worker w
                          WHERE w.worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[])));
 COMMENT ON POLICY own_work ON sw_contract IS 'A social worker reads the contracts it serves under';
+-- The contract and the worker a case names are the writer's (referenced_row_in_reach on
+-- their subdistricts, 42501 for elsewhere and missing alike), before the rules below read
+-- them with the owner's rights: "the worker serves contract 62" told which contract another
+-- township's worker serves.  BEFORE triggers fire in the order of their names: the two
+-- *_in_reach triggers come before sw_case_stage_rule (which takes the contract's subdistrict)
+-- and sw_case_worker_serves_contract.  A change that keeps both (the social worker's own
+-- sw_move_case, which reaches no area) asks nothing of them.
+CREATE TRIGGER sw_case_contract_in_reach BEFORE INSERT OR UPDATE OF contract_id ON sw_case
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('contract_id', 'sw_contract', 'contract_id', 'subdistrict_code');
+CREATE TRIGGER sw_case_worker_in_reach BEFORE INSERT OR UPDATE OF worker_id ON sw_case
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('worker_id', 'social_worker', 'worker_id', 'subdistrict_code');
+-- the client too: a hidden resident was taken where a missing one got 23503, and the case's
+-- worker then read the client's card (sw_client_card)
+CREATE TRIGGER sw_case_resident_in_reach BEFORE INSERT OR UPDATE OF resident_id ON sw_case
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
+-- The worker in charge serves the case's contract.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE OR REPLACE FUNCTION sw_case_worker_serves_contract() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  serves bigint;
+BEGIN
+  IF TG_OP = 'UPDATE' AND (NEW.contract_id, NEW.worker_id) IS NOT DISTINCT FROM (OLD.contract_id, OLD.worker_id) THEN
+    RETURN NEW;
+  END IF;
+  SELECT w.contract_id INTO serves FROM commgrid.social_worker w WHERE w.worker_id = NEW.worker_id;
+  IF FOUND AND serves IS DISTINCT FROM NEW.contract_id THEN
+    RAISE EXCEPTION 'social worker % does not serve contract %', NEW.worker_id, NEW.contract_id
+      USING ERRCODE = '23514', DETAIL = format('The worker serves contract %s.', serves);
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION sw_case_worker_serves_contract() FROM PUBLIC;
+COMMENT ON FUNCTION sw_case_worker_serves_contract() IS
+  'Trigger: a case''s social worker serves its contract (23514 naming the worker''s contract, after sw_case_worker_in_reach)';
+CREATE TRIGGER sw_case_worker_serves_contract BEFORE INSERT OR UPDATE OF contract_id, worker_id ON sw_case
+  FOR EACH ROW EXECUTE FUNCTION sw_case_worker_serves_contract();
 -- One source for the stage rule: a new case starts at intake; a stage is followed only by
 -- the next one (or by closing after a referral); a closed case does not move.
 CREATE OR REPLACE FUNCTION sw_case_stage_rule() RETURNS trigger
@@ -10243,14 +10285,8 @@ DECLARE
   cur int;
   req int;
   c commgrid.sw_contract;
-  w commgrid.social_worker;
 BEGIN
   SELECT * INTO c FROM commgrid.sw_contract WHERE contract_id = NEW.contract_id;
-  SELECT * INTO w FROM commgrid.social_worker WHERE worker_id = NEW.worker_id;
-  IF FOUND AND w.contract_id IS DISTINCT FROM NEW.contract_id THEN
-    RAISE EXCEPTION 'social worker % does not serve contract %', NEW.worker_id, NEW.contract_id
-      USING ERRCODE = '23514', DETAIL = format('The worker serves contract %s.', w.contract_id);
-  END IF;
   NEW.subdistrict_code := COALESCE(c.subdistrict_code, NEW.subdistrict_code);
   IF TG_OP = 'INSERT' THEN
     IF NEW.stage <> 'intake' THEN
@@ -10534,6 +10570,12 @@ SELECT commgrid.register_dump('commgrid.sw_group');
 CREATE POLICY own_work ON sw_group FOR SELECT
   USING (worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[]));
 COMMENT ON POLICY own_work ON sw_group IS 'A social worker reads the groups it leads';
+-- A group's contract and leading worker are the writer's, as a case's: township staff gave
+-- their group to another township's worker, who then read it and its members (own_work).
+CREATE TRIGGER sw_group_contract_in_reach BEFORE INSERT OR UPDATE OF contract_id ON sw_group
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('contract_id', 'sw_contract', 'contract_id', 'subdistrict_code');
+CREATE TRIGGER sw_group_worker_in_reach BEFORE INSERT OR UPDATE OF worker_id ON sw_group
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('worker_id', 'social_worker', 'worker_id', 'subdistrict_code');
 CREATE TABLE sw_group_member (
   group_id         bigint NOT NULL REFERENCES sw_group ON DELETE RESTRICT,
   resident_id      bigint NOT NULL REFERENCES resident ON DELETE RESTRICT,
@@ -10551,6 +10593,9 @@ COMMENT ON COLUMN sw_group_member.joined_on IS 'Day the member joined';
 SELECT commgrid.secure_table('commgrid.sw_group_member', '{subdistrict_code}',
   '{district_admin, township_staff, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.sw_group_member');
+-- a member is a resident of the writer's jurisdiction, as a case's client
+CREATE TRIGGER sw_group_member_resident_in_reach BEFORE INSERT OR UPDATE OF resident_id ON sw_group_member
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 CREATE POLICY own_work ON sw_group_member FOR SELECT
   USING (group_id IN (SELECT g.group_id FROM commgrid.sw_group g
                       WHERE g.worker_id = ANY ((SELECT commgrid.social_worker_ids())::bigint[])));
@@ -12317,8 +12362,14 @@ SELECT commgrid.secure_table('commgrid.party_work_post', '{community_code}',
 SELECT commgrid.audit_table('commgrid.party_work_post');
 SELECT commgrid.register_dump('commgrid.party_work_post');
 -- A side post belongs to the same person as its main post, overlaps it, and the main post
--- is not itself held on the side.  The owner's rights: the main post may lie outside the
--- writer's view.
+-- is not itself held on the side.  The main post is one the writer reaches (its community in
+-- the writer's jurisdiction, check_writer_reach: 42501 for elsewhere and missing alike),
+-- checked before any rule answers about it: the rules read it with the owner's rights, and
+-- "post 51 is held by resident 330106000008" about another community's post mapped every post
+-- to its holder.  So a side post in one community on a main post in another is recorded by
+-- the level that reaches both (township staff, the district administrator).  An update that
+-- keeps the main post, the holder and the period asks nothing of the main post (a recoded
+-- community's cascade, a new grade).
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION party_work_post_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
@@ -12326,7 +12377,16 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_tem
 DECLARE
   main commgrid.party_work_post;
   org_kind text;
+  names_main boolean := NEW.concurrent_with IS NOT NULL
+    AND (TG_OP = 'INSERT'
+         OR (NEW.concurrent_with, NEW.resident_id, NEW.starts, NEW.ends)
+            IS DISTINCT FROM (OLD.concurrent_with, OLD.resident_id, OLD.starts, OLD.ends));
 BEGIN
+  IF names_main THEN
+    PERFORM commgrid.check_writer_reach(
+      (SELECT p.community_code FROM commgrid.party_work_post p WHERE p.post_id = NEW.concurrent_with),
+      format('post %s', NEW.concurrent_with));
+  END IF;
   IF NEW.org_id IS NOT NULL THEN
     -- within the post's community only: another community's organisation is refused by the
     -- foreign key as a missing one is (its kind, told here, was a hidden row's)
@@ -12339,7 +12399,7 @@ BEGIN
               HINT = 'A Party group has a party_group_leader; committees and branches have secretaries, deputies and members.';
     END IF;
   END IF;
-  IF NEW.concurrent_with IS NULL THEN
+  IF NOT names_main THEN
     RETURN NEW;
   END IF;
   SELECT * INTO main FROM commgrid.party_work_post p WHERE p.post_id = NEW.concurrent_with;
@@ -12361,7 +12421,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION party_work_post_check() FROM PUBLIC;
 COMMENT ON FUNCTION party_work_post_check() IS
-  'Trigger: a Party group has leaders only, other organisations no leaders; a side post (兼任) names an overlapping main post of the same holder';
+  'Trigger: a Party group has leaders only, other organisations no leaders; a side post (兼任) names an overlapping main post of the same holder, one the writer reaches (42501 for another jurisdiction''s post and a missing one alike)';
 CREATE TRIGGER party_work_post_check BEFORE INSERT OR UPDATE ON party_work_post
   FOR EACH ROW EXECUTE FUNCTION party_work_post_check();
 -- The person's own annual appraisal (年度考核), which the performance part and the seniority
@@ -13542,13 +13602,22 @@ COMMENT ON COLUMN review_decision.due_on IS 'When it is to be carried out, if a 
 SELECT commgrid.secure_table('commgrid.review_decision', '{community_code}',
   '{district_admin, township_staff, community_staff}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.review_decision');
--- A decision is about a community inside the meeting's leader's area.
+-- A decision is about a community inside the meeting's leader's area.  The meeting is one
+-- the writer reaches (check_writer_reach on its area, 42501 for elsewhere and missing alike)
+-- before the rule names its area: "outside the area 330106002 of meeting 7" told township
+-- staff where another township's (or the district's) meetings were held.  So a decision of a
+-- district leader's meeting is recorded at the district.  An update that keeps the meeting
+-- and the community asks nothing of the meeting.
 CREATE OR REPLACE FUNCTION review_decision_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
   area commgrid.gridcode;
 BEGIN
+  IF TG_OP = 'UPDATE' AND (NEW.meeting_id, NEW.community_code) IS NOT DISTINCT FROM (OLD.meeting_id, OLD.community_code) THEN
+    RETURN NEW;
+  END IF;
   SELECT m.area_code INTO area FROM commgrid.review_meeting m WHERE m.meeting_id = NEW.meeting_id;
+  PERFORM commgrid.check_writer_reach(area, format('review meeting %s', NEW.meeting_id));
   IF area IS NOT NULL AND NOT NEW.community_code OPERATOR(commgrid.<@) area THEN
     RAISE EXCEPTION 'community % is outside the area % of meeting %', NEW.community_code, area, NEW.meeting_id
       USING ERRCODE = '23514', HINT = 'A leader reviews the communities of their own area.';
@@ -13556,7 +13625,7 @@ BEGIN
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION review_decision_check() FROM PUBLIC;
-COMMENT ON FUNCTION review_decision_check() IS 'Trigger: a review decision is about a community in the leader''s area';
+COMMENT ON FUNCTION review_decision_check() IS 'Trigger: a review decision names a meeting the writer reaches (42501 otherwise, as for a missing one) and is about a community in its leader''s area';
 CREATE TRIGGER review_decision_check BEFORE INSERT OR UPDATE ON review_decision
   FOR EACH ROW EXECUTE FUNCTION review_decision_check();
 -- Staffing against the norms: full-time community and grid workers in post today against

@@ -84,10 +84,107 @@ SELECT regexp_replace(pg_temp.as_role('r330106_town', format($$INSERT INTO commg
 SELECT pg_temp.as_role('r330106_town', format($$INSERT INTO commgrid.area_responsibility (leader_id, area_code, starts)
   VALUES (%s, '330106001001', date '2026-01-01')$$, :district_leader)) AS responsibility_of_district_leader;
 
+-- a leader the writer may not see and a missing one get the very same refusal (SQLSTATE,
+-- message, hint, context; the ids masked): a missing one was left to the foreign key, which
+-- told which leader ids exist.  乙's leader is hidden also over a row in 乙 (the rule told 甲's
+-- township staff its title and person, as the row's policy refuses only after the rule)
+CREATE FUNCTION pg_temp.refusal(r name, stmt text, OUT code text, OUT message text, OUT detail text,
+                                OUT hint text, OUT context text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('SET LOCAL ROLE %I', r);
+  EXECUTE stmt;
+  RESET ROLE;
+  code := 'accepted';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL,
+                          hint = PG_EXCEPTION_HINT, context = PG_EXCEPTION_CONTEXT;
+  message := regexp_replace(message, '(leader|need|resource|social_worker|sw_contract|resident) [0-9]+', '\1 N');
+  -- the statement itself (its ids) and this function are the caller's, not the refusal's
+  context := regexp_replace(context, E'\nSQL statement "(INSERT INTO|UPDATE) commgrid\\.[^\n]*\nPL/pgSQL function pg_temp_[0-9]+\\.refusal[^\n]*$', '');
+END $$;
+SELECT v.stmt, h.code || ': ' || h.message AS hidden_leader, m.code || ': ' || m.message AS missing_leader,
+       (h.detail, h.hint, h.context) IS NOT DISTINCT FROM (m.detail, m.hint, m.context) AS same_detail_hint_context
+FROM (VALUES
+  (1, 'contact point in 甲一', $$INSERT INTO commgrid.contact_point (leader_id, community_code, starts) VALUES (%s, '330106001001', date '2026-01-01')$$),
+  (2, 'contact point in 乙一', $$INSERT INTO commgrid.contact_point (leader_id, community_code, starts) VALUES (%s, '330106002001', date '2026-01-01')$$),
+  (3, 'responsibility in 甲一', $$INSERT INTO commgrid.area_responsibility (leader_id, area_code, starts) VALUES (%s, '330106001001', date '2026-01-01')$$),
+  (4, 'responsibility in 乙一', $$INSERT INTO commgrid.area_responsibility (leader_id, area_code, starts) VALUES (%s, '330106002001', date '2026-01-01')$$),
+  (5, 'convener of 甲一', $$INSERT INTO commgrid.joint_meeting (community_code, convener_leader_id, established) VALUES ('330106001001', %s, date '2026-01-01')$$)
+) v(ord, stmt, sql)
+CROSS JOIN LATERAL pg_temp.refusal('r330106_town', format(v.sql, :yi_leader)) h
+CROSS JOIN LATERAL pg_temp.refusal('r330106_town', format(v.sql, 330106999999)) m
+ORDER BY v.ord;
+-- the hint and context they share
+SELECT hint, context FROM pg_temp.refusal('r330106_town', format(
+  $$INSERT INTO commgrid.contact_point (leader_id, community_code, starts) VALUES (%s, '330106001001', date '2026-01-01')$$, 330106999999));
+
 -- co-building lists: a project may not match 甲一's need with 乙一's resource, and the refusal
 -- does not tell 乙一's resource's title and community (the policy hides it)
 SELECT regexp_replace(pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.cobuilding_project (need_id, resource_id, community_code, unit_id, title)
   VALUES (%s, %s, '330106001001', %s, '错配项目')$$, :jia_need, :yi_resource, :jia_unit)), 'resource [0-9]+', 'resource N') AS project_with_other_resource;
+-- ... and a missing need or resource gets the very same refusal as another community's (it was
+-- left to the foreign key); 甲一's own need and resource still make a project
+SAVEPOINT lists;
+INSERT INTO cobuilding_resource (unit_id, community_code, title, category) VALUES (:jia_unit, '330106001001', '甲一开放操场', 'venue');
+SELECT resource_id AS jia_resource FROM cobuilding_resource WHERE title = '甲一开放操场' \gset
+INSERT INTO cobuilding_need (community_code, title, category) VALUES ('330106002001', '乙一需要志愿者', 'volunteers');
+SELECT need_id AS yi_need FROM cobuilding_need WHERE title = '乙一需要志愿者' \gset
+SELECT v.named, h.code || ': ' || h.message AS other_communitys, m.code || ': ' || m.message AS missing,
+       (h.detail, h.hint, h.context) IS NOT DISTINCT FROM (m.detail, m.hint, m.context) AS same_detail_hint_context
+FROM (VALUES ('need', :yi_need, :jia_resource, 330106999999, :jia_resource),
+             ('resource', :jia_need, :yi_resource, :jia_need, 330106999999)) v(named, h_need, h_resource, m_need, m_resource)
+CROSS JOIN LATERAL pg_temp.refusal('r330106_comm', format(
+  $$INSERT INTO commgrid.cobuilding_project (need_id, resource_id, title) VALUES (%s, %s, '项目')$$, v.h_need, v.h_resource)) h
+CROSS JOIN LATERAL pg_temp.refusal('r330106_comm', format(
+  $$INSERT INTO commgrid.cobuilding_project (need_id, resource_id, title) VALUES (%s, %s, '项目')$$, v.m_need, v.m_resource)) m
+ORDER BY v.named;
+SELECT code AS own_need_and_resource FROM pg_temp.refusal('r330106_comm', format(
+  $$INSERT INTO commgrid.cobuilding_project (need_id, resource_id, title) VALUES (%s, %s, '项目')$$, :jia_need, :jia_resource));
+ROLLBACK TO lists;
+
+-- social work: a case and a group name a contract and a worker of the writer's subdistrict,
+-- and a client or member who lives there.  乙镇's (the stage rule told which contract its
+-- worker serves; a group given to her let her read it and its members; its resident was taken
+-- as a client, whose card the case's worker reads) and a missing one get the very same
+-- refusal, also when a case is handed over; 甲街道's own are taken, and the rule still answers
+-- about them
+SAVEPOINT social_work;
+INSERT INTO sw_contract (contract_id, provider, subdistrict_code, starts_on, ends_on, target_cases, target_groups, target_activities) VALUES
+  (330106000001, '甲社工中心', '330106001', '2026-01-01', '2026-12-31', 10, 2, 2),
+  (330106000002, '乙社工中心', '330106002', '2026-01-01', '2026-12-31', 10, 2, 2),
+  (330106000003, '甲另一中心', '330106001', '2026-01-01', '2026-12-31', 10, 2, 2);
+INSERT INTO social_worker (worker_id, contract_id, subdistrict_code, name, qualification) VALUES
+  (330106000001, 330106000001, '330106001', '社工甲', 'intermediate'),
+  (330106000002, 330106000002, '330106002', '社工乙', 'assistant');
+INSERT INTO sw_case (case_id, contract_id, subdistrict_code, resident_id, worker_id, need, opened_on)
+VALUES (330106000001, 330106000001, '330106001', 330106000002, 330106000001, '助老', date '2026-01-15');
+INSERT INTO sw_group (group_id, contract_id, subdistrict_code, worker_id, name, started_on)
+VALUES (330106000001, 330106000001, '330106001', 330106000001, '长者互助小组', date '2026-01-15');
+SELECT v.named, h.code || ': ' || h.message AS other_townships, m.code || ': ' || m.message AS missing,
+       (h.detail, h.hint, h.context) IS NOT DISTINCT FROM (m.detail, m.hint, m.context) AS same_detail_hint_context
+FROM (VALUES
+  (1, 'a case''s worker', $$INSERT INTO commgrid.sw_case (contract_id, subdistrict_code, resident_id, worker_id, need, opened_on) VALUES (330106000001, '330106001', 330106000001, %s, '助老', date '2026-02-01')$$),
+  (2, 'a case''s contract', $$INSERT INTO commgrid.sw_case (contract_id, subdistrict_code, resident_id, worker_id, need, opened_on) VALUES (%s, '330106001', 330106000001, 330106000001, '助老', date '2026-02-01')$$),
+  (3, 'a case handed over', $$UPDATE commgrid.sw_case SET worker_id = %s WHERE case_id = 330106000001$$),
+  (4, 'a group''s worker', $$INSERT INTO commgrid.sw_group (contract_id, subdistrict_code, worker_id, name, started_on) VALUES (330106000001, '330106001', %s, '长者小组', date '2026-02-01')$$),
+  (5, 'a group''s contract', $$INSERT INTO commgrid.sw_group (contract_id, subdistrict_code, worker_id, name, started_on) VALUES (%s, '330106001', 330106000001, '长者小组', date '2026-02-01')$$),
+  (6, 'a case''s client', $$INSERT INTO commgrid.sw_case (contract_id, subdistrict_code, resident_id, worker_id, need, opened_on) VALUES (330106000001, '330106001', %s, 330106000001, '助老', date '2026-02-01')$$),
+  (7, 'a group''s member', $$INSERT INTO commgrid.sw_group_member (group_id, resident_id, subdistrict_code, joined_on) VALUES (330106000001, %s, '330106001', date '2026-02-01')$$)
+) v(ord, named, sql)
+CROSS JOIN LATERAL pg_temp.refusal('r330106_town', format(v.sql, CASE WHEN v.ord >= 6 THEN 330106000008 ELSE 330106000002 END)) h
+CROSS JOIN LATERAL pg_temp.refusal('r330106_town', format(v.sql, 330106999999)) m
+ORDER BY v.ord;
+SELECT v.named, x.code, x.message, x.detail
+FROM (VALUES
+  (1, 'a case of its own', $$INSERT INTO commgrid.sw_case (contract_id, subdistrict_code, resident_id, worker_id, need, opened_on) VALUES (330106000001, '330106001', 330106000001, 330106000001, '助老', date '2026-02-01')$$),
+  (2, 'a group of its own', $$INSERT INTO commgrid.sw_group (contract_id, subdistrict_code, worker_id, name, started_on) VALUES (330106000001, '330106001', 330106000001, '长者小组', date '2026-02-01')$$),
+  (3, 'its worker, its other contract', $$INSERT INTO commgrid.sw_case (contract_id, subdistrict_code, resident_id, worker_id, need, opened_on) VALUES (330106000003, '330106001', 330106000001, 330106000001, '助老', date '2026-02-01')$$),
+  (4, 'a member of its own', $$INSERT INTO commgrid.sw_group_member (group_id, resident_id, subdistrict_code, joined_on) VALUES (330106000001, 330106000006, '330106001', date '2026-02-01')$$)
+) v(ord, named, sql)
+CROSS JOIN LATERAL pg_temp.refusal('r330106_town', v.sql) x
+ORDER BY v.ord;
+ROLLBACK TO social_work;
 
 -- a unit named in a refused row is named by its name only to a writer who may see it: 甲一's
 -- community staff names 乙一's unit 测试医院 (id only) and its own 测试一中 (by name) in dual

@@ -100,6 +100,34 @@ SELECT grant_jurisdiction('s520102_admin', '520102'), grant_jurisdiction('s52010
        grant_jurisdiction('s520102_sec', '520102001002'), grant_jurisdiction('s520102_grid', '520102001001001') \gset
 INSERT INTO person_login VALUES ('s520102_sec'::regrole, 520102000005);
 \set QUIET off
+-- a side post names a main post its writer reaches: 甲二's staff naming 甲一's post 1 (the
+-- rule told its holder, so stepping ids mapped every post to its holder) and a missing post
+-- get one 42501, before any rule answers; their own community's post 4 takes a side post of
+-- its holder (resident 5), and the rule still answers about it; the district administrator,
+-- who reaches both communities, records resident 1's side post in 甲二 on the post in 甲一
+\set VERBOSITY default
+SAVEPOINT side_posts;
+SET ROLE s520102_sec;
+INSERT INTO party_work_post (resident_id, community_code, org_id, post, post_level, grade, service_start, starts, concurrent_with)
+VALUES (520102000006, '520102001002', 520102000003, 'committee_member', 'other', 1, '2025-01-01', '2025-01-01', 520102000001);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+INSERT INTO party_work_post (resident_id, community_code, org_id, post, post_level, grade, service_start, starts, concurrent_with)
+VALUES (520102000006, '520102001002', 520102000003, 'committee_member', 'other', 1, '2025-01-01', '2025-01-01', 520102999999);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+INSERT INTO party_work_post (resident_id, community_code, org_id, post, post_level, grade, service_start, starts, concurrent_with)
+VALUES (520102000005, '520102001002', NULL, 'community_worker', 'other', 1, '2025-01-01', '2025-01-01', 520102000004)
+RETURNING resident_id, community_code, post, concurrent_with;
+INSERT INTO party_work_post (resident_id, community_code, org_id, post, post_level, grade, service_start, starts, concurrent_with)
+VALUES (520102000006, '520102001002', NULL, 'community_worker', 'other', 1, '2025-01-01', '2025-01-01', 520102000004);
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SET ROLE s520102_admin;
+INSERT INTO party_work_post (resident_id, community_code, org_id, post, post_level, grade, service_start, starts, concurrent_with)
+VALUES (520102000001, '520102001002', 520102000003, 'committee_member', 'other', 1, '2025-01-01', '2025-01-01', 520102000001)
+RETURNING resident_id, community_code, post, concurrent_with;
+RESET ROLE;
+ROLLBACK TO side_posts;
+\set VERBOSITY terse
 SET ROLE s520102_town;
 SELECT post_id, total FROM stipend ORDER BY post_id, revision;
 SELECT township_code, post, headcount FROM stipend_distribution ORDER BY 1, 2;

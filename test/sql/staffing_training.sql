@@ -119,6 +119,25 @@ SELECT meeting_id, '520102001001', 'staffing', '补足专职社区工作者' FRO
 INSERT INTO review_decision (meeting_id, community_code, topic, decision)
 SELECT meeting_id, '520102002001', 'funding', '越界' FROM review_meeting WHERE area_code = '520102001';
 SELECT leader_title, community_code, last_reviewed_on FROM community_not_reviewed WHERE community_code LIKE '520102%';
+-- a decision names a meeting its writer reaches: 乙镇's staff naming 甲街道's meeting (the rule
+-- told its area) and a missing meeting get one 42501 before the rule answers; 甲街道's staff
+-- record a decision of their own meeting, and the rule still answers them
+\set VERBOSITY default
+SAVEPOINT decisions;
+SET ROLE t520102_yi;
+INSERT INTO review_decision (meeting_id, community_code, topic, decision) VALUES (520102000001, '520102002001', 'venue', '越权');
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+INSERT INTO review_decision (meeting_id, community_code, topic, decision) VALUES (520102999999, '520102002001', 'venue', '越权');
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+RESET ROLE;
+SET ROLE t520102_town;
+INSERT INTO review_decision (meeting_id, community_code, topic, decision) VALUES (520102000001, '520102001002', 'venue', '扩建活动室')
+RETURNING meeting_id, community_code, topic;
+INSERT INTO review_decision (meeting_id, community_code, topic, decision) VALUES (520102000001, '520102002001', 'venue', '越界');
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+RESET ROLE;
+ROLLBACK TO decisions;
+\set VERBOSITY terse
 
 -- the compliance problems and the report's lines (training lines depend on the calendar year)
 SELECT kind, area_code, resident_id FROM staffing_compliance
