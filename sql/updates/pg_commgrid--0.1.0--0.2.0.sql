@@ -8963,6 +8963,12 @@ SELECT commgrid.secure_table('commgrid.needy_member', '{community_code}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.mark_personal('commgrid.needy_member', '{reason}');
 SELECT commgrid.audit_table('commgrid.needy_member');
+-- The member registered lives in the writer's jurisdiction (party_person_in_reach, 42501 as for
+-- a resident that does not exist): the foreign key alone took another township's resident, so
+-- a community's staff learnt which resident ids exist anywhere and, through
+-- needy_member_participation, read that person's points earned and redeemed year by year.
+CREATE TRIGGER needy_member_person_in_reach BEFORE INSERT OR UPDATE OF resident_id ON needy_member
+  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('resident_id');
 SELECT commgrid.register_dump('commgrid.needy_member');
 -- Accounts.  The bank of an area (a community or subdistrict) has an issuance account (the
 -- source of every earned point: its derived balance is minus the points out), a redemption
@@ -9540,6 +9546,27 @@ CREATE POLICY offered ON redemption_item FOR SELECT
   USING (area_code OPERATOR(commgrid.@>) ANY ((SELECT commgrid.jurisdiction_scopes())::commgrid.gridcode[]));
 COMMENT ON POLICY offered ON redemption_item IS
   'Staff read the items of the banks above their jurisdiction (offered to their residents)';
+-- The donor account an item names is one the writer reaches (check_writer_reach on the
+-- account's area as the postings check it, love_account_reach_area), refused like a missing
+-- one (42501): the foreign key alone let a community's staff tie another area's donor account to
+-- its item (which then blocked that account's deletion) and told it which account ids exist.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE OR REPLACE FUNCTION redemption_item_donor_in_reach() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+BEGIN
+  IF NEW.donor_account_id IS NOT NULL
+     AND (TG_OP = 'INSERT' OR NEW.donor_account_id IS DISTINCT FROM OLD.donor_account_id) THEN
+    PERFORM commgrid.check_writer_reach(commgrid.love_account_reach_area(NEW.donor_account_id),
+                                        format('account %s', NEW.donor_account_id));
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION redemption_item_donor_in_reach() FROM PUBLIC;
+COMMENT ON FUNCTION redemption_item_donor_in_reach() IS
+  'Trigger: an item''s donor account lies in the writer''s jurisdiction (42501 otherwise, the same for a missing one)';
+CREATE TRIGGER redemption_item_donor_in_reach BEFORE INSERT OR UPDATE OF donor_account_id ON redemption_item
+  FOR EACH ROW EXECUTE FUNCTION redemption_item_donor_in_reach();
 -- Redeem: the item's stock is taken first with a guarded UPDATE (a second session waits on the
 -- row and then sees the stock the first left), then the points move from the account to the
 -- bank's redemption account (the movement trigger locks the account and refuses a negative

@@ -239,4 +239,33 @@ RESET ROLE;
 SET LOCAL ROLE p450102_comm1;
 INSERT INTO activity_attendance (activity_id, resident_id) VALUES (4501020001, 4501020004);
 RESET ROLE;
+
+-- a row naming another jurisdiction's resident or account is refused exactly as one naming a
+-- missing one (attack8): the needy register took another community's resident (whose points
+-- needy_member_participation then showed), an item another area's donor account
+\set VERBOSITY terse
+INSERT INTO love_account (account_id, kind, area_code, donor_name, balance) VALUES
+ (4501020901, 'donor', '450102001002', '乙社区超市', 0),
+ (4501020902, 'donor', '450102001001', '甲社区超市', 0);
+SET LOCAL ROLE p450102_comm1;
+INSERT INTO needy_member VALUES (4501020007, '450102001001', '2016-01-01', '甲社区党委', '因病致困');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+INSERT INTO needy_member VALUES (4501029999, '450102001001', '2016-01-01', '甲社区党委', '因病致困');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+INSERT INTO needy_member VALUES (4501020001, '450102001001', '2016-01-01', '甲社区党委', '因病致困');
+UPDATE needy_member SET resident_id = 4501020007 WHERE resident_id = 4501020001;
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT DISTINCT resident_id FROM needy_member_participation ORDER BY 1;
+INSERT INTO redemption_item (item_id, area_code, name, kind, price_points, stock, donor_account_id)
+VALUES (4501020021, '450102001001', '捐赠食用油', 'goods', 5, 1, 4501020901);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+INSERT INTO redemption_item (item_id, area_code, name, kind, price_points, stock, donor_account_id)
+VALUES (4501020021, '450102001001', '捐赠食用油', 'goods', 5, 1, 4501029999);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+INSERT INTO redemption_item (item_id, area_code, name, kind, price_points, stock, donor_account_id)
+VALUES (4501020021, '450102001001', '捐赠食用油', 'goods', 5, 1, 4501020902);
+UPDATE redemption_item SET donor_account_id = 4501020901 WHERE item_id = 4501020021;
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT item_id, donor_account_id FROM redemption_item WHERE item_id = 4501020021;
+RESET ROLE;
 ROLLBACK;
