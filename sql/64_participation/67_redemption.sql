@@ -87,11 +87,16 @@ BEGIN
     RAISE EXCEPTION 'account % is not a resident''s account', account
       USING ERRCODE = '22023', DETAIL = format('Its kind is %s.', COALESCE(a.kind, 'unknown (no such account)'));
   END IF;
-  -- a staff caller is refused an item not offered to the account (another area's, or none)
-  -- with one 42501 before the stock and area rules below could name it or its stock
+  -- a staff caller is refused an item not offered to the account (another area's, or none),
+  -- or one it may not read itself (its catalogue: its jurisdiction's banks and those above,
+  -- as the policies on redemption_item give it), with one 42501 before the stock and area
+  -- rules below could name it or its stock: a holder who moved keeps the account of the
+  -- community where it was opened, and the new grid's worker, who reaches the holder, was told
+  -- the name and stock of the old community's items and took them from its stock
   IF scopes IS NOT NULL AND NOT EXISTS (
       SELECT FROM commgrid.redemption_item x
-      WHERE x.item_id = item AND a.area_code OPERATOR(commgrid.<@) x.area_code) THEN
+      WHERE x.item_id = item AND a.area_code OPERATOR(commgrid.<@) x.area_code
+        AND (commgrid.reaches(x.area_code, scopes) OR x.area_code OPERATOR(commgrid.@>) ANY (scopes))) THEN
     PERFORM commgrid.check_posting_reach(scopes, NULL, format('item %s', item));
   END IF;
   UPDATE commgrid.redemption_item x SET stock = x.stock - quantity
@@ -118,7 +123,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION redeem(bigint, bigint, int, date) FROM PUBLIC;
 COMMENT ON FUNCTION redeem(bigint, bigint, int, date) IS
-  'Redeem points of a resident account for a catalogue item (staff: an account in their jurisdiction): stock and balance both checked under lock, never below zero; returns the transaction';
+  'Redeem points of a resident account for a catalogue item (staff: an account in their jurisdiction, an item of their catalogue offered to it): stock and balance both checked under lock, never below zero; returns the transaction';
 
 -- The ledger's invariants; empty when all hold.  Runs after every test scenario.
 CREATE FUNCTION ledger_check() RETURNS TABLE (problem text, id bigint, detail text)

@@ -268,4 +268,25 @@ UPDATE redemption_item SET donor_account_id = 4501020901 WHERE item_id = 4501020
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT item_id, donor_account_id FROM redemption_item WHERE item_id = 4501020021;
 RESET ROLE;
+-- a holder who moved keeps the account of the community where it was opened; the new grid's
+-- worker redeems for it only items of its own catalogue (the subdistrict's), and an item of the
+-- old community's bank, which it may not read, is refused as a missing one, in stock or not
+SAVEPOINT moved_holder;
+INSERT INTO redemption_item (item_id, area_code, name, kind, price_points, stock) VALUES
+ (4501020031, '450102001001', '甲社区月饼', 'goods', 1, 0),
+ (4501020032, '450102001001', '甲社区粽子', 'goods', 1, 5),
+ (4501020033, '450102001', '街道肥皂', 'goods', 1, 5);
+UPDATE resident SET household_id = 4501020002 WHERE resident_id = 4501020002;
+SET LOCAL ROLE p450102_grid2;
+SELECT item_id FROM redemption_item WHERE item_id BETWEEN 4501020031 AND 4501020033 ORDER BY 1;
+SELECT redeem(:r2, 4501020031);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT redeem(:r2, 4501020032);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT redeem(:r2, 4501029999);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT redeem(:r2, 4501020033) IS NOT NULL AS redeemed;
+RESET ROLE;
+SELECT item_id, stock FROM redemption_item WHERE item_id BETWEEN 4501020031 AND 4501020033 ORDER BY 1;
+ROLLBACK TO SAVEPOINT moved_holder;
 ROLLBACK;
