@@ -8963,12 +8963,12 @@ SELECT commgrid.secure_table('commgrid.needy_member', '{community_code}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.mark_personal('commgrid.needy_member', '{reason}');
 SELECT commgrid.audit_table('commgrid.needy_member');
--- The member registered lives in the writer's jurisdiction (party_person_in_reach, 42501 as for
+-- The member registered lives in the writer's jurisdiction (referenced_row_in_reach, 42501 as for
 -- a resident that does not exist): the foreign key alone took another township's resident, so
 -- a community's staff learnt which resident ids exist anywhere and, through
 -- needy_member_participation, read that person's points earned and redeemed year by year.
 CREATE TRIGGER needy_member_person_in_reach BEFORE INSERT OR UPDATE OF resident_id ON needy_member
-  FOR EACH ROW EXECUTE FUNCTION party_person_in_reach('resident_id');
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 SELECT commgrid.register_dump('commgrid.needy_member');
 -- Accounts.  The bank of an area (a community or subdistrict) has an issuance account (the
 -- source of every earned point: its derived balance is minus the points out), a redemption
