@@ -165,6 +165,10 @@ SELECT commgrid.secure_table('commgrid.unit_community', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff}', '{unit_id}');
 SELECT commgrid.register_dump('commgrid.unit_community');
+-- a unit is tied to a community by staff who reach the unit (missing alike): a community that
+-- tied another township's unit to itself passed every co-building check of that unit after it
+CREATE TRIGGER unit_community_unit_in_reach BEFORE INSERT OR UPDATE OF unit_id ON unit_community
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('unit_id', 'unit', 'unit_id', 'community_code');
 
 -- The communities a footprint overlaps, with the share of its area in each (the spatial
 -- tools' footprint_shares, measured on the CGCS2000 ellipsoid, largest share first).

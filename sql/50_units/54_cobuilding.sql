@@ -115,6 +115,9 @@ SELECT commgrid.secure_table('commgrid.cobuilding_resolution', '{community_code}
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff}', '{responsible_unit_id}');
 SELECT commgrid.register_dump('commgrid.cobuilding_resolution');
+-- the unit responsible is one of the writer's jurisdiction (missing alike)
+CREATE TRIGGER cobuilding_resolution_unit_in_reach BEFORE INSERT OR UPDATE OF responsible_unit_id ON cobuilding_resolution
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('responsible_unit_id', 'unit', 'unit_id', 'community_code');
 
 -- Cross-appointment (双向进入、交叉任职): community Party people in unit Party organisations, and
 -- unit heads in the community committee.  One person may hold several posts.
@@ -149,6 +152,25 @@ SELECT commgrid.secure_table('commgrid.cross_appointment', '{community_code}',
   '{district_admin, township_staff, community_staff}', '{unit_id}');
 SELECT commgrid.register_dump('commgrid.cross_appointment');
 
+-- A row about a unit and a community, before any rule reads whether they co-build or the unit
+-- reported there: the community is one the writer reaches, or the unit is the liaison's own
+-- (one 42501 otherwise).  For a community elsewhere, a unit that co-builds or reported there met
+-- the row's policy (42501) and a missing one the rule (23514), which told who co-builds with whom.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE FUNCTION check_writer_reaches_cobuilding(unit bigint, community gridcode) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM commgrid.liaison_unit l
+                 WHERE l.unit_id = check_writer_reaches_cobuilding.unit
+                   AND l.role_name = commgrid.role_oid(commgrid.acting_role())) THEN
+    PERFORM commgrid.check_writer_reach(community, format('community %s', community));
+  END IF;
+END $$;
+REVOKE EXECUTE ON FUNCTION check_writer_reaches_cobuilding(bigint, gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION check_writer_reaches_cobuilding(bigint, gridcode) IS
+  'Raise 42501 unless the acting role reaches the community or is the unit''s liaison; internal to the co-building triggers, before their rules';
+
 -- A unit named beside a community must co-build with it (unit_community): the one check, and
 -- its message, for joint-meeting seats, cross-appointments, resources and dual reports.
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
@@ -157,6 +179,7 @@ RETURNS void
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp
   SET enable_seqscan = off AS $$
 BEGIN
+  PERFORM commgrid.check_writer_reaches_cobuilding(unit, community);
   IF EXISTS (SELECT 1 FROM commgrid.unit_community uc
               WHERE uc.unit_id = unit AND uc.community_code = community) THEN
     RETURN;

@@ -217,6 +217,7 @@ CREATE FUNCTION service_record_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
   SET enable_seqscan = off AS $$
 BEGIN
+  PERFORM commgrid.check_writer_reaches_cobuilding(NEW.unit_id, NEW.community_code);
   IF NEW.person_id IS NULL THEN
     IF NOT EXISTS (SELECT 1 FROM commgrid.unit_report ur
                     WHERE ur.unit_id = NEW.unit_id AND ur.community_code = NEW.community_code

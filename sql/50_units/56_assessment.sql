@@ -342,6 +342,9 @@ BEGIN
     NEW.unit_id := NEW.rater_unit_id;
   END IF;
 
+  -- the community and unit rated or rating are the writer's, before any rule below answers about
+  -- them (whether a unit co-builds with a community elsewhere)
+  PERFORM commgrid.check_writer_reaches_cobuilding(NEW.unit_id, NEW.community_code);
   -- rule 0: a rating belongs to its campaign's district (the community it is scoped to lies
   -- there): one district's staff or liaison put ratings into another district's campaign,
   -- whose administrators could neither see nor remove them

@@ -325,6 +325,11 @@ COMMENT ON FUNCTION request_event_apply() IS
   'Trigger: checks a workflow move against request_transition and the rules of who may act (55000 illegal move, 23514 broken rule, naming the current state and the action), then updates the request';
 CREATE TRIGGER request_event_apply BEFORE INSERT ON request_event
   FOR EACH ROW EXECUTE FUNCTION request_event_apply();
+-- the unit a referral names is one of the writer's jurisdiction, missing alike: checked before
+-- request_event_apply (triggers fire in name order), whose update of the request would answer
+-- a missing unit with the request's foreign key
+CREATE TRIGGER request_event_0_unit_in_reach BEFORE INSERT ON request_event
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('unit_id', 'unit', 'unit_id', 'community_code');
 
 -- Every request starts with its submit event (as the owner: the writer of the request may
 -- not see its own event under a liaison policy).

@@ -33,6 +33,9 @@ SELECT commgrid.secure_table('commgrid.organiser', '{community_code}',
 -- a Party organisation that organises is one of the writer's jurisdiction
 CREATE TRIGGER organiser_org_in_reach BEFORE INSERT OR UPDATE OF org_id ON organiser
   FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('org_id', 'party_org', 'org_id', 'community_code');
+-- and so is a resident unit that organises
+CREATE TRIGGER organiser_unit_in_reach BEFORE INSERT OR UPDATE OF unit_id ON organiser
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('unit_id', 'unit', 'unit_id', 'community_code');
 SELECT commgrid.register_dump('commgrid.organiser');
 
 -- The kinds of activity; the earning rate of each is dated (earning_rate, 65_love_bank.sql).

@@ -59,6 +59,9 @@ COMMENT ON COLUMN social_worker.qualification IS 'none, assistant (助理社会�
 SELECT commgrid.secure_table('commgrid.social_worker', '{subdistrict_code}',
   '{district_admin, township_staff, community_staff, grid_worker, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.social_worker');
+-- the contract is one of the writer's jurisdiction (missing alike)
+CREATE TRIGGER social_worker_contract_in_reach BEFORE INSERT OR UPDATE OF contract_id ON social_worker
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('contract_id', 'sw_contract', 'contract_id', 'subdistrict_code');
 
 -- The social workers' logins: which worker rows a member of commgrid_social_worker acts as (a
 -- worker serving under two contracts has two rows).  As the liaison map: keyed by role OID,

@@ -192,6 +192,11 @@ COMMENT ON FUNCTION party_work_post_check() IS
   'Trigger: a Party group has leaders only, other organisations no leaders; a side post (兼任) names an overlapping main post of the same holder, one the writer reaches (42501 for another jurisdiction''s post and a missing one alike)';
 CREATE TRIGGER party_work_post_check BEFORE INSERT OR UPDATE ON party_work_post
   FOR EACH ROW EXECUTE FUNCTION party_work_post_check();
+-- the holder is a resident the writer reaches (missing alike): a post naming any resident was
+-- taken, and payroll_export then showed the community that person's name; a cadre who lives
+-- elsewhere is appointed by the township or district staff who reach both
+CREATE TRIGGER party_work_post_resident_in_reach BEFORE INSERT OR UPDATE OF resident_id ON party_work_post
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 
 -- The person's own annual appraisal (年度考核), which the performance part and the seniority
 -- count read.  Not the community's bidirectional assessment (commgrid.community_assessment).
@@ -215,6 +220,30 @@ SELECT commgrid.secure_table('commgrid.annual_appraisal', '{community_code}',
 SELECT commgrid.mark_personal('commgrid.annual_appraisal', '{grade}');
 SELECT commgrid.audit_table('commgrid.annual_appraisal');
 SELECT commgrid.register_dump('commgrid.annual_appraisal');
+
+-- The person appraised holds or held a post of the appraising community (one the writer
+-- reaches: the community is checked first), the same answer for anyone else and for a missing
+-- id: a plain key took any resident of the district, where a missing one got 23503.  A cadre
+-- may live outside the community, so the post, not the home, decides.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE FUNCTION annual_appraisal_of_post_holder() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+BEGIN
+  PERFORM commgrid.check_writer_reach(NEW.community_code, format('community %s', NEW.community_code));
+  IF NOT EXISTS (SELECT 1 FROM commgrid.party_work_post p
+                 WHERE p.resident_id = NEW.resident_id AND p.community_code = NEW.community_code) THEN
+    RAISE EXCEPTION 'resident % holds no post of community %', NEW.resident_id, NEW.community_code
+      USING ERRCODE = '23503',
+            HINT = 'An annual appraisal is of a post holder of the community (party_work_post).';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION annual_appraisal_of_post_holder() FROM PUBLIC;
+COMMENT ON FUNCTION annual_appraisal_of_post_holder() IS
+  'Trigger: the person appraised holds or held a post of the community (23503 otherwise, the same for a missing id), the community one the writer reaches (42501)';
+CREATE TRIGGER annual_appraisal_of_post_holder BEFORE INSERT OR UPDATE OF resident_id, community_code ON annual_appraisal
+  FOR EACH ROW EXECUTE FUNCTION annual_appraisal_of_post_holder();
 
 -- Which login is which person.  The jurisdiction map says where a role acts; this says who
 -- it is, so functions that return a person's own data (my_stipends) know whose.  Keyed by

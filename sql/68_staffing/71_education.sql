@@ -63,6 +63,9 @@ SELECT commgrid.secure_table('commgrid.education_task', '{community_code}',
   '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.register_dump('commgrid.education_task');
+-- the branch is one of the writer's jurisdiction (missing alike)
+CREATE TRIGGER education_task_org_in_reach BEFORE INSERT OR UPDATE OF org_id ON education_task
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('org_id', 'party_org', 'org_id', 'community_code');
 
 -- The contact log of members away: how, when and by whom.
 CREATE TABLE tracking_contact (
@@ -134,6 +137,13 @@ SELECT commgrid.mark_personal('commgrid.job_referral', '{found_work_on}');
 SELECT commgrid.register_dump('commgrid.job_referral');
 CREATE TRIGGER job_referral_take_community BEFORE INSERT ON job_referral
   FOR EACH ROW EXECUTE FUNCTION take_member_community();
+-- the unit, need and resource a referral names are the writer's (missing alike)
+CREATE TRIGGER job_referral_unit_in_reach BEFORE INSERT OR UPDATE OF unit_id ON job_referral
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('unit_id', 'unit', 'unit_id', 'community_code');
+CREATE TRIGGER job_referral_need_in_reach BEFORE INSERT OR UPDATE OF need_id ON job_referral
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('need_id', 'cobuilding_need', 'need_id', 'community_code');
+CREATE TRIGGER job_referral_resource_in_reach BEFORE INSERT OR UPDATE OF resource_id ON job_referral
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resource_id', 'cobuilding_resource', 'resource_id', 'community_code');
 
 -- Write one period's tasks for the members of the caller's jurisdiction.  Idempotent: a task
 -- already there is kept as it is (ON CONFLICT DO NOTHING on member, kind and period).

@@ -3795,6 +3795,10 @@ SELECT commgrid.secure_table('commgrid.unit_community', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff}', '{unit_id}');
 SELECT commgrid.register_dump('commgrid.unit_community');
+-- a unit is tied to a community by staff who reach the unit (missing alike): a community that
+-- tied another township's unit to itself passed every co-building check of that unit after it
+CREATE TRIGGER unit_community_unit_in_reach BEFORE INSERT OR UPDATE OF unit_id ON unit_community
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('unit_id', 'unit', 'unit_id', 'community_code');
 -- The communities a footprint overlaps, with the share of its area in each (the spatial
 -- tools' footprint_shares, measured on the CGCS2000 ellipsoid, largest share first).
 CREATE OR REPLACE FUNCTION unit_footprint_communities(footprint geometry)
@@ -4165,6 +4169,9 @@ SELECT commgrid.secure_table('commgrid.cobuilding_resolution', '{community_code}
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff}', '{responsible_unit_id}');
 SELECT commgrid.register_dump('commgrid.cobuilding_resolution');
+-- the unit responsible is one of the writer's jurisdiction (missing alike)
+CREATE TRIGGER cobuilding_resolution_unit_in_reach BEFORE INSERT OR UPDATE OF responsible_unit_id ON cobuilding_resolution
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('responsible_unit_id', 'unit', 'unit_id', 'community_code');
 COMMENT ON TABLE cross_appointment IS
   'Cross-appointments (交叉任职) between a community and a unit it co-builds with: the person belongs to both while in force';
 COMMENT ON COLUMN cross_appointment.appointment_id IS 'Generated number of the cross-appointment (GENERATED ALWAYS AS IDENTITY); other tables refer to it';
@@ -4180,6 +4187,24 @@ SELECT commgrid.secure_table('commgrid.cross_appointment', '{community_code}',
   '{district_admin, township_staff, community_staff, unit_liaison}',
   '{district_admin, township_staff, community_staff}', '{unit_id}');
 SELECT commgrid.register_dump('commgrid.cross_appointment');
+-- A row about a unit and a community, before any rule reads whether they co-build or the unit
+-- reported there: the community is one the writer reaches, or the unit is the liaison's own
+-- (one 42501 otherwise).  For a community elsewhere, a unit that co-builds or reported there met
+-- the row's policy (42501) and a missing one the rule (23514), which told who co-builds with whom.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE OR REPLACE FUNCTION check_writer_reaches_cobuilding(unit bigint, community gridcode) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM commgrid.liaison_unit l
+                 WHERE l.unit_id = check_writer_reaches_cobuilding.unit
+                   AND l.role_name = commgrid.role_oid(commgrid.acting_role())) THEN
+    PERFORM commgrid.check_writer_reach(community, format('community %s', community));
+  END IF;
+END $$;
+REVOKE EXECUTE ON FUNCTION check_writer_reaches_cobuilding(bigint, gridcode) FROM PUBLIC;
+COMMENT ON FUNCTION check_writer_reaches_cobuilding(bigint, gridcode) IS
+  'Raise 42501 unless the acting role reaches the community or is the unit''s liaison; internal to the co-building triggers, before their rules';
 -- A unit named beside a community must co-build with it (unit_community): the one check, and
 -- its message, for joint-meeting seats, cross-appointments, resources and dual reports.
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
@@ -4188,6 +4213,7 @@ RETURNS void
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, public, pg_temp
   SET enable_seqscan = off AS $$
 BEGIN
+  PERFORM commgrid.check_writer_reaches_cobuilding(unit, community);
   IF EXISTS (SELECT 1 FROM commgrid.unit_community uc
               WHERE uc.unit_id = unit AND uc.community_code = community) THEN
     RETURN;
@@ -4550,6 +4576,7 @@ CREATE OR REPLACE FUNCTION service_record_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp
   SET enable_seqscan = off AS $$
 BEGIN
+  PERFORM commgrid.check_writer_reaches_cobuilding(NEW.unit_id, NEW.community_code);
   IF NEW.person_id IS NULL THEN
     IF NOT EXISTS (SELECT 1 FROM commgrid.unit_report ur
                     WHERE ur.unit_id = NEW.unit_id AND ur.community_code = NEW.community_code
@@ -4848,6 +4875,9 @@ BEGIN
     NEW.unit_id := NEW.rater_unit_id;
   END IF;
 
+  -- the community and unit rated or rating are the writer's, before any rule below answers about
+  -- them (whether a unit co-builds with a community elsewhere)
+  PERFORM commgrid.check_writer_reaches_cobuilding(NEW.unit_id, NEW.community_code);
   -- rule 0: a rating belongs to its campaign's district (the community it is scoped to lies
   -- there): one district's staff or liaison put ratings into another district's campaign,
   -- whose administrators could neither see nor remove them
@@ -6121,6 +6151,11 @@ COMMENT ON FUNCTION request_event_apply() IS
   'Trigger: checks a workflow move against request_transition and the rules of who may act (55000 illegal move, 23514 broken rule, naming the current state and the action), then updates the request';
 CREATE TRIGGER request_event_apply BEFORE INSERT ON request_event
   FOR EACH ROW EXECUTE FUNCTION request_event_apply();
+-- the unit a referral names is one of the writer's jurisdiction, missing alike: checked before
+-- request_event_apply (triggers fire in name order), whose update of the request would answer
+-- a missing unit with the request's foreign key
+CREATE TRIGGER request_event_0_unit_in_reach BEFORE INSERT ON request_event
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('unit_id', 'unit', 'unit_id', 'community_code');
 -- Every request starts with its submit event (as the owner: the writer of the request may
 -- not see its own event under a liaison policy).
 CREATE OR REPLACE FUNCTION service_request_first_event() RETURNS trigger
@@ -8711,6 +8746,9 @@ SELECT commgrid.secure_table('commgrid.organiser', '{community_code}',
 -- a Party organisation that organises is one of the writer's jurisdiction
 CREATE TRIGGER organiser_org_in_reach BEFORE INSERT OR UPDATE OF org_id ON organiser
   FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('org_id', 'party_org', 'org_id', 'community_code');
+-- and so is a resident unit that organises
+CREATE TRIGGER organiser_unit_in_reach BEFORE INSERT OR UPDATE OF unit_id ON organiser
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('unit_id', 'unit', 'unit_id', 'community_code');
 SELECT commgrid.register_dump('commgrid.organiser');
 -- The kinds of activity; the earning rate of each is dated (earning_rate, 65_love_bank.sql).
 CREATE TABLE activity_kind (
@@ -10126,6 +10164,9 @@ COMMENT ON COLUMN social_worker.qualification IS 'none, assistant (助理社会�
 SELECT commgrid.secure_table('commgrid.social_worker', '{subdistrict_code}',
   '{district_admin, township_staff, community_staff, grid_worker, social_worker}', '{district_admin, township_staff}');
 SELECT commgrid.register_dump('commgrid.social_worker');
+-- the contract is one of the writer's jurisdiction (missing alike)
+CREATE TRIGGER social_worker_contract_in_reach BEFORE INSERT OR UPDATE OF contract_id ON social_worker
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('contract_id', 'sw_contract', 'contract_id', 'subdistrict_code');
 -- The social workers' logins: which worker rows a member of commgrid_social_worker acts as (a
 -- worker serving under two contracts has two rows).  As the liaison map: keyed by role OID,
 -- each role reads its own rows, changed only through grant_social_worker and
@@ -12456,6 +12497,11 @@ COMMENT ON FUNCTION party_work_post_check() IS
   'Trigger: a Party group has leaders only, other organisations no leaders; a side post (兼任) names an overlapping main post of the same holder, one the writer reaches (42501 for another jurisdiction''s post and a missing one alike)';
 CREATE TRIGGER party_work_post_check BEFORE INSERT OR UPDATE ON party_work_post
   FOR EACH ROW EXECUTE FUNCTION party_work_post_check();
+-- the holder is a resident the writer reaches (missing alike): a post naming any resident was
+-- taken, and payroll_export then showed the community that person's name; a cadre who lives
+-- elsewhere is appointed by the township or district staff who reach both
+CREATE TRIGGER party_work_post_resident_in_reach BEFORE INSERT OR UPDATE OF resident_id ON party_work_post
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resident_id', 'resident', 'resident_id', 'grid_code');
 -- The person's own annual appraisal (年度考核), which the performance part and the seniority
 -- count read.  Not the community's bidirectional assessment (commgrid.community_assessment).
 CREATE TABLE annual_appraisal (
@@ -12478,6 +12524,29 @@ SELECT commgrid.secure_table('commgrid.annual_appraisal', '{community_code}',
 SELECT commgrid.mark_personal('commgrid.annual_appraisal', '{grade}');
 SELECT commgrid.audit_table('commgrid.annual_appraisal');
 SELECT commgrid.register_dump('commgrid.annual_appraisal');
+-- The person appraised holds or held a post of the appraising community (one the writer
+-- reaches: the community is checked first), the same answer for anyone else and for a missing
+-- id: a plain key took any resident of the district, where a missing one got 23503.  A cadre
+-- may live outside the community, so the post, not the home, decides.
+-- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
+CREATE OR REPLACE FUNCTION annual_appraisal_of_post_holder() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+BEGIN
+  PERFORM commgrid.check_writer_reach(NEW.community_code, format('community %s', NEW.community_code));
+  IF NOT EXISTS (SELECT 1 FROM commgrid.party_work_post p
+                 WHERE p.resident_id = NEW.resident_id AND p.community_code = NEW.community_code) THEN
+    RAISE EXCEPTION 'resident % holds no post of community %', NEW.resident_id, NEW.community_code
+      USING ERRCODE = '23503',
+            HINT = 'An annual appraisal is of a post holder of the community (party_work_post).';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION annual_appraisal_of_post_holder() FROM PUBLIC;
+COMMENT ON FUNCTION annual_appraisal_of_post_holder() IS
+  'Trigger: the person appraised holds or held a post of the community (23503 otherwise, the same for a missing id), the community one the writer reaches (42501)';
+CREATE TRIGGER annual_appraisal_of_post_holder BEFORE INSERT OR UPDATE OF resident_id, community_code ON annual_appraisal
+  FOR EACH ROW EXECUTE FUNCTION annual_appraisal_of_post_holder();
 -- Which login is which person.  The jurisdiction map says where a role acts; this says who
 -- it is, so functions that return a person's own data (my_stipends) know whose.  Keyed by
 -- OID, like jurisdiction: a role dropped and created again is a new role and is nobody.
@@ -13372,6 +13441,9 @@ SELECT commgrid.secure_table('commgrid.education_task', '{community_code}',
   '{district_admin, township_staff, community_staff}',
   '{district_admin, township_staff, community_staff}');
 SELECT commgrid.register_dump('commgrid.education_task');
+-- the branch is one of the writer's jurisdiction (missing alike)
+CREATE TRIGGER education_task_org_in_reach BEFORE INSERT OR UPDATE OF org_id ON education_task
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('org_id', 'party_org', 'org_id', 'community_code');
 -- The contact log of members away: how, when and by whom.
 CREATE TABLE tracking_contact (
   contact_id     bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
@@ -13441,6 +13513,13 @@ SELECT commgrid.mark_personal('commgrid.job_referral', '{found_work_on}');
 SELECT commgrid.register_dump('commgrid.job_referral');
 CREATE TRIGGER job_referral_take_community BEFORE INSERT ON job_referral
   FOR EACH ROW EXECUTE FUNCTION take_member_community();
+-- the unit, need and resource a referral names are the writer's (missing alike)
+CREATE TRIGGER job_referral_unit_in_reach BEFORE INSERT OR UPDATE OF unit_id ON job_referral
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('unit_id', 'unit', 'unit_id', 'community_code');
+CREATE TRIGGER job_referral_need_in_reach BEFORE INSERT OR UPDATE OF need_id ON job_referral
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('need_id', 'cobuilding_need', 'need_id', 'community_code');
+CREATE TRIGGER job_referral_resource_in_reach BEFORE INSERT OR UPDATE OF resource_id ON job_referral
+  FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('resource_id', 'cobuilding_resource', 'resource_id', 'community_code');
 -- Write one period's tasks for the members of the caller's jurisdiction.  Idempotent: a task
 -- already there is kept as it is (ON CONFLICT DO NOTHING on member, kind and period).
 CREATE OR REPLACE FUNCTION generate_education_tasks(period_start date) RETURNS bigint

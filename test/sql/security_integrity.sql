@@ -187,8 +187,10 @@ ORDER BY v.ord;
 ROLLBACK TO social_work;
 
 -- a unit named in a refused row is named by its name only to a writer who may see it: 甲一's
--- community staff names 乙一's unit 测试医院 (id only) and its own 测试一中 (by name) in dual
--- reports to a community they do not co-build with; the liaison of 测试一中 names 测试医院
+-- community staff names 乙一's unit 测试医院 (id only) in a dual report to its own community,
+-- which 测试医院 does not co-build with; a community outside the writer's reach (甲二 for
+-- community staff; any for the liaison of 测试一中, naming 测试医院) is refused before the
+-- rule, so the answer never tells who co-builds there
 SELECT regexp_replace(pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.unit_report (unit_id, community_code, reported_on)
   VALUES (%s, '330106001001', date '2026-01-01')$$, :yi_unit)), 'unit [0-9]+', 'unit N') AS report_of_other_unit,
        pg_temp.as_role('r330106_comm', format($$INSERT INTO commgrid.unit_report (unit_id, community_code, reported_on)
