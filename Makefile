@@ -24,7 +24,8 @@ OBJS = \
 	src/walk.o \
 	src/service_clock.o \
 	src/imei.o \
-	src/care_ingest.o
+	src/care_ingest.o \
+	src/acting_role.o
 
 # Install SQL: one folder per area (sql/NN_area/), one file per topic inside (NN_topic.sql);
 # the numbers only order them.  Concatenated in that order into one versioned script.

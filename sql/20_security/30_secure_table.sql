@@ -48,12 +48,9 @@ COMMENT ON FUNCTION role_scopes(name) IS
 -- test their rows against it with commgrid.reaches().
 -- Is the role a superuser or the extension's owner (the schema's)?  For the acting role, the
 -- reach below; for current_user, the guards of the columns only the owner's own functions write.
+-- In C (src/acting_role.c): a bulk load by the owner asks it for every row.
 CREATE FUNCTION is_owner(role name) RETURNS boolean
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT COALESCE((SELECT r.rolsuper OR r.oid = n.nspowner
-                   FROM pg_catalog.pg_roles r, pg_catalog.pg_namespace n
-                   WHERE r.rolname = is_owner.role AND n.nspname = 'commgrid'), false)
-$$;
+LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'commgrid_is_owner';
 -- open to all: the guards call it with the writer's rights, and pg_roles tells the same
 COMMENT ON FUNCTION is_owner(name) IS
   'Is the role a superuser or the owner of schema commgrid? (acting_scopes, and the guards of the columns only the extension''s own functions write)';
