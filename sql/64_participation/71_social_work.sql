@@ -251,7 +251,7 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION sw_case_worker_serves_contract() FROM PUBLIC;
 COMMENT ON FUNCTION sw_case_worker_serves_contract() IS
-  'Trigger: a case''s social worker serves its contract (23514 naming the worker''s contract, after sw_case_worker_in_reach)';
+  'Trigger: a case''s or a group''s social worker serves its contract (23514 naming the worker''s contract, after the *_worker_in_reach trigger)';
 CREATE TRIGGER sw_case_worker_serves_contract BEFORE INSERT OR UPDATE OF contract_id, worker_id ON sw_case
   FOR EACH ROW EXECUTE FUNCTION sw_case_worker_serves_contract();
 
@@ -568,6 +568,9 @@ CREATE TRIGGER sw_group_contract_in_reach BEFORE INSERT OR UPDATE OF contract_id
   FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('contract_id', 'sw_contract', 'contract_id', 'subdistrict_code');
 CREATE TRIGGER sw_group_worker_in_reach BEFORE INSERT OR UPDATE OF worker_id ON sw_group
   FOR EACH ROW EXECUTE FUNCTION referenced_row_in_reach('worker_id', 'social_worker', 'worker_id', 'subdistrict_code');
+-- and, as a case's, serves the group's contract (the reach triggers sort first)
+CREATE TRIGGER sw_group_worker_serves_contract BEFORE INSERT OR UPDATE OF contract_id, worker_id ON sw_group
+  FOR EACH ROW EXECUTE FUNCTION sw_case_worker_serves_contract();
 
 CREATE TABLE sw_group_member (
   group_id         bigint NOT NULL REFERENCES sw_group ON DELETE RESTRICT,

@@ -73,6 +73,9 @@ INSERT INTO sw_contract (contract_id, provider, subdistrict_code, starts_on, end
 VALUES (4501020002, '另一机构', '450102001', '2016-05-01', '2016-06-30', 1, 0, 0);
 INSERT INTO sw_case (contract_id, subdistrict_code, resident_id, worker_id, need, opened_on)
 VALUES (4501020002, '450102001', 4501020004, 4501020001, '助学', '2016-05-03');
+-- and so is a group's (it was taken)
+INSERT INTO sw_group (contract_id, subdistrict_code, worker_id, name, started_on)
+VALUES (4501020002, '450102001', 4501020001, '助学小组', '2016-05-03');
 DELETE FROM sw_contract WHERE contract_id = 4501020002;
 -- sessions take the case's subdistrict
 INSERT INTO sw_case_session (case_id, subdistrict_code, held_on, minutes)
