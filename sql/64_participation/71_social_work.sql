@@ -21,9 +21,11 @@ CREATE TABLE sw_contract (
   evaluation_score  numeric(5, 2) CHECK (evaluation_score BETWEEN 0 AND 100),
   CONSTRAINT sw_contract_period CHECK (ends_on >= starts_on),
   CONSTRAINT sw_contract_evaluation_whole CHECK (
-    (evaluator IS NULL) = (evaluated_on IS NULL) AND (evaluated_on IS NULL) = (evaluation_score IS NULL))
+    (evaluator IS NULL) = (evaluated_on IS NULL) AND (evaluated_on IS NULL) = (evaluation_score IS NULL)),
+  -- the target of a group's (subdistrict, contract) key; serves lookups by subdistrict too
+  CONSTRAINT sw_contract_in_subdistrict UNIQUE (subdistrict_code, contract_id)
 );
-CREATE INDEX sw_contract_subdistrict_idx ON sw_contract (subdistrict_code);
+
 COMMENT ON TABLE sw_contract IS 'A purchase-of-service contract for professional social work (以购买社会服务的方式): provider, subdistrict, period, targets and the third-party evaluation';
 COMMENT ON COLUMN sw_contract.contract_id IS 'Stable contract id';
 COMMENT ON COLUMN sw_contract.provider IS 'The social-work organisation that provides the service';
@@ -543,10 +545,13 @@ CREATE TABLE sw_group (
                    CHECK (commgrid.depth(subdistrict_code) = 4),
   worker_id        bigint NOT NULL REFERENCES social_worker ON DELETE RESTRICT,
   name             text NOT NULL CHECK (btrim(name) <> ''),
-  started_on       date NOT NULL
+  started_on       date NOT NULL,
+  -- a group is filed under its contract's subdistrict
+  FOREIGN KEY (subdistrict_code, contract_id) REFERENCES sw_contract (subdistrict_code, contract_id)
+    ON UPDATE CASCADE
 );
 CREATE INDEX sw_group_contract_idx ON sw_group (contract_id);
-CREATE INDEX sw_group_subdistrict_idx ON sw_group (subdistrict_code);
+CREATE INDEX sw_group_subdistrict_idx ON sw_group (subdistrict_code, contract_id);
 CREATE INDEX sw_group_worker_idx ON sw_group (worker_id);
 COMMENT ON TABLE sw_group IS 'A social-work group (小组) led by a social worker';
 COMMENT ON COLUMN sw_group.group_id IS 'Stable group id';

@@ -161,6 +161,11 @@ INSERT INTO sw_case (case_id, contract_id, subdistrict_code, resident_id, worker
 VALUES (330106000001, 330106000001, '330106001', 330106000002, 330106000001, '助老', date '2026-01-15');
 INSERT INTO sw_group (group_id, contract_id, subdistrict_code, worker_id, name, started_on)
 VALUES (330106000001, 330106000001, '330106001', 330106000001, '长者互助小组', date '2026-01-15');
+-- a group is filed under its contract's subdistrict: 甲's contract under 乙 is refused (it was taken)
+SAVEPOINT group_elsewhere;
+INSERT INTO sw_group (contract_id, subdistrict_code, worker_id, name, started_on)
+VALUES (330106000001, '330106002', 330106000001, '错报小组', date '2026-01-15');
+ROLLBACK TO SAVEPOINT group_elsewhere;
 SELECT v.named, h.code || ': ' || h.message AS other_townships, m.code || ': ' || m.message AS missing,
        (h.detail, h.hint, h.context) IS NOT DISTINCT FROM (m.detail, m.hint, m.context) AS same_detail_hint_context
 FROM (VALUES
