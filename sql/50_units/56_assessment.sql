@@ -414,6 +414,28 @@ COMMENT ON FUNCTION assessment_rating_check() IS
 CREATE TRIGGER assessment_rating_check BEFORE INSERT OR UPDATE OR DELETE ON assessment_rating
   FOR EACH ROW EXECUTE FUNCTION assessment_rating_check();
 
+-- The time a rating was entered is the system's: assessment_rating_check sets it on a change,
+-- and a new rating takes the transaction's start (the default).  A rater dated a new rating
+-- as it liked (a day before or after a cross-appointment, a year ago): the column said it was
+-- set by the trigger, and the rating's history read so.  The owner (a restore, a load of a
+-- past campaign) passes.  Not a security definer: current_user is the writer.
+CREATE FUNCTION assessment_rating_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF NEW.entered_at IS DISTINCT FROM pg_catalog.now() AND NOT commgrid.is_owner(current_user) THEN
+    RAISE EXCEPTION 'column entered_at of assessment_rating is kept by the system'
+      USING ERRCODE = '428C9',
+            DETAIL = format('The statement sets entered_at to %s.', NEW.entered_at),
+            HINT = 'Leave entered_at out: a rating is dated when it is entered or changed.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION assessment_rating_guard() FROM PUBLIC;
+COMMENT ON FUNCTION assessment_rating_guard() IS
+  'Trigger: staff do not date a new rating (entered_at is the transaction''s start, 428C9); the owner does';
+CREATE TRIGGER assessment_rating_guard BEFORE INSERT ON assessment_rating
+  FOR EACH ROW EXECUTE FUNCTION assessment_rating_guard();
+
 -- The grade of a score under a campaign's thresholds.
 CREATE FUNCTION assessment_grade_of(campaign bigint, score float8) RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE

@@ -155,11 +155,14 @@ BEGIN
   NEW.responded_at := NULL; NEW.signed_at := NULL; NEW.first_signed_at := NULL; NEW.returned := false; NEW.resolved_at := NULL; NEW.closed_at := NULL;
   NEW.resolved_level := NULL; NEW.satisfaction := NULL; NEW.merged_into := NULL; NEW.parked_until := NULL;
   NEW.referred_unit_id := NULL; NEW.referred_department := NULL;
+  -- what was done comes with the resolve event: a grid worker filed a request with its
+  -- resolution already written
+  NEW.resolution := NULL;
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION service_request_intake() FROM PUBLIC;
 COMMENT ON FUNCTION service_request_intake() IS
-  'Trigger: a new request takes a minor class, its deadlines and handling level from its category (fixed at intake) and starts submitted';
+  'Trigger: a new request takes a minor class, its deadlines and handling level from its category (fixed at intake) and starts submitted, with no workflow column or resolution of its own';
 CREATE TRIGGER service_request_intake BEFORE INSERT ON service_request
   FOR EACH ROW EXECUTE FUNCTION service_request_intake();
 -- the requester is a resident of the writer's jurisdiction (one who lives elsewhere is a contact)

@@ -166,6 +166,39 @@ CREATE TRIGGER visit_close_task AFTER INSERT ON visit
   FOR EACH ROW WHEN (NEW.kind = 'must_visit' AND NEW.outcome = 'visited')
   EXECUTE FUNCTION visit_close_task();
 
+-- A must-visit visit that met the household is what closes a task (visit_close_task): its kind,
+-- task, outcome and time stay as recorded.  A grid worker closed a task with such a visit, then
+-- made it a routine visit, or one that found nobody home, or moved it to another task or month,
+-- and the task stayed closed by it.  The owner passes.  Not a security definer: current_user
+-- is the writer.
+CREATE FUNCTION visit_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  changed text[];
+BEGIN
+  IF OLD.kind <> 'must_visit' OR OLD.outcome <> 'visited' OR commgrid.is_owner(current_user) THEN
+    RETURN NEW;
+  END IF;
+  changed := array_remove(ARRAY[
+    CASE WHEN NEW.kind IS DISTINCT FROM OLD.kind THEN 'kind' END,
+    CASE WHEN NEW.task_id IS DISTINCT FROM OLD.task_id THEN 'task_id' END,
+    CASE WHEN NEW.outcome IS DISTINCT FROM OLD.outcome THEN 'outcome' END,
+    CASE WHEN NEW.visited_at IS DISTINCT FROM OLD.visited_at THEN 'visited_at' END], NULL);
+  IF changed <> '{}' THEN
+    RAISE EXCEPTION 'column % of a must-visit visit that met the household is kept by the system', changed[1]
+      USING ERRCODE = '428C9',
+            DETAIL = format('Visit %s closes task %s; the statement sets %s.', OLD.visit_id, OLD.task_id,
+                            array_to_string(changed, ', ')),
+            HINT = 'A visit that closed a task is a record: record another visit for what happened since.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION visit_guard() FROM PUBLIC;
+COMMENT ON FUNCTION visit_guard() IS
+  'Trigger: staff do not change the kind, task, outcome or time of a must-visit visit that met the household (428C9)';
+CREATE TRIGGER visit_guard BEFORE UPDATE OF kind, task_id, outcome, visited_at ON visit
+  FOR EACH ROW EXECUTE FUNCTION visit_guard();
+
 -- Findings of a visit.  Each acts when it is recorded, with the writer's rights (so the
 -- writer's jurisdiction and the resident's audit apply): a flag change updates the resident;
 -- a must-visit finding registers a task for someone in the household; a new arrival feeds the

@@ -115,4 +115,25 @@ COMMENT ON FUNCTION element_prepare() IS
   'Trigger: an element is a thing, its identifier of its type and of a known district; its shape stored in 4490, its location derived (point; line: nearest its centre; polygon: inside the part in its largest grid) and relocated when the shape changes; changed_on kept';
 CREATE TRIGGER anchor_element BEFORE INSERT OR UPDATE ON element
   FOR EACH ROW EXECUTE FUNCTION element_prepare();
+
+-- The day of an element's last change is the system's: element_prepare dates every change, and
+-- a new element takes the district's today (the default).  A grid worker filed an element
+-- "changed" on a day of its choosing, a year ahead.  The owner (a census load) passes.  Not a
+-- security definer: current_user is the writer.
+CREATE FUNCTION element_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF NEW.changed_on IS DISTINCT FROM commgrid.district_today() AND NOT commgrid.is_owner(current_user) THEN
+    RAISE EXCEPTION 'column changed_on of element is kept by the system'
+      USING ERRCODE = '428C9',
+            DETAIL = format('The statement sets changed_on to %s.', NEW.changed_on),
+            HINT = 'Leave changed_on out: an element is dated when it is recorded or changed.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION element_guard() FROM PUBLIC;
+COMMENT ON FUNCTION element_guard() IS
+  'Trigger: staff do not date a new element''s last change (changed_on is the district''s today, 428C9); the owner does';
+CREATE TRIGGER element_guard BEFORE INSERT ON element
+  FOR EACH ROW EXECUTE FUNCTION element_guard();
 SELECT commgrid.register_assigned_table('commgrid.element', 'location', 'grid_code', 'grid');

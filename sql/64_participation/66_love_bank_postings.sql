@@ -222,6 +222,49 @@ REVOKE EXECUTE ON FUNCTION credit_attendance(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION credit_attendance(bigint) IS
   'Credit one verified attendance (staff: of an activity in their jurisdiction); refused when it is unverified or already credited; returns the transaction';
 
+-- A credited attendance is the ledger's record of what it paid: while its earning stands, its
+-- person, activity, hours and verification stay as they were credited.  Community staff took a credited attendance's
+-- verification back, changed its hours or moved it to another resident, and the points stayed
+-- where they were: the verified hours behind the star board and the members' participation
+-- then told another story than the ledger.  No function of the extension changes these columns,
+-- so only an owner's session (a restore, a repair) passes; a security definer, as the
+-- attendance's earning may lie in its resident's community, beyond the writer's reach.
+CREATE FUNCTION activity_attendance_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  changed text[];
+  txn bigint;
+BEGIN
+  changed := array_remove(ARRAY[
+    CASE WHEN NEW.activity_id IS DISTINCT FROM OLD.activity_id THEN 'activity_id' END,
+    CASE WHEN NEW.resident_id IS DISTINCT FROM OLD.resident_id THEN 'resident_id' END,
+    CASE WHEN NEW.attended IS DISTINCT FROM OLD.attended THEN 'attended' END,
+    CASE WHEN NEW.hours IS DISTINCT FROM OLD.hours THEN 'hours' END,
+    CASE WHEN NEW.verified_by IS DISTINCT FROM OLD.verified_by THEN 'verified_by' END,
+    CASE WHEN NEW.verified_on IS DISTINCT FROM OLD.verified_on THEN 'verified_on' END], NULL);
+  IF changed = '{}' OR commgrid.is_owner(commgrid.acting_role()) THEN
+    RETURN NEW;
+  END IF;
+  SELECT x.transaction_id INTO txn FROM commgrid.love_transaction x
+  WHERE x.attendance_id OPERATOR(pg_catalog.=) OLD.attendance_id
+    AND NOT EXISTS (SELECT 1 FROM commgrid.love_transaction r WHERE r.reverses_id OPERATOR(pg_catalog.=) x.transaction_id);
+  IF FOUND THEN
+    RAISE EXCEPTION 'column % of a credited attendance is kept by the system', changed[1]
+      USING ERRCODE = '428C9',
+            DETAIL = format('Attendance %s was credited by transaction %s; the statement sets %s.',
+                            OLD.attendance_id, txn, array_to_string(changed, ', ')),
+            HINT = 'Reverse that earning first (reverse_transaction): its points go back, and the attendance may then be corrected.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION activity_attendance_guard() FROM PUBLIC;
+COMMENT ON FUNCTION activity_attendance_guard() IS
+  'Trigger: while the love bank''s earning of an attendance stands (not reversed), staff do not change its activity, person, attendance, hours or verification (428C9)';
+CREATE TRIGGER activity_attendance_guard
+  BEFORE UPDATE OF activity_id, resident_id, attended, hours, verified_by, verified_on ON activity_attendance
+  FOR EACH ROW EXECUTE FUNCTION activity_attendance_guard();
+
 -- Points to a relative: between two resident accounts, within the recipient's cap.
 -- Staff reach both holders.
 CREATE FUNCTION transfer_points(from_account bigint, to_account bigint, points numeric, relation text)

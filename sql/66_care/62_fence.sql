@@ -30,7 +30,7 @@ COMMENT ON TABLE care_fence IS
   'A geofence of a person: a circle or a home polygon, optionally active only between two times of day (district time)';
 COMMENT ON COLUMN care_fence.fence_id IS 'Stable fence id';
 COMMENT ON COLUMN care_fence.resident_id IS 'The person it watches';
-COMMENT ON COLUMN care_fence.grid_code IS 'The person''s grid (set on insert): scopes the fence';
+COMMENT ON COLUMN care_fence.grid_code IS 'The person''s grid (set by trigger, put right when written): scopes the fence';
 COMMENT ON COLUMN care_fence.kind IS 'circle or polygon';
 COMMENT ON COLUMN care_fence.centre IS 'Centre of a circle, a Point in EPSG:4490';
 COMMENT ON COLUMN care_fence.radius_m IS 'Radius of a circle in metres; its outer ring is radius + max(0.1 radius, 20 m)';
@@ -55,7 +55,9 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION care_fence_grid() FROM PUBLIC;
 COMMENT ON FUNCTION care_fence_grid() IS 'Trigger: a fence takes its person''s grid';
-CREATE TRIGGER care_fence_grid BEFORE INSERT OR UPDATE OF resident_id ON care_fence
+-- grid_code too, as for a case or a contact: a fence's grid written alone skipped the trigger,
+-- and township staff put a person's home polygon before another grid's worker
+CREATE TRIGGER care_fence_grid BEFORE INSERT OR UPDATE OF resident_id, grid_code ON care_fence
   FOR EACH ROW EXECUTE FUNCTION care_fence_grid();
 
 -- A changed fence makes the wearer's cached fences stale in every backend: the device's

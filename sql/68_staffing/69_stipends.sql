@@ -127,11 +127,25 @@ SELECT commgrid.audit_table('commgrid.stipend');
 SELECT commgrid.register_dump('commgrid.stipend');
 
 -- Rows are history: only paid_on may change, once, and only on the month's last revision.
+-- A row is written by compute_stipends only: the district administrator inserted a month's
+-- stipend (or a later 'correction' revision, which the payroll then pays) with any basic,
+-- seniority and performance.  compute_stipends runs as the owner, who passes; so this guard is
+-- no security definer (current_user is the writer), and it reads only the row's own post.
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE FUNCTION stipend_guard() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp
   SET enable_seqscan = off AS $$
 BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NOT commgrid.is_owner(current_user) THEN
+      RAISE EXCEPTION 'a stipend row is kept by the system'
+        USING ERRCODE = '428C9',
+              DETAIL = format('The statement sets the stipend of post %s for %s (revision %s, %s): every column of it.',
+                              NEW.post_id, to_char(NEW.month, 'YYYY-MM'), NEW.revision, NEW.reason),
+              HINT = 'compute_stipends(month) writes a month''s stipends and their corrections from the posts, the scale and the appraisals.';
+    END IF;
+    RETURN NEW;
+  END IF;
   IF OLD.paid_on IS NOT NULL THEN
     RAISE EXCEPTION 'the stipend of post % for % (revision %) was paid on % and cannot change',
                     OLD.post_id, to_char(OLD.month, 'YYYY-MM'), OLD.revision, to_char(OLD.paid_on, 'YYYY-MM-DD')
@@ -161,8 +175,8 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION stipend_guard() FROM PUBLIC;
 COMMENT ON FUNCTION stipend_guard() IS
-  'Trigger: stipends are history; only paid_on of a month''s last revision may be set, once; paid rows never change';
-CREATE TRIGGER stipend_guard BEFORE UPDATE OR DELETE ON stipend
+  'Trigger: stipends are written by compute_stipends only (a staff INSERT: 428C9) and are history; only paid_on of a month''s last revision may be set, once; paid rows never change';
+CREATE TRIGGER stipend_guard BEFORE INSERT OR UPDATE OR DELETE ON stipend
   FOR EACH ROW EXECUTE FUNCTION stipend_guard();
 
 -- A scale once used keeps the months computed with it reproducible.

@@ -4946,6 +4946,27 @@ COMMENT ON FUNCTION assessment_rating_check() IS
   'Trigger: a rating must fit its indicator''s rater kind, stay in the rater''s scope and the indicator''s range, not be entered by a person holding posts on both sides, and not touch a closed campaign';
 CREATE TRIGGER assessment_rating_check BEFORE INSERT OR UPDATE OR DELETE ON assessment_rating
   FOR EACH ROW EXECUTE FUNCTION assessment_rating_check();
+-- The time a rating was entered is the system's: assessment_rating_check sets it on a change,
+-- and a new rating takes the transaction's start (the default).  A rater dated a new rating
+-- as it liked (a day before or after a cross-appointment, a year ago): the column said it was
+-- set by the trigger, and the rating's history read so.  The owner (a restore, a load of a
+-- past campaign) passes.  Not a security definer: current_user is the writer.
+CREATE OR REPLACE FUNCTION assessment_rating_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF NEW.entered_at IS DISTINCT FROM pg_catalog.now() AND NOT commgrid.is_owner(current_user) THEN
+    RAISE EXCEPTION 'column entered_at of assessment_rating is kept by the system'
+      USING ERRCODE = '428C9',
+            DETAIL = format('The statement sets entered_at to %s.', NEW.entered_at),
+            HINT = 'Leave entered_at out: a rating is dated when it is entered or changed.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION assessment_rating_guard() FROM PUBLIC;
+COMMENT ON FUNCTION assessment_rating_guard() IS
+  'Trigger: staff do not date a new rating (entered_at is the transaction''s start, 428C9); the owner does';
+CREATE TRIGGER assessment_rating_guard BEFORE INSERT ON assessment_rating
+  FOR EACH ROW EXECUTE FUNCTION assessment_rating_guard();
 -- The grade of a score under a campaign's thresholds.
 CREATE OR REPLACE FUNCTION assessment_grade_of(campaign bigint, score float8) RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
@@ -5774,11 +5795,14 @@ BEGIN
   NEW.responded_at := NULL; NEW.signed_at := NULL; NEW.first_signed_at := NULL; NEW.returned := false; NEW.resolved_at := NULL; NEW.closed_at := NULL;
   NEW.resolved_level := NULL; NEW.satisfaction := NULL; NEW.merged_into := NULL; NEW.parked_until := NULL;
   NEW.referred_unit_id := NULL; NEW.referred_department := NULL;
+  -- what was done comes with the resolve event: a grid worker filed a request with its
+  -- resolution already written
+  NEW.resolution := NULL;
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION service_request_intake() FROM PUBLIC;
 COMMENT ON FUNCTION service_request_intake() IS
-  'Trigger: a new request takes a minor class, its deadlines and handling level from its category (fixed at intake) and starts submitted';
+  'Trigger: a new request takes a minor class, its deadlines and handling level from its category (fixed at intake) and starts submitted, with no workflow column or resolution of its own';
 CREATE TRIGGER service_request_intake BEFORE INSERT ON service_request
   FOR EACH ROW EXECUTE FUNCTION service_request_intake();
 -- the requester is a resident of the writer's jurisdiction (one who lives elsewhere is a contact)
@@ -7729,6 +7753,38 @@ COMMENT ON FUNCTION visit_close_task() IS
 CREATE TRIGGER visit_close_task AFTER INSERT ON visit
   FOR EACH ROW WHEN (NEW.kind = 'must_visit' AND NEW.outcome = 'visited')
   EXECUTE FUNCTION visit_close_task();
+-- A must-visit visit that met the household is what closes a task (visit_close_task): its kind,
+-- task, outcome and time stay as recorded.  A grid worker closed a task with such a visit, then
+-- made it a routine visit, or one that found nobody home, or moved it to another task or month,
+-- and the task stayed closed by it.  The owner passes.  Not a security definer: current_user
+-- is the writer.
+CREATE OR REPLACE FUNCTION visit_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  changed text[];
+BEGIN
+  IF OLD.kind <> 'must_visit' OR OLD.outcome <> 'visited' OR commgrid.is_owner(current_user) THEN
+    RETURN NEW;
+  END IF;
+  changed := array_remove(ARRAY[
+    CASE WHEN NEW.kind IS DISTINCT FROM OLD.kind THEN 'kind' END,
+    CASE WHEN NEW.task_id IS DISTINCT FROM OLD.task_id THEN 'task_id' END,
+    CASE WHEN NEW.outcome IS DISTINCT FROM OLD.outcome THEN 'outcome' END,
+    CASE WHEN NEW.visited_at IS DISTINCT FROM OLD.visited_at THEN 'visited_at' END], NULL);
+  IF changed <> '{}' THEN
+    RAISE EXCEPTION 'column % of a must-visit visit that met the household is kept by the system', changed[1]
+      USING ERRCODE = '428C9',
+            DETAIL = format('Visit %s closes task %s; the statement sets %s.', OLD.visit_id, OLD.task_id,
+                            array_to_string(changed, ', ')),
+            HINT = 'A visit that closed a task is a record: record another visit for what happened since.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION visit_guard() FROM PUBLIC;
+COMMENT ON FUNCTION visit_guard() IS
+  'Trigger: staff do not change the kind, task, outcome or time of a must-visit visit that met the household (428C9)';
+CREATE TRIGGER visit_guard BEFORE UPDATE OF kind, task_id, outcome, visited_at ON visit
+  FOR EACH ROW EXECUTE FUNCTION visit_guard();
 -- Findings of a visit.  Each acts when it is recorded, with the writer's rights (so the
 -- writer's jurisdiction and the resident's audit apply): a flag change updates the resident;
 -- a must-visit finding registers a task for someone in the household; a new arrival feeds the
@@ -8622,6 +8678,26 @@ COMMENT ON FUNCTION element_prepare() IS
   'Trigger: an element is a thing, its identifier of its type and of a known district; its shape stored in 4490, its location derived (point; line: nearest its centre; polygon: inside the part in its largest grid) and relocated when the shape changes; changed_on kept';
 CREATE TRIGGER anchor_element BEFORE INSERT OR UPDATE ON element
   FOR EACH ROW EXECUTE FUNCTION element_prepare();
+-- The day of an element's last change is the system's: element_prepare dates every change, and
+-- a new element takes the district's today (the default).  A grid worker filed an element
+-- "changed" on a day of its choosing, a year ahead.  The owner (a census load) passes.  Not a
+-- security definer: current_user is the writer.
+CREATE OR REPLACE FUNCTION element_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+BEGIN
+  IF NEW.changed_on IS DISTINCT FROM commgrid.district_today() AND NOT commgrid.is_owner(current_user) THEN
+    RAISE EXCEPTION 'column changed_on of element is kept by the system'
+      USING ERRCODE = '428C9',
+            DETAIL = format('The statement sets changed_on to %s.', NEW.changed_on),
+            HINT = 'Leave changed_on out: an element is dated when it is recorded or changed.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION element_guard() FROM PUBLIC;
+COMMENT ON FUNCTION element_guard() IS
+  'Trigger: staff do not date a new element''s last change (changed_on is the district''s today, 428C9); the owner does';
+CREATE TRIGGER element_guard BEFORE INSERT ON element
+  FOR EACH ROW EXECUTE FUNCTION element_guard();
 SELECT commgrid.register_assigned_table('commgrid.element', 'location', 'grid_code', 'grid');
 -- The grid file (一格一档): everything about one grid in one call, counts only, for staff
 -- whose jurisdiction holds the grid: people by category, households, rented dwellings and
@@ -9447,6 +9523,48 @@ END $$;
 REVOKE EXECUTE ON FUNCTION credit_attendance(bigint) FROM PUBLIC;
 COMMENT ON FUNCTION credit_attendance(bigint) IS
   'Credit one verified attendance (staff: of an activity in their jurisdiction); refused when it is unverified or already credited; returns the transaction';
+-- A credited attendance is the ledger's record of what it paid: while its earning stands, its
+-- person, activity, hours and verification stay as they were credited.  Community staff took a credited attendance's
+-- verification back, changed its hours or moved it to another resident, and the points stayed
+-- where they were: the verified hours behind the star board and the members' participation
+-- then told another story than the ledger.  No function of the extension changes these columns,
+-- so only an owner's session (a restore, a repair) passes; a security definer, as the
+-- attendance's earning may lie in its resident's community, beyond the writer's reach.
+CREATE OR REPLACE FUNCTION activity_attendance_guard() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+  SET enable_seqscan = off AS $$
+DECLARE
+  changed text[];
+  txn bigint;
+BEGIN
+  changed := array_remove(ARRAY[
+    CASE WHEN NEW.activity_id IS DISTINCT FROM OLD.activity_id THEN 'activity_id' END,
+    CASE WHEN NEW.resident_id IS DISTINCT FROM OLD.resident_id THEN 'resident_id' END,
+    CASE WHEN NEW.attended IS DISTINCT FROM OLD.attended THEN 'attended' END,
+    CASE WHEN NEW.hours IS DISTINCT FROM OLD.hours THEN 'hours' END,
+    CASE WHEN NEW.verified_by IS DISTINCT FROM OLD.verified_by THEN 'verified_by' END,
+    CASE WHEN NEW.verified_on IS DISTINCT FROM OLD.verified_on THEN 'verified_on' END], NULL);
+  IF changed = '{}' OR commgrid.is_owner(commgrid.acting_role()) THEN
+    RETURN NEW;
+  END IF;
+  SELECT x.transaction_id INTO txn FROM commgrid.love_transaction x
+  WHERE x.attendance_id OPERATOR(pg_catalog.=) OLD.attendance_id
+    AND NOT EXISTS (SELECT 1 FROM commgrid.love_transaction r WHERE r.reverses_id OPERATOR(pg_catalog.=) x.transaction_id);
+  IF FOUND THEN
+    RAISE EXCEPTION 'column % of a credited attendance is kept by the system', changed[1]
+      USING ERRCODE = '428C9',
+            DETAIL = format('Attendance %s was credited by transaction %s; the statement sets %s.',
+                            OLD.attendance_id, txn, array_to_string(changed, ', ')),
+            HINT = 'Reverse that earning first (reverse_transaction): its points go back, and the attendance may then be corrected.';
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION activity_attendance_guard() FROM PUBLIC;
+COMMENT ON FUNCTION activity_attendance_guard() IS
+  'Trigger: while the love bank''s earning of an attendance stands (not reversed), staff do not change its activity, person, attendance, hours or verification (428C9)';
+CREATE TRIGGER activity_attendance_guard
+  BEFORE UPDATE OF activity_id, resident_id, attended, hours, verified_by, verified_on ON activity_attendance
+  FOR EACH ROW EXECUTE FUNCTION activity_attendance_guard();
 -- Points to a relative: between two resident accounts, within the recipient's cap.
 -- Staff reach both holders.
 CREATE OR REPLACE FUNCTION transfer_points(from_account bigint, to_account bigint, points numeric, relation text)
@@ -11176,7 +11294,7 @@ COMMENT ON TABLE care_fence IS
   'A geofence of a person: a circle or a home polygon, optionally active only between two times of day (district time)';
 COMMENT ON COLUMN care_fence.fence_id IS 'Stable fence id';
 COMMENT ON COLUMN care_fence.resident_id IS 'The person it watches';
-COMMENT ON COLUMN care_fence.grid_code IS 'The person''s grid (set on insert): scopes the fence';
+COMMENT ON COLUMN care_fence.grid_code IS 'The person''s grid (set by trigger, put right when written): scopes the fence';
 COMMENT ON COLUMN care_fence.kind IS 'circle or polygon';
 COMMENT ON COLUMN care_fence.centre IS 'Centre of a circle, a Point in EPSG:4490';
 COMMENT ON COLUMN care_fence.radius_m IS 'Radius of a circle in metres; its outer ring is radius + max(0.1 radius, 20 m)';
@@ -11200,7 +11318,9 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION care_fence_grid() FROM PUBLIC;
 COMMENT ON FUNCTION care_fence_grid() IS 'Trigger: a fence takes its person''s grid';
-CREATE TRIGGER care_fence_grid BEFORE INSERT OR UPDATE OF resident_id ON care_fence
+-- grid_code too, as for a case or a contact: a fence's grid written alone skipped the trigger,
+-- and township staff put a person's home polygon before another grid's worker
+CREATE TRIGGER care_fence_grid BEFORE INSERT OR UPDATE OF resident_id, grid_code ON care_fence
   FOR EACH ROW EXECUTE FUNCTION care_fence_grid();
 -- A changed fence makes the wearer's cached fences stale in every backend: the device's
 -- state row gets a new fence_version (care_ingest compares it under the row lock it takes
@@ -12726,11 +12846,25 @@ SELECT commgrid.mark_personal('commgrid.stipend',
 SELECT commgrid.audit_table('commgrid.stipend');
 SELECT commgrid.register_dump('commgrid.stipend');
 -- Rows are history: only paid_on may change, once, and only on the month's last revision.
+-- A row is written by compute_stipends only: the district administrator inserted a month's
+-- stipend (or a later 'correction' revision, which the payroll then pays) with any basic,
+-- seniority and performance.  compute_stipends runs as the owner, who passes; so this guard is
+-- no security definer (current_user is the writer), and it reads only the row's own post.
 -- keyed lookups only: enable_seqscan off (docs/design/cached-plans.md)
 CREATE OR REPLACE FUNCTION stipend_guard() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, pg_temp
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp
   SET enable_seqscan = off AS $$
 BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NOT commgrid.is_owner(current_user) THEN
+      RAISE EXCEPTION 'a stipend row is kept by the system'
+        USING ERRCODE = '428C9',
+              DETAIL = format('The statement sets the stipend of post %s for %s (revision %s, %s): every column of it.',
+                              NEW.post_id, to_char(NEW.month, 'YYYY-MM'), NEW.revision, NEW.reason),
+              HINT = 'compute_stipends(month) writes a month''s stipends and their corrections from the posts, the scale and the appraisals.';
+    END IF;
+    RETURN NEW;
+  END IF;
   IF OLD.paid_on IS NOT NULL THEN
     RAISE EXCEPTION 'the stipend of post % for % (revision %) was paid on % and cannot change',
                     OLD.post_id, to_char(OLD.month, 'YYYY-MM'), OLD.revision, to_char(OLD.paid_on, 'YYYY-MM-DD')
@@ -12760,8 +12894,8 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION stipend_guard() FROM PUBLIC;
 COMMENT ON FUNCTION stipend_guard() IS
-  'Trigger: stipends are history; only paid_on of a month''s last revision may be set, once; paid rows never change';
-CREATE TRIGGER stipend_guard BEFORE UPDATE OR DELETE ON stipend
+  'Trigger: stipends are written by compute_stipends only (a staff INSERT: 428C9) and are history; only paid_on of a month''s last revision may be set, once; paid rows never change';
+CREATE TRIGGER stipend_guard BEFORE INSERT OR UPDATE OR DELETE ON stipend
   FOR EACH ROW EXECUTE FUNCTION stipend_guard();
 -- A scale once used keeps the months computed with it reproducible.
 CREATE OR REPLACE FUNCTION stipend_scale_guard() RETURNS trigger

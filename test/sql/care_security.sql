@@ -217,6 +217,10 @@ SELECT pg_temp.as_role('r460102_grid', $$INSERT INTO commgrid.care_ping (device_
        pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_binding SET consent_withdrawn_at = now() WHERE resident_id = 460102000002$$) AS other_consent,
        pg_temp.as_role('r460102_grid', $$UPDATE commgrid.care_device SET retired_at = now()$$) AS retire_device,
        pg_temp.as_role('r460102_town', $$UPDATE commgrid.care_setting SET jump_speed_kmh = 1$$) AS settings;
+-- a fence's grid written by hand is put back to its person's: township staff moved 甲's home
+-- polygon into grid 2, before that grid's worker
+SELECT pg_temp.as_role('r460102_town', $$UPDATE commgrid.care_fence SET grid_code = '460102001001002' WHERE resident_id = 460102000001$$) AS move_fence;
+SELECT DISTINCT f.grid_code = r.grid_code AS persons_grid FROM care_fence f JOIN resident r USING (resident_id) WHERE f.resident_id = 460102000001;
 -- a device's two scopes are held apart: its grid is its binding's (a typed one is put back),
 -- and the district's administrator may not hand a worn device to another district's stock
 SELECT pg_temp.as_role('r460102_admin', $$UPDATE commgrid.care_device SET owner_code = '460103001' WHERE device_id = 460102000001$$) AS to_other_district,

@@ -8,7 +8,7 @@ FROM (VALUES ('resident_take_household_grid'), ('take_member_community'), ('take
              ('residence_event_prepare'), ('take_household_grid'), ('tenancy_prepare'),
              ('must_visit_task_prepare'), ('visit_prepare'), ('visit_close_task'), ('task_pass_situation_to_visits'), ('visit_pass_to_findings'),
              ('visit_finding_prepare'), ('visit_finding_apply'), ('visit_for_writer'),
-             ('activity_attendance_admit'), ('love_movement_take_area'), ('love_transaction_check_balanced'), ('redemption_item_donor_in_reach'),
+             ('activity_attendance_admit'), ('activity_attendance_guard'), ('love_movement_take_area'), ('love_transaction_check_balanced'), ('redemption_item_donor_in_reach'),
              ('sw_case_worker_serves_contract'),
              ('training_attendance_hours'), ('party_work_post_check'), ('annual_appraisal_of_post_holder'), ('stipend_guard'),
              ('care_fence_grid'), ('care_binding_state'), ('care_alarm_child_check'), ('care_device_new_state'), ('care_case_alarm_wearer'),

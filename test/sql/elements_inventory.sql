@@ -50,6 +50,13 @@ INSERT INTO residence_event (resident_id, kind, status, on_date, origin) VALUES 
 INSERT INTO visit (household_id, staff_id, visited_at, kind, outcome) VALUES (430102000001, 430102000001, now() - interval '1 minute', 'routine', 'visited');
 SET ROLE v430102_grid;
 SELECT * FROM grid_file('430102001001001');
+-- the grid worker dates no element's last change (428C9); recorded on a census day, it is taken
+SAVEPOINT element_dates;
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$INSERT INTO commgrid.element (type_code, shape, department, recorded_on, changed_on) VALUES ('thing:0101', ST_SetSRID(ST_MakePoint(112.985, 28.195), 4490), 'x', '2026-01-01', commgrid.district_today() + 365)$$),
+  ($$INSERT INTO commgrid.element (type_code, shape, department, recorded_on) VALUES ('thing:0101', ST_SetSRID(ST_MakePoint(112.985, 28.195), 4490), 'x', '2026-01-01')$$)
+) t(stmt);
+ROLLBACK TO SAVEPOINT element_dates;
 SET ROLE v430102_grid2;
 SELECT pg_temp.try($$SELECT * FROM commgrid.grid_file('430102001001001')$$);
 SELECT pg_temp.try($$SELECT * FROM commgrid.grid_file('430102001')$$);

@@ -289,4 +289,24 @@ SELECT redeem(:r2, 4501020033) IS NOT NULL AS redeemed;
 RESET ROLE;
 SELECT item_id, stock FROM redemption_item WHERE item_id BETWEEN 4501020031 AND 4501020033 ORDER BY 1;
 ROLLBACK TO SAVEPOINT moved_holder;
+-- a credited attendance stays as the ledger credited it while its earning stands: township
+-- staff neither take its verification back, change its hours nor move it to another resident
+-- (428C9; the points stayed, and the verified hours behind the star board told another story);
+-- its other columns still change, and once the earning is reversed the attendance may be
+-- corrected (last: crediting and reversing take transaction ids)
+SAVEPOINT credited;
+INSERT INTO activity_attendance (attendance_id, activity_id, resident_id, attended, hours, verified_by, verified_on)
+VALUES (4501020104, 4501020004, 4501020003, true, 2, '服务站张三', '2016-05-02');
+SET LOCAL ROLE p450102_town;
+SELECT credit_attendance(4501020104) AS earning_104 \gset
+\set VERBOSITY default
+UPDATE activity_attendance SET verified_on = NULL, verified_by = NULL WHERE attendance_id = 4501020104;
+UPDATE activity_attendance SET hours = 12 WHERE attendance_id = 4501020104;
+UPDATE activity_attendance SET resident_id = 4501020004 WHERE attendance_id = 4501020104;
+\set VERBOSITY terse
+UPDATE activity_attendance SET volunteer_id = 'ZY000123' WHERE attendance_id = 4501020104 RETURNING attendance_id, volunteer_id;
+SELECT reverse_transaction(:earning_104, '工时登记有误') IS NOT NULL AS reversed;
+UPDATE activity_attendance SET hours = 1.5 WHERE attendance_id = 4501020104 RETURNING attendance_id, hours;
+RESET ROLE;
+ROLLBACK TO credited;
 ROLLBACK;

@@ -217,4 +217,14 @@ RESET ROLE;
 SET ROLE r420102_comm;
 SELECT count(*) AS community_sees, count(DISTINCT grid_code) AS grids FROM commgrid.service_request;
 RESET ROLE;
+-- nor does a request enter with its workflow done: a grid worker's INSERT with a status, a
+-- closing time and what was done starts submitted, with none of them (service_request_intake;
+-- last, as it takes a request id)
+SET ROLE r420102_grid;
+INSERT INTO commgrid.service_request (category_code, nature, description, location, channel, requester_kind, contact_name,
+                                      requested_at, status, resolved_at, closed_at, resolution)
+VALUES ('010101', 'help', '路灯不亮', ST_SetSRID(ST_MakePoint(114.25, 30.6), 4490), 'phone', 'contact', '李女士',
+        '2026-03-02 09:00+08', 'closed', now(), now(), '已修复')
+RETURNING status, resolved_at, closed_at, resolution;
+ROLLBACK TO s;
 ROLLBACK;

@@ -142,6 +142,27 @@ SELECT * FROM compute_stipends('2026-03-01');
 SELECT * FROM compute_stipends('2026-03-01');
 DROP TABLE pg_temp.stipend_line_now, pg_temp.stipend_last;
 RESET ROLE;
+-- a stipend row is compute_stipends' alone: the district administrator inserting a richer
+-- correction of a month (the payroll pays the last revision) or a month not yet computed is
+-- refused (428C9); it still pays the month's last revision and computes the next month
+SAVEPOINT stipend_rows;
+SET ROLE s520102_admin;
+\set VERBOSITY default
+INSERT INTO stipend (month, post_id, revision, resident_id, community_code, post, scheme, scale_id, post_level,
+                     grade, basic, seniority_years, seniority, appraisal_grade, performance, previous_total, reason)
+SELECT month, post_id, revision + 1, resident_id, community_code, post, scheme, scale_id, post_level,
+       grade, basic + 1000, seniority_years, seniority, appraisal_grade, performance, total, 'correction'
+FROM stipend WHERE post_id = 520102000004 AND month = '2026-03-01' ORDER BY revision DESC LIMIT 1;
+INSERT INTO stipend (month, post_id, revision, resident_id, community_code, post, scheme, basic, seniority_years,
+                     seniority, performance, reason)
+VALUES ('2026-04-01', 520102000004, 1, 520102000005, '520102001002', 'secretary', 'secretary_allowance', 200, 0, 0, 0, 'computed');
+\set VERBOSITY terse
+UPDATE stipend SET paid_on = '2026-03-31' WHERE post_id = 520102000004 AND month = '2026-03-01'
+RETURNING post_id, revision, total, paid_on;
+SELECT * FROM compute_stipends('2026-04-01');
+RESET ROLE;
+SELECT post_id, month, revision, total, reason FROM stipend WHERE post_id = 520102000004 ORDER BY month, revision;
+ROLLBACK TO stipend_rows;
 -- the district administrator maps logins to persons of the district only
 SET ROLE s520102_admin;
 INSERT INTO person_login VALUES ('s520102_grid'::regrole, 320508000001);

@@ -138,6 +138,30 @@ SELECT i.indicator_id, '440305001001', u.unit_id, 5, 3001, '2020-01-01'
 FROM assessment_indicator i JOIN camp USING (campaign_id), u WHERE i.code = 'C2' AND u.tag = 'U1';
 \echo :SQLSTATE
 ROLLBACK TO backdate;
+-- nor do staff date a new rating: entered_at is the system's (428C9), and the rating without
+-- it is taken, dated at the transaction's start
+SAVEPOINT staff_date;
+SELECT count(*) > 0 AS group_roles FROM create_roles();
+CREATE ROLE a440305_comm IN ROLE commgrid_community_staff;
+SELECT count(*) AS granted FROM (SELECT grant_jurisdiction('a440305_comm', '440305001001')) g;
+DELETE FROM assessment_rating WHERE ratee_unit_id = (SELECT unit_id FROM u WHERE tag = 'U1')
+  AND indicator_id = (SELECT indicator_id FROM assessment_indicator JOIN camp USING (campaign_id) WHERE code = 'C2');
+CREATE TEMP TABLE c2_u1 AS
+SELECT i.indicator_id, u.unit_id FROM assessment_indicator i JOIN camp USING (campaign_id), u WHERE i.code = 'C2' AND u.tag = 'U1';
+GRANT SELECT ON c2_u1 TO a440305_comm;
+SET ROLE a440305_comm;
+\set VERBOSITY default
+INSERT INTO assessment_rating (indicator_id, rater_code, ratee_unit_id, score, entered_by, entered_at)
+SELECT indicator_id, '440305001001', unit_id, 5, 3002, '2020-01-01' FROM c2_u1;
+\echo :SQLSTATE
+INSERT INTO assessment_rating (indicator_id, rater_code, ratee_unit_id, score, entered_by)
+SELECT indicator_id, '440305001001', unit_id, 5, 3002 FROM c2_u1
+RETURNING score, entered_by, entered_at = now() AS dated_now;
+UPDATE assessment_rating SET entered_at = '2020-01-01' WHERE indicator_id = (SELECT indicator_id FROM c2_u1)
+  AND ratee_unit_id = (SELECT unit_id FROM c2_u1)
+RETURNING score, entered_at = now() AS dated_now;
+RESET ROLE;
+ROLLBACK TO staff_date;
 -- 4002, also a leader of 甲街道 but with no post in 甲一, may
 UPDATE assessment_rating SET entered_by = 4002
 WHERE ratee_code = '440305001001'

@@ -363,6 +363,23 @@ SELECT pg_temp.try(stmt) FROM (VALUES
 SELECT situation, due_on - raised_on AS due_days, closed_on FROM must_visit_task WHERE task_id = 430102000090;
 UPDATE must_visit_task SET situation = 'serious_illness' WHERE task_id = 430102000090;
 SELECT situation, due_on - raised_on AS due_days FROM must_visit_task WHERE task_id = 430102000090;
+-- the visit that closed a task stays what closed it: a grid worker made it routine, found
+-- nobody home in it, moved it to another task or a month back, and the task stayed closed by it
+-- (428C9); what it saw may still be put right
+INSERT INTO visit (visit_id, resident_id, staff_id, visited_at, kind, outcome, task_id)
+VALUES (430102000061, 430102000003, 430102000001, now() - interval '1 minute', 'must_visit', 'visited', 430102000090);
+SELECT closed_by_visit, closed_on = district_today() AS closed_today FROM must_visit_task WHERE task_id = 430102000090;
+SAVEPOINT closing_visit;
+\set VERBOSITY default
+UPDATE visit SET outcome = 'nobody_home' WHERE visit_id = 430102000061;
+\set VERBOSITY terse
+ROLLBACK TO SAVEPOINT closing_visit;
+SELECT pg_temp.try(stmt) FROM (VALUES
+  ($$UPDATE commgrid.visit SET kind = 'routine', task_id = NULL WHERE visit_id = 430102000061$$),
+  ($$UPDATE commgrid.visit SET visited_at = visited_at - interval '30 days' WHERE visit_id = 430102000061$$)
+) t(stmt);
+UPDATE visit SET seen = '门窗完好' WHERE visit_id = 430102000061 RETURNING visit_id, kind, outcome, seen;
+SELECT closed_by_visit, closed_on = district_today() AS closed_today FROM must_visit_task WHERE task_id = 430102000090;
 RESET ROLE;
 -- a catalogue changed later does not re-date it when its resident leaves it (a deletion sets
 -- resident_id NULL): only its situation and its day do
