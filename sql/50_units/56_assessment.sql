@@ -132,7 +132,7 @@ COMMENT ON COLUMN assessment_rating.ratee_code IS 'the community rated (directio
 COMMENT ON COLUMN assessment_rating.score IS 'from 0 to the indicator''s max_score';
 COMMENT ON COLUMN assessment_rating.ratee_share IS
   'direction 1: the share of the unit''s campus in the rating community when the rating was entered (filled in), so a closed campaign''s results stay as they were when units or boundaries move';
-COMMENT ON COLUMN assessment_rating.entered_by IS 'the person who entered (or last changed) it; must not hold posts on both sides (回避)';
+COMMENT ON COLUMN assessment_rating.entered_by IS 'the person who entered (or last changed) it; must not hold posts on both sides (回避); for a login that is a person (person_login), that person';
 COMMENT ON COLUMN assessment_rating.entered_at IS 'Time the rating was entered or last changed (set by the trigger to the transaction''s start; ISO 8601 with zone on output); its district day is a day recusal is checked on';
 COMMENT ON COLUMN assessment_rating.note IS 'Free-text remark of the rater';
 COMMENT ON COLUMN assessment_rating.community_code IS 'scope: the rating community (direction 1) or the rated community (direction 2)';
@@ -284,6 +284,7 @@ CREATE FUNCTION assessment_rating_check() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, commgrid, public, pg_temp AS $$
 DECLARE
   i commgrid.assessment_indicator;
+  me bigint;
   on_day date;
   rater_text text;
   ratee_text text;
@@ -293,6 +294,22 @@ BEGIN
     PERFORM commgrid.assessment_refuse_closed(OLD.campaign_id, 'rating');
     IF TG_OP = 'DELETE' THEN
       RETURN OLD;
+    END IF;
+  END IF;
+
+  -- a login that is a person (person_login) enters and changes ratings as that person: the
+  -- recusal rule below reads entered_by, and a rater who held posts on both sides named
+  -- someone else to pass it.  A login that is no person names the person, as before.
+  me := commgrid.my_person_id();
+  IF me IS NOT NULL THEN
+    IF TG_OP = 'INSERT' AND NEW.entered_by IS NULL
+       OR TG_OP = 'UPDATE' AND NEW.entered_by IS NOT DISTINCT FROM OLD.entered_by THEN
+      NEW.entered_by := me;
+    ELSIF NEW.entered_by IS DISTINCT FROM me THEN
+      RAISE EXCEPTION 'login % is person %: it enters ratings as that person', commgrid.acting_role(), me
+        USING ERRCODE = '42501',
+              DETAIL = format('The statement names person %s as entered_by.', NEW.entered_by),
+              HINT = 'Leave entered_by out: it is the person of the login.';
     END IF;
   END IF;
 

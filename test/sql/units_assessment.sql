@@ -161,6 +161,26 @@ UPDATE assessment_rating SET entered_at = '2020-01-01' WHERE indicator_id = (SEL
   AND ratee_unit_id = (SELECT unit_id FROM c2_u1)
 RETURNING score, entered_at = now() AS dated_now;
 RESET ROLE;
+-- a login that is a person enters ratings as that person: naming another is refused (42501), and
+-- entered_by left out, or kept by an update, is the login's person (a login that is no person,
+-- as above, names the person)
+-- (this district has communities but no grids, and a mapping's own check needs the person's
+-- grid: the mapping is loaded as a restore would, without triggers)
+SET LOCAL session_replication_role = replica;
+INSERT INTO person_login VALUES ('a440305_comm'::regrole, 3002);
+SET LOCAL session_replication_role = origin;
+SET ROLE a440305_comm;
+UPDATE assessment_rating SET score = 4, entered_by = 4002 WHERE indicator_id = (SELECT indicator_id FROM c2_u1)
+  AND ratee_unit_id = (SELECT unit_id FROM c2_u1);
+\echo :SQLSTATE
+RESET ROLE;
+UPDATE assessment_rating SET entered_by = 4002 WHERE indicator_id = (SELECT indicator_id FROM c2_u1)
+  AND ratee_unit_id = (SELECT unit_id FROM c2_u1);
+SET ROLE a440305_comm;
+UPDATE assessment_rating SET score = 4 WHERE indicator_id = (SELECT indicator_id FROM c2_u1)
+  AND ratee_unit_id = (SELECT unit_id FROM c2_u1)
+RETURNING score, entered_by;
+RESET ROLE;
 ROLLBACK TO staff_date;
 -- 4002, also a leader of 甲街道 but with no post in 甲一, may
 UPDATE assessment_rating SET entered_by = 4002
