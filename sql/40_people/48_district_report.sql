@@ -265,16 +265,49 @@ $$;
 REVOKE EXECUTE ON FUNCTION bi_grid_summary_rows() FROM PUBLIC;
 COMMENT ON FUNCTION bi_grid_summary_rows() IS
   'The rows of bi_grid_summary, computed with the owner''s rights (for the BI reader)';
-CREATE VIEW bi_grid_summary AS
+-- The counts of a sensitive kind (vulnerable residents: minimum living allowance, extreme
+-- poverty …; empty-nest elderly) are shown only when at least k (masking_setting
+-- bi_min_group_size), as bi_resident's groups: "1 of the 2 residents of this grid lives on the
+-- minimum living allowance" names a household.  A hidden count is NULL (0 too).  The district's
+-- report gives the district's total of vulnerable residents, so a district with one hidden grid
+-- would give its count back (total minus the shown ones): there one shown count of the district
+-- is hidden as well (secondary suppression), that of the grid with the most residents outside
+-- it, so that the two hidden counts' known sum, bounded by the grids' residents, leaves the
+-- small one anywhere from 0 to k-1.
+CREATE VIEW bi_grid_summary WITH (security_barrier) AS
+WITH k AS (SELECT s.value AS k FROM commgrid.masking_setting s WHERE s.name = 'bi_min_group_size'),
+ranked AS (
+  SELECT s.*,
+         s.vulnerable_residents < k.k AS vulnerable_small,
+         count(*) FILTER (WHERE s.vulnerable_residents < k.k) OVER d AS vulnerable_small_in_district,
+         row_number() OVER (PARTITION BY left(s.grid_code, 6), s.vulnerable_residents >= k.k
+                            ORDER BY s.residents - s.vulnerable_residents DESC, s.grid_code) AS vulnerable_rank,
+         s.empty_nest_elderly < k.k AS empty_nest_small,
+         count(*) FILTER (WHERE s.empty_nest_elderly < k.k) OVER d AS empty_nest_small_in_district,
+         row_number() OVER (PARTITION BY left(s.grid_code, 6), s.empty_nest_elderly >= k.k
+                            ORDER BY s.residents - s.empty_nest_elderly DESC, s.grid_code) AS empty_nest_rank
+  FROM commgrid.bi_grid_summary_rows() s CROSS JOIN k
+  WINDOW d AS (PARTITION BY left(s.grid_code, 6))
+)
 SELECT s.grid_code, s.grid_name, s.community_code, s.community_name, s.party_group_name,
-       s.party_group_has_leader, s.households, s.residents, s.vulnerable_residents, s.empty_nest_elderly,
+       s.party_group_has_leader, s.households, s.residents,
+       CASE WHEN NOT s.vulnerable_small
+                 AND NOT (s.vulnerable_small_in_district = 1 AND s.vulnerable_rank = 1)
+            THEN s.vulnerable_residents END AS vulnerable_residents,
+       CASE WHEN NOT s.empty_nest_small
+                 AND NOT (s.empty_nest_small_in_district = 1 AND s.empty_nest_rank = 1)
+            THEN s.empty_nest_elderly END AS empty_nest_elderly,
        s.members_placed, s.staff, s.full_time_staff, s.compliance_problems
-FROM commgrid.bi_grid_summary_rows() s;
+FROM ranked s;
 COMMENT ON VIEW bi_grid_summary IS
-  'BI: one row per grid (commgrid.grid_summary): counts only, plain types';
+  'BI: one row per grid (commgrid.grid_summary): counts only, plain types; vulnerable and empty-nest residents NULL when fewer than k (masking_setting bi_min_group_size), and one more grid''s (the one with most residents outside the count) when only one grid of the district is hidden';
 -- the BI copies say what the report views' columns say (one text for both)
 SELECT commgrid.copy_column_comments('commgrid.bi_community_summary', 'commgrid.community_summary');
 SELECT commgrid.copy_column_comments('commgrid.bi_grid_summary', 'commgrid.grid_summary');
+COMMENT ON COLUMN bi_grid_summary.vulnerable_residents IS
+  'Residents in at least one vulnerable group (vulnerable_kinds not empty); NULL when fewer than k, or when only one grid of the district is hidden and this grid has the most residents outside the count';
+COMMENT ON COLUMN bi_grid_summary.empty_nest_elderly IS
+  'Residents marked empty-nest elderly (空巢老人); NULL when fewer than k, or when only one grid of the district is hidden and this grid has the most residents outside the count';
 
 -- The district figures for BI: area_report of every district, computed with the owner's rights.
 CREATE FUNCTION bi_district_report_rows()

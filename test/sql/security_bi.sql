@@ -148,6 +148,38 @@ RESET ROLE;
 SELECT (SELECT array_agg(ROW(indicator, value, unit) ORDER BY line) FROM bi_district_report WHERE district_code = '350103')
      = (SELECT array_agg(ROW(indicator, value, unit)) FROM area_report('350103')) AS bi_report_is_area_report;
 
+-- counts of a sensitive kind per grid (bi_grid_summary): shown only when at least k.  Grid 1:
+-- 6 vulnerable residents of 12; grid 2 (one household of 2): 1 on the minimum living
+-- allowance and empty-nest (hidden: it would name that household); 丁一: 5 vulnerable.  Only
+-- grid 2 is hidden in the district, so the district's total (bi_district_report) minus the
+-- shown counts would give it back: grid 1's 6 (6 residents outside it, 丁一 none) is hidden
+-- as well; the 7 left for grids 1 and 2 fit grid 2 having 0, 1 or 2.  Empty-nest
+-- elderly: 丁一's 5 shown, grid 1's 0 and grid 2's 1 hidden (two hidden, nothing more to hide).
+\set QUIET on
+UPDATE resident SET vulnerable_kinds = '{minimum_living_allowance}'
+WHERE resident_id IN (350103000001, 350103000002, 350103000003, 350103000004, 350103000005,
+                      350103000006, 350103000013, 350103000015, 350103000016, 350103000017,
+                      350103000018, 350103000019);
+UPDATE resident SET empty_nest_elderly = true
+WHERE resident_id IN (350103000013, 350103000015, 350103000016, 350103000017, 350103000018, 350103000019);
+\set QUIET off
+TRUNCATE peeked;
+CREATE FUNCTION public.r350103_peek_count(g text, n bigint) RETURNS boolean LANGUAGE sql COST 0.0000001 AS $$
+  INSERT INTO peeked VALUES (g, 'vulnerable', n::text) RETURNING true
+$$;
+SET ROLE r350103_bi;
+SELECT grid_code, households, residents, vulnerable_residents, empty_nest_elderly
+FROM bi_grid_summary WHERE grid_code LIKE '350103%' ORDER BY 1;
+SELECT value AS district_vulnerable,
+       value - (SELECT sum(vulnerable_residents) FROM bi_grid_summary WHERE grid_code LIKE '350103%')
+         AS in_hidden_grids
+FROM bi_district_report WHERE district_code = '350103' AND indicator = 'vulnerable residents';
+-- a function of its own sees only what the view shows (a security barrier)
+SELECT count(*) FROM bi_grid_summary WHERE public.r350103_peek_count(grid_code, vulnerable_residents)
+  AND grid_code LIKE '350103%';
+RESET ROLE;
+SELECT grid_code, age_band AS vulnerable_seen FROM peeked ORDER BY 1;
+
 \i test/fixtures/security_cleanup.psql
 \set QUIET on
 SET client_min_messages = warning;
