@@ -273,17 +273,18 @@ COMMENT ON FUNCTION bi_grid_summary_rows() IS
 -- would give its count back (total minus the shown ones): there one shown count of the district
 -- is hidden as well (secondary suppression), that of the grid with the most residents outside
 -- it, so that the two hidden counts' known sum, bounded by the grids' residents, leaves the
--- small one anywhere from 0 to k-1.
+-- small one anywhere from 0 to k-1.  A grid without residents does not count as hidden: its 0
+-- is known anyway.
 CREATE VIEW bi_grid_summary WITH (security_barrier) AS
 WITH k AS (SELECT s.value AS k FROM commgrid.masking_setting s WHERE s.name = 'bi_min_group_size'),
 ranked AS (
   SELECT s.*,
          s.vulnerable_residents < k.k AS vulnerable_small,
-         count(*) FILTER (WHERE s.vulnerable_residents < k.k) OVER d AS vulnerable_small_in_district,
+         count(*) FILTER (WHERE s.vulnerable_residents < k.k AND s.residents > 0) OVER d AS vulnerable_small_in_district,
          row_number() OVER (PARTITION BY left(s.grid_code, 6), s.vulnerable_residents >= k.k
                             ORDER BY s.residents - s.vulnerable_residents DESC, s.grid_code) AS vulnerable_rank,
          s.empty_nest_elderly < k.k AS empty_nest_small,
-         count(*) FILTER (WHERE s.empty_nest_elderly < k.k) OVER d AS empty_nest_small_in_district,
+         count(*) FILTER (WHERE s.empty_nest_elderly < k.k AND s.residents > 0) OVER d AS empty_nest_small_in_district,
          row_number() OVER (PARTITION BY left(s.grid_code, 6), s.empty_nest_elderly >= k.k
                             ORDER BY s.residents - s.empty_nest_elderly DESC, s.grid_code) AS empty_nest_rank
   FROM commgrid.bi_grid_summary_rows() s CROSS JOIN k

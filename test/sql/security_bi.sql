@@ -179,6 +179,15 @@ SELECT count(*) FROM bi_grid_summary WHERE public.r350103_peek_count(grid_code, 
   AND grid_code LIKE '350103%';
 RESET ROLE;
 SELECT grid_code, age_band AS vulnerable_seen FROM peeked ORDER BY 1;
+-- a new grid without residents hides nothing (its 0 is known from residents): grid 2 is still
+-- the only grid hidden, and grid 1's count stays hidden with it
+\set QUIET on
+INSERT INTO area (code, name, kind, boundary)
+VALUES ('350103002001002', '丁一第2网格', 'grid', ST_MakeEnvelope(119.39, 26.39, 119.4, 26.4, 4490));
+\set QUIET off
+SET ROLE r350103_bi;
+SELECT grid_code, residents, vulnerable_residents FROM bi_grid_summary WHERE grid_code LIKE '350103%' ORDER BY 1;
+RESET ROLE;
 
 \i test/fixtures/security_cleanup.psql
 \set QUIET on
