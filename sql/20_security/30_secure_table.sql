@@ -55,6 +55,31 @@ LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'commgrid_is_owner';
 COMMENT ON FUNCTION is_owner(name) IS
   'Is the role a superuser or the owner of schema commgrid? (acting_scopes, and the guards of the columns only the extension''s own functions write)';
 
+-- The guards of the columns only the extension's own functions write (a due day, the visit that
+-- closed a task, a credited attendance's hours): which of them a write sets, and the one 428C9
+-- they all answer, naming the first.  Open to all and immutable: the guards run with the
+-- writer's rights, and both compute from their arguments only.
+-- The columns, of those named, whose value differs between the rows (an INSERT: old_row NULL,
+-- the columns the new row sets).
+CREATE FUNCTION kept_columns_set(new_row jsonb, old_row jsonb, columns text[]) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT COALESCE(array_agg(c ORDER BY o), '{}')
+  FROM unnest(columns) WITH ORDINALITY u(c, o)
+  WHERE COALESCE(new_row -> c, 'null') IS DISTINCT FROM COALESCE(old_row -> c, 'null')
+$$;
+COMMENT ON FUNCTION kept_columns_set(jsonb, jsonb, text[]) IS
+  'Of the columns named, those whose value differs between two rows as JSON (old_row NULL: those the new row sets); for the guards of system-kept columns';
+CREATE FUNCTION refuse_kept_columns(what text, changed text[], detail text, hint text) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF changed <> '{}' THEN
+    RAISE EXCEPTION 'column % of % is kept by the system', changed[1], what
+      USING ERRCODE = '428C9', DETAIL = detail, HINT = hint;
+  END IF;
+END $$;
+COMMENT ON FUNCTION refuse_kept_columns(text, text[], text, text) IS
+  'Raise 428C9 "column C of WHAT is kept by the system" (with the detail and hint given) when a write sets any of the changed columns; for the guards of system-kept columns';
+
 CREATE FUNCTION acting_scopes() RETURNS gridcode[]
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE

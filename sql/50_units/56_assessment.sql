@@ -440,10 +440,9 @@ CREATE FUNCTION assessment_rating_guard() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
   IF NEW.entered_at IS DISTINCT FROM pg_catalog.now() AND NOT commgrid.is_owner(current_user) THEN
-    RAISE EXCEPTION 'column entered_at of assessment_rating is kept by the system'
-      USING ERRCODE = '428C9',
-            DETAIL = format('The statement sets entered_at to %s.', NEW.entered_at),
-            HINT = 'Leave entered_at out: a rating is dated when it is entered or changed.';
+    PERFORM commgrid.refuse_kept_columns('assessment_rating', '{entered_at}',
+      format('The statement sets entered_at to %s.', NEW.entered_at),
+      'Leave entered_at out: a rating is dated when it is entered or changed.');
   END IF;
   RETURN NEW;
 END $$;

@@ -299,22 +299,13 @@ BEGIN
     RETURN NEW;
   END IF;
   IF TG_OP = 'INSERT' THEN
-    changed := array_remove(ARRAY[
-      CASE WHEN NEW.closed_by_visit IS NOT NULL THEN 'closed_by_visit' END,
-      CASE WHEN NEW.closed_on IS NOT NULL THEN 'closed_on' END], NULL);
+    changed := commgrid.kept_columns_set(to_jsonb(NEW), NULL, '{closed_by_visit, closed_on}');
   ELSE
-    changed := array_remove(ARRAY[
-      CASE WHEN NEW.due_on IS DISTINCT FROM OLD.due_on THEN 'due_on' END,
-      CASE WHEN NEW.closed_by_visit IS DISTINCT FROM OLD.closed_by_visit THEN 'closed_by_visit' END,
-      CASE WHEN NEW.closed_on IS DISTINCT FROM OLD.closed_on THEN 'closed_on' END,
-      CASE WHEN NEW.raised_by_visit IS DISTINCT FROM OLD.raised_by_visit THEN 'raised_by_visit' END], NULL);
+    changed := commgrid.kept_columns_set(to_jsonb(NEW), to_jsonb(OLD), '{due_on, closed_by_visit, closed_on, raised_by_visit}');
   END IF;
-  IF changed <> '{}' THEN
-    RAISE EXCEPTION 'column % of must_visit_task is kept by the system', changed[1]
-      USING ERRCODE = '428C9',
-            DETAIL = format('The statement sets %s.', array_to_string(changed, ', ')),
-            HINT = 'A visit citing the task (visit.task_id) closes it; the due day follows the situation and raised_on.';
-  END IF;
+  PERFORM commgrid.refuse_kept_columns('must_visit_task', changed,
+    format('The statement sets %s.', array_to_string(changed, ', ')),
+    'A visit citing the task (visit.task_id) closes it; the due day follows the situation and raised_on.');
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION must_visit_task_guard() FROM PUBLIC;

@@ -179,18 +179,10 @@ BEGIN
   IF OLD.kind <> 'must_visit' OR OLD.outcome <> 'visited' OR commgrid.is_owner(current_user) THEN
     RETURN NEW;
   END IF;
-  changed := array_remove(ARRAY[
-    CASE WHEN NEW.kind IS DISTINCT FROM OLD.kind THEN 'kind' END,
-    CASE WHEN NEW.task_id IS DISTINCT FROM OLD.task_id THEN 'task_id' END,
-    CASE WHEN NEW.outcome IS DISTINCT FROM OLD.outcome THEN 'outcome' END,
-    CASE WHEN NEW.visited_at IS DISTINCT FROM OLD.visited_at THEN 'visited_at' END], NULL);
-  IF changed <> '{}' THEN
-    RAISE EXCEPTION 'column % of a must-visit visit that met the household is kept by the system', changed[1]
-      USING ERRCODE = '428C9',
-            DETAIL = format('Visit %s closes task %s; the statement sets %s.', OLD.visit_id, OLD.task_id,
-                            array_to_string(changed, ', ')),
-            HINT = 'A visit that closed a task is a record: record another visit for what happened since.';
-  END IF;
+  changed := commgrid.kept_columns_set(to_jsonb(NEW), to_jsonb(OLD), '{kind, task_id, outcome, visited_at}');
+  PERFORM commgrid.refuse_kept_columns('a must-visit visit that met the household', changed,
+    format('Visit %s closes task %s; the statement sets %s.', OLD.visit_id, OLD.task_id, array_to_string(changed, ', ')),
+    'A visit that closed a task is a record: record another visit for what happened since.');
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION visit_guard() FROM PUBLIC;

@@ -124,10 +124,9 @@ CREATE FUNCTION element_guard() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
   IF NEW.changed_on IS DISTINCT FROM commgrid.district_today() AND NOT commgrid.is_owner(current_user) THEN
-    RAISE EXCEPTION 'column changed_on of element is kept by the system'
-      USING ERRCODE = '428C9',
-            DETAIL = format('The statement sets changed_on to %s.', NEW.changed_on),
-            HINT = 'Leave changed_on out: an element is dated when it is recorded or changed.';
+    PERFORM commgrid.refuse_kept_columns('element', '{changed_on}',
+      format('The statement sets changed_on to %s.', NEW.changed_on),
+      'Leave changed_on out: an element is dated when it is recorded or changed.');
   END IF;
   RETURN NEW;
 END $$;

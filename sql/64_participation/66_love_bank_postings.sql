@@ -236,13 +236,8 @@ DECLARE
   changed text[];
   txn bigint;
 BEGIN
-  changed := array_remove(ARRAY[
-    CASE WHEN NEW.activity_id IS DISTINCT FROM OLD.activity_id THEN 'activity_id' END,
-    CASE WHEN NEW.resident_id IS DISTINCT FROM OLD.resident_id THEN 'resident_id' END,
-    CASE WHEN NEW.attended IS DISTINCT FROM OLD.attended THEN 'attended' END,
-    CASE WHEN NEW.hours IS DISTINCT FROM OLD.hours THEN 'hours' END,
-    CASE WHEN NEW.verified_by IS DISTINCT FROM OLD.verified_by THEN 'verified_by' END,
-    CASE WHEN NEW.verified_on IS DISTINCT FROM OLD.verified_on THEN 'verified_on' END], NULL);
+  changed := commgrid.kept_columns_set(to_jsonb(NEW), to_jsonb(OLD),
+                                       '{activity_id, resident_id, attended, hours, verified_by, verified_on}');
   IF changed = '{}' OR commgrid.is_owner(commgrid.acting_role()) THEN
     RETURN NEW;
   END IF;
@@ -250,11 +245,10 @@ BEGIN
   WHERE x.attendance_id OPERATOR(pg_catalog.=) OLD.attendance_id
     AND NOT EXISTS (SELECT 1 FROM commgrid.love_transaction r WHERE r.reverses_id OPERATOR(pg_catalog.=) x.transaction_id);
   IF FOUND THEN
-    RAISE EXCEPTION 'column % of a credited attendance is kept by the system', changed[1]
-      USING ERRCODE = '428C9',
-            DETAIL = format('Attendance %s was credited by transaction %s; the statement sets %s.',
-                            OLD.attendance_id, txn, array_to_string(changed, ', ')),
-            HINT = 'Reverse that earning first (reverse_transaction): its points go back, and the attendance may then be corrected.';
+    PERFORM commgrid.refuse_kept_columns('a credited attendance', changed,
+      format('Attendance %s was credited by transaction %s; the statement sets %s.',
+             OLD.attendance_id, txn, array_to_string(changed, ', ')),
+      'Reverse that earning first (reverse_transaction): its points go back, and the attendance may then be corrected.');
   END IF;
   RETURN NEW;
 END $$;

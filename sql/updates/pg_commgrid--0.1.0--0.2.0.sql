@@ -728,6 +728,30 @@ LANGUAGE c STABLE PARALLEL SAFE AS 'MODULE_PATHNAME', 'commgrid_is_owner';
 -- open to all: the guards call it with the writer's rights, and pg_roles tells the same
 COMMENT ON FUNCTION is_owner(name) IS
   'Is the role a superuser or the owner of schema commgrid? (acting_scopes, and the guards of the columns only the extension''s own functions write)';
+-- The guards of the columns only the extension's own functions write (a due day, the visit that
+-- closed a task, a credited attendance's hours): which of them a write sets, and the one 428C9
+-- they all answer, naming the first.  Open to all and immutable: the guards run with the
+-- writer's rights, and both compute from their arguments only.
+-- The columns, of those named, whose value differs between the rows (an INSERT: old_row NULL,
+-- the columns the new row sets).
+CREATE OR REPLACE FUNCTION kept_columns_set(new_row jsonb, old_row jsonb, columns text[]) RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT COALESCE(array_agg(c ORDER BY o), '{}')
+  FROM unnest(columns) WITH ORDINALITY u(c, o)
+  WHERE COALESCE(new_row -> c, 'null') IS DISTINCT FROM COALESCE(old_row -> c, 'null')
+$$;
+COMMENT ON FUNCTION kept_columns_set(jsonb, jsonb, text[]) IS
+  'Of the columns named, those whose value differs between two rows as JSON (old_row NULL: those the new row sets); for the guards of system-kept columns';
+CREATE OR REPLACE FUNCTION refuse_kept_columns(what text, changed text[], detail text, hint text) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF changed <> '{}' THEN
+    RAISE EXCEPTION 'column % of % is kept by the system', changed[1], what
+      USING ERRCODE = '428C9', DETAIL = detail, HINT = hint;
+  END IF;
+END $$;
+COMMENT ON FUNCTION refuse_kept_columns(text, text[], text, text) IS
+  'Raise 428C9 "column C of WHAT is kept by the system" (with the detail and hint given) when a write sets any of the changed columns; for the guards of system-kept columns';
 CREATE OR REPLACE FUNCTION acting_scopes() RETURNS gridcode[]
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
@@ -5006,10 +5030,9 @@ CREATE OR REPLACE FUNCTION assessment_rating_guard() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
   IF NEW.entered_at IS DISTINCT FROM pg_catalog.now() AND NOT commgrid.is_owner(current_user) THEN
-    RAISE EXCEPTION 'column entered_at of assessment_rating is kept by the system'
-      USING ERRCODE = '428C9',
-            DETAIL = format('The statement sets entered_at to %s.', NEW.entered_at),
-            HINT = 'Leave entered_at out: a rating is dated when it is entered or changed.';
+    PERFORM commgrid.refuse_kept_columns('assessment_rating', '{entered_at}',
+      format('The statement sets entered_at to %s.', NEW.entered_at),
+      'Leave entered_at out: a rating is dated when it is entered or changed.');
   END IF;
   RETURN NEW;
 END $$;
@@ -7618,22 +7641,13 @@ BEGIN
     RETURN NEW;
   END IF;
   IF TG_OP = 'INSERT' THEN
-    changed := array_remove(ARRAY[
-      CASE WHEN NEW.closed_by_visit IS NOT NULL THEN 'closed_by_visit' END,
-      CASE WHEN NEW.closed_on IS NOT NULL THEN 'closed_on' END], NULL);
+    changed := commgrid.kept_columns_set(to_jsonb(NEW), NULL, '{closed_by_visit, closed_on}');
   ELSE
-    changed := array_remove(ARRAY[
-      CASE WHEN NEW.due_on IS DISTINCT FROM OLD.due_on THEN 'due_on' END,
-      CASE WHEN NEW.closed_by_visit IS DISTINCT FROM OLD.closed_by_visit THEN 'closed_by_visit' END,
-      CASE WHEN NEW.closed_on IS DISTINCT FROM OLD.closed_on THEN 'closed_on' END,
-      CASE WHEN NEW.raised_by_visit IS DISTINCT FROM OLD.raised_by_visit THEN 'raised_by_visit' END], NULL);
+    changed := commgrid.kept_columns_set(to_jsonb(NEW), to_jsonb(OLD), '{due_on, closed_by_visit, closed_on, raised_by_visit}');
   END IF;
-  IF changed <> '{}' THEN
-    RAISE EXCEPTION 'column % of must_visit_task is kept by the system', changed[1]
-      USING ERRCODE = '428C9',
-            DETAIL = format('The statement sets %s.', array_to_string(changed, ', ')),
-            HINT = 'A visit citing the task (visit.task_id) closes it; the due day follows the situation and raised_on.';
-  END IF;
+  PERFORM commgrid.refuse_kept_columns('must_visit_task', changed,
+    format('The statement sets %s.', array_to_string(changed, ', ')),
+    'A visit citing the task (visit.task_id) closes it; the due day follows the situation and raised_on.');
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION must_visit_task_guard() FROM PUBLIC;
@@ -7817,18 +7831,10 @@ BEGIN
   IF OLD.kind <> 'must_visit' OR OLD.outcome <> 'visited' OR commgrid.is_owner(current_user) THEN
     RETURN NEW;
   END IF;
-  changed := array_remove(ARRAY[
-    CASE WHEN NEW.kind IS DISTINCT FROM OLD.kind THEN 'kind' END,
-    CASE WHEN NEW.task_id IS DISTINCT FROM OLD.task_id THEN 'task_id' END,
-    CASE WHEN NEW.outcome IS DISTINCT FROM OLD.outcome THEN 'outcome' END,
-    CASE WHEN NEW.visited_at IS DISTINCT FROM OLD.visited_at THEN 'visited_at' END], NULL);
-  IF changed <> '{}' THEN
-    RAISE EXCEPTION 'column % of a must-visit visit that met the household is kept by the system', changed[1]
-      USING ERRCODE = '428C9',
-            DETAIL = format('Visit %s closes task %s; the statement sets %s.', OLD.visit_id, OLD.task_id,
-                            array_to_string(changed, ', ')),
-            HINT = 'A visit that closed a task is a record: record another visit for what happened since.';
-  END IF;
+  changed := commgrid.kept_columns_set(to_jsonb(NEW), to_jsonb(OLD), '{kind, task_id, outcome, visited_at}');
+  PERFORM commgrid.refuse_kept_columns('a must-visit visit that met the household', changed,
+    format('Visit %s closes task %s; the statement sets %s.', OLD.visit_id, OLD.task_id, array_to_string(changed, ', ')),
+    'A visit that closed a task is a record: record another visit for what happened since.');
   RETURN NEW;
 END $$;
 REVOKE EXECUTE ON FUNCTION visit_guard() FROM PUBLIC;
@@ -8737,10 +8743,9 @@ CREATE OR REPLACE FUNCTION element_guard() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
 BEGIN
   IF NEW.changed_on IS DISTINCT FROM commgrid.district_today() AND NOT commgrid.is_owner(current_user) THEN
-    RAISE EXCEPTION 'column changed_on of element is kept by the system'
-      USING ERRCODE = '428C9',
-            DETAIL = format('The statement sets changed_on to %s.', NEW.changed_on),
-            HINT = 'Leave changed_on out: an element is dated when it is recorded or changed.';
+    PERFORM commgrid.refuse_kept_columns('element', '{changed_on}',
+      format('The statement sets changed_on to %s.', NEW.changed_on),
+      'Leave changed_on out: an element is dated when it is recorded or changed.');
   END IF;
   RETURN NEW;
 END $$;
@@ -9588,13 +9593,8 @@ DECLARE
   changed text[];
   txn bigint;
 BEGIN
-  changed := array_remove(ARRAY[
-    CASE WHEN NEW.activity_id IS DISTINCT FROM OLD.activity_id THEN 'activity_id' END,
-    CASE WHEN NEW.resident_id IS DISTINCT FROM OLD.resident_id THEN 'resident_id' END,
-    CASE WHEN NEW.attended IS DISTINCT FROM OLD.attended THEN 'attended' END,
-    CASE WHEN NEW.hours IS DISTINCT FROM OLD.hours THEN 'hours' END,
-    CASE WHEN NEW.verified_by IS DISTINCT FROM OLD.verified_by THEN 'verified_by' END,
-    CASE WHEN NEW.verified_on IS DISTINCT FROM OLD.verified_on THEN 'verified_on' END], NULL);
+  changed := commgrid.kept_columns_set(to_jsonb(NEW), to_jsonb(OLD),
+                                       '{activity_id, resident_id, attended, hours, verified_by, verified_on}');
   IF changed = '{}' OR commgrid.is_owner(commgrid.acting_role()) THEN
     RETURN NEW;
   END IF;
@@ -9602,11 +9602,10 @@ BEGIN
   WHERE x.attendance_id OPERATOR(pg_catalog.=) OLD.attendance_id
     AND NOT EXISTS (SELECT 1 FROM commgrid.love_transaction r WHERE r.reverses_id OPERATOR(pg_catalog.=) x.transaction_id);
   IF FOUND THEN
-    RAISE EXCEPTION 'column % of a credited attendance is kept by the system', changed[1]
-      USING ERRCODE = '428C9',
-            DETAIL = format('Attendance %s was credited by transaction %s; the statement sets %s.',
-                            OLD.attendance_id, txn, array_to_string(changed, ', ')),
-            HINT = 'Reverse that earning first (reverse_transaction): its points go back, and the attendance may then be corrected.';
+    PERFORM commgrid.refuse_kept_columns('a credited attendance', changed,
+      format('Attendance %s was credited by transaction %s; the statement sets %s.',
+             OLD.attendance_id, txn, array_to_string(changed, ', ')),
+      'Reverse that earning first (reverse_transaction): its points go back, and the attendance may then be corrected.');
   END IF;
   RETURN NEW;
 END $$;
