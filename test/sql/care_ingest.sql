@@ -445,6 +445,21 @@ SELECT to_char(fixed_at AT TIME ZONE 'Asia/Shanghai', 'HH24:MI:SS') AS fixed, st
 FROM care_ping WHERE device_id = 460102000001 AND fixed_at BETWEEN '2026-12-02 09:23+08' AND '2026-12-02 09:24+08'
 ORDER BY fixed_at;
 
+-- 9g. the reads ingest and care_track make find their pings by an index, whatever the size of
+-- the day (a track read by scanning the days it covers took seconds a day at the district's
+-- 26 million pings a day); with sequential scans off, so that the tiny test partitions say
+-- which index each read can use
+SET LOCAL enable_seqscan = off;
+SET LOCAL enable_bitmapscan = off;
+EXPLAIN (COSTS OFF) SELECT 1 FROM care_ping p WHERE p.resident_id = 460102000001
+  AND p.fixed_at >= '2026-12-02 09:00+08' AND p.fixed_at < '2026-12-02 10:00+08';
+EXPLAIN (COSTS OFF) SELECT 1 FROM care_ping p WHERE p.device_id = 460102000001
+  AND p.fixed_at = '2026-12-02 09:23:00+08' AND p.message = 'position';
+RESET enable_seqscan;
+RESET enable_bitmapscan;
+SELECT indexrelid::regclass AS index, pg_get_indexdef(indexrelid) AS definition
+FROM pg_index WHERE indrelid = 'care_ping'::regclass ORDER BY 1::text;
+
 -- 10. retention: partitions older than the limit are dropped
 UPDATE care_setting SET ping_retention_days = 30;
 SELECT care_ping_drop_expired('2027-01-01') AS dropped;
