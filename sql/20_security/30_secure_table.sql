@@ -79,6 +79,30 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION refuse_kept_columns(text, text[], text, text) IS
   'Raise 428C9 "column C of WHAT is kept by the system" (with the detail and hint given) when a write sets any of the changed columns; for the guards of system-kept columns';
+-- A new row's date stamp is the system's: the column's default (the transaction's start, or
+-- the district's today), which the table's own trigger keeps on every change.  A writer who
+-- sets it dates the row as it likes (a rating a day before a cross-appointment, an element
+-- "changed" a year ahead).  Trigger arguments: the column, 'now' or 'district_today', the hint.
+-- The owner (a restore, a load) passes.  Not a security definer: current_user is the writer.
+CREATE FUNCTION refuse_staff_stamp() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  given text := pg_catalog.to_jsonb(NEW) ->> TG_ARGV[0];
+  differs boolean := CASE TG_ARGV[1]
+                       WHEN 'now' THEN given::timestamptz IS DISTINCT FROM pg_catalog.now()
+                       WHEN 'district_today' THEN given::date IS DISTINCT FROM commgrid.district_today() END;
+BEGIN
+  IF differs AND NOT commgrid.is_owner(current_user) THEN
+    PERFORM commgrid.refuse_kept_columns(TG_TABLE_NAME, ARRAY[TG_ARGV[0]],
+      format('The statement sets %s to %s.', TG_ARGV[0],
+             CASE TG_ARGV[1] WHEN 'now' THEN given::timestamptz::text ELSE given END),
+      TG_ARGV[2]);
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION refuse_staff_stamp() FROM PUBLIC;
+COMMENT ON FUNCTION refuse_staff_stamp() IS
+  'Trigger (column, now or district_today, hint): staff leave a new row''s date stamp to its default (428C9); the owner may set it';
 
 CREATE FUNCTION acting_scopes() RETURNS gridcode[]
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$

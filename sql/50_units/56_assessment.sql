@@ -432,25 +432,10 @@ CREATE TRIGGER assessment_rating_check BEFORE INSERT OR UPDATE OR DELETE ON asse
   FOR EACH ROW EXECUTE FUNCTION assessment_rating_check();
 
 -- The time a rating was entered is the system's: assessment_rating_check sets it on a change,
--- and a new rating takes the transaction's start (the default).  A rater dated a new rating
--- as it liked (a day before or after a cross-appointment, a year ago): the column said it was
--- set by the trigger, and the rating's history read so.  The owner (a restore, a load of a
--- past campaign) passes.  Not a security definer: current_user is the writer.
-CREATE FUNCTION assessment_rating_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  IF NEW.entered_at IS DISTINCT FROM pg_catalog.now() AND NOT commgrid.is_owner(current_user) THEN
-    PERFORM commgrid.refuse_kept_columns('assessment_rating', '{entered_at}',
-      format('The statement sets entered_at to %s.', NEW.entered_at),
-      'Leave entered_at out: a rating is dated when it is entered or changed.');
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION assessment_rating_guard() FROM PUBLIC;
-COMMENT ON FUNCTION assessment_rating_guard() IS
-  'Trigger: staff do not date a new rating (entered_at is the transaction''s start, 428C9); the owner does';
+-- and a new rating takes the transaction's start (the default, kept by refuse_staff_stamp).
 CREATE TRIGGER assessment_rating_guard BEFORE INSERT ON assessment_rating
-  FOR EACH ROW EXECUTE FUNCTION assessment_rating_guard();
+  FOR EACH ROW EXECUTE FUNCTION refuse_staff_stamp('entered_at', 'now',
+    'Leave entered_at out: a rating is dated when it is entered or changed.');
 
 -- The grade of a score under a campaign's thresholds.
 CREATE FUNCTION assessment_grade_of(campaign bigint, score float8) RETURNS text

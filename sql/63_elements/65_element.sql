@@ -117,22 +117,8 @@ CREATE TRIGGER anchor_element BEFORE INSERT OR UPDATE ON element
   FOR EACH ROW EXECUTE FUNCTION element_prepare();
 
 -- The day of an element's last change is the system's: element_prepare dates every change, and
--- a new element takes the district's today (the default).  A grid worker filed an element
--- "changed" on a day of its choosing, a year ahead.  The owner (a census load) passes.  Not a
--- security definer: current_user is the writer.
-CREATE FUNCTION element_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  IF NEW.changed_on IS DISTINCT FROM commgrid.district_today() AND NOT commgrid.is_owner(current_user) THEN
-    PERFORM commgrid.refuse_kept_columns('element', '{changed_on}',
-      format('The statement sets changed_on to %s.', NEW.changed_on),
-      'Leave changed_on out: an element is dated when it is recorded or changed.');
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION element_guard() FROM PUBLIC;
-COMMENT ON FUNCTION element_guard() IS
-  'Trigger: staff do not date a new element''s last change (changed_on is the district''s today, 428C9); the owner does';
+-- a new element takes the district's today (the default, kept by refuse_staff_stamp).
 CREATE TRIGGER element_guard BEFORE INSERT ON element
-  FOR EACH ROW EXECUTE FUNCTION element_guard();
+  FOR EACH ROW EXECUTE FUNCTION refuse_staff_stamp('changed_on', 'district_today',
+    'Leave changed_on out: an element is dated when it is recorded or changed.');
 SELECT commgrid.register_assigned_table('commgrid.element', 'location', 'grid_code', 'grid');

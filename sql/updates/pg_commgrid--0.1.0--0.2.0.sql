@@ -752,6 +752,30 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION refuse_kept_columns(text, text[], text, text) IS
   'Raise 428C9 "column C of WHAT is kept by the system" (with the detail and hint given) when a write sets any of the changed columns; for the guards of system-kept columns';
+-- A new row's date stamp is the system's: the column's default (the transaction's start, or
+-- the district's today), which the table's own trigger keeps on every change.  A writer who
+-- sets it dates the row as it likes (a rating a day before a cross-appointment, an element
+-- "changed" a year ahead).  Trigger arguments: the column, 'now' or 'district_today', the hint.
+-- The owner (a restore, a load) passes.  Not a security definer: current_user is the writer.
+CREATE OR REPLACE FUNCTION refuse_staff_stamp() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
+DECLARE
+  given text := pg_catalog.to_jsonb(NEW) ->> TG_ARGV[0];
+  differs boolean := CASE TG_ARGV[1]
+                       WHEN 'now' THEN given::timestamptz IS DISTINCT FROM pg_catalog.now()
+                       WHEN 'district_today' THEN given::date IS DISTINCT FROM commgrid.district_today() END;
+BEGIN
+  IF differs AND NOT commgrid.is_owner(current_user) THEN
+    PERFORM commgrid.refuse_kept_columns(TG_TABLE_NAME, ARRAY[TG_ARGV[0]],
+      format('The statement sets %s to %s.', TG_ARGV[0],
+             CASE TG_ARGV[1] WHEN 'now' THEN given::timestamptz::text ELSE given END),
+      TG_ARGV[2]);
+  END IF;
+  RETURN NEW;
+END $$;
+REVOKE EXECUTE ON FUNCTION refuse_staff_stamp() FROM PUBLIC;
+COMMENT ON FUNCTION refuse_staff_stamp() IS
+  'Trigger (column, now or district_today, hint): staff leave a new row''s date stamp to its default (428C9); the owner may set it';
 CREATE OR REPLACE FUNCTION acting_scopes() RETURNS gridcode[]
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, commgrid, pg_temp AS $$
 DECLARE
@@ -5022,25 +5046,10 @@ COMMENT ON FUNCTION assessment_rating_check() IS
 CREATE TRIGGER assessment_rating_check BEFORE INSERT OR UPDATE OR DELETE ON assessment_rating
   FOR EACH ROW EXECUTE FUNCTION assessment_rating_check();
 -- The time a rating was entered is the system's: assessment_rating_check sets it on a change,
--- and a new rating takes the transaction's start (the default).  A rater dated a new rating
--- as it liked (a day before or after a cross-appointment, a year ago): the column said it was
--- set by the trigger, and the rating's history read so.  The owner (a restore, a load of a
--- past campaign) passes.  Not a security definer: current_user is the writer.
-CREATE OR REPLACE FUNCTION assessment_rating_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  IF NEW.entered_at IS DISTINCT FROM pg_catalog.now() AND NOT commgrid.is_owner(current_user) THEN
-    PERFORM commgrid.refuse_kept_columns('assessment_rating', '{entered_at}',
-      format('The statement sets entered_at to %s.', NEW.entered_at),
-      'Leave entered_at out: a rating is dated when it is entered or changed.');
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION assessment_rating_guard() FROM PUBLIC;
-COMMENT ON FUNCTION assessment_rating_guard() IS
-  'Trigger: staff do not date a new rating (entered_at is the transaction''s start, 428C9); the owner does';
+-- and a new rating takes the transaction's start (the default, kept by refuse_staff_stamp).
 CREATE TRIGGER assessment_rating_guard BEFORE INSERT ON assessment_rating
-  FOR EACH ROW EXECUTE FUNCTION assessment_rating_guard();
+  FOR EACH ROW EXECUTE FUNCTION refuse_staff_stamp('entered_at', 'now',
+    'Leave entered_at out: a rating is dated when it is entered or changed.');
 -- The grade of a score under a campaign's thresholds.
 CREATE OR REPLACE FUNCTION assessment_grade_of(campaign bigint, score float8) RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
@@ -8736,24 +8745,10 @@ COMMENT ON FUNCTION element_prepare() IS
 CREATE TRIGGER anchor_element BEFORE INSERT OR UPDATE ON element
   FOR EACH ROW EXECUTE FUNCTION element_prepare();
 -- The day of an element's last change is the system's: element_prepare dates every change, and
--- a new element takes the district's today (the default).  A grid worker filed an element
--- "changed" on a day of its choosing, a year ahead.  The owner (a census load) passes.  Not a
--- security definer: current_user is the writer.
-CREATE OR REPLACE FUNCTION element_guard() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, commgrid, pg_temp AS $$
-BEGIN
-  IF NEW.changed_on IS DISTINCT FROM commgrid.district_today() AND NOT commgrid.is_owner(current_user) THEN
-    PERFORM commgrid.refuse_kept_columns('element', '{changed_on}',
-      format('The statement sets changed_on to %s.', NEW.changed_on),
-      'Leave changed_on out: an element is dated when it is recorded or changed.');
-  END IF;
-  RETURN NEW;
-END $$;
-REVOKE EXECUTE ON FUNCTION element_guard() FROM PUBLIC;
-COMMENT ON FUNCTION element_guard() IS
-  'Trigger: staff do not date a new element''s last change (changed_on is the district''s today, 428C9); the owner does';
+-- a new element takes the district's today (the default, kept by refuse_staff_stamp).
 CREATE TRIGGER element_guard BEFORE INSERT ON element
-  FOR EACH ROW EXECUTE FUNCTION element_guard();
+  FOR EACH ROW EXECUTE FUNCTION refuse_staff_stamp('changed_on', 'district_today',
+    'Leave changed_on out: an element is dated when it is recorded or changed.');
 SELECT commgrid.register_assigned_table('commgrid.element', 'location', 'grid_code', 'grid');
 -- The grid file (一格一档): everything about one grid in one call, counts only, for staff
 -- whose jurisdiction holds the grid: people by category, households, rented dwellings and
