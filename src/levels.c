@@ -124,6 +124,15 @@ locate_level_depth(const char *name, int len)
 	return level_names[i].depth;
 }
 
+/* Depth of a level name, or -1 (for a caller that must not raise) */
+int
+locate_level_depth_if_known(const char *name)
+{
+	int			i = level_lookup(name, strlen(name));
+
+	return i < 0 ? -1 : level_names[i].depth;
+}
+
 /* The name of a depth: grid, community, township, county, city or province */
 const char *
 locate_level_name(int depth)
