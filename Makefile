@@ -20,6 +20,7 @@ OBJS = \
 	src/aggregates.o \
 	src/uscc.o \
 	src/assign_location.o \
+	src/assign_lookahead.o \
 	src/coordsys.o \
 	src/walk.o \
 	src/service_clock.o \
@@ -96,7 +97,7 @@ SERVER_OPTS_BASE = -o pgaudit.role=commgrid_auditor -o pgaudit.log_parameter=on 
 	-o cron.database_name=postgres -o cron.use_background_workers=on
 SERVER_OPTS = -o shared_preload_libraries=pgaudit,pg_cron,pg_commgrid $(SERVER_OPTS_BASE)
 # the engine's tests once more without the preload: every backend builds its own index
-ENGINE_PRIVATE_TESTS = REGRESS='engine_locate engine_index_memory' \
+ENGINE_PRIVATE_TESTS = REGRESS='engine_locate engine_index_memory engine_assign_lookahead' \
 	ISOLATION='engine_locate_cache engine_locate_shared engine_assign_redraw_race'
 
 # The demo: the sample district in its own cluster that stays up (docs/demo.md; demo-stop,

@@ -361,15 +361,23 @@ commgrid_assign_location(PG_FUNCTION_ARGS)
 
 	if (!isnull && point_read_lonlat(location, &x, &y))
 	{
-		/*
-		 * The lookup of a row of a bulk INSERT waits for memory (the rows
-		 * written since the last evict the index from the caches): start
-		 * fetching its cell, and make the new row while it comes.
-		 */
-		locate_prefetch(depth, x, y);
-		newtuple = row_with_room_for_code(tuple, slot->tts_tupleDescriptor, plan, &code_at);
-		/* under the boundary lock, so a concurrent redraw cannot leave this row behind */
-		if (locate_point_for_write(depth, x, y, &code))
+		bool		found;
+
+		if (locate_batch_answer(depth, x, y, &found, &code))
+			newtuple = row_with_room_for_code(tuple, slot->tts_tupleDescriptor, plan, &code_at);
+		else
+		{
+			/*
+			 * The lookup of a row of a bulk INSERT waits for memory (the rows
+			 * written since the last evict the index from the caches): start
+			 * fetching its cell, and make the new row while it comes.
+			 */
+			locate_prefetch(depth, x, y);
+			newtuple = row_with_room_for_code(tuple, slot->tts_tupleDescriptor, plan, &code_at);
+			/* under the boundary lock, so a concurrent redraw cannot leave this row behind */
+			found = locate_point_for_write(depth, x, y, &code);
+		}
+		if (found)
 		{
 			code_value = GridCodeGetDatum(code);
 			code_isnull = false;

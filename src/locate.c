@@ -19,6 +19,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
@@ -555,6 +557,106 @@ locate_point_for_write(int depth, double x, double y, GridCode *code)
 		}
 	}
 	return locate_point(depth, x, y, code);
+}
+
+/*
+ * The answers the assignment read-ahead (assign_lookahead.c) found for its
+ * batch of rows, for the trigger to take instead of looking up again: the
+ * same point, level and statement snapshot give the same answer.
+ */
+static struct
+{
+	ValidationKey key;
+	int			depth;
+	int			n;
+	int			expect;			/* the row being handed on */
+	double		x[LOCATE_BATCH_MAX];
+	double		y[LOCATE_BATCH_MAX];
+	bool		found[LOCATE_BATCH_MAX];
+	GridCode	code[LOCATE_BATCH_MAX];
+}			batch;
+
+/* answers the trigger took from batches, for EXPLAIN ANALYZE */
+static uint64 batch_answers_taken = 0;
+
+/*
+ * Look up a batch of points for a write, as locate_point_for_write would
+ * one by one (under the boundary lock, with the index this statement sees),
+ * but with their trips to memory overlapped; kept for locate_batch_answer.
+ * A NaN x is a row without a point.  A batch without any point takes
+ * neither the lock nor the index, as the trigger would not.  When this
+ * statement must locate with the latest boundaries, nothing is kept.
+ */
+void
+locate_batch_for_write(int depth, const double *x, const double *y, int n)
+{
+	BoundaryIndex *ix;
+	bool		any = false;
+	int			i;
+
+	batch.n = 0;
+	batch.expect = -1;
+	for (i = 0; i < n; i++)
+		any |= !isnan(x[i]);
+	if (!any || n > LOCATE_BATCH_MAX || !ActiveSnapshotSet())
+		return;
+	boundary_lock_for_write();
+	if (stale_statement.valid)
+	{
+		ValidationKey key;
+
+		snapshot_key(&key);
+		if (same_key(&key, &stale_statement))
+			return;
+	}
+	ix = level_index(depth);
+	boundary_index_prefetch_batch(ix, x, y, n);
+	for (i = 0; i < n; i++)
+	{
+		batch.x[i] = x[i];
+		batch.y[i] = y[i];
+		batch.found[i] = !isnan(x[i]) && boundary_index_lookup(ix, x[i], y[i], &batch.code[i]);
+	}
+	snapshot_key(&batch.key);
+	batch.depth = depth;
+	batch.n = n;
+}
+
+/* The read-ahead hands on row i of its batch */
+void
+locate_batch_expect(int i)
+{
+	batch.expect = i;
+}
+
+/*
+ * The read-ahead's answer for the row being handed on, when it is this
+ * point of this level under this statement's snapshot; false otherwise (a
+ * trigger before ours moved the point, say), and the caller looks it up.
+ */
+bool
+locate_batch_answer(int depth, double x, double y, bool *found, GridCode *code)
+{
+	int			i = batch.expect;
+	ValidationKey key;
+
+	if (i < 0 || i >= batch.n || batch.depth != depth ||
+		batch.x[i] != x || batch.y[i] != y || !ActiveSnapshotSet())
+		return false;
+	snapshot_key(&key);
+	if (!same_key(&key, &batch.key))
+		return false;
+	*found = batch.found[i];
+	*code = batch.code[i];
+	batch_answers_taken++;
+	return true;
+}
+
+/* How many answers the trigger has taken from batches in this backend */
+uint64
+locate_batch_answers_taken(void)
+{
+	return batch_answers_taken;
 }
 
 /*

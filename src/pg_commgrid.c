@@ -11,6 +11,7 @@
 #include "boundary_index.h"
 #include "care_listen.h"
 #include "echo.h"
+#include "locate.h"
 #include "shared_index.h"
 
 PG_MODULE_MAGIC;
@@ -38,4 +39,5 @@ _PG_init(void)
 	boundary_index_define_settings();
 	shared_index_init();
 	care_listen_init();
+	assign_lookahead_init();
 }
