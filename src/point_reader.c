@@ -129,8 +129,12 @@ point_read_lonlat(Datum geometry, double *x, double *y)
 	uint32		type = 0;
 	double		xy[2];
 
-	/* a short, uncompressed, in-line value (the common case) needs no copy */
-	if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
+	/*
+	 * A short or plain in-line value (the common case) needs no copy.  A
+	 * TOAST pointer has a one-byte header too: it is fetched, as is a
+	 * compressed value.
+	 */
+	if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
 		v = pg_detoast_datum_packed(v);
 
 	switch (point_parse(v, &srid, &type, xy))
@@ -182,8 +186,8 @@ point_read_lonlat(Datum geometry, double *x, double *y)
 }
 
 /*
- * A point's x and y when it is one point_read_lonlat would read, in line;
- * false for anything else, without an error or a copy.  For a hint taken
+ * A point's x and y when it is one point_read_lonlat would read, in line
+ * and uncompressed; false for anything else, without an error or a copy.  For a hint taken
  * ahead of the row's turn (assign_lookahead.c), whose own read raises any
  * error in its turn.
  */
@@ -195,7 +199,7 @@ point_peek_lonlat(Datum geometry, double *x, double *y)
 	uint32		type;
 	double		xy[2];
 
-	if (VARATT_IS_EXTENDED(v) && !VARATT_IS_SHORT(v))
+	if (VARATT_IS_EXTERNAL(v) || VARATT_IS_COMPRESSED(v))
 		return false;
 	if (point_parse(v, &srid, &type, xy) != POINT_OK)
 		return false;
