@@ -53,8 +53,19 @@ enum
 	PRIVATE_LOCATION_ATT,		/* the location column's number */
 	PRIVATE_DEPTH,				/* the level of the trigger */
 	PRIVATE_HEAP_SLOTS,			/* rows in the table's own kind of slot */
-	PRIVATE_COLUMN				/* the location column's name, for EXPLAIN */
+	PRIVATE_COLUMN,				/* the location column's name, for EXPLAIN */
+	PRIVATE_ENABLED				/* the trigger's tgenabled */
 };
+
+/* What the planner found of the table's assignment trigger */
+typedef struct AssignTrigger
+{
+	int			location_att;
+	int			depth;
+	bool		heap_slots;
+	char	   *column;
+	char		enabled;
+} AssignTrigger;
 
 typedef struct Lookahead
 {
@@ -66,8 +77,9 @@ typedef struct Lookahead
 	int			nrows;			/* rows in the batch */
 	int			next;			/* the next of them to hand on */
 	bool		exhausted;		/* the source has no more rows */
+	bool		pass_through;	/* switched off, or the trigger will not fire */
 	int64		batches;		/* for EXPLAIN ANALYZE */
-	uint64		taken_before;	/* answers taken before this node ran */
+	int64		taken;			/* answers the trigger took from this node's batches */
 	int			location_att;
 	int			depth;
 } Lookahead;
@@ -93,14 +105,16 @@ static const CustomExecMethods lookahead_exec_methods = {
 	.ExplainCustomScan = lookahead_explain,
 };
 
-/* Is this trigger commgrid.assign_location(), fired before each inserted row? */
+/* Is this trigger commgrid.assign_location(), fired before every inserted row? */
 static bool
 is_assign_trigger(const Trigger *trigger)
 {
 	HeapTuple	proc;
 	bool		result = false;
 
+	/* a WHEN clause may keep it from rows the node would look up */
 	if (trigger->tgenabled == TRIGGER_DISABLED || trigger->tgnargs != 3 ||
+		trigger->tgqual != NULL ||
 		!TRIGGER_FOR_ROW(trigger->tgtype) || !TRIGGER_FOR_BEFORE(trigger->tgtype) ||
 		!TRIGGER_FOR_INSERT(trigger->tgtype))
 		return false;
@@ -119,33 +133,34 @@ is_assign_trigger(const Trigger *trigger)
 }
 
 /*
- * The first assignment trigger of the table an INSERT writes (triggers fire
- * in name order): its location column and level, or false.
+ * The first usable assignment trigger of the table an INSERT writes
+ * (triggers fire in name order), or false.
  */
 static bool
-assign_trigger_of(Oid relid, int *location_att, int *depth, bool *heap_slots, char **column)
+assign_trigger_of(Oid relid, AssignTrigger *found)
 {
 	Relation	rel = table_open(relid, NoLock);	/* locked by the parser */
 	TriggerDesc *triggers = rel->trigdesc;
-	bool		found = false;
+	bool		ok = false;
 
-	for (int i = 0; triggers != NULL && i < triggers->numtriggers && !found; i++)
+	for (int i = 0; triggers != NULL && i < triggers->numtriggers && !ok; i++)
 	{
 		Trigger    *trigger = &triggers->triggers[i];
 
 		if (!is_assign_trigger(trigger))
 			continue;
-		*location_att = get_attnum(relid, trigger->tgargs[0]);
-		*depth = locate_level_depth_if_known(trigger->tgargs[2]);
-		*column = pstrdup(trigger->tgargs[0]);
+		found->location_att = get_attnum(relid, trigger->tgargs[0]);
+		found->depth = locate_level_depth_if_known(trigger->tgargs[2]);
+		found->column = pstrdup(trigger->tgargs[0]);
+		found->enabled = trigger->tgenabled;
 		/* a varlena at least, so that peeking at it is safe; the trigger checks the rest */
-		found = *location_att > 0 && *depth >= 0 &&
-			TupleDescAttr(RelationGetDescr(rel), *location_att - 1)->attlen == -1;
+		ok = found->location_att > 0 && found->depth >= 0 &&
+			TupleDescAttr(RelationGetDescr(rel), found->location_att - 1)->attlen == -1;
 	}
 	/* rows in the slot the table's INSERT takes as it is, saving its copy */
-	*heap_slots = table_slot_callbacks(rel) == &TTSOpsBufferHeapTuple;
+	found->heap_slots = table_slot_callbacks(rel) == &TTSOpsBufferHeapTuple;
 	table_close(rel, NoLock);
-	return found;
+	return ok;
 }
 
 /* The largest plan_node_id in a plan tree, so that ours is new */
@@ -186,8 +201,7 @@ max_plan_node_id(Plan *plan)
  * constants).
  */
 static void
-lookahead_wrap(PlannedStmt *stmt, ModifyTable *insert, int location_att, int depth,
-			   bool heap_slots, char *column)
+lookahead_wrap(PlannedStmt *stmt, ModifyTable *insert, const AssignTrigger *trigger)
 {
 	Plan	   *source = outerPlan(insert);
 	CustomScan *node;
@@ -197,10 +211,13 @@ lookahead_wrap(PlannedStmt *stmt, ModifyTable *insert, int location_att, int dep
 	ListCell   *lc;
 	int			max_id;
 
-	if (source == NULL || list_length(source->targetlist) < location_att)
+	/* one row (VALUES of one row, a SELECT without FROM) has nothing to read ahead */
+	if (source == NULL || (IsA(source, Result) && outerPlan(source) == NULL))
 		return;
-	location = list_nth(source->targetlist, location_att - 1);
-	if (location->resno != location_att || location->resjunk)
+	if (list_length(source->targetlist) < trigger->location_att)
+		return;
+	location = list_nth(source->targetlist, trigger->location_att - 1);
+	if (location->resno != trigger->location_att || location->resjunk)
 		return;
 
 	/* a junk column makes the INSERT project from its source: left as planned */
@@ -246,17 +263,17 @@ lookahead_wrap(PlannedStmt *stmt, ModifyTable *insert, int location_att, int dep
 	node->scan.scanrelid = 0;
 	node->custom_plans = list_make1(source);
 	node->custom_scan_tlist = scan_tlist;
-	node->custom_private = list_make4(makeInteger(location_att), makeInteger(depth),
-									  makeBoolean(heap_slots), makeString(column));
+	node->custom_private = list_make5(makeInteger(trigger->location_att), makeInteger(trigger->depth),
+									  makeBoolean(trigger->heap_slots), makeString(trigger->column),
+									  makeInteger(trigger->enabled));
 	node->methods = &lookahead_plan_methods;
 	outerPlan(insert) = &node->scan.plan;
 }
 
 /*
- * Would reading this INSERT's source one row early be seen?  Not unless a
- * volatile function other than nextval() runs in it (a function that reads
- * the table being written would see one row fewer).  A single row (VALUES
- * of one row, a SELECT without FROM) has nothing to read ahead.
+ * Would reading this INSERT's source early be seen?  Not unless a volatile
+ * function other than nextval() runs in it (a function that reads the table
+ * being written would see fewer rows).
  */
 static bool
 lookahead_wanted(Query *parse)
@@ -274,10 +291,7 @@ lookahead_planner(Query *parse, const char *query_string, int cursorOptions,
 	bool		wanted = lookahead_wanted(parse);
 	Oid			relid = wanted ? rt_fetch(parse->resultRelation, parse->rtable)->relid : InvalidOid;
 	PlannedStmt *stmt;
-	int			location_att = 0,
-				depth = 0;
-	bool		heap_slots = false;
-	char	   *column = NULL;
+	AssignTrigger trigger = {0};
 
 	stmt = prev_planner_hook ?
 		prev_planner_hook(parse, query_string, cursorOptions, boundParams) :
@@ -286,9 +300,8 @@ lookahead_planner(Query *parse, const char *query_string, int cursorOptions,
 	if (wanted && IsA(stmt->planTree, ModifyTable) &&
 		((ModifyTable *) stmt->planTree)->operation == CMD_INSERT &&
 		list_length(((ModifyTable *) stmt->planTree)->resultRelations) == 1 &&
-		assign_trigger_of(relid, &location_att, &depth, &heap_slots, &column))
-		lookahead_wrap(stmt, (ModifyTable *) stmt->planTree, location_att, depth,
-					   heap_slots, column);
+		assign_trigger_of(relid, &trigger))
+		lookahead_wrap(stmt, (ModifyTable *) stmt->planTree, &trigger);
 	return stmt;
 }
 
@@ -317,7 +330,20 @@ lookahead_begin(CustomScanState *node, EState *estate, int eflags)
 	node->ss.ps.resultops = la->ops;
 	node->ss.ps.resultopsfixed = true;
 	node->ss.ps.resultopsset = true;
-	la->taken_before = locate_batch_answers_taken();
+
+	/*
+	 * Rows are read ahead and looked up only while the setting is on (also
+	 * for a plan made before it was turned off) and the trigger fires under
+	 * this session's replication role (trigger.c's rule); else rows pass.
+	 */
+	{
+		char		enabled = (char) intVal(list_nth(cscan->custom_private, PRIVATE_ENABLED));
+		bool		fires = enabled == TRIGGER_FIRES_ALWAYS ||
+			(SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA ?
+			 enabled == TRIGGER_FIRES_ON_REPLICA : enabled == TRIGGER_FIRES_ON_ORIGIN);
+
+		la->pass_through = !lookahead_setting || !fires;
+	}
 }
 
 /*
@@ -333,6 +359,7 @@ read_batch(Lookahead *la)
 	PlanState  *source = linitial(la->css.custom_ps);
 	TupleDesc	desc = la->css.ss.ss_ScanTupleSlot->tts_tupleDescriptor;
 
+	la->taken += locate_batch_taken(la);
 	la->nrows = 0;
 	la->next = 0;
 	while (la->nrows < LOCATE_BATCH_MAX && !la->exhausted)
@@ -361,7 +388,7 @@ read_batch(Lookahead *la)
 			la->x[i] = la->y[i] = get_float8_nan();
 		la->nrows++;
 	}
-	locate_batch_for_write(la->depth, la->x, la->y, la->nrows);
+	locate_batch_for_write(la, la->depth, la->x, la->y, la->nrows);
 	la->batches += la->nrows > 0;
 }
 
@@ -370,6 +397,8 @@ lookahead_exec(CustomScanState *node)
 {
 	Lookahead  *la = (Lookahead *) node;
 
+	if (la->pass_through)
+		return ExecProcNode(linitial(node->custom_ps));
 	if (la->next == la->nrows)
 	{
 		if (la->exhausted)
@@ -416,8 +445,7 @@ lookahead_explain(CustomScanState *node, List *ancestors, ExplainState *es)
 	{
 		/* the trigger's answers taken from the batches (a trigger that found its point moved looked up) */
 		ExplainPropertyInteger("Batches", NULL, la->batches, es);
-		ExplainPropertyInteger("Answers Taken", NULL,
-							   (int64) (locate_batch_answers_taken() - la->taken_before), es);
+		ExplainPropertyInteger("Answers Taken", NULL, la->taken + locate_batch_taken(la), es);
 	}
 }
 

@@ -566,18 +566,17 @@ locate_point_for_write(int depth, double x, double y, GridCode *code)
  */
 static struct
 {
+	const void *owner;			/* the read-ahead node that asked */
 	ValidationKey key;
 	int			depth;
 	int			n;
 	int			expect;			/* the row being handed on */
+	int			taken;			/* answers the trigger took */
 	double		x[LOCATE_BATCH_MAX];
 	double		y[LOCATE_BATCH_MAX];
 	bool		found[LOCATE_BATCH_MAX];
 	GridCode	code[LOCATE_BATCH_MAX];
 }			batch;
-
-/* answers the trigger took from batches, for EXPLAIN ANALYZE */
-static uint64 batch_answers_taken = 0;
 
 /*
  * Look up a batch of points for a write, as locate_point_for_write would
@@ -588,14 +587,16 @@ static uint64 batch_answers_taken = 0;
  * statement must locate with the latest boundaries, nothing is kept.
  */
 void
-locate_batch_for_write(int depth, const double *x, const double *y, int n)
+locate_batch_for_write(const void *owner, int depth, const double *x, const double *y, int n)
 {
 	BoundaryIndex *ix;
 	bool		any = false;
 	int			i;
 
+	batch.owner = owner;
 	batch.n = 0;
 	batch.expect = -1;
+	batch.taken = 0;
 	for (i = 0; i < n; i++)
 		any |= !isnan(x[i]);
 	if (!any || n > LOCATE_BATCH_MAX || !ActiveSnapshotSet())
@@ -648,15 +649,18 @@ locate_batch_answer(int depth, double x, double y, bool *found, GridCode *code)
 		return false;
 	*found = batch.found[i];
 	*code = batch.code[i];
-	batch_answers_taken++;
+	batch.taken++;
 	return true;
 }
 
-/* How many answers the trigger has taken from batches in this backend */
-uint64
-locate_batch_answers_taken(void)
+/*
+ * How many answers the trigger took from the owner's last batch (0 when a
+ * nested statement's read-ahead has replaced it), for EXPLAIN ANALYZE
+ */
+int
+locate_batch_taken(const void *owner)
 {
-	return batch_answers_taken;
+	return batch.owner == owner ? batch.taken : 0;
 }
 
 /*

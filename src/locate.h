@@ -26,10 +26,10 @@ extern void boundary_lock_for_write(void);
 extern bool locate_point_for_write(int depth, double x, double y, GridCode *code);
 /* the most rows locate_batch_for_write takes at once */
 #define LOCATE_BATCH_MAX 16
-extern void locate_batch_for_write(int depth, const double *x, const double *y, int n);
+extern void locate_batch_for_write(const void *owner, int depth, const double *x, const double *y, int n);
 extern void locate_batch_expect(int i);
 extern bool locate_batch_answer(int depth, double x, double y, bool *found, GridCode *code);
-extern uint64 locate_batch_answers_taken(void);
+extern int	locate_batch_taken(const void *owner);
 
 /* assign_lookahead.c */
 extern void assign_lookahead_init(void);

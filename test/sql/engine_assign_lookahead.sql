@@ -35,8 +35,9 @@ SELECT register_assigned_table('lookahead_probe', 'location', 'grid', 'grid');
 -- 1. which INSERTs read ahead
 EXPLAIN (COSTS OFF) INSERT INTO lookahead_probe SELECT n, location FROM probe_points;
 EXPLAIN (COSTS OFF, VERBOSE) INSERT INTO lookahead_probe (id, location) SELECT n, location FROM probe_points;
--- one row has nothing to read ahead
+-- one row has nothing to read ahead, given as VALUES or as a SELECT without FROM
 EXPLAIN (COSTS OFF) INSERT INTO lookahead_probe VALUES (1, 'SRID=4490;POINT(116.25 39.5)');
+EXPLAIN (COSTS OFF) INSERT INTO lookahead_probe SELECT 1, 'SRID=4490;POINT(116.25 39.5)'::geometry;
 -- a volatile function other than nextval() would see rows read early: left as planned
 EXPLAIN (COSTS OFF) INSERT INTO lookahead_probe SELECT n, location FROM probe_points WHERE random() >= 0;
 -- switched off
@@ -46,6 +47,11 @@ RESET commgrid.assign_lookahead;
 -- a table without the trigger
 CREATE TABLE lookahead_plain (id int, location geometry, grid gridcode);
 EXPLAIN (COSTS OFF) INSERT INTO lookahead_plain SELECT n, location FROM probe_points;
+-- a trigger with a WHEN clause may skip rows the node would look up: left as planned
+CREATE TABLE lookahead_when (id int, location geometry, grid gridcode);
+CREATE TRIGGER assign BEFORE INSERT ON lookahead_when FOR EACH ROW WHEN (NEW.id > 0)
+  EXECUTE FUNCTION assign_location('location', 'grid', 'grid');
+EXPLAIN (COSTS OFF) INSERT INTO lookahead_when SELECT n, location FROM probe_points;
 -- a trigger that names a column of another kind: left to the trigger, which refuses it
 CREATE TABLE lookahead_misnamed (id int, location int, grid gridcode);
 CREATE TRIGGER assign BEFORE INSERT ON lookahead_misnamed
@@ -130,14 +136,43 @@ PREPARE lookahead_insert(int, int) AS
   INSERT INTO lookahead_probe SELECT n, location FROM probe_points WHERE n BETWEEN $1 AND $2;
 EXECUTE lookahead_insert(1, 25);
 EXECUTE lookahead_insert(26, 50);
+SELECT count(*) AS rows, count(*) FILTER (WHERE grid IS NOT DISTINCT FROM locate(location)) AS as_locate
+FROM lookahead_probe;
+-- the setting turned off after the plan was made: its rows pass as they come (DELETE, which,
+-- unlike TRUNCATE, leaves the plan as it is)
+DELETE FROM lookahead_probe;
+SET commgrid.assign_lookahead = off;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) EXECUTE lookahead_insert(1, 50);
+RESET commgrid.assign_lookahead;
 DEALLOCATE lookahead_insert;
 RESET plan_cache_mode;
 SELECT count(*) AS rows, count(*) FILTER (WHERE grid IS NOT DISTINCT FROM locate(location)) AS as_locate
 FROM lookahead_probe;
 
+-- 8. as a replica (session_replication_role), where the trigger does not fire: rows pass as
+-- they come, with no lookup
+TRUNCATE lookahead_probe;
+SET session_replication_role = replica;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) INSERT INTO lookahead_probe SELECT n, location FROM probe_points;
+RESET session_replication_role;
+SELECT count(*) AS rows, count(grid) AS located FROM lookahead_probe;
+
+-- 9. points stored out of line (TOAST): read by locate() and the trigger, not peeked at
+CREATE TEMP TABLE probe_toasted (n int, location geometry, pad text);
+ALTER TABLE probe_toasted ALTER location SET STORAGE EXTERNAL, ALTER pad SET STORAGE PLAIN;
+INSERT INTO probe_toasted SELECT n, location, repeat('x', 3000) FROM probe_points;
+SELECT count(*) FILTER (WHERE pg_column_size(location) < 32) AS out_of_line, count(location) AS points
+FROM probe_toasted;
+SELECT count(*) AS rows, count(*) FILTER (WHERE locate(t.location) IS NOT DISTINCT FROM locate(p.location)) AS as_in_line
+FROM probe_toasted t JOIN probe_points p USING (n);
+TRUNCATE lookahead_probe;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) INSERT INTO lookahead_probe SELECT n, location FROM probe_toasted;
+SELECT count(*) AS rows, count(*) FILTER (WHERE grid IS NOT DISTINCT FROM locate(location)) AS as_locate
+FROM lookahead_probe;
+
 ROLLBACK;
 
--- 8. a batch without any point takes neither the boundary lock nor the index, as the trigger
+-- 10. a batch without any point takes neither the boundary lock nor the index, as the trigger
 -- alone would not; a batch with one takes the lock (a fresh transaction: creating areas above
 -- took it)
 BEGIN;
