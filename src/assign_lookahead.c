@@ -273,7 +273,8 @@ lookahead_wrap(PlannedStmt *stmt, ModifyTable *insert, const AssignTrigger *trig
 /*
  * Would reading this INSERT's source early be seen?  Not unless a volatile
  * function other than nextval() runs in it (a function that reads the table
- * being written would see fewer rows).
+ * being written would see fewer rows).  An INSERT ... VALUES of one row has
+ * no FROM: it is let go here, before the walk over the query.
  */
 static bool
 lookahead_wanted(Query *parse)

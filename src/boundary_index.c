@@ -1153,20 +1153,6 @@ boundary_index_prefetch(const BoundaryIndex *ix, double x, double y)
 }
 
 /*
- * Start fetching the raster cells of a batch of points about to be looked
- * up, all at once, so that their trips to memory overlap instead of
- * following one another (the assignment read-ahead).  Only hints.
- */
-void
-boundary_index_prefetch_batch(const BoundaryIndex *ix, const double *x, const double *y, int n)
-{
-#if defined(__GNUC__) || defined(__clang__)
-	for (int i = 0; i < n; i++)
-		boundary_index_prefetch(ix, x[i], y[i]);
-#endif
-}
-
-/*
  * The area holding a point under the half-open rule (see the head of this
  * file).  Returns false when no area covers the point.
  */

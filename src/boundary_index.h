@@ -24,9 +24,6 @@ extern void boundary_index_free(BoundaryIndex *index);
 extern bool boundary_index_lookup(const BoundaryIndex *index, double x, double y,
 								  GridCode *code);
 extern void boundary_index_prefetch(const BoundaryIndex *index, double x, double y);
-
-extern void boundary_index_prefetch_batch(const BoundaryIndex *index, const double *x,
-										  const double *y, int n);
 extern void boundary_index_define_settings(void);
 extern Size boundary_index_flat_size(const BoundaryIndex *index);
 extern void boundary_index_flatten(const BoundaryIndex *index, void *dest);

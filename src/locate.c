@@ -611,7 +611,9 @@ locate_batch_for_write(const void *owner, int depth, const double *x, const doub
 			return;
 	}
 	ix = level_index(depth);
-	boundary_index_prefetch_batch(ix, x, y, n);
+	/* every cell asked for first, so that the trips to memory overlap */
+	for (i = 0; i < n; i++)
+		boundary_index_prefetch(ix, x[i], y[i]);
 	for (i = 0; i < n; i++)
 	{
 		batch.x[i] = x[i];

@@ -217,6 +217,33 @@ SELECT pg_temp.as_role('r330106_comm', $$INSERT INTO commgrid.party_org_committe
        pg_temp.as_role('r330106_comm', $$UPDATE commgrid.party_org SET secretary_id = 330106000002 WHERE org_id = 330106000001$$) AS secretary_2,
        pg_temp.as_role('r330106_comm', $$INSERT INTO commgrid.party_member (resident_id, org_id, status, category) VALUES (330106000003, 330106000001, 'probationary', 'other')$$) AS enrol_3;
 
+-- a bulk INSERT ... SELECT of households, read ahead in batches (docs/design/assign-lookahead.md),
+-- as each role: 20 households in the role's own grids are taken, with the codes locate() gives;
+-- 20 with one outside the jurisdiction (the 17th, in the second batch) are refused whole; a role
+-- without the right to add households is refused before any row is read
+SET ROLE r330106_grid;
+EXPLAIN (COSTS OFF) INSERT INTO household (address, location)
+  SELECT '批量' || n, pg_temp.grid_point(1 + n % 2) FROM generate_series(1, 20) n;
+RESET ROLE;
+SELECT r AS role,
+       pg_temp.as_role(r, format($$INSERT INTO commgrid.household (address, location)
+         SELECT '批量 %s ' || n, pg_temp.grid_point(%s) FROM generate_series(1, 20) n$$, r, inside)) AS own_jurisdiction,
+       pg_temp.as_role(r, format($$INSERT INTO commgrid.household (address, location)
+         SELECT '批量外 %s ' || n, CASE WHEN n = 17 THEN %s ELSE pg_temp.grid_point(%s) END
+         FROM generate_series(1, 20) n$$, r, outside, inside)) AS one_outside
+FROM (VALUES ('r330106_admin', '1 + n % 4', 'ST_SetSRID(ST_MakePoint(100, 20), 4490)'),
+             ('r330106_town', '1 + n % 3', 'pg_temp.grid_point(4)'),
+             ('r330106_comm', '1 + n % 2', 'pg_temp.grid_point(3)'),
+             ('r330106_grid', '1 + n % 2', 'pg_temp.grid_point(3)'),
+             ('r330106_grid2', '4', 'pg_temp.grid_point(1)'),
+             ('r330106_liaison', '1', 'pg_temp.grid_point(4)'),
+             ('r330106_bi', '1', 'pg_temp.grid_point(4)'),
+             ('r330106_nobody', '1', 'pg_temp.grid_point(4)')) x(r, inside, outside)
+ORDER BY 1;
+SELECT split_part(address, ' ', 2) AS role, grid_code, count(*) AS households,
+       bool_and(grid_code IS NOT DISTINCT FROM locate(location)) AS as_locate
+FROM household WHERE address LIKE '批量%' GROUP BY 1, 2 ORDER BY 1, 2;
+
 -- the plan: a grid worker's count of residents is an index range on grid_code, bounded by
 -- the jurisdiction envelope as a parameter, with the exact grids as a filter
 SET enable_seqscan = off;
